@@ -1,0 +1,73 @@
+package dev.hyphae;
+
+/**
+ * The error registry of the specification ({@code spec/chapters/12-registries.adoc}, section "Error
+ * codes"), value for value. A test compares this enum with the registry table, so the two cannot drift.
+ *
+ * <p>On the wire a code is an unsigned 16-bit integer. Every code has a {@link Scope}, which says how much a
+ * refusal with that code ends.
+ */
+public enum ErrorCode {
+    /** Orderly close: the sender ends the session because it is done. Not a fault. */
+    NO_ERROR(0, Scope.SESSION),
+    /** The sender failed for a reason of its own that the receiver's input did not cause. */
+    INTERNAL_ERROR(1, Scope.SESSION),
+    /** A violation of the specification for which no more specific code exists. */
+    PROTOCOL_VIOLATION(2, Scope.SESSION),
+    /** The peers have no protocol version in common. */
+    UNSUPPORTED_VERSION(3, Scope.SESSION),
+    /** A size, count or nesting depth of a session-level structure exceeds a named limit. */
+    LIMIT_EXCEEDED(4, Scope.SESSION),
+    /** A message type that the negotiated version and capabilities do not define. */
+    UNKNOWN_MESSAGE_TYPE(5, Scope.SESSION),
+    /** A session message failed verification against the schema. */
+    MALFORMED_MESSAGE(100, Scope.SESSION),
+    /** A delta payload failed verification against the schema; the delta is refused. */
+    MALFORMED_DELTA(101, Scope.DELTA),
+    /** A handshake message failed to decrypt or authenticate, or arrived out of order. */
+    HANDSHAKE_FAILED(200, Scope.SESSION),
+    /** The peer has no right to the requested operation on the document; nothing is changed. */
+    ACCESS_DENIED(600, Scope.DELTA);
+
+    /** How much a refusal ends. */
+    public enum Scope {
+        /** The session ends; other sessions are not affected. */
+        SESSION,
+        /** One message is refused and changes nothing; the session and its other documents carry on. */
+        DELTA
+    }
+
+    /** The first value of the private-use range, which is never assigned. */
+    public static final int FIRST_PRIVATE_USE = 60000;
+
+    private final int value;
+    private final Scope scope;
+
+    ErrorCode(int value, Scope scope) {
+        this.value = value;
+        this.scope = scope;
+    }
+
+    /** The wire value, 0 to 65535. */
+    public int value() {
+        return value;
+    }
+
+    /** How much a refusal with this code ends. */
+    public Scope scope() {
+        return scope;
+    }
+
+    /**
+     * The code with the given wire value, or {@code null} if this implementation does not know it. A
+     * receiver acts on an unknown code by the scope carried beside it in the error message.
+     */
+    public static ErrorCode of(int value) {
+        for (ErrorCode code : values()) {
+            if (code.value == value) {
+                return code;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,82 @@
+package dev.hyphae;
+
+import dev.hyphae.spec.Requirement;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@link ErrorCode} is the specification's error registry, row for row, and scopes are enforced. */
+class ErrorRegistryTest {
+
+    private static final Pattern ROW = Pattern.compile("\\|\\s*([0-9]+)\\s*\\|\\s*`([A-Z_]+)`\\s*\\|\\s*([a-z]+)\\s*\\|.*");
+
+    /** The rows of the error code table in the specification, as "value NAME scope". */
+    private static List<String> registryRows() throws IOException {
+        Path root = Path.of(System.getProperty("hyphae.root", ".."));
+        List<String> lines = Files.readAllLines(root.resolve("spec/chapters/12-registries.adoc"));
+        int start = lines.indexOf("[#error-code-table,cols=\"1,3,1,6\",options=\"header\"]");
+        assertTrue(start >= 0, "the error code table is where this test expects it");
+        List<String> rows = new ArrayList<>();
+        int delimiters = 0;
+        for (int i = start + 1; i < lines.size() && delimiters < 2; i++) {
+            String line = lines.get(i);
+            if (line.startsWith("|===")) {
+                delimiters++;
+                continue;
+            }
+            Matcher row = ROW.matcher(line);
+            if (row.matches()) {
+                rows.add(row.group(1) + " " + row.group(2) + " " + row.group(3));
+            }
+        }
+        return rows;
+    }
+
+    @Test
+    @Requirement({"HY-REG-001", "HY-REG-002"})
+    void enumListsExactlyTheRegistryWithItsScopes() throws IOException {
+        List<String> expected = registryRows();
+        List<String> actual = new ArrayList<>();
+        for (ErrorCode code : ErrorCode.values()) {
+            actual.add(code.value() + " " + code.name() + " " + code.scope().name().toLowerCase(Locale.ROOT));
+        }
+        assertTrue(expected.size() >= 10, "parsed the table: " + expected);
+        assertEquals(expected, actual);
+    }
+
+    @Test
+    void valuesAreUniqueSixteenBitAndOutsidePrivateUse() {
+        for (ErrorCode code : ErrorCode.values()) {
+            assertTrue(code.value() >= 0 && code.value() < ErrorCode.FIRST_PRIVATE_USE, code.toString());
+            assertSame(code, ErrorCode.of(code.value()));
+        }
+        assertNull(ErrorCode.of(ErrorCode.FIRST_PRIVATE_USE));
+        assertNull(ErrorCode.of(7));
+    }
+
+    @Test
+    @Requirement("HY-REG-001")
+    void aRefusalCannotBeGivenTheWrongScope() {
+        ProtocolException delta = ProtocolException.deltaError(ErrorCode.MALFORMED_DELTA, "vector length %d beyond buffer", 9);
+        assertEquals(ErrorCode.Scope.DELTA, delta.scope());
+        assertEquals("MALFORMED_DELTA (101): vector length 9 beyond buffer", delta.getMessage());
+
+        assertThrows(IllegalArgumentException.class,
+                () -> ProtocolException.sessionError(ErrorCode.MALFORMED_DELTA, "a delta error cannot end a session"));
+        assertThrows(IllegalArgumentException.class,
+                () -> ProtocolException.deltaError(ErrorCode.LIMIT_EXCEEDED, "a session error cannot refuse one delta"));
+    }
+}
