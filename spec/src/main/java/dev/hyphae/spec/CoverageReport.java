@@ -33,6 +33,7 @@ public final class CoverageReport {
     private final List<SpecRequirement> requirements;
     private final Map<String, List<Citation>> citationsById = new LinkedHashMap<>();
     private final List<SpecProblem> problems = new ArrayList<>();
+    private final java.util.Set<String> withdrawn = new java.util.HashSet<>();
 
     private CoverageReport(String revision, List<SpecRequirement> requirements) {
         this.revision = revision;
@@ -45,6 +46,9 @@ public final class CoverageReport {
         CoverageReport report = new CoverageReport(revision, extraction.requirements());
         for (SpecRequirement requirement : extraction.requirements()) {
             report.citationsById.put(requirement.id(), new ArrayList<>());
+            if (requirement.withdrawn()) {
+                report.withdrawn.add(requirement.id());
+            }
         }
         List<Citation> all = new ArrayList<>(extraction.references());
         all.addAll(scan.citations());
@@ -53,6 +57,9 @@ public final class CoverageReport {
             if (list == null) {
                 report.problems.add(new SpecProblem(citation.source(),
                         "cites unknown requirement id " + citation.id() + " (no sentence of the specification defines it)"));
+            } else if (report.withdrawn.contains(citation.id()) && citation.kind() != Citation.Kind.SPEC) {
+                report.problems.add(new SpecProblem(citation.source(),
+                        "cites withdrawn requirement id " + citation.id() + " (it binds nobody; cite what replaced it)"));
             } else if (citation.kind() != Citation.Kind.SPEC) {
                 list.add(citation);
             }
@@ -65,9 +72,9 @@ public final class CoverageReport {
         return List.copyOf(problems);
     }
 
-    /** All requirements, in document order. */
+    /** All requirements in force (not withdrawn), in document order. */
     public List<SpecRequirement> requirements() {
-        return requirements;
+        return requirements.stream().filter(r -> !r.withdrawn()).toList();
     }
 
     /** The citations of one requirement, empty if none or unknown. */
@@ -82,7 +89,7 @@ public final class CoverageReport {
 
     /** The MUST-level requirements that no test and no vector cites, in document order. */
     public List<SpecRequirement> uncoveredMusts() {
-        return requirements.stream()
+        return requirements().stream()
                 .filter(r -> r.level() == RequirementLevel.MUST && !isCovered(r.id()))
                 .toList();
     }
@@ -90,7 +97,8 @@ public final class CoverageReport {
     /** A few lines for the terminal. */
     public String summary() {
         StringBuilder out = new StringBuilder();
-        out.append(String.format("Requirements: %d in specification revision %s%n", requirements.size(), revision));
+        out.append(String.format("Requirements: %d in specification revision %s (%d withdrawn)%n",
+                requirements().size(), revision, withdrawn.size()));
         Map<RequirementLevel, int[]> counts = counts();
         for (RequirementLevel level : RequirementLevel.values()) {
             int[] c = counts.get(level);
@@ -109,7 +117,7 @@ public final class CoverageReport {
         for (RequirementLevel level : RequirementLevel.values()) {
             counts.put(level, new int[2]);
         }
-        for (SpecRequirement r : requirements) {
+        for (SpecRequirement r : requirements()) {
             int[] c = counts.get(r.level());
             c[0]++;
             if (isCovered(r.id())) {
@@ -125,7 +133,8 @@ public final class CoverageReport {
         root.put("format", FORMAT);
         root.put("specRevision", revision);
         ObjectNode summary = root.putObject("summary");
-        summary.put("requirements", requirements.size());
+        summary.put("requirements", requirements().size());
+        summary.put("withdrawn", withdrawn.size());
         counts().forEach((level, c) -> {
             ObjectNode l = summary.putObject(level.jsonName());
             l.put("total", c[0]);
@@ -137,7 +146,8 @@ public final class CoverageReport {
         for (SpecRequirement r : requirements) {
             ObjectNode node = list.addObject();
             node.put("id", r.id());
-            node.put("level", r.level().name());
+            node.put("level", r.level() == null ? null : r.level().name());
+            node.put("withdrawn", r.withdrawn());
             ArrayNode keywords = node.putArray("keywords");
             r.keywords().forEach(keywords::add);
             node.put("section", r.section());
@@ -168,7 +178,7 @@ public final class CoverageReport {
                 .append("table{border-collapse:collapse;width:100%}th,td{border:1px solid #ccc;padding:.3em .5em;vertical-align:top;text-align:left}\n")
                 .append("th{background:#f3f3f3}td.id{white-space:nowrap;font-family:monospace}\n")
                 .append("tr.uncovered td.status{background:#fde2e1}tr.covered td.status{background:#e3f6e3}\n")
-                .append("td.cites{font-family:monospace;font-size:.85em}\n</style>\n</head>\n<body>\n")
+                .append("tr.withdrawn td{color:#888}td.cites{font-family:monospace;font-size:.85em}\n</style>\n</head>\n<body>\n")
                 .append("<h1>Requirement coverage</h1>\n<p>Specification revision ").append(escape(revision))
                 .append(". A requirement is covered when a test or a vector cites it.</p>\n");
         html.append("<table>\n<tr><th>Level</th><th>Requirements</th><th>Covered</th></tr>\n");
@@ -178,13 +188,14 @@ public final class CoverageReport {
                 .append("<tr><th>Id</th><th>Level</th><th>Section</th><th>Sentence</th><th>Status</th><th>Cited by</th></tr>\n");
         for (SpecRequirement r : requirements) {
             boolean covered = isCovered(r.id());
-            html.append("<tr class=\"").append(covered ? "covered" : "uncovered").append("\">")
+            String status = r.withdrawn() ? "withdrawn" : covered ? "covered" : "not cited";
+            html.append("<tr class=\"").append(r.withdrawn() ? "withdrawn" : covered ? "covered" : "uncovered").append("\">")
                     .append("<td class=\"id\"><a href=\"").append(escape(specHref)).append('#').append(r.id()).append("\">")
                     .append(r.id()).append("</a></td>")
-                    .append("<td>").append(r.level()).append("</td>")
+                    .append("<td>").append(r.level() == null ? "" : r.level()).append("</td>")
                     .append("<td>").append(escape(r.section())).append("</td>")
                     .append("<td>").append(escape(r.text())).append("</td>")
-                    .append("<td class=\"status\">").append(covered ? "covered" : "not cited").append("</td>")
+                    .append("<td class=\"status\">").append(status).append("</td>")
                     .append("<td class=\"cites\">");
             for (Citation c : citations(r.id())) {
                 html.append(c.kind().name().toLowerCase(java.util.Locale.ROOT)).append(' ').append(escape(c.source())).append("<br>");

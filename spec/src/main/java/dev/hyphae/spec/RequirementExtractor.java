@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
  * Extracts the requirements of the specification from its AsciiDoc sources.
  *
  * <p>A requirement is a sentence that carries the inline macro {@code req:ID[]}, where ID has the form
- * {@code HY-AREA-NNN}. The extractor reads the master document, follows its {@code include::} directives,
+ * {@code HY-AREA-NNN}. A withdrawn requirement keeps its id and sentence, marked {@code req:ID[withdrawn]};
+ * it binds nobody, needs no keyword, and may not be cited. The extractor reads the master document, follows its {@code include::} directives,
  * splits the prose into sentences, and enforces the rules of the Conventions chapter:
  * <ul>
  *   <li>a sentence that uses an uppercase BCP 14 keyword carries exactly one requirement id;</li>
@@ -39,7 +40,7 @@ public final class RequirementExtractor {
     /** The form of a requirement id. */
     public static final Pattern ID = Pattern.compile("HY-[A-Z][A-Z0-9]{1,11}-[0-9]{3}");
 
-    private static final Pattern MARKER = Pattern.compile("req:([^\\[\\s]*)\\[\\]");
+    private static final Pattern MARKER = Pattern.compile("req:([^\\[\\s]*)\\[([^\\]]*)\\]");
     private static final Pattern ID_IN_TEXT = Pattern.compile("(?<![A-Za-z0-9-])" + ID.pattern() + "(?![A-Za-z0-9])");
     private static final Pattern KEYWORD = Pattern.compile(
             "\\b(MUST NOT|MUST|REQUIRED|SHALL NOT|SHALL|SHOULD NOT|SHOULD|NOT RECOMMENDED|RECOMMENDED|MAY|OPTIONAL)\\b");
@@ -61,6 +62,9 @@ public final class RequirementExtractor {
     private static final Pattern ADMONITION = Pattern.compile("(NOTE|TIP|IMPORTANT|WARNING|CAUTION):\\s+(.*)");
     private static final Pattern CONDITIONAL = Pattern.compile("(ifdef|ifndef|ifeval|endif)::.*");
     private static final Pattern CELL_SPECIFIER = Pattern.compile("\\s*([0-9]+[+*])?(\\.[0-9]+\\+)?[<^>]?(\\.[<^>])?[adehlmsv]?\\s*");
+
+    /** The marker attribute of a withdrawn requirement: {@code req:ID[withdrawn]}. */
+    static final String WITHDRAWN = "withdrawn";
 
     private static final int MAX_INCLUDE_DEPTH = 16;
     private static final int QUOTE_LENGTH = 100;
@@ -306,13 +310,19 @@ public final class RequirementExtractor {
         String where = source(unitFile, lineAt(offset));
 
         List<String> ids = new ArrayList<>();
+        boolean withdrawn = false;
         Matcher marker = MARKER.matcher(raw);
         while (marker.find()) {
             String id = marker.group(1);
-            if (ID.matcher(id).matches()) {
-                ids.add(id);
-            } else {
+            if (!ID.matcher(id).matches()) {
                 problems.add(new SpecProblem(where, "malformed requirement id '" + id + "' (expected HY-AREA-NNN, for example HY-FRAME-003)"));
+            } else {
+                if (!marker.group(2).isEmpty() && !marker.group(2).equals(WITHDRAWN)) {
+                    problems.add(new SpecProblem(where, "requirement " + id + " has unknown attribute '" + marker.group(2)
+                            + "' (the only one is " + WITHDRAWN + ")"));
+                }
+                ids.add(id);
+                withdrawn = marker.group(2).equals(WITHDRAWN);
             }
         }
         String withoutMarkers = MARKER.matcher(raw).replaceAll("");
@@ -344,7 +354,7 @@ public final class RequirementExtractor {
             return;
         }
         String id = ids.get(0);
-        if (keywords.isEmpty()) {
+        if (keywords.isEmpty() && !withdrawn) {
             problems.add(new SpecProblem(where, "requirement " + id
                     + " marks a sentence without an uppercase BCP 14 keyword: " + quote(text)));
             return;
@@ -354,8 +364,8 @@ public final class RequirementExtractor {
             problems.add(new SpecProblem(where, "duplicate requirement id " + id + " (first defined at " + first.source() + ")"));
             return;
         }
-        requirements.put(id, new SpecRequirement(
-                id, RequirementLevel.strongest(keywords), keywords, currentSection(), where, text));
+        RequirementLevel level = keywords.isEmpty() ? null : RequirementLevel.strongest(keywords);
+        requirements.put(id, new SpecRequirement(id, level, keywords, currentSection(), where, text, withdrawn));
     }
 
     private int lineAt(int offset) {

@@ -132,6 +132,20 @@ class CoverageReportTest {
     }
 
     @Test
+    void withdrawnRequirementIsNotCountedAndMustNotBeCited() throws IOException {
+        write("spec/hyphae.adoc", "= T\n\n== A\n\nreq:HY-AA-001[withdrawn] A peer MUST ping.\n"
+                + "req:HY-AA-002[] A peer MUST pong, unlike what HY-AA-001 said.\n");
+        write("m/src/test/java/x/ATest.java", "class ATest {\n  " + ANNOTATION + "(\"HY-AA-001\")\n  void a() {}\n}\n");
+
+        CoverageReport report = report();
+
+        assertEquals(List.of("HY-AA-002"), report.requirements().stream().map(SpecRequirement::id).toList());
+        assertEquals(List.of("HY-AA-002"), report.uncoveredMusts().stream().map(SpecRequirement::id).toList());
+        assertEquals(List.of(new SpecProblem("m/src/test/java/x/ATest.java:2",
+                "cites withdrawn requirement id HY-AA-001 (it binds nobody; cite what replaced it)")), report.problems());
+    }
+
+    @Test
     void buildOutputIsNotScanned() throws IOException {
         write("m/target/generated-test-sources/src/test/java/x/DTest.java", ANNOTATION + "(\"HY-NOPE-001\") class DTest {}");
 

@@ -194,6 +194,20 @@ class RequirementExtractorTest {
     }
 
     @Test
+    void withdrawnRequirementKeepsItsIdAndNeedsNoKeyword() throws IOException {
+        var extraction = extract("= T\n\n== A\n\nreq:HY-AA-001[withdrawn] Withdrawn in 1.0-draft.2: peers sent pings.\n"
+                + "req:HY-AA-002[withdrawn] A peer MUST send pings.\nreq:HY-AA-003[obsolete] A peer MUST do it.\n");
+
+        assertEquals(List.of("HY-AA-001", "HY-AA-002", "HY-AA-003"),
+                extraction.requirements().stream().map(SpecRequirement::id).toList());
+        assertTrue(extraction.requirements().get(0).withdrawn());
+        assertEquals(null, extraction.requirements().get(0).level());
+        assertEquals(RequirementLevel.MUST, extraction.requirements().get(1).level());
+        assertEquals(1, extraction.problems().size(), messages(extraction.problems()));
+        assertTrue(extraction.problems().get(0).message().startsWith("requirement HY-AA-003 has unknown attribute 'obsolete'"));
+    }
+
+    @Test
     void unclosedBlockIsReported() throws IOException {
         var extraction = extract("= T\n\n== A\n\n----\nlisting without end\n");
 

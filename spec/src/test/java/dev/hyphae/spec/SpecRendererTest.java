@@ -28,6 +28,7 @@ class SpecRendererTest {
                 "== A",
                 "",
                 "req:HY-AA-001[] A peer MUST do one thing.",
+                "req:HY-AA-002[withdrawn] A peer MUST do another.",
                 "",
                 "include::missing.adoc[]",
                 ""));
@@ -38,9 +39,10 @@ class SpecRendererTest {
         String page = Files.readString(html);
         assertTrue(page.contains("<a href=\"#HY-AA-001\" id=\"HY-AA-001\" class=\"req\">HY-AA-001</a> A peer MUST do one thing."),
                 page);
+        assertTrue(page.contains("<a href=\"#HY-AA-002\" id=\"HY-AA-002\" class=\"req withdrawn\">HY-AA-002</a>"), page);
         assertTrue(page.contains("id=\"toc\""), "has a table of contents");
         assertEquals(1, problems.size(), problems.toString());
-        assertTrue(problems.get(0).toString().startsWith("spec/hyphae.adoc:8: asciidoctor: include file not found"),
+        assertTrue(problems.get(0).toString().startsWith("spec/hyphae.adoc:9: asciidoctor: include file not found"),
                 problems.toString());
     }
 }
