@@ -1,0 +1,144 @@
+package dev.hyphae.crdt;
+
+import dev.hyphae.data.CausalContext;
+import dev.hyphae.data.Dot;
+import dev.hyphae.data.MutationRefusedException;
+import dev.hyphae.data.ReplicaId;
+import dev.hyphae.data.Value;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+/**
+ * LWWRegister (type 3): a last-writer-wins register, as a DotFun from dots to (timestamp, value).
+ *
+ * <p>A write supersedes every entry it has seen. Concurrent writes stay in the store until a later write
+ * supersedes them, and the query picks the winner: the greatest timestamp (unsigned), then the greatest
+ * replica id (unsigned bytes), then the greatest dot counter. Every replica picks the same winner. Dropping
+ * the losers inside join would be tempting, but it would make join non-associative whenever a replica's
+ * clock misbehaves, and join must be a semilattice on every input.
+ *
+ * <p>Timestamps are hybrid logical clock values: milliseconds since the Unix epoch in the high 48 bits, a
+ * logical counter in the low 16 (see {@link HybridLogicalClock}).
+ */
+public final class LWWRegister implements Crdt {
+
+    /** The empty (unset) register. */
+    public static final LWWRegister EMPTY = new LWWRegister(new TreeMap<>());
+
+    /**
+     * One write.
+     *
+     * @param timestamp the writer's hybrid logical clock reading, unsigned
+     * @param value     the value written
+     */
+    public record Write(long timestamp, Value value) {
+        /** The data order used to break a tie between two entries of one dot: timestamp, then value. */
+        static final Comparator<Write> ORDER = Comparator.<Write>comparingLong(w -> w.timestamp ^ Long.MIN_VALUE)
+                .thenComparing(Write::value);
+    }
+
+    /** The winner order over entries: timestamp, then replica id, then counter. */
+    private static final Comparator<Map.Entry<Dot, Write>> WINNER_ORDER =
+            Comparator.<Map.Entry<Dot, Write>>comparingLong(e -> e.getValue().timestamp ^ Long.MIN_VALUE)
+                    .thenComparing(Map.Entry::getKey);
+
+    private final NavigableMap<Dot, Write> writes;
+
+    private LWWRegister(TreeMap<Dot, Write> writes) {
+        this.writes = Collections.unmodifiableNavigableMap(writes);
+    }
+
+    /** The register with exactly these entries. */
+    public static LWWRegister of(java.util.SortedMap<Dot, Write> writes) {
+        return new LWWRegister(new TreeMap<>(writes));
+    }
+
+    /** The entries: the winning write and any concurrent writes not yet superseded. */
+    public NavigableMap<Dot, Write> writes() {
+        return writes;
+    }
+
+    /** The winning write, or empty when the register is unset. */
+    public Optional<Map.Entry<Dot, Write>> winner() {
+        return writes.entrySet().stream().max(WINNER_ORDER);
+    }
+
+    /** The value of the winning write, or empty when the register is unset (unset is not the value null). */
+    public Optional<Value> value() {
+        return winner().map(e -> e.getValue().value());
+    }
+
+    /** The greatest timestamp in the store (unsigned), or 0 when unset. */
+    public long greatestTimestamp() {
+        long max = 0;
+        for (Write write : writes.values()) {
+            if (Long.compareUnsigned(write.timestamp, max) > 0) {
+                max = write.timestamp;
+            }
+        }
+        return max;
+    }
+
+    /**
+     * The delta of writing {@code value} with {@code timestamp} at {@code replica}.
+     *
+     * @throws MutationRefusedException if {@code timestamp} is not greater than every timestamp in the store:
+     *                                  a write must win over everything its writer has seen
+     */
+    public CausalState<LWWRegister> write(CausalContext context, ReplicaId replica, Value value, long timestamp) {
+        if (!writes.isEmpty() && Long.compareUnsigned(timestamp, greatestTimestamp()) <= 0) {
+            throw new MutationRefusedException("timestamp " + Long.toUnsignedString(timestamp)
+                    + " does not exceed the register's greatest, " + Long.toUnsignedString(greatestTimestamp()));
+        }
+        Dot dot = context.nextDot(replica);
+        TreeMap<Dot, Write> entry = new TreeMap<>();
+        entry.put(dot, new Write(timestamp, value));
+        List<Dot> covered = new ArrayList<>(writes.keySet());
+        covered.add(dot);
+        return new CausalState<>(new LWWRegister(entry), CausalContext.of(covered));
+    }
+
+    @Override
+    public int typeId() {
+        return CrdtType.LWW_REGISTER.id();
+    }
+
+    @Override
+    public boolean isEmpty() {
+        return writes.isEmpty();
+    }
+
+    @Override
+    public void forEachDot(Consumer<Dot> action) {
+        writes.keySet().forEach(action);
+    }
+
+    @Override
+    public LWWRegister join(Crdt other, CausalContext context, CausalContext otherContext) {
+        LWWRegister that = (LWWRegister) other;
+        return new LWWRegister(DotStores.joinDotFun(writes, context, that.writes, otherContext, Write.ORDER));
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof LWWRegister other && writes.equals(other.writes);
+    }
+
+    @Override
+    public int hashCode() {
+        return writes.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "LWWRegister" + writes;
+    }
+}

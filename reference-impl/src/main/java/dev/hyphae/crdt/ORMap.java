@@ -1,0 +1,176 @@
+package dev.hyphae.crdt;
+
+import dev.hyphae.data.CausalContext;
+import dev.hyphae.data.Dot;
+import dev.hyphae.data.Limits;
+import dev.hyphae.data.MutationRefusedException;
+import dev.hyphae.data.Value;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * ORMap (type 7): an observed-remove map from keys to CRDT values, as a DotMap from {@link EntryKey entry
+ * keys} (key and type id) to dot stores. Values may be ORMaps; every nested store shares the one causal
+ * context of the document.
+ *
+ * <p>A remove removes exactly the dots it has seen. An update concurrent with a remove of the same key
+ * survives with the update's new dots only: for an AWSet, the elements added concurrently; for a counter,
+ * the updating replica's running total (see the specification's examples).
+ */
+public final class ORMap implements Crdt {
+
+    /** The empty map. */
+    public static final ORMap EMPTY = new ORMap(new TreeMap<>());
+
+    private final NavigableMap<EntryKey, Crdt> entries;
+
+    private ORMap(TreeMap<EntryKey, Crdt> entries) {
+        this.entries = Collections.unmodifiableNavigableMap(entries);
+    }
+
+    /**
+     * The map with exactly these entries; entries whose store is empty are left out.
+     *
+     * @throws IllegalArgumentException if an entry key's type id differs from its store's
+     */
+    public static ORMap of(SortedMap<EntryKey, ? extends Crdt> entries) {
+        TreeMap<EntryKey, Crdt> copy = new TreeMap<>();
+        entries.forEach((key, store) -> {
+            if (key.typeId() != store.typeId()) {
+                throw new IllegalArgumentException("entry " + key + " holds a store of type " + store.typeId());
+            }
+            if (!store.isEmpty()) {
+                copy.put(key, store);
+            }
+        });
+        return new ORMap(copy);
+    }
+
+    /** The entries, in entry key order. */
+    public NavigableMap<EntryKey, Crdt> entries() {
+        return entries;
+    }
+
+    /** The entries under {@code key}, by type id: normally one, two or more after concurrent puts of different types. */
+    public SortedMap<Integer, Crdt> get(Value key) {
+        TreeMap<Integer, Crdt> byType = new TreeMap<>();
+        entries.subMap(new EntryKey(key, 1), true, new EntryKey(key, 0xFFFF), true)
+                .forEach((k, store) -> byType.put(k.typeId(), store));
+        return byType;
+    }
+
+    /** The store of type {@code type} under {@code key}, or that type's empty store. */
+    @SuppressWarnings("unchecked")
+    public <T extends Crdt> T get(Value key, CrdtType type) {
+        return (T) entries.getOrDefault(new EntryKey(key, type.id()), type.empty());
+    }
+
+    /** The distinct keys, in value order. */
+    public List<Value> keys() {
+        TreeSet<Value> keys = new TreeSet<>();
+        entries.keySet().forEach(k -> keys.add(k.key()));
+        return List.copyOf(keys);
+    }
+
+    /** The nesting depth: 1 for a map without nested maps. */
+    public int depth() {
+        int deepest = 0;
+        for (Crdt store : entries.values()) {
+            if (store instanceof ORMap nested) {
+                deepest = Math.max(deepest, nested.depth());
+            }
+        }
+        return 1 + deepest;
+    }
+
+    /**
+     * The delta of applying the delta mutator {@code mutator} of type {@code type} to the entry under
+     * {@code key}. The mutator receives the entry's current store (empty if absent) and returns its delta,
+     * computed in the document's context, which the caller captures.
+     *
+     * <pre>{@code
+     * map.update(Value.of("kwh"), CrdtType.GCOUNTER, (GCounter c) -> c.increment(context, replica, 3));
+     * }</pre>
+     *
+     * @throws MutationRefusedException if the result would nest deeper than {@link Limits#MAX_NESTING_DEPTH}
+     */
+    public <T extends Crdt> CausalState<ORMap> update(Value key, CrdtType type, Function<T, CausalState<T>> mutator) {
+        EntryKey entryKey = new EntryKey(key, type.id());
+        CausalState<T> delta = mutator.apply(get(key, type));
+        if (delta.store() instanceof ORMap nested && nested.depth() + 1 > Limits.MAX_NESTING_DEPTH) {
+            throw new MutationRefusedException("maps would nest deeper than MAX_NESTING_DEPTH");
+        }
+        TreeMap<EntryKey, Crdt> store = new TreeMap<>();
+        if (!delta.store().isEmpty()) {
+            store.put(entryKey, delta.store());
+        }
+        return new CausalState<>(new ORMap(store), delta.context());
+    }
+
+    /** The delta of removing {@code key}: every entry under it, of every type, as far as seen. */
+    public CausalState<ORMap> remove(Value key) {
+        List<Dot> covered = new ArrayList<>();
+        get(key).values().forEach(store -> store.forEachDot(covered::add));
+        return new CausalState<>(EMPTY, CausalContext.of(covered));
+    }
+
+    /** The delta of removing every entry seen. */
+    public CausalState<ORMap> clear() {
+        List<Dot> covered = new ArrayList<>();
+        forEachDot(covered::add);
+        return new CausalState<>(EMPTY, CausalContext.of(covered));
+    }
+
+    @Override
+    public int typeId() {
+        return CrdtType.OR_MAP.id();
+    }
+
+    @Override
+    public boolean isEmpty() {
+        return entries.isEmpty();
+    }
+
+    @Override
+    public void forEachDot(Consumer<Dot> action) {
+        entries.values().forEach(store -> store.forEachDot(action));
+    }
+
+    @Override
+    public ORMap join(Crdt other, CausalContext context, CausalContext otherContext) {
+        ORMap that = (ORMap) other;
+        return new ORMap(DotStores.joinDotMap(
+                entries, context, that.entries, otherContext, EntryKey::compareTo,
+                key -> CrdtType.emptyOf(key.typeId()),
+                (a, c, b, d) -> a.join(b, c, d),
+                Crdt::isEmpty));
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ORMap other && entries.equals(other.entries);
+    }
+
+    @Override
+    public int hashCode() {
+        return entries.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder out = new StringBuilder("ORMap{");
+        for (Map.Entry<EntryKey, Crdt> e : entries.entrySet()) {
+            out.append(e.getKey().key()).append('#').append(e.getKey().typeId()).append('=').append(e.getValue()).append(' ');
+        }
+        return out.append('}').toString();
+    }
+}

@@ -1,0 +1,195 @@
+package dev.hyphae.data;
+
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.NavigableSet;
+import java.util.Objects;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * A causal context: a set of dots, held as a version vector plus a dot cloud, always in canonical form.
+ *
+ * <p>The version vector maps a replica id r to a counter n, meaning that the dots (r,1) to (r,n) are all in the
+ * set; the cloud holds the further dots. Canonical form (specification, "Causal context"): no version-vector
+ * entry is 0; no cloud dot (r,k) has k &le; VV[r] + 1, because a dot (r, VV[r]+1) is absorbed into the
+ * vector. Every instance is canonical, so two contexts are equal exactly when they hold the same dots.
+ *
+ * <p>Immutable.
+ */
+public final class CausalContext {
+
+    /** The empty context. */
+    public static final CausalContext EMPTY = new CausalContext(new TreeMap<>(), new TreeSet<>());
+
+    private final SortedMap<ReplicaId, Long> versionVector;
+    private final NavigableSet<Dot> cloud;
+
+    private CausalContext(TreeMap<ReplicaId, Long> versionVector, TreeSet<Dot> cloud) {
+        this.versionVector = Collections.unmodifiableSortedMap(versionVector);
+        this.cloud = Collections.unmodifiableNavigableSet(cloud);
+    }
+
+    /** The context holding exactly the given dots. */
+    public static CausalContext of(Collection<Dot> dots) {
+        Builder builder = new Builder();
+        dots.forEach(builder::add);
+        return builder.build();
+    }
+
+    /**
+     * The context with the given version vector and cloud, if they are in canonical form.
+     *
+     * @return the context, or {@code null} if the two are not in canonical form
+     */
+    public static CausalContext ofCanonical(SortedMap<ReplicaId, Long> versionVector, SortedSet<Dot> cloud) {
+        for (Long n : versionVector.values()) {
+            if (n == 0) {
+                return null;
+            }
+        }
+        for (Dot dot : cloud) {
+            long n = versionVector.getOrDefault(dot.replica(), 0L);
+            // (r,k) with k <= n + 1 belongs in the vector (or is already covered by it).
+            if (n == -1L || Long.compareUnsigned(dot.counter(), n + 1) <= 0) {
+                return null;
+            }
+        }
+        return new CausalContext(new TreeMap<>(versionVector), new TreeSet<>(cloud));
+    }
+
+    /** Whether the context holds the dot. */
+    public boolean contains(Dot dot) {
+        Long n = versionVector.get(dot.replica());
+        if (n != null && Long.compareUnsigned(dot.counter(), n) <= 0) {
+            return true;
+        }
+        return cloud.contains(dot);
+    }
+
+    /** Whether the context holds no dot. */
+    public boolean isEmpty() {
+        return versionVector.isEmpty() && cloud.isEmpty();
+    }
+
+    /** The union of the two contexts: the join of causal contexts. */
+    public CausalContext union(CausalContext other) {
+        if (other.isEmpty()) {
+            return this;
+        }
+        if (isEmpty()) {
+            return other;
+        }
+        Builder builder = new Builder(this);
+        other.versionVector.forEach(builder::addRange);
+        other.cloud.forEach(builder::add);
+        return builder.build();
+    }
+
+    /** This context with the given dots added. */
+    public CausalContext with(Collection<Dot> dots) {
+        Builder builder = new Builder(this);
+        dots.forEach(builder::add);
+        return builder.build();
+    }
+
+    /**
+     * The next dot of replica {@code replica}: its greatest counter in this context, plus one.
+     *
+     * @throws MutationRefusedException if the replica's counter space is exhausted
+     */
+    public Dot nextDot(ReplicaId replica) {
+        long max = versionVector.getOrDefault(replica, 0L);
+        Dot last = cloud.floor(new Dot(replica, -1L));
+        if (last != null && last.replica().equals(replica) && Long.compareUnsigned(last.counter(), max) > 0) {
+            max = last.counter();
+        }
+        if (max == -1L) {
+            throw new MutationRefusedException("replica " + replica + " has issued its last counter");
+        }
+        return new Dot(replica, max + 1);
+    }
+
+    /** The version vector, sorted by replica id; counters are unsigned and never 0. */
+    public SortedMap<ReplicaId, Long> versionVector() {
+        return versionVector;
+    }
+
+    /** The dot cloud, sorted by dot. */
+    public NavigableSet<Dot> cloud() {
+        return cloud;
+    }
+
+    /** The number of replica ids the context names, in its vector or its cloud. */
+    public int replicaCount() {
+        TreeSet<ReplicaId> replicas = new TreeSet<>(versionVector.keySet());
+        cloud.forEach(d -> replicas.add(d.replica()));
+        return replicas.size();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof CausalContext other
+                && versionVector.equals(other.versionVector) && cloud.equals(other.cloud);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(versionVector, cloud);
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder out = new StringBuilder("{vv=[");
+        versionVector.forEach((r, n) -> out.append(r).append(':').append(Long.toUnsignedString(n)).append(' '));
+        return out.append("] cloud=").append(cloud).append('}').toString();
+    }
+
+    /** Collects dots and ranges, then compacts them into canonical form. */
+    private static final class Builder {
+        private final TreeMap<ReplicaId, Long> versionVector;
+        private final TreeSet<Dot> cloud;
+
+        Builder() {
+            versionVector = new TreeMap<>();
+            cloud = new TreeSet<>();
+        }
+
+        Builder(CausalContext from) {
+            versionVector = new TreeMap<>(from.versionVector);
+            cloud = new TreeSet<>(from.cloud);
+        }
+
+        void add(Dot dot) {
+            cloud.add(dot);
+        }
+
+        void addRange(ReplicaId replica, long upTo) {
+            versionVector.merge(replica, upTo, (a, b) -> Long.compareUnsigned(a, b) >= 0 ? a : b);
+        }
+
+        CausalContext build() {
+            // Absorb every cloud dot that the vector covers or extends by one; keep the rest.
+            Iterator<Dot> dots = cloud.iterator();
+            TreeSet<Dot> remaining = new TreeSet<>();
+            while (dots.hasNext()) {
+                Dot dot = dots.next();
+                long n = versionVector.getOrDefault(dot.replica(), 0L);
+                if (Long.compareUnsigned(dot.counter(), n) <= 0) {
+                    continue;
+                }
+                if (n != -1L && dot.counter() == n + 1) {
+                    versionVector.put(dot.replica(), dot.counter());
+                } else {
+                    remaining.add(dot);
+                }
+            }
+            // Dots are visited in counter order per replica, so one pass absorbs every run that becomes
+            // contiguous; a later dot of the same replica is checked against the updated vector.
+            return new CausalContext(versionVector, remaining);
+        }
+    }
+}
