@@ -4,13 +4,9 @@ import dev.hyphae.spec.Requirement;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -21,26 +17,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** {@link ErrorCode} is the specification's error registry, row for row, and scopes are enforced. */
 class ErrorRegistryTest {
 
-    private static final Pattern ROW = Pattern.compile("\\|\\s*([0-9]+)\\s*\\|\\s*`([A-Z_]+)`\\s*\\|\\s*([a-z]+)\\s*\\|.*");
-
     /** The rows of the error code table in the specification, as "value NAME scope". */
     private static List<String> registryRows() throws IOException {
-        Path root = Path.of(System.getProperty("hyphae.root", ".."));
-        List<String> lines = Files.readAllLines(root.resolve("spec/chapters/12-registries.adoc"));
-        int start = lines.indexOf("[#error-code-table,cols=\"1,3,1,6\",options=\"header\"]");
-        assertTrue(start >= 0, "the error code table is where this test expects it");
         List<String> rows = new ArrayList<>();
-        int delimiters = 0;
-        for (int i = start + 1; i < lines.size() && delimiters < 2; i++) {
-            String line = lines.get(i);
-            if (line.startsWith("|===")) {
-                delimiters++;
-                continue;
-            }
-            Matcher row = ROW.matcher(line);
-            if (row.matches()) {
-                rows.add(row.group(1) + " " + row.group(2) + " " + row.group(3));
-            }
+        for (String[] row : RegistryTables.rows("error-code-table")) {
+            rows.add(row[0] + " " + row[1] + " " + row[2].split("\\|")[0].strip());
         }
         return rows;
     }

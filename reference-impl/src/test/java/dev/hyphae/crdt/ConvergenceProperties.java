@@ -42,7 +42,7 @@ class ConvergenceProperties {
         return step.list().ofMinSize(1).ofMaxSize(30);
     }
 
-    @Property(tries = 300)
+    @Property(tries = 1000)
     void replicasReceivingTheSameDeltasInAnyOrderWithDuplicatesConverge(
             @ForAll("histories") List<Step> history, @ForAll Random random) {
         Simulation sim = new Simulation();
