@@ -57,7 +57,7 @@ public final class GCounter implements Crdt {
      */
     public CausalState<GCounter> increment(CausalContext context, ReplicaId replica, long amount) {
         if (amount == 0) {
-            throw new IllegalArgumentException("an increment is at least 1");
+            throw new MutationRefusedException("an increment is at least 1");
         }
         NavigableMap<Dot, Long> own = DotStores.entriesOf(counts, replica);
         BigInteger total = sum(own.values()).add(unsigned(amount));

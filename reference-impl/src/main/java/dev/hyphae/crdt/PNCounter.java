@@ -74,7 +74,7 @@ public final class PNCounter implements Crdt {
 
     private CausalState<PNCounter> change(CausalContext context, ReplicaId replica, long amount, boolean up) {
         if (amount == 0) {
-            throw new IllegalArgumentException("an increment or decrement is at least 1");
+            throw new MutationRefusedException("an increment or decrement is at least 1");
         }
         NavigableMap<Dot, Totals> own = DotStores.entriesOf(totals, replica);
         BigInteger increments = BigInteger.ZERO;

@@ -5,41 +5,99 @@ import dev.hyphae.data.Dot;
 
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HexFormat;
+import java.util.Iterator;
 import java.util.NavigableSet;
+import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.function.Consumer;
 
 /**
- * A value of a CRDT type id this implementation does not know (specification, "Unknown types"; HY-VER-020
- * to HY-VER-023). It is kept as the opaque bytes it arrived as, never interpreted, never joined with
- * anything: joining two of them keeps every distinct payload, which is a set union.
+ * A value of a CRDT type id this implementation does not know (specification, "CRDT types that a peer does
+ * not know"; HY-VER-020 to HY-VER-023): a set of opaque versions, each the dots of a store of that type
+ * with the store's type-specific data exactly as encoded.
+ *
+ * <p>Versions are never merged with each other. The join is the DotSet join with versions in place of
+ * dots, where a version counts as seen by a context that contains all of its dots: a version the other side
+ * has seen but does not hold was replaced or removed by a peer that knows the type.
  */
 public final class UnknownCrdt implements Crdt {
 
+    /**
+     * One opaque version.
+     *
+     * @param dots the dots of the store, never empty
+     * @param data the store's type-specific data as encoded; never read, never changed
+     */
+    public record Version(SortedSet<Dot> dots, byte[] data) {
+        public Version {
+            if (dots.isEmpty()) {
+                throw new IllegalArgumentException("a stored value has at least one dot");
+            }
+            dots = Collections.unmodifiableSortedSet(new TreeSet<>(dots));
+            data = data.clone();
+        }
+
+        /** Versions are ordered by their dots (as sorted lists), then their data as unsigned bytes. */
+        static final Comparator<Version> ORDER = (a, b) -> {
+            Iterator<Dot> x = a.dots.iterator();
+            Iterator<Dot> y = b.dots.iterator();
+            while (x.hasNext() && y.hasNext()) {
+                int c = x.next().compareTo(y.next());
+                if (c != 0) {
+                    return c;
+                }
+            }
+            if (x.hasNext() != y.hasNext()) {
+                return x.hasNext() ? 1 : -1;
+            }
+            return Arrays.compareUnsigned(a.data, b.data);
+        };
+
+        boolean isContainedIn(CausalContext context) {
+            return dots.stream().allMatch(context::contains);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Version other && ORDER.compare(this, other) == 0;
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * dots.hashCode() + Arrays.hashCode(data);
+        }
+
+        @Override
+        public String toString() {
+            return dots + ":" + HexFormat.of().formatHex(data);
+        }
+    }
+
     private final int typeId;
-    private final NavigableSet<byte[]> payloads;
+    private final NavigableSet<Version> versions;
 
-    private UnknownCrdt(int typeId, TreeSet<byte[]> payloads) {
+    private UnknownCrdt(int typeId, TreeSet<Version> versions) {
         this.typeId = typeId;
-        this.payloads = Collections.unmodifiableNavigableSet(payloads);
+        this.versions = Collections.unmodifiableNavigableSet(versions);
     }
 
-    /** No payload of type {@code typeId}. */
+    /** No value of type {@code typeId}. */
     public static UnknownCrdt empty(int typeId) {
-        return new UnknownCrdt(typeId, new TreeSet<>(Arrays::compareUnsigned));
+        return new UnknownCrdt(typeId, new TreeSet<>(Version.ORDER));
     }
 
-    /** One payload of type {@code typeId}, as received (copied). */
-    public static UnknownCrdt of(int typeId, byte[] payload) {
-        TreeSet<byte[]> payloads = new TreeSet<>(Arrays::compareUnsigned);
-        payloads.add(payload.clone());
-        return new UnknownCrdt(typeId, payloads);
+    /** One version of type {@code typeId}, as received. */
+    public static UnknownCrdt of(int typeId, SortedSet<Dot> dots, byte[] data) {
+        TreeSet<Version> versions = new TreeSet<>(Version.ORDER);
+        versions.add(new Version(dots, data));
+        return new UnknownCrdt(typeId, versions);
     }
 
-    /** The payloads, as received, in unsigned byte order. Do not modify the arrays. */
-    public NavigableSet<byte[]> payloads() {
-        return payloads;
+    /** The versions, in order. */
+    public NavigableSet<Version> versions() {
+        return versions;
     }
 
     @Override
@@ -49,12 +107,12 @@ public final class UnknownCrdt implements Crdt {
 
     @Override
     public boolean isEmpty() {
-        return payloads.isEmpty();
+        return versions.isEmpty();
     }
 
-    /** The dots of an unknown type are not known; it never takes part in a context-based removal. */
     @Override
     public void forEachDot(Consumer<Dot> action) {
+        versions.forEach(v -> v.dots().forEach(action));
     }
 
     @Override
@@ -63,30 +121,32 @@ public final class UnknownCrdt implements Crdt {
         if (that.typeId != typeId) {
             throw new IllegalArgumentException("cannot join type " + typeId + " with type " + that.typeId);
         }
-        TreeSet<byte[]> union = new TreeSet<>(Arrays::compareUnsigned);
-        union.addAll(payloads);
-        union.addAll(that.payloads);
-        return new UnknownCrdt(typeId, union);
+        TreeSet<Version> joined = new TreeSet<>(Version.ORDER);
+        for (Version v : versions) {
+            if (that.versions.contains(v) || !v.isContainedIn(otherContext)) {
+                joined.add(v);
+            }
+        }
+        for (Version v : that.versions) {
+            if (!versions.contains(v) && !v.isContainedIn(context)) {
+                joined.add(v);
+            }
+        }
+        return new UnknownCrdt(typeId, joined);
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof UnknownCrdt other && typeId == other.typeId && payloads.equals(other.payloads);
+        return o instanceof UnknownCrdt other && typeId == other.typeId && versions.equals(other.versions);
     }
 
     @Override
     public int hashCode() {
-        int hash = typeId;
-        for (byte[] payload : payloads) {
-            hash = 31 * hash + Arrays.hashCode(payload);
-        }
-        return hash;
+        return 31 * typeId + versions.hashCode();
     }
 
     @Override
     public String toString() {
-        StringBuilder out = new StringBuilder("Unknown(").append(typeId).append(")[");
-        payloads.forEach(p -> out.append(HexFormat.of().formatHex(p)).append(' '));
-        return out.append(']').toString();
+        return "Unknown(" + typeId + ")" + versions;
     }
 }

@@ -1,5 +1,6 @@
 package dev.hyphae.crdt;
 
+import dev.hyphae.spec.Requirement;
 import dev.hyphae.data.CausalContext;
 import dev.hyphae.data.ReplicaId;
 import dev.hyphae.data.Value;
@@ -43,6 +44,7 @@ class ConvergenceProperties {
     }
 
     @Property(tries = 1000)
+    @Requirement({"HY-DATA-020", "HY-DATA-022", "HY-DATA-006", "HY-DATA-005"})
     void replicasReceivingTheSameDeltasInAnyOrderWithDuplicatesConverge(
             @ForAll("histories") List<Step> history, @ForAll Random random) {
         Simulation sim = new Simulation();

@@ -129,8 +129,8 @@ final class CrdtArbitraries {
         Arbitrary<Object[]> entry = Combinators.combine(keys(), nestedTypes.flatMap(t -> stores(t, depth - 1)))
                 .as((k, s) -> new Object[] {new EntryKey(k, s.typeId()), s});
         Arbitrary<Object[]> unknownEntry = Combinators.combine(keys(), Arbitraries.of(8, 0x8000),
-                        Arbitraries.of(new byte[] {1, 2}, new byte[] {3}))
-                .as((k, t, b) -> new Object[] {new EntryKey(k, t), UnknownCrdt.of(t, b)});
+                        dots().set().ofMinSize(1).ofMaxSize(2), Arbitraries.of(new byte[] {1, 2}, new byte[] {3}))
+                .as((k, t, d, b) -> new Object[] {new EntryKey(k, t), UnknownCrdt.of(t, new TreeSet<>(d), b)});
         return Arbitraries.frequencyOf(
                         net.jqwik.api.Tuple.of(9, entry),
                         net.jqwik.api.Tuple.of(1, unknownEntry))

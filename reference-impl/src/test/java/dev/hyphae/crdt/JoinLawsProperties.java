@@ -1,5 +1,6 @@
 package dev.hyphae.crdt;
 
+import dev.hyphae.spec.Requirement;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -21,21 +22,25 @@ class JoinLawsProperties {
     }
 
     @Property(tries = 1000)
+    @Requirement({"HY-DATA-020", "HY-DATA-038"})
     void joinIsCommutative(@ForAll("threeStatesOfOneType") List<CausalState<Crdt>> s) {
         assertEquals(s.get(0).join(s.get(1)), s.get(1).join(s.get(0)));
     }
 
     @Property(tries = 1000)
+    @Requirement({"HY-DATA-020", "HY-DATA-038"})
     void joinIsAssociative(@ForAll("threeStatesOfOneType") List<CausalState<Crdt>> s) {
         assertEquals(s.get(0).join(s.get(1)).join(s.get(2)), s.get(0).join(s.get(1).join(s.get(2))));
     }
 
     @Property(tries = 1000)
+    @Requirement({"HY-DATA-020", "HY-DATA-038"})
     void joinIsIdempotent(@ForAll("threeStatesOfOneType") List<CausalState<Crdt>> s) {
         assertEquals(s.get(0), s.get(0).join(s.get(0)));
     }
 
     @Property(tries = 1000)
+    @Requirement("HY-DATA-020")
     void joiningTheEmptyDeltaChangesNothing(@ForAll("threeStatesOfOneType") List<CausalState<Crdt>> s) {
         CausalState<Crdt> empty = new CausalState<>(CrdtType.emptyOf(s.get(0).store().typeId()),
                 dev.hyphae.data.CausalContext.EMPTY);

@@ -1,5 +1,6 @@
 package dev.hyphae.crdt;
 
+import dev.hyphae.spec.Requirement;
 import dev.hyphae.data.CausalContext;
 import dev.hyphae.data.ReplicaId;
 import dev.hyphae.data.Value;
@@ -50,6 +51,7 @@ class SpecExamplesTest {
     }
 
     @Test
+    @Requirement("HY-DATA-026")
     void counterIncrementConcurrentWithARemoveRestoresTheIncrementersTotal() {
         CausalState<ORMap> state = empty(ORMap.EMPTY);
         Value kwh = Value.of("kwh");
@@ -69,6 +71,7 @@ class SpecExamplesTest {
     }
 
     @Test
+    @Requirement({"HY-DATA-032", "HY-CONV-002"})
     void lwwTieOnTimestampIsBrokenByReplicaIdComparedUnsigned() {
         CausalState<LWWRegister> base = empty(LWWRegister.EMPTY);
         long sameTime = 1_700_000_000_000L << 16;
@@ -79,6 +82,7 @@ class SpecExamplesTest {
     }
 
     @Test
+    @Requirement("HY-DATA-032")
     void lwwLaterTimestampWinsWhateverTheReplica() {
         CausalState<LWWRegister> base = empty(LWWRegister.EMPTY);
         long t = 1_700_000_000_000L << 16;
@@ -91,6 +95,7 @@ class SpecExamplesTest {
     }
 
     @Test
+    @Requirement("HY-DATA-033")
     void mvRegisterKeepsConcurrentWritesAsSiblingsUntilAWriteSeesThemAll() {
         CausalState<MVRegister> base = empty(MVRegister.EMPTY);
         CausalState<MVRegister> merged = merge(base,
@@ -111,6 +116,7 @@ class SpecExamplesTest {
     }
 
     @Test
+    @Requirement("HY-DATA-034")
     void addWinsOverAConcurrentRemoveOfTheSameElement() {
         CausalState<AWSet> base = empty(AWSet.EMPTY);
         base = base.join(base.store().add(base.context(), A, Value.of("x")));
@@ -121,6 +127,7 @@ class SpecExamplesTest {
     }
 
     @Test
+    @Requirement("HY-DATA-035")
     void concurrentPutsOfDifferentTypesUnderOneKeyMakeTwoEntries() {
         CausalState<ORMap> base = empty(ORMap.EMPTY);
         Value key = Value.of("firmware");

@@ -1,5 +1,6 @@
 package dev.hyphae.data;
 
+import dev.hyphae.spec.Requirement;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -24,6 +25,7 @@ class CausalContextTest {
     }
 
     @Test
+    @Requirement("HY-DATA-009")
     void contiguousDotsAreAbsorbedIntoTheVersionVector() {
         CausalContext context = CausalContext.of(List.of(a(3), a(1), a(2), a(5), new Dot(B, 2)));
 
@@ -35,6 +37,7 @@ class CausalContextTest {
     }
 
     @Test
+    @Requirement("HY-DATA-009")
     void unionFillsAGapAndCompacts() {
         CausalContext left = CausalContext.of(List.of(a(1), a(2), a(4)));
         CausalContext right = CausalContext.of(List.of(a(3)));
@@ -48,6 +51,7 @@ class CausalContextTest {
     }
 
     @Test
+    @Requirement("HY-DATA-006")
     void nextDotFollowsTheGreatestCounterInVectorOrCloud() {
         assertEquals(a(1), CausalContext.EMPTY.nextDot(A));
         assertEquals(a(8), CausalContext.of(List.of(a(1), a(7))).nextDot(A));
@@ -55,12 +59,14 @@ class CausalContextTest {
     }
 
     @Test
+    @Requirement("HY-DATA-007")
     void aReplicaThatIssuedTheLastCounterCannotWrite() {
         CausalContext full = CausalContext.of(List.of(new Dot(A, -1L)));
         assertThrows(MutationRefusedException.class, () -> full.nextDot(A));
     }
 
     @Test
+    @Requirement("HY-CONV-002")
     void countersCompareUnsignedAcrossTheSignBit() {
         CausalContext context = CausalContext.of(List.of(new Dot(A, Long.MAX_VALUE), new Dot(A, Long.MIN_VALUE)));
         assertEquals(new Dot(A, Long.MIN_VALUE + 1), context.nextDot(A));
@@ -68,6 +74,7 @@ class CausalContextTest {
     }
 
     @Test
+    @Requirement("HY-DATA-010")
     void onlyCanonicalFormIsAcceptedFromOutside() {
         TreeMap<ReplicaId, Long> vector = new TreeMap<>();
         vector.put(A, 2L);

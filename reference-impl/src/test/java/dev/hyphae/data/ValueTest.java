@@ -1,5 +1,6 @@
 package dev.hyphae.data;
 
+import dev.hyphae.spec.Requirement;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -17,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ValueTest {
 
     @Test
+    @Requirement({"HY-DATA-014", "HY-DATA-011"})
     void floatEqualityIsByBitPattern() {
         assertEquals(Value.of(Double.NaN), Value.of(Double.NaN));
         assertNotEquals(Value.of(Double.NaN), Value.of(Double.longBitsToDouble(0x7ff8000000000001L)));
@@ -25,11 +27,13 @@ class ValueTest {
     }
 
     @Test
+    @Requirement("HY-DATA-013")
     void stringsAreNotNormalised() {
         assertNotEquals(Value.of("\u00e9"), Value.of("e\u0301"), "precomposed and decomposed forms differ");
     }
 
     @Test
+    @Requirement("HY-DATA-015")
     void valuesOrderByKindThenWithinKind() {
         List<Value> expected = List.of(
                 Value.ofNull(), Value.of(false), Value.of(true),
@@ -46,6 +50,7 @@ class ValueTest {
     }
 
     @Test
+    @Requirement("HY-DATA-015")
     void stringsOrderByUtf8BytesNotUtf16Units() {
         // U+FFFF is EF BF BF; U+1F344 is F0 9F 8D 84. In UTF-16, the surrogate D83C sorts first.
         assertTrue(Value.of("\uffff").compareTo(Value.of("\ud83c\udf44")) < 0);
@@ -53,6 +58,7 @@ class ValueTest {
     }
 
     @Test
+    @Requirement("HY-DATA-012")
     void invalidUtf8IsRefused() {
         assertNull(Value.Str.fromUtf8(new byte[] {(byte) 0xc0, (byte) 0x80}), "overlong NUL");
         assertNull(Value.Str.fromUtf8(new byte[] {(byte) 0xed, (byte) 0xa0, (byte) 0x80}), "encoded surrogate");
@@ -63,6 +69,7 @@ class ValueTest {
     }
 
     @Test
+    @Requirement("HY-DATA-044")
     void lengthLimitsAreEnforced() {
         assertThrows(IllegalArgumentException.class, () -> Value.of("x".repeat(Limits.MAX_STRING_LENGTH + 1)));
         assertEquals(Limits.MAX_STRING_LENGTH, ((Value.Str) Value.of("x".repeat(Limits.MAX_STRING_LENGTH))).utf8().length);
