@@ -25,6 +25,12 @@ public final class Limits {
     /** Most distinct replica ids in one payload's replica table, and entries of one version vector. */
     public static final int MAX_REPLICAS = 16_384;
 
+    /**
+     * Most bytes that the string and bytes values of one payload may decode to, all counted together. Front
+     * coding lets a few bytes stand for a long prefix; this bounds what a decoder allocates for them.
+     */
+    public static final int MAX_DECODED_BYTES = 16 * 1024 * 1024;
+
     /** Most dots in one dot cloud. */
     public static final int MAX_CLOUD_DOTS = 65_536;
 

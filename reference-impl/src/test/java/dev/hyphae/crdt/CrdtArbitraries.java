@@ -22,9 +22,9 @@ import java.util.TreeSet;
  * arbitrary, including what only a faulty replica produces (two data for one dot across states, several
  * entries of one replica in a counter); contexts always cover the store's own dots, as the decoder demands.
  */
-final class CrdtArbitraries {
+public final class CrdtArbitraries {
 
-    static final List<ReplicaId> REPLICAS = List.of(
+    public static final List<ReplicaId> REPLICAS = List.of(
             ReplicaId.fromHex("00000000000000000000000000000001"),
             ReplicaId.fromHex("7f000000000000000000000000000000"),
             ReplicaId.fromHex("80000000000000000000000000000000"));
@@ -44,7 +44,7 @@ final class CrdtArbitraries {
      * States in which no dot occurs twice in the store, as the decoder demands (a dot names one write). Dots
      * come from a larger pool so that few draws are discarded.
      */
-    static Arbitrary<CausalState<Crdt>> validStates(CrdtType type) {
+    public static Arbitrary<CausalState<Crdt>> validStates(CrdtType type) {
         return stores(type, 2).filter(CrdtArbitraries::hasUniqueDots)
                 .flatMap(store -> contextsCovering(store).map(c -> new CausalState<>(store, c)));
     }
@@ -57,7 +57,7 @@ final class CrdtArbitraries {
     }
 
     /** Values of every kind, including the float64 corners: -0.0, 0.0, NaN, infinities. */
-    static Arbitrary<Value> values() {
+    public static Arbitrary<Value> values() {
         return Arbitraries.oneOf(
                 Arbitraries.just(Value.ofNull()),
                 Arbitraries.of(true, false).map(Value::of),
@@ -80,12 +80,12 @@ final class CrdtArbitraries {
         return Arbitraries.of(1L, 2L, 5L, Long.MAX_VALUE, -2L, -1L);
     }
 
-    static Arbitrary<CausalState<Crdt>> states(CrdtType type) {
+    public static Arbitrary<CausalState<Crdt>> states(CrdtType type) {
         return stores(type, 2).flatMap(store -> contextsCovering(store).map(c -> new CausalState<>(store, c)));
     }
 
     /** States of every type, ORMaps included, keyed by the type for the test's report. */
-    static Arbitrary<CrdtType> types() {
+    public static Arbitrary<CrdtType> types() {
         return Arbitraries.of(CrdtType.values());
     }
 

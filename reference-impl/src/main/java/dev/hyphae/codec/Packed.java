@@ -1,0 +1,160 @@
+package dev.hyphae.codec;
+
+import dev.hyphae.ProtocolException;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+
+/**
+ * Packed columns (specification, "Encoding", section "Packed columns"): unsigned LEB128 varints, zigzag
+ * varints and front-coded byte strings inside FlatBuffers byte vectors.
+ *
+ * <p>A varint is 1 to 10 bytes, 7 bits per byte, least significant group first, the high bit set on every
+ * byte but the last. It is minimal: its last byte is not 0 unless it is the only byte, and a tenth byte is
+ * 0 or 1. Every other form is malformed, so that one value has one encoding.
+ */
+final class Packed {
+
+    private Packed() {
+    }
+
+    /** Reads a packed column: a bounded slice of the payload, consumed front to back. */
+    static final class Reader {
+        private final ByteBuffer buffer;
+        private final String column;
+        private int position;
+        private final int end;
+
+        /** The column named {@code column} at {@code [start, start + length)} of the buffer, already verified in bounds. */
+        Reader(ByteBuffer buffer, int start, int length, String column) {
+            this.buffer = buffer;
+            this.position = start;
+            this.end = start + length;
+            this.column = column;
+        }
+
+        /** An empty column (an absent vector). */
+        static Reader empty(ByteBuffer buffer, String column) {
+            return new Reader(buffer, 0, 0, column);
+        }
+
+        boolean atEnd() {
+            return position == end;
+        }
+
+        /** Fails unless every byte of the column was consumed: trailing bytes are malformed. */
+        void expectEnd() throws ProtocolException {
+            if (position != end) {
+                throw Malformed.decode("%s has %d trailing bytes", column, end - position);
+            }
+        }
+
+        /** An unsigned 64-bit varint, as a Java long read unsigned. */
+        long varint() throws ProtocolException {
+            long value = 0;
+            for (int i = 0; i < 10; i++) {
+                if (position >= end) {
+                    throw Malformed.decode("%s ends inside a varint", column);
+                }
+                int b = buffer.get(position++) & 0xFF;
+                if (i == 9 && b > 1) {
+                    throw Malformed.decode("%s holds a varint beyond 64 bits", column);
+                }
+                value |= (long) (b & 0x7F) << (7 * i);
+                if ((b & 0x80) == 0) {
+                    if (b == 0 && i > 0) {
+                        throw Malformed.decode("%s holds a varint that is not minimal", column);
+                    }
+                    return value;
+                }
+            }
+            throw Malformed.decode("%s holds a varint longer than 10 bytes", column);
+        }
+
+        /** A varint that must be at most {@code max}, returned as an int. */
+        int varint(int max, String what) throws ProtocolException {
+            long value = varint();
+            if (Long.compareUnsigned(value, max) > 0) {
+                throw Malformed.decode("%s: %s %s exceeds %d", column, what, Long.toUnsignedString(value), max);
+            }
+            return (int) value;
+        }
+
+        /** A zigzag varint: a signed 64-bit value. */
+        long zigzag() throws ProtocolException {
+            long v = varint();
+            return (v >>> 1) ^ -(v & 1);
+        }
+
+        /**
+         * The next front-coded byte string, given the previous one of this column (empty for the first).
+         *
+         * @param maxLength the longest string the column may hold
+         */
+        byte[] frontCoded(byte[] previous, int maxLength) throws ProtocolException {
+            int shared = varint(previous.length, "shared prefix length");
+            int suffix = varint(maxLength, "suffix length");
+            if (shared + suffix > maxLength) {
+                throw Malformed.decode("%s: a value of %d bytes exceeds its limit %d", column, shared + suffix, maxLength);
+            }
+            if (suffix > end - position) {
+                throw Malformed.decode("%s: a suffix of %d bytes runs past the column", column, suffix);
+            }
+            byte[] value = Arrays.copyOf(previous, shared + suffix);
+            buffer.get(position, value, shared, suffix);
+            position += suffix;
+            return value;
+        }
+    }
+
+    /** Builds a packed column. */
+    static final class Writer {
+        private byte[] bytes = new byte[16];
+        private int size;
+
+        boolean isEmpty() {
+            return size == 0;
+        }
+
+        byte[] toByteArray() {
+            return Arrays.copyOf(bytes, size);
+        }
+
+        private void ensure(int more) {
+            if (size + more > bytes.length) {
+                bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + more));
+            }
+        }
+
+        /** An unsigned 64-bit varint. */
+        Writer varint(long value) {
+            ensure(10);
+            while ((value & ~0x7FL) != 0) {
+                bytes[size++] = (byte) ((value & 0x7F) | 0x80);
+                value >>>= 7;
+            }
+            bytes[size++] = (byte) value;
+            return this;
+        }
+
+        /** A signed 64-bit value as a zigzag varint. */
+        Writer zigzag(long value) {
+            return varint((value << 1) ^ (value >> 63));
+        }
+
+        /** {@code value} front-coded against {@code previous}. */
+        Writer frontCoded(byte[] previous, byte[] value) {
+            int shared = Arrays.mismatch(previous, value);
+            if (shared < 0) {
+                shared = value.length;
+            }
+            shared = Math.min(shared, Math.min(previous.length, value.length));
+            varint(shared);
+            varint(value.length - shared);
+            ensure(value.length - shared);
+            System.arraycopy(value, shared, bytes, size, value.length - shared);
+            size += value.length - shared;
+            return this;
+        }
+    }
+}

@@ -1,0 +1,263 @@
+package dev.hyphae.codec;
+
+import com.google.flatbuffers.FlatBufferBuilder;
+import dev.hyphae.ErrorCode;
+import dev.hyphae.ProtocolException;
+import dev.hyphae.crdt.CausalState;
+import dev.hyphae.crdt.Crdt;
+import dev.hyphae.crdt.CrdtType;
+import dev.hyphae.crdt.EntryKey;
+import dev.hyphae.crdt.MVRegister;
+import dev.hyphae.crdt.ORMap;
+import dev.hyphae.data.CausalContext;
+import dev.hyphae.data.Dot;
+import dev.hyphae.data.Limits;
+import dev.hyphae.data.ReplicaId;
+import dev.hyphae.data.Value;
+import dev.hyphae.spec.Requirement;
+import hyphae.v1.Batch;
+import hyphae.v1.Context;
+import hyphae.v1.Values;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.TreeMap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * One test per rule the decoder enforces, each on a payload built to break exactly that rule, each checking
+ * the code and the reason. These are the seeds of the invalid vectors.
+ */
+class DecoderRefusalsTest {
+
+    private static final ReplicaId A = ReplicaId.fromHex("0a000000000000000000000000000001");
+
+    private static void assertRefused(byte[] bytes, String reason) {
+        ProtocolException e = assertThrows(ProtocolException.class, () -> PayloadDecoder.decode(bytes));
+        assertEquals(ErrorCode.MALFORMED_DELTA, e.code());
+        assertTrue(e.getMessage().contains(reason), "expected '" + reason + "' in: " + e.getMessage());
+    }
+
+    /** A payload built column by column, to break one rule at a time. */
+    private static final class Raw {
+        final FlatBufferBuilder b = new FlatBufferBuilder();
+        byte[] replicas = A.toBytes();
+        byte[] versionVector = {0, 1};
+        byte[] cloud;
+
+        int values(byte[] kinds, byte[] strings) {
+            int k = b.createByteVector(kinds);
+            int s = strings == null ? 0 : b.createByteVector(strings);
+            Values.startValues(b);
+            Values.addKinds(b, k);
+            if (s != 0) {
+                Values.addStrings(b, s);
+            }
+            return Values.endValues(b);
+        }
+
+        /** An MVRegister batch of one store with one entry: dot (0, counter), the given values column. */
+        int mvRegister(int type, byte[] dots, int values) {
+            int d = b.createByteVector(dots);
+            Batch.startBatch(b);
+            Batch.addType(b, type);
+            Batch.addCount(b, 1);
+            Batch.addDots(b, d);
+            Batch.addValues(b, values);
+            return Batch.endBatch(b);
+        }
+
+        byte[] finish(int root) {
+            int r = b.createByteVector(replicas);
+            int vv = b.createByteVector(versionVector);
+            int cl = cloud == null ? 0 : b.createByteVector(cloud);
+            Context.startContext(b);
+            Context.addVersionVector(b, vv);
+            if (cl != 0) {
+                Context.addCloud(b, cl);
+            }
+            int c = Context.endContext(b);
+            hyphae.v1.Payload.startPayload(b);
+            hyphae.v1.Payload.addReplicas(b, r);
+            hyphae.v1.Payload.addContext(b, c);
+            hyphae.v1.Payload.addRoot(b, root);
+            hyphae.v1.Payload.finishPayloadBuffer(b, hyphae.v1.Payload.endPayload(b));
+            return b.sizedByteArray();
+        }
+
+        /** A valid payload: an MVRegister holding "ok" at dot (A, 1). */
+        byte[] valid() {
+            return finish(mvRegister(CrdtType.MV_REGISTER.id(), new byte[] {0, 1, 1},
+                    values(new byte[] {5, 1}, new byte[] {0, 2, 'o', 'k'})));
+        }
+    }
+
+    @Test
+    void theBaselineIsValid() throws ProtocolException {
+        Payload payload = PayloadDecoder.decode(new Raw().valid());
+        assertEquals(List.of(Value.of("ok")), ((MVRegister) payload.state().store()).values());
+    }
+
+    @Test
+    @Requirement("HY-DATA-012")
+    void invalidUtf8IsRefused() {
+        Raw raw = new Raw();
+        byte[] bytes = raw.finish(raw.mvRegister(CrdtType.MV_REGISTER.id(), new byte[] {0, 1, 1},
+                raw.values(new byte[] {5, 1}, new byte[] {0, 2, (byte) 0xc0, (byte) 0x80})));
+        assertRefused(bytes, "not valid UTF-8");
+    }
+
+    @Test
+    @Requirement("HY-DATA-010")
+    void aNonCanonicalContextIsRefused() {
+        Raw raw = new Raw();
+        raw.cloud = new byte[] {0, 2, 1}; // (A,2) extends the vector's (A,1): it belongs in the vector
+        assertRefused(raw.valid(), "not in canonical form");
+    }
+
+    @Test
+    @Requirement("HY-DATA-002")
+    void theZeroReplicaIdIsRefused() {
+        Raw raw = new Raw();
+        raw.replicas = new byte[16];
+        assertRefused(raw.valid(), "all-zero replica id");
+    }
+
+    @Test
+    void aReplicaIndexOutsideTheTableIsRefused() {
+        Raw raw = new Raw();
+        byte[] bytes = raw.finish(raw.mvRegister(CrdtType.MV_REGISTER.id(), new byte[] {1, 1, 1},
+                raw.values(new byte[] {5, 1}, new byte[] {0, 2, 'o', 'k'})));
+        assertRefused(bytes, "replica index 1 exceeds 0");
+    }
+
+    @Test
+    @Requirement("HY-DATA-008")
+    void aDotWithCounterZeroIsRefused() {
+        Raw raw = new Raw();
+        byte[] bytes = raw.finish(raw.mvRegister(CrdtType.MV_REGISTER.id(), new byte[] {0, 0, 1},
+                raw.values(new byte[] {5, 1}, new byte[] {0, 2, 'o', 'k'})));
+        assertRefused(bytes, "counter of 0");
+    }
+
+    @Test
+    @Requirement("HY-DATA-019")
+    void aDotOutsideTheContextIsRefused() {
+        Raw raw = new Raw();
+        byte[] bytes = raw.finish(raw.mvRegister(CrdtType.MV_REGISTER.id(), new byte[] {0, 2, 1},
+                raw.values(new byte[] {5, 1}, new byte[] {0, 2, 'o', 'k'})));
+        assertRefused(bytes, "is not in the causal context");
+    }
+
+    @Test
+    @Requirement("HY-VER-024")
+    void typeIdZeroIsRefused() {
+        Raw raw = new Raw();
+        byte[] bytes = raw.finish(raw.mvRegister(0, new byte[] {0, 1, 1},
+                raw.values(new byte[] {5, 1}, new byte[] {0, 2, 'o', 'k'})));
+        assertRefused(bytes, "CRDT type id 0");
+    }
+
+    @Test
+    void trailingBytesInAColumnAreRefused() {
+        Raw raw = new Raw();
+        byte[] bytes = raw.finish(raw.mvRegister(CrdtType.MV_REGISTER.id(), new byte[] {0, 1, 1, 7},
+                raw.values(new byte[] {5, 1}, new byte[] {0, 2, 'o', 'k'})));
+        assertRefused(bytes, "trailing bytes");
+    }
+
+    @Test
+    void aNonMinimalVarintIsRefused() {
+        Raw raw = new Raw();
+        byte[] bytes = raw.finish(raw.mvRegister(CrdtType.MV_REGISTER.id(), new byte[] {0, (byte) 0x81, 0, 1},
+                raw.values(new byte[] {5, 1}, new byte[] {0, 2, 'o', 'k'})));
+        assertRefused(bytes, "not minimal");
+    }
+
+    @Test
+    void aDeclaredLengthFarBeyondTheBufferIsRefusedWithoutAllocating() {
+        byte[] bytes = new Raw().valid();
+        // The replica table vector: find its length field (16) followed by replica A's first byte.
+        int at = indexOf(bytes, new byte[] {16, 0, 0, 0, 0x0a});
+        bytes[at] = (byte) 0xff;
+        bytes[at + 1] = (byte) 0xff;
+        bytes[at + 2] = (byte) 0xff;
+        bytes[at + 3] = (byte) 0x7f;
+        assertRefused(bytes, "verify: vector field 0");
+    }
+
+    @Test
+    @Requirement("HY-DATA-018")
+    void aMapKeyTwiceIsRefused() {
+        Raw raw = new Raw();
+        raw.versionVector = new byte[] {0, 2};
+        FlatBufferBuilder b = raw.b;
+        // Two MVRegister stores, one entry each, dots (A,1) and (A,2) as one run.
+        int childValues = raw.values(new byte[] {5, 2}, new byte[] {0, 1, 'x', 1, 0});
+        int childDots = b.createByteVector(new byte[] {0, 1, 2});
+        Batch.startBatch(b);
+        Batch.addType(b, CrdtType.MV_REGISTER.id());
+        Batch.addCount(b, 2);
+        Batch.addDots(b, childDots);
+        Batch.addValues(b, childValues);
+        int child = Batch.endBatch(b);
+        int children = Batch.createChildrenVector(b, new int[] {child});
+        int keys = raw.values(new byte[] {5, 2}, new byte[] {0, 1, 'k', 1, 0});
+        int types = b.createByteVector(new byte[] {4, 2});
+        int sizes = b.createByteVector(new byte[] {2});
+        Batch.startBatch(b);
+        Batch.addType(b, CrdtType.OR_MAP.id());
+        Batch.addCount(b, 1);
+        Batch.addSizes(b, sizes);
+        Batch.addValues(b, keys);
+        Batch.addTypes(b, types);
+        Batch.addChildren(b, children);
+        assertRefused(raw.finish(Batch.endBatch(b)), "holds key \"k\" with type 4 twice");
+    }
+
+    @Test
+    @Requirement({"HY-DATA-040", "HY-DATA-042"})
+    void mapsNestedBeyondTheLimitAreRefused() {
+        Dot dot = new Dot(A, 1);
+        Crdt value = MVRegister.of(new TreeMap<>(java.util.Map.of(dot, Value.of(1L))));
+        for (int depth = 0; depth < Limits.MAX_NESTING_DEPTH + 1; depth++) {
+            TreeMap<EntryKey, Crdt> entries = new TreeMap<>();
+            entries.put(new EntryKey(Value.of("n"), value.typeId()), value);
+            value = ORMap.of(entries);
+        }
+        byte[] bytes = Codec.encode(new CausalState<>(value, CausalContext.of(List.of(dot))));
+        assertRefused(bytes, "nest deeper than MAX_NESTING_DEPTH");
+    }
+
+    @Test
+    @Requirement("HY-DATA-040")
+    void aPayloadOverTheSizeLimitIsRefusedBeforeItIsRead() {
+        assertRefused(new byte[Limits.MAX_PAYLOAD_SIZE + 1], "exceeds MAX_PAYLOAD_SIZE");
+    }
+
+    @Test
+    void aWrongFileIdentifierIsRefused() {
+        byte[] bytes = new Raw().valid();
+        bytes[7] = '2';
+        assertRefused(bytes, "file identifier is not HYP1");
+    }
+
+    @Test
+    void theSafetyNetOfThePublicDecoderAlsoAnswersWithACode() {
+        ProtocolException e = assertThrows(ProtocolException.class, () -> Codec.decode("not a payload".getBytes(StandardCharsets.UTF_8)));
+        assertEquals(ErrorCode.MALFORMED_DELTA, e.code());
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            if (java.util.Arrays.equals(haystack, i, i + needle.length, needle, 0, needle.length)) {
+                return i;
+            }
+        }
+        throw new AssertionError("pattern not found");
+    }
+}

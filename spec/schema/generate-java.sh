@@ -1,0 +1,13 @@
+#!/bin/sh
+# Regenerates the Java code for the normative schema, with Debian's flatc 2.0.8 (package
+# flatbuffers-compiler), into reference-impl/src/generated/java. The output is committed; the build
+# regenerates it into a temporary folder and fails if the committed code differs (see
+# reference-impl/src/test/java/dev/hyphae/codec/GeneratedCodeTest.java).
+#
+# Usage: spec/schema/generate-java.sh [OUTPUT_DIR]
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+out=${1:-"$here/../../reference-impl/src/generated/java"}
+flatc --version | grep -q '^flatc version 2\.0\.8$' || { echo "need flatc 2.0.8, found: $(flatc --version)" >&2; exit 2; }
+rm -rf "$out/hyphae"
+flatc --java -o "$out" "$here"/*.fbs
