@@ -1,0 +1,143 @@
+package dev.hyphae.tools;
+
+import dev.hyphae.ProtocolException;
+import dev.hyphae.codec.Codec;
+import dev.hyphae.crdt.CausalState;
+import dev.hyphae.crdt.CrdtType;
+import dev.hyphae.crdt.HybridLogicalClock;
+import dev.hyphae.crdt.LWWRegister;
+import dev.hyphae.crdt.ORMap;
+import dev.hyphae.data.CausalContext;
+import dev.hyphae.data.ReplicaId;
+import dev.hyphae.data.Value;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.ByteArrayOutputStream;
+import java.util.Arrays;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.zip.Deflater;
+
+/**
+ * {@code hyphae bench sensor}: the size benchmark of the payload encoding, on the sensor workload.
+ *
+ * <p>One replica writes 1,000 keys {@code sensor-0} to {@code sensor-999}, each an LWWRegister of float64
+ * inside one ORMap, in 100 rounds of one reading per key (100,000 writes, one simulated second per round).
+ * Readings are pseudo-random and non-integral, from a fixed seed, so every run prints the same sizes. It
+ * reports, raw and with raw deflate (RFC 1951, best compression): the delta of the last round's 1,000
+ * writes, one single-write delta, and the full state; then the time to encode and decode the full state.
+ * Times are medians of repeated runs in this JVM after a warm-up: figures of this machine, not a test.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = BenchCommand.Sensor.class,
+        description = "Benchmarks. Figures, not tests: nothing here passes or fails.")
+final class BenchCommand implements Runnable {
+
+    @Override
+    public void run() {
+        new picocli.CommandLine(this).usage(System.out);
+    }
+
+    @Command(name = "sensor", mixinStandardHelpOptions = true,
+            description = "Payload sizes and codec times on the sensor workload (1,000 LWW float registers in one ORMap).")
+    static final class Sensor implements Callable<Integer> {
+
+        @Option(names = "--keys", defaultValue = "1000", description = "Number of keys (default: ${DEFAULT-VALUE}).")
+        int keys;
+
+        @Option(names = "--rounds", defaultValue = "100", description = "Rounds of one write per key (default: ${DEFAULT-VALUE}).")
+        int rounds;
+
+        @Option(names = "--iterations", defaultValue = "200", description = "Timed encodes and decodes of the full state (default: ${DEFAULT-VALUE}).")
+        int iterations;
+
+        @Override
+        public Integer call() throws ProtocolException {
+            ReplicaId replica = ReplicaId.fromHex("5e4503000000000000000000000000a1");
+            Random readings = new Random(42);
+            long[] wallClock = {1_767_225_600_000L}; // 2026-01-01T00:00:00Z
+            HybridLogicalClock clock = new HybridLogicalClock(() -> wallClock[0]);
+
+            CausalState<ORMap> state = new CausalState<>(ORMap.EMPTY, CausalContext.EMPTY);
+            CausalState<ORMap> lastRound = null;
+            CausalState<ORMap> lastWrite = null;
+            for (int round = 0; round < rounds; round++) {
+                CausalState<ORMap> roundDelta = new CausalState<>(ORMap.EMPTY, CausalContext.EMPTY);
+                for (int k = 0; k < keys; k++) {
+                    Value key = Value.of("sensor-" + k);
+                    // Full-precision random mantissas: the hardest case for any compression.
+                    double reading = 15 + readings.nextDouble() * 15;
+                    CausalContext context = state.context();
+                    CausalState<ORMap> delta = state.store().update(key, CrdtType.LWW_REGISTER,
+                            (LWWRegister r) -> r.write(context, replica, Value.of(reading), clock.next(r.greatestTimestamp())));
+                    state = state.join(delta);
+                    roundDelta = roundDelta.join(delta);
+                    lastWrite = delta;
+                }
+                lastRound = roundDelta;
+                wallClock[0] += 1000;
+            }
+
+            byte[] roundBytes = Codec.encode(lastRound);
+            byte[] writeBytes = Codec.encode(lastWrite);
+            byte[] stateBytes = Codec.encode(state);
+            // Each payload must decode to what was encoded, or its size would mean nothing.
+            check(lastRound, roundBytes);
+            check(lastWrite, writeBytes);
+            check(state, stateBytes);
+
+            System.out.printf("Sensor workload: %d keys, %d rounds, %d writes by one replica%n", keys, rounds, keys * rounds);
+            System.out.printf("%-40s %10s %14s%n", "payload", "bytes", "deflated bytes");
+            row("(a) delta of the last round's " + keys + " writes", roundBytes);
+            row("(b) delta of one write", writeBytes);
+            row("(c) full state", stateBytes);
+
+            long[] encode = new long[iterations];
+            long[] decode = new long[iterations];
+            for (int warm = 0; warm < iterations; warm++) {
+                Codec.decode(Codec.encode(state));
+            }
+            for (int i = 0; i < iterations; i++) {
+                long t0 = System.nanoTime();
+                Codec.encode(state);
+                long t1 = System.nanoTime();
+                Codec.decode(stateBytes);
+                long t2 = System.nanoTime();
+                encode[i] = t1 - t0;
+                decode[i] = t2 - t1;
+            }
+            System.out.printf("full state: encode %.2f ms, decode (verify included) %.2f ms (medians of %d, after %d warm-up runs)%n",
+                    median(encode) / 1e6, median(decode) / 1e6, iterations, iterations);
+            return 0;
+        }
+
+        private static void check(CausalState<ORMap> state, byte[] bytes) throws ProtocolException {
+            if (!Codec.decode(bytes).state().equals(state)) {
+                throw new IllegalStateException("a payload did not decode to what was encoded");
+            }
+        }
+
+        private static void row(String name, byte[] bytes) {
+            System.out.printf("%-40s %10d %14d%n", name, bytes.length, deflate(bytes).length);
+        }
+
+        static byte[] deflate(byte[] bytes) {
+            Deflater deflater = new Deflater(Deflater.BEST_COMPRESSION, true);
+            deflater.setInput(bytes);
+            deflater.finish();
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            byte[] chunk = new byte[8192];
+            while (!deflater.finished()) {
+                out.write(chunk, 0, deflater.deflate(chunk));
+            }
+            deflater.end();
+            return out.toByteArray();
+        }
+
+        private static double median(long[] values) {
+            long[] sorted = values.clone();
+            Arrays.sort(sorted);
+            return sorted[sorted.length / 2];
+        }
+    }
+}
