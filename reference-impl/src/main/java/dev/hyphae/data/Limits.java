@@ -1,8 +1,8 @@
 package dev.hyphae.data;
 
 /**
- * The limits of the data model (specification, chapter "Data model", section "Limits"), with the names
- * the specification gives them. A decoder refuses input beyond any of them before it allocates for it; a
+ * The limits of the data model (specification, chapter "Data model", section "Limits", and for
+ * {@link #MAX_DECODED_BYTES} chapter "Encoding"), with the names the specification gives them. A decoder refuses input beyond any of them before it allocates for it; a
  * mutator whose result would exceed one is refused.
  */
 public final class Limits {

@@ -36,6 +36,7 @@ class HyphaeTest {
         assertEquals("0", result[0]);
         assertTrue(result[1].contains("Usage: hyphae"), result[1]);
         assertTrue(result[1].contains("spec "), result[1]);
+        assertTrue(result[1].contains("bench "), result[1]);
     }
 
     @Test

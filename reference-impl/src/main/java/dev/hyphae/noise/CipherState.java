@@ -1,0 +1,114 @@
+package dev.hyphae.noise;
+
+import dev.hyphae.ErrorCode;
+import dev.hyphae.ProtocolException;
+import org.bouncycastle.crypto.InvalidCipherTextException;
+import org.bouncycastle.crypto.modes.ChaCha20Poly1305;
+import org.bouncycastle.crypto.params.AEADParameters;
+import org.bouncycastle.crypto.params.KeyParameter;
+
+import java.util.Arrays;
+
+/**
+ * A Noise CipherState (Noise specification, section 5.1): a key k and a nonce n, with ChaChaPoly as the
+ * cipher (RFC 8439; the 96-bit nonce is 32 zero bits then n as a 64-bit little-endian integer).
+ *
+ * <p>The nonce 2<sup>64</sup>&minus;1 is reserved for {@link #rekey()}; a CipherState that reaches it can no
+ * longer encrypt or decrypt, so a nonce is never reused. {@link #destroy()} zeroes the key.
+ */
+public final class CipherState {
+
+    /** Length of a key, in bytes. */
+    static final int KEY_LENGTH = 32;
+    /** Length of the authentication tag, in bytes. */
+    public static final int TAG_LENGTH = 16;
+    private static final long MAX_NONCE = -1L; // 2^64 - 1, unsigned
+
+    private byte[] k;
+    private long n;
+
+    /** Sets the key (32 bytes, copied), or none when {@code key} is null; resets the nonce to 0. */
+    void initializeKey(byte[] key) {
+        destroy();
+        k = key == null ? null : Arrays.copyOf(key, KEY_LENGTH);
+        n = 0;
+    }
+
+    /** Whether a key is set. */
+    public boolean hasKey() {
+        return k != null;
+    }
+
+    /** The next nonce, unsigned; for tests and diagnostics. */
+    long nonce() {
+        return n;
+    }
+
+    void setNonce(long nonce) {
+        n = nonce;
+    }
+
+    /** ENCRYPT(k, n++, ad, plaintext); without a key, the plaintext itself. */
+    public byte[] encryptWithAd(byte[] ad, byte[] plaintext) throws ProtocolException {
+        if (k == null) {
+            return plaintext.clone();
+        }
+        if (n == MAX_NONCE) {
+            throw ProtocolException.sessionError(ErrorCode.PROTOCOL_VIOLATION, "nonces of this cipher state are exhausted; rekey or close");
+        }
+        byte[] ciphertext = aead(true, k, n, ad, plaintext);
+        n++;
+        return ciphertext;
+    }
+
+    /**
+     * DECRYPT(k, n++, ad, ciphertext); without a key, the ciphertext itself. A failed authentication leaves
+     * the nonce unchanged and is reported as {@code HANDSHAKE_FAILED}.
+     */
+    public byte[] decryptWithAd(byte[] ad, byte[] ciphertext) throws ProtocolException {
+        if (k == null) {
+            return ciphertext.clone();
+        }
+        if (n == MAX_NONCE) {
+            throw ProtocolException.sessionError(ErrorCode.PROTOCOL_VIOLATION, "nonces of this cipher state are exhausted; rekey or close");
+        }
+        byte[] plaintext = aead(false, k, n, ad, ciphertext);
+        n++;
+        return plaintext;
+    }
+
+    /** REKEY: k = the first 32 bytes of ENCRYPT(k, 2^64-1, empty, 32 zero bytes). The nonce is unchanged. */
+    public void rekey() throws ProtocolException {
+        byte[] next = Arrays.copyOf(aead(true, k, MAX_NONCE, new byte[0], new byte[KEY_LENGTH]), KEY_LENGTH);
+        Arrays.fill(k, (byte) 0);
+        k = next;
+    }
+
+    /** Zeroes and forgets the key. */
+    public void destroy() {
+        if (k != null) {
+            Arrays.fill(k, (byte) 0);
+            k = null;
+        }
+    }
+
+    private static byte[] aead(boolean encrypt, byte[] key, long nonce, byte[] ad, byte[] input) throws ProtocolException {
+        byte[] iv = new byte[12];
+        for (int i = 0; i < 8; i++) {
+            iv[4 + i] = (byte) (nonce >>> (8 * i));
+        }
+        ChaCha20Poly1305 cipher = new ChaCha20Poly1305();
+        cipher.init(encrypt, new AEADParameters(new KeyParameter(key), 8 * TAG_LENGTH, iv, ad));
+        if (!encrypt && input.length < TAG_LENGTH) {
+            throw ProtocolException.sessionError(ErrorCode.HANDSHAKE_FAILED, "a ciphertext shorter than its tag");
+        }
+        byte[] output = new byte[cipher.getOutputSize(input.length)];
+        int length = cipher.processBytes(input, 0, input.length, output, 0);
+        try {
+            length += cipher.doFinal(output, length);
+        } catch (InvalidCipherTextException e) {
+            throw ProtocolException.sessionError(ErrorCode.HANDSHAKE_FAILED, e, "authentication failed");
+        }
+        return length == output.length ? output : Arrays.copyOf(output, length);
+    }
+}
