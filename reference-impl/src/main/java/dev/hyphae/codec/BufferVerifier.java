@@ -6,6 +6,7 @@ import dev.hyphae.data.Limits;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.BitSet;
 
 /**
  * Checks the FlatBuffers structure of a buffer before anything reads it (specification, "Encoding", section
@@ -18,16 +19,24 @@ import java.nio.charset.StandardCharsets;
  *   <li>every scalar field lies inside its table and is aligned to its size;</li>
  *   <li>every offset field points forward into the buffer; every vector's length field is 4-byte aligned and
  *       its elements lie in the buffer (computed without overflow), aligned to their size;</li>
- *   <li>tables nest no deeper, and are no more numerous, than the limits allow, so verification ends in
- *       bounded time.</li>
+ *   <li>vtable and table sizes are below 0x8000, because the Java runtime, like others, reads vtable entries
+ *       as signed 16-bit integers: a larger value would make it read somewhere else than was verified;</li>
+ *   <li>no table and no vector is reached twice (only vtables may be shared), so a payload cannot make a
+ *       reader decode one large object many times over;</li>
+ *   <li>tables nest no deeper, and are no more numerous, than the limits allow, and only the vtable entries
+ *       of fields the schema declares are examined, so verification ends in bounded time.</li>
  * </ul>
  *
  * Offsets are read as unsigned 32-bit integers and compared with the buffer's length as longs.
  */
 final class BufferVerifier {
 
+    /** The largest vtable or table size a reader can address with signed 16-bit offsets. */
+    static final int MAX_VTABLE_SIZE = 0x7FFF;
+
     private final ByteBuffer buffer;
     private final int length;
+    private final BitSet reached = new BitSet();
     private int tables;
 
     BufferVerifier(ByteBuffer buffer) {
@@ -35,8 +44,11 @@ final class BufferVerifier {
         this.length = buffer.limit();
     }
 
-    /** Checks the root offset and the file identifier; returns the root table's position, verified. */
-    int root(String fileIdentifier) throws ProtocolException {
+    /**
+     * Checks the root offset and the file identifier; returns the root table's position, verified as a table
+     * of {@code fields} declared fields.
+     */
+    int root(String fileIdentifier, int fields) throws ProtocolException {
         if (length < 8) {
             throw Malformed.verify("a payload of %d bytes is shorter than its 8-byte header", length);
         }
@@ -46,31 +58,34 @@ final class BufferVerifier {
             throw Malformed.verify("file identifier is not %s", fileIdentifier);
         }
         int root = offsetAt(0);
-        table(root);
+        table(root, fields);
         return root;
     }
 
-    /** Verifies the header and vtable of the table at {@code table}. */
-    void table(int table) throws ProtocolException {
+    /** Verifies the header and vtable of the table at {@code table}, whose schema declares {@code fields} fields. */
+    void table(int table, int fields) throws ProtocolException {
         if (++tables > Limits.MAX_ELEMENTS) {
             throw Malformed.verify("more than MAX_ELEMENTS tables");
         }
         if (table < 0 || (table & 3) != 0 || (long) table + 4 > length) {
             throw Malformed.verify("table at %d is out of range or misaligned", table);
         }
+        reachOnce(table, "table");
         long vtable = (long) table - buffer.getInt(table);
         if (vtable < 0 || (vtable & 1) != 0 || vtable + 4 > length) {
             throw Malformed.verify("vtable of the table at %d is out of range or misaligned", table);
         }
         int vtableSize = Short.toUnsignedInt(buffer.getShort((int) vtable));
         int tableSize = Short.toUnsignedInt(buffer.getShort((int) vtable + 2));
-        if (vtableSize < 4 || (vtableSize & 1) != 0 || vtable + vtableSize > length) {
+        if (vtableSize < 4 || vtableSize > MAX_VTABLE_SIZE || (vtableSize & 1) != 0 || vtable + vtableSize > length) {
             throw Malformed.verify("vtable of the table at %d has a bad size %d", table, vtableSize);
         }
-        if (tableSize < 4 || (long) table + tableSize > length) {
+        if (tableSize < 4 || tableSize > MAX_VTABLE_SIZE || (long) table + tableSize > length) {
             throw Malformed.verify("table at %d has a bad size %d", table, tableSize);
         }
-        for (int entry = 4; entry < vtableSize; entry += 2) {
+        // Entries past the declared fields belong to later versions: never read, so not examined.
+        int examined = Math.min(vtableSize, 4 + 2 * fields);
+        for (int entry = 4; entry < examined; entry += 2) {
             int fieldOffset = Short.toUnsignedInt(buffer.getShort((int) vtable + entry));
             if (fieldOffset != 0 && (fieldOffset < 4 || fieldOffset >= tableSize)) {
                 throw Malformed.verify("table at %d has field %d outside its %d bytes", table, (entry - 4) / 2, tableSize);
@@ -116,6 +131,7 @@ final class BufferVerifier {
         if ((vector & 3) != 0 || (long) vector + 4 > length) {
             throw Malformed.verify("vector field %d of the table at %d is out of range or misaligned", id, table);
         }
+        reachOnce(vector, "vector");
         long count = Integer.toUnsignedLong(buffer.getInt(vector));
         if (count > maxLength) {
             throw Malformed.verify("vector field %d of the table at %d declares %d elements, more than %d",
@@ -135,28 +151,37 @@ final class BufferVerifier {
         return buffer.getInt(vector);
     }
 
-    /** Verifies table field {@code id}; returns the nested table's position, or 0 if absent. */
-    int tableField(int table, int id) throws ProtocolException {
+    /** Verifies table field {@code id}, of a table with {@code fields} fields; returns its position, or 0 if absent. */
+    int tableField(int table, int id, int fields) throws ProtocolException {
         int at = field(table, id);
         if (at == 0) {
             return 0;
         }
         int nested = offsetField(table, at);
-        table(nested);
+        table(nested, fields);
         return nested;
     }
 
-    /** The table that element {@code index} of a verified vector of tables points to, verified. */
-    int tableElement(int vector, int index) throws ProtocolException {
+    /** The table, of {@code fields} fields, that element {@code index} of a verified vector of tables points to. */
+    int tableElement(int vector, int index, int fields) throws ProtocolException {
         int at = vector + 4 + 4 * index;
         int nested = offsetAt(at);
-        table(nested);
+        table(nested, fields);
         return nested;
+    }
+
+    private void reachOnce(int position, String what) throws ProtocolException {
+        if (reached.get(position)) {
+            throw Malformed.verify("the %s at %d is reached twice; only vtables may be shared", what, position);
+        }
+        reached.set(position);
     }
 
     private int offsetField(int table, int at) throws ProtocolException {
-        if ((at & 3) != 0 || (long) at + 4 > length) {
-            throw Malformed.verify("offset field at %d of the table at %d is out of range or misaligned", at, table);
+        int vtable = table - buffer.getInt(table);
+        int tableSize = Short.toUnsignedInt(buffer.getShort(vtable + 2));
+        if ((at & 3) != 0 || at - table + 4 > tableSize) {
+            throw Malformed.verify("offset field at %d of the table at %d is out of its table or misaligned", at, table);
         }
         return offsetAt(at);
     }

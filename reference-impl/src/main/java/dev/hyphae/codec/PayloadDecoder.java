@@ -46,6 +46,13 @@ final class PayloadDecoder {
     /** The most bytes of strings and bytes values one payload may decode to (front coding expands). */
     static final int MAX_DECODED_BYTES = Limits.MAX_DECODED_BYTES;
 
+    // The number of fields the schema declares in each table; a vtable's later entries are never read.
+    private static final int PAYLOAD_FIELDS = 3;
+    private static final int CONTEXT_FIELDS = 2;
+    private static final int BATCH_FIELDS = 12;
+    private static final int OPAQUE_FIELDS = 1;
+    private static final int VALUES_FIELDS = 5;
+
     private final ByteBuffer buffer;
     private final BufferVerifier verifier;
     private List<ReplicaId> replicas;
@@ -65,7 +72,7 @@ final class PayloadDecoder {
     }
 
     private Payload read() throws ProtocolException {
-        int root = verifier.root("HYP1");
+        int root = verifier.root(Codec.FILE_IDENTIFIER, PAYLOAD_FIELDS);
         verifyPayload(root);
 
         hyphae.v1.Payload payload = hyphae.v1.Payload.getRootAsPayload(buffer);
@@ -80,12 +87,12 @@ final class PayloadDecoder {
 
     private void verifyPayload(int payload) throws ProtocolException {
         verifier.vector(payload, 0, 1, Limits.MAX_REPLICAS * ReplicaId.LENGTH);
-        int context = verifier.tableField(payload, 1);
+        int context = verifier.tableField(payload, 1, CONTEXT_FIELDS);
         if (context != 0) {
             verifier.vector(context, 0, 1, Limits.MAX_PAYLOAD_SIZE);
             verifier.vector(context, 1, 1, Limits.MAX_PAYLOAD_SIZE);
         }
-        int root = verifier.tableField(payload, 2);
+        int root = verifier.tableField(payload, 2, BATCH_FIELDS);
         if (root == 0) {
             throw Malformed.verify("the payload has no root value");
         }
@@ -102,7 +109,7 @@ final class PayloadDecoder {
         for (int id : new int[] {2, 3, 4, 5, 6, 7, 9}) {
             verifier.vector(batch, id, 1, Limits.MAX_PAYLOAD_SIZE);
         }
-        int values = verifier.tableField(batch, 8);
+        int values = verifier.tableField(batch, 8, VALUES_FIELDS);
         if (values != 0) {
             for (int id : new int[] {0, 1, 3, 4}) {
                 verifier.vector(values, id, 1, Limits.MAX_PAYLOAD_SIZE);
@@ -112,13 +119,13 @@ final class PayloadDecoder {
         int children = verifier.vector(batch, 10, 4, Limits.MAX_ELEMENTS);
         if (children != 0) {
             for (int i = 0; i < verifier.vectorLength(children); i++) {
-                verifyBatch(verifier.tableElement(children, i), depth + 1);
+                verifyBatch(verifier.tableElement(children, i, BATCH_FIELDS), depth + 1);
             }
         }
         int opaque = verifier.vector(batch, 11, 4, Limits.MAX_ELEMENTS);
         if (opaque != 0) {
             for (int i = 0; i < verifier.vectorLength(opaque); i++) {
-                verifier.vector(verifier.tableElement(opaque, i), 0, 1, Limits.MAX_PAYLOAD_SIZE);
+                verifier.vector(verifier.tableElement(opaque, i, OPAQUE_FIELDS), 0, 1, Limits.MAX_PAYLOAD_SIZE);
             }
         }
     }
@@ -200,7 +207,10 @@ final class PayloadDecoder {
                     throw Malformed.decode("cloud holds an empty run, or more than MAX_CLOUD_DOTS dots");
                 }
                 // Runs are in ascending dot order and maximal: a run never starts where the previous one ended.
-                if (last != null && (last.compareTo(new Dot(replica, Math.max(first, 1))) >= 0
+                if (first == 0) {
+                    throw Malformed.decode("cloud holds a run starting at counter 0");
+                }
+                if (last != null && (last.compareTo(new Dot(replica, first)) >= 0
                         || (last.replica().equals(replica) && first == last.counter() + 1))) {
                     throw Malformed.decode("cloud runs are out of order or not maximal");
                 }
@@ -502,7 +512,13 @@ final class PayloadDecoder {
         int e = 0;
         for (int s = 0; s < sizes.length; s++) {
             if (sizes[s] == 0) {
-                throw Malformed.decode("a value of unknown type %d has no dot", typeId);
+                // Only a root store can be empty (counts() refuses 0 below the root): an empty value, no data.
+                ByteBuffer empty = batch.opaque(s).dataAsByteBuffer();
+                if (empty != null && empty.hasRemaining()) {
+                    throw Malformed.decode("an empty value of unknown type %d has data", typeId);
+                }
+                stores.add(UnknownCrdt.empty(typeId));
+                continue;
             }
             TreeSet<Dot> set = new TreeSet<>();
             for (int i = 0; i < sizes[s]; i++, e++) {
@@ -511,6 +527,7 @@ final class PayloadDecoder {
                 }
             }
             ByteBuffer data = batch.opaque(s).dataAsByteBuffer();
+            decoded(data == null ? 0 : data.remaining());
             byte[] bytes = new byte[data == null ? 0 : data.remaining()];
             if (data != null) {
                 data.get(data.position(), bytes);

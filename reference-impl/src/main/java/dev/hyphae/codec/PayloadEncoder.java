@@ -105,6 +105,12 @@ final class PayloadEncoder {
         if (type == null) {
             for (Crdt store : stores) {
                 UnknownCrdt unknown = (UnknownCrdt) store;
+                if (unknown.versions().isEmpty()) {
+                    // An empty value of unknown type, possible only at the root: no dots, no data.
+                    c.size(0);
+                    c.opaque.add(new byte[0]);
+                    continue;
+                }
                 if (unknown.versions().size() != 1) {
                     throw new IllegalArgumentException("a value of unknown type " + typeId + " holds "
                             + unknown.versions().size() + " versions; forward the payloads that carried them instead");

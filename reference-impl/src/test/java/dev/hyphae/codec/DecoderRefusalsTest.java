@@ -103,7 +103,7 @@ class DecoderRefusalsTest {
     }
 
     @Test
-    @Requirement("HY-DATA-012")
+    @Requirement({"HY-DATA-012", "HY-ENC-044"})
     void invalidUtf8IsRefused() {
         Raw raw = new Raw();
         byte[] bytes = raw.finish(raw.mvRegister(CrdtType.MV_REGISTER.id(), new byte[] {0, 1, 1},
@@ -112,7 +112,7 @@ class DecoderRefusalsTest {
     }
 
     @Test
-    @Requirement("HY-DATA-010")
+    @Requirement({"HY-DATA-010", "HY-ENC-029"})
     void aNonCanonicalContextIsRefused() {
         Raw raw = new Raw();
         raw.cloud = new byte[] {0, 2, 1}; // (A,2) extends the vector's (A,1): it belongs in the vector
@@ -120,7 +120,7 @@ class DecoderRefusalsTest {
     }
 
     @Test
-    @Requirement("HY-DATA-002")
+    @Requirement({"HY-DATA-002", "HY-ENC-025"})
     void theZeroReplicaIdIsRefused() {
         Raw raw = new Raw();
         raw.replicas = new byte[16];
@@ -128,6 +128,7 @@ class DecoderRefusalsTest {
     }
 
     @Test
+    @Requirement({"HY-ENC-026"})
     void aReplicaIndexOutsideTheTableIsRefused() {
         Raw raw = new Raw();
         byte[] bytes = raw.finish(raw.mvRegister(CrdtType.MV_REGISTER.id(), new byte[] {1, 1, 1},
@@ -136,7 +137,7 @@ class DecoderRefusalsTest {
     }
 
     @Test
-    @Requirement("HY-DATA-008")
+    @Requirement({"HY-DATA-008", "HY-ENC-027"})
     void aDotWithCounterZeroIsRefused() {
         Raw raw = new Raw();
         byte[] bytes = raw.finish(raw.mvRegister(CrdtType.MV_REGISTER.id(), new byte[] {0, 0, 1},
@@ -145,7 +146,7 @@ class DecoderRefusalsTest {
     }
 
     @Test
-    @Requirement("HY-DATA-019")
+    @Requirement({"HY-DATA-019"})
     void aDotOutsideTheContextIsRefused() {
         Raw raw = new Raw();
         byte[] bytes = raw.finish(raw.mvRegister(CrdtType.MV_REGISTER.id(), new byte[] {0, 2, 1},
@@ -163,6 +164,7 @@ class DecoderRefusalsTest {
     }
 
     @Test
+    @Requirement({"HY-ENC-024"})
     void trailingBytesInAColumnAreRefused() {
         Raw raw = new Raw();
         byte[] bytes = raw.finish(raw.mvRegister(CrdtType.MV_REGISTER.id(), new byte[] {0, 1, 1, 7},
@@ -171,6 +173,7 @@ class DecoderRefusalsTest {
     }
 
     @Test
+    @Requirement({"HY-ENC-019"})
     void aNonMinimalVarintIsRefused() {
         Raw raw = new Raw();
         byte[] bytes = raw.finish(raw.mvRegister(CrdtType.MV_REGISTER.id(), new byte[] {0, (byte) 0x81, 0, 1},
@@ -179,6 +182,7 @@ class DecoderRefusalsTest {
     }
 
     @Test
+    @Requirement({"HY-ENC-013", "HY-DATA-042"})
     void aDeclaredLengthFarBeyondTheBufferIsRefusedWithoutAllocating() {
         byte[] bytes = new Raw().valid();
         // The replica table vector: find its length field (16) followed by replica A's first byte.
@@ -219,27 +223,72 @@ class DecoderRefusalsTest {
         assertRefused(raw.finish(Batch.endBatch(b)), "holds key \"k\" with type 4 twice");
     }
 
-    @Test
-    @Requirement({"HY-DATA-040", "HY-DATA-042"})
-    void mapsNestedBeyondTheLimitAreRefused() {
+    private static byte[] nestedMaps(int depth) {
         Dot dot = new Dot(A, 1);
         Crdt value = MVRegister.of(new TreeMap<>(java.util.Map.of(dot, Value.of(1L))));
-        for (int depth = 0; depth < Limits.MAX_NESTING_DEPTH + 1; depth++) {
+        for (int level = 0; level < depth; level++) {
             TreeMap<EntryKey, Crdt> entries = new TreeMap<>();
             entries.put(new EntryKey(Value.of("n"), value.typeId()), value);
             value = ORMap.of(entries);
         }
-        byte[] bytes = Codec.encode(new CausalState<>(value, CausalContext.of(List.of(dot))));
-        assertRefused(bytes, "nest deeper than MAX_NESTING_DEPTH");
+        // The encoder's own check would refuse to produce the deeper one: build it below that check.
+        return PayloadEncoder.encode(Payload.of(new CausalState<>(value, CausalContext.of(List.of(dot)))));
     }
 
     @Test
-    @Requirement("HY-DATA-040")
+    @Requirement({"HY-DATA-040", "HY-DATA-042", "HY-ENC-018", "HY-ENC-047"})
+    void mapsNestedToTheLimitAreAcceptedAndOneLevelMoreIsRefused() throws ProtocolException {
+        ORMap deepest = (ORMap) PayloadDecoder.decode(nestedMaps(Limits.MAX_NESTING_DEPTH)).state().store();
+        assertRefused(nestedMaps(Limits.MAX_NESTING_DEPTH + 1), "nest deeper than MAX_NESTING_DEPTH");
+        assertThrows(IllegalArgumentException.class, () -> Codec.encode(deeper(deepest)),
+                "the encoder refuses to produce what a decoder must refuse");
+    }
+
+    private static CausalState<Crdt> deeper(ORMap map) {
+        TreeMap<EntryKey, Crdt> entries = new TreeMap<>();
+        entries.put(new EntryKey(Value.of("n"), map.typeId()), map);
+        return new CausalState<>(ORMap.of(entries), CausalContext.of(List.of(new Dot(A, 1))));
+    }
+
+    @Test
+    @Requirement({"HY-DATA-042", "HY-ENC-016"})
+    void aTableReachedTwiceIsRefused() {
+        // Two opaque values pointing at one table: the way to make a reader decode one large object many times.
+        Raw raw = new Raw();
+        FlatBufferBuilder b = raw.b;
+        int data = b.createByteVector(new byte[] {1, 2, 3});
+        int shared = hyphae.v1.Opaque.createOpaque(b, data);
+        int opaque = Batch.createOpaqueVector(b, new int[] {shared, shared});
+        int sizes = b.createByteVector(new byte[] {1, 1});
+        int dots = b.createByteVector(new byte[] {0, 1, 1});
+        Batch.startBatch(b);
+        Batch.addType(b, 0x4001);
+        Batch.addCount(b, 1);
+        Batch.addDots(b, dots);
+        Batch.addOpaque(b, opaque);
+        assertRefused(raw.finish(Batch.endBatch(b)), "reached twice");
+    }
+
+    @Test
+    @Requirement({"HY-ENC-011"})
+    void aVtableTooLargeForSignedOffsetsIsRefused() {
+        byte[] bytes = new Raw().valid();
+        // The root table's vtable: its first two bytes are its size. Make it 0x8000.
+        java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        int root = bb.getInt(0);
+        int vtable = root - bb.getInt(root);
+        bb.putShort(vtable, (short) 0x8000);
+        assertRefused(bytes, "has a bad size");
+    }
+
+    @Test
+    @Requirement({"HY-DATA-040", "HY-ENC-004"})
     void aPayloadOverTheSizeLimitIsRefusedBeforeItIsRead() {
         assertRefused(new byte[Limits.MAX_PAYLOAD_SIZE + 1], "exceeds MAX_PAYLOAD_SIZE");
     }
 
     @Test
+    @Requirement({"HY-ENC-008"})
     void aWrongFileIdentifierIsRefused() {
         byte[] bytes = new Raw().valid();
         bytes[7] = '2';
@@ -247,7 +296,7 @@ class DecoderRefusalsTest {
     }
 
     @Test
-    void theSafetyNetOfThePublicDecoderAlsoAnswersWithACode() {
+    void garbageIsRefusedWithACodeThroughThePublicDecoder() {
         ProtocolException e = assertThrows(ProtocolException.class, () -> Codec.decode("not a payload".getBytes(StandardCharsets.UTF_8)));
         assertEquals(ErrorCode.MALFORMED_DELTA, e.code());
     }

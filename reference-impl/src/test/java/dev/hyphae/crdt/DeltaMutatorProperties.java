@@ -108,6 +108,13 @@ class DeltaMutatorProperties {
         Dot dot = x.context().nextDot(R);
         assertFreshDot(x.context(), dot);
 
+        // The delta itself: one entry, and a context of exactly the replaced dots and the new one (HY-DATA-021).
+        TreeMap<Dot, Long> deltaStore = new TreeMap<>();
+        deltaStore.put(dot, own.longValue() + amount);
+        java.util.List<Dot> covered = new java.util.ArrayList<>(DotStores.entriesOf(x.store().counts(), R).keySet());
+        covered.add(dot);
+        assertEquals(new CausalState<>(GCounter.of(deltaStore), CausalContext.of(covered)), delta);
+
         GCounter expected = GCounter.of(replace(x.store().counts(),
                 DotStores.entriesOf(x.store().counts(), R).navigableKeySet(), dot, own.longValue() + amount));
         CausalState<GCounter> after = x.join(delta);
@@ -161,6 +168,10 @@ class DeltaMutatorProperties {
         CausalState<MVRegister> delta = x.store().write(x.context(), R, v);
         Dot dot = x.context().nextDot(R);
 
+        java.util.List<Dot> seen = new java.util.ArrayList<>(x.store().entries().keySet());
+        seen.add(dot);
+        assertEquals(new CausalState<>(MVRegister.of(new TreeMap<>(java.util.Map.of(dot, v))), CausalContext.of(seen)), delta);
+
         MVRegister expected = MVRegister.of(replace(x.store().entries(), x.store().entries().navigableKeySet(), dot, v));
         CausalState<MVRegister> after = x.join(delta);
         assertEquals(new CausalState<>(expected, x.context().with(List.of(dot))), after);
@@ -172,6 +183,11 @@ class DeltaMutatorProperties {
     void flagMutatorsObeyTheDeltaMutatorLaw(@ForAll("flags") CausalState<Crdt> any) {
         CausalState<EWFlag> x = cast(any);
         Dot dot = x.context().nextDot(R);
+        java.util.List<Dot> seen = new java.util.ArrayList<>(x.store().dots());
+        seen.add(dot);
+        assertEquals(new CausalState<>(EWFlag.of(new TreeSet<>(List.of(dot))), CausalContext.of(seen)),
+                x.store().enable(x.context(), R));
+        assertEquals(new CausalState<>(EWFlag.EMPTY, CausalContext.of(x.store().dots())), x.store().disable());
         CausalState<EWFlag> enabled = x.join(x.store().enable(x.context(), R));
         assertEquals(new CausalState<>(EWFlag.of(new TreeSet<>(List.of(dot))), x.context().with(List.of(dot))), enabled);
         assertTrue(enabled.store().value());
@@ -192,6 +208,8 @@ class DeltaMutatorProperties {
         assertEquals(new CausalState<>(AWSet.of(added), x.context().with(List.of(dot))), afterAdd);
         assertTrue(afterAdd.store().contains(e));
 
+        assertEquals(new CausalState<>(AWSet.EMPTY, CausalContext.of(x.store().entries().getOrDefault(e, new TreeSet<>()))),
+                x.store().remove(e), "a remove's delta is exactly the element's dots");
         TreeMap<Value, SortedSet<Dot>> removed = new TreeMap<>(x.store().entries());
         removed.remove(e);
         CausalState<AWSet> afterRemove = x.join(x.store().remove(e));
