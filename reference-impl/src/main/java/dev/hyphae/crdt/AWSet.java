@@ -100,7 +100,8 @@ public final class AWSet implements Crdt {
                 elements, context, that.elements, otherContext, Value::compareTo,
                 key -> Collections.emptySortedSet(),
                 (a, c, b, d) -> Collections.unmodifiableSortedSet(DotStores.joinDotSet(a, c, b, d)),
-                SortedSet::isEmpty);
+                SortedSet::isEmpty,
+                (dots, seen) -> dots.stream().anyMatch(seen::contains));
         return new AWSet(joined);
     }
 

@@ -65,23 +65,38 @@ final class DotStores {
     /**
      * DotMap: per key, the join of the two stores (an absent key is the empty store); keys whose joined store
      * is empty are dropped.
+     *
+     * <p>A key that only this side holds keeps its store unchanged unless the other side's context holds one
+     * of its dots, because joining a store with the empty store removes exactly the dots the other context
+     * holds. Skipping those joins turns applying a small delta to a large state from rebuilding every entry
+     * into checking every entry's dots.
      */
     static <K, S> TreeMap<K, S> joinDotMap(
             SortedMap<K, S> s, CausalContext c, SortedMap<K, S> t, CausalContext d,
-            Comparator<? super K> keyOrder, Function<K, S> empty, JoinFunction<S> join, Function<S, Boolean> isEmpty) {
+            Comparator<? super K> keyOrder, Function<K, S> empty, JoinFunction<S> join, Function<S, Boolean> isEmpty,
+            java.util.function.BiPredicate<S, CausalContext> anyDotIn) {
         TreeMap<K, S> joined = new TreeMap<>(keyOrder);
-        TreeSet<K> keys = new TreeSet<>(keyOrder);
-        keys.addAll(s.keySet());
-        keys.addAll(t.keySet());
-        for (K key : keys) {
-            S mine = s.containsKey(key) ? s.get(key) : empty.apply(key);
-            S theirs = t.containsKey(key) ? t.get(key) : empty.apply(key);
-            S store = join.join(mine, c, theirs, d);
-            if (!isEmpty.apply(store)) {
-                joined.put(key, store);
+        joined.putAll(s);
+        for (Map.Entry<K, S> entry : s.entrySet()) {
+            K key = entry.getKey();
+            if (!t.containsKey(key) && anyDotIn.test(entry.getValue(), d)) {
+                put(joined, key, join.join(entry.getValue(), c, empty.apply(key), d), isEmpty);
             }
         }
+        for (Map.Entry<K, S> entry : t.entrySet()) {
+            K key = entry.getKey();
+            S mine = s.containsKey(key) ? s.get(key) : empty.apply(key);
+            put(joined, key, join.join(mine, c, entry.getValue(), d), isEmpty);
+        }
         return joined;
+    }
+
+    private static <K, S> void put(TreeMap<K, S> map, K key, S store, Function<S, Boolean> isEmpty) {
+        if (isEmpty.apply(store)) {
+            map.remove(key);
+        } else {
+            map.put(key, store);
+        }
     }
 
     /** The join of two nested stores. */

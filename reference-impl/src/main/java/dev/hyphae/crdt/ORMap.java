@@ -152,7 +152,14 @@ public final class ORMap implements Crdt {
                 entries, context, that.entries, otherContext, EntryKey::compareTo,
                 key -> CrdtType.emptyOf(key.typeId()),
                 (a, c, b, d) -> a.join(b, c, d),
-                Crdt::isEmpty));
+                Crdt::isEmpty,
+                ORMap::anyDotIn));
+    }
+
+    private static boolean anyDotIn(Crdt store, CausalContext context) {
+        boolean[] found = {false};
+        store.forEachDot(dot -> found[0] |= context.contains(dot));
+        return found[0];
     }
 
     @Override

@@ -19,8 +19,9 @@ import java.util.function.Consumer;
  * with the store's type-specific data exactly as encoded.
  *
  * <p>Versions are never merged with each other. The join is the DotSet join with versions in place of
- * dots, where a version counts as seen by a context that contains all of its dots: a version the other side
- * has seen but does not hold was replaced or removed by a peer that knows the type.
+ * dots, where a version counts as seen by a context that contains any of its dots: a version the other side
+ * has seen but does not hold was replaced or removed by a peer that knows the type. ("Any", not "all": with
+ * "all", three states can be joined in two orders with two results, and join would not be associative.)
  */
 public final class UnknownCrdt implements Crdt {
 
@@ -55,8 +56,8 @@ public final class UnknownCrdt implements Crdt {
             return Arrays.compareUnsigned(a.data, b.data);
         };
 
-        boolean isContainedIn(CausalContext context) {
-            return dots.stream().allMatch(context::contains);
+        boolean isSeenBy(CausalContext context) {
+            return dots.stream().anyMatch(context::contains);
         }
 
         @Override
@@ -123,12 +124,12 @@ public final class UnknownCrdt implements Crdt {
         }
         TreeSet<Version> joined = new TreeSet<>(Version.ORDER);
         for (Version v : versions) {
-            if (that.versions.contains(v) || !v.isContainedIn(otherContext)) {
+            if (that.versions.contains(v) || !v.isSeenBy(otherContext)) {
                 joined.add(v);
             }
         }
         for (Version v : that.versions) {
-            if (!versions.contains(v) && !v.isContainedIn(context)) {
+            if (!versions.contains(v) && !v.isSeenBy(context)) {
                 joined.add(v);
             }
         }
