@@ -39,20 +39,27 @@ public final class Hyphae implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
+    /** The versions the build wrote into {@code version.properties}. */
+    static Properties versions() throws IOException {
+        Properties properties = new Properties();
+        try (InputStream in = Hyphae.class.getResourceAsStream("version.properties")) {
+            if (in == null) {
+                throw new IOException("version.properties is missing from the tools jar");
+            }
+            properties.load(in);
+        }
+        return properties;
+    }
+
     /** Reads the versions the build wrote into {@code version.properties}. */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() throws IOException {
-            Properties properties = new Properties();
-            try (InputStream in = Hyphae.class.getResourceAsStream("version.properties")) {
-                if (in == null) {
-                    throw new IOException("version.properties is missing from the tools jar");
-                }
-                properties.load(in);
-            }
+            Properties properties = versions();
             return new String[] {
                 "hyphae " + properties.getProperty("tools.version"),
-                "protocol version " + properties.getProperty("protocol.version"),
+                "protocol version " + properties.getProperty("protocol.version")
+                        + ", specification revision " + properties.getProperty("spec.revision"),
                 "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")",
             };
         }

@@ -2,22 +2,78 @@ package dev.hyphae.tools;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hyphae.ProtocolException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.SortedMap;
 import java.util.concurrent.Callable;
 
-/** {@code hyphae vectors}: run test vectors against the reference implementation. */
-@Command(name = "vectors", mixinStandardHelpOptions = true, subcommands = VectorsCommand.Noise.class,
-        description = "Run test vectors against the reference implementation.")
+/** {@code hyphae vectors}: generate the test vectors, and run vectors against the reference implementation. */
+@Command(name = "vectors", mixinStandardHelpOptions = true,
+        subcommands = {VectorsCommand.Generate.class, VectorsCommand.Verify.class, VectorsCommand.Noise.class},
+        description = "Generate the test vectors, and run vectors against the reference implementation.")
 final class VectorsCommand implements Runnable {
 
     @Override
     public void run() {
         new picocli.CommandLine(this).usage(System.out);
+    }
+
+    /** Every generated vector file, as the committed tree holds them. */
+    static SortedMap<String, byte[]> generated() throws IOException, ProtocolException {
+        Properties versions = Hyphae.versions();
+        return VectorGenerator.generate(versions.getProperty("spec.revision"), "hyphae " + versions.getProperty("tools.version"));
+    }
+
+    @Command(name = "generate", mixinStandardHelpOptions = true,
+            description = "Write every generated vector file under DIR (as v1/<area>/{valid,invalid}/<case>.json), "
+                    + "deterministically: the same bytes on every run and machine.")
+    static final class Generate implements Callable<Integer> {
+
+        @Option(names = "--out", required = true, paramLabel = "DIR", description = "The vector root, for example test-vectors.")
+        Path out;
+
+        @Override
+        public Integer call() throws IOException, ProtocolException {
+            SortedMap<String, byte[]> files = generated();
+            for (Map.Entry<String, byte[]> file : files.entrySet()) {
+                Path path = out.resolve(file.getKey());
+                Files.createDirectories(path.getParent());
+                Files.write(path, file.getValue());
+            }
+            System.out.printf("%d vector files written under %s%n", files.size(), out.resolve("v1"));
+            return 0;
+        }
+    }
+
+    @Command(name = "verify", mixinStandardHelpOptions = true,
+            description = "Run the reference implementation against every vector file under DIR; print each failed "
+                    + "case's id and why, end with 'N passed, M failed', exit 1 if any failed.")
+    static final class Verify implements Callable<Integer> {
+
+        @Parameters(paramLabel = "DIR", description = "A vector tree, for example test-vectors.")
+        Path dir;
+
+        @Override
+        public Integer call() throws IOException {
+            List<VectorVerifier.Result> results = VectorVerifier.verify(dir);
+            long failed = results.stream().filter(r -> !r.passed()).count();
+            for (VectorVerifier.Result r : results) {
+                if (!r.passed()) {
+                    System.out.printf("FAIL %s (%s): %s%n", r.id(), r.path(), r.reason());
+                }
+            }
+            System.out.printf("%d passed, %d failed%n", results.size() - failed, failed);
+            return failed == 0 ? 0 : 1;
+        }
     }
 
     @Command(name = "noise", mixinStandardHelpOptions = true,

@@ -27,7 +27,7 @@ class HyphaeTest {
         String[] result = run("--version");
         assertEquals("0", result[0]);
         assertTrue(result[1].matches("(?s)hyphae \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?\\R"
-                + "protocol version 1\\.0\\R.*"), result[1]);
+                + "protocol version 1\\.0, specification revision [^\\s]+\\R.*"), result[1]);
     }
 
     @Test

@@ -1,0 +1,108 @@
+package dev.hyphae.tools;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hyphae.ProtocolException;
+import dev.hyphae.codec.Codec;
+import dev.hyphae.codec.JsonView;
+import dev.hyphae.codec.Payload;
+import dev.hyphae.crdt.CausalState;
+import dev.hyphae.crdt.Crdt;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Runs the reference implementation against a tree of vector files (format {@value VectorGenerator#FORMAT}):
+ * a valid payload must decode to its expected view and re-encode to a payload with the same view; an
+ * invalid one must be refused with its error code, in its phase; an operation must give its expected view.
+ */
+final class VectorVerifier {
+
+    /** One vector's verdict. */
+    record Result(String id, String path, boolean passed, String reason) {
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HexFormat HEX = HexFormat.of();
+
+    private VectorVerifier() {
+    }
+
+    /** Every vector file under {@code dir} (JSON files whose "format" is ours), in path order. */
+    static List<Result> verify(Path dir) throws IOException {
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(dir)) {
+            files = walk.filter(p -> p.toString().endsWith(".json")).sorted().toList();
+        }
+        List<Result> results = new ArrayList<>();
+        for (Path file : files) {
+            JsonNode vector = JSON.readTree(file.toFile());
+            if (!VectorGenerator.FORMAT.equals(vector.path("format").asText())) {
+                continue; // third-party data in its own format
+            }
+            String id = vector.path("id").asText(file.getFileName().toString());
+            String reason = check(vector);
+            results.add(new Result(id, dir.relativize(file).toString(), reason == null, reason));
+        }
+        return results;
+    }
+
+    private static String check(JsonNode v) {
+        if (!v.path("requirements").isArray() || v.path("requirements").isEmpty()) {
+            return "cites no requirement";
+        }
+        String result = v.path("result").asText();
+        String operation = v.path("operation").asText("");
+        try {
+            if (result.equals("invalid")) {
+                try {
+                    Codec.decode(HEX.parseHex(v.path("input").asText()));
+                    return "accepted, but should be refused with " + v.path("error").path("name").asText();
+                } catch (ProtocolException e) {
+                    if (e.code().value() != v.path("error").path("code").asInt()) {
+                        return "refused with " + e.code() + ", expected " + v.path("error").path("name").asText() + ": " + e.getMessage();
+                    }
+                    if (!e.getMessage().contains(": " + v.path("phase").asText() + ": ")) {
+                        return "refused in another phase than " + v.path("phase").asText() + ": " + e.getMessage();
+                    }
+                    return null;
+                }
+            }
+            if (!result.equals("valid")) {
+                return "unknown result '" + result + "'";
+            }
+            CausalState<Crdt> state;
+            if (operation.equals("join")) {
+                state = null;
+                for (JsonNode input : v.path("inputs")) {
+                    CausalState<Crdt> next = Codec.decode(HEX.parseHex(input.asText())).state();
+                    state = state == null ? next : state.join(next);
+                }
+                if (state == null) {
+                    return "an operation without inputs";
+                }
+            } else if (operation.isEmpty()) {
+                Payload payload = Codec.decode(HEX.parseHex(v.path("input").asText()));
+                state = payload.state();
+                CausalState<Crdt> again = Codec.decode(Codec.encode(payload)).state();
+                if (!again.equals(state)) {
+                    return "re-encoding changed the payload";
+                }
+            } else {
+                return "unknown operation '" + operation + "'";
+            }
+            JsonNode actual = JSON.valueToTree(JsonView.of(state));
+            return actual.equals(v.path("expected")) ? null : "decoded to " + actual + ", expected " + v.path("expected");
+        } catch (ProtocolException e) {
+            return "refused: " + e.getMessage();
+        } catch (RuntimeException e) {
+            return e.getClass().getSimpleName() + ": " + e.getMessage();
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package dev.hyphae.tools;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The committed vectors are exactly what the generator writes, and the reference implementation passes every
+ * one of them. Regenerate with {@code tools/hyphae vectors generate --out test-vectors}.
+ */
+class VectorsTest {
+
+    private static final Path ROOT = Path.of(System.getProperty("hyphae.root", "..")).toAbsolutePath();
+    private static final Path VECTORS = ROOT.resolve("test-vectors");
+
+    private static List<String> committedFiles() throws IOException {
+        try (Stream<Path> walk = Files.walk(VECTORS.resolve("v1"))) {
+            return walk.filter(Files::isRegularFile).map(p -> VECTORS.relativize(p).toString().replace('\\', '/')).sorted().toList();
+        }
+    }
+
+    @Test
+    void regeneratingReproducesEveryCommittedFileByteForByte() throws Exception {
+        SortedMap<String, byte[]> generated = VectorsCommand.generated();
+        assertEquals(List.copyOf(generated.keySet()), committedFiles(),
+                "the set of vector files differs: run tools/hyphae vectors generate --out test-vectors");
+        List<String> differing = new ArrayList<>();
+        for (Map.Entry<String, byte[]> file : generated.entrySet()) {
+            if (!java.util.Arrays.equals(file.getValue(), Files.readAllBytes(VECTORS.resolve(file.getKey())))) {
+                differing.add(file.getKey());
+            }
+        }
+        assertEquals(List.of(), differing, "regenerate with tools/hyphae vectors generate --out test-vectors, and commit");
+    }
+
+    @Test
+    void generationIsDeterministic() throws Exception {
+        SortedMap<String, byte[]> first = VectorsCommand.generated();
+        SortedMap<String, byte[]> second = VectorsCommand.generated();
+        assertEquals(first.keySet(), second.keySet());
+        first.forEach((path, bytes) -> assertTrue(java.util.Arrays.equals(bytes, second.get(path)), path));
+    }
+
+    @Test
+    void theReferenceImplementationPassesEveryVector() throws IOException {
+        List<VectorVerifier.Result> results = VectorVerifier.verify(VECTORS);
+        List<String> failures = results.stream().filter(r -> !r.passed()).map(r -> r.id() + ": " + r.reason()).toList();
+        assertEquals(List.of(), failures);
+        long valid = results.stream().filter(r -> r.path().contains("/valid/")).count();
+        long invalid = results.stream().filter(r -> r.path().contains("/invalid/")).count();
+        assertTrue(valid >= 40 && invalid >= 30, valid + " valid and " + invalid + " invalid cases");
+    }
+
+    @Test
+    void theVerifierCatchesAWrongExpectation(@TempDir Path dir) throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        Path source = VECTORS.resolve("v1/operations/valid/lww_tie_broken_by_replica_id.json");
+        ObjectNode vector = (ObjectNode) json.readTree(source.toFile());
+        ((ObjectNode) vector.path("expected").path("store").path("value")).put("value", "from 7f");
+        Files.write(dir.resolve("wrong.json"), json.writeValueAsBytes(vector));
+
+        Path invalid = VECTORS.resolve("v1/payload/invalid/invalid_utf8_overlong.json");
+        ObjectNode wrongPhase = (ObjectNode) json.readTree(invalid.toFile());
+        wrongPhase.put("phase", "verify");
+        Files.write(dir.resolve("phase.json"), json.writeValueAsBytes(wrongPhase));
+
+        List<VectorVerifier.Result> results = VectorVerifier.verify(dir);
+        assertEquals(2, results.size());
+        results.forEach(r -> assertFalse(r.passed(), r.id()));
+    }
+
+    @Test
+    void theSpecificationRevisionOfTheVectorsIsTheSpecificationsOwn() throws IOException {
+        Matcher revision = Pattern.compile("(?m)^:revnumber: (.+)$").matcher(Files.readString(ROOT.resolve("spec/hyphae.adoc")));
+        assertTrue(revision.find());
+        assertEquals(revision.group(1).strip(), Hyphae.versions().getProperty("spec.revision"),
+                "hyphae.spec.revision in pom.xml must equal :revnumber: in spec/hyphae.adoc");
+    }
+}
