@@ -33,6 +33,12 @@ final class VectorsCommand implements Runnable {
         return VectorGenerator.generate(versions.getProperty("spec.revision"), "hyphae " + versions.getProperty("tools.version"));
     }
 
+    /** Every generated specification partial, as spec/generated holds them. */
+    static SortedMap<String, byte[]> generatedPartials() throws IOException, ProtocolException {
+        Properties versions = Hyphae.versions();
+        return VectorGenerator.partials(versions.getProperty("spec.revision"), "hyphae " + versions.getProperty("tools.version"));
+    }
+
     @Command(name = "generate", mixinStandardHelpOptions = true,
             description = "Write every generated vector file under DIR (as v1/<area>/{valid,invalid}/<case>.json), "
                     + "deterministically: the same bytes on every run and machine.")
@@ -41,16 +47,29 @@ final class VectorsCommand implements Runnable {
         @Option(names = "--out", required = true, paramLabel = "DIR", description = "The vector root, for example test-vectors.")
         Path out;
 
+        @Option(names = "--partials", paramLabel = "DIR",
+                description = "Also write the annotated examples the specification includes, for example spec/generated.")
+        Path partials;
+
         @Override
         public Integer call() throws IOException, ProtocolException {
             SortedMap<String, byte[]> files = generated();
+            write(out, files);
+            System.out.printf("%d vector files written under %s%n", files.size(), out.resolve("v1"));
+            if (partials != null) {
+                SortedMap<String, byte[]> examples = generatedPartials();
+                write(partials, examples);
+                System.out.printf("%d specification partials written under %s%n", examples.size(), partials);
+            }
+            return 0;
+        }
+
+        private static void write(Path root, SortedMap<String, byte[]> files) throws IOException {
             for (Map.Entry<String, byte[]> file : files.entrySet()) {
-                Path path = out.resolve(file.getKey());
+                Path path = root.resolve(file.getKey());
                 Files.createDirectories(path.getParent());
                 Files.write(path, file.getValue());
             }
-            System.out.printf("%d vector files written under %s%n", files.size(), out.resolve("v1"));
-            return 0;
         }
     }
 

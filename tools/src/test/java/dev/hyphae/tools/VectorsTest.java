@@ -30,6 +30,7 @@ class VectorsTest {
     private static final Path VECTORS = ROOT.resolve("test-vectors");
 
     private static List<String> committedFiles() throws IOException {
+        // Vector files only: third-party data and READMEs live beside v1/, not in it.
         try (Stream<Path> walk = Files.walk(VECTORS.resolve("v1"))) {
             return walk.filter(Files::isRegularFile).map(p -> VECTORS.relativize(p).toString().replace('\\', '/')).sorted().toList();
         }
@@ -47,6 +48,22 @@ class VectorsTest {
             }
         }
         assertEquals(List.of(), differing, "regenerate with tools/hyphae vectors generate --out test-vectors, and commit");
+    }
+
+    @Test
+    void theSpecificationsAnnotatedExamplesAreRegeneratedByteForByte() throws Exception {
+        SortedMap<String, byte[]> partials = VectorsCommand.generatedPartials();
+        Path generated = ROOT.resolve("spec/generated");
+        List<String> committed;
+        try (Stream<Path> walk = Files.walk(generated)) {
+            committed = walk.filter(Files::isRegularFile).map(p -> generated.relativize(p).toString().replace('\\', '/')).sorted().toList();
+        }
+        assertEquals(List.copyOf(partials.keySet()), committed,
+                "run tools/hyphae vectors generate --out test-vectors --partials spec/generated");
+        for (Map.Entry<String, byte[]> file : partials.entrySet()) {
+            assertTrue(java.util.Arrays.equals(file.getValue(), Files.readAllBytes(generated.resolve(file.getKey()))),
+                    file.getKey() + " differs: run tools/hyphae vectors generate --out test-vectors --partials spec/generated");
+        }
     }
 
     @Test

@@ -1,0 +1,159 @@
+package dev.hyphae.tools;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * An independent decoder agrees: Google's {@code flatc --json --raw-binary} decodes every valid vector's bytes
+ * with the normative schema, and the fields it sees match the vector's expected view. This proves the bytes
+ * follow {@code spec/schema/payload.fbs}, not only the reference reader. Runs where Debian's flatc 2.0.8 is
+ * installed (CI installs it); skipped, and saying so, elsewhere.
+ */
+class FlatcIndependentDecodeTest {
+
+    private static final Path ROOT = Path.of(System.getProperty("hyphae.root", "..")).toAbsolutePath();
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HexFormat HEX = HexFormat.of();
+
+    private static boolean flatcPresent() {
+        try {
+            Process p = new ProcessBuilder("flatc", "--version").redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (IOException | InterruptedException e) {
+            return false;
+        }
+    }
+
+    /** flatc's JSON for {@code payload}, with its non-JSON spellings of non-finite floats made parseable. */
+    private static JsonNode flatc(byte[] payload, Path dir, String name) throws Exception {
+        Path bin = dir.resolve(name + ".bin");
+        Files.write(bin, payload);
+        Process p = new ProcessBuilder("flatc", "--json", "--raw-binary", "--strict-json", "-o", dir.toString(),
+                ROOT.resolve("spec/schema/payload.fbs").toString(), "--", bin.toString()).redirectErrorStream(true).start();
+        String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "flatc did not finish on " + name);
+        assertEquals(0, p.exitValue(), "flatc could not decode " + name + ": " + log);
+        String text = Files.readString(dir.resolve(name + ".json"))
+                .replaceAll("(?<=[\\[,:\\s])-?(nan|inf)(?=[\\],\\s])", "\"$0\"");
+        return JSON.readTree(text);
+    }
+
+    /** The float64 values the entries of an expected view hold (not the queries, which repeat them), as doubles. */
+    private static void floats(JsonNode view, List<Double> out) {
+        if (view.isObject()) {
+            if ("float64".equals(view.path("kind").asText())) {
+                out.add(Double.longBitsToDouble(Long.parseUnsignedLong(view.path("bits").asText(), 16)));
+            }
+            boolean store = view.has("typeId");
+            view.fields().forEachRemaining(e -> {
+                if (!(store && List.of("value", "values", "elements").contains(e.getKey()))) {
+                    floats(e.getValue(), out);
+                }
+            });
+        } else if (view.isArray()) {
+            view.forEach(v -> floats(v, out));
+        }
+    }
+
+    /** The float values flatc printed anywhere under {@code node}. */
+    private static void flatcFloats(JsonNode node, List<Double> out) {
+        if (node.isObject()) {
+            node.fields().forEachRemaining(e -> {
+                if (e.getKey().equals("floats")) {
+                    e.getValue().forEach(f -> out.add(f.isTextual() ? parseSpecial(f.asText()) : f.asDouble()));
+                } else {
+                    flatcFloats(e.getValue(), out);
+                }
+            });
+        } else if (node.isArray()) {
+            node.forEach(v -> flatcFloats(v, out));
+        }
+    }
+
+    private static double parseSpecial(String text) {
+        return switch (text) {
+            case "inf" -> Double.POSITIVE_INFINITY;
+            case "-inf" -> Double.NEGATIVE_INFINITY;
+            default -> Double.NaN;
+        };
+    }
+
+    private static void replicas(JsonNode view, List<String> out) {
+        if (view.isObject()) {
+            if (view.has("replica")) {
+                out.add(view.path("replica").asText());
+            }
+            view.fields().forEachRemaining(e -> replicas(e.getValue(), out));
+        } else if (view.isArray()) {
+            view.forEach(v -> replicas(v, out));
+        }
+    }
+
+    @Test
+    void flatcDecodesEveryValidVectorToTheExpectedFields(@TempDir Path dir) throws Exception {
+        assumeTrue(flatcPresent(), "flatc is not installed (Debian package flatbuffers-compiler): not checked here");
+        List<Path> vectors;
+        try (Stream<Path> walk = Files.walk(ROOT.resolve("test-vectors/v1"))) {
+            vectors = walk.filter(p -> p.toString().endsWith(".json") && p.toString().contains("/valid/")).sorted().toList();
+        }
+        int checked = 0;
+        for (Path file : vectors) {
+            JsonNode vector = JSON.readTree(file.toFile());
+            String id = vector.path("id").asText();
+            JsonNode expected = vector.path("expected");
+            if (vector.has("inputs")) {
+                // An operation: each input must decode; the expected view is of their join, so only the type is compared.
+                int i = 0;
+                for (JsonNode input : vector.path("inputs")) {
+                    JsonNode decoded = flatc(HEX.parseHex(input.asText()), dir, id + "-" + i++);
+                    assertEquals(expected.path("store").path("typeId").asText(), decoded.path("root").path("type").asText(), id);
+                }
+                checked++;
+                continue;
+            }
+            JsonNode decoded = flatc(HEX.parseHex(vector.path("input").asText()), dir, id);
+
+            assertEquals(expected.path("store").path("typeId").asText(), decoded.path("root").path("type").asText(), id + ": root type");
+            assertEquals(1, decoded.path("root").path("count").asInt(), id + ": root count");
+
+            StringBuilder table = new StringBuilder();
+            decoded.path("replicas").forEach(b -> table.append(String.format("%02x", b.asInt())));
+            List<String> named = new ArrayList<>();
+            replicas(expected, named);
+            for (String replica : named) {
+                assertTrue(table.indexOf(replica) % 32 == 0, id + ": replica " + replica + " is not in the replica table " + table);
+            }
+
+            List<Double> expectedFloats = new ArrayList<>();
+            floats(expected, expectedFloats);
+            List<Double> flatcFloats = new ArrayList<>();
+            flatcFloats(decoded.path("root"), flatcFloats);
+            expectedFloats.sort(Double::compare);
+            flatcFloats.sort(Double::compare);
+            assertEquals(expectedFloats.size(), flatcFloats.size(), id + ": number of float64 values");
+            for (int i = 0; i < expectedFloats.size(); i++) {
+                // flatc prints doubles in decimal: compare values (0.0 equals -0.0 here; the bits are checked by our reader).
+                assertEquals(expectedFloats.get(i), flatcFloats.get(i), 0.0, id + ": float64 value");
+            }
+            checked++;
+        }
+        assertTrue(checked >= 40, "checked " + checked + " valid vectors");
+    }
+}
