@@ -108,7 +108,7 @@ final class RawPayload {
         return bytes == null ? 0 : builder.createByteVector(bytes);
     }
 
-    /** Finishes the payload with the given replica table bytes, context columns and root batch. */
+    /** Finishes the payload with the given replica table bytes, context columns and root batch (0: none). */
     byte[] finish(byte[] replicas, byte[] versionVector, byte[] cloud, int root) {
         int r = vector(replicas);
         int vv = vector(versionVector);
@@ -126,7 +126,9 @@ final class RawPayload {
             Payload.addReplicas(builder, r);
         }
         Payload.addContext(builder, context);
-        Payload.addRoot(builder, root);
+        if (root != 0) {
+            Payload.addRoot(builder, root);
+        }
         Payload.finishPayloadBuffer(builder, Payload.endPayload(builder));
         return builder.sizedByteArray();
     }

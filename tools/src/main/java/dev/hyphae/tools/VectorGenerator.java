@@ -623,6 +623,107 @@ final class VectorGenerator {
                 "HY-DATA-016");
         invalid("map_key_twice", "One key with one type twice in an ORMap.", mapWithKeyTwice(), "decode", "HY-DATA-018");
         invalid("map_entry_type_zero", "An ORMap entry of CRDT type id 0.", mapWithEntryTypeZero(), "decode", "HY-DATA-039");
+        moreInvalidPayloads(ok, root);
+    }
+
+    private void moreInvalidPayloads(byte[] ok, int root) {
+        // The root batch's vtable: make the entry of `type` point at the last byte of the table.
+        int fields = root - readInt(ok, root);
+        int rootField = root + (ok[fields + 8] & 0xff | (ok[fields + 9] & 0xff) << 8);
+        int batch = rootField + readInt(ok, rootField);
+        int batchVtable = batch - readInt(ok, batch);
+        int tableSize = ok[batchVtable + 2] & 0xff | (ok[batchVtable + 3] & 0xff) << 8;
+        byte[] scalar = ok.clone();
+        scalar[batchVtable + 4] = (byte) (tableSize - 1);
+        scalar[batchVtable + 5] = (byte) ((tableSize - 1) >> 8);
+        invalid("scalar_field_outside_its_table", "The root batch's type field is placed at the last byte of its table: it would end past it.",
+                scalar, "verify", "HY-ENC-012");
+
+        RawPayload noRoot = new RawPayload();
+        invalid("payload_without_root", "A Payload table without its root field.", noRoot.finish(A.toBytes(), bytes(0, 1), null, 0), "verify",
+                "HY-ENC-015");
+
+        RawPayload tooMany = new RawPayload();
+        RawPayload.Columns c = new RawPayload.Columns();
+        c.type = CrdtType.EW_FLAG.id();
+        c.sizes = bytes(0x81, 0x80, 0x10); // 262145 entries
+        invalid("entries_beyond_max_elements", "A store announcing 262145 entries, one more than MAX_ELEMENTS: refused before any is read.",
+                tooMany.finish(A.toBytes(), bytes(0, 1), null, tooMany.batch(c)), "decode", "HY-ENC-032", "HY-ENC-046", "HY-DATA-042");
+
+        invalid("nested_store_empty", "An ORMap entry whose EWFlag has no dot: a map never holds an empty store.",
+                map(bytes(5, 1), null, bytes(0, 1, 'k'), bytes(CrdtType.EW_FLAG.id(), 1), 1, 0, bytes(0)), "decode", "HY-ENC-032", "HY-DATA-018");
+
+        RawPayload set = new RawPayload();
+        RawPayload.Columns sc = new RawPayload.Columns();
+        sc.type = CrdtType.AW_SET.id();
+        sc.values = set.values(bytes(5, 1), null, null, bytes(0, 1, 'x'));
+        sc.dotCounts = bytes(0);
+        invalid("awset_element_without_dots", "An AWSet element with a dot count of 0.",
+                set.finish(A.toBytes(), bytes(0, 1), null, set.batch(sc)), "decode", "HY-ENC-036");
+
+        invalid("type_run_of_length_zero", "An ORMap types column with a run of length 0.",
+                map(bytes(5, 1), null, bytes(0, 1, 'k'), bytes(CrdtType.EW_FLAG.id(), 0, CrdtType.EW_FLAG.id(), 1), 1, 0, null), "decode",
+                "HY-ENC-037");
+        RawPayload fewer = new RawPayload();
+        RawPayload.Columns flag = new RawPayload.Columns();
+        flag.type = CrdtType.EW_FLAG.id();
+        flag.dots = bytes(0, 1, 1);
+        int onlyChild = fewer.batch(flag);
+        RawPayload.Columns twoTypes = new RawPayload.Columns();
+        twoTypes.type = CrdtType.OR_MAP.id();
+        twoTypes.sizes = bytes(2);
+        twoTypes.values = fewer.values(bytes(5, 2), null, null, bytes(0, 1, 'a', 0, 1, 'b'));
+        twoTypes.types = bytes(CrdtType.EW_FLAG.id(), 1, CrdtType.GCOUNTER.id(), 1);
+        twoTypes.children = new int[] {onlyChild};
+        invalid("children_fewer_than_types", "Two entries of two types, but one child batch.",
+                fewer.finish(A.toBytes(), bytes(0, 2), null, fewer.batch(twoTypes)), "decode", "HY-ENC-038");
+        invalid("child_batch_of_another_type", "The entry's type is EWFlag, its child batch says GCounter.",
+                map(bytes(5, 1), null, bytes(0, 1, 'k'), bytes(CrdtType.EW_FLAG.id(), 1), 1, CrdtType.GCOUNTER.id(), null), "decode",
+                "HY-ENC-038");
+
+        RawPayload unknown = new RawPayload();
+        RawPayload.Columns uc = new RawPayload.Columns();
+        uc.type = 0x4001;
+        uc.dots = bytes(0, 1, 1);
+        uc.opaque = new byte[][] {bytes(1), bytes(2)};
+        invalid("opaque_values_more_than_stores", "A batch of an unknown type with one store and two opaque values.",
+                unknown.finish(A.toBytes(), bytes(0, 1), null, unknown.batch(uc)), "decode", "HY-ENC-039");
+
+        invalid("kind_run_of_length_zero", "A kinds column with a run of length 0.",
+                mvRegister(A.toBytes(), bytes(0, 1), null, bytes(0, 1, 1), bytes(5, 0, 5, 1), bytes(0, 2, 'o', 'k')), "decode", "HY-ENC-043");
+
+        RawPayload floats = new RawPayload();
+        RawPayload.Columns fc = new RawPayload.Columns();
+        fc.type = CrdtType.MV_REGISTER.id();
+        fc.dots = bytes(0, 1, 1);
+        fc.values = floats.values(bytes(4, 1), null, new double[] {1.0, 2.0}, null);
+        invalid("more_floats_than_float_values", "One value of kind float64, two elements in floats.",
+                floats.finish(A.toBytes(), bytes(0, 1), null, floats.batch(fc)), "decode", "HY-ENC-043");
+
+        RawPayload emptyWithValues = new RawPayload();
+        RawPayload.Columns ec = new RawPayload.Columns();
+        ec.type = CrdtType.MV_REGISTER.id();
+        ec.sizes = bytes(0);
+        ec.values = emptyWithValues.values(bytes(5, 1), null, null, bytes(0, 2, 'o', 'k'));
+        invalid("values_without_entries", "An empty MVRegister with a values column.",
+                emptyWithValues.finish(A.toBytes(), null, null, emptyWithValues.batch(ec)), "decode", "HY-ENC-042");
+
+        // 257 strings of 65535 bytes, each sharing the whole previous one: 66 KB that would decode to over 16 MiB.
+        int n = 257;
+        java.io.ByteArrayOutputStream strings = new java.io.ByteArrayOutputStream();
+        strings.writeBytes(bytes(0, 0xff, 0xff, 0x03));
+        strings.writeBytes("s".repeat(Limits.MAX_STRING_LENGTH).getBytes(StandardCharsets.UTF_8));
+        for (int i = 1; i < n; i++) {
+            strings.writeBytes(bytes(0xff, 0xff, 0x03, 0));
+        }
+        RawPayload amplified = new RawPayload();
+        RawPayload.Columns ac = new RawPayload.Columns();
+        ac.type = CrdtType.MV_REGISTER.id();
+        ac.sizes = bytes(0x81, 0x02); // 257
+        ac.dots = bytes(0, 1, 0x81, 0x02);
+        ac.values = amplified.values(bytes(5, 0x81, 0x02), null, null, strings.toByteArray());
+        invalid("front_coding_amplification", "257 front-coded strings, each repeating the previous 65535 bytes: over MAX_DECODED_BYTES.",
+                amplified.finish(A.toBytes(), bytes(0, 0x81, 0x02), null, amplified.batch(ac)), "verify", "HY-ENC-045");
     }
 
     /** {@code depth} maps nested around one MVRegister, key "n" at every level. */
@@ -684,11 +785,22 @@ final class VectorGenerator {
     }
 
     private static byte[] map(byte[] keyKinds, double[] keyFloats, byte[] keyStrings, byte[] types, int entries, int childType) {
+        return map(keyKinds, keyFloats, keyStrings, types, entries, childType, null);
+    }
+
+    /** An ORMap root with one child batch of {@code entries} EWFlags (or {@code childType}); {@code childSizes} may be null. */
+    private static byte[] map(byte[] keyKinds, double[] keyFloats, byte[] keyStrings, byte[] types, int entries, int childType,
+                              byte[] childSizes) {
         RawPayload raw = new RawPayload();
         RawPayload.Columns child = new RawPayload.Columns();
         child.type = childType == 0 ? CrdtType.EW_FLAG.id() : childType;
         child.count = entries;
-        child.dots = bytes(0, 1, entries);
+        child.sizes = childSizes;
+        child.dots = childSizes != null && childSizes[0] == 0 ? null : bytes(0, 1, entries);
+        if (childType == CrdtType.GCOUNTER.id()) {
+            child.counts = new byte[entries];
+            Arrays.fill(child.counts, (byte) 1);
+        }
         int childBatch = raw.batch(child);
         RawPayload.Columns c = new RawPayload.Columns();
         c.type = CrdtType.OR_MAP.id();
