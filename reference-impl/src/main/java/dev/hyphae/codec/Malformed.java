@@ -5,12 +5,17 @@ import dev.hyphae.ProtocolException;
 
 /**
  * Refusals of a payload, each {@code MALFORMED_DELTA} (code 101), with the phase that refused it first in the
- * detail: {@code verify} for the FlatBuffers structure and the limits, {@code decode} for the packed columns
- * and the data model's rules.
+ * detail (specification, "Encoding", section "Decoding"): {@code frame} for the size of the whole payload,
+ * {@code verify} for the FlatBuffers structure, {@code decode} for the packed columns, the limits met while
+ * reading them, and the data model's rules.
  */
 final class Malformed {
 
     private Malformed() {
+    }
+
+    static ProtocolException frame(String format, Object... args) {
+        return ProtocolException.deltaError(ErrorCode.MALFORMED_DELTA, "frame: " + format, args);
     }
 
     static ProtocolException verify(String format, Object... args) {

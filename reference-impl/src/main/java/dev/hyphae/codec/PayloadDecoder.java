@@ -66,7 +66,7 @@ final class PayloadDecoder {
 
     static Payload decode(byte[] bytes) throws ProtocolException {
         if (bytes.length > Limits.MAX_PAYLOAD_SIZE) {
-            throw Malformed.verify("a payload of %d bytes exceeds MAX_PAYLOAD_SIZE", bytes.length);
+            throw Malformed.frame("a payload of %d bytes exceeds MAX_PAYLOAD_SIZE", bytes.length);
         }
         return new PayloadDecoder(bytes).read();
     }
@@ -135,7 +135,7 @@ final class PayloadDecoder {
     private void budget(long more) throws ProtocolException {
         elements += more;
         if (elements > Limits.MAX_ELEMENTS) {
-            throw Malformed.verify("the payload holds more than MAX_ELEMENTS elements");
+            throw Malformed.decode("the payload holds more than MAX_ELEMENTS elements");
         }
     }
 
@@ -259,7 +259,7 @@ final class PayloadDecoder {
             }
             total += counts[i];
             if (total > Limits.MAX_ELEMENTS) {
-                throw Malformed.verify("%s adds up to more than MAX_ELEMENTS", column);
+                throw Malformed.decode("%s adds up to more than MAX_ELEMENTS", column);
             }
         }
         reader.expectEnd();
@@ -454,7 +454,7 @@ final class PayloadDecoder {
 
     private List<Crdt> readMaps(Batch batch, int[] sizes, int total, int depth) throws ProtocolException {
         if (depth > Limits.MAX_NESTING_DEPTH) {
-            throw Malformed.verify("maps nest deeper than MAX_NESTING_DEPTH");
+            throw Malformed.decode("maps nest deeper than MAX_NESTING_DEPTH");
         }
         absent(batch, "ORMap", false, false, false, false, false, total > 0, total > 0, total > 0, false);
         Value[] keys = readValues(batch.values(), total, true);
@@ -610,7 +610,7 @@ final class PayloadDecoder {
     private void decoded(int length) throws ProtocolException {
         decodedBytes += length;
         if (decodedBytes > MAX_DECODED_BYTES) {
-            throw Malformed.verify("strings and bytes decode to more than MAX_DECODED_BYTES");
+            throw Malformed.decode("strings and bytes decode to more than MAX_DECODED_BYTES");
         }
     }
 

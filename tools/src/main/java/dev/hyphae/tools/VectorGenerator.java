@@ -723,7 +723,7 @@ final class VectorGenerator {
         ac.dots = bytes(0, 1, 0x81, 0x02);
         ac.values = amplified.values(bytes(5, 0x81, 0x02), null, null, strings.toByteArray());
         invalid("front_coding_amplification", "257 front-coded strings, each repeating the previous 65535 bytes: over MAX_DECODED_BYTES.",
-                amplified.finish(A.toBytes(), bytes(0, 0x81, 0x02), null, amplified.batch(ac)), "verify", "HY-ENC-045");
+                amplified.finish(A.toBytes(), bytes(0, 0x81, 0x02), null, amplified.batch(ac)), "decode", "HY-ENC-045");
     }
 
     /** {@code depth} maps nested around one MVRegister, key "n" at every level. */

@@ -24,8 +24,8 @@ import java.util.stream.Stream;
  */
 final class VectorVerifier {
 
-    /** One vector's verdict. */
-    record Result(String id, String path, boolean passed, String reason) {
+    /** One vector's verdict; {@code skipped} files are of a format this runner does not know (HY-VEC-009). */
+    record Result(String id, String path, boolean passed, String reason, boolean skipped) {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -43,12 +43,22 @@ final class VectorVerifier {
         List<Result> results = new ArrayList<>();
         for (Path file : files) {
             JsonNode vector = JSON.readTree(file.toFile());
+            String path = dir.relativize(file).toString().replace('\\', '/');
             if (!VectorGenerator.FORMAT.equals(vector.path("format").asText())) {
-                continue; // third-party data in its own format
+                // Third-party data in its own format, or a later format: reported, not run.
+                results.add(new Result(file.getFileName().toString(), path, false, "format '" + vector.path("format").asText("")
+                        + "' is not " + VectorGenerator.FORMAT, true));
+                continue;
             }
             String id = vector.path("id").asText(file.getFileName().toString());
             String reason = check(vector);
-            results.add(new Result(id, dir.relativize(file).toString(), reason == null, reason));
+            if (reason == null && !file.getFileName().toString().equals(id + ".json")) {
+                reason = "the id differs from the file name";
+            }
+            if (reason == null && !path.contains("/" + vector.path("area").asText() + "/" + vector.path("result").asText() + "/")) {
+                reason = "the file is not under <area>/<result>/";
+            }
+            results.add(new Result(id, path, reason == null, reason, false));
         }
         return results;
     }

@@ -84,13 +84,19 @@ final class VectorsCommand implements Runnable {
         @Override
         public Integer call() throws IOException {
             List<VectorVerifier.Result> results = VectorVerifier.verify(dir);
-            long failed = results.stream().filter(r -> !r.passed()).count();
+            long skipped = results.stream().filter(VectorVerifier.Result::skipped).count();
+            long failed = results.stream().filter(r -> !r.passed() && !r.skipped()).count();
             for (VectorVerifier.Result r : results) {
-                if (!r.passed()) {
+                if (r.skipped()) {
+                    System.out.printf("SKIP %s: %s%n", r.path(), r.reason());
+                } else if (!r.passed()) {
                     System.out.printf("FAIL %s (%s): %s%n", r.id(), r.path(), r.reason());
                 }
             }
-            System.out.printf("%d passed, %d failed%n", results.size() - failed, failed);
+            if (skipped > 0) {
+                System.out.printf("%d skipped: files of another format%n", skipped);
+            }
+            System.out.printf("%d passed, %d failed%n", results.size() - failed - skipped, failed);
             return failed == 0 ? 0 : 1;
         }
     }

@@ -1,5 +1,6 @@
 package dev.hyphae.tools;
 
+import dev.hyphae.spec.Requirement;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
@@ -107,6 +108,7 @@ class FlatcIndependentDecodeTest {
     }
 
     @Test
+    @Requirement({"HY-ENC-001", "HY-VEC-012"})
     void flatcDecodesEveryValidVectorToTheExpectedFields(@TempDir Path dir) throws Exception {
         assumeTrue(flatcPresent(), "flatc is not installed (Debian package flatbuffers-compiler): not checked here");
         List<Path> vectors;
