@@ -56,6 +56,12 @@ public final class UnknownCrdt implements Crdt {
             return Arrays.compareUnsigned(a.data, b.data);
         };
 
+        /** A copy of the data, so that no caller can change a version inside a set that is ordered by it. */
+        @Override
+        public byte[] data() {
+            return data.clone();
+        }
+
         boolean isSeenBy(CausalContext context) {
             return dots.stream().anyMatch(context::contains);
         }

@@ -79,6 +79,9 @@ public final class CipherState {
 
     /** REKEY: k = the first 32 bytes of ENCRYPT(k, 2^64-1, empty, 32 zero bytes). The nonce is unchanged. */
     public void rekey() throws ProtocolException {
+        if (k == null) {
+            throw new IllegalStateException("rekey needs a key");
+        }
         byte[] next = Arrays.copyOf(aead(true, k, MAX_NONCE, new byte[0], new byte[KEY_LENGTH]), KEY_LENGTH);
         Arrays.fill(k, (byte) 0);
         k = next;

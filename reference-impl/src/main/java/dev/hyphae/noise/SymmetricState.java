@@ -12,7 +12,7 @@ import java.util.Arrays;
  * A Noise SymmetricState (Noise specification, section 5.2): the chaining key ck, the handshake hash h and a
  * {@link CipherState}.
  */
-public final class SymmetricState {
+final class SymmetricState {
 
     private final NoiseSuite.Hash hash;
     private final CipherState cipher = new CipherState();

@@ -1,6 +1,6 @@
 /**
  * The Noise Protocol Framework (revision 34) for Hyphae's handshake: {@link dev.hyphae.noise.CipherState},
- * {@link dev.hyphae.noise.SymmetricState} and {@link dev.hyphae.noise.HandshakeState}, named and built as
+ * {@code SymmetricState} and {@link dev.hyphae.noise.HandshakeState}, named and built as
  * the Noise specification names them, on Bouncy Castle's X25519, ChaCha20-Poly1305, SHA-256 and BLAKE2.
  *
  * <p>Only what Hyphae uses: patterns NN and XX, DH 25519, cipher ChaChaPoly. Hyphae's own payloads,

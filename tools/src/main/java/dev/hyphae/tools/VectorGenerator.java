@@ -168,11 +168,16 @@ final class VectorGenerator {
     private void valid(String id, String description, CausalState<? extends Crdt> state, String... requirements)
             throws ProtocolException {
         byte[] bytes = Codec.encode(state);
+        // The expectation is rendered from the state as built, not as decoded, so that a defect shared by the
+        // encoder and the decoder cannot hide in the vectors; the decoder must agree before anything is written.
+        if (!Codec.decode(bytes).state().equals(state)) {
+            throw new IllegalStateException(id + " does not decode to the state it encodes");
+        }
         payloads.put(id, bytes);
         descriptions.put(id, description);
         Map<String, Object> v = header("payload", id, "valid", description, List.of(requirements));
         v.put("input", HEX.formatHex(bytes));
-        v.put("expected", JsonView.of(Codec.decode(bytes).state()));
+        v.put("expected", JsonView.of(state));
         write("payload", "valid", id, v);
     }
 
@@ -184,8 +189,11 @@ final class VectorGenerator {
         for (CausalState<? extends Crdt> input : inputs) {
             byte[] bytes = Codec.encode(input);
             hex.add(HEX.formatHex(bytes));
-            CausalState<Crdt> decoded = Codec.decode(bytes).state();
-            result = result == null ? decoded : result.join(decoded);
+            CausalState<Crdt> built = general(input);
+            if (!Codec.decode(bytes).state().equals(built)) {
+                throw new IllegalStateException(id + ": an input does not decode to the state it encodes");
+            }
+            result = result == null ? built : result.join(built);
         }
         Map<String, Object> v = header("operations", id, "valid", description, requirements);
         v.put("operation", "join");

@@ -55,7 +55,10 @@ final class VectorVerifier {
             if (reason == null && !file.getFileName().toString().equals(id + ".json")) {
                 reason = "the id differs from the file name";
             }
-            if (reason == null && !path.contains("/" + vector.path("area").asText() + "/" + vector.path("result").asText() + "/")) {
+            Path folder = file.toAbsolutePath().getParent();
+            if (reason == null && (folder.getParent() == null
+                    || !folder.getFileName().toString().equals(vector.path("result").asText())
+                    || !folder.getParent().getFileName().toString().equals(vector.path("area").asText()))) {
                 reason = "the file is not under <area>/<result>/";
             }
             results.add(new Result(id, path, reason == null, reason, false));

@@ -41,7 +41,8 @@ final class VectorsCommand implements Runnable {
 
     @Command(name = "generate", mixinStandardHelpOptions = true,
             description = "Write every generated vector file under DIR (as v1/<area>/{valid,invalid}/<case>.json), "
-                    + "deterministically: the same bytes on every run and machine.")
+                    + "deterministically: the same bytes on every run and machine. DIR/v1 (and PARTIALS/examples) are "
+                    + "replaced whole.")
     static final class Generate implements Callable<Integer> {
 
         @Option(names = "--out", required = true, paramLabel = "DIR", description = "The vector root, for example test-vectors.")
@@ -54,6 +55,11 @@ final class VectorsCommand implements Runnable {
         @Override
         public Integer call() throws IOException, ProtocolException {
             SortedMap<String, byte[]> files = generated();
+            // Regenerating replaces the generated trees whole, so that a renamed or removed case leaves no orphan.
+            deleteTree(out.resolve("v1"));
+            if (partials != null) {
+                deleteTree(partials.resolve("examples"));
+            }
             write(out, files);
             System.out.printf("%d vector files written under %s%n", files.size(), out.resolve("v1"));
             if (partials != null) {
@@ -62,6 +68,17 @@ final class VectorsCommand implements Runnable {
                 System.out.printf("%d specification partials written under %s%n", examples.size(), partials);
             }
             return 0;
+        }
+
+        private static void deleteTree(Path dir) throws IOException {
+            if (!Files.isDirectory(dir)) {
+                return;
+            }
+            try (java.util.stream.Stream<Path> walk = Files.walk(dir)) {
+                for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
         }
 
         private static void write(Path root, SortedMap<String, byte[]> files) throws IOException {

@@ -48,8 +48,7 @@ class LauncherIT {
     }
 
     @Test
-    void specCheckRunsOnTheRepositoryAndPrintsTheCoverageSummary() throws Exception {
-        Path out = Files.createTempDirectory("hyphae-spec");
+    void specCheckRunsOnTheRepositoryAndPrintsTheCoverageSummary(@org.junit.jupiter.api.io.TempDir Path out) throws Exception {
         Result result = hyphae("spec", "--no-render", "--out", out.toString());
         assertEquals(0, result.status(), result.err());
         assertTrue(result.out().contains("MUST requirements without a test:"), result.out());
