@@ -44,7 +44,8 @@ class CodecProperties {
     }
 
     @Property(tries = 1000)
-    @Requirement({"HY-DATA-009", "HY-DATA-011", "HY-DATA-013", "HY-ENC-020", "HY-ENC-030", "HY-ENC-047", "HY-ENC-049"})
+    @Requirement({"HY-DATA-009", "HY-DATA-011", "HY-DATA-013", "HY-ENC-020", "HY-ENC-030", "HY-ENC-047", "HY-ENC-048",
+        "HY-ENC-049", "HY-ENC-050"})
     void decodeInvertsEncode(@ForAll("anyState") CausalState<Crdt> state) throws ProtocolException {
         byte[] bytes = Codec.encode(state);
         Payload decoded = PayloadDecoder.decode(bytes);

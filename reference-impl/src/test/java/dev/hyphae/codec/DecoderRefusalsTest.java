@@ -296,6 +296,19 @@ class DecoderRefusalsTest {
     }
 
     @Test
+    @Requirement("HY-ENC-051")
+    void theEncoderRefusesAValueOfUnknownTypeWithTwoVersions() {
+        var key = new EntryKey(Value.of("future"), 0x4001);
+        var one = dev.hyphae.crdt.UnknownCrdt.of(0x4001, new java.util.TreeSet<>(List.of(new Dot(A, 1))), new byte[] {1});
+        var two = dev.hyphae.crdt.UnknownCrdt.of(0x4001, new java.util.TreeSet<>(List.of(new Dot(A, 2))), new byte[] {2});
+        CausalContext context = CausalContext.of(List.of(new Dot(A, 1), new Dot(A, 2)));
+        Crdt both = one.join(two, CausalContext.EMPTY, CausalContext.EMPTY);
+        TreeMap<EntryKey, Crdt> entries = new TreeMap<>();
+        entries.put(key, both);
+        assertThrows(IllegalArgumentException.class, () -> Codec.encode(new CausalState<>(ORMap.of(entries), context)));
+    }
+
+    @Test
     void garbageIsRefusedWithACodeThroughThePublicDecoder() {
         ProtocolException e = assertThrows(ProtocolException.class, () -> Codec.decode("not a payload".getBytes(StandardCharsets.UTF_8)));
         assertEquals(ErrorCode.MALFORMED_DELTA, e.code());

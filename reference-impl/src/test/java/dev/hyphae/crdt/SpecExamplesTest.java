@@ -10,6 +10,7 @@ import java.math.BigInteger;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -68,6 +69,15 @@ class SpecExamplesTest {
         CausalState<ORMap> merged = merge(shared, incrementAtA, removeAtB);
         GCounter counter = merged.store().get(kwh, CrdtType.GCOUNTER);
         assertEquals(BigInteger.valueOf(13), counter.value(), "A's total survives; B's 4, which the remove saw, does not");
+    }
+
+    @Test
+    @Requirement("HY-DATA-031")
+    void noWriteCanFollowTheLastTimestamp() {
+        CausalState<LWWRegister> base = empty(LWWRegister.EMPTY);
+        CausalState<LWWRegister> last = base.join(base.store().write(base.context(), A, Value.of(1L), -1L));
+        assertThrows(dev.hyphae.data.MutationRefusedException.class,
+                () -> last.store().write(last.context(), B, Value.of(2L), -1L));
     }
 
     @Test

@@ -181,6 +181,18 @@ final class VectorGenerator {
         write("payload", "valid", id, v);
     }
 
+    /** A valid payload given as bytes (not the reference encoder's), which must decode to {@code state}. */
+    private void validRaw(String id, String description, byte[] bytes, CausalState<? extends Crdt> state, String... requirements)
+            throws ProtocolException {
+        if (!Codec.decode(bytes).state().equals(state)) {
+            throw new IllegalStateException(id + " does not decode to the state it stands for");
+        }
+        Map<String, Object> v = header("payload", id, "valid", description, List.of(requirements));
+        v.put("input", HEX.formatHex(bytes));
+        v.put("expected", JsonView.of(state));
+        write("payload", "valid", id, v);
+    }
+
     @SafeVarargs
     private void operation(String id, String description, List<String> requirements, CausalState<? extends Crdt>... inputs)
             throws ProtocolException {
@@ -361,6 +373,19 @@ final class VectorGenerator {
                         + "its data byte for byte.",
                 new CausalState<>(ORMap.of(entries), withUnknown.context().with(List.of(future))),
                 "HY-VER-020", "HY-DATA-037", "HY-ENC-039", "HY-ENC-052");
+
+        // A valid payload the reference encoder would never write: runs out of order, and split where they could
+        // have been one. A decoder accepts it (HY-ENC-041); its view is the same as for the encoder's form.
+        RawPayload unordered = new RawPayload();
+        RawPayload.Columns uc = new RawPayload.Columns();
+        uc.type = CrdtType.EW_FLAG.id();
+        uc.sizes = bytes(3);
+        uc.dots = bytes(0, 3, 1, 0, 1, 1, 0, 2, 1);
+        byte[] unorderedBytes = unordered.finish(A.toBytes(), bytes(0, 3), null, unordered.batch(uc));
+        validRaw("entries_in_any_order", "An EWFlag whose dots are listed 3, 1, 2, as three runs: any order and any split "
+                        + "of runs is valid, and decodes to the same state as the encoder's single run.",
+                unorderedBytes, new CausalState<>(EWFlag.of(new TreeSet<>(List.of(new Dot(A, 1), new Dot(A, 2), new Dot(A, 3)))),
+                        CausalContext.of(List.of(new Dot(A, 1), new Dot(A, 2), new Dot(A, 3)))), "HY-ENC-041");
 
         Dot root = new Dot(C, 1);
         valid("unknown_type_at_root", "A document whose root is of type 0x8001, a private-use type: one opaque version.",
@@ -715,6 +740,14 @@ final class VectorGenerator {
         ec.values = emptyWithValues.values(bytes(5, 1), null, null, bytes(0, 2, 'o', 'k'));
         invalid("values_without_entries", "An empty MVRegister with a values column.",
                 emptyWithValues.finish(A.toBytes(), null, null, emptyWithValues.batch(ec)), "decode", "HY-ENC-042");
+
+        invalid("string_longer_than_its_limit", "A string that announces 65536 bytes, one more than MAX_STRING_LENGTH: "
+                        + "refused from its length alone.",
+                mvRegister(A.toBytes(), bytes(0, 1), null, bytes(0, 1, 1), bytes(5, 1), bytes(0, 0x80, 0x80, 0x04)), "decode",
+                "HY-ENC-022", "HY-DATA-040");
+        invalid("cloud_beyond_max_cloud_dots", "A cloud run of 65537 dots, one more than MAX_CLOUD_DOTS: refused before any is listed.",
+                mvRegister(A.toBytes(), bytes(0, 1), bytes(0, 3, 0x81, 0x80, 0x04), bytes(0, 1, 1), bytes(5, 1), bytes(0, 2, 'o', 'k')),
+                "decode", "HY-ENC-029", "HY-DATA-040", "HY-DATA-042");
 
         // 257 strings of 65535 bytes, each sharing the whole previous one: 66 KB that would decode to over 16 MiB.
         int n = 257;

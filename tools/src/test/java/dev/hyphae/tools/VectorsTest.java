@@ -70,6 +70,24 @@ class VectorsTest {
     }
 
     @Test
+    @Requirement({"HY-CONV-003", "HY-VEC-005"})
+    void everyByteStringInTheVectorsIsLowercaseHexWithoutSeparators() throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        for (String file : committedFiles()) {
+            com.fasterxml.jackson.databind.JsonNode v = json.readTree(VECTORS.resolve(file).toFile());
+            List<com.fasterxml.jackson.databind.JsonNode> hex = new ArrayList<>();
+            if (v.has("input")) {
+                hex.add(v.get("input"));
+            }
+            v.path("inputs").forEach(hex::add);
+            assertFalse(hex.isEmpty(), file);
+            for (com.fasterxml.jackson.databind.JsonNode h : hex) {
+                assertTrue(h.asText().matches("([0-9a-f]{2})*"), file + ": not lowercase hex without separators");
+            }
+        }
+    }
+
+    @Test
     @Requirement({"HY-VEC-003"})
     void generationIsDeterministic() throws Exception {
         SortedMap<String, byte[]> first = VectorsCommand.generated();
