@@ -63,19 +63,20 @@ public final class AWSet implements Crdt {
         store.put(element, Collections.unmodifiableSortedSet(new TreeSet<>(List.of(dot))));
         List<Dot> covered = new ArrayList<>(elements.getOrDefault(element, Collections.emptySortedSet()));
         covered.add(dot);
-        return new CausalState<>(new AWSet(store), CausalContext.of(covered));
+        return DeltaLimits.checked(new CausalState<>(new AWSet(store), CausalContext.of(covered)));
     }
 
     /** The delta of removing {@code element}: no dot, a context covering the adds seen. */
     public CausalState<AWSet> remove(Value element) {
-        return new CausalState<>(EMPTY, CausalContext.of(elements.getOrDefault(element, Collections.emptySortedSet())));
+        SortedSet<Dot> seen = elements.getOrDefault(element, Collections.emptySortedSet());
+        return DeltaLimits.checked(new CausalState<>(EMPTY, CausalContext.of(seen)));
     }
 
     /** The delta of removing every element seen. */
     public CausalState<AWSet> clear() {
         List<Dot> covered = new ArrayList<>();
         forEachDot(covered::add);
-        return new CausalState<>(EMPTY, CausalContext.of(covered));
+        return DeltaLimits.checked(new CausalState<>(EMPTY, CausalContext.of(covered)));
     }
 
     @Override

@@ -48,12 +48,12 @@ public final class EWFlag implements Crdt {
         store.add(dot);
         List<Dot> covered = new ArrayList<>(dots);
         covered.add(dot);
-        return new CausalState<>(new EWFlag(store), CausalContext.of(covered));
+        return DeltaLimits.checked(new CausalState<>(new EWFlag(store), CausalContext.of(covered)));
     }
 
     /** The delta of disabling: no dot, a context covering the dots seen. */
     public CausalState<EWFlag> disable() {
-        return new CausalState<>(EMPTY, CausalContext.of(dots));
+        return DeltaLimits.checked(new CausalState<>(EMPTY, CausalContext.of(dots)));
     }
 
     @Override

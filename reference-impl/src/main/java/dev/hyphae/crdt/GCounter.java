@@ -69,7 +69,7 @@ public final class GCounter implements Crdt {
         entry.put(dot, total.longValue());
         List<Dot> covered = new ArrayList<>(own.keySet());
         covered.add(dot);
-        return new CausalState<>(new GCounter(entry), CausalContext.of(covered));
+        return DeltaLimits.checked(new CausalState<>(new GCounter(entry), CausalContext.of(covered)));
     }
 
     static BigInteger unsigned(long value) {

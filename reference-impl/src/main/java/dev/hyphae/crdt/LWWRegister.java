@@ -103,7 +103,7 @@ public final class LWWRegister implements Crdt {
         entry.put(dot, new Write(timestamp, value));
         List<Dot> covered = new ArrayList<>(writes.keySet());
         covered.add(dot);
-        return new CausalState<>(new LWWRegister(entry), CausalContext.of(covered));
+        return DeltaLimits.checked(new CausalState<>(new LWWRegister(entry), CausalContext.of(covered)));
     }
 
     @Override

@@ -50,7 +50,7 @@ public final class MVRegister implements Crdt {
         entry.put(dot, value);
         List<Dot> covered = new ArrayList<>(values.keySet());
         covered.add(dot);
-        return new CausalState<>(new MVRegister(entry), CausalContext.of(covered));
+        return DeltaLimits.checked(new CausalState<>(new MVRegister(entry), CausalContext.of(covered)));
     }
 
     @Override

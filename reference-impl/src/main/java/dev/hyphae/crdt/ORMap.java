@@ -113,21 +113,21 @@ public final class ORMap implements Crdt {
         if (!delta.store().isEmpty()) {
             store.put(entryKey, delta.store());
         }
-        return new CausalState<>(new ORMap(store), delta.context());
+        return DeltaLimits.checked(new CausalState<>(new ORMap(store), delta.context()));
     }
 
     /** The delta of removing {@code key}: every entry under it, of every type, as far as seen. */
     public CausalState<ORMap> remove(Value key) {
         List<Dot> covered = new ArrayList<>();
         get(key).values().forEach(store -> store.forEachDot(covered::add));
-        return new CausalState<>(EMPTY, CausalContext.of(covered));
+        return DeltaLimits.checked(new CausalState<>(EMPTY, CausalContext.of(covered)));
     }
 
     /** The delta of removing every entry seen. */
     public CausalState<ORMap> clear() {
         List<Dot> covered = new ArrayList<>();
         forEachDot(covered::add);
-        return new CausalState<>(EMPTY, CausalContext.of(covered));
+        return DeltaLimits.checked(new CausalState<>(EMPTY, CausalContext.of(covered)));
     }
 
     @Override

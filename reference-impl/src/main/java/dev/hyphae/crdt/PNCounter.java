@@ -96,7 +96,7 @@ public final class PNCounter implements Crdt {
         entry.put(dot, new Totals(increments.longValue(), decrements.longValue()));
         List<Dot> covered = new ArrayList<>(own.keySet());
         covered.add(dot);
-        return new CausalState<>(new PNCounter(entry), CausalContext.of(covered));
+        return DeltaLimits.checked(new CausalState<>(new PNCounter(entry), CausalContext.of(covered)));
     }
 
     @Override
