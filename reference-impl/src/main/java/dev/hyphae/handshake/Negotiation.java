@@ -1,0 +1,104 @@
+package dev.hyphae.handshake;
+
+import dev.hyphae.ErrorCode;
+import dev.hyphae.ProtocolException;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
+
+/**
+ * Version and capability negotiation (specification, "Versioning and Extensibility", sections "Version
+ * negotiation" and "Capabilities"): the responder's choice from the initiator's offer, and the initiator's
+ * check of that choice. The handshake carries the offer and the selection in its payloads, where Noise binds
+ * them into the transcript; this class decides, given what was received.
+ */
+public final class Negotiation {
+
+    /**
+     * What the initiator offers.
+     *
+     * @param versions     the versions it supports, in any order
+     * @param capabilities the ids of the capabilities it offers
+     */
+    public record Offer(List<ProtocolVersion> versions, SortedSet<Integer> capabilities) {
+        public Offer {
+            versions = List.copyOf(versions);
+            capabilities = new TreeSet<>(capabilities);
+        }
+    }
+
+    /**
+     * What the responder selects.
+     *
+     * @param version      the negotiated version
+     * @param capabilities the ids of the capabilities in force for the session
+     */
+    public record Selection(ProtocolVersion version, SortedSet<Integer> capabilities) {
+        public Selection {
+            capabilities = new TreeSet<>(capabilities);
+        }
+    }
+
+    private Negotiation() {
+    }
+
+    /**
+     * The responder's selection: the highest version both support, and the offered capabilities it knows.
+     *
+     * @param supported the versions the responder supports
+     * @param known     the capabilities the responder implements
+     * @throws ProtocolException {@code UNSUPPORTED_VERSION} if no version is common; {@code PROTOCOL_VIOLATION}
+     *                           if the offer holds capability 0
+     */
+    public static Selection select(Offer offer, Collection<ProtocolVersion> supported, Set<Integer> known)
+            throws ProtocolException {
+        // HY-VER-028: capability 0 is never assigned; an offer holding it is a violation.
+        if (offer.capabilities().contains(0)) {
+            throw ProtocolException.sessionError(ErrorCode.PROTOCOL_VIOLATION, "the offer holds capability 0");
+        }
+        // HY-VER-002: the highest version in both the offer and the responder's support.
+        ProtocolVersion chosen = null;
+        for (ProtocolVersion v : offer.versions()) {
+            if (supported.contains(v) && (chosen == null || v.compareTo(chosen) > 0)) {
+                chosen = v;
+            }
+        }
+        if (chosen == null) {
+            // HY-VER-003
+            throw ProtocolException.sessionError(ErrorCode.UNSUPPORTED_VERSION,
+                    "no version in common: offered %s, supported %s", offer.versions(), supported);
+        }
+        // HY-VER-025: unknown offered capabilities are ignored. HY-VER-026: select only known and offered ones.
+        TreeSet<Integer> capabilities = new TreeSet<>(offer.capabilities());
+        capabilities.retainAll(known);
+        return new Selection(chosen, capabilities);
+    }
+
+    /**
+     * The initiator's check of the responder's selection against what it offered.
+     *
+     * @throws ProtocolException {@code PROTOCOL_VIOLATION} if the version was not offered, or a capability is
+     *                           0 or was not offered
+     */
+    public static void check(Offer offered, Selection selection) throws ProtocolException {
+        // HY-VER-004
+        if (!offered.versions().contains(selection.version())) {
+            throw ProtocolException.sessionError(ErrorCode.PROTOCOL_VIOLATION,
+                    "the responder selected version %s, which was not offered", selection.version());
+        }
+        // HY-VER-028
+        if (selection.capabilities().contains(0)) {
+            throw ProtocolException.sessionError(ErrorCode.PROTOCOL_VIOLATION, "the selection holds capability 0");
+        }
+        // HY-VER-027
+        if (!offered.capabilities().containsAll(selection.capabilities())) {
+            TreeSet<Integer> extra = new TreeSet<>(selection.capabilities());
+            extra.removeAll(offered.capabilities());
+            throw ProtocolException.sessionError(ErrorCode.PROTOCOL_VIOLATION,
+                    "the responder selected capabilities %s, which were not offered", extra);
+        }
+    }
+}
