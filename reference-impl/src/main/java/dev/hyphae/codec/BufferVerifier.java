@@ -1,5 +1,6 @@
 package dev.hyphae.codec;
 
+import dev.hyphae.ErrorCode;
 import dev.hyphae.ProtocolException;
 import dev.hyphae.data.Limits;
 
@@ -29,33 +30,46 @@ import java.util.BitSet;
  *
  * Offsets are read as unsigned 32-bit integers and compared with the buffer's length as longs.
  */
-final class BufferVerifier {
+public final class BufferVerifier {
 
     /** The largest vtable or table size a reader can address with signed 16-bit offsets. */
     static final int MAX_VTABLE_SIZE = 0x7FFF;
 
     private final ByteBuffer buffer;
     private final int length;
+    private final ErrorCode malformed;
     private final BitSet reached = new BitSet();
     private int tables;
 
-    BufferVerifier(ByteBuffer buffer) {
+    /**
+     * A verifier of {@code buffer} that refuses with {@code malformed}: {@code MALFORMED_DELTA} for a payload a
+     * delta carries, {@code MALFORMED_MESSAGE} for a session or handshake message.
+     */
+    public BufferVerifier(ByteBuffer buffer, ErrorCode malformed) {
         this.buffer = buffer.duplicate().order(ByteOrder.LITTLE_ENDIAN);
         this.length = buffer.limit();
+        this.malformed = malformed;
+    }
+
+    private ProtocolException fail(String format, Object... args) {
+        String detail = "verify: " + format;
+        return malformed.scope() == ErrorCode.Scope.DELTA
+                ? ProtocolException.deltaError(malformed, detail, args)
+                : ProtocolException.sessionError(malformed, detail, args);
     }
 
     /**
      * Checks the root offset and the file identifier; returns the root table's position, verified as a table
      * of {@code fields} declared fields.
      */
-    int root(String fileIdentifier, int fields) throws ProtocolException {
+    public int root(String fileIdentifier, int fields) throws ProtocolException {
         if (length < 8) {
-            throw Malformed.verify("a payload of %d bytes is shorter than its 8-byte header", length);
+            throw fail("a payload of %d bytes is shorter than its 8-byte header", length);
         }
         byte[] identifier = new byte[4];
         buffer.get(4, identifier);
         if (!fileIdentifier.equals(new String(identifier, StandardCharsets.ISO_8859_1))) {
-            throw Malformed.verify("file identifier is not %s", fileIdentifier);
+            throw fail("file identifier is not %s", fileIdentifier);
         }
         int root = offsetAt(0);
         table(root, fields);
@@ -63,38 +77,38 @@ final class BufferVerifier {
     }
 
     /** Verifies the header and vtable of the table at {@code table}, whose schema declares {@code fields} fields. */
-    void table(int table, int fields) throws ProtocolException {
+    public void table(int table, int fields) throws ProtocolException {
         if (++tables > Limits.MAX_ELEMENTS) {
-            throw Malformed.verify("more than MAX_ELEMENTS tables");
+            throw fail("more than MAX_ELEMENTS tables");
         }
         if (table < 0 || (table & 3) != 0 || (long) table + 4 > length) {
-            throw Malformed.verify("table at %d is out of range or misaligned", table);
+            throw fail("table at %d is out of range or misaligned", table);
         }
         reachOnce(table, "table");
         long vtable = (long) table - buffer.getInt(table);
         if (vtable < 0 || (vtable & 1) != 0 || vtable + 4 > length) {
-            throw Malformed.verify("vtable of the table at %d is out of range or misaligned", table);
+            throw fail("vtable of the table at %d is out of range or misaligned", table);
         }
         int vtableSize = Short.toUnsignedInt(buffer.getShort((int) vtable));
         int tableSize = Short.toUnsignedInt(buffer.getShort((int) vtable + 2));
         if (vtableSize < 4 || vtableSize > MAX_VTABLE_SIZE || (vtableSize & 1) != 0 || vtable + vtableSize > length) {
-            throw Malformed.verify("vtable of the table at %d has a bad size %d", table, vtableSize);
+            throw fail("vtable of the table at %d has a bad size %d", table, vtableSize);
         }
         if (tableSize < 4 || tableSize > MAX_VTABLE_SIZE || (long) table + tableSize > length) {
-            throw Malformed.verify("table at %d has a bad size %d", table, tableSize);
+            throw fail("table at %d has a bad size %d", table, tableSize);
         }
         // Entries past the declared fields belong to later versions: never read, so not examined.
         int examined = Math.min(vtableSize, 4 + 2 * fields);
         for (int entry = 4; entry < examined; entry += 2) {
             int fieldOffset = Short.toUnsignedInt(buffer.getShort((int) vtable + entry));
             if (fieldOffset != 0 && (fieldOffset < 4 || fieldOffset >= tableSize)) {
-                throw Malformed.verify("table at %d has field %d outside its %d bytes", table, (entry - 4) / 2, tableSize);
+                throw fail("table at %d has field %d outside its %d bytes", table, (entry - 4) / 2, tableSize);
             }
         }
     }
 
     /** The absolute position of field {@code id} of a verified table, or 0 if absent. */
-    int field(int table, int id) {
+    public int field(int table, int id) {
         int vtable = table - buffer.getInt(table);
         int vtableSize = Short.toUnsignedInt(buffer.getShort(vtable));
         int entry = 4 + 2 * id;
@@ -105,16 +119,21 @@ final class BufferVerifier {
         return fieldOffset == 0 ? 0 : table + fieldOffset;
     }
 
-    /** Verifies that scalar field {@code id}, of {@code size} bytes, lies in its table and is aligned. */
-    void scalar(int table, int id, int size) throws ProtocolException {
+    /** Verifies that scalar field {@code id}, of {@code size} bytes, lies in its table and is aligned to its size. */
+    public void scalar(int table, int id, int size) throws ProtocolException {
+        inline(table, id, size, size);
+    }
+
+    /** Verifies that inline field {@code id} (a scalar or a struct) of {@code size} bytes lies in its table, aligned to {@code alignment}. */
+    public void inline(int table, int id, int size, int alignment) throws ProtocolException {
         int at = field(table, id);
         if (at == 0) {
             return;
         }
         int vtable = table - buffer.getInt(table);
         int tableSize = Short.toUnsignedInt(buffer.getShort(vtable + 2));
-        if (at - table + size > tableSize || (at & (size - 1)) != 0) {
-            throw Malformed.verify("field %d of the table at %d is out of its table or misaligned", id, table);
+        if (at - table + size > tableSize || (at & (alignment - 1)) != 0) {
+            throw fail("field %d of the table at %d is out of its table or misaligned", id, table);
         }
     }
 
@@ -122,37 +141,37 @@ final class BufferVerifier {
      * Verifies vector field {@code id} with elements of {@code elementSize} bytes, at most {@code maxLength}
      * of them; returns the vector's position (its length field), or 0 if absent.
      */
-    int vector(int table, int id, int elementSize, int maxLength) throws ProtocolException {
+    public int vector(int table, int id, int elementSize, int maxLength) throws ProtocolException {
         int at = field(table, id);
         if (at == 0) {
             return 0;
         }
         int vector = offsetField(table, at);
         if ((vector & 3) != 0 || (long) vector + 4 > length) {
-            throw Malformed.verify("vector field %d of the table at %d is out of range or misaligned", id, table);
+            throw fail("vector field %d of the table at %d is out of range or misaligned", id, table);
         }
         reachOnce(vector, "vector");
         long count = Integer.toUnsignedLong(buffer.getInt(vector));
         if (count > maxLength) {
-            throw Malformed.verify("vector field %d of the table at %d declares %d elements, more than %d",
+            throw fail("vector field %d of the table at %d declares %d elements, more than %d",
                     id, table, count, maxLength);
         }
         if (vector + 4 + count * elementSize > length) {
-            throw Malformed.verify("vector field %d of the table at %d runs past the end of the payload", id, table);
+            throw fail("vector field %d of the table at %d runs past the end of the payload", id, table);
         }
         if (elementSize > 4 && ((vector + 4) & (elementSize - 1)) != 0) {
-            throw Malformed.verify("vector field %d of the table at %d has misaligned elements", id, table);
+            throw fail("vector field %d of the table at %d has misaligned elements", id, table);
         }
         return vector;
     }
 
     /** The element count of a verified vector. */
-    int vectorLength(int vector) {
+    public int vectorLength(int vector) {
         return buffer.getInt(vector);
     }
 
     /** Verifies table field {@code id}, of a table with {@code fields} fields; returns its position, or 0 if absent. */
-    int tableField(int table, int id, int fields) throws ProtocolException {
+    public int tableField(int table, int id, int fields) throws ProtocolException {
         int at = field(table, id);
         if (at == 0) {
             return 0;
@@ -163,7 +182,7 @@ final class BufferVerifier {
     }
 
     /** The table, of {@code fields} fields, that element {@code index} of a verified vector of tables points to. */
-    int tableElement(int vector, int index, int fields) throws ProtocolException {
+    public int tableElement(int vector, int index, int fields) throws ProtocolException {
         int at = vector + 4 + 4 * index;
         int nested = offsetAt(at);
         table(nested, fields);
@@ -172,7 +191,7 @@ final class BufferVerifier {
 
     private void reachOnce(int position, String what) throws ProtocolException {
         if (reached.get(position)) {
-            throw Malformed.verify("the %s at %d is reached twice; only vtables may be shared", what, position);
+            throw fail("the %s at %d is reached twice; only vtables may be shared", what, position);
         }
         reached.set(position);
     }
@@ -181,7 +200,7 @@ final class BufferVerifier {
         int vtable = table - buffer.getInt(table);
         int tableSize = Short.toUnsignedInt(buffer.getShort(vtable + 2));
         if ((at & 3) != 0 || at - table + 4 > tableSize) {
-            throw Malformed.verify("offset field at %d of the table at %d is out of its table or misaligned", at, table);
+            throw fail("offset field at %d of the table at %d is out of its table or misaligned", at, table);
         }
         return offsetAt(at);
     }
@@ -190,7 +209,7 @@ final class BufferVerifier {
         long offset = Integer.toUnsignedLong(buffer.getInt(at));
         long target = at + offset;
         if (offset == 0 || target >= length) {
-            throw Malformed.verify("offset at %d does not point forward into the payload", at);
+            throw fail("offset at %d does not point forward into the payload", at);
         }
         return (int) target;
     }

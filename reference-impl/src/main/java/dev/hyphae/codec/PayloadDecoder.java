@@ -61,7 +61,7 @@ final class PayloadDecoder {
 
     private PayloadDecoder(byte[] bytes) {
         this.buffer = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-        this.verifier = new BufferVerifier(buffer);
+        this.verifier = new BufferVerifier(buffer, dev.hyphae.ErrorCode.MALFORMED_DELTA);
     }
 
     static Payload decode(byte[] bytes) throws ProtocolException {

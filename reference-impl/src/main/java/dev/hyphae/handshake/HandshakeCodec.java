@@ -1,0 +1,193 @@
+package dev.hyphae.handshake;
+
+import com.google.flatbuffers.FlatBufferBuilder;
+import dev.hyphae.ErrorCode;
+import dev.hyphae.ProtocolException;
+import dev.hyphae.codec.BufferVerifier;
+import hyphae.v1.Capability;
+import hyphae.v1.Confirmation;
+import hyphae.v1.HandshakePayload;
+import hyphae.v1.Offer;
+import hyphae.v1.Selection;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SortedSet;
+import java.util.TreeSet;
+
+/**
+ * The handshake payloads of {@code spec/schema/handshake.fbs}: encoded here, and decoded only after
+ * {@link BufferVerifier} has checked the whole buffer. A malformed payload is refused with
+ * {@code MALFORMED_MESSAGE}, which ends the handshake.
+ */
+final class HandshakeCodec {
+
+    /** The file identifier of a handshake payload. */
+    static final String FILE_IDENTIFIER = "HYH1";
+    /** Most versions one offer may list. */
+    static final int MAX_OFFERED_VERSIONS = 64;
+    /** Most capabilities one offer or selection may list. */
+    static final int MAX_CAPABILITIES = 64;
+    /** Longest parameters of one capability, in bytes. */
+    static final int MAX_CAPABILITY_PARAMETERS = 1024;
+
+    /** A decoded payload: exactly one of the three is present. */
+    record Decoded(Negotiation.Offer offer, Negotiation.Selection selection, int selectionError, boolean confirmation,
+                   int confirmationError) {
+    }
+
+    private HandshakeCodec() {
+    }
+
+    static byte[] offer(Negotiation.Offer offer) {
+        FlatBufferBuilder b = new FlatBufferBuilder(128);
+        int capabilities = capabilities(b, offer.capabilities());
+        Offer.startVersionsVector(b, offer.versions().size());
+        for (int i = offer.versions().size() - 1; i >= 0; i--) {
+            hyphae.v1.ProtocolVersion.createProtocolVersion(b, offer.versions().get(i).major(), offer.versions().get(i).minor());
+        }
+        int versions = b.endVector();
+        Offer.startOffer(b);
+        Offer.addVersions(b, versions);
+        Offer.addCapabilities(b, capabilities);
+        int o = Offer.endOffer(b);
+        HandshakePayload.startHandshakePayload(b);
+        HandshakePayload.addOffer(b, o);
+        HandshakePayload.finishHandshakePayloadBuffer(b, HandshakePayload.endHandshakePayload(b));
+        return b.sizedByteArray();
+    }
+
+    static byte[] selection(Negotiation.Selection selection) {
+        FlatBufferBuilder b = new FlatBufferBuilder(128);
+        int capabilities = capabilities(b, selection.capabilities());
+        Selection.startSelection(b);
+        Selection.addVersion(b, hyphae.v1.ProtocolVersion.createProtocolVersion(b,
+                selection.version().major(), selection.version().minor()));
+        Selection.addCapabilities(b, capabilities);
+        int s = Selection.endSelection(b);
+        HandshakePayload.startHandshakePayload(b);
+        HandshakePayload.addSelection(b, s);
+        HandshakePayload.finishHandshakePayloadBuffer(b, HandshakePayload.endHandshakePayload(b));
+        return b.sizedByteArray();
+    }
+
+    static byte[] selectionError(ErrorCode error) {
+        FlatBufferBuilder b = new FlatBufferBuilder(64);
+        Selection.startSelection(b);
+        Selection.addError(b, error.value());
+        int s = Selection.endSelection(b);
+        HandshakePayload.startHandshakePayload(b);
+        HandshakePayload.addSelection(b, s);
+        HandshakePayload.finishHandshakePayloadBuffer(b, HandshakePayload.endHandshakePayload(b));
+        return b.sizedByteArray();
+    }
+
+    static byte[] confirmation() {
+        FlatBufferBuilder b = new FlatBufferBuilder(64);
+        Confirmation.startConfirmation(b);
+        int c = Confirmation.endConfirmation(b);
+        HandshakePayload.startHandshakePayload(b);
+        HandshakePayload.addConfirmation(b, c);
+        HandshakePayload.finishHandshakePayloadBuffer(b, HandshakePayload.endHandshakePayload(b));
+        return b.sizedByteArray();
+    }
+
+    private static int capabilities(FlatBufferBuilder b, SortedSet<Integer> ids) {
+        int[] tables = new int[ids.size()];
+        int i = 0;
+        for (int id : ids) {
+            tables[i++] = Capability.createCapability(b, id, 0);
+        }
+        return Offer.createCapabilitiesVector(b, tables);
+    }
+
+    /**
+     * Verifies and decodes a handshake payload, which must hold {@code expected}: 0 an offer, 1 a selection,
+     * 2 a confirmation.
+     */
+    static Decoded decode(byte[] bytes, int expected) throws ProtocolException {
+        ByteBuffer buffer = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        BufferVerifier v = new BufferVerifier(buffer, ErrorCode.MALFORMED_MESSAGE);
+        int root = v.root(FILE_IDENTIFIER, 3);
+        int present = 0;
+        int offer = v.tableField(root, 0, 2);
+        if (offer != 0) {
+            present++;
+            v.vector(offer, 0, 2, MAX_OFFERED_VERSIONS);
+            verifyCapabilities(v, offer);
+        }
+        int selection = v.tableField(root, 1, 3);
+        if (selection != 0) {
+            present++;
+            v.inline(selection, 0, 2, 1);
+            verifyCapabilities(v, selection);
+            v.scalar(selection, 2, 2);
+        }
+        int confirmation = v.tableField(root, 2, 1);
+        if (confirmation != 0) {
+            present++;
+            v.scalar(confirmation, 0, 2);
+        }
+        int which = offer != 0 ? 0 : selection != 0 ? 1 : 2;
+        if (present != 1 || which != expected) {
+            throw malformed("a handshake message must carry exactly its own payload (%s)", new String[] {"offer", "selection", "confirmation"}[expected]);
+        }
+
+        HandshakePayload payload = HandshakePayload.getRootAsHandshakePayload(buffer);
+        switch (which) {
+            case 0 -> {
+                Offer o = payload.offer();
+                List<ProtocolVersion> versions = new ArrayList<>();
+                hyphae.v1.ProtocolVersion struct = new hyphae.v1.ProtocolVersion();
+                for (int i = 0; i < o.versionsLength(); i++) {
+                    o.versions(struct, i);
+                    versions.add(new ProtocolVersion(struct.major(), struct.minor()));
+                }
+                TreeSet<Integer> ids = new TreeSet<>();
+                for (int i = 0; i < o.capabilitiesLength(); i++) {
+                    if (!ids.add(o.capabilities(i).id())) {
+                        throw malformed("capability %d is listed twice", o.capabilities(i).id());
+                    }
+                }
+                return new Decoded(new Negotiation.Offer(versions, ids), null, 0, false, 0);
+            }
+            case 1 -> {
+                Selection s = payload.selection();
+                if (s.error() != 0) {
+                    return new Decoded(null, null, s.error(), false, 0);
+                }
+                if (s.version() == null) {
+                    throw malformed("a selection without a version or an error");
+                }
+                TreeSet<Integer> ids = new TreeSet<>();
+                for (int i = 0; i < s.capabilitiesLength(); i++) {
+                    if (!ids.add(s.capabilities(i).id())) {
+                        throw malformed("capability %d is selected twice", s.capabilities(i).id());
+                    }
+                }
+                return new Decoded(null, new Negotiation.Selection(new ProtocolVersion(s.version().major(), s.version().minor()), ids),
+                        0, false, 0);
+            }
+            default -> {
+                return new Decoded(null, null, 0, true, payload.confirmation().error());
+            }
+        }
+    }
+
+    private static void verifyCapabilities(BufferVerifier v, int table) throws ProtocolException {
+        int vector = v.vector(table, 1, 4, MAX_CAPABILITIES);
+        if (vector != 0) {
+            for (int i = 0; i < v.vectorLength(vector); i++) {
+                int capability = v.tableElement(vector, i, 2);
+                v.scalar(capability, 0, 2);
+                v.vector(capability, 1, 1, MAX_CAPABILITY_PARAMETERS);
+            }
+        }
+    }
+
+    private static ProtocolException malformed(String format, Object... args) {
+        return ProtocolException.sessionError(ErrorCode.MALFORMED_MESSAGE, "decode: " + format, args);
+    }
+}

@@ -1,0 +1,184 @@
+package dev.hyphae.handshake;
+
+import dev.hyphae.ErrorCode;
+import dev.hyphae.ProtocolException;
+import dev.hyphae.noise.CipherState;
+import dev.hyphae.noise.HandshakeState;
+import dev.hyphae.noise.KeyPair;
+import dev.hyphae.noise.NoiseSuite;
+
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.Collection;
+import java.util.Set;
+import java.util.SortedSet;
+
+/**
+ * The Hyphae handshake: Noise {@code Noise_XX_25519_ChaChaPoly_SHA256} with the prologue {@link #PROLOGUE}, whose
+ * three messages carry the offer, the selection and the confirmation of {@code spec/schema/handshake.fbs}.
+ *
+ * <pre>
+ *   initiator                                   responder
+ *   -&gt; e                    + Offer (cleartext, hashed)
+ *                           &lt;- e, ee, s, es + Selection (encrypted)
+ *   -&gt; s, se               + Confirmation (encrypted)
+ * </pre>
+ *
+ * Because Noise hashes every payload into the transcript, an offer changed in transit makes the second
+ * message fail to decrypt at the initiator: a downgrade is detected, not negotiated. Every failure zeroes the
+ * handshake's keys and ends it.
+ */
+public final class HyphaeHandshake {
+
+    /** The Noise prologue: the protocol and the handshake format, bound into the transcript. */
+    public static final byte[] PROLOGUE = "hyphae/handshake/1".getBytes(StandardCharsets.US_ASCII);
+
+    private static final NoiseSuite SUITE = NoiseSuite.parse(NoiseSuite.MANDATORY);
+
+    /**
+     * A completed handshake.
+     *
+     * @param version         the negotiated version
+     * @param capabilities    the capabilities in force
+     * @param remoteStaticKey the peer's Noise static public key: its identity
+     * @param sender          the cipher state for what this side sends
+     * @param receiver        the cipher state for what this side receives
+     * @param handshakeHash   the Noise handshake hash, for channel binding
+     */
+    public record Result(ProtocolVersion version, SortedSet<Integer> capabilities, byte[] remoteStaticKey,
+                         CipherState sender, CipherState receiver, byte[] handshakeHash) {
+    }
+
+    private HyphaeHandshake() {
+    }
+
+    /** The initiator's side. */
+    public static final class Initiator {
+        private final HandshakeState noise;
+        private final Negotiation.Offer offer;
+        private Negotiation.Selection selection;
+        private Result result;
+
+        public Initiator(KeyPair staticKey, Negotiation.Offer offer, SecureRandom random) {
+            this.noise = new HandshakeState(SUITE, true, PROLOGUE, staticKey, null, random);
+            this.offer = offer;
+        }
+
+        /** Message 1: the offer. */
+        public byte[] start() throws ProtocolException {
+            return noise.writeMessage(HandshakeCodec.offer(offer));
+        }
+
+        /**
+         * Reads message 2 and returns message 3, after which the handshake is complete.
+         *
+         * @throws ProtocolException {@code HANDSHAKE_FAILED} if message 2 does not authenticate (for example
+         *                           after an offer was changed in transit); the responder's error, such as
+         *                           {@code UNSUPPORTED_VERSION}; {@code PROTOCOL_VIOLATION} if the selection
+         *                           is not within the offer; {@code MALFORMED_MESSAGE} for a bad payload
+         */
+        public byte[] onSelection(byte[] message) throws ProtocolException {
+            try {
+                HandshakeCodec.Decoded decoded = HandshakeCodec.decode(noise.readMessage(message), 1);
+                if (decoded.selectionError() != 0) {
+                    ErrorCode code = ErrorCode.of(decoded.selectionError());
+                    throw ProtocolException.sessionError(code != null && code.scope() == ErrorCode.Scope.SESSION
+                            ? code : ErrorCode.HANDSHAKE_FAILED, "the responder ended the handshake with error %d", decoded.selectionError());
+                }
+                Negotiation.check(offer, decoded.selection());
+                selection = decoded.selection();
+                byte[] confirmation = noise.writeMessage(HandshakeCodec.confirmation());
+                CipherState[] ciphers = noise.split();
+                result = new Result(selection.version(), selection.capabilities(), noise.remoteStaticKey(), ciphers[0], ciphers[1],
+                        noise.handshakeHash());
+                return confirmation;
+            } catch (ProtocolException e) {
+                noise.destroy();
+                throw e;
+            }
+        }
+
+        /** The result, once {@link #onSelection} returned. */
+        public Result result() {
+            if (result == null) {
+                throw new IllegalStateException("the handshake is not complete");
+            }
+            return result;
+        }
+    }
+
+    /** The responder's side. */
+    public static final class Responder {
+        private final HandshakeState noise;
+        private final Collection<ProtocolVersion> supported;
+        private final Set<Integer> known;
+        private Negotiation.Selection selection;
+        private ProtocolException failure;
+        private Result result;
+
+        public Responder(KeyPair staticKey, Collection<ProtocolVersion> supported, Set<Integer> known, SecureRandom random) {
+            this.noise = new HandshakeState(SUITE, false, PROLOGUE, staticKey, null, random);
+            this.supported = supported;
+            this.known = known;
+        }
+
+        /**
+         * Reads message 1 and returns message 2. If negotiation fails, message 2 carries the error for the
+         * initiator and {@link #failure()} holds it: send the message, then close.
+         *
+         * @throws ProtocolException for a message 1 that cannot be read at all ({@code HANDSHAKE_FAILED},
+         *                           {@code MALFORMED_MESSAGE}), when nothing is sent back
+         */
+        public byte[] onOffer(byte[] message) throws ProtocolException {
+            HandshakeCodec.Decoded decoded;
+            try {
+                decoded = HandshakeCodec.decode(noise.readMessage(message), 0);
+            } catch (ProtocolException e) {
+                noise.destroy();
+                throw e;
+            }
+            try {
+                selection = Negotiation.select(decoded.offer(), supported, known);
+                return noise.writeMessage(HandshakeCodec.selection(selection));
+            } catch (ProtocolException e) {
+                failure = e;
+                byte[] refusal = noise.writeMessage(HandshakeCodec.selectionError(e.code()));
+                noise.destroy();
+                return refusal;
+            }
+        }
+
+        /** The negotiation failure that message 2 reported, or null. */
+        public ProtocolException failure() {
+            return failure;
+        }
+
+        /** Reads message 3; the handshake is then complete. */
+        public void onConfirmation(byte[] message) throws ProtocolException {
+            if (failure != null) {
+                throw failure;
+            }
+            try {
+                HandshakeCodec.Decoded decoded = HandshakeCodec.decode(noise.readMessage(message), 2);
+                if (decoded.confirmationError() != 0) {
+                    throw ProtocolException.sessionError(ErrorCode.HANDSHAKE_FAILED,
+                            "the initiator ended the handshake with error %d", decoded.confirmationError());
+                }
+                CipherState[] ciphers = noise.split();
+                result = new Result(selection.version(), selection.capabilities(), noise.remoteStaticKey(), ciphers[1], ciphers[0],
+                        noise.handshakeHash());
+            } catch (ProtocolException e) {
+                noise.destroy();
+                throw e;
+            }
+        }
+
+        /** The result, once {@link #onConfirmation} returned. */
+        public Result result() {
+            if (result == null) {
+                throw new IllegalStateException("the handshake is not complete");
+            }
+            return result;
+        }
+    }
+}

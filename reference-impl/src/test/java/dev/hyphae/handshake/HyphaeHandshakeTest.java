@@ -1,0 +1,105 @@
+package dev.hyphae.handshake;
+
+import dev.hyphae.ErrorCode;
+import dev.hyphae.ProtocolException;
+import dev.hyphae.noise.KeyPair;
+import dev.hyphae.spec.Requirement;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** The Hyphae handshake end to end, in memory: negotiation, refusal, and a downgrade attempt on the wire. */
+class HyphaeHandshakeTest {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final ProtocolVersion V1_1 = new ProtocolVersion(1, 1);
+
+    private final KeyPair alice = KeyPair.generate(RANDOM);
+    private final KeyPair bob = KeyPair.generate(RANDOM);
+
+    private static Negotiation.Offer offer(List<ProtocolVersion> versions, Integer... capabilities) {
+        return new Negotiation.Offer(versions, new TreeSet<>(List.of(capabilities)));
+    }
+
+    @Test
+    @Requirement({"HY-VER-002", "HY-VER-026", "HY-HS-001", "HY-HS-002", "HY-HS-005", "HY-HS-008"})
+    void peersAgreeOnTheHighestCommonVersionAndTalk() throws ProtocolException {
+        HyphaeHandshake.Initiator initiator = new HyphaeHandshake.Initiator(alice, offer(List.of(ProtocolVersion.V1_0, V1_1), 1, 2, 9), RANDOM);
+        HyphaeHandshake.Responder responder = new HyphaeHandshake.Responder(bob, List.of(ProtocolVersion.V1_0, V1_1), Set.of(2, 3), RANDOM);
+
+        byte[] second = responder.onOffer(initiator.start());
+        responder.onConfirmation(initiator.onSelection(second));
+
+        HyphaeHandshake.Result i = initiator.result();
+        HyphaeHandshake.Result r = responder.result();
+        assertEquals(V1_1, i.version());
+        assertEquals(V1_1, r.version());
+        assertEquals(new TreeSet<>(List.of(2)), i.capabilities());
+        assertArrayEquals(bob.publicKey(), i.remoteStaticKey());
+        assertArrayEquals(alice.publicKey(), r.remoteStaticKey());
+        assertArrayEquals(i.handshakeHash(), r.handshakeHash());
+        byte[] delta = "delta".getBytes(StandardCharsets.UTF_8);
+        assertArrayEquals(delta, r.receiver().decryptWithAd(new byte[0], i.sender().encryptWithAd(new byte[0], delta)));
+        assertArrayEquals(delta, i.receiver().decryptWithAd(new byte[0], r.sender().encryptWithAd(new byte[0], delta)));
+    }
+
+    @Test
+    @Requirement({"HY-VER-003", "HY-HS-006", "HY-HS-007"})
+    void withoutACommonVersionBothSidesEndWithUnsupportedVersion() throws ProtocolException {
+        HyphaeHandshake.Initiator initiator = new HyphaeHandshake.Initiator(alice, offer(List.of(new ProtocolVersion(2, 0))), RANDOM);
+        HyphaeHandshake.Responder responder = new HyphaeHandshake.Responder(bob, List.of(ProtocolVersion.V1_0), Set.of(), RANDOM);
+
+        byte[] refusal = responder.onOffer(initiator.start());
+
+        assertEquals(ErrorCode.UNSUPPORTED_VERSION, responder.failure().code());
+        assertEquals(ErrorCode.UNSUPPORTED_VERSION, assertThrows(ProtocolException.class, () -> initiator.onSelection(refusal)).code());
+    }
+
+    @Test
+    @Requirement({"HY-VER-005", "HY-HS-009"})
+    void anOfferDowngradedInTransitIsDetectedByTheInitiator() throws ProtocolException {
+        HyphaeHandshake.Initiator initiator = new HyphaeHandshake.Initiator(alice, offer(List.of(ProtocolVersion.V1_0, V1_1)), RANDOM);
+        HyphaeHandshake.Responder responder = new HyphaeHandshake.Responder(bob, List.of(ProtocolVersion.V1_0, V1_1), Set.of(), RANDOM);
+        byte[] first = initiator.start();
+
+        // An attacker on the path keeps the initiator's ephemeral key and replaces the cleartext offer with 1.0 only.
+        byte[] downgraded = Arrays.copyOf(first, KeyPair.LENGTH);
+        byte[] weaker = HandshakeCodec.offer(offer(List.of(ProtocolVersion.V1_0)));
+        byte[] forged = new byte[downgraded.length + weaker.length];
+        System.arraycopy(downgraded, 0, forged, 0, downgraded.length);
+        System.arraycopy(weaker, 0, forged, downgraded.length, weaker.length);
+        byte[] second = responder.onOffer(forged);
+
+        ProtocolException e = assertThrows(ProtocolException.class, () -> initiator.onSelection(second));
+        assertEquals(ErrorCode.HANDSHAKE_FAILED, e.code());
+    }
+
+    @Test
+    @Requirement("HY-HS-003")
+    void aMalformedOfferIsRefusedWithMalformedMessage() {
+        HyphaeHandshake.Responder responder = new HyphaeHandshake.Responder(bob, List.of(ProtocolVersion.V1_0), Set.of(), RANDOM);
+        byte[] garbage = new byte[KeyPair.LENGTH + 12];
+        RANDOM.nextBytes(garbage);
+        ProtocolException e = assertThrows(ProtocolException.class, () -> responder.onOffer(garbage));
+        assertEquals(ErrorCode.MALFORMED_MESSAGE, e.code());
+    }
+
+    @Test
+    @Requirement({"HY-HS-002", "HY-HS-003"})
+    void aPayloadInTheWrongMessageIsRefused() throws ProtocolException {
+        // A selection where an offer belongs: each message carries exactly its own payload.
+        assertEquals(ErrorCode.MALFORMED_MESSAGE, assertThrows(ProtocolException.class, () -> HandshakeCodec.decode(
+                HandshakeCodec.selection(new Negotiation.Selection(ProtocolVersion.V1_0, new TreeSet<>())), 0)).code());
+        assertEquals(List.of(ProtocolVersion.V1_0, V1_1),
+                HandshakeCodec.decode(HandshakeCodec.offer(offer(List.of(ProtocolVersion.V1_0, V1_1), 4)), 0).offer().versions());
+    }
+}
