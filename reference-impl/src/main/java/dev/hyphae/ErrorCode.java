@@ -26,6 +26,12 @@ public enum ErrorCode {
     MALFORMED_DELTA(101, Scope.DELTA),
     /** A handshake message failed to decrypt or authenticate, or arrived out of order. */
     HANDSHAKE_FAILED(200, Scope.SESSION),
+    /** A frame failed to authenticate, set unknown flags, or the stream ended inside a frame or a message. */
+    BAD_FRAME(300, Scope.SESSION),
+    /** A frame longer than the receiver announced. */
+    FRAME_TOO_LARGE(301, Scope.SESSION),
+    /** A message whose fragments add up to more than the reassembly limit. */
+    MESSAGE_TOO_LARGE(302, Scope.SESSION),
     /** The peer has no right to the requested operation on the document; nothing is changed. */
     ACCESS_DENIED(600, Scope.DELTA);
 

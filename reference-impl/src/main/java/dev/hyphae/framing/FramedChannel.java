@@ -1,0 +1,213 @@
+package dev.hyphae.framing;
+
+import dev.hyphae.ErrorCode;
+import dev.hyphae.ProtocolException;
+import dev.hyphae.noise.CipherState;
+
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.Arrays;
+
+/**
+ * The framed, encrypted channel that follows the handshake (specification, chapter "Framing").
+ *
+ * <pre>
+ * Frame {
+ *   Length (16),              // of the ciphertext that follows, big-endian
+ *   Ciphertext (..),          // a Noise transport message: ChaChaPoly of the plaintext below, 16-byte tag
+ * }
+ * Plaintext {
+ *   Flags (8),                // 0x01 FIN: the last fragment of its message; other bits 0
+ *   Fragment (..),
+ * }
+ * </pre>
+ *
+ * A message longer than one frame is cut into fragments, in order; the receiver reassembles them. Each
+ * direction has its own cipher state; both sides rekey it after every {@link #REKEY_INTERVAL} frames, in step,
+ * without any signal. A frame that fails to authenticate, or breaks a limit, ends the channel with a code, and
+ * releases no plaintext.
+ *
+ * <p>Not thread-safe: one reader and one writer, each under its own lock if they are different threads.
+ */
+public final class FramedChannel {
+
+    /** The largest ciphertext of a frame: the largest Noise message. */
+    public static final int MAX_FRAME_SIZE = 65535;
+    /** The smallest maximum frame size a peer may announce; a frame of this size carries 1007 bytes of message. */
+    public static final int MIN_FRAME_SIZE = 1024;
+    /** The largest message the channel reassembles: a payload at its limit plus room for its envelope. */
+    public static final int MAX_MESSAGE_SIZE = 4 * 1024 * 1024 + 64 * 1024;
+    /** Frames per direction between two rekeys. */
+    public static final long REKEY_INTERVAL = 1L << 16;
+
+    static final int FIN = 0x01;
+    static final int OVERHEAD = 1 + CipherState.TAG_LENGTH;
+
+    private final InputStream in;
+    private final OutputStream out;
+    private final CipherState sender;
+    private final CipherState receiver;
+    private final int sendFrameSize;
+    private final int receiveFrameSize;
+    private long sent;
+    private long received;
+    private boolean failed;
+
+    /**
+     * A channel over {@code in} and {@code out}.
+     *
+     * @param sendFrameSize    the largest ciphertext to send: the peer's announced maximum
+     * @param receiveFrameSize the largest ciphertext to accept: this side's announced maximum
+     */
+    public FramedChannel(InputStream in, OutputStream out, CipherState sender, CipherState receiver,
+                         int sendFrameSize, int receiveFrameSize) {
+        for (int size : new int[] {sendFrameSize, receiveFrameSize}) {
+            if (size < MIN_FRAME_SIZE || size > MAX_FRAME_SIZE) {
+                throw new IllegalArgumentException("a frame size is " + MIN_FRAME_SIZE + " to " + MAX_FRAME_SIZE + ": " + size);
+            }
+        }
+        this.in = in;
+        this.out = out;
+        this.sender = sender;
+        this.receiver = receiver;
+        this.sendFrameSize = sendFrameSize;
+        this.receiveFrameSize = receiveFrameSize;
+    }
+
+    /** Sends {@code message} in as many frames as it needs (at least one, even when it is empty). */
+    public void send(byte[] message) throws IOException, ProtocolException {
+        if (message.length > MAX_MESSAGE_SIZE) {
+            throw new IllegalArgumentException("a message of " + message.length + " bytes exceeds MAX_MESSAGE_SIZE");
+        }
+        int room = sendFrameSize - OVERHEAD;
+        int at = 0;
+        do {
+            int length = Math.min(room, message.length - at);
+            byte[] plaintext = new byte[1 + length];
+            plaintext[0] = (byte) (at + length == message.length ? FIN : 0);
+            System.arraycopy(message, at, plaintext, 1, length);
+            byte[] ciphertext = sender.encryptWithAd(new byte[0], plaintext);
+            out.write(ciphertext.length >>> 8);
+            out.write(ciphertext.length);
+            out.write(ciphertext);
+            at += length;
+            if (++sent % REKEY_INTERVAL == 0) {
+                sender.rekey();
+            }
+        } while (at < message.length);
+        out.flush();
+    }
+
+    /**
+     * Receives the next message, reassembled.
+     *
+     * @throws EOFException      when the stream ends between messages
+     * @throws ProtocolException {@code BAD_FRAME} when a frame fails to authenticate, is shorter than its
+     *                           overhead, sets unknown flags, or the stream ends inside a frame or a message;
+     *                           {@code FRAME_TOO_LARGE} or {@code MESSAGE_TOO_LARGE} for a limit broken
+     */
+    public byte[] receive() throws IOException, ProtocolException {
+        if (failed) {
+            throw new IllegalStateException("the channel has failed");
+        }
+        try {
+            ByteArrayOutputStream message = new ByteArrayOutputStream();
+            boolean first = true;
+            while (true) {
+                byte[] plaintext = readFrame(first);
+                first = false;
+                int flags = plaintext[0] & 0xff;
+                if ((flags & ~FIN) != 0) {
+                    throw ProtocolException.sessionError(ErrorCode.BAD_FRAME, "a frame sets unknown flags 0x%02x", flags);
+                }
+                if (message.size() + plaintext.length - 1 > MAX_MESSAGE_SIZE) {
+                    throw ProtocolException.sessionError(ErrorCode.MESSAGE_TOO_LARGE, "a message grows beyond MAX_MESSAGE_SIZE");
+                }
+                message.write(plaintext, 1, plaintext.length - 1);
+                Arrays.fill(plaintext, (byte) 0);
+                if ((flags & FIN) != 0) {
+                    return message.toByteArray();
+                }
+            }
+        } catch (ProtocolException e) {
+            failed = true;
+            sender.destroy();
+            receiver.destroy();
+            throw e;
+        }
+    }
+
+    private byte[] readFrame(boolean startOfMessage) throws IOException, ProtocolException {
+        int high = in.read();
+        if (high < 0) {
+            if (startOfMessage) {
+                throw new EOFException("the stream ended");
+            }
+            throw ProtocolException.sessionError(ErrorCode.BAD_FRAME, "the stream ended inside a message");
+        }
+        int low = in.read();
+        if (low < 0) {
+            throw ProtocolException.sessionError(ErrorCode.BAD_FRAME, "the stream ended inside a length");
+        }
+        int length = high << 8 | low;
+        if (length > receiveFrameSize) {
+            throw ProtocolException.sessionError(ErrorCode.FRAME_TOO_LARGE, "a frame of %d bytes exceeds the announced %d", length, receiveFrameSize);
+        }
+        if (length < OVERHEAD) {
+            throw ProtocolException.sessionError(ErrorCode.BAD_FRAME, "a frame of %d bytes is shorter than its overhead", length);
+        }
+        byte[] ciphertext = in.readNBytes(length);
+        if (ciphertext.length < length) {
+            throw ProtocolException.sessionError(ErrorCode.BAD_FRAME, "the stream ended inside a frame");
+        }
+        byte[] plaintext;
+        try {
+            plaintext = receiver.decryptWithAd(new byte[0], ciphertext);
+        } catch (ProtocolException e) {
+            throw ProtocolException.sessionError(ErrorCode.BAD_FRAME, e, "a frame failed to authenticate");
+        }
+        if (++received % REKEY_INTERVAL == 0) {
+            receiver.rekey();
+        }
+        return plaintext;
+    }
+
+    /**
+     * Writes a handshake message behind the same 16-bit big-endian length prefix that frames use (the
+     * handshake's messages are delimited on the stream like frames, but are not themselves encrypted frames).
+     */
+    public static void sendHandshakeMessage(OutputStream out, byte[] message) throws IOException {
+        if (message.length > MAX_FRAME_SIZE) {
+            throw new IllegalArgumentException("a handshake message longer than " + MAX_FRAME_SIZE + " bytes");
+        }
+        out.write(message.length >>> 8);
+        out.write(message.length);
+        out.write(message);
+        out.flush();
+    }
+
+    /** Reads a handshake message written by {@link #sendHandshakeMessage}. */
+    public static byte[] receiveHandshakeMessage(InputStream in) throws IOException, ProtocolException {
+        int high = in.read();
+        int low = in.read();
+        if (high < 0 || low < 0) {
+            throw ProtocolException.sessionError(ErrorCode.HANDSHAKE_FAILED, "the stream ended before a handshake message");
+        }
+        int length = high << 8 | low;
+        byte[] message = in.readNBytes(length);
+        if (message.length < length) {
+            throw ProtocolException.sessionError(ErrorCode.HANDSHAKE_FAILED, "the stream ended inside a handshake message");
+        }
+        return message;
+    }
+
+    /** Zeroes both cipher states' keys; the channel is unusable afterwards. */
+    public void close() {
+        failed = true;
+        sender.destroy();
+        receiver.destroy();
+    }
+}

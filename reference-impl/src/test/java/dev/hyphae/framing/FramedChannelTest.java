@@ -1,0 +1,177 @@
+package dev.hyphae.framing;
+
+import dev.hyphae.ErrorCode;
+import dev.hyphae.ProtocolException;
+import dev.hyphae.handshake.HyphaeHandshake;
+import dev.hyphae.handshake.Negotiation;
+import dev.hyphae.handshake.ProtocolVersion;
+import dev.hyphae.noise.KeyPair;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.security.SecureRandom;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/** Frames on a real stream: fragmentation at every boundary, rekeying in step, tampering, and TCP on loopback. */
+class FramedChannelTest {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** Two handshaken ends whose frames go through a byte array, so a test can look at and damage the bytes. */
+    private static final class Pair {
+        final HyphaeHandshake.Result a;
+        final HyphaeHandshake.Result b;
+
+        Pair() throws ProtocolException {
+            HyphaeHandshake.Initiator i = new HyphaeHandshake.Initiator(KeyPair.generate(RANDOM),
+                    new Negotiation.Offer(List.of(ProtocolVersion.V1_0), new TreeSet<>()), RANDOM);
+            HyphaeHandshake.Responder r = new HyphaeHandshake.Responder(KeyPair.generate(RANDOM), List.of(ProtocolVersion.V1_0), Set.of(), RANDOM);
+            r.onConfirmation(i.onSelection(r.onOffer(i.start())));
+            a = i.result();
+            b = r.result();
+        }
+
+        byte[] wire(int frameSize, byte[]... messages) throws IOException, ProtocolException {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            FramedChannel sender = new FramedChannel(new ByteArrayInputStream(new byte[0]), bytes, a.sender(), a.receiver(), frameSize, frameSize);
+            for (byte[] m : messages) {
+                sender.send(m);
+            }
+            return bytes.toByteArray();
+        }
+
+        FramedChannel receiver(byte[] wire, int frameSize) {
+            return new FramedChannel(new ByteArrayInputStream(wire), new ByteArrayOutputStream(), b.sender(), b.receiver(), frameSize, frameSize);
+        }
+    }
+
+    @Test
+    void messagesRoundTripAtEveryFragmentBoundary() throws Exception {
+        int room = FramedChannel.MIN_FRAME_SIZE - FramedChannel.OVERHEAD;
+        for (int size : new int[] {0, 1, room - 1, room, room + 1, 2 * room - 1, 2 * room, 2 * room + 1, 100_000}) {
+            Pair pair = new Pair();
+            byte[] message = new byte[size];
+            RANDOM.nextBytes(message);
+            byte[] wire = pair.wire(FramedChannel.MIN_FRAME_SIZE, message);
+            int frames = Math.max(1, (size + room - 1) / room);
+            assertEquals(size + frames * (2 + FramedChannel.OVERHEAD), wire.length, "frames for " + size + " bytes");
+            assertArrayEquals(message, pair.receiver(wire, FramedChannel.MIN_FRAME_SIZE).receive(), "size " + size);
+        }
+    }
+
+    @Test
+    void bothSidesRekeyInStep() throws Exception {
+        Pair pair = new Pair();
+        int n = (int) FramedChannel.REKEY_INTERVAL + 3;
+        byte[][] messages = new byte[n][];
+        for (int i = 0; i < n; i++) {
+            messages[i] = new byte[] {(byte) i, (byte) (i >> 8), (byte) (i >> 16)};
+        }
+        FramedChannel receiver = pair.receiver(pair.wire(FramedChannel.MIN_FRAME_SIZE, messages), FramedChannel.MIN_FRAME_SIZE);
+        for (int i = 0; i < n; i++) {
+            assertArrayEquals(messages[i], receiver.receive());
+        }
+    }
+
+    @Property(tries = 300)
+    void flippingAnyBitOfTheStreamIsRefusedWithACodeAndReleasesNoPlaintext(
+            @ForAll @IntRange(min = 0, max = 5000) int size, @ForAll("bits") int seed) throws Exception {
+        Pair pair = new Pair();
+        byte[] message = new byte[size];
+        RANDOM.nextBytes(message);
+        byte[] wire = pair.wire(FramedChannel.MIN_FRAME_SIZE, message);
+        int bit = Math.floorMod(seed, wire.length * 8);
+        wire[bit / 8] ^= (byte) (1 << (bit % 8));
+        try {
+            byte[] released = pair.receiver(wire, FramedChannel.MIN_FRAME_SIZE).receive();
+            fail("a damaged stream released " + released.length + " bytes");
+        } catch (ProtocolException e) {
+            assertTrue(e.code() == ErrorCode.BAD_FRAME || e.code() == ErrorCode.FRAME_TOO_LARGE, e.getMessage());
+        }
+    }
+
+    @net.jqwik.api.Provide
+    net.jqwik.api.Arbitrary<Integer> bits() {
+        return net.jqwik.api.Arbitraries.integers();
+    }
+
+    @Test
+    void aFrameLongerThanAnnouncedIsRefused() throws Exception {
+        Pair pair = new Pair();
+        byte[] wire = pair.wire(FramedChannel.MAX_FRAME_SIZE, new byte[5000]);
+        ProtocolException e = assertThrows(ProtocolException.class, () -> pair.receiver(wire, FramedChannel.MIN_FRAME_SIZE).receive());
+        assertEquals(ErrorCode.FRAME_TOO_LARGE, e.code());
+    }
+
+    @Test
+    void aReplayedFrameIsRefused() throws Exception {
+        Pair pair = new Pair();
+        byte[] one = pair.wire(FramedChannel.MIN_FRAME_SIZE, new byte[] {1});
+        byte[] replayed = new byte[one.length * 2];
+        System.arraycopy(one, 0, replayed, 0, one.length);
+        System.arraycopy(one, 0, replayed, one.length, one.length);
+        FramedChannel receiver = pair.receiver(replayed, FramedChannel.MIN_FRAME_SIZE);
+        assertArrayEquals(new byte[] {1}, receiver.receive());
+        assertEquals(ErrorCode.BAD_FRAME, assertThrows(ProtocolException.class, receiver::receive).code());
+    }
+
+    @Test
+    void twoPeersHandshakeAndTalkOverLoopbackTcp() throws Exception {
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Future<byte[]> echoed = pool.submit(() -> {
+                try (Socket socket = server.accept()) {
+                    var in = socket.getInputStream();
+                    var out = socket.getOutputStream();
+                    HyphaeHandshake.Responder responder = new HyphaeHandshake.Responder(KeyPair.generate(RANDOM),
+                            List.of(ProtocolVersion.V1_0), Set.of(), RANDOM);
+                    FramedChannel.sendHandshakeMessage(out, responder.onOffer(FramedChannel.receiveHandshakeMessage(in)));
+                    responder.onConfirmation(FramedChannel.receiveHandshakeMessage(in));
+                    HyphaeHandshake.Result r = responder.result();
+                    FramedChannel channel = new FramedChannel(in, out, r.sender(), r.receiver(), 16384, 16384);
+                    byte[] request = channel.receive();
+                    channel.send(request);
+                    return request;
+                }
+            });
+            try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort())) {
+                socket.setSoTimeout(30_000);
+                var in = socket.getInputStream();
+                var out = socket.getOutputStream();
+                HyphaeHandshake.Initiator initiator = new HyphaeHandshake.Initiator(KeyPair.generate(RANDOM),
+                        new Negotiation.Offer(List.of(ProtocolVersion.V1_0), new TreeSet<>()), RANDOM);
+                FramedChannel.sendHandshakeMessage(out, initiator.start());
+                FramedChannel.sendHandshakeMessage(out, initiator.onSelection(FramedChannel.receiveHandshakeMessage(in)));
+                HyphaeHandshake.Result i = initiator.result();
+                FramedChannel channel = new FramedChannel(in, out, i.sender(), i.receiver(), 16384, 16384);
+                byte[] message = new byte[200_000];
+                RANDOM.nextBytes(message);
+                channel.send(message);
+                assertArrayEquals(message, channel.receive());
+                assertArrayEquals(message, echoed.get(30, TimeUnit.SECONDS));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}
