@@ -4,7 +4,6 @@ import dev.hyphae.ErrorCode;
 import dev.hyphae.ProtocolException;
 import dev.hyphae.noise.CipherState;
 
-import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -77,11 +76,29 @@ public final class FramedChannel {
         this.receiveFrameSize = receiveFrameSize;
     }
 
-    /** Sends {@code message} in as many frames as it needs (at least one, even when it is empty). */
+    /**
+     * Sends {@code message} in as many frames as it needs (at least one, even when it is empty). A failure
+     * part way through leaves a partial message on the wire, so it ends the channel and erases its keys.
+     *
+     * @throws IllegalStateException after the channel has failed or was closed: nothing is ever sent
+     *                               without its key
+     */
     public void send(byte[] message) throws IOException, ProtocolException {
+        if (failed) {
+            throw new IllegalStateException("the channel has failed or was closed");
+        }
         if (message.length > MAX_MESSAGE_SIZE) {
             throw new IllegalArgumentException("a message of " + message.length + " bytes exceeds MAX_MESSAGE_SIZE");
         }
+        try {
+            sendFrames(message);
+        } catch (IOException | ProtocolException | RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    private void sendFrames(byte[] message) throws IOException, ProtocolException {
         int room = sendFrameSize - OVERHEAD;
         int at = 0;
         do {
@@ -113,30 +130,45 @@ public final class FramedChannel {
         if (failed) {
             throw new IllegalStateException("the channel has failed");
         }
+        byte[] message = new byte[0];
+        int size = 0;
         try {
-            ByteArrayOutputStream message = new ByteArrayOutputStream();
             boolean first = true;
             while (true) {
                 byte[] plaintext = readFrame(first);
                 first = false;
-                int flags = plaintext[0] & 0xff;
-                if ((flags & ~FIN) != 0) {
-                    throw ProtocolException.sessionError(ErrorCode.BAD_FRAME, "a frame sets unknown flags 0x%02x", flags);
-                }
-                if (message.size() + plaintext.length - 1 > MAX_MESSAGE_SIZE) {
-                    throw ProtocolException.sessionError(ErrorCode.MESSAGE_TOO_LARGE, "a message grows beyond MAX_MESSAGE_SIZE");
-                }
-                message.write(plaintext, 1, plaintext.length - 1);
-                Arrays.fill(plaintext, (byte) 0);
-                if ((flags & FIN) != 0) {
-                    return message.toByteArray();
+                try {
+                    int flags = plaintext[0] & 0xff;
+                    if ((flags & ~FIN) != 0) {
+                        throw ProtocolException.sessionError(ErrorCode.BAD_FRAME, "a frame sets unknown flags 0x%02x", flags);
+                    }
+                    // Only the last fragment may be empty: otherwise a peer could keep a receiver looping forever.
+                    if ((flags & FIN) == 0 && plaintext.length == 1) {
+                        throw ProtocolException.sessionError(ErrorCode.BAD_FRAME, "an empty fragment that is not the last");
+                    }
+                    if ((long) size + plaintext.length - 1 > MAX_MESSAGE_SIZE) {
+                        throw ProtocolException.sessionError(ErrorCode.MESSAGE_TOO_LARGE, "a message grows beyond MAX_MESSAGE_SIZE");
+                    }
+                    if (size + plaintext.length - 1 > message.length) {
+                        byte[] larger = Arrays.copyOf(message, Math.max(2 * message.length, size + plaintext.length - 1));
+                        Arrays.fill(message, (byte) 0);
+                        message = larger;
+                    }
+                    System.arraycopy(plaintext, 1, message, size, plaintext.length - 1);
+                    size += plaintext.length - 1;
+                    if ((flags & FIN) != 0) {
+                        return Arrays.copyOf(message, size);
+                    }
+                } finally {
+                    Arrays.fill(plaintext, (byte) 0);
                 }
             }
         } catch (ProtocolException e) {
-            failed = true;
-            sender.destroy();
-            receiver.destroy();
+            close();
             throw e;
+        } finally {
+            // Whatever happened, no copy of the message is left behind in the reassembly buffer.
+            Arrays.fill(message, (byte) 0);
         }
     }
 

@@ -6,6 +6,7 @@ import dev.hyphae.handshake.HyphaeHandshake;
 import dev.hyphae.handshake.Negotiation;
 import dev.hyphae.handshake.ProtocolVersion;
 import dev.hyphae.noise.KeyPair;
+import dev.hyphae.spec.Requirement;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -66,6 +67,7 @@ class FramedChannelTest {
     }
 
     @Test
+    @Requirement({"HY-FRAME-002", "HY-FRAME-012", "HY-FRAME-013", "HY-FRAME-015"})
     void messagesRoundTripAtEveryFragmentBoundary() throws Exception {
         int room = FramedChannel.MIN_FRAME_SIZE - FramedChannel.OVERHEAD;
         for (int size : new int[] {0, 1, room - 1, room, room + 1, 2 * room - 1, 2 * room, 2 * room + 1, 100_000}) {
@@ -80,6 +82,7 @@ class FramedChannelTest {
     }
 
     @Test
+    @Requirement({"HY-FRAME-017", "HY-FRAME-018"})
     void bothSidesRekeyInStep() throws Exception {
         Pair pair = new Pair();
         int n = (int) FramedChannel.REKEY_INTERVAL + 3;
@@ -94,6 +97,7 @@ class FramedChannelTest {
     }
 
     @Property(tries = 300)
+    @Requirement({"HY-FRAME-016", "HY-FRAME-019", "HY-FRAME-020"})
     void flippingAnyBitOfTheStreamIsRefusedWithACodeAndReleasesNoPlaintext(
             @ForAll @IntRange(min = 0, max = 5000) int size, @ForAll("bits") int seed) throws Exception {
         Pair pair = new Pair();
@@ -116,6 +120,7 @@ class FramedChannelTest {
     }
 
     @Test
+    @Requirement({"HY-FRAME-019"})
     void aFrameLongerThanAnnouncedIsRefused() throws Exception {
         Pair pair = new Pair();
         byte[] wire = pair.wire(FramedChannel.MAX_FRAME_SIZE, new byte[5000]);
@@ -124,6 +129,7 @@ class FramedChannelTest {
     }
 
     @Test
+    @Requirement({"HY-FRAME-010", "HY-FRAME-019"})
     void aReplayedFrameIsRefused() throws Exception {
         Pair pair = new Pair();
         byte[] one = pair.wire(FramedChannel.MIN_FRAME_SIZE, new byte[] {1});
@@ -136,6 +142,33 @@ class FramedChannelTest {
     }
 
     @Test
+    @Requirement("HY-FRAME-021")
+    void anEmptyFragmentThatIsNotTheLastIsRefused() throws Exception {
+        Pair pair = new Pair();
+        // Forge, with the sender's own cipher state, a frame whose plaintext is only the flags byte, FIN clear.
+        byte[] ciphertext = pair.a.sender().encryptWithAd(new byte[0], new byte[] {0});
+        byte[] wire = new byte[2 + ciphertext.length];
+        wire[0] = (byte) (ciphertext.length >>> 8);
+        wire[1] = (byte) ciphertext.length;
+        System.arraycopy(ciphertext, 0, wire, 2, ciphertext.length);
+        assertEquals(ErrorCode.BAD_FRAME, assertThrows(ProtocolException.class,
+                () -> pair.receiver(wire, FramedChannel.MIN_FRAME_SIZE).receive()).code());
+    }
+
+    @Test
+    @Requirement("HY-FRAME-020")
+    void nothingIsSentAfterTheChannelFailedOrClosed() throws Exception {
+        Pair pair = new Pair();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        FramedChannel channel = new FramedChannel(new ByteArrayInputStream(new byte[] {0, 1, 2}), bytes,
+                pair.a.sender(), pair.a.receiver(), FramedChannel.MIN_FRAME_SIZE, FramedChannel.MIN_FRAME_SIZE);
+        assertThrows(ProtocolException.class, channel::receive);
+        assertThrows(IllegalStateException.class, () -> channel.send(new byte[] {42}));
+        assertEquals(0, bytes.size(), "not a byte went out, least of all in the clear");
+    }
+
+    @Test
+    @Requirement({"HY-FRAME-005", "HY-FRAME-008", "HY-FRAME-009"})
     void twoPeersHandshakeAndTalkOverLoopbackTcp() throws Exception {
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
