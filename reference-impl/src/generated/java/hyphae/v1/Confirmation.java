@@ -16,16 +16,21 @@ public final class Confirmation extends Table {
   public Confirmation __assign(int _i, ByteBuffer _bb) { __init(_i, _bb); return this; }
 
   public int error() { int o = __offset(4); return o != 0 ? bb.getShort(o + bb_pos) & 0xFFFF : 0; }
+  public hyphae.v1.Certificate certificate() { return certificate(new hyphae.v1.Certificate()); }
+  public hyphae.v1.Certificate certificate(hyphae.v1.Certificate obj) { int o = __offset(6); return o != 0 ? obj.__assign(__indirect(o + bb_pos), bb) : null; }
 
   public static int createConfirmation(FlatBufferBuilder builder,
-      int error) {
-    builder.startTable(1);
+      int error,
+      int certificateOffset) {
+    builder.startTable(2);
+    Confirmation.addCertificate(builder, certificateOffset);
     Confirmation.addError(builder, error);
     return Confirmation.endConfirmation(builder);
   }
 
-  public static void startConfirmation(FlatBufferBuilder builder) { builder.startTable(1); }
+  public static void startConfirmation(FlatBufferBuilder builder) { builder.startTable(2); }
   public static void addError(FlatBufferBuilder builder, int error) { builder.addShort(0, (short) error, (short) 0); }
+  public static void addCertificate(FlatBufferBuilder builder, int certificateOffset) { builder.addOffset(1, certificateOffset, 0); }
   public static int endConfirmation(FlatBufferBuilder builder) {
     int o = builder.endTable();
     return o;

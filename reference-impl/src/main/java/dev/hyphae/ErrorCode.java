@@ -26,6 +26,10 @@ public enum ErrorCode {
     MALFORMED_DELTA(101, Scope.DELTA),
     /** A handshake message failed to decrypt or authenticate, or arrived out of order. */
     HANDSHAKE_FAILED(200, Scope.SESSION),
+    /** A certificate whose signature does not verify, or that certifies another static key. */
+    BAD_CERTIFICATE(201, Scope.SESSION),
+    /** A certificate presented outside its period of validity. */
+    CERTIFICATE_EXPIRED(202, Scope.SESSION),
     /** A frame failed to authenticate, set unknown flags, or the stream ended inside a frame or a message. */
     BAD_FRAME(300, Scope.SESSION),
     /** A frame longer than the receiver announced. */
@@ -33,7 +37,9 @@ public enum ErrorCode {
     /** A message whose fragments add up to more than the reassembly limit. */
     MESSAGE_TOO_LARGE(302, Scope.SESSION),
     /** The peer has no right to the requested operation on the document; nothing is changed. */
-    ACCESS_DENIED(600, Scope.DELTA);
+    ACCESS_DENIED(600, Scope.DELTA),
+    /** A peer whose static key is not trusted, and that no trusted organisation vouches for. */
+    UNKNOWN_PEER(601, Scope.SESSION);
 
     /** How much a refusal ends. */
     public enum Scope {

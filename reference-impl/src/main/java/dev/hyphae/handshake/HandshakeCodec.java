@@ -33,9 +33,9 @@ final class HandshakeCodec {
     /** Longest parameters of one capability, in bytes. */
     static final int MAX_CAPABILITY_PARAMETERS = 1024;
 
-    /** A decoded payload: exactly one of the three is present. */
+    /** A decoded payload: exactly one of the three is present; {@code certificate} may come with the last two. */
     record Decoded(Negotiation.Offer offer, Negotiation.Selection selection, int selectionError, boolean confirmation,
-                   int confirmationError) {
+                   int confirmationError, Certificate certificate) {
     }
 
     private HandshakeCodec() {
@@ -59,10 +59,14 @@ final class HandshakeCodec {
         return b.sizedByteArray();
     }
 
-    static byte[] selection(Negotiation.Selection selection) {
+    static byte[] selection(Negotiation.Selection selection, Certificate certificate) {
         FlatBufferBuilder b = new FlatBufferBuilder(128);
         int capabilities = capabilities(b, selection.capabilities());
+        int cert = certificate(b, certificate);
         Selection.startSelection(b);
+        if (cert != 0) {
+            Selection.addCertificate(b, cert);
+        }
         Selection.addVersion(b, hyphae.v1.ProtocolVersion.createProtocolVersion(b,
                 selection.version().major(), selection.version().minor()));
         Selection.addCapabilities(b, capabilities);
@@ -84,14 +88,61 @@ final class HandshakeCodec {
         return b.sizedByteArray();
     }
 
-    static byte[] confirmation() {
+    static byte[] confirmation(Certificate certificate, ErrorCode error) {
         FlatBufferBuilder b = new FlatBufferBuilder(64);
+        int cert = certificate(b, certificate);
         Confirmation.startConfirmation(b);
+        if (cert != 0) {
+            Confirmation.addCertificate(b, cert);
+        }
+        if (error != null) {
+            Confirmation.addError(b, error.value());
+        }
         int c = Confirmation.endConfirmation(b);
         HandshakePayload.startHandshakePayload(b);
         HandshakePayload.addConfirmation(b, c);
         HandshakePayload.finishHandshakePayloadBuffer(b, HandshakePayload.endHandshakePayload(b));
         return b.sizedByteArray();
+    }
+
+    private static int certificate(FlatBufferBuilder b, Certificate c) {
+        if (c == null) {
+            return 0;
+        }
+        int organisationKey = b.createByteVector(c.organisationKey());
+        int subjectKey = b.createByteVector(c.subjectKey());
+        int organisation = b.createString(c.organisation());
+        int signature = b.createByteVector(c.signature());
+        return hyphae.v1.Certificate.createCertificate(b, organisationKey, subjectKey, organisation, c.notBefore(), c.notAfter(), signature);
+    }
+
+    /** The certificate of a verified table, with its fixed lengths and UTF-8 checked. */
+    private static Certificate certificate(hyphae.v1.Certificate c) throws ProtocolException {
+        if (c == null) {
+            return null;
+        }
+        byte[] organisationKey = bytes(c.organisationKeyAsByteBuffer(), 32, "organisation_key");
+        byte[] subjectKey = bytes(c.subjectKeyAsByteBuffer(), 32, "subject_key");
+        byte[] signature = bytes(c.signatureAsByteBuffer(), 64, "signature");
+        ByteBuffer name = c.organisationAsByteBuffer();
+        byte[] utf8 = new byte[name == null ? 0 : name.remaining()];
+        if (name != null) {
+            name.get(name.position(), utf8);
+        }
+        dev.hyphae.data.Value.Str organisation = dev.hyphae.data.Value.Str.fromUtf8(utf8);
+        if (organisation == null || utf8.length > Certificate.MAX_ORGANISATION_LENGTH) {
+            throw malformed("a certificate's organisation is not valid UTF-8 of at most %d bytes", Certificate.MAX_ORGANISATION_LENGTH);
+        }
+        return new Certificate(organisationKey, subjectKey, organisation.value(), c.notBefore(), c.notAfter(), signature);
+    }
+
+    private static byte[] bytes(ByteBuffer slice, int length, String field) throws ProtocolException {
+        if (slice == null || slice.remaining() != length) {
+            throw malformed("a certificate's %s is not %d bytes", field, length);
+        }
+        byte[] out = new byte[length];
+        slice.get(slice.position(), out);
+        return out;
     }
 
     private static int capabilities(FlatBufferBuilder b, SortedSet<Integer> ids) {
@@ -118,17 +169,19 @@ final class HandshakeCodec {
             v.vector(offer, 0, 2, MAX_OFFERED_VERSIONS);
             verifyCapabilities(v, offer);
         }
-        int selection = v.tableField(root, 1, 3);
+        int selection = v.tableField(root, 1, 4);
         if (selection != 0) {
             present++;
             v.inline(selection, 0, 2, 1);
             verifyCapabilities(v, selection);
             v.scalar(selection, 2, 2);
+            verifyCertificate(v, v.tableField(selection, 3, 6));
         }
-        int confirmation = v.tableField(root, 2, 1);
+        int confirmation = v.tableField(root, 2, 2);
         if (confirmation != 0) {
             present++;
             v.scalar(confirmation, 0, 2);
+            verifyCertificate(v, v.tableField(confirmation, 1, 6));
         }
         int which = offer != 0 ? 0 : selection != 0 ? 1 : 2;
         if (present != 1 || which != expected) {
@@ -151,12 +204,12 @@ final class HandshakeCodec {
                         throw malformed("capability %d is listed twice", o.capabilities(i).id());
                     }
                 }
-                return new Decoded(new Negotiation.Offer(versions, ids), null, 0, false, 0);
+                return new Decoded(new Negotiation.Offer(versions, ids), null, 0, false, 0, null);
             }
             case 1 -> {
                 Selection s = payload.selection();
                 if (s.error() != 0) {
-                    return new Decoded(null, null, s.error(), false, 0);
+                    return new Decoded(null, null, s.error(), false, 0, null);
                 }
                 if (s.version() == null) {
                     throw malformed("a selection without a version or an error");
@@ -168,12 +221,25 @@ final class HandshakeCodec {
                     }
                 }
                 return new Decoded(null, new Negotiation.Selection(new ProtocolVersion(s.version().major(), s.version().minor()), ids),
-                        0, false, 0);
+                        0, false, 0, certificate(s.certificate()));
             }
             default -> {
-                return new Decoded(null, null, 0, true, payload.confirmation().error());
+                return new Decoded(null, null, 0, true, payload.confirmation().error(), certificate(payload.confirmation().certificate()));
             }
         }
+    }
+
+    private static void verifyCertificate(BufferVerifier v, int certificate) throws ProtocolException {
+        if (certificate == 0) {
+            return;
+        }
+        v.vector(certificate, 0, 1, 32);
+        v.vector(certificate, 1, 1, 32);
+        // A FlatBuffers string is a byte vector followed by a zero byte; only the vector's bytes are read.
+        v.vector(certificate, 2, 1, Certificate.MAX_ORGANISATION_LENGTH);
+        v.scalar(certificate, 3, 8);
+        v.scalar(certificate, 4, 8);
+        v.vector(certificate, 5, 1, 64);
     }
 
     private static void verifyCapabilities(BufferVerifier v, int table) throws ProtocolException {

@@ -44,9 +44,21 @@ public final class HyphaeHandshake {
      * @param sender          the cipher state for what this side sends
      * @param receiver        the cipher state for what this side receives
      * @param handshakeHash   the Noise handshake hash, for channel binding
+     * @param identity        the peer as the trust store recognised it
      */
     public record Result(ProtocolVersion version, SortedSet<Integer> capabilities, byte[] remoteStaticKey,
-                         CipherState sender, CipherState receiver, byte[] handshakeHash) {
+                         CipherState sender, CipherState receiver, byte[] handshakeHash, TrustStore.Identity identity) {
+    }
+
+    /**
+     * This side's identity and trust.
+     *
+     * @param staticKey   this side's Noise static key pair
+     * @param certificate a certificate of its public key, sent to the peer, or null
+     * @param trust       whom this side trusts
+     * @param clock       the current time in milliseconds since the Unix epoch, for certificate validity
+     */
+    public record Credentials(KeyPair staticKey, Certificate certificate, TrustStore trust, java.util.function.LongSupplier clock) {
     }
 
     private HyphaeHandshake() {
@@ -56,12 +68,15 @@ public final class HyphaeHandshake {
     public static final class Initiator {
         private final HandshakeState noise;
         private final Negotiation.Offer offer;
+        private final Credentials credentials;
         private Negotiation.Selection selection;
+        private ProtocolException refusal;
         private Result result;
 
-        public Initiator(KeyPair staticKey, Negotiation.Offer offer, SecureRandom random) {
-            this.noise = new HandshakeState(SUITE, true, PROLOGUE, staticKey, null, random);
+        public Initiator(Credentials credentials, Negotiation.Offer offer, SecureRandom random) {
+            this.noise = new HandshakeState(SUITE, true, PROLOGUE, credentials.staticKey(), null, random);
             this.offer = offer;
+            this.credentials = credentials;
         }
 
         /** Message 1: the offer. */
@@ -87,10 +102,20 @@ public final class HyphaeHandshake {
                 }
                 Negotiation.check(offer, decoded.selection());
                 selection = decoded.selection();
-                byte[] confirmation = noise.writeMessage(HandshakeCodec.confirmation());
+                TrustStore.Identity identity;
+                try {
+                    // The responder's identity is decided before this side sends anything further.
+                    identity = credentials.trust().verify(noise.remoteStaticKey(), decoded.certificate(), credentials.clock().getAsLong());
+                } catch (ProtocolException untrusted) {
+                    refusal = untrusted;
+                    byte[] refused = noise.writeMessage(HandshakeCodec.confirmation(null, untrusted.code()));
+                    noise.destroy();
+                    return refused;
+                }
+                byte[] confirmation = noise.writeMessage(HandshakeCodec.confirmation(credentials.certificate(), null));
                 CipherState[] ciphers = noise.split();
                 result = new Result(selection.version(), selection.capabilities(), noise.remoteStaticKey(), ciphers[0], ciphers[1],
-                        noise.handshakeHash());
+                        noise.handshakeHash(), identity);
                 return confirmation;
             } catch (ProtocolException e) {
                 noise.destroy();
@@ -98,7 +123,15 @@ public final class HyphaeHandshake {
             }
         }
 
-        /** The result, once {@link #onSelection} returned. */
+        /**
+         * Why this side refused the responder's identity, or null. When it is not null, the message that
+         * {@link #onSelection} returned tells the responder so: send it, then close.
+         */
+        public ProtocolException refusal() {
+            return refusal;
+        }
+
+        /** The result, once {@link #onSelection} returned without a {@link #refusal()}. */
         public Result result() {
             if (result == null) {
                 throw new IllegalStateException("the handshake is not complete");
@@ -112,14 +145,16 @@ public final class HyphaeHandshake {
         private final HandshakeState noise;
         private final Collection<ProtocolVersion> supported;
         private final Set<Integer> known;
+        private final Credentials credentials;
         private Negotiation.Selection selection;
         private ProtocolException failure;
         private Result result;
 
-        public Responder(KeyPair staticKey, Collection<ProtocolVersion> supported, Set<Integer> known, SecureRandom random) {
-            this.noise = new HandshakeState(SUITE, false, PROLOGUE, staticKey, null, random);
+        public Responder(Credentials credentials, Collection<ProtocolVersion> supported, Set<Integer> known, SecureRandom random) {
+            this.noise = new HandshakeState(SUITE, false, PROLOGUE, credentials.staticKey(), null, random);
             this.supported = supported;
             this.known = known;
+            this.credentials = credentials;
         }
 
         /**
@@ -139,7 +174,7 @@ public final class HyphaeHandshake {
             }
             try {
                 selection = Negotiation.select(decoded.offer(), supported, known);
-                return noise.writeMessage(HandshakeCodec.selection(selection));
+                return noise.writeMessage(HandshakeCodec.selection(selection, credentials.certificate()));
             } catch (ProtocolException e) {
                 failure = e;
                 byte[] refusal = noise.writeMessage(HandshakeCodec.selectionError(e.code()));
@@ -161,12 +196,15 @@ public final class HyphaeHandshake {
             try {
                 HandshakeCodec.Decoded decoded = HandshakeCodec.decode(noise.readMessage(message), 2);
                 if (decoded.confirmationError() != 0) {
-                    throw ProtocolException.sessionError(ErrorCode.HANDSHAKE_FAILED,
-                            "the initiator ended the handshake with error %d", decoded.confirmationError());
+                    ErrorCode code = ErrorCode.of(decoded.confirmationError());
+                    throw ProtocolException.sessionError(code != null && code.scope() == ErrorCode.Scope.SESSION
+                            ? code : ErrorCode.HANDSHAKE_FAILED, "the initiator ended the handshake with error %d", decoded.confirmationError());
                 }
+                TrustStore.Identity identity = credentials.trust().verify(noise.remoteStaticKey(), decoded.certificate(),
+                        credentials.clock().getAsLong());
                 CipherState[] ciphers = noise.split();
                 result = new Result(selection.version(), selection.capabilities(), noise.remoteStaticKey(), ciphers[1], ciphers[0],
-                        noise.handshakeHash());
+                        noise.handshakeHash(), identity);
             } catch (ProtocolException e) {
                 noise.destroy();
                 throw e;

@@ -5,6 +5,7 @@ import dev.hyphae.ProtocolException;
 import dev.hyphae.handshake.HyphaeHandshake;
 import dev.hyphae.handshake.Negotiation;
 import dev.hyphae.handshake.ProtocolVersion;
+import dev.hyphae.handshake.TrustStore;
 import dev.hyphae.noise.KeyPair;
 import dev.hyphae.spec.Requirement;
 import net.jqwik.api.ForAll;
@@ -38,15 +39,21 @@ class FramedChannelTest {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
+    private static HyphaeHandshake.Credentials credentials(KeyPair me, KeyPair peer) {
+        return new HyphaeHandshake.Credentials(me, null, TrustStore.of(List.of(peer.publicKey()), List.of()), System::currentTimeMillis);
+    }
+
     /** Two handshaken ends whose frames go through a byte array, so a test can look at and damage the bytes. */
     private static final class Pair {
         final HyphaeHandshake.Result a;
         final HyphaeHandshake.Result b;
 
         Pair() throws ProtocolException {
-            HyphaeHandshake.Initiator i = new HyphaeHandshake.Initiator(KeyPair.generate(RANDOM),
+            KeyPair alice = KeyPair.generate(RANDOM);
+            KeyPair bob = KeyPair.generate(RANDOM);
+            HyphaeHandshake.Initiator i = new HyphaeHandshake.Initiator(credentials(alice, bob),
                     new Negotiation.Offer(List.of(ProtocolVersion.V1_0), new TreeSet<>()), RANDOM);
-            HyphaeHandshake.Responder r = new HyphaeHandshake.Responder(KeyPair.generate(RANDOM), List.of(ProtocolVersion.V1_0), Set.of(), RANDOM);
+            HyphaeHandshake.Responder r = new HyphaeHandshake.Responder(credentials(bob, alice), List.of(ProtocolVersion.V1_0), Set.of(), RANDOM);
             r.onConfirmation(i.onSelection(r.onOffer(i.start())));
             a = i.result();
             b = r.result();
@@ -171,12 +178,14 @@ class FramedChannelTest {
     @Requirement({"HY-FRAME-005", "HY-FRAME-008", "HY-FRAME-009"})
     void twoPeersHandshakeAndTalkOverLoopbackTcp() throws Exception {
         ExecutorService pool = Executors.newSingleThreadExecutor();
+        KeyPair alice = KeyPair.generate(RANDOM);
+        KeyPair bob = KeyPair.generate(RANDOM);
         try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             Future<byte[]> echoed = pool.submit(() -> {
                 try (Socket socket = server.accept()) {
                     var in = socket.getInputStream();
                     var out = socket.getOutputStream();
-                    HyphaeHandshake.Responder responder = new HyphaeHandshake.Responder(KeyPair.generate(RANDOM),
+                    HyphaeHandshake.Responder responder = new HyphaeHandshake.Responder(credentials(bob, alice),
                             List.of(ProtocolVersion.V1_0), Set.of(), RANDOM);
                     FramedChannel.sendHandshakeMessage(out, responder.onOffer(FramedChannel.receiveHandshakeMessage(in)));
                     responder.onConfirmation(FramedChannel.receiveHandshakeMessage(in));
@@ -191,7 +200,7 @@ class FramedChannelTest {
                 socket.setSoTimeout(30_000);
                 var in = socket.getInputStream();
                 var out = socket.getOutputStream();
-                HyphaeHandshake.Initiator initiator = new HyphaeHandshake.Initiator(KeyPair.generate(RANDOM),
+                HyphaeHandshake.Initiator initiator = new HyphaeHandshake.Initiator(credentials(alice, bob),
                         new Negotiation.Offer(List.of(ProtocolVersion.V1_0), new TreeSet<>()), RANDOM);
                 FramedChannel.sendHandshakeMessage(out, initiator.start());
                 FramedChannel.sendHandshakeMessage(out, initiator.onSelection(FramedChannel.receiveHandshakeMessage(in)));

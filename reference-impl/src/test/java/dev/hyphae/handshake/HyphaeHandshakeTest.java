@@ -26,6 +26,11 @@ class HyphaeHandshakeTest {
     private final KeyPair alice = KeyPair.generate(RANDOM);
     private final KeyPair bob = KeyPair.generate(RANDOM);
 
+    /** {@code me}, trusting exactly {@code peer}'s static key, on the system clock. */
+    static HyphaeHandshake.Credentials credentials(KeyPair me, KeyPair peer) {
+        return new HyphaeHandshake.Credentials(me, null, TrustStore.of(List.of(peer.publicKey()), List.of()), System::currentTimeMillis);
+    }
+
     private static Negotiation.Offer offer(List<ProtocolVersion> versions, Integer... capabilities) {
         return new Negotiation.Offer(versions, new TreeSet<>(List.of(capabilities)));
     }
@@ -33,8 +38,8 @@ class HyphaeHandshakeTest {
     @Test
     @Requirement({"HY-VER-002", "HY-VER-026", "HY-HS-001", "HY-HS-002", "HY-HS-005", "HY-HS-008"})
     void peersAgreeOnTheHighestCommonVersionAndTalk() throws ProtocolException {
-        HyphaeHandshake.Initiator initiator = new HyphaeHandshake.Initiator(alice, offer(List.of(ProtocolVersion.V1_0, V1_1), 1, 2, 9), RANDOM);
-        HyphaeHandshake.Responder responder = new HyphaeHandshake.Responder(bob, List.of(ProtocolVersion.V1_0, V1_1), Set.of(2, 3), RANDOM);
+        HyphaeHandshake.Initiator initiator = new HyphaeHandshake.Initiator(credentials(alice, bob), offer(List.of(ProtocolVersion.V1_0, V1_1), 1, 2, 9), RANDOM);
+        HyphaeHandshake.Responder responder = new HyphaeHandshake.Responder(credentials(bob, alice), List.of(ProtocolVersion.V1_0, V1_1), Set.of(2, 3), RANDOM);
 
         byte[] second = responder.onOffer(initiator.start());
         responder.onConfirmation(initiator.onSelection(second));
@@ -55,8 +60,8 @@ class HyphaeHandshakeTest {
     @Test
     @Requirement({"HY-VER-003", "HY-HS-006", "HY-HS-007"})
     void withoutACommonVersionBothSidesEndWithUnsupportedVersion() throws ProtocolException {
-        HyphaeHandshake.Initiator initiator = new HyphaeHandshake.Initiator(alice, offer(List.of(new ProtocolVersion(2, 0))), RANDOM);
-        HyphaeHandshake.Responder responder = new HyphaeHandshake.Responder(bob, List.of(ProtocolVersion.V1_0), Set.of(), RANDOM);
+        HyphaeHandshake.Initiator initiator = new HyphaeHandshake.Initiator(credentials(alice, bob), offer(List.of(new ProtocolVersion(2, 0))), RANDOM);
+        HyphaeHandshake.Responder responder = new HyphaeHandshake.Responder(credentials(bob, alice), List.of(ProtocolVersion.V1_0), Set.of(), RANDOM);
 
         byte[] refusal = responder.onOffer(initiator.start());
 
@@ -67,8 +72,8 @@ class HyphaeHandshakeTest {
     @Test
     @Requirement({"HY-VER-005", "HY-HS-009"})
     void anOfferDowngradedInTransitIsDetectedByTheInitiator() throws ProtocolException {
-        HyphaeHandshake.Initiator initiator = new HyphaeHandshake.Initiator(alice, offer(List.of(ProtocolVersion.V1_0, V1_1)), RANDOM);
-        HyphaeHandshake.Responder responder = new HyphaeHandshake.Responder(bob, List.of(ProtocolVersion.V1_0, V1_1), Set.of(), RANDOM);
+        HyphaeHandshake.Initiator initiator = new HyphaeHandshake.Initiator(credentials(alice, bob), offer(List.of(ProtocolVersion.V1_0, V1_1)), RANDOM);
+        HyphaeHandshake.Responder responder = new HyphaeHandshake.Responder(credentials(bob, alice), List.of(ProtocolVersion.V1_0, V1_1), Set.of(), RANDOM);
         byte[] first = initiator.start();
 
         // An attacker on the path keeps the initiator's ephemeral key and replaces the cleartext offer with 1.0 only.
@@ -86,7 +91,7 @@ class HyphaeHandshakeTest {
     @Test
     @Requirement("HY-HS-003")
     void aMalformedOfferIsRefusedWithMalformedMessage() {
-        HyphaeHandshake.Responder responder = new HyphaeHandshake.Responder(bob, List.of(ProtocolVersion.V1_0), Set.of(), RANDOM);
+        HyphaeHandshake.Responder responder = new HyphaeHandshake.Responder(credentials(bob, alice), List.of(ProtocolVersion.V1_0), Set.of(), RANDOM);
         byte[] garbage = new byte[KeyPair.LENGTH + 12];
         RANDOM.nextBytes(garbage);
         ProtocolException e = assertThrows(ProtocolException.class, () -> responder.onOffer(garbage));
@@ -98,7 +103,7 @@ class HyphaeHandshakeTest {
     void aPayloadInTheWrongMessageIsRefused() throws ProtocolException {
         // A selection where an offer belongs: each message carries exactly its own payload.
         assertEquals(ErrorCode.MALFORMED_MESSAGE, assertThrows(ProtocolException.class, () -> HandshakeCodec.decode(
-                HandshakeCodec.selection(new Negotiation.Selection(ProtocolVersion.V1_0, new TreeSet<>())), 0)).code());
+                HandshakeCodec.selection(new Negotiation.Selection(ProtocolVersion.V1_0, new TreeSet<>()), null), 0)).code());
         assertEquals(List.of(ProtocolVersion.V1_0, V1_1),
                 HandshakeCodec.decode(HandshakeCodec.offer(offer(List.of(ProtocolVersion.V1_0, V1_1), 4)), 0).offer().versions());
     }

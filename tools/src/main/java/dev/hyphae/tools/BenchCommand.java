@@ -177,6 +177,10 @@ final class BenchCommand implements Runnable {
         public Integer call() throws Exception {
             dev.hyphae.noise.KeyPair alice = dev.hyphae.noise.KeyPair.generate(RANDOM);
             dev.hyphae.noise.KeyPair bob = dev.hyphae.noise.KeyPair.generate(RANDOM);
+            dev.hyphae.handshake.HyphaeHandshake.Credentials aliceTrustsBob = new dev.hyphae.handshake.HyphaeHandshake.Credentials(alice, null,
+                    dev.hyphae.handshake.TrustStore.of(java.util.List.of(bob.publicKey()), java.util.List.of()), System::currentTimeMillis);
+            dev.hyphae.handshake.HyphaeHandshake.Credentials bobTrustsAlice = new dev.hyphae.handshake.HyphaeHandshake.Credentials(bob, null,
+                    dev.hyphae.handshake.TrustStore.of(java.util.List.of(alice.publicKey()), java.util.List.of()), System::currentTimeMillis);
             dev.hyphae.handshake.Negotiation.Offer offer = new dev.hyphae.handshake.Negotiation.Offer(
                     java.util.List.of(dev.hyphae.handshake.ProtocolVersion.V1_0), new java.util.TreeSet<>());
 
@@ -195,8 +199,8 @@ final class BenchCommand implements Runnable {
                 }
             });
             double handshakes = rate(() -> {
-                dev.hyphae.handshake.HyphaeHandshake.Initiator i = new dev.hyphae.handshake.HyphaeHandshake.Initiator(alice, offer, RANDOM);
-                dev.hyphae.handshake.HyphaeHandshake.Responder r = new dev.hyphae.handshake.HyphaeHandshake.Responder(bob,
+                dev.hyphae.handshake.HyphaeHandshake.Initiator i = new dev.hyphae.handshake.HyphaeHandshake.Initiator(aliceTrustsBob, offer, RANDOM);
+                dev.hyphae.handshake.HyphaeHandshake.Responder r = new dev.hyphae.handshake.HyphaeHandshake.Responder(bobTrustsAlice,
                         java.util.List.of(dev.hyphae.handshake.ProtocolVersion.V1_0), java.util.Set.of(), RANDOM);
                 r.onConfirmation(i.onSelection(r.onOffer(i.start())));
             });
@@ -205,8 +209,8 @@ final class BenchCommand implements Runnable {
                     floor, floor / handshakes);
 
             // Transport: one 16 KiB frame's worth of message at a time, against raw ChaCha20-Poly1305 over the same bytes.
-            dev.hyphae.handshake.HyphaeHandshake.Initiator i = new dev.hyphae.handshake.HyphaeHandshake.Initiator(alice, offer, RANDOM);
-            dev.hyphae.handshake.HyphaeHandshake.Responder r = new dev.hyphae.handshake.HyphaeHandshake.Responder(bob,
+            dev.hyphae.handshake.HyphaeHandshake.Initiator i = new dev.hyphae.handshake.HyphaeHandshake.Initiator(aliceTrustsBob, offer, RANDOM);
+            dev.hyphae.handshake.HyphaeHandshake.Responder r = new dev.hyphae.handshake.HyphaeHandshake.Responder(bobTrustsAlice,
                     java.util.List.of(dev.hyphae.handshake.ProtocolVersion.V1_0), java.util.Set.of(), RANDOM);
             r.onConfirmation(i.onSelection(r.onOffer(i.start())));
             int frame = 16 * 1024;
