@@ -22,22 +22,26 @@ public final class Capability extends Table {
   public ByteVector parametersVector(ByteVector obj) { int o = __offset(6); return o != 0 ? obj.__assign(__vector(o), bb) : null; }
   public ByteBuffer parametersAsByteBuffer() { return __vector_as_bytebuffer(6, 1); }
   public ByteBuffer parametersInByteBuffer(ByteBuffer _bb) { return __vector_in_bytebuffer(_bb, 6, 1); }
+  public boolean critical() { int o = __offset(8); return o != 0 ? 0!=bb.get(o + bb_pos) : false; }
 
   public static int createCapability(FlatBufferBuilder builder,
       int id,
-      int parametersOffset) {
-    builder.startTable(2);
+      int parametersOffset,
+      boolean critical) {
+    builder.startTable(3);
     Capability.addParameters(builder, parametersOffset);
     Capability.addId(builder, id);
+    Capability.addCritical(builder, critical);
     return Capability.endCapability(builder);
   }
 
-  public static void startCapability(FlatBufferBuilder builder) { builder.startTable(2); }
+  public static void startCapability(FlatBufferBuilder builder) { builder.startTable(3); }
   public static void addId(FlatBufferBuilder builder, int id) { builder.addShort(0, (short) id, (short) 0); }
   public static void addParameters(FlatBufferBuilder builder, int parametersOffset) { builder.addOffset(1, parametersOffset, 0); }
   public static int createParametersVector(FlatBufferBuilder builder, byte[] data) { return builder.createByteVector(data); }
   public static int createParametersVector(FlatBufferBuilder builder, ByteBuffer data) { return builder.createByteVector(data); }
   public static void startParametersVector(FlatBufferBuilder builder, int numElems) { builder.startVector(1, numElems, 1); }
+  public static void addCritical(FlatBufferBuilder builder, boolean critical) { builder.addBoolean(2, critical, false); }
   public static int endCapability(FlatBufferBuilder builder) {
     int o = builder.endTable();
     return o;

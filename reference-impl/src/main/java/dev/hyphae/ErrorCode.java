@@ -30,6 +30,8 @@ public enum ErrorCode {
     BAD_CERTIFICATE(201, Scope.SESSION),
     /** A certificate presented outside its period of validity. */
     CERTIFICATE_EXPIRED(202, Scope.SESSION),
+    /** The initiator marked critical a capability that the responder does not implement. */
+    UNSUPPORTED_CAPABILITY(203, Scope.SESSION),
     /** A frame failed to authenticate, set unknown flags, or the stream ended inside a frame or a message. */
     BAD_FRAME(300, Scope.SESSION),
     /** A frame longer than the receiver announced. */

@@ -43,7 +43,7 @@ final class HandshakeCodec {
 
     static byte[] offer(Negotiation.Offer offer) {
         FlatBufferBuilder b = new FlatBufferBuilder(128);
-        int capabilities = capabilities(b, offer.capabilities());
+        int capabilities = capabilities(b, offer.capabilities(), offer.critical());
         Offer.startVersionsVector(b, offer.versions().size());
         for (int i = offer.versions().size() - 1; i >= 0; i--) {
             hyphae.v1.ProtocolVersion.createProtocolVersion(b, offer.versions().get(i).major(), offer.versions().get(i).minor());
@@ -61,7 +61,7 @@ final class HandshakeCodec {
 
     static byte[] selection(Negotiation.Selection selection, Certificate certificate) {
         FlatBufferBuilder b = new FlatBufferBuilder(128);
-        int capabilities = capabilities(b, selection.capabilities());
+        int capabilities = capabilities(b, selection.capabilities(), new TreeSet<>());
         int cert = certificate(b, certificate);
         Selection.startSelection(b);
         if (cert != 0) {
@@ -145,11 +145,11 @@ final class HandshakeCodec {
         return out;
     }
 
-    private static int capabilities(FlatBufferBuilder b, SortedSet<Integer> ids) {
+    private static int capabilities(FlatBufferBuilder b, SortedSet<Integer> ids, SortedSet<Integer> critical) {
         int[] tables = new int[ids.size()];
         int i = 0;
         for (int id : ids) {
-            tables[i++] = Capability.createCapability(b, id, 0);
+            tables[i++] = Capability.createCapability(b, id, 0, critical.contains(id));
         }
         return Offer.createCapabilitiesVector(b, tables);
     }
@@ -199,12 +199,16 @@ final class HandshakeCodec {
                     versions.add(new ProtocolVersion(struct.major(), struct.minor()));
                 }
                 TreeSet<Integer> ids = new TreeSet<>();
+                TreeSet<Integer> critical = new TreeSet<>();
                 for (int i = 0; i < o.capabilitiesLength(); i++) {
                     if (!ids.add(o.capabilities(i).id())) {
                         throw malformed("capability %d is listed twice", o.capabilities(i).id());
                     }
+                    if (o.capabilities(i).critical()) {
+                        critical.add(o.capabilities(i).id());
+                    }
                 }
-                return new Decoded(new Negotiation.Offer(versions, ids), null, 0, false, 0, null);
+                return new Decoded(new Negotiation.Offer(versions, ids, critical), null, 0, false, 0, null);
             }
             case 1 -> {
                 Selection s = payload.selection();
@@ -246,9 +250,10 @@ final class HandshakeCodec {
         int vector = v.vector(table, 1, 4, MAX_CAPABILITIES);
         if (vector != 0) {
             for (int i = 0; i < v.vectorLength(vector); i++) {
-                int capability = v.tableElement(vector, i, 2);
+                int capability = v.tableElement(vector, i, 3);
                 v.scalar(capability, 0, 2);
                 v.vector(capability, 1, 1, MAX_CAPABILITY_PARAMETERS);
+                v.scalar(capability, 2, 1);
             }
         }
     }

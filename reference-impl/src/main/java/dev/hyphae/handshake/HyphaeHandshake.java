@@ -172,14 +172,25 @@ public final class HyphaeHandshake {
                 noise.destroy();
                 throw e;
             }
+            byte[] reply;
             try {
                 selection = Negotiation.select(decoded.offer(), supported, known);
-                return noise.writeMessage(HandshakeCodec.selection(selection, credentials.certificate()));
+                reply = HandshakeCodec.selection(selection, credentials.certificate());
+            } catch (ProtocolException refused) {
+                // Negotiation failed: the second message tells the initiator why, and the handshake ends.
+                failure = refused;
+                reply = HandshakeCodec.selectionError(refused.code());
+            }
+            try {
+                byte[] second = noise.writeMessage(reply);
+                if (failure != null) {
+                    noise.destroy();
+                }
+                return second;
             } catch (ProtocolException e) {
-                failure = e;
-                byte[] refusal = noise.writeMessage(HandshakeCodec.selectionError(e.code()));
+                // Writing message 2 performs the ee and es DH: a low-order ephemeral key from the initiator fails here.
                 noise.destroy();
-                return refusal;
+                throw e;
             }
         }
 

@@ -22,11 +22,21 @@ public final class Negotiation {
      *
      * @param versions     the versions it supports, in any order
      * @param capabilities the ids of the capabilities it offers
+     * @param critical     those of them it cannot do without
      */
-    public record Offer(List<ProtocolVersion> versions, SortedSet<Integer> capabilities) {
+    public record Offer(List<ProtocolVersion> versions, SortedSet<Integer> capabilities, SortedSet<Integer> critical) {
         public Offer {
             versions = List.copyOf(versions);
             capabilities = new TreeSet<>(capabilities);
+            critical = new TreeSet<>(critical);
+            if (!capabilities.containsAll(critical)) {
+                throw new IllegalArgumentException("a critical capability must be offered");
+            }
+        }
+
+        /** An offer in which no capability is critical. */
+        public Offer(List<ProtocolVersion> versions, SortedSet<Integer> capabilities) {
+            this(versions, capabilities, new TreeSet<>());
         }
     }
 
@@ -70,6 +80,13 @@ public final class Negotiation {
             // HY-VER-003
             throw ProtocolException.sessionError(ErrorCode.UNSUPPORTED_VERSION,
                     "no version in common: offered %s, supported %s", offer.versions(), supported);
+        }
+        // HY-HS-010: an offered capability marked critical that the responder does not know ends the handshake.
+        for (int critical : offer.critical()) {
+            if (!known.contains(critical)) {
+                throw ProtocolException.sessionError(ErrorCode.UNSUPPORTED_CAPABILITY,
+                        "the offer marks capability %d critical, which this responder does not implement", critical);
+            }
         }
         // HY-VER-025: unknown offered capabilities are ignored. HY-VER-026: select only known and offered ones.
         TreeSet<Integer> capabilities = new TreeSet<>(offer.capabilities());

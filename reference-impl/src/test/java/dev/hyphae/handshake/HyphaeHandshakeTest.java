@@ -16,6 +16,7 @@ import java.util.TreeSet;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The Hyphae handshake end to end, in memory: negotiation, refusal, and a downgrade attempt on the wire. */
 class HyphaeHandshakeTest {
@@ -86,6 +87,57 @@ class HyphaeHandshakeTest {
 
         ProtocolException e = assertThrows(ProtocolException.class, () -> initiator.onSelection(second));
         assertEquals(ErrorCode.HANDSHAKE_FAILED, e.code());
+    }
+
+    @Test
+    @Requirement({"HY-HS-010", "HY-HS-006", "HY-HS-007"})
+    void anUnknownCriticalCapabilityEndsTheHandshakeOnBothSides() throws ProtocolException {
+        Negotiation.Offer offer = new Negotiation.Offer(List.of(ProtocolVersion.V1_0), new TreeSet<>(List.of(3, 7)), new TreeSet<>(List.of(7)));
+        HyphaeHandshake.Initiator initiator = new HyphaeHandshake.Initiator(credentials(alice, bob), offer, RANDOM);
+        HyphaeHandshake.Responder responder = new HyphaeHandshake.Responder(credentials(bob, alice), List.of(ProtocolVersion.V1_0), Set.of(3), RANDOM);
+        byte[] refusal = responder.onOffer(initiator.start());
+        assertEquals(ErrorCode.UNSUPPORTED_CAPABILITY, responder.failure().code());
+        assertEquals(ErrorCode.UNSUPPORTED_CAPABILITY, assertThrows(ProtocolException.class, () -> initiator.onSelection(refusal)).code());
+    }
+
+    @Test
+    @Requirement("HY-HS-009")
+    void aLowOrderEphemeralKeyIsRefused() throws ProtocolException {
+        HyphaeHandshake.Initiator initiator = new HyphaeHandshake.Initiator(credentials(alice, bob), offer(List.of(ProtocolVersion.V1_0)), RANDOM);
+        HyphaeHandshake.Responder responder = new HyphaeHandshake.Responder(credentials(bob, alice), List.of(ProtocolVersion.V1_0), Set.of(), RANDOM);
+        byte[] first = initiator.start();
+        java.util.Arrays.fill(first, 0, KeyPair.LENGTH, (byte) 0); // the all-zero point: every DH with it is zero
+        assertEquals(ErrorCode.HANDSHAKE_FAILED, assertThrows(ProtocolException.class, () -> responder.onOffer(first)).code());
+    }
+
+    @net.jqwik.api.Property(tries = 300)
+    @Requirement({"HY-HS-009", "HY-VER-005", "HY-HS-003"})
+    void flippingAnyBitOfAnyHandshakeMessageIsRefusedWithACode(
+            @net.jqwik.api.ForAll @net.jqwik.api.constraints.IntRange(min = 0, max = 2) int which,
+            @net.jqwik.api.ForAll int seed) throws ProtocolException {
+        HyphaeHandshake.Initiator initiator = new HyphaeHandshake.Initiator(credentials(alice, bob), offer(List.of(ProtocolVersion.V1_0, V1_1), 1), RANDOM);
+        HyphaeHandshake.Responder responder = new HyphaeHandshake.Responder(credentials(bob, alice), List.of(ProtocolVersion.V1_0, V1_1), Set.of(1), RANDOM);
+        ProtocolException refused = null;
+        try {
+            byte[] first = initiator.start();
+            byte[] second = responder.onOffer(which == 0 ? flip(first, seed) : first);
+            byte[] third = initiator.onSelection(which == 1 ? flip(second, seed) : second);
+            responder.onConfirmation(which == 2 ? flip(third, seed) : third);
+        } catch (ProtocolException e) {
+            refused = e;
+        }
+        if (refused == null) {
+            throw new AssertionError("a handshake with a flipped bit in message " + (which + 1) + " completed");
+        }
+        assertTrue(ErrorCode.of(refused.code().value()) != null, refused.getMessage());
+        assertThrows(IllegalStateException.class, responder::result, "the responder never completes");
+    }
+
+    private static byte[] flip(byte[] message, int seed) {
+        byte[] copy = message.clone();
+        int bit = Math.floorMod(seed, copy.length * 8);
+        copy[bit / 8] ^= (byte) (1 << (bit % 8));
+        return copy;
     }
 
     @Test
