@@ -74,7 +74,15 @@ public final class HyphaeHandshake {
         private Result result;
 
         public Initiator(Credentials credentials, Negotiation.Offer offer, SecureRandom random) {
-            this.noise = new HandshakeState(SUITE, true, PROLOGUE, credentials.staticKey(), null, random);
+            this(credentials, offer, null, random);
+        }
+
+        /**
+         * An initiator with a given ephemeral key pair, so that its messages are reproducible: for test vectors
+         * only, never for a real session, whose security rests on a fresh ephemeral key.
+         */
+        public Initiator(Credentials credentials, Negotiation.Offer offer, KeyPair ephemeral, SecureRandom random) {
+            this.noise = new HandshakeState(SUITE, true, PROLOGUE, credentials.staticKey(), ephemeral, random);
             this.offer = offer;
             this.credentials = credentials;
         }
@@ -151,7 +159,13 @@ public final class HyphaeHandshake {
         private Result result;
 
         public Responder(Credentials credentials, Collection<ProtocolVersion> supported, Set<Integer> known, SecureRandom random) {
-            this.noise = new HandshakeState(SUITE, false, PROLOGUE, credentials.staticKey(), null, random);
+            this(credentials, supported, known, null, random);
+        }
+
+        /** A responder with a given ephemeral key pair: for test vectors only, as for the initiator. */
+        public Responder(Credentials credentials, Collection<ProtocolVersion> supported, Set<Integer> known, KeyPair ephemeral,
+                         SecureRandom random) {
+            this.noise = new HandshakeState(SUITE, false, PROLOGUE, credentials.staticKey(), ephemeral, random);
             this.supported = supported;
             this.known = known;
             this.credentials = credentials;

@@ -49,7 +49,7 @@ import static dev.hyphae.tools.RawPayload.bytes;
  * <p>Each invalid case is checked, as it is generated, to be refused by the reference implementation with
  * the code and in the phase it states; a case that is not refused as described stops the generator.
  */
-final class VectorGenerator {
+final class VectorGenerator implements HandshakeVectors.VectorWriter {
 
     static final String FORMAT = "hyphae-vector/1";
 
@@ -97,6 +97,13 @@ final class VectorGenerator {
         g.validPayloads();
         g.operations();
         g.invalidPayloads();
+        try {
+            HandshakeVectors.generate(g);
+        } catch (ProtocolException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("generating the handshake vectors", e);
+        }
         return g;
     }
 
@@ -127,7 +134,8 @@ final class VectorGenerator {
 
     // ---- writing ------------------------------------------------------------------------------------
 
-    private Map<String, Object> header(String area, String id, String result, String description, List<String> requirements) {
+    @Override
+    public Map<String, Object> header(String area, String id, String result, String description, List<String> requirements) {
         if (requirements.isEmpty()) {
             throw new IllegalStateException(id + " cites no requirement");
         }
@@ -143,7 +151,8 @@ final class VectorGenerator {
         return v;
     }
 
-    private void write(String area, String result, String id, Map<String, Object> vector) {
+    @Override
+    public void write(String area, String result, String id, Map<String, Object> vector) {
         String path = "v1/" + area + "/" + result + "/" + id + ".json";
         if (files.containsKey(path)) {
             throw new IllegalStateException("two cases named " + id);

@@ -72,6 +72,13 @@ final class VectorVerifier {
         }
         String result = v.path("result").asText();
         String operation = v.path("operation").asText("");
+        if (operation.equals("handshake") || operation.equals("framing")) {
+            try {
+                return HandshakeVectors.check(v);
+            } catch (Exception e) {
+                return e.getClass().getSimpleName() + ": " + e.getMessage();
+            }
+        }
         try {
             if (result.equals("invalid")) {
                 try {

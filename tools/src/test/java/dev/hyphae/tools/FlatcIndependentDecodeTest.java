@@ -123,6 +123,10 @@ class FlatcIndependentDecodeTest {
         int checked = 0;
         for (Path file : vectors) {
             JsonNode vector = JSON.readTree(file.toFile());
+            String area = vector.path("area").asText();
+            if (!area.equals("payload") && !area.equals("operations")) {
+                continue; // handshake and framing vectors carry Noise messages, not CRDT payloads
+            }
             String id = vector.path("id").asText();
             JsonNode expected = vector.path("expected");
             if (vector.has("inputs")) {
