@@ -25,22 +25,26 @@ public final class Offer extends Table {
   public int capabilitiesLength() { int o = __offset(6); return o != 0 ? __vector_len(o) : 0; }
   public hyphae.v1.Capability.Vector capabilitiesVector() { return capabilitiesVector(new hyphae.v1.Capability.Vector()); }
   public hyphae.v1.Capability.Vector capabilitiesVector(hyphae.v1.Capability.Vector obj) { int o = __offset(6); return o != 0 ? obj.__assign(__vector(o), 4, bb) : null; }
+  public int maxFrameSize() { int o = __offset(8); return o != 0 ? bb.getShort(o + bb_pos) & 0xFFFF : 0; }
 
   public static int createOffer(FlatBufferBuilder builder,
       int versionsOffset,
-      int capabilitiesOffset) {
-    builder.startTable(2);
+      int capabilitiesOffset,
+      int maxFrameSize) {
+    builder.startTable(3);
     Offer.addCapabilities(builder, capabilitiesOffset);
     Offer.addVersions(builder, versionsOffset);
+    Offer.addMaxFrameSize(builder, maxFrameSize);
     return Offer.endOffer(builder);
   }
 
-  public static void startOffer(FlatBufferBuilder builder) { builder.startTable(2); }
+  public static void startOffer(FlatBufferBuilder builder) { builder.startTable(3); }
   public static void addVersions(FlatBufferBuilder builder, int versionsOffset) { builder.addOffset(0, versionsOffset, 0); }
   public static void startVersionsVector(FlatBufferBuilder builder, int numElems) { builder.startVector(2, numElems, 1); }
   public static void addCapabilities(FlatBufferBuilder builder, int capabilitiesOffset) { builder.addOffset(1, capabilitiesOffset, 0); }
   public static int createCapabilitiesVector(FlatBufferBuilder builder, int[] data) { builder.startVector(4, data.length, 4); for (int i = data.length - 1; i >= 0; i--) builder.addOffset(data[i]); return builder.endVector(); }
   public static void startCapabilitiesVector(FlatBufferBuilder builder, int numElems) { builder.startVector(4, numElems, 4); }
+  public static void addMaxFrameSize(FlatBufferBuilder builder, int maxFrameSize) { builder.addShort(2, (short) maxFrameSize, (short) 0); }
   public static int endOffer(FlatBufferBuilder builder) {
     int o = builder.endTable();
     return o;

@@ -25,14 +25,16 @@ public final class Selection extends Table {
   public int error() { int o = __offset(8); return o != 0 ? bb.getShort(o + bb_pos) & 0xFFFF : 0; }
   public hyphae.v1.Certificate certificate() { return certificate(new hyphae.v1.Certificate()); }
   public hyphae.v1.Certificate certificate(hyphae.v1.Certificate obj) { int o = __offset(10); return o != 0 ? obj.__assign(__indirect(o + bb_pos), bb) : null; }
+  public int maxFrameSize() { int o = __offset(12); return o != 0 ? bb.getShort(o + bb_pos) & 0xFFFF : 0; }
 
-  public static void startSelection(FlatBufferBuilder builder) { builder.startTable(4); }
+  public static void startSelection(FlatBufferBuilder builder) { builder.startTable(5); }
   public static void addVersion(FlatBufferBuilder builder, int versionOffset) { builder.addStruct(0, versionOffset, 0); }
   public static void addCapabilities(FlatBufferBuilder builder, int capabilitiesOffset) { builder.addOffset(1, capabilitiesOffset, 0); }
   public static int createCapabilitiesVector(FlatBufferBuilder builder, int[] data) { builder.startVector(4, data.length, 4); for (int i = data.length - 1; i >= 0; i--) builder.addOffset(data[i]); return builder.endVector(); }
   public static void startCapabilitiesVector(FlatBufferBuilder builder, int numElems) { builder.startVector(4, numElems, 4); }
   public static void addError(FlatBufferBuilder builder, int error) { builder.addShort(2, (short) error, (short) 0); }
   public static void addCertificate(FlatBufferBuilder builder, int certificateOffset) { builder.addOffset(3, certificateOffset, 0); }
+  public static void addMaxFrameSize(FlatBufferBuilder builder, int maxFrameSize) { builder.addShort(4, (short) maxFrameSize, (short) 0); }
   public static int endSelection(FlatBufferBuilder builder) {
     int o = builder.endTable();
     return o;

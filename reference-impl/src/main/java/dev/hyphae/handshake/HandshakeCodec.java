@@ -52,6 +52,7 @@ final class HandshakeCodec {
         Offer.startOffer(b);
         Offer.addVersions(b, versions);
         Offer.addCapabilities(b, capabilities);
+        Offer.addMaxFrameSize(b, offer.maxFrameSize());
         int o = Offer.endOffer(b);
         HandshakePayload.startHandshakePayload(b);
         HandshakePayload.addOffer(b, o);
@@ -70,6 +71,7 @@ final class HandshakeCodec {
         Selection.addVersion(b, hyphae.v1.ProtocolVersion.createProtocolVersion(b,
                 selection.version().major(), selection.version().minor()));
         Selection.addCapabilities(b, capabilities);
+        Selection.addMaxFrameSize(b, selection.maxFrameSize());
         int s = Selection.endSelection(b);
         HandshakePayload.startHandshakePayload(b);
         HandshakePayload.addSelection(b, s);
@@ -163,19 +165,21 @@ final class HandshakeCodec {
         BufferVerifier v = new BufferVerifier(buffer, ErrorCode.MALFORMED_MESSAGE);
         int root = v.root(FILE_IDENTIFIER, 3);
         int present = 0;
-        int offer = v.tableField(root, 0, 2);
+        int offer = v.tableField(root, 0, 3);
         if (offer != 0) {
             present++;
             v.vector(offer, 0, 2, MAX_OFFERED_VERSIONS);
             verifyCapabilities(v, offer);
+            v.scalar(offer, 2, 2);
         }
-        int selection = v.tableField(root, 1, 4);
+        int selection = v.tableField(root, 1, 5);
         if (selection != 0) {
             present++;
             v.inline(selection, 0, 2, 1);
             verifyCapabilities(v, selection);
             v.scalar(selection, 2, 2);
             verifyCertificate(v, v.tableField(selection, 3, 6));
+            v.scalar(selection, 4, 2);
         }
         int confirmation = v.tableField(root, 2, 2);
         if (confirmation != 0) {
@@ -208,7 +212,7 @@ final class HandshakeCodec {
                         critical.add(o.capabilities(i).id());
                     }
                 }
-                return new Decoded(new Negotiation.Offer(versions, ids, critical), null, 0, false, 0, null);
+                return new Decoded(new Negotiation.Offer(versions, ids, critical, frameSize(o.maxFrameSize())), null, 0, false, 0, null);
             }
             case 1 -> {
                 Selection s = payload.selection();
@@ -224,8 +228,8 @@ final class HandshakeCodec {
                         throw malformed("capability %d is selected twice", s.capabilities(i).id());
                     }
                 }
-                return new Decoded(null, new Negotiation.Selection(new ProtocolVersion(s.version().major(), s.version().minor()), ids),
-                        0, false, 0, certificate(s.certificate()));
+                return new Decoded(null, new Negotiation.Selection(new ProtocolVersion(s.version().major(), s.version().minor()), ids,
+                        frameSize(s.maxFrameSize())), 0, false, 0, certificate(s.certificate()));
             }
             default -> {
                 return new Decoded(null, null, 0, true, payload.confirmation().error(), certificate(payload.confirmation().certificate()));
@@ -256,6 +260,17 @@ final class HandshakeCodec {
                 v.scalar(capability, 2, 1);
             }
         }
+    }
+
+    /** An announced maximum frame size: absent or 0 means 65535; below 1024 is malformed (HY-HS-011). */
+    private static int frameSize(int announced) throws ProtocolException {
+        if (announced == 0) {
+            return Negotiation.MAX_FRAME_SIZE;
+        }
+        if (announced < Negotiation.MIN_FRAME_SIZE) {
+            throw malformed("a maximum frame size of %d, below 1024", announced);
+        }
+        return announced;
     }
 
     private static ProtocolException malformed(String format, Object... args) {

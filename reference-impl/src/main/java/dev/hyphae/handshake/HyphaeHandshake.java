@@ -45,9 +45,12 @@ public final class HyphaeHandshake {
      * @param receiver        the cipher state for what this side receives
      * @param handshakeHash   the Noise handshake hash, for channel binding
      * @param identity        the peer as the trust store recognised it
+     * @param sendFrameSize    the largest frame the peer accepts: the most this side may send
+     * @param receiveFrameSize the largest frame this side announced it accepts
      */
     public record Result(ProtocolVersion version, SortedSet<Integer> capabilities, byte[] remoteStaticKey,
-                         CipherState sender, CipherState receiver, byte[] handshakeHash, TrustStore.Identity identity) {
+                         CipherState sender, CipherState receiver, byte[] handshakeHash, TrustStore.Identity identity,
+                         int sendFrameSize, int receiveFrameSize) {
     }
 
     /**
@@ -123,7 +126,7 @@ public final class HyphaeHandshake {
                 byte[] confirmation = noise.writeMessage(HandshakeCodec.confirmation(credentials.certificate(), null));
                 CipherState[] ciphers = noise.split();
                 result = new Result(selection.version(), selection.capabilities(), noise.remoteStaticKey(), ciphers[0], ciphers[1],
-                        noise.handshakeHash(), identity);
+                        noise.handshakeHash(), identity, selection.maxFrameSize(), offer.maxFrameSize());
                 return confirmation;
             } catch (ProtocolException e) {
                 noise.destroy();
@@ -157,6 +160,8 @@ public final class HyphaeHandshake {
         private Negotiation.Selection selection;
         private ProtocolException failure;
         private Result result;
+        private int maxFrameSize = Negotiation.MAX_FRAME_SIZE;
+        private int offerFrameSize;
 
         public Responder(Credentials credentials, Collection<ProtocolVersion> supported, Set<Integer> known, SecureRandom random) {
             this(credentials, supported, known, null, random);
@@ -188,7 +193,8 @@ public final class HyphaeHandshake {
             }
             byte[] reply;
             try {
-                selection = Negotiation.select(decoded.offer(), supported, known);
+                offerFrameSize = decoded.offer().maxFrameSize();
+                selection = Negotiation.select(decoded.offer(), supported, known, maxFrameSize);
                 reply = HandshakeCodec.selection(selection, credentials.certificate());
             } catch (ProtocolException refused) {
                 // Negotiation failed: the second message tells the initiator why, and the handshake ends.
@@ -206,6 +212,16 @@ public final class HyphaeHandshake {
                 noise.destroy();
                 throw e;
             }
+        }
+
+        /**
+         * Announces {@code size} (1024 to 65535) as the largest frame this responder accepts; call before
+         * {@link #onOffer}. The default is 65535.
+         */
+        public Responder acceptingFramesUpTo(int size) {
+            Negotiation.checkFrameSize(size);
+            maxFrameSize = size;
+            return this;
         }
 
         /** The negotiation failure that message 2 reported, or null. */
@@ -229,7 +245,7 @@ public final class HyphaeHandshake {
                         credentials.clock().getAsLong());
                 CipherState[] ciphers = noise.split();
                 result = new Result(selection.version(), selection.capabilities(), noise.remoteStaticKey(), ciphers[1], ciphers[0],
-                        noise.handshakeHash(), identity);
+                        noise.handshakeHash(), identity, offerFrameSize, selection.maxFrameSize());
             } catch (ProtocolException e) {
                 noise.destroy();
                 throw e;

@@ -23,8 +23,10 @@ public final class Negotiation {
      * @param versions     the versions it supports, in any order
      * @param capabilities the ids of the capabilities it offers
      * @param critical     those of them it cannot do without
+     * @param maxFrameSize the largest frame the initiator accepts (framing), 1024 to 65535
      */
-    public record Offer(List<ProtocolVersion> versions, SortedSet<Integer> capabilities, SortedSet<Integer> critical) {
+    public record Offer(List<ProtocolVersion> versions, SortedSet<Integer> capabilities, SortedSet<Integer> critical,
+                        int maxFrameSize) {
         public Offer {
             versions = List.copyOf(versions);
             capabilities = new TreeSet<>(capabilities);
@@ -32,11 +34,28 @@ public final class Negotiation {
             if (!capabilities.containsAll(critical)) {
                 throw new IllegalArgumentException("a critical capability must be offered");
             }
+            checkFrameSize(maxFrameSize);
         }
 
-        /** An offer in which no capability is critical. */
+        /** An offer that accepts frames up to 65535 bytes. */
+        public Offer(List<ProtocolVersion> versions, SortedSet<Integer> capabilities, SortedSet<Integer> critical) {
+            this(versions, capabilities, critical, MAX_FRAME_SIZE);
+        }
+
+        /** An offer in which no capability is critical, accepting frames up to 65535 bytes. */
         public Offer(List<ProtocolVersion> versions, SortedSet<Integer> capabilities) {
             this(versions, capabilities, new TreeSet<>());
+        }
+    }
+
+    /** The largest frame size anyone announces, and the default. */
+    static final int MAX_FRAME_SIZE = 65535;
+    /** The smallest frame size anyone may announce. */
+    static final int MIN_FRAME_SIZE = 1024;
+
+    static void checkFrameSize(int size) {
+        if (size < MIN_FRAME_SIZE || size > MAX_FRAME_SIZE) {
+            throw new IllegalArgumentException("a maximum frame size is 1024 to 65535, not " + size);
         }
     }
 
@@ -45,10 +64,17 @@ public final class Negotiation {
      *
      * @param version      the negotiated version
      * @param capabilities the ids of the capabilities in force for the session
+     * @param maxFrameSize the largest frame the responder accepts, 1024 to 65535
      */
-    public record Selection(ProtocolVersion version, SortedSet<Integer> capabilities) {
+    public record Selection(ProtocolVersion version, SortedSet<Integer> capabilities, int maxFrameSize) {
         public Selection {
             capabilities = new TreeSet<>(capabilities);
+            checkFrameSize(maxFrameSize);
+        }
+
+        /** A selection that accepts frames up to 65535 bytes. */
+        public Selection(ProtocolVersion version, SortedSet<Integer> capabilities) {
+            this(version, capabilities, MAX_FRAME_SIZE);
         }
     }
 
@@ -64,6 +90,12 @@ public final class Negotiation {
      *                           if the offer holds capability 0
      */
     public static Selection select(Offer offer, Collection<ProtocolVersion> supported, Set<Integer> known)
+            throws ProtocolException {
+        return select(offer, supported, known, MAX_FRAME_SIZE);
+    }
+
+    /** As {@link #select(Offer, Collection, Set)}, announcing {@code maxFrameSize} as the responder's largest frame. */
+    public static Selection select(Offer offer, Collection<ProtocolVersion> supported, Set<Integer> known, int maxFrameSize)
             throws ProtocolException {
         // HY-VER-028: capability 0 is never assigned; an offer holding it is a violation.
         if (offer.capabilities().contains(0)) {
@@ -91,7 +123,7 @@ public final class Negotiation {
         // HY-VER-025: unknown offered capabilities are ignored. HY-VER-026: select only known and offered ones.
         TreeSet<Integer> capabilities = new TreeSet<>(offer.capabilities());
         capabilities.retainAll(known);
-        return new Selection(chosen, capabilities);
+        return new Selection(chosen, capabilities, maxFrameSize);
     }
 
     /**

@@ -38,12 +38,14 @@ public final class TrustStore {
     /**
      * An authenticated peer: its static key, and the organisation that vouched for it, if one did.
      *
-     * @param staticKey    the peer's Noise static public key
-     * @param organisation the name in its certificate, or null when the key itself is trusted
+     * @param staticKey       the peer's Noise static public key
+     * @param organisation    the name in its certificate, or null when the key itself is trusted
+     * @param organisationKey the key of the organisation that vouched for it, or null
      */
-    public record Identity(byte[] staticKey, String organisation) {
+    public record Identity(byte[] staticKey, String organisation, byte[] organisationKey) {
         public Identity {
             staticKey = staticKey.clone();
+            organisationKey = organisationKey == null ? null : organisationKey.clone();
         }
     }
 
@@ -69,11 +71,11 @@ public final class TrustStore {
                         certificate.notBefore(), certificate.notAfter(), now);
             }
             if (organisationKeys.contains(HEX.formatHex(certificate.organisationKey()))) {
-                return new Identity(staticKey, certificate.organisation());
+                return new Identity(staticKey, certificate.organisation(), certificate.organisationKey());
             }
         }
         if (peerKeys.contains(HEX.formatHex(staticKey))) {
-            return new Identity(staticKey, null);
+            return new Identity(staticKey, null, null);
         }
         throw ProtocolException.sessionError(ErrorCode.UNKNOWN_PEER, "neither the peer's key nor a certifying organisation is trusted");
     }

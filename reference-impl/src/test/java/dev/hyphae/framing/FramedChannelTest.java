@@ -175,6 +175,45 @@ class FramedChannelTest {
     }
 
     @Test
+    @Requirement({"HY-HS-011", "HY-FRAME-003"})
+    void aConstrainedDeviceThatAnnounces1KiBFramesHandshakesAndReceivesOnlySuchFrames() throws Exception {
+        KeyPair device = KeyPair.generate(RANDOM);
+        KeyPair cloud = KeyPair.generate(RANDOM);
+        org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters acme = new org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters(RANDOM);
+        long now = System.currentTimeMillis();
+        dev.hyphae.handshake.Certificate certificate = dev.hyphae.handshake.Certificate.issue(acme, "Acme", device.publicKey(), now - 1000, now + 86_400_000L);
+        HyphaeHandshake.Initiator initiator = new HyphaeHandshake.Initiator(new HyphaeHandshake.Credentials(device, certificate,
+                TrustStore.of(List.of(cloud.publicKey()), List.of()), () -> now),
+                new Negotiation.Offer(List.of(ProtocolVersion.V1_0), new TreeSet<>(), new TreeSet<>(), FramedChannel.MIN_FRAME_SIZE), RANDOM);
+        HyphaeHandshake.Responder responder = new HyphaeHandshake.Responder(new HyphaeHandshake.Credentials(cloud, null,
+                TrustStore.of(List.of(), List.of(acme.generatePublicKey().getEncoded())), () -> now), List.of(ProtocolVersion.V1_0), Set.of(), RANDOM);
+        byte[] first = initiator.start();
+        byte[] second = responder.onOffer(first);
+        byte[] third = initiator.onSelection(second);
+        responder.onConfirmation(third);
+        for (byte[] message : List.of(first, second, third)) {
+            assertTrue(message.length <= FramedChannel.MIN_FRAME_SIZE, "a handshake message of " + message.length + " bytes");
+        }
+        HyphaeHandshake.Result atCloud = responder.result();
+        HyphaeHandshake.Result atDevice = initiator.result();
+        assertEquals(FramedChannel.MIN_FRAME_SIZE, atCloud.sendFrameSize());
+
+        ByteArrayOutputStream wire = new ByteArrayOutputStream();
+        byte[] reading = new byte[20_000];
+        RANDOM.nextBytes(reading);
+        new FramedChannel(new ByteArrayInputStream(new byte[0]), wire, atCloud.sender(), atCloud.receiver(),
+                atCloud.sendFrameSize(), atCloud.receiveFrameSize()).send(reading);
+        byte[] bytes = wire.toByteArray();
+        for (int at = 0; at < bytes.length; ) {
+            int length = (bytes[at] & 0xff) << 8 | bytes[at + 1] & 0xff;
+            assertTrue(length <= FramedChannel.MIN_FRAME_SIZE, "a frame of " + length + " bytes");
+            at += 2 + length;
+        }
+        assertArrayEquals(reading, new FramedChannel(new ByteArrayInputStream(bytes), new ByteArrayOutputStream(),
+                atDevice.sender(), atDevice.receiver(), atDevice.sendFrameSize(), atDevice.receiveFrameSize()).receive());
+    }
+
+    @Test
     @Requirement({"HY-FRAME-005", "HY-FRAME-008", "HY-FRAME-009"})
     void twoPeersHandshakeAndTalkOverLoopbackTcp() throws Exception {
         ExecutorService pool = Executors.newSingleThreadExecutor();
@@ -190,7 +229,7 @@ class FramedChannelTest {
                     FramedChannel.sendHandshakeMessage(out, responder.onOffer(FramedChannel.receiveHandshakeMessage(in)));
                     responder.onConfirmation(FramedChannel.receiveHandshakeMessage(in));
                     HyphaeHandshake.Result r = responder.result();
-                    FramedChannel channel = new FramedChannel(in, out, r.sender(), r.receiver(), 16384, 16384);
+                    FramedChannel channel = new FramedChannel(in, out, r.sender(), r.receiver(), r.sendFrameSize(), r.receiveFrameSize());
                     byte[] request = channel.receive();
                     channel.send(request);
                     return request;
@@ -205,7 +244,7 @@ class FramedChannelTest {
                 FramedChannel.sendHandshakeMessage(out, initiator.start());
                 FramedChannel.sendHandshakeMessage(out, initiator.onSelection(FramedChannel.receiveHandshakeMessage(in)));
                 HyphaeHandshake.Result i = initiator.result();
-                FramedChannel channel = new FramedChannel(in, out, i.sender(), i.receiver(), 16384, 16384);
+                FramedChannel channel = new FramedChannel(in, out, i.sender(), i.receiver(), i.sendFrameSize(), i.receiveFrameSize());
                 byte[] message = new byte[200_000];
                 RANDOM.nextBytes(message);
                 channel.send(message);

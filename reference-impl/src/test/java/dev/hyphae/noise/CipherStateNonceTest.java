@@ -1,0 +1,30 @@
+package dev.hyphae.noise;
+
+import dev.hyphae.ErrorCode;
+import dev.hyphae.ProtocolException;
+import dev.hyphae.spec.Requirement;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** Nonce 2^64-1 is reserved: a cipher state that reaches it can no longer send, so no nonce is ever reused. */
+class CipherStateNonceTest {
+
+    @Test
+    @Requirement("HY-FRAME-011")
+    void anExhaustedCipherStateRefusesToEncryptOrDecrypt() throws ProtocolException {
+        CipherState sender = new CipherState();
+        sender.initializeKey(new byte[32]);
+        sender.setNonce(-2L); // 2^64 - 2: the last usable nonce
+        sender.encryptWithAd(new byte[0], new byte[] {1});
+        assertEquals(-1L, sender.nonce());
+        assertEquals(ErrorCode.PROTOCOL_VIOLATION, assertThrows(ProtocolException.class,
+                () -> sender.encryptWithAd(new byte[0], new byte[] {2})).code());
+        CipherState receiver = new CipherState();
+        receiver.initializeKey(new byte[32]);
+        receiver.setNonce(-1L);
+        assertEquals(ErrorCode.PROTOCOL_VIOLATION, assertThrows(ProtocolException.class,
+                () -> receiver.decryptWithAd(new byte[0], new byte[17])).code());
+    }
+}
