@@ -163,7 +163,8 @@ public final class FramedChannel {
                     Arrays.fill(plaintext, (byte) 0);
                 }
             }
-        } catch (ProtocolException e) {
+        } catch (ProtocolException | IOException e) {
+            // A broken stream ends the channel as a bad frame does: its keys are erased here, not left to the caller.
             close();
             throw e;
         } finally {

@@ -73,7 +73,6 @@ public final class HyphaeHandshake {
         private final Negotiation.Offer offer;
         private final Credentials credentials;
         private Negotiation.Selection selection;
-        private ProtocolException refusal;
         private Result result;
 
         public Initiator(Credentials credentials, Negotiation.Offer offer, SecureRandom random) {
@@ -101,7 +100,9 @@ public final class HyphaeHandshake {
          * @throws ProtocolException {@code HANDSHAKE_FAILED} if message 2 does not authenticate (for example
          *                           after an offer was changed in transit); the responder's error, such as
          *                           {@code UNSUPPORTED_VERSION}; {@code PROTOCOL_VIOLATION} if the selection
-         *                           is not within the offer; {@code MALFORMED_MESSAGE} for a bad payload
+         *                           is not within the offer; {@code MALFORMED_MESSAGE} for a bad payload; the
+         *                           trust store's refusal of the responder, {@code UNKNOWN_PEER} and the like,
+         *                           in which case nothing is to be sent: close the connection
          */
         public byte[] onSelection(byte[] message) throws ProtocolException {
             try {
@@ -113,16 +114,10 @@ public final class HyphaeHandshake {
                 }
                 Negotiation.check(offer, decoded.selection());
                 selection = decoded.selection();
-                TrustStore.Identity identity;
-                try {
-                    // The responder's identity is decided before this side sends anything further.
-                    identity = credentials.trust().verify(noise.remoteStaticKey(), decoded.certificate(), credentials.clock().getAsLong());
-                } catch (ProtocolException untrusted) {
-                    refusal = untrusted;
-                    byte[] refused = noise.writeMessage(HandshakeCodec.confirmation(null, untrusted.code()));
-                    noise.destroy();
-                    return refused;
-                }
+                // The responder's identity is decided before this side sends anything further: message 3 carries
+                // this side's static key, which an untrusted responder must not learn. A refusal sends nothing.
+                TrustStore.Identity identity = credentials.trust().verify(noise.remoteStaticKey(), decoded.certificate(),
+                        credentials.clock().getAsLong());
                 byte[] confirmation = noise.writeMessage(HandshakeCodec.confirmation(credentials.certificate(), null));
                 CipherState[] ciphers = noise.split();
                 result = new Result(selection.version(), selection.capabilities(), noise.remoteStaticKey(), ciphers[0], ciphers[1],
@@ -134,15 +129,7 @@ public final class HyphaeHandshake {
             }
         }
 
-        /**
-         * Why this side refused the responder's identity, or null. When it is not null, the message that
-         * {@link #onSelection} returned tells the responder so: send it, then close.
-         */
-        public ProtocolException refusal() {
-            return refusal;
-        }
-
-        /** The result, once {@link #onSelection} returned without a {@link #refusal()}. */
+        /** The result, once {@link #onSelection} returned. */
         public Result result() {
             if (result == null) {
                 throw new IllegalStateException("the handshake is not complete");

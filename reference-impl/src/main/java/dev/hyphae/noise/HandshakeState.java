@@ -71,6 +71,16 @@ public final class HandshakeState {
     /** WriteMessage(payload, message_buffer). */
     public byte[] writeMessage(byte[] payload) throws ProtocolException {
         checkTurn(true);
+        try {
+            return write(payload);
+        } catch (ProtocolException failure) {
+            destroy();
+            failed = true;
+            throw failure;
+        }
+    }
+
+    private byte[] write(byte[] payload) throws ProtocolException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (HandshakePattern.Token token : tokens()) {
             switch (token) {

@@ -101,7 +101,7 @@ class HyphaeHandshakeTest {
     }
 
     @Test
-    @Requirement("HY-HS-009")
+    @Requirement({"HY-HS-009", "HY-SEC-001"})
     void aLowOrderEphemeralKeyIsRefused() throws ProtocolException {
         HyphaeHandshake.Initiator initiator = new HyphaeHandshake.Initiator(credentials(alice, bob), offer(List.of(ProtocolVersion.V1_0)), RANDOM);
         HyphaeHandshake.Responder responder = new HyphaeHandshake.Responder(credentials(bob, alice), List.of(ProtocolVersion.V1_0), Set.of(), RANDOM);

@@ -185,9 +185,6 @@ final class HandshakeVectors {
         try {
             third = initiator.onSelection(pick(delivered, 1, written));
             written.add(third);
-            if (initiator.refusal() != null) {
-                return new Run(written, null, null, "initiator", 2, initiator.refusal());
-            }
         } catch (ProtocolException e) {
             return new Run(written, null, null, "initiator", 2, e);
         }
@@ -286,7 +283,8 @@ final class HandshakeVectors {
 
         Side[] untrusted = pair();
         untrusted[0].trustedPeers.clear();
-        invalid(out, "handshake_untrusted_responder", "The initiator trusts nobody: it refuses the responder in message 3.",
+        invalid(out, "handshake_untrusted_responder", "The initiator trusts nobody: it refuses the responder after message 2 and "
+                        + "sends nothing more, so the responder never learns its static key.",
                 untrusted, null, "initiator", 2, ErrorCode.UNKNOWN_PEER, "HY-AUTH-005", "HY-AUTH-006");
 
         framing(out);
