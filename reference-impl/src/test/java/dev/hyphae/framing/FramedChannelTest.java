@@ -175,6 +175,26 @@ class FramedChannelTest {
     }
 
     @Test
+    @Requirement("HY-FRAME-022")
+    void theEndOfTheStreamBetweenMessagesClosesTheChannelAndInsideOneIsABadFrame() throws Exception {
+        Pair pair = new Pair();
+        byte[] wire = pair.wire(FramedChannel.MIN_FRAME_SIZE, new byte[] {5}, new byte[3000]);
+        int firstFrame = 2 + 1 + 1 + 16;
+        ByteArrayOutputStream sent = new ByteArrayOutputStream();
+        FramedChannel closing = new FramedChannel(new ByteArrayInputStream(java.util.Arrays.copyOf(wire, firstFrame)), sent,
+                pair.b.sender(), pair.b.receiver(), FramedChannel.MIN_FRAME_SIZE, FramedChannel.MIN_FRAME_SIZE);
+        assertArrayEquals(new byte[] {5}, closing.receive());
+        assertThrows(java.io.EOFException.class, closing::receive);
+        assertThrows(IllegalStateException.class, () -> closing.send(new byte[] {1}), "a closed channel sends nothing");
+        assertEquals(0, sent.size());
+
+        Pair other = new Pair();
+        byte[] cut = other.wire(FramedChannel.MIN_FRAME_SIZE, new byte[3000]);
+        FramedChannel inside = other.receiver(java.util.Arrays.copyOf(cut, cut.length - 1500), FramedChannel.MIN_FRAME_SIZE);
+        assertEquals(ErrorCode.BAD_FRAME, assertThrows(ProtocolException.class, inside::receive).code());
+    }
+
+    @Test
     @Requirement({"HY-HS-011", "HY-FRAME-003"})
     void aConstrainedDeviceThatAnnounces1KiBFramesHandshakesAndReceivesOnlySuchFrames() throws Exception {
         KeyPair device = KeyPair.generate(RANDOM);
