@@ -29,7 +29,8 @@ import java.util.Arrays;
  * without any signal. A frame that fails to authenticate, or breaks a limit, ends the channel with a code, and
  * releases no plaintext.
  *
- * <p>Not thread-safe: one reader and one writer, each under its own lock if they are different threads.
+ * <p>One thread may send while another receives; each direction is for one thread at a time. A failure on
+ * either side ends both: its cipher states are destroyed, and a send in progress stops before its next frame.
  */
 public final class FramedChannel {
 
@@ -53,7 +54,7 @@ public final class FramedChannel {
     private final int receiveFrameSize;
     private long sent;
     private long received;
-    private boolean failed;
+    private volatile boolean failed;
 
     /**
      * A channel over {@code in} and {@code out}.
@@ -102,6 +103,10 @@ public final class FramedChannel {
         int room = sendFrameSize - OVERHEAD;
         int at = 0;
         do {
+            if (failed) {
+                // The reader failed, or someone closed the channel, while this message was going out.
+                throw new IllegalStateException("the channel failed while a message was being sent");
+            }
             int length = Math.min(room, message.length - at);
             byte[] plaintext = new byte[1 + length];
             plaintext[0] = (byte) (at + length == message.length ? FIN : 0);

@@ -75,8 +75,14 @@ public record Certificate(byte[] organisationKey, byte[] subjectKey, String orga
         if (organisationKey.length != 32 || subjectKey.length != 32 || signature.length != 64) {
             return false;
         }
+        Ed25519PublicKeyParameters key;
+        try {
+            key = new Ed25519PublicKeyParameters(organisationKey, 0);
+        } catch (IllegalArgumentException notAKey) {
+            return false; // 32 bytes that are not a point of the curve: no signature can verify
+        }
         Ed25519Signer verifier = new Ed25519Signer();
-        verifier.init(false, new Ed25519PublicKeyParameters(organisationKey, 0));
+        verifier.init(false, key);
         byte[] signed = signedBytes(subjectKey, notBefore, notAfter, organisation);
         verifier.update(signed, 0, signed.length);
         return verifier.verifySignature(signature);

@@ -123,10 +123,15 @@ public final class HyphaeHandshake {
                 result = new Result(selection.version(), selection.capabilities(), noise.remoteStaticKey(), ciphers[0], ciphers[1],
                         noise.handshakeHash(), identity, selection.maxFrameSize(), offer.maxFrameSize());
                 return confirmation;
-            } catch (ProtocolException e) {
+            } catch (ProtocolException | RuntimeException e) {
                 noise.destroy();
                 throw e;
             }
+        }
+
+        /** Ends the handshake here, erasing its keys: for a stream that ended or timed out before its next message. */
+        public void abort() {
+            noise.destroy();
         }
 
         /** The result, once {@link #onSelection} returned. */
@@ -233,10 +238,15 @@ public final class HyphaeHandshake {
                 CipherState[] ciphers = noise.split();
                 result = new Result(selection.version(), selection.capabilities(), noise.remoteStaticKey(), ciphers[1], ciphers[0],
                         noise.handshakeHash(), identity, offerFrameSize, selection.maxFrameSize());
-            } catch (ProtocolException e) {
+            } catch (ProtocolException | RuntimeException e) {
                 noise.destroy();
                 throw e;
             }
+        }
+
+        /** Ends the handshake here, erasing its keys: for a stream that ended or timed out before its next message. */
+        public void abort() {
+            noise.destroy();
         }
 
         /** The result, once {@link #onConfirmation} returned. */

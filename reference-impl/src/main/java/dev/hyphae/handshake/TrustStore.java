@@ -66,7 +66,8 @@ public final class TrustStore {
             if (!certificate.signatureIsValid()) {
                 throw ProtocolException.sessionError(ErrorCode.BAD_CERTIFICATE, "the certificate's signature does not verify");
             }
-            if (now < certificate.notBefore() || now > certificate.notAfter()) {
+            // The instants are unsigned 64-bit values on the wire (HY-AUTH-004), compared as such.
+            if (Long.compareUnsigned(now, certificate.notBefore()) < 0 || Long.compareUnsigned(now, certificate.notAfter()) > 0) {
                 throw ProtocolException.sessionError(ErrorCode.CERTIFICATE_EXPIRED, "the certificate is valid from %d to %d, not at %d",
                         certificate.notBefore(), certificate.notAfter(), now);
             }

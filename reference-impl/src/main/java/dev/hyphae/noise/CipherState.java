@@ -14,7 +14,12 @@ import java.util.Arrays;
  * cipher (RFC 8439; the 96-bit nonce is 32 zero bits then n as a 64-bit little-endian integer).
  *
  * <p>The nonce 2<sup>64</sup>&minus;1 is reserved for {@link #rekey()}; a CipherState that reaches it can no
- * longer encrypt or decrypt, so a nonce is never reused. {@link #destroy()} zeroes the key.
+ * longer encrypt or decrypt, so a nonce is never reused. {@link #destroy()} zeroes the key, and a destroyed
+ * cipher state refuses every further use: only a cipher state that never had a key, during the handshake,
+ * passes data through unchanged, as Noise says.
+ *
+ * <p>Thread-safe: its methods are synchronized, so that a destroy on one thread waits for an encryption in
+ * flight on another, which then cannot run again.
  */
 public final class CipherState {
 
@@ -26,30 +31,39 @@ public final class CipherState {
 
     private byte[] k;
     private long n;
+    private boolean destroyed;
 
     /** Sets the key (32 bytes, copied), or none when {@code key} is null; resets the nonce to 0. */
-    void initializeKey(byte[] key) {
+    synchronized void initializeKey(byte[] key) {
         destroy();
+        destroyed = false;
         k = key == null ? null : Arrays.copyOf(key, KEY_LENGTH);
         n = 0;
     }
 
+    private void checkUsable() {
+        if (destroyed) {
+            throw new IllegalStateException("this cipher state was destroyed; nothing may be sent or read with it");
+        }
+    }
+
     /** Whether a key is set. */
-    public boolean hasKey() {
+    public synchronized boolean hasKey() {
         return k != null;
     }
 
     /** The next nonce, unsigned; for tests and diagnostics. */
-    long nonce() {
+    synchronized long nonce() {
         return n;
     }
 
-    void setNonce(long nonce) {
+    synchronized void setNonce(long nonce) {
         n = nonce;
     }
 
     /** ENCRYPT(k, n++, ad, plaintext); without a key, the plaintext itself. */
-    public byte[] encryptWithAd(byte[] ad, byte[] plaintext) throws ProtocolException {
+    public synchronized byte[] encryptWithAd(byte[] ad, byte[] plaintext) throws ProtocolException {
+        checkUsable();
         if (k == null) {
             return plaintext.clone();
         }
@@ -65,7 +79,8 @@ public final class CipherState {
      * DECRYPT(k, n++, ad, ciphertext); without a key, the ciphertext itself. A failed authentication leaves
      * the nonce unchanged and is reported as {@code HANDSHAKE_FAILED}.
      */
-    public byte[] decryptWithAd(byte[] ad, byte[] ciphertext) throws ProtocolException {
+    public synchronized byte[] decryptWithAd(byte[] ad, byte[] ciphertext) throws ProtocolException {
+        checkUsable();
         if (k == null) {
             return ciphertext.clone();
         }
@@ -78,7 +93,8 @@ public final class CipherState {
     }
 
     /** REKEY: k = the first 32 bytes of ENCRYPT(k, 2^64-1, empty, 32 zero bytes). The nonce is unchanged. */
-    public void rekey() throws ProtocolException {
+    public synchronized void rekey() throws ProtocolException {
+        checkUsable();
         if (k == null) {
             throw new IllegalStateException("rekey needs a key");
         }
@@ -87,12 +103,13 @@ public final class CipherState {
         k = next;
     }
 
-    /** Zeroes and forgets the key. */
-    public void destroy() {
+    /** Zeroes and forgets the key; the cipher state refuses every further use. */
+    public synchronized void destroy() {
         if (k != null) {
             Arrays.fill(k, (byte) 0);
             k = null;
         }
+        destroyed = true;
     }
 
     private static byte[] aead(boolean encrypt, byte[] key, long nonce, byte[] ad, byte[] input) throws ProtocolException {

@@ -105,6 +105,24 @@ class IdentityTest {
     }
 
     @Test
+    @Requirement("HY-AUTH-003")
+    void aCertificateWhoseOrganisationKeyIsNotAPointIsRefusedWithACode() throws ProtocolException {
+        Certificate good = Certificate.issue(acme, "Acme", device.publicKey(), NOW - DAY, NOW + DAY);
+        byte[] notAPoint = new byte[32];
+        java.util.Arrays.fill(notAPoint, (byte) 0xff);
+        Certificate hostile = new Certificate(notAPoint, good.subjectKey(), "Acme", good.notBefore(), good.notAfter(), good.signature());
+        assertEquals(ErrorCode.BAD_CERTIFICATE, handshake(hostile, NOW).code());
+    }
+
+    @Test
+    @Requirement("HY-AUTH-004")
+    void validityInstantsAreUnsigned() throws ProtocolException {
+        assertNull(handshake(Certificate.issue(acme, "Acme", device.publicKey(), NOW - DAY, -1L), NOW), "Not After 2^64-1: no end");
+        assertEquals(ErrorCode.CERTIFICATE_EXPIRED,
+                handshake(Certificate.issue(acme, "Acme", device.publicKey(), Long.MIN_VALUE, -1L), NOW).code(), "Not Before 2^63: not yet");
+    }
+
+    @Test
     void aCertificateRoundTripsThroughTheConfirmationPayload() throws ProtocolException {
         Certificate certificate = Certificate.issue(acme, "Acme \u00e9", device.publicKey(), NOW, NOW + DAY);
         assertTrue(certificate.signatureIsValid());

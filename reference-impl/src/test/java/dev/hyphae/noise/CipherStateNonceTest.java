@@ -27,4 +27,16 @@ class CipherStateNonceTest {
         assertEquals(ErrorCode.PROTOCOL_VIOLATION, assertThrows(ProtocolException.class,
                 () -> receiver.decryptWithAd(new byte[0], new byte[17])).code());
     }
+
+    @Test
+    @Requirement("HY-FRAME-020")
+    void aDestroyedCipherStateNeverPassesDataThroughInTheClear() throws ProtocolException {
+        CipherState state = new CipherState();
+        state.initializeKey(new byte[32]);
+        state.encryptWithAd(new byte[0], new byte[] {1});
+        state.destroy();
+        assertThrows(IllegalStateException.class, () -> state.encryptWithAd(new byte[0], new byte[] {2}));
+        assertThrows(IllegalStateException.class, () -> state.decryptWithAd(new byte[0], new byte[17]));
+        assertThrows(IllegalStateException.class, state::rekey);
+    }
 }
