@@ -112,6 +112,7 @@ public final class FramedChannel {
             plaintext[0] = (byte) (at + length == message.length ? FIN : 0);
             System.arraycopy(message, at, plaintext, 1, length);
             byte[] ciphertext = sender.encryptWithAd(new byte[0], plaintext);
+            Arrays.fill(plaintext, (byte) 0); // the caller's message is its own; this copy of it is ours to erase
             out.write(ciphertext.length >>> 8);
             out.write(ciphertext.length);
             out.write(ciphertext);
