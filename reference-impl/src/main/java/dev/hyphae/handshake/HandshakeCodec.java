@@ -53,11 +53,7 @@ final class HandshakeCodec {
         Offer.addVersions(b, versions);
         Offer.addCapabilities(b, capabilities);
         Offer.addMaxFrameSize(b, offer.maxFrameSize());
-        int o = Offer.endOffer(b);
-        HandshakePayload.startHandshakePayload(b);
-        HandshakePayload.addOffer(b, o);
-        HandshakePayload.finishHandshakePayloadBuffer(b, HandshakePayload.endHandshakePayload(b));
-        return b.sizedByteArray();
+        return finish(b, Offer.endOffer(b), 0, 0);
     }
 
     static byte[] selection(Negotiation.Selection selection, Certificate certificate) {
@@ -72,38 +68,30 @@ final class HandshakeCodec {
                 selection.version().major(), selection.version().minor()));
         Selection.addCapabilities(b, capabilities);
         Selection.addMaxFrameSize(b, selection.maxFrameSize());
-        int s = Selection.endSelection(b);
-        HandshakePayload.startHandshakePayload(b);
-        HandshakePayload.addSelection(b, s);
-        HandshakePayload.finishHandshakePayloadBuffer(b, HandshakePayload.endHandshakePayload(b));
-        return b.sizedByteArray();
+        return finish(b, 0, Selection.endSelection(b), 0);
     }
 
     static byte[] selectionError(ErrorCode error) {
         FlatBufferBuilder b = new FlatBufferBuilder(64);
         Selection.startSelection(b);
         Selection.addError(b, error.value());
-        int s = Selection.endSelection(b);
-        HandshakePayload.startHandshakePayload(b);
-        HandshakePayload.addSelection(b, s);
-        HandshakePayload.finishHandshakePayloadBuffer(b, HandshakePayload.endHandshakePayload(b));
-        return b.sizedByteArray();
+        return finish(b, 0, Selection.endSelection(b), 0);
     }
 
-    static byte[] confirmation(Certificate certificate, ErrorCode error) {
+    /** Message 3's payload. Its {@code error} field is never set: an initiator that refuses sends no message 3. */
+    static byte[] confirmation(Certificate certificate) {
         FlatBufferBuilder b = new FlatBufferBuilder(64);
         int cert = certificate(b, certificate);
         Confirmation.startConfirmation(b);
         if (cert != 0) {
             Confirmation.addCertificate(b, cert);
         }
-        if (error != null) {
-            Confirmation.addError(b, error.value());
-        }
-        int c = Confirmation.endConfirmation(b);
-        HandshakePayload.startHandshakePayload(b);
-        HandshakePayload.addConfirmation(b, c);
-        HandshakePayload.finishHandshakePayloadBuffer(b, HandshakePayload.endHandshakePayload(b));
+        return finish(b, 0, 0, Confirmation.endConfirmation(b));
+    }
+
+    /** Wraps exactly one of the three payloads (the others 0) in the root table and finishes the buffer. */
+    private static byte[] finish(FlatBufferBuilder b, int offer, int selection, int confirmation) {
+        HandshakePayload.finishHandshakePayloadBuffer(b, HandshakePayload.createHandshakePayload(b, offer, selection, confirmation));
         return b.sizedByteArray();
     }
 

@@ -67,6 +67,16 @@ public final class HyphaeHandshake {
     private HyphaeHandshake() {
     }
 
+    /**
+     * HY-HS-007: the error a peer reported in its handshake payload, with that code if it is a session error
+     * this side knows, and as {@code HANDSHAKE_FAILED} otherwise.
+     */
+    private static ProtocolException peerError(int value, String peer) {
+        ErrorCode code = ErrorCode.of(value);
+        return ProtocolException.sessionError(code != null && code.scope() == ErrorCode.Scope.SESSION ? code : ErrorCode.HANDSHAKE_FAILED,
+                "the %s ended the handshake with error %d", peer, value);
+    }
+
     /** The initiator's side. */
     public static final class Initiator {
         private final HandshakeState noise;
@@ -108,9 +118,7 @@ public final class HyphaeHandshake {
             try {
                 HandshakeCodec.Decoded decoded = HandshakeCodec.decode(noise.readMessage(message), 1);
                 if (decoded.selectionError() != 0) {
-                    ErrorCode code = ErrorCode.of(decoded.selectionError());
-                    throw ProtocolException.sessionError(code != null && code.scope() == ErrorCode.Scope.SESSION
-                            ? code : ErrorCode.HANDSHAKE_FAILED, "the responder ended the handshake with error %d", decoded.selectionError());
+                    throw peerError(decoded.selectionError(), "responder");
                 }
                 Negotiation.check(offer, decoded.selection());
                 selection = decoded.selection();
@@ -118,7 +126,7 @@ public final class HyphaeHandshake {
                 // this side's static key, which an untrusted responder must not learn. A refusal sends nothing.
                 TrustStore.Identity identity = credentials.trust().verify(noise.remoteStaticKey(), decoded.certificate(),
                         credentials.clock().getAsLong());
-                byte[] confirmation = noise.writeMessage(HandshakeCodec.confirmation(credentials.certificate(), null));
+                byte[] confirmation = noise.writeMessage(HandshakeCodec.confirmation(credentials.certificate()));
                 CipherState[] ciphers = noise.split();
                 result = new Result(selection.version(), selection.capabilities(), noise.remoteStaticKey(), ciphers[0], ciphers[1],
                         noise.handshakeHash(), identity, selection.maxFrameSize(), offer.maxFrameSize());
@@ -229,9 +237,7 @@ public final class HyphaeHandshake {
             try {
                 HandshakeCodec.Decoded decoded = HandshakeCodec.decode(noise.readMessage(message), 2);
                 if (decoded.confirmationError() != 0) {
-                    ErrorCode code = ErrorCode.of(decoded.confirmationError());
-                    throw ProtocolException.sessionError(code != null && code.scope() == ErrorCode.Scope.SESSION
-                            ? code : ErrorCode.HANDSHAKE_FAILED, "the initiator ended the handshake with error %d", decoded.confirmationError());
+                    throw peerError(decoded.confirmationError(), "initiator");
                 }
                 TrustStore.Identity identity = credentials.trust().verify(noise.remoteStaticKey(), decoded.certificate(),
                         credentials.clock().getAsLong());

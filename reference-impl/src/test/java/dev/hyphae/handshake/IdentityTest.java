@@ -126,6 +126,6 @@ class IdentityTest {
     void aCertificateRoundTripsThroughTheConfirmationPayload() throws ProtocolException {
         Certificate certificate = Certificate.issue(acme, "Acme \u00e9", device.publicKey(), NOW, NOW + DAY);
         assertTrue(certificate.signatureIsValid());
-        assertEquals(certificate, HandshakeCodec.decode(HandshakeCodec.confirmation(certificate, null), 2).certificate());
+        assertEquals(certificate, HandshakeCodec.decode(HandshakeCodec.confirmation(certificate), 2).certificate());
     }
 }
