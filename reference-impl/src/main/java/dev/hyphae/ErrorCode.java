@@ -38,6 +38,8 @@ public enum ErrorCode {
     FRAME_TOO_LARGE(301, Scope.SESSION),
     /** A message whose fragments add up to more than the reassembly limit. */
     MESSAGE_TOO_LARGE(302, Scope.SESSION),
+    /** Nothing was received for longer than the idle timeout. */
+    IDLE_TIMEOUT(400, Scope.SESSION),
     /** The peer has no right to the requested operation on the document; nothing is changed. */
     ACCESS_DENIED(600, Scope.DELTA),
     /** A peer whose static key is not trusted, and that no trusted organisation vouches for. */

@@ -1,0 +1,221 @@
+package dev.hyphae.peer;
+
+import dev.hyphae.ErrorCode;
+import dev.hyphae.ProtocolException;
+import dev.hyphae.framing.FramedChannel;
+import dev.hyphae.handshake.HyphaeHandshake;
+import dev.hyphae.handshake.Negotiation;
+import dev.hyphae.handshake.ProtocolVersion;
+import dev.hyphae.session.SessionCodec;
+import dev.hyphae.session.SessionMessage;
+import dev.hyphae.sync.Session;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.security.SecureRandom;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One TCP connection to a neighbour: the handshake, the framed channel, and a {@link Session} over it. A reader
+ * thread feeds the session what arrives and flushes it (syncing storage, then acknowledging) whenever no more
+ * input is waiting; a writer thread sends what the session puts in its outbox, so that the session never blocks
+ * on a slow neighbour while it holds its replica.
+ */
+public final class Link implements Closeable {
+
+    /** The capability durable-acks (registry id 1): this peer acknowledges only what is on stable storage. */
+    public static final int DURABLE_ACKS = 1;
+    /** How long a handshake may take before the connection is dropped. */
+    static final int HANDSHAKE_TIMEOUT_MILLIS = 10_000;
+
+    private static final byte[] END = new byte[0];
+
+    private final Socket socket;
+    private final Peer peer;
+    private final LinkedBlockingQueue<byte[]> outgoing = new LinkedBlockingQueue<>();
+    private final CountDownLatch finished = new CountDownLatch(1);
+    private volatile Session session;
+    private volatile String failure;
+
+    private Link(Socket socket, Peer peer) {
+        this.socket = socket;
+        this.peer = peer;
+    }
+
+    /** Runs the handshake as initiator on {@code socket}, then the session on its own threads. */
+    static Link initiate(Socket socket, Peer peer, Collection<String> documents) throws IOException, ProtocolException {
+        Link link = new Link(socket, peer);
+        link.handshakeAndRun(true, documents);
+        return link;
+    }
+
+    /** Runs the handshake as responder on {@code socket}, then the session on its own threads. */
+    static Link respond(Socket socket, Peer peer) throws IOException, ProtocolException {
+        Link link = new Link(socket, peer);
+        link.handshakeAndRun(false, List.of());
+        return link;
+    }
+
+    private void handshakeAndRun(boolean initiator, Collection<String> documents) throws IOException, ProtocolException {
+        socket.setTcpNoDelay(true);
+        socket.setSoTimeout(HANDSHAKE_TIMEOUT_MILLIS);
+        InputStream in = new BufferedInputStream(socket.getInputStream(), 1 << 16);
+        OutputStream out = new BufferedOutputStream(socket.getOutputStream(), 1 << 16);
+        HyphaeHandshake.Result result;
+        SecureRandom random = peer.random();
+        try {
+            if (initiator) {
+                var handshake = new HyphaeHandshake.Initiator(peer.credentials(),
+                        new Negotiation.Offer(List.of(ProtocolVersion.V1_0), new TreeSet<>(Set.of(DURABLE_ACKS))), random);
+                FramedChannel.sendHandshakeMessage(out, handshake.start());
+                out.flush();
+                byte[] third = handshake.onSelection(FramedChannel.receiveHandshakeMessage(in));
+                FramedChannel.sendHandshakeMessage(out, third);
+                out.flush();
+                result = handshake.result();
+            } else {
+                var handshake = new HyphaeHandshake.Responder(peer.credentials(), List.of(ProtocolVersion.V1_0), Set.of(DURABLE_ACKS), random);
+                byte[] second = handshake.onOffer(FramedChannel.receiveHandshakeMessage(in));
+                FramedChannel.sendHandshakeMessage(out, second);
+                out.flush();
+                if (handshake.failure() != null) {
+                    throw handshake.failure();
+                }
+                handshake.onConfirmation(FramedChannel.receiveHandshakeMessage(in));
+                result = handshake.result();
+            }
+        } catch (IOException | ProtocolException | RuntimeException e) {
+            socket.close();
+            throw e;
+        }
+        socket.setSoTimeout(0);
+        FramedChannel channel = new FramedChannel(in, out, result.sender(), result.receiver(), result.sendFrameSize(), result.receiveFrameSize());
+        session = peer.replica().newSession(result.identity(), peer.policy(), peer.options(), new Session.Outbox() {
+            @Override
+            public void send(SessionMessage message) {
+                outgoing.add(SessionCodec.encode(message));
+            }
+
+            @Override
+            public void end() {
+                outgoing.add(END);
+            }
+        });
+        Thread writer = new Thread(() -> write(channel, out), "hyphae-link-writer");
+        Thread reader = new Thread(() -> read(channel, in), "hyphae-link-reader");
+        writer.setDaemon(true);
+        reader.setDaemon(true);
+        writer.start();
+        session.start(peer.now(), documents);
+        reader.start();
+    }
+
+    private void read(FramedChannel channel, InputStream in) {
+        try {
+            while (!session.ended()) {
+                byte[] message = channel.receive();
+                session.receive(message, peer.now());
+                // Group commit: sync and acknowledge once per burst, when nothing more is waiting.
+                if (in.available() == 0) {
+                    session.flush();
+                }
+            }
+        } catch (ProtocolException e) {
+            // The framed channel failed (a frame that does not authenticate, or too large): no plaintext is used.
+            failure = e.code() + ": " + e.getMessage();
+            session.abandon();
+            outgoing.add(END);
+        } catch (IOException | RuntimeException e) {
+            // Also what the reader sees when this side closed the connection (then the session has ended already).
+            if (!session.ended()) {
+                failure = "connection lost: " + e.getMessage();
+            }
+            session.abandon();
+            outgoing.add(END);
+        }
+    }
+
+    private void write(FramedChannel channel, OutputStream out) {
+        try {
+            while (true) {
+                byte[] message = outgoing.poll(1, TimeUnit.SECONDS);
+                if (message == null) {
+                    session.tick(peer.now());
+                    continue;
+                }
+                if (message == END) {
+                    break;
+                }
+                channel.send(message);
+                if (outgoing.isEmpty()) {
+                    out.flush();
+                }
+            }
+            out.flush();
+        } catch (IOException | ProtocolException | InterruptedException e) {
+            if (failure == null) {
+                failure = "connection lost: " + e.getMessage();
+            }
+            if (session != null) {
+                session.abandon();
+            }
+        } finally {
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // Closing is all that is left to do.
+            }
+            channel.close();
+            finished.countDown();
+        }
+    }
+
+    /** The session, for its events and state. */
+    public Session session() {
+        return session;
+    }
+
+    /** Why the link ended, or null if it ended in order or has not ended. */
+    public String failure() {
+        return failure;
+    }
+
+    /** Waits until the link has ended. */
+    public boolean awaitEnd(long millis) throws InterruptedException {
+        return finished.await(millis, TimeUnit.MILLISECONDS);
+    }
+
+    /** Whether the link has ended. */
+    public boolean ended() {
+        return finished.getCount() == 0;
+    }
+
+    /** Closes the session in order, then the connection. */
+    @Override
+    public void close() {
+        if (session != null) {
+            session.close("closing");
+        } else {
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // Nothing else to release.
+            }
+        }
+    }
+
+    static ErrorCode codeOf(Throwable e) {
+        return e instanceof ProtocolException p ? p.code() : ErrorCode.INTERNAL_ERROR;
+    }
+}

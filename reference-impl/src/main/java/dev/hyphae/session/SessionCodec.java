@@ -1,0 +1,352 @@
+package dev.hyphae.session;
+
+import com.google.flatbuffers.FlatBufferBuilder;
+import dev.hyphae.ErrorCode;
+import dev.hyphae.ProtocolException;
+import dev.hyphae.codec.BufferVerifier;
+import dev.hyphae.data.Limits;
+import dev.hyphae.data.ReplicaId;
+import hyphae.v1.Ack;
+import hyphae.v1.Close;
+import hyphae.v1.Delta;
+import hyphae.v1.Message;
+import hyphae.v1.Open;
+import hyphae.v1.Ping;
+import hyphae.v1.Pong;
+import hyphae.v1.SessionError;
+import hyphae.v1.VersionVector;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * Encodes and decodes session messages, in the layout of {@code spec/schema/session.fbs} (specification,
+ * chapter "Session", section "Messages").
+ *
+ * <p>Decoding is for untrusted bytes: the whole buffer is verified before any accessor runs, then every field is
+ * checked against the rules of the chapter. A message of a type this version does not know is refused with
+ * {@code UNKNOWN_MESSAGE_TYPE}; anything else malformed with {@code MALFORMED_MESSAGE}. Both end the session.
+ * The payload of a Delta is not decoded here: it is a CRDT payload, verified by its own decoder, whose errors
+ * refuse only that delta.
+ */
+public final class SessionCodec {
+
+    /** The FlatBuffers file identifier of a session message. */
+    public static final String FILE_IDENTIFIER = "HYS1";
+    /** Longest document name, in bytes of UTF-8. */
+    public static final int MAX_DOCUMENT_NAME = 255;
+    /** Longest error or close detail, in bytes of UTF-8. */
+    public static final int MAX_DETAIL = 1024;
+    /** Largest window of unacknowledged deltas that an Open may announce. */
+    public static final int MAX_WINDOW = 1024;
+    /** Largest channel number: channels are unsigned 32-bit. */
+    public static final long MAX_CHANNEL = 0xFFFF_FFFFL;
+
+    private SessionCodec() {
+    }
+
+    /**
+     * Encodes a message.
+     *
+     * @throws IllegalArgumentException if the message breaks a rule that a receiver checks, so that the reference
+     *                                  implementation never sends what its peer must refuse
+     */
+    public static byte[] encode(SessionMessage message) {
+        FlatBufferBuilder b = new FlatBufferBuilder(message instanceof SessionMessage.Delta d ? d.payload().length + 128 : 256);
+        int body;
+        if (message instanceof SessionMessage.Open o) {
+            int document = b.createString(o.document());
+            int replica = Open.createReplicaVector(b, o.replica().toBytes());
+            int summary = versionVector(b, o.summary());
+            int held = o.heldReplica() == null ? 0 : Open.createHeldReplicaVector(b, o.heldReplica().toBytes());
+            body = Open.createOpen(b, o.channel(), document, o.mode().value(), o.granted().value(), replica, summary, held,
+                    o.heldSeq(), o.window());
+        } else if (message instanceof SessionMessage.Delta d) {
+            int payload = Delta.createPayloadVector(b, d.payload());
+            body = Delta.createDelta(b, d.channel(), d.kind().value(), d.fromSeq(), d.toSeq(), payload);
+        } else if (message instanceof SessionMessage.Ack a) {
+            body = Ack.createAck(b, a.channel(), a.seq());
+        } else if (message instanceof SessionMessage.Error e) {
+            body = SessionError.createSessionError(b, e.channel(), e.seq(), e.code(), detail(b, e.detail()));
+        } else if (message instanceof SessionMessage.Ping p) {
+            body = Ping.createPing(b, p.nonce());
+        } else if (message instanceof SessionMessage.Pong p) {
+            body = Pong.createPong(b, p.nonce());
+        } else {
+            SessionMessage.Close c = (SessionMessage.Close) message;
+            body = Close.createClose(b, c.channel(), c.code(), detail(b, c.detail()));
+        }
+        int root = hyphae.v1.SessionMessage.createSessionMessage(b, (byte) message.type(), body);
+        hyphae.v1.SessionMessage.finishSessionMessageBuffer(b, root);
+        byte[] bytes = b.sizedByteArray();
+        // As for payloads (HY-DATA-043): never send what a receiver must refuse.
+        try {
+            decode(bytes);
+        } catch (ProtocolException e) {
+            throw new IllegalArgumentException("the message cannot be sent: " + e.getMessage(), e);
+        }
+        return bytes;
+    }
+
+    private static int versionVector(FlatBufferBuilder b, SortedMap<ReplicaId, Long> vector) {
+        byte[] replicas = new byte[vector.size() * ReplicaId.LENGTH];
+        long[] counters = new long[vector.size()];
+        int i = 0;
+        for (Map.Entry<ReplicaId, Long> e : vector.entrySet()) {
+            e.getKey().copyTo(replicas, i * ReplicaId.LENGTH);
+            counters[i++] = e.getValue();
+        }
+        return VersionVector.createVersionVector(b, VersionVector.createReplicasVector(b, replicas),
+                VersionVector.createCountersVector(b, counters));
+    }
+
+    private static int detail(FlatBufferBuilder b, String detail) {
+        byte[] utf8 = detail == null ? new byte[0] : detail.getBytes(StandardCharsets.UTF_8);
+        if (utf8.length > MAX_DETAIL) {
+            // Details are for people: cut at a character boundary rather than refuse to report the error.
+            String cut = detail;
+            while (cut.getBytes(StandardCharsets.UTF_8).length > MAX_DETAIL) {
+                cut = cut.substring(0, cut.offsetByCodePoints(0, cut.codePointCount(0, cut.length()) - 1));
+            }
+            utf8 = cut.getBytes(StandardCharsets.UTF_8);
+        }
+        return utf8.length == 0 ? 0 : b.createString(ByteBuffer.wrap(utf8));
+    }
+
+    /**
+     * Verifies and decodes untrusted bytes.
+     *
+     * @throws ProtocolException {@code UNKNOWN_MESSAGE_TYPE} for a type this version does not define,
+     *                           {@code MALFORMED_MESSAGE} for anything else that is not a valid message
+     */
+    public static SessionMessage decode(byte[] bytes) throws ProtocolException {
+        try {
+            return verifyAndRead(bytes);
+        } catch (ProtocolException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // Defence in depth, as in the payload decoder: the verifier is meant to make this unreachable.
+            throw malformed("unexpected %s: %s", e.getClass().getSimpleName(), e.getMessage());
+        }
+    }
+
+    private static SessionMessage verifyAndRead(byte[] bytes) throws ProtocolException {
+        ByteBuffer buffer = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        BufferVerifier v = new BufferVerifier(buffer, ErrorCode.MALFORMED_MESSAGE);
+        int root = v.root(FILE_IDENTIFIER, 2);
+        v.scalar(root, 0, 1);
+        int type = v.field(root, 0) == 0 ? 0 : Byte.toUnsignedInt(buffer.get(v.field(root, 0)));
+        if (type > Message.Close) {
+            throw ProtocolException.sessionError(ErrorCode.UNKNOWN_MESSAGE_TYPE, "message type %d is not defined in this version", type);
+        }
+        if (type == Message.NONE) {
+            throw malformed("a message without a type");
+        }
+        int fields = switch (type) {
+            case Message.Open -> 9;
+            case Message.Delta -> 5;
+            case Message.Ack -> 2;
+            case Message.SessionError -> 4;
+            case Message.Close -> 3;
+            default -> 1;
+        };
+        int table = v.tableField(root, 1, fields);
+        if (table == 0) {
+            throw malformed("a message of type %d without its table", type);
+        }
+        hyphae.v1.SessionMessage message = hyphae.v1.SessionMessage.getRootAsSessionMessage(buffer);
+        switch (type) {
+            case Message.Open -> {
+                v.scalar(table, 0, 4);
+                v.vector(table, 1, 1, MAX_DOCUMENT_NAME);
+                v.scalar(table, 2, 1);
+                v.scalar(table, 3, 1);
+                v.vector(table, 4, 1, ReplicaId.LENGTH);
+                int summary = v.tableField(table, 5, 2);
+                int replicas = 0;
+                int counters = 0;
+                if (summary != 0) {
+                    replicas = v.vector(summary, 0, 1, Limits.MAX_REPLICAS * ReplicaId.LENGTH);
+                    counters = v.vector(summary, 1, 8, Limits.MAX_REPLICAS);
+                }
+                v.vector(table, 6, 1, ReplicaId.LENGTH);
+                v.scalar(table, 7, 8);
+                v.scalar(table, 8, 2);
+                Open o = (Open) message.message(new Open());
+                long channel = channel(o.channel());
+                String document = documentName(o.documentAsByteBuffer());
+                Access mode = Access.of(o.mode());
+                if (mode == null || mode == Access.NONE) {
+                    throw malformed("an Open asks for access %d; it asks for 1 (read) or 2 (write)", o.mode());
+                }
+                Access granted = Access.of(o.granted());
+                if (granted == null) {
+                    throw malformed("an Open grants access %d; it grants 0, 1 or 2", o.granted());
+                }
+                ReplicaId replica = replicaId(o.replicaAsByteBuffer(), "replica");
+                if (replica == null) {
+                    throw malformed("an Open without the sender's replica id");
+                }
+                SortedMap<ReplicaId, Long> vector = new TreeMap<>();
+                if (summary != 0) {
+                    VersionVector vv = o.summary();
+                    int n = replicas == 0 ? 0 : v.vectorLength(replicas);
+                    int m = counters == 0 ? 0 : v.vectorLength(counters);
+                    if (n != m * ReplicaId.LENGTH) {
+                        throw malformed("a version vector with %d bytes of replica ids and %d counters", n, m);
+                    }
+                    ReplicaId previous = null;
+                    for (int i = 0; i < m; i++) {
+                        byte[] id = new byte[ReplicaId.LENGTH];
+                        for (int k = 0; k < ReplicaId.LENGTH; k++) {
+                            id[k] = (byte) vv.replicas(i * ReplicaId.LENGTH + k);
+                        }
+                        ReplicaId r = ReplicaId.of(id);
+                        if (previous != null && previous.compareTo(r) >= 0) {
+                            throw malformed("a version vector's replicas are not in ascending order");
+                        }
+                        if (vv.counters(i) == 0) {
+                            throw malformed("a version vector lists replica %s with count 0", r);
+                        }
+                        vector.put(r, vv.counters(i));
+                        previous = r;
+                    }
+                }
+                ReplicaId held = replicaId(o.heldReplicaAsByteBuffer(), "held_replica");
+                if (held == null && o.heldSeq() != 0) {
+                    throw malformed("an Open holds %s entries of no log", Long.toUnsignedString(o.heldSeq()));
+                }
+                int window = o.window();
+                if (window < 1 || window > MAX_WINDOW) {
+                    throw malformed("an Open announces a window of %d; it is 1 to %d", window, MAX_WINDOW);
+                }
+                return new SessionMessage.Open(channel, document, mode, granted, replica, vector, held, o.heldSeq(), window);
+            }
+            case Message.Delta -> {
+                v.scalar(table, 0, 4);
+                v.scalar(table, 1, 1);
+                v.scalar(table, 2, 8);
+                v.scalar(table, 3, 8);
+                v.vector(table, 4, 1, Limits.MAX_PAYLOAD_SIZE);
+                Delta d = (Delta) message.message(new Delta());
+                long channel = channel(d.channel());
+                SessionMessage.Kind kind = switch (d.kind()) {
+                    case 1 -> SessionMessage.Kind.INTERVAL;
+                    case 2 -> SessionMessage.Kind.DIFFERENCE;
+                    case 3 -> SessionMessage.Kind.STATE;
+                    default -> throw malformed("a Delta of kind %d; kinds are 1 to 3", d.kind());
+                };
+                long from = d.fromSeq();
+                long to = d.toSeq();
+                if (kind == SessionMessage.Kind.INTERVAL) {
+                    if (Long.compareUnsigned(from, to) >= 0) {
+                        throw malformed("an interval from %s to %s is empty", Long.toUnsignedString(from), Long.toUnsignedString(to));
+                    }
+                } else if (from != 0) {
+                    throw malformed("a Delta of kind %s with from_seq %s; it is 0", kind, Long.toUnsignedString(from));
+                }
+                ByteBuffer payload = d.payloadAsByteBuffer();
+                if (payload == null || payload.remaining() == 0) {
+                    throw malformed("a Delta without a payload");
+                }
+                byte[] copy = new byte[payload.remaining()];
+                payload.get(copy);
+                return new SessionMessage.Delta(channel, kind, from, to, copy);
+            }
+            case Message.Ack -> {
+                v.scalar(table, 0, 4);
+                v.scalar(table, 1, 8);
+                Ack a = (Ack) message.message(new Ack());
+                long channel = channel(a.channel());
+                if (a.seq() == 0) {
+                    throw malformed("an Ack of sequence number 0");
+                }
+                return new SessionMessage.Ack(channel, a.seq());
+            }
+            case Message.SessionError -> {
+                v.scalar(table, 0, 4);
+                v.scalar(table, 1, 8);
+                v.scalar(table, 2, 2);
+                v.vector(table, 3, 1, MAX_DETAIL);
+                SessionError e = (SessionError) message.message(new SessionError());
+                if (e.channel() == 0 && e.seq() != 0) {
+                    throw malformed("an error of a delta without a channel");
+                }
+                return new SessionMessage.Error(e.channel(), e.seq(), e.code(), text(e.detailAsByteBuffer(), "detail"));
+            }
+            case Message.Ping -> {
+                v.scalar(table, 0, 8);
+                return new SessionMessage.Ping(((Ping) message.message(new Ping())).nonce());
+            }
+            case Message.Pong -> {
+                v.scalar(table, 0, 8);
+                return new SessionMessage.Pong(((Pong) message.message(new Pong())).nonce());
+            }
+            default -> {
+                v.scalar(table, 0, 4);
+                v.scalar(table, 1, 2);
+                v.vector(table, 2, 1, MAX_DETAIL);
+                Close c = (Close) message.message(new Close());
+                return new SessionMessage.Close(c.channel(), c.code(), text(c.detailAsByteBuffer(), "detail"));
+            }
+        }
+    }
+
+    private static long channel(long channel) throws ProtocolException {
+        if (channel == 0) {
+            throw malformed("channel 0 where a document's channel is required");
+        }
+        return channel;
+    }
+
+    /** A document name is 1 to 255 bytes of UTF-8 without control characters. */
+    private static String documentName(ByteBuffer bytes) throws ProtocolException {
+        String name = text(bytes, "document");
+        if (name.isEmpty()) {
+            throw malformed("an Open without a document name");
+        }
+        if (name.codePoints().anyMatch(Character::isISOControl)) {
+            throw malformed("a document name with a control character");
+        }
+        return name;
+    }
+
+    private static String text(ByteBuffer bytes, String field) throws ProtocolException {
+        if (bytes == null) {
+            return "";
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(bytes).toString();
+        } catch (CharacterCodingException e) {
+            throw malformed("%s is not UTF-8", field);
+        }
+    }
+
+    private static ReplicaId replicaId(ByteBuffer bytes, String field) throws ProtocolException {
+        if (bytes == null) {
+            return null;
+        }
+        if (bytes.remaining() != ReplicaId.LENGTH) {
+            throw malformed("%s has %d bytes; a replica id has 16", field, bytes.remaining());
+        }
+        byte[] id = new byte[ReplicaId.LENGTH];
+        bytes.get(id);
+        if (ReplicaId.isZero(id, 0)) {
+            throw malformed("%s is the zero replica id", field);
+        }
+        return ReplicaId.of(id);
+    }
+
+    private static ProtocolException malformed(String format, Object... args) {
+        return ProtocolException.sessionError(ErrorCode.MALFORMED_MESSAGE, "session message: " + format, args);
+    }
+}

@@ -1,0 +1,139 @@
+package dev.hyphae.session;
+
+import dev.hyphae.data.ReplicaId;
+
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.SortedMap;
+
+/**
+ * The session messages of {@code spec/schema/session.fbs} (specification, chapter "Session"). Each is one
+ * message of the framed channel. Numbers that the wire holds unsigned (channels, sequence numbers) are held in
+ * a {@code long}; a channel is 1 to 2<sup>32</sup>&minus;1, and 0 where a message has a session scope.
+ */
+public sealed interface SessionMessage {
+
+    /** The message type from the registry. */
+    int type();
+
+    /**
+     * Opens a document on the session, or answers the peer's Open of it.
+     *
+     * @param channel      the number by which the sender wants the document named in messages to it
+     * @param document     the document's name
+     * @param mode         the access the sender asks for: read or write
+     * @param granted      the access the sender grants the receiver
+     * @param replica      the sender's replica id: the owner of the log it sends deltas from
+     * @param summary      the version vector of the sender's state
+     * @param heldReplica  the owner of the receiver's log that the sender holds a prefix of, or null
+     * @param heldSeq      the length of that prefix (0 when heldReplica is null)
+     * @param window       how many unacknowledged deltas the sender accepts on this channel
+     */
+    record Open(long channel, String document, Access mode, Access granted, ReplicaId replica,
+                SortedMap<ReplicaId, Long> summary, ReplicaId heldReplica, long heldSeq, int window) implements SessionMessage {
+        public Open {
+            summary = java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(summary));
+        }
+
+        @Override
+        public int type() {
+            return 1;
+        }
+    }
+
+    /** The three kinds of delta. */
+    enum Kind {
+        /** Entries from_seq + 1 to to_seq of the sender's log, joined. */
+        INTERVAL(1),
+        /** What the sender's state holds that the receiver's summary lacks. */
+        DIFFERENCE(2),
+        /** The sender's whole state. */
+        STATE(3);
+
+        private final int value;
+
+        Kind(int value) {
+            this.value = value;
+        }
+
+        /** The value on the wire. */
+        public int value() {
+            return value;
+        }
+    }
+
+    /**
+     * One delta of a document.
+     *
+     * @param payload the encoded CRDT payload, verified separately from the message
+     */
+    record Delta(long channel, Kind kind, long fromSeq, long toSeq, byte[] payload) implements SessionMessage {
+        public Delta {
+            Objects.requireNonNull(payload);
+        }
+
+        @Override
+        public int type() {
+            return 2;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Delta d && d.channel == channel && d.kind == kind && d.fromSeq == fromSeq
+                    && d.toSeq == toSeq && Arrays.equals(d.payload, payload);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(channel, kind, fromSeq, toSeq, Arrays.hashCode(payload));
+        }
+
+        @Override
+        public String toString() {
+            return "Delta[channel=" + channel + ", kind=" + kind + ", " + fromSeq + ".." + toSeq + ", " + payload.length + " bytes]";
+        }
+    }
+
+    /** Every entry 1 to {@code seq} of the receiver's log is in the sender's state. */
+    record Ack(long channel, long seq) implements SessionMessage {
+        @Override
+        public int type() {
+            return 3;
+        }
+    }
+
+    /**
+     * An error: of the session when {@code channel} is 0, of a document when only {@code channel} is set, of
+     * the delta whose to_seq is {@code seq} when both are.
+     */
+    record Error(long channel, long seq, int code, String detail) implements SessionMessage {
+        @Override
+        public int type() {
+            return 4;
+        }
+    }
+
+    /** Asks for a Pong. */
+    record Ping(long nonce) implements SessionMessage {
+        @Override
+        public int type() {
+            return 5;
+        }
+    }
+
+    /** Answers a Ping. */
+    record Pong(long nonce) implements SessionMessage {
+        @Override
+        public int type() {
+            return 6;
+        }
+    }
+
+    /** Closes a document ({@code channel} set) or the session ({@code channel} 0). */
+    record Close(long channel, int code, String detail) implements SessionMessage {
+        @Override
+        public int type() {
+            return 7;
+        }
+    }
+}

@@ -1,0 +1,278 @@
+package dev.hyphae.store;
+
+import dev.hyphae.data.ReplicaId;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The durable storage of one document at one replica: a snapshot, and a {@link RecordLog} of what happened
+ * since. Nothing needs a server: a folder with two files.
+ *
+ * <pre>
+ * DIR/snapshot   the state, delta log, and positions at the last compaction (one record, replaced atomically)
+ * DIR/log        records since then: log entries, and positions held and acknowledged
+ * </pre>
+ *
+ * Replaying the log onto the snapshot is idempotent: an entry carries its sequence number, and positions only
+ * grow. A crash between writing a snapshot and emptying the log therefore loses nothing and duplicates nothing.
+ */
+public final class DocumentStore implements Closeable {
+
+    /** The log is compacted into a new snapshot when it grows past this many bytes. */
+    public static final long COMPACTION_THRESHOLD = 8L * 1024 * 1024;
+
+    private static final int FORMAT = 1;
+    private static final byte ENTRY = 1;
+    private static final byte HELD = 2;
+    private static final byte ACKED = 3;
+
+    /** One entry of the document's delta log: a local write (origin null) or a delta received from origin. */
+    public record Entry(long seq, ReplicaId origin, byte[] payload) {
+    }
+
+    /**
+     * Everything the store holds about the document.
+     *
+     * @param state    the encoded state payload, or null for a document that has none yet
+     * @param seq      the number of the last entry of the delta log
+     * @param logStart entries up to this number have been dropped
+     * @param entries  the entries kept, in order
+     * @param held     for each neighbour's log, the length of its prefix that the state holds
+     * @param acked    for each neighbour, the length of this replica's log that it acknowledged
+     */
+    public record Contents(byte[] state, long seq, long logStart, List<Entry> entries,
+                           Map<ReplicaId, Long> held, Map<ReplicaId, Long> acked) {
+    }
+
+    private final Path directory;
+    private RecordLog log;
+    private final Contents recovered;
+    private final RecordLog.Recovery recovery;
+
+    private DocumentStore(Path directory, RecordLog log, Contents recovered) {
+        this.directory = directory;
+        this.log = log;
+        this.recovered = recovered;
+        this.recovery = log.recovery();
+    }
+
+    /**
+     * Opens the store in {@code directory}, creating it if absent, and recovers its contents. The state in the
+     * returned contents is the snapshot's; the caller joins the entries after {@code logStart} into it.
+     */
+    public static DocumentStore open(Path directory) throws IOException {
+        if (!Files.isDirectory(directory)) {
+            Files.createDirectories(directory);
+            syncDirectory(directory.getParent());
+        }
+        Files.deleteIfExists(directory.resolve("snapshot.tmp"));
+        byte[] state = null;
+        long seq = 0;
+        long logStart = 0;
+        TreeMap<Long, Entry> entries = new TreeMap<>();
+        Map<ReplicaId, Long> held = new TreeMap<>();
+        Map<ReplicaId, Long> acked = new TreeMap<>();
+        Path snapshotFile = directory.resolve("snapshot");
+        if (Files.exists(snapshotFile)) {
+            // A snapshot is renamed into place only once synced whole: a bad one is damage, not a torn write.
+            byte[] body = RecordLog.readSingle(snapshotFile);
+            DataInputStream in = new DataInputStream(new ByteArrayInputStream(body));
+            if (in.readInt() != FORMAT) {
+                throw new DamagedStoreException(snapshotFile + ": unknown snapshot format");
+            }
+            int stateLength = in.readInt();
+            state = stateLength < 0 ? null : in.readNBytes(stateLength);
+            seq = in.readLong();
+            logStart = in.readLong();
+            int count = in.readInt();
+            for (int i = 0; i < count; i++) {
+                Entry entry = readEntry(in);
+                entries.put(entry.seq(), entry);
+            }
+            readPositions(in, held);
+            readPositions(in, acked);
+        }
+        RecordLog log = RecordLog.open(directory.resolve("log"));
+        for (byte[] record : log.recovered()) {
+            DataInputStream in = new DataInputStream(new ByteArrayInputStream(record));
+            switch (in.readByte()) {
+                case ENTRY -> {
+                    Entry entry = readEntry(in);
+                    if (entry.seq() > seq) {
+                        entries.put(entry.seq(), entry);
+                        seq = entry.seq();
+                    }
+                }
+                case HELD -> held.merge(readReplica(in), in.readLong(), Math::max);
+                case ACKED -> acked.merge(readReplica(in), in.readLong(), Math::max);
+                default -> throw new DamagedStoreException(directory + "/log: a record of unknown kind");
+            }
+        }
+        return new DocumentStore(directory, log, new Contents(state, seq, logStart, List.copyOf(entries.values()), held, acked));
+    }
+
+    /** The contents found when the store was opened. */
+    public Contents recovered() {
+        return recovered;
+    }
+
+    /** What opening the log found: whether a torn tail was cut, and how much. */
+    public RecordLog.Recovery recovery() {
+        return recovery;
+    }
+
+    /** Appends a log entry. Durable once {@link #sync()} returns. */
+    public void appendEntry(Entry entry) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(entry.payload().length + 48);
+        DataOutputStream out = new DataOutputStream(bytes);
+        out.writeByte(ENTRY);
+        writeEntry(out, entry);
+        log.append(bytes.toByteArray());
+    }
+
+    /** Appends that the state holds the prefix of {@code origin}'s log up to {@code seq}. */
+    public void appendHeld(ReplicaId origin, long seq) throws IOException {
+        appendPosition(HELD, origin, seq);
+    }
+
+    /** Appends that {@code neighbour} acknowledged this replica's log up to {@code seq}. */
+    public void appendAcked(ReplicaId neighbour, long seq) throws IOException {
+        appendPosition(ACKED, neighbour, seq);
+    }
+
+    private void appendPosition(byte kind, ReplicaId replica, long seq) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(32);
+        DataOutputStream out = new DataOutputStream(bytes);
+        out.writeByte(kind);
+        out.write(replica.toBytes());
+        out.writeLong(seq);
+        log.append(bytes.toByteArray());
+    }
+
+    /** Returns once everything appended is on stable storage. */
+    public void sync() throws IOException {
+        log.sync();
+    }
+
+    /** Whether the log has grown enough to be worth compacting. */
+    public boolean wantsCompaction() {
+        return log.size() > COMPACTION_THRESHOLD;
+    }
+
+    /**
+     * Replaces the snapshot with {@code contents} and empties the log. The new snapshot is written to a
+     * temporary file, synced, renamed into place and its directory synced, before the log is emptied.
+     */
+    public void compact(Contents contents) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
+        out.writeInt(FORMAT);
+        out.writeInt(contents.state() == null ? -1 : contents.state().length);
+        if (contents.state() != null) {
+            out.write(contents.state());
+        }
+        out.writeLong(contents.seq());
+        out.writeLong(contents.logStart());
+        out.writeInt(contents.entries().size());
+        for (Entry entry : contents.entries()) {
+            writeEntry(out, entry);
+        }
+        writePositions(out, contents.held());
+        writePositions(out, contents.acked());
+        if (bytes.size() > RecordLog.MAX_RECORD_SIZE) {
+            // Not an error: the log keeps growing and nothing is lost; the document is simply not compacted.
+            return;
+        }
+        Path temporary = directory.resolve("snapshot.tmp");
+        Files.deleteIfExists(temporary);
+        try (RecordLog snapshot = RecordLog.open(temporary)) {
+            snapshot.append(bytes.toByteArray());
+            snapshot.sync();
+        }
+        Files.move(temporary, directory.resolve("snapshot"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        syncDirectory(directory);
+        log.close();
+        Path logFile = directory.resolve("log");
+        try (FileChannel empty = FileChannel.open(logFile, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            empty.force(true);
+        }
+        log = RecordLog.open(logFile);
+    }
+
+    @Override
+    public void close() throws IOException {
+        log.close();
+    }
+
+    /** Syncs a directory, so that a file created or renamed in it survives a crash. */
+    static void syncDirectory(Path directory) throws IOException {
+        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException e) {
+            // Some platforms cannot open a directory for reading; there, rename is durable on its own or not at all.
+            if (!System.getProperty("os.name").toLowerCase().contains("win")) {
+                throw e;
+            }
+        }
+    }
+
+    private static void writeEntry(DataOutputStream out, Entry entry) throws IOException {
+        out.writeLong(entry.seq());
+        out.write(entry.origin() == null ? new byte[ReplicaId.LENGTH] : entry.origin().toBytes());
+        out.writeInt(entry.payload().length);
+        out.write(entry.payload());
+    }
+
+    private static Entry readEntry(DataInputStream in) throws IOException {
+        long seq = in.readLong();
+        byte[] origin = in.readNBytes(ReplicaId.LENGTH);
+        int length = in.readInt();
+        if (length < 0 || length > RecordLog.MAX_RECORD_SIZE) {
+            throw new DamagedStoreException("an entry of " + length + " bytes");
+        }
+        byte[] payload = in.readNBytes(length);
+        if (payload.length != length) {
+            throw new DamagedStoreException("a short entry");
+        }
+        return new Entry(seq, ReplicaId.isZero(origin, 0) ? null : ReplicaId.of(origin), payload);
+    }
+
+    private static ReplicaId readReplica(DataInputStream in) throws IOException {
+        byte[] id = in.readNBytes(ReplicaId.LENGTH);
+        if (id.length != ReplicaId.LENGTH || ReplicaId.isZero(id, 0)) {
+            throw new DamagedStoreException("a bad replica id in a position record");
+        }
+        return ReplicaId.of(id);
+    }
+
+    private static void writePositions(DataOutputStream out, Map<ReplicaId, Long> positions) throws IOException {
+        out.writeInt(positions.size());
+        for (Map.Entry<ReplicaId, Long> e : positions.entrySet()) {
+            out.write(e.getKey().toBytes());
+            out.writeLong(e.getValue());
+        }
+    }
+
+    private static void readPositions(DataInputStream in, Map<ReplicaId, Long> positions) throws IOException {
+        int count = in.readInt();
+        for (int i = 0; i < count; i++) {
+            positions.put(readReplica(in), in.readLong());
+        }
+    }
+
+
+}

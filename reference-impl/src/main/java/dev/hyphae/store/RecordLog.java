@@ -1,0 +1,178 @@
+package dev.hyphae.store;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.CRC32C;
+
+/**
+ * An append-only file of records, each with its own checksum.
+ *
+ * <pre>
+ * Record {
+ *   Length (32),              // of the body, little-endian, 1 to MAX_RECORD_SIZE
+ *   Checksum (32),            // CRC-32C of the body, little-endian
+ *   Body (..),
+ * }
+ * </pre>
+ *
+ * An append is buffered by the operating system until {@link #sync()}, which returns once every record
+ * appended so far is on stable storage. A crash can therefore leave the last records torn: on opening, the
+ * file is read up to the first record that is incomplete or fails its checksum, and cut there. A damaged
+ * record followed by a sound one is not a torn tail but damage to records that were already synced; the log
+ * refuses to open rather than drop them.
+ */
+public final class RecordLog implements Closeable {
+
+    /** Largest record body: a delta at its limit with room for its envelope. */
+    public static final int MAX_RECORD_SIZE = 8 * 1024 * 1024;
+    static final int HEADER = 8;
+
+    /** What opening the file found. */
+    public record Recovery(int records, long keptBytes, long truncatedBytes) {
+        /** Whether a torn tail was cut. */
+        public boolean truncated() {
+            return truncatedBytes > 0;
+        }
+    }
+
+    private final FileChannel file;
+    private final List<byte[]> recovered;
+    private final Recovery recovery;
+    private long size;
+
+    private RecordLog(FileChannel file, List<byte[]> recovered, Recovery recovery) {
+        this.file = file;
+        this.recovered = recovered;
+        this.recovery = recovery;
+        this.size = recovery.keptBytes();
+    }
+
+    /**
+     * Opens the log at {@code path}, creating it if absent, and recovers its records.
+     *
+     * @throws DamagedStoreException if a record that is not at the tail is damaged
+     */
+    public static RecordLog open(Path path) throws IOException {
+        FileChannel file = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        try {
+            long length = file.size();
+            List<byte[]> records = new ArrayList<>();
+            long position = 0;
+            while (position < length) {
+                byte[] body = readAt(file, position, length);
+                if (body == null) {
+                    break;
+                }
+                records.add(body);
+                position += HEADER + body.length;
+            }
+            if (position < length) {
+                // Is this a torn tail, or damage in the middle? Look for any sound record after the bad one.
+                for (long probe = position + 1; probe + HEADER < length; probe++) {
+                    if (readAt(file, probe, length) != null) {
+                        throw new DamagedStoreException(path + ": the record at byte " + position
+                                + " is damaged, and a sound record follows at byte " + probe
+                                + "; refusing to drop records that were synced");
+                    }
+                }
+                file.truncate(position);
+                file.force(true);
+            }
+            file.position(position);
+            return new RecordLog(file, records, new Recovery(records.size(), position, length - position));
+        } catch (IOException | RuntimeException e) {
+            file.close();
+            throw e;
+        }
+    }
+
+    /** The body of the sound record at {@code position}, or null if it is incomplete or fails its checksum. */
+    private static byte[] readAt(FileChannel file, long position, long length) throws IOException {
+        if (position + HEADER > length) {
+            return null;
+        }
+        ByteBuffer header = ByteBuffer.allocate(HEADER).order(ByteOrder.LITTLE_ENDIAN);
+        readFully(file, header, position);
+        int bodyLength = header.getInt(0);
+        int checksum = header.getInt(4);
+        if (bodyLength < 1 || bodyLength > MAX_RECORD_SIZE || position + HEADER + bodyLength > length) {
+            return null;
+        }
+        ByteBuffer body = ByteBuffer.allocate(bodyLength);
+        readFully(file, body, position + HEADER);
+        CRC32C crc = new CRC32C();
+        crc.update(body.array());
+        return (int) crc.getValue() == checksum ? body.array() : null;
+    }
+
+    private static void readFully(FileChannel file, ByteBuffer buffer, long position) throws IOException {
+        while (buffer.hasRemaining()) {
+            if (file.read(buffer, position + buffer.position()) < 0) {
+                throw new IOException("unexpected end of file");
+            }
+        }
+    }
+
+    /**
+     * Reads a file written as exactly one synced record (a snapshot), without changing it.
+     *
+     * @throws DamagedStoreException if the file is not exactly one sound record
+     */
+    public static byte[] readSingle(Path path) throws IOException {
+        try (FileChannel file = FileChannel.open(path, StandardOpenOption.READ)) {
+            long length = file.size();
+            byte[] body = readAt(file, 0, length);
+            if (body == null || HEADER + body.length != length) {
+                throw new DamagedStoreException(path + ": not one sound record");
+            }
+            return body;
+        }
+    }
+
+    /** The records found when the log was opened, in order. */
+    public List<byte[]> recovered() {
+        return recovered;
+    }
+
+    /** What opening the log found. */
+    public Recovery recovery() {
+        return recovery;
+    }
+
+    /** The bytes in the log. */
+    public long size() {
+        return size;
+    }
+
+    /** Appends a record; it is durable once {@link #sync()} returns. */
+    public void append(byte[] body) throws IOException {
+        if (body.length < 1 || body.length > MAX_RECORD_SIZE) {
+            throw new IllegalArgumentException("a record body is 1 to " + MAX_RECORD_SIZE + " bytes: " + body.length);
+        }
+        CRC32C crc = new CRC32C();
+        crc.update(body);
+        ByteBuffer record = ByteBuffer.allocate(HEADER + body.length).order(ByteOrder.LITTLE_ENDIAN);
+        record.putInt(body.length).putInt((int) crc.getValue()).put(body).flip();
+        while (record.hasRemaining()) {
+            file.write(record);
+        }
+        size += record.capacity();
+    }
+
+    /** Returns once every appended record is on stable storage (fdatasync). */
+    public void sync() throws IOException {
+        file.force(false);
+    }
+
+    @Override
+    public void close() throws IOException {
+        file.close();
+    }
+}

@@ -1,0 +1,94 @@
+package dev.hyphae.sync;
+
+import dev.hyphae.crdt.CausalState;
+import dev.hyphae.crdt.ORMap;
+import dev.hyphae.data.CausalContext;
+import dev.hyphae.data.Dot;
+import dev.hyphae.data.Limits;
+import dev.hyphae.data.ReplicaId;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The version-vector difference (specification, chapter "Synchronisation", section "Difference"): the
+ * smallest delta that this algorithm can compute from a state and a neighbour's summary alone, and that brings
+ * the neighbour up to the state when joined.
+ *
+ * <pre>
+ * Δ(X, V) = ( store of X restricted to dots not in V,
+ *             context of X without the dots that are both in V and still in the store of X )
+ * </pre>
+ *
+ * A dot the neighbour has seen and this state still holds is left out of the context, so the neighbour keeps its
+ * entry; a dot it has seen and this state has removed stays in the context, so the neighbour removes it too;
+ * everything the neighbour has not seen is sent. The summary may be missing dots the neighbour has (its dot
+ * cloud is not sent): those are treated as unseen, which sends more than necessary and never less.
+ */
+final class Difference {
+
+    private Difference() {
+    }
+
+    /**
+     * The difference of {@code state} from {@code summary}, or null if its context would need more cloud dots
+     * than a payload may carry (then the whole state is sent instead).
+     */
+    static CausalState<ORMap> of(CausalState<ORMap> state, SortedMap<ReplicaId, Long> summary) {
+        CausalContext seen = CausalContext.ofCanonical(summary, new TreeSet<>());
+        if (seen == null) {
+            return null;
+        }
+        // The restriction is a join with the empty store: an entry survives unless the other side has seen its dot.
+        ORMap restricted = state.store().join(ORMap.EMPTY, state.context(), seen);
+
+        Map<ReplicaId, TreeSet<Long>> keep = new TreeMap<>();
+        state.store().forEachDot(dot -> {
+            if (seen.contains(dot)) {
+                keep.computeIfAbsent(dot.replica(), r -> new TreeSet<>(Long::compareUnsigned)).add(dot.counter());
+            }
+        });
+        // The context minus the kept dots: per replica, the version vector up to the first kept dot, then a cloud.
+        TreeMap<ReplicaId, Long> vector = new TreeMap<>();
+        List<Dot> cloud = new ArrayList<>();
+        for (Map.Entry<ReplicaId, Long> e : state.context().versionVector().entrySet()) {
+            ReplicaId replica = e.getKey();
+            long count = e.getValue();
+            TreeSet<Long> kept = keep.getOrDefault(replica, new TreeSet<>());
+            if (kept.isEmpty()) {
+                vector.put(replica, count);
+                continue;
+            }
+            long first = kept.first();
+            if (first > 1) {
+                vector.put(replica, first - 1);
+            }
+            long cloudDots = count - first - (kept.size() - 1);
+            if (cloud.size() + cloudDots > Limits.MAX_CLOUD_DOTS) {
+                return null;
+            }
+            Set<Long> skip = new HashSet<>(kept);
+            for (long k = first + 1; Long.compareUnsigned(k, count) <= 0; k++) {
+                if (!skip.contains(k)) {
+                    cloud.add(new Dot(replica, k));
+                }
+            }
+        }
+        for (Dot dot : state.context().cloud()) {
+            if (!(seen.contains(dot) && keep.getOrDefault(dot.replica(), new TreeSet<>()).contains(dot.counter()))) {
+                cloud.add(dot);
+            }
+        }
+        if (cloud.size() > Limits.MAX_CLOUD_DOTS) {
+            return null;
+        }
+        CausalContext context = CausalContext.ofCanonical(vector, new TreeSet<>()).union(CausalContext.of(cloud));
+        return new CausalState<>(restricted, context);
+    }
+}

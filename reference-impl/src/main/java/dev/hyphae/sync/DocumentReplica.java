@@ -1,0 +1,251 @@
+package dev.hyphae.sync;
+
+import dev.hyphae.ProtocolException;
+import dev.hyphae.codec.Codec;
+import dev.hyphae.crdt.CausalState;
+import dev.hyphae.crdt.Crdt;
+import dev.hyphae.crdt.ORMap;
+import dev.hyphae.data.CausalContext;
+import dev.hyphae.data.ReplicaId;
+import dev.hyphae.store.DocumentStore;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+
+/**
+ * One document at one replica: its state, its delta log, and its positions with its neighbours (specification,
+ * chapter "Synchronisation"). In the terms of Algorithm 2 of Almeida, Shoker and Baquero: {@code state} is
+ * X<sub>i</sub>, {@code seq} is c<sub>i</sub> &minus; 1, {@code log} is D<sub>i</sub>, {@code acked} is
+ * A<sub>i</sub>; {@code held} is what Hyphae adds so that a neighbour can resume after a restart.
+ *
+ * <p>Not thread-safe: its {@link Replica} serialises access.
+ */
+final class DocumentReplica {
+
+    /** Most entries the delta log keeps; a neighbour further behind gets a difference instead. */
+    static final int MAX_LOG_ENTRIES = 16_384;
+    /** Most bytes of encoded deltas the delta log keeps. */
+    static final long MAX_LOG_BYTES = 64L * 1024 * 1024;
+
+    /** An entry of the delta log: a delta, who it came from (null for a local write), and its encoding. */
+    record LogEntry(CausalState<ORMap> delta, ReplicaId origin, byte[] encoded) {
+    }
+
+    /** An interval of the log, joined, ready to send. */
+    record Interval(long from, long to, byte[] payload) {
+    }
+
+    final String name;
+    private final ReplicaId self;
+    private final DocumentStore store;
+    private CausalState<ORMap> state;
+    private long seq;
+    private long logStart;
+    private final NavigableMap<Long, LogEntry> log = new TreeMap<>();
+    private long logBytes;
+    private final Map<ReplicaId, Long> held = new TreeMap<>();
+    private final Map<ReplicaId, Long> acked = new TreeMap<>();
+    private boolean unsynced;
+
+    private DocumentReplica(String name, ReplicaId self, DocumentStore store) {
+        this.name = name;
+        this.self = self;
+        this.store = store;
+    }
+
+    /** Opens the document's store in {@code directory} and rebuilds the document from it. */
+    static DocumentReplica open(String name, ReplicaId self, Path directory) throws IOException {
+        DocumentStore store = DocumentStore.open(directory);
+        DocumentReplica document = new DocumentReplica(name, self, store);
+        DocumentStore.Contents contents = store.recovered();
+        try {
+            document.state = contents.state() == null ? empty() : asMap(Codec.decode(contents.state()).state());
+            for (DocumentStore.Entry entry : contents.entries()) {
+                CausalState<ORMap> delta = asMap(Codec.decode(entry.payload()).state());
+                // Joining the entries that the snapshot already holds again is harmless: join is idempotent.
+                document.state = document.state.join(delta);
+                document.log.put(entry.seq(), new LogEntry(delta, entry.origin(), entry.payload()));
+                document.logBytes += entry.payload().length;
+            }
+        } catch (ProtocolException e) {
+            store.close();
+            throw new IOException(directory + ": a stored payload does not decode: " + e.getMessage(), e);
+        }
+        document.seq = contents.seq();
+        document.logStart = contents.logStart();
+        document.held.putAll(contents.held());
+        document.acked.putAll(contents.acked());
+        return document;
+    }
+
+    static CausalState<ORMap> empty() {
+        return new CausalState<>(ORMap.EMPTY, CausalContext.EMPTY);
+    }
+
+    /** The payload as the root map of a document, or null if its root is not a map. */
+    @SuppressWarnings("unchecked")
+    static CausalState<ORMap> asMap(CausalState<Crdt> state) throws ProtocolException {
+        if (!(state.store() instanceof ORMap)) {
+            throw ProtocolException.deltaError(dev.hyphae.ErrorCode.MALFORMED_DELTA,
+                    "the root of a document is an ORMap (type 7), not type %d", state.store().typeId());
+        }
+        return (CausalState<ORMap>) (CausalState<?>) state;
+    }
+
+    CausalState<ORMap> state() {
+        return state;
+    }
+
+    long seq() {
+        return seq;
+    }
+
+    long logStart() {
+        return logStart;
+    }
+
+    long held(ReplicaId origin) {
+        return held.getOrDefault(origin, 0L);
+    }
+
+    /** A local write: joins the delta, appends it to the log and to storage. Durable after {@link #sync()}. */
+    void applyLocal(CausalState<ORMap> delta) throws IOException {
+        byte[] encoded = Codec.encode(delta);
+        append(delta, null, encoded);
+    }
+
+    /**
+     * A delta received from {@code origin}'s log, covering its entries up to {@code to}: joins it, and if it
+     * brought anything new, appends it to the log so that it travels on to other neighbours.
+     *
+     * @return whether the state changed
+     */
+    boolean receive(CausalState<ORMap> delta, byte[] encoded, ReplicaId origin, long to) throws IOException {
+        CausalState<ORMap> joined = state.join(delta);
+        boolean changed = !joined.equals(state);
+        if (changed) {
+            append(delta, origin, encoded);
+        }
+        if (Long.compareUnsigned(to, held(origin)) > 0) {
+            held.put(origin, to);
+            store.appendHeld(origin, to);
+            unsynced = true;
+        }
+        return changed;
+    }
+
+    private void append(CausalState<ORMap> delta, ReplicaId origin, byte[] encoded) throws IOException {
+        // Storage first: if the append fails, memory is unchanged and the write is refused whole.
+        store.appendEntry(new DocumentStore.Entry(seq + 1, origin, encoded));
+        unsynced = true;
+        state = state.join(delta);
+        seq++;
+        log.put(seq, new LogEntry(delta, origin, encoded));
+        logBytes += encoded.length;
+        collectGarbage();
+    }
+
+    /** Records that {@code neighbour} acknowledged the log up to {@code to}, and drops what every neighbour has. */
+    void acknowledged(ReplicaId neighbour, long to) throws IOException {
+        if (Long.compareUnsigned(to, acked.getOrDefault(neighbour, 0L)) > 0) {
+            acked.put(neighbour, to);
+            // Not synced on its own: an acknowledgement lost in a crash only means some deltas are sent again.
+            store.appendAcked(neighbour, to);
+            collectGarbage();
+        }
+    }
+
+    /**
+     * Garbage collection of the delta log: entries that every known neighbour acknowledged go, and so do the
+     * oldest entries beyond the log's bounds (a neighbour that needs them gets a difference).
+     */
+    private void collectGarbage() {
+        long everyone = seq;
+        for (long a : acked.values()) {
+            everyone = Math.min(everyone, a);
+        }
+        while (!log.isEmpty() && (log.firstKey() <= everyone || log.size() > MAX_LOG_ENTRIES || logBytes > MAX_LOG_BYTES)) {
+            Map.Entry<Long, LogEntry> first = log.pollFirstEntry();
+            logBytes -= first.getValue().encoded().length;
+            logStart = first.getKey();
+        }
+    }
+
+    /**
+     * The entries after {@code after}, up to {@code maxEntries} of them, joined; entries that came from
+     * {@code skip} are left out (they would only go back where they came from). Null if the log no longer
+     * holds the entry after {@code after}.
+     */
+    Interval interval(long after, ReplicaId skip, int maxEntries) {
+        if (after < logStart || after >= seq) {
+            return null;
+        }
+        int limit = maxEntries;
+        while (true) {
+            CausalState<ORMap> joined = empty();
+            long to = after;
+            int taken = 0;
+            for (Map.Entry<Long, LogEntry> e : log.tailMap(after, false).entrySet()) {
+                if (taken == limit) {
+                    break;
+                }
+                if (!skip.equals(e.getValue().origin())) {
+                    joined = joined.join(e.getValue().delta());
+                }
+                to = e.getKey();
+                taken++;
+            }
+            try {
+                return new Interval(after, to, Codec.encode(joined));
+            } catch (IllegalArgumentException tooLarge) {
+                if (limit == 1) {
+                    throw tooLarge;
+                }
+                limit = Math.max(1, limit / 2);
+            }
+        }
+    }
+
+    /** Makes everything appended so far durable. */
+    void sync() throws IOException {
+        if (unsynced) {
+            store.sync();
+            unsynced = false;
+            if (store.wantsCompaction()) {
+                compact();
+            }
+        }
+    }
+
+    private void compact() throws IOException {
+        List<DocumentStore.Entry> entries = new ArrayList<>();
+        log.forEach((n, e) -> entries.add(new DocumentStore.Entry(n, e.origin(), e.encoded())));
+        byte[] snapshot;
+        try {
+            snapshot = Codec.encode(state);
+        } catch (IllegalArgumentException tooLarge) {
+            // A state beyond the payload limit cannot be a snapshot: the log keeps it instead, and nothing is lost.
+            return;
+        }
+        store.compact(new DocumentStore.Contents(snapshot, seq, logStart, entries, held, acked));
+    }
+
+    /** What opening the document's log found. */
+    dev.hyphae.store.RecordLog.Recovery recovery() {
+        return store.recovery();
+    }
+
+    void close() throws IOException {
+        store.close();
+    }
+
+    /** The replica that writes this document's local entries. */
+    ReplicaId self() {
+        return self;
+    }
+}

@@ -1,0 +1,236 @@
+package dev.hyphae.sync;
+
+import dev.hyphae.crdt.CausalState;
+import dev.hyphae.crdt.ORMap;
+import dev.hyphae.data.ReplicaId;
+import dev.hyphae.handshake.AccessPolicy;
+import dev.hyphae.handshake.TrustStore;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+
+/**
+ * The documents of one replica, on durable storage in one folder, and the sessions that synchronise them with
+ * neighbours. Every method is serialised on the replica; network and timer threads call in, nothing here blocks
+ * on the network.
+ *
+ * <pre>
+ * DIR/replica-id                     this replica's id, 32 hexadecimal digits, chosen at random on first use
+ * DIR/neighbours                     for each neighbour's static key, its last known replica id
+ * DIR/documents/HEX(NAME)/           one {@link dev.hyphae.store.DocumentStore} per document
+ * </pre>
+ *
+ * A replica id names one history of writes. It is never reused: a folder that is lost takes its id with it,
+ * and the replica that starts in a new folder is a new one (so that no dot is ever issued twice).
+ */
+public final class Replica implements Closeable {
+
+    /** Told of every change to a document's state, local or received, after it is durable. */
+    public interface Listener {
+        void changed(String document, CausalState<ORMap> state, boolean local);
+    }
+
+    private final Path directory;
+    private final ReplicaId id;
+    private final Map<String, DocumentReplica> documents = new TreeMap<>();
+    private final Map<String, ReplicaId> neighbours = new TreeMap<>();
+    private final List<Session> sessions = new ArrayList<>();
+    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+    private final List<String> recoveryReports = new ArrayList<>();
+    private boolean closed;
+
+    private Replica(Path directory, ReplicaId id) {
+        this.directory = directory;
+        this.id = id;
+    }
+
+    /** Opens the replica in {@code directory}, creating it if needed, and recovers every document. */
+    public static Replica open(Path directory, SecureRandom random) throws IOException {
+        Files.createDirectories(directory.resolve("documents"));
+        Path idFile = directory.resolve("replica-id");
+        ReplicaId id;
+        if (Files.exists(idFile)) {
+            id = ReplicaId.fromHex(Files.readString(idFile, StandardCharsets.US_ASCII).trim());
+        } else {
+            id = ReplicaId.random(random);
+            writeAtomically(idFile, id.toHex() + "\n");
+        }
+        Replica replica = new Replica(directory, id);
+        Path neighbours = directory.resolve("neighbours");
+        if (Files.exists(neighbours)) {
+            for (String line : Files.readAllLines(neighbours, StandardCharsets.US_ASCII)) {
+                String[] parts = line.trim().split(" ");
+                if (parts.length == 2) {
+                    replica.neighbours.put(parts[0], ReplicaId.fromHex(parts[1]));
+                }
+            }
+        }
+        try (Stream<Path> folders = Files.list(directory.resolve("documents"))) {
+            for (Path folder : (Iterable<Path>) folders.sorted()::iterator) {
+                String name = new String(HexFormat.of().parseHex(folder.getFileName().toString()), StandardCharsets.UTF_8);
+                DocumentReplica document = DocumentReplica.open(name, id, folder);
+                replica.documents.put(name, document);
+                var recovery = document.recovery();
+                if (recovery.truncated()) {
+                    replica.recoveryReports.add("document \"" + name + "\": kept " + recovery.records() + " log records, cut a torn tail of "
+                            + recovery.truncatedBytes() + " bytes (never acknowledged)");
+                }
+            }
+        }
+        return replica;
+    }
+
+    private static void writeAtomically(Path file, String content) throws IOException {
+        Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.writeString(temporary, content, StandardCharsets.US_ASCII);
+        try (var channel = java.nio.channels.FileChannel.open(temporary, java.nio.file.StandardOpenOption.WRITE)) {
+            channel.force(true);
+        }
+        Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** This replica's id. */
+    public ReplicaId id() {
+        return id;
+    }
+
+    /** What recovery found on opening: for each document whose log had a torn tail, a line saying so. */
+    public synchronized List<String> recoveryReports() {
+        return List.copyOf(recoveryReports);
+    }
+
+    /** The names of the documents this replica holds. */
+    public synchronized Set<String> documents() {
+        return new TreeSet<>(documents.keySet());
+    }
+
+    /** The state of {@code document}: empty if this replica does not hold it. */
+    public synchronized CausalState<ORMap> state(String document) {
+        DocumentReplica d = documents.get(document);
+        return d == null ? DocumentReplica.empty() : d.state();
+    }
+
+    /**
+     * Applies a local write: {@code mutator} receives the document's state and returns a delta, which is joined,
+     * logged and synced to storage before this method returns, then sent to every neighbour.
+     *
+     * @return the delta
+     */
+    public synchronized CausalState<ORMap> write(String document, UnaryOperator<CausalState<ORMap>> mutator) throws IOException {
+        checkOpen();
+        DocumentReplica d = document(document);
+        CausalState<ORMap> delta = mutator.apply(d.state());
+        if (delta.isEmptyDelta()) {
+            return delta;
+        }
+        d.applyLocal(delta);
+        d.sync();
+        notifyListeners(document, d.state(), true);
+        for (Session session : List.copyOf(sessions)) {
+            session.pump(document);
+        }
+        return delta;
+    }
+
+    /** Adds a listener of changes. */
+    public void addListener(Listener listener) {
+        listeners.add(listener);
+    }
+
+    void notifyListeners(String document, CausalState<ORMap> state, boolean local) {
+        for (Listener listener : listeners) {
+            listener.changed(document, state, local);
+        }
+    }
+
+    /**
+     * A new session with a neighbour whose handshake proved {@code remote}: the session speaks through
+     * {@code outbox}, and serves documents as {@code policy} allows.
+     */
+    public synchronized Session newSession(TrustStore.Identity remote, AccessPolicy policy, Session.Options options, Session.Outbox outbox) {
+        checkOpen();
+        Session session = new Session(this, remote, policy, options, outbox);
+        sessions.add(session);
+        return session;
+    }
+
+    synchronized List<Session> sessionsExcept(Session session) {
+        List<Session> others = new ArrayList<>(sessions);
+        others.remove(session);
+        return others;
+    }
+
+    synchronized void removeSession(Session session) {
+        sessions.remove(session);
+    }
+
+    /** The document, created empty (on storage) if this replica does not hold it yet. */
+    synchronized DocumentReplica document(String name) throws IOException {
+        DocumentReplica d = documents.get(name);
+        if (d == null) {
+            Path folder = directory.resolve("documents").resolve(HexFormat.of().formatHex(name.getBytes(StandardCharsets.UTF_8)));
+            d = DocumentReplica.open(name, id, folder);
+            documents.put(name, d);
+        }
+        return d;
+    }
+
+    synchronized boolean holds(String name) {
+        return documents.containsKey(name);
+    }
+
+    /** The last known replica id of the neighbour with {@code staticKey}, or null. */
+    synchronized ReplicaId neighbour(byte[] staticKey) {
+        return neighbours.get(HexFormat.of().formatHex(staticKey));
+    }
+
+    synchronized void learnNeighbour(byte[] staticKey, ReplicaId replica) {
+        String key = HexFormat.of().formatHex(staticKey);
+        if (!replica.equals(neighbours.put(key, replica))) {
+            StringBuilder out = new StringBuilder();
+            neighbours.forEach((k, r) -> out.append(k).append(' ').append(r.toHex()).append('\n'));
+            try {
+                writeAtomically(directory.resolve("neighbours"), out.toString());
+            } catch (IOException e) {
+                // Not needed for safety: a neighbour whose replica id is not known gets a difference rather than an
+                // interval. So a failure here is not a failure of the session; the next change tries again.
+            }
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("the replica is closed");
+        }
+    }
+
+    /** Closes every session and document. */
+    @Override
+    public synchronized void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (Session session : List.copyOf(sessions)) {
+            session.abandon();
+        }
+        for (DocumentReplica d : documents.values()) {
+            d.close();
+        }
+    }
+}

@@ -1,0 +1,592 @@
+package dev.hyphae.sync;
+
+import dev.hyphae.ErrorCode;
+import dev.hyphae.ProtocolException;
+import dev.hyphae.codec.Codec;
+import dev.hyphae.crdt.CausalState;
+import dev.hyphae.crdt.ORMap;
+import dev.hyphae.data.ReplicaId;
+import dev.hyphae.handshake.AccessPolicy;
+import dev.hyphae.handshake.TrustStore;
+import dev.hyphae.session.Access;
+import dev.hyphae.session.SessionCodec;
+import dev.hyphae.session.SessionMessage;
+
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * One session with one neighbour, as a state machine without threads or clocks of its own (specification,
+ * chapters "Session" and "Synchronisation"): the caller hands it each message received, the time, and a
+ * moment to flush; it hands the caller the messages to send through its {@link Outbox}. The same class runs
+ * over TCP in the reference peer and over the simulated network of the tests.
+ *
+ * <p>Errors have three scopes. A delta that cannot be applied (malformed, or a write without the right) is
+ * refused with an Error naming it, and nothing else changes. A document that cannot be opened is refused with an
+ * Error naming its channel. Anything that breaks the session's rules ends the session with an Error of channel 0.
+ * In every case the other sessions and documents carry on.
+ */
+public final class Session {
+
+    /** Where a session's messages go. */
+    public interface Outbox {
+        /** Sends one message, in order. */
+        void send(SessionMessage message);
+
+        /** Ends the session's transport, after the messages sent so far. Called once. */
+        void end();
+    }
+
+    /**
+     * How this side runs the session.
+     *
+     * @param window            how many unacknowledged deltas this side accepts per document
+     * @param maxEntries        how many log entries one interval delta joins at most
+     * @param keepaliveMillis   a Ping is sent after this long without sending anything
+     * @param idleTimeoutMillis the session ends after this long without receiving anything
+     * @param maxDocuments      how many documents may be open on the session
+     */
+    public record Options(int window, int maxEntries, long keepaliveMillis, long idleTimeoutMillis, int maxDocuments) {
+        /** The defaults of the specification. */
+        public static final Options DEFAULT = new Options(32, 256, 15_000, 60_000, 1024);
+
+        public Options {
+            if (window < 1 || window > SessionCodec.MAX_WINDOW || maxEntries < 1 || keepaliveMillis < 1
+                    || idleTimeoutMillis <= keepaliveMillis || maxDocuments < 1) {
+                throw new IllegalArgumentException("bad session options");
+            }
+        }
+    }
+
+    /** The state of one document on this session. */
+    private static final class Channel {
+        final String document;
+        final long local;                       // the number chosen by this side: the peer writes it
+        boolean openSent;
+        SessionMessage.Open remote;             // the peer's Open, once received
+        Access grant = Access.NONE;             // what this side grants the peer
+        boolean closed;
+        long sent;                              // the last entry of this side's log sent on this channel
+        boolean needsDifference;
+        final ArrayDeque<Long> inFlight = new ArrayDeque<>();
+        long ackDue;                            // the peer's log position to acknowledge at the next flush
+        int unacknowledged;                     // deltas received and not yet acknowledged
+
+        Channel(String document, long local) {
+            this.document = document;
+            this.local = local;
+        }
+    }
+
+    private final Replica replica;
+    private final TrustStore.Identity remoteIdentity;
+    private final AccessPolicy policy;
+    private final Options options;
+    private final Outbox outbox;
+    private final Map<String, Channel> byDocument = new TreeMap<>();
+    private final Map<Long, Channel> byLocal = new HashMap<>();
+    private final Set<Long> closedChannels = new HashSet<>();
+    private final List<String> events = new ArrayList<>();
+    private ReplicaId remoteReplica;
+    private long nextChannel = 1;
+    private long lastReceived = Long.MIN_VALUE;
+    private long lastSent = Long.MIN_VALUE;
+    private long pingNonce;
+    private boolean ended;
+
+    Session(Replica replica, TrustStore.Identity remoteIdentity, AccessPolicy policy, Options options, Outbox outbox) {
+        this.replica = replica;
+        this.remoteIdentity = remoteIdentity;
+        this.policy = policy;
+        this.options = options;
+        this.outbox = outbox;
+    }
+
+    /**
+     * Starts the session at time {@code now}: opens every document this replica holds that the peer may read,
+     * and the documents in {@code also}.
+     */
+    public void start(long now, Collection<String> also) throws IOException {
+        synchronized (replica) {
+            lastReceived = now;
+            lastSent = now;
+            Set<String> names = new java.util.TreeSet<>(also);
+            for (String name : replica.documents()) {
+                if (grantFor(name) != Access.NONE) {
+                    names.add(name);
+                }
+            }
+            for (String name : names) {
+                open(name);
+            }
+        }
+    }
+
+    /** Opens {@code document} on the session, unless it is open already. */
+    public void open(String document) throws IOException {
+        synchronized (replica) {
+            if (ended || byDocument.containsKey(document)) {
+                return;
+            }
+            if (byDocument.size() >= options.maxDocuments()) {
+                event("not opening \"" + document + "\": the session has " + options.maxDocuments() + " documents open");
+                return;
+            }
+            Channel channel = newChannel(document);
+            sendOpen(channel);
+        }
+    }
+
+    /** Whether the session has ended. */
+    public boolean ended() {
+        synchronized (replica) {
+            return ended;
+        }
+    }
+
+    /** What happened on the session that the application may want to know: refusals, in order. */
+    public List<String> events() {
+        synchronized (replica) {
+            return List.copyOf(events);
+        }
+    }
+
+    /** The peer's replica id, once its first Open has arrived. */
+    public ReplicaId remoteReplica() {
+        synchronized (replica) {
+            return remoteReplica;
+        }
+    }
+
+    /** Whether {@code document} is open in both directions, with nothing in flight, to send or to acknowledge. */
+    public boolean idle(String document) {
+        synchronized (replica) {
+            Channel c = byDocument.get(document);
+            if (c == null || c.remote == null || c.closed) {
+                return false;
+            }
+            return c.inFlight.isEmpty() && !c.needsDifference && !hasMore(c) && c.ackDue == 0;
+        }
+    }
+
+    private boolean hasMore(Channel c) {
+        try {
+            return sends(c) && Long.compareUnsigned(c.sent, replica.document(c.document).seq()) < 0;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Handles one message from the peer, received at {@code now}. Everything this side must send in reply goes
+     * to the outbox, except acknowledgements, which wait for {@link #flush()}.
+     */
+    public void receive(SessionMessage message, long now) {
+        synchronized (replica) {
+            if (ended) {
+                return;
+            }
+            lastReceived = now;
+            try {
+                handle(message);
+            } catch (ProtocolException e) {
+                fail(e.code(), e.getMessage());
+            } catch (IOException e) {
+                fail(ErrorCode.INTERNAL_ERROR, "storage: " + e.getMessage());
+            }
+        }
+    }
+
+    /** Handles the bytes of one message: a message that does not decode ends the session with its code. */
+    public void receive(byte[] message, long now) {
+        synchronized (replica) {
+            if (ended) {
+                return;
+            }
+            SessionMessage decoded;
+            try {
+                decoded = SessionCodec.decode(message);
+            } catch (ProtocolException e) {
+                lastReceived = now;
+                fail(e.code(), e.getMessage());
+                return;
+            }
+            receive(decoded, now);
+        }
+    }
+
+    /**
+     * Makes everything received durable, then acknowledges it. Acknowledging only after the sync is what makes an
+     * acknowledgement a promise (durable acks); calling this once after a burst of messages syncs once for all.
+     */
+    public void flush() {
+        synchronized (replica) {
+            if (ended) {
+                return;
+            }
+            try {
+                for (Channel c : byDocument.values()) {
+                    if (c.ackDue != 0 && !c.closed) {
+                        replica.document(c.document).sync();
+                    }
+                }
+            } catch (IOException e) {
+                fail(ErrorCode.INTERNAL_ERROR, "storage: " + e.getMessage());
+                return;
+            }
+            for (Channel c : byDocument.values()) {
+                if (c.ackDue != 0 && !c.closed) {
+                    send(new SessionMessage.Ack(c.remote.channel(), c.ackDue));
+                    c.ackDue = 0;
+                }
+                c.unacknowledged = 0;
+            }
+        }
+    }
+
+    /** Keepalive and idle timeout at time {@code now}. */
+    public void tick(long now) {
+        synchronized (replica) {
+            if (ended) {
+                return;
+            }
+            if (now - lastReceived >= options.idleTimeoutMillis()) {
+                fail(ErrorCode.IDLE_TIMEOUT, "nothing received for " + (now - lastReceived) + " ms");
+                return;
+            }
+            if (now - lastSent >= options.keepaliveMillis()) {
+                send(new SessionMessage.Ping(++pingNonce));
+            }
+            lastSent = Math.max(lastSent, now);
+        }
+    }
+
+    /** Ends the session in an orderly way: a Close, then the end of the transport. */
+    public void close(String detail) {
+        synchronized (replica) {
+            if (!ended) {
+                send(new SessionMessage.Close(0, ErrorCode.NO_ERROR.value(), detail));
+                end();
+            }
+        }
+    }
+
+    /** Forgets the session without sending anything: its transport is gone. */
+    public void abandon() {
+        synchronized (replica) {
+            if (!ended) {
+                ended = true;
+                replica.removeSession(this);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+
+    private void handle(SessionMessage message) throws ProtocolException, IOException {
+        if (message instanceof SessionMessage.Open open) {
+            onOpen(open);
+        } else if (message instanceof SessionMessage.Delta delta) {
+            onDelta(delta);
+        } else if (message instanceof SessionMessage.Ack ack) {
+            onAck(ack);
+        } else if (message instanceof SessionMessage.Error error) {
+            onError(error);
+        } else if (message instanceof SessionMessage.Ping ping) {
+            send(new SessionMessage.Pong(ping.nonce()));
+        } else if (message instanceof SessionMessage.Close close) {
+            onClose(close);
+        }
+        // A Pong needs nothing more: receiving it has moved lastReceived.
+    }
+
+    private void onOpen(SessionMessage.Open open) throws ProtocolException, IOException {
+        if (remoteReplica == null) {
+            remoteReplica = open.replica();
+            replica.learnNeighbour(remoteIdentity.staticKey(), remoteReplica);
+        } else if (!remoteReplica.equals(open.replica())) {
+            throw violation("the peer's Opens name two replica ids, %s and %s", remoteReplica, open.replica());
+        }
+        Channel c = byDocument.get(open.document());
+        if (c != null && c.remote != null) {
+            throw violation("document \"%s\" is opened twice", open.document());
+        }
+        if (c != null && c.closed) {
+            return;
+        }
+        Access grant = grantFor(open.document());
+        if (grant == Access.NONE) {
+            // The peer learns nothing of the document, not even whether this replica holds it.
+            send(new SessionMessage.Error(open.channel(), 0, ErrorCode.ACCESS_DENIED.value(), "no access to this document"));
+            if (c != null) {
+                c.closed = true;
+            }
+            event("refused to open \"" + open.document() + "\": the peer has no right on it");
+            return;
+        }
+        if (c == null) {
+            if (byDocument.size() >= options.maxDocuments()) {
+                throw ProtocolException.sessionError(ErrorCode.LIMIT_EXCEEDED, "more than %d documents open", options.maxDocuments());
+            }
+            c = newChannel(open.document());
+        }
+        c.remote = open;
+        c.grant = grant;
+        if (!c.openSent) {
+            sendOpen(c);
+        }
+        DocumentReplica d = replica.document(open.document());
+        // Where to resume: the peer says how much of this replica's log it holds. If that is a prefix the log
+        // still has, send what follows; otherwise the difference from its summary.
+        if (replica.id().equals(open.heldReplica()) && Long.compareUnsigned(open.heldSeq(), d.seq()) <= 0
+                && Long.compareUnsigned(open.heldSeq(), d.logStart()) >= 0) {
+            c.sent = open.heldSeq();
+            d.acknowledged(remoteReplica, open.heldSeq());
+        } else {
+            c.sent = 0;
+            c.needsDifference = !d.state().isEmptyDelta();
+        }
+        pump(c);
+    }
+
+    private void onDelta(SessionMessage.Delta delta) throws ProtocolException, IOException {
+        Channel c = channelOf(delta.channel());
+        if (c == null) {
+            return;
+        }
+        if (++c.unacknowledged > options.window()) {
+            throw ProtocolException.sessionError(ErrorCode.LIMIT_EXCEEDED, "more than %d unacknowledged deltas on \"%s\"",
+                    options.window(), c.document);
+        }
+        DocumentReplica d = replica.document(c.document);
+        if (!c.grant.includes(Access.WRITE) || c.remote.mode() != Access.WRITE) {
+            refuse(c, delta, ErrorCode.ACCESS_DENIED, "no right to write this document");
+            return;
+        }
+        long held = d.held(remoteReplica);
+        if (delta.kind() == SessionMessage.Kind.INTERVAL && Long.compareUnsigned(delta.fromSeq(), held) > 0) {
+            throw violation("an interval from entry %s, but this side holds the peer's log only up to %s",
+                    Long.toUnsignedString(delta.fromSeq()), Long.toUnsignedString(held));
+        }
+        CausalState<ORMap> state;
+        try {
+            state = DocumentReplica.asMap(Codec.decode(delta.payload()).state());
+        } catch (ProtocolException e) {
+            refuse(c, delta, e.code(), e.getMessage());
+            return;
+        }
+        if (d.receive(state, delta.payload(), remoteReplica, delta.toSeq())) {
+            replica.notifyListeners(c.document, d.state(), false);
+            for (Session other : replica.sessionsExcept(this)) {
+                other.pump(c.document);
+            }
+        }
+        c.ackDue = Math.max(c.ackDue, d.held(remoteReplica));
+    }
+
+    private void refuse(Channel c, SessionMessage.Delta delta, ErrorCode code, String detail) {
+        c.unacknowledged--;
+        send(new SessionMessage.Error(c.remote.channel(), delta.toSeq(), code.value(), detail));
+        event("refused a delta on \"" + c.document + "\" (" + code + "): " + detail);
+    }
+
+    private void onAck(SessionMessage.Ack ack) throws ProtocolException, IOException {
+        Channel c = channelOf(ack.channel());
+        if (c == null) {
+            return;
+        }
+        if (Long.compareUnsigned(ack.seq(), c.sent) > 0) {
+            throw violation("an Ack of entry %s, beyond the last sent, %s", Long.toUnsignedString(ack.seq()), Long.toUnsignedString(c.sent));
+        }
+        while (!c.inFlight.isEmpty() && Long.compareUnsigned(c.inFlight.peekFirst(), ack.seq()) <= 0) {
+            c.inFlight.pollFirst();
+        }
+        replica.document(c.document).acknowledged(remoteReplica, ack.seq());
+        pump(c);
+    }
+
+    private void onError(SessionMessage.Error error) throws IOException {
+        if (error.channel() == 0) {
+            event("the peer ended the session: " + codeName(error.code()) + " " + error.detail());
+            end();
+            return;
+        }
+        Channel c = byLocal.get(error.channel());
+        if (c == null || c.closed) {
+            return;
+        }
+        if (error.seq() == 0) {
+            c.closed = true;
+            event("the peer refused \"" + c.document + "\": " + codeName(error.code()) + " " + error.detail());
+            return;
+        }
+        // A refused delta counts as answered: it is not sent again on this session.
+        c.inFlight.remove(error.seq());
+        event("the peer refused a delta of \"" + c.document + "\": " + codeName(error.code()) + " " + error.detail());
+        pump(c);
+    }
+
+    private void onClose(SessionMessage.Close close) {
+        if (close.channel() == 0) {
+            event("the peer closed the session: " + codeName(close.code()) + " " + close.detail());
+            end();
+            return;
+        }
+        Channel c = byLocal.get(close.channel());
+        if (c != null) {
+            c.closed = true;
+        }
+    }
+
+    /** The channel a message names, or null if it names one this side closed; a violation if it names none. */
+    private Channel channelOf(long local) throws ProtocolException {
+        Channel c = byLocal.get(local);
+        if (c == null) {
+            throw violation("channel %d was never opened", local);
+        }
+        if (c.closed) {
+            return null;
+        }
+        if (c.remote == null) {
+            throw violation("a message on channel %d before the peer's Open", local);
+        }
+        return c;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+
+    /**
+     * Sends what the document has that the peer lacks, within the window; called after every change. A document
+     * that is not open on this session yet is opened, if the peer may read it.
+     */
+    void pump(String document) {
+        synchronized (replica) {
+            if (ended) {
+                return;
+            }
+            Channel c = byDocument.get(document);
+            try {
+                if (c == null) {
+                    if (grantFor(document) != Access.NONE) {
+                        open(document);
+                    }
+                } else {
+                    pump(c);
+                }
+            } catch (IOException e) {
+                fail(ErrorCode.INTERNAL_ERROR, "storage: " + e.getMessage());
+            }
+        }
+    }
+
+    private boolean sends(Channel c) {
+        // This side shares the document only if it grants the peer read, and sends deltas only if the peer
+        // accepts them: it granted this side write.
+        return c.remote != null && !c.closed && c.grant.includes(Access.READ) && c.remote.granted() == Access.WRITE;
+    }
+
+    private void pump(Channel c) throws IOException {
+        if (!sends(c)) {
+            return;
+        }
+        DocumentReplica d = replica.document(c.document);
+        while (c.inFlight.size() < c.remote.window()) {
+            if (c.needsDifference) {
+                CausalState<ORMap> state = d.state();
+                CausalState<ORMap> difference = c.remote.summary().isEmpty() ? null : Difference.of(state, c.remote.summary());
+                byte[] full = Codec.encode(state);
+                byte[] payload = full;
+                SessionMessage.Kind kind = SessionMessage.Kind.STATE;
+                if (difference != null) {
+                    byte[] encoded = Codec.encode(difference);
+                    if (encoded.length < full.length) {
+                        payload = encoded;
+                        kind = SessionMessage.Kind.DIFFERENCE;
+                    }
+                }
+                c.needsDifference = false;
+                c.sent = d.seq();
+                c.inFlight.addLast(d.seq());
+                send(new SessionMessage.Delta(c.remote.channel(), kind, 0, d.seq(), payload));
+                continue;
+            }
+            if (Long.compareUnsigned(c.sent, d.seq()) >= 0) {
+                return;
+            }
+            DocumentReplica.Interval interval = d.interval(c.sent, remoteReplica, options.maxEntries());
+            if (interval == null) {
+                c.needsDifference = true;
+                continue;
+            }
+            c.sent = interval.to();
+            c.inFlight.addLast(interval.to());
+            send(new SessionMessage.Delta(c.remote.channel(), SessionMessage.Kind.INTERVAL, interval.from(), interval.to(), interval.payload()));
+        }
+    }
+
+    private Channel newChannel(String document) {
+        Channel c = new Channel(document, nextChannel++);
+        byDocument.put(document, c);
+        byLocal.put(c.local, c);
+        return c;
+    }
+
+    private void sendOpen(Channel c) throws IOException {
+        DocumentReplica d = replica.document(c.document);
+        c.grant = grantFor(c.document);
+        ReplicaId known = remoteReplica != null ? remoteReplica : replica.neighbour(remoteIdentity.staticKey());
+        long held = known == null ? 0 : d.held(known);
+        c.openSent = true;
+        send(new SessionMessage.Open(c.local, c.document, Access.WRITE, c.grant, replica.id(),
+                d.state().context().versionVector(), held == 0 ? null : known, held, options.window()));
+    }
+
+    private Access grantFor(String document) {
+        Set<AccessPolicy.Right> rights = policy.rights(remoteIdentity, document);
+        return rights.contains(AccessPolicy.Right.WRITE) ? Access.WRITE : rights.contains(AccessPolicy.Right.READ) ? Access.READ : Access.NONE;
+    }
+
+    private void send(SessionMessage message) {
+        outbox.send(message);
+    }
+
+    private void fail(ErrorCode code, String detail) {
+        if (ended) {
+            return;
+        }
+        event("ended the session: " + code + " " + detail);
+        send(new SessionMessage.Error(0, 0, code.value(), detail));
+        end();
+    }
+
+    private void end() {
+        if (!ended) {
+            ended = true;
+            replica.removeSession(this);
+            outbox.end();
+        }
+    }
+
+    private void event(String event) {
+        if (events.size() < 1000) {
+            events.add(event);
+        }
+    }
+
+    private static String codeName(int code) {
+        ErrorCode known = ErrorCode.of(code);
+        return known == null ? "error " + code : known.name();
+    }
+
+    private static ProtocolException violation(String format, Object... args) {
+        return ProtocolException.sessionError(ErrorCode.PROTOCOL_VIOLATION, format, args);
+    }
+}
