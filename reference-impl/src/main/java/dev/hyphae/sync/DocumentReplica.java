@@ -109,6 +109,10 @@ final class DocumentReplica {
         return logStart;
     }
 
+    long acknowledgedBy(ReplicaId neighbour) {
+        return acked.getOrDefault(neighbour, 0L);
+    }
+
     long held(ReplicaId origin) {
         return held.getOrDefault(origin, 0L);
     }

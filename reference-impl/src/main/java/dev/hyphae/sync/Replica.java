@@ -53,6 +53,8 @@ public final class Replica implements Closeable {
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private final List<String> recoveryReports = new ArrayList<>();
     private boolean closed;
+    private java.nio.channels.FileChannel lockFile;
+    private java.nio.channels.FileLock lock;
 
     private Replica(Path directory, ReplicaId id) {
         this.directory = directory;
@@ -62,6 +64,31 @@ public final class Replica implements Closeable {
     /** Opens the replica in {@code directory}, creating it if needed, and recovers every document. */
     public static Replica open(Path directory, SecureRandom random) throws IOException {
         Files.createDirectories(directory.resolve("documents"));
+        // One process at a time: two writers on one log would interleave records and issue the same dots.
+        java.nio.channels.FileChannel lockFile = java.nio.channels.FileChannel.open(directory.resolve("lock"),
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+        java.nio.channels.FileLock lock;
+        try {
+            lock = lockFile.tryLock();
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            lock = null;
+        }
+        if (lock == null) {
+            lockFile.close();
+            throw new IOException(directory + " is in use by another peer");
+        }
+        try {
+            Replica replica = load(directory, random);
+            replica.lockFile = lockFile;
+            replica.lock = lock;
+            return replica;
+        } catch (IOException | RuntimeException e) {
+            lockFile.close();
+            throw e;
+        }
+    }
+
+    private static Replica load(Path directory, SecureRandom random) throws IOException {
         Path idFile = directory.resolve("replica-id");
         ReplicaId id;
         if (Files.exists(idFile)) {
@@ -231,6 +258,10 @@ public final class Replica implements Closeable {
         }
         for (DocumentReplica d : documents.values()) {
             d.close();
+        }
+        if (lock != null) {
+            lock.release();
+            lockFile.close();
         }
     }
 }

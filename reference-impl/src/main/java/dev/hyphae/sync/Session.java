@@ -166,6 +166,20 @@ public final class Session {
         }
     }
 
+    /** How much of this replica's log of {@code document} the peer has acknowledged on this or earlier sessions. */
+    public long acknowledged(String document) {
+        synchronized (replica) {
+            if (remoteReplica == null || !replica.holds(document)) {
+                return 0;
+            }
+            try {
+                return replica.document(document).acknowledgedBy(remoteReplica);
+            } catch (IOException e) {
+                return 0;
+            }
+        }
+    }
+
     /** Whether {@code document} is open in both directions, with nothing in flight, to send or to acknowledge. */
     public boolean idle(String document) {
         synchronized (replica) {

@@ -16,8 +16,9 @@ import java.util.Properties;
         name = "hyphae",
         mixinStandardHelpOptions = true,
         versionProvider = Hyphae.Version.class,
-        description = "Hyphae: a wire protocol for replicated data. Specification tools, and more as they land.",
-        subcommands = {SpecCommand.class, VectorsCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        description = "Hyphae: a wire protocol for replicated data. Peers, specification tools, vectors and benchmarks.",
+        subcommands = {SpecCommand.class, VectorsCommand.class, BenchCommand.class, PeerCommand.Keygen.class,
+                PeerCommand.PeerGroup.class, PeerCommand.Doc.class, CommandLine.HelpCommand.class})
 public final class Hyphae implements Runnable {
 
     @CommandLine.Spec

@@ -1,0 +1,284 @@
+package dev.hyphae.tools;
+
+import dev.hyphae.ProtocolException;
+import dev.hyphae.handshake.AccessPolicy;
+import dev.hyphae.handshake.TrustStore;
+import dev.hyphae.noise.KeyPair;
+import dev.hyphae.peer.Link;
+import dev.hyphae.peer.Peer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code hyphae keygen}, {@code hyphae peer serve|connect} and {@code hyphae doc}: run a peer from the shell. */
+final class PeerCommand {
+
+    private PeerCommand() {
+    }
+
+    /** Who the peer trusts, and with which rights: shared by every command that opens a peer. */
+    static final class Trust {
+        @Option(names = "--data", required = true, paramLabel = "DIR", description = "The peer's data folder (created if absent).")
+        Path data;
+
+        @Option(names = "--key", paramLabel = "FILE", description = "The peer's private key file, from `hyphae keygen`.")
+        Path key;
+
+        @Option(names = "--trust-peer", paramLabel = "KEY[:RIGHT[:DOC]]",
+                description = "Trust the peer with this public key (64 hex digits); RIGHT is read or write (default write),"
+                        + " DOC a document name or * (default *). Repeatable.")
+        List<String> peers = new ArrayList<>();
+
+        @Option(names = "--trust-org", paramLabel = "KEY[:RIGHT[:DOC]]",
+                description = "Trust every peer that this organisation key (Ed25519, 64 hex digits) certifies. Repeatable.")
+        List<String> organisations = new ArrayList<>();
+
+        Peer open() throws IOException {
+            KeyPair pair = key == null ? KeyPair.generate(new java.security.SecureRandom()) : readKey(key);
+            List<byte[]> peerKeys = new ArrayList<>();
+            List<byte[]> orgKeys = new ArrayList<>();
+            AccessPolicy policy = new AccessPolicy();
+            grant(peers, peerKeys, policy);
+            grant(organisations, orgKeys, policy);
+            return Peer.open(new Peer.Config(data, pair, null, TrustStore.of(peerKeys, orgKeys), policy));
+        }
+
+        private static void grant(List<String> specs, List<byte[]> keys, AccessPolicy policy) {
+            for (String spec : specs) {
+                String[] parts = spec.split(":", 3);
+                byte[] key = HexFormat.of().parseHex(parts[0]);
+                if (key.length != 32) {
+                    throw new CommandLine.ParameterException(new CommandLine(new Hyphae()), "a key is 64 hex digits: " + parts[0]);
+                }
+                String right = parts.length > 1 ? parts[1] : "write";
+                String document = parts.length > 2 ? parts[2] : AccessPolicy.EVERY_DOCUMENT;
+                keys.add(key);
+                switch (right) {
+                    case "write" -> policy.grant(key, document, AccessPolicy.Right.WRITE);
+                    case "read" -> policy.grant(key, document, AccessPolicy.Right.READ);
+                    case "none" -> {
+                        // Trusted to connect, no right on any document.
+                    }
+                    default -> throw new IllegalArgumentException("a right is read, write or none: " + right);
+                }
+            }
+        }
+    }
+
+    static KeyPair readKey(Path file) throws IOException {
+        String hex = Files.readString(file, StandardCharsets.US_ASCII).trim();
+        return KeyPair.fromPrivateKey(HexFormat.of().parseHex(hex));
+    }
+
+    static InetSocketAddress address(String hostPort) {
+        int colon = hostPort.lastIndexOf(':');
+        if (colon < 0) {
+            throw new IllegalArgumentException("an address is HOST:PORT: " + hostPort);
+        }
+        return new InetSocketAddress(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
+    }
+
+    @Command(name = "keygen", mixinStandardHelpOptions = true,
+            description = "Create a peer's Noise static key pair: writes the private key to FILE and prints the public key.")
+    static final class Keygen implements Callable<Integer> {
+        @Option(names = "--out", required = true, paramLabel = "FILE", description = "Where to write the private key (refuses to overwrite).")
+        Path out;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws IOException {
+            if (Files.exists(out)) {
+                spec.commandLine().getErr().println("hyphae: " + out + " exists; not overwriting a key");
+                return 1;
+            }
+            byte[] secret = new byte[32];
+            new java.security.SecureRandom().nextBytes(secret);
+            KeyPair pair = KeyPair.fromPrivateKey(secret);
+            Files.writeString(out, HexFormat.of().formatHex(secret) + "\n", StandardCharsets.US_ASCII);
+            try {
+                Files.setPosixFilePermissions(out, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            } catch (UnsupportedOperationException e) {
+                // Not a POSIX file system: the file keeps its default permissions.
+            }
+            spec.commandLine().getOut().println(HexFormat.of().formatHex(pair.publicKey()));
+            return 0;
+        }
+    }
+
+    @Command(name = "peer", mixinStandardHelpOptions = true, description = "Run a peer.",
+            subcommands = {Serve.class, Connect.class})
+    static final class PeerGroup implements Runnable {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public void run() {
+            spec.commandLine().usage(spec.commandLine().getOut());
+        }
+    }
+
+    @Command(name = "serve", mixinStandardHelpOptions = true,
+            description = {"Listen for neighbours and keep documents in sync until standard input ends.",
+                    "Standard input takes document commands, one per line: " + DocumentShell.USAGE})
+    static final class Serve implements Callable<Integer> {
+        @CommandLine.Mixin
+        Trust trust;
+
+        @Option(names = "--listen", required = true, paramLabel = "HOST:PORT", description = "The address to listen on.")
+        String listen;
+
+        @Option(names = "--connect", paramLabel = "HOST:PORT", description = "Also keep a link to this neighbour. Repeatable.")
+        List<String> connect = new ArrayList<>();
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            try (Peer peer = trust.open()) {
+                peer.recoveryReports().forEach(line -> err.println("hyphae: recovery: " + line));
+                InetSocketAddress bound = peer.listen(address(listen));
+                out.println("listening on " + bound.getHostString() + ":" + bound.getPort());
+                out.flush();
+                for (String neighbour : connect) {
+                    Thread keeper = new Thread(() -> keepConnected(peer, address(neighbour), err), "hyphae-keeper");
+                    keeper.setDaemon(true);
+                    keeper.start();
+                }
+                DocumentShell.runLines(peer, new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)), out, err);
+            }
+            return 0;
+        }
+    }
+
+    /** Keeps a link to {@code address}, reconnecting with a growing pause (1 s to 30 s) while it is down. */
+    static void keepConnected(Peer peer, InetSocketAddress address, PrintWriter err) {
+        long pause = 1000;
+        while (true) {
+            try {
+                Link link = peer.connect(address, List.of());
+                pause = 1000;
+                link.awaitEnd(Long.MAX_VALUE);
+            } catch (IOException | ProtocolException e) {
+                err.println("hyphae: cannot reach " + address + ": " + e.getMessage());
+                err.flush();
+            } catch (InterruptedException e) {
+                return;
+            } catch (IllegalStateException e) {
+                return;
+            }
+            try {
+                Thread.sleep(pause);
+            } catch (InterruptedException e) {
+                return;
+            }
+            pause = Math.min(30_000, pause * 2);
+        }
+    }
+
+    @Command(name = "connect", mixinStandardHelpOptions = true,
+            description = {"Connect to a neighbour and keep documents in sync.",
+                    "With --once: sync, wait until every document is in step, and exit (0 in step, 1 otherwise).",
+                    "Without: stay connected (reconnecting) until standard input ends; standard input takes document commands: "
+                            + DocumentShell.USAGE})
+    static final class Connect implements Callable<Integer> {
+        @CommandLine.Mixin
+        Trust trust;
+
+        @Parameters(index = "0", paramLabel = "HOST:PORT", description = "The neighbour's address.")
+        String neighbour;
+
+        @Option(names = "--doc", paramLabel = "NAME", description = "Also open this document (one the neighbour holds). Repeatable.")
+        List<String> documents = new ArrayList<>();
+
+        @Option(names = "--once", description = "Sync once and exit.")
+        boolean once;
+
+        @Option(names = "--timeout", defaultValue = "30", paramLabel = "SECONDS", description = "With --once: give up after this long (default ${DEFAULT-VALUE}).")
+        int timeout;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            try (Peer peer = trust.open()) {
+                peer.recoveryReports().forEach(line -> err.println("hyphae: recovery: " + line));
+                if (!once) {
+                    Thread keeper = new Thread(() -> keepConnected(peer, address(neighbour), err), "hyphae-keeper");
+                    keeper.setDaemon(true);
+                    keeper.start();
+                    DocumentShell.runLines(peer, new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)), out, err);
+                    return 0;
+                }
+                Link link = peer.connect(address(neighbour), documents);
+                long deadline = System.currentTimeMillis() + timeout * 1000L;
+                // In step: every document open both ways with nothing in flight, twice in a row a moment apart.
+                int steady = 0;
+                while (System.currentTimeMillis() < deadline && !link.ended()) {
+                    boolean idle = true;
+                    for (String document : peer.documents()) {
+                        idle &= link.session().idle(document);
+                    }
+                    steady = idle ? steady + 1 : 0;
+                    if (steady >= 3) {
+                        link.close();
+                        link.awaitEnd(5000);
+                        out.println("in step: " + String.join(" ", peer.documents()));
+                        link.session().events().forEach(e -> err.println("hyphae: " + e));
+                        return 0;
+                    }
+                    Thread.sleep(100);
+                }
+                err.println("hyphae: not in step" + (link.failure() != null ? ": " + link.failure() : ""));
+                link.session().events().forEach(e -> err.println("hyphae: " + e));
+                return 1;
+            }
+        }
+    }
+
+    @Command(name = "doc", mixinStandardHelpOptions = true,
+            description = {"Read or write documents in a peer's data folder, while no peer runs on it.",
+                    DocumentShell.USAGE})
+    static final class Doc implements Callable<Integer> {
+        @Option(names = "--data", required = true, paramLabel = "DIR", description = "The peer's data folder.")
+        Path data;
+
+        @Parameters(paramLabel = "COMMAND", description = "A document command, for example: set plant firmware 1.4.2")
+        List<String> words = new ArrayList<>();
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws IOException {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            try (Peer peer = Peer.open(new Peer.Config(data, KeyPair.generate(new java.security.SecureRandom()), null,
+                    TrustStore.of(List.of(), List.of()), new AccessPolicy()))) {
+                peer.recoveryReports().forEach(line -> err.println("hyphae: recovery: " + line));
+                return DocumentShell.run(peer, words, out, err) ? 0 : 2;
+            }
+        }
+    }
+}
