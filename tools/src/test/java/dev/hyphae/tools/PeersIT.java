@@ -1,0 +1,246 @@
+package dev.hyphae.tools;
+
+import dev.hyphae.ErrorCode;
+import dev.hyphae.framing.FramedChannel;
+import dev.hyphae.handshake.AccessPolicy;
+import dev.hyphae.handshake.HyphaeHandshake;
+import dev.hyphae.handshake.Negotiation;
+import dev.hyphae.handshake.ProtocolVersion;
+import dev.hyphae.handshake.TrustStore;
+import dev.hyphae.noise.KeyPair;
+import dev.hyphae.peer.Link;
+import dev.hyphae.peer.Peer;
+import dev.hyphae.session.Access;
+import dev.hyphae.session.SessionCodec;
+import dev.hyphae.session.SessionMessage;
+import dev.hyphae.data.ReplicaId;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Peers as real processes over loopback TCP, started with the launcher as a user starts them: they agree after
+ * writing while disconnected, keep every acknowledged write through SIGKILL, and give an unauthorised peer nothing.
+ */
+class PeersIT {
+
+    private static final Path ROOT = Path.of(System.getProperty("hyphae.root", "..")).toAbsolutePath();
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private static ProcessBuilder hyphae(Path dir, String... args) {
+        List<String> command = new ArrayList<>(List.of("sh", ROOT.resolve("tools/hyphae").toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        return builder;
+    }
+
+    /** Runs a command to its end; returns its standard output, failing on a non-zero status. */
+    private static String run(Path dir, String... args) throws Exception {
+        Process process = hyphae(dir, args).redirectErrorStream(false).start();
+        process.getOutputStream().close();
+        if (!process.waitFor(120, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("hyphae " + String.join(" ", args) + " did not finish");
+        }
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, process.exitValue(), "hyphae " + String.join(" ", args) + ": " + out + err);
+        return out.trim();
+    }
+
+    /** A `hyphae peer serve` process, driven through its standard input. */
+    private static final class Server implements AutoCloseable {
+        final Process process;
+        final PrintWriter in;
+        final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        final int port;
+
+        Server(Path dir, String... args) throws Exception {
+            List<String> all = new ArrayList<>(List.of("peer", "serve", "--listen", "127.0.0.1:0"));
+            all.addAll(List.of(args));
+            process = hyphae(dir, all.toArray(String[]::new)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            in = new PrintWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8), true);
+            Thread reader = new Thread(() -> {
+                try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                    String line;
+                    while ((line = out.readLine()) != null) {
+                        lines.add(line);
+                    }
+                } catch (IOException ignored) {
+                    // The process is gone.
+                }
+            });
+            reader.setDaemon(true);
+            reader.start();
+            String listening = next();
+            assertTrue(listening.startsWith("listening on "), listening);
+            port = Integer.parseInt(listening.substring(listening.lastIndexOf(':') + 1));
+        }
+
+        String next() throws InterruptedException {
+            String line = lines.poll(60, TimeUnit.SECONDS);
+            assertNotNull(line, "the peer process printed nothing");
+            return line;
+        }
+
+        String command(String command) throws InterruptedException {
+            in.println(command);
+            return next();
+        }
+
+        @Override
+        public void close() throws Exception {
+            in.close();
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+    }
+
+    private static String keygen(Path dir, String name) throws Exception {
+        return run(dir, "keygen", "--out", name);
+    }
+
+    @Test
+    void twoPeersWriteWhileDisconnectedReconnectAndAgree(@TempDir Path dir) throws Exception {
+        String a = keygen(dir, "a.key");
+        String b = keygen(dir, "b.key");
+        run(dir, "doc", "--data", "b-data", "set", "plant", "firmware", "1.4.2");
+        try (Server server = new Server(dir, "--data", "a-data", "--key", "a.key", "--trust-peer", b + ":write")) {
+            assertEquals("ok", server.command("inc plant kwh 2"));
+            String address = "127.0.0.1:" + server.port;
+            run(dir, "peer", "connect", address, "--data", "b-data", "--key", "b.key", "--trust-peer", a + ":write", "--once");
+            assertEquals("{\"firmware\":\"1.4.2\",\"kwh\":2}", server.command("get plant"));
+
+            // Disconnected: both write, concurrently, to the same keys and to others.
+            assertEquals("ok", server.command("inc plant kwh 5"));
+            assertEquals("ok", server.command("set plant firmware 1.5.0"));
+            assertEquals("ok", server.command("add plant alarms overheat"));
+            run(dir, "doc", "--data", "b-data", "inc", "plant", "kwh", "3");
+            run(dir, "doc", "--data", "b-data", "add", "plant", "alarms", "door-open");
+            run(dir, "doc", "--data", "b-data", "rm", "plant", "alarms", "overheat");
+
+            run(dir, "peer", "connect", address, "--data", "b-data", "--key", "b.key", "--trust-peer", a + ":write", "--once");
+            String onA = server.command("get plant");
+            String onB = run(dir, "doc", "--data", "b-data", "get", "plant");
+            assertEquals(onA, onB);
+            // Counters add up; the remove on B had not seen A's add, so the add wins; the later firmware write wins.
+            assertEquals("{\"alarms\":[\"door-open\",\"overheat\"],\"firmware\":\"1.5.0\",\"kwh\":10}", onA);
+        }
+    }
+
+    @Test
+    void aPeerKilledWhileReceivingKeepsEveryWriteItAcknowledged(@TempDir Path dir) throws Exception {
+        String a = keygen(dir, "a.key");
+        KeyPair writerKey = KeyPair.generate(RANDOM);
+        String writer = HexFormat.of().formatHex(writerKey.publicKey());
+        Server server = new Server(dir, "--data", "a-data", "--key", "a.key", "--trust-peer", writer + ":write");
+        long acknowledged;
+        int written;
+        try (Peer peer = Peer.open(new Peer.Config(dir.resolve("writer"), writerKey, null,
+                TrustStore.of(List.of(HexFormat.of().parseHex(a)), List.of()),
+                new AccessPolicy().grant(HexFormat.of().parseHex(a), AccessPolicy.EVERY_DOCUMENT, AccessPolicy.Right.WRITE)))) {
+            Link link = peer.connect(new InetSocketAddress("127.0.0.1", server.port), List.of("stream"));
+            int i = 0;
+            // Write until the receiver has acknowledged a good part of the stream, then kill it mid-stream.
+            while (link.session().acknowledged("stream") < 200 && i < 100_000) {
+                i++;
+                peer.document("stream").map().register("k" + i).set(i);
+            }
+            for (int more = 0; more < 50; more++) {
+                i++;
+                peer.document("stream").map().register("k" + i).set(i);
+            }
+            server.process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            written = i;
+            link.awaitEnd(10_000);
+            acknowledged = link.session().acknowledged("stream");
+        }
+        assertTrue(acknowledged >= 200, "acknowledged " + acknowledged);
+
+        // Restarted from its folder, the receiver holds every write it acknowledged: the writer's entries 1..n are
+        // its writes k1..kn, in order.
+        String state = run(dir, "doc", "--data", "a-data", "get", "stream");
+        for (long k = 1; k <= acknowledged; k++) {
+            assertTrue(state.contains("\"k" + k + "\":" + k), "acknowledged write k" + k + " is missing after SIGKILL");
+        }
+        assertTrue(acknowledged <= written);
+    }
+
+    @Test
+    void anUnauthorisedPeerReceivesNoDocumentBytesAndCannotWrite(@TempDir Path dir) throws Exception {
+        String a = keygen(dir, "a.key");
+        KeyPair intruder = KeyPair.generate(RANDOM);
+        run(dir, "doc", "--data", "a-data", "set", "secret", "code", "TOPSECRET-4711");
+        try (Server server = new Server(dir, "--data", "a-data", "--key", "a.key",
+                "--trust-peer", HexFormat.of().formatHex(intruder.publicKey()) + ":none")) {
+            ByteArrayOutputStream received = new ByteArrayOutputStream();
+            List<SessionMessage> messages = new ArrayList<>();
+            try (Socket socket = new Socket("127.0.0.1", server.port)) {
+                socket.setSoTimeout(3000);
+                var in = socket.getInputStream();
+                var out = socket.getOutputStream();
+                HyphaeHandshake.Initiator handshake = new HyphaeHandshake.Initiator(
+                        new HyphaeHandshake.Credentials(intruder, null, TrustStore.of(List.of(HexFormat.of().parseHex(a)), List.of()),
+                                System::currentTimeMillis),
+                        new Negotiation.Offer(List.of(ProtocolVersion.V1_0), new TreeSet<>()), RANDOM);
+                FramedChannel.sendHandshakeMessage(out, handshake.start());
+                FramedChannel.sendHandshakeMessage(out, handshake.onSelection(FramedChannel.receiveHandshakeMessage(in)));
+                HyphaeHandshake.Result result = handshake.result();
+                FramedChannel channel = new FramedChannel(in, out, result.sender(), result.receiver(), result.sendFrameSize(), result.receiveFrameSize());
+
+                // It asks for the secret document, for writing, and tries to write to it.
+                channel.send(SessionCodec.encode(new SessionMessage.Open(7, "secret", Access.WRITE, Access.WRITE,
+                        ReplicaId.random(RANDOM), new TreeMap<>(), null, 0, 16)));
+                channel.send(SessionCodec.encode(new SessionMessage.Delta(1, SessionMessage.Kind.STATE, 0, 1,
+                        dev.hyphae.codec.Codec.encode(new dev.hyphae.crdt.CausalState<>(dev.hyphae.crdt.ORMap.EMPTY, dev.hyphae.data.CausalContext.EMPTY)))));
+                try {
+                    while (true) {
+                        byte[] message = channel.receive();
+                        received.write(message);
+                        messages.add(SessionCodec.decode(message));
+                    }
+                } catch (SocketTimeoutException | java.io.EOFException | dev.hyphae.ProtocolException e) {
+                    // The peer has said all it will say, or closed the connection.
+                }
+            }
+            String bytes = received.toString(StandardCharsets.ISO_8859_1);
+            assertFalse(bytes.contains("TOPSECRET"), "document content reached an unauthorised peer");
+            assertFalse(bytes.contains("secret"), "even the document's name was echoed to an unauthorised peer");
+            assertTrue(messages.stream().noneMatch(m -> m instanceof SessionMessage.Open || m instanceof SessionMessage.Delta), messages.toString());
+            assertTrue(messages.contains(new SessionMessage.Error(7, 0, ErrorCode.ACCESS_DENIED.value(), "no access to this document")), messages.toString());
+            assertTrue(messages.stream().anyMatch(m -> m instanceof SessionMessage.Error e && e.channel() == 0
+                    && e.code() == ErrorCode.PROTOCOL_VIOLATION.value()), messages.toString());
+            assertEquals("{\"code\":\"TOPSECRET-4711\"}", server.command("get secret"));
+        }
+    }
+
+}
