@@ -1,0 +1,161 @@
+package dev.hyphae.peer;
+
+import dev.hyphae.ErrorCode;
+import dev.hyphae.ProtocolException;
+import dev.hyphae.codec.Codec;
+import dev.hyphae.crdt.CausalState;
+import dev.hyphae.crdt.CrdtType;
+import dev.hyphae.crdt.ORMap;
+import dev.hyphae.crdt.PNCounter;
+import dev.hyphae.data.CausalContext;
+import dev.hyphae.data.ReplicaId;
+import dev.hyphae.data.Value;
+import dev.hyphae.framing.FramedChannel;
+import dev.hyphae.handshake.AccessPolicy;
+import dev.hyphae.handshake.HyphaeHandshake;
+import dev.hyphae.handshake.Negotiation;
+import dev.hyphae.handshake.ProtocolVersion;
+import dev.hyphae.handshake.TrustStore;
+import dev.hyphae.noise.KeyPair;
+import dev.hyphae.session.Access;
+import dev.hyphae.session.SessionCodec;
+import dev.hyphae.session.SessionMessage;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A neighbour that sends a bad delta, then garbage, over real TCP: the bad delta is refused by itself and the
+ * session carries on; the garbage ends that session alone. Another neighbour's session and the document carry on
+ * throughout.
+ */
+class FaultIsolationTest {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** A hand-driven client: the handshake, then session messages written and read one by one. */
+    private static final class RawClient implements AutoCloseable {
+        final Socket socket;
+        final FramedChannel channel;
+
+        RawClient(InetSocketAddress address, KeyPair key, byte[] serverKey) throws Exception {
+            socket = new Socket(address.getAddress(), address.getPort());
+            socket.setSoTimeout(10_000);
+            HyphaeHandshake.Initiator handshake = new HyphaeHandshake.Initiator(
+                    new HyphaeHandshake.Credentials(key, null, TrustStore.of(List.of(serverKey), List.of()), System::currentTimeMillis),
+                    new Negotiation.Offer(List.of(ProtocolVersion.V1_0), new TreeSet<>()), RANDOM);
+            FramedChannel.sendHandshakeMessage(socket.getOutputStream(), handshake.start());
+            FramedChannel.sendHandshakeMessage(socket.getOutputStream(),
+                    handshake.onSelection(FramedChannel.receiveHandshakeMessage(socket.getInputStream())));
+            HyphaeHandshake.Result result = handshake.result();
+            channel = new FramedChannel(socket.getInputStream(), socket.getOutputStream(), result.sender(), result.receiver(),
+                    result.sendFrameSize(), result.receiveFrameSize());
+        }
+
+        void send(SessionMessage message) throws IOException, ProtocolException {
+            channel.send(SessionCodec.encode(message));
+        }
+
+        /** The next message that is not a Ping, Pong or Open of another document. */
+        SessionMessage next() throws IOException, ProtocolException {
+            while (true) {
+                SessionMessage m = SessionCodec.decode(channel.receive());
+                if (!(m instanceof SessionMessage.Ping) && !(m instanceof SessionMessage.Pong)) {
+                    return m;
+                }
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+
+    @Test
+    void aBadDeltaIsRefusedAloneAndGarbageEndsOnlyItsOwnSession(@TempDir Path dir) throws Exception {
+        KeyPair serverKey = KeyPair.generate(RANDOM);
+        KeyPair goodKey = KeyPair.generate(RANDOM);
+        KeyPair badKey = KeyPair.generate(RANDOM);
+        AccessPolicy policy = new AccessPolicy()
+                .grant(goodKey.publicKey(), AccessPolicy.EVERY_DOCUMENT, AccessPolicy.Right.WRITE)
+                .grant(badKey.publicKey(), AccessPolicy.EVERY_DOCUMENT, AccessPolicy.Right.WRITE)
+                .grant(serverKey.publicKey(), AccessPolicy.EVERY_DOCUMENT, AccessPolicy.Right.WRITE);
+        TrustStore trust = TrustStore.of(List.of(goodKey.publicKey(), badKey.publicKey(), serverKey.publicKey()), List.of());
+        try (Peer server = Peer.open(new Peer.Config(dir.resolve("server"), serverKey, null, trust, policy));
+             Peer good = Peer.open(new Peer.Config(dir.resolve("good"), goodKey, null, trust, policy))) {
+            InetSocketAddress address = server.listen(new InetSocketAddress("127.0.0.1", 0));
+            Link goodLink = good.connect(address, List.of("plant"));
+            good.document("plant").map().counter("kwh").increment(1);
+
+            try (RawClient bad = new RawClient(address, badKey, serverKey.publicKey())) {
+                bad.send(new SessionMessage.Open(5, "plant", Access.WRITE, Access.NONE, ReplicaId.random(RANDOM), new TreeMap<>(), null, 0, 8));
+                SessionMessage.Open reply = (SessionMessage.Open) bad.next();
+                assertEquals("plant", reply.document());
+                long channel = reply.channel();
+
+                // A delta whose payload is not a payload: refused by itself, with MALFORMED_DELTA, naming the delta.
+                bad.send(new SessionMessage.Delta(channel, SessionMessage.Kind.INTERVAL, 0, 1, new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9}));
+                SessionMessage refusal = bad.next();
+                assertEquals(new SessionMessage.Error(5, 1, ErrorCode.MALFORMED_DELTA.value(), ((SessionMessage.Error) refusal).detail()), refusal);
+
+                // The session carries on: a good delta on the same channel is applied and acknowledged.
+                ReplicaId badReplica = ReplicaId.random(RANDOM);
+                CausalState<ORMap> delta = ORMap.EMPTY.update(Value.of("kwh"), CrdtType.PNCOUNTER,
+                        (PNCounter c) -> c.increment(CausalContext.EMPTY, badReplica, 10));
+                bad.send(new SessionMessage.Delta(channel, SessionMessage.Kind.INTERVAL, 0, 2, Codec.encode(delta)));
+                SessionMessage ack = bad.next();
+                while (ack instanceof SessionMessage.Delta) {
+                    ack = bad.next();
+                }
+                assertEquals(new SessionMessage.Ack(5, 2), ack);
+
+                // Garbage where a session message belongs: that session ends, with MALFORMED_MESSAGE.
+                bad.channel.send(new byte[] {0x42, 0x42, 0x42, 0x42, 0x42, 0x42, 0x42, 0x42, 0x42, 0x42});
+                SessionMessage end = bad.next();
+                while (!(end instanceof SessionMessage.Error)) {
+                    end = bad.next();
+                }
+                SessionMessage.Error error = (SessionMessage.Error) end;
+                assertEquals(0, error.channel());
+                assertEquals(ErrorCode.MALFORMED_MESSAGE.value(), error.code());
+                assertThrows(Exception.class, () -> {
+                    while (true) {
+                        bad.next();
+                    }
+                }, "the server closes the bad neighbour's connection");
+            }
+
+            // The good neighbour's session is untouched: its next write arrives, and the bad neighbour's good delta stays.
+            good.document("plant").map().counter("kwh").increment(100);
+            BigInteger expected = BigInteger.valueOf(111);
+            for (int i = 0; i < 500 && !expected.equals(server.document("plant").map().counter("kwh").value()); i++) {
+                Thread.sleep(10);
+            }
+            assertEquals(expected, server.document("plant").map().counter("kwh").value());
+            assertFalse(goodLink.ended());
+            assertTrue(goodLink.session().events().isEmpty(), goodLink.session().events().toString());
+            for (int i = 0; i < 500 && !expected.equals(good.document("plant").map().counter("kwh").value()); i++) {
+                Thread.sleep(10);
+            }
+            assertEquals(expected, good.document("plant").map().counter("kwh").value());
+        }
+    }
+
+}
