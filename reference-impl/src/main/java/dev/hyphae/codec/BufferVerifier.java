@@ -165,6 +165,21 @@ public final class BufferVerifier {
         return vector;
     }
 
+    /**
+     * Verifies string field {@code id}: a byte vector of at most {@code maxLength} bytes followed by the zero byte
+     * that FlatBuffers requires after every string. Returns the vector's position, or 0 if absent.
+     */
+    public int string(int table, int id, int maxLength) throws ProtocolException {
+        int vector = vector(table, id, 1, maxLength);
+        if (vector != 0) {
+            long terminator = (long) vector + 4 + vectorLength(vector);
+            if (terminator >= length || buffer.get((int) terminator) != 0) {
+                throw fail("string field %d of the table at %d is not followed by its zero byte", id, table);
+            }
+        }
+        return vector;
+    }
+
     /** The element count of a verified vector. */
     public int vectorLength(int vector) {
         return buffer.getInt(vector);

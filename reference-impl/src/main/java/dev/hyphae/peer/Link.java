@@ -148,10 +148,15 @@ public final class Link implements Closeable {
 
     private void write(FramedChannel channel, OutputStream out) {
         try {
+            long lastTick = peer.now();
             while (true) {
                 byte[] message = outgoing.poll(1, TimeUnit.SECONDS);
+                // Keepalive and idle timeout about once a second, whether or not the writer is busy.
+                if (peer.now() - lastTick >= 1000) {
+                    lastTick = peer.now();
+                    session.tick(lastTick);
+                }
                 if (message == null) {
-                    session.tick(peer.now());
                     continue;
                 }
                 if (message == END) {

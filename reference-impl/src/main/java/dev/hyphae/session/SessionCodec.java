@@ -142,11 +142,9 @@ public final class SessionCodec {
         int root = v.root(FILE_IDENTIFIER, 2);
         v.scalar(root, 0, 1);
         int type = v.field(root, 0) == 0 ? 0 : Byte.toUnsignedInt(buffer.get(v.field(root, 0)));
-        if (type > Message.Close) {
+        // HY-SESS-004: absent, 0 and undefined types are all unknown (HY-VER-019).
+        if (type == Message.NONE || type > Message.Close) {
             throw ProtocolException.sessionError(ErrorCode.UNKNOWN_MESSAGE_TYPE, "message type %d is not defined in this version", type);
-        }
-        if (type == Message.NONE) {
-            throw malformed("a message without a type");
         }
         int fields = switch (type) {
             case Message.Open -> 9;
@@ -164,7 +162,7 @@ public final class SessionCodec {
         switch (type) {
             case Message.Open -> {
                 v.scalar(table, 0, 4);
-                v.vector(table, 1, 1, MAX_DOCUMENT_NAME);
+                v.string(table, 1, MAX_DOCUMENT_NAME);
                 v.scalar(table, 2, 1);
                 v.scalar(table, 3, 1);
                 v.vector(table, 4, 1, ReplicaId.LENGTH);
@@ -172,8 +170,14 @@ public final class SessionCodec {
                 int replicas = 0;
                 int counters = 0;
                 if (summary != 0) {
-                    replicas = v.vector(summary, 0, 1, Limits.MAX_REPLICAS * ReplicaId.LENGTH);
-                    counters = v.vector(summary, 1, 8, Limits.MAX_REPLICAS);
+                    // The verifier bounds the vectors by the buffer; the limit is checked apart, for its own code.
+                    replicas = v.vector(summary, 0, 1, Integer.MAX_VALUE);
+                    counters = v.vector(summary, 1, 8, Integer.MAX_VALUE);
+                    if (counters != 0 && v.vectorLength(counters) > Limits.MAX_REPLICAS) {
+                        // HY-SESS-005, as HY-DATA-041 for every version vector.
+                        throw ProtocolException.sessionError(ErrorCode.LIMIT_EXCEEDED, "a version vector of %d entries, more than MAX_REPLICAS",
+                                v.vectorLength(counters));
+                    }
                 }
                 v.vector(table, 6, 1, ReplicaId.LENGTH);
                 v.scalar(table, 7, 8);
@@ -233,7 +237,9 @@ public final class SessionCodec {
                 v.scalar(table, 1, 1);
                 v.scalar(table, 2, 8);
                 v.scalar(table, 3, 8);
-                v.vector(table, 4, 1, Limits.MAX_PAYLOAD_SIZE);
+                // Not MAX_PAYLOAD_SIZE: a payload too large is refused by the payload decoder, for that delta only
+                // (HY-SESS-022); here the framed channel's bound on a message applies.
+                v.vector(table, 4, 1, dev.hyphae.framing.FramedChannel.MAX_MESSAGE_SIZE);
                 Delta d = (Delta) message.message(new Delta());
                 long channel = channel(d.channel());
                 SessionMessage.Kind kind = switch (d.kind()) {
@@ -273,7 +279,7 @@ public final class SessionCodec {
                 v.scalar(table, 0, 4);
                 v.scalar(table, 1, 8);
                 v.scalar(table, 2, 2);
-                v.vector(table, 3, 1, MAX_DETAIL);
+                v.string(table, 3, MAX_DETAIL);
                 SessionError e = (SessionError) message.message(new SessionError());
                 if (e.channel() == 0 && e.seq() != 0) {
                     throw malformed("an error of a delta without a channel");
@@ -291,7 +297,7 @@ public final class SessionCodec {
             default -> {
                 v.scalar(table, 0, 4);
                 v.scalar(table, 1, 2);
-                v.vector(table, 2, 1, MAX_DETAIL);
+                v.string(table, 2, MAX_DETAIL);
                 Close c = (Close) message.message(new Close());
                 return new SessionMessage.Close(c.channel(), c.code(), text(c.detailAsByteBuffer(), "detail"));
             }

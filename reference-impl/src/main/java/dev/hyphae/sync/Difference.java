@@ -17,7 +17,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * The version-vector difference (specification, chapter "Synchronisation", section "Difference"): the
+ * The version-vector difference (specification, chapter "Sync", section "Difference and state"): the
  * smallest delta that this algorithm can compute from a state and a neighbour's summary alone, and that brings
  * the neighbour up to the state when joined.
  *
@@ -41,6 +41,11 @@ final class Difference {
      * than a payload may carry (then the whole state is sent instead).
      */
     static CausalState<ORMap> of(CausalState<ORMap> state, SortedMap<ReplicaId, Long> summary) {
+        if (holdsUnknownType(state.store())) {
+            // A value of unknown type survives a join unless the other side has seen any of its dots (HY-DATA-038),
+            // so a value whose dots the summary covers only in part cannot be left out safely. Send the state.
+            return null;
+        }
         CausalContext seen = CausalContext.ofCanonical(summary, new TreeSet<>());
         if (seen == null) {
             return null;
@@ -90,5 +95,14 @@ final class Difference {
         }
         CausalContext context = CausalContext.ofCanonical(vector, new TreeSet<>()).union(CausalContext.of(cloud));
         return new CausalState<>(restricted, context);
+    }
+
+    private static boolean holdsUnknownType(ORMap map) {
+        for (dev.hyphae.crdt.Crdt value : map.entries().values()) {
+            if (value instanceof dev.hyphae.crdt.UnknownCrdt || (value instanceof ORMap nested && holdsUnknownType(nested))) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -19,7 +19,7 @@ import java.util.TreeMap;
 
 /**
  * One document at one replica: its state, its delta log, and its positions with its neighbours (specification,
- * chapter "Synchronisation"). In the terms of Algorithm 2 of Almeida, Shoker and Baquero: {@code state} is
+ * chapter "Sync"). In the terms of Algorithm 2 of Almeida, Shoker and Baquero: {@code state} is
  * X<sub>i</sub>, {@code seq} is c<sub>i</sub> &minus; 1, {@code log} is D<sub>i</sub>, {@code acked} is
  * A<sub>i</sub>; {@code held} is what Hyphae adds so that a neighbour can resume after a restart.
  *
@@ -51,6 +51,7 @@ final class DocumentReplica {
     private final Map<ReplicaId, Long> held = new TreeMap<>();
     private final Map<ReplicaId, Long> acked = new TreeMap<>();
     private boolean unsynced;
+    private long durableSeq;
 
     private DocumentReplica(String name, ReplicaId self, DocumentStore store) {
         this.name = name;
@@ -77,6 +78,7 @@ final class DocumentReplica {
             throw new IOException(directory + ": a stored payload does not decode: " + e.getMessage(), e);
         }
         document.seq = contents.seq();
+        document.durableSeq = contents.seq();
         document.logStart = contents.logStart();
         document.held.putAll(contents.held());
         document.acked.putAll(contents.acked());
@@ -103,6 +105,15 @@ final class DocumentReplica {
 
     long seq() {
         return seq;
+    }
+
+    /**
+     * The last entry on stable storage. Only entries up to here are ever sent (HY-SYNC-005): an entry sent before
+     * it is stored could be lost in a crash, and its number given to another entry, which a neighbour that holds
+     * the first would then never receive.
+     */
+    long durableSeq() {
+        return durableSeq;
     }
 
     long logStart() {
@@ -154,6 +165,18 @@ final class DocumentReplica {
         collectGarbage();
     }
 
+    /**
+     * A delta from {@code origin}'s log, up to {@code to}, that this replica refused: it is consumed all the same
+     * (HY-SYNC-025), so that neither side sends it again.
+     */
+    void consume(ReplicaId origin, long to) throws IOException {
+        if (Long.compareUnsigned(to, held(origin)) > 0) {
+            held.put(origin, to);
+            store.appendHeld(origin, to);
+            unsynced = true;
+        }
+    }
+
     /** Records that {@code neighbour} acknowledged the log up to {@code to}, and drops what every neighbour has. */
     void acknowledged(ReplicaId neighbour, long to) throws IOException {
         if (Long.compareUnsigned(to, acked.getOrDefault(neighbour, 0L)) > 0) {
@@ -186,7 +209,7 @@ final class DocumentReplica {
      * holds the entry after {@code after}.
      */
     Interval interval(long after, ReplicaId skip, int maxEntries) {
-        if (after < logStart || after >= seq) {
+        if (after < logStart || after >= durableSeq) {
             return null;
         }
         int limit = maxEntries;
@@ -194,7 +217,7 @@ final class DocumentReplica {
             CausalState<ORMap> joined = empty();
             long to = after;
             int taken = 0;
-            for (Map.Entry<Long, LogEntry> e : log.tailMap(after, false).entrySet()) {
+            for (Map.Entry<Long, LogEntry> e : log.subMap(after, false, durableSeq, true).entrySet()) {
                 if (taken == limit) {
                     break;
                 }
@@ -215,15 +238,18 @@ final class DocumentReplica {
         }
     }
 
-    /** Makes everything appended so far durable. */
-    void sync() throws IOException {
+    /** Makes everything appended so far durable; returns whether new entries became durable. */
+    boolean sync() throws IOException {
+        boolean newEntries = durableSeq != seq;
         if (unsynced) {
             store.sync();
             unsynced = false;
+            durableSeq = seq;
             if (store.wantsCompaction()) {
                 compact();
             }
         }
+        return newEntries;
     }
 
     private void compact() throws IOException {

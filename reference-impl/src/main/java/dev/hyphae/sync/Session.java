@@ -25,7 +25,7 @@ import java.util.TreeMap;
 
 /**
  * One session with one neighbour, as a state machine without threads or clocks of its own (specification,
- * chapters "Session" and "Synchronisation"): the caller hands it each message received, the time, and a
+ * chapters "Session" and "Sync"): the caller hands it each message received, the time, and a
  * moment to flush; it hands the caller the messages to send through its {@link Outbox}. The same class runs
  * over TCP in the reference peer and over the simulated network of the tests.
  *
@@ -100,6 +100,7 @@ public final class Session {
     private long lastReceived = Long.MIN_VALUE;
     private long lastSent = Long.MIN_VALUE;
     private long pingNonce;
+    private boolean sentSinceTick;
     private boolean ended;
 
     Session(Replica replica, TrustStore.Identity remoteIdentity, AccessPolicy policy, Options options, Outbox outbox) {
@@ -193,7 +194,7 @@ public final class Session {
 
     private boolean hasMore(Channel c) {
         try {
-            return sends(c) && Long.compareUnsigned(c.sent, replica.document(c.document).seq()) < 0;
+            return sends(c) && Long.compareUnsigned(c.sent, replica.document(c.document).durableSeq()) < 0;
         } catch (IOException e) {
             return false;
         }
@@ -246,10 +247,11 @@ public final class Session {
             if (ended) {
                 return;
             }
+            List<String> durable = new ArrayList<>();
             try {
                 for (Channel c : byDocument.values()) {
-                    if (c.ackDue != 0 && !c.closed) {
-                        replica.document(c.document).sync();
+                    if (c.ackDue != 0 && !c.closed && replica.document(c.document).sync()) {
+                        durable.add(c.document);
                     }
                 }
             } catch (IOException e) {
@@ -262,6 +264,12 @@ public final class Session {
                     c.ackDue = 0;
                 }
                 c.unacknowledged = 0;
+            }
+            // Entries that just became durable may now travel on to the other neighbours (HY-SYNC-005).
+            for (String document : durable) {
+                for (Session other : replica.sessionsExcept(this)) {
+                    other.pump(document);
+                }
             }
         }
     }
@@ -276,10 +284,14 @@ public final class Session {
                 fail(ErrorCode.IDLE_TIMEOUT, "nothing received for " + (now - lastReceived) + " ms");
                 return;
             }
-            if (now - lastSent >= options.keepaliveMillis()) {
+            // The session has no clock: a send since the last tick counts as a send at this tick.
+            if (sentSinceTick) {
+                lastSent = now;
+            } else if (now - lastSent >= options.keepaliveMillis()) {
                 send(new SessionMessage.Ping(++pingNonce));
+                lastSent = now;
             }
-            lastSent = Math.max(lastSent, now);
+            sentSinceTick = false;
         }
     }
 
@@ -381,12 +393,13 @@ public final class Session {
                     options.window(), c.document);
         }
         DocumentReplica d = replica.document(c.document);
+        long held = d.held(remoteReplica);
+        boolean inOrder = delta.kind() != SessionMessage.Kind.INTERVAL || Long.compareUnsigned(delta.fromSeq(), held) <= 0;
         if (!c.grant.includes(Access.WRITE) || c.remote.mode() != Access.WRITE) {
-            refuse(c, delta, ErrorCode.ACCESS_DENIED, "no right to write this document");
+            refuse(c, d, delta, inOrder, ErrorCode.ACCESS_DENIED, "no right to write this document");
             return;
         }
-        long held = d.held(remoteReplica);
-        if (delta.kind() == SessionMessage.Kind.INTERVAL && Long.compareUnsigned(delta.fromSeq(), held) > 0) {
+        if (!inOrder) {
             throw violation("an interval from entry %s, but this side holds the peer's log only up to %s",
                     Long.toUnsignedString(delta.fromSeq()), Long.toUnsignedString(held));
         }
@@ -394,22 +407,28 @@ public final class Session {
         try {
             state = DocumentReplica.asMap(Codec.decode(delta.payload()).state());
         } catch (ProtocolException e) {
-            refuse(c, delta, e.code(), e.getMessage());
+            refuse(c, d, delta, true, e.code(), e.getMessage());
             return;
         }
         if (d.receive(state, delta.payload(), remoteReplica, delta.toSeq())) {
             replica.notifyListeners(c.document, d.state(), false);
-            for (Session other : replica.sessionsExcept(this)) {
-                other.pump(c.document);
-            }
         }
         c.ackDue = Math.max(c.ackDue, d.held(remoteReplica));
     }
 
-    private void refuse(Channel c, SessionMessage.Delta delta, ErrorCode code, String detail) {
+    /**
+     * Refuses one delta: nothing in the state changes. A refused delta that is in order is consumed all the same
+     * (HY-SYNC-025): the position moves past it, so the sender's next interval follows on, and nobody sends it again.
+     */
+    private void refuse(Channel c, DocumentReplica d, SessionMessage.Delta delta, boolean inOrder, ErrorCode code, String detail)
+            throws IOException {
         c.unacknowledged--;
         send(new SessionMessage.Error(c.remote.channel(), delta.toSeq(), code.value(), detail));
         event("refused a delta on \"" + c.document + "\" (" + code + "): " + detail);
+        if (inOrder) {
+            d.consume(remoteReplica, delta.toSeq());
+            c.ackDue = Math.max(c.ackDue, d.held(remoteReplica));
+        }
     }
 
     private void onAck(SessionMessage.Ack ack) throws ProtocolException, IOException {
@@ -417,13 +436,20 @@ public final class Session {
         if (c == null) {
             return;
         }
+        DocumentReplica d = replica.document(c.document);
+        if (Long.compareUnsigned(ack.seq(), d.seq()) > 0) {
+            throw violation("an Ack of entry %s, beyond the last entry of the log, %s", Long.toUnsignedString(ack.seq()),
+                    Long.toUnsignedString(d.seq()));
+        }
+        // An Ack beyond what this session sent is no fault: the entries reached the peer another way (another
+        // neighbour, or a second session with this one), and need not be sent here.
         if (Long.compareUnsigned(ack.seq(), c.sent) > 0) {
-            throw violation("an Ack of entry %s, beyond the last sent, %s", Long.toUnsignedString(ack.seq()), Long.toUnsignedString(c.sent));
+            c.sent = ack.seq();
         }
         while (!c.inFlight.isEmpty() && Long.compareUnsigned(c.inFlight.peekFirst(), ack.seq()) <= 0) {
             c.inFlight.pollFirst();
         }
-        replica.document(c.document).acknowledged(remoteReplica, ack.seq());
+        d.acknowledged(remoteReplica, ack.seq());
         pump(c);
     }
 
@@ -514,9 +540,23 @@ public final class Session {
         DocumentReplica d = replica.document(c.document);
         while (c.inFlight.size() < c.remote.window()) {
             if (c.needsDifference) {
+                if (d.durableSeq() == 0) {
+                    return;   // nothing durable to cover yet: the flush that stores it pumps again
+                }
                 CausalState<ORMap> state = d.state();
                 CausalState<ORMap> difference = c.remote.summary().isEmpty() ? null : Difference.of(state, c.remote.summary());
-                byte[] full = Codec.encode(state);
+                byte[] full;
+                try {
+                    full = Codec.encode(state);
+                } catch (IllegalArgumentException tooLarge) {
+                    // This revision cannot send a state beyond MAX_PAYLOAD_SIZE in parts: close the document on this
+                    // session, and only it, with the reason.
+                    c.closed = true;
+                    send(new SessionMessage.Close(c.remote.channel(), ErrorCode.LIMIT_EXCEEDED.value(),
+                            "the document's state is larger than a payload may be"));
+                    event("closed \"" + c.document + "\": its state is larger than a payload may be");
+                    return;
+                }
                 byte[] payload = full;
                 SessionMessage.Kind kind = SessionMessage.Kind.STATE;
                 if (difference != null) {
@@ -527,12 +567,12 @@ public final class Session {
                     }
                 }
                 c.needsDifference = false;
-                c.sent = d.seq();
-                c.inFlight.addLast(d.seq());
-                send(new SessionMessage.Delta(c.remote.channel(), kind, 0, d.seq(), payload));
+                c.sent = d.durableSeq();
+                c.inFlight.addLast(c.sent);
+                send(new SessionMessage.Delta(c.remote.channel(), kind, 0, c.sent, payload));
                 continue;
             }
-            if (Long.compareUnsigned(c.sent, d.seq()) >= 0) {
+            if (Long.compareUnsigned(c.sent, d.durableSeq()) >= 0) {
                 return;
             }
             DocumentReplica.Interval interval = d.interval(c.sent, remoteReplica, options.maxEntries());
@@ -559,8 +599,10 @@ public final class Session {
         ReplicaId known = remoteReplica != null ? remoteReplica : replica.neighbour(remoteIdentity.staticKey());
         long held = known == null ? 0 : d.held(known);
         c.openSent = true;
+        // HY-SESS-036: nothing of the document, not even its version vector, to a peer that may not read it.
         send(new SessionMessage.Open(c.local, c.document, Access.WRITE, c.grant, replica.id(),
-                d.state().context().versionVector(), held == 0 ? null : known, held, options.window()));
+                c.grant == Access.NONE ? new TreeMap<>() : d.state().context().versionVector(),
+                held == 0 ? null : known, held, options.window()));
     }
 
     private Access grantFor(String document) {
@@ -569,6 +611,7 @@ public final class Session {
     }
 
     private void send(SessionMessage message) {
+        sentSinceTick = true;
         outbox.send(message);
     }
 

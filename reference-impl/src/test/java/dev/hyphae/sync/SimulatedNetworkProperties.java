@@ -1,5 +1,6 @@
 package dev.hyphae.sync;
 
+import dev.hyphae.spec.Requirement;
 import dev.hyphae.crdt.AWSet;
 import dev.hyphae.crdt.CausalState;
 import dev.hyphae.crdt.CrdtType;
@@ -67,6 +68,7 @@ class SimulatedNetworkProperties {
         return step.list().ofMaxSize(120);
     }
 
+    @Requirement({"HY-SYNC-001", "HY-SYNC-002", "HY-SYNC-004", "HY-SYNC-005", "HY-SYNC-006", "HY-SYNC-007", "HY-SYNC-013", "HY-SYNC-020", "HY-SYNC-021", "HY-SYNC-022", "HY-SESS-027", "HY-SESS-028", "HY-SESS-039", "HY-SESS-041"})
     @Property(tries = 200)
     void replicasConvergeAndKeepEveryAcknowledgedWrite(@ForAll("schedules") List<Step> schedule,
                                                        @ForAll @IntRange(min = 3, max = 5) int size,

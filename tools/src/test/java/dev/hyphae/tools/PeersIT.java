@@ -14,6 +14,7 @@ import dev.hyphae.session.Access;
 import dev.hyphae.session.SessionCodec;
 import dev.hyphae.session.SessionMessage;
 import dev.hyphae.data.ReplicaId;
+import dev.hyphae.spec.Requirement;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -129,6 +130,7 @@ class PeersIT {
         return run(dir, "keygen", "--out", name);
     }
 
+    @Requirement({"HY-TRANS-001", "HY-TRANS-002", "HY-TRANS-003", "HY-SYNC-004", "HY-SYNC-010", "HY-SESS-055"})
     @Test
     void twoPeersWriteWhileDisconnectedReconnectAndAgree(@TempDir Path dir) throws Exception {
         String a = keygen(dir, "a.key");
@@ -157,6 +159,7 @@ class PeersIT {
         }
     }
 
+    @Requirement({"HY-SESS-043", "HY-SYNC-013", "HY-SYNC-022"})
     @Test
     void aPeerKilledWhileReceivingKeepsEveryWriteItAcknowledged(@TempDir Path dir) throws Exception {
         String a = keygen(dir, "a.key");
@@ -195,6 +198,7 @@ class PeersIT {
         assertTrue(acknowledged <= written);
     }
 
+    @Requirement({"HY-AUTH-008", "HY-AUTH-009", "HY-SESS-025", "HY-SESS-029", "HY-SESS-030", "HY-SESS-036"})
     @Test
     void anUnauthorisedPeerReceivesNoDocumentBytesAndCannotWrite(@TempDir Path dir) throws Exception {
         String a = keygen(dir, "a.key");

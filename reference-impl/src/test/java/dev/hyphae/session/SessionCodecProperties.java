@@ -1,0 +1,172 @@
+package dev.hyphae.session;
+
+import dev.hyphae.spec.Requirement;
+import dev.hyphae.ErrorCode;
+import dev.hyphae.ProtocolException;
+import dev.hyphae.data.ReplicaId;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+import java.util.Set;
+import java.util.TreeMap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Session messages: decode inverts encode; every refusal carries its code; nothing else escapes. */
+class SessionCodecProperties {
+
+    private static final Set<ErrorCode> SESSION_REFUSALS = Set.of(ErrorCode.MALFORMED_MESSAGE, ErrorCode.UNKNOWN_MESSAGE_TYPE);
+
+    static Arbitrary<ReplicaId> replicas() {
+        return Arbitraries.bytes().array(byte[].class).ofSize(16).filter(b -> !ReplicaId.isZero(b, 0)).map(ReplicaId::of);
+    }
+
+    static Arbitrary<Long> channels() {
+        return Arbitraries.longs().between(1, SessionCodec.MAX_CHANNEL);
+    }
+
+    @Provide
+    Arbitrary<SessionMessage> messages() {
+        Arbitrary<TreeMap<ReplicaId, Long>> summaries = Arbitraries.maps(replicas(), Arbitraries.longs().filter(n -> n != 0))
+                .ofMaxSize(5).map(TreeMap::new);
+        Arbitrary<String> names = Arbitraries.strings().withCharRange('a', 'z').withChars('é', '-', '/', '水').ofMinLength(1).ofMaxLength(60);
+        Arbitrary<SessionMessage> open = Combinators.combine(channels(), names, Arbitraries.of(Access.READ, Access.WRITE),
+                        Arbitraries.of(Access.values()), replicas(), summaries, replicas().injectNull(0.3),
+                        Arbitraries.integers().between(1, SessionCodec.MAX_WINDOW))
+                .as((c, n, m, g, r, s, h, w) -> new SessionMessage.Open(c, n, m, g, r, s, h, h == null ? 0 : w * 3L, w));
+        Arbitrary<SessionMessage> delta = Combinators.combine(channels(), Arbitraries.of(SessionMessage.Kind.values()),
+                        Arbitraries.longs().between(0, 1000), Arbitraries.longs().between(1, 1000),
+                        Arbitraries.bytes().array(byte[].class).ofMinSize(1).ofMaxSize(64))
+                .as((c, k, from, length, payload) -> k == SessionMessage.Kind.INTERVAL
+                        ? new SessionMessage.Delta(c, k, from, from + length, payload)
+                        : new SessionMessage.Delta(c, k, 0, length, payload));
+        Arbitrary<SessionMessage> ack = Combinators.combine(channels(), Arbitraries.longs().filter(n -> n != 0)).as(SessionMessage.Ack::new);
+        Arbitrary<SessionMessage> error = Combinators.combine(channels().injectNull(0.3), Arbitraries.longs().between(0, 99),
+                        Arbitraries.integers().between(0, 65535), Arbitraries.strings().ofMaxLength(40))
+                .as((c, s, code, d) -> new SessionMessage.Error(c == null ? 0 : c, c == null ? 0 : s, code, d));
+        Arbitrary<SessionMessage> ping = Arbitraries.longs().map(SessionMessage.Ping::new);
+        Arbitrary<SessionMessage> pong = Arbitraries.longs().map(SessionMessage.Pong::new);
+        Arbitrary<SessionMessage> close = Combinators.combine(Arbitraries.longs().between(0, SessionCodec.MAX_CHANNEL),
+                Arbitraries.integers().between(0, 65535), Arbitraries.strings().ofMaxLength(40)).as(SessionMessage.Close::new);
+        return Arbitraries.oneOf(open, delta, ack, error, ping, pong, close);
+    }
+
+    @Requirement({"HY-SESS-001", "HY-SESS-002", "HY-SESS-020"})
+    @Property(tries = 2000)
+    void decodeInvertsEncode(@ForAll("messages") SessionMessage message) throws ProtocolException {
+        assertEquals(message, SessionCodec.decode(SessionCodec.encode(message)));
+    }
+
+    @Requirement({"HY-SESS-003", "HY-SESS-004"})
+    @Property(tries = 3000)
+    void everyMutatedMessageDecodesOrIsRefusedWithASessionCode(@ForAll("messages") SessionMessage message,
+                                                               @ForAll @IntRange(min = 0, max = 100_000) int where,
+                                                               @ForAll @IntRange(min = 1, max = 255) int flip) {
+        byte[] bytes = SessionCodec.encode(message);
+        bytes[where % bytes.length] ^= (byte) flip;
+        try {
+            SessionMessage decoded = SessionCodec.decode(bytes);
+            // What decodes is a message a valid encoder could have sent: it encodes again.
+            SessionCodec.encode(decoded);
+        } catch (ProtocolException e) {
+            assertTrue(SESSION_REFUSALS.contains(e.code()), e.code() + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * A truncated message is refused, unless all that was cut is alignment padding after the last string's zero
+     * byte: then it still says exactly what it said.
+     */
+    @Requirement({"HY-SESS-003"})
+    @Property(tries = 1000)
+    void everyTruncatedMessageIsRefusedOrLostOnlyPadding(@ForAll("messages") SessionMessage message,
+                                                        @ForAll @IntRange(min = 0, max = 100_000) int cut) {
+        byte[] bytes = SessionCodec.encode(message);
+        byte[] truncated = Arrays.copyOf(bytes, cut % bytes.length);
+        try {
+            assertEquals(message, SessionCodec.decode(truncated));
+            for (int i = truncated.length; i < bytes.length; i++) {
+                assertEquals(0, bytes[i], "a cut that decodes removed only zero padding");
+            }
+        } catch (ProtocolException e) {
+            assertTrue(SESSION_REFUSALS.contains(e.code()), e.code() + ": " + e.getMessage());
+        }
+    }
+
+    @Requirement({"HY-SESS-004"})
+    @Test
+    void anUnknownMessageTypeIsRefusedAsSuch() {
+        byte[] bytes = SessionCodec.encode(new SessionMessage.Ping(7));
+        // The union's type byte: find it as the byte holding 5 (Ping) that, set to 9, gives UNKNOWN_MESSAGE_TYPE.
+        boolean found = false;
+        for (int i = 8; i < bytes.length && !found; i++) {
+            if (bytes[i] == 5) {
+                byte[] mutated = bytes.clone();
+                mutated[i] = 9;
+                try {
+                    SessionCodec.decode(mutated);
+                } catch (ProtocolException e) {
+                    found = e.code() == ErrorCode.UNKNOWN_MESSAGE_TYPE;
+                }
+            }
+        }
+        assertTrue(found, "no byte of the message is its type");
+    }
+
+    @Requirement({"HY-SESS-007", "HY-SESS-008", "HY-SESS-009", "HY-SESS-010", "HY-SESS-011", "HY-SESS-012", "HY-SESS-013", "HY-SESS-014", "HY-SESS-015", "HY-SESS-016", "HY-SESS-017", "HY-SESS-018", "HY-SESS-020"})
+    @Test
+    void fieldRulesAreChecked() {
+        ReplicaId r = ReplicaId.fromHex("0102030405060708090a0b0c0d0e0f10");
+        TreeMap<ReplicaId, Long> empty = new TreeMap<>();
+        // The encoder refuses what a decoder must refuse, so each rule shows as an IllegalArgumentException here.
+        assertRefused(new SessionMessage.Open(0, "d", Access.WRITE, Access.READ, r, empty, null, 0, 8));
+        assertRefused(new SessionMessage.Open(1, "", Access.WRITE, Access.READ, r, empty, null, 0, 8));
+        assertRefused(new SessionMessage.Open(1, "x".repeat(256), Access.WRITE, Access.READ, r, empty, null, 0, 8));
+        assertRefused(new SessionMessage.Open(1, "a\nb", Access.WRITE, Access.READ, r, empty, null, 0, 8));
+        assertRefused(new SessionMessage.Open(1, "d", Access.NONE, Access.READ, r, empty, null, 0, 8));
+        assertRefused(new SessionMessage.Open(1, "d", Access.WRITE, Access.READ, r, empty, null, 5, 8));
+        assertRefused(new SessionMessage.Open(1, "d", Access.WRITE, Access.READ, r, empty, null, 0, 0));
+        assertRefused(new SessionMessage.Open(1, "d", Access.WRITE, Access.READ, r, empty, null, 0, 1025));
+        TreeMap<ReplicaId, Long> zero = new TreeMap<>();
+        zero.put(r, 0L);
+        assertRefused(new SessionMessage.Open(1, "d", Access.WRITE, Access.READ, r, zero, null, 0, 8));
+        assertRefused(new SessionMessage.Delta(1, SessionMessage.Kind.INTERVAL, 5, 5, new byte[] {1}));
+        assertRefused(new SessionMessage.Delta(1, SessionMessage.Kind.STATE, 1, 5, new byte[] {1}));
+        assertRefused(new SessionMessage.Delta(1, SessionMessage.Kind.STATE, 0, 5, new byte[0]));
+        assertRefused(new SessionMessage.Ack(1, 0));
+        assertRefused(new SessionMessage.Ack(0, 3));
+        assertRefused(new SessionMessage.Error(0, 3, 2, ""));
+    }
+
+    @Test
+    @Requirement("HY-SESS-005")
+    void aSummaryBeyondMaxReplicasIsALimitExceeded() {
+        TreeMap<ReplicaId, Long> summary = new TreeMap<>();
+        for (int i = 1; i <= dev.hyphae.data.Limits.MAX_REPLICAS + 1; i++) {
+            byte[] id = new byte[16];
+            id[12] = (byte) (i >> 24);
+            id[13] = (byte) (i >> 16);
+            id[14] = (byte) (i >> 8);
+            id[15] = (byte) i;
+            summary.put(ReplicaId.of(id), 1L);
+        }
+        ReplicaId r = ReplicaId.fromHex("0102030405060708090a0b0c0d0e0f10");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SessionCodec.encode(
+                new SessionMessage.Open(1, "d", Access.WRITE, Access.READ, r, summary, null, 0, 8)));
+        assertTrue(e.getCause() instanceof ProtocolException p && p.code() == ErrorCode.LIMIT_EXCEEDED, e.getMessage());
+    }
+
+    private static void assertRefused(SessionMessage message) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SessionCodec.encode(message), message.toString());
+        assertTrue(e.getCause() instanceof ProtocolException p && p.code() == ErrorCode.MALFORMED_MESSAGE, e.getMessage());
+    }
+}

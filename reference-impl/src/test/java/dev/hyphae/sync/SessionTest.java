@@ -1,0 +1,288 @@
+package dev.hyphae.sync;
+
+import dev.hyphae.ErrorCode;
+import dev.hyphae.codec.Codec;
+import dev.hyphae.crdt.CausalState;
+import dev.hyphae.crdt.CrdtType;
+import dev.hyphae.crdt.GCounter;
+import dev.hyphae.crdt.ORMap;
+import dev.hyphae.crdt.PNCounter;
+import dev.hyphae.data.CausalContext;
+import dev.hyphae.data.ReplicaId;
+import dev.hyphae.data.Value;
+import dev.hyphae.handshake.AccessPolicy;
+import dev.hyphae.handshake.TrustStore;
+import dev.hyphae.session.Access;
+import dev.hyphae.session.SessionMessage;
+import dev.hyphae.spec.Requirement;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * One session, driven message by message as a peer would drive it, against a replica on real files: the rules of
+ * the session and sync chapters that a single exchange can show.
+ */
+class SessionTest {
+
+    private static final byte[] PEER_KEY = new byte[32];
+    private static final ReplicaId PEER = ReplicaId.fromHex("0000000000000000000000000000abcd");
+    private static final Session.Options OPTIONS = new Session.Options(2, 8, 15_000, 60_000, 4);
+
+    @TempDir
+    Path dir;
+    Replica replica;
+    List<SessionMessage> sent;
+    boolean[] ended;
+
+    @BeforeEach
+    void open() throws IOException {
+        PEER_KEY[0] = 7;
+        replica = Replica.open(dir.resolve("r"), new SecureRandom());
+        sent = new ArrayList<>();
+        ended = new boolean[1];
+    }
+
+    @AfterEach
+    void close() throws IOException {
+        replica.close();
+    }
+
+    private Session session(AccessPolicy.Right right) {
+        AccessPolicy policy = new AccessPolicy();
+        if (right != null) {
+            policy.grant(PEER_KEY, AccessPolicy.EVERY_DOCUMENT, right);
+        }
+        return replica.newSession(new TrustStore.Identity(PEER_KEY, null, null), policy, OPTIONS, new Session.Outbox() {
+            @Override
+            public void send(SessionMessage message) {
+                sent.add(message);
+            }
+
+            @Override
+            public void end() {
+                ended[0] = true;
+            }
+        });
+    }
+
+    private static SessionMessage.Open open(long channel, String document) {
+        return new SessionMessage.Open(channel, document, Access.WRITE, Access.WRITE, PEER, new TreeMap<>(), null, 0, 8);
+    }
+
+    private static byte[] increment(long seq, long amount) {
+        CausalState<ORMap> delta = ORMap.EMPTY.update(Value.of("kwh"), CrdtType.PNCOUNTER,
+                (PNCounter c) -> c.increment(CausalContext.of(seq > 1 ? List.of(new dev.hyphae.data.Dot(PEER, seq - 1)) : List.of()), PEER, amount));
+        return Codec.encode(delta);
+    }
+
+    private SessionMessage.Open theirOpen() {
+        return (SessionMessage.Open) sent.stream().filter(m -> m instanceof SessionMessage.Open).findFirst().orElseThrow();
+    }
+
+    private SessionMessage.Error lastError() {
+        for (int i = sent.size() - 1; i >= 0; i--) {
+            if (sent.get(i) instanceof SessionMessage.Error e) {
+                return e;
+            }
+        }
+        throw new AssertionError("no error sent: " + sent);
+    }
+
+    @Test
+    @Requirement({"HY-SESS-028", "HY-SESS-034", "HY-SYNC-020", "HY-SYNC-021", "HY-SYNC-022", "HY-SYNC-023"})
+    void anOpenIsAnsweredAndAnAcceptedDeltaIsAcknowledgedAfterTheFlush() throws Exception {
+        Session s = session(AccessPolicy.Right.WRITE);
+        s.receive(open(9, "plant"), 0);
+        SessionMessage.Open reply = theirOpen();
+        assertEquals("plant", reply.document());
+        assertEquals(Access.WRITE, reply.granted());
+        s.receive(new SessionMessage.Delta(reply.channel(), SessionMessage.Kind.INTERVAL, 0, 1, increment(1, 5)), 0);
+        assertTrue(sent.stream().noneMatch(m -> m instanceof SessionMessage.Ack), "no Ack before the flush");
+        s.flush();
+        assertEquals(new SessionMessage.Ack(9, 1), sent.get(sent.size() - 1));
+        assertEquals(java.math.BigInteger.valueOf(5),
+                replica.state("plant").store().<PNCounter>get(Value.of("kwh"), CrdtType.PNCOUNTER).value());
+    }
+
+    @Test
+    @Requirement({"HY-SESS-029", "HY-SESS-030", "HY-SESS-036"})
+    void anOpenFromAPeerWithoutRightsIsRefusedAndRevealsNothing() throws Exception {
+        replica.write("secret", state -> state.store().update(Value.of("kwh"), CrdtType.GCOUNTER,
+                (GCounter c) -> c.increment(state.context(), replica.id(), 1)));
+        Session s = session(null);
+        s.receive(open(3, "secret"), 0);
+        s.receive(open(4, "no-such-document"), 0);
+        assertEquals(List.of(
+                new SessionMessage.Error(3, 0, ErrorCode.ACCESS_DENIED.value(), "no access to this document"),
+                new SessionMessage.Error(4, 0, ErrorCode.ACCESS_DENIED.value(), "no access to this document")), sent);
+        assertFalse(replica.documents().contains("no-such-document"));
+    }
+
+    @Test
+    @Requirement({"HY-SESS-038", "HY-SYNC-025"})
+    void aDeltaFromAReaderIsRefusedChangesNothingAndIsConsumed() throws Exception {
+        Session s = session(AccessPolicy.Right.READ);
+        s.receive(open(9, "plant"), 0);
+        long channel = theirOpen().channel();
+        assertEquals(Access.READ, theirOpen().granted());
+        s.receive(new SessionMessage.Delta(channel, SessionMessage.Kind.INTERVAL, 0, 1, increment(1, 5)), 0);
+        assertEquals(new SessionMessage.Error(9, 1, ErrorCode.ACCESS_DENIED.value(), "no right to write this document"), lastError());
+        assertTrue(replica.state("plant").isEmptyDelta());
+        s.flush();
+        assertEquals(new SessionMessage.Ack(9, 1), sent.get(sent.size() - 1));
+        assertFalse(s.ended());
+    }
+
+    @Test
+    @Requirement({"HY-SESS-022", "HY-SYNC-025"})
+    void aMalformedPayloadRefusesOnlyItsDeltaAndTheNextIntervalFollowsOn() throws Exception {
+        Session s = session(AccessPolicy.Right.WRITE);
+        s.receive(open(9, "plant"), 0);
+        long channel = theirOpen().channel();
+        s.receive(new SessionMessage.Delta(channel, SessionMessage.Kind.INTERVAL, 0, 1, new byte[] {1, 2, 3}), 0);
+        assertEquals(ErrorCode.MALFORMED_DELTA.value(), lastError().code());
+        assertEquals(1, lastError().seq());
+        s.receive(new SessionMessage.Delta(channel, SessionMessage.Kind.INTERVAL, 1, 2, increment(2, 4)), 0);
+        s.flush();
+        assertFalse(s.ended());
+        assertEquals(new SessionMessage.Ack(9, 2), sent.get(sent.size() - 1));
+    }
+
+    @Test
+    @Requirement("HY-SYNC-019")
+    void aPayloadWhoseRootIsNotAMapIsRefused() throws Exception {
+        Session s = session(AccessPolicy.Right.WRITE);
+        s.receive(open(9, "plant"), 0);
+        byte[] counter = Codec.encode(GCounter.EMPTY.increment(CausalContext.EMPTY, PEER, 1));
+        s.receive(new SessionMessage.Delta(theirOpen().channel(), SessionMessage.Kind.STATE, 0, 1, counter), 0);
+        assertEquals(ErrorCode.MALFORMED_DELTA.value(), lastError().code());
+        assertFalse(s.ended());
+    }
+
+    @Test
+    @Requirement("HY-SYNC-008")
+    void anIntervalThatSkipsEntriesEndsTheSession() throws Exception {
+        Session s = session(AccessPolicy.Right.WRITE);
+        s.receive(open(9, "plant"), 0);
+        s.receive(new SessionMessage.Delta(theirOpen().channel(), SessionMessage.Kind.INTERVAL, 3, 4, increment(4, 1)), 0);
+        assertEquals(new SessionMessage.Error(0, 0, ErrorCode.PROTOCOL_VIOLATION.value(), lastError().detail()), lastError());
+        assertTrue(s.ended());
+        assertTrue(ended[0]);
+        assertTrue(replica.state("plant").isEmptyDelta());
+    }
+
+    @Test
+    @Requirement({"HY-SESS-039", "HY-SESS-040"})
+    void moreDeltasThanTheWindowEndTheSession() throws Exception {
+        Session s = session(AccessPolicy.Right.WRITE);
+        s.receive(open(9, "plant"), 0);
+        long channel = theirOpen().channel();
+        for (int i = 1; i <= 3; i++) {
+            s.receive(new SessionMessage.Delta(channel, SessionMessage.Kind.INTERVAL, i - 1, i, increment(i, 1)), 0);
+        }
+        assertEquals(ErrorCode.LIMIT_EXCEEDED.value(), lastError().code());
+        assertEquals(0, lastError().channel());
+        assertTrue(s.ended());
+    }
+
+    @Test
+    @Requirement({"HY-SESS-025", "HY-SESS-031"})
+    void aMessageOnAChannelNeverOpenedOrASecondOpenEndsTheSession() throws Exception {
+        Session s = session(AccessPolicy.Right.WRITE);
+        s.receive(new SessionMessage.Ack(77, 1), 0);
+        assertEquals(ErrorCode.PROTOCOL_VIOLATION.value(), lastError().code());
+        assertTrue(s.ended());
+
+        sent.clear();
+        Session t = session(AccessPolicy.Right.WRITE);
+        t.receive(open(1, "plant"), 0);
+        t.receive(open(2, "plant"), 0);
+        assertEquals(ErrorCode.PROTOCOL_VIOLATION.value(), lastError().code());
+        assertTrue(t.ended());
+    }
+
+    @Test
+    @Requirement("HY-SESS-042")
+    void anAckOfEntriesThatDoNotExistEndsTheSession() throws Exception {
+        Session s = session(AccessPolicy.Right.WRITE);
+        s.receive(open(9, "plant"), 0);
+        s.receive(new SessionMessage.Ack(theirOpen().channel(), 5), 0);
+        assertEquals(ErrorCode.PROTOCOL_VIOLATION.value(), lastError().code());
+    }
+
+    @Test
+    @Requirement({"HY-SESS-048", "HY-SESS-049", "HY-SESS-050"})
+    void pingsAnswerAndKeepAliveAndSilenceEndsTheSession() throws Exception {
+        Session s = session(AccessPolicy.Right.WRITE);
+        s.start(0, List.of());
+        s.receive(new SessionMessage.Ping(42), 1_000);
+        assertEquals(new SessionMessage.Pong(42), sent.get(sent.size() - 1));
+        s.tick(1_000);                       // the Pong counts as sent at this tick
+        s.tick(10_000);
+        assertFalse(sent.get(sent.size() - 1) instanceof SessionMessage.Ping);
+        s.tick(16_000);                      // 15 s without sending
+        assertTrue(sent.get(sent.size() - 1) instanceof SessionMessage.Ping);
+        s.tick(60_999);
+        assertFalse(s.ended());
+        s.tick(61_000);                      // 60 s without receiving
+        assertEquals(new SessionMessage.Error(0, 0, ErrorCode.IDLE_TIMEOUT.value(), lastError().detail()), lastError());
+        assertTrue(s.ended());
+    }
+
+    @Test
+    @Requirement({"HY-SESS-055", "HY-SESS-056"})
+    void closeEndsTheSessionInOrder() throws Exception {
+        Session s = session(AccessPolicy.Right.WRITE);
+        s.receive(new SessionMessage.Close(0, ErrorCode.NO_ERROR.value(), "done"), 0);
+        assertTrue(s.ended());
+        assertTrue(sent.isEmpty(), "nothing is sent after the peer's Close");
+        Session t = session(AccessPolicy.Right.WRITE);
+        t.close("bye");
+        assertEquals(new SessionMessage.Close(0, ErrorCode.NO_ERROR.value(), "bye"), sent.get(sent.size() - 1));
+        assertTrue(t.ended());
+    }
+
+    @Test
+    @Requirement({"HY-SYNC-011", "HY-SYNC-012", "HY-SYNC-015"})
+    void aNeighbourThatHoldsAPrefixGetsOnlyTheRest() throws Exception {
+        write();
+        // First contact: the neighbour holds nothing this replica can name, and gets the state; it acknowledges it.
+        Session first = session(AccessPolicy.Right.WRITE);
+        first.receive(open(9, "plant"), 0);
+        SessionMessage.Delta state = (SessionMessage.Delta) sent.stream().filter(m -> m instanceof SessionMessage.Delta).findFirst().orElseThrow();
+        assertEquals(SessionMessage.Kind.STATE, state.kind());
+        assertEquals(1, state.toSeq());
+        first.receive(new SessionMessage.Ack(theirOpen().channel(), 1), 0);
+        first.abandon();
+
+        // Two more writes while it is away; it comes back holding entries 1 and 2 (from another neighbour, say).
+        write();
+        write();
+        sent.clear();
+        Session second = session(AccessPolicy.Right.WRITE);
+        second.receive(new SessionMessage.Open(9, "plant", Access.WRITE, Access.WRITE, PEER, new TreeMap<>(), replica.id(), 2, 8), 0);
+        List<SessionMessage.Delta> deltas = sent.stream().filter(m -> m instanceof SessionMessage.Delta).map(m -> (SessionMessage.Delta) m).toList();
+        assertEquals(1, deltas.size(), sent.toString());
+        assertEquals(SessionMessage.Kind.INTERVAL, deltas.get(0).kind());
+        assertEquals(2, deltas.get(0).fromSeq());
+        assertEquals(3, deltas.get(0).toSeq());
+    }
+
+    private void write() throws IOException {
+        replica.write("plant", state -> state.store().update(Value.of("kwh"), CrdtType.GCOUNTER,
+                (GCounter c) -> c.increment(state.context(), replica.id(), 1)));
+    }
+}
