@@ -177,6 +177,19 @@ final class DocumentReplica {
         }
     }
 
+    /**
+     * Makes {@code neighbour} known to the document, so that garbage collection keeps what it has not acknowledged
+     * yet. Without this, a replica whose neighbours had acknowledged nothing would drop every entry at once, and a
+     * neighbour that comes back would get a difference where a short interval would do.
+     */
+    void know(ReplicaId neighbour) throws IOException {
+        if (!acked.containsKey(neighbour)) {
+            acked.put(neighbour, 0L);
+            store.appendAcked(neighbour, 0);
+            unsynced = true;
+        }
+    }
+
     /** Records that {@code neighbour} acknowledged the log up to {@code to}, and drops what every neighbour has. */
     void acknowledged(ReplicaId neighbour, long to) throws IOException {
         if (Long.compareUnsigned(to, acked.getOrDefault(neighbour, 0L)) > 0) {

@@ -370,6 +370,7 @@ public final class Session {
             sendOpen(c);
         }
         DocumentReplica d = replica.document(open.document());
+        d.know(remoteReplica);
         // Where to resume: the peer says how much of this replica's log it holds. If that is a prefix the log
         // still has, send what follows; otherwise the difference from its summary.
         if (replica.id().equals(open.heldReplica()) && Long.compareUnsigned(open.heldSeq(), d.seq()) <= 0
