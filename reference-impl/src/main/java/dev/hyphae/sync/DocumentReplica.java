@@ -217,6 +217,26 @@ final class DocumentReplica {
     }
 
     /**
+     * Whether a neighbour that holds this log up to {@code after} lacks anything: a durable entry after it that did
+     * not come from the neighbour itself, or entries the log no longer has. Entries that came from the neighbour
+     * are not worth a message of their own; the next interval covers their numbers.
+     */
+    boolean hasNews(long after, ReplicaId neighbour) {
+        if (Long.compareUnsigned(after, durableSeq) >= 0) {
+            return false;
+        }
+        if (after < logStart) {
+            return true;
+        }
+        for (LogEntry entry : log.subMap(after, false, durableSeq, true).values()) {
+            if (!neighbour.equals(entry.origin())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * The entries after {@code after}, up to {@code maxEntries} of them, joined; entries that came from
      * {@code skip} are left out (they would only go back where they came from). Null if the log no longer
      * holds the entry after {@code after}.

@@ -75,6 +75,7 @@ public final class Session {
         Access grant = Access.NONE;             // what this side grants the peer
         boolean closed;
         long sent;                              // the last entry of this side's log sent on this channel
+        long echoes;                            // entries after sent up to here all came from the peer
         boolean needsDifference;
         final ArrayDeque<Long> inFlight = new ArrayDeque<>();
         long ackDue;                            // the peer's log position to acknowledge at the next flush
@@ -181,11 +182,18 @@ public final class Session {
         }
     }
 
-    /** Whether {@code document} is open in both directions, with nothing in flight, to send or to acknowledge. */
+    /**
+     * Whether this session has nothing left to do for {@code document}: it is open both ways with nothing in
+     * flight, to send or to acknowledge; or it was refused or closed; or it is not open here at all, which happens
+     * only when the peer may not read it or it has nothing to send yet (any change opens it).
+     */
     public boolean idle(String document) {
         synchronized (replica) {
             Channel c = byDocument.get(document);
-            if (c == null || c.remote == null || c.closed) {
+            if (c == null || c.closed) {
+                return true;
+            }
+            if (c.remote == null) {
                 return false;
             }
             return c.inFlight.isEmpty() && !c.needsDifference && !hasMore(c) && c.ackDue == 0;
@@ -194,7 +202,7 @@ public final class Session {
 
     private boolean hasMore(Channel c) {
         try {
-            return sends(c) && Long.compareUnsigned(c.sent, replica.document(c.document).durableSeq()) < 0;
+            return sends(c) && hasNews(c, replica.document(c.document));
         } catch (IOException e) {
             return false;
         }
@@ -573,7 +581,7 @@ public final class Session {
                 send(new SessionMessage.Delta(c.remote.channel(), kind, 0, c.sent, payload));
                 continue;
             }
-            if (Long.compareUnsigned(c.sent, d.durableSeq()) >= 0) {
+            if (!hasNews(c, d)) {
                 return;
             }
             DocumentReplica.Interval interval = d.interval(c.sent, remoteReplica, options.maxEntries());
@@ -585,6 +593,22 @@ public final class Session {
             c.inFlight.addLast(interval.to());
             send(new SessionMessage.Delta(c.remote.channel(), SessionMessage.Kind.INTERVAL, interval.from(), interval.to(), interval.payload()));
         }
+    }
+
+    /**
+     * Whether the peer lacks anything of the log beyond what was sent. Entries found to have come from the peer
+     * are remembered, so that a one-way stream from the peer is not scanned again at every pump.
+     */
+    private boolean hasNews(Channel c, DocumentReplica d) {
+        long from = Long.compareUnsigned(c.echoes, c.sent) > 0 ? c.echoes : c.sent;
+        if (c.sent < d.logStart()) {
+            return true;
+        }
+        if (d.hasNews(from, remoteReplica)) {
+            return true;
+        }
+        c.echoes = d.durableSeq();
+        return false;
     }
 
     private Channel newChannel(String document) {

@@ -258,6 +258,30 @@ final class SimulatedNetwork implements AutoCloseable {
         return true;
     }
 
+    /**
+     * Whether every session reports every document it has open as idle: nothing in flight, nothing to send,
+     * nothing to acknowledge. A synchronisation that converged but never reached this would never let a
+     * `connect --once` finish.
+     */
+    List<String> notIdle() {
+        List<String> busy = new ArrayList<>();
+        for (Connection[] row : connections) {
+            for (Connection c : row) {
+                if (c != null && !c.ended) {
+                    for (int side = 0; side < 2; side++) {
+                        int self = side == 0 ? c.low : c.high;
+                        for (String document : replicas[self].documents()) {
+                            if (!c.sessions[side].idle(document)) {
+                                busy.add("r" + self + " (to r" + (side == 0 ? c.high : c.low) + ") on " + document);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return busy;
+    }
+
     /** The sessions' events, for a failing case's report. */
     List<String> events() {
         List<String> events = new ArrayList<>();

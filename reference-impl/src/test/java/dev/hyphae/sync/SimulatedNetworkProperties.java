@@ -93,6 +93,7 @@ class SimulatedNetworkProperties {
                 }
             }
             assertTrue(net.settle(200_000), () -> "the network did not settle; events: " + net.events());
+            assertEquals(List.of(), net.notIdle(), "sessions that are not idle after settling");
 
             for (String document : DOCUMENTS) {
                 CausalState<ORMap> first = net.replica(0).state(document);
