@@ -130,6 +130,54 @@ class PeersIT {
         return run(dir, "keygen", "--out", name);
     }
 
+    /**
+     * The README's "Two peers in two terminals", step by step as written there: terminal 2's first peer runs
+     * interactively, its standard input standing for the keyboard, and stops at end of input (Ctrl-D).
+     */
+    @Test
+    void theReadmeWalkthroughWorksAsWritten(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("a.pub"), keygen(dir, "a.key"));
+        Files.writeString(dir.resolve("b.pub"), keygen(dir, "b.key"));
+        String a = Files.readString(dir.resolve("a.pub")).trim();
+        String b = Files.readString(dir.resolve("b.pub")).trim();
+        try (Server terminal1 = new Server(dir, "--data", "a-data", "--key", "a.key", "--trust-peer", b + ":write")) {
+            assertEquals("ok", terminal1.command("set plant firmware 1.4.2"));
+            assertEquals("ok", terminal1.command("inc plant kwh 3"));
+
+            Process terminal2 = hyphae(dir, "peer", "connect", "127.0.0.1:" + terminal1.port, "--data", "b-data", "--key", "b.key",
+                    "--trust-peer", a + ":write").redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            PrintWriter keyboard = new PrintWriter(new OutputStreamWriter(terminal2.getOutputStream(), StandardCharsets.UTF_8), true);
+            BufferedReader screen = new BufferedReader(new InputStreamReader(terminal2.getInputStream(), StandardCharsets.UTF_8));
+            String seen = "";
+            for (int i = 0; i < 100 && !seen.equals("{\"firmware\":\"1.4.2\",\"kwh\":3}"); i++) {
+                Thread.sleep(100);
+                keyboard.println("get plant");
+                seen = screen.readLine();
+            }
+            assertEquals("{\"firmware\":\"1.4.2\",\"kwh\":3}", seen, "A's writes reached B");
+            keyboard.println("add plant alarms door-open");
+            assertEquals("ok", screen.readLine());
+            String onA = "";
+            for (int i = 0; i < 100 && !onA.contains("door-open"); i++) {
+                Thread.sleep(100);
+                onA = terminal1.command("get plant");
+            }
+            assertEquals("{\"alarms\":[\"door-open\"],\"firmware\":\"1.4.2\",\"kwh\":3}", onA, "B's write reached A");
+            keyboard.close();
+            assertTrue(terminal2.waitFor(60, TimeUnit.SECONDS), "terminal 2's peer stops at end of input");
+
+            assertEquals("ok", terminal1.command("inc plant kwh 2"));
+            assertEquals("ok", terminal1.command("set plant firmware 1.5.0"));
+            run(dir, "doc", "--data", "b-data", "inc", "plant", "kwh", "10");
+            run(dir, "doc", "--data", "b-data", "add", "plant", "alarms", "overheat");
+            assertEquals("in step: plant", run(dir, "peer", "connect", "127.0.0.1:" + terminal1.port, "--data", "b-data", "--key", "b.key",
+                    "--trust-peer", a + ":write", "--once"));
+            String expected = "{\"alarms\":[\"door-open\",\"overheat\"],\"firmware\":\"1.5.0\",\"kwh\":15}";
+            assertEquals(expected, run(dir, "doc", "--data", "b-data", "get", "plant"));
+            assertEquals(expected, terminal1.command("get plant"));
+        }
+    }
+
     @Requirement({"HY-TRANS-001", "HY-TRANS-002", "HY-TRANS-003", "HY-SYNC-004", "HY-SYNC-010", "HY-SESS-055"})
     @Test
     void twoPeersWriteWhileDisconnectedReconnectAndAgree(@TempDir Path dir) throws Exception {
