@@ -36,8 +36,8 @@ public final class Link implements Closeable {
 
     /** The capability durable-acks (registry id 1): this peer acknowledges only what is on stable storage. */
     public static final int DURABLE_ACKS = 1;
-    /** How long a handshake may take before the connection is dropped. */
-    static final int HANDSHAKE_TIMEOUT_MILLIS = 10_000;
+    /** How long a whole handshake may take, from the connection, before the connection is dropped (HY-SEC-008). */
+    public static final int HANDSHAKE_TIMEOUT_MILLIS = 10_000;
 
     private static final byte[] END = new byte[0];
 
@@ -70,6 +70,14 @@ public final class Link implements Closeable {
     private void handshakeAndRun(boolean initiator, Collection<String> documents) throws IOException, ProtocolException {
         socket.setTcpNoDelay(true);
         socket.setSoTimeout(HANDSHAKE_TIMEOUT_MILLIS);
+        // HY-SEC-008: the bound covers the whole handshake, so that a peer trickling bytes cannot extend it.
+        java.util.concurrent.ScheduledFuture<?> watchdog = peer.timer().schedule(() -> {
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // Closed already.
+            }
+        }, HANDSHAKE_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
         InputStream in = new BufferedInputStream(socket.getInputStream(), 1 << 16);
         OutputStream out = new BufferedOutputStream(socket.getOutputStream(), 1 << 16);
         HyphaeHandshake.Result result;
@@ -98,6 +106,11 @@ public final class Link implements Closeable {
         } catch (IOException | ProtocolException | RuntimeException e) {
             socket.close();
             throw e;
+        } finally {
+            watchdog.cancel(false);
+        }
+        if (socket.isClosed()) {
+            throw new IOException("the handshake took longer than " + HANDSHAKE_TIMEOUT_MILLIS + " ms");
         }
         socket.setSoTimeout(0);
         FramedChannel channel = new FramedChannel(in, out, result.sender(), result.receiver(), result.sendFrameSize(), result.receiveFrameSize());

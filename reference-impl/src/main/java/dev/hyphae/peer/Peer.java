@@ -66,6 +66,14 @@ public final class Peer implements Closeable {
     private final List<Link> links = new CopyOnWriteArrayList<>();
     private final List<ServerSocket> servers = new CopyOnWriteArrayList<>();
     private final List<BiConsumer<String, Boolean>> listeners = new CopyOnWriteArrayList<>();
+    /** Most handshakes a listening peer runs at once (HY-SEC-009); a connection beyond them is closed at once. */
+    public static final int MAX_HANDSHAKES = 64;
+    private final java.util.concurrent.Semaphore handshakes = new java.util.concurrent.Semaphore(MAX_HANDSHAKES);
+    private final java.util.concurrent.ScheduledExecutorService timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "hyphae-timer");
+        t.setDaemon(true);
+        return t;
+    });
 
     private Peer(Config config, Replica replica, Session.Options options) {
         this.config = config;
@@ -119,12 +127,23 @@ public final class Peer implements Closeable {
             } catch (IOException e) {
                 return;
             }
+            // HY-SEC-009: at the limit, a new connection is refused, and the handshakes in progress carry on.
+            if (!handshakes.tryAcquire()) {
+                try {
+                    socket.close();
+                } catch (IOException ignored) {
+                    // Refused either way.
+                }
+                continue;
+            }
             // The handshake runs on its own thread, so that a slow or silent client delays nobody else.
             Thread handshake = new Thread(() -> {
                 try {
                     links.add(Link.respond(socket, this));
                 } catch (IOException | ProtocolException | RuntimeException e) {
                     // The connection is closed; the refused client learned the code from the handshake.
+                } finally {
+                    handshakes.release();
                 }
             }, "hyphae-handshake");
             handshake.setDaemon(true);
@@ -194,6 +213,10 @@ public final class Peer implements Closeable {
         return options;
     }
 
+    java.util.concurrent.ScheduledExecutorService timer() {
+        return timer;
+    }
+
     SecureRandom random() {
         return random;
     }
@@ -218,6 +241,7 @@ public final class Peer implements Closeable {
                 Thread.currentThread().interrupt();
             }
         }
+        timer.shutdownNow();
         replica.close();
     }
 }
