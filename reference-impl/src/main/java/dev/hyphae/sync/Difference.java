@@ -65,7 +65,9 @@ final class Difference {
         for (Map.Entry<ReplicaId, Long> e : state.context().versionVector().entrySet()) {
             ReplicaId replica = e.getKey();
             long count = e.getValue();
-            TreeSet<Long> kept = keep.getOrDefault(replica, new TreeSet<>());
+            // Only the kept dots within the vector's range split it; kept dots above it are in the cloud, below.
+            TreeSet<Long> ofReplica = keep.getOrDefault(replica, new TreeSet<>(Long::compareUnsigned));
+            java.util.SortedSet<Long> kept = count == -1L ? ofReplica : ofReplica.headSet(count + 1);
             if (kept.isEmpty()) {
                 vector.put(replica, count);
                 continue;
