@@ -43,7 +43,17 @@ public final class Link implements Closeable {
 
     private final Socket socket;
     private final Peer peer;
+    /**
+     * Most bytes waiting to be sent. A peer that stops reading would otherwise make its queue grow without end: past
+     * this, the connection is dropped.
+     */
+    static final long MAX_QUEUED_BYTES = 64L * 1024 * 1024;
+    /** After the session ends, how long the writer may take to send what is queued before the socket is closed. */
+    static final long CLOSE_GRACE_MILLIS = 5_000;
+
     private final LinkedBlockingQueue<byte[]> outgoing = new LinkedBlockingQueue<>();
+    private final java.util.concurrent.atomic.AtomicLong queuedBytes = new java.util.concurrent.atomic.AtomicLong();
+    private volatile java.util.concurrent.ScheduledFuture<?> ticker;
     private final CountDownLatch finished = new CountDownLatch(1);
     private volatile Session session;
     private volatile String failure;
@@ -114,17 +124,33 @@ public final class Link implements Closeable {
         }
         socket.setSoTimeout(0);
         FramedChannel channel = new FramedChannel(in, out, result.sender(), result.receiver(), result.sendFrameSize(), result.receiveFrameSize());
-        session = peer.replica().newSession(result.identity(), peer.policy(), peer.options(), new Session.Outbox() {
-            @Override
-            public void send(SessionMessage message) {
-                outgoing.add(SessionCodec.encode(message));
-            }
+        try {
+            session = peer.replica().newSession(result.identity(), peer.policy(), peer.options(), new Session.Outbox() {
+                @Override
+                public void send(SessionMessage message) {
+                    byte[] bytes = SessionCodec.encode(message);
+                    if (queuedBytes.addAndGet(bytes.length) > MAX_QUEUED_BYTES) {
+                        failure = "the peer does not read what is sent to it";
+                        closeSocket();
+                        return;
+                    }
+                    outgoing.add(bytes);
+                }
 
-            @Override
-            public void end() {
-                outgoing.add(END);
-            }
-        });
+                @Override
+                public void end() {
+                    outgoing.add(END);
+                    // If the writer is stuck on a peer that does not read, the socket goes anyway.
+                    peer.timer().schedule(Link.this::closeSocket, CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+                }
+            });
+        } catch (IllegalStateException closed) {
+            // The peer closed while this handshake ran.
+            socket.close();
+            throw new IOException("the peer is closed", closed);
+        }
+        // Keepalive and idle timeout once a second, on the timer: a writer blocked on a full socket cannot stop them.
+        ticker = peer.timer().scheduleAtFixedRate(() -> session.tick(peer.now()), 1, 1, TimeUnit.SECONDS);
         Thread writer = new Thread(() -> write(channel, out), "hyphae-link-writer");
         Thread reader = new Thread(() -> read(channel, in), "hyphae-link-reader");
         writer.setDaemon(true);
@@ -161,20 +187,12 @@ public final class Link implements Closeable {
 
     private void write(FramedChannel channel, OutputStream out) {
         try {
-            long lastTick = peer.now();
             while (true) {
-                byte[] message = outgoing.poll(1, TimeUnit.SECONDS);
-                // Keepalive and idle timeout about once a second, whether or not the writer is busy.
-                if (peer.now() - lastTick >= 1000) {
-                    lastTick = peer.now();
-                    session.tick(lastTick);
-                }
-                if (message == null) {
-                    continue;
-                }
+                byte[] message = outgoing.take();
                 if (message == END) {
                     break;
                 }
+                queuedBytes.addAndGet(-message.length);
                 channel.send(message);
                 if (outgoing.isEmpty()) {
                     out.flush();
@@ -189,13 +207,20 @@ public final class Link implements Closeable {
                 session.abandon();
             }
         } finally {
-            try {
-                socket.close();
-            } catch (IOException ignored) {
-                // Closing is all that is left to do.
+            closeSocket();
+            if (ticker != null) {
+                ticker.cancel(false);
             }
             channel.close();
             finished.countDown();
+        }
+    }
+
+    private void closeSocket() {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // Closing is all that is left to do.
         }
     }
 

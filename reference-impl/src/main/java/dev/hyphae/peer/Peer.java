@@ -63,7 +63,7 @@ public final class Peer implements Closeable {
     private final SecureRandom random = new SecureRandom();
     private final HybridLogicalClock clock = HybridLogicalClock.system();
     private final Session.Options options;
-    private final List<Link> links = new CopyOnWriteArrayList<>();
+    private final List<Link> links = java.util.Collections.synchronizedList(new ArrayList<>());
     private final List<ServerSocket> servers = new CopyOnWriteArrayList<>();
     private final List<BiConsumer<String, Boolean>> listeners = new CopyOnWriteArrayList<>();
     /** Most handshakes a listening peer runs at once (HY-SEC-009); a connection beyond them is closed at once. */
@@ -139,7 +139,9 @@ public final class Peer implements Closeable {
             // The handshake runs on its own thread, so that a slow or silent client delays nobody else.
             Thread handshake = new Thread(() -> {
                 try {
-                    links.add(Link.respond(socket, this));
+                    Link link = Link.respond(socket, this);
+                    links.removeIf(Link::ended);
+                    links.add(link);
                 } catch (IOException | ProtocolException | RuntimeException e) {
                     // The connection is closed; the refused client learned the code from the handshake.
                 } finally {
@@ -164,14 +166,17 @@ public final class Peer implements Closeable {
             throw e;
         }
         Link link = Link.initiate(socket, this, documents);
+        links.removeIf(Link::ended);
         links.add(link);
         return link;
     }
 
     /** The links open now. */
     public List<Link> links() {
-        links.removeIf(Link::ended);
-        return new ArrayList<>(links);
+        synchronized (links) {
+            links.removeIf(Link::ended);
+            return new ArrayList<>(links);
+        }
     }
 
     /** Calls {@code listener} with a document's name, and whether the change was local, after every change. */
@@ -187,7 +192,9 @@ public final class Peer implements Closeable {
         try {
             return replica.write(document, mutator);
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException("the write could not be stored, and did not happen", e);
+            // Either nothing was written, or the document stopped because a sync failed; then, whether the write
+            // reached the disk is known only after a restart. Retrying is therefore not safe for a counter.
+            throw new java.io.UncheckedIOException("the write could not be made durable: " + e.getMessage(), e);
         }
     }
 
@@ -231,10 +238,11 @@ public final class Peer implements Closeable {
         for (ServerSocket server : servers) {
             server.close();
         }
-        for (Link link : links) {
+        List<Link> open = links();
+        for (Link link : open) {
             link.close();
         }
-        for (Link link : links) {
+        for (Link link : open) {
             try {
                 link.awaitEnd(2000);
             } catch (InterruptedException e) {

@@ -173,10 +173,12 @@ public final class SessionCodec {
                     // The verifier bounds the vectors by the buffer; the limit is checked apart, for its own code.
                     replicas = v.vector(summary, 0, 1, Integer.MAX_VALUE);
                     counters = v.vector(summary, 1, 8, Integer.MAX_VALUE);
-                    if (counters != 0 && v.vectorLength(counters) > Limits.MAX_REPLICAS) {
+                    long entries = Math.max(counters == 0 ? 0 : v.vectorLength(counters),
+                            replicas == 0 ? 0 : (v.vectorLength(replicas) + ReplicaId.LENGTH - 1) / ReplicaId.LENGTH);
+                    if (entries > Limits.MAX_REPLICAS) {
                         // HY-SESS-005, as HY-DATA-041 for every version vector.
                         throw ProtocolException.sessionError(ErrorCode.LIMIT_EXCEEDED, "a version vector of %d entries, more than MAX_REPLICAS",
-                                v.vectorLength(counters));
+                                entries);
                     }
                 }
                 v.vector(table, 6, 1, ReplicaId.LENGTH);

@@ -89,8 +89,8 @@ public final class DocumentStore implements Closeable {
         Path snapshotFile = directory.resolve("snapshot");
         if (Files.exists(snapshotFile)) {
             // A snapshot is renamed into place only once synced whole: a bad one is damage, not a torn write.
-            byte[] body = RecordLog.readSingle(snapshotFile);
-            DataInputStream in = new DataInputStream(new ByteArrayInputStream(body));
+            List<byte[]> records = RecordLog.readAll(snapshotFile);
+            DataInputStream in = new DataInputStream(new ByteArrayInputStream(records.get(0)));
             if (in.readInt() != FORMAT) {
                 throw new DamagedStoreException(snapshotFile + ": unknown snapshot format");
             }
@@ -99,14 +99,21 @@ public final class DocumentStore implements Closeable {
             seq = in.readLong();
             logStart = in.readLong();
             int count = in.readInt();
-            for (int i = 0; i < count; i++) {
-                Entry entry = readEntry(in);
-                entries.put(entry.seq(), entry);
-            }
             readPositions(in, held);
             readPositions(in, acked);
+            if (records.size() != count + 1) {
+                throw new DamagedStoreException(snapshotFile + ": " + (records.size() - 1) + " entries, the header says " + count);
+            }
+            for (int i = 1; i <= count; i++) {
+                Entry entry = readEntry(new DataInputStream(new ByteArrayInputStream(records.get(i))));
+                entries.put(entry.seq(), entry);
+            }
         }
+        boolean newLog = !Files.exists(directory.resolve("log"));
         RecordLog log = RecordLog.open(directory.resolve("log"));
+        if (newLog) {
+            syncDirectory(directory);
+        }
         for (byte[] record : log.recovered()) {
             DataInputStream in = new DataInputStream(new ByteArrayInputStream(record));
             switch (in.readByte()) {
@@ -188,19 +195,18 @@ public final class DocumentStore implements Closeable {
         out.writeLong(contents.seq());
         out.writeLong(contents.logStart());
         out.writeInt(contents.entries().size());
-        for (Entry entry : contents.entries()) {
-            writeEntry(out, entry);
-        }
         writePositions(out, contents.held());
         writePositions(out, contents.acked());
-        if (bytes.size() > RecordLog.MAX_RECORD_SIZE) {
-            // Not an error: the log keeps growing and nothing is lost; the document is simply not compacted.
-            return;
-        }
+        // The header and state in the first record, then one record per entry: no record exceeds its limit.
         Path temporary = directory.resolve("snapshot.tmp");
         Files.deleteIfExists(temporary);
         try (RecordLog snapshot = RecordLog.open(temporary)) {
             snapshot.append(bytes.toByteArray());
+            for (Entry entry : contents.entries()) {
+                ByteArrayOutputStream one = new ByteArrayOutputStream(entry.payload().length + 32);
+                writeEntry(new DataOutputStream(one), entry);
+                snapshot.append(one.toByteArray());
+            }
             snapshot.sync();
         }
         Files.move(temporary, directory.resolve("snapshot"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -213,13 +219,18 @@ public final class DocumentStore implements Closeable {
         log = RecordLog.open(logFile);
     }
 
+    /** Fault injection for tests: a power loss, which keeps only what was synced (see {@link RecordLog#loseUnsynced()}). */
+    public void loseUnsynced() throws IOException {
+        log.loseUnsynced();
+    }
+
     @Override
     public void close() throws IOException {
         log.close();
     }
 
     /** Syncs a directory, so that a file created or renamed in it survives a crash. */
-    static void syncDirectory(Path directory) throws IOException {
+    public static void syncDirectory(Path directory) throws IOException {
         try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
             channel.force(true);
         } catch (IOException e) {

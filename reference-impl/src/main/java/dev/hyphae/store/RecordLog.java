@@ -46,12 +46,15 @@ public final class RecordLog implements Closeable {
     private final List<byte[]> recovered;
     private final Recovery recovery;
     private long size;
+    private long syncedSize;
+    private IOException failed;
 
     private RecordLog(FileChannel file, List<byte[]> recovered, Recovery recovery) {
         this.file = file;
         this.recovered = recovered;
         this.recovery = recovery;
         this.size = recovery.keptBytes();
+        this.syncedSize = size;
     }
 
     /**
@@ -121,18 +124,27 @@ public final class RecordLog implements Closeable {
     }
 
     /**
-     * Reads a file written as exactly one synced record (a snapshot), without changing it.
+     * Reads a file that was synced whole before it was put in place (a snapshot), without changing it.
      *
-     * @throws DamagedStoreException if the file is not exactly one sound record
+     * @throws DamagedStoreException if any part of it is not a sound record, or it holds none
      */
-    public static byte[] readSingle(Path path) throws IOException {
+    public static List<byte[]> readAll(Path path) throws IOException {
         try (FileChannel file = FileChannel.open(path, StandardOpenOption.READ)) {
             long length = file.size();
-            byte[] body = readAt(file, 0, length);
-            if (body == null || HEADER + body.length != length) {
-                throw new DamagedStoreException(path + ": not one sound record");
+            List<byte[]> records = new ArrayList<>();
+            long position = 0;
+            while (position < length) {
+                byte[] body = readAt(file, position, length);
+                if (body == null) {
+                    throw new DamagedStoreException(path + ": the record at byte " + position + " is damaged");
+                }
+                records.add(body);
+                position += HEADER + body.length;
             }
-            return body;
+            if (records.isEmpty()) {
+                throw new DamagedStoreException(path + ": empty");
+            }
+            return records;
         }
     }
 
@@ -160,8 +172,23 @@ public final class RecordLog implements Closeable {
         crc.update(body);
         ByteBuffer record = ByteBuffer.allocate(HEADER + body.length).order(ByteOrder.LITTLE_ENDIAN);
         record.putInt(body.length).putInt((int) crc.getValue()).put(body).flip();
-        while (record.hasRemaining()) {
-            file.write(record);
+        if (failed != null) {
+            throw new IOException("the log failed earlier and takes no more records", failed);
+        }
+        try {
+            while (record.hasRemaining()) {
+                file.write(record);
+            }
+        } catch (IOException e) {
+            // Leave no fragment for a later record to follow (which recovery would take for damage): cut back to
+            // the last whole record, or, if even that fails, refuse every later append.
+            try {
+                file.truncate(size);
+                file.position(size);
+            } catch (IOException cut) {
+                failed = cut;
+            }
+            throw e;
         }
         size += record.capacity();
     }
@@ -169,6 +196,16 @@ public final class RecordLog implements Closeable {
     /** Returns once every appended record is on stable storage (fdatasync). */
     public void sync() throws IOException {
         file.force(false);
+        syncedSize = size;
+    }
+
+    /**
+     * Fault injection for tests: cuts the file back to what the last {@link #sync()} made durable, as a power loss
+     * may, and closes the log. A process crash keeps what the operating system had buffered; a power loss need not.
+     */
+    public void loseUnsynced() throws IOException {
+        file.truncate(syncedSize);
+        file.close();
     }
 
     @Override

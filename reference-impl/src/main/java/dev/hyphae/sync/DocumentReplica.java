@@ -49,6 +49,9 @@ final class DocumentReplica {
     private final NavigableMap<Long, LogEntry> log = new TreeMap<>();
     private long logBytes;
     private final Map<ReplicaId, Long> held = new TreeMap<>();
+    private final Map<ReplicaId, Long> durableHeld = new TreeMap<>();
+    private boolean changedSinceSync;
+    private IOException failed;
     private final Map<ReplicaId, Long> acked = new TreeMap<>();
     private boolean unsynced;
     private long durableSeq;
@@ -81,6 +84,7 @@ final class DocumentReplica {
         document.durableSeq = contents.seq();
         document.logStart = contents.logStart();
         document.held.putAll(contents.held());
+        document.durableHeld.putAll(contents.held());
         document.acked.putAll(contents.acked());
         return document;
     }
@@ -124,6 +128,11 @@ final class DocumentReplica {
         return acked.getOrDefault(neighbour, 0L);
     }
 
+    /** The position in {@code origin}'s log that is on stable storage: the only one an Open may state. */
+    long durableHeld(ReplicaId origin) {
+        return durableHeld.getOrDefault(origin, 0L);
+    }
+
     long held(ReplicaId origin) {
         return held.getOrDefault(origin, 0L);
     }
@@ -145,6 +154,7 @@ final class DocumentReplica {
         boolean changed = !joined.equals(state);
         if (changed) {
             append(delta, origin, encoded);
+            changedSinceSync = true;
         }
         if (Long.compareUnsigned(to, held(origin)) > 0) {
             held.put(origin, to);
@@ -154,7 +164,19 @@ final class DocumentReplica {
         return changed;
     }
 
+    /**
+     * Fail-stop: once a sync has failed, nothing more is written or sent for this document until the replica is
+     * opened again, when recovery finds out what reached the disk. After a failed fsync, a later one that succeeds
+     * does not prove that the earlier writes are on disk.
+     */
+    private void checkHealthy() throws IOException {
+        if (failed != null) {
+            throw new IOException("document \"" + name + "\" failed to sync and is closed until the peer restarts", failed);
+        }
+    }
+
     private void append(CausalState<ORMap> delta, ReplicaId origin, byte[] encoded) throws IOException {
+        checkHealthy();
         // Storage first: if the append fails, memory is unchanged and the write is refused whole.
         store.appendEntry(new DocumentStore.Entry(seq + 1, origin, encoded));
         unsynced = true;
@@ -163,6 +185,15 @@ final class DocumentReplica {
         log.put(seq, new LogEntry(delta, origin, encoded));
         logBytes += encoded.length;
         collectGarbage();
+    }
+
+    private boolean everyoneHas(Map.Entry<Long, LogEntry> entry) {
+        for (Map.Entry<ReplicaId, Long> a : acked.entrySet()) {
+            if (a.getValue() < entry.getKey()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -200,16 +231,20 @@ final class DocumentReplica {
         }
     }
 
+    /** Whether received deltas changed the state since the last call; the caller tells the listeners. */
+    boolean takeChanged() {
+        boolean changed = changedSinceSync;
+        changedSinceSync = false;
+        return changed;
+    }
+
     /**
-     * Garbage collection of the delta log: entries that every known neighbour acknowledged go, and so do the
-     * oldest entries beyond the log's bounds (a neighbour that needs them gets a difference).
+     * Garbage collection of the delta log: an entry goes once every neighbour that opened the document has
+     * acknowledged it (entries that came from a neighbour reach it as position-only intervals, so it acknowledges
+     * them too); and the oldest entries go beyond the log's bounds (a neighbour that needs them gets a difference).
      */
     private void collectGarbage() {
-        long everyone = seq;
-        for (long a : acked.values()) {
-            everyone = Math.min(everyone, a);
-        }
-        while (!log.isEmpty() && (log.firstKey() <= everyone || log.size() > MAX_LOG_ENTRIES || logBytes > MAX_LOG_BYTES)) {
+        while (!log.isEmpty() && (everyoneHas(log.firstEntry()) || log.size() > MAX_LOG_ENTRIES || logBytes > MAX_LOG_BYTES)) {
             Map.Entry<Long, LogEntry> first = log.pollFirstEntry();
             logBytes -= first.getValue().encoded().length;
             logStart = first.getKey();
@@ -242,7 +277,7 @@ final class DocumentReplica {
      * holds the entry after {@code after}.
      */
     Interval interval(long after, ReplicaId skip, int maxEntries) {
-        if (after < logStart || after >= durableSeq) {
+        if (after < logStart || after >= durableSeq || failed != null) {
             return null;
         }
         int limit = maxEntries;
@@ -273,11 +308,18 @@ final class DocumentReplica {
 
     /** Makes everything appended so far durable; returns whether new entries became durable. */
     boolean sync() throws IOException {
+        checkHealthy();
         boolean newEntries = durableSeq != seq;
         if (unsynced) {
-            store.sync();
+            try {
+                store.sync();
+            } catch (IOException e) {
+                failed = e;
+                throw e;
+            }
             unsynced = false;
             durableSeq = seq;
+            durableHeld.putAll(held);
             if (store.wantsCompaction()) {
                 compact();
             }
@@ -305,6 +347,11 @@ final class DocumentReplica {
 
     void close() throws IOException {
         store.close();
+    }
+
+    /** Fault injection for tests: a power loss. */
+    void loseUnsynced() throws IOException {
+        store.loseUnsynced();
     }
 
     /** The replica that writes this document's local entries. */

@@ -51,6 +51,14 @@ public final class Replica implements Closeable {
     private final Map<String, ReplicaId> neighbours = new TreeMap<>();
     private final List<Session> sessions = new ArrayList<>();
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+    // Listeners run here, one at a time, never under the replica's lock: a slow or failing listener delays or
+    // breaks nothing but itself.
+    private final java.util.concurrent.ExecutorService notifier = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "hyphae-listeners");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Set<String> quarantined = new TreeSet<>();
     private final List<String> recoveryReports = new ArrayList<>();
     private boolean closed;
     private java.nio.channels.FileChannel lockFile;
@@ -109,8 +117,22 @@ public final class Replica implements Closeable {
         }
         try (Stream<Path> folders = Files.list(directory.resolve("documents"))) {
             for (Path folder : (Iterable<Path>) folders.sorted()::iterator) {
-                String name = new String(HexFormat.of().parseHex(folder.getFileName().toString()), StandardCharsets.UTF_8);
-                DocumentReplica document = DocumentReplica.open(name, id, folder);
+                String name;
+                DocumentReplica document;
+                try {
+                    name = Files.readString(folder.resolve("name"), StandardCharsets.UTF_8);
+                } catch (IOException e) {
+                    replica.recoveryReports.add("folder " + folder.getFileName() + " has no readable name; left as it is");
+                    continue;
+                }
+                try {
+                    document = DocumentReplica.open(name, id, folder);
+                } catch (IOException e) {
+                    // One damaged document does not stop the others: it is left untouched and not served.
+                    replica.quarantined.add(name);
+                    replica.recoveryReports.add("document \"" + name + "\" is not served: " + e.getMessage());
+                    continue;
+                }
                 replica.documents.put(name, document);
                 var recovery = document.recovery();
                 if (recovery.truncated()) {
@@ -124,11 +146,12 @@ public final class Replica implements Closeable {
 
     private static void writeAtomically(Path file, String content) throws IOException {
         Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.writeString(temporary, content, StandardCharsets.US_ASCII);
+        Files.writeString(temporary, content, StandardCharsets.UTF_8);
         try (var channel = java.nio.channels.FileChannel.open(temporary, java.nio.file.StandardOpenOption.WRITE)) {
             channel.force(true);
         }
         Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        dev.hyphae.store.DocumentStore.syncDirectory(file.getParent());
     }
 
     /** This replica's id. */
@@ -181,7 +204,13 @@ public final class Replica implements Closeable {
 
     void notifyListeners(String document, CausalState<ORMap> state, boolean local) {
         for (Listener listener : listeners) {
-            listener.changed(document, state, local);
+            notifier.execute(() -> {
+                try {
+                    listener.changed(document, state, local);
+                } catch (RuntimeException e) {
+                    // The application's fault, and its alone: synchronisation carries on.
+                }
+            });
         }
     }
 
@@ -194,6 +223,23 @@ public final class Replica implements Closeable {
         Session session = new Session(this, remote, policy, options, outbox);
         sessions.add(session);
         return session;
+    }
+
+    /**
+     * Entries of {@code document} became durable: every session may send them now, and the listeners hear of what
+     * neighbours changed.
+     */
+    synchronized void durable(String document) {
+        DocumentReplica d = documents.get(document);
+        if (d == null) {
+            return;
+        }
+        if (d.takeChanged()) {
+            notifyListeners(document, d.state(), false);
+        }
+        for (Session session : List.copyOf(sessions)) {
+            session.pump(document);
+        }
     }
 
     synchronized List<Session> sessionsExcept(Session session) {
@@ -210,11 +256,30 @@ public final class Replica implements Closeable {
     synchronized DocumentReplica document(String name) throws IOException {
         DocumentReplica d = documents.get(name);
         if (d == null) {
-            Path folder = directory.resolve("documents").resolve(HexFormat.of().formatHex(name.getBytes(StandardCharsets.UTF_8)));
+            if (quarantined.contains(name)) {
+                throw new IOException("document \"" + name + "\" is damaged on storage and not served until repaired");
+            }
+            Path folder = directory.resolve("documents").resolve(folderName(name));
+            Files.createDirectories(folder);
+            writeAtomically(folder.resolve("name"), name);
+            dev.hyphae.store.DocumentStore.syncDirectory(folder.getParent());
             d = DocumentReplica.open(name, id, folder);
             documents.put(name, d);
         }
         return d;
+    }
+
+    /**
+     * A document's folder: named after a hash of its name, since a name may be longer than a file name may be, and
+     * hold any character. The name itself is in the folder's file {@code name}.
+     */
+    static String folderName(String name) {
+        try {
+            byte[] hash = java.security.MessageDigest.getInstance("SHA-256").digest(name.getBytes(StandardCharsets.UTF_8));
+            return "d-" + HexFormat.of().formatHex(hash, 0, 16);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java platform", e);
+        }
     }
 
     synchronized boolean holds(String name) {
@@ -226,8 +291,23 @@ public final class Replica implements Closeable {
         return neighbours.get(HexFormat.of().formatHex(staticKey));
     }
 
-    synchronized void learnNeighbour(byte[] staticKey, ReplicaId replica) {
+    /**
+     * Records that the peer with {@code staticKey} uses replica id {@code replica}; false if another key used it
+     * first. A peer that restarts with a new folder, under the same key, has a new replica id, which replaces its
+     * old one.
+     */
+    synchronized boolean claimReplicaId(byte[] staticKey, ReplicaId replica) {
         String key = HexFormat.of().formatHex(staticKey);
+        for (Map.Entry<String, ReplicaId> e : neighbours.entrySet()) {
+            if (e.getValue().equals(replica) && !e.getKey().equals(key)) {
+                return false;
+            }
+        }
+        learnNeighbour(key, replica);
+        return true;
+    }
+
+    private void learnNeighbour(String key, ReplicaId replica) {
         if (!replica.equals(neighbours.put(key, replica))) {
             StringBuilder out = new StringBuilder();
             neighbours.forEach((k, r) -> out.append(k).append(' ').append(r.toHex()).append('\n'));
@@ -246,6 +326,25 @@ public final class Replica implements Closeable {
         }
     }
 
+    /**
+     * Fault injection for tests: the replica stops as in a power loss. Every document keeps only what was synced;
+     * sessions vanish without a word. The replica is closed afterwards.
+     */
+    synchronized void powerLoss() throws IOException {
+        closed = true;
+        for (Session session : List.copyOf(sessions)) {
+            session.vanish();
+        }
+        for (DocumentReplica d : documents.values()) {
+            d.loseUnsynced();
+        }
+        notifier.shutdownNow();
+        if (lock != null) {
+            lock.release();
+            lockFile.close();
+        }
+    }
+
     /** Closes every session and document. */
     @Override
     public synchronized void close() throws IOException {
@@ -259,6 +358,7 @@ public final class Replica implements Closeable {
         for (DocumentReplica d : documents.values()) {
             d.close();
         }
+        notifier.shutdown();
         if (lock != null) {
             lock.release();
             lockFile.close();

@@ -161,6 +161,13 @@ public final class Session {
         }
     }
 
+    /** When this session last received a message, in the time of the calls that delivered it. */
+    public long lastReceived() {
+        synchronized (replica) {
+            return lastReceived;
+        }
+    }
+
     /** The peer's replica id, once its first Open has arrived. */
     public ReplicaId remoteReplica() {
         synchronized (replica) {
@@ -202,7 +209,7 @@ public final class Session {
 
     private boolean hasMore(Channel c) {
         try {
-            return sends(c) && hasNews(c, replica.document(c.document));
+            return sends(c) && Long.compareUnsigned(c.sent, replica.document(c.document).durableSeq()) < 0;
         } catch (IOException e) {
             return false;
         }
@@ -273,11 +280,9 @@ public final class Session {
                 }
                 c.unacknowledged = 0;
             }
-            // Entries that just became durable may now travel on to the other neighbours (HY-SYNC-005).
+            // Entries that just became durable may now travel on, to every neighbour (HY-SYNC-005).
             for (String document : durable) {
-                for (Session other : replica.sessionsExcept(this)) {
-                    other.pump(document);
-                }
+                replica.durable(document);
             }
         }
     }
@@ -319,6 +324,33 @@ public final class Session {
             if (!ended) {
                 ended = true;
                 replica.removeSession(this);
+                syncReceived();
+            }
+        }
+    }
+
+    /** Fault injection for tests: the session disappears with its process, syncing nothing. */
+    void vanish() {
+        synchronized (replica) {
+            ended = true;
+            replica.removeSession(this);
+        }
+    }
+
+    /**
+     * Makes durable what this session received, without acknowledging it: a session can end between a delta and
+     * its flush, and what it received must then still travel on to the other neighbours.
+     */
+    private void syncReceived() {
+        for (Channel c : byDocument.values()) {
+            if (c.ackDue != 0 && replica.holds(c.document)) {
+                try {
+                    if (replica.document(c.document).sync()) {
+                        replica.durable(c.document);
+                    }
+                } catch (IOException e) {
+                    event("storage: " + e.getMessage());
+                }
             }
         }
     }
@@ -344,8 +376,15 @@ public final class Session {
 
     private void onOpen(SessionMessage.Open open) throws ProtocolException, IOException {
         if (remoteReplica == null) {
+            if (open.replica().equals(replica.id())) {
+                throw violation("the peer's Open names this replica's own id");
+            }
+            // HY-SESS-059: a replica id belongs to the static key that first used it, so that one peer cannot move
+            // this replica's positions in another peer's log.
+            if (!replica.claimReplicaId(remoteIdentity.staticKey(), open.replica())) {
+                throw violation("replica id %s belongs to another peer", open.replica());
+            }
             remoteReplica = open.replica();
-            replica.learnNeighbour(remoteIdentity.staticKey(), remoteReplica);
         } else if (!remoteReplica.equals(open.replica())) {
             throw violation("the peer's Opens name two replica ids, %s and %s", remoteReplica, open.replica());
         }
@@ -364,6 +403,12 @@ public final class Session {
                 c.closed = true;
             }
             event("refused to open \"" + open.document() + "\": the peer has no right on it");
+            return;
+        }
+        if (c == null && grant != Access.WRITE && !replica.holds(open.document())) {
+            // A peer that may only read gets nothing from a document this replica does not hold, and must not make
+            // it create one: that would let readers fill its disk. It is opened here once it has content.
+            send(new SessionMessage.Error(open.channel(), 0, ErrorCode.ACCESS_DENIED.value(), "no access to this document"));
             return;
         }
         if (c == null) {
@@ -405,7 +450,8 @@ public final class Session {
         long held = d.held(remoteReplica);
         boolean inOrder = delta.kind() != SessionMessage.Kind.INTERVAL || Long.compareUnsigned(delta.fromSeq(), held) <= 0;
         if (!c.grant.includes(Access.WRITE) || c.remote.mode() != Access.WRITE) {
-            refuse(c, d, delta, inOrder, ErrorCode.ACCESS_DENIED, "no right to write this document");
+            // Not consumed (HY-SYNC-025): a peer without the right must not move this replica's positions.
+            refuse(c, d, delta, false, ErrorCode.ACCESS_DENIED, "no right to write this document");
             return;
         }
         if (!inOrder) {
@@ -419,9 +465,7 @@ public final class Session {
             refuse(c, d, delta, true, e.code(), e.getMessage());
             return;
         }
-        if (d.receive(state, delta.payload(), remoteReplica, delta.toSeq())) {
-            replica.notifyListeners(c.document, d.state(), false);
-        }
+        d.receive(state, delta.payload(), remoteReplica, delta.toSeq());
         c.ackDue = Math.max(c.ackDue, d.held(remoteReplica));
     }
 
@@ -569,10 +613,14 @@ public final class Session {
                 byte[] payload = full;
                 SessionMessage.Kind kind = SessionMessage.Kind.STATE;
                 if (difference != null) {
-                    byte[] encoded = Codec.encode(difference);
-                    if (encoded.length < full.length) {
-                        payload = encoded;
-                        kind = SessionMessage.Kind.DIFFERENCE;
+                    try {
+                        byte[] encoded = Codec.encode(difference);
+                        if (encoded.length < full.length) {
+                            payload = encoded;
+                            kind = SessionMessage.Kind.DIFFERENCE;
+                        }
+                    } catch (IllegalArgumentException tooLarge) {
+                        // Its cloud made the difference larger than a payload may be: the state it is.
                     }
                 }
                 c.needsDifference = false;
@@ -582,9 +630,18 @@ public final class Session {
                 continue;
             }
             if (!hasNews(c, d)) {
-                return;
+                // Only entries that came from the peer: no content for it, but its position in this log must move
+                // on, or this log could never drop them. One such position-only interval at a time is enough.
+                if (Long.compareUnsigned(c.sent, d.durableSeq()) >= 0 || !c.inFlight.isEmpty()) {
+                    return;
+                }
             }
-            DocumentReplica.Interval interval = d.interval(c.sent, remoteReplica, options.maxEntries());
+            DocumentReplica.Interval interval;
+            try {
+                interval = d.interval(c.sent, remoteReplica, options.maxEntries());
+            } catch (IllegalArgumentException tooLarge) {
+                interval = null;   // one entry beyond a payload cannot be: fall back to the state, which closes if too large
+            }
             if (interval == null) {
                 c.needsDifference = true;
                 continue;
@@ -622,7 +679,8 @@ public final class Session {
         DocumentReplica d = replica.document(c.document);
         c.grant = grantFor(c.document);
         ReplicaId known = remoteReplica != null ? remoteReplica : replica.neighbour(remoteIdentity.staticKey());
-        long held = known == null ? 0 : d.held(known);
+        // HY-SESS-043: only a position that is on stable storage.
+        long held = known == null ? 0 : d.durableHeld(known);
         c.openSent = true;
         // HY-SESS-036: nothing of the document, not even its version vector, to a peer that may not read it.
         send(new SessionMessage.Open(c.local, c.document, Access.WRITE, c.grant, replica.id(),
@@ -654,6 +712,7 @@ public final class Session {
             ended = true;
             replica.removeSession(this);
             outbox.end();
+            syncReceived();
         }
     }
 

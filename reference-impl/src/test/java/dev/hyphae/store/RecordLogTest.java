@@ -96,29 +96,47 @@ class RecordLogTest {
     }
 
     @Test
-    void theDocumentStoreReplaysItsLogOntoItsSnapshotIdempotently(@TempDir Path dir) throws IOException {
+    void aCrashBetweenTheSnapshotAndEmptyingTheLogLosesAndDuplicatesNothing(@TempDir Path dir) throws IOException {
         ReplicaId neighbour = ReplicaId.random(new SecureRandom());
-        try (DocumentStore store = DocumentStore.open(dir.resolve("doc"))) {
+        Path doc = dir.resolve("doc");
+        try (DocumentStore store = DocumentStore.open(doc)) {
             store.appendEntry(new DocumentStore.Entry(1, null, new byte[] {1}));
             store.appendEntry(new DocumentStore.Entry(2, neighbour, new byte[] {2}));
             store.appendHeld(neighbour, 7);
             store.appendAcked(neighbour, 1);
             store.sync();
-            // A snapshot that already holds entry 1, written as compaction would, with the log not yet emptied:
-            // the state a crash between the two steps leaves.
-            store.compact(new DocumentStore.Contents(new byte[] {9, 9}, 1, 0, List.of(new DocumentStore.Entry(1, null, new byte[] {1})),
-                    Map.of(neighbour, 5L), Map.of()));
-            store.appendEntry(new DocumentStore.Entry(2, neighbour, new byte[] {2}));
-            store.appendHeld(neighbour, 7);
-            store.sync();
         }
-        try (DocumentStore store = DocumentStore.open(dir.resolve("doc"))) {
+        byte[] logBeforeCompaction = Files.readAllBytes(doc.resolve("log"));
+        try (DocumentStore store = DocumentStore.open(doc)) {
+            // The snapshot holds both entries and the positions; compaction then empties the log.
+            store.compact(new DocumentStore.Contents(new byte[] {9, 9}, 2, 0, store.recovered().entries(),
+                    store.recovered().held(), store.recovered().acked()));
+        }
+        // The crash: the new snapshot is in place, but the log was not emptied.
+        Files.write(doc.resolve("log"), logBeforeCompaction);
+        try (DocumentStore store = DocumentStore.open(doc)) {
             DocumentStore.Contents contents = store.recovered();
             assertArrayEquals(new byte[] {9, 9}, contents.state());
             assertEquals(2, contents.seq());
             assertEquals(List.of(1L, 2L), contents.entries().stream().map(DocumentStore.Entry::seq).toList());
             assertEquals(neighbour, contents.entries().get(1).origin());
             assertEquals(7L, contents.held().get(neighbour));
+            assertEquals(1L, contents.acked().get(neighbour));
+        }
+    }
+
+    @Test
+    void aPowerLossKeepsExactlyWhatWasSynced(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("log");
+        try (RecordLog log = RecordLog.open(file)) {
+            log.append(record(1, 10));
+            log.sync();
+            log.append(record(2, 10));
+            log.loseUnsynced();
+        }
+        try (RecordLog log = RecordLog.open(file)) {
+            assertEquals(1, log.recovered().size());
+            assertFalse(log.recovery().truncated());
         }
     }
 

@@ -92,6 +92,15 @@ class SessionTest {
         return (SessionMessage.Open) sent.stream().filter(m -> m instanceof SessionMessage.Open).findFirst().orElseThrow();
     }
 
+    private SessionMessage.Ack lastAck() {
+        for (int i = sent.size() - 1; i >= 0; i--) {
+            if (sent.get(i) instanceof SessionMessage.Ack a) {
+                return a;
+            }
+        }
+        throw new AssertionError("no Ack sent: " + sent);
+    }
+
     private SessionMessage.Error lastError() {
         for (int i = sent.size() - 1; i >= 0; i--) {
             if (sent.get(i) instanceof SessionMessage.Error e) {
@@ -112,7 +121,7 @@ class SessionTest {
         s.receive(new SessionMessage.Delta(reply.channel(), SessionMessage.Kind.INTERVAL, 0, 1, increment(1, 5)), 0);
         assertTrue(sent.stream().noneMatch(m -> m instanceof SessionMessage.Ack), "no Ack before the flush");
         s.flush();
-        assertEquals(new SessionMessage.Ack(9, 1), sent.get(sent.size() - 1));
+        assertEquals(new SessionMessage.Ack(9, 1), lastAck());
         assertEquals(java.math.BigInteger.valueOf(5),
                 replica.state("plant").store().<PNCounter>get(Value.of("kwh"), CrdtType.PNCOUNTER).value());
     }
@@ -133,16 +142,18 @@ class SessionTest {
 
     @Test
     @Requirement({"HY-SESS-038", "HY-SYNC-025"})
-    void aDeltaFromAReaderIsRefusedChangesNothingAndIsConsumed() throws Exception {
+    void aDeltaFromAReaderIsRefusedChangesNothingAndMovesNoPosition() throws Exception {
+        write();
         Session s = session(AccessPolicy.Right.READ);
         s.receive(open(9, "plant"), 0);
         long channel = theirOpen().channel();
         assertEquals(Access.READ, theirOpen().granted());
         s.receive(new SessionMessage.Delta(channel, SessionMessage.Kind.INTERVAL, 0, 1, increment(1, 5)), 0);
         assertEquals(new SessionMessage.Error(9, 1, ErrorCode.ACCESS_DENIED.value(), "no right to write this document"), lastError());
-        assertTrue(replica.state("plant").isEmptyDelta());
+        assertEquals(java.math.BigInteger.ONE, replica.state("plant").store().<GCounter>get(Value.of("kwh"), CrdtType.GCOUNTER).value());
+        assertTrue(replica.state("plant").store().<PNCounter>get(Value.of("kwh"), CrdtType.PNCOUNTER).isEmpty());
         s.flush();
-        assertEquals(new SessionMessage.Ack(9, 1), sent.get(sent.size() - 1));
+        assertTrue(sent.stream().noneMatch(m -> m instanceof SessionMessage.Ack), "a reader moves no position: " + sent);
         assertFalse(s.ended());
     }
 
@@ -158,7 +169,7 @@ class SessionTest {
         s.receive(new SessionMessage.Delta(channel, SessionMessage.Kind.INTERVAL, 1, 2, increment(2, 4)), 0);
         s.flush();
         assertFalse(s.ended());
-        assertEquals(new SessionMessage.Ack(9, 2), sent.get(sent.size() - 1));
+        assertEquals(new SessionMessage.Ack(9, 2), lastAck());
     }
 
     @Test
@@ -212,6 +223,35 @@ class SessionTest {
         t.receive(open(2, "plant"), 0);
         assertEquals(ErrorCode.PROTOCOL_VIOLATION.value(), lastError().code());
         assertTrue(t.ended());
+    }
+
+    @Test
+    @Requirement({"HY-SESS-058", "HY-SESS-059"})
+    void anOpenMayNotNameThisReplicaOrAnotherPeersReplica() throws Exception {
+        Session s = session(AccessPolicy.Right.WRITE);
+        s.receive(new SessionMessage.Open(1, "plant", Access.WRITE, Access.WRITE, replica.id(), new TreeMap<>(), null, 0, 8), 0);
+        assertEquals(ErrorCode.PROTOCOL_VIOLATION.value(), lastError().code());
+
+        Session first = session(AccessPolicy.Right.WRITE);
+        first.receive(open(1, "plant"), 0);
+        assertFalse(first.ended());
+        // Another key names the same replica id: refused.
+        byte[] otherKey = new byte[32];
+        otherKey[0] = 8;
+        AccessPolicy policy = new AccessPolicy().grant(otherKey, AccessPolicy.EVERY_DOCUMENT, AccessPolicy.Right.WRITE);
+        Session impostor = replica.newSession(new TrustStore.Identity(otherKey, null, null), policy, OPTIONS, new Session.Outbox() {
+            @Override
+            public void send(SessionMessage message) {
+                sent.add(message);
+            }
+
+            @Override
+            public void end() {
+            }
+        });
+        impostor.receive(open(1, "plant"), 0);
+        assertEquals(ErrorCode.PROTOCOL_VIOLATION.value(), lastError().code());
+        assertTrue(impostor.ended());
     }
 
     @Test

@@ -155,13 +155,33 @@ final class SimulatedNetwork implements AutoCloseable {
         }
     }
 
-    /** Crashes replica i (its sessions vanish) and restarts it from its folder. */
+    /**
+     * Crashes replica i as a power loss would: its sessions vanish, and its files keep only what it synced. Then it
+     * restarts from its folder.
+     */
     void crash(int i) throws IOException {
+        replicas[i].powerLoss();
         for (int j = 0; j < size(); j++) {
-            drop(i, j);
+            Connection c = connections[Math.min(i, j)][Math.max(i, j)];
+            if (c != null && !c.ended) {
+                c.ended = true;
+                c.sessions[i == c.low ? 1 : 0].abandon();
+                c.inFlight[0].clear();
+                c.inFlight[1].clear();
+            }
         }
-        replicas[i].close();
         replicas[i] = Replica.open(root.resolve("r" + i), random);
+    }
+
+    /** Lets every session of replica i flush: sync, then acknowledge. */
+    void flush(int i) {
+        for (Connection[] row : connections) {
+            for (Connection c : row) {
+                if (c != null && !c.ended && (c.low == i || c.high == i)) {
+                    c.sessions[c.low == i ? 0 : 1].flush();
+                }
+            }
+        }
     }
 
     /**
@@ -169,6 +189,11 @@ final class SimulatedNetwork implements AutoCloseable {
      * acknowledge). Returns whether there was one.
      */
     boolean deliver(int from, int to) {
+        return deliver(from, to, true);
+    }
+
+    /** Delivers the next message from {@code from} to {@code to}, flushing the receiver only if {@code flush}. */
+    boolean deliver(int from, int to, boolean flush) {
         Connection c = connections[Math.min(from, to)][Math.max(from, to)];
         if (c == null || c.ended) {
             return false;
@@ -186,7 +211,9 @@ final class SimulatedNetwork implements AutoCloseable {
         }
         Session receiver = c.sessions[1 - side];
         receiver.receive(message, 0);
-        receiver.flush();
+        if (flush) {
+            receiver.flush();
+        }
         if (receiver.ended()) {
             // It sent its Error; the sender gets it before the transport closes.
             return true;

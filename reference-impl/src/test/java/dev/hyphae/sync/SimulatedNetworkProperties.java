@@ -30,7 +30,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Replicas on a simulated network, driven by generated schedules of writes, deliveries, dropped connections
- * (messages lost in flight), duplicated and reordered messages, partitions and heals, and crashes with restarts
+ * (messages lost in flight), duplicated and reordered messages, deliveries acknowledged late, partitions and heals,
+ * and power losses (only what was synced survives) with restarts
  * from storage. After the final heal every replica holds the same state, and no write that returned (that is,
  * was acknowledged to the application) is missing from any of them.
  */
@@ -42,12 +43,14 @@ class SimulatedNetworkProperties {
         public String toString() {
             return switch (kind) {
                 case 0, 1, 2 -> "write(r" + a + ", " + WRITES[key % WRITES.length] + ", " + amount + ")";
-                case 3, 4, 5, 6 -> "deliver(r" + a + "->r" + b + ")";
+                case 3, 4 -> "deliver(r" + a + "->r" + b + ")";
+                case 5 -> "deliverWithoutFlush(r" + a + "->r" + b + ")";
+                case 6 -> "flush(r" + a + ")";
                 case 7 -> "drop(r" + a + "-r" + b + ")";
                 case 8 -> "connect(r" + a + "-r" + b + ")";
                 case 9 -> "partition(r" + a + "-r" + b + ")";
                 case 10 -> "heal";
-                case 11 -> "crash(r" + a + ")";
+                case 11 -> "powerLoss(r" + a + ")";
                 case 12 -> "duplicate(r" + a + "->r" + b + ")";
                 default -> "reorder(r" + a + "->r" + b + ")";
             };
@@ -82,7 +85,9 @@ class SimulatedNetworkProperties {
                 int b = step.b() % size;
                 switch (step.kind()) {
                     case 0, 1, 2 -> acknowledged.add(write(net, a, step, counters));
-                    case 3, 4, 5, 6 -> net.deliver(a, b);
+                    case 3, 4 -> net.deliver(a, b);
+                    case 5 -> net.deliver(a, b, false);
+                    case 6 -> net.flush(a);
                     case 7 -> net.drop(a, b);
                     case 8 -> net.connect(a, b);
                     case 9 -> net.partition(a, b);

@@ -233,10 +233,12 @@ final class PeerCommand {
                 }
                 Link link = peer.connect(address(neighbour), documents);
                 long deadline = System.currentTimeMillis() + timeout * 1000L;
-                // In step: every document open both ways with nothing in flight, twice in a row a moment apart.
+                // In step: every document open both ways with nothing in flight, three times in a row a moment
+                // apart, and nothing received for half a second (the neighbour opens what it holds at once, but this
+                // side cannot know how much that is).
                 int steady = 0;
                 while (System.currentTimeMillis() < deadline && !link.ended()) {
-                    boolean idle = true;
+                    boolean idle = System.currentTimeMillis() - link.session().lastReceived() >= 500;
                     for (String document : peer.documents()) {
                         idle &= link.session().idle(document);
                     }
