@@ -17,7 +17,8 @@ import java.util.Properties;
         mixinStandardHelpOptions = true,
         versionProvider = Hyphae.Version.class,
         description = "Hyphae: a wire protocol for replicated data. Specification tools, and more as they land.",
-        subcommands = {SpecCommand.class, VectorsCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {SpecCommand.class, VectorsCommand.class, BenchCommand.class, AdapterCommand.class,
+                ConformanceCommand.class, CommandLine.HelpCommand.class})
 public final class Hyphae implements Runnable {
 
     @CommandLine.Spec

@@ -1,0 +1,36 @@
+package dev.hyphae.tools;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code hyphae adapter}: the reference implementation as a conformance adapter, speaking the adapter protocol
+ * on standard input and output (specification, chapter "Conformance"). {@code --defect NAME} seeds one
+ * deliberate bug, to show that the suite catches it.
+ */
+@Command(name = "adapter", mixinStandardHelpOptions = true,
+        description = {"Serve the conformance adapter protocol (JSON Lines on standard input and output) with the reference implementation.",
+                "With --defect, carry one deliberate bug: lww-tie-break, non-idempotent-merge, remove-ignores-context, "
+                        + "accept-truncated, wrong-error-code, downgrade."})
+final class AdapterCommand implements Callable<Integer> {
+
+    @Option(names = "--defect", paramLabel = "NAME", description = "Seed one defect (for testing the conformance suite).")
+    String defect;
+
+    @Override
+    public Integer call() throws Exception {
+        Defect seeded = defect == null ? null : Defect.of(defect);
+        // Standard output carries the protocol and nothing else; diagnostics go to standard error.
+        PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), false, StandardCharsets.UTF_8);
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        new ReferenceAdapter(seeded, Hyphae.versions().getProperty("tools.version")).serve(in, out);
+        out.flush();
+        return 0;
+    }
+}
