@@ -61,6 +61,9 @@ public final class ConformanceRunner {
                         .configurationParameter("jqwik.failures.runfirst", "false")
                         .configurationParameter("jqwik.failures.after.default", "SAMPLE_ONLY")
                         .configurationParameter("jqwik.seeds.whenfixed", "ALLOW")
+                        // The defaults, in case a property escapes SuiteSettingsHook, which sets them with the seed.
+                        .configurationParameter("jqwik.tries.default", Integer.toString(settings.tries()))
+                        .configurationParameter("jqwik.edgecases.default", "NONE")
                         .build();
                 Launcher launcher = LauncherFactory.create();
                 launcher.execute(request, collector);

@@ -1,6 +1,8 @@
 package dev.hyphae.conformance;
 
+import net.jqwik.api.EdgeCasesMode;
 import net.jqwik.api.lifecycle.AroundPropertyHook;
+import net.jqwik.api.lifecycle.PropagationMode;
 import net.jqwik.api.lifecycle.PropertyExecutionResult;
 import net.jqwik.api.lifecycle.PropertyExecutor;
 import net.jqwik.api.lifecycle.PropertyLifecycleContext;
@@ -17,7 +19,16 @@ public final class SuiteSettingsHook implements AroundPropertyHook {
         Settings settings = Suite.current().settings();
         context.attributes().setSeed(Long.toString(settings.seed()));
         context.attributes().setTries(settings.tries());
+        // The generators already draw from pools full of corner values; jqwik's own edge cases of these nested
+        // generators number in the thousands and cost more time to build than the tries themselves.
+        context.attributes().setEdgeCases(EdgeCasesMode.NONE);
         return property.execute();
+    }
+
+    @Override
+    public PropagationMode propagateTo() {
+        // Registered on a class, the hook is to reach the class's properties.
+        return PropagationMode.ALL_DESCENDANTS;
     }
 
     @Override
