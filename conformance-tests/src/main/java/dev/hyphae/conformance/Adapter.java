@@ -87,6 +87,11 @@ public final class Adapter implements AutoCloseable {
         long id = nextId++;
         ObjectNode sent = request.deepCopy();
         sent.put("id", id);
+        if (process != null && !process.isAlive()) {
+            // It exited after its last answer, without being asked to: this request is the one it fails.
+            return crashed("the adapter exited with status " + process.exitValue() + " before request " + id + " ("
+                    + request.path("op").asText() + ")");
+        }
         try {
             ensureStarted();
             stdin.write(JSON.writeValueAsString(sent));
@@ -203,7 +208,8 @@ public final class Adapter implements AutoCloseable {
                 stdin.write('\n');
                 stdin.flush();
                 stdin.close();
-                process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                // A well-behaved adapter exits at once; one that does not is stopped after a short grace.
+                process.waitFor(Math.min(timeout.toMillis(), 2000), TimeUnit.MILLISECONDS);
             } catch (IOException e) {
                 // Already gone.
             } catch (InterruptedException e) {

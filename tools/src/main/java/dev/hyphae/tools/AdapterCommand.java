@@ -7,6 +7,7 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
@@ -23,13 +24,23 @@ final class AdapterCommand implements Callable<Integer> {
     @Option(names = "--defect", paramLabel = "NAME", description = "Seed one defect (for testing the conformance suite).")
     String defect;
 
+    @Option(names = "--profiles", paramLabel = "PROFILE", split = ",",
+            description = "Claim only these profiles (codec, replica-semantics, handshake), and answer \"unsupported\" to the "
+                    + "requests of the others, as a partial implementation would. Default: all three.")
+    List<String> profiles = List.of(ReferenceAdapter.PROFILES);
+
     @Override
     public Integer call() throws Exception {
         Defect seeded = defect == null ? null : Defect.of(defect);
+        for (String p : profiles) {
+            if (!List.of(ReferenceAdapter.PROFILES).contains(p)) {
+                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "no profile '" + p + "'");
+            }
+        }
         // Standard output carries the protocol and nothing else; diagnostics go to standard error.
         PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), false, StandardCharsets.UTF_8);
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        new ReferenceAdapter(seeded, Hyphae.versions().getProperty("tools.version")).serve(in, out);
+        new ReferenceAdapter(seeded, Hyphae.versions().getProperty("tools.version"), profiles).serve(in, out);
         out.flush();
         return 0;
     }

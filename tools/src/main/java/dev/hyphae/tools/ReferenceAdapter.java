@@ -61,8 +61,12 @@ final class ReferenceAdapter {
     /** The phase named in the reference decoder's refusals: "...: verify: ...". */
     private static final Pattern PHASE = Pattern.compile(": (frame|verify|decode|apply): ");
 
+    /** The profiles of the adapter protocol, by their names in it. */
+    static final String[] PROFILES = {"codec", "replica-semantics", "handshake"};
+
     private final Defect defect;
     private final String version;
+    private final List<String> profiles;
     /** Handshakes in progress or complete, by the handle given out in answer to handshakeStart. */
     private final Map<String, Handshake> handshakes = new HashMap<>();
     private int nextHandle = 1;
@@ -75,9 +79,10 @@ final class ReferenceAdapter {
         int read;
     }
 
-    ReferenceAdapter(Defect defect, String version) {
+    ReferenceAdapter(Defect defect, String version, List<String> profiles) {
         this.defect = defect;
         this.version = version;
+        this.profiles = List.copyOf(profiles);
     }
 
     /** Answers requests until {@code shutdown} or the end of the input. */
@@ -149,7 +154,22 @@ final class ReferenceAdapter {
         }
     }
 
+    /** The profile whose checks use {@code op}, or null for the requests every adapter answers. */
+    private static String profileOf(String op) {
+        return switch (op) {
+            case "decode", "encode" -> "codec";
+            case "join", "mutate", "query" -> "replica-semantics";
+            case "handshakeStart", "handshakeRead", "channelReceive" -> "handshake";
+            default -> null;
+        };
+    }
+
     private JsonNode handle(String op, JsonNode request) throws ProtocolException {
+        String profile = profileOf(op);
+        if (profile != null && !profiles.contains(profile)) {
+            // A partial implementation: what it lacks, it says it lacks.
+            throw new UnsupportedOperationException("this adapter was started without the profile " + profile);
+        }
         return switch (op) {
             case "hello" -> hello();
             case "decode" -> JSON.createObjectNode().set("view", view(decode(hex(request, "payload")).state()));
@@ -170,7 +190,8 @@ final class ReferenceAdapter {
         result.put("name", defect == null ? "hyphae reference implementation" : "hyphae reference implementation, defect " + defect.flag());
         result.put("version", version);
         result.putArray("protocolVersions").add(ProtocolVersion.V1_0.toString());
-        result.putArray("profiles").add("codec").add("replica-semantics").add("handshake");
+        ArrayNode claimed = result.putArray("profiles");
+        profiles.forEach(claimed::add);
         ArrayNode types = result.putArray("crdtTypes");
         for (CrdtType type : CrdtType.values()) {
             types.add(Integer.toString(type.id()));
