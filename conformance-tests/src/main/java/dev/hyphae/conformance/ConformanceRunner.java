@@ -49,6 +49,8 @@ public final class ConformanceRunner {
             out.printf("seed %d, %d tries per property, reports in %s%n", settings.seed(), settings.tries(), settings.reportDirectory());
 
             java.nio.file.Files.createDirectories(settings.reportDirectory());
+            // jqwik insists on a failure database; it goes to a temporary file, so that runs share nothing.
+            java.nio.file.Path database = java.nio.file.Files.createTempFile("hyphae-conformance-jqwik", ".db");
             ResultCollector collector = new ResultCollector(out);
             Suite.begin(new Suite.Run(adapter, claims, settings));
             try {
@@ -57,7 +59,7 @@ public final class ConformanceRunner {
                         // jqwik: report only failures, keep no failure database between runs (the seed makes a run
                         // repeatable), and never re-run a previous failure first.
                         .configurationParameter("jqwik.reporting.onlyfailures", "true")
-                        .configurationParameter("jqwik.database", settings.reportDirectory().resolve("jqwik-database").toString())
+                        .configurationParameter("jqwik.database", database.toString())
                         .configurationParameter("jqwik.failures.runfirst", "false")
                         .configurationParameter("jqwik.failures.after.default", "SAMPLE_ONLY")
                         .configurationParameter("jqwik.seeds.whenfixed", "ALLOW")
@@ -69,6 +71,7 @@ public final class ConformanceRunner {
                 launcher.execute(request, collector);
             } finally {
                 Suite.end();
+                java.nio.file.Files.deleteIfExists(database);
             }
             List<CheckResult> results = expected.apply(collector.results());
             Reports reports = new Reports(settings, claims, adapter, results);

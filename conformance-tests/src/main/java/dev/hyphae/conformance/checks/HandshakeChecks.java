@@ -7,6 +7,7 @@ import dev.hyphae.conformance.Checks;
 import dev.hyphae.conformance.Profile;
 import dev.hyphae.conformance.Suite;
 import dev.hyphae.conformance.Sut;
+import dev.hyphae.conformance.model.ForgedResponder;
 import dev.hyphae.conformance.model.HandshakeSide;
 import dev.hyphae.handshake.Certificate;
 import dev.hyphae.handshake.ProtocolVersion;
@@ -185,6 +186,45 @@ class HandshakeChecks {
         p[1].trustedPeers.clear();
         Exchange x = Exchange.adapterResponds(p[0], p[1], Exchange.FAITHFUL);
         expectRefusal(x, 3, ErrorCode.UNKNOWN_PEER, "an initiator the adapter does not trust");
+    }
+
+    /**
+     * The suite, as a responder that runs the real handshake but selects what it likes, answers the adapter's
+     * offer; the adapter, as initiator, must check the selection against its offer.
+     */
+    private static void expectTheSelectionRefused(ProtocolVersion version, List<Integer> capabilities, String what) throws ProtocolException {
+        HandshakeSide[] p = HandshakeSide.pair();
+        p[0].versions = List.of(new ProtocolVersion(1, 1));
+        p[0].capabilities = new java.util.TreeSet<>(List.of(1));
+        com.fasterxml.jackson.databind.JsonNode started = Sut.result(Sut.handshakeStart("initiator", p[0].json(true)), "handshakeStart");
+        byte[] second = new ForgedResponder(p[1]).answer(Sut.bytes(started.path("message")), version, capabilities);
+        dev.hyphae.conformance.Response r = Sut.supported(Sut.handshakeRead(started.path("handshake").asText(), second), "handshakeRead");
+        if (!r.isError() || r.code() != ErrorCode.PROTOCOL_VIOLATION.value()) {
+            throw new AssertionError("offered version 1.1 and capability 1, selected " + what + ": expected a refusal with 2 "
+                    + "PROTOCOL_VIOLATION, got " + r.describe());
+        }
+        if (r.message() != null) {
+            throw new AssertionError("the adapter refused the selection and still sent message 3");
+        }
+    }
+
+    /** Accepting a version it never offered is how an initiator lets a responder downgrade it. */
+    @Test
+    @Requirement({"HY-VER-004", "HY-HS-008"})
+    void aSelectionOfAVersionNotOfferedIsRefused() throws ProtocolException {
+        expectTheSelectionRefused(ProtocolVersion.V1_0, List.of(1), "version 1.0");
+    }
+
+    @Test
+    @Requirement({"HY-VER-027", "HY-HS-008"})
+    void aSelectionOfACapabilityNotOfferedIsRefused() throws ProtocolException {
+        expectTheSelectionRefused(new ProtocolVersion(1, 1), List.of(1, 2), "capabilities 1 and 2");
+    }
+
+    @Test
+    @Requirement({"HY-VER-028"})
+    void capabilityZeroInASelectionIsRefused() throws ProtocolException {
+        expectTheSelectionRefused(new ProtocolVersion(1, 1), List.of(0), "capability 0");
     }
 
     /** HY-VER-001: a peer of version M.n also supports every M.k before it, by the versions it claims in hello. */
