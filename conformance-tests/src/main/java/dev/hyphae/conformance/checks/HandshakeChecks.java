@@ -227,6 +227,24 @@ class HandshakeChecks {
         expectTheSelectionRefused(new ProtocolVersion(1, 1), List.of(0), "capability 0");
     }
 
+    /**
+     * A responder whose prologue is not the 18 bytes "hyphae/handshake/1" has another transcript: its message 2,
+     * with a selection the adapter would accept, cannot authenticate at an initiator that uses the right prologue.
+     */
+    @Test
+    @Requirement({"HY-HS-001", "HY-HS-009"})
+    void aPeerWithAnotherPrologueIsRefused() throws ProtocolException {
+        HandshakeSide[] p = HandshakeSide.pair();
+        com.fasterxml.jackson.databind.JsonNode started = Sut.result(Sut.handshakeStart("initiator", p[0].json(true)), "handshakeStart");
+        byte[] second = new ForgedResponder(p[1], "hyphae/handshake/2".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+                .answer(Sut.bytes(started.path("message")), ProtocolVersion.V1_0, List.of());
+        dev.hyphae.conformance.Response r = Sut.supported(Sut.handshakeRead(started.path("handshake").asText(), second), "handshakeRead");
+        if (!r.isError() || r.code() != ErrorCode.HANDSHAKE_FAILED.value()) {
+            throw new AssertionError("a message 2 made with the prologue hyphae/handshake/2: expected a refusal with 200 "
+                    + "HANDSHAKE_FAILED, got " + r.describe());
+        }
+    }
+
     /** HY-VER-001: a peer of version M.n also supports every M.k before it, by the versions it claims in hello. */
     @Test
     @Advisory

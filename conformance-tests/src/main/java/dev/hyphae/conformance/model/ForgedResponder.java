@@ -23,9 +23,14 @@ public final class ForgedResponder {
 
     private final HandshakeState noise;
 
-    /** A responder with {@code side}'s keys. */
+    /** A responder with {@code side}'s keys and the prologue of HY-HS-001. */
     public ForgedResponder(HandshakeSide side) {
-        this.noise = new HandshakeState(NoiseSuite.parse(NoiseSuite.MANDATORY), false, HyphaeHandshake.PROLOGUE,
+        this(side, HyphaeHandshake.PROLOGUE);
+    }
+
+    /** A responder with {@code side}'s keys and another prologue, as a peer of another handshake format would have. */
+    public ForgedResponder(HandshakeSide side, byte[] prologue) {
+        this.noise = new HandshakeState(NoiseSuite.parse(NoiseSuite.MANDATORY), false, prologue,
                 KeyPair.fromPrivateKey(side.staticPrivate), KeyPair.fromPrivateKey(side.ephemeralPrivate), null);
     }
 
