@@ -94,11 +94,16 @@ public final class Adapter implements AutoCloseable {
         }
         try {
             ensureStarted();
+        } catch (IOException e) {
+            return crashed("the adapter could not be started: " + e.getMessage());
+        }
+        try {
             stdin.write(JSON.writeValueAsString(sent));
             stdin.write('\n');
             stdin.flush();
         } catch (IOException e) {
-            return crashed("the adapter's standard input is closed: " + e.getMessage());
+            return crashed("the adapter's standard input is closed (" + e.getMessage() + "); the adapter exited" + exitStatus()
+                    + " before it read request " + id + " (" + request.path("op").asText() + ")");
         }
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {

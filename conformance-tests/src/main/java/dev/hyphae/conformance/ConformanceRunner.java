@@ -37,7 +37,13 @@ public final class ConformanceRunner {
             out.println("hyphae conformance: adapter " + String.join(" ", settings.adapterCommand()));
             Response hello = adapter.send(Adapter.request("hello"));
             if (!hello.isResult()) {
+                // Nothing can be checked; the reports say so, as every run's do.
                 out.println("hyphae conformance: the adapter did not answer hello: " + hello.describe());
+                Hello none = new Hello("(no answer to hello)", "?", List.of(), java.util.Set.of(), java.util.Set.of(), List.of());
+                Reports reports = new Reports(settings, none, adapter, List.of(new CheckResult("hello", null, false, List.of(),
+                        CheckResult.Status.FAILED, "the adapter did not answer hello: " + hello.describe(), 0)));
+                reports.write();
+                out.println("reports: " + reports.paths());
                 return 1;
             }
             Hello claims = Hello.of(hello.result());

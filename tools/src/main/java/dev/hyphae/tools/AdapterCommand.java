@@ -21,6 +21,9 @@ import java.util.concurrent.Callable;
                         + "accept-truncated, wrong-error-code, downgrade."})
 final class AdapterCommand implements Callable<Integer> {
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--defect", paramLabel = "NAME", description = "Seed one defect (for testing the conformance suite).")
     String defect;
 
@@ -31,10 +34,15 @@ final class AdapterCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Defect seeded = defect == null ? null : Defect.of(defect);
+        Defect seeded;
+        try {
+            seeded = defect == null ? null : Defect.of(defect);
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
         for (String p : profiles) {
             if (!List.of(ReferenceAdapter.PROFILES).contains(p)) {
-                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "no profile '" + p + "'");
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "no profile '" + p + "'");
             }
         }
         // Standard output carries the protocol and nothing else; diagnostics go to standard error.
