@@ -57,7 +57,7 @@ public final class ConformanceRunner {
             java.nio.file.Files.createDirectories(settings.reportDirectory());
             // jqwik insists on a failure database; it goes to a temporary file, so that runs share nothing.
             java.nio.file.Path database = java.nio.file.Files.createTempFile("hyphae-conformance-jqwik", ".db");
-            ResultCollector collector = new ResultCollector(out);
+            ResultCollector collector = new ResultCollector(out, expected.ids());
             Suite.begin(new Suite.Run(adapter, claims, settings));
             try {
                 LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()

@@ -33,12 +33,15 @@ final class ResultCollector implements TestExecutionListener {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final PrintStream out;
+    /** The ids of the expected-failures file, to say so on the progress line; the verdicts are applied after the run. */
+    private final java.util.Set<String> expected;
     private final List<CheckResult> results = new ArrayList<>();
     private final Map<String, Long> started = new HashMap<>();
     private TestPlan plan;
 
-    ResultCollector(PrintStream out) {
+    ResultCollector(PrintStream out, java.util.Set<String> expected) {
         this.out = out;
+        this.expected = expected;
     }
 
     List<CheckResult> results() {
@@ -118,7 +121,8 @@ final class ResultCollector implements TestExecutionListener {
         CheckResult r = new CheckResult(identity.id, identity.profile, identity.advisory, identity.requirements, status, detail, millis);
         results.add(r);
         String first = detail.isEmpty() ? "" : "  " + detail.lines().findFirst().orElse("");
-        out.printf("[%4d] %-16s %-17s %s%s%n", results.size(), status.json().toUpperCase(java.util.Locale.ROOT),
+        String shown = status.json().toUpperCase(java.util.Locale.ROOT) + (expected.contains(identity.id) ? " (listed)" : "");
+        out.printf("[%4d] %-16s %-17s %s%s%n", results.size(), shown,
                 identity.profile == null ? "-" : identity.profile.id(), identity.id, status == CheckResult.Status.PASSED ? "" : first);
         out.flush();
     }
