@@ -17,7 +17,9 @@ enum Defect {
     /** A malformed payload is refused with MALFORMED_MESSAGE (100) where a delta's payload needs MALFORMED_DELTA (101). */
     WRONG_ERROR_CODE("wrong-error-code"),
     /** The responder negotiates down to the lowest version it supports instead of the highest version in common. */
-    DOWNGRADE("downgrade");
+    DOWNGRADE("downgrade"),
+    /** The initiator accepts a selection of a version it never offered: a responder can downgrade it. */
+    ACCEPT_DOWNGRADE("accept-downgrade");
 
     private final String flag;
 

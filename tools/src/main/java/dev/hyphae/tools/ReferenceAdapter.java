@@ -74,6 +74,7 @@ final class ReferenceAdapter {
     /** One side of a handshake: exactly one of the two is set. */
     private static final class Handshake {
         HyphaeHandshake.Initiator initiator;
+        LenientInitiator lenient;
         HyphaeHandshake.Responder responder;
         HyphaeHandshake.Result result;
         int read;
@@ -411,8 +412,14 @@ final class ReferenceAdapter {
         ObjectNode result = JSON.createObjectNode();
         switch (role) {
             case "initiator" -> {
-                h.initiator = HandshakeVectors.Side.fromJson(request.path("side"), true).initiator();
-                result.put("message", HEX.formatHex(h.initiator.start()));
+                HandshakeVectors.Side side = HandshakeVectors.Side.fromJson(request.path("side"), true);
+                if (defect == Defect.ACCEPT_DOWNGRADE) {
+                    h.lenient = new LenientInitiator(side);
+                    result.put("message", HEX.formatHex(h.lenient.start()));
+                } else {
+                    h.initiator = side.initiator();
+                    result.put("message", HEX.formatHex(h.initiator.start()));
+                }
             }
             case "responder" -> {
                 HandshakeVectors.Side side = HandshakeVectors.Side.fromJson(request.path("side"), false);
@@ -435,12 +442,12 @@ final class ReferenceAdapter {
         byte[] message = hex(request, "message");
         ObjectNode result = JSON.createObjectNode();
         h.read++;
-        if (h.initiator != null) {
+        if (h.initiator != null || h.lenient != null) {
             if (h.read != 1) {
                 throw new IllegalArgumentException("the initiator reads one message");
             }
-            byte[] third = h.initiator.onSelection(message);
-            h.result = h.initiator.result();
+            byte[] third = h.initiator != null ? h.initiator.onSelection(message) : h.lenient.onSelection(message);
+            h.result = h.initiator != null ? h.initiator.result() : h.lenient.result();
             result.put("message", HEX.formatHex(third));
         } else if (h.read == 1) {
             byte[] second = h.responder.onOffer(message);

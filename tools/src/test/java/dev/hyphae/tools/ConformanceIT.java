@@ -127,7 +127,8 @@ class ConformanceIT {
             "remove-ignores-context, HY-DATA-020, vectors/operations/valid/awset_remove_of_observed_add",
             "accept-truncated,       HY-ENC-009,  CodecProperties.truncatedInputIsRefusedWithTheRightCode",
             "wrong-error-code,       HY-VEC-014,  CodecProperties.mutatedInputIsRefusedWithTheModelsCode",
-            "downgrade,              HY-VER-002,  HandshakeProperties.negotiationAgreesWithTheModel"})
+            "downgrade,              HY-VER-002,  HandshakeProperties.negotiationAgreesWithTheModel",
+            "accept-downgrade,       HY-VER-004,  HandshakeChecks.aSelectionOfAVersionNotOfferedIsRefused"})
     @Requirement({"HY-CONF-006", "HY-CONF-018"})
     void eachSeededDefectIsCaughtOnItsRequirement(String defect, String requirement, String checkId, @TempDir Path reports) throws Exception {
         Run run = conformance(reports, "--adapter", adapter("--defect", defect));
