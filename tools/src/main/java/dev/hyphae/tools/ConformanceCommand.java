@@ -62,6 +62,9 @@ final class ConformanceCommand implements Callable<Integer> {
         if (tries < 1 || timeoutSeconds < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--tries and --timeout must be at least 1");
         }
+        if (expectedFailures != null && !Files.isRegularFile(expectedFailures)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "no expected-failures file " + expectedFailures);
+        }
         Path root = home();
         Path vectorRoot = vectors != null ? vectors : root.resolve("test-vectors");
         if (!Files.isDirectory(vectorRoot.resolve("v1"))) {

@@ -180,6 +180,12 @@ class ConformanceIT {
     }
 
     @Test
+    void aUsageErrorExitsWithTwo(@TempDir Path reports) throws Exception {
+        assertEquals(2, conformance(reports, "--expected-failures", reports.resolve("missing.txt").toString()).status());
+        assertEquals(2, conformance(reports, "--tries", "0").status());
+    }
+
+    @Test
     @Requirement({"HY-CONF-007", "HY-CONF-012"})
     void aPartialImplementationIsMeasuredNotFailed(@TempDir Path reports) throws Exception {
         Run run = conformance(reports, "--adapter", adapter("--profiles", "codec"));
