@@ -182,7 +182,7 @@ class ConformanceIT {
     @Test
     void aUsageErrorExitsWithTwo(@TempDir Path reports) throws Exception {
         assertEquals(2, conformance(reports, "--expected-failures", reports.resolve("missing.txt").toString()).status());
-        assertEquals(2, conformance(reports, "--tries", "0").status());
+        assertEquals(2, conformance(reports, "--timeout", "0").status());
     }
 
     @Test
