@@ -27,6 +27,8 @@ import java.util.regex.Pattern;
  *   <li>Vector files (JSON under {@code test-vectors/}): each string of a top-level {@code requirements}
  *       array is a {@link Citation.Kind#VECTOR VECTOR} citation. JSON files without that member (for
  *       example third-party data) are not vectors of ours and are skipped.</li>
+ *   <li>The conformance suite's checks (under {@code conformance-tests/src/main/java/dev/hyphae/conformance/checks}),
+ *       which are tests that ship in the suite's jar: as test sources.</li>
  *   <li>Java main sources (under {@code src/main/java}): a line comment that starts with an id, in the
  *       form {@code // HY-AREA-NNN: why this code looks like this}, is a {@link Citation.Kind#CODE CODE}
  *       citation. It is not coverage, but it must name an id that exists.</li>
@@ -35,6 +37,9 @@ import java.util.regex.Pattern;
  * <p>Build output, version control and hidden folders are not scanned.
  */
 public final class CitationScanner {
+
+    /** Where the conformance suite keeps its checks. */
+    static final String CONFORMANCE_CHECKS = "conformance-tests/src/main/java/dev/hyphae/conformance/checks/";
 
     private static final Pattern ANNOTATION = Pattern.compile("@(?:dev\\.hyphae\\.spec\\.)?Requirement\\b(?!\\s*[;.])");
     private static final Pattern ANNOTATION_ARGUMENT = Pattern.compile(
@@ -76,7 +81,8 @@ public final class CitationScanner {
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
                 String path = RequirementExtractor.relative(root, file);
-                if (path.endsWith(".java") && path.contains("src/test/java/")) {
+                // The conformance suite's checks are tests that ship in its jar, so they live in src/main/java.
+                if (path.endsWith(".java") && (path.contains("src/test/java/") || path.startsWith(CONFORMANCE_CHECKS))) {
                     scanTest(file, path);
                 } else if (path.endsWith(".java") && path.contains("src/main/java/")) {
                     scanCode(file, path);

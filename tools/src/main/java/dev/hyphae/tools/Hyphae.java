@@ -16,9 +16,10 @@ import java.util.Properties;
         name = "hyphae",
         mixinStandardHelpOptions = true,
         versionProvider = Hyphae.Version.class,
-        description = "Hyphae: a wire protocol for replicated data. Peers, specification tools, vectors and benchmarks.",
-        subcommands = {SpecCommand.class, VectorsCommand.class, BenchCommand.class, PeerCommand.Keygen.class,
-                PeerCommand.PeerGroup.class, PeerCommand.Doc.class, CommandLine.HelpCommand.class})
+        description = "Hyphae: a wire protocol for replicated data. Peers, the conformance suite, specification tools, vectors and benchmarks.",
+        subcommands = {SpecCommand.class, VectorsCommand.class, BenchCommand.class, AdapterCommand.class,
+                ConformanceCommand.class, PeerCommand.Keygen.class, PeerCommand.PeerGroup.class, PeerCommand.Doc.class,
+                CommandLine.HelpCommand.class})
 public final class Hyphae implements Runnable {
 
     @CommandLine.Spec

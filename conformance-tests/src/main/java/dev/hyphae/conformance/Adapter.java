@@ -1,0 +1,226 @@
+package dev.hyphae.conformance;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The client side of the adapter protocol (specification, chapter "Conformance", section "The adapter
+ * protocol"): one adapter process, one JSON request per line on its standard input, one JSON response per
+ * line on its standard output. Each request has a timeout; an adapter that exits, writes something that is
+ * not a response, or does not answer in time is counted as crashed, stopped, and started again for the next
+ * request, so that one crash fails one check and not the rest of the suite.
+ *
+ * <p>The adapter's standard error is passed through to the suite's, so that its diagnostics stay visible.
+ */
+public final class Adapter implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Marks the end of the adapter's output in the queue of lines. */
+    private static final String END = new String("end of output");
+
+    private final List<String> command;
+    private final Duration timeout;
+    private Process process;
+    private BufferedWriter stdin;
+    private BlockingQueue<String> lines;
+    private long nextId = 1;
+    private int crashes;
+    private int starts;
+    private String lastCrash;
+
+    /**
+     * @param command the adapter's command line, as program and arguments
+     * @param timeout how long one request may take
+     */
+    public Adapter(List<String> command, Duration timeout) {
+        this.command = List.copyOf(command);
+        this.timeout = timeout;
+    }
+
+    /** The command line this adapter runs. */
+    public List<String> command() {
+        return command;
+    }
+
+    /** How many times the adapter crashed or timed out, and was restarted. */
+    public synchronized int crashes() {
+        return crashes;
+    }
+
+    /** How many times the adapter process was started. */
+    public synchronized int starts() {
+        return starts;
+    }
+
+    /** What the last crash was, or null. */
+    public synchronized String lastCrash() {
+        return lastCrash;
+    }
+
+    /** A new request with {@code op}, to fill in and {@link #send}. */
+    public static ObjectNode request(String op) {
+        ObjectNode request = JSON.createObjectNode();
+        request.put("op", op);
+        return request;
+    }
+
+    /**
+     * Sends {@code request}, with a fresh {@code id}, and waits for its response.
+     *
+     * @return the response; never null (a crash or timeout is a response of kind {@link Response.Kind#CRASHED})
+     */
+    public synchronized Response send(ObjectNode request) {
+        long id = nextId++;
+        ObjectNode sent = request.deepCopy();
+        sent.put("id", id);
+        if (process != null && !process.isAlive()) {
+            // It exited after its last answer, without being asked to: this request is the one it fails.
+            return crashed("the adapter exited with status " + process.exitValue() + " before request " + id + " ("
+                    + request.path("op").asText() + ")");
+        }
+        try {
+            ensureStarted();
+        } catch (IOException e) {
+            return crashed("the adapter could not be started: " + e.getMessage());
+        }
+        try {
+            stdin.write(JSON.writeValueAsString(sent));
+            stdin.write('\n');
+            stdin.flush();
+        } catch (IOException e) {
+            return crashed("the adapter's standard input is closed (" + e.getMessage() + "); the adapter exited" + exitStatus()
+                    + " before it read request " + id + " (" + request.path("op").asText() + ")");
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            String line;
+            try {
+                line = lines.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return crashed("interrupted while waiting for the adapter");
+            }
+            if (line == null) {
+                return crashed("no response to request " + id + " (" + request.path("op").asText() + ") within " + timeout.toSeconds() + " s");
+            }
+            if (line == END) {
+                return crashed("the adapter exited" + exitStatus() + " while request " + id + " (" + request.path("op").asText() + ") was pending");
+            }
+            if (line.isBlank()) {
+                continue;
+            }
+            JsonNode response;
+            try {
+                response = JSON.readTree(line);
+            } catch (JsonProcessingException e) {
+                return crashed("the adapter wrote a line that is not JSON: " + abbreviate(line));
+            }
+            if (!response.isObject() || !response.path("id").canConvertToLong()) {
+                return crashed("the adapter wrote a response without a numeric id: " + abbreviate(line));
+            }
+            if (response.path("id").asLong() != id) {
+                // A late answer to a request that already timed out cannot happen (the process is restarted on a
+                // timeout), so any other id is the adapter's error.
+                return crashed("the adapter answered id " + response.path("id").asLong() + " to request " + id);
+            }
+            return Response.of(response);
+        }
+    }
+
+    private String exitStatus() {
+        try {
+            if (process.waitFor(2, TimeUnit.SECONDS)) {
+                return " with status " + process.exitValue();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return "";
+    }
+
+    private static String abbreviate(String line) {
+        return line.length() > 200 ? line.substring(0, 200) + "..." : line;
+    }
+
+    private Response crashed(String why) {
+        crashes++;
+        lastCrash = why;
+        stop();
+        return Response.crashed(why);
+    }
+
+    private void ensureStarted() throws IOException {
+        if (process != null && process.isAlive()) {
+            return;
+        }
+        stop();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
+        process = builder.start();
+        starts++;
+        stdin = new BufferedWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8));
+        BlockingQueue<String> queue = new ArrayBlockingQueue<>(1024);
+        lines = queue;
+        Process started = process;
+        Thread reader = new Thread(() -> {
+            try (BufferedReader out = new BufferedReader(new InputStreamReader(started.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = out.readLine()) != null) {
+                    queue.put(line);
+                }
+            } catch (IOException | InterruptedException e) {
+                // The process was stopped; END below tells the waiting request.
+            } finally {
+                queue.offer(END);
+            }
+        }, "adapter-stdout");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    private void stop() {
+        if (process != null) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+            try {
+                process.waitFor(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            process = null;
+        }
+    }
+
+    /** Asks the adapter to shut down, and stops it if it does not. */
+    @Override
+    public synchronized void close() {
+        if (process != null && process.isAlive()) {
+            try {
+                stdin.write(JSON.writeValueAsString(request("shutdown").put("id", nextId++)));
+                stdin.write('\n');
+                stdin.flush();
+                stdin.close();
+                // A well-behaved adapter exits at once; one that does not is stopped after a short grace.
+                process.waitFor(Math.min(timeout.toMillis(), 2000), TimeUnit.MILLISECONDS);
+            } catch (IOException e) {
+                // Already gone.
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        stop();
+    }
+}

@@ -1,0 +1,110 @@
+package dev.hyphae.conformance;
+
+import org.junit.platform.launcher.Launcher;
+import org.junit.platform.launcher.LauncherDiscoveryRequest;
+import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
+import org.junit.platform.launcher.core.LauncherFactory;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.List;
+
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectPackage;
+
+/**
+ * Runs the conformance suite against an adapter: starts it, asks {@code hello}, runs every check of the package
+ * {@code dev.hyphae.conformance.checks} on the JUnit Platform, applies the expected-failures file, prints the
+ * progress and a summary, and writes the reports. The entry point of {@code hyphae conformance}.
+ */
+public final class ConformanceRunner {
+
+    /** The package whose JUnit Jupiter tests and jqwik properties are the checks. */
+    public static final String CHECKS = "dev.hyphae.conformance.checks";
+
+    private ConformanceRunner() {
+    }
+
+    /**
+     * Runs the suite.
+     *
+     * @return 0 when the implementation conforms (every check passed, was unsupported, or failed as the
+     *         expected-failures file says), 1 otherwise
+     */
+    public static int run(Settings settings, PrintStream out) throws IOException {
+        ExpectedFailures expected = settings.expectedFailures() == null ? ExpectedFailures.none()
+                : ExpectedFailures.read(settings.expectedFailures());
+        try (Adapter adapter = new Adapter(settings.adapterCommand(), settings.timeout())) {
+            out.println("hyphae conformance: adapter " + String.join(" ", settings.adapterCommand()));
+            Response hello = adapter.send(Adapter.request("hello"));
+            if (!hello.isResult()) {
+                // Nothing can be checked; the reports say so, as every run's do.
+                out.println("hyphae conformance: the adapter did not answer hello: " + hello.describe());
+                Hello none = new Hello("(no answer to hello)", "?", List.of(), java.util.Set.of(), java.util.Set.of(), List.of());
+                Reports reports = new Reports(settings, none, adapter, List.of(new CheckResult("hello", null, false, List.of(),
+                        CheckResult.Status.FAILED, "the adapter did not answer hello: " + hello.describe(), 0)));
+                reports.write();
+                out.println("reports: " + reports.paths());
+                return 1;
+            }
+            Hello claims = Hello.of(hello.result());
+            out.printf("implementation: %s %s; protocol versions %s; profiles %s; CRDT types %s%n", claims.name(), claims.version(),
+                    claims.protocolVersions(), claims.profiles().stream().map(Profile::id).toList(), claims.crdtTypes());
+            if (!claims.unknownProfiles().isEmpty()) {
+                out.println("the adapter claims profiles this suite does not know, which are not checked: " + claims.unknownProfiles());
+            }
+            out.printf("seed %d, %d tries per property, reports in %s%n", settings.seed(), settings.tries(), settings.reportDirectory());
+
+            java.nio.file.Files.createDirectories(settings.reportDirectory());
+            // jqwik insists on a failure database; it goes to a temporary file, so that runs share nothing.
+            java.nio.file.Path database = java.nio.file.Files.createTempFile("hyphae-conformance-jqwik", ".db");
+            ResultCollector collector = new ResultCollector(out, expected.ids());
+            Suite.begin(new Suite.Run(adapter, claims, settings));
+            try {
+                LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
+                        .selectors(selectPackage(CHECKS))
+                        // jqwik: report only failures, keep no failure database between runs (the seed makes a run
+                        // repeatable), and never re-run a previous failure first.
+                        .configurationParameter("jqwik.reporting.onlyfailures", "true")
+                        .configurationParameter("jqwik.database", database.toString())
+                        .configurationParameter("jqwik.failures.runfirst", "false")
+                        .configurationParameter("jqwik.failures.after.default", "SAMPLE_ONLY")
+                        .configurationParameter("jqwik.seeds.whenfixed", "ALLOW")
+                        // The defaults, in case a property escapes SuiteSettingsHook, which sets them with the seed.
+                        .configurationParameter("jqwik.tries.default", Integer.toString(settings.tries()))
+                        .configurationParameter("jqwik.edgecases.default", "NONE")
+                        .build();
+                Launcher launcher = LauncherFactory.create();
+                launcher.execute(request, collector);
+            } finally {
+                Suite.end();
+                java.nio.file.Files.deleteIfExists(database);
+            }
+            List<CheckResult> results = expected.apply(collector.results());
+            Reports reports = new Reports(settings, claims, adapter, results);
+            reports.write();
+            summarise(reports, results, adapter, out);
+            return reports.conforms() ? 0 : 1;
+        }
+    }
+
+    private static void summarise(Reports reports, List<CheckResult> results, Adapter adapter, PrintStream out) {
+        out.println();
+        for (CheckResult r : results) {
+            if (r.failsTheRun()) {
+                out.println("FAILED " + r.id() + " " + r.requirements());
+                r.detail().lines().forEach(l -> out.println("    " + l));
+            }
+        }
+        for (Profile p : Profile.values()) {
+            long[] n = new long[CheckResult.Status.values().length];
+            results.stream().filter(r -> r.profile() == p).forEach(r -> n[r.status().ordinal()]++);
+            out.printf("%-18s %4d passed, %d failed, %d expected failures, %d unexpected passes, %d unsupported, %d warnings%n",
+                    p.title() + ":", n[0], n[1], n[2], n[3], n[4], n[5]);
+        }
+        long failing = results.stream().filter(CheckResult::failsTheRun).count();
+        out.printf("%d checks, %d failing; %d requirements named; adapter crashes: %d%n", results.size(), failing,
+                reports.requirements().size(), adapter.crashes());
+        out.println(reports.conforms() ? "CONFORMS" : "DOES NOT CONFORM");
+        out.println("reports: " + reports.paths());
+    }
+}

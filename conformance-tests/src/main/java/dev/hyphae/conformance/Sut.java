@@ -1,0 +1,144 @@
+package dev.hyphae.conformance;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * The implementation under test, as the checks see it: one method per request of the adapter protocol
+ * (specification, chapter "Conformance"), each returning the adapter's {@link Response} as it came. Byte
+ * strings travel as lower-case hexadecimal (HY-CONV-003).
+ */
+public final class Sut {
+
+    private static final HexFormat HEX = HexFormat.of();
+
+    private Sut() {
+    }
+
+    private static Response send(ObjectNode request) {
+        return Suite.current().adapter().send(request);
+    }
+
+    /** {@code decode}: the JSON view of the state that {@code payload} holds, or a refusal. */
+    public static Response decode(byte[] payload) {
+        return send(Adapter.request("decode").put("payload", HEX.formatHex(payload)));
+    }
+
+    /** {@code encode}: a payload of the state whose JSON view is {@code view}. */
+    public static Response encode(JsonNode view) {
+        ObjectNode request = Adapter.request("encode");
+        request.set("view", view);
+        return send(request);
+    }
+
+    /** {@code join}: the payloads decoded and joined left to right; the result has {@code payload} and {@code view}. */
+    public static Response join(List<byte[]> payloads) {
+        ObjectNode request = Adapter.request("join");
+        ArrayNode list = request.putArray("payloads");
+        payloads.forEach(p -> list.add(HEX.formatHex(p)));
+        return send(request);
+    }
+
+    /**
+     * {@code mutate}: runs a delta-mutator on a state; the result has {@code delta} and {@code state}, two
+     * payloads, or {@code refused} when the mutation is refused.
+     *
+     * @param state     the state's payload, or null for the empty state of {@code typeId}
+     * @param typeId    the CRDT type id of the state's root
+     * @param replica   the replica that mutates, 32 hex digits
+     * @param timestamp the timestamp of a register write, or null
+     * @param mutation  the mutation: {@code op} and its arguments
+     */
+    public static Response mutate(byte[] state, int typeId, String replica, Long timestamp, JsonNode mutation) {
+        ObjectNode request = Adapter.request("mutate");
+        if (state != null) {
+            request.put("state", HEX.formatHex(state));
+        }
+        request.put("type", Integer.toString(typeId));
+        request.put("replica", replica);
+        if (timestamp != null) {
+            request.put("timestamp", Long.toUnsignedString(timestamp));
+        }
+        request.set("mutation", mutation);
+        return send(request);
+    }
+
+    /** {@code query}: the value of the state that {@code payload} holds. */
+    public static Response query(byte[] payload) {
+        return send(Adapter.request("query").put("payload", HEX.formatHex(payload)));
+    }
+
+    /** {@code handshakeStart}: a new handshake in {@code role}, set up as {@code side} says. */
+    public static Response handshakeStart(String role, JsonNode side) {
+        ObjectNode request = Adapter.request("handshakeStart").put("role", role);
+        request.set("side", side);
+        return send(request);
+    }
+
+    /** {@code handshakeRead}: the handshake {@code handle} reads {@code message}. */
+    public static Response handshakeRead(String handle, byte[] message) {
+        return send(Adapter.request("handshakeRead").put("handshake", handle).put("message", HEX.formatHex(message)));
+    }
+
+    /** {@code channelReceive}: the completed handshake {@code handle}'s framed channel receives {@code stream}. */
+    public static Response channelReceive(String handle, int receiveFrameSize, byte[] stream) {
+        return send(Adapter.request("channelReceive").put("handshake", handle).put("receiveFrameSize", receiveFrameSize)
+                .put("stream", HEX.formatHex(stream)));
+    }
+
+    /**
+     * The result of {@code response}, or the end of the check: unsupported when the adapter says so, failed
+     * when it refused, failed or crashed.
+     */
+    public static JsonNode result(Response response, String doing) {
+        switch (response.kind()) {
+            case RESULT:
+                return response.result();
+            case UNSUPPORTED:
+                throw new Unsupported(doing + ": " + response.text());
+            default:
+                throw new AssertionError(doing + ": " + response.describe());
+        }
+    }
+
+    /** Ends the check as unsupported if {@code response} says "unsupported"; returns it otherwise. */
+    public static Response supported(Response response, String doing) {
+        if (response.kind() == Response.Kind.UNSUPPORTED) {
+            throw new Unsupported(doing + ": " + response.text());
+        }
+        return response;
+    }
+
+    /** Ends the check as unsupported unless the adapter claims {@code profile}. */
+    public static void requireProfile(Profile profile) {
+        if (!Suite.current().hello().profiles().contains(profile)) {
+            throw new Unsupported("the adapter does not claim the profile " + profile.title());
+        }
+    }
+
+    /** Ends the check as unsupported unless the adapter implements the CRDT type {@code typeId}. */
+    public static void requireType(int typeId) {
+        if (!Suite.current().hello().crdtTypes().contains(typeId)) {
+            throw new Unsupported("the adapter does not implement CRDT type " + typeId);
+        }
+    }
+
+    /** Bytes from hex. */
+    public static byte[] bytes(JsonNode hex) {
+        return HEX.parseHex(hex.asText());
+    }
+
+    /** Bytes from hex. */
+    public static byte[] bytes(String hex) {
+        return HEX.parseHex(hex);
+    }
+
+    /** Hex from bytes. */
+    public static String hex(byte[] bytes) {
+        return HEX.formatHex(bytes);
+    }
+}

@@ -1,0 +1,311 @@
+package dev.hyphae.conformance.checks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hyphae.ProtocolException;
+import dev.hyphae.conformance.Checks;
+import dev.hyphae.conformance.Counterexamples;
+import dev.hyphae.conformance.Profile;
+import dev.hyphae.conformance.SuiteSettingsHook;
+import dev.hyphae.conformance.Sut;
+import dev.hyphae.conformance.model.Model;
+import dev.hyphae.conformance.model.Mutations;
+import dev.hyphae.conformance.model.States;
+import dev.hyphae.crdt.CausalState;
+import dev.hyphae.crdt.Crdt;
+import dev.hyphae.crdt.CrdtType;
+import dev.hyphae.data.CausalContext;
+import dev.hyphae.data.MutationRefusedException;
+import dev.hyphae.data.ReplicaId;
+import dev.hyphae.spec.Requirement;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.lifecycle.AddLifecycleHook;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Generated properties of the Replica semantics profile: the laws of join (commutative, associative,
+ * idempotent), the delta-mutator law, the query, and convergence under any order of delivery with duplicates.
+ * Each compares the adapter's answers with the model's as well as with each other, so that an implementation
+ * that is consistently wrong fails too.
+ */
+@Checks(Profile.REPLICA_SEMANTICS)
+@AddLifecycleHook(SuiteSettingsHook.class)
+class ReplicaProperties {
+
+    /** Three states of one type, for the laws of join. Values of unknown type are the Codec profile's concern. */
+    @Provide
+    Arbitrary<List<CausalState<Crdt>>> sameType() {
+        Sut.requireProfile(Profile.REPLICA_SEMANTICS);
+        return Arbitraries.of(Types.claimed()).flatMap(t -> States.states(t, false).list().ofSize(3));
+    }
+
+    @Provide
+    Arbitrary<CausalState<Crdt>> states() {
+        Sut.requireProfile(Profile.REPLICA_SEMANTICS);
+        return States.states(Types.claimed(), false);
+    }
+
+    @Property
+    @Requirement({"HY-DATA-020"})
+    void joinIsCommutative(@ForAll("sameType") List<CausalState<Crdt>> states) {
+        CausalState<Crdt> a = states.get(0);
+        CausalState<Crdt> b = states.get(1);
+        JsonNode expected = Model.view(Model.join(a, b));
+        JsonNode ab = joinView(List.of(a, b));
+        JsonNode ba = joinView(List.of(b, a));
+        if (!ab.equals(expected) || !ba.equals(expected)) {
+            throw Counterexamples.failure("join(a, b) gave\n" + ab + "\njoin(b, a) gave\n" + ba, joinVector("joinIsCommutative",
+                    List.of(a, b), expected, "Joined in either order, these two states give the expected view."));
+        }
+    }
+
+    @Property
+    @Requirement({"HY-DATA-020"})
+    void joinIsAssociative(@ForAll("sameType") List<CausalState<Crdt>> states) {
+        CausalState<Crdt> a = states.get(0);
+        CausalState<Crdt> b = states.get(1);
+        CausalState<Crdt> c = states.get(2);
+        JsonNode expected = Model.view(Model.join(a, b, c));
+        JsonNode left = joinView(List.of(a, b, c));
+        JsonNode bc = Sut.result(Sut.join(List.of(Model.encode(b), Model.encode(c))), "join(b, c)");
+        JsonNode right = Sut.result(Sut.join(List.of(Model.encode(a), Sut.bytes(bc.path("payload")))), "join(a, join(b, c))").path("view");
+        if (!left.equals(expected) || !right.equals(expected)) {
+            throw Counterexamples.failure("join(join(a, b), c) gave\n" + left + "\njoin(a, join(b, c)) gave\n" + right,
+                    joinVector("joinIsAssociative", List.of(a, b, c), expected, "Three states whose join the adapter gets wrong."));
+        }
+    }
+
+    @Property
+    @Requirement({"HY-DATA-020", "HY-DATA-022"})
+    void joinIsIdempotent(@ForAll("states") CausalState<Crdt> a) {
+        JsonNode expected = Model.view(a);
+        JsonNode aa = joinView(List.of(a, a));
+        if (!aa.equals(expected)) {
+            throw Counterexamples.failure("join(a, a) gave\n" + aa, joinVector("joinIsIdempotent", List.of(a, a), expected,
+                    "A state joined with itself is itself."));
+        }
+    }
+
+    @Property
+    @Requirement({"HY-DATA-026", "HY-DATA-028", "HY-DATA-032", "HY-DATA-033", "HY-DATA-034", "HY-DATA-035"})
+    void queryAgreesWithTheModel(@ForAll("states") CausalState<Crdt> a) {
+        JsonNode expected = Model.query(Model.view(a).path("store"));
+        JsonNode value = Sut.result(Sut.query(Model.encode(a)), "query").path("value");
+        if (!expected.equals(value)) {
+            ObjectNode v = Counterexamples.vector("payload", "valid", "queryAgreesWithTheModel",
+                    "The adapter's query of this state differs from the model's: " + value + ", expected " + expected + ".",
+                    List.of("HY-VEC-012"));
+            v.put("input", Sut.hex(Model.encode(a)));
+            v.set("expected", Model.view(a));
+            throw Counterexamples.failure("query gave " + value + ", expected " + expected, v);
+        }
+    }
+
+    @Provide
+    Arbitrary<Mutations.Plan> plans() {
+        return Mutations.plans(1);
+    }
+
+    @Provide
+    Arbitrary<Integer> replicas() {
+        return Arbitraries.integers().between(0, States.REPLICAS.size() - 1);
+    }
+
+    /**
+     * The delta-mutator law: the state after a mutation is the join of the state before it with the delta, and
+     * delta and state are the model's; a mutation the model refuses, the adapter refuses, and one it makes, the
+     * adapter makes.
+     */
+    @Property
+    @Requirement({"HY-DATA-021", "HY-DATA-022", "HY-DATA-023", "HY-DATA-024", "HY-DATA-025", "HY-DATA-027", "HY-DATA-029", "HY-DATA-031"})
+    void deltaMutatorLaw(@ForAll("states") CausalState<Crdt> state, @ForAll("plans") Mutations.Plan plan,
+                         @ForAll("replicas") int replicaIndex) {
+        ReplicaId replica = States.REPLICAS.get(replicaIndex);
+        Mutations.Resolved m = Mutations.resolve(plan, state.store());
+        CausalState<Crdt> modelDelta = null;
+        String modelRefusal = null;
+        try {
+            modelDelta = Mutations.delta(state.store(), state.context(), replica, m.timestamp(), m.mutation());
+        } catch (MutationRefusedException e) {
+            modelRefusal = e.getMessage();
+        }
+        JsonNode r = Sut.result(Sut.mutate(Model.encode(state), state.store().typeId(), replica.toHex(), m.timestamp(), m.mutation()),
+                "mutate " + m.mutation());
+        String doing = "mutation " + m.mutation() + (m.timestamp() == null ? "" : " at timestamp " + Long.toUnsignedString(m.timestamp()))
+                + " by replica " + replica.toHex() + " of the state\n" + Model.view(state) + "\n(payload " + Sut.hex(Model.encode(state)) + ")\n";
+        if (modelRefusal != null) {
+            if (!r.has("refused")) {
+                throw new AssertionError(doing + "is refused by the model (" + modelRefusal + "); the adapter made it: " + r);
+            }
+            return;
+        }
+        if (r.has("refused")) {
+            throw new AssertionError(doing + "is made by the model; the adapter refused it: " + r.path("refused").asText());
+        }
+        CausalState<Crdt> modelState = state.join(modelDelta);
+        JsonNode delta = modelView(Sut.bytes(r.path("delta")), doing + "delta");
+        JsonNode after = modelView(Sut.bytes(r.path("state")), doing + "state");
+        if (!delta.equals(Model.view(modelDelta))) {
+            throw new AssertionError(doing + "gave the delta\n" + delta + "\nexpected\n" + Model.view(modelDelta));
+        }
+        if (!after.equals(Model.view(modelState))) {
+            throw new AssertionError(doing + "gave the state\n" + after + "\nexpected\n" + Model.view(modelState));
+        }
+        JsonNode joined = Sut.result(Sut.join(List.of(Model.encode(state), Sut.bytes(r.path("delta")))), "join(state, delta)").path("view");
+        if (!joined.equals(after)) {
+            throw new AssertionError(doing + "join(state, delta) gave\n" + joined + "\nnot the state after the mutation\n" + after);
+        }
+    }
+
+    /** One step of a program: a replica receives some deltas made so far, then mutates. */
+    record Step(int replica, List<Integer> receive, Mutations.Plan plan) {
+    }
+
+    @Provide
+    Arbitrary<CrdtType> types() {
+        Sut.requireProfile(Profile.REPLICA_SEMANTICS);
+        return Arbitraries.of(Types.claimed());
+    }
+
+    @Provide
+    Arbitrary<List<Step>> programs() {
+        Arbitrary<Step> step = Combinators.combine(replicas(), Arbitraries.integers().between(0, 1000).list().ofMaxSize(3), plans())
+                .as(Step::new);
+        return step.list().ofMinSize(1).ofMaxSize(8);
+    }
+
+    /**
+     * Convergence: three replicas mutate and receive each other's deltas late, out of order and more than once;
+     * once every replica has received every delta, in an order of its own with duplicates, all three hold the
+     * model's state.
+     */
+    @Property
+    @Requirement({"HY-DATA-020", "HY-DATA-021", "HY-DATA-022", "HY-DATA-023"})
+    void replicasConvergeUnderAnyDeliveryOrder(@ForAll("types") CrdtType type, @ForAll("programs") List<Step> program,
+                                               @ForAll("orders") List<List<Integer>> finalOrders) {
+        int n = States.REPLICAS.size();
+        List<CausalState<Crdt>> model = new ArrayList<>();
+        List<byte[]> adapter = new ArrayList<>();
+        CausalState<Crdt> empty = new CausalState<>(type.empty(), CausalContext.EMPTY);
+        for (int i = 0; i < n; i++) {
+            model.add(empty);
+            adapter.add(Model.encode(empty));
+        }
+        List<CausalState<Crdt>> modelDeltas = new ArrayList<>();
+        List<byte[]> adapterDeltas = new ArrayList<>();
+        StringBuilder log = new StringBuilder();
+        for (Step step : program) {
+            int i = step.replica();
+            if (!modelDeltas.isEmpty() && !step.receive().isEmpty()) {
+                List<Integer> picked = step.receive().stream().map(k -> k % modelDeltas.size()).toList();
+                log.append("replica ").append(i).append(" receives deltas ").append(picked).append('\n');
+                model.set(i, deliver(model.get(i), modelDeltas, picked));
+                adapter.set(i, deliver(adapter.get(i), adapterDeltas, picked, log));
+            }
+            ReplicaId replica = States.REPLICAS.get(i);
+            Mutations.Resolved m = Mutations.resolve(step.plan(), model.get(i).store());
+            CausalState<Crdt> delta;
+            try {
+                delta = Mutations.delta(model.get(i).store(), model.get(i).context(), replica, m.timestamp(), m.mutation());
+            } catch (MutationRefusedException refused) {
+                continue; // the delta-mutator law checks refusals; a program goes on without this step
+            }
+            log.append("replica ").append(i).append(" makes delta ").append(modelDeltas.size()).append(": ").append(m.mutation())
+                    .append(m.timestamp() == null ? "" : " at " + Long.toUnsignedString(m.timestamp())).append('\n');
+            JsonNode r = Sut.result(Sut.mutate(adapter.get(i), type.id(), replica.toHex(), m.timestamp(), m.mutation()),
+                    "mutate\n" + log);
+            if (r.has("refused")) {
+                throw new AssertionError(log + "the adapter refused the last mutation, which the model makes: " + r.path("refused").asText());
+            }
+            modelDeltas.add(delta);
+            model.set(i, model.get(i).join(delta));
+            adapterDeltas.add(Sut.bytes(r.path("delta")));
+            adapter.set(i, Sut.bytes(r.path("state")));
+        }
+        if (modelDeltas.isEmpty()) {
+            return;
+        }
+        CausalState<Crdt> everything = empty;
+        for (CausalState<Crdt> d : modelDeltas) {
+            everything = everything.join(d);
+        }
+        JsonNode expected = Model.view(everything);
+        JsonNode expectedQuery = Model.query(expected.path("store"));
+        for (int i = 0; i < n; i++) {
+            List<Integer> order = finalOrders.get(i).stream().map(k -> k % modelDeltas.size()).collect(java.util.stream.Collectors.toList());
+            for (int k = 0; k < modelDeltas.size(); k++) {
+                order.add(k); // every delta at least once, after the shuffled ones
+            }
+            log.append("replica ").append(i).append(" receives deltas ").append(order).append('\n');
+            byte[] last = deliver(adapter.get(i), adapterDeltas, order, log);
+            JsonNode view = modelView(last, log + "the state of replica " + i);
+            if (!view.equals(expected)) {
+                ObjectNode v = Counterexamples.vector("operations", "valid", "replicasConvergeUnderAnyDeliveryOrder",
+                        "The model's deltas of a program, joined in one order; the adapter's replicas did not converge to this.",
+                        List.of("HY-DATA-020", "HY-DATA-022"));
+                v.put("operation", "join");
+                ArrayNode inputs = v.putArray("inputs");
+                inputs.add(Sut.hex(Model.encode(empty)));
+                modelDeltas.forEach(d -> inputs.add(Sut.hex(Model.encode(d))));
+                v.set("expected", expected);
+                throw Counterexamples.failure(log + "replica " + i + " ends in\n" + view + "\nexpected\n" + expected, v);
+            }
+            JsonNode query = Sut.result(Sut.query(last), "query").path("value");
+            if (!query.equals(expectedQuery)) {
+                throw new AssertionError(log + "replica " + i + " queries to " + query + ", expected " + expectedQuery);
+            }
+        }
+    }
+
+    @Provide
+    Arbitrary<List<List<Integer>>> orders() {
+        return Arbitraries.integers().between(0, 1000).list().ofMaxSize(10).list().ofSize(States.REPLICAS.size());
+    }
+
+    private static CausalState<Crdt> deliver(CausalState<Crdt> state, List<CausalState<Crdt>> deltas, List<Integer> picked) {
+        for (int k : picked) {
+            state = state.join(deltas.get(k));
+        }
+        return state;
+    }
+
+    /** The adapter's replica state after joining the picked deltas, in order, in one request. */
+    private static byte[] deliver(byte[] state, List<byte[]> deltas, List<Integer> picked, StringBuilder log) {
+        List<byte[]> payloads = new ArrayList<>();
+        payloads.add(state);
+        picked.forEach(k -> payloads.add(deltas.get(k)));
+        return Sut.bytes(Sut.result(Sut.join(payloads), "join\n" + log).path("payload"));
+    }
+
+    private static JsonNode joinView(List<CausalState<Crdt>> states) {
+        List<byte[]> payloads = states.stream().map(Model::encode).toList();
+        return Sut.result(Sut.join(payloads), "join").path("view");
+    }
+
+    /** The model's view of a payload the adapter wrote, which a decoder must accept (HY-ENC-047). */
+    private static JsonNode modelView(byte[] payload, String what) {
+        try {
+            return Model.view(Model.decode(payload));
+        } catch (ProtocolException e) {
+            throw new AssertionError(what + ": the adapter wrote a payload that a decoder must refuse: " + e.getMessage()
+                    + "\n" + Sut.hex(payload));
+        }
+    }
+
+    private static ObjectNode joinVector(String check, List<CausalState<Crdt>> inputs, JsonNode expected, String description) {
+        ObjectNode v = Counterexamples.vector("operations", "valid", check, description, List.of("HY-DATA-020"));
+        v.put("operation", "join");
+        ArrayNode list = v.putArray("inputs");
+        inputs.forEach(s -> list.add(Sut.hex(Model.encode(s))));
+        v.set("expected", expected);
+        return v;
+    }
+}

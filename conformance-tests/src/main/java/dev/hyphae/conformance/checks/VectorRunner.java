@@ -1,0 +1,209 @@
+package dev.hyphae.conformance.checks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.hyphae.conformance.Profile;
+import dev.hyphae.conformance.Response;
+import dev.hyphae.conformance.Sut;
+import dev.hyphae.conformance.Unsupported;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Runs one vector file against the adapter, as the chapter "Test vectors" requires of an implementation for the
+ * vector's area and result. A result or operation this runner does not implement is reported as unsupported,
+ * never as passed (HY-VEC-018).
+ */
+final class VectorRunner {
+
+    private VectorRunner() {
+    }
+
+    static void run(JsonNode v) {
+        String area = v.path("area").asText();
+        String result = v.path("result").asText();
+        String operation = v.path("operation").asText("");
+        if (!v.path("format").asText().equals("hyphae-vector/1")) {
+            throw new Unsupported("format '" + v.path("format").asText() + "' is not hyphae-vector/1");
+        }
+        switch (area) {
+            case "payload" -> {
+                Sut.requireProfile(Profile.CODEC);
+                if (result.equals("valid")) {
+                    validPayload(v);
+                } else if (result.equals("invalid")) {
+                    invalidPayload(v);
+                } else {
+                    throw new Unsupported("result '" + result + "'");
+                }
+            }
+            case "operations" -> {
+                Sut.requireProfile(Profile.REPLICA_SEMANTICS);
+                if (!operation.equals("join") || !result.equals("valid")) {
+                    throw new Unsupported("operation '" + operation + "' with result '" + result + "'");
+                }
+                join(v);
+            }
+            case "handshake" -> {
+                Sut.requireProfile(Profile.HANDSHAKE);
+                handshake(v);
+            }
+            case "framing" -> {
+                Sut.requireProfile(Profile.HANDSHAKE);
+                framing(v);
+            }
+            default -> throw new Unsupported("area '" + area + "'");
+        }
+    }
+
+    /** HY-VEC-012 and HY-VEC-013: decode to the expected view; encode, decode again, the same view. */
+    private static void validPayload(JsonNode v) {
+        JsonNode view = Sut.result(Sut.decode(Sut.bytes(v.path("input"))), "decode of a valid payload").path("view");
+        expectView(v, view, "decode of the input");
+        byte[] again = Sut.bytes(Sut.result(Sut.encode(view), "encode of the decoded state").path("payload"));
+        JsonNode second = Sut.result(Sut.decode(again), "decode of the re-encoded payload " + Sut.hex(again)).path("view");
+        expectView(v, second, "decode of the re-encoded payload " + Sut.hex(again));
+    }
+
+    /** HY-VEC-014: refused with exactly the vector's code. */
+    private static void invalidPayload(JsonNode v) {
+        Response r = Sut.supported(Sut.decode(Sut.bytes(v.path("input"))), "decode");
+        int code = v.path("error").path("code").asInt();
+        if (!r.isError() || r.code() != code) {
+            throw new AssertionError("expected a refusal with " + code + " " + v.path("error").path("name").asText()
+                    + ", got " + r.describe());
+        }
+    }
+
+    /** HY-VEC-017: the inputs joined left to right give the expected view. */
+    private static void join(JsonNode v) {
+        List<byte[]> inputs = new ArrayList<>();
+        v.path("inputs").forEach(i -> inputs.add(Sut.bytes(i)));
+        JsonNode view = Sut.result(Sut.join(inputs), "join").path("view");
+        expectView(v, view, "join of the inputs");
+    }
+
+    private static void expectView(JsonNode v, JsonNode view, String doing) {
+        // HY-VEC-023: JSON values compared as values; Jackson's equality is member-order-free and array-order-exact.
+        if (!v.path("expected").equals(view)) {
+            throw new AssertionError(doing + " gave\n" + view + "\nexpected\n" + v.path("expected"));
+        }
+    }
+
+    /**
+     * HY-VEC-025 and HY-VEC-026: the adapter plays both sides, each receiving the vector's message where the
+     * vector gives one; the suite only relays.
+     */
+    private static void handshake(JsonNode v) {
+        Run run = replay(v);
+        if (v.path("result").asText().equals("valid")) {
+            if (run.error != null) {
+                throw new AssertionError("the " + run.failingSide + " refused message " + run.atMessage + ": " + run.error.describe());
+            }
+            JsonNode messages = v.path("messages");
+            for (int k = 0; k < messages.size(); k++) {
+                if (k >= run.written.size() || !messages.get(k).asText().equals(run.written.get(k))) {
+                    throw new AssertionError("message " + (k + 1) + " differs from the vector's: "
+                            + (k < run.written.size() ? run.written.get(k) : "not written"));
+                }
+            }
+            JsonNode expected = v.path("expected");
+            for (JsonNode outcome : List.of(run.initiatorOutcome, run.responderOutcome)) {
+                if (!outcome.path("version").asText().equals(expected.path("version").asText())
+                        || !outcome.path("handshakeHash").asText().equals(expected.path("handshakeHash").asText())) {
+                    throw new AssertionError("outcome " + outcome + ", expected version " + expected.path("version").asText()
+                            + " and handshake hash " + expected.path("handshakeHash").asText());
+                }
+            }
+            return;
+        }
+        int code = v.path("error").path("code").asInt();
+        if (run.error == null) {
+            throw new AssertionError("the handshake completed; expected the " + v.path("failingSide").asText() + " to refuse message "
+                    + v.path("atMessage").asInt() + " with " + code);
+        }
+        if (run.error.code() != code || !run.failingSide.equals(v.path("failingSide").asText())
+                || run.atMessage != v.path("atMessage").asInt()) {
+            throw new AssertionError("the " + run.failingSide + " refused message " + run.atMessage + " with " + run.error.describe()
+                    + "; expected the " + v.path("failingSide").asText() + " to refuse message " + v.path("atMessage").asInt()
+                    + " with " + code + " " + v.path("error").path("name").asText());
+        }
+    }
+
+    /** What a replayed handshake did. */
+    static final class Run {
+        final List<String> written = new ArrayList<>();
+        String initiator;
+        String responder;
+        JsonNode initiatorOutcome;
+        JsonNode responderOutcome;
+        Response error;
+        String failingSide;
+        int atMessage;
+    }
+
+    static Run replay(JsonNode v) {
+        Run run = new Run();
+        JsonNode started = Sut.result(Sut.handshakeStart("initiator", v.path("initiator")), "handshakeStart of the initiator");
+        run.initiator = started.path("handshake").asText();
+        run.written.add(started.path("message").asText());
+        run.responder = Sut.result(Sut.handshakeStart("responder", v.path("responder")), "handshakeStart of the responder")
+                .path("handshake").asText();
+        JsonNode messages = v.path("messages");
+        for (int k = 0; k < 3; k++) {
+            String receiver = k % 2 == 0 ? "responder" : "initiator";
+            if (k >= run.written.size() && k >= messages.size()) {
+                break;
+            }
+            String delivered = k < messages.size() ? messages.get(k).asText() : run.written.get(k);
+            Response r = Sut.supported(Sut.handshakeRead(receiver.equals("responder") ? run.responder : run.initiator,
+                    Sut.bytes(delivered)), "handshakeRead");
+            if (r.isError() && r.message() != null && receiver.equals("responder") && k == 0) {
+                // The responder reports a failed negotiation in message 2 (HY-HS-006); the initiator fails on reading it.
+                run.written.add(r.message());
+                continue;
+            }
+            if (!r.isResult()) {
+                run.error = r;
+                run.failingSide = receiver;
+                run.atMessage = k + 1;
+                return run;
+            }
+            JsonNode result = r.result();
+            if (result.hasNonNull("message")) {
+                run.written.add(result.path("message").asText());
+            }
+            if (result.path("complete").asBoolean()) {
+                if (receiver.equals("initiator")) {
+                    run.initiatorOutcome = result.path("outcome");
+                } else {
+                    run.responderOutcome = result.path("outcome");
+                }
+            }
+        }
+        if (run.initiatorOutcome == null || run.responderOutcome == null) {
+            throw new AssertionError("the handshake neither completed nor failed: messages written " + run.written);
+        }
+        return run;
+    }
+
+    /** HY-VEC-027: after the handshake, the responder's channel delivers the expected messages, then refuses with the error. */
+    private static void framing(JsonNode v) {
+        Run run = replay(v);
+        JsonNode r = Sut.result(Sut.channelReceive(run.responder, v.path("receiveFrameSize").asInt(), Sut.bytes(v.path("stream"))),
+                "channelReceive");
+        ArrayNode expected = (ArrayNode) v.path("expectedMessages");
+        if (!expected.equals(r.path("messages"))) {
+            throw new AssertionError("delivered " + r.path("messages") + ", expected " + expected);
+        }
+        JsonNode error = r.path("error");
+        if (v.has("error")) {
+            if (!error.isObject() || error.path("code").asInt() != v.path("error").path("code").asInt()) {
+                throw new AssertionError("expected the rest of the stream refused with " + v.path("error") + ", got " + error);
+            }
+        } else if (error.isObject()) {
+            throw new AssertionError("refused a valid stream: " + error);
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package dev.hyphae.conformance.model;
+
+import com.google.flatbuffers.FlatBufferBuilder;
+import dev.hyphae.ProtocolException;
+import dev.hyphae.handshake.HyphaeHandshake;
+import dev.hyphae.handshake.ProtocolVersion;
+import dev.hyphae.noise.HandshakeState;
+import dev.hyphae.noise.KeyPair;
+import dev.hyphae.noise.NoiseSuite;
+import hyphae.v1.Capability;
+import hyphae.v1.HandshakePayload;
+import hyphae.v1.Selection;
+
+import java.util.List;
+
+/**
+ * A responder that selects whatever it is told to, whatever the offer: a version or capabilities that the
+ * initiator did not offer. No conforming responder does this; the suite plays one to see whether the adapter,
+ * as initiator, checks the selection (HY-VER-004, HY-VER-027, HY-VER-028). It runs the real Noise handshake,
+ * so the message authenticates: only its content is wrong.
+ */
+public final class ForgedResponder {
+
+    private final HandshakeState noise;
+
+    /** A responder with {@code side}'s keys and the prologue of HY-HS-001. */
+    public ForgedResponder(HandshakeSide side) {
+        this(side, HyphaeHandshake.PROLOGUE);
+    }
+
+    /** A responder with {@code side}'s keys and another prologue, as a peer of another handshake format would have. */
+    public ForgedResponder(HandshakeSide side, byte[] prologue) {
+        this.noise = new HandshakeState(NoiseSuite.parse(NoiseSuite.MANDATORY), false, prologue,
+                KeyPair.fromPrivateKey(side.staticPrivate), KeyPair.fromPrivateKey(side.ephemeralPrivate), null);
+    }
+
+    /** Reads message 1, ignoring its offer, and answers message 2 selecting {@code version} and {@code capabilities}. */
+    public byte[] answer(byte[] first, ProtocolVersion version, List<Integer> capabilities) throws ProtocolException {
+        noise.readMessage(first);
+        return noise.writeMessage(selection(version, capabilities));
+    }
+
+    /** The payload of a Selection, laid out as the schema spec/schema/handshake.fbs says. */
+    static byte[] selection(ProtocolVersion version, List<Integer> capabilities) {
+        FlatBufferBuilder b = new FlatBufferBuilder(128);
+        int[] tables = new int[capabilities.size()];
+        for (int i = 0; i < tables.length; i++) {
+            Capability.startCapability(b);
+            Capability.addId(b, capabilities.get(i));
+            tables[i] = Capability.endCapability(b);
+        }
+        int vector = Selection.createCapabilitiesVector(b, tables);
+        Selection.startSelection(b);
+        Selection.addVersion(b, hyphae.v1.ProtocolVersion.createProtocolVersion(b, version.major(), version.minor()));
+        Selection.addCapabilities(b, vector);
+        Selection.addMaxFrameSize(b, 65535);
+        int selection = Selection.endSelection(b);
+        HandshakePayload.finishHandshakePayloadBuffer(b, HandshakePayload.createHandshakePayload(b, 0, selection, 0));
+        return b.sizedByteArray();
+    }
+}

@@ -1,0 +1,90 @@
+package dev.hyphae.conformance;
+
+import dev.hyphae.spec.Requirement;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The adapter client against real processes: small shell scripts that answer, crash, hang or write nonsense.
+ * A crash or a timeout fails the request it happened in, is counted, and the next request starts the adapter
+ * again.
+ */
+class AdapterTest {
+
+    /** Answers every request with an empty result, echoing its id. */
+    private static final String ECHO = "while read -r line; do id=$(printf '%s' \"$line\" | sed 's/.*\"id\":\\([0-9]*\\).*/\\1/');"
+            + " printf '{\"id\":%s,\"result\":{}}\\n' \"$id\"; done";
+
+    private static Adapter shell(String script, Duration timeout) {
+        return new Adapter(List.of("/bin/sh", "-c", script), timeout);
+    }
+
+    @Test
+    void answersAreMatchedToTheirRequests() {
+        try (Adapter adapter = shell(ECHO, Duration.ofSeconds(10))) {
+            for (int i = 0; i < 3; i++) {
+                Response r = adapter.send(Adapter.request("hello"));
+                assertEquals(Response.Kind.RESULT, r.kind(), r.describe());
+            }
+            assertEquals(1, adapter.starts());
+            assertEquals(0, adapter.crashes());
+        }
+    }
+
+    @Test
+    @Requirement("HY-CONF-016")
+    void anAdapterThatExitsIsCountedAndRestarted() {
+        // Answers one request, then exits: every second request finds it gone.
+        String once = "read -r line; id=$(printf '%s' \"$line\" | sed 's/.*\"id\":\\([0-9]*\\).*/\\1/');"
+                + " printf '{\"id\":%s,\"result\":{}}\\n' \"$id\"; exit 3";
+        try (Adapter adapter = shell(once, Duration.ofSeconds(10))) {
+            assertEquals(Response.Kind.RESULT, adapter.send(Adapter.request("hello")).kind());
+            Response crashed = adapter.send(Adapter.request("decode"));
+            assertEquals(Response.Kind.CRASHED, crashed.kind(), crashed.describe());
+            assertEquals(1, adapter.crashes());
+            // Started again for the next request.
+            assertEquals(Response.Kind.RESULT, adapter.send(Adapter.request("hello")).kind());
+            assertEquals(2, adapter.starts());
+        }
+    }
+
+    @Test
+    @Requirement("HY-CONF-016")
+    void anAdapterThatDoesNotAnswerInTimeIsCountedAndRestarted() {
+        try (Adapter adapter = shell("read -r line; exec sleep 60", Duration.ofMillis(300))) {
+            Response r = adapter.send(Adapter.request("hello"));
+            assertEquals(Response.Kind.CRASHED, r.kind());
+            assertTrue(r.text().contains("within"), r.text());
+            assertEquals(1, adapter.crashes());
+        }
+    }
+
+    @Test
+    @Requirement("HY-CONF-016")
+    void aLineThatIsNotAResponseIsACrash() {
+        try (Adapter adapter = shell("read -r line; echo 'Starting up...'; exec sleep 60", Duration.ofSeconds(10))) {
+            Response r = adapter.send(Adapter.request("hello"));
+            assertEquals(Response.Kind.CRASHED, r.kind());
+            assertTrue(r.text().contains("not JSON"), r.text());
+        }
+    }
+
+    @Test
+    void errorsAndUnsupportedAreReadAsSuch() {
+        String script = "read -r a; printf '{\"id\":1,\"error\":{\"code\":101,\"name\":\"MALFORMED_DELTA\"}}\\n';"
+                + " read -r b; printf '{\"id\":2,\"unsupported\":\"no handshake here\"}\\n'; exec sleep 60";
+        try (Adapter adapter = shell(script, Duration.ofSeconds(10))) {
+            Response error = adapter.send(Adapter.request("decode"));
+            assertEquals(Response.Kind.ERROR, error.kind());
+            assertEquals(101, error.code());
+            Response unsupported = adapter.send(Adapter.request("handshakeStart"));
+            assertEquals(Response.Kind.UNSUPPORTED, unsupported.kind());
+            assertEquals("no handshake here", unsupported.text());
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package dev.hyphae.tools;
+
+import com.google.flatbuffers.FlatBufferBuilder;
+import dev.hyphae.ErrorCode;
+import dev.hyphae.ProtocolException;
+import dev.hyphae.handshake.Certificate;
+import dev.hyphae.handshake.HyphaeHandshake;
+import dev.hyphae.handshake.ProtocolVersion;
+import dev.hyphae.handshake.TrustStore;
+import dev.hyphae.noise.CipherState;
+import dev.hyphae.noise.HandshakeState;
+import dev.hyphae.noise.KeyPair;
+import dev.hyphae.noise.NoiseSuite;
+import hyphae.v1.Capability;
+import hyphae.v1.Confirmation;
+import hyphae.v1.HandshakePayload;
+import hyphae.v1.Offer;
+import hyphae.v1.Selection;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.TreeSet;
+
+/**
+ * The initiator of the seeded defect {@link Defect#ACCEPT_DOWNGRADE}: the reference handshake, message for message
+ * and byte for byte, except that it takes the responder's selection as it comes, without checking it against
+ * its own offer (HY-VER-004, HY-VER-027). A responder can then downgrade it to a version it never offered. It
+ * trusts the buffer as well, which only a deliberately broken initiator may do.
+ */
+final class LenientInitiator {
+
+    private final HandshakeVectors.Side side;
+    private final HandshakeState noise;
+    private HyphaeHandshake.Result result;
+
+    LenientInitiator(HandshakeVectors.Side side) {
+        this.side = side;
+        this.noise = new HandshakeState(NoiseSuite.parse(NoiseSuite.MANDATORY), true, HyphaeHandshake.PROLOGUE,
+                KeyPair.fromPrivateKey(side.staticPrivate), KeyPair.fromPrivateKey(side.ephemeralPrivate), null);
+    }
+
+    /** Message 1, laid out as the reference initiator lays it out. */
+    byte[] start() throws ProtocolException {
+        FlatBufferBuilder b = new FlatBufferBuilder(128);
+        int[] tables = new int[side.capabilities.size()];
+        int i = 0;
+        for (int id : side.capabilities) {
+            tables[i++] = Capability.createCapability(b, id, 0, side.critical.contains(id));
+        }
+        int capabilities = Offer.createCapabilitiesVector(b, tables);
+        Offer.startVersionsVector(b, side.versions.size());
+        for (int k = side.versions.size() - 1; k >= 0; k--) {
+            hyphae.v1.ProtocolVersion.createProtocolVersion(b, side.versions.get(k).major(), side.versions.get(k).minor());
+        }
+        int versions = b.endVector();
+        Offer.startOffer(b);
+        Offer.addVersions(b, versions);
+        Offer.addCapabilities(b, capabilities);
+        Offer.addMaxFrameSize(b, 65535);
+        int offer = Offer.endOffer(b);
+        HandshakePayload.finishHandshakePayloadBuffer(b, HandshakePayload.createHandshakePayload(b, offer, 0, 0));
+        return noise.writeMessage(b.sizedByteArray());
+    }
+
+    /** Reads message 2 and returns message 3. */
+    byte[] onSelection(byte[] message) throws ProtocolException {
+        ByteBuffer payload = ByteBuffer.wrap(noise.readMessage(message)).order(ByteOrder.LITTLE_ENDIAN);
+        Selection s = HandshakePayload.getRootAsHandshakePayload(payload).selection();
+        if (s.error() != 0) {
+            ErrorCode code = ErrorCode.of(s.error());
+            throw ProtocolException.sessionError(code != null ? code : ErrorCode.HANDSHAKE_FAILED, "the responder ended the handshake");
+        }
+        // The seeded bug: no Negotiation.check of the selection against the offer.
+        ProtocolVersion version = new ProtocolVersion(s.version().major(), s.version().minor());
+        TreeSet<Integer> capabilities = new TreeSet<>();
+        for (int i = 0; i < s.capabilitiesLength(); i++) {
+            capabilities.add(s.capabilities(i).id());
+        }
+        TrustStore.Identity identity = TrustStore.of(side.trustedPeers, side.trustedOrganisations)
+                .verify(noise.remoteStaticKey(), certificate(s.certificate()), side.now);
+        byte[] third = noise.writeMessage(confirmation(side.certificate));
+        CipherState[] ciphers = noise.split();
+        int frames = s.maxFrameSize() == 0 ? 65535 : s.maxFrameSize();
+        result = new HyphaeHandshake.Result(version, capabilities, noise.remoteStaticKey(), ciphers[0], ciphers[1], noise.handshakeHash(),
+                identity, frames, 65535);
+        return third;
+    }
+
+    HyphaeHandshake.Result result() {
+        return result;
+    }
+
+    private static Certificate certificate(hyphae.v1.Certificate c) {
+        if (c == null) {
+            return null;
+        }
+        return new Certificate(bytes(c.organisationKeyAsByteBuffer()), bytes(c.subjectKeyAsByteBuffer()), c.organisation(), c.notBefore(),
+                c.notAfter(), bytes(c.signatureAsByteBuffer()));
+    }
+
+    private static byte[] bytes(ByteBuffer slice) {
+        byte[] out = new byte[slice.remaining()];
+        slice.get(slice.position(), out);
+        return out;
+    }
+
+    /** Message 3's payload, laid out as the reference initiator lays it out. */
+    private static byte[] confirmation(Certificate c) {
+        FlatBufferBuilder b = new FlatBufferBuilder(64);
+        int cert = 0;
+        if (c != null) {
+            int organisationKey = b.createByteVector(c.organisationKey());
+            int subjectKey = b.createByteVector(c.subjectKey());
+            int organisation = b.createString(c.organisation());
+            int signature = b.createByteVector(c.signature());
+            cert = hyphae.v1.Certificate.createCertificate(b, organisationKey, subjectKey, organisation, c.notBefore(), c.notAfter(), signature);
+        }
+        Confirmation.startConfirmation(b);
+        if (cert != 0) {
+            Confirmation.addCertificate(b, cert);
+        }
+        int confirmation = Confirmation.endConfirmation(b);
+        HandshakePayload.finishHandshakePayloadBuffer(b, HandshakePayload.createHandshakePayload(b, 0, 0, confirmation));
+        return b.sizedByteArray();
+    }
+}

@@ -1,0 +1,522 @@
+package dev.hyphae.tools;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hyphae.ErrorCode;
+import dev.hyphae.ProtocolException;
+import dev.hyphae.codec.Codec;
+import dev.hyphae.codec.JsonView;
+import dev.hyphae.codec.Payload;
+import dev.hyphae.crdt.AWSet;
+import dev.hyphae.crdt.CausalState;
+import dev.hyphae.crdt.Crdt;
+import dev.hyphae.crdt.CrdtType;
+import dev.hyphae.crdt.EWFlag;
+import dev.hyphae.crdt.GCounter;
+import dev.hyphae.crdt.LWWRegister;
+import dev.hyphae.crdt.MVRegister;
+import dev.hyphae.crdt.ORMap;
+import dev.hyphae.crdt.PNCounter;
+import dev.hyphae.data.CausalContext;
+import dev.hyphae.data.Dot;
+import dev.hyphae.data.MutationRefusedException;
+import dev.hyphae.data.ReplicaId;
+import dev.hyphae.data.Value;
+import dev.hyphae.framing.FramedChannel;
+import dev.hyphae.handshake.HyphaeHandshake;
+import dev.hyphae.handshake.ProtocolVersion;
+
+import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The reference adapter: the reference implementation behind the adapter protocol of the specification's chapter
+ * "Conformance", one JSON request per line on standard input, one JSON response per line on standard output. It
+ * is what {@code hyphae conformance} drives by default, and the example of an adapter for implementers.
+ *
+ * <p>With a {@link Defect}, it carries one deliberate bug, so that a test can show that the suite catches it.
+ */
+final class ReferenceAdapter {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HexFormat HEX = HexFormat.of();
+    /** The phase named in the reference decoder's refusals: "...: verify: ...". */
+    private static final Pattern PHASE = Pattern.compile(": (frame|verify|decode|apply): ");
+
+    /** The profiles of the adapter protocol, by their names in it. */
+    static final String[] PROFILES = {"codec", "replica-semantics", "handshake"};
+
+    private final Defect defect;
+    private final String version;
+    private final List<String> profiles;
+    /** Handshakes in progress or complete, by the handle given out in answer to handshakeStart. */
+    private final Map<String, Handshake> handshakes = new HashMap<>();
+    private int nextHandle = 1;
+
+    /** One side of a handshake: exactly one of the two is set. */
+    private static final class Handshake {
+        HyphaeHandshake.Initiator initiator;
+        LenientInitiator lenient;
+        HyphaeHandshake.Responder responder;
+        HyphaeHandshake.Result result;
+        int read;
+    }
+
+    ReferenceAdapter(Defect defect, String version, List<String> profiles) {
+        this.defect = defect;
+        this.version = version;
+        this.profiles = List.copyOf(profiles);
+    }
+
+    /** Answers requests until {@code shutdown} or the end of the input. */
+    void serve(BufferedReader in, PrintStream out) throws IOException {
+        String line;
+        while ((line = in.readLine()) != null) {
+            if (line.isBlank()) {
+                continue;
+            }
+            ObjectNode response = JSON.createObjectNode();
+            JsonNode request;
+            try {
+                request = JSON.readTree(line);
+            } catch (IOException e) {
+                response.putNull("id");
+                response.put("failure", "a request that is not JSON: " + e.getMessage());
+                out.println(JSON.writeValueAsString(response));
+                out.flush();
+                continue;
+            }
+            response.set("id", request.path("id"));
+            String op = request.path("op").asText();
+            try {
+                JsonNode result = handle(op, request);
+                response.set("result", result);
+            } catch (ProtocolException e) {
+                error(response, e);
+            } catch (Refusal r) {
+                error(response, r.cause);
+                response.put("message", HEX.formatHex(r.message));
+            } catch (UnsupportedOperationException e) {
+                response.put("unsupported", e.getMessage());
+            } catch (RuntimeException e) {
+                response.put("failure", e.getClass().getSimpleName() + ": " + e.getMessage());
+            }
+            out.println(JSON.writeValueAsString(response));
+            out.flush();
+            if (op.equals("shutdown")) {
+                return;
+            }
+        }
+    }
+
+    /** A refusal that sends a message all the same: the responder's report of a failed negotiation. */
+    private static final class Refusal extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final transient ProtocolException cause;
+        final transient byte[] message;
+
+        Refusal(ProtocolException cause, byte[] message) {
+            super(cause.getMessage());
+            this.cause = cause;
+            this.message = message;
+        }
+    }
+
+    private void error(ObjectNode response, ProtocolException e) {
+        ErrorCode code = e.code();
+        if (defect == Defect.WRONG_ERROR_CODE && code == ErrorCode.MALFORMED_DELTA) {
+            code = ErrorCode.MALFORMED_MESSAGE;
+        }
+        ObjectNode error = response.putObject("error");
+        error.put("code", code.value());
+        error.put("name", code.name());
+        error.put("message", e.getMessage());
+        Matcher phase = PHASE.matcher(e.getMessage());
+        if (phase.find()) {
+            error.put("phase", phase.group(1));
+        }
+    }
+
+    /** The profile whose checks use {@code op}, or null for the requests every adapter answers. */
+    private static String profileOf(String op) {
+        return switch (op) {
+            case "decode", "encode" -> "codec";
+            case "join", "mutate", "query" -> "replica-semantics";
+            case "handshakeStart", "handshakeRead", "channelReceive" -> "handshake";
+            default -> null;
+        };
+    }
+
+    private JsonNode handle(String op, JsonNode request) throws ProtocolException {
+        String profile = profileOf(op);
+        if (profile != null && !profiles.contains(profile)) {
+            // A partial implementation: what it lacks, it says it lacks.
+            throw new UnsupportedOperationException("this adapter was started without the profile " + profile);
+        }
+        return switch (op) {
+            case "hello" -> hello();
+            case "decode" -> JSON.createObjectNode().set("view", view(decode(hex(request, "payload")).state()));
+            case "encode" -> encode(request);
+            case "join" -> join(request);
+            case "mutate" -> mutate(request);
+            case "query" -> query(request);
+            case "handshakeStart" -> handshakeStart(request);
+            case "handshakeRead" -> handshakeRead(request);
+            case "channelReceive" -> channelReceive(request);
+            case "shutdown" -> JSON.createObjectNode();
+            default -> throw new UnsupportedOperationException("no request '" + op + "'");
+        };
+    }
+
+    private JsonNode hello() {
+        ObjectNode result = JSON.createObjectNode();
+        result.put("name", defect == null ? "hyphae reference implementation" : "hyphae reference implementation, defect " + defect.flag());
+        result.put("version", version);
+        result.putArray("protocolVersions").add(ProtocolVersion.V1_0.toString());
+        ArrayNode claimed = result.putArray("profiles");
+        profiles.forEach(claimed::add);
+        ArrayNode types = result.putArray("crdtTypes");
+        for (CrdtType type : CrdtType.values()) {
+            types.add(Integer.toString(type.id()));
+        }
+        return result;
+    }
+
+    // ---- codec --------------------------------------------------------------------------------------------
+
+    private Payload decode(byte[] bytes) throws ProtocolException {
+        try {
+            return Codec.decode(bytes);
+        } catch (ProtocolException refused) {
+            if (defect == Defect.ACCEPT_TRUNCATED) {
+                // The seeded bug: what lies past the end of the input reads as zeros.
+                for (int extra = 1; extra <= 16; extra++) {
+                    try {
+                        return Codec.decode(Arrays.copyOf(bytes, bytes.length + extra));
+                    } catch (ProtocolException stillRefused) {
+                        // Try one more byte.
+                    }
+                }
+            }
+            throw refused;
+        }
+    }
+
+    private JsonNode encode(JsonNode request) {
+        CausalState<Crdt> state = ViewReader.state(request.path("view"));
+        ObjectNode result = JSON.createObjectNode();
+        result.put("payload", HEX.formatHex(Codec.encode(state)));
+        return result;
+    }
+
+    private JsonNode join(JsonNode request) throws ProtocolException {
+        CausalState<Crdt> state = null;
+        for (JsonNode payload : request.path("payloads")) {
+            CausalState<Crdt> next = decode(HEX.parseHex(payload.asText())).state();
+            state = state == null ? next : join(state, next);
+        }
+        if (state == null) {
+            throw new IllegalArgumentException("join needs at least one payload");
+        }
+        ObjectNode result = JSON.createObjectNode();
+        result.set("view", view(state));
+        try {
+            result.put("payload", HEX.formatHex(Codec.encode(state)));
+        } catch (IllegalArgumentException e) {
+            // A value of unknown type with several versions is forwarded as the payloads that carried it.
+            result.putNull("payload");
+        }
+        return result;
+    }
+
+    /** The join of two states, with the seeded defects of join. */
+    private CausalState<Crdt> join(CausalState<Crdt> a, CausalState<Crdt> b) {
+        CausalState<Crdt> joined = a.join(b);
+        if (defect == Defect.NON_IDEMPOTENT_MERGE && a.store() instanceof GCounter x && b.store() instanceof GCounter y) {
+            TreeMap<Dot, Long> counts = new TreeMap<>(((GCounter) joined.store()).counts());
+            x.counts().forEach((dot, count) -> {
+                Long other = y.counts().get(dot);
+                if (other != null && counts.containsKey(dot)) {
+                    counts.put(dot, count + other); // the seeded bug: a shared entry counted twice
+                }
+            });
+            return new CausalState<>(GCounter.of(counts), joined.context());
+        }
+        if (defect == Defect.REMOVE_IGNORES_CONTEXT && a.store() instanceof AWSet x && b.store() instanceof AWSet y) {
+            TreeMap<Value, SortedSet<Dot>> union = new TreeMap<>();
+            for (AWSet s : List.of(x, y)) {
+                s.entries().forEach((e, dots) -> union.computeIfAbsent(e, k -> new TreeSet<>()).addAll(dots));
+            }
+            return new CausalState<>(AWSet.of(union), joined.context()); // the seeded bug: nothing is ever removed
+        }
+        return joined;
+    }
+
+    // ---- replica semantics --------------------------------------------------------------------------------
+
+    private JsonNode mutate(JsonNode request) throws ProtocolException {
+        int typeId = Integer.parseInt(request.path("type").asText());
+        CrdtType type = CrdtType.of(typeId);
+        if (type == null) {
+            throw new UnsupportedOperationException("no mutators for CRDT type " + typeId);
+        }
+        CausalState<Crdt> state = request.hasNonNull("state")
+                ? decode(hex(request, "state")).state()
+                : new CausalState<>(type.empty(), CausalContext.EMPTY);
+        if (state.store().typeId() != typeId) {
+            throw new IllegalArgumentException("the state is of type " + state.store().typeId() + ", not " + typeId);
+        }
+        ReplicaId replica = ReplicaId.fromHex(request.path("replica").asText());
+        Long timestamp = request.hasNonNull("timestamp") ? Long.parseUnsignedLong(request.path("timestamp").asText()) : null;
+        ObjectNode result = JSON.createObjectNode();
+        CausalState<? extends Crdt> delta;
+        try {
+            delta = mutation(state.store(), state.context(), replica, timestamp, request.path("mutation"));
+        } catch (MutationRefusedException e) {
+            result.put("refused", e.getMessage());
+            return result;
+        }
+        @SuppressWarnings("unchecked")
+        CausalState<Crdt> general = (CausalState<Crdt>) delta;
+        result.put("delta", HEX.formatHex(Codec.encode(general)));
+        result.put("state", HEX.formatHex(Codec.encode(join(state, general))));
+        return result;
+    }
+
+    /** The delta of one mutation of {@code store}, whose document's context is {@code context}. */
+    private CausalState<? extends Crdt> mutation(Crdt store, CausalContext context, ReplicaId replica, Long timestamp, JsonNode m) {
+        String op = m.path("op").asText();
+        if (store instanceof GCounter c && op.equals("increment")) {
+            return c.increment(context, replica, amount(m));
+        } else if (store instanceof PNCounter c && op.equals("increment")) {
+            return c.increment(context, replica, amount(m));
+        } else if (store instanceof PNCounter c && op.equals("decrement")) {
+            return c.decrement(context, replica, amount(m));
+        } else if (store instanceof LWWRegister r && op.equals("write")) {
+            if (timestamp == null) {
+                throw new IllegalArgumentException("a write to an LWWRegister needs a timestamp");
+            }
+            return r.write(context, replica, ViewReader.value(m.path("value")), timestamp);
+        } else if (store instanceof MVRegister r && op.equals("write")) {
+            return r.write(context, replica, ViewReader.value(m.path("value")));
+        } else if (store instanceof EWFlag f && op.equals("enable")) {
+            return f.enable(context, replica);
+        } else if (store instanceof EWFlag f && op.equals("disable")) {
+            return f.disable();
+        } else if (store instanceof AWSet s && op.equals("add")) {
+            return s.add(context, replica, ViewReader.value(m.path("element")));
+        } else if (store instanceof AWSet s && op.equals("remove")) {
+            return s.remove(ViewReader.value(m.path("element")));
+        } else if (store instanceof AWSet s && op.equals("clear")) {
+            return s.clear();
+        } else if (store instanceof ORMap map && op.equals("update")) {
+            CrdtType nested = CrdtType.of(Integer.parseInt(m.path("type").asText()));
+            if (nested == null) {
+                throw new UnsupportedOperationException("no mutators for CRDT type " + m.path("type").asText());
+            }
+            JsonNode inner = m.path("mutation");
+            return map.update(ViewReader.value(m.path("key")), nested,
+                    (Crdt entry) -> castState(mutation(entry, context, replica, timestamp, inner)));
+        } else if (store instanceof ORMap map && op.equals("remove")) {
+            return map.remove(ViewReader.value(m.path("key")));
+        } else if (store instanceof ORMap map && op.equals("clear")) {
+            return map.clear();
+        }
+        throw new IllegalArgumentException("no mutation '" + op + "' for " + CrdtType.of(store.typeId()).specName());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static CausalState<Crdt> castState(CausalState<? extends Crdt> state) {
+        return (CausalState<Crdt>) state;
+    }
+
+    private static long amount(JsonNode m) {
+        return Long.parseUnsignedLong(m.path("amount").asText());
+    }
+
+    private JsonNode query(JsonNode request) throws ProtocolException {
+        JsonNode view = view(decode(hex(request, "payload")).state());
+        ObjectNode result = JSON.createObjectNode();
+        result.set("value", queryOf(view.path("store")));
+        return result;
+    }
+
+    /** The query of a store, read from its view, where the view's query member holds it. */
+    private static JsonNode queryOf(JsonNode store) {
+        return switch (store.path("type").asText()) {
+            case "GCounter", "PNCounter", "LWWRegister", "EWFlag" -> store.get("value");
+            case "MVRegister" -> store.get("values");
+            case "AWSet" -> store.get("elements");
+            case "ORMap" -> {
+                ArrayNode entries = JSON.createArrayNode();
+                for (JsonNode e : store.path("entries")) {
+                    ObjectNode entry = entries.addObject();
+                    entry.set("key", e.get("key"));
+                    entry.set("typeId", e.path("value").get("typeId"));
+                    entry.set("value", queryOf(e.path("value")));
+                }
+                yield entries;
+            }
+            default -> JSON.nullNode();
+        };
+    }
+
+    /** The JSON view of a state, with the seeded defect of the LWW query. */
+    private JsonNode view(CausalState<? extends Crdt> state) {
+        JsonNode view = JSON.valueToTree(JsonView.of(state));
+        if (defect == Defect.LWW_TIE_BREAK) {
+            wrongTieBreak(view);
+        }
+        return view;
+    }
+
+    private static void wrongTieBreak(JsonNode node) {
+        if (node.isObject() && "LWWRegister".equals(node.path("type").asText()) && node.path("entries").size() > 0) {
+            // The seeded bug: equal timestamps go to the smaller replica id.
+            Comparator<JsonNode> order = Comparator.<JsonNode, Long>comparing(e -> Long.parseUnsignedLong(e.path("timestamp").asText()) ^ Long.MIN_VALUE)
+                    .thenComparing(e -> e.path("dot").path("replica").asText(), Comparator.reverseOrder());
+            JsonNode winner = null;
+            for (JsonNode e : node.path("entries")) {
+                if (winner == null || order.compare(e, winner) > 0) {
+                    winner = e;
+                }
+            }
+            ((ObjectNode) node).set("value", winner.get("value"));
+        }
+        node.forEach(ReferenceAdapter::wrongTieBreak);
+    }
+
+    // ---- handshake ----------------------------------------------------------------------------------------
+
+    private JsonNode handshakeStart(JsonNode request) throws ProtocolException {
+        String role = request.path("role").asText();
+        Handshake h = new Handshake();
+        ObjectNode result = JSON.createObjectNode();
+        switch (role) {
+            case "initiator" -> {
+                HandshakeVectors.Side side = HandshakeVectors.Side.fromJson(request.path("side"), true);
+                if (defect == Defect.ACCEPT_DOWNGRADE) {
+                    h.lenient = new LenientInitiator(side);
+                    result.put("message", HEX.formatHex(h.lenient.start()));
+                } else {
+                    h.initiator = side.initiator();
+                    result.put("message", HEX.formatHex(h.initiator.start()));
+                }
+            }
+            case "responder" -> {
+                HandshakeVectors.Side side = HandshakeVectors.Side.fromJson(request.path("side"), false);
+                if (defect == Defect.DOWNGRADE) {
+                    // The seeded bug: only the lowest supported version is ever selected.
+                    side.versions = List.of(side.versions.stream().min(Comparator.naturalOrder()).orElseThrow());
+                }
+                h.responder = side.responder();
+            }
+            default -> throw new IllegalArgumentException("role is 'initiator' or 'responder', not '" + role + "'");
+        }
+        String handle = Integer.toString(nextHandle++);
+        handshakes.put(handle, h);
+        result.put("handshake", handle);
+        return result;
+    }
+
+    private JsonNode handshakeRead(JsonNode request) throws ProtocolException {
+        Handshake h = handshake(request);
+        byte[] message = hex(request, "message");
+        ObjectNode result = JSON.createObjectNode();
+        h.read++;
+        if (h.initiator != null || h.lenient != null) {
+            if (h.read != 1) {
+                throw new IllegalArgumentException("the initiator reads one message");
+            }
+            byte[] third = h.initiator != null ? h.initiator.onSelection(message) : h.lenient.onSelection(message);
+            h.result = h.initiator != null ? h.initiator.result() : h.lenient.result();
+            result.put("message", HEX.formatHex(third));
+        } else if (h.read == 1) {
+            byte[] second = h.responder.onOffer(message);
+            if (h.responder.failure() != null) {
+                throw new Refusal(h.responder.failure(), second);
+            }
+            result.put("message", HEX.formatHex(second));
+        } else if (h.read == 2) {
+            h.responder.onConfirmation(message);
+            h.result = h.responder.result();
+            result.putNull("message");
+        } else {
+            throw new IllegalArgumentException("the handshake is complete");
+        }
+        result.put("complete", h.result != null);
+        if (h.result != null) {
+            ObjectNode outcome = result.putObject("outcome");
+            outcome.put("version", h.result.version().toString());
+            ArrayNode capabilities = outcome.putArray("capabilities");
+            h.result.capabilities().forEach(c -> capabilities.add(Integer.toString(c)));
+            outcome.put("handshakeHash", HEX.formatHex(h.result.handshakeHash()));
+            outcome.put("remoteStaticKey", HEX.formatHex(h.result.remoteStaticKey()));
+            outcome.put("remoteOrganisation", h.result.identity().organisation());
+        }
+        return result;
+    }
+
+    private JsonNode channelReceive(JsonNode request) {
+        Handshake h = handshake(request);
+        if (h.result == null) {
+            throw new IllegalArgumentException("the handshake is not complete");
+        }
+        FramedChannel channel = new FramedChannel(new ByteArrayInputStream(hex(request, "stream")), new ByteArrayOutputStream(),
+                h.result.sender(), h.result.receiver(), FramedChannel.MAX_FRAME_SIZE, request.path("receiveFrameSize").asInt());
+        ObjectNode result = JSON.createObjectNode();
+        ArrayNode messages = result.putArray("messages");
+        result.putNull("error");
+        List<byte[]> delivered = new ArrayList<>();
+        while (true) {
+            try {
+                delivered.add(channel.receive());
+            } catch (EOFException end) {
+                break;
+            } catch (ProtocolException e) {
+                ObjectNode error = result.putObject("error");
+                error.put("code", e.code().value());
+                error.put("name", e.code().name());
+                error.put("message", e.getMessage());
+                break;
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        delivered.forEach(m -> messages.add(HEX.formatHex(m)));
+        return result;
+    }
+
+    private Handshake handshake(JsonNode request) {
+        Handshake h = handshakes.get(request.path("handshake").asText());
+        if (h == null) {
+            throw new IllegalArgumentException("no handshake '" + request.path("handshake").asText() + "'");
+        }
+        return h;
+    }
+
+    private static byte[] hex(JsonNode request, String member) {
+        if (!request.path(member).isTextual()) {
+            throw new IllegalArgumentException("the request lacks '" + member + "'");
+        }
+        return HEX.parseHex(request.path(member).asText());
+    }
+}

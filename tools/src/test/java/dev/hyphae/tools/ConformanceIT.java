@@ -1,0 +1,202 @@
+package dev.hyphae.tools;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hyphae.spec.Requirement;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import javax.xml.parsers.DocumentBuilderFactory;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code tools/hyphae conformance}, run as a user runs it, after the build: against the reference adapter, which
+ * must conform; against the reference adapter with each seeded defect, where the suite must fail, and fail on the
+ * requirement that the defect breaks; with an expected-failures file, which must be strict; and against an adapter
+ * that claims one profile only. Every adapter is a real process, started by the suite. Few tries, to keep the
+ * build quick: each defect is caught within them.
+ */
+class ConformanceIT {
+
+    private static final Path ROOT = Path.of(System.getProperty("hyphae.root", "..")).toAbsolutePath().normalize();
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String TRIES = "25";
+
+    private record Run(int status, String out, JsonNode report, Path reports) {
+    }
+
+    private static Run conformance(Path reports, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("sh", ROOT.resolve("tools/hyphae").toString(), "conformance",
+                "--report-dir", reports.toString(), "--tries", TRIES));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true);
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        Path log = Files.createTempFile("conformance", ".log");
+        builder.redirectOutput(log.toFile());
+        Process process = builder.start();
+        process.getOutputStream().close();
+        // Bounded, so that a hung suite fails the build instead of stalling it.
+        if (!process.waitFor(300, TimeUnit.SECONDS)) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+            throw new AssertionError("tools/hyphae " + String.join(" ", args) + " did not finish");
+        }
+        String out = Files.readString(log, StandardCharsets.UTF_8);
+        Files.delete(log);
+        Path json = reports.resolve("conformance.json");
+        return new Run(process.exitValue(), out, Files.exists(json) ? JSON.readTree(json.toFile()) : null, reports);
+    }
+
+    private static String adapter(String... args) {
+        return "sh '" + ROOT.resolve("tools/hyphae") + "' adapter " + String.join(" ", args);
+    }
+
+    private static JsonNode check(JsonNode report, String id) {
+        for (JsonNode c : report.path("checks")) {
+            if (c.path("id").asText().equals(id)) {
+                return c;
+            }
+        }
+        throw new AssertionError("no check " + id + " in the report");
+    }
+
+    private static JsonNode requirement(JsonNode report, String id) {
+        for (JsonNode r : report.path("requirements")) {
+            if (r.path("id").asText().equals(id)) {
+                return r;
+            }
+        }
+        throw new AssertionError("no requirement " + id + " in the report");
+    }
+
+    @Test
+    @Requirement({"HY-CONF-008", "HY-CONF-009", "HY-CONF-010", "HY-CONF-011", "HY-CONF-013", "HY-CONF-014", "HY-CONF-015", "HY-CONF-017"})
+    void theReferenceImplementationConforms(@TempDir Path reports) throws Exception {
+        Run run = conformance(reports);
+        assertEquals(0, run.status(), run.out());
+        assertTrue(run.out().contains("CONFORMS"), run.out());
+        JsonNode summary = run.report().path("summary");
+        assertTrue(summary.path("conforms").asBoolean());
+        assertEquals(summary.path("checks").asInt(), summary.path("passed").asInt(), "every check passes: " + summary);
+        assertEquals(0, run.report().path("adapter").path("crashes").asInt());
+        assertEquals("42", run.report().path("suite").path("seed").asText());
+        // Every vector is a check.
+        long vectors;
+        try (Stream<Path> walk = Files.walk(ROOT.resolve("test-vectors/v1"))) {
+            vectors = walk.filter(p -> p.toString().endsWith(".json")).count();
+        }
+        long vectorChecks = 0;
+        Set<String> ids = new HashSet<>();
+        for (JsonNode c : run.report().path("checks")) {
+            vectorChecks += c.path("id").asText().startsWith("vectors/") ? 1 : 0;
+            c.path("requirements").forEach(r -> ids.add(r.asText()));
+        }
+        assertEquals(vectors, vectorChecks);
+        assertTrue(ids.size() >= 50, "the report names " + ids.size() + " requirements");
+        assertEquals(ids.size(), run.report().path("requirements").size());
+        for (JsonNode p : run.report().path("profiles")) {
+            assertTrue(p.path("conforms").asBoolean(), p.toString());
+        }
+        assertTrue(Files.readString(reports.resolve("conformance.html")).contains("HY-DATA-020"));
+        // The JUnit XML is well-formed, one test case per check.
+        var xml = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(reports.resolve("TEST-hyphae-conformance.xml").toFile());
+        assertEquals(summary.path("checks").asInt(), xml.getElementsByTagName("testcase").getLength());
+        assertEquals(0, xml.getElementsByTagName("failure").getLength());
+    }
+
+    /** Each seeded defect fails the run, on the requirement it breaks and in the check that should catch it. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+            "lww-tie-break,          HY-DATA-032, ReplicaProperties.queryAgreesWithTheModel",
+            "non-idempotent-merge,   HY-DATA-020, ReplicaProperties.joinIsIdempotent",
+            "remove-ignores-context, HY-DATA-020, vectors/operations/valid/awset_remove_of_observed_add",
+            "accept-truncated,       HY-ENC-009,  CodecProperties.truncatedInputIsRefusedWithTheRightCode",
+            "wrong-error-code,       HY-VEC-014,  CodecProperties.mutatedInputIsRefusedWithTheModelsCode",
+            "downgrade,              HY-VER-002,  HandshakeProperties.negotiationAgreesWithTheModel",
+            "accept-downgrade,       HY-VER-004,  HandshakeChecks.aSelectionOfAVersionNotOfferedIsRefused"})
+    @Requirement({"HY-CONF-006", "HY-CONF-018"})
+    void eachSeededDefectIsCaughtOnItsRequirement(String defect, String requirement, String checkId, @TempDir Path reports) throws Exception {
+        Run run = conformance(reports, "--adapter", adapter("--defect", defect));
+        assertEquals(1, run.status(), run.out());
+        assertTrue(run.out().contains("DOES NOT CONFORM"), run.out());
+        assertEquals("fail", requirement(run.report(), requirement).path("status").asText());
+        JsonNode check = check(run.report(), checkId);
+        assertEquals("failed", check.path("status").asText(), check.toString());
+        // The failure names the requirement ids and shows the input.
+        assertTrue(check.path("requirements").toString().contains(requirement), check.toString());
+        assertTrue(check.path("detail").asText().length() > 0);
+        assertTrue(run.out().contains("FAILED " + checkId), run.out());
+        assertFalse(run.report().path("summary").path("conforms").asBoolean());
+    }
+
+    @Test
+    @Requirement({"HY-CONF-019", "HY-CONF-018"})
+    void theExpectedFailuresFileIsStrictAndCounterexamplesAreSaved(@TempDir Path dir) throws Exception {
+        String broken = adapter("--defect", "wrong-error-code");
+        Path counterexamples = dir.resolve("counterexamples");
+        Run first = conformance(dir.resolve("first"), "--adapter", broken, "--save-counterexamples", counterexamples.toString());
+        assertEquals(1, first.status(), first.out());
+        List<String> failed = new ArrayList<>();
+        first.report().path("checks").forEach(c -> {
+            if (c.path("status").asText().equals("failed")) {
+                failed.add(c.path("id").asText());
+            }
+        });
+        assertFalse(failed.isEmpty());
+        // The smallest failing input of a property, saved as a vector that the model refuses with 101.
+        Path saved = counterexamples.resolve("v1/payload/invalid/counterexample_truncated_input_is_refused_with_the_right_code.json");
+        JsonNode vector = JSON.readTree(saved.toFile());
+        assertEquals("hyphae-vector/1", vector.path("format").asText());
+        assertEquals(101, vector.path("error").path("code").asInt());
+        assertTrue(vector.path("input").asText().matches("[0-9a-f]*"));
+
+        // Listing exactly the failures: the run passes, with each of them an expected failure.
+        Path expected = dir.resolve("expected-failures.txt");
+        Files.write(expected, failed);
+        Run listed = conformance(dir.resolve("listed"), "--adapter", broken, "--expected-failures", expected.toString());
+        assertEquals(0, listed.status(), listed.out());
+        assertEquals(failed.size(), listed.report().path("summary").path("expectedFailure").asInt());
+
+        // Listing a check that passes fails the run.
+        Files.writeString(expected, "VectorChecks.refusalsComeNoLaterThanTheirPhase  # passes\n", java.nio.file.StandardOpenOption.APPEND);
+        Run stale = conformance(dir.resolve("stale"), "--adapter", broken, "--expected-failures", expected.toString());
+        assertEquals(1, stale.status(), stale.out());
+        assertEquals("unexpected-pass", check(stale.report(), "VectorChecks.refusalsComeNoLaterThanTheirPhase").path("status").asText());
+    }
+
+    @Test
+    void aUsageErrorExitsWithTwo(@TempDir Path reports) throws Exception {
+        assertEquals(2, conformance(reports, "--expected-failures", reports.resolve("missing.txt").toString()).status());
+        assertEquals(2, conformance(reports, "--timeout", "0").status());
+    }
+
+    @Test
+    @Requirement({"HY-CONF-007", "HY-CONF-012"})
+    void aPartialImplementationIsMeasuredNotFailed(@TempDir Path reports) throws Exception {
+        Run run = conformance(reports, "--adapter", adapter("--profiles", "codec"));
+        assertEquals(0, run.status(), run.out());
+        for (JsonNode p : run.report().path("profiles")) {
+            boolean codec = p.path("profile").asText().equals("codec");
+            assertEquals(codec, p.path("claimed").asBoolean());
+            assertEquals(codec, p.path("conforms").asBoolean(), p.toString());
+            assertEquals(codec ? 0 : p.path("checks").asInt(), p.path("unsupported").asInt(), p.toString());
+            assertTrue(p.path("checks").asInt() > 0);
+        }
+        assertEquals("unsupported", check(run.report(), "vectors/operations/valid/lww_tie_broken_by_replica_id").path("status").asText());
+    }
+}
