@@ -9,6 +9,9 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.util.List;
 
+import org.junit.platform.engine.discovery.ClassNameFilter;
+
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectPackage;
 
 /**
@@ -33,6 +36,13 @@ public final class ConformanceRunner {
     public static int run(Settings settings, PrintStream out) throws IOException {
         ExpectedFailures expected = settings.expectedFailures() == null ? ExpectedFailures.none()
                 : ExpectedFailures.read(settings.expectedFailures());
+        ResultCollector collector = new ResultCollector(out, expected.ids());
+        if (settings.adapterCommand().isEmpty()) {
+            // Peer mode alone: a vendor with a running peer and no adapter.
+            Hello peer = peerHello(settings.peer());
+            runPeerPhase(settings, peer, null, collector, out);
+            return finish(settings, peer, null, expected, collector, out);
+        }
         try (Adapter adapter = new Adapter(settings.adapterCommand(), settings.timeout())) {
             out.println("hyphae conformance: adapter " + String.join(" ", settings.adapterCommand()));
             Response hello = adapter.send(Adapter.request("hello"));
@@ -53,38 +63,78 @@ public final class ConformanceRunner {
                 out.println("the adapter claims profiles this suite does not know, which are not checked: " + claims.unknownProfiles());
             }
             out.printf("seed %d, %d tries per property, reports in %s%n", settings.seed(), settings.tries(), settings.reportDirectory());
-
-            java.nio.file.Files.createDirectories(settings.reportDirectory());
-            // jqwik insists on a failure database; it goes to a temporary file, so that runs share nothing.
-            java.nio.file.Path database = java.nio.file.Files.createTempFile("hyphae-conformance-jqwik", ".db");
-            ResultCollector collector = new ResultCollector(out, expected.ids());
-            Suite.begin(new Suite.Run(adapter, claims, settings));
-            try {
-                LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
-                        .selectors(selectPackage(CHECKS))
-                        // jqwik: report only failures, keep no failure database between runs (the seed makes a run
-                        // repeatable), and never re-run a previous failure first.
-                        .configurationParameter("jqwik.reporting.onlyfailures", "true")
-                        .configurationParameter("jqwik.database", database.toString())
-                        .configurationParameter("jqwik.failures.runfirst", "false")
-                        .configurationParameter("jqwik.failures.after.default", "SAMPLE_ONLY")
-                        .configurationParameter("jqwik.seeds.whenfixed", "ALLOW")
-                        // The defaults, in case a property escapes SuiteSettingsHook, which sets them with the seed.
-                        .configurationParameter("jqwik.tries.default", Integer.toString(settings.tries()))
-                        .configurationParameter("jqwik.edgecases.default", "NONE")
-                        .build();
-                Launcher launcher = LauncherFactory.create();
-                launcher.execute(request, collector);
-            } finally {
-                Suite.end();
-                java.nio.file.Files.deleteIfExists(database);
+            runPhase(new Suite.Run(adapter, claims, settings, null),
+                    // The Peer profile's checks need a running peer; they run in the peer phase only.
+                    LauncherDiscoveryRequestBuilder.request().selectors(selectPackage(CHECKS))
+                            .filters(ClassNameFilter.excludeClassNamePatterns(".*\\.PeerChecks")), settings, collector);
+            if (settings.peer() != null) {
+                Hello both = new Hello(claims.name(), claims.version(), claims.protocolVersions(),
+                        java.util.EnumSet.copyOf(union(claims.profiles(), Profile.PEER)), claims.crdtTypes(), claims.unknownProfiles());
+                runPeerPhase(settings, both, adapter, collector, out);
+                claims = both;
             }
-            List<CheckResult> results = expected.apply(collector.results());
-            Reports reports = new Reports(settings, claims, adapter, results);
-            reports.write();
-            summarise(reports, results, adapter, out);
-            return reports.conforms() ? 0 : 1;
+            return finish(settings, claims, adapter, expected, collector, out);
         }
+    }
+
+    private static java.util.Set<Profile> union(java.util.Set<Profile> profiles, Profile more) {
+        java.util.Set<Profile> all = new java.util.HashSet<>(profiles);
+        all.add(more);
+        return all;
+    }
+
+    /** What a running peer claims: the Peer profile, over protocol version 1.0. */
+    private static Hello peerHello(PeerTarget peer) {
+        String where = peer.address().getHostString() + ":" + peer.address().getPort();
+        return new Hello("peer at " + where, "?", List.of("1.0"), java.util.EnumSet.of(Profile.PEER), java.util.Set.of(), List.of());
+    }
+
+    private static void runPeerPhase(Settings settings, Hello hello, Adapter adapter, ResultCollector collector, PrintStream out)
+            throws IOException {
+        PeerTarget peer = settings.peer();
+        out.printf("peer %s:%d, key %s; the suite connects as %s%n", peer.address().getHostString(), peer.address().getPort(),
+                java.util.HexFormat.of().formatHex(peer.peerKey()), java.util.HexFormat.of().formatHex(peer.suiteKey().publicKey()));
+        runPhase(new Suite.Run(adapter, hello, settings, peer),
+                LauncherDiscoveryRequestBuilder.request().selectors(selectClass(PEER_CHECKS)), settings, collector);
+    }
+
+    /** The class of the Peer profile's checks. */
+    static final String PEER_CHECKS = CHECKS + ".PeerChecks";
+
+    private static void runPhase(Suite.Run run, LauncherDiscoveryRequestBuilder request, Settings settings, ResultCollector collector)
+            throws IOException {
+        java.nio.file.Files.createDirectories(settings.reportDirectory());
+        // jqwik insists on a failure database; it goes to a temporary file, so that runs share nothing.
+        java.nio.file.Path database = java.nio.file.Files.createTempFile("hyphae-conformance-jqwik", ".db");
+        Suite.begin(run);
+        try {
+            LauncherDiscoveryRequest discovery = request
+                    // jqwik: report only failures, keep no failure database between runs (the seed makes a run
+                    // repeatable), and never re-run a previous failure first.
+                    .configurationParameter("jqwik.reporting.onlyfailures", "true")
+                    .configurationParameter("jqwik.database", database.toString())
+                    .configurationParameter("jqwik.failures.runfirst", "false")
+                    .configurationParameter("jqwik.failures.after.default", "SAMPLE_ONLY")
+                    .configurationParameter("jqwik.seeds.whenfixed", "ALLOW")
+                    // The defaults, in case a property escapes SuiteSettingsHook, which sets them with the seed.
+                    .configurationParameter("jqwik.tries.default", Integer.toString(settings.tries()))
+                    .configurationParameter("jqwik.edgecases.default", "NONE")
+                    .build();
+            Launcher launcher = LauncherFactory.create();
+            launcher.execute(discovery, collector);
+        } finally {
+            Suite.end();
+            java.nio.file.Files.deleteIfExists(database);
+        }
+    }
+
+    private static int finish(Settings settings, Hello claims, Adapter adapter, ExpectedFailures expected, ResultCollector collector,
+                              PrintStream out) throws IOException {
+        List<CheckResult> results = expected.apply(collector.results());
+        Reports reports = new Reports(settings, claims, adapter, results);
+        reports.write();
+        summarise(reports, results, adapter, out);
+        return reports.conforms() ? 0 : 1;
     }
 
     private static void summarise(Reports reports, List<CheckResult> results, Adapter adapter, PrintStream out) {
@@ -102,8 +152,8 @@ public final class ConformanceRunner {
                     p.title() + ":", n[0], n[1], n[2], n[3], n[4], n[5]);
         }
         long failing = results.stream().filter(CheckResult::failsTheRun).count();
-        out.printf("%d checks, %d failing; %d requirements named; adapter crashes: %d%n", results.size(), failing,
-                reports.requirements().size(), adapter.crashes());
+        out.printf("%d checks, %d failing; %d requirements named; adapter crashes: %s%n", results.size(), failing,
+                reports.requirements().size(), adapter == null ? "no adapter" : Long.toString(adapter.crashes()));
         out.println(reports.conforms() ? "CONFORMS" : "DOES NOT CONFORM");
         out.println("reports: " + reports.paths());
     }

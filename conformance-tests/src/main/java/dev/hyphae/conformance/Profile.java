@@ -2,8 +2,8 @@ package dev.hyphae.conformance;
 
 /**
  * The conformance profiles of the specification's chapter "Conformance": a profile is a set of
- * requirements that an implementation claims together. The Peer profile, over the network, is not a member
- * yet: its checks arrive with the session chapter.
+ * requirements that an implementation claims together. The first three are checked through an adapter; the Peer
+ * profile over TCP, against a running peer.
  */
 public enum Profile {
     /** Verification, decoding and encoding of CRDT payloads. */
@@ -11,7 +11,9 @@ public enum Profile {
     /** The CRDT types: delta-mutators, join and query, and the laws of join. */
     REPLICA_SEMANTICS("replica-semantics", "Replica semantics"),
     /** The Noise XX handshake, negotiation, identity, downgrade protection, and the framed channel after it. */
-    HANDSHAKE("handshake", "Handshake");
+    HANDSHAKE("handshake", "Handshake"),
+    /** The whole protocol between running peers over TCP: handshake, framing, session, sync and rights. */
+    PEER("peer", "Peer");
 
     private final String id;
     private final String title;

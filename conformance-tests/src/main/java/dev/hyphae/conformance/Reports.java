@@ -48,7 +48,7 @@ public final class Reports {
 
     /** Whether the implementation conforms: no check failed, and the expected-failures file holds. */
     boolean conforms() {
-        return checks.stream().noneMatch(CheckResult::failsTheRun) && adapter.crashes() == 0;
+        return checks.stream().noneMatch(CheckResult::failsTheRun) && (adapter == null || adapter.crashes() == 0);
     }
 
     /** Every requirement cited by a check, in id order. */
@@ -120,15 +120,25 @@ public final class Reports {
         hello.profiles().forEach(p -> profiles.add(p.id()));
         ArrayNode types = impl.putArray("crdtTypes");
         hello.crdtTypes().forEach(t -> types.add(Integer.toString(t)));
-        ObjectNode adapterNode = root.putObject("adapter");
-        ArrayNode command = adapterNode.putArray("command");
-        adapter.command().forEach(command::add);
-        adapterNode.put("starts", adapter.starts());
-        adapterNode.put("crashes", adapter.crashes());
-        if (adapter.lastCrash() != null) {
-            adapterNode.put("lastCrash", adapter.lastCrash());
+        if (adapter == null) {
+            root.putNull("adapter");
         } else {
-            adapterNode.putNull("lastCrash");
+            ObjectNode adapterNode = root.putObject("adapter");
+            ArrayNode command = adapterNode.putArray("command");
+            adapter.command().forEach(command::add);
+            adapterNode.put("starts", adapter.starts());
+            adapterNode.put("crashes", adapter.crashes());
+            if (adapter.lastCrash() != null) {
+                adapterNode.put("lastCrash", adapter.lastCrash());
+            } else {
+                adapterNode.putNull("lastCrash");
+            }
+        }
+        if (settings.peer() == null) {
+            root.putNull("peer");
+        } else {
+            root.putObject("peer").put("address", settings.peer().address().getHostString() + ":" + settings.peer().address().getPort())
+                    .put("key", java.util.HexFormat.of().formatHex(settings.peer().peerKey()));
         }
         List<RequirementResult> requirements = requirements();
         ObjectNode summary = root.putObject("summary");
@@ -207,9 +217,16 @@ public final class Reports {
                 .append(". Suite ").append(esc(Counterexamples.suite().getProperty("suite.version", "?")))
                 .append(", specification revision ").append(esc(Counterexamples.suite().getProperty("spec.revision", "?")))
                 .append(", seed ").append(settings.seed()).append(", ").append(settings.tries()).append(" tries per property.</p>\n");
-        h.append("<p>Verdict: <b>").append(conforms() ? "conforms" : "does not conform").append("</b>. Adapter started ")
-                .append(adapter.starts()).append(" time(s), crashed or timed out ").append(adapter.crashes()).append(" time(s)")
-                .append(adapter.lastCrash() == null ? "" : " (last: " + esc(adapter.lastCrash()) + ")").append(".</p>\n");
+        h.append("<p>Verdict: <b>").append(conforms() ? "conforms" : "does not conform").append("</b>.");
+        if (adapter != null) {
+            h.append(" Adapter started ").append(adapter.starts()).append(" time(s), crashed or timed out ").append(adapter.crashes())
+                    .append(" time(s)").append(adapter.lastCrash() == null ? "" : " (last: " + esc(adapter.lastCrash()) + ")").append('.');
+        }
+        if (settings.peer() != null) {
+            h.append(" Peer checked at ").append(esc(settings.peer().address().getHostString() + ":" + settings.peer().address().getPort()))
+                    .append('.');
+        }
+        h.append("</p>\n");
         h.append("<h2>By profile</h2>\n<table><tr><th>Profile</th><th>Claimed</th>");
         for (CheckResult.Status s : CheckResult.Status.values()) {
             h.append("<th>").append(s.json()).append("</th>");

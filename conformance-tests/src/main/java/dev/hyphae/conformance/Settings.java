@@ -15,9 +15,10 @@ import java.util.List;
  * @param tries            how many inputs each generated property tries
  * @param timeout          how long the adapter may take over one request
  * @param counterexamples  a directory to save each failing property's smallest input to as a vector file, or null
+ * @param peer             a running peer to check the Peer profile against, or null
  */
 public record Settings(List<String> adapterCommand, Path vectorRoot, Path reportDirectory, Path expectedFailures,
-                       long seed, int tries, Duration timeout, Path counterexamples) {
+                       long seed, int tries, Duration timeout, Path counterexamples, PeerTarget peer) {
 
     /** The default number of tries of each property. */
     public static final int DEFAULT_TRIES = 100;
@@ -26,6 +27,9 @@ public record Settings(List<String> adapterCommand, Path vectorRoot, Path report
 
     public Settings {
         adapterCommand = List.copyOf(adapterCommand);
+        if (adapterCommand.isEmpty() && peer == null) {
+            throw new IllegalArgumentException("an adapter, a peer, or both");
+        }
         if (tries < 1) {
             throw new IllegalArgumentException("tries must be at least 1");
         }

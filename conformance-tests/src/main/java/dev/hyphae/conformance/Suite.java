@@ -11,8 +11,9 @@ public final class Suite {
      * @param adapter  the adapter under test
      * @param hello    its answer to {@code hello}
      * @param settings the settings of the run
+     * @param peer     the running peer under test, in the Peer phase; null otherwise
      */
-    public record Run(Adapter adapter, Hello hello, Settings settings) {
+    public record Run(Adapter adapter, Hello hello, Settings settings, PeerTarget peer) {
     }
 
     private static volatile Run current;

@@ -199,7 +199,8 @@ public final class Link implements Closeable {
                 }
             }
             out.flush();
-        } catch (IOException | ProtocolException | InterruptedException e) {
+        } catch (IOException | ProtocolException | InterruptedException | IllegalStateException e) {
+            // IllegalStateException: the reader failed the channel (a bad frame), which erased its keys.
             if (failure == null) {
                 failure = "connection lost: " + e.getMessage();
             }

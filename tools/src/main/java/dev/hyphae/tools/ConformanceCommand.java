@@ -1,7 +1,9 @@
 package dev.hyphae.tools;
 
 import dev.hyphae.conformance.ConformanceRunner;
+import dev.hyphae.conformance.PeerTarget;
 import dev.hyphae.conformance.Settings;
+import dev.hyphae.noise.KeyPair;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -10,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -53,6 +56,18 @@ final class ConformanceCommand implements Callable<Integer> {
             defaultValue = "10")
     int timeoutSeconds;
 
+    @Option(names = "--peer", paramLabel = "HOST:PORT",
+            description = "Also check the Peer profile against the peer running there (with --peer-key and --suite-key). "
+                    + "With --peer and no --adapter, only the Peer profile is checked.")
+    String peer;
+
+    @Option(names = "--peer-key", paramLabel = "HEX", description = "The running peer's Noise static public key, 64 hex digits.")
+    String peerKey;
+
+    @Option(names = "--suite-key", paramLabel = "FILE",
+            description = "The suite's private key file (from `hyphae keygen`), which the peer trusts with write on documents named conformance-*.")
+    Path suiteKey;
+
     @Option(names = "--save-counterexamples", paramLabel = "DIR",
             description = "Save the smallest failing input of each failing property as a vector file under DIR/v1/.")
     Path counterexamples;
@@ -70,11 +85,93 @@ final class ConformanceCommand implements Callable<Integer> {
         if (!Files.isDirectory(vectorRoot.resolve("v1"))) {
             throw new CommandLine.ParameterException(spec.commandLine(), "no vectors at " + vectorRoot.resolve("v1") + "; give --vectors DIR");
         }
-        List<String> command = adapter != null ? List.of("/bin/sh", "-c", adapter) : referenceAdapter();
-        Settings settings = new Settings(command, vectorRoot, reportDirectory, expectedFailures, seed, tries,
-                Duration.ofSeconds(timeoutSeconds), counterexamples);
-        return ConformanceRunner.run(settings, new java.io.PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true,
-                java.nio.charset.StandardCharsets.UTF_8));
+        java.io.PrintStream out = new java.io.PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true,
+                java.nio.charset.StandardCharsets.UTF_8);
+        if (peer != null) {
+            if (peerKey == null || suiteKey == null) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--peer needs --peer-key and --suite-key");
+            }
+            PeerTarget target = new PeerTarget(PeerCommand.address(peer), HexFormat.of().parseHex(peerKey), PeerCommand.readKey(suiteKey));
+            List<String> command = adapter != null ? List.of("/bin/sh", "-c", adapter) : List.of();
+            return ConformanceRunner.run(new Settings(command, vectorRoot, reportDirectory, expectedFailures, seed, tries,
+                    Duration.ofSeconds(timeoutSeconds), counterexamples, target), out);
+        }
+        if (adapter != null) {
+            return ConformanceRunner.run(new Settings(List.of("/bin/sh", "-c", adapter), vectorRoot, reportDirectory, expectedFailures,
+                    seed, tries, Duration.ofSeconds(timeoutSeconds), counterexamples, null), out);
+        }
+        // The whole suite against the reference implementation: its adapter, and a reference peer in its own process.
+        try (ReferencePeer reference = ReferencePeer.start()) {
+            return ConformanceRunner.run(new Settings(referenceAdapter(), vectorRoot, reportDirectory, expectedFailures, seed, tries,
+                    Duration.ofSeconds(timeoutSeconds), counterexamples, reference.target()), out);
+        }
+    }
+
+    /**
+     * A reference peer started for the Peer profile: {@code hyphae peer serve} in a new JVM, on a fresh folder and an
+     * ephemeral port, trusting a key made for this run.
+     */
+    private static final class ReferencePeer implements AutoCloseable {
+        private final Process process;
+        private final Path folder;
+        private final PeerTarget target;
+
+        private ReferencePeer(Process process, Path folder, PeerTarget target) {
+            this.process = process;
+            this.folder = folder;
+            this.target = target;
+        }
+
+        static ReferencePeer start() throws java.io.IOException {
+            java.security.SecureRandom random = new java.security.SecureRandom();
+            Path folder = Files.createTempDirectory("hyphae-conformance-peer");
+            KeyPair peerKey = keyFile(folder.resolve("peer.key"), random);
+            KeyPair suite = KeyPair.generate(random);
+            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp", System.getProperty("java.class.path"), Hyphae.class.getName(), "peer", "serve",
+                    "--data", folder.resolve("data").toString(), "--key", folder.resolve("peer.key").toString(),
+                    "--listen", "127.0.0.1:0", "--trust-peer", HexFormat.of().formatHex(suite.publicKey()) + ":write"));
+            Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            java.io.BufferedReader lines = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream(),
+                    java.nio.charset.StandardCharsets.UTF_8));
+            String listening = lines.readLine();
+            if (listening == null || !listening.startsWith("listening on ")) {
+                process.destroyForcibly();
+                throw new java.io.IOException("the reference peer did not start: " + listening);
+            }
+            int port = Integer.parseInt(listening.substring(listening.lastIndexOf(':') + 1));
+            return new ReferencePeer(process, folder, new PeerTarget(new java.net.InetSocketAddress("127.0.0.1", port),
+                    peerKey.publicKey(), suite));
+        }
+
+        private static KeyPair keyFile(Path file, java.security.SecureRandom random) throws java.io.IOException {
+            byte[] secret = new byte[32];
+            random.nextBytes(secret);
+            Files.writeString(file, HexFormat.of().formatHex(secret) + "\n");
+            return KeyPair.fromPrivateKey(secret);
+        }
+
+        PeerTarget target() {
+            return target;
+        }
+
+        @Override
+        public void close() throws java.io.IOException {
+            process.getOutputStream().close();   // end of its standard input: it stops
+            try {
+                if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+            try (java.util.stream.Stream<Path> files = Files.walk(folder)) {
+                for (Path p : (Iterable<Path>) files.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
     }
 
     /** The repository the launcher runs from: it sets hyphae.home; otherwise the working directory. */

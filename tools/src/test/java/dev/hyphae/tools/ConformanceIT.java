@@ -84,6 +84,51 @@ class ConformanceIT {
         throw new AssertionError("no requirement " + id + " in the report");
     }
 
+    /**
+     * Peer mode alone, as a vendor with a running peer and no adapter runs it: the suite's key is made with
+     * {@code keygen}, the peer is started to trust it, and only the Peer profile is checked.
+     */
+    @Test
+    void aRunningPeerIsCheckedWithoutAnAdapter(@TempDir Path dir) throws Exception {
+        Path reports = dir.resolve("reports");
+        ProcessBuilder keygen = new ProcessBuilder("sh", ROOT.resolve("tools/hyphae").toString(), "keygen", "--out",
+                dir.resolve("suite.key").toString());
+        keygen.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        Process k = keygen.start();
+        String suite = new String(k.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertEquals(0, k.waitFor());
+        ProcessBuilder peerKeygen = new ProcessBuilder("sh", ROOT.resolve("tools/hyphae").toString(), "keygen", "--out",
+                dir.resolve("peer.key").toString());
+        peerKeygen.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        Process pk = peerKeygen.start();
+        String peerKey = new String(pk.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertEquals(0, pk.waitFor());
+        ProcessBuilder serve = new ProcessBuilder("sh", ROOT.resolve("tools/hyphae").toString(), "peer", "serve",
+                "--data", dir.resolve("data").toString(), "--key", dir.resolve("peer.key").toString(), "--listen", "127.0.0.1:0",
+                "--trust-peer", suite + ":write").redirectError(ProcessBuilder.Redirect.INHERIT);
+        serve.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        Process peer = serve.start();
+        try {
+            String listening = new java.io.BufferedReader(new java.io.InputStreamReader(peer.getInputStream(), StandardCharsets.UTF_8)).readLine();
+            assertTrue(listening != null && listening.startsWith("listening on "), String.valueOf(listening));
+            String address = listening.substring("listening on ".length());
+            Run run = conformance(reports, "--peer", address, "--peer-key", peerKey, "--suite-key", dir.resolve("suite.key").toString());
+            assertEquals(0, run.status(), run.out());
+            assertTrue(run.report().path("adapter").isNull());
+            assertEquals(address, run.report().path("peer").path("address").asText());
+            for (JsonNode p : run.report().path("profiles")) {
+                assertEquals(p.path("profile").asText().equals("peer"), p.path("claimed").asBoolean(), p.toString());
+            }
+            assertEquals(run.report().path("summary").path("checks").asInt(), run.report().path("summary").path("passed").asInt());
+            assertTrue(run.report().path("summary").path("checks").asInt() >= 15, run.out());
+        } finally {
+            peer.getOutputStream().close();
+            if (!peer.waitFor(20, TimeUnit.SECONDS)) {
+                peer.destroyForcibly();
+            }
+        }
+    }
+
     @Test
     @Requirement({"HY-CONF-008", "HY-CONF-009", "HY-CONF-010", "HY-CONF-011", "HY-CONF-013", "HY-CONF-014", "HY-CONF-015", "HY-CONF-017"})
     void theReferenceImplementationConforms(@TempDir Path reports) throws Exception {
@@ -113,6 +158,9 @@ class ConformanceIT {
             assertTrue(p.path("conforms").asBoolean(), p.toString());
         }
         assertTrue(Files.readString(reports.resolve("conformance.html")).contains("HY-DATA-020"));
+        // The Peer profile ran against a reference peer that the command started.
+        assertTrue(run.report().path("peer").has("address"), run.report().path("peer").toString());
+        assertTrue(run.out().contains("PeerChecks.aWriteIsGivenBackToTheNextSession"), run.out());
         // The JUnit XML is well-formed, one test case per check.
         var xml = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(reports.resolve("TEST-hyphae-conformance.xml").toFile());
         assertEquals(summary.path("checks").asInt(), xml.getElementsByTagName("testcase").getLength());
@@ -191,6 +239,11 @@ class ConformanceIT {
         Run run = conformance(reports, "--adapter", adapter("--profiles", "codec"));
         assertEquals(0, run.status(), run.out());
         for (JsonNode p : run.report().path("profiles")) {
+            if (p.path("profile").asText().equals("peer")) {
+                // No running peer was given: the Peer profile has no checks in this run.
+                assertEquals(0, p.path("checks").asInt(), p.toString());
+                continue;
+            }
             boolean codec = p.path("profile").asText().equals("codec");
             assertEquals(codec, p.path("claimed").asBoolean());
             assertEquals(codec, p.path("conforms").asBoolean(), p.toString());

@@ -26,7 +26,7 @@ public final class ProfileTable {
 
     /** The classes of checks, in the order of the chapter. */
     static final List<Class<?>> CHECKS = List.of(VectorChecks.class, CodecProperties.class, ReplicaProperties.class,
-            HandshakeProperties.class, HandshakeChecks.class);
+            HandshakeProperties.class, HandshakeChecks.class, PeerChecks.class);
 
     private ProfileTable() {
     }

@@ -1,0 +1,27 @@
+package dev.hyphae.conformance;
+
+import dev.hyphae.noise.KeyPair;
+
+import java.net.InetSocketAddress;
+
+/**
+ * A running peer under test, for the Peer profile (specification, chapter "Conformance", section "Peer mode"): its
+ * address, its Noise static public key, and the key pair with which the suite connects, which the peer must trust
+ * with the right to write every document whose name starts with {@link #DOCUMENT_PREFIX}.
+ *
+ * @param address   where the peer listens
+ * @param peerKey   the peer's Noise static public key, 32 bytes
+ * @param suiteKey  the suite's Noise static key pair
+ */
+public record PeerTarget(InetSocketAddress address, byte[] peerKey, KeyPair suiteKey) {
+
+    /** The documents the suite writes to are named with this prefix and a random part. */
+    public static final String DOCUMENT_PREFIX = "conformance-";
+
+    public PeerTarget {
+        peerKey = peerKey.clone();
+        if (peerKey.length != 32) {
+            throw new IllegalArgumentException("a peer key is 32 bytes");
+        }
+    }
+}

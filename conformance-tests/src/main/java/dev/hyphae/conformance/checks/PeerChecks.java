@@ -1,0 +1,461 @@
+package dev.hyphae.conformance.checks;
+
+import dev.hyphae.ErrorCode;
+import dev.hyphae.ProtocolException;
+import dev.hyphae.codec.Codec;
+import dev.hyphae.conformance.Checks;
+import dev.hyphae.conformance.PeerTarget;
+import dev.hyphae.conformance.Profile;
+import dev.hyphae.conformance.Suite;
+import dev.hyphae.conformance.Sut;
+import dev.hyphae.crdt.CausalState;
+import dev.hyphae.crdt.CrdtType;
+import dev.hyphae.crdt.ORMap;
+import dev.hyphae.crdt.PNCounter;
+import dev.hyphae.data.CausalContext;
+import dev.hyphae.data.ReplicaId;
+import dev.hyphae.data.Value;
+import dev.hyphae.framing.FramedChannel;
+import dev.hyphae.handshake.Certificate;
+import dev.hyphae.handshake.HyphaeHandshake;
+import dev.hyphae.handshake.Negotiation;
+import dev.hyphae.handshake.ProtocolVersion;
+import dev.hyphae.handshake.TrustStore;
+import dev.hyphae.noise.KeyPair;
+import dev.hyphae.session.Access;
+import dev.hyphae.session.SessionCodec;
+import dev.hyphae.session.SessionMessage;
+import dev.hyphae.spec.Requirement;
+import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.math.BigInteger;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The Peer profile: the suite connects to a running peer over TCP, as a neighbour would, and as a hostile one
+ * might. It runs the handshake as initiator (with offers the peer must refuse, an identity it must not admit, a
+ * forged certificate), then speaks the session: frames that are garbage or too large, messages that are malformed
+ * or of unknown type, a document opened and written, a bad delta among good ones, positions that skip or claim too
+ * much. Every outcome is what the peer sends back, or that it closes the connection and sends nothing more.
+ *
+ * <p>The peer must trust the suite's key with the right to write every document whose name starts with
+ * {@link PeerTarget#DOCUMENT_PREFIX}; the suite writes only to fresh documents of such names.
+ */
+@Checks(Profile.PEER)
+class PeerChecks {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final int READ_TIMEOUT_MILLIS = 10_000;
+
+    @BeforeEach
+    void claimed() {
+        Sut.requireProfile(Profile.PEER);
+    }
+
+    private static PeerTarget target() {
+        return Suite.current().peer();
+    }
+
+    private static String freshDocument() {
+        byte[] random = new byte[6];
+        RANDOM.nextBytes(random);
+        return PeerTarget.DOCUMENT_PREFIX + HexFormat.of().formatHex(random);
+    }
+
+    /** A connection to the peer under test, after a handshake that the suite runs as initiator. */
+    static final class Connection implements AutoCloseable {
+        final Socket socket;
+        final FramedChannel channel;
+        final HyphaeHandshake.Result result;
+        final List<SessionMessage> received = new ArrayList<>();
+
+        private Connection(Socket socket, FramedChannel channel, HyphaeHandshake.Result result) {
+            this.socket = socket;
+            this.channel = channel;
+            this.result = result;
+        }
+
+        /**
+         * Connects and runs the handshake.
+         *
+         * @throws ProtocolException when the peer refuses in its selection, with the code it gave
+         */
+        static Connection open(KeyPair key, Certificate certificate, Negotiation.Offer offer) throws IOException, ProtocolException {
+            PeerTarget t = target();
+            Socket socket = new Socket(t.address().getAddress(), t.address().getPort());
+            socket.setSoTimeout(READ_TIMEOUT_MILLIS);
+            try {
+                HyphaeHandshake.Initiator handshake = new HyphaeHandshake.Initiator(new HyphaeHandshake.Credentials(key, certificate,
+                        TrustStore.of(List.of(t.peerKey()), List.of()), System::currentTimeMillis), offer, RANDOM);
+                OutputStream out = socket.getOutputStream();
+                InputStream in = socket.getInputStream();
+                FramedChannel.sendHandshakeMessage(out, handshake.start());
+                FramedChannel.sendHandshakeMessage(out, handshake.onSelection(FramedChannel.receiveHandshakeMessage(in)));
+                HyphaeHandshake.Result result = handshake.result();
+                FramedChannel channel = new FramedChannel(in, out, result.sender(), result.receiver(), result.sendFrameSize(),
+                        result.receiveFrameSize());
+                return new Connection(socket, channel, result);
+            } catch (IOException | ProtocolException | RuntimeException e) {
+                socket.close();
+                throw e;
+            }
+        }
+
+        static Connection open() throws IOException, ProtocolException {
+            return open(target().suiteKey(), null, standardOffer());
+        }
+
+        void send(SessionMessage message) throws IOException, ProtocolException {
+            channel.send(SessionCodec.encode(message));
+        }
+
+        /**
+         * The next message the peer sends that {@code wanted} accepts; Pings are answered and others kept in
+         * {@link #received}. Fails if the peer sends nothing within the read timeout.
+         */
+        SessionMessage next(java.util.function.Predicate<SessionMessage> wanted, String what) throws IOException, ProtocolException {
+            while (true) {
+                byte[] bytes;
+                try {
+                    bytes = channel.receive();
+                } catch (SocketTimeoutException e) {
+                    throw new AssertionError("the peer sent no " + what + " within " + READ_TIMEOUT_MILLIS + " ms; it sent " + received);
+                }
+                SessionMessage m = SessionCodec.decode(bytes);
+                received.add(m);
+                if (m instanceof SessionMessage.Ping p) {
+                    send(new SessionMessage.Pong(p.nonce()));
+                    continue;
+                }
+                if (wanted.test(m)) {
+                    return m;
+                }
+            }
+        }
+
+        /** Reads until the peer closes the connection; fails if it stays open past the read timeout. */
+        void expectClosed(String after) throws IOException {
+            try {
+                while (true) {
+                    byte[] bytes = channel.receive();
+                    received.add(SessionCodec.decode(bytes));
+                }
+            } catch (SocketTimeoutException e) {
+                throw new AssertionError("the peer kept the connection open " + READ_TIMEOUT_MILLIS + " ms after " + after);
+            } catch (EOFException | ProtocolException | java.net.SocketException e) {
+                // Closed: the end of the stream, or a broken one.
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+
+    private static Negotiation.Offer standardOffer() {
+        return new Negotiation.Offer(List.of(ProtocolVersion.V1_0), new TreeSet<>());
+    }
+
+    private static SessionMessage.Open openOf(long channel, String document, ReplicaId replica) {
+        return new SessionMessage.Open(channel, document, Access.WRITE, Access.WRITE, replica, new TreeMap<>(), null, 0, 16);
+    }
+
+    private static byte[] increment(ReplicaId replica, long amount) {
+        CausalState<ORMap> delta = ORMap.EMPTY.update(Value.of("kwh"), CrdtType.PNCOUNTER,
+                (PNCounter c) -> c.increment(CausalContext.EMPTY, replica, amount));
+        return Codec.encode(delta);
+    }
+
+    /** Opens a fresh document and returns the peer's answering Open. */
+    private static SessionMessage.Open openDocument(Connection c, String document, ReplicaId replica) throws IOException, ProtocolException {
+        c.send(openOf(7, document, replica));
+        SessionMessage answer = c.next(m -> m instanceof SessionMessage.Open o && o.document().equals(document)
+                || m instanceof SessionMessage.Error e && e.channel() == 7, "answer to its Open of " + document);
+        if (answer instanceof SessionMessage.Error e) {
+            throw new AssertionError("the peer refused the document " + document + " with " + e.code() + " " + e.detail()
+                    + ": it must grant the suite's key write on documents named " + PeerTarget.DOCUMENT_PREFIX + "*");
+        }
+        return (SessionMessage.Open) answer;
+    }
+
+    private static void expectSessionError(Connection c, ErrorCode code, String after) throws IOException, ProtocolException {
+        SessionMessage m = c.next(x -> x instanceof SessionMessage.Error e && e.channel() == 0, "session error after " + after);
+        SessionMessage.Error e = (SessionMessage.Error) m;
+        if (e.code() != code.value()) {
+            throw new AssertionError("after " + after + " the peer ended the session with " + e.code() + ", not " + code.value() + " " + code
+                    + " (" + e.detail() + ")");
+        }
+        c.expectClosed("its session error");
+    }
+
+    @Test
+    @Requirement({"HY-TRANS-002", "HY-TRANS-003", "HY-SESS-001", "HY-SESS-049"})
+    void aTrustedNeighbourIsAdmittedAndItsPingAnswered() throws Exception {
+        try (Connection c = Connection.open()) {
+            c.send(new SessionMessage.Ping(0x0123456789abcdefL));
+            c.next(m -> m.equals(new SessionMessage.Pong(0x0123456789abcdefL)), "Pong with the Ping's nonce");
+        }
+    }
+
+    @Test
+    @Requirement({"HY-VER-003", "HY-HS-005"})
+    void anOfferWithNoCommonVersionIsRefused() throws Exception {
+        Negotiation.Offer offer = new Negotiation.Offer(List.of(new ProtocolVersion(9, 0)), new TreeSet<>());
+        try (Connection c = Connection.open(target().suiteKey(), null, offer)) {
+            throw new AssertionError("the peer completed a handshake that offered only version 9.0");
+        } catch (ProtocolException e) {
+            if (e.code() != ErrorCode.UNSUPPORTED_VERSION) {
+                throw new AssertionError("refused with " + e.code() + ", not UNSUPPORTED_VERSION: " + e.getMessage());
+            }
+        }
+    }
+
+    @Test
+    @Requirement("HY-HS-010")
+    void anUnknownCriticalCapabilityIsRefused() throws Exception {
+        Negotiation.Offer offer = new Negotiation.Offer(List.of(ProtocolVersion.V1_0), new TreeSet<>(Set.of(59_999)),
+                new TreeSet<>(Set.of(59_999)));
+        try (Connection c = Connection.open(target().suiteKey(), null, offer)) {
+            throw new AssertionError("the peer completed a handshake with an unknown critical capability");
+        } catch (ProtocolException e) {
+            if (e.code() != ErrorCode.UNSUPPORTED_CAPABILITY) {
+                throw new AssertionError("refused with " + e.code() + ", not UNSUPPORTED_CAPABILITY: " + e.getMessage());
+            }
+        }
+    }
+
+    /** A key the peer has never heard of: it learns it from message 3, and must then close without a word. */
+    @Test
+    @Requirement({"HY-AUTH-005", "HY-AUTH-008"})
+    void anUntrustedNeighbourIsRefusedAndReceivesNothing() throws Exception {
+        try (Connection c = Connection.open(KeyPair.generate(RANDOM), null, standardOffer())) {
+            c.expectClosed("a handshake from an untrusted key");
+            if (!c.received.isEmpty()) {
+                throw new AssertionError("the peer sent an untrusted neighbour " + c.received);
+            }
+        }
+    }
+
+    /** The suite's trusted key, but with a certificate whose signature is forged: the certificate is checked first. */
+    @Test
+    @Requirement({"HY-AUTH-003", "HY-AUTH-008"})
+    void aForgedCertificateIsRefusedEvenForATrustedKey() throws Exception {
+        Ed25519PrivateKeyParameters organisation = new Ed25519PrivateKeyParameters(RANDOM);
+        Certificate genuine = Certificate.issue(organisation, "conformance", target().suiteKey().publicKey(),
+                System.currentTimeMillis() - 60_000, System.currentTimeMillis() + 3_600_000);
+        byte[] signature = genuine.signature();
+        signature[0] ^= 0x01;
+        Certificate forged = new Certificate(genuine.organisationKey(), genuine.subjectKey(), genuine.organisation(),
+                genuine.notBefore(), genuine.notAfter(), signature);
+        try (Connection c = Connection.open(target().suiteKey(), forged, standardOffer())) {
+            c.expectClosed("a handshake with a forged certificate");
+            if (!c.received.isEmpty()) {
+                throw new AssertionError("the peer admitted a forged certificate and sent " + c.received);
+            }
+        } catch (ProtocolException e) {
+            // Also acceptable: refused as early as the handshake allows.
+        }
+    }
+
+    @Test
+    @Requirement({"HY-FRAME-019", "HY-FRAME-020"})
+    void garbageAfterTheHandshakeEndsTheSession() throws Exception {
+        try (Connection c = Connection.open()) {
+            byte[] garbage = new byte[200];
+            RANDOM.nextBytes(garbage);
+            garbage[0] = 0;
+            garbage[1] = (byte) 150;
+            c.socket.getOutputStream().write(garbage);
+            c.socket.getOutputStream().flush();
+            c.expectClosed("a frame that does not authenticate");
+        }
+    }
+
+    /** Fragments without FIN beyond MAX_MESSAGE_SIZE: the peer must stop reassembling and close. */
+    @Test
+    @Requirement({"HY-FRAME-019", "HY-FRAME-020"})
+    void aMessageBeyondTheReassemblyLimitEndsTheSession() throws Exception {
+        try (Connection c = Connection.open()) {
+            OutputStream out = c.socket.getOutputStream();
+            byte[] fragment = new byte[c.result.sendFrameSize() - 1 - dev.hyphae.noise.CipherState.TAG_LENGTH];
+            long sent = 0;
+            try {
+                while (sent <= FramedChannel.MAX_MESSAGE_SIZE + fragment.length) {
+                    byte[] plaintext = new byte[1 + fragment.length];   // flags 0: not the last fragment
+                    System.arraycopy(fragment, 0, plaintext, 1, fragment.length);
+                    byte[] ciphertext = c.result.sender().encryptWithAd(new byte[0], plaintext);
+                    out.write(ciphertext.length >>> 8);
+                    out.write(ciphertext.length);
+                    out.write(ciphertext);
+                    sent += fragment.length;
+                }
+                out.flush();
+            } catch (IOException closedWhileSending) {
+                return;   // the peer closed as soon as the limit was passed
+            }
+            c.expectClosed("fragments beyond MAX_MESSAGE_SIZE");
+        }
+    }
+
+    @Test
+    @Requirement({"HY-SESS-003", "HY-SESS-046"})
+    void aMalformedSessionMessageEndsTheSessionWithItsCode() throws Exception {
+        try (Connection c = Connection.open()) {
+            c.channel.send(new byte[] {0x10, 0x00, 0x00, 0x00, 'H', 'Y', 'S', '1', 0x42, 0x42, 0x42, 0x42});
+            expectSessionError(c, ErrorCode.MALFORMED_MESSAGE, "a malformed session message");
+        }
+    }
+
+    @Test
+    @Requirement("HY-SESS-004")
+    void aMessageOfUnknownTypeEndsTheSessionWithItsCode() throws Exception {
+        byte[] ping = SessionCodec.encode(new SessionMessage.Ping(5));
+        byte[] unknown = null;
+        // The union's type byte: the byte holding 5 (Ping) that, set to 200, makes the reference decoder say so.
+        for (int i = 8; i < ping.length && unknown == null; i++) {
+            if (ping[i] == 5) {
+                byte[] mutated = ping.clone();
+                mutated[i] = (byte) 200;
+                try {
+                    SessionCodec.decode(mutated);
+                } catch (ProtocolException e) {
+                    if (e.code() == ErrorCode.UNKNOWN_MESSAGE_TYPE) {
+                        unknown = mutated;
+                    }
+                }
+            }
+        }
+        try (Connection c = Connection.open()) {
+            c.channel.send(unknown);
+            expectSessionError(c, ErrorCode.UNKNOWN_MESSAGE_TYPE, "a message of type 200");
+        }
+    }
+
+    @Test
+    @Requirement({"HY-SESS-025"})
+    void aMessageOnAChannelNeverOpenedEndsTheSession() throws Exception {
+        try (Connection c = Connection.open()) {
+            c.send(new SessionMessage.Ack(4_000_000_000L, 1));
+            expectSessionError(c, ErrorCode.PROTOCOL_VIOLATION, "an Ack on a channel never opened");
+        }
+    }
+
+    /** A fresh document, opened and written: the peer answers the Open, grants write, and acknowledges the delta. */
+    @Test
+    @Requirement({"HY-SESS-028", "HY-SESS-034", "HY-SYNC-020", "HY-SYNC-021", "HY-SYNC-022"})
+    void aDocumentIsOpenedAndAWriteAcknowledged() throws Exception {
+        String document = freshDocument();
+        ReplicaId me = ReplicaId.random(RANDOM);
+        try (Connection c = Connection.open()) {
+            SessionMessage.Open answer = openDocument(c, document, me);
+            if (answer.granted() != Access.WRITE) {
+                throw new AssertionError("the peer granted " + answer.granted() + " on " + document + "; the suite needs write");
+            }
+            c.send(new SessionMessage.Delta(answer.channel(), SessionMessage.Kind.STATE, 0, 1, increment(me, 5)));
+            c.next(m -> m.equals(new SessionMessage.Ack(7, 1)), "Ack of entry 1");
+        }
+    }
+
+    /** What one session wrote, a later session is given back, in a delta of the document that holds it. */
+    @Test
+    @Requirement({"HY-SYNC-004", "HY-SYNC-015", "HY-SYNC-016", "HY-SESS-043"})
+    void aWriteIsGivenBackToTheNextSession() throws Exception {
+        String document = freshDocument();
+        ReplicaId me = ReplicaId.random(RANDOM);
+        try (Connection c = Connection.open()) {
+            SessionMessage.Open answer = openDocument(c, document, me);
+            c.send(new SessionMessage.Delta(answer.channel(), SessionMessage.Kind.STATE, 0, 1, increment(me, 41)));
+            c.next(m -> m.equals(new SessionMessage.Ack(7, 1)), "Ack of entry 1");
+            c.send(new SessionMessage.Close(0, ErrorCode.NO_ERROR.value(), "done"));
+        }
+        // A new replica of the suite, which holds nothing: the peer must send what it has.
+        ReplicaId fresh = ReplicaId.random(RANDOM);
+        try (Connection c = Connection.open()) {
+            SessionMessage.Open answer = openDocument(c, document, fresh);
+            CausalState<ORMap> state = DocumentsModel.empty();
+            while (!value(state).equals(BigInteger.valueOf(41))) {
+                SessionMessage.Delta delta = (SessionMessage.Delta) c.next(m -> m instanceof SessionMessage.Delta d && d.channel() == 7,
+                        "delta of " + document + " holding the earlier write");
+                state = DocumentsModel.join(state, delta.payload());
+                c.send(new SessionMessage.Ack(answer.channel(), delta.toSeq()));
+            }
+        }
+    }
+
+    /** The reference model of a document, as the suite keeps it: the join of the payloads the peer sent. */
+    static final class DocumentsModel {
+        static CausalState<ORMap> empty() {
+            return new CausalState<>(ORMap.EMPTY, CausalContext.EMPTY);
+        }
+
+        @SuppressWarnings("unchecked")
+        static CausalState<ORMap> join(CausalState<ORMap> state, byte[] payload) throws ProtocolException {
+            CausalState<?> decoded = Codec.decode(payload).state();
+            if (!(decoded.store() instanceof ORMap)) {
+                throw new AssertionError("the peer sent a delta whose root is of type " + decoded.store().typeId() + ", not an ORMap (HY-SYNC-019)");
+            }
+            return state.join((CausalState<ORMap>) decoded);
+        }
+    }
+
+    private static BigInteger value(CausalState<ORMap> state) {
+        return state.store().<PNCounter>get(Value.of("kwh"), CrdtType.PNCOUNTER).value();
+    }
+
+    @Test
+    @Requirement({"HY-SESS-022", "HY-SESS-047", "HY-SYNC-025"})
+    void aMalformedDeltaIsRefusedAloneAndTheSessionCarriesOn() throws Exception {
+        String document = freshDocument();
+        ReplicaId me = ReplicaId.random(RANDOM);
+        try (Connection c = Connection.open()) {
+            SessionMessage.Open answer = openDocument(c, document, me);
+            c.send(new SessionMessage.Delta(answer.channel(), SessionMessage.Kind.INTERVAL, 0, 1, new byte[] {1, 2, 3, 4, 5, 6, 7, 8}));
+            SessionMessage refusal = c.next(m -> m instanceof SessionMessage.Error, "refusal of the malformed delta");
+            SessionMessage.Error e = (SessionMessage.Error) refusal;
+            if (e.channel() != 7 || e.seq() != 1 || e.code() != ErrorCode.MALFORMED_DELTA.value()) {
+                throw new AssertionError("expected an error of the delta (channel 7, seq 1) with MALFORMED_DELTA, got " + e);
+            }
+            // The next interval follows on from the consumed one, and is applied.
+            c.send(new SessionMessage.Delta(answer.channel(), SessionMessage.Kind.INTERVAL, 1, 2, increment(me, 3)));
+            c.next(m -> m.equals(new SessionMessage.Ack(7, 2)), "Ack of entry 2 after the refused entry 1");
+        }
+    }
+
+    @Test
+    @Requirement("HY-SYNC-008")
+    void anIntervalThatSkipsEntriesEndsTheSession() throws Exception {
+        String document = freshDocument();
+        ReplicaId me = ReplicaId.random(RANDOM);
+        try (Connection c = Connection.open()) {
+            SessionMessage.Open answer = openDocument(c, document, me);
+            c.send(new SessionMessage.Delta(answer.channel(), SessionMessage.Kind.INTERVAL, 5, 6, increment(me, 1)));
+            expectSessionError(c, ErrorCode.PROTOCOL_VIOLATION, "an interval from entry 5 of a log it holds nothing of");
+        }
+    }
+
+    @Test
+    @Requirement("HY-SESS-042")
+    void anAckOfEntriesThatDoNotExistEndsTheSession() throws Exception {
+        String document = freshDocument();
+        try (Connection c = Connection.open()) {
+            SessionMessage.Open answer = openDocument(c, document, ReplicaId.random(RANDOM));
+            c.send(new SessionMessage.Ack(answer.channel(), 1_000_000));
+            expectSessionError(c, ErrorCode.PROTOCOL_VIOLATION, "an Ack of entry 1,000,000 of a fresh document");
+        }
+    }
+}
