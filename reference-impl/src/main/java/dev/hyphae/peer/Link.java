@@ -43,17 +43,22 @@ public final class Link implements Closeable {
 
     private final Socket socket;
     private final Peer peer;
+    /** Past this many bytes waiting to be sent, the session holds its deltas back (backpressure). */
+    static final long CONGESTED_BYTES = 16L * 1024 * 1024;
+    /** Below this, a congested session is told to send again. */
+    static final long RELIEVED_BYTES = 4L * 1024 * 1024;
     /**
-     * Most bytes waiting to be sent. A peer that stops reading would otherwise make its queue grow without end: past
-     * this, the connection is dropped.
+     * Most bytes waiting to be sent. With backpressure only control messages can pass the congestion mark; a peer
+     * that makes them pile up this high without reading is dropped.
      */
-    static final long MAX_QUEUED_BYTES = 64L * 1024 * 1024;
+    static final long MAX_QUEUED_BYTES = 256L * 1024 * 1024;
     /** After the session ends, how long the writer may take to send what is queued before the socket is closed. */
     static final long CLOSE_GRACE_MILLIS = 5_000;
 
     private final LinkedBlockingQueue<byte[]> outgoing = new LinkedBlockingQueue<>();
     private final java.util.concurrent.atomic.AtomicLong queuedBytes = new java.util.concurrent.atomic.AtomicLong();
     private volatile java.util.concurrent.ScheduledFuture<?> ticker;
+    private volatile boolean congested;
     private final CountDownLatch finished = new CountDownLatch(1);
     private volatile Session session;
     private volatile String failure;
@@ -138,6 +143,14 @@ public final class Link implements Closeable {
                 }
 
                 @Override
+                public boolean congested() {
+                    if (queuedBytes.get() > CONGESTED_BYTES) {
+                        congested = true;
+                    }
+                    return congested;
+                }
+
+                @Override
                 public void end() {
                     outgoing.add(END);
                     // If the writer is stuck on a peer that does not read, the socket goes anyway.
@@ -156,7 +169,14 @@ public final class Link implements Closeable {
         writer.setDaemon(true);
         reader.setDaemon(true);
         writer.start();
-        session.start(peer.now(), documents);
+        try {
+            session.start(peer.now(), documents);
+        } catch (IOException | RuntimeException e) {
+            session.abandon();
+            outgoing.add(END);
+            closeSocket();
+            throw e;
+        }
         reader.start();
     }
 
@@ -192,8 +212,13 @@ public final class Link implements Closeable {
                 if (message == END) {
                     break;
                 }
-                queuedBytes.addAndGet(-message.length);
+                long left = queuedBytes.addAndGet(-message.length);
                 channel.send(message);
+                if (congested && left < RELIEVED_BYTES) {
+                    congested = false;
+                    out.flush();
+                    session.resume();
+                }
                 if (outgoing.isEmpty()) {
                     out.flush();
                 }
@@ -243,6 +268,15 @@ public final class Link implements Closeable {
     /** Whether the link has ended. */
     public boolean ended() {
         return finished.getCount() == 0;
+    }
+
+    /** Closes the connection at once, whatever is still queued. */
+    void forceClose() {
+        closeSocket();
+        if (session != null) {
+            session.abandon();
+        }
+        outgoing.add(END);
     }
 
     /** Closes the session in order, then the connection. */

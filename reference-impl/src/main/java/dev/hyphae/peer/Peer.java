@@ -244,10 +244,16 @@ public final class Peer implements Closeable {
         }
         for (Link link : open) {
             try {
-                link.awaitEnd(2000);
+                if (!link.awaitEnd(2000)) {
+                    link.forceClose();   // a neighbour that does not read does not hold the close up
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        // A handshake that completed while closing added its link after the list was taken.
+        for (Link link : links()) {
+            link.forceClose();
         }
         timer.shutdownNow();
         replica.close();

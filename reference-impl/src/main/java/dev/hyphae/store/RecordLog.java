@@ -89,6 +89,9 @@ public final class RecordLog implements Closeable {
                 file.force(true);
             }
             file.position(position);
+            // What was read may have been in the operating system's cache only (a process killed before its sync):
+            // make it durable before anything is built on it.
+            file.force(true);
             return new RecordLog(file, records, new Recovery(records.size(), position, length - position));
         } catch (IOException | RuntimeException e) {
             file.close();

@@ -169,6 +169,11 @@ final class DocumentReplica {
      * opened again, when recovery finds out what reached the disk. After a failed fsync, a later one that succeeds
      * does not prove that the earlier writes are on disk.
      */
+    /** Whether a sync of this document failed: it is closed until the peer restarts. */
+    boolean failed() {
+        return failed != null;
+    }
+
     private void checkHealthy() throws IOException {
         if (failed != null) {
             throw new IOException("document \"" + name + "\" failed to sync and is closed until the peer restarts", failed);
@@ -321,7 +326,11 @@ final class DocumentReplica {
             durableSeq = seq;
             durableHeld.putAll(held);
             if (store.wantsCompaction()) {
-                compact();
+                try {
+                    compact();
+                } catch (IOException e) {
+                    // The data is durable in the log already; compaction is tried again at a later sync.
+                }
             }
         }
         return newEntries;

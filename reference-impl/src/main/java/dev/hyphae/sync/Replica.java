@@ -190,6 +190,10 @@ public final class Replica implements Closeable {
         }
         d.applyLocal(delta);
         d.sync();
+        if (d.takeChanged()) {
+            // This sync also made received changes durable: they are reported as received, before this write.
+            notifyListeners(document, d.state(), false);
+        }
         notifyListeners(document, d.state(), true);
         for (Session session : List.copyOf(sessions)) {
             session.pump(document);

@@ -43,6 +43,14 @@ public final class Session {
 
         /** Ends the session's transport, after the messages sent so far. Called once. */
         void end();
+
+        /**
+         * Whether the transport has enough waiting to be sent: deltas are held back until it calls
+         * {@link Session#resume()}. Control messages (acknowledgements, errors, pongs) are always sent.
+         */
+        default boolean congested() {
+            return false;
+        }
     }
 
     /**
@@ -189,6 +197,22 @@ public final class Session {
         }
     }
 
+    /** The transport has room again: every document sends what it held back. */
+    public void resume() {
+        synchronized (replica) {
+            if (ended) {
+                return;
+            }
+            for (Channel c : List.copyOf(byDocument.values())) {
+                try {
+                    pump(c);
+                } catch (IOException e) {
+                    closeChannel(c, ErrorCode.INTERNAL_ERROR, "the document's storage failed");
+                }
+            }
+        }
+    }
+
     /**
      * Whether this session has nothing left to do for {@code document}: it is open both ways with nothing in
      * flight, to send or to acknowledge; or it was refused or closed; or it is not open here at all, which happens
@@ -263,15 +287,18 @@ public final class Session {
                 return;
             }
             List<String> durable = new ArrayList<>();
-            try {
-                for (Channel c : byDocument.values()) {
-                    if (c.ackDue != 0 && !c.closed && replica.document(c.document).sync()) {
-                        durable.add(c.document);
+            for (Channel c : byDocument.values()) {
+                if (c.ackDue != 0 && !c.closed) {
+                    try {
+                        if (replica.document(c.document).sync()) {
+                            durable.add(c.document);
+                        }
+                    } catch (IOException e) {
+                        // Nothing of it is acknowledged; that document closes, the others carry on.
+                        c.ackDue = 0;
+                        closeChannel(c, ErrorCode.INTERNAL_ERROR, "the document's storage failed");
                     }
                 }
-            } catch (IOException e) {
-                fail(ErrorCode.INTERNAL_ERROR, "storage: " + e.getMessage());
-                return;
             }
             for (Channel c : byDocument.values()) {
                 if (c.ackDue != 0 && !c.closed) {
@@ -375,25 +402,21 @@ public final class Session {
     }
 
     private void onOpen(SessionMessage.Open open) throws ProtocolException, IOException {
-        if (remoteReplica == null) {
-            if (open.replica().equals(replica.id())) {
-                throw violation("the peer's Open names this replica's own id");
-            }
-            // HY-SESS-059: a replica id belongs to the static key that first used it, so that one peer cannot move
-            // this replica's positions in another peer's log.
-            if (!replica.claimReplicaId(remoteIdentity.staticKey(), open.replica())) {
-                throw violation("replica id %s belongs to another peer", open.replica());
-            }
-            remoteReplica = open.replica();
-        } else if (!remoteReplica.equals(open.replica())) {
+        if (open.replica().equals(replica.id())) {
+            throw violation("the peer's Open names this replica's own id");
+        }
+        if (remoteReplica != null && !remoteReplica.equals(open.replica())) {
             throw violation("the peer's Opens name two replica ids, %s and %s", remoteReplica, open.replica());
         }
         Channel c = byDocument.get(open.document());
+        if (c != null && c.closed) {
+            // Refused or closed before: the document may be opened again, under new channel numbers. Messages on
+            // the old channel are still ignored (it stays in byLocal, closed).
+            byDocument.remove(open.document());
+            c = null;
+        }
         if (c != null && c.remote != null) {
             throw violation("document \"%s\" is opened twice", open.document());
-        }
-        if (c != null && c.closed) {
-            return;
         }
         Access grant = grantFor(open.document());
         if (grant == Access.NONE) {
@@ -405,10 +428,34 @@ public final class Session {
             event("refused to open \"" + open.document() + "\": the peer has no right on it");
             return;
         }
+        if (remoteReplica == null) {
+            // HY-SESS-059: a replica id belongs to the static key that first used it, so that one peer cannot move
+            // this replica's positions in another peer's log. Bound only once the peer has shown a right.
+            if (!replica.claimReplicaId(remoteIdentity.staticKey(), open.replica())) {
+                throw violation("replica id %s belongs to another peer", open.replica());
+            }
+            remoteReplica = open.replica();
+        }
         if (c == null && grant != Access.WRITE && !replica.holds(open.document())) {
-            // A peer that may only read gets nothing from a document this replica does not hold, and must not make
-            // it create one: that would let readers fill its disk. It is opened here once it has content.
-            send(new SessionMessage.Error(open.channel(), 0, ErrorCode.ACCESS_DENIED.value(), "no access to this document"));
+            // HY-SESS-060: a peer that may only read gets nothing from a document this replica does not hold, and
+            // must not make it create one (readers could fill its disk). The document is closed on the session
+            // until this replica has content, when it opens the document itself.
+            send(new SessionMessage.Close(open.channel(), ErrorCode.NO_ERROR.value(), "this peer does not hold the document"));
+            return;
+        }
+        DocumentReplica d;
+        try {
+            d = replica.document(open.document());
+            if (d.failed()) {
+                throw new IOException("its storage failed");
+            }
+        } catch (IOException e) {
+            // One document that storage cannot serve closes that document only, never the session.
+            send(new SessionMessage.Close(open.channel(), ErrorCode.INTERNAL_ERROR.value(), "the document is not available"));
+            if (c != null) {
+                c.closed = true;
+            }
+            event("could not open \"" + open.document() + "\": " + e.getMessage());
             return;
         }
         if (c == null) {
@@ -422,8 +469,10 @@ public final class Session {
         if (!c.openSent) {
             sendOpen(c);
         }
-        DocumentReplica d = replica.document(open.document());
-        d.know(remoteReplica);
+        if (sends(c)) {
+            // Only a neighbour this side sends to holds back garbage collection: it is the one that acknowledges.
+            d.know(remoteReplica);
+        }
         // Where to resume: the peer says how much of this replica's log it holds. If that is a prefix the log
         // still has, send what follows; otherwise the difference from its summary.
         if (replica.id().equals(open.heldReplica()) && Long.compareUnsigned(open.heldSeq(), d.seq()) <= 0
@@ -435,6 +484,17 @@ public final class Session {
             c.needsDifference = !d.state().isEmptyDelta();
         }
         pump(c);
+    }
+
+    /** Closes one document on this session, with the reason; the session and its other documents carry on. */
+    private void closeChannel(Channel c, ErrorCode code, String detail) {
+        if (!c.closed) {
+            c.closed = true;
+            if (c.remote != null) {
+                send(new SessionMessage.Close(c.remote.channel(), code.value(), detail));
+            }
+            event("closed \"" + c.document + "\": " + detail);
+        }
     }
 
     private void onDelta(SessionMessage.Delta delta) throws ProtocolException, IOException {
@@ -465,7 +525,12 @@ public final class Session {
             refuse(c, d, delta, true, e.code(), e.getMessage());
             return;
         }
-        d.receive(state, delta.payload(), remoteReplica, delta.toSeq());
+        try {
+            d.receive(state, delta.payload(), remoteReplica, delta.toSeq());
+        } catch (IOException e) {
+            closeChannel(c, ErrorCode.INTERNAL_ERROR, "the document's storage failed");
+            return;
+        }
         c.ackDue = Math.max(c.ackDue, d.held(remoteReplica));
     }
 
@@ -591,7 +656,12 @@ public final class Session {
             return;
         }
         DocumentReplica d = replica.document(c.document);
-        while (c.inFlight.size() < c.remote.window()) {
+        if (d.failed()) {
+            // Whether its latest writes reached the disk is known only after a restart: send nothing of it.
+            closeChannel(c, ErrorCode.INTERNAL_ERROR, "the document's storage failed");
+            return;
+        }
+        while (c.inFlight.size() < c.remote.window() && !outbox.congested()) {
             if (c.needsDifference) {
                 if (d.durableSeq() == 0) {
                     return;   // nothing durable to cover yet: the flush that stores it pumps again

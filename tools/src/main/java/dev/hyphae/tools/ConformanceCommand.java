@@ -91,10 +91,18 @@ final class ConformanceCommand implements Callable<Integer> {
             if (peerKey == null || suiteKey == null) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--peer needs --peer-key and --suite-key");
             }
-            PeerTarget target = new PeerTarget(PeerCommand.address(peer), HexFormat.of().parseHex(peerKey), PeerCommand.readKey(suiteKey));
+            PeerTarget target;
+            try {
+                target = new PeerTarget(PeerCommand.address(peer), HexFormat.of().parseHex(peerKey), PeerCommand.readKey(suiteKey));
+            } catch (IllegalArgumentException | java.io.IOException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--peer, --peer-key or --suite-key: " + e.getMessage());
+            }
             List<String> command = adapter != null ? List.of("/bin/sh", "-c", adapter) : List.of();
             return ConformanceRunner.run(new Settings(command, vectorRoot, reportDirectory, expectedFailures, seed, tries,
                     Duration.ofSeconds(timeoutSeconds), counterexamples, target), out);
+        }
+        if (peerKey != null || suiteKey != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--peer-key and --suite-key go with --peer");
         }
         if (adapter != null) {
             return ConformanceRunner.run(new Settings(List.of("/bin/sh", "-c", adapter), vectorRoot, reportDirectory, expectedFailures,
@@ -132,16 +140,27 @@ final class ConformanceCommand implements Callable<Integer> {
                     "--data", folder.resolve("data").toString(), "--key", folder.resolve("peer.key").toString(),
                     "--listen", "127.0.0.1:0", "--trust-peer", HexFormat.of().formatHex(suite.publicKey()) + ":write"));
             Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-            java.io.BufferedReader lines = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream(),
-                    java.nio.charset.StandardCharsets.UTF_8));
-            String listening = lines.readLine();
-            if (listening == null || !listening.startsWith("listening on ")) {
+            try {
+                java.io.BufferedReader lines = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream(),
+                        java.nio.charset.StandardCharsets.UTF_8));
+                // Bounded: a peer that never says where it listens is killed below.
+                java.util.concurrent.Future<String> first = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+                    Thread t = new Thread(r, "reference-peer-start");
+                    t.setDaemon(true);
+                    return t;
+                }).submit(lines::readLine);
+                String listening = first.get(60, java.util.concurrent.TimeUnit.SECONDS);
+                if (listening == null || !listening.startsWith("listening on ")) {
+                    throw new java.io.IOException("the reference peer did not start: " + listening);
+                }
+                int port = Integer.parseInt(listening.substring(listening.lastIndexOf(':') + 1));
+                return new ReferencePeer(process, folder, new PeerTarget(new java.net.InetSocketAddress("127.0.0.1", port),
+                        peerKey.publicKey(), suite));
+            } catch (Exception e) {
                 process.destroyForcibly();
-                throw new java.io.IOException("the reference peer did not start: " + listening);
+                deleteQuietly(folder);
+                throw new java.io.IOException("the reference peer did not start: " + e.getMessage(), e);
             }
-            int port = Integer.parseInt(listening.substring(listening.lastIndexOf(':') + 1));
-            return new ReferencePeer(process, folder, new PeerTarget(new java.net.InetSocketAddress("127.0.0.1", port),
-                    peerKey.publicKey(), suite));
         }
 
         private static KeyPair keyFile(Path file, java.security.SecureRandom random) throws java.io.IOException {
@@ -156,20 +175,29 @@ final class ConformanceCommand implements Callable<Integer> {
         }
 
         @Override
-        public void close() throws java.io.IOException {
-            process.getOutputStream().close();   // end of its standard input: it stops
+        public void close() {
             try {
+                process.getOutputStream().close();   // end of its standard input: it stops
                 if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
+                    process.destroyForcibly().waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
                 }
+            } catch (java.io.IOException e) {
+                process.destroyForcibly();
             } catch (InterruptedException e) {
                 process.destroyForcibly();
                 Thread.currentThread().interrupt();
             }
+            deleteQuietly(folder);
+        }
+
+        /** Best effort: a folder left in the temporary directory must not change the run's verdict. */
+        private static void deleteQuietly(Path folder) {
             try (java.util.stream.Stream<Path> files = Files.walk(folder)) {
                 for (Path p : (Iterable<Path>) files.sorted(java.util.Comparator.reverseOrder())::iterator) {
                     Files.deleteIfExists(p);
                 }
+            } catch (java.io.IOException e) {
+                // Left behind.
             }
         }
     }

@@ -147,16 +147,29 @@ class PeersIT {
             Process terminal2 = hyphae(dir, "peer", "connect", "127.0.0.1:" + terminal1.port, "--data", "b-data", "--key", "b.key",
                     "--trust-peer", a + ":write").redirectError(ProcessBuilder.Redirect.INHERIT).start();
             PrintWriter keyboard = new PrintWriter(new OutputStreamWriter(terminal2.getOutputStream(), StandardCharsets.UTF_8), true);
-            BufferedReader screen = new BufferedReader(new InputStreamReader(terminal2.getInputStream(), StandardCharsets.UTF_8));
+            // The screen is read on its own thread, so that a peer that prints nothing fails the test instead of hanging it.
+            BlockingQueue<String> screen = new LinkedBlockingQueue<>();
+            Thread screenReader = new Thread(() -> {
+                try (BufferedReader lines = new BufferedReader(new InputStreamReader(terminal2.getInputStream(), StandardCharsets.UTF_8))) {
+                    String line;
+                    while ((line = lines.readLine()) != null) {
+                        screen.add(line);
+                    }
+                } catch (IOException ignored) {
+                    // The process is gone.
+                }
+            });
+            screenReader.setDaemon(true);
+            screenReader.start();
             String seen = "";
             for (int i = 0; i < 100 && !seen.equals("{\"firmware\":\"1.4.2\",\"kwh\":3}"); i++) {
                 Thread.sleep(100);
                 keyboard.println("get plant");
-                seen = screen.readLine();
+                seen = screen.poll(60, TimeUnit.SECONDS);
             }
             assertEquals("{\"firmware\":\"1.4.2\",\"kwh\":3}", seen, "A's writes reached B");
             keyboard.println("add plant alarms door-open");
-            assertEquals("ok", screen.readLine());
+            assertEquals("ok", screen.poll(60, TimeUnit.SECONDS));
             String onA = "";
             for (int i = 0; i < 100 && !onA.contains("door-open"); i++) {
                 Thread.sleep(100);

@@ -60,6 +60,14 @@ class PeerChecks {
 
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final int READ_TIMEOUT_MILLIS = 10_000;
+    /** Every connection is closed after this long, so that a peer that stops reading cannot block a write for ever. */
+    private static final long CONNECTION_LIMIT_MILLIS = 60_000;
+    private static final java.util.concurrent.ScheduledExecutorService WATCHDOG =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "conformance-peer-watchdog");
+                t.setDaemon(true);
+                return t;
+            });
 
     @BeforeEach
     void claimed() {
@@ -98,6 +106,13 @@ class PeerChecks {
             PeerTarget t = target();
             Socket socket = new Socket(t.address().getAddress(), t.address().getPort());
             socket.setSoTimeout(READ_TIMEOUT_MILLIS);
+            WATCHDOG.schedule(() -> {
+                try {
+                    socket.close();
+                } catch (IOException ignored) {
+                    // Closed already.
+                }
+            }, CONNECTION_LIMIT_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
             try {
                 HyphaeHandshake.Initiator handshake = new HyphaeHandshake.Initiator(new HyphaeHandshake.Credentials(key, certificate,
                         TrustStore.of(List.of(t.peerKey()), List.of()), System::currentTimeMillis), offer, RANDOM);
@@ -135,7 +150,7 @@ class PeerChecks {
                 } catch (SocketTimeoutException e) {
                     throw new AssertionError("the peer sent no " + what + " within " + READ_TIMEOUT_MILLIS + " ms; it sent " + received);
                 }
-                SessionMessage m = SessionCodec.decode(bytes);
+                SessionMessage m = decodeOrFail(bytes);
                 received.add(m);
                 if (m instanceof SessionMessage.Ping p) {
                     send(new SessionMessage.Pong(p.nonce()));
@@ -147,12 +162,22 @@ class PeerChecks {
             }
         }
 
+        /** A message the peer sent must be a valid session message: one that is not fails the check. */
+        private static SessionMessage decodeOrFail(byte[] bytes) {
+            try {
+                return SessionCodec.decode(bytes);
+            } catch (ProtocolException e) {
+                throw new AssertionError("the peer sent a message that is not a valid session message (" + e.code() + "): "
+                        + HexFormat.of().formatHex(bytes), e);
+            }
+        }
+
         /** Reads until the peer closes the connection; fails if it stays open past the read timeout. */
         void expectClosed(String after) throws IOException {
             try {
                 while (true) {
                     byte[] bytes = channel.receive();
-                    received.add(SessionCodec.decode(bytes));
+                    received.add(decodeOrFail(bytes));
                 }
             } catch (SocketTimeoutException e) {
                 throw new AssertionError("the peer kept the connection open " + READ_TIMEOUT_MILLIS + " ms after " + after);
@@ -425,7 +450,7 @@ class PeerChecks {
         try (Connection c = Connection.open()) {
             SessionMessage.Open answer = openDocument(c, document, me);
             c.send(new SessionMessage.Delta(answer.channel(), SessionMessage.Kind.INTERVAL, 0, 1, new byte[] {1, 2, 3, 4, 5, 6, 7, 8}));
-            SessionMessage refusal = c.next(m -> m instanceof SessionMessage.Error, "refusal of the malformed delta");
+            SessionMessage refusal = c.next(m -> m instanceof SessionMessage.Error x && x.channel() == 7, "refusal of the malformed delta");
             SessionMessage.Error e = (SessionMessage.Error) refusal;
             if (e.channel() != 7 || e.seq() != 1 || e.code() != ErrorCode.MALFORMED_DELTA.value()) {
                 throw new AssertionError("expected an error of the delta (channel 7, seq 1) with MALFORMED_DELTA, got " + e);
