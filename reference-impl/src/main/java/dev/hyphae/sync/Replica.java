@@ -32,7 +32,8 @@ import java.util.stream.Stream;
  * <pre>
  * DIR/replica-id                     this replica's id, 32 hexadecimal digits, chosen at random on first use
  * DIR/neighbours                     for each neighbour's static key, its last known replica id
- * DIR/documents/HEX(NAME)/           one {@link dev.hyphae.store.DocumentStore} per document
+ * DIR/documents/d-HASH/              one {@link dev.hyphae.store.DocumentStore} per document (HASH: of its name, which
+ *                                    is in the folder's file "name")
  * </pre>
  *
  * A replica id names one history of writes. It is never reused: a folder that is lost takes its id with it,
@@ -40,7 +41,7 @@ import java.util.stream.Stream;
  */
 public final class Replica implements Closeable {
 
-    /** Told of every change to a document's state, local or received, after it is durable. */
+    /** Told of every change to a document's state, local or received, after it is durable, on a thread of its own. */
     public interface Listener {
         void changed(String document, CausalState<ORMap> state, boolean local);
     }
