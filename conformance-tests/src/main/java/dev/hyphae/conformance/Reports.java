@@ -155,7 +155,8 @@ public final class Reports {
             Map<CheckResult.Status, Integer> counts = count(p);
             node.put("checks", counts.values().stream().mapToInt(Integer::intValue).sum());
             counts.forEach((s, n) -> node.put(camel(s.json()), n));
-            node.put("conforms", hello.profiles().contains(p) && counts.get(CheckResult.Status.FAILED) == 0
+            // A profile that no check ran for (the Peer profile without a running peer) is not shown to conform.
+            node.put("conforms", hello.profiles().contains(p) && node.get("checks").asInt() > 0 && counts.get(CheckResult.Status.FAILED) == 0
                     && counts.get(CheckResult.Status.UNEXPECTED_PASS) == 0 && counts.get(CheckResult.Status.UNSUPPORTED) == 0
                     && counts.get(CheckResult.Status.EXPECTED_FAILURE) == 0);
         }
