@@ -1,6 +1,5 @@
 package dev.hyphae.peer;
 
-import dev.hyphae.ErrorCode;
 import dev.hyphae.ProtocolException;
 import dev.hyphae.framing.FramedChannel;
 import dev.hyphae.handshake.HyphaeHandshake;
@@ -293,7 +292,4 @@ public final class Link implements Closeable {
         }
     }
 
-    static ErrorCode codeOf(Throwable e) {
-        return e instanceof ProtocolException p ? p.code() : ErrorCode.INTERNAL_ERROR;
-    }
 }

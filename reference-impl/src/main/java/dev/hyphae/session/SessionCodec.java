@@ -213,6 +213,9 @@ public final class SessionCodec {
                         for (int k = 0; k < ReplicaId.LENGTH; k++) {
                             id[k] = (byte) vv.replicas(i * ReplicaId.LENGTH + k);
                         }
+                        if (ReplicaId.isZero(id, 0)) {
+                            throw malformed("a version vector lists the zero replica id");
+                        }
                         ReplicaId r = ReplicaId.of(id);
                         if (previous != null && previous.compareTo(r) >= 0) {
                             throw malformed("a version vector's replicas are not in ascending order");

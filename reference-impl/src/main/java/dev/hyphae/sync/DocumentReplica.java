@@ -140,7 +140,7 @@ final class DocumentReplica {
     /** A local write: joins the delta, appends it to the log and to storage. Durable after {@link #sync()}. */
     void applyLocal(CausalState<ORMap> delta) throws IOException {
         byte[] encoded = Codec.encode(delta);
-        append(delta, null, encoded);
+        append(delta, state.join(delta), null, encoded);
     }
 
     /**
@@ -153,7 +153,7 @@ final class DocumentReplica {
         CausalState<ORMap> joined = state.join(delta);
         boolean changed = !joined.equals(state);
         if (changed) {
-            append(delta, origin, encoded);
+            append(delta, joined, origin, encoded);
             changedSinceSync = true;
         }
         if (Long.compareUnsigned(to, held(origin)) > 0) {
@@ -180,12 +180,13 @@ final class DocumentReplica {
         }
     }
 
-    private void append(CausalState<ORMap> delta, ReplicaId origin, byte[] encoded) throws IOException {
+    /** Appends an entry whose delta, joined to the state, gives {@code joined}. */
+    private void append(CausalState<ORMap> delta, CausalState<ORMap> joined, ReplicaId origin, byte[] encoded) throws IOException {
         checkHealthy();
         // Storage first: if the append fails, memory is unchanged and the write is refused whole.
         store.appendEntry(new DocumentStore.Entry(seq + 1, origin, encoded));
         unsynced = true;
-        state = state.join(delta);
+        state = joined;
         seq++;
         log.put(seq, new LogEntry(delta, origin, encoded));
         logBytes += encoded.length;

@@ -247,12 +247,6 @@ public final class Replica implements Closeable {
         }
     }
 
-    synchronized List<Session> sessionsExcept(Session session) {
-        List<Session> others = new ArrayList<>(sessions);
-        others.remove(session);
-        return others;
-    }
-
     synchronized void removeSession(Session session) {
         sessions.remove(session);
     }

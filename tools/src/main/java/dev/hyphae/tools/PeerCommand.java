@@ -159,14 +159,24 @@ final class PeerCommand {
                 out.println("listening on " + bound.getHostString() + ":" + bound.getPort());
                 out.flush();
                 for (String neighbour : connect) {
-                    Thread keeper = new Thread(() -> keepConnected(peer, address(neighbour), err), "hyphae-keeper");
-                    keeper.setDaemon(true);
-                    keeper.start();
+                    startKeeper(peer, address(neighbour), err);
                 }
-                DocumentShell.runLines(peer, new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)), out, err);
+                readCommands(peer, out, err);
             }
             return 0;
         }
+    }
+
+    /** Keeps a link to {@code address} on a thread of its own (see {@link #keepConnected}). */
+    static void startKeeper(Peer peer, InetSocketAddress address, PrintWriter err) {
+        Thread keeper = new Thread(() -> keepConnected(peer, address, err), "hyphae-keeper");
+        keeper.setDaemon(true);
+        keeper.start();
+    }
+
+    /** Runs the document commands of standard input until it ends. */
+    static void readCommands(Peer peer, PrintWriter out, PrintWriter err) throws IOException {
+        DocumentShell.runLines(peer, new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)), out, err);
     }
 
     /** Keeps a link to {@code address}, reconnecting with a growing pause (1 s to 30 s) while it is down. */
@@ -225,10 +235,8 @@ final class PeerCommand {
             try (Peer peer = trust.open()) {
                 peer.recoveryReports().forEach(line -> err.println("hyphae: recovery: " + line));
                 if (!once) {
-                    Thread keeper = new Thread(() -> keepConnected(peer, address(neighbour), err), "hyphae-keeper");
-                    keeper.setDaemon(true);
-                    keeper.start();
-                    DocumentShell.runLines(peer, new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)), out, err);
+                    startKeeper(peer, address(neighbour), err);
+                    readCommands(peer, out, err);
                     return 0;
                 }
                 Link link = peer.connect(address(neighbour), documents);

@@ -135,11 +135,7 @@ final class SyncBench implements Callable<Integer> {
         public void close() throws IOException {
             a.close();
             b.close();
-            try (Stream<Path> files = Files.walk(root)) {
-                for (Path p : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
-                    Files.deleteIfExists(p);
-                }
-            }
+            deleteTree(root);
         }
     }
 
@@ -213,11 +209,7 @@ final class SyncBench implements Callable<Integer> {
             System.out.printf("  delivered and acknowledged:     %8.0f per second (all %d acknowledged durable after %.2f s)%n",
                     deltas / ((acknowledged - start) / 1e9), deltas, (acknowledged - start) / 1e9);
         } finally {
-            try (Stream<Path> files = Files.walk(root)) {
-                for (Path p : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
-                    Files.deleteIfExists(p);
-                }
-            }
+            deleteTree(root);
         }
     }
 
@@ -240,11 +232,7 @@ final class SyncBench implements Callable<Integer> {
             System.out.printf("  held after garbage collection:  %8.1f MiB%n", held / 1048576.0);
             System.out.printf("  peak while writing (all pools): %8.1f MiB (includes garbage not yet collected)%n", peak / 1048576.0);
         } finally {
-            try (Stream<Path> files = Files.walk(root)) {
-                for (Path p : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
-                    Files.deleteIfExists(p);
-                }
-            }
+            deleteTree(root);
         }
     }
 
@@ -255,6 +243,14 @@ final class SyncBench implements Callable<Integer> {
                 Thread.sleep(100);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path p : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(p);
             }
         }
     }
