@@ -28,7 +28,9 @@ import java.util.BitSet;
  *       of fields the schema declares are examined, so verification ends in bounded time.</li>
  * </ul>
  *
- * Offsets are read as unsigned 32-bit integers and compared with the buffer's length as longs.
+ * Offsets are read as unsigned 32-bit integers and compared with the buffer's length as longs. The callers name
+ * each field by its constant in {@link Schema}, generated from the schema, which gives its id, kind and size; the
+ * verifier adds only the bounds that the specification sets, such as a vector's most elements.
  */
 public final class BufferVerifier {
 
@@ -107,11 +109,11 @@ public final class BufferVerifier {
         }
     }
 
-    /** The absolute position of field {@code id} of a verified table, or 0 if absent. */
-    public int field(int table, int id) {
+    /** The absolute position of {@code field} in a verified table, or 0 if absent. */
+    public int field(int table, Field field) {
         int vtable = table - buffer.getInt(table);
         int vtableSize = Short.toUnsignedInt(buffer.getShort(vtable));
-        int entry = 4 + 2 * id;
+        int entry = field.vtableEntry();
         if (entry >= vtableSize) {
             return 0;
         }
@@ -119,30 +121,37 @@ public final class BufferVerifier {
         return fieldOffset == 0 ? 0 : table + fieldOffset;
     }
 
-    /** Verifies that scalar field {@code id}, of {@code size} bytes, lies in its table and is aligned to its size. */
-    public void scalar(int table, int id, int size) throws ProtocolException {
-        inline(table, id, size, size);
+    /** Verifies that a scalar field lies in its table and is aligned to its size. */
+    public void scalar(int table, Field field) throws ProtocolException {
+        inline(table, require(field, Field.Kind.SCALAR));
     }
 
-    /** Verifies that inline field {@code id} (a scalar or a struct) of {@code size} bytes lies in its table, aligned to {@code alignment}. */
-    public void inline(int table, int id, int size, int alignment) throws ProtocolException {
-        int at = field(table, id);
+    /** Verifies that a struct field lies in its table and is aligned as the struct requires. */
+    public void struct(int table, Field field) throws ProtocolException {
+        inline(table, require(field, Field.Kind.STRUCT));
+    }
+
+    private void inline(int table, Field field) throws ProtocolException {
+        int at = field(table, field);
         if (at == 0) {
             return;
         }
         int vtable = table - buffer.getInt(table);
         int tableSize = Short.toUnsignedInt(buffer.getShort(vtable + 2));
-        if (at - table + size > tableSize || (at & (alignment - 1)) != 0) {
-            throw fail("field %d of the table at %d is out of its table or misaligned", id, table);
+        if (at - table + field.size() > tableSize || (at & (field.alignment() - 1)) != 0) {
+            throw fail("field %d of the table at %d is out of its table or misaligned", field.id(), table);
         }
     }
 
     /**
-     * Verifies vector field {@code id} with elements of {@code elementSize} bytes, at most {@code maxLength}
-     * of them; returns the vector's position (its length field), or 0 if absent.
+     * Verifies a vector field (or a string field read as its bytes alone) of at most {@code maxLength} elements;
+     * returns the vector's position (its length field), or 0 if absent.
      */
-    public int vector(int table, int id, int elementSize, int maxLength) throws ProtocolException {
-        int at = field(table, id);
+    public int vector(int table, Field field, int maxLength) throws ProtocolException {
+        require(field, Field.Kind.VECTOR, Field.Kind.VECTOR_OF_TABLES, Field.Kind.STRING);
+        int id = field.id();
+        int elementSize = field.size();
+        int at = field(table, field);
         if (at == 0) {
             return 0;
         }
@@ -166,15 +175,15 @@ public final class BufferVerifier {
     }
 
     /**
-     * Verifies string field {@code id}: a byte vector of at most {@code maxLength} bytes followed by the zero byte
-     * that FlatBuffers requires after every string. Returns the vector's position, or 0 if absent.
+     * Verifies a string field: a byte vector of at most {@code maxLength} bytes followed by the zero byte that
+     * FlatBuffers requires after every string. Returns the vector's position, or 0 if absent.
      */
-    public int string(int table, int id, int maxLength) throws ProtocolException {
-        int vector = vector(table, id, 1, maxLength);
+    public int string(int table, Field field, int maxLength) throws ProtocolException {
+        int vector = vector(table, require(field, Field.Kind.STRING), maxLength);
         if (vector != 0) {
             long terminator = (long) vector + 4 + vectorLength(vector);
             if (terminator >= length || buffer.get((int) terminator) != 0) {
-                throw fail("string field %d of the table at %d is not followed by its zero byte", id, table);
+                throw fail("string field %d of the table at %d is not followed by its zero byte", field.id(), table);
             }
         }
         return vector;
@@ -185,9 +194,21 @@ public final class BufferVerifier {
         return buffer.getInt(vector);
     }
 
-    /** Verifies table field {@code id}, of a table with {@code fields} fields; returns its position, or 0 if absent. */
-    public int tableField(int table, int id, int fields) throws ProtocolException {
-        int at = field(table, id);
+    /** Verifies a table field and the table it refers to; returns that table's position, or 0 if absent. */
+    public int tableField(int table, Field field) throws ProtocolException {
+        return nestedTable(table, require(field, Field.Kind.TABLE), field.fields());
+    }
+
+    /**
+     * Verifies a union field and the table it refers to, which declares {@code fields} fields (the union's type
+     * says which table it is); returns that table's position, or 0 if absent.
+     */
+    public int union(int table, Field field, int fields) throws ProtocolException {
+        return nestedTable(table, require(field, Field.Kind.UNION), fields);
+    }
+
+    private int nestedTable(int table, Field field, int fields) throws ProtocolException {
+        int at = field(table, field);
         if (at == 0) {
             return 0;
         }
@@ -196,12 +217,23 @@ public final class BufferVerifier {
         return nested;
     }
 
-    /** The table, of {@code fields} fields, that element {@code index} of a verified vector of tables points to. */
-    public int tableElement(int vector, int index, int fields) throws ProtocolException {
+    /** Verifies the table that element {@code index} of a verified vector of tables, the value of {@code field}, points to. */
+    public int tableElement(int vector, int index, Field field) throws ProtocolException {
+        require(field, Field.Kind.VECTOR_OF_TABLES);
         int at = vector + 4 + 4 * index;
         int nested = offsetAt(at);
-        table(nested, fields);
+        table(nested, field.fields());
         return nested;
+    }
+
+    /** A field of another kind than the verifying method expects is a mistake of the caller, not of the input. */
+    private static Field require(Field field, Field.Kind... kinds) {
+        for (Field.Kind kind : kinds) {
+            if (field.kind() == kind) {
+                return field;
+            }
+        }
+        throw new IllegalArgumentException(field + " is a " + field.kind() + ", not a " + java.util.Arrays.toString(kinds));
     }
 
     private void reachOnce(int position, String what) throws ProtocolException {

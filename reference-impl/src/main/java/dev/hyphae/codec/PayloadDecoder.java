@@ -46,12 +46,12 @@ final class PayloadDecoder {
     /** The most bytes of strings and bytes values one payload may decode to (front coding expands). */
     static final int MAX_DECODED_BYTES = Limits.MAX_DECODED_BYTES;
 
-    // The number of fields the schema declares in each table; a vtable's later entries are never read.
-    private static final int PAYLOAD_FIELDS = 3;
-    private static final int CONTEXT_FIELDS = 2;
-    private static final int BATCH_FIELDS = 12;
-    private static final int OPAQUE_FIELDS = 1;
-    private static final int VALUES_FIELDS = 5;
+    // The fields that verification checks as byte vectors, as the specification's table of verified fields groups
+    // them, in the order of their ids.
+    private static final List<Field> BATCH_BYTE_VECTORS = List.of(Schema.Batch.SIZES, Schema.Batch.DOTS,
+            Schema.Batch.DOT_COUNTS, Schema.Batch.COUNTS, Schema.Batch.DECREMENTS, Schema.Batch.TIMESTAMPS, Schema.Batch.TYPES);
+    private static final List<Field> VALUES_BYTE_VECTORS = List.of(Schema.Values.KINDS, Schema.Values.INTS,
+            Schema.Values.STRINGS, Schema.Values.BYTES);
 
     private final ByteBuffer buffer;
     private final BufferVerifier verifier;
@@ -72,7 +72,7 @@ final class PayloadDecoder {
     }
 
     private Payload read() throws ProtocolException {
-        int root = verifier.root(Codec.FILE_IDENTIFIER, PAYLOAD_FIELDS);
+        int root = verifier.root(Codec.FILE_IDENTIFIER, Schema.Payload.FIELDS);
         verifyPayload(root);
 
         hyphae.v1.Payload payload = hyphae.v1.Payload.getRootAsPayload(buffer);
@@ -86,13 +86,13 @@ final class PayloadDecoder {
     // ---- phase 1: structure --------------------------------------------------------------------------
 
     private void verifyPayload(int payload) throws ProtocolException {
-        verifier.vector(payload, 0, 1, Limits.MAX_REPLICAS * ReplicaId.LENGTH);
-        int context = verifier.tableField(payload, 1, CONTEXT_FIELDS);
+        verifier.vector(payload, Schema.Payload.REPLICAS, Limits.MAX_REPLICAS * ReplicaId.LENGTH);
+        int context = verifier.tableField(payload, Schema.Payload.CONTEXT);
         if (context != 0) {
-            verifier.vector(context, 0, 1, Limits.MAX_PAYLOAD_SIZE);
-            verifier.vector(context, 1, 1, Limits.MAX_PAYLOAD_SIZE);
+            verifier.vector(context, Schema.Context.VERSION_VECTOR, Limits.MAX_PAYLOAD_SIZE);
+            verifier.vector(context, Schema.Context.CLOUD, Limits.MAX_PAYLOAD_SIZE);
         }
-        int root = verifier.tableField(payload, 2, BATCH_FIELDS);
+        int root = verifier.tableField(payload, Schema.Payload.ROOT);
         if (root == 0) {
             throw Malformed.verify("the payload has no root value");
         }
@@ -104,28 +104,28 @@ final class PayloadDecoder {
         if (depth > Limits.MAX_NESTING_DEPTH + 1) {
             throw Malformed.verify("values nest deeper than MAX_NESTING_DEPTH");
         }
-        verifier.scalar(batch, 0, 2);
-        verifier.scalar(batch, 1, 4);
-        for (int id : new int[] {2, 3, 4, 5, 6, 7, 9}) {
-            verifier.vector(batch, id, 1, Limits.MAX_PAYLOAD_SIZE);
+        verifier.scalar(batch, Schema.Batch.TYPE);
+        verifier.scalar(batch, Schema.Batch.COUNT);
+        for (Field column : BATCH_BYTE_VECTORS) {
+            verifier.vector(batch, column, Limits.MAX_PAYLOAD_SIZE);
         }
-        int values = verifier.tableField(batch, 8, VALUES_FIELDS);
+        int values = verifier.tableField(batch, Schema.Batch.VALUES);
         if (values != 0) {
-            for (int id : new int[] {0, 1, 3, 4}) {
-                verifier.vector(values, id, 1, Limits.MAX_PAYLOAD_SIZE);
+            for (Field column : VALUES_BYTE_VECTORS) {
+                verifier.vector(values, column, Limits.MAX_PAYLOAD_SIZE);
             }
-            verifier.vector(values, 2, 8, Limits.MAX_ELEMENTS);
+            verifier.vector(values, Schema.Values.FLOATS, Limits.MAX_ELEMENTS);
         }
-        int children = verifier.vector(batch, 10, 4, Limits.MAX_ELEMENTS);
+        int children = verifier.vector(batch, Schema.Batch.CHILDREN, Limits.MAX_ELEMENTS);
         if (children != 0) {
             for (int i = 0; i < verifier.vectorLength(children); i++) {
-                verifyBatch(verifier.tableElement(children, i, BATCH_FIELDS), depth + 1);
+                verifyBatch(verifier.tableElement(children, i, Schema.Batch.CHILDREN), depth + 1);
             }
         }
-        int opaque = verifier.vector(batch, 11, 4, Limits.MAX_ELEMENTS);
+        int opaque = verifier.vector(batch, Schema.Batch.OPAQUE, Limits.MAX_ELEMENTS);
         if (opaque != 0) {
             for (int i = 0; i < verifier.vectorLength(opaque); i++) {
-                verifier.vector(verifier.tableElement(opaque, i, OPAQUE_FIELDS), 0, 1, Limits.MAX_PAYLOAD_SIZE);
+                verifier.vector(verifier.tableElement(opaque, i, Schema.Batch.OPAQUE), Schema.Opaque.DATA, Limits.MAX_PAYLOAD_SIZE);
             }
         }
     }
@@ -303,16 +303,14 @@ final class PayloadDecoder {
         return values;
     }
 
-    private static void absent(Batch batch, String type, boolean... present) throws ProtocolException {
-        // Columns in field-id order 2..11 (sizes is allowed for every type and is not listed here).
-        boolean[] has = {
-            batch.dotsAsByteBuffer() != null, batch.dotCountsAsByteBuffer() != null, batch.countsAsByteBuffer() != null,
-            batch.decrementsAsByteBuffer() != null, batch.timestampsAsByteBuffer() != null, batch.values() != null,
-            batch.typesAsByteBuffer() != null, batch.childrenLength() > 0, batch.opaqueLength() > 0};
-        String[] names = {"dots", "dot_counts", "counts", "decrements", "timestamps", "values", "types", "children", "opaque"};
-        for (int i = 0; i < has.length; i++) {
-            if (has[i] && !present[i]) {
-                throw Malformed.decode("a %s batch has a %s column", type, names[i]);
+    /** HY-ENC-033: a batch has no column present that its CRDT type does not carry. */
+    private static void refuseColumnsNotCarried(Batch batch, boolean hasEntries) throws ProtocolException {
+        CrdtType type = CrdtType.of(batch.type());
+        Set<Column> carried = Column.carriedBy(type, hasEntries);
+        for (Column column : Column.values()) {
+            if (!carried.contains(column) && column.presentIn(batch)) {
+                throw Malformed.decode("a %s batch has a %s column", type == null ? "type " + batch.type() : type.specName(),
+                        column.specName());
             }
         }
     }
@@ -349,7 +347,7 @@ final class PayloadDecoder {
     }
 
     private List<Crdt> readCounters(Batch batch, int[] sizes, int total, boolean pn) throws ProtocolException {
-        absent(batch, pn ? "PNCounter" : "GCounter", true, false, true, pn, false, false, false, false, false);
+        refuseColumnsNotCarried(batch, total > 0);
         Dot[] dots = readDots(batch.dotsAsByteBuffer(), total);
         long[] counts = readVarints(batch.countsAsByteBuffer(), total, "counts");
         long[] decrements = pn ? readVarints(batch.decrementsAsByteBuffer(), total, "decrements") : null;
@@ -374,7 +372,7 @@ final class PayloadDecoder {
     }
 
     private List<Crdt> readRegisters(Batch batch, int[] sizes, int total, boolean lww) throws ProtocolException {
-        absent(batch, lww ? "LWWRegister" : "MVRegister", true, false, false, false, lww, true, false, false, false);
+        refuseColumnsNotCarried(batch, total > 0);
         Dot[] dots = readDots(batch.dotsAsByteBuffer(), total);
         Value[] values = readValues(batch.values(), total, false);
         long[] timestamps = new long[total];
@@ -408,7 +406,7 @@ final class PayloadDecoder {
     }
 
     private List<Crdt> readFlags(Batch batch, int[] sizes, int total) throws ProtocolException {
-        absent(batch, "EWFlag", true, false, false, false, false, false, false, false, false);
+        refuseColumnsNotCarried(batch, total > 0);
         Dot[] dots = readDots(batch.dotsAsByteBuffer(), total);
         List<Crdt> stores = new ArrayList<>(sizes.length);
         int e = 0;
@@ -425,7 +423,7 @@ final class PayloadDecoder {
     }
 
     private List<Crdt> readSets(Batch batch, int[] sizes, int total) throws ProtocolException {
-        absent(batch, "AWSet", true, true, false, false, false, true, false, false, false);
+        refuseColumnsNotCarried(batch, total > 0);
         Value[] elements = readValues(batch.values(), total, false);
         int[] dotCounts = counts(batch.dotCountsAsByteBuffer(), total, 1, "dot_counts");
         int dotTotal = sum(dotCounts);
@@ -456,7 +454,7 @@ final class PayloadDecoder {
         if (depth > Limits.MAX_NESTING_DEPTH) {
             throw Malformed.decode("maps nest deeper than MAX_NESTING_DEPTH");
         }
-        absent(batch, "ORMap", false, false, false, false, false, total > 0, total > 0, total > 0, false);
+        refuseColumnsNotCarried(batch, total > 0);
         Value[] keys = readValues(batch.values(), total, true);
         int[] types = new int[total];
         Packed.Reader runs = reader(batch.typesAsByteBuffer(), "types");
@@ -502,7 +500,7 @@ final class PayloadDecoder {
 
     private List<Crdt> readUnknown(Batch batch, int typeId, int[] sizes, int total) throws ProtocolException {
         // For a type this version does not define, sizes count each store's dots, and opaque holds its data.
-        absent(batch, "type " + typeId, true, false, false, false, false, false, false, false, true);
+        refuseColumnsNotCarried(batch, total > 0);
         if (batch.opaqueLength() != sizes.length) {
             throw Malformed.decode("a batch of unknown type %d has %d opaque values for %d stores",
                     typeId, batch.opaqueLength(), sizes.length);

@@ -4,6 +4,8 @@ import com.google.flatbuffers.FlatBufferBuilder;
 import dev.hyphae.ErrorCode;
 import dev.hyphae.ProtocolException;
 import dev.hyphae.codec.BufferVerifier;
+import dev.hyphae.codec.Field;
+import dev.hyphae.codec.Schema;
 import hyphae.v1.Capability;
 import hyphae.v1.Confirmation;
 import hyphae.v1.HandshakePayload;
@@ -145,83 +147,81 @@ final class HandshakeCodec {
     }
 
     /**
-     * Verifies and decodes a handshake payload, which must hold {@code expected}: 0 an offer, 1 a selection,
-     * 2 a confirmation.
+     * Verifies and decodes a handshake payload, which must hold {@code expected}, the field of the root table that
+     * the message's position requires: {@code Schema.HandshakePayload.OFFER}, {@code SELECTION} or
+     * {@code CONFIRMATION}.
      */
-    static Decoded decode(byte[] bytes, int expected) throws ProtocolException {
+    static Decoded decode(byte[] bytes, Field expected) throws ProtocolException {
         ByteBuffer buffer = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         BufferVerifier v = new BufferVerifier(buffer, ErrorCode.MALFORMED_MESSAGE);
-        int root = v.root(FILE_IDENTIFIER, 3);
+        int root = v.root(FILE_IDENTIFIER, Schema.HandshakePayload.FIELDS);
         int present = 0;
-        int offer = v.tableField(root, 0, 3);
+        int offer = v.tableField(root, Schema.HandshakePayload.OFFER);
         if (offer != 0) {
             present++;
-            v.vector(offer, 0, 2, MAX_OFFERED_VERSIONS);
-            verifyCapabilities(v, offer);
-            v.scalar(offer, 2, 2);
+            v.vector(offer, Schema.Offer.VERSIONS, MAX_OFFERED_VERSIONS);
+            verifyCapabilities(v, offer, Schema.Offer.CAPABILITIES);
+            v.scalar(offer, Schema.Offer.MAX_FRAME_SIZE);
         }
-        int selection = v.tableField(root, 1, 5);
+        int selection = v.tableField(root, Schema.HandshakePayload.SELECTION);
         if (selection != 0) {
             present++;
-            v.inline(selection, 0, 2, 1);
-            verifyCapabilities(v, selection);
-            v.scalar(selection, 2, 2);
-            verifyCertificate(v, v.tableField(selection, 3, 6));
-            v.scalar(selection, 4, 2);
+            v.struct(selection, Schema.Selection.VERSION);
+            verifyCapabilities(v, selection, Schema.Selection.CAPABILITIES);
+            v.scalar(selection, Schema.Selection.ERROR);
+            verifyCertificate(v, v.tableField(selection, Schema.Selection.CERTIFICATE));
+            v.scalar(selection, Schema.Selection.MAX_FRAME_SIZE);
         }
-        int confirmation = v.tableField(root, 2, 2);
+        int confirmation = v.tableField(root, Schema.HandshakePayload.CONFIRMATION);
         if (confirmation != 0) {
             present++;
-            v.scalar(confirmation, 0, 2);
-            verifyCertificate(v, v.tableField(confirmation, 1, 6));
+            v.scalar(confirmation, Schema.Confirmation.ERROR);
+            verifyCertificate(v, v.tableField(confirmation, Schema.Confirmation.CERTIFICATE));
         }
-        int which = offer != 0 ? 0 : selection != 0 ? 1 : 2;
-        if (present != 1 || which != expected) {
-            throw malformed("a handshake message must carry exactly its own payload (%s)", new String[] {"offer", "selection", "confirmation"}[expected]);
+        Field which = offer != 0 ? Schema.HandshakePayload.OFFER
+                : selection != 0 ? Schema.HandshakePayload.SELECTION : Schema.HandshakePayload.CONFIRMATION;
+        if (present != 1 || !which.equals(expected)) {
+            throw malformed("a handshake message must carry exactly its own payload (%s)", expected.name());
         }
 
         HandshakePayload payload = HandshakePayload.getRootAsHandshakePayload(buffer);
-        switch (which) {
-            case 0 -> {
-                Offer o = payload.offer();
-                List<ProtocolVersion> versions = new ArrayList<>();
-                hyphae.v1.ProtocolVersion struct = new hyphae.v1.ProtocolVersion();
-                for (int i = 0; i < o.versionsLength(); i++) {
-                    o.versions(struct, i);
-                    versions.add(new ProtocolVersion(struct.major(), struct.minor()));
-                }
-                TreeSet<Integer> ids = new TreeSet<>();
-                TreeSet<Integer> critical = new TreeSet<>();
-                for (int i = 0; i < o.capabilitiesLength(); i++) {
-                    if (!ids.add(o.capabilities(i).id())) {
-                        throw malformed("capability %d is listed twice", o.capabilities(i).id());
-                    }
-                    if (o.capabilities(i).critical()) {
-                        critical.add(o.capabilities(i).id());
-                    }
-                }
-                return new Decoded(new Negotiation.Offer(versions, ids, critical, frameSize(o.maxFrameSize())), null, 0, false, 0, null);
+        if (which.equals(Schema.HandshakePayload.OFFER)) {
+            Offer o = payload.offer();
+            List<ProtocolVersion> versions = new ArrayList<>();
+            hyphae.v1.ProtocolVersion struct = new hyphae.v1.ProtocolVersion();
+            for (int i = 0; i < o.versionsLength(); i++) {
+                o.versions(struct, i);
+                versions.add(new ProtocolVersion(struct.major(), struct.minor()));
             }
-            case 1 -> {
-                Selection s = payload.selection();
-                if (s.error() != 0) {
-                    return new Decoded(null, null, s.error(), false, 0, null);
+            TreeSet<Integer> ids = new TreeSet<>();
+            TreeSet<Integer> critical = new TreeSet<>();
+            for (int i = 0; i < o.capabilitiesLength(); i++) {
+                if (!ids.add(o.capabilities(i).id())) {
+                    throw malformed("capability %d is listed twice", o.capabilities(i).id());
                 }
-                if (s.version() == null) {
-                    throw malformed("a selection without a version or an error");
+                if (o.capabilities(i).critical()) {
+                    critical.add(o.capabilities(i).id());
                 }
-                TreeSet<Integer> ids = new TreeSet<>();
-                for (int i = 0; i < s.capabilitiesLength(); i++) {
-                    if (!ids.add(s.capabilities(i).id())) {
-                        throw malformed("capability %d is selected twice", s.capabilities(i).id());
-                    }
-                }
-                return new Decoded(null, new Negotiation.Selection(new ProtocolVersion(s.version().major(), s.version().minor()), ids,
-                        frameSize(s.maxFrameSize())), 0, false, 0, certificate(s.certificate()));
             }
-            default -> {
-                return new Decoded(null, null, 0, true, payload.confirmation().error(), certificate(payload.confirmation().certificate()));
+            return new Decoded(new Negotiation.Offer(versions, ids, critical, frameSize(o.maxFrameSize())), null, 0, false, 0, null);
+        } else if (which.equals(Schema.HandshakePayload.SELECTION)) {
+            Selection s = payload.selection();
+            if (s.error() != 0) {
+                return new Decoded(null, null, s.error(), false, 0, null);
             }
+            if (s.version() == null) {
+                throw malformed("a selection without a version or an error");
+            }
+            TreeSet<Integer> ids = new TreeSet<>();
+            for (int i = 0; i < s.capabilitiesLength(); i++) {
+                if (!ids.add(s.capabilities(i).id())) {
+                    throw malformed("capability %d is selected twice", s.capabilities(i).id());
+                }
+            }
+            return new Decoded(null, new Negotiation.Selection(new ProtocolVersion(s.version().major(), s.version().minor()), ids,
+                    frameSize(s.maxFrameSize())), 0, false, 0, certificate(s.certificate()));
+        } else {
+            return new Decoded(null, null, 0, true, payload.confirmation().error(), certificate(payload.confirmation().certificate()));
         }
     }
 
@@ -229,23 +229,24 @@ final class HandshakeCodec {
         if (certificate == 0) {
             return;
         }
-        v.vector(certificate, 0, 1, 32);
-        v.vector(certificate, 1, 1, 32);
+        v.vector(certificate, Schema.Certificate.ORGANISATION_KEY, 32);
+        v.vector(certificate, Schema.Certificate.SUBJECT_KEY, 32);
         // A FlatBuffers string is a byte vector followed by a zero byte; only the vector's bytes are read.
-        v.vector(certificate, 2, 1, Certificate.MAX_ORGANISATION_LENGTH);
-        v.scalar(certificate, 3, 8);
-        v.scalar(certificate, 4, 8);
-        v.vector(certificate, 5, 1, 64);
+        v.vector(certificate, Schema.Certificate.ORGANISATION, Certificate.MAX_ORGANISATION_LENGTH);
+        v.scalar(certificate, Schema.Certificate.NOT_BEFORE);
+        v.scalar(certificate, Schema.Certificate.NOT_AFTER);
+        v.vector(certificate, Schema.Certificate.SIGNATURE, 64);
     }
 
-    private static void verifyCapabilities(BufferVerifier v, int table) throws ProtocolException {
-        int vector = v.vector(table, 1, 4, MAX_CAPABILITIES);
+    /** The capabilities of an Offer or a Selection: {@code field} is the one of either table. */
+    private static void verifyCapabilities(BufferVerifier v, int table, Field field) throws ProtocolException {
+        int vector = v.vector(table, field, MAX_CAPABILITIES);
         if (vector != 0) {
             for (int i = 0; i < v.vectorLength(vector); i++) {
-                int capability = v.tableElement(vector, i, 3);
-                v.scalar(capability, 0, 2);
-                v.vector(capability, 1, 1, MAX_CAPABILITY_PARAMETERS);
-                v.scalar(capability, 2, 1);
+                int capability = v.tableElement(vector, i, field);
+                v.scalar(capability, Schema.Capability.ID);
+                v.vector(capability, Schema.Capability.PARAMETERS, MAX_CAPABILITY_PARAMETERS);
+                v.scalar(capability, Schema.Capability.CRITICAL);
             }
         }
     }

@@ -2,6 +2,7 @@ package dev.hyphae.handshake;
 
 import dev.hyphae.ErrorCode;
 import dev.hyphae.ProtocolException;
+import dev.hyphae.codec.Schema;
 import dev.hyphae.noise.CipherState;
 import dev.hyphae.noise.HandshakeState;
 import dev.hyphae.noise.KeyPair;
@@ -116,7 +117,7 @@ public final class HyphaeHandshake {
          */
         public byte[] onSelection(byte[] message) throws ProtocolException {
             try {
-                HandshakeCodec.Decoded decoded = HandshakeCodec.decode(noise.readMessage(message), 1);
+                HandshakeCodec.Decoded decoded = HandshakeCodec.decode(noise.readMessage(message), Schema.HandshakePayload.SELECTION);
                 if (decoded.selectionError() != 0) {
                     throw peerError(decoded.selectionError(), "responder");
                 }
@@ -186,7 +187,7 @@ public final class HyphaeHandshake {
         public byte[] onOffer(byte[] message) throws ProtocolException {
             HandshakeCodec.Decoded decoded;
             try {
-                decoded = HandshakeCodec.decode(noise.readMessage(message), 0);
+                decoded = HandshakeCodec.decode(noise.readMessage(message), Schema.HandshakePayload.OFFER);
             } catch (ProtocolException e) {
                 noise.destroy();
                 throw e;
@@ -235,7 +236,7 @@ public final class HyphaeHandshake {
                 throw failure;
             }
             try {
-                HandshakeCodec.Decoded decoded = HandshakeCodec.decode(noise.readMessage(message), 2);
+                HandshakeCodec.Decoded decoded = HandshakeCodec.decode(noise.readMessage(message), Schema.HandshakePayload.CONFIRMATION);
                 if (decoded.confirmationError() != 0) {
                     throw peerError(decoded.confirmationError(), "initiator");
                 }

@@ -4,6 +4,7 @@ import com.google.flatbuffers.FlatBufferBuilder;
 import dev.hyphae.ErrorCode;
 import dev.hyphae.ProtocolException;
 import dev.hyphae.codec.BufferVerifier;
+import dev.hyphae.codec.Schema;
 import dev.hyphae.data.Limits;
 import dev.hyphae.data.ReplicaId;
 import hyphae.v1.Ack;
@@ -139,40 +140,42 @@ public final class SessionCodec {
     private static SessionMessage verifyAndRead(byte[] bytes) throws ProtocolException {
         ByteBuffer buffer = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         BufferVerifier v = new BufferVerifier(buffer, ErrorCode.MALFORMED_MESSAGE);
-        int root = v.root(FILE_IDENTIFIER, 2);
-        v.scalar(root, 0, 1);
-        int type = v.field(root, 0) == 0 ? 0 : Byte.toUnsignedInt(buffer.get(v.field(root, 0)));
+        int root = v.root(FILE_IDENTIFIER, Schema.SessionMessage.FIELDS);
+        v.scalar(root, Schema.SessionMessage.MESSAGE_TYPE);
+        int typeAt = v.field(root, Schema.SessionMessage.MESSAGE_TYPE);
+        int type = typeAt == 0 ? 0 : Byte.toUnsignedInt(buffer.get(typeAt));
         // HY-SESS-004: absent, 0 and undefined types are all unknown (HY-VER-019).
         if (type == Message.NONE || type > Message.Close) {
             throw ProtocolException.sessionError(ErrorCode.UNKNOWN_MESSAGE_TYPE, "message type %d is not defined in this version", type);
         }
         int fields = switch (type) {
-            case Message.Open -> 9;
-            case Message.Delta -> 5;
-            case Message.Ack -> 2;
-            case Message.SessionError -> 4;
-            case Message.Close -> 3;
-            default -> 1;
+            case Message.Open -> Schema.Open.FIELDS;
+            case Message.Delta -> Schema.Delta.FIELDS;
+            case Message.Ack -> Schema.Ack.FIELDS;
+            case Message.SessionError -> Schema.SessionError.FIELDS;
+            case Message.Ping -> Schema.Ping.FIELDS;
+            case Message.Pong -> Schema.Pong.FIELDS;
+            default -> Schema.Close.FIELDS;
         };
-        int table = v.tableField(root, 1, fields);
+        int table = v.union(root, Schema.SessionMessage.MESSAGE, fields);
         if (table == 0) {
             throw malformed("a message of type %d without its table", type);
         }
         hyphae.v1.SessionMessage message = hyphae.v1.SessionMessage.getRootAsSessionMessage(buffer);
         switch (type) {
             case Message.Open -> {
-                v.scalar(table, 0, 4);
-                v.string(table, 1, MAX_DOCUMENT_NAME);
-                v.scalar(table, 2, 1);
-                v.scalar(table, 3, 1);
-                v.vector(table, 4, 1, ReplicaId.LENGTH);
-                int summary = v.tableField(table, 5, 2);
+                v.scalar(table, Schema.Open.CHANNEL);
+                v.string(table, Schema.Open.DOCUMENT, MAX_DOCUMENT_NAME);
+                v.scalar(table, Schema.Open.MODE);
+                v.scalar(table, Schema.Open.GRANTED);
+                v.vector(table, Schema.Open.REPLICA, ReplicaId.LENGTH);
+                int summary = v.tableField(table, Schema.Open.SUMMARY);
                 int replicas = 0;
                 int counters = 0;
                 if (summary != 0) {
                     // The verifier bounds the vectors by the buffer; the limit is checked apart, for its own code.
-                    replicas = v.vector(summary, 0, 1, Integer.MAX_VALUE);
-                    counters = v.vector(summary, 1, 8, Integer.MAX_VALUE);
+                    replicas = v.vector(summary, Schema.VersionVector.REPLICAS, Integer.MAX_VALUE);
+                    counters = v.vector(summary, Schema.VersionVector.COUNTERS, Integer.MAX_VALUE);
                     long entries = Math.max(counters == 0 ? 0 : v.vectorLength(counters),
                             replicas == 0 ? 0 : (v.vectorLength(replicas) + ReplicaId.LENGTH - 1) / ReplicaId.LENGTH);
                     if (entries > Limits.MAX_REPLICAS) {
@@ -181,9 +184,9 @@ public final class SessionCodec {
                                 entries);
                     }
                 }
-                v.vector(table, 6, 1, ReplicaId.LENGTH);
-                v.scalar(table, 7, 8);
-                v.scalar(table, 8, 2);
+                v.vector(table, Schema.Open.HELD_REPLICA, ReplicaId.LENGTH);
+                v.scalar(table, Schema.Open.HELD_SEQ);
+                v.scalar(table, Schema.Open.WINDOW);
                 Open o = (Open) message.message(new Open());
                 long channel = channel(o.channel());
                 String document = documentName(o.documentAsByteBuffer());
@@ -238,13 +241,13 @@ public final class SessionCodec {
                 return new SessionMessage.Open(channel, document, mode, granted, replica, vector, held, o.heldSeq(), window);
             }
             case Message.Delta -> {
-                v.scalar(table, 0, 4);
-                v.scalar(table, 1, 1);
-                v.scalar(table, 2, 8);
-                v.scalar(table, 3, 8);
+                v.scalar(table, Schema.Delta.CHANNEL);
+                v.scalar(table, Schema.Delta.KIND);
+                v.scalar(table, Schema.Delta.FROM_SEQ);
+                v.scalar(table, Schema.Delta.TO_SEQ);
                 // Not MAX_PAYLOAD_SIZE: a payload too large is refused by the payload decoder, for that delta only
                 // (HY-SESS-022); here the framed channel's bound on a message applies.
-                v.vector(table, 4, 1, dev.hyphae.framing.FramedChannel.MAX_MESSAGE_SIZE);
+                v.vector(table, Schema.Delta.PAYLOAD, dev.hyphae.framing.FramedChannel.MAX_MESSAGE_SIZE);
                 Delta d = (Delta) message.message(new Delta());
                 long channel = channel(d.channel());
                 SessionMessage.Kind kind = switch (d.kind()) {
@@ -271,8 +274,8 @@ public final class SessionCodec {
                 return new SessionMessage.Delta(channel, kind, from, to, copy);
             }
             case Message.Ack -> {
-                v.scalar(table, 0, 4);
-                v.scalar(table, 1, 8);
+                v.scalar(table, Schema.Ack.CHANNEL);
+                v.scalar(table, Schema.Ack.SEQ);
                 Ack a = (Ack) message.message(new Ack());
                 long channel = channel(a.channel());
                 if (a.seq() == 0) {
@@ -281,10 +284,10 @@ public final class SessionCodec {
                 return new SessionMessage.Ack(channel, a.seq());
             }
             case Message.SessionError -> {
-                v.scalar(table, 0, 4);
-                v.scalar(table, 1, 8);
-                v.scalar(table, 2, 2);
-                v.string(table, 3, MAX_DETAIL);
+                v.scalar(table, Schema.SessionError.CHANNEL);
+                v.scalar(table, Schema.SessionError.SEQ);
+                v.scalar(table, Schema.SessionError.CODE);
+                v.string(table, Schema.SessionError.DETAIL, MAX_DETAIL);
                 SessionError e = (SessionError) message.message(new SessionError());
                 if (e.channel() == 0 && e.seq() != 0) {
                     throw malformed("an error of a delta without a channel");
@@ -292,17 +295,17 @@ public final class SessionCodec {
                 return new SessionMessage.Error(e.channel(), e.seq(), e.code(), text(e.detailAsByteBuffer(), "detail"));
             }
             case Message.Ping -> {
-                v.scalar(table, 0, 8);
+                v.scalar(table, Schema.Ping.NONCE);
                 return new SessionMessage.Ping(((Ping) message.message(new Ping())).nonce());
             }
             case Message.Pong -> {
-                v.scalar(table, 0, 8);
+                v.scalar(table, Schema.Pong.NONCE);
                 return new SessionMessage.Pong(((Pong) message.message(new Pong())).nonce());
             }
             default -> {
-                v.scalar(table, 0, 4);
-                v.scalar(table, 1, 2);
-                v.string(table, 2, MAX_DETAIL);
+                v.scalar(table, Schema.Close.CHANNEL);
+                v.scalar(table, Schema.Close.CODE);
+                v.string(table, Schema.Close.DETAIL, MAX_DETAIL);
                 Close c = (Close) message.message(new Close());
                 return new SessionMessage.Close(c.channel(), c.code(), text(c.detailAsByteBuffer(), "detail"));
             }

@@ -2,6 +2,7 @@ package dev.hyphae.handshake;
 
 import dev.hyphae.ErrorCode;
 import dev.hyphae.ProtocolException;
+import dev.hyphae.codec.Schema;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -27,7 +28,7 @@ class HandshakeCodecProperties {
 
     @Property(tries = 500)
     void decodeInvertsEncode(@ForAll("offers") Negotiation.Offer offer) throws ProtocolException {
-        assertEquals(offer, HandshakeCodec.decode(HandshakeCodec.offer(offer), 0).offer());
+        assertEquals(offer, HandshakeCodec.decode(HandshakeCodec.offer(offer), Schema.HandshakePayload.OFFER).offer());
     }
 
     @Property(tries = 2000)
@@ -42,7 +43,7 @@ class HandshakeCodecProperties {
             bytes = java.util.Arrays.copyOf(bytes, random.nextInt(bytes.length + 1));
         }
         try {
-            HandshakeCodec.decode(bytes, 0);
+            HandshakeCodec.decode(bytes, Schema.HandshakePayload.OFFER);
         } catch (ProtocolException e) {
             assertEquals(ErrorCode.MALFORMED_MESSAGE, e.code(), e.getMessage());
         }
@@ -51,7 +52,7 @@ class HandshakeCodecProperties {
     @Property(tries = 1000)
     void randomBytesAreRefusedWithMalformedMessageOrDecode(@ForAll byte[] bytes) {
         try {
-            HandshakeCodec.decode(bytes, List.of(0, 1, 2).get(Math.floorMod(bytes.length, 3)));
+            HandshakeCodec.decode(bytes, List.of(Schema.HandshakePayload.OFFER, Schema.HandshakePayload.SELECTION, Schema.HandshakePayload.CONFIRMATION).get(Math.floorMod(bytes.length, 3)));
         } catch (ProtocolException e) {
             assertEquals(ErrorCode.MALFORMED_MESSAGE, e.code(), e.getMessage());
         }

@@ -2,6 +2,7 @@ package dev.hyphae.handshake;
 
 import dev.hyphae.ErrorCode;
 import dev.hyphae.ProtocolException;
+import dev.hyphae.codec.Schema;
 import dev.hyphae.noise.KeyPair;
 import dev.hyphae.spec.Requirement;
 import org.junit.jupiter.api.Test;
@@ -161,7 +162,7 @@ class HyphaeHandshakeTest {
         int versions = b.endVector();
         int offer = hyphae.v1.Offer.createOffer(b, versions, caps, 500);
         hyphae.v1.HandshakePayload.finishHandshakePayloadBuffer(b, hyphae.v1.HandshakePayload.createHandshakePayload(b, offer, 0, 0));
-        assertEquals(ErrorCode.MALFORMED_MESSAGE, assertThrows(ProtocolException.class, () -> HandshakeCodec.decode(b.sizedByteArray(), 0)).code());
+        assertEquals(ErrorCode.MALFORMED_MESSAGE, assertThrows(ProtocolException.class, () -> HandshakeCodec.decode(b.sizedByteArray(), Schema.HandshakePayload.OFFER)).code());
 
         com.google.flatbuffers.FlatBufferBuilder z = new com.google.flatbuffers.FlatBufferBuilder();
         int zcaps = hyphae.v1.Offer.createCapabilitiesVector(z, new int[0]);
@@ -170,7 +171,7 @@ class HyphaeHandshakeTest {
         int zversions = z.endVector();
         int zoffer = hyphae.v1.Offer.createOffer(z, zversions, zcaps, 0);
         hyphae.v1.HandshakePayload.finishHandshakePayloadBuffer(z, hyphae.v1.HandshakePayload.createHandshakePayload(z, zoffer, 0, 0));
-        assertEquals(65535, HandshakeCodec.decode(z.sizedByteArray(), 0).offer().maxFrameSize());
+        assertEquals(65535, HandshakeCodec.decode(z.sizedByteArray(), Schema.HandshakePayload.OFFER).offer().maxFrameSize());
     }
 
     @Test
@@ -178,8 +179,8 @@ class HyphaeHandshakeTest {
     void aPayloadInTheWrongMessageIsRefused() throws ProtocolException {
         // A selection where an offer belongs: each message carries exactly its own payload.
         assertEquals(ErrorCode.MALFORMED_MESSAGE, assertThrows(ProtocolException.class, () -> HandshakeCodec.decode(
-                HandshakeCodec.selection(new Negotiation.Selection(ProtocolVersion.V1_0, new TreeSet<>()), null), 0)).code());
+                HandshakeCodec.selection(new Negotiation.Selection(ProtocolVersion.V1_0, new TreeSet<>()), null), Schema.HandshakePayload.OFFER)).code());
         assertEquals(List.of(ProtocolVersion.V1_0, V1_1),
-                HandshakeCodec.decode(HandshakeCodec.offer(offer(List.of(ProtocolVersion.V1_0, V1_1), 4)), 0).offer().versions());
+                HandshakeCodec.decode(HandshakeCodec.offer(offer(List.of(ProtocolVersion.V1_0, V1_1), 4)), Schema.HandshakePayload.OFFER).offer().versions());
     }
 }

@@ -2,6 +2,7 @@ package dev.hyphae.handshake;
 
 import dev.hyphae.ErrorCode;
 import dev.hyphae.ProtocolException;
+import dev.hyphae.codec.Schema;
 import dev.hyphae.noise.KeyPair;
 import dev.hyphae.spec.Requirement;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
@@ -126,6 +127,6 @@ class IdentityTest {
     void aCertificateRoundTripsThroughTheConfirmationPayload() throws ProtocolException {
         Certificate certificate = Certificate.issue(acme, "Acme \u00e9", device.publicKey(), NOW, NOW + DAY);
         assertTrue(certificate.signatureIsValid());
-        assertEquals(certificate, HandshakeCodec.decode(HandshakeCodec.confirmation(certificate), 2).certificate());
+        assertEquals(certificate, HandshakeCodec.decode(HandshakeCodec.confirmation(certificate), Schema.HandshakePayload.CONFIRMATION).certificate());
     }
 }
