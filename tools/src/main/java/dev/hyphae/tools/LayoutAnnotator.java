@@ -1,5 +1,8 @@
 package dev.hyphae.tools;
 
+import dev.hyphae.codec.Field;
+import dev.hyphae.codec.Schema;
+
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -23,27 +26,31 @@ final class LayoutAnnotator {
 
     private enum Kind { BYTES, VARINTS, ZIGZAG, RUNS3, PAIRS, FLOATS, FRONT_CODED_STRINGS, FRONT_CODED_BYTES, REPLICAS, TABLE, TABLES }
 
-    private record Field(String name, int id, Kind kind, String table) {
+    /** How to show an offset field of the schema: its contents, and for a table or tables, which table. */
+    private record Shown(Field field, Kind kind, String table) {
+        String name() {
+            return field.name();
+        }
     }
 
     private static final HexFormat HEX = HexFormat.of();
 
-    private static final List<Field> PAYLOAD = List.of(
-            new Field("replicas", 0, Kind.REPLICAS, null), new Field("context", 1, Kind.TABLE, "Context"),
-            new Field("root", 2, Kind.TABLE, "Batch"));
-    private static final List<Field> CONTEXT = List.of(
-            new Field("version_vector", 0, Kind.PAIRS, null), new Field("cloud", 1, Kind.RUNS3, null));
-    private static final List<Field> BATCH = List.of(
-            new Field("sizes", 2, Kind.VARINTS, null), new Field("dots", 3, Kind.RUNS3, null),
-            new Field("dot_counts", 4, Kind.VARINTS, null), new Field("counts", 5, Kind.VARINTS, null),
-            new Field("decrements", 6, Kind.VARINTS, null), new Field("timestamps", 7, Kind.ZIGZAG, null),
-            new Field("values", 8, Kind.TABLE, "Values"), new Field("types", 9, Kind.PAIRS, null),
-            new Field("children", 10, Kind.TABLES, "Batch"), new Field("opaque", 11, Kind.TABLES, "Opaque"));
-    private static final List<Field> VALUES = List.of(
-            new Field("kinds", 0, Kind.PAIRS, null), new Field("ints", 1, Kind.ZIGZAG, null),
-            new Field("floats", 2, Kind.FLOATS, null), new Field("strings", 3, Kind.FRONT_CODED_STRINGS, null),
-            new Field("bytes", 4, Kind.FRONT_CODED_BYTES, null));
-    private static final List<Field> OPAQUE = List.of(new Field("data", 0, Kind.BYTES, null));
+    private static final List<Shown> PAYLOAD = List.of(
+            new Shown(Schema.Payload.REPLICAS, Kind.REPLICAS, null), new Shown(Schema.Payload.CONTEXT, Kind.TABLE, "Context"),
+            new Shown(Schema.Payload.ROOT, Kind.TABLE, "Batch"));
+    private static final List<Shown> CONTEXT = List.of(
+            new Shown(Schema.Context.VERSION_VECTOR, Kind.PAIRS, null), new Shown(Schema.Context.CLOUD, Kind.RUNS3, null));
+    private static final List<Shown> BATCH = List.of(
+            new Shown(Schema.Batch.SIZES, Kind.VARINTS, null), new Shown(Schema.Batch.DOTS, Kind.RUNS3, null),
+            new Shown(Schema.Batch.DOT_COUNTS, Kind.VARINTS, null), new Shown(Schema.Batch.COUNTS, Kind.VARINTS, null),
+            new Shown(Schema.Batch.DECREMENTS, Kind.VARINTS, null), new Shown(Schema.Batch.TIMESTAMPS, Kind.ZIGZAG, null),
+            new Shown(Schema.Batch.VALUES, Kind.TABLE, "Values"), new Shown(Schema.Batch.TYPES, Kind.PAIRS, null),
+            new Shown(Schema.Batch.CHILDREN, Kind.TABLES, "Batch"), new Shown(Schema.Batch.OPAQUE, Kind.TABLES, "Opaque"));
+    private static final List<Shown> VALUES = List.of(
+            new Shown(Schema.Values.KINDS, Kind.PAIRS, null), new Shown(Schema.Values.INTS, Kind.ZIGZAG, null),
+            new Shown(Schema.Values.FLOATS, Kind.FLOATS, null), new Shown(Schema.Values.STRINGS, Kind.FRONT_CODED_STRINGS, null),
+            new Shown(Schema.Values.BYTES, Kind.FRONT_CODED_BYTES, null));
+    private static final List<Shown> OPAQUE = List.of(new Shown(Schema.Opaque.DATA, Kind.BYTES, null));
 
     private final ByteBuffer buffer;
     private final TreeMap<Integer, Region> regions = new TreeMap<>();
@@ -81,7 +88,7 @@ final class LayoutAnnotator {
         }
     }
 
-    private List<Field> schema(String table) {
+    private List<Shown> schema(String table) {
         return switch (table) {
             case "Payload" -> PAYLOAD;
             case "Context" -> CONTEXT;
@@ -91,9 +98,10 @@ final class LayoutAnnotator {
         };
     }
 
-    private int fieldOffset(int vtable, int id) {
+    /** The offset of a field in its table that vtable entry {@code entry} holds, or 0 if the vtable is shorter. */
+    private int fieldOffset(int vtable, int entry) {
         int size = Short.toUnsignedInt(buffer.getShort(vtable));
-        return 4 + 2 * id < size ? Short.toUnsignedInt(buffer.getShort(vtable + 4 + 2 * id)) : 0;
+        return entry < size ? Short.toUnsignedInt(buffer.getShort(vtable + entry)) : 0;
     }
 
     private void table(int table, String name) {
@@ -102,24 +110,26 @@ final class LayoutAnnotator {
         int vtableSize = Short.toUnsignedInt(buffer.getShort(vtable));
         if (vtables.add(vtable)) {
             List<String> offsets = new ArrayList<>();
-            for (int id = 0; 4 + 2 * id < vtableSize; id++) {
-                offsets.add(Integer.toString(fieldOffset(vtable, id)));
+            for (int entry = 4; entry < vtableSize; entry += 2) {
+                offsets.add(Integer.toString(fieldOffset(vtable, entry)));
             }
             add(vtable, vtable + vtableSize, String.format("vtable: %d bytes; table %d bytes; field offsets %s",
                     vtableSize, Short.toUnsignedInt(buffer.getShort(vtable + 2)), String.join(", ", offsets)));
         }
         if (name.equals("Batch")) {
-            int type = fieldOffset(vtable, 0);
+            int type = fieldOffset(vtable, Schema.Batch.TYPE.vtableEntry());
             if (type != 0) {
-                add(table + type, table + type + 2, "Batch.type = " + Short.toUnsignedInt(buffer.getShort(table + type)));
+                add(table + type, table + type + Schema.Batch.TYPE.size(),
+                        "Batch.type = " + Short.toUnsignedInt(buffer.getShort(table + type)));
             }
-            int count = fieldOffset(vtable, 1);
+            int count = fieldOffset(vtable, Schema.Batch.COUNT.vtableEntry());
             if (count != 0) {
-                add(table + count, table + count + 4, "Batch.count = " + Integer.toUnsignedLong(buffer.getInt(table + count)));
+                add(table + count, table + count + Schema.Batch.COUNT.size(),
+                        "Batch.count = " + Integer.toUnsignedLong(buffer.getInt(table + count)));
             }
         }
-        for (Field field : schema(name)) {
-            int offset = fieldOffset(vtable, field.id());
+        for (Shown field : schema(name)) {
+            int offset = fieldOffset(vtable, field.field().vtableEntry());
             if (offset == 0) {
                 continue;
             }
@@ -134,9 +144,9 @@ final class LayoutAnnotator {
         }
     }
 
-    private void vector(int vector, String name, Field field) {
+    private void vector(int vector, String name, Shown field) {
         int n = buffer.getInt(vector);
-        int elementSize = field.kind() == Kind.FLOATS ? 8 : field.kind() == Kind.TABLES ? 4 : 1;
+        int elementSize = field.field().size();
         add(vector, vector + 4, String.format("%s: %d %s", name, n, elementSize == 1 ? "bytes" : "elements"));
         int start = vector + 4;
         int end = start + n * elementSize;

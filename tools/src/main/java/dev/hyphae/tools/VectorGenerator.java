@@ -10,6 +10,7 @@ import dev.hyphae.ProtocolException;
 import dev.hyphae.codec.Codec;
 import dev.hyphae.codec.JsonView;
 import dev.hyphae.codec.Payload;
+import dev.hyphae.codec.Schema;
 import dev.hyphae.crdt.AWSet;
 import dev.hyphae.crdt.CausalState;
 import dev.hyphae.crdt.Crdt;
@@ -571,7 +572,7 @@ final class VectorGenerator implements HandshakeVectors.VectorWriter {
         invalid("vtable_size_0x8000", "A vtable of 0x8000 bytes: beyond what readers that use signed 16-bit offsets can address.",
                 bigVtable, "verify", "HY-ENC-011");
         byte[] misaligned = ok.clone();
-        misaligned[rootVtable + 4] = 5; // the replicas field at an odd offset inside the table
+        misaligned[rootVtable + Schema.Payload.REPLICAS.vtableEntry()] = 5; // the replicas field at an odd offset inside the table
         invalid("field_offset_misaligned", "The replica table's offset field lies at an odd position in its table.", misaligned, "verify",
                 "HY-ENC-010");
         int replicasVector = indexOf(ok, concat(bytes(16, 0, 0, 0), Arrays.copyOf(A.toBytes(), 1)));
@@ -671,13 +672,15 @@ final class VectorGenerator implements HandshakeVectors.VectorWriter {
     private void moreInvalidPayloads(byte[] ok, int root) {
         // The root batch's vtable: make the entry of `type` point at the last byte of the table.
         int fields = root - readInt(ok, root);
-        int rootField = root + (ok[fields + 8] & 0xff | (ok[fields + 9] & 0xff) << 8);
+        int rootEntry = fields + Schema.Payload.ROOT.vtableEntry();
+        int rootField = root + (ok[rootEntry] & 0xff | (ok[rootEntry + 1] & 0xff) << 8);
         int batch = rootField + readInt(ok, rootField);
         int batchVtable = batch - readInt(ok, batch);
         int tableSize = ok[batchVtable + 2] & 0xff | (ok[batchVtable + 3] & 0xff) << 8;
         byte[] scalar = ok.clone();
-        scalar[batchVtable + 4] = (byte) (tableSize - 1);
-        scalar[batchVtable + 5] = (byte) ((tableSize - 1) >> 8);
+        int typeEntry = batchVtable + Schema.Batch.TYPE.vtableEntry();
+        scalar[typeEntry] = (byte) (tableSize - 1);
+        scalar[typeEntry + 1] = (byte) ((tableSize - 1) >> 8);
         invalid("scalar_field_outside_its_table", "The root batch's type field is placed at the last byte of its table: it would end past it.",
                 scalar, "verify", "HY-ENC-012");
 
