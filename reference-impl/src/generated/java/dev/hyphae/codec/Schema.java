@@ -1,5 +1,5 @@
 // Generated from spec/schema/*.fbs by SchemaGenerator (reference-impl/src/test); do not edit.
-// Regenerate: ./mvnw -pl reference-impl test -Dtest=SchemaTest -Dhyphae.regenerate=true
+// Regenerate: ./mvnw -pl reference-impl -am test -Dtest=SchemaTest -Dsurefire.failIfNoSpecifiedTests=false -Dhyphae.regenerate=true
 
 package dev.hyphae.codec;
 

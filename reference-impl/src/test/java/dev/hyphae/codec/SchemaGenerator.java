@@ -200,7 +200,7 @@ final class SchemaGenerator {
     static String render(Parsed schema) {
         StringBuilder out = new StringBuilder();
         out.append("// Generated from spec/schema/*.fbs by SchemaGenerator (reference-impl/src/test); do not edit.\n")
-                .append("// Regenerate: ./mvnw -pl reference-impl test -Dtest=SchemaTest -Dhyphae.regenerate=true\n\n")
+                .append("// Regenerate: ./mvnw -pl reference-impl -am test -Dtest=SchemaTest -Dsurefire.failIfNoSpecifiedTests=false -Dhyphae.regenerate=true\n\n")
                 .append("package dev.hyphae.codec;\n\n")
                 .append("/**\n")
                 .append(" * The tables of the normative schema, {@code spec/schema/*.fbs}: for each, the number of fields it declares\n")
