@@ -67,8 +67,7 @@ public final class Codec {
         } catch (RuntimeException e) {
             // Defence in depth: the verifier is meant to make this unreachable. If it is reached, the input is
             // still refused with a code, and the property tests report it as the bug it is.
-            throw ProtocolException.deltaError(dev.hyphae.ErrorCode.MALFORMED_DELTA,
-                    "decode: unexpected %s: %s", e.getClass().getSimpleName(), e.getMessage());
+            throw Malformed.decode("unexpected %s: %s", e.getClass().getSimpleName(), e.getMessage());
         }
     }
 }

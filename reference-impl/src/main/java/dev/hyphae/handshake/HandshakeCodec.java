@@ -262,6 +262,6 @@ final class HandshakeCodec {
     }
 
     private static ProtocolException malformed(String format, Object... args) {
-        return ProtocolException.sessionError(ErrorCode.MALFORMED_MESSAGE, "decode: " + format, args);
+        return ProtocolException.sessionError(ErrorCode.MALFORMED_MESSAGE, ProtocolException.Phase.DECODE, format, args);
     }
 }

@@ -44,8 +44,6 @@ import java.util.Map;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The reference adapter: the reference implementation behind the adapter protocol of the specification's chapter
@@ -58,8 +56,6 @@ final class ReferenceAdapter {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HexFormat HEX = HexFormat.of();
-    /** The phase named in the reference decoder's refusals: "...: verify: ...". */
-    private static final Pattern PHASE = Pattern.compile(": (frame|verify|decode|apply): ");
 
     /** The profiles of the adapter protocol, by their names in it. */
     static final String[] PROFILES = {"codec", "replica-semantics", "handshake"};
@@ -149,10 +145,7 @@ final class ReferenceAdapter {
         error.put("code", code.value());
         error.put("name", code.name());
         error.put("message", e.getMessage());
-        Matcher phase = PHASE.matcher(e.getMessage());
-        if (phase.find()) {
-            error.put("phase", phase.group(1));
-        }
+        e.phase().ifPresent(phase -> error.put("phase", phase.label()));
     }
 
     /** The profile whose checks use {@code op}, or null for the requests every adapter answers. */
