@@ -10,6 +10,12 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Arrays;
 
+import static dev.hyphae.framing.FramingLimits.FRAME_OVERHEAD;
+import static dev.hyphae.framing.FramingLimits.MAX_FRAME_SIZE;
+import static dev.hyphae.framing.FramingLimits.MAX_MESSAGE_SIZE;
+import static dev.hyphae.framing.FramingLimits.MIN_FRAME_SIZE;
+import static dev.hyphae.framing.FramingLimits.REKEY_INTERVAL;
+
 /**
  * The framed, encrypted channel that follows the handshake (specification, chapter "Framing").
  *
@@ -25,7 +31,7 @@ import java.util.Arrays;
  * </pre>
  *
  * A message longer than one frame is cut into fragments, in order; the receiver reassembles them. Each
- * direction has its own cipher state; both sides rekey it after every {@link #REKEY_INTERVAL} frames, in step,
+ * direction has its own cipher state; both sides rekey it after every {@link FramingLimits#REKEY_INTERVAL} frames, in step,
  * without any signal. A frame that fails to authenticate, or breaks a limit, ends the channel with a code, and
  * releases no plaintext.
  *
@@ -34,17 +40,7 @@ import java.util.Arrays;
  */
 public final class FramedChannel {
 
-    /** The largest ciphertext of a frame: the largest Noise message. */
-    public static final int MAX_FRAME_SIZE = 65535;
-    /** The smallest maximum frame size a peer may announce; a frame of this size carries 1007 bytes of message. */
-    public static final int MIN_FRAME_SIZE = 1024;
-    /** The largest message the channel reassembles: a payload at its limit plus room for its envelope. */
-    public static final int MAX_MESSAGE_SIZE = 4 * 1024 * 1024 + 64 * 1024;
-    /** Frames per direction between two rekeys. */
-    public static final long REKEY_INTERVAL = 1L << 16;
-
     static final int FIN = 0x01;
-    static final int OVERHEAD = 1 + CipherState.TAG_LENGTH;
 
     private final InputStream in;
     private final OutputStream out;
@@ -100,7 +96,7 @@ public final class FramedChannel {
     }
 
     private void sendFrames(byte[] message) throws IOException, ProtocolException {
-        int room = sendFrameSize - OVERHEAD;
+        int room = sendFrameSize - FRAME_OVERHEAD;
         int at = 0;
         do {
             if (failed) {
@@ -195,7 +191,7 @@ public final class FramedChannel {
         if (length > receiveFrameSize) {
             throw ProtocolException.sessionError(ErrorCode.FRAME_TOO_LARGE, "a frame of %d bytes exceeds the announced %d", length, receiveFrameSize);
         }
-        if (length < OVERHEAD) {
+        if (length < FRAME_OVERHEAD) {
             throw ProtocolException.sessionError(ErrorCode.BAD_FRAME, "a frame of %d bytes is shorter than its overhead", length);
         }
         byte[] ciphertext = in.readNBytes(length);

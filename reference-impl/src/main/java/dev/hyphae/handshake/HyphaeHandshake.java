@@ -2,6 +2,7 @@ package dev.hyphae.handshake;
 
 import dev.hyphae.ErrorCode;
 import dev.hyphae.ProtocolException;
+import dev.hyphae.framing.FramingLimits;
 import dev.hyphae.noise.CipherState;
 import dev.hyphae.noise.HandshakeState;
 import dev.hyphae.noise.KeyPair;
@@ -160,7 +161,7 @@ public final class HyphaeHandshake {
         private Negotiation.Selection selection;
         private ProtocolException failure;
         private Result result;
-        private int maxFrameSize = Negotiation.MAX_FRAME_SIZE;
+        private int maxFrameSize = FramingLimits.MAX_FRAME_SIZE;
         private int offerFrameSize;
 
         public Responder(Credentials credentials, Collection<ProtocolVersion> supported, Set<Integer> known, SecureRandom random) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.hyphae.ErrorCode;
 import dev.hyphae.ProtocolException;
 import dev.hyphae.framing.FramedChannel;
+import dev.hyphae.framing.FramingLimits;
 import dev.hyphae.handshake.Certificate;
 import dev.hyphae.handshake.HyphaeHandshake;
 import dev.hyphae.handshake.Negotiation;
@@ -359,7 +360,7 @@ final class HandshakeVectors {
     private static void framing(VectorWriter out) throws Exception {
         Side[] p = pair();
         Run run = run(p[0], p[1], null);
-        int size = FramedChannel.MIN_FRAME_SIZE;
+        int size = FramingLimits.MIN_FRAME_SIZE;
         byte[] message = new byte[2500];
         for (int i = 0; i < message.length; i++) {
             message[i] = (byte) i;
@@ -428,7 +429,7 @@ final class HandshakeVectors {
     static String receive(Side[] p, int receiveFrameSize, byte[] stream, List<byte[]> messages, ErrorCode error) throws Exception {
         Run run = run(p[0], p[1], null);
         FramedChannel channel = new FramedChannel(new ByteArrayInputStream(stream), new ByteArrayOutputStream(),
-                run.responder().sender(), run.responder().receiver(), FramedChannel.MAX_FRAME_SIZE, receiveFrameSize);
+                run.responder().sender(), run.responder().receiver(), FramingLimits.MAX_FRAME_SIZE, receiveFrameSize);
         for (byte[] expected : messages) {
             byte[] got;
             try {

@@ -3,6 +3,7 @@ package dev.hyphae.tools;
 import com.google.flatbuffers.FlatBufferBuilder;
 import dev.hyphae.ErrorCode;
 import dev.hyphae.ProtocolException;
+import dev.hyphae.framing.FramingLimits;
 import dev.hyphae.handshake.Certificate;
 import dev.hyphae.handshake.HyphaeHandshake;
 import dev.hyphae.handshake.ProtocolVersion;
@@ -56,7 +57,7 @@ final class LenientInitiator {
         Offer.startOffer(b);
         Offer.addVersions(b, versions);
         Offer.addCapabilities(b, capabilities);
-        Offer.addMaxFrameSize(b, 65535);
+        Offer.addMaxFrameSize(b, FramingLimits.MAX_FRAME_SIZE);
         int offer = Offer.endOffer(b);
         HandshakePayload.finishHandshakePayloadBuffer(b, HandshakePayload.createHandshakePayload(b, offer, 0, 0));
         return noise.writeMessage(b.sizedByteArray());
@@ -80,9 +81,9 @@ final class LenientInitiator {
                 .verify(noise.remoteStaticKey(), certificate(s.certificate()), side.now);
         byte[] third = noise.writeMessage(confirmation(side.certificate));
         CipherState[] ciphers = noise.split();
-        int frames = s.maxFrameSize() == 0 ? 65535 : s.maxFrameSize();
+        int frames = s.maxFrameSize() == 0 ? FramingLimits.MAX_FRAME_SIZE : s.maxFrameSize();
         result = new HyphaeHandshake.Result(version, capabilities, noise.remoteStaticKey(), ciphers[0], ciphers[1], noise.handshakeHash(),
-                identity, frames, 65535);
+                identity, frames, FramingLimits.MAX_FRAME_SIZE);
         return third;
     }
 

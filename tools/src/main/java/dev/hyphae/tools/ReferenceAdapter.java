@@ -25,6 +25,7 @@ import dev.hyphae.data.MutationRefusedException;
 import dev.hyphae.data.ReplicaId;
 import dev.hyphae.data.Value;
 import dev.hyphae.framing.FramedChannel;
+import dev.hyphae.framing.FramingLimits;
 import dev.hyphae.handshake.HyphaeHandshake;
 import dev.hyphae.handshake.ProtocolVersion;
 
@@ -474,7 +475,7 @@ final class ReferenceAdapter {
             throw new IllegalArgumentException("the handshake is not complete");
         }
         FramedChannel channel = new FramedChannel(new ByteArrayInputStream(hex(request, "stream")), new ByteArrayOutputStream(),
-                h.result.sender(), h.result.receiver(), FramedChannel.MAX_FRAME_SIZE, request.path("receiveFrameSize").asInt());
+                h.result.sender(), h.result.receiver(), FramingLimits.MAX_FRAME_SIZE, request.path("receiveFrameSize").asInt());
         ObjectNode result = JSON.createObjectNode();
         ArrayNode messages = result.putArray("messages");
         result.putNull("error");
