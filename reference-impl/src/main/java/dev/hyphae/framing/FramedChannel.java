@@ -3,6 +3,7 @@ package dev.hyphae.framing;
 import dev.hyphae.ErrorCode;
 import dev.hyphae.ProtocolException;
 import dev.hyphae.noise.CipherState;
+import dev.hyphae.noise.NoiseException;
 
 import java.io.EOFException;
 import java.io.IOException;
@@ -107,8 +108,16 @@ public final class FramedChannel {
             byte[] plaintext = new byte[1 + length];
             plaintext[0] = (byte) (at + length == message.length ? FIN : 0);
             System.arraycopy(message, at, plaintext, 1, length);
-            byte[] ciphertext = sender.encryptWithAd(new byte[0], plaintext);
-            Arrays.fill(plaintext, (byte) 0); // the caller's message is its own; this copy of it is ours to erase
+            byte[] ciphertext;
+            try {
+                ciphertext = sender.encryptWithAd(new byte[0], plaintext);
+            } catch (NoiseException e) {
+                // HY-FRAME-011: a sending cipher state at the nonce 2^64-1 sends no further frame. The cause is this
+                // side's own state, not anything the peer sent.
+                throw ProtocolException.sessionError(ErrorCode.INTERNAL_ERROR, e, "%s", e.getMessage());
+            } finally {
+                Arrays.fill(plaintext, (byte) 0); // the caller's message is its own; this copy of it is ours to erase
+            }
             out.write(ciphertext.length >>> 8);
             out.write(ciphertext.length);
             out.write(ciphertext);
@@ -201,7 +210,8 @@ public final class FramedChannel {
         byte[] plaintext;
         try {
             plaintext = receiver.decryptWithAd(new byte[0], ciphertext);
-        } catch (ProtocolException e) {
+        } catch (NoiseException e) {
+            // A receiving cipher state at the nonce 2^64-1 refuses the frame as one that fails to authenticate.
             throw ProtocolException.sessionError(ErrorCode.BAD_FRAME, e, "a frame failed to authenticate");
         }
         if (++received % REKEY_INTERVAL == 0) {

@@ -12,6 +12,7 @@ import dev.hyphae.handshake.ProtocolVersion;
 import dev.hyphae.handshake.TrustStore;
 import dev.hyphae.noise.HandshakeState;
 import dev.hyphae.noise.KeyPair;
+import dev.hyphae.noise.NoiseException;
 import dev.hyphae.noise.NoiseSuite;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 
@@ -300,7 +301,7 @@ final class HandshakeVectors {
     }
 
     /** The second message of a responder that runs the BLAKE2b suite, answering the initiator's real first message. */
-    private static byte[] otherSuiteReply(Side[] p) throws ProtocolException {
+    private static byte[] otherSuiteReply(Side[] p) throws ProtocolException, NoiseException {
         byte[] first = p[0].initiator().start();
         HandshakeState other = new HandshakeState(NoiseSuite.parse("Noise_XX_25519_ChaChaPoly_BLAKE2b"), false, HyphaeHandshake.PROLOGUE,
                 KeyPair.fromPrivateKey(p[1].staticPrivate), KeyPair.fromPrivateKey(p[1].ephemeralPrivate), null);
