@@ -133,9 +133,10 @@ public final class FramedChannel {
      * Receives the next message, reassembled.
      *
      * @throws EOFException      when the stream ends between messages
-     * @throws ProtocolException {@code BAD_FRAME} when a frame fails to authenticate, is shorter than its
-     *                           overhead, sets unknown flags, or the stream ends inside a frame or a message;
-     *                           {@code FRAME_TOO_LARGE} or {@code MESSAGE_TOO_LARGE} for a limit broken
+     * @throws ProtocolException {@code FRAME_AUTHENTICATION_FAILED} when a frame fails to authenticate;
+     *                           {@code BAD_FRAME} when a frame is shorter than its overhead, sets unknown flags,
+     *                           or the stream ends inside a frame or a message; {@code FRAME_TOO_LARGE} or
+     *                           {@code MESSAGE_TOO_LARGE} for a limit broken
      */
     public byte[] receive() throws IOException, ProtocolException {
         if (failed) {
@@ -211,8 +212,10 @@ public final class FramedChannel {
         try {
             plaintext = receiver.decryptWithAd(new byte[0], ciphertext);
         } catch (NoiseException e) {
-            // A receiving cipher state at the nonce 2^64-1 refuses the frame as one that fails to authenticate.
-            throw ProtocolException.sessionError(ErrorCode.BAD_FRAME, e, "a frame failed to authenticate");
+            // HY-FRAME-023: a frame that fails to authenticate, or meets a receiving cipher state at the nonce
+            // 2^64-1, is told apart from a malformed one.
+            throw ProtocolException.sessionError(ErrorCode.FRAME_AUTHENTICATION_FAILED, e, "a frame failed to authenticate: %s",
+                    e.getMessage());
         }
         if (++received % REKEY_INTERVAL == 0) {
             receiver.rekey();

@@ -117,7 +117,10 @@ class FramedChannelTest {
             byte[] released = pair.receiver(wire, FramingLimits.MIN_FRAME_SIZE).receive();
             fail("a damaged stream released " + released.length + " bytes");
         } catch (ProtocolException e) {
-            assertTrue(e.code() == ErrorCode.BAD_FRAME || e.code() == ErrorCode.FRAME_TOO_LARGE, e.getMessage());
+            // A flipped bit of a Length field can make the frame too large, too short or cut by the end of the
+            // stream; anywhere else it makes the frame fail to authenticate.
+            assertTrue(e.code() == ErrorCode.FRAME_AUTHENTICATION_FAILED || e.code() == ErrorCode.BAD_FRAME
+                    || e.code() == ErrorCode.FRAME_TOO_LARGE, e.getMessage());
         }
     }
 
@@ -136,7 +139,7 @@ class FramedChannelTest {
     }
 
     @Test
-    @Requirement({"HY-FRAME-010", "HY-FRAME-019"})
+    @Requirement({"HY-FRAME-010", "HY-FRAME-019", "HY-FRAME-023"})
     void aReplayedFrameIsRefused() throws Exception {
         Pair pair = new Pair();
         byte[] one = pair.wire(FramingLimits.MIN_FRAME_SIZE, new byte[] {1});
@@ -145,21 +148,37 @@ class FramedChannelTest {
         System.arraycopy(one, 0, replayed, one.length, one.length);
         FramedChannel receiver = pair.receiver(replayed, FramingLimits.MIN_FRAME_SIZE);
         assertArrayEquals(new byte[] {1}, receiver.receive());
-        assertEquals(ErrorCode.BAD_FRAME, assertThrows(ProtocolException.class, receiver::receive).code());
+        assertEquals(ErrorCode.FRAME_AUTHENTICATION_FAILED, assertThrows(ProtocolException.class, receiver::receive).code());
     }
 
     @Test
-    @Requirement("HY-FRAME-021")
+    @Requirement({"HY-FRAME-021", "HY-FRAME-023"})
     void anEmptyFragmentThatIsNotTheLastIsRefused() throws Exception {
         Pair pair = new Pair();
-        // Forge, with the sender's own cipher state, a frame whose plaintext is only the flags byte, FIN clear.
-        byte[] ciphertext = pair.a.sender().encryptWithAd(new byte[0], new byte[] {0});
+        // Forge, with the sender's own cipher state, a frame whose plaintext is only the flags byte, FIN clear. It
+        // authenticates, so it is malformed, not a failure of authentication.
+        byte[] wire = forged(pair, new byte[] {0});
+        assertEquals(ErrorCode.BAD_FRAME, assertThrows(ProtocolException.class,
+                () -> pair.receiver(wire, FramingLimits.MIN_FRAME_SIZE).receive()).code());
+    }
+
+    @Test
+    @Requirement({"HY-FRAME-019", "HY-FRAME-023"})
+    void aFrameThatAuthenticatesButSetsAnUnknownFlagIsBadNotUnauthenticated() throws Exception {
+        Pair pair = new Pair();
+        byte[] wire = forged(pair, new byte[] {(byte) 0x81, 7});
+        assertEquals(ErrorCode.BAD_FRAME, assertThrows(ProtocolException.class,
+                () -> pair.receiver(wire, FramingLimits.MIN_FRAME_SIZE).receive()).code());
+    }
+
+    /** One frame of {@code plaintext} (flags, then fragment), encrypted with the sending cipher state of {@code pair.a}. */
+    private static byte[] forged(Pair pair, byte[] plaintext) throws Exception {
+        byte[] ciphertext = pair.a.sender().encryptWithAd(new byte[0], plaintext);
         byte[] wire = new byte[2 + ciphertext.length];
         wire[0] = (byte) (ciphertext.length >>> 8);
         wire[1] = (byte) ciphertext.length;
         System.arraycopy(ciphertext, 0, wire, 2, ciphertext.length);
-        assertEquals(ErrorCode.BAD_FRAME, assertThrows(ProtocolException.class,
-                () -> pair.receiver(wire, FramingLimits.MIN_FRAME_SIZE).receive()).code());
+        return wire;
     }
 
     @Test

@@ -372,13 +372,14 @@ final class HandshakeVectors {
 
         byte[] one = frames(p, size, new byte[] {1, 2, 3});
         framingCase(out, "framing_replayed_frame", "The same frame twice: the second fails to authenticate under the next nonce.",
-                p, run, size, concat(one, one), List.of(new byte[] {1, 2, 3}), ErrorCode.BAD_FRAME, "HY-FRAME-010", "HY-FRAME-019");
+                p, run, size, concat(one, one), List.of(new byte[] {1, 2, 3}), ErrorCode.FRAME_AUTHENTICATION_FAILED, "HY-FRAME-010", "HY-FRAME-019",
+                "HY-FRAME-023");
 
         byte[] two = frames(p, size, new byte[] {1}, new byte[] {2});
         int half = two.length / 2;
         framingCase(out, "framing_reordered_frames", "Two frames delivered in the opposite order.", p, run, size,
-                concat(Arrays.copyOfRange(two, half, two.length), Arrays.copyOf(two, half)), List.of(), ErrorCode.BAD_FRAME,
-                "HY-FRAME-010", "HY-FRAME-019");
+                concat(Arrays.copyOfRange(two, half, two.length), Arrays.copyOf(two, half)), List.of(), ErrorCode.FRAME_AUTHENTICATION_FAILED,
+                "HY-FRAME-010", "HY-FRAME-019", "HY-FRAME-023");
 
         byte[] big = frames(p, 4096, new byte[3000]);
         framingCase(out, "framing_frame_larger_than_announced", "A 3017-byte frame to a receiver whose maximum is 1024.", p, run, size,
@@ -387,7 +388,7 @@ final class HandshakeVectors {
         byte[] flipped = frames(p, size, new byte[] {9, 9, 9});
         flipped[flipped.length - 1] ^= 0x40;
         framingCase(out, "framing_tag_bit_flipped", "One bit of a frame's authentication tag flipped.", p, run, size, flipped,
-                List.of(), ErrorCode.BAD_FRAME, "HY-FRAME-016", "HY-FRAME-019", "HY-FRAME-020");
+                List.of(), ErrorCode.FRAME_AUTHENTICATION_FAILED, "HY-FRAME-016", "HY-FRAME-019", "HY-FRAME-020", "HY-FRAME-023");
     }
 
     /** The bytes the initiator's framed channel writes for {@code messages}, from a fresh handshake of {@code p}. */
