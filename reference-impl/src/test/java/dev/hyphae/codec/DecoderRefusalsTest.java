@@ -243,8 +243,9 @@ class DecoderRefusalsTest {
     void mapsNestedToTheLimitAreAcceptedAndOneLevelMoreIsRefused() throws ProtocolException {
         ORMap deepest = (ORMap) PayloadDecoder.decode(nestedMaps(Limits.MAX_NESTING_DEPTH)).state().store();
         assertRefused(nestedMaps(Limits.MAX_NESTING_DEPTH + 1), "nest deeper than MAX_NESTING_DEPTH");
-        assertThrows(IllegalArgumentException.class, () -> Codec.encode(deeper(deepest)),
+        PayloadTooLargeException e = assertThrows(PayloadTooLargeException.class, () -> Codec.encode(deeper(deepest)),
                 "the encoder refuses to produce what a decoder must refuse");
+        assertEquals(ErrorCode.MALFORMED_DELTA, e.refusal().code());
     }
 
     private static CausalState<Crdt> deeper(ORMap map) {
