@@ -43,9 +43,6 @@ import java.util.TreeSet;
  */
 final class PayloadDecoder {
 
-    /** The most bytes of strings and bytes values one payload may decode to (front coding expands). */
-    static final int MAX_DECODED_BYTES = Limits.MAX_DECODED_BYTES;
-
     // The fields that verification checks as byte vectors, as the specification's table of verified fields groups
     // them, in the order of their ids.
     private static final List<Field> BATCH_BYTE_VECTORS = List.of(Schema.Batch.SIZES, Schema.Batch.DOTS,
@@ -607,7 +604,7 @@ final class PayloadDecoder {
 
     private void decoded(int length) throws ProtocolException {
         decodedBytes += length;
-        if (decodedBytes > MAX_DECODED_BYTES) {
+        if (decodedBytes > EncodingLimits.MAX_DECODED_BYTES) {
             throw Malformed.decode("strings and bytes decode to more than MAX_DECODED_BYTES");
         }
     }

@@ -3,9 +3,11 @@ package dev.hyphae.handshake;
 import dev.hyphae.ErrorCode;
 import dev.hyphae.ProtocolException;
 import dev.hyphae.codec.Schema;
+import dev.hyphae.framing.FramingLimits;
 import dev.hyphae.noise.CipherState;
 import dev.hyphae.noise.HandshakeState;
 import dev.hyphae.noise.KeyPair;
+import dev.hyphae.noise.NoiseException;
 import dev.hyphae.noise.NoiseSuite;
 
 import java.nio.charset.StandardCharsets;
@@ -78,6 +80,28 @@ public final class HyphaeHandshake {
                 "the %s ended the handshake with error %d", peer, value);
     }
 
+    /** ReadMessage of the Noise layer, whose every failure ends the handshake with {@code HANDSHAKE_FAILED} (HY-HS-009). */
+    private static byte[] read(HandshakeState noise, byte[] message) throws ProtocolException {
+        try {
+            return noise.readMessage(message);
+        } catch (NoiseException e) {
+            throw failed(e);
+        }
+    }
+
+    /** WriteMessage of the Noise layer: its DH fails, as {@code HANDSHAKE_FAILED}, on a low-order key from the peer. */
+    private static byte[] write(HandshakeState noise, byte[] payload) throws ProtocolException {
+        try {
+            return noise.writeMessage(payload);
+        } catch (NoiseException e) {
+            throw failed(e);
+        }
+    }
+
+    private static ProtocolException failed(NoiseException e) {
+        return ProtocolException.sessionError(ErrorCode.HANDSHAKE_FAILED, e, "%s", e.getMessage());
+    }
+
     /** The initiator's side. */
     public static final class Initiator {
         private final HandshakeState noise;
@@ -102,7 +126,7 @@ public final class HyphaeHandshake {
 
         /** Message 1: the offer. */
         public byte[] start() throws ProtocolException {
-            return noise.writeMessage(HandshakeCodec.offer(offer));
+            return write(noise, HandshakeCodec.offer(offer));
         }
 
         /**
@@ -117,7 +141,7 @@ public final class HyphaeHandshake {
          */
         public byte[] onSelection(byte[] message) throws ProtocolException {
             try {
-                HandshakeCodec.Decoded decoded = HandshakeCodec.decode(noise.readMessage(message), Schema.HandshakePayload.SELECTION);
+                HandshakeCodec.Decoded decoded = HandshakeCodec.decode(read(noise, message), Schema.HandshakePayload.SELECTION);
                 if (decoded.selectionError() != 0) {
                     throw peerError(decoded.selectionError(), "responder");
                 }
@@ -127,7 +151,7 @@ public final class HyphaeHandshake {
                 // this side's static key, which an untrusted responder must not learn. A refusal sends nothing.
                 TrustStore.Identity identity = credentials.trust().verify(noise.remoteStaticKey(), decoded.certificate(),
                         credentials.clock().getAsLong());
-                byte[] confirmation = noise.writeMessage(HandshakeCodec.confirmation(credentials.certificate()));
+                byte[] confirmation = write(noise, HandshakeCodec.confirmation(credentials.certificate()));
                 CipherState[] ciphers = noise.split();
                 result = new Result(selection.version(), selection.capabilities(), noise.remoteStaticKey(), ciphers[0], ciphers[1],
                         noise.handshakeHash(), identity, selection.maxFrameSize(), offer.maxFrameSize());
@@ -161,7 +185,7 @@ public final class HyphaeHandshake {
         private Negotiation.Selection selection;
         private ProtocolException failure;
         private Result result;
-        private int maxFrameSize = Negotiation.MAX_FRAME_SIZE;
+        private int maxFrameSize = FramingLimits.MAX_FRAME_SIZE;
         private int offerFrameSize;
 
         public Responder(Credentials credentials, Collection<ProtocolVersion> supported, Set<Integer> known, SecureRandom random) {
@@ -187,7 +211,7 @@ public final class HyphaeHandshake {
         public byte[] onOffer(byte[] message) throws ProtocolException {
             HandshakeCodec.Decoded decoded;
             try {
-                decoded = HandshakeCodec.decode(noise.readMessage(message), Schema.HandshakePayload.OFFER);
+                decoded = HandshakeCodec.decode(read(noise, message), Schema.HandshakePayload.OFFER);
             } catch (ProtocolException e) {
                 noise.destroy();
                 throw e;
@@ -203,7 +227,7 @@ public final class HyphaeHandshake {
                 reply = HandshakeCodec.selectionError(refused.code());
             }
             try {
-                byte[] second = noise.writeMessage(reply);
+                byte[] second = write(noise, reply);
                 if (failure != null) {
                     noise.destroy();
                 }
@@ -236,7 +260,7 @@ public final class HyphaeHandshake {
                 throw failure;
             }
             try {
-                HandshakeCodec.Decoded decoded = HandshakeCodec.decode(noise.readMessage(message), Schema.HandshakePayload.CONFIRMATION);
+                HandshakeCodec.Decoded decoded = HandshakeCodec.decode(read(noise, message), Schema.HandshakePayload.CONFIRMATION);
                 if (decoded.confirmationError() != 0) {
                     throw peerError(decoded.confirmationError(), "initiator");
                 }

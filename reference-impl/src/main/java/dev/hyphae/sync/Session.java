@@ -3,6 +3,7 @@ package dev.hyphae.sync;
 import dev.hyphae.ErrorCode;
 import dev.hyphae.ProtocolException;
 import dev.hyphae.codec.Codec;
+import dev.hyphae.codec.PayloadTooLargeException;
 import dev.hyphae.crdt.CausalState;
 import dev.hyphae.crdt.ORMap;
 import dev.hyphae.data.ReplicaId;
@@ -671,7 +672,7 @@ public final class Session {
                 byte[] full;
                 try {
                     full = Codec.encode(state);
-                } catch (IllegalArgumentException tooLarge) {
+                } catch (PayloadTooLargeException tooLarge) {
                     // This revision cannot send a state beyond MAX_PAYLOAD_SIZE in parts: close the document on this
                     // session, and only it, with the reason.
                     c.closed = true;
@@ -689,7 +690,7 @@ public final class Session {
                             payload = encoded;
                             kind = SessionMessage.Kind.DIFFERENCE;
                         }
-                    } catch (IllegalArgumentException tooLarge) {
+                    } catch (PayloadTooLargeException tooLarge) {
                         // Its cloud made the difference larger than a payload may be: the state it is.
                     }
                 }
@@ -709,7 +710,7 @@ public final class Session {
             DocumentReplica.Interval interval;
             try {
                 interval = d.interval(c.sent, remoteReplica, options.maxEntries());
-            } catch (IllegalArgumentException tooLarge) {
+            } catch (PayloadTooLargeException tooLarge) {
                 interval = null;   // one entry beyond a payload cannot be: fall back to the state, which closes if too large
             }
             if (interval == null) {
