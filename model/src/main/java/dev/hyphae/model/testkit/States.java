@@ -86,6 +86,15 @@ public final class States {
                 .flatMap(store -> contextsCovering(store).map(c -> new State(store, c)));
     }
 
+    /**
+     * States that a decoder accepts, valid or not: as well as valid states, states in which one dot occurs under two
+     * elements of a set or two entries of a map, as only a faulty replica writes them ("States and dot stores").
+     * The join is defined on these too, and its laws hold on them.
+     */
+    public static Arbitrary<State> anyStates(CrdtType type, boolean unknown) {
+        return stores(type, 2, unknown).flatMap(store -> contextsCovering(store).map(c -> new State(store, c)));
+    }
+
     /** Valid states of any of {@code types}. */
     public static Arbitrary<State> states(Set<CrdtType> types, boolean unknown) {
         return Arbitraries.of(types).flatMap(t -> states(t, unknown));
