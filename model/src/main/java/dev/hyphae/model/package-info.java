@@ -8,5 +8,12 @@
  * is immutable, and every definition follows the specification's, in its words, before any concern for speed.
  * It must not depend on the reference implementation ({@code dev.hyphae.crdt}, {@code dev.hyphae.codec},
  * {@code dev.hyphae.data} and the rest).
+ *
+ * <p>How an implementation is checked against it: draw states and mutation plans from the test kit
+ * ({@link dev.hyphae.model.testkit.States}, {@link dev.hyphae.model.testkit.Mutations}); carry a state over as a
+ * payload ({@link dev.hyphae.model.encoding.PayloadEncoder}) or as its {@link JsonView}; apply the same
+ * {@link Mutation}s to the model ({@link Mutators}) and to the implementation, and join the same deltas in both;
+ * then compare the JSON views, the {@link Query queries} and the refusals. A replica of any internal design, mutable
+ * and fast, is right when it cannot be told apart from the model this way.
  */
 package dev.hyphae.model;
