@@ -33,7 +33,10 @@ import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
 
+import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -84,6 +87,38 @@ class ModelAgreementProperties {
         State state = states.get(0);
         assertEquals(JsonView.of(state), view(Codec.decode(PayloadEncoder.encode(state)).state()));
         assertEquals(JsonView.of(state), JsonView.of(PayloadDecoder.decode(Codec.encode(reference(state)))));
+    }
+
+    /**
+     * On payloads cut short or with bytes flipped, both decoders reach the same verdict: both refuse, or both accept
+     * and decode to the same view.
+     */
+    @Property(tries = 3000)
+    @Requirement({"HY-ENC-002", "HY-ENC-005", "HY-ENC-007", "HY-VEC-014"})
+    void decodersAgreeOnDamagedPayloads(@ForAll("twoStatesOfOneType") List<State> states,
+                                        @ForAll @IntRange(min = 0, max = 1 << 16) int position,
+                                        @ForAll("flips") int flip, @ForAll @IntRange(min = 0, max = 3) int cut) {
+        byte[] payload = PayloadEncoder.encode(states.get(0));
+        payload[position % payload.length] ^= (byte) flip;
+        byte[] input = Arrays.copyOf(payload, payload.length - cut);
+        JsonNode model;
+        try {
+            model = JsonView.of(PayloadDecoder.decode(input));
+        } catch (Malformed refused) {
+            model = REFUSED;
+        }
+        JsonNode reference;
+        try {
+            reference = view(Codec.decode(input).state());
+        } catch (ProtocolException refused) {
+            reference = REFUSED;
+        }
+        assertEquals(model, reference, () -> HexFormat.of().formatHex(input));
+    }
+
+    @Provide
+    Arbitrary<Integer> flips() {
+        return Arbitraries.of(0x01, 0x02, 0x04, 0x10, 0x80, 0xff);
     }
 
     @Property(tries = 1000)
