@@ -2,19 +2,12 @@ package dev.hyphae.conformance.checks;
 
 import dev.hyphae.ErrorCode;
 import dev.hyphae.ProtocolException;
-import dev.hyphae.codec.Codec;
 import dev.hyphae.conformance.Checks;
 import dev.hyphae.conformance.PeerTarget;
 import dev.hyphae.conformance.Profile;
 import dev.hyphae.conformance.Suite;
 import dev.hyphae.conformance.Sut;
-import dev.hyphae.crdt.CausalState;
-import dev.hyphae.crdt.CrdtType;
-import dev.hyphae.crdt.ORMap;
-import dev.hyphae.crdt.PNCounter;
-import dev.hyphae.data.CausalContext;
 import dev.hyphae.data.ReplicaId;
-import dev.hyphae.data.Value;
 import dev.hyphae.framing.FramedChannel;
 import dev.hyphae.framing.FramingLimits;
 import dev.hyphae.handshake.Certificate;
@@ -22,6 +15,16 @@ import dev.hyphae.handshake.HyphaeHandshake;
 import dev.hyphae.handshake.Negotiation;
 import dev.hyphae.handshake.ProtocolVersion;
 import dev.hyphae.handshake.TrustStore;
+import dev.hyphae.model.CrdtType;
+import dev.hyphae.model.Mutation;
+import dev.hyphae.model.Mutators;
+import dev.hyphae.model.ORMap;
+import dev.hyphae.model.PNCounter;
+import dev.hyphae.model.State;
+import dev.hyphae.model.Value;
+import dev.hyphae.model.encoding.Malformed;
+import dev.hyphae.model.encoding.PayloadDecoder;
+import dev.hyphae.model.encoding.PayloadEncoder;
 import dev.hyphae.noise.KeyPair;
 import dev.hyphae.session.Access;
 import dev.hyphae.session.SessionCodec;
@@ -201,10 +204,11 @@ class PeerChecks {
         return new SessionMessage.Open(channel, document, Access.WRITE, Access.WRITE, replica, new TreeMap<>(), null, 0, 16);
     }
 
+    /** The model's delta of an increment by {@code replica} of the PNCounter under "kwh" of an empty ORMap. */
     private static byte[] increment(ReplicaId replica, long amount) {
-        CausalState<ORMap> delta = ORMap.EMPTY.update(Value.of("kwh"), CrdtType.PNCOUNTER,
-                (PNCounter c) -> c.increment(CausalContext.EMPTY, replica, amount));
-        return Codec.encode(delta);
+        State delta = Mutators.delta(State.empty(CrdtType.OR_MAP.id()), new dev.hyphae.model.ReplicaId(replica.toHex()),
+                new Mutation.Update(Value.of("kwh"), CrdtType.PNCOUNTER.id(), new Mutation.Increment(amount)));
+        return PayloadEncoder.encode(delta);
     }
 
     /** Opens a fresh document and returns the peer's answering Open. */
@@ -413,7 +417,7 @@ class PeerChecks {
         ReplicaId fresh = ReplicaId.random(RANDOM);
         try (Connection c = Connection.open()) {
             SessionMessage.Open answer = openDocument(c, document, fresh);
-            CausalState<ORMap> state = DocumentsModel.empty();
+            State state = DocumentsModel.empty();
             while (!value(state).equals(BigInteger.valueOf(41))) {
                 SessionMessage.Delta delta = (SessionMessage.Delta) c.next(m -> m instanceof SessionMessage.Delta d && d.channel() == 7,
                         "delta of " + document + " holding the earlier write");
@@ -423,24 +427,29 @@ class PeerChecks {
         }
     }
 
-    /** The reference model of a document, as the suite keeps it: the join of the payloads the peer sent. */
+    /** The model of a document, as the suite keeps it: the join of the payloads the peer sent. */
     static final class DocumentsModel {
-        static CausalState<ORMap> empty() {
-            return new CausalState<>(ORMap.EMPTY, CausalContext.EMPTY);
+        static State empty() {
+            return State.empty(CrdtType.OR_MAP.id());
         }
 
-        @SuppressWarnings("unchecked")
-        static CausalState<ORMap> join(CausalState<ORMap> state, byte[] payload) throws ProtocolException {
-            CausalState<?> decoded = Codec.decode(payload).state();
+        static State join(State state, byte[] payload) {
+            State decoded;
+            try {
+                decoded = PayloadDecoder.decode(payload);
+            } catch (Malformed e) {
+                throw new AssertionError("the peer sent a payload that a decoder must refuse (" + e.phase().specName() + ": "
+                        + e.getMessage() + "): " + HexFormat.of().formatHex(payload));
+            }
             if (!(decoded.store() instanceof ORMap)) {
                 throw new AssertionError("the peer sent a delta whose root is of type " + decoded.store().typeId() + ", not an ORMap (HY-SYNC-019)");
             }
-            return state.join((CausalState<ORMap>) decoded);
+            return state.join(decoded);
         }
     }
 
-    private static BigInteger value(CausalState<ORMap> state) {
-        return state.store().<PNCounter>get(Value.of("kwh"), CrdtType.PNCOUNTER).value();
+    private static BigInteger value(State state) {
+        return ((PNCounter) ((ORMap) state.store()).get(Value.of("kwh"), CrdtType.PNCOUNTER.id())).value();
     }
 
     @Test

@@ -3,21 +3,23 @@ package dev.hyphae.conformance.checks;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.hyphae.ProtocolException;
 import dev.hyphae.conformance.Checks;
 import dev.hyphae.conformance.Counterexamples;
 import dev.hyphae.conformance.Profile;
 import dev.hyphae.conformance.SuiteSettingsHook;
 import dev.hyphae.conformance.Sut;
 import dev.hyphae.conformance.model.Model;
-import dev.hyphae.conformance.model.Mutations;
-import dev.hyphae.conformance.model.States;
-import dev.hyphae.crdt.CausalState;
-import dev.hyphae.crdt.Crdt;
-import dev.hyphae.crdt.CrdtType;
-import dev.hyphae.data.CausalContext;
-import dev.hyphae.data.MutationRefusedException;
-import dev.hyphae.data.ReplicaId;
+import dev.hyphae.model.CrdtType;
+import dev.hyphae.model.JsonView;
+import dev.hyphae.model.Mutation;
+import dev.hyphae.model.MutationRefused;
+import dev.hyphae.model.Mutators;
+import dev.hyphae.model.Query;
+import dev.hyphae.model.ReplicaId;
+import dev.hyphae.model.State;
+import dev.hyphae.model.encoding.Malformed;
+import dev.hyphae.model.testkit.Mutations;
+import dev.hyphae.model.testkit.States;
 import dev.hyphae.spec.Requirement;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -42,22 +44,22 @@ class ReplicaProperties {
 
     /** Three states of one type, for the laws of join. Values of unknown type are the Codec profile's concern. */
     @Provide
-    Arbitrary<List<CausalState<Crdt>>> sameType() {
+    Arbitrary<List<State>> sameType() {
         Sut.requireProfile(Profile.REPLICA_SEMANTICS);
         return Arbitraries.of(Types.claimed()).flatMap(t -> States.states(t, false).list().ofSize(3));
     }
 
     @Provide
-    Arbitrary<CausalState<Crdt>> states() {
+    Arbitrary<State> states() {
         Sut.requireProfile(Profile.REPLICA_SEMANTICS);
         return States.states(Types.claimed(), false);
     }
 
     @Property
     @Requirement({"HY-DATA-020"})
-    void joinIsCommutative(@ForAll("sameType") List<CausalState<Crdt>> states) {
-        CausalState<Crdt> a = states.get(0);
-        CausalState<Crdt> b = states.get(1);
+    void joinIsCommutative(@ForAll("sameType") List<State> states) {
+        State a = states.get(0);
+        State b = states.get(1);
         JsonNode expected = Model.view(Model.join(a, b));
         JsonNode ab = joinView(List.of(a, b));
         JsonNode ba = joinView(List.of(b, a));
@@ -69,10 +71,10 @@ class ReplicaProperties {
 
     @Property
     @Requirement({"HY-DATA-020"})
-    void joinIsAssociative(@ForAll("sameType") List<CausalState<Crdt>> states) {
-        CausalState<Crdt> a = states.get(0);
-        CausalState<Crdt> b = states.get(1);
-        CausalState<Crdt> c = states.get(2);
+    void joinIsAssociative(@ForAll("sameType") List<State> states) {
+        State a = states.get(0);
+        State b = states.get(1);
+        State c = states.get(2);
         JsonNode expected = Model.view(Model.join(a, b, c));
         JsonNode left = joinView(List.of(a, b, c));
         JsonNode bc = Sut.result(Sut.join(List.of(Model.encode(b), Model.encode(c))), "join(b, c)");
@@ -85,7 +87,7 @@ class ReplicaProperties {
 
     @Property
     @Requirement({"HY-DATA-020", "HY-DATA-022"})
-    void joinIsIdempotent(@ForAll("states") CausalState<Crdt> a) {
+    void joinIsIdempotent(@ForAll("states") State a) {
         JsonNode expected = Model.view(a);
         JsonNode aa = joinView(List.of(a, a));
         if (!aa.equals(expected)) {
@@ -96,8 +98,8 @@ class ReplicaProperties {
 
     @Property
     @Requirement({"HY-DATA-026", "HY-DATA-028", "HY-DATA-032", "HY-DATA-033", "HY-DATA-034", "HY-DATA-035"})
-    void queryAgreesWithTheModel(@ForAll("states") CausalState<Crdt> a) {
-        JsonNode expected = Model.query(Model.view(a).path("store"));
+    void queryAgreesWithTheModel(@ForAll("states") State a) {
+        JsonNode expected = Query.of(a);
         JsonNode value = Sut.result(Sut.query(Model.encode(a)), "query").path("value");
         if (!expected.equals(value)) {
             ObjectNode v = Counterexamples.vector("payload", "valid", "queryAgreesWithTheModel",
@@ -126,21 +128,22 @@ class ReplicaProperties {
      */
     @Property
     @Requirement({"HY-DATA-021", "HY-DATA-022", "HY-DATA-023", "HY-DATA-024", "HY-DATA-025", "HY-DATA-027", "HY-DATA-029", "HY-DATA-031"})
-    void deltaMutatorLaw(@ForAll("states") CausalState<Crdt> state, @ForAll("plans") Mutations.Plan plan,
+    void deltaMutatorLaw(@ForAll("states") State state, @ForAll("plans") Mutations.Plan plan,
                          @ForAll("replicas") int replicaIndex) {
         ReplicaId replica = States.REPLICAS.get(replicaIndex);
-        Mutations.Resolved m = Mutations.resolve(plan, state.store());
-        CausalState<Crdt> modelDelta = null;
+        Mutation m = Mutations.resolve(plan, state.store());
+        Long timestamp = JsonView.timestamp(m);
+        State modelDelta = null;
         String modelRefusal = null;
         try {
-            modelDelta = Mutations.delta(state.store(), state.context(), replica, m.timestamp(), m.mutation());
-        } catch (MutationRefusedException e) {
+            modelDelta = Mutators.delta(state, replica, m);
+        } catch (MutationRefused e) {
             modelRefusal = e.getMessage();
         }
-        JsonNode r = Sut.result(Sut.mutate(Model.encode(state), state.store().typeId(), replica.toHex(), m.timestamp(), m.mutation()),
-                "mutate " + m.mutation());
-        String doing = "mutation " + m.mutation() + (m.timestamp() == null ? "" : " at timestamp " + Long.toUnsignedString(m.timestamp()))
-                + " by replica " + replica.toHex() + " of the state\n" + Model.view(state) + "\n(payload " + Sut.hex(Model.encode(state)) + ")\n";
+        JsonNode r = Sut.result(Sut.mutate(Model.encode(state), state.store().typeId(), replica.hex(), timestamp, JsonView.mutation(m)),
+                "mutate " + JsonView.mutation(m));
+        String doing = "mutation " + JsonView.mutation(m) + (timestamp == null ? "" : " at timestamp " + Long.toUnsignedString(timestamp))
+                + " by replica " + replica.hex() + " of the state\n" + Model.view(state) + "\n(payload " + Sut.hex(Model.encode(state)) + ")\n";
         if (modelRefusal != null) {
             if (!r.has("refused")) {
                 throw new AssertionError(doing + "is refused by the model (" + modelRefusal + "); the adapter made it: " + r);
@@ -150,7 +153,7 @@ class ReplicaProperties {
         if (r.has("refused")) {
             throw new AssertionError(doing + "is made by the model; the adapter refused it: " + r.path("refused").asText());
         }
-        CausalState<Crdt> modelState = state.join(modelDelta);
+        State modelState = state.join(modelDelta);
         JsonNode delta = modelView(Sut.bytes(r.path("delta")), doing + "delta");
         JsonNode after = modelView(Sut.bytes(r.path("state")), doing + "state");
         if (!delta.equals(Model.view(modelDelta))) {
@@ -192,14 +195,14 @@ class ReplicaProperties {
     void replicasConvergeUnderAnyDeliveryOrder(@ForAll("types") CrdtType type, @ForAll("programs") List<Step> program,
                                                @ForAll("orders") List<List<Integer>> finalOrders) {
         int n = States.REPLICAS.size();
-        List<CausalState<Crdt>> model = new ArrayList<>();
+        List<State> model = new ArrayList<>();
         List<byte[]> adapter = new ArrayList<>();
-        CausalState<Crdt> empty = new CausalState<>(type.empty(), CausalContext.EMPTY);
+        State empty = State.empty(type.id());
         for (int i = 0; i < n; i++) {
             model.add(empty);
             adapter.add(Model.encode(empty));
         }
-        List<CausalState<Crdt>> modelDeltas = new ArrayList<>();
+        List<State> modelDeltas = new ArrayList<>();
         List<byte[]> adapterDeltas = new ArrayList<>();
         StringBuilder log = new StringBuilder();
         for (Step step : program) {
@@ -211,16 +214,17 @@ class ReplicaProperties {
                 adapter.set(i, deliver(adapter.get(i), adapterDeltas, picked, log));
             }
             ReplicaId replica = States.REPLICAS.get(i);
-            Mutations.Resolved m = Mutations.resolve(step.plan(), model.get(i).store());
-            CausalState<Crdt> delta;
+            Mutation m = Mutations.resolve(step.plan(), model.get(i).store());
+            Long timestamp = JsonView.timestamp(m);
+            State delta;
             try {
-                delta = Mutations.delta(model.get(i).store(), model.get(i).context(), replica, m.timestamp(), m.mutation());
-            } catch (MutationRefusedException refused) {
+                delta = Mutators.delta(model.get(i), replica, m);
+            } catch (MutationRefused refused) {
                 continue; // the delta-mutator law checks refusals; a program goes on without this step
             }
-            log.append("replica ").append(i).append(" makes delta ").append(modelDeltas.size()).append(": ").append(m.mutation())
-                    .append(m.timestamp() == null ? "" : " at " + Long.toUnsignedString(m.timestamp())).append('\n');
-            JsonNode r = Sut.result(Sut.mutate(adapter.get(i), type.id(), replica.toHex(), m.timestamp(), m.mutation()),
+            log.append("replica ").append(i).append(" makes delta ").append(modelDeltas.size()).append(": ").append(JsonView.mutation(m))
+                    .append(timestamp == null ? "" : " at " + Long.toUnsignedString(timestamp)).append('\n');
+            JsonNode r = Sut.result(Sut.mutate(adapter.get(i), type.id(), replica.hex(), timestamp, JsonView.mutation(m)),
                     "mutate\n" + log);
             if (r.has("refused")) {
                 throw new AssertionError(log + "the adapter refused the last mutation, which the model makes: " + r.path("refused").asText());
@@ -233,12 +237,12 @@ class ReplicaProperties {
         if (modelDeltas.isEmpty()) {
             return;
         }
-        CausalState<Crdt> everything = empty;
-        for (CausalState<Crdt> d : modelDeltas) {
+        State everything = empty;
+        for (State d : modelDeltas) {
             everything = everything.join(d);
         }
         JsonNode expected = Model.view(everything);
-        JsonNode expectedQuery = Model.query(expected.path("store"));
+        JsonNode expectedQuery = Query.of(everything);
         for (int i = 0; i < n; i++) {
             List<Integer> order = finalOrders.get(i).stream().map(k -> k % modelDeltas.size()).collect(java.util.stream.Collectors.toList());
             for (int k = 0; k < modelDeltas.size(); k++) {
@@ -270,7 +274,7 @@ class ReplicaProperties {
         return Arbitraries.integers().between(0, 1000).list().ofMaxSize(10).list().ofSize(States.REPLICAS.size());
     }
 
-    private static CausalState<Crdt> deliver(CausalState<Crdt> state, List<CausalState<Crdt>> deltas, List<Integer> picked) {
+    private static State deliver(State state, List<State> deltas, List<Integer> picked) {
         for (int k : picked) {
             state = state.join(deltas.get(k));
         }
@@ -285,7 +289,7 @@ class ReplicaProperties {
         return Sut.bytes(Sut.result(Sut.join(payloads), "join\n" + log).path("payload"));
     }
 
-    private static JsonNode joinView(List<CausalState<Crdt>> states) {
+    private static JsonNode joinView(List<State> states) {
         List<byte[]> payloads = states.stream().map(Model::encode).toList();
         return Sut.result(Sut.join(payloads), "join").path("view");
     }
@@ -294,13 +298,13 @@ class ReplicaProperties {
     private static JsonNode modelView(byte[] payload, String what) {
         try {
             return Model.view(Model.decode(payload));
-        } catch (ProtocolException e) {
+        } catch (Malformed e) {
             throw new AssertionError(what + ": the adapter wrote a payload that a decoder must refuse: " + e.getMessage()
                     + "\n" + Sut.hex(payload));
         }
     }
 
-    private static ObjectNode joinVector(String check, List<CausalState<Crdt>> inputs, JsonNode expected, String description) {
+    private static ObjectNode joinVector(String check, List<State> inputs, JsonNode expected, String description) {
         ObjectNode v = Counterexamples.vector("operations", "valid", check, description, List.of("HY-DATA-020"));
         v.put("operation", "join");
         ArrayNode list = v.putArray("inputs");

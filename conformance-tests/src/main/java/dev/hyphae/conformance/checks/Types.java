@@ -2,7 +2,7 @@ package dev.hyphae.conformance.checks;
 
 import dev.hyphae.conformance.Suite;
 import dev.hyphae.conformance.Unsupported;
-import dev.hyphae.crdt.CrdtType;
+import dev.hyphae.model.CrdtType;
 
 import java.util.EnumSet;
 import java.util.Set;

@@ -1,0 +1,98 @@
+package dev.hyphae.model.encoding;
+
+/**
+ * Reads one packed column (section "Packed columns") from its first byte to its last: varints, zigzag varints,
+ * front-coded strings. Every refusal is of the decode phase.
+ */
+final class ColumnReader {
+
+    private final byte[] buffer;
+    private final String name;
+    private int position;
+    private final int end;
+
+    /** The column of {@code length} bytes at {@code start}; an absent column is empty. */
+    ColumnReader(byte[] buffer, String name, int start, int length) {
+        this.buffer = buffer;
+        this.name = name;
+        this.position = start;
+        this.end = start + length;
+    }
+
+    static ColumnReader empty(String name) {
+        return new ColumnReader(new byte[0], name, 0, 0);
+    }
+
+    boolean atEnd() {
+        return position == end;
+    }
+
+    /** HY-ENC-024: every byte of a column belongs to an item. */
+    void requireEnd() throws Malformed {
+        if (position != end) {
+            throw Malformed.decode("the column " + name + " holds bytes after its last item");
+        }
+    }
+
+    int readByte() throws Malformed {
+        if (position >= end) {
+            throw Malformed.decode("the column " + name + " ends inside an item");
+        }
+        return buffer[position++] & 0xFF;
+    }
+
+    /** A varint (HY-ENC-019): at most 10 bytes, at most 64 bits, minimal. */
+    long varint() throws Malformed {
+        long value = 0;
+        for (int i = 0; i < 10; i++) {
+            int b = readByte();
+            if (i == 9 && b > 0x01) {
+                throw Malformed.decode("a varint of the column " + name + " has more than 64 bits or more than 10 bytes");
+            }
+            value |= (long) (b & 0x7F) << (7 * i);
+            if ((b & 0x80) == 0) {
+                if (b == 0 && i > 0) {
+                    throw Malformed.decode("a varint of the column " + name + " is not minimal");
+                }
+                return value;
+            }
+        }
+        throw new AssertionError("unreachable: the tenth byte ends the varint or is refused");
+    }
+
+    /** A varint with a maximum (HY-ENC-021), compared as unsigned. */
+    long varint(long max, String what) throws Malformed {
+        long value = varint();
+        if (Long.compareUnsigned(value, max) > 0) {
+            throw Malformed.decode(what + " " + Long.toUnsignedString(value) + " is above its maximum "
+                    + Long.toUnsignedString(max) + " in the column " + name);
+        }
+        return value;
+    }
+
+    /** A zigzag varint: unzigzag(u) = (u >>> 1) XOR -(u AND 1). */
+    long zigzag() throws Malformed {
+        long u = varint();
+        return (u >>> 1) ^ -(u & 1);
+    }
+
+    /**
+     * A front-coded string (HY-ENC-022): Shared Length, at most the length of {@code previous}; Suffix Length, at
+     * most {@code limit}; their sum at most {@code limit}; a suffix inside the column.
+     */
+    byte[] frontCoded(byte[] previous, int limit) throws Malformed {
+        long shared = varint(previous.length, "a shared length");
+        long suffix = varint(limit, "a suffix length");
+        if (shared + suffix > limit) {
+            throw Malformed.decode("a string of the column " + name + " is longer than its limit " + limit);
+        }
+        if (suffix > end - position) {
+            throw Malformed.decode("a suffix runs past the end of the column " + name);
+        }
+        byte[] string = new byte[(int) (shared + suffix)];
+        System.arraycopy(previous, 0, string, 0, (int) shared);
+        System.arraycopy(buffer, position, string, (int) shared, (int) suffix);
+        position += (int) suffix;
+        return string;
+    }
+}

@@ -1,0 +1,43 @@
+package dev.hyphae.model;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hyphae.spec.Requirement;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The model reads the {@code expected} view of every valid payload and operations vector and renders it back
+ * member for member, query members included: the view both ways, and the queries, agree with the vectors.
+ */
+class JsonViewVectorsTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TestFactory
+    @Requirement({"HY-VEC-019", "HY-VEC-020", "HY-VEC-021", "HY-VEC-022", "HY-DATA-026", "HY-DATA-032", "HY-DATA-033", "HY-DATA-034"})
+    Stream<DynamicTest> everyExpectedViewReadsBackToItself() throws IOException {
+        Path root = Path.of(System.getProperty("hyphae.root", "..")).resolve("test-vectors/v1");
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(root)) {
+            files = walk.filter(p -> p.toString().endsWith(".json")).filter(p -> p.toString().contains("/valid/")
+                    || p.toString().contains("/operations/")).sorted().toList();
+        }
+        return files.stream().map(file -> DynamicTest.dynamicTest(root.relativize(file).toString(), () -> {
+            JsonNode vector = JSON.readTree(file.toFile());
+            if (!vector.has("expected") || !vector.path("area").asText().matches("payload|operations")) {
+                return;
+            }
+            JsonNode expected = vector.get("expected");
+            assertEquals(expected, JsonView.of(JsonView.read(expected)));
+        }));
+    }
+}

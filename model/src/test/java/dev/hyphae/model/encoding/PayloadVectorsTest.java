@@ -1,0 +1,70 @@
+package dev.hyphae.model.encoding;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hyphae.model.JsonView;
+import dev.hyphae.model.State;
+import dev.hyphae.spec.Requirement;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/**
+ * Every payload and operations vector of {@code test-vectors/v1}, run against the model's decoder and encoder: a
+ * valid input decodes to the vector's view, and so does the model's encoding of what it decoded; an invalid input
+ * is refused in the vector's phase (the code of every payload refusal is MALFORMED_DELTA); the inputs of an
+ * operation, decoded and joined in order, give the vector's view.
+ */
+class PayloadVectorsTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HexFormat HEX = HexFormat.of();
+
+    static List<Path> vectors(String area) throws IOException {
+        Path root = Path.of(System.getProperty("hyphae.root", "..")).resolve("test-vectors/v1").resolve(area);
+        try (Stream<Path> walk = Files.walk(root)) {
+            return walk.filter(p -> p.toString().endsWith(".json")).sorted().toList();
+        }
+    }
+
+    @TestFactory
+    @Requirement({"HY-VEC-012", "HY-VEC-013", "HY-VEC-014", "HY-VEC-010", "HY-ENC-002", "HY-ENC-047"})
+    Stream<DynamicTest> payloadVectors() throws IOException {
+        return vectors("payload").stream().map(file -> DynamicTest.dynamicTest(file.getFileName().toString(), () -> {
+            JsonNode vector = JSON.readTree(file.toFile());
+            byte[] input = HEX.parseHex(vector.path("input").asText());
+            if (vector.path("result").asText().equals("valid")) {
+                State state = PayloadDecoder.decode(input);
+                assertEquals(vector.get("expected"), JsonView.of(state));
+                assertEquals(vector.get("expected"), JsonView.of(PayloadDecoder.decode(PayloadEncoder.encode(state))));
+            } else {
+                assertEquals(Malformed.MALFORMED_DELTA, vector.path("error").path("code").asInt());
+                Malformed refusal = assertThrows(Malformed.class, () -> PayloadDecoder.decode(input));
+                assertEquals(vector.path("phase").asText(), refusal.phase().specName(), refusal.getMessage());
+            }
+        }));
+    }
+
+    @TestFactory
+    @Requirement({"HY-VEC-017", "HY-DATA-020"})
+    Stream<DynamicTest> operationVectors() throws IOException {
+        return vectors("operations").stream().map(file -> DynamicTest.dynamicTest(file.getFileName().toString(), () -> {
+            JsonNode vector = JSON.readTree(file.toFile());
+            List<State> states = new ArrayList<>();
+            for (JsonNode input : vector.path("inputs")) {
+                states.add(PayloadDecoder.decode(HEX.parseHex(input.asText())));
+            }
+            assertEquals(vector.get("expected"), JsonView.of(State.joinAll(states)));
+        }));
+    }
+}
