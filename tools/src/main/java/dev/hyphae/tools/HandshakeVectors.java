@@ -389,6 +389,47 @@ final class HandshakeVectors {
         flipped[flipped.length - 1] ^= 0x40;
         framingCase(out, "framing_tag_bit_flipped", "One bit of a frame's authentication tag flipped.", p, run, size, flipped,
                 List.of(), ErrorCode.FRAME_AUTHENTICATION_FAILED, "HY-FRAME-016", "HY-FRAME-019", "HY-FRAME-020", "HY-FRAME-023");
+
+        // BAD_FRAME: a frame or stream that breaks the chapter, refused by a step of HY-FRAME-019 other than step 5,
+        // and so never with FRAME_AUTHENTICATION_FAILED (HY-FRAME-023). The two forged frames authenticate.
+        byte[] shortFrame = new byte[2 + FramingLimits.FRAME_OVERHEAD - 1];
+        shortFrame[1] = (byte) (FramingLimits.FRAME_OVERHEAD - 1);
+        framingCase(out, "framing_frame_shorter_than_overhead", "A frame of 16 bytes, one less than FRAME_OVERHEAD: step 3 refuses it.",
+                p, run, size, shortFrame, List.of(), ErrorCode.BAD_FRAME, "HY-FRAME-019", "HY-FRAME-023");
+
+        framingCase(out, "framing_unknown_flag", "A frame that authenticates but sets the flag 0x80 beside FIN: step 7 refuses it.",
+                p, run, size, forged(p, new byte[] {(byte) 0x81, 7}), List.of(), ErrorCode.BAD_FRAME, "HY-FRAME-004", "HY-FRAME-019",
+                "HY-FRAME-023");
+
+        framingCase(out, "framing_empty_fragment_without_fin", "A frame that authenticates and carries an empty fragment without FIN.",
+                p, run, size, forged(p, new byte[] {0}), List.of(), ErrorCode.BAD_FRAME, "HY-FRAME-019", "HY-FRAME-021", "HY-FRAME-023");
+
+        byte[] whole = frames(p, size, new byte[] {1, 2, 3});
+        framingCase(out, "framing_stream_ends_inside_length", "The stream ends after the first byte of a frame's Length field.",
+                p, run, size, Arrays.copyOf(whole, 1), List.of(), ErrorCode.BAD_FRAME, "HY-FRAME-019", "HY-FRAME-022", "HY-FRAME-023");
+
+        framingCase(out, "framing_stream_ends_inside_frame", "The stream ends one byte before the end of a frame's Ciphertext.",
+                p, run, size, Arrays.copyOf(whole, whole.length - 1), List.of(), ErrorCode.BAD_FRAME, "HY-FRAME-019", "HY-FRAME-022",
+                "HY-FRAME-023");
+
+        framingCase(out, "framing_stream_ends_inside_message", "The stream ends after the first of the three frames of a message.",
+                p, run, size, Arrays.copyOf(stream, 2 + size), List.of(), ErrorCode.BAD_FRAME, "HY-FRAME-019", "HY-FRAME-022",
+                "HY-FRAME-023");
+    }
+
+    /**
+     * One frame of {@code plaintext} (Flags, then Fragment) encrypted with the initiator's first sending nonce
+     * after a fresh handshake of {@code p}: it authenticates, though a sender that follows the chapter never
+     * writes it.
+     */
+    private static byte[] forged(Side[] p, byte[] plaintext) throws Exception {
+        Run run = run(p[0], p[1], null);
+        byte[] ciphertext = run.initiator().sender().encryptWithAd(new byte[0], plaintext);
+        byte[] frame = new byte[2 + ciphertext.length];
+        frame[0] = (byte) (ciphertext.length >>> 8);
+        frame[1] = (byte) ciphertext.length;
+        System.arraycopy(ciphertext, 0, frame, 2, ciphertext.length);
+        return frame;
     }
 
     /** The bytes the initiator's framed channel writes for {@code messages}, from a fresh handshake of {@code p}. */
