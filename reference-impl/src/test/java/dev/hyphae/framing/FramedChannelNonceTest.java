@@ -4,6 +4,7 @@ import dev.hyphae.ErrorCode;
 import dev.hyphae.ProtocolException;
 import dev.hyphae.noise.CipherState;
 import dev.hyphae.noise.CipherStates;
+import dev.hyphae.noise.NoiseException;
 import dev.hyphae.spec.Requirement;
 import org.junit.jupiter.api.Test;
 
@@ -56,6 +57,7 @@ class FramedChannelNonceTest {
         assertArrayEquals(new byte[] {1}, receiver.receive(), "the last usable nonce still decrypts");
         ProtocolException e = assertThrows(ProtocolException.class, receiver::receive);
         assertEquals(ErrorCode.FRAME_AUTHENTICATION_FAILED, e.code(), e.getMessage());
+        assertEquals(NoiseException.Reason.NONCES_EXHAUSTED, ((NoiseException) e.getCause()).reason());
         assertThrows(IllegalStateException.class, receiver::receive, "the channel has ended");
     }
 
@@ -73,6 +75,7 @@ class FramedChannelNonceTest {
         // refusal of the peer's frames.
         ProtocolException e = assertThrows(ProtocolException.class, () -> sender.send(new byte[] {2}));
         assertEquals(ErrorCode.INTERNAL_ERROR, e.code(), e.getMessage());
+        assertEquals(NoiseException.Reason.NONCES_EXHAUSTED, ((NoiseException) e.getCause()).reason());
         assertEquals(sent, wire.size(), "no frame went out with the reserved nonce");
         assertThrows(IllegalStateException.class, () -> sender.send(new byte[] {3}), "the channel has ended");
     }
