@@ -222,7 +222,7 @@ class FramedChannelTest {
     void theEndOfTheStreamBetweenMessagesClosesTheChannelAndInsideOneIsABadFrame() throws Exception {
         Pair pair = new Pair();
         byte[] wire = pair.wire(FramingLimits.MIN_FRAME_SIZE, new byte[] {5}, new byte[3000]);
-        int firstFrame = 2 + 1 + 1 + 16;
+        int firstFrame = 2 + FramingLimits.FRAME_OVERHEAD + 1;
         ByteArrayOutputStream sent = new ByteArrayOutputStream();
         FramedChannel closing = new FramedChannel(new ByteArrayInputStream(java.util.Arrays.copyOf(wire, firstFrame)), sent,
                 pair.b.sender(), pair.b.receiver(), FramingLimits.MIN_FRAME_SIZE, FramingLimits.MIN_FRAME_SIZE);
