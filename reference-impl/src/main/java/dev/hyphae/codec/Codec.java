@@ -32,10 +32,13 @@ public final class Codec {
      * Encodes a payload. The replica table starts with {@code payload.replicaTable()}, so that values of
      * unknown type decoded with it stay valid.
      *
-     * @throws PayloadTooLargeException if the encoding would break a limit of {@link Limits} or
-     *                                   {@link EncodingLimits}
-     * @throws IllegalArgumentException  if a value of unknown type holds several versions (forward the payloads
-     *                                   that carried them instead)
+     * <p>Every refusal to encode is a {@link PayloadNotEncodableException}, unchecked, of one of the two kinds
+     * below; a caller that can send something else catches that type.
+     *
+     * @throws PayloadTooLargeException       if the encoding would break a limit of {@link Limits} or
+     *                                        {@link EncodingLimits} (HY-DATA-043, HY-ENC-050)
+     * @throws SeveralOpaqueVersionsException if a value of unknown type holds several versions (HY-ENC-051;
+     *                                        forward the payloads that carried them instead)
      */
     public static byte[] encode(Payload payload) {
         byte[] bytes = PayloadEncoder.encode(payload);
@@ -53,7 +56,7 @@ public final class Codec {
     /**
      * Encodes a state or delta with a replica table of the encoder's choosing.
      *
-     * @throws PayloadTooLargeException if the encoding would break a limit
+     * @throws PayloadNotEncodableException as {@link #encode(Payload)}
      */
     public static byte[] encode(CausalState<? extends Crdt> state) {
         return encode(Payload.of(state));

@@ -112,8 +112,7 @@ final class PayloadEncoder {
                     continue;
                 }
                 if (unknown.versions().size() != 1) {
-                    throw new IllegalArgumentException("a value of unknown type " + typeId + " holds "
-                            + unknown.versions().size() + " versions; forward the payloads that carried them instead");
+                    throw new SeveralOpaqueVersionsException(typeId, unknown.versions().size());
                 }
                 UnknownCrdt.Version version = unknown.versions().first();
                 c.size(version.dots().size());

@@ -7,11 +7,11 @@ import dev.hyphae.ProtocolException;
  * the encoding ({@link dev.hyphae.data.Limits}, {@link EncodingLimits}), in bytes, elements, replicas, nesting,
  * length of a string or cloud. HY-DATA-043: an encoder never sends what a receiver must refuse.
  *
- * <p>A caller that can send less (fewer log entries, a difference instead of a state) catches it to decide
- * what to send; it is unchecked because most payloads, such as the delta of one mutation, which the mutator
- * has already bounded, cannot be too large.
+ * <p>A caller that can send less (fewer log entries, a difference instead of a state) catches it, or the family
+ * {@link PayloadNotEncodableException}, to decide what to send; most payloads, such as the delta of one
+ * mutation, which the mutator has already bounded, cannot be too large.
  */
-public final class PayloadTooLargeException extends RuntimeException {
+public final class PayloadTooLargeException extends PayloadNotEncodableException {
 
     private static final long serialVersionUID = 1L;
 

@@ -112,9 +112,14 @@ public final class FramedChannel {
             try {
                 ciphertext = sender.encryptWithAd(new byte[0], plaintext);
             } catch (NoiseException e) {
-                // HY-FRAME-011: a sending cipher state at the nonce 2^64-1 sends no further frame. The cause is this
-                // side's own state, not anything the peer sent.
-                throw ProtocolException.sessionError(ErrorCode.INTERNAL_ERROR, e, "%s", e.getMessage());
+                // The cause is this side's own state, not anything the peer sent: INTERNAL_ERROR either way.
+                throw switch (e.reason()) {
+                    case NONCES_EXHAUSTED -> ProtocolException.sessionError(ErrorCode.INTERNAL_ERROR, e,
+                            "the sending cipher state has reached the nonce 2^64-1, which HY-FRAME-011 reserves for REKEY:"
+                                    + " no frame can be sent any more, and the session ends");
+                    case AUTHENTICATION_FAILED, BAD_MESSAGE_LENGTH, LOW_ORDER_KEY -> ProtocolException.sessionError(
+                            ErrorCode.INTERNAL_ERROR, e, "encryption failed, which it cannot: %s", e.getMessage());
+                };
             } finally {
                 Arrays.fill(plaintext, (byte) 0); // the caller's message is its own; this copy of it is ours to erase
             }
@@ -133,7 +138,8 @@ public final class FramedChannel {
      * Receives the next message, reassembled.
      *
      * @throws EOFException      when the stream ends between messages
-     * @throws ProtocolException {@code FRAME_AUTHENTICATION_FAILED} when a frame fails to authenticate;
+     * @throws ProtocolException {@code FRAME_AUTHENTICATION_FAILED} when a frame fails to authenticate or arrives
+     *                           when the receiving cipher state has reached the nonce 2^64-1;
      *                           {@code BAD_FRAME} when a frame is shorter than its overhead, sets unknown flags,
      *                           or the stream ends inside a frame or a message; {@code FRAME_TOO_LARGE} or
      *                           {@code MESSAGE_TOO_LARGE} for a limit broken
@@ -212,10 +218,17 @@ public final class FramedChannel {
         try {
             plaintext = receiver.decryptWithAd(new byte[0], ciphertext);
         } catch (NoiseException e) {
-            // HY-FRAME-023: a frame that fails to authenticate, or meets a receiving cipher state at the nonce
-            // 2^64-1, is told apart from a malformed one.
-            throw ProtocolException.sessionError(ErrorCode.FRAME_AUTHENTICATION_FAILED, e, "a frame failed to authenticate: %s",
-                    e.getMessage());
+            // Step 5 of HY-FRAME-019, refused with FRAME_AUTHENTICATION_FAILED and nothing else (HY-FRAME-023).
+            throw switch (e.reason()) {
+                case AUTHENTICATION_FAILED -> ProtocolException.sessionError(ErrorCode.FRAME_AUTHENTICATION_FAILED, e,
+                        "a frame failed to authenticate under the next nonce of the receiving cipher state");
+                case NONCES_EXHAUSTED -> ProtocolException.sessionError(ErrorCode.FRAME_AUTHENTICATION_FAILED, e,
+                        "a frame arrived when the receiving cipher state has reached the nonce 2^64-1, which HY-FRAME-011"
+                                + " reserves for REKEY: no frame can be decrypted any more");
+                // Not failures of a decryption: a defect of this side, not anything the peer sent.
+                case BAD_MESSAGE_LENGTH, LOW_ORDER_KEY -> ProtocolException.sessionError(ErrorCode.INTERNAL_ERROR, e,
+                        "decryption failed, which it cannot in this way: %s", e.getMessage());
+            };
         }
         if (++received % REKEY_INTERVAL == 0) {
             receiver.rekey();

@@ -22,8 +22,10 @@ public final class FramingLimits {
     public static final int FRAME_OVERHEAD = 17;
 
     /**
-     * The largest message, in bytes, that a peer sends and that a receiver reassembles: {@code MAX_PAYLOAD_SIZE}
-     * (4 MiB) plus 64 KiB for the rest of the session message that carries a payload.
+     * The largest message, in bytes, that a peer sends and that a receiver reassembles:
+     * {@link dev.hyphae.data.Limits#MAX_PAYLOAD_SIZE} plus 64 KiB for the rest of the session message that
+     * carries a payload. The framing does not depend on the data model, so the value is written out here; a
+     * test holds it to that sum.
      */
     public static final int MAX_MESSAGE_SIZE = 4 * 1024 * 1024 + 64 * 1024;
 

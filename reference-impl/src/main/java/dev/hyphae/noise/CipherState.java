@@ -107,7 +107,7 @@ public final class CipherState {
 
     private void checkNonce() throws NoiseException {
         if (n == MAX_NONCE) {
-            throw new NoiseException(NoiseException.Reason.NONCES_EXHAUSTED, "nonces of this cipher state are exhausted; rekey or close");
+            throw new NoiseException(NoiseException.Reason.NONCES_EXHAUSTED, "this cipher state has reached the nonce 2^64-1, which is reserved for REKEY: it can neither encrypt nor decrypt again");
         }
     }
 

@@ -361,6 +361,6 @@ public final class SessionCodec {
     }
 
     private static ProtocolException malformed(String format, Object... args) {
-        return ProtocolException.sessionError(ErrorCode.MALFORMED_MESSAGE, "session message: " + format, args);
+        return ProtocolException.sessionError(ErrorCode.MALFORMED_MESSAGE, ProtocolException.Phase.DECODE, "session message: " + format, args);
     }
 }

@@ -301,7 +301,7 @@ class DecoderRefusalsTest {
 
     @Test
     @Requirement("HY-ENC-051")
-    void theEncoderRefusesAValueOfUnknownTypeWithTwoVersions() {
+    void theEncoderRefusesAValueOfUnknownTypeWithTwoVersions() throws ProtocolException {
         var key = new EntryKey(Value.of("future"), 0x4001);
         var one = dev.hyphae.crdt.UnknownCrdt.of(0x4001, new java.util.TreeSet<>(List.of(new Dot(A, 1))), new byte[] {1});
         var two = dev.hyphae.crdt.UnknownCrdt.of(0x4001, new java.util.TreeSet<>(List.of(new Dot(A, 2))), new byte[] {2});
@@ -309,7 +309,25 @@ class DecoderRefusalsTest {
         Crdt both = one.join(two, CausalContext.EMPTY, CausalContext.EMPTY);
         TreeMap<EntryKey, Crdt> entries = new TreeMap<>();
         entries.put(key, both);
-        assertThrows(IllegalArgumentException.class, () -> Codec.encode(new CausalState<>(ORMap.of(entries), context)));
+        SeveralOpaqueVersionsException e = assertThrows(SeveralOpaqueVersionsException.class,
+                () -> Codec.encode(new CausalState<>(ORMap.of(entries), context)));
+        assertEquals(0x4001, e.typeId());
+        assertEquals(2, e.versions());
+
+        // One version is encoded, as HY-ENC-052 writes it, and is read back as it was.
+        TreeMap<EntryKey, Crdt> single = new TreeMap<>();
+        single.put(key, one);
+        CausalState<Crdt> state = new CausalState<>(ORMap.of(single), CausalContext.of(List.of(new Dot(A, 1))));
+        assertEquals(state, Codec.decode(Codec.encode(state)).state());
+    }
+
+    @Test
+    @Requirement({"HY-DATA-043", "HY-ENC-050", "HY-ENC-051"})
+    void everyRefusalToEncodeIsOfOneUncheckedFamily() {
+        // A caller that can send something else catches one type; nothing else that encode throws is a refusal.
+        assertTrue(RuntimeException.class.isAssignableFrom(PayloadNotEncodableException.class));
+        assertEquals(java.util.Set.of(PayloadTooLargeException.class, SeveralOpaqueVersionsException.class),
+                java.util.Set.of(PayloadNotEncodableException.class.getPermittedSubclasses()));
     }
 
     @Test

@@ -104,7 +104,7 @@ class FramedChannelTest {
     }
 
     @Property(tries = 300)
-    @Requirement({"HY-FRAME-016", "HY-FRAME-019", "HY-FRAME-020"})
+    @Requirement({"HY-FRAME-016", "HY-FRAME-019", "HY-FRAME-020", "HY-FRAME-023"})
     void flippingAnyBitOfTheStreamIsRefusedWithACodeAndReleasesNoPlaintext(
             @ForAll @IntRange(min = 0, max = 5000) int size, @ForAll("bits") int seed) throws Exception {
         Pair pair = new Pair();
@@ -112,16 +112,39 @@ class FramedChannelTest {
         RANDOM.nextBytes(message);
         byte[] wire = pair.wire(FramingLimits.MIN_FRAME_SIZE, message);
         int bit = Math.floorMod(seed, wire.length * 8);
+        ErrorCode expected = codeForFlipped(wire, bit, FramingLimits.MIN_FRAME_SIZE);
         wire[bit / 8] ^= (byte) (1 << (bit % 8));
         try {
             byte[] released = pair.receiver(wire, FramingLimits.MIN_FRAME_SIZE).receive();
             fail("a damaged stream released " + released.length + " bytes");
         } catch (ProtocolException e) {
-            // A flipped bit of a Length field can make the frame too large, too short or cut by the end of the
-            // stream; anywhere else it makes the frame fail to authenticate.
-            assertTrue(e.code() == ErrorCode.FRAME_AUTHENTICATION_FAILED || e.code() == ErrorCode.BAD_FRAME
-                    || e.code() == ErrorCode.FRAME_TOO_LARGE, e.getMessage());
+            assertEquals(expected, e.code(), e.getMessage());
         }
+    }
+
+    /**
+     * The code that HY-FRAME-019 gives for {@code wire} with {@code bit} flipped. Outside a Length field the bit
+     * lies in a Ciphertext, which then fails to authenticate (step 5; HY-FRAME-023). Inside one, the frame takes
+     * the new size: too large (step 2), too small (step 3), longer than what is left of the stream (step 4), or
+     * of the wrong bytes, which fail to authenticate.
+     */
+    private static ErrorCode codeForFlipped(byte[] wire, int bit, int receiveFrameSize) {
+        int at = 0;
+        while (at < wire.length) {
+            int length = (wire[at] & 0xff) << 8 | (wire[at + 1] & 0xff);
+            if (bit / 8 == at || bit / 8 == at + 1) {
+                int flipped = length ^ (1 << (bit % 8 + (bit / 8 == at ? 8 : 0)));
+                if (flipped > receiveFrameSize) {
+                    return ErrorCode.FRAME_TOO_LARGE;
+                }
+                if (flipped < FramingLimits.FRAME_OVERHEAD || flipped > wire.length - at - 2) {
+                    return ErrorCode.BAD_FRAME;
+                }
+                return ErrorCode.FRAME_AUTHENTICATION_FAILED;
+            }
+            at += 2 + length;
+        }
+        return ErrorCode.FRAME_AUTHENTICATION_FAILED;
     }
 
     @net.jqwik.api.Provide
@@ -182,13 +205,14 @@ class FramedChannelTest {
     }
 
     @Test
-    @Requirement("HY-FRAME-020")
+    @Requirement({"HY-FRAME-019", "HY-FRAME-020", "HY-FRAME-023"})
     void nothingIsSentAfterTheChannelFailedOrClosed() throws Exception {
         Pair pair = new Pair();
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         FramedChannel channel = new FramedChannel(new ByteArrayInputStream(new byte[] {0, 1, 2}), bytes,
                 pair.a.sender(), pair.a.receiver(), FramingLimits.MIN_FRAME_SIZE, FramingLimits.MIN_FRAME_SIZE);
-        assertThrows(ProtocolException.class, channel::receive);
+        // The Length field says 1, less than FRAME_OVERHEAD: step 3 of HY-FRAME-019.
+        assertEquals(ErrorCode.BAD_FRAME, assertThrows(ProtocolException.class, channel::receive).code());
         assertThrows(IllegalStateException.class, () -> channel.send(new byte[] {42}));
         assertEquals(0, bytes.size(), "not a byte went out, least of all in the clear");
     }
@@ -198,7 +222,7 @@ class FramedChannelTest {
     void theEndOfTheStreamBetweenMessagesClosesTheChannelAndInsideOneIsABadFrame() throws Exception {
         Pair pair = new Pair();
         byte[] wire = pair.wire(FramingLimits.MIN_FRAME_SIZE, new byte[] {5}, new byte[3000]);
-        int firstFrame = 2 + 1 + 1 + 16;
+        int firstFrame = 2 + FramingLimits.FRAME_OVERHEAD + 1;
         ByteArrayOutputStream sent = new ByteArrayOutputStream();
         FramedChannel closing = new FramedChannel(new ByteArrayInputStream(java.util.Arrays.copyOf(wire, firstFrame)), sent,
                 pair.b.sender(), pair.b.receiver(), FramingLimits.MIN_FRAME_SIZE, FramingLimits.MIN_FRAME_SIZE);

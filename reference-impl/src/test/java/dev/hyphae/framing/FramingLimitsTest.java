@@ -1,6 +1,7 @@
 package dev.hyphae.framing;
 
 import dev.hyphae.LimitTables;
+import dev.hyphae.data.Limits;
 import dev.hyphae.noise.CipherState;
 import org.junit.jupiter.api.Test;
 
@@ -12,6 +13,11 @@ class FramingLimitsTest {
     @Test
     void constantsAreTheTableOfTheFramingChapter() throws Exception {
         LimitTables.assertMatches(FramingLimits.class, "07-framing.adoc", "table-framing-limits");
+    }
+
+    @Test
+    void theLargestMessageIsTheLargestPayloadAnd64KiB() {
+        assertEquals(Limits.MAX_PAYLOAD_SIZE + 64 * 1024, FramingLimits.MAX_MESSAGE_SIZE);
     }
 
     @Test

@@ -214,7 +214,7 @@ final class BenchCommand implements Runnable {
                     java.util.List.of(dev.hyphae.handshake.ProtocolVersion.V1_0), java.util.Set.of(), RANDOM);
             r.onConfirmation(i.onSelection(r.onOffer(i.start())));
             int frame = 16 * 1024;
-            byte[] message = new byte[frame - 1 - dev.hyphae.noise.CipherState.TAG_LENGTH];
+            byte[] message = new byte[frame - dev.hyphae.framing.FramingLimits.FRAME_OVERHEAD];
             RANDOM.nextBytes(message);
             java.io.OutputStream sink = java.io.OutputStream.nullOutputStream();
             dev.hyphae.framing.FramedChannel channel = new dev.hyphae.framing.FramedChannel(
@@ -222,7 +222,7 @@ final class BenchCommand implements Runnable {
             double frames = rate(() -> channel.send(message));
             byte[] key = new byte[32];
             RANDOM.nextBytes(key);
-            byte[] plaintext = new byte[frame - dev.hyphae.noise.CipherState.TAG_LENGTH];
+            byte[] plaintext = new byte[1 + message.length]; // Flags and Fragment of the same frame
             byte[] out = new byte[frame];
             long[] nonce = {0};
             double raw = rate(() -> {

@@ -9,7 +9,7 @@ import dev.hyphae.ProtocolException;
 import dev.hyphae.codec.Codec;
 import dev.hyphae.codec.JsonView;
 import dev.hyphae.codec.Payload;
-import dev.hyphae.codec.PayloadTooLargeException;
+import dev.hyphae.codec.PayloadNotEncodableException;
 import dev.hyphae.crdt.AWSet;
 import dev.hyphae.crdt.CausalState;
 import dev.hyphae.crdt.Crdt;
@@ -235,7 +235,7 @@ final class ReferenceAdapter {
         result.set("view", view(state));
         try {
             result.put("payload", HEX.formatHex(Codec.encode(state)));
-        } catch (IllegalArgumentException | PayloadTooLargeException e) {
+        } catch (PayloadNotEncodableException e) {
             // A value of unknown type with several versions is forwarded as the payloads that carried it, and a
             // state beyond the limits of one payload is not sent as one.
             result.putNull("payload");

@@ -322,7 +322,7 @@ class PeerChecks {
     void aMessageBeyondTheReassemblyLimitEndsTheSession() throws Exception {
         try (Connection c = Connection.open()) {
             OutputStream out = c.socket.getOutputStream();
-            byte[] fragment = new byte[c.result.sendFrameSize() - 1 - dev.hyphae.noise.CipherState.TAG_LENGTH];
+            byte[] fragment = new byte[c.result.sendFrameSize() - FramingLimits.FRAME_OVERHEAD];
             long sent = 0;
             try {
                 while (sent <= FramingLimits.MAX_MESSAGE_SIZE + fragment.length) {

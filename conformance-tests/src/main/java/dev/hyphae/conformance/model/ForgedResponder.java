@@ -59,7 +59,7 @@ public final class ForgedResponder {
         Selection.startSelection(b);
         Selection.addVersion(b, hyphae.v1.ProtocolVersion.createProtocolVersion(b, version.major(), version.minor()));
         Selection.addCapabilities(b, vector);
-        Selection.addMaxFrameSize(b, 65535);
+        Selection.addMaxFrameSize(b, dev.hyphae.framing.FramingLimits.MAX_FRAME_SIZE);
         int selection = Selection.endSelection(b);
         HandshakePayload.finishHandshakePayloadBuffer(b, HandshakePayload.createHandshakePayload(b, 0, selection, 0));
         return b.sizedByteArray();

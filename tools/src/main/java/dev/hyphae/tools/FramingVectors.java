@@ -1,0 +1,165 @@
+package dev.hyphae.tools;
+
+import dev.hyphae.ErrorCode;
+import dev.hyphae.ProtocolException;
+import dev.hyphae.framing.FramedChannel;
+import dev.hyphae.framing.FramingLimits;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The framing vectors: after the handshake of two sides of fixed keys ({@link HandshakeVectors}), the
+ * responder's framed channel receives {@code stream}, delivers {@code expectedMessages} and, in an invalid case,
+ * refuses the rest with {@code error}. Every case is replayed against the reference implementation before it
+ * is written.
+ */
+final class FramingVectors {
+
+    private static final HexFormat HEX = HexFormat.of();
+
+    private FramingVectors() {
+    }
+
+    /** Generates the framing vectors into {@code out}. */
+    static void generate(HandshakeVectors.VectorWriter out) throws Exception {
+        HandshakeVectors.Side[] p = HandshakeVectors.pair();
+        HandshakeVectors.Run run = HandshakeVectors.run(p[0], p[1], null);
+        int size = FramingLimits.MIN_FRAME_SIZE;
+        byte[] message = new byte[2500];
+        for (int i = 0; i < message.length; i++) {
+            message[i] = (byte) i;
+        }
+        byte[] stream = frames(p, size, message);
+        framingCase(out, "framing_message_across_three_frames", "A 2500-byte message in 1024-byte frames: three fragments, FIN on the last.",
+                p, run, size, stream, List.of(message), null, "HY-FRAME-002", "HY-FRAME-012", "HY-FRAME-015");
+
+        byte[] one = frames(p, size, new byte[] {1, 2, 3});
+        framingCase(out, "framing_replayed_frame", "The same frame twice: the second fails to authenticate under the next nonce.",
+                p, run, size, concat(one, one), List.of(new byte[] {1, 2, 3}), ErrorCode.FRAME_AUTHENTICATION_FAILED, "HY-FRAME-010", "HY-FRAME-019",
+                "HY-FRAME-023");
+
+        byte[] two = frames(p, size, new byte[] {1}, new byte[] {2});
+        int half = two.length / 2;
+        framingCase(out, "framing_reordered_frames", "Two frames delivered in the opposite order.", p, run, size,
+                concat(Arrays.copyOfRange(two, half, two.length), Arrays.copyOf(two, half)), List.of(), ErrorCode.FRAME_AUTHENTICATION_FAILED,
+                "HY-FRAME-010", "HY-FRAME-019", "HY-FRAME-023");
+
+        byte[] big = frames(p, 4096, new byte[3000]);
+        framingCase(out, "framing_frame_larger_than_announced", "A 3017-byte frame to a receiver whose maximum is 1024.", p, run, size,
+                big, List.of(), ErrorCode.FRAME_TOO_LARGE, "HY-FRAME-003", "HY-FRAME-019");
+
+        byte[] flipped = frames(p, size, new byte[] {9, 9, 9});
+        flipped[flipped.length - 1] ^= 0x40;
+        framingCase(out, "framing_tag_bit_flipped", "One bit of a frame's authentication tag flipped.", p, run, size, flipped,
+                List.of(), ErrorCode.FRAME_AUTHENTICATION_FAILED, "HY-FRAME-016", "HY-FRAME-019", "HY-FRAME-020", "HY-FRAME-023");
+
+        // BAD_FRAME: a frame or stream that breaks the chapter, refused by a step of HY-FRAME-019 other than step 5,
+        // and so never with FRAME_AUTHENTICATION_FAILED (HY-FRAME-023). The two forged frames authenticate.
+        byte[] shortFrame = new byte[2 + FramingLimits.FRAME_OVERHEAD - 1];
+        shortFrame[1] = (byte) (FramingLimits.FRAME_OVERHEAD - 1);
+        framingCase(out, "framing_frame_shorter_than_overhead", "A frame of 16 bytes, one less than FRAME_OVERHEAD: step 3 refuses it.",
+                p, run, size, shortFrame, List.of(), ErrorCode.BAD_FRAME, "HY-FRAME-019", "HY-FRAME-023");
+
+        framingCase(out, "framing_unknown_flag", "A frame that authenticates but sets the flag 0x80 beside FIN: step 7 refuses it.",
+                p, run, size, forged(p, new byte[] {(byte) 0x81, 7}), List.of(), ErrorCode.BAD_FRAME, "HY-FRAME-004", "HY-FRAME-019",
+                "HY-FRAME-023");
+
+        framingCase(out, "framing_empty_fragment_without_fin", "A frame that authenticates and carries an empty fragment without FIN.",
+                p, run, size, forged(p, new byte[] {0}), List.of(), ErrorCode.BAD_FRAME, "HY-FRAME-019", "HY-FRAME-021", "HY-FRAME-023");
+
+        byte[] whole = frames(p, size, new byte[] {1, 2, 3});
+        framingCase(out, "framing_stream_ends_inside_length", "The stream ends after the first byte of a frame's Length field.",
+                p, run, size, Arrays.copyOf(whole, 1), List.of(), ErrorCode.BAD_FRAME, "HY-FRAME-019", "HY-FRAME-022", "HY-FRAME-023");
+
+        framingCase(out, "framing_stream_ends_inside_frame", "The stream ends one byte before the end of a frame's Ciphertext.",
+                p, run, size, Arrays.copyOf(whole, whole.length - 1), List.of(), ErrorCode.BAD_FRAME, "HY-FRAME-019", "HY-FRAME-022",
+                "HY-FRAME-023");
+
+        framingCase(out, "framing_stream_ends_inside_message", "The stream ends after the first of the three frames of a message.",
+                p, run, size, Arrays.copyOf(stream, 2 + size), List.of(), ErrorCode.BAD_FRAME, "HY-FRAME-019", "HY-FRAME-022",
+                "HY-FRAME-023");
+    }
+
+    /**
+     * One frame of {@code plaintext} (Flags, then Fragment) encrypted with the initiator's first sending nonce
+     * after a fresh handshake of {@code p}: it authenticates, though a sender that follows the chapter never
+     * writes it.
+     */
+    private static byte[] forged(HandshakeVectors.Side[] p, byte[] plaintext) throws Exception {
+        HandshakeVectors.Run run = HandshakeVectors.run(p[0], p[1], null);
+        byte[] ciphertext = run.initiator().sender().encryptWithAd(new byte[0], plaintext);
+        byte[] frame = new byte[2 + ciphertext.length];
+        frame[0] = (byte) (ciphertext.length >>> 8);
+        frame[1] = (byte) ciphertext.length;
+        System.arraycopy(ciphertext, 0, frame, 2, ciphertext.length);
+        return frame;
+    }
+
+    /** The bytes the initiator's framed channel writes for {@code messages}, from a fresh handshake of {@code p}. */
+    private static byte[] frames(HandshakeVectors.Side[] p, int frameSize, byte[]... messages) throws Exception {
+        HandshakeVectors.Run run = HandshakeVectors.run(p[0], p[1], null);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        FramedChannel channel = new FramedChannel(new ByteArrayInputStream(new byte[0]), bytes, run.initiator().sender(),
+                run.initiator().receiver(), frameSize, frameSize);
+        for (byte[] m : messages) {
+            channel.send(m);
+        }
+        return bytes.toByteArray();
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    private static void framingCase(HandshakeVectors.VectorWriter out, String id, String description, HandshakeVectors.Side[] p, HandshakeVectors.Run run, int receiveFrameSize,
+                                    byte[] stream, List<byte[]> messages, ErrorCode error, String... requirements) throws Exception {
+        String problem = receive(p, receiveFrameSize, stream, messages, error);
+        if (problem != null) {
+            throw new IllegalStateException(id + ": " + problem);
+        }
+        Map<String, Object> v = HandshakeVectors.setup(out, "framing", id, error == null ? "valid" : "invalid", description, p, requirements);
+        v.put("operation", "framing");
+        v.put("messages", run.written().stream().map(HEX::formatHex).toList());
+        v.put("receiveFrameSize", receiveFrameSize);
+        v.put("stream", HEX.formatHex(stream));
+        v.put("expectedMessages", messages.stream().map(HEX::formatHex).toList());
+        if (error != null) {
+            v.put("error", Map.of("code", error.value(), "name", error.name()));
+        }
+        out.write("framing", error == null ? "valid" : "invalid", id, v);
+    }
+
+    /** Replays a framing case at the responder; null when it behaves as stated, else what went wrong. */
+    static String receive(HandshakeVectors.Side[] p, int receiveFrameSize, byte[] stream, List<byte[]> messages, ErrorCode error) throws Exception {
+        HandshakeVectors.Run run = HandshakeVectors.run(p[0], p[1], null);
+        FramedChannel channel = new FramedChannel(new ByteArrayInputStream(stream), new ByteArrayOutputStream(),
+                run.responder().sender(), run.responder().receiver(), FramingLimits.MAX_FRAME_SIZE, receiveFrameSize);
+        for (byte[] expected : messages) {
+            byte[] got;
+            try {
+                got = channel.receive();
+            } catch (ProtocolException e) {
+                return "refused a message it should deliver: " + e.getMessage();
+            }
+            if (!Arrays.equals(expected, got)) {
+                return "delivered " + HEX.formatHex(got);
+            }
+        }
+        if (error == null) {
+            return null;
+        }
+        try {
+            channel.receive();
+            return "accepted what it should refuse with " + error;
+        } catch (ProtocolException e) {
+            return e.code() == error ? null : "refused with " + e.code() + ", not " + error;
+        }
+    }
+}
