@@ -25,6 +25,10 @@ import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
+import static dev.hyphae.session.SessionLimits.MAX_DETAIL;
+import static dev.hyphae.session.SessionLimits.MAX_DOCUMENT_NAME;
+import static dev.hyphae.session.SessionLimits.MAX_WINDOW;
+
 /**
  * Encodes and decodes session messages, in the layout of {@code spec/schema/session.fbs} (specification,
  * chapter "Session", section "Messages").
@@ -39,12 +43,6 @@ public final class SessionCodec {
 
     /** The FlatBuffers file identifier of a session message. */
     public static final String FILE_IDENTIFIER = "HYS1";
-    /** Longest document name, in bytes of UTF-8. */
-    public static final int MAX_DOCUMENT_NAME = 255;
-    /** Longest error or close detail, in bytes of UTF-8. */
-    public static final int MAX_DETAIL = 1024;
-    /** Largest window of unacknowledged deltas that an Open may announce. */
-    public static final int MAX_WINDOW = 1024;
     /** Largest channel number: channels are unsigned 32-bit. */
     public static final long MAX_CHANNEL = 0xFFFF_FFFFL;
 

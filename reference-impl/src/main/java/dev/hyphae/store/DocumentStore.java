@@ -1,6 +1,7 @@
 package dev.hyphae.store;
 
 import dev.hyphae.data.ReplicaId;
+import dev.hyphae.data.Seq;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -83,7 +84,7 @@ public final class DocumentStore implements Closeable {
         byte[] state = null;
         long seq = 0;
         long logStart = 0;
-        TreeMap<Long, Entry> entries = new TreeMap<>();
+        TreeMap<Long, Entry> entries = new TreeMap<>(Seq.ORDER);
         Map<ReplicaId, Long> held = new TreeMap<>();
         Map<ReplicaId, Long> acked = new TreeMap<>();
         Path snapshotFile = directory.resolve("snapshot");
@@ -119,13 +120,13 @@ public final class DocumentStore implements Closeable {
             switch (in.readByte()) {
                 case ENTRY -> {
                     Entry entry = readEntry(in);
-                    if (entry.seq() > seq) {
+                    if (Seq.after(entry.seq(), seq)) {
                         entries.put(entry.seq(), entry);
                         seq = entry.seq();
                     }
                 }
-                case HELD -> held.merge(readReplica(in), in.readLong(), Math::max);
-                case ACKED -> acked.merge(readReplica(in), in.readLong(), Math::max);
+                case HELD -> held.merge(readReplica(in), in.readLong(), Seq::max);
+                case ACKED -> acked.merge(readReplica(in), in.readLong(), Seq::max);
                 default -> throw new DamagedStoreException(directory + "/log: a record of unknown kind");
             }
         }

@@ -7,6 +7,7 @@ import dev.hyphae.crdt.Crdt;
 import dev.hyphae.crdt.ORMap;
 import dev.hyphae.data.CausalContext;
 import dev.hyphae.data.ReplicaId;
+import dev.hyphae.data.Seq;
 import dev.hyphae.store.DocumentStore;
 
 import java.io.IOException;
@@ -46,7 +47,7 @@ final class DocumentReplica {
     private CausalState<ORMap> state;
     private long seq;
     private long logStart;
-    private final NavigableMap<Long, LogEntry> log = new TreeMap<>();
+    private final NavigableMap<Long, LogEntry> log = new TreeMap<>(Seq.ORDER);
     private long logBytes;
     private final Map<ReplicaId, Long> held = new TreeMap<>();
     private final Map<ReplicaId, Long> durableHeld = new TreeMap<>();
@@ -156,7 +157,7 @@ final class DocumentReplica {
             append(delta, joined, origin, encoded);
             changedSinceSync = true;
         }
-        if (Long.compareUnsigned(to, held(origin)) > 0) {
+        if (Seq.after(to, held(origin))) {
             held.put(origin, to);
             store.appendHeld(origin, to);
             unsynced = true;
@@ -195,7 +196,7 @@ final class DocumentReplica {
 
     private boolean everyoneHas(Map.Entry<Long, LogEntry> entry) {
         for (Map.Entry<ReplicaId, Long> a : acked.entrySet()) {
-            if (a.getValue() < entry.getKey()) {
+            if (Seq.before(a.getValue(), entry.getKey())) {
                 return false;
             }
         }
@@ -207,7 +208,7 @@ final class DocumentReplica {
      * (HY-SYNC-025), so that neither side sends it again.
      */
     void consume(ReplicaId origin, long to) throws IOException {
-        if (Long.compareUnsigned(to, held(origin)) > 0) {
+        if (Seq.after(to, held(origin))) {
             held.put(origin, to);
             store.appendHeld(origin, to);
             unsynced = true;
@@ -229,7 +230,7 @@ final class DocumentReplica {
 
     /** Records that {@code neighbour} acknowledged the log up to {@code to}, and drops what every neighbour has. */
     void acknowledged(ReplicaId neighbour, long to) throws IOException {
-        if (Long.compareUnsigned(to, acked.getOrDefault(neighbour, 0L)) > 0) {
+        if (Seq.after(to, acked.getOrDefault(neighbour, 0L))) {
             acked.put(neighbour, to);
             // Not synced on its own: an acknowledgement lost in a crash only means some deltas are sent again.
             store.appendAcked(neighbour, to);
@@ -263,10 +264,10 @@ final class DocumentReplica {
      * are not worth a message of their own; the next interval covers their numbers.
      */
     boolean hasNews(long after, ReplicaId neighbour) {
-        if (Long.compareUnsigned(after, durableSeq) >= 0) {
+        if (!Seq.before(after, durableSeq)) {
             return false;
         }
-        if (after < logStart) {
+        if (Seq.before(after, logStart)) {
             return true;
         }
         for (LogEntry entry : log.subMap(after, false, durableSeq, true).values()) {
@@ -283,7 +284,7 @@ final class DocumentReplica {
      * holds the entry after {@code after}.
      */
     Interval interval(long after, ReplicaId skip, int maxEntries) {
-        if (after < logStart || after >= durableSeq || failed != null) {
+        if (Seq.before(after, logStart) || !Seq.before(after, durableSeq) || failed != null) {
             return null;
         }
         int limit = maxEntries;

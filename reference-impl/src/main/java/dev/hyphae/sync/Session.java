@@ -6,10 +6,12 @@ import dev.hyphae.codec.Codec;
 import dev.hyphae.crdt.CausalState;
 import dev.hyphae.crdt.ORMap;
 import dev.hyphae.data.ReplicaId;
+import dev.hyphae.data.Seq;
 import dev.hyphae.handshake.AccessPolicy;
 import dev.hyphae.handshake.TrustStore;
 import dev.hyphae.session.Access;
 import dev.hyphae.session.SessionCodec;
+import dev.hyphae.session.SessionLimits;
 import dev.hyphae.session.SessionMessage;
 
 import java.io.IOException;
@@ -64,10 +66,11 @@ public final class Session {
      */
     public record Options(int window, int maxEntries, long keepaliveMillis, long idleTimeoutMillis, int maxDocuments) {
         /** The defaults of the specification. */
-        public static final Options DEFAULT = new Options(32, 256, 15_000, 60_000, 1024);
+        public static final Options DEFAULT = new Options(32, 256, SessionLimits.KEEPALIVE_INTERVAL.toMillis(),
+                SessionLimits.IDLE_INTERVAL.toMillis(), SessionLimits.MAX_DOCUMENTS);
 
         public Options {
-            if (window < 1 || window > SessionCodec.MAX_WINDOW || maxEntries < 1 || keepaliveMillis < 1
+            if (window < 1 || window > SessionLimits.MAX_WINDOW || maxEntries < 1 || keepaliveMillis < 1
                     || idleTimeoutMillis <= keepaliveMillis || maxDocuments < 1) {
                 throw new IllegalArgumentException("bad session options");
             }
@@ -531,7 +534,7 @@ public final class Session {
             closeChannel(c, ErrorCode.INTERNAL_ERROR, "the document's storage failed");
             return;
         }
-        c.ackDue = Math.max(c.ackDue, d.held(remoteReplica));
+        c.ackDue = Seq.max(c.ackDue, d.held(remoteReplica));
     }
 
     /**
@@ -545,7 +548,7 @@ public final class Session {
         event("refused a delta on \"" + c.document + "\" (" + code + "): " + detail);
         if (inOrder) {
             d.consume(remoteReplica, delta.toSeq());
-            c.ackDue = Math.max(c.ackDue, d.held(remoteReplica));
+            c.ackDue = Seq.max(c.ackDue, d.held(remoteReplica));
         }
     }
 
@@ -728,7 +731,7 @@ public final class Session {
      */
     private boolean hasNews(Channel c, DocumentReplica d) {
         long from = Long.compareUnsigned(c.echoes, c.sent) > 0 ? c.echoes : c.sent;
-        if (c.sent < d.logStart()) {
+        if (Seq.before(c.sent, d.logStart())) {
             return true;
         }
         if (d.hasNews(from, remoteReplica)) {

@@ -41,7 +41,7 @@ class SessionCodecProperties {
         Arbitrary<String> names = Arbitraries.strings().withCharRange('a', 'z').withChars('é', '-', '/', '水').ofMinLength(1).ofMaxLength(60);
         Arbitrary<SessionMessage> open = Combinators.combine(channels(), names, Arbitraries.of(Access.READ, Access.WRITE),
                         Arbitraries.of(Access.values()), replicas(), summaries, replicas().injectNull(0.3),
-                        Arbitraries.integers().between(1, SessionCodec.MAX_WINDOW))
+                        Arbitraries.integers().between(1, SessionLimits.MAX_WINDOW))
                 .as((c, n, m, g, r, s, h, w) -> new SessionMessage.Open(c, n, m, g, r, s, h, h == null ? 0 : w * 3L, w));
         Arbitrary<SessionMessage> delta = Combinators.combine(channels(), Arbitraries.of(SessionMessage.Kind.values()),
                         Arbitraries.longs().between(0, 1000), Arbitraries.longs().between(1, 1000),
