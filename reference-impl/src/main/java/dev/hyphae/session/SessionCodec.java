@@ -6,6 +6,7 @@ import dev.hyphae.ProtocolException;
 import dev.hyphae.codec.BufferVerifier;
 import dev.hyphae.data.Limits;
 import dev.hyphae.data.ReplicaId;
+import dev.hyphae.handshake.AccessPolicy.Right;
 import hyphae.v1.Ack;
 import hyphae.v1.Close;
 import hyphae.v1.Delta;
@@ -70,7 +71,7 @@ public final class SessionCodec {
             body = Delta.createDelta(b, d.channel(), d.kind().value(), d.fromSeq(), d.toSeq(), payload);
         } else if (message instanceof SessionMessage.Ack a) {
             body = Ack.createAck(b, a.channel(), a.seq());
-        } else if (message instanceof SessionMessage.Error e) {
+        } else if (message instanceof SessionMessage.SessionError e) {
             body = SessionError.createSessionError(b, e.channel(), e.seq(), e.code(), detail(b, e.detail()));
         } else if (message instanceof SessionMessage.Ping p) {
             body = Ping.createPing(b, p.nonce());
@@ -185,11 +186,11 @@ public final class SessionCodec {
                 Open o = (Open) message.message(new Open());
                 long channel = channel(o.channel());
                 String document = documentName(o.documentAsByteBuffer());
-                Access mode = Access.of(o.mode());
-                if (mode == null || mode == Access.NONE) {
+                Right mode = Right.of(o.mode());
+                if (mode == null || mode == Right.NONE) {
                     throw malformed("an Open asks for access %d; it asks for 1 (read) or 2 (write)", o.mode());
                 }
-                Access granted = Access.of(o.granted());
+                Right granted = Right.of(o.granted());
                 if (granted == null) {
                     throw malformed("an Open grants access %d; it grants 0, 1 or 2", o.granted());
                 }
@@ -287,7 +288,7 @@ public final class SessionCodec {
                 if (e.channel() == 0 && e.seq() != 0) {
                     throw malformed("an error of a delta without a channel");
                 }
-                return new SessionMessage.Error(e.channel(), e.seq(), e.code(), text(e.detailAsByteBuffer(), "detail"));
+                return new SessionMessage.SessionError(e.channel(), e.seq(), e.code(), text(e.detailAsByteBuffer(), "detail"));
             }
             case Message.Ping -> {
                 v.scalar(table, 0, 8);

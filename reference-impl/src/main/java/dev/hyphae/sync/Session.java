@@ -9,7 +9,7 @@ import dev.hyphae.data.ReplicaId;
 import dev.hyphae.data.Seq;
 import dev.hyphae.handshake.AccessPolicy;
 import dev.hyphae.handshake.TrustStore;
-import dev.hyphae.session.Access;
+import dev.hyphae.handshake.AccessPolicy.Right;
 import dev.hyphae.session.SessionCodec;
 import dev.hyphae.session.SessionLimits;
 import dev.hyphae.session.SessionMessage;
@@ -83,7 +83,7 @@ public final class Session {
         final long local;                       // the number chosen by this side: the peer writes it
         boolean openSent;
         SessionMessage.Open remote;             // the peer's Open, once received
-        Access grant = Access.NONE;             // what this side grants the peer
+        Right grant = Right.NONE;             // what this side grants the peer
         boolean closed;
         long sent;                              // the last entry of this side's log sent on this channel
         long echoes;                            // entries after sent up to here all came from the peer
@@ -133,7 +133,7 @@ public final class Session {
             lastSent = now;
             Set<String> names = new java.util.TreeSet<>(also);
             for (String name : replica.documents()) {
-                if (grantFor(name) != Access.NONE) {
+                if (grantFor(name) != Right.NONE) {
                     names.add(name);
                 }
             }
@@ -394,7 +394,7 @@ public final class Session {
             onDelta(delta);
         } else if (message instanceof SessionMessage.Ack ack) {
             onAck(ack);
-        } else if (message instanceof SessionMessage.Error error) {
+        } else if (message instanceof SessionMessage.SessionError error) {
             onError(error);
         } else if (message instanceof SessionMessage.Ping ping) {
             send(new SessionMessage.Pong(ping.nonce()));
@@ -421,10 +421,10 @@ public final class Session {
         if (c != null && c.remote != null) {
             throw violation("document \"%s\" is opened twice", open.document());
         }
-        Access grant = grantFor(open.document());
-        if (grant == Access.NONE) {
+        Right grant = grantFor(open.document());
+        if (grant == Right.NONE) {
             // The peer learns nothing of the document, not even whether this replica holds it.
-            send(new SessionMessage.Error(open.channel(), 0, ErrorCode.ACCESS_DENIED.value(), "no access to this document"));
+            send(new SessionMessage.SessionError(open.channel(), 0, ErrorCode.ACCESS_DENIED.value(), "no access to this document"));
             if (c != null) {
                 c.closed = true;
             }
@@ -439,7 +439,7 @@ public final class Session {
             }
             remoteReplica = open.replica();
         }
-        if (c == null && grant != Access.WRITE && !replica.holds(open.document())) {
+        if (c == null && grant != Right.WRITE && !replica.holds(open.document())) {
             // HY-SESS-060: a peer that may only read gets nothing from a document this replica does not hold, and
             // must not make it create one (readers could fill its disk). The document is closed on the session
             // until this replica has content, when it opens the document itself.
@@ -512,7 +512,7 @@ public final class Session {
         DocumentReplica d = replica.document(c.document);
         long held = d.held(remoteReplica);
         boolean inOrder = delta.kind() != SessionMessage.Kind.INTERVAL || Long.compareUnsigned(delta.fromSeq(), held) <= 0;
-        if (!c.grant.includes(Access.WRITE) || c.remote.mode() != Access.WRITE) {
+        if (!c.grant.includes(Right.WRITE) || c.remote.mode() != Right.WRITE) {
             // Not consumed (HY-SYNC-025): a peer without the right must not move this replica's positions.
             refuse(c, d, delta, false, ErrorCode.ACCESS_DENIED, "no right to write this document");
             return;
@@ -544,7 +544,7 @@ public final class Session {
     private void refuse(Channel c, DocumentReplica d, SessionMessage.Delta delta, boolean inOrder, ErrorCode code, String detail)
             throws IOException {
         c.unacknowledged--;
-        send(new SessionMessage.Error(c.remote.channel(), delta.toSeq(), code.value(), detail));
+        send(new SessionMessage.SessionError(c.remote.channel(), delta.toSeq(), code.value(), detail));
         event("refused a delta on \"" + c.document + "\" (" + code + "): " + detail);
         if (inOrder) {
             d.consume(remoteReplica, delta.toSeq());
@@ -574,7 +574,7 @@ public final class Session {
         pump(c);
     }
 
-    private void onError(SessionMessage.Error error) throws IOException {
+    private void onError(SessionMessage.SessionError error) throws IOException {
         if (error.channel() == 0) {
             event("the peer ended the session: " + codeName(error.code()) + " " + error.detail());
             end();
@@ -636,7 +636,7 @@ public final class Session {
             Channel c = byDocument.get(document);
             try {
                 if (c == null) {
-                    if (grantFor(document) != Access.NONE) {
+                    if (grantFor(document) != Right.NONE) {
                         open(document);
                     }
                 } else {
@@ -651,7 +651,7 @@ public final class Session {
     private boolean sends(Channel c) {
         // This side shares the document only if it grants the peer read, and sends deltas only if the peer
         // accepts them: it granted this side write.
-        return c.remote != null && !c.closed && c.grant.includes(Access.READ) && c.remote.granted() == Access.WRITE;
+        return c.remote != null && !c.closed && c.grant.includes(Right.READ) && c.remote.granted() == Right.WRITE;
     }
 
     private void pump(Channel c) throws IOException {
@@ -756,14 +756,13 @@ public final class Session {
         long held = known == null ? 0 : d.durableHeld(known);
         c.openSent = true;
         // HY-SESS-036: nothing of the document, not even its version vector, to a peer that may not read it.
-        send(new SessionMessage.Open(c.local, c.document, Access.WRITE, c.grant, replica.id(),
-                c.grant == Access.NONE ? new TreeMap<>() : d.state().context().versionVector(),
+        send(new SessionMessage.Open(c.local, c.document, Right.WRITE, c.grant, replica.id(),
+                c.grant == Right.NONE ? new TreeMap<>() : d.state().context().versionVector(),
                 held == 0 ? null : known, held, options.window()));
     }
 
-    private Access grantFor(String document) {
-        Set<AccessPolicy.Right> rights = policy.rights(remoteIdentity, document);
-        return rights.contains(AccessPolicy.Right.WRITE) ? Access.WRITE : rights.contains(AccessPolicy.Right.READ) ? Access.READ : Access.NONE;
+    private Right grantFor(String document) {
+        return policy.right(remoteIdentity, document);
     }
 
     private void send(SessionMessage message) {
@@ -776,7 +775,7 @@ public final class Session {
             return;
         }
         event("ended the session: " + code + " " + detail);
-        send(new SessionMessage.Error(0, 0, code.value(), detail));
+        send(new SessionMessage.SessionError(0, 0, code.value(), detail));
         end();
     }
 

@@ -10,7 +10,7 @@ import dev.hyphae.handshake.TrustStore;
 import dev.hyphae.noise.KeyPair;
 import dev.hyphae.peer.Link;
 import dev.hyphae.peer.Peer;
-import dev.hyphae.session.Access;
+import dev.hyphae.handshake.AccessPolicy.Right;
 import dev.hyphae.session.SessionCodec;
 import dev.hyphae.session.SessionMessage;
 import dev.hyphae.data.ReplicaId;
@@ -283,7 +283,7 @@ class PeersIT {
                 FramedChannel channel = new FramedChannel(in, out, result.sender(), result.receiver(), result.sendFrameSize(), result.receiveFrameSize());
 
                 // It asks for the secret document, for writing, and tries to write to it.
-                channel.send(SessionCodec.encode(new SessionMessage.Open(7, "secret", Access.WRITE, Access.WRITE,
+                channel.send(SessionCodec.encode(new SessionMessage.Open(7, "secret", Right.WRITE, Right.WRITE,
                         ReplicaId.random(RANDOM), new TreeMap<>(), null, 0, 16)));
                 channel.send(SessionCodec.encode(new SessionMessage.Delta(1, SessionMessage.Kind.STATE, 0, 1,
                         dev.hyphae.codec.Codec.encode(new dev.hyphae.crdt.CausalState<>(dev.hyphae.crdt.ORMap.EMPTY, dev.hyphae.data.CausalContext.EMPTY)))));
@@ -301,8 +301,8 @@ class PeersIT {
             assertFalse(bytes.contains("TOPSECRET"), "document content reached an unauthorised peer");
             assertFalse(bytes.contains("secret"), "even the document's name was echoed to an unauthorised peer");
             assertTrue(messages.stream().noneMatch(m -> m instanceof SessionMessage.Open || m instanceof SessionMessage.Delta), messages.toString());
-            assertTrue(messages.contains(new SessionMessage.Error(7, 0, ErrorCode.ACCESS_DENIED.value(), "no access to this document")), messages.toString());
-            assertTrue(messages.stream().anyMatch(m -> m instanceof SessionMessage.Error e && e.channel() == 0
+            assertTrue(messages.contains(new SessionMessage.SessionError(7, 0, ErrorCode.ACCESS_DENIED.value(), "no access to this document")), messages.toString());
+            assertTrue(messages.stream().anyMatch(m -> m instanceof SessionMessage.SessionError e && e.channel() == 0
                     && e.code() == ErrorCode.PROTOCOL_VIOLATION.value()), messages.toString());
             assertEquals("{\"code\":\"TOPSECRET-4711\"}", server.command("get secret"));
         }
