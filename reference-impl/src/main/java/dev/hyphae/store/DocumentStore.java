@@ -75,7 +75,7 @@ public final class DocumentStore implements Closeable {
      * Opens the store in {@code directory}, creating it if absent, and recovers its contents. The state in the
      * returned contents is the snapshot's; the caller joins the entries after {@code logStart} into it.
      */
-    public static DocumentStore open(Path directory) throws IOException {
+    static DocumentStore open(Path directory) throws IOException {
         if (!Files.isDirectory(directory)) {
             Files.createDirectories(directory);
             syncDirectory(directory.getParent());
@@ -220,8 +220,8 @@ public final class DocumentStore implements Closeable {
         log = RecordLog.open(logFile);
     }
 
-    /** Fault injection for tests: a power loss, which keeps only what was synced (see {@link RecordLog#loseUnsynced()}). */
-    public void loseUnsynced() throws IOException {
+    /** Test seam: a power loss, which keeps only what was synced (see {@link RecordLog#loseUnsynced()}). */
+    void loseUnsynced() throws IOException {
         log.loseUnsynced();
     }
 
@@ -231,7 +231,7 @@ public final class DocumentStore implements Closeable {
     }
 
     /** Syncs a directory, so that a file created or renamed in it survives a crash. */
-    public static void syncDirectory(Path directory) throws IOException {
+    static void syncDirectory(Path directory) throws IOException {
         try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
             channel.force(true);
         } catch (IOException e) {

@@ -11,7 +11,6 @@ import dev.hyphae.data.Seq;
 import dev.hyphae.store.DocumentStore;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -63,9 +62,8 @@ final class DocumentReplica {
         this.store = store;
     }
 
-    /** Opens the document's store in {@code directory} and rebuilds the document from it. */
-    static DocumentReplica open(String name, ReplicaId self, Path directory) throws IOException {
-        DocumentStore store = DocumentStore.open(directory);
+    /** Rebuilds the document from what its store recovered; closes the store if that fails. */
+    static DocumentReplica open(String name, ReplicaId self, DocumentStore store) throws IOException {
         DocumentReplica document = new DocumentReplica(name, self, store);
         DocumentStore.Contents contents = store.recovered();
         try {
@@ -79,7 +77,7 @@ final class DocumentReplica {
             }
         } catch (ProtocolException e) {
             store.close();
-            throw new IOException(directory + ": a stored payload does not decode: " + e.getMessage(), e);
+            throw new IOException("document \"" + name + "\": a stored payload does not decode: " + e.getMessage(), e);
         }
         document.seq = contents.seq();
         document.durableSeq = contents.seq();
@@ -358,11 +356,6 @@ final class DocumentReplica {
 
     void close() throws IOException {
         store.close();
-    }
-
-    /** Fault injection for tests: a power loss. */
-    void loseUnsynced() throws IOException {
-        store.loseUnsynced();
     }
 
     /** The replica that writes this document's local entries. */

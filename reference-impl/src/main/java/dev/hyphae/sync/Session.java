@@ -359,14 +359,6 @@ public final class Session {
         }
     }
 
-    /** Fault injection for tests: the session disappears with its process, syncing nothing. */
-    void vanish() {
-        synchronized (replica) {
-            ended = true;
-            replica.removeSession(this);
-        }
-    }
-
     /**
      * Makes durable what this session received, without acknowledging it: a session can end between a delta and
      * its flush, and what it received must then still travel on to the other neighbours.

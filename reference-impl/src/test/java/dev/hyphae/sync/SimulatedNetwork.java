@@ -6,6 +6,7 @@ import dev.hyphae.handshake.AccessPolicy;
 import dev.hyphae.handshake.TrustStore;
 import dev.hyphae.session.SessionCodec;
 import dev.hyphae.session.SessionMessage;
+import dev.hyphae.store.PowerLoss;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -160,7 +161,9 @@ final class SimulatedNetwork implements AutoCloseable {
      * restarts from its folder.
      */
     void crash(int i) throws IOException {
-        replicas[i].powerLoss();
+        // Storage first: what the replica does as it is torn down can then make nothing more durable.
+        PowerLoss.strike(replicas[i].store());
+        replicas[i].close();
         for (int j = 0; j < size(); j++) {
             Connection c = connections[Math.min(i, j)][Math.max(i, j)];
             if (c != null && !c.ended) {
