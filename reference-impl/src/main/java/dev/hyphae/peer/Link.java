@@ -7,7 +7,7 @@ import dev.hyphae.handshake.Negotiation;
 import dev.hyphae.handshake.ProtocolVersion;
 import dev.hyphae.session.SessionCodec;
 import dev.hyphae.session.SessionMessage;
-import dev.hyphae.sync.Session;
+import dev.hyphae.session.Session;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -252,6 +252,11 @@ public final class Link implements Closeable {
     /** The session, for its events and state. */
     public Session session() {
         return session;
+    }
+
+    /** How much of this peer's log of {@code document} the neighbour has acknowledged, on this or earlier links. */
+    public long acknowledged(String document) {
+        return session == null ? 0 : peer.replica().acknowledged(document, session.remoteReplica());
     }
 
     /** Why the link ended, or null if it ended in order or has not ended. */

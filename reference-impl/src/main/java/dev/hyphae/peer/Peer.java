@@ -10,7 +10,7 @@ import dev.hyphae.handshake.HyphaeHandshake;
 import dev.hyphae.handshake.TrustStore;
 import dev.hyphae.noise.KeyPair;
 import dev.hyphae.sync.Replica;
-import dev.hyphae.sync.Session;
+import dev.hyphae.session.Session;
 
 import java.io.Closeable;
 import java.io.IOException;

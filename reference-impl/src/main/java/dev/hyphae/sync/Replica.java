@@ -6,6 +6,9 @@ import dev.hyphae.data.ReplicaId;
 import dev.hyphae.handshake.AccessPolicy;
 import dev.hyphae.handshake.TrustStore;
 
+import dev.hyphae.session.DocumentSync;
+import dev.hyphae.session.Session;
+import dev.hyphae.session.SyncLayer;
 import dev.hyphae.store.ReplicaStore;
 
 import java.io.Closeable;
@@ -32,7 +35,7 @@ import java.util.function.UnaryOperator;
  * <p>A replica id names one history of writes. It is never reused: a folder that is lost takes its id with it,
  * and the replica that starts in a new folder is a new one (so that no dot is ever issued twice).
  */
-public final class Replica implements Closeable {
+public final class Replica implements SyncLayer, Closeable {
 
     /** Told of every change to a document's state, local or received, after it is durable, on a thread of its own. */
     public interface Listener {
@@ -56,16 +59,24 @@ public final class Replica implements Closeable {
     private final List<String> recoveryReports = new ArrayList<>();
     private boolean closed;
 
-    private Replica(ReplicaStore store, ReplicaId id) {
+    private final int maxIntervalEntries;
+
+    private Replica(ReplicaStore store, ReplicaId id, int maxIntervalEntries) {
         this.store = store;
         this.id = id;
+        this.maxIntervalEntries = maxIntervalEntries;
     }
 
     /** Opens the replica in {@code directory}, creating it if needed, and recovers every document. */
     public static Replica open(Path directory, SecureRandom random) throws IOException {
+        return open(directory, random, AntiEntropy.MAX_INTERVAL_ENTRIES);
+    }
+
+    /** Opens the replica with intervals of at most {@code maxIntervalEntries} entries: tests use few, to split more. */
+    static Replica open(Path directory, SecureRandom random, int maxIntervalEntries) throws IOException {
         ReplicaStore store = ReplicaStore.open(directory);
         try {
-            Replica replica = new Replica(store, store.replicaId(random));
+            Replica replica = new Replica(store, store.replicaId(random), maxIntervalEntries);
             replica.load();
             return replica;
         } catch (IOException | RuntimeException e) {
@@ -100,17 +111,13 @@ public final class Replica implements Closeable {
         }
     }
 
-    /** This replica's id. */
-    public ReplicaId id() {
-        return id;
-    }
-
     /** What recovery found on opening: for each document whose log had a torn tail, a line saying so. */
     public synchronized List<String> recoveryReports() {
         return List.copyOf(recoveryReports);
     }
 
     /** The names of the documents this replica holds. */
+    @Override
     public synchronized Set<String> documents() {
         return new TreeSet<>(documents.keySet());
     }
@@ -142,7 +149,7 @@ public final class Replica implements Closeable {
         }
         notifyListeners(document, d.state(), true);
         for (Session session : List.copyOf(sessions)) {
-            session.pump(document);
+            session.documentChanged(document);
         }
         return delta;
     }
@@ -179,7 +186,8 @@ public final class Replica implements Closeable {
      * Entries of {@code document} became durable: every session may send them now, and the listeners hear of what
      * neighbours changed.
      */
-    synchronized void durable(String document) {
+    @Override
+    public synchronized void durable(String document) {
         DocumentReplica d = documents.get(document);
         if (d == null) {
             return;
@@ -188,11 +196,12 @@ public final class Replica implements Closeable {
             notifyListeners(document, d.state(), false);
         }
         for (Session session : List.copyOf(sessions)) {
-            session.pump(document);
+            session.documentChanged(document);
         }
     }
 
-    synchronized void removeSession(Session session) {
+    @Override
+    public synchronized void ended(Session session) {
         sessions.remove(session);
     }
 
@@ -209,12 +218,35 @@ public final class Replica implements Closeable {
         return d;
     }
 
-    synchronized boolean holds(String name) {
+    @Override
+    public Object lock() {
+        return this;
+    }
+
+    /** This replica's id. */
+    @Override
+    public ReplicaId replicaId() {
+        return id;
+    }
+
+    @Override
+    public synchronized DocumentSync open(String document) throws IOException {
+        return new AntiEntropy(document(document), maxIntervalEntries);
+    }
+
+    /** How much of this replica's log of {@code document} the neighbour {@code neighbour} has acknowledged. */
+    public synchronized long acknowledged(String document, ReplicaId neighbour) {
+        DocumentReplica d = documents.get(document);
+        return d == null || neighbour == null ? 0 : d.acknowledgedBy(neighbour);
+    }
+
+    @Override
+    public synchronized boolean holds(String name) {
         return documents.containsKey(name);
     }
 
-    /** The last known replica id of the neighbour with {@code staticKey}, or null. */
-    synchronized ReplicaId neighbour(byte[] staticKey) {
+    @Override
+    public synchronized ReplicaId lastReplicaId(byte[] staticKey) {
         return neighbours.get(HexFormat.of().formatHex(staticKey));
     }
 
@@ -223,7 +255,8 @@ public final class Replica implements Closeable {
      * first. A peer that restarts with a new folder, under the same key, has a new replica id, which replaces its
      * old one.
      */
-    synchronized boolean claimReplicaId(byte[] staticKey, ReplicaId replica) {
+    @Override
+    public synchronized boolean claimReplicaId(byte[] staticKey, ReplicaId replica) {
         String key = HexFormat.of().formatHex(staticKey);
         for (Map.Entry<String, ReplicaId> e : neighbours.entrySet()) {
             if (e.getValue().equals(replica) && !e.getKey().equals(key)) {

@@ -13,6 +13,7 @@ import dev.hyphae.data.Value;
 import dev.hyphae.handshake.AccessPolicy;
 import dev.hyphae.handshake.TrustStore;
 import dev.hyphae.handshake.AccessPolicy.Right;
+import dev.hyphae.session.Session;
 import dev.hyphae.session.SessionMessage;
 import dev.hyphae.spec.Requirement;
 import org.junit.jupiter.api.AfterEach;
@@ -39,7 +40,7 @@ class SessionTest {
 
     private static final byte[] PEER_KEY = new byte[32];
     private static final ReplicaId PEER = ReplicaId.fromHex("0000000000000000000000000000abcd");
-    private static final Session.Options OPTIONS = new Session.Options(2, 8, 15_000, 60_000, 4);
+    private static final Session.Options OPTIONS = new Session.Options(2, 15_000, 60_000, 4);
 
     @TempDir
     Path dir;
@@ -130,7 +131,7 @@ class SessionTest {
     @Requirement({"HY-SESS-029", "HY-SESS-030", "HY-SESS-036"})
     void anOpenFromAPeerWithoutRightsIsRefusedAndRevealsNothing() throws Exception {
         replica.write("secret", state -> state.store().update(Value.of("kwh"), CrdtType.GCOUNTER,
-                (GCounter c) -> c.increment(state.context(), replica.id(), 1)));
+                (GCounter c) -> c.increment(state.context(), replica.replicaId(), 1)));
         Session s = session(null);
         s.receive(open(3, "secret"), 0);
         s.receive(open(4, "no-such-document"), 0);
@@ -229,7 +230,7 @@ class SessionTest {
     @Requirement({"HY-SESS-058", "HY-SESS-059"})
     void anOpenMayNotNameThisReplicaOrAnotherPeersReplica() throws Exception {
         Session s = session(AccessPolicy.Right.WRITE);
-        s.receive(new SessionMessage.Open(1, "plant", Right.WRITE, Right.WRITE, replica.id(), new TreeMap<>(), null, 0, 8), 0);
+        s.receive(new SessionMessage.Open(1, "plant", Right.WRITE, Right.WRITE, replica.replicaId(), new TreeMap<>(), null, 0, 8), 0);
         assertEquals(ErrorCode.PROTOCOL_VIOLATION.value(), lastError().code());
 
         Session first = session(AccessPolicy.Right.WRITE);
@@ -313,7 +314,7 @@ class SessionTest {
         write();
         sent.clear();
         Session second = session(AccessPolicy.Right.WRITE);
-        second.receive(new SessionMessage.Open(9, "plant", Right.WRITE, Right.WRITE, PEER, new TreeMap<>(), replica.id(), 2, 8), 0);
+        second.receive(new SessionMessage.Open(9, "plant", Right.WRITE, Right.WRITE, PEER, new TreeMap<>(), replica.replicaId(), 2, 8), 0);
         List<SessionMessage.Delta> deltas = sent.stream().filter(m -> m instanceof SessionMessage.Delta).map(m -> (SessionMessage.Delta) m).toList();
         assertEquals(1, deltas.size(), sent.toString());
         assertEquals(SessionMessage.Kind.INTERVAL, deltas.get(0).kind());
@@ -323,6 +324,6 @@ class SessionTest {
 
     private void write() throws IOException {
         replica.write("plant", state -> state.store().update(Value.of("kwh"), CrdtType.GCOUNTER,
-                (GCounter c) -> c.increment(state.context(), replica.id(), 1)));
+                (GCounter c) -> c.increment(state.context(), replica.replicaId(), 1)));
     }
 }

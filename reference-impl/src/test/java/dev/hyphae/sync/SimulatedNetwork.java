@@ -4,6 +4,7 @@ import dev.hyphae.crdt.CausalState;
 import dev.hyphae.crdt.ORMap;
 import dev.hyphae.handshake.AccessPolicy;
 import dev.hyphae.handshake.TrustStore;
+import dev.hyphae.session.Session;
 import dev.hyphae.session.SessionCodec;
 import dev.hyphae.session.SessionMessage;
 import dev.hyphae.store.PowerLoss;
@@ -29,7 +30,9 @@ import java.util.stream.Stream;
  */
 final class SimulatedNetwork implements AutoCloseable {
 
-    static final Session.Options OPTIONS = new Session.Options(4, 8, 15_000, 60_000, 16);
+    static final Session.Options OPTIONS = new Session.Options(4, 15_000, 60_000, 16);
+    /** Short intervals, so that a few writes already split into several. */
+    static final int MAX_INTERVAL_ENTRIES = 8;
 
     private final Path root;
     private final Replica[] replicas;
@@ -67,7 +70,7 @@ final class SimulatedNetwork implements AutoCloseable {
             key[0] = (byte) (i + 1);
             identities[i] = new TrustStore.Identity(key, null, null);
             policy.grant(key, AccessPolicy.EVERY_DOCUMENT, AccessPolicy.Right.WRITE);
-            replicas[i] = Replica.open(root.resolve("r" + i), random);
+            replicas[i] = Replica.open(root.resolve("r" + i), random, MAX_INTERVAL_ENTRIES);
         }
     }
 
@@ -173,7 +176,7 @@ final class SimulatedNetwork implements AutoCloseable {
                 c.inFlight[1].clear();
             }
         }
-        replicas[i] = Replica.open(root.resolve("r" + i), random);
+        replicas[i] = Replica.open(root.resolve("r" + i), random, MAX_INTERVAL_ENTRIES);
     }
 
     /** Lets every session of replica i flush: sync, then acknowledge. */

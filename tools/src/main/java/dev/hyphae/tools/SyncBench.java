@@ -14,7 +14,7 @@ import dev.hyphae.peer.Peer;
 import dev.hyphae.session.SessionCodec;
 import dev.hyphae.session.SessionMessage;
 import dev.hyphae.sync.Replica;
-import dev.hyphae.sync.Session;
+import dev.hyphae.session.Session;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -147,7 +147,7 @@ final class SyncBench implements Callable<Integer> {
                 double value = values.nextDouble();
                 dev.hyphae.data.CausalContext context = current.context();
                 CausalState<ORMap> d = current.store().update(Value.of("sensor-" + i), CrdtType.LWW_REGISTER,
-                        (LWWRegister r) -> r.write(context, replica.id(), Value.of(value), r.greatestTimestamp() + 1));
+                        (LWWRegister r) -> r.write(context, replica.replicaId(), Value.of(value), r.greatestTimestamp() + 1));
                 delta = delta.join(d);
                 current = current.join(d);
             }
@@ -180,7 +180,7 @@ final class SyncBench implements Callable<Integer> {
     private static CausalState<ORMap> writeLocal(Replica replica, int key, Random values) throws IOException {
         double value = values.nextDouble();
         return replica.write("sensors", state -> state.store().update(Value.of("sensor-" + key), CrdtType.LWW_REGISTER,
-                (LWWRegister r) -> r.write(state.context(), replica.id(), Value.of(value), r.greatestTimestamp() + 1)));
+                (LWWRegister r) -> r.write(state.context(), replica.replicaId(), Value.of(value), r.greatestTimestamp() + 1)));
     }
 
     private void throughput() throws Exception {
@@ -200,7 +200,7 @@ final class SyncBench implements Callable<Integer> {
                 a.document("stream").map().register("k" + (i % 1000)).set(i);
             }
             long written = System.nanoTime();
-            while (link.session().acknowledged("stream") < deltas) {
+            while (link.acknowledged("stream") < deltas) {
                 Thread.sleep(1);
             }
             long acknowledged = System.nanoTime();

@@ -235,7 +235,7 @@ class PeersIT {
             Link link = peer.connect(new InetSocketAddress("127.0.0.1", server.port), List.of("stream"));
             int i = 0;
             // Write until the receiver has acknowledged a good part of the stream, then kill it mid-stream.
-            while (link.session().acknowledged("stream") < 200 && i < 100_000) {
+            while (link.acknowledged("stream") < 200 && i < 100_000) {
                 i++;
                 peer.document("stream").map().register("k" + i).set(i);
             }
@@ -246,7 +246,7 @@ class PeersIT {
             server.process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
             written = i;
             link.awaitEnd(10_000);
-            acknowledged = link.session().acknowledged("stream");
+            acknowledged = link.acknowledged("stream");
         }
         assertTrue(acknowledged >= 200, "acknowledged " + acknowledged);
 
