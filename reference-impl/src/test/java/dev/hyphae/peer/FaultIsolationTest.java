@@ -103,7 +103,7 @@ class FaultIsolationTest {
         try (Peer server = Peer.open(new Peer.Config(dir.resolve("server"), serverKey, null, trust, policy));
              Peer good = Peer.open(new Peer.Config(dir.resolve("good"), goodKey, null, trust, policy))) {
             InetSocketAddress address = server.listen(new InetSocketAddress("127.0.0.1", 0));
-            Link goodLink = good.connect(address, List.of("plant"));
+            Connection goodConnection = good.connect(address, List.of("plant"));
             good.document("plant").map().counter("kwh").increment(1);
 
             try (RawClient bad = new RawClient(address, badKey, serverKey.publicKey())) {
@@ -155,8 +155,8 @@ class FaultIsolationTest {
                 Thread.sleep(10);
             }
             assertEquals(expected, server.document("plant").map().counter("kwh").value());
-            assertFalse(goodLink.ended());
-            assertTrue(goodLink.session().events().isEmpty(), goodLink.session().events().toString());
+            assertEquals(Connection.State.OPEN, goodConnection.state());
+            assertTrue(goodConnection.events().isEmpty(), goodConnection.events().toString());
             for (int i = 0; i < 500 && !expected.equals(good.document("plant").map().counter("kwh").value()); i++) {
                 Thread.sleep(10);
             }

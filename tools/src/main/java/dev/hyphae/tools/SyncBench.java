@@ -9,7 +9,7 @@ import dev.hyphae.data.Value;
 import dev.hyphae.handshake.AccessPolicy;
 import dev.hyphae.handshake.TrustStore;
 import dev.hyphae.noise.KeyPair;
-import dev.hyphae.peer.Link;
+import dev.hyphae.peer.Connection;
 import dev.hyphae.peer.Peer;
 import dev.hyphae.session.SessionCodec;
 import dev.hyphae.session.SessionMessage;
@@ -194,7 +194,7 @@ final class SyncBench implements Callable<Integer> {
         try (Peer a = Peer.open(new Peer.Config(root.resolve("a"), ka, null, trust, policy));
              Peer b = Peer.open(new Peer.Config(root.resolve("b"), kb, null, trust, policy))) {
             InetSocketAddress address = b.listen(new InetSocketAddress("127.0.0.1", 0));
-            Link link = a.connect(address, List.of("stream"));
+            Connection link = a.connect(address, List.of("stream"));
             long start = System.nanoTime();
             for (int i = 1; i <= deltas; i++) {
                 a.document("stream").map().register("k" + (i % 1000)).set(i);

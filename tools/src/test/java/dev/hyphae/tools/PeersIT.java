@@ -8,7 +8,7 @@ import dev.hyphae.handshake.Negotiation;
 import dev.hyphae.handshake.ProtocolVersion;
 import dev.hyphae.handshake.TrustStore;
 import dev.hyphae.noise.KeyPair;
-import dev.hyphae.peer.Link;
+import dev.hyphae.peer.Connection;
 import dev.hyphae.peer.Peer;
 import dev.hyphae.handshake.AccessPolicy.Right;
 import dev.hyphae.session.SessionCodec;
@@ -232,7 +232,7 @@ class PeersIT {
         try (Peer peer = Peer.open(new Peer.Config(dir.resolve("writer"), writerKey, null,
                 TrustStore.of(List.of(HexFormat.of().parseHex(a)), List.of()),
                 new AccessPolicy().grant(HexFormat.of().parseHex(a), AccessPolicy.EVERY_DOCUMENT, AccessPolicy.Right.WRITE)))) {
-            Link link = peer.connect(new InetSocketAddress("127.0.0.1", server.port), List.of("stream"));
+            Connection link = peer.connect(new InetSocketAddress("127.0.0.1", server.port), List.of("stream"));
             int i = 0;
             // Write until the receiver has acknowledged a good part of the stream, then kill it mid-stream.
             while (link.acknowledged("stream") < 200 && i < 100_000) {
