@@ -3,7 +3,6 @@ package dev.hyphae.session;
 import dev.hyphae.ErrorCode;
 import dev.hyphae.ProtocolException;
 import dev.hyphae.data.ReplicaId;
-import dev.hyphae.data.Seq;
 import dev.hyphae.handshake.AccessPolicy;
 import dev.hyphae.handshake.AccessPolicy.Right;
 import dev.hyphae.handshake.TrustStore;
@@ -11,11 +10,8 @@ import dev.hyphae.handshake.TrustStore;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -31,8 +27,12 @@ import java.util.TreeSet;
  * with a SessionError naming its channel, or closed. Anything that breaks the session's rules ends the session
  * with a SessionError of channel 0. In every case the other sessions and documents carry on.
  *
- * <p>This class is a little over 400 lines: the handlers of the seven messages share the channel table and
- * read best together, in the order of the chapter.
+ * <p>Why this class is some 500 lines: it is the session's whole public surface for its driver (a dozen entry
+ * points, each taking the lock and each a no-op once the session has ended), the dispatch of the seven messages,
+ * and the handlers that decide whether a document is on the session at all (Open, and the session and channel
+ * scopes of SessionError and Close), which share the session's state and read best in one place, in the order
+ * of the chapter. What concerns one document already on the session is in {@link Channel}, the channel numbers
+ * are in {@link ChannelTable}, and keepalive is in {@link Keepalive}.
  */
 public final class Session {
 
@@ -81,11 +81,25 @@ public final class Session {
     private final Options options;
     private final Outbox outbox;
     private final Keepalive keepalive;
-    private final Map<String, Channel> byDocument = new TreeMap<>();
-    private final Map<Long, Channel> byLocal = new HashMap<>();
+    private final ChannelTable channels = new ChannelTable();
     private final List<String> events = new ArrayList<>();
+    private final Channel.Wire wire = new Channel.Wire() {
+        @Override
+        public void send(SessionMessage message) {
+            Session.this.send(message);
+        }
+
+        @Override
+        public boolean congested() {
+            return outbox.congested();
+        }
+
+        @Override
+        public void event(String event) {
+            Session.this.event(event);
+        }
+    };
     private ReplicaId remoteReplica;
-    private long nextChannel = 1;
     private long pingNonce;
     private boolean ended;
 
@@ -125,14 +139,14 @@ public final class Session {
     /** Opens {@code document} on the session, unless it is open already. */
     public void open(String document) throws IOException {
         synchronized (lock) {
-            if (ended || byDocument.containsKey(document)) {
+            if (ended || channels.get(document) != null) {
                 return;
             }
-            if (byDocument.size() >= options.maxDocuments()) {
+            if (channels.size() >= options.maxDocuments()) {
                 event("not opening \"" + document + "\": the session has " + options.maxDocuments() + " documents open");
                 return;
             }
-            sendOpen(newChannel(document, layer.open(document)));
+            sendOpen(channels.add(document, layer.open(document)));
         }
     }
 
@@ -171,7 +185,7 @@ public final class Session {
      */
     public boolean idle(String document) {
         synchronized (lock) {
-            Channel c = byDocument.get(document);
+            Channel c = channels.get(document);
             return c == null || c.idle();
         }
     }
@@ -237,7 +251,7 @@ public final class Session {
                 return;
             }
             List<String> durable = new ArrayList<>();
-            for (Channel c : byDocument.values()) {
+            for (Channel c : channels.all()) {
                 if (c.ackDue != 0 && !c.closed) {
                     try {
                         if (c.sync.sync()) {
@@ -246,16 +260,12 @@ public final class Session {
                     } catch (IOException e) {
                         // Nothing of it is acknowledged; that document closes, the others carry on.
                         c.ackDue = 0;
-                        closeChannel(c, ErrorCode.INTERNAL_ERROR, "the document's storage failed");
+                        c.close(wire, ErrorCode.INTERNAL_ERROR, "the document's storage failed");
                     }
                 }
             }
-            for (Channel c : byDocument.values()) {
-                if (c.ackDue != 0 && !c.closed) {
-                    send(new SessionMessage.Ack(c.remote.channel(), c.ackDue));
-                    c.ackDue = 0;
-                }
-                c.unacknowledged = 0;
+            for (Channel c : channels.all()) {
+                c.acknowledge(wire);
             }
             // Entries that just became durable may now travel on, to every neighbour (HY-SYNC-005).
             for (String document : durable) {
@@ -284,11 +294,11 @@ public final class Session {
             if (ended) {
                 return;
             }
-            for (Channel c : List.copyOf(byDocument.values())) {
+            for (Channel c : channels.all()) {
                 try {
-                    pump(c);
+                    c.pump(wire);
                 } catch (IOException e) {
-                    closeChannel(c, ErrorCode.INTERNAL_ERROR, "the document's storage failed");
+                    c.close(wire, ErrorCode.INTERNAL_ERROR, "the document's storage failed");
                 }
             }
         }
@@ -303,14 +313,14 @@ public final class Session {
             if (ended) {
                 return;
             }
-            Channel c = byDocument.get(document);
+            Channel c = channels.get(document);
             try {
                 if (c == null) {
                     if (grantFor(document) != Right.NONE) {
                         open(document);
                     }
                 } else {
-                    pump(c);
+                    c.pump(wire);
                 }
             } catch (IOException e) {
                 fail(ErrorCode.INTERNAL_ERROR, "storage: " + e.getMessage());
@@ -348,11 +358,11 @@ public final class Session {
         if (remoteReplica != null && !remoteReplica.equals(open.replica())) {
             throw violation("the peer's Opens name two replica ids, %s and %s", remoteReplica, open.replica());
         }
-        Channel c = byDocument.get(open.document());
+        Channel c = channels.get(open.document());
         if (c != null && c.closed) {
             // Refused or closed before: the document may be opened again, under new channel numbers. Messages on
-            // the old channel are still ignored (it stays in byLocal, closed).
-            byDocument.remove(open.document());
+            // the old channel are still ignored.
+            channels.forget(c);
             c = null;
         }
         if (c != null && c.remote != null) {
@@ -399,10 +409,10 @@ public final class Session {
             return;
         }
         if (c == null) {
-            if (byDocument.size() >= options.maxDocuments()) {
+            if (channels.size() >= options.maxDocuments()) {
                 throw ProtocolException.sessionError(ErrorCode.LIMIT_EXCEEDED, "more than %d documents open", options.maxDocuments());
             }
-            c = newChannel(open.document(), sync);
+            c = channels.add(open.document(), sync);
         }
         c.remote = open;
         c.grant = grant;
@@ -410,57 +420,21 @@ public final class Session {
             sendOpen(c);
         }
         c.sync.opened(open, remoteReplica, c.sends());
-        pump(c);
+        c.pump(wire);
     }
 
-    /**
-     * A received delta, checked in the order of the chapter "Sync", section "Receiving": the window, the rights,
-     * then the sync layer's checks, join and storage, once; the position to acknowledge comes back from it.
-     */
     private void onDelta(SessionMessage.Delta delta) throws ProtocolException {
-        Channel c = channelOf(delta.channel());
-        if (c == null) {
-            return;
+        Channel c = channels.named(delta.channel());
+        if (c != null) {
+            c.onDelta(wire, delta, options.window());
         }
-        if (++c.unacknowledged > options.window()) {
-            throw ProtocolException.sessionError(ErrorCode.LIMIT_EXCEEDED, "more than %d unacknowledged deltas on \"%s\"",
-                    options.window(), c.document);
-        }
-        if (!c.acceptsDeltas()) {
-            // Not consumed (HY-SYNC-025): a peer without the right must not move this replica's positions.
-            refuse(c, delta, ErrorCode.ACCESS_DENIED, "no right to write this document");
-            return;
-        }
-        DocumentSync.Receipt receipt;
-        try {
-            receipt = c.sync.receive(delta);
-        } catch (IOException e) {
-            closeChannel(c, ErrorCode.INTERNAL_ERROR, "the document's storage failed");
-            return;
-        }
-        if (receipt.refusal() != null) {
-            refuse(c, delta, receipt.refusal().code(), receipt.refusal().getMessage());
-        }
-        c.ackDue = Seq.max(c.ackDue, receipt.held());
-    }
-
-    /** Refuses one delta with a SessionError that names it (HY-SESS-045); it no longer counts against the window. */
-    private void refuse(Channel c, SessionMessage.Delta delta, ErrorCode code, String detail) {
-        c.unacknowledged--;
-        send(new SessionMessage.SessionError(c.remote.channel(), delta.toSeq(), code.value(), detail));
-        event("refused a delta on \"" + c.document + "\" (" + code + "): " + detail);
     }
 
     private void onAck(SessionMessage.Ack ack) throws ProtocolException, IOException {
-        Channel c = channelOf(ack.channel());
-        if (c == null) {
-            return;
+        Channel c = channels.named(ack.channel());
+        if (c != null) {
+            c.onAck(wire, ack.seq());
         }
-        c.sync.acknowledged(ack.seq());
-        while (!c.outstanding.isEmpty() && !Seq.after(c.outstanding.peekFirst(), ack.seq())) {
-            c.outstanding.pollFirst();
-        }
-        pump(c);
     }
 
     private void onSessionError(SessionMessage.SessionError error) throws IOException {
@@ -469,7 +443,7 @@ public final class Session {
             end();
             return;
         }
-        Channel c = byLocal.get(error.channel());
+        Channel c = channels.byLocal(error.channel());
         if (c == null || c.closed) {
             return;
         }
@@ -478,10 +452,8 @@ public final class Session {
             event("the peer refused \"" + c.document + "\": " + codeName(error.code()) + " " + error.detail());
             return;
         }
-        // A refused delta counts as answered (HY-SESS-047): it is not sent again on this session.
-        c.outstanding.remove(error.seq());
         event("the peer refused a delta of \"" + c.document + "\": " + codeName(error.code()) + " " + error.detail());
-        pump(c);
+        c.onRefused(wire, error.seq());
     }
 
     private void onClose(SessionMessage.Close close) {
@@ -490,80 +462,17 @@ public final class Session {
             end();
             return;
         }
-        Channel c = byLocal.get(close.channel());
+        Channel c = channels.byLocal(close.channel());
         if (c != null) {
             c.closed = true;
         }
     }
 
-    /** The channel a message names, or null if it names one this side closed; a violation if it names none. */
-    private Channel channelOf(long local) throws ProtocolException {
-        Channel c = byLocal.get(local);
-        if (c == null) {
-            throw violation("channel %d was never opened", local);
-        }
-        if (c.closed) {
-            return null;
-        }
-        if (c.remote == null) {
-            throw violation("a message on channel %d before the peer's Open", local);
-        }
-        return c;
-    }
-
     // ---------------------------------------------------------------------------------------------------------
 
-    /** Sends what the sync layer has for the peer, within the peer's window and while the transport has room. */
-    private void pump(Channel c) throws IOException {
-        if (!c.sends()) {
-            return;
-        }
-        if (c.sync.failed()) {
-            // Whether its latest writes reached the disk is known only after a restart: send nothing of it.
-            closeChannel(c, ErrorCode.INTERNAL_ERROR, "the document's storage failed");
-            return;
-        }
-        try {
-            while (c.outstanding.size() < c.remote.window() && !outbox.congested()) {
-                SessionMessage.Delta delta = c.sync.next(c.remote.channel(), !c.outstanding.isEmpty());
-                if (delta == null) {
-                    return;
-                }
-                c.outstanding.addLast(delta.toSeq());
-                send(delta);
-            }
-        } catch (DocumentClosedException e) {
-            closeChannel(c, e.code(), e.getMessage());
-        }
-    }
-
-    private Channel newChannel(String document, DocumentSync sync) {
-        Channel c = new Channel(document, nextChannel++, sync);
-        byDocument.put(document, c);
-        byLocal.put(c.local, c);
-        return c;
-    }
-
     private void sendOpen(Channel c) {
-        c.grant = grantFor(c.document);
         ReplicaId known = remoteReplica != null ? remoteReplica : layer.lastReplicaId(remoteIdentity.staticKey());
-        // HY-SESS-043: only a position that is on stable storage.
-        long held = known == null ? 0 : c.sync.durableHeld(known);
-        c.openSent = true;
-        // HY-SESS-036: nothing of the document, not even its version vector, to a peer that may not read it.
-        send(new SessionMessage.Open(c.local, c.document, Right.WRITE, c.grant, layer.replicaId(),
-                c.grant == Right.NONE ? new TreeMap<>() : c.sync.summary(), held == 0 ? null : known, held, options.window()));
-    }
-
-    /** Closes one document on this session, with the reason; the session and its other documents carry on. */
-    private void closeChannel(Channel c, ErrorCode code, String detail) {
-        if (!c.closed) {
-            c.closed = true;
-            if (c.remote != null) {
-                send(new SessionMessage.Close(c.remote.channel(), code.value(), detail));
-            }
-            event("closed \"" + c.document + "\": " + detail);
-        }
+        c.sendOpen(wire, grantFor(c.document), layer.replicaId(), known, options.window());
     }
 
     private Right grantFor(String document) {
@@ -598,7 +507,7 @@ public final class Session {
      * its flush, and what it received must then still travel on to the other neighbours.
      */
     private void syncReceived() {
-        for (Channel c : byDocument.values()) {
+        for (Channel c : channels.all()) {
             if (c.ackDue != 0 && layer.holds(c.document)) {
                 try {
                     if (c.sync.sync()) {
