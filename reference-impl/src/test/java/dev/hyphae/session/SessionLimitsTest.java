@@ -65,4 +65,13 @@ class SessionLimitsTest {
         assertEquals(6, spec.size(), "parsed the table: " + spec);
         assertEquals(spec, constants());
     }
+
+    @Test
+    void theDefaultOptionsAreTheSpecificationsDefaults() {
+        Session.Options defaults = Session.Options.DEFAULT;
+        assertEquals(SessionLimits.KEEPALIVE_INTERVAL.toMillis(), defaults.keepaliveMillis());
+        assertEquals(SessionLimits.IDLE_INTERVAL.toMillis(), defaults.idleTimeoutMillis());
+        assertEquals(SessionLimits.MAX_DOCUMENTS, defaults.maxDocuments());
+        assertTrue(defaults.window() <= SessionLimits.MAX_WINDOW);
+    }
 }

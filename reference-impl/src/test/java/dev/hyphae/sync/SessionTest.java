@@ -322,6 +322,27 @@ class SessionTest {
         assertEquals(3, deltas.get(0).toSeq());
     }
 
+    @Test
+    @Requirement({"HY-SYNC-008", "HY-SYNC-021", "HY-SYNC-022"})
+    void positionsAboveTwoToTheSixtyThreeAreHeldAndAcknowledgedAsUnsignedNumbers() throws Exception {
+        // A neighbour's log positions are unsigned 64-bit: beyond 2^63 - 1 they are negative as a Java long.
+        long high = Long.MIN_VALUE + 5;                                  // 9223372036854775813
+        Session s = session(AccessPolicy.Right.WRITE);
+        s.receive(open(9, "plant"), 0);
+        long channel = theirOpen().channel();
+        s.receive(new SessionMessage.Delta(channel, SessionMessage.Kind.STATE, 0, high, increment(1, 5)), 0);
+        s.flush();
+        assertEquals(new SessionMessage.Ack(9, high), lastAck());
+        // An interval that follows on from there is in order; one that starts beyond it skips entries.
+        s.receive(new SessionMessage.Delta(channel, SessionMessage.Kind.INTERVAL, high, high + 1, increment(2, 1)), 0);
+        s.flush();
+        assertEquals(new SessionMessage.Ack(9, high + 1), lastAck());
+        assertFalse(s.ended());
+        s.receive(new SessionMessage.Delta(channel, SessionMessage.Kind.INTERVAL, high + 2, high + 3, increment(3, 1)), 0);
+        assertEquals(ErrorCode.PROTOCOL_VIOLATION.value(), lastError().code());
+        assertTrue(s.ended());
+    }
+
     private void write() throws IOException {
         replica.write("plant", state -> state.store().update(Value.of("kwh"), CrdtType.GCOUNTER,
                 (GCounter c) -> c.increment(state.context(), replica.replicaId(), 1)));
