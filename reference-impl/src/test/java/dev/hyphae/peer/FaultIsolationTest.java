@@ -1,6 +1,5 @@
 package dev.hyphae.peer;
 
-import dev.hyphae.spec.Requirement;
 import dev.hyphae.ErrorCode;
 import dev.hyphae.ProtocolException;
 import dev.hyphae.codec.Codec;
@@ -13,14 +12,15 @@ import dev.hyphae.data.ReplicaId;
 import dev.hyphae.data.Value;
 import dev.hyphae.framing.FramedChannel;
 import dev.hyphae.handshake.AccessPolicy;
+import dev.hyphae.handshake.AccessPolicy.Right;
 import dev.hyphae.handshake.HyphaeHandshake;
 import dev.hyphae.handshake.Negotiation;
 import dev.hyphae.handshake.ProtocolVersion;
 import dev.hyphae.handshake.TrustStore;
 import dev.hyphae.noise.KeyPair;
-import dev.hyphae.handshake.AccessPolicy.Right;
 import dev.hyphae.session.SessionCodec;
 import dev.hyphae.session.SessionMessage;
+import dev.hyphae.spec.Requirement;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,10 +1,10 @@
 package dev.hyphae.session;
 
-import dev.hyphae.spec.Requirement;
 import dev.hyphae.ErrorCode;
 import dev.hyphae.ProtocolException;
 import dev.hyphae.data.ReplicaId;
 import dev.hyphae.handshake.AccessPolicy.Right;
+import dev.hyphae.spec.Requirement;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;

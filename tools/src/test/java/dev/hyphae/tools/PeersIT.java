@@ -1,8 +1,10 @@
 package dev.hyphae.tools;
 
 import dev.hyphae.ErrorCode;
+import dev.hyphae.data.ReplicaId;
 import dev.hyphae.framing.FramedChannel;
 import dev.hyphae.handshake.AccessPolicy;
+import dev.hyphae.handshake.AccessPolicy.Right;
 import dev.hyphae.handshake.HyphaeHandshake;
 import dev.hyphae.handshake.Negotiation;
 import dev.hyphae.handshake.ProtocolVersion;
@@ -10,10 +12,8 @@ import dev.hyphae.handshake.TrustStore;
 import dev.hyphae.noise.KeyPair;
 import dev.hyphae.peer.Connection;
 import dev.hyphae.peer.Peer;
-import dev.hyphae.handshake.AccessPolicy.Right;
 import dev.hyphae.session.SessionCodec;
 import dev.hyphae.session.SessionMessage;
-import dev.hyphae.data.ReplicaId;
 import dev.hyphae.spec.Requirement;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,4 +1,4 @@
-package dev.hyphae.sync;
+package dev.hyphae.session;
 
 import dev.hyphae.ErrorCode;
 import dev.hyphae.codec.Codec;
@@ -11,11 +11,10 @@ import dev.hyphae.data.CausalContext;
 import dev.hyphae.data.ReplicaId;
 import dev.hyphae.data.Value;
 import dev.hyphae.handshake.AccessPolicy;
-import dev.hyphae.handshake.TrustStore;
 import dev.hyphae.handshake.AccessPolicy.Right;
-import dev.hyphae.session.Session;
-import dev.hyphae.session.SessionMessage;
+import dev.hyphae.handshake.TrustStore;
 import dev.hyphae.spec.Requirement;
+import dev.hyphae.sync.Replica;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
