@@ -32,12 +32,17 @@ public enum ErrorCode {
     CERTIFICATE_EXPIRED(202, Scope.SESSION),
     /** The initiator marked critical a capability that the responder does not implement. */
     UNSUPPORTED_CAPABILITY(203, Scope.SESSION),
-    /** A frame failed to authenticate, set unknown flags, or the stream ended inside a frame or a message. */
+    /**
+     * A frame shorter than its overhead, with unknown flags or an empty fragment without FIN, or the stream ended
+     * inside a frame or a message: a malformed frame, never one that failed to authenticate.
+     */
     BAD_FRAME(300, Scope.SESSION),
     /** A frame longer than the receiver announced. */
     FRAME_TOO_LARGE(301, Scope.SESSION),
     /** A message whose fragments add up to more than the reassembly limit. */
     MESSAGE_TOO_LARGE(302, Scope.SESSION),
+    /** A frame failed to authenticate, or arrived after the receiving cipher state reached its last nonce. */
+    FRAME_AUTHENTICATION_FAILED(303, Scope.SESSION),
     /** Nothing was received for longer than the idle timeout. */
     IDLE_TIMEOUT(400, Scope.SESSION),
     /** The peer has no right to the requested operation on the document; nothing is changed. */

@@ -55,9 +55,25 @@ class ErrorRegistryTest {
         assertEquals(ErrorCode.Scope.DELTA, delta.scope());
         assertEquals("MALFORMED_DELTA (101): vector length 9 beyond buffer", delta.getMessage());
 
+        assertTrue(delta.phase().isEmpty());
+
+        ProtocolException decoding = ProtocolException.deltaError(ErrorCode.MALFORMED_DELTA, ProtocolException.Phase.VERIFY,
+                "vector length %d beyond buffer", 9);
+        assertEquals(java.util.Optional.of(ProtocolException.Phase.VERIFY), decoding.phase());
+        assertEquals("MALFORMED_DELTA (101): verify: vector length 9 beyond buffer", decoding.getMessage());
+
         assertThrows(IllegalArgumentException.class,
                 () -> ProtocolException.sessionError(ErrorCode.MALFORMED_DELTA, "a delta error cannot end a session"));
         assertThrows(IllegalArgumentException.class,
                 () -> ProtocolException.deltaError(ErrorCode.LIMIT_EXCEEDED, "a session error cannot refuse one delta"));
+    }
+
+    @Test
+    void phasesAreNamedAsTheSpecificationNamesThem() {
+        for (ProtocolException.Phase phase : ProtocolException.Phase.values()) {
+            assertSame(phase, ProtocolException.Phase.of(phase.label()));
+        }
+        assertEquals(List.of("frame", "verify", "decode", "apply"),
+                java.util.Arrays.stream(ProtocolException.Phase.values()).map(ProtocolException.Phase::label).toList());
     }
 }

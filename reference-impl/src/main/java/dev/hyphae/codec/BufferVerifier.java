@@ -52,10 +52,9 @@ public final class BufferVerifier {
     }
 
     private ProtocolException fail(String format, Object... args) {
-        String detail = "verify: " + format;
         return malformed.scope() == ErrorCode.Scope.DELTA
-                ? ProtocolException.deltaError(malformed, detail, args)
-                : ProtocolException.sessionError(malformed, detail, args);
+                ? ProtocolException.deltaError(malformed, ProtocolException.Phase.VERIFY, format, args)
+                : ProtocolException.sessionError(malformed, ProtocolException.Phase.VERIFY, format, args);
     }
 
     /**

@@ -32,9 +32,10 @@ public final class Codec {
      * Encodes a payload. The replica table starts with {@code payload.replicaTable()}, so that values of
      * unknown type decoded with it stay valid.
      *
-     * @throws IllegalArgumentException if the encoding would exceed a limit of {@link Limits}, or a value of
-     *                                  unknown type holds several versions (forward the payloads that carried
-     *                                  them instead)
+     * @throws PayloadTooLargeException if the encoding would break a limit of {@link Limits} or
+     *                                   {@link EncodingLimits}
+     * @throws IllegalArgumentException  if a value of unknown type holds several versions (forward the payloads
+     *                                   that carried them instead)
      */
     public static byte[] encode(Payload payload) {
         byte[] bytes = PayloadEncoder.encode(payload);
@@ -44,12 +45,16 @@ public final class Codec {
         try {
             PayloadDecoder.decode(bytes);
         } catch (ProtocolException e) {
-            throw new IllegalArgumentException("the payload cannot be sent: " + e.getMessage(), e);
+            throw new PayloadTooLargeException(bytes.length, e);
         }
         return bytes;
     }
 
-    /** Encodes a state or delta with a replica table of the encoder's choosing. */
+    /**
+     * Encodes a state or delta with a replica table of the encoder's choosing.
+     *
+     * @throws PayloadTooLargeException if the encoding would break a limit
+     */
     public static byte[] encode(CausalState<? extends Crdt> state) {
         return encode(Payload.of(state));
     }
@@ -67,8 +72,7 @@ public final class Codec {
         } catch (RuntimeException e) {
             // Defence in depth: the verifier is meant to make this unreachable. If it is reached, the input is
             // still refused with a code, and the property tests report it as the bug it is.
-            throw ProtocolException.deltaError(dev.hyphae.ErrorCode.MALFORMED_DELTA,
-                    "decode: unexpected %s: %s", e.getClass().getSimpleName(), e.getMessage());
+            throw Malformed.decode("unexpected %s: %s", e.getClass().getSimpleName(), e.getMessage());
         }
     }
 }

@@ -43,9 +43,6 @@ import java.util.TreeSet;
  */
 final class PayloadDecoder {
 
-    /** The most bytes of strings and bytes values one payload may decode to (front coding expands). */
-    static final int MAX_DECODED_BYTES = Limits.MAX_DECODED_BYTES;
-
     // The number of fields the schema declares in each table; a vtable's later entries are never read.
     private static final int PAYLOAD_FIELDS = 3;
     private static final int CONTEXT_FIELDS = 2;
@@ -609,7 +606,7 @@ final class PayloadDecoder {
 
     private void decoded(int length) throws ProtocolException {
         decodedBytes += length;
-        if (decodedBytes > MAX_DECODED_BYTES) {
+        if (decodedBytes > EncodingLimits.MAX_DECODED_BYTES) {
             throw Malformed.decode("strings and bytes decode to more than MAX_DECODED_BYTES");
         }
     }

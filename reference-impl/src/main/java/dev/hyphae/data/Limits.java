@@ -1,9 +1,10 @@
 package dev.hyphae.data;
 
 /**
- * The limits of the data model (specification, chapter "Data model", section "Limits", and for
- * {@link #MAX_DECODED_BYTES} chapter "Encoding"), with the names the specification gives them. A decoder refuses input beyond any of them before it allocates for it; a
- * mutator whose result would exceed one is refused.
+ * The limits of the data model (specification, chapter "Data model", table "Limits of the data model"), with
+ * the names and values the specification gives them. A decoder refuses input beyond any of them before it
+ * allocates for it; a mutator whose result would exceed one is refused. A test compares this class with the
+ * table; the encoding's own limit is {@code dev.hyphae.codec.EncodingLimits}.
  */
 public final class Limits {
 
@@ -24,12 +25,6 @@ public final class Limits {
 
     /** Most distinct replica ids in one payload's replica table, and entries of one version vector. */
     public static final int MAX_REPLICAS = 16_384;
-
-    /**
-     * Most bytes that the string and bytes values of one payload may decode to, all counted together. Front
-     * coding lets a few bytes stand for a long prefix; this bounds what a decoder allocates for them.
-     */
-    public static final int MAX_DECODED_BYTES = 16 * 1024 * 1024;
 
     /** Most dots in one dot cloud. */
     public static final int MAX_CLOUD_DOTS = 65_536;

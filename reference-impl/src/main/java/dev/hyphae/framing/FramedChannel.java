@@ -3,12 +3,19 @@ package dev.hyphae.framing;
 import dev.hyphae.ErrorCode;
 import dev.hyphae.ProtocolException;
 import dev.hyphae.noise.CipherState;
+import dev.hyphae.noise.NoiseException;
 
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Arrays;
+
+import static dev.hyphae.framing.FramingLimits.FRAME_OVERHEAD;
+import static dev.hyphae.framing.FramingLimits.MAX_FRAME_SIZE;
+import static dev.hyphae.framing.FramingLimits.MAX_MESSAGE_SIZE;
+import static dev.hyphae.framing.FramingLimits.MIN_FRAME_SIZE;
+import static dev.hyphae.framing.FramingLimits.REKEY_INTERVAL;
 
 /**
  * The framed, encrypted channel that follows the handshake (specification, chapter "Framing").
@@ -25,7 +32,7 @@ import java.util.Arrays;
  * </pre>
  *
  * A message longer than one frame is cut into fragments, in order; the receiver reassembles them. Each
- * direction has its own cipher state; both sides rekey it after every {@link #REKEY_INTERVAL} frames, in step,
+ * direction has its own cipher state; both sides rekey it after every {@link FramingLimits#REKEY_INTERVAL} frames, in step,
  * without any signal. A frame that fails to authenticate, or breaks a limit, ends the channel with a code, and
  * releases no plaintext.
  *
@@ -34,17 +41,7 @@ import java.util.Arrays;
  */
 public final class FramedChannel {
 
-    /** The largest ciphertext of a frame: the largest Noise message. */
-    public static final int MAX_FRAME_SIZE = 65535;
-    /** The smallest maximum frame size a peer may announce; a frame of this size carries 1007 bytes of message. */
-    public static final int MIN_FRAME_SIZE = 1024;
-    /** The largest message the channel reassembles: a payload at its limit plus room for its envelope. */
-    public static final int MAX_MESSAGE_SIZE = 4 * 1024 * 1024 + 64 * 1024;
-    /** Frames per direction between two rekeys. */
-    public static final long REKEY_INTERVAL = 1L << 16;
-
     static final int FIN = 0x01;
-    static final int OVERHEAD = 1 + CipherState.TAG_LENGTH;
 
     private final InputStream in;
     private final OutputStream out;
@@ -100,7 +97,7 @@ public final class FramedChannel {
     }
 
     private void sendFrames(byte[] message) throws IOException, ProtocolException {
-        int room = sendFrameSize - OVERHEAD;
+        int room = sendFrameSize - FRAME_OVERHEAD;
         int at = 0;
         do {
             if (failed) {
@@ -111,8 +108,16 @@ public final class FramedChannel {
             byte[] plaintext = new byte[1 + length];
             plaintext[0] = (byte) (at + length == message.length ? FIN : 0);
             System.arraycopy(message, at, plaintext, 1, length);
-            byte[] ciphertext = sender.encryptWithAd(new byte[0], plaintext);
-            Arrays.fill(plaintext, (byte) 0); // the caller's message is its own; this copy of it is ours to erase
+            byte[] ciphertext;
+            try {
+                ciphertext = sender.encryptWithAd(new byte[0], plaintext);
+            } catch (NoiseException e) {
+                // HY-FRAME-011: a sending cipher state at the nonce 2^64-1 sends no further frame. The cause is this
+                // side's own state, not anything the peer sent.
+                throw ProtocolException.sessionError(ErrorCode.INTERNAL_ERROR, e, "%s", e.getMessage());
+            } finally {
+                Arrays.fill(plaintext, (byte) 0); // the caller's message is its own; this copy of it is ours to erase
+            }
             out.write(ciphertext.length >>> 8);
             out.write(ciphertext.length);
             out.write(ciphertext);
@@ -128,9 +133,10 @@ public final class FramedChannel {
      * Receives the next message, reassembled.
      *
      * @throws EOFException      when the stream ends between messages
-     * @throws ProtocolException {@code BAD_FRAME} when a frame fails to authenticate, is shorter than its
-     *                           overhead, sets unknown flags, or the stream ends inside a frame or a message;
-     *                           {@code FRAME_TOO_LARGE} or {@code MESSAGE_TOO_LARGE} for a limit broken
+     * @throws ProtocolException {@code FRAME_AUTHENTICATION_FAILED} when a frame fails to authenticate;
+     *                           {@code BAD_FRAME} when a frame is shorter than its overhead, sets unknown flags,
+     *                           or the stream ends inside a frame or a message; {@code FRAME_TOO_LARGE} or
+     *                           {@code MESSAGE_TOO_LARGE} for a limit broken
      */
     public byte[] receive() throws IOException, ProtocolException {
         if (failed) {
@@ -195,7 +201,7 @@ public final class FramedChannel {
         if (length > receiveFrameSize) {
             throw ProtocolException.sessionError(ErrorCode.FRAME_TOO_LARGE, "a frame of %d bytes exceeds the announced %d", length, receiveFrameSize);
         }
-        if (length < OVERHEAD) {
+        if (length < FRAME_OVERHEAD) {
             throw ProtocolException.sessionError(ErrorCode.BAD_FRAME, "a frame of %d bytes is shorter than its overhead", length);
         }
         byte[] ciphertext = in.readNBytes(length);
@@ -205,8 +211,11 @@ public final class FramedChannel {
         byte[] plaintext;
         try {
             plaintext = receiver.decryptWithAd(new byte[0], ciphertext);
-        } catch (ProtocolException e) {
-            throw ProtocolException.sessionError(ErrorCode.BAD_FRAME, e, "a frame failed to authenticate");
+        } catch (NoiseException e) {
+            // HY-FRAME-023: a frame that fails to authenticate, or meets a receiving cipher state at the nonce
+            // 2^64-1, is told apart from a malformed one.
+            throw ProtocolException.sessionError(ErrorCode.FRAME_AUTHENTICATION_FAILED, e, "a frame failed to authenticate: %s",
+                    e.getMessage());
         }
         if (++received % REKEY_INTERVAL == 0) {
             receiver.rekey();

@@ -4,6 +4,7 @@ import com.google.flatbuffers.FlatBufferBuilder;
 import dev.hyphae.ErrorCode;
 import dev.hyphae.ProtocolException;
 import dev.hyphae.codec.BufferVerifier;
+import dev.hyphae.framing.FramingLimits;
 import hyphae.v1.Capability;
 import hyphae.v1.Confirmation;
 import hyphae.v1.HandshakePayload;
@@ -253,15 +254,15 @@ final class HandshakeCodec {
     /** An announced maximum frame size: absent or 0 means 65535; below 1024 is malformed (HY-HS-011). */
     private static int frameSize(int announced) throws ProtocolException {
         if (announced == 0) {
-            return Negotiation.MAX_FRAME_SIZE;
+            return FramingLimits.MAX_FRAME_SIZE;
         }
-        if (announced < Negotiation.MIN_FRAME_SIZE) {
+        if (announced < FramingLimits.MIN_FRAME_SIZE) {
             throw malformed("a maximum frame size of %d, below 1024", announced);
         }
         return announced;
     }
 
     private static ProtocolException malformed(String format, Object... args) {
-        return ProtocolException.sessionError(ErrorCode.MALFORMED_MESSAGE, "decode: " + format, args);
+        return ProtocolException.sessionError(ErrorCode.MALFORMED_MESSAGE, ProtocolException.Phase.DECODE, format, args);
     }
 }

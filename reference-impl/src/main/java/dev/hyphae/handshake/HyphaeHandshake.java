@@ -2,9 +2,11 @@ package dev.hyphae.handshake;
 
 import dev.hyphae.ErrorCode;
 import dev.hyphae.ProtocolException;
+import dev.hyphae.framing.FramingLimits;
 import dev.hyphae.noise.CipherState;
 import dev.hyphae.noise.HandshakeState;
 import dev.hyphae.noise.KeyPair;
+import dev.hyphae.noise.NoiseException;
 import dev.hyphae.noise.NoiseSuite;
 
 import java.nio.charset.StandardCharsets;
@@ -77,6 +79,28 @@ public final class HyphaeHandshake {
                 "the %s ended the handshake with error %d", peer, value);
     }
 
+    /** ReadMessage of the Noise layer, whose every failure ends the handshake with {@code HANDSHAKE_FAILED} (HY-HS-009). */
+    private static byte[] read(HandshakeState noise, byte[] message) throws ProtocolException {
+        try {
+            return noise.readMessage(message);
+        } catch (NoiseException e) {
+            throw failed(e);
+        }
+    }
+
+    /** WriteMessage of the Noise layer: its DH fails, as {@code HANDSHAKE_FAILED}, on a low-order key from the peer. */
+    private static byte[] write(HandshakeState noise, byte[] payload) throws ProtocolException {
+        try {
+            return noise.writeMessage(payload);
+        } catch (NoiseException e) {
+            throw failed(e);
+        }
+    }
+
+    private static ProtocolException failed(NoiseException e) {
+        return ProtocolException.sessionError(ErrorCode.HANDSHAKE_FAILED, e, "%s", e.getMessage());
+    }
+
     /** The initiator's side. */
     public static final class Initiator {
         private final HandshakeState noise;
@@ -101,7 +125,7 @@ public final class HyphaeHandshake {
 
         /** Message 1: the offer. */
         public byte[] start() throws ProtocolException {
-            return noise.writeMessage(HandshakeCodec.offer(offer));
+            return write(noise, HandshakeCodec.offer(offer));
         }
 
         /**
@@ -116,7 +140,7 @@ public final class HyphaeHandshake {
          */
         public byte[] onSelection(byte[] message) throws ProtocolException {
             try {
-                HandshakeCodec.Decoded decoded = HandshakeCodec.decode(noise.readMessage(message), 1);
+                HandshakeCodec.Decoded decoded = HandshakeCodec.decode(read(noise, message), 1);
                 if (decoded.selectionError() != 0) {
                     throw peerError(decoded.selectionError(), "responder");
                 }
@@ -126,7 +150,7 @@ public final class HyphaeHandshake {
                 // this side's static key, which an untrusted responder must not learn. A refusal sends nothing.
                 TrustStore.Identity identity = credentials.trust().verify(noise.remoteStaticKey(), decoded.certificate(),
                         credentials.clock().getAsLong());
-                byte[] confirmation = noise.writeMessage(HandshakeCodec.confirmation(credentials.certificate()));
+                byte[] confirmation = write(noise, HandshakeCodec.confirmation(credentials.certificate()));
                 CipherState[] ciphers = noise.split();
                 result = new Result(selection.version(), selection.capabilities(), noise.remoteStaticKey(), ciphers[0], ciphers[1],
                         noise.handshakeHash(), identity, selection.maxFrameSize(), offer.maxFrameSize());
@@ -160,7 +184,7 @@ public final class HyphaeHandshake {
         private Negotiation.Selection selection;
         private ProtocolException failure;
         private Result result;
-        private int maxFrameSize = Negotiation.MAX_FRAME_SIZE;
+        private int maxFrameSize = FramingLimits.MAX_FRAME_SIZE;
         private int offerFrameSize;
 
         public Responder(Credentials credentials, Collection<ProtocolVersion> supported, Set<Integer> known, SecureRandom random) {
@@ -186,7 +210,7 @@ public final class HyphaeHandshake {
         public byte[] onOffer(byte[] message) throws ProtocolException {
             HandshakeCodec.Decoded decoded;
             try {
-                decoded = HandshakeCodec.decode(noise.readMessage(message), 0);
+                decoded = HandshakeCodec.decode(read(noise, message), 0);
             } catch (ProtocolException e) {
                 noise.destroy();
                 throw e;
@@ -202,7 +226,7 @@ public final class HyphaeHandshake {
                 reply = HandshakeCodec.selectionError(refused.code());
             }
             try {
-                byte[] second = noise.writeMessage(reply);
+                byte[] second = write(noise, reply);
                 if (failure != null) {
                     noise.destroy();
                 }
@@ -235,7 +259,7 @@ public final class HyphaeHandshake {
                 throw failure;
             }
             try {
-                HandshakeCodec.Decoded decoded = HandshakeCodec.decode(noise.readMessage(message), 2);
+                HandshakeCodec.Decoded decoded = HandshakeCodec.decode(read(noise, message), 2);
                 if (decoded.confirmationError() != 0) {
                     throw peerError(decoded.confirmationError(), "initiator");
                 }

@@ -9,6 +9,9 @@ import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
 
+import static dev.hyphae.framing.FramingLimits.MAX_FRAME_SIZE;
+import static dev.hyphae.framing.FramingLimits.MIN_FRAME_SIZE;
+
 /**
  * Version and capability negotiation (specification, "Versioning and Extensibility", sections "Version
  * negotiation" and "Capabilities"): the responder's choice from the initiator's offer, and the initiator's
@@ -48,14 +51,10 @@ public final class Negotiation {
         }
     }
 
-    /** The largest frame size anyone announces, and the default. */
-    static final int MAX_FRAME_SIZE = 65535;
-    /** The smallest frame size anyone may announce. */
-    static final int MIN_FRAME_SIZE = 1024;
-
+    // HY-FRAME-001: a maximum receive frame size is MIN_FRAME_SIZE to MAX_FRAME_SIZE; MAX_FRAME_SIZE is the default.
     static void checkFrameSize(int size) {
         if (size < MIN_FRAME_SIZE || size > MAX_FRAME_SIZE) {
-            throw new IllegalArgumentException("a maximum frame size is 1024 to 65535, not " + size);
+            throw new IllegalArgumentException("a maximum frame size is " + MIN_FRAME_SIZE + " to " + MAX_FRAME_SIZE + ", not " + size);
         }
     }
 

@@ -1,7 +1,5 @@
 package dev.hyphae.noise;
 
-import dev.hyphae.ErrorCode;
-import dev.hyphae.ProtocolException;
 import org.bouncycastle.crypto.InvalidCipherTextException;
 import org.bouncycastle.crypto.modes.ChaCha20Poly1305;
 import org.bouncycastle.crypto.params.AEADParameters;
@@ -16,7 +14,8 @@ import java.util.Arrays;
  * <p>The nonce 2<sup>64</sup>&minus;1 is reserved for {@link #rekey()}; a CipherState that reaches it can no
  * longer encrypt or decrypt, so a nonce is never reused. {@link #destroy()} zeroes the key, and a destroyed
  * cipher state refuses every further use: only a cipher state that never had a key, during the handshake,
- * passes data through unchanged, as Noise says.
+ * passes data through unchanged, as Noise says. Failures are {@link NoiseException}s, which the layers above map
+ * to their error codes.
  *
  * <p>Thread-safe: its methods are synchronized, so that a destroy on one thread waits for an encryption in
  * flight on another, which then cannot run again.
@@ -61,44 +60,64 @@ public final class CipherState {
         n = nonce;
     }
 
-    /** ENCRYPT(k, n++, ad, plaintext); without a key, the plaintext itself. */
-    public synchronized byte[] encryptWithAd(byte[] ad, byte[] plaintext) throws ProtocolException {
+    /**
+     * ENCRYPT(k, n++, ad, plaintext); without a key, the plaintext itself.
+     *
+     * @throws NoiseException {@link NoiseException.Reason#NONCES_EXHAUSTED} once the nonce has reached 2^64-1
+     */
+    public synchronized byte[] encryptWithAd(byte[] ad, byte[] plaintext) throws NoiseException {
         checkUsable();
         if (k == null) {
             return plaintext.clone();
         }
-        if (n == MAX_NONCE) {
-            throw ProtocolException.sessionError(ErrorCode.PROTOCOL_VIOLATION, "nonces of this cipher state are exhausted; rekey or close");
-        }
-        byte[] ciphertext = aead(true, k, n, ad, plaintext);
+        checkNonce();
+        byte[] ciphertext = encrypt(k, n, ad, plaintext);
         n++;
         return ciphertext;
     }
 
     /**
-     * DECRYPT(k, n++, ad, ciphertext); without a key, the ciphertext itself. A failed authentication leaves
-     * the nonce unchanged and is reported as {@code HANDSHAKE_FAILED}.
+     * DECRYPT(k, n++, ad, ciphertext); without a key, the ciphertext itself. A failure leaves the nonce unchanged.
+     *
+     * @throws NoiseException {@link NoiseException.Reason#AUTHENTICATION_FAILED} for a ciphertext that does not
+     *                        authenticate; {@link NoiseException.Reason#NONCES_EXHAUSTED} once the nonce has
+     *                        reached 2^64-1
      */
-    public synchronized byte[] decryptWithAd(byte[] ad, byte[] ciphertext) throws ProtocolException {
+    public synchronized byte[] decryptWithAd(byte[] ad, byte[] ciphertext) throws NoiseException {
         checkUsable();
         if (k == null) {
             return ciphertext.clone();
         }
-        if (n == MAX_NONCE) {
-            throw ProtocolException.sessionError(ErrorCode.PROTOCOL_VIOLATION, "nonces of this cipher state are exhausted; rekey or close");
+        checkNonce();
+        if (ciphertext.length < TAG_LENGTH) {
+            throw new NoiseException(NoiseException.Reason.AUTHENTICATION_FAILED, "a ciphertext shorter than its tag");
         }
-        byte[] plaintext = aead(false, k, n, ad, ciphertext);
+        ChaCha20Poly1305 cipher = cipher(false, k, n, ad);
+        byte[] output = new byte[cipher.getOutputSize(ciphertext.length)];
+        int length = cipher.processBytes(ciphertext, 0, ciphertext.length, output, 0);
+        try {
+            length += cipher.doFinal(output, length);
+        } catch (InvalidCipherTextException e) {
+            Arrays.fill(output, (byte) 0);
+            throw new NoiseException(NoiseException.Reason.AUTHENTICATION_FAILED, "authentication failed", e);
+        }
         n++;
-        return plaintext;
+        return length == output.length ? output : Arrays.copyOf(output, length);
+    }
+
+    private void checkNonce() throws NoiseException {
+        if (n == MAX_NONCE) {
+            throw new NoiseException(NoiseException.Reason.NONCES_EXHAUSTED, "nonces of this cipher state are exhausted; rekey or close");
+        }
     }
 
     /** REKEY: k = the first 32 bytes of ENCRYPT(k, 2^64-1, empty, 32 zero bytes). The nonce is unchanged. */
-    public synchronized void rekey() throws ProtocolException {
+    public synchronized void rekey() {
         checkUsable();
         if (k == null) {
             throw new IllegalStateException("rekey needs a key");
         }
-        byte[] next = Arrays.copyOf(aead(true, k, MAX_NONCE, new byte[0], new byte[KEY_LENGTH]), KEY_LENGTH);
+        byte[] next = Arrays.copyOf(encrypt(k, MAX_NONCE, new byte[0], new byte[KEY_LENGTH]), KEY_LENGTH);
         Arrays.fill(k, (byte) 0);
         k = next;
     }
@@ -112,23 +131,27 @@ public final class CipherState {
         destroyed = true;
     }
 
-    private static byte[] aead(boolean encrypt, byte[] key, long nonce, byte[] ad, byte[] input) throws ProtocolException {
+    /** ChaChaPoly's ENCRYPT, which cannot fail. */
+    private static byte[] encrypt(byte[] key, long nonce, byte[] ad, byte[] plaintext) {
+        ChaCha20Poly1305 cipher = cipher(true, key, nonce, ad);
+        byte[] output = new byte[cipher.getOutputSize(plaintext.length)];
+        int length = cipher.processBytes(plaintext, 0, plaintext.length, output, 0);
+        try {
+            length += cipher.doFinal(output, length);
+        } catch (InvalidCipherTextException e) {
+            throw new IllegalStateException("encryption does not check a tag", e);
+        }
+        return length == output.length ? output : Arrays.copyOf(output, length);
+    }
+
+    /** ChaChaPoly keyed with {@code key}, its 96-bit nonce 32 zero bits then {@code nonce} as 64-bit little-endian. */
+    private static ChaCha20Poly1305 cipher(boolean encrypt, byte[] key, long nonce, byte[] ad) {
         byte[] iv = new byte[12];
         for (int i = 0; i < 8; i++) {
             iv[4 + i] = (byte) (nonce >>> (8 * i));
         }
         ChaCha20Poly1305 cipher = new ChaCha20Poly1305();
         cipher.init(encrypt, new AEADParameters(new KeyParameter(key), 8 * TAG_LENGTH, iv, ad));
-        if (!encrypt && input.length < TAG_LENGTH) {
-            throw ProtocolException.sessionError(ErrorCode.HANDSHAKE_FAILED, "a ciphertext shorter than its tag");
-        }
-        byte[] output = new byte[cipher.getOutputSize(input.length)];
-        int length = cipher.processBytes(input, 0, input.length, output, 0);
-        try {
-            length += cipher.doFinal(output, length);
-        } catch (InvalidCipherTextException e) {
-            throw ProtocolException.sessionError(ErrorCode.HANDSHAKE_FAILED, e, "authentication failed");
-        }
-        return length == output.length ? output : Arrays.copyOf(output, length);
+        return cipher;
     }
 }

@@ -1,8 +1,5 @@
 package dev.hyphae.noise;
 
-import dev.hyphae.ErrorCode;
-import dev.hyphae.ProtocolException;
-
 import java.io.ByteArrayOutputStream;
 import java.security.SecureRandom;
 import java.util.Arrays;
@@ -69,18 +66,18 @@ public final class HandshakeState {
     }
 
     /** WriteMessage(payload, message_buffer). */
-    public byte[] writeMessage(byte[] payload) throws ProtocolException {
+    public byte[] writeMessage(byte[] payload) throws NoiseException {
         checkTurn(true);
         try {
             return write(payload);
-        } catch (ProtocolException failure) {
+        } catch (NoiseException failure) {
             destroy();
             failed = true;
             throw failure;
         }
     }
 
-    private byte[] write(byte[] payload) throws ProtocolException {
+    private byte[] write(byte[] payload) throws NoiseException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (HandshakePattern.Token token : tokens()) {
             switch (token) {
@@ -104,12 +101,13 @@ public final class HandshakeState {
         return out.toByteArray();
     }
 
-    /** ReadMessage(message, payload_buffer): the payload, or a refusal with {@code HANDSHAKE_FAILED}. */
-    public byte[] readMessage(byte[] received) throws ProtocolException {
+    /** ReadMessage(message, payload_buffer): the payload, or the reason the message is refused. */
+    public byte[] readMessage(byte[] received) throws NoiseException {
         checkTurn(false);
         try {
             if (received.length > MAX_MESSAGE_LENGTH) {
-                throw ProtocolException.sessionError(ErrorCode.HANDSHAKE_FAILED, "a handshake message longer than %d bytes", MAX_MESSAGE_LENGTH);
+                throw new NoiseException(NoiseException.Reason.BAD_MESSAGE_LENGTH,
+                        "a handshake message longer than " + MAX_MESSAGE_LENGTH + " bytes");
             }
             int at = 0;
             for (HandshakePattern.Token token : tokens()) {
@@ -130,7 +128,7 @@ public final class HandshakeState {
             byte[] payload = symmetric.decryptAndHash(Arrays.copyOfRange(received, at, received.length));
             message++;
             return payload;
-        } catch (ProtocolException failure) {
+        } catch (NoiseException failure) {
             destroy();
             failed = true;
             throw failure;
@@ -171,7 +169,7 @@ public final class HandshakeState {
         }
     }
 
-    private void mixDh(HandshakePattern.Token token) throws ProtocolException {
+    private void mixDh(HandshakePattern.Token token) throws NoiseException {
         byte[] shared = switch (token) {
             case EE -> e.dh(re);
             case ES -> initiator ? e.dh(rs) : s.dh(re);
@@ -180,15 +178,15 @@ public final class HandshakeState {
             default -> throw new IllegalStateException(token.name());
         };
         if (shared == null) {
-            throw ProtocolException.sessionError(ErrorCode.HANDSHAKE_FAILED, "a DH with a low-order public key");
+            throw new NoiseException(NoiseException.Reason.LOW_ORDER_KEY, "a DH with a low-order public key");
         }
         symmetric.mixKey(shared);
         Arrays.fill(shared, (byte) 0);
     }
 
-    private static byte[] take(byte[] message, int at, int length) throws ProtocolException {
+    private static byte[] take(byte[] message, int at, int length) throws NoiseException {
         if (message.length - at < length) {
-            throw ProtocolException.sessionError(ErrorCode.HANDSHAKE_FAILED, "a handshake message too short for its pattern");
+            throw new NoiseException(NoiseException.Reason.BAD_MESSAGE_LENGTH, "a handshake message too short for its pattern");
         }
         return Arrays.copyOfRange(message, at, at + length);
     }

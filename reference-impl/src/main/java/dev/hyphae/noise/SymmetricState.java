@@ -1,6 +1,5 @@
 package dev.hyphae.noise;
 
-import dev.hyphae.ProtocolException;
 import org.bouncycastle.crypto.Digest;
 import org.bouncycastle.crypto.macs.HMac;
 import org.bouncycastle.crypto.params.KeyParameter;
@@ -42,14 +41,14 @@ final class SymmetricState {
     }
 
     /** EncryptAndHash(plaintext). */
-    byte[] encryptAndHash(byte[] plaintext) throws ProtocolException {
+    byte[] encryptAndHash(byte[] plaintext) throws NoiseException {
         byte[] ciphertext = cipher.encryptWithAd(h, plaintext);
         mixHash(ciphertext);
         return ciphertext;
     }
 
     /** DecryptAndHash(ciphertext). */
-    byte[] decryptAndHash(byte[] ciphertext) throws ProtocolException {
+    byte[] decryptAndHash(byte[] ciphertext) throws NoiseException {
         byte[] plaintext = cipher.decryptWithAd(h, ciphertext);
         mixHash(ciphertext);
         return plaintext;

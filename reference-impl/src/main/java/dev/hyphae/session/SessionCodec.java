@@ -243,7 +243,7 @@ public final class SessionCodec {
                 v.scalar(table, 3, 8);
                 // Not MAX_PAYLOAD_SIZE: a payload too large is refused by the payload decoder, for that delta only
                 // (HY-SESS-022); here the framed channel's bound on a message applies.
-                v.vector(table, 4, 1, dev.hyphae.framing.FramedChannel.MAX_MESSAGE_SIZE);
+                v.vector(table, 4, 1, dev.hyphae.framing.FramingLimits.MAX_MESSAGE_SIZE);
                 Delta d = (Delta) message.message(new Delta());
                 long channel = channel(d.channel());
                 SessionMessage.Kind kind = switch (d.kind()) {

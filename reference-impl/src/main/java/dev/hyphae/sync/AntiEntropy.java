@@ -3,6 +3,7 @@ package dev.hyphae.sync;
 import dev.hyphae.ErrorCode;
 import dev.hyphae.ProtocolException;
 import dev.hyphae.codec.Codec;
+import dev.hyphae.codec.PayloadTooLargeException;
 import dev.hyphae.crdt.CausalState;
 import dev.hyphae.crdt.ORMap;
 import dev.hyphae.data.ReplicaId;
@@ -144,7 +145,7 @@ final class AntiEntropy implements DocumentSync {
             DocumentReplica.Interval interval;
             try {
                 interval = document.interval(sent, neighbour, maxEntries);
-            } catch (IllegalArgumentException tooLarge) {
+            } catch (PayloadTooLargeException tooLarge) {
                 interval = null;   // one entry beyond a payload cannot be: fall back to the state, which closes if too large
             }
             if (interval == null) {
@@ -168,7 +169,7 @@ final class AntiEntropy implements DocumentSync {
         byte[] payload;
         try {
             payload = Codec.encode(state);
-        } catch (IllegalArgumentException tooLarge) {
+        } catch (PayloadTooLargeException tooLarge) {
             // This revision cannot send a state beyond MAX_PAYLOAD_SIZE in parts: the document closes on this
             // session, and only it, with the reason.
             throw new DocumentClosedException(ErrorCode.LIMIT_EXCEEDED, "the document's state is larger than a payload may be");
@@ -181,7 +182,7 @@ final class AntiEntropy implements DocumentSync {
                     payload = difference;
                     kind = SessionMessage.Kind.DIFFERENCE;
                 }
-            } catch (IllegalArgumentException tooLarge) {
+            } catch (PayloadTooLargeException tooLarge) {
                 // Its cloud made the difference larger than a payload may be: the state it is.
             }
         }

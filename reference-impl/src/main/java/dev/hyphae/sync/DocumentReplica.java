@@ -2,6 +2,7 @@ package dev.hyphae.sync;
 
 import dev.hyphae.ProtocolException;
 import dev.hyphae.codec.Codec;
+import dev.hyphae.codec.PayloadTooLargeException;
 import dev.hyphae.crdt.CausalState;
 import dev.hyphae.crdt.Crdt;
 import dev.hyphae.crdt.ORMap;
@@ -302,7 +303,7 @@ final class DocumentReplica {
             }
             try {
                 return new Interval(after, to, Codec.encode(joined));
-            } catch (IllegalArgumentException tooLarge) {
+            } catch (PayloadTooLargeException tooLarge) {
                 if (limit == 1) {
                     throw tooLarge;
                 }
@@ -342,7 +343,7 @@ final class DocumentReplica {
         byte[] snapshot;
         try {
             snapshot = Codec.encode(state);
-        } catch (IllegalArgumentException tooLarge) {
+        } catch (PayloadTooLargeException tooLarge) {
             // A state beyond the payload limit cannot be a snapshot: the log keeps it instead, and nothing is lost.
             return;
         }

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Optional;
 import java.util.TreeMap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -191,7 +192,9 @@ class DecoderRefusalsTest {
         bytes[at + 1] = (byte) 0xff;
         bytes[at + 2] = (byte) 0xff;
         bytes[at + 3] = (byte) 0x7f;
-        assertRefused(bytes, "verify: vector field 0");
+        assertRefused(bytes, "vector field 0");
+        ProtocolException e = assertThrows(ProtocolException.class, () -> PayloadDecoder.decode(bytes));
+        assertEquals(Optional.of(ProtocolException.Phase.VERIFY), e.phase());
     }
 
     @Test
@@ -240,8 +243,9 @@ class DecoderRefusalsTest {
     void mapsNestedToTheLimitAreAcceptedAndOneLevelMoreIsRefused() throws ProtocolException {
         ORMap deepest = (ORMap) PayloadDecoder.decode(nestedMaps(Limits.MAX_NESTING_DEPTH)).state().store();
         assertRefused(nestedMaps(Limits.MAX_NESTING_DEPTH + 1), "nest deeper than MAX_NESTING_DEPTH");
-        assertThrows(IllegalArgumentException.class, () -> Codec.encode(deeper(deepest)),
+        PayloadTooLargeException e = assertThrows(PayloadTooLargeException.class, () -> Codec.encode(deeper(deepest)),
                 "the encoder refuses to produce what a decoder must refuse");
+        assertEquals(ErrorCode.MALFORMED_DELTA, e.refusal().code());
     }
 
     private static CausalState<Crdt> deeper(ORMap map) {

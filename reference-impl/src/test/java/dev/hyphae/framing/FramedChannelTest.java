@@ -76,15 +76,15 @@ class FramedChannelTest {
     @Test
     @Requirement({"HY-FRAME-002", "HY-FRAME-012", "HY-FRAME-013", "HY-FRAME-015"})
     void messagesRoundTripAtEveryFragmentBoundary() throws Exception {
-        int room = FramedChannel.MIN_FRAME_SIZE - FramedChannel.OVERHEAD;
+        int room = FramingLimits.MIN_FRAME_SIZE - FramingLimits.FRAME_OVERHEAD;
         for (int size : new int[] {0, 1, room - 1, room, room + 1, 2 * room - 1, 2 * room, 2 * room + 1, 100_000}) {
             Pair pair = new Pair();
             byte[] message = new byte[size];
             RANDOM.nextBytes(message);
-            byte[] wire = pair.wire(FramedChannel.MIN_FRAME_SIZE, message);
+            byte[] wire = pair.wire(FramingLimits.MIN_FRAME_SIZE, message);
             int frames = Math.max(1, (size + room - 1) / room);
-            assertEquals(size + frames * (2 + FramedChannel.OVERHEAD), wire.length, "frames for " + size + " bytes");
-            assertArrayEquals(message, pair.receiver(wire, FramedChannel.MIN_FRAME_SIZE).receive(), "size " + size);
+            assertEquals(size + frames * (2 + FramingLimits.FRAME_OVERHEAD), wire.length, "frames for " + size + " bytes");
+            assertArrayEquals(message, pair.receiver(wire, FramingLimits.MIN_FRAME_SIZE).receive(), "size " + size);
         }
     }
 
@@ -92,12 +92,12 @@ class FramedChannelTest {
     @Requirement({"HY-FRAME-017", "HY-FRAME-018"})
     void bothSidesRekeyInStep() throws Exception {
         Pair pair = new Pair();
-        int n = (int) FramedChannel.REKEY_INTERVAL + 3;
+        int n = FramingLimits.REKEY_INTERVAL + 3;
         byte[][] messages = new byte[n][];
         for (int i = 0; i < n; i++) {
             messages[i] = new byte[] {(byte) i, (byte) (i >> 8), (byte) (i >> 16)};
         }
-        FramedChannel receiver = pair.receiver(pair.wire(FramedChannel.MIN_FRAME_SIZE, messages), FramedChannel.MIN_FRAME_SIZE);
+        FramedChannel receiver = pair.receiver(pair.wire(FramingLimits.MIN_FRAME_SIZE, messages), FramingLimits.MIN_FRAME_SIZE);
         for (int i = 0; i < n; i++) {
             assertArrayEquals(messages[i], receiver.receive());
         }
@@ -110,14 +110,17 @@ class FramedChannelTest {
         Pair pair = new Pair();
         byte[] message = new byte[size];
         RANDOM.nextBytes(message);
-        byte[] wire = pair.wire(FramedChannel.MIN_FRAME_SIZE, message);
+        byte[] wire = pair.wire(FramingLimits.MIN_FRAME_SIZE, message);
         int bit = Math.floorMod(seed, wire.length * 8);
         wire[bit / 8] ^= (byte) (1 << (bit % 8));
         try {
-            byte[] released = pair.receiver(wire, FramedChannel.MIN_FRAME_SIZE).receive();
+            byte[] released = pair.receiver(wire, FramingLimits.MIN_FRAME_SIZE).receive();
             fail("a damaged stream released " + released.length + " bytes");
         } catch (ProtocolException e) {
-            assertTrue(e.code() == ErrorCode.BAD_FRAME || e.code() == ErrorCode.FRAME_TOO_LARGE, e.getMessage());
+            // A flipped bit of a Length field can make the frame too large, too short or cut by the end of the
+            // stream; anywhere else it makes the frame fail to authenticate.
+            assertTrue(e.code() == ErrorCode.FRAME_AUTHENTICATION_FAILED || e.code() == ErrorCode.BAD_FRAME
+                    || e.code() == ErrorCode.FRAME_TOO_LARGE, e.getMessage());
         }
     }
 
@@ -130,36 +133,52 @@ class FramedChannelTest {
     @Requirement({"HY-FRAME-019"})
     void aFrameLongerThanAnnouncedIsRefused() throws Exception {
         Pair pair = new Pair();
-        byte[] wire = pair.wire(FramedChannel.MAX_FRAME_SIZE, new byte[5000]);
-        ProtocolException e = assertThrows(ProtocolException.class, () -> pair.receiver(wire, FramedChannel.MIN_FRAME_SIZE).receive());
+        byte[] wire = pair.wire(FramingLimits.MAX_FRAME_SIZE, new byte[5000]);
+        ProtocolException e = assertThrows(ProtocolException.class, () -> pair.receiver(wire, FramingLimits.MIN_FRAME_SIZE).receive());
         assertEquals(ErrorCode.FRAME_TOO_LARGE, e.code());
     }
 
     @Test
-    @Requirement({"HY-FRAME-010", "HY-FRAME-019"})
+    @Requirement({"HY-FRAME-010", "HY-FRAME-019", "HY-FRAME-023"})
     void aReplayedFrameIsRefused() throws Exception {
         Pair pair = new Pair();
-        byte[] one = pair.wire(FramedChannel.MIN_FRAME_SIZE, new byte[] {1});
+        byte[] one = pair.wire(FramingLimits.MIN_FRAME_SIZE, new byte[] {1});
         byte[] replayed = new byte[one.length * 2];
         System.arraycopy(one, 0, replayed, 0, one.length);
         System.arraycopy(one, 0, replayed, one.length, one.length);
-        FramedChannel receiver = pair.receiver(replayed, FramedChannel.MIN_FRAME_SIZE);
+        FramedChannel receiver = pair.receiver(replayed, FramingLimits.MIN_FRAME_SIZE);
         assertArrayEquals(new byte[] {1}, receiver.receive());
-        assertEquals(ErrorCode.BAD_FRAME, assertThrows(ProtocolException.class, receiver::receive).code());
+        assertEquals(ErrorCode.FRAME_AUTHENTICATION_FAILED, assertThrows(ProtocolException.class, receiver::receive).code());
     }
 
     @Test
-    @Requirement("HY-FRAME-021")
+    @Requirement({"HY-FRAME-021", "HY-FRAME-023"})
     void anEmptyFragmentThatIsNotTheLastIsRefused() throws Exception {
         Pair pair = new Pair();
-        // Forge, with the sender's own cipher state, a frame whose plaintext is only the flags byte, FIN clear.
-        byte[] ciphertext = pair.a.sender().encryptWithAd(new byte[0], new byte[] {0});
+        // Forge, with the sender's own cipher state, a frame whose plaintext is only the flags byte, FIN clear. It
+        // authenticates, so it is malformed, not a failure of authentication.
+        byte[] wire = forged(pair, new byte[] {0});
+        assertEquals(ErrorCode.BAD_FRAME, assertThrows(ProtocolException.class,
+                () -> pair.receiver(wire, FramingLimits.MIN_FRAME_SIZE).receive()).code());
+    }
+
+    @Test
+    @Requirement({"HY-FRAME-019", "HY-FRAME-023"})
+    void aFrameThatAuthenticatesButSetsAnUnknownFlagIsBadNotUnauthenticated() throws Exception {
+        Pair pair = new Pair();
+        byte[] wire = forged(pair, new byte[] {(byte) 0x81, 7});
+        assertEquals(ErrorCode.BAD_FRAME, assertThrows(ProtocolException.class,
+                () -> pair.receiver(wire, FramingLimits.MIN_FRAME_SIZE).receive()).code());
+    }
+
+    /** One frame of {@code plaintext} (flags, then fragment), encrypted with the sending cipher state of {@code pair.a}. */
+    private static byte[] forged(Pair pair, byte[] plaintext) throws Exception {
+        byte[] ciphertext = pair.a.sender().encryptWithAd(new byte[0], plaintext);
         byte[] wire = new byte[2 + ciphertext.length];
         wire[0] = (byte) (ciphertext.length >>> 8);
         wire[1] = (byte) ciphertext.length;
         System.arraycopy(ciphertext, 0, wire, 2, ciphertext.length);
-        assertEquals(ErrorCode.BAD_FRAME, assertThrows(ProtocolException.class,
-                () -> pair.receiver(wire, FramedChannel.MIN_FRAME_SIZE).receive()).code());
+        return wire;
     }
 
     @Test
@@ -168,7 +187,7 @@ class FramedChannelTest {
         Pair pair = new Pair();
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         FramedChannel channel = new FramedChannel(new ByteArrayInputStream(new byte[] {0, 1, 2}), bytes,
-                pair.a.sender(), pair.a.receiver(), FramedChannel.MIN_FRAME_SIZE, FramedChannel.MIN_FRAME_SIZE);
+                pair.a.sender(), pair.a.receiver(), FramingLimits.MIN_FRAME_SIZE, FramingLimits.MIN_FRAME_SIZE);
         assertThrows(ProtocolException.class, channel::receive);
         assertThrows(IllegalStateException.class, () -> channel.send(new byte[] {42}));
         assertEquals(0, bytes.size(), "not a byte went out, least of all in the clear");
@@ -178,19 +197,19 @@ class FramedChannelTest {
     @Requirement("HY-FRAME-022")
     void theEndOfTheStreamBetweenMessagesClosesTheChannelAndInsideOneIsABadFrame() throws Exception {
         Pair pair = new Pair();
-        byte[] wire = pair.wire(FramedChannel.MIN_FRAME_SIZE, new byte[] {5}, new byte[3000]);
+        byte[] wire = pair.wire(FramingLimits.MIN_FRAME_SIZE, new byte[] {5}, new byte[3000]);
         int firstFrame = 2 + 1 + 1 + 16;
         ByteArrayOutputStream sent = new ByteArrayOutputStream();
         FramedChannel closing = new FramedChannel(new ByteArrayInputStream(java.util.Arrays.copyOf(wire, firstFrame)), sent,
-                pair.b.sender(), pair.b.receiver(), FramedChannel.MIN_FRAME_SIZE, FramedChannel.MIN_FRAME_SIZE);
+                pair.b.sender(), pair.b.receiver(), FramingLimits.MIN_FRAME_SIZE, FramingLimits.MIN_FRAME_SIZE);
         assertArrayEquals(new byte[] {5}, closing.receive());
         assertThrows(java.io.EOFException.class, closing::receive);
         assertThrows(IllegalStateException.class, () -> closing.send(new byte[] {1}), "a closed channel sends nothing");
         assertEquals(0, sent.size());
 
         Pair other = new Pair();
-        byte[] cut = other.wire(FramedChannel.MIN_FRAME_SIZE, new byte[3000]);
-        FramedChannel inside = other.receiver(java.util.Arrays.copyOf(cut, cut.length - 1500), FramedChannel.MIN_FRAME_SIZE);
+        byte[] cut = other.wire(FramingLimits.MIN_FRAME_SIZE, new byte[3000]);
+        FramedChannel inside = other.receiver(java.util.Arrays.copyOf(cut, cut.length - 1500), FramingLimits.MIN_FRAME_SIZE);
         assertEquals(ErrorCode.BAD_FRAME, assertThrows(ProtocolException.class, inside::receive).code());
     }
 
@@ -204,7 +223,7 @@ class FramedChannelTest {
         dev.hyphae.handshake.Certificate certificate = dev.hyphae.handshake.Certificate.issue(acme, "Acme", device.publicKey(), now - 1000, now + 86_400_000L);
         HyphaeHandshake.Initiator initiator = new HyphaeHandshake.Initiator(new HyphaeHandshake.Credentials(device, certificate,
                 TrustStore.of(List.of(cloud.publicKey()), List.of()), () -> now),
-                new Negotiation.Offer(List.of(ProtocolVersion.V1_0), new TreeSet<>(), new TreeSet<>(), FramedChannel.MIN_FRAME_SIZE), RANDOM);
+                new Negotiation.Offer(List.of(ProtocolVersion.V1_0), new TreeSet<>(), new TreeSet<>(), FramingLimits.MIN_FRAME_SIZE), RANDOM);
         HyphaeHandshake.Responder responder = new HyphaeHandshake.Responder(new HyphaeHandshake.Credentials(cloud, null,
                 TrustStore.of(List.of(), List.of(acme.generatePublicKey().getEncoded())), () -> now), List.of(ProtocolVersion.V1_0), Set.of(), RANDOM);
         byte[] first = initiator.start();
@@ -212,11 +231,11 @@ class FramedChannelTest {
         byte[] third = initiator.onSelection(second);
         responder.onConfirmation(third);
         for (byte[] message : List.of(first, second, third)) {
-            assertTrue(message.length <= FramedChannel.MIN_FRAME_SIZE, "a handshake message of " + message.length + " bytes");
+            assertTrue(message.length <= FramingLimits.MIN_FRAME_SIZE, "a handshake message of " + message.length + " bytes");
         }
         HyphaeHandshake.Result atCloud = responder.result();
         HyphaeHandshake.Result atDevice = initiator.result();
-        assertEquals(FramedChannel.MIN_FRAME_SIZE, atCloud.sendFrameSize());
+        assertEquals(FramingLimits.MIN_FRAME_SIZE, atCloud.sendFrameSize());
 
         ByteArrayOutputStream wire = new ByteArrayOutputStream();
         byte[] reading = new byte[20_000];
@@ -226,7 +245,7 @@ class FramedChannelTest {
         byte[] bytes = wire.toByteArray();
         for (int at = 0; at < bytes.length; ) {
             int length = (bytes[at] & 0xff) << 8 | bytes[at + 1] & 0xff;
-            assertTrue(length <= FramedChannel.MIN_FRAME_SIZE, "a frame of " + length + " bytes");
+            assertTrue(length <= FramingLimits.MIN_FRAME_SIZE, "a frame of " + length + " bytes");
             at += 2 + length;
         }
         assertArrayEquals(reading, new FramedChannel(new ByteArrayInputStream(bytes), new ByteArrayOutputStream(),

@@ -3,6 +3,7 @@ package dev.hyphae.handshake;
 import dev.hyphae.ErrorCode;
 import dev.hyphae.ProtocolException;
 import dev.hyphae.noise.KeyPair;
+import dev.hyphae.noise.NoiseException;
 import dev.hyphae.spec.Requirement;
 import org.junit.jupiter.api.Test;
 
@@ -38,7 +39,7 @@ class HyphaeHandshakeTest {
 
     @Test
     @Requirement({"HY-VER-002", "HY-VER-026", "HY-HS-001", "HY-HS-002", "HY-HS-005", "HY-HS-008"})
-    void peersAgreeOnTheHighestCommonVersionAndTalk() throws ProtocolException {
+    void peersAgreeOnTheHighestCommonVersionAndTalk() throws ProtocolException, NoiseException {
         HyphaeHandshake.Initiator initiator = new HyphaeHandshake.Initiator(credentials(alice, bob), offer(List.of(ProtocolVersion.V1_0, V1_1), 1, 2, 9), RANDOM);
         HyphaeHandshake.Responder responder = new HyphaeHandshake.Responder(credentials(bob, alice), List.of(ProtocolVersion.V1_0, V1_1), Set.of(2, 3), RANDOM);
 

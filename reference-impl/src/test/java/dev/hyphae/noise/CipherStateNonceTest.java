@@ -1,7 +1,5 @@
 package dev.hyphae.noise;
 
-import dev.hyphae.ErrorCode;
-import dev.hyphae.ProtocolException;
 import dev.hyphae.spec.Requirement;
 import org.junit.jupiter.api.Test;
 
@@ -13,24 +11,24 @@ class CipherStateNonceTest {
 
     @Test
     @Requirement("HY-FRAME-011")
-    void anExhaustedCipherStateRefusesToEncryptOrDecrypt() throws ProtocolException {
+    void anExhaustedCipherStateRefusesToEncryptOrDecrypt() throws NoiseException {
         CipherState sender = new CipherState();
         sender.initializeKey(new byte[32]);
         sender.setNonce(-2L); // 2^64 - 2: the last usable nonce
         sender.encryptWithAd(new byte[0], new byte[] {1});
         assertEquals(-1L, sender.nonce());
-        assertEquals(ErrorCode.PROTOCOL_VIOLATION, assertThrows(ProtocolException.class,
-                () -> sender.encryptWithAd(new byte[0], new byte[] {2})).code());
+        assertEquals(NoiseException.Reason.NONCES_EXHAUSTED, assertThrows(NoiseException.class,
+                () -> sender.encryptWithAd(new byte[0], new byte[] {2})).reason());
         CipherState receiver = new CipherState();
         receiver.initializeKey(new byte[32]);
         receiver.setNonce(-1L);
-        assertEquals(ErrorCode.PROTOCOL_VIOLATION, assertThrows(ProtocolException.class,
-                () -> receiver.decryptWithAd(new byte[0], new byte[17])).code());
+        assertEquals(NoiseException.Reason.NONCES_EXHAUSTED, assertThrows(NoiseException.class,
+                () -> receiver.decryptWithAd(new byte[0], new byte[17])).reason());
     }
 
     @Test
     @Requirement("HY-FRAME-020")
-    void aDestroyedCipherStateNeverPassesDataThroughInTheClear() throws ProtocolException {
+    void aDestroyedCipherStateNeverPassesDataThroughInTheClear() throws NoiseException {
         CipherState state = new CipherState();
         state.initializeKey(new byte[32]);
         state.encryptWithAd(new byte[0], new byte[] {1});

@@ -1,7 +1,5 @@
 package dev.hyphae.noise;
 
-import dev.hyphae.ErrorCode;
-import dev.hyphae.ProtocolException;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -29,7 +27,7 @@ class HandshakeStateTest {
     }
 
     @Test
-    void xxCompletesAndAuthenticatesBothStaticKeys() throws ProtocolException {
+    void xxCompletesAndAuthenticatesBothStaticKeys() throws NoiseException {
         HandshakeState initiator = new HandshakeState(SUITE, true, bytes("hyphae"), alice, null, RANDOM);
         HandshakeState responder = new HandshakeState(SUITE, false, bytes("hyphae"), bob, null, RANDOM);
 
@@ -49,20 +47,20 @@ class HandshakeStateTest {
     }
 
     @Test
-    void aTamperedHandshakeMessageFailsAuthenticationAndEndsTheHandshake() throws ProtocolException {
+    void aTamperedHandshakeMessageFailsAuthenticationAndEndsTheHandshake() throws NoiseException {
         HandshakeState initiator = new HandshakeState(SUITE, true, new byte[0], alice, null, RANDOM);
         HandshakeState responder = new HandshakeState(SUITE, false, new byte[0], bob, null, RANDOM);
         responder.readMessage(initiator.writeMessage(bytes("offer: 1.0, 1.1")));
         byte[] second = responder.writeMessage(new byte[0]);
         second[40] ^= 1;
 
-        ProtocolException e = assertThrows(ProtocolException.class, () -> initiator.readMessage(second));
-        assertEquals(ErrorCode.HANDSHAKE_FAILED, e.code());
+        NoiseException e = assertThrows(NoiseException.class, () -> initiator.readMessage(second));
+        assertEquals(NoiseException.Reason.AUTHENTICATION_FAILED, e.reason());
         assertThrows(IllegalStateException.class, () -> initiator.writeMessage(new byte[0]), "a failed handshake is not resumed");
     }
 
     @Test
-    void aTamperedFirstMessageIsDetectedByTheNextOne() throws ProtocolException {
+    void aTamperedFirstMessageIsDetectedByTheNextOne() throws NoiseException {
         // The first message is unencrypted, but hashed: an attacker who changes the offer changes the
         // responder's transcript, and the initiator cannot decrypt the reply. This is downgrade protection.
         HandshakeState initiator = new HandshakeState(SUITE, true, new byte[0], alice, null, RANDOM);
@@ -72,26 +70,26 @@ class HandshakeStateTest {
         downgraded[downgraded.length - 3] = '0';
         responder.readMessage(downgraded);
 
-        ProtocolException e = assertThrows(ProtocolException.class, () -> initiator.readMessage(responder.writeMessage(new byte[0])));
-        assertEquals(ErrorCode.HANDSHAKE_FAILED, e.code());
+        NoiseException e = assertThrows(NoiseException.class, () -> initiator.readMessage(responder.writeMessage(new byte[0])));
+        assertEquals(NoiseException.Reason.AUTHENTICATION_FAILED, e.reason());
     }
 
     @Test
-    void differentProloguesDoNotHandshake() throws ProtocolException {
+    void differentProloguesDoNotHandshake() throws NoiseException {
         HandshakeState initiator = new HandshakeState(SUITE, true, bytes("hyphae/1"), alice, null, RANDOM);
         HandshakeState responder = new HandshakeState(SUITE, false, bytes("hyphae/2"), bob, null, RANDOM);
         responder.readMessage(initiator.writeMessage(new byte[0]));
-        assertThrows(ProtocolException.class, () -> initiator.readMessage(responder.writeMessage(new byte[0])));
+        assertThrows(NoiseException.class, () -> initiator.readMessage(responder.writeMessage(new byte[0])));
     }
 
     @Test
-    void aTruncatedMessageIsRefused() throws ProtocolException {
+    void aTruncatedMessageIsRefused() throws NoiseException {
         HandshakeState initiator = new HandshakeState(SUITE, true, new byte[0], alice, null, RANDOM);
         HandshakeState responder = new HandshakeState(SUITE, false, new byte[0], bob, null, RANDOM);
         byte[] first = initiator.writeMessage(new byte[0]);
-        ProtocolException e = assertThrows(ProtocolException.class,
+        NoiseException e = assertThrows(NoiseException.class,
                 () -> responder.readMessage(java.util.Arrays.copyOf(first, 31)));
-        assertEquals(ErrorCode.HANDSHAKE_FAILED, e.code());
+        assertEquals(NoiseException.Reason.BAD_MESSAGE_LENGTH, e.reason());
     }
 
     @Test

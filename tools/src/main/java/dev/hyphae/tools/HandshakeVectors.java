@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.hyphae.ErrorCode;
 import dev.hyphae.ProtocolException;
 import dev.hyphae.framing.FramedChannel;
+import dev.hyphae.framing.FramingLimits;
 import dev.hyphae.handshake.Certificate;
 import dev.hyphae.handshake.HyphaeHandshake;
 import dev.hyphae.handshake.Negotiation;
@@ -11,6 +12,7 @@ import dev.hyphae.handshake.ProtocolVersion;
 import dev.hyphae.handshake.TrustStore;
 import dev.hyphae.noise.HandshakeState;
 import dev.hyphae.noise.KeyPair;
+import dev.hyphae.noise.NoiseException;
 import dev.hyphae.noise.NoiseSuite;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 
@@ -299,7 +301,7 @@ final class HandshakeVectors {
     }
 
     /** The second message of a responder that runs the BLAKE2b suite, answering the initiator's real first message. */
-    private static byte[] otherSuiteReply(Side[] p) throws ProtocolException {
+    private static byte[] otherSuiteReply(Side[] p) throws ProtocolException, NoiseException {
         byte[] first = p[0].initiator().start();
         HandshakeState other = new HandshakeState(NoiseSuite.parse("Noise_XX_25519_ChaChaPoly_BLAKE2b"), false, HyphaeHandshake.PROLOGUE,
                 KeyPair.fromPrivateKey(p[1].staticPrivate), KeyPair.fromPrivateKey(p[1].ephemeralPrivate), null);
@@ -359,7 +361,7 @@ final class HandshakeVectors {
     private static void framing(VectorWriter out) throws Exception {
         Side[] p = pair();
         Run run = run(p[0], p[1], null);
-        int size = FramedChannel.MIN_FRAME_SIZE;
+        int size = FramingLimits.MIN_FRAME_SIZE;
         byte[] message = new byte[2500];
         for (int i = 0; i < message.length; i++) {
             message[i] = (byte) i;
@@ -370,13 +372,14 @@ final class HandshakeVectors {
 
         byte[] one = frames(p, size, new byte[] {1, 2, 3});
         framingCase(out, "framing_replayed_frame", "The same frame twice: the second fails to authenticate under the next nonce.",
-                p, run, size, concat(one, one), List.of(new byte[] {1, 2, 3}), ErrorCode.BAD_FRAME, "HY-FRAME-010", "HY-FRAME-019");
+                p, run, size, concat(one, one), List.of(new byte[] {1, 2, 3}), ErrorCode.FRAME_AUTHENTICATION_FAILED, "HY-FRAME-010", "HY-FRAME-019",
+                "HY-FRAME-023");
 
         byte[] two = frames(p, size, new byte[] {1}, new byte[] {2});
         int half = two.length / 2;
         framingCase(out, "framing_reordered_frames", "Two frames delivered in the opposite order.", p, run, size,
-                concat(Arrays.copyOfRange(two, half, two.length), Arrays.copyOf(two, half)), List.of(), ErrorCode.BAD_FRAME,
-                "HY-FRAME-010", "HY-FRAME-019");
+                concat(Arrays.copyOfRange(two, half, two.length), Arrays.copyOf(two, half)), List.of(), ErrorCode.FRAME_AUTHENTICATION_FAILED,
+                "HY-FRAME-010", "HY-FRAME-019", "HY-FRAME-023");
 
         byte[] big = frames(p, 4096, new byte[3000]);
         framingCase(out, "framing_frame_larger_than_announced", "A 3017-byte frame to a receiver whose maximum is 1024.", p, run, size,
@@ -385,7 +388,7 @@ final class HandshakeVectors {
         byte[] flipped = frames(p, size, new byte[] {9, 9, 9});
         flipped[flipped.length - 1] ^= 0x40;
         framingCase(out, "framing_tag_bit_flipped", "One bit of a frame's authentication tag flipped.", p, run, size, flipped,
-                List.of(), ErrorCode.BAD_FRAME, "HY-FRAME-016", "HY-FRAME-019", "HY-FRAME-020");
+                List.of(), ErrorCode.FRAME_AUTHENTICATION_FAILED, "HY-FRAME-016", "HY-FRAME-019", "HY-FRAME-020", "HY-FRAME-023");
     }
 
     /** The bytes the initiator's framed channel writes for {@code messages}, from a fresh handshake of {@code p}. */
@@ -428,7 +431,7 @@ final class HandshakeVectors {
     static String receive(Side[] p, int receiveFrameSize, byte[] stream, List<byte[]> messages, ErrorCode error) throws Exception {
         Run run = run(p[0], p[1], null);
         FramedChannel channel = new FramedChannel(new ByteArrayInputStream(stream), new ByteArrayOutputStream(),
-                run.responder().sender(), run.responder().receiver(), FramedChannel.MAX_FRAME_SIZE, receiveFrameSize);
+                run.responder().sender(), run.responder().receiver(), FramingLimits.MAX_FRAME_SIZE, receiveFrameSize);
         for (byte[] expected : messages) {
             byte[] got;
             try {

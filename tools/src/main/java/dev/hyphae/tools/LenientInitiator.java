@@ -3,6 +3,7 @@ package dev.hyphae.tools;
 import com.google.flatbuffers.FlatBufferBuilder;
 import dev.hyphae.ErrorCode;
 import dev.hyphae.ProtocolException;
+import dev.hyphae.framing.FramingLimits;
 import dev.hyphae.handshake.Certificate;
 import dev.hyphae.handshake.HyphaeHandshake;
 import dev.hyphae.handshake.ProtocolVersion;
@@ -10,6 +11,7 @@ import dev.hyphae.handshake.TrustStore;
 import dev.hyphae.noise.CipherState;
 import dev.hyphae.noise.HandshakeState;
 import dev.hyphae.noise.KeyPair;
+import dev.hyphae.noise.NoiseException;
 import dev.hyphae.noise.NoiseSuite;
 import hyphae.v1.Capability;
 import hyphae.v1.Confirmation;
@@ -56,15 +58,15 @@ final class LenientInitiator {
         Offer.startOffer(b);
         Offer.addVersions(b, versions);
         Offer.addCapabilities(b, capabilities);
-        Offer.addMaxFrameSize(b, 65535);
+        Offer.addMaxFrameSize(b, FramingLimits.MAX_FRAME_SIZE);
         int offer = Offer.endOffer(b);
         HandshakePayload.finishHandshakePayloadBuffer(b, HandshakePayload.createHandshakePayload(b, offer, 0, 0));
-        return noise.writeMessage(b.sizedByteArray());
+        return write(b.sizedByteArray());
     }
 
     /** Reads message 2 and returns message 3. */
     byte[] onSelection(byte[] message) throws ProtocolException {
-        ByteBuffer payload = ByteBuffer.wrap(noise.readMessage(message)).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer payload = ByteBuffer.wrap(read(message)).order(ByteOrder.LITTLE_ENDIAN);
         Selection s = HandshakePayload.getRootAsHandshakePayload(payload).selection();
         if (s.error() != 0) {
             ErrorCode code = ErrorCode.of(s.error());
@@ -78,12 +80,29 @@ final class LenientInitiator {
         }
         TrustStore.Identity identity = TrustStore.of(side.trustedPeers, side.trustedOrganisations)
                 .verify(noise.remoteStaticKey(), certificate(s.certificate()), side.now);
-        byte[] third = noise.writeMessage(confirmation(side.certificate));
+        byte[] third = write(confirmation(side.certificate));
         CipherState[] ciphers = noise.split();
-        int frames = s.maxFrameSize() == 0 ? 65535 : s.maxFrameSize();
+        int frames = s.maxFrameSize() == 0 ? FramingLimits.MAX_FRAME_SIZE : s.maxFrameSize();
         result = new HyphaeHandshake.Result(version, capabilities, noise.remoteStaticKey(), ciphers[0], ciphers[1], noise.handshakeHash(),
-                identity, frames, 65535);
+                identity, frames, FramingLimits.MAX_FRAME_SIZE);
         return third;
+    }
+
+    /** As the reference handshake does, every failure of the Noise layer ends the handshake with HANDSHAKE_FAILED. */
+    private byte[] read(byte[] message) throws ProtocolException {
+        try {
+            return noise.readMessage(message);
+        } catch (NoiseException e) {
+            throw ProtocolException.sessionError(ErrorCode.HANDSHAKE_FAILED, e, "%s", e.getMessage());
+        }
+    }
+
+    private byte[] write(byte[] payload) throws ProtocolException {
+        try {
+            return noise.writeMessage(payload);
+        } catch (NoiseException e) {
+            throw ProtocolException.sessionError(ErrorCode.HANDSHAKE_FAILED, e, "%s", e.getMessage());
+        }
     }
 
     HyphaeHandshake.Result result() {

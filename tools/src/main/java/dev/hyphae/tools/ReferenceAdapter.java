@@ -9,6 +9,7 @@ import dev.hyphae.ProtocolException;
 import dev.hyphae.codec.Codec;
 import dev.hyphae.codec.JsonView;
 import dev.hyphae.codec.Payload;
+import dev.hyphae.codec.PayloadTooLargeException;
 import dev.hyphae.crdt.AWSet;
 import dev.hyphae.crdt.CausalState;
 import dev.hyphae.crdt.Crdt;
@@ -25,6 +26,7 @@ import dev.hyphae.data.MutationRefusedException;
 import dev.hyphae.data.ReplicaId;
 import dev.hyphae.data.Value;
 import dev.hyphae.framing.FramedChannel;
+import dev.hyphae.framing.FramingLimits;
 import dev.hyphae.handshake.HyphaeHandshake;
 import dev.hyphae.handshake.ProtocolVersion;
 
@@ -44,8 +46,6 @@ import java.util.Map;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The reference adapter: the reference implementation behind the adapter protocol of the specification's chapter
@@ -58,8 +58,6 @@ final class ReferenceAdapter {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HexFormat HEX = HexFormat.of();
-    /** The phase named in the reference decoder's refusals: "...: verify: ...". */
-    private static final Pattern PHASE = Pattern.compile(": (frame|verify|decode|apply): ");
 
     /** The profiles of the adapter protocol, by their names in it. */
     static final String[] PROFILES = {"codec", "replica-semantics", "handshake"};
@@ -149,10 +147,7 @@ final class ReferenceAdapter {
         error.put("code", code.value());
         error.put("name", code.name());
         error.put("message", e.getMessage());
-        Matcher phase = PHASE.matcher(e.getMessage());
-        if (phase.find()) {
-            error.put("phase", phase.group(1));
-        }
+        e.phase().ifPresent(phase -> error.put("phase", phase.label()));
     }
 
     /** The profile whose checks use {@code op}, or null for the requests every adapter answers. */
@@ -240,8 +235,9 @@ final class ReferenceAdapter {
         result.set("view", view(state));
         try {
             result.put("payload", HEX.formatHex(Codec.encode(state)));
-        } catch (IllegalArgumentException e) {
-            // A value of unknown type with several versions is forwarded as the payloads that carried it.
+        } catch (IllegalArgumentException | PayloadTooLargeException e) {
+            // A value of unknown type with several versions is forwarded as the payloads that carried it, and a
+            // state beyond the limits of one payload is not sent as one.
             result.putNull("payload");
         }
         return result;
@@ -481,7 +477,7 @@ final class ReferenceAdapter {
             throw new IllegalArgumentException("the handshake is not complete");
         }
         FramedChannel channel = new FramedChannel(new ByteArrayInputStream(hex(request, "stream")), new ByteArrayOutputStream(),
-                h.result.sender(), h.result.receiver(), FramedChannel.MAX_FRAME_SIZE, request.path("receiveFrameSize").asInt());
+                h.result.sender(), h.result.receiver(), FramingLimits.MAX_FRAME_SIZE, request.path("receiveFrameSize").asInt());
         ObjectNode result = JSON.createObjectNode();
         ArrayNode messages = result.putArray("messages");
         result.putNull("error");

@@ -34,6 +34,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -228,7 +229,7 @@ final class VectorGenerator implements HandshakeVectors.VectorWriter {
             Codec.decode(input);
             throw new IllegalStateException("invalid case " + id + " was accepted");
         } catch (ProtocolException e) {
-            if (e.code() != ErrorCode.MALFORMED_DELTA || !e.getMessage().contains(": " + phase + ": ")) {
+            if (e.code() != ErrorCode.MALFORMED_DELTA || !e.phase().equals(Optional.of(ProtocolException.Phase.of(phase)))) {
                 throw new IllegalStateException("invalid case " + id + " was refused otherwise than stated: " + e.getMessage());
             }
         }

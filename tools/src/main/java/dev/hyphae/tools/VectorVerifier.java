@@ -88,7 +88,7 @@ final class VectorVerifier {
                     if (e.code().value() != v.path("error").path("code").asInt()) {
                         return "refused with " + e.code() + ", expected " + v.path("error").path("name").asText() + ": " + e.getMessage();
                     }
-                    if (!e.getMessage().contains(": " + v.path("phase").asText() + ": ")) {
+                    if (!e.phase().map(ProtocolException.Phase::label).orElse("").equals(v.path("phase").asText())) {
                         return "refused in another phase than " + v.path("phase").asText() + ": " + e.getMessage();
                     }
                     return null;

@@ -26,8 +26,6 @@ import net.jqwik.api.lifecycle.AddLifecycleHook;
 
 import java.util.Arrays;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Generated properties of the Codec profile: the adapter decodes what the model encodes, the model decodes what
@@ -37,8 +35,6 @@ import java.util.regex.Pattern;
 @Checks(Profile.CODEC)
 @AddLifecycleHook(SuiteSettingsHook.class)
 class CodecProperties {
-
-    private static final Pattern PHASE = Pattern.compile(": (frame|verify|decode|apply): ");
 
     @Provide
     Arbitrary<CausalState<Crdt>> states() {
@@ -132,8 +128,7 @@ class CodecProperties {
                         List.of("HY-VEC-014"));
                 v.put("input", Sut.hex(input));
                 v.putObject("error").put("code", refusal.code().value()).put("name", refusal.code().name());
-                Matcher phase = PHASE.matcher(refusal.getMessage());
-                v.put("phase", phase.find() ? phase.group(1) : "decode");
+                v.put("phase", refusal.phase().orElse(ProtocolException.Phase.DECODE).label());
                 throw Counterexamples.failure("expected a refusal with " + refusal.code().value() + " " + refusal.code().name()
                         + " (" + refusal.getMessage() + "), got " + r.describe(), v);
             }

@@ -8,6 +8,7 @@ import dev.hyphae.conformance.SuiteSettingsHook;
 import dev.hyphae.conformance.Sut;
 import dev.hyphae.conformance.model.HandshakeSide;
 import dev.hyphae.framing.FramedChannel;
+import dev.hyphae.framing.FramingLimits;
 import dev.hyphae.handshake.HyphaeHandshake;
 import dev.hyphae.handshake.ProtocolVersion;
 import dev.hyphae.spec.Requirement;
@@ -201,7 +202,7 @@ class HandshakeProperties {
             throw new IllegalStateException("the model's own handshake failed");
         }
         FramedChannel receiver = new FramedChannel(new ByteArrayInputStream(bytes), new ByteArrayOutputStream(), model[1].sender(),
-                model[1].receiver(), FramedChannel.MAX_FRAME_SIZE, frameSize);
+                model[1].receiver(), FramingLimits.MAX_FRAME_SIZE, frameSize);
         List<String> want = new ArrayList<>();
         ErrorCode wantError = null;
         while (true) {

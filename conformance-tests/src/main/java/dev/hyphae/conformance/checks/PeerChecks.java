@@ -16,6 +16,7 @@ import dev.hyphae.data.CausalContext;
 import dev.hyphae.data.ReplicaId;
 import dev.hyphae.data.Value;
 import dev.hyphae.framing.FramedChannel;
+import dev.hyphae.framing.FramingLimits;
 import dev.hyphae.handshake.AccessPolicy.Right;
 import dev.hyphae.handshake.Certificate;
 import dev.hyphae.handshake.HyphaeHandshake;
@@ -320,7 +321,7 @@ class PeerChecks {
             byte[] fragment = new byte[c.result.sendFrameSize() - 1 - dev.hyphae.noise.CipherState.TAG_LENGTH];
             long sent = 0;
             try {
-                while (sent <= FramedChannel.MAX_MESSAGE_SIZE + fragment.length) {
+                while (sent <= FramingLimits.MAX_MESSAGE_SIZE + fragment.length) {
                     byte[] plaintext = new byte[1 + fragment.length];   // flags 0: not the last fragment
                     System.arraycopy(fragment, 0, plaintext, 1, fragment.length);
                     byte[] ciphertext = c.result.sender().encryptWithAd(new byte[0], plaintext);

@@ -1,11 +1,13 @@
 package dev.hyphae.conformance.model;
 
 import com.google.flatbuffers.FlatBufferBuilder;
+import dev.hyphae.ErrorCode;
 import dev.hyphae.ProtocolException;
 import dev.hyphae.handshake.HyphaeHandshake;
 import dev.hyphae.handshake.ProtocolVersion;
 import dev.hyphae.noise.HandshakeState;
 import dev.hyphae.noise.KeyPair;
+import dev.hyphae.noise.NoiseException;
 import dev.hyphae.noise.NoiseSuite;
 import hyphae.v1.Capability;
 import hyphae.v1.HandshakePayload;
@@ -36,8 +38,12 @@ public final class ForgedResponder {
 
     /** Reads message 1, ignoring its offer, and answers message 2 selecting {@code version} and {@code capabilities}. */
     public byte[] answer(byte[] first, ProtocolVersion version, List<Integer> capabilities) throws ProtocolException {
-        noise.readMessage(first);
-        return noise.writeMessage(selection(version, capabilities));
+        try {
+            noise.readMessage(first);
+            return noise.writeMessage(selection(version, capabilities));
+        } catch (NoiseException e) {
+            throw ProtocolException.sessionError(ErrorCode.HANDSHAKE_FAILED, e, "%s", e.getMessage());
+        }
     }
 
     /** The payload of a Selection, laid out as the schema spec/schema/handshake.fbs says. */
