@@ -5,6 +5,7 @@ import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -17,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Compares a class of constants with a table of named limits of the specification, such as
  * {@code [[table-framing-limits]]}: rows of the form {@code |`NAME` |value |what it bounds}, whose value
- * starts with an integer ({@code 4194304 (4 MiB)}).
+ * starts with an integer ({@code 4194304 (4 MiB)}, or {@code 15 seconds, by default} for an interval).
  */
 public final class LimitTables {
 
@@ -49,7 +50,10 @@ public final class LimitTables {
         return rows;
     }
 
-    /** The public static final integer constants of {@code constants}, by name. */
+    /**
+     * The public static final integer constants of {@code constants}, by name; a {@link Duration} counts in seconds,
+     * the unit in which the tables state intervals ({@code 15 seconds, by default}).
+     */
     public static Map<String, Long> constantsOf(Class<?> constants) throws IllegalAccessException {
         Map<String, Long> values = new TreeMap<>();
         for (Field field : constants.getDeclaredFields()) {
@@ -57,6 +61,9 @@ public final class LimitTables {
             if (Modifier.isPublic(modifiers) && Modifier.isStatic(modifiers) && Modifier.isFinal(modifiers)
                     && (field.getType() == int.class || field.getType() == long.class)) {
                 values.put(field.getName(), ((Number) field.get(null)).longValue());
+            } else if (Modifier.isPublic(modifiers) && Modifier.isStatic(modifiers) && Modifier.isFinal(modifiers)
+                    && field.getType() == Duration.class) {
+                values.put(field.getName(), ((Duration) field.get(null)).toSeconds());
             }
         }
         return values;

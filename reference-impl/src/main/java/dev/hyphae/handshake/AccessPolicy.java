@@ -1,10 +1,8 @@
 package dev.hyphae.handshake;
 
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Rights per document (specification, chapter "Authorisation", section "Rights"): read or write, granted to a
@@ -14,39 +12,75 @@ import java.util.Set;
  */
 public final class AccessPolicy {
 
-    /** A right on a document. */
-    public enum Right { READ, WRITE }
+    /**
+     * A right on a document. The same values are the {@code mode} and {@code granted} of a session's {@code Open}
+     * (specification, chapter "Session", section "Access", HY-SESS-034): 0 none, 1 read, 2 write.
+     */
+    public enum Right {
+        /** No right: the document's content is never sent, and nothing is accepted. */
+        NONE(0),
+        /** The document's content may be sent to the peer; nothing it sends is accepted. */
+        READ(1),
+        /** Read, and the peer's deltas are accepted. */
+        WRITE(2);
+
+        private final int value;
+
+        Right(int value) {
+            this.value = value;
+        }
+
+        /** The value on the wire. */
+        public int value() {
+            return value;
+        }
+
+        /** Whether this right includes {@code other}: write includes read, and every right includes none. */
+        public boolean includes(Right other) {
+            return value >= other.value;
+        }
+
+        /** The right with wire value {@code value}, or null if there is none. */
+        public static Right of(int value) {
+            for (Right right : values()) {
+                if (right.value == value) {
+                    return right;
+                }
+            }
+            return null;
+        }
+
+        private static Right union(Right a, Right b) {
+            return a.includes(b) ? a : b;
+        }
+    }
 
     /** The document name that a grant for every document uses. */
     public static final String EVERY_DOCUMENT = "*";
 
     private static final HexFormat HEX = HexFormat.of();
-    private final Map<String, Map<String, EnumSet<Right>>> grants = new HashMap<>();
+    private final Map<String, Map<String, Right>> grants = new HashMap<>();
 
     /** Grants {@code right} on {@code document} (or {@link #EVERY_DOCUMENT}) to the holder of {@code key}. */
     public AccessPolicy grant(byte[] key, String document, Right right) {
-        EnumSet<Right> rights = grants.computeIfAbsent(HEX.formatHex(key), k -> new HashMap<>())
-                .computeIfAbsent(document, d -> EnumSet.noneOf(Right.class));
-        rights.add(right);
-        if (right == Right.WRITE) {
-            rights.add(Right.READ);
+        if (right == Right.NONE) {
+            throw new IllegalArgumentException("grant read or write; a key granted nothing holds no right");
         }
+        grants.computeIfAbsent(HEX.formatHex(key), k -> new HashMap<>()).merge(document, right, Right::union);
         return this;
     }
 
-    /** The rights of {@code peer} on {@code document}: empty when it has none. */
-    public Set<Right> rights(TrustStore.Identity peer, String document) {
-        EnumSet<Right> rights = EnumSet.noneOf(Right.class);
-        add(rights, peer.staticKey(), document);
+    /** The right of {@code peer} on {@code document} (HY-AUTH-007): {@link Right#NONE} when it has none. */
+    public Right right(TrustStore.Identity peer, String document) {
+        Right right = rightOf(peer.staticKey(), document);
         if (peer.organisationKey() != null) {
-            add(rights, peer.organisationKey(), document);
+            right = Right.union(right, rightOf(peer.organisationKey(), document));
         }
-        return rights;
+        return right;
     }
 
-    private void add(EnumSet<Right> rights, byte[] key, String document) {
-        Map<String, EnumSet<Right>> byDocument = grants.getOrDefault(HEX.formatHex(key), Map.of());
-        rights.addAll(byDocument.getOrDefault(document, EnumSet.noneOf(Right.class)));
-        rights.addAll(byDocument.getOrDefault(EVERY_DOCUMENT, EnumSet.noneOf(Right.class)));
+    private Right rightOf(byte[] key, String document) {
+        Map<String, Right> byDocument = grants.getOrDefault(HEX.formatHex(key), Map.of());
+        return Right.union(byDocument.getOrDefault(document, Right.NONE), byDocument.getOrDefault(EVERY_DOCUMENT, Right.NONE));
     }
 }

@@ -7,11 +7,10 @@ import dev.hyphae.handshake.Negotiation;
 import dev.hyphae.handshake.ProtocolVersion;
 import dev.hyphae.session.SessionCodec;
 import dev.hyphae.session.SessionMessage;
-import dev.hyphae.sync.Session;
+import dev.hyphae.session.Session;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
-import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -31,7 +30,7 @@ import java.util.concurrent.TimeUnit;
  * input is waiting; a writer thread sends what the session puts in its outbox, so that the session never blocks
  * on a slow neighbour while it holds its replica.
  */
-public final class Link implements Closeable {
+final class Link implements Connection {
 
     /** The capability durable-acks (registry id 1): this peer acknowledges only what is on stable storage. */
     public static final int DURABLE_ACKS = 1;
@@ -249,24 +248,52 @@ public final class Link implements Closeable {
         }
     }
 
-    /** The session, for its events and state. */
-    public Session session() {
-        return session;
+    @Override
+    public State state() {
+        if (!ended()) {
+            return State.OPEN;
+        }
+        return failure == null ? State.CLOSED : State.FAILED;
     }
 
-    /** Why the link ended, or null if it ended in order or has not ended. */
+    @Override
     public String failure() {
         return failure;
     }
 
-    /** Waits until the link has ended. */
+    @Override
     public boolean awaitEnd(long millis) throws InterruptedException {
         return finished.await(millis, TimeUnit.MILLISECONDS);
     }
 
-    /** Whether the link has ended. */
-    public boolean ended() {
+    /** Whether the link has ended: its writer has finished and the socket is closed. */
+    boolean ended() {
         return finished.getCount() == 0;
+    }
+
+    @Override
+    public List<String> events() {
+        return session.events();
+    }
+
+    @Override
+    public boolean idle() {
+        for (String document : peer.documents()) {
+            if (!session.idle(document)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public long lastReceivedMillis() {
+        return session.lastReceived();
+    }
+
+    @Override
+    public long acknowledged(String document) {
+        return peer.replica().acknowledged(document, session.remoteReplica());
     }
 
     /** Closes the connection at once, whatever is still queued. */
@@ -278,7 +305,6 @@ public final class Link implements Closeable {
         outgoing.add(END);
     }
 
-    /** Closes the session in order, then the connection. */
     @Override
     public void close() {
         if (session != null) {

@@ -117,7 +117,7 @@ public final class MapHandle {
     }
 
     ReplicaId replica() {
-        return document.peer().replica().id();
+        return document.peer().replica().replicaId();
     }
 
     long timestamp(long floor) {

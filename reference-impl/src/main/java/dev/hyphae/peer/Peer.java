@@ -10,7 +10,7 @@ import dev.hyphae.handshake.HyphaeHandshake;
 import dev.hyphae.handshake.TrustStore;
 import dev.hyphae.noise.KeyPair;
 import dev.hyphae.sync.Replica;
-import dev.hyphae.sync.Session;
+import dev.hyphae.session.Session;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -84,12 +84,7 @@ public final class Peer implements Closeable {
 
     /** Opens the peer's folder, recovering every document from storage. */
     public static Peer open(Config config) throws IOException {
-        return open(config, Session.Options.DEFAULT);
-    }
-
-    /** Opens the peer with session options other than the defaults. */
-    public static Peer open(Config config, Session.Options options) throws IOException {
-        return new Peer(config, Replica.open(config.directory(), new SecureRandom()), options);
+        return new Peer(config, Replica.open(config.directory(), new SecureRandom()), Session.Options.DEFAULT);
     }
 
     /** The document named {@code name}: created, empty, on its first write. */
@@ -155,9 +150,9 @@ public final class Peer implements Closeable {
 
     /**
      * Connects to the neighbour at {@code address} and synchronises every document this peer holds that the
-     * neighbour may read, and the documents in {@code documents}, until the link ends.
+     * neighbour may read, and the documents in {@code documents}, until the connection ends.
      */
-    public Link connect(InetSocketAddress address, Collection<String> documents) throws IOException, ProtocolException {
+    public Connection connect(InetSocketAddress address, Collection<String> documents) throws IOException, ProtocolException {
         Socket socket = new Socket();
         try {
             socket.connect(address, Link.HANDSHAKE_TIMEOUT_MILLIS);
@@ -171,8 +166,12 @@ public final class Peer implements Closeable {
         return link;
     }
 
-    /** The links open now. */
-    public List<Link> links() {
+    /** The connections open now, made by this peer or accepted. */
+    public List<Connection> connections() {
+        return List.copyOf(links());
+    }
+
+    private List<Link> links() {
         synchronized (links) {
             links.removeIf(Link::ended);
             return new ArrayList<>(links);

@@ -7,6 +7,7 @@ import dev.hyphae.codec.BufferVerifier;
 import dev.hyphae.codec.Schema;
 import dev.hyphae.data.Limits;
 import dev.hyphae.data.ReplicaId;
+import dev.hyphae.handshake.AccessPolicy.Right;
 import hyphae.v1.Ack;
 import hyphae.v1.Close;
 import hyphae.v1.Delta;
@@ -26,6 +27,10 @@ import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
+import static dev.hyphae.session.SessionLimits.MAX_DETAIL;
+import static dev.hyphae.session.SessionLimits.MAX_DOCUMENT_NAME;
+import static dev.hyphae.session.SessionLimits.MAX_WINDOW;
+
 /**
  * Encodes and decodes session messages, in the layout of {@code spec/schema/session.fbs} (specification,
  * chapter "Session", section "Messages").
@@ -40,12 +45,6 @@ public final class SessionCodec {
 
     /** The FlatBuffers file identifier of a session message. */
     public static final String FILE_IDENTIFIER = "HYS1";
-    /** Longest document name, in bytes of UTF-8. */
-    public static final int MAX_DOCUMENT_NAME = 255;
-    /** Longest error or close detail, in bytes of UTF-8. */
-    public static final int MAX_DETAIL = 1024;
-    /** Largest window of unacknowledged deltas that an Open may announce. */
-    public static final int MAX_WINDOW = 1024;
     /** Largest channel number: channels are unsigned 32-bit. */
     public static final long MAX_CHANNEL = 0xFFFF_FFFFL;
 
@@ -73,7 +72,7 @@ public final class SessionCodec {
             body = Delta.createDelta(b, d.channel(), d.kind().value(), d.fromSeq(), d.toSeq(), payload);
         } else if (message instanceof SessionMessage.Ack a) {
             body = Ack.createAck(b, a.channel(), a.seq());
-        } else if (message instanceof SessionMessage.Error e) {
+        } else if (message instanceof SessionMessage.SessionError e) {
             body = SessionError.createSessionError(b, e.channel(), e.seq(), e.code(), detail(b, e.detail()));
         } else if (message instanceof SessionMessage.Ping p) {
             body = Ping.createPing(b, p.nonce());
@@ -190,11 +189,11 @@ public final class SessionCodec {
                 Open o = (Open) message.message(new Open());
                 long channel = channel(o.channel());
                 String document = documentName(o.documentAsByteBuffer());
-                Access mode = Access.of(o.mode());
-                if (mode == null || mode == Access.NONE) {
+                Right mode = Right.of(o.mode());
+                if (mode == null || mode == Right.NONE) {
                     throw malformed("an Open asks for access %d; it asks for 1 (read) or 2 (write)", o.mode());
                 }
-                Access granted = Access.of(o.granted());
+                Right granted = Right.of(o.granted());
                 if (granted == null) {
                     throw malformed("an Open grants access %d; it grants 0, 1 or 2", o.granted());
                 }
@@ -292,7 +291,7 @@ public final class SessionCodec {
                 if (e.channel() == 0 && e.seq() != 0) {
                     throw malformed("an error of a delta without a channel");
                 }
-                return new SessionMessage.Error(e.channel(), e.seq(), e.code(), text(e.detailAsByteBuffer(), "detail"));
+                return new SessionMessage.SessionError(e.channel(), e.seq(), e.code(), text(e.detailAsByteBuffer(), "detail"));
             }
             case Message.Ping -> {
                 v.scalar(table, Schema.Ping.NONCE);

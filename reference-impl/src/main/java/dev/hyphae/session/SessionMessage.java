@@ -1,6 +1,7 @@
 package dev.hyphae.session;
 
 import dev.hyphae.data.ReplicaId;
+import dev.hyphae.handshake.AccessPolicy.Right;
 
 import java.util.Arrays;
 import java.util.Objects;
@@ -29,7 +30,7 @@ public sealed interface SessionMessage {
      * @param heldSeq      the length of that prefix (0 when heldReplica is null)
      * @param window       how many unacknowledged deltas the sender accepts on this channel
      */
-    record Open(long channel, String document, Access mode, Access granted, ReplicaId replica,
+    record Open(long channel, String document, Right mode, Right granted, ReplicaId replica,
                 SortedMap<ReplicaId, Long> summary, ReplicaId heldReplica, long heldSeq, int window) implements SessionMessage {
         public Open {
             summary = java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(summary));
@@ -103,10 +104,10 @@ public sealed interface SessionMessage {
     }
 
     /**
-     * An error: of the session when {@code channel} is 0, of a document when only {@code channel} is set, of
+     * A SessionError: an error of the session when {@code channel} is 0, of a document when only {@code channel} is set, of
      * the delta whose to_seq is {@code seq} when both are.
      */
-    record Error(long channel, long seq, int code, String detail) implements SessionMessage {
+    record SessionError(long channel, long seq, int code, String detail) implements SessionMessage {
         @Override
         public int type() {
             return 4;

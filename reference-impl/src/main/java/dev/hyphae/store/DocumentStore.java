@@ -1,6 +1,7 @@
 package dev.hyphae.store;
 
 import dev.hyphae.data.ReplicaId;
+import dev.hyphae.data.Seq;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -74,7 +75,7 @@ public final class DocumentStore implements Closeable {
      * Opens the store in {@code directory}, creating it if absent, and recovers its contents. The state in the
      * returned contents is the snapshot's; the caller joins the entries after {@code logStart} into it.
      */
-    public static DocumentStore open(Path directory) throws IOException {
+    static DocumentStore open(Path directory) throws IOException {
         if (!Files.isDirectory(directory)) {
             Files.createDirectories(directory);
             syncDirectory(directory.getParent());
@@ -83,7 +84,7 @@ public final class DocumentStore implements Closeable {
         byte[] state = null;
         long seq = 0;
         long logStart = 0;
-        TreeMap<Long, Entry> entries = new TreeMap<>();
+        TreeMap<Long, Entry> entries = new TreeMap<>(Seq.ORDER);
         Map<ReplicaId, Long> held = new TreeMap<>();
         Map<ReplicaId, Long> acked = new TreeMap<>();
         Path snapshotFile = directory.resolve("snapshot");
@@ -119,13 +120,13 @@ public final class DocumentStore implements Closeable {
             switch (in.readByte()) {
                 case ENTRY -> {
                     Entry entry = readEntry(in);
-                    if (entry.seq() > seq) {
+                    if (Seq.after(entry.seq(), seq)) {
                         entries.put(entry.seq(), entry);
                         seq = entry.seq();
                     }
                 }
-                case HELD -> held.merge(readReplica(in), in.readLong(), Math::max);
-                case ACKED -> acked.merge(readReplica(in), in.readLong(), Math::max);
+                case HELD -> held.merge(readReplica(in), in.readLong(), Seq::max);
+                case ACKED -> acked.merge(readReplica(in), in.readLong(), Seq::max);
                 default -> throw new DamagedStoreException(directory + "/log: a record of unknown kind");
             }
         }
@@ -219,8 +220,8 @@ public final class DocumentStore implements Closeable {
         log = RecordLog.open(logFile);
     }
 
-    /** Fault injection for tests: a power loss, which keeps only what was synced (see {@link RecordLog#loseUnsynced()}). */
-    public void loseUnsynced() throws IOException {
+    /** Test seam: a power loss, which keeps only what was synced (see {@link RecordLog#loseUnsynced()}). */
+    void loseUnsynced() throws IOException {
         log.loseUnsynced();
     }
 
@@ -230,7 +231,7 @@ public final class DocumentStore implements Closeable {
     }
 
     /** Syncs a directory, so that a file created or renamed in it survives a crash. */
-    public static void syncDirectory(Path directory) throws IOException {
+    static void syncDirectory(Path directory) throws IOException {
         try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
             channel.force(true);
         } catch (IOException e) {

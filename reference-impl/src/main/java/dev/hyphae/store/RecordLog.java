@@ -203,10 +203,10 @@ public final class RecordLog implements Closeable {
     }
 
     /**
-     * Fault injection for tests: cuts the file back to what the last {@link #sync()} made durable, as a power loss
+     * Test seam: cuts the file back to what the last {@link #sync()} made durable, as a power loss
      * may, and closes the log. A process crash keeps what the operating system had buffered; a power loss need not.
      */
-    public void loseUnsynced() throws IOException {
+    void loseUnsynced() throws IOException {
         file.truncate(syncedSize);
         file.close();
     }

@@ -8,10 +8,10 @@ import dev.hyphae.crdt.Crdt;
 import dev.hyphae.crdt.ORMap;
 import dev.hyphae.data.CausalContext;
 import dev.hyphae.data.ReplicaId;
+import dev.hyphae.data.Seq;
 import dev.hyphae.store.DocumentStore;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +47,7 @@ final class DocumentReplica {
     private CausalState<ORMap> state;
     private long seq;
     private long logStart;
-    private final NavigableMap<Long, LogEntry> log = new TreeMap<>();
+    private final NavigableMap<Long, LogEntry> log = new TreeMap<>(Seq.ORDER);
     private long logBytes;
     private final Map<ReplicaId, Long> held = new TreeMap<>();
     private final Map<ReplicaId, Long> durableHeld = new TreeMap<>();
@@ -63,9 +63,8 @@ final class DocumentReplica {
         this.store = store;
     }
 
-    /** Opens the document's store in {@code directory} and rebuilds the document from it. */
-    static DocumentReplica open(String name, ReplicaId self, Path directory) throws IOException {
-        DocumentStore store = DocumentStore.open(directory);
+    /** Rebuilds the document from what its store recovered; closes the store if that fails. */
+    static DocumentReplica open(String name, ReplicaId self, DocumentStore store) throws IOException {
         DocumentReplica document = new DocumentReplica(name, self, store);
         DocumentStore.Contents contents = store.recovered();
         try {
@@ -79,7 +78,7 @@ final class DocumentReplica {
             }
         } catch (ProtocolException e) {
             store.close();
-            throw new IOException(directory + ": a stored payload does not decode: " + e.getMessage(), e);
+            throw new IOException("document \"" + name + "\": a stored payload does not decode: " + e.getMessage(), e);
         }
         document.seq = contents.seq();
         document.durableSeq = contents.seq();
@@ -157,7 +156,7 @@ final class DocumentReplica {
             append(delta, joined, origin, encoded);
             changedSinceSync = true;
         }
-        if (Long.compareUnsigned(to, held(origin)) > 0) {
+        if (Seq.after(to, held(origin))) {
             held.put(origin, to);
             store.appendHeld(origin, to);
             unsynced = true;
@@ -196,7 +195,7 @@ final class DocumentReplica {
 
     private boolean everyoneHas(Map.Entry<Long, LogEntry> entry) {
         for (Map.Entry<ReplicaId, Long> a : acked.entrySet()) {
-            if (a.getValue() < entry.getKey()) {
+            if (Seq.before(a.getValue(), entry.getKey())) {
                 return false;
             }
         }
@@ -208,7 +207,7 @@ final class DocumentReplica {
      * (HY-SYNC-025), so that neither side sends it again.
      */
     void consume(ReplicaId origin, long to) throws IOException {
-        if (Long.compareUnsigned(to, held(origin)) > 0) {
+        if (Seq.after(to, held(origin))) {
             held.put(origin, to);
             store.appendHeld(origin, to);
             unsynced = true;
@@ -230,7 +229,7 @@ final class DocumentReplica {
 
     /** Records that {@code neighbour} acknowledged the log up to {@code to}, and drops what every neighbour has. */
     void acknowledged(ReplicaId neighbour, long to) throws IOException {
-        if (Long.compareUnsigned(to, acked.getOrDefault(neighbour, 0L)) > 0) {
+        if (Seq.after(to, acked.getOrDefault(neighbour, 0L))) {
             acked.put(neighbour, to);
             // Not synced on its own: an acknowledgement lost in a crash only means some deltas are sent again.
             store.appendAcked(neighbour, to);
@@ -264,10 +263,10 @@ final class DocumentReplica {
      * are not worth a message of their own; the next interval covers their numbers.
      */
     boolean hasNews(long after, ReplicaId neighbour) {
-        if (Long.compareUnsigned(after, durableSeq) >= 0) {
+        if (!Seq.before(after, durableSeq)) {
             return false;
         }
-        if (after < logStart) {
+        if (Seq.before(after, logStart)) {
             return true;
         }
         for (LogEntry entry : log.subMap(after, false, durableSeq, true).values()) {
@@ -284,7 +283,7 @@ final class DocumentReplica {
      * holds the entry after {@code after}.
      */
     Interval interval(long after, ReplicaId skip, int maxEntries) {
-        if (after < logStart || after >= durableSeq || failed != null) {
+        if (Seq.before(after, logStart) || !Seq.before(after, durableSeq) || failed != null) {
             return null;
         }
         int limit = maxEntries;
@@ -358,11 +357,6 @@ final class DocumentReplica {
 
     void close() throws IOException {
         store.close();
-    }
-
-    /** Fault injection for tests: a power loss. */
-    void loseUnsynced() throws IOException {
-        store.loseUnsynced();
     }
 
     /** The replica that writes this document's local entries. */

@@ -6,12 +6,14 @@ import dev.hyphae.data.ReplicaId;
 import dev.hyphae.handshake.AccessPolicy;
 import dev.hyphae.handshake.TrustStore;
 
+import dev.hyphae.session.DocumentSync;
+import dev.hyphae.session.Session;
+import dev.hyphae.session.SyncLayer;
+import dev.hyphae.store.ReplicaStore;
+
 import java.io.Closeable;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -21,32 +23,26 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.UnaryOperator;
-import java.util.stream.Stream;
 
 /**
- * The documents of one replica, on durable storage in one folder, and the sessions that synchronise them with
- * neighbours. Every method is serialised on the replica; network and timer threads call in, nothing here blocks
- * on the network.
+ * The documents of one replica, and the sessions that synchronise them with neighbours. Every method is
+ * serialised on the replica; network and timer threads call in, nothing here blocks on the network. The folder
+ * that holds it is a {@link ReplicaStore}.
  *
- * <pre>
- * DIR/replica-id                     this replica's id, 32 hexadecimal digits, chosen at random on first use
- * DIR/neighbours                     for each neighbour's static key, its last known replica id
- * DIR/documents/d-HASH/              one {@link dev.hyphae.store.DocumentStore} per document (HASH: of its name, which
- *                                    is in the folder's file "name")
- * </pre>
- *
- * A replica id names one history of writes. It is never reused: a folder that is lost takes its id with it,
+ * <p>A replica id names one history of writes. It is never reused: a folder that is lost takes its id with it,
  * and the replica that starts in a new folder is a new one (so that no dot is ever issued twice).
  */
-public final class Replica implements Closeable {
+public final class Replica implements SyncLayer, Closeable {
 
     /** Told of every change to a document's state, local or received, after it is durable, on a thread of its own. */
     public interface Listener {
         void changed(String document, CausalState<ORMap> state, boolean local);
     }
 
-    private final Path directory;
+    private final ReplicaStore store;
     private final ReplicaId id;
     private final Map<String, DocumentReplica> documents = new TreeMap<>();
     private final Map<String, ReplicaId> neighbours = new TreeMap<>();
@@ -54,7 +50,7 @@ public final class Replica implements Closeable {
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     // Listeners run here, one at a time, never under the replica's lock: a slow or failing listener delays or
     // breaks nothing but itself.
-    private final java.util.concurrent.ExecutorService notifier = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+    private final ExecutorService notifier = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "hyphae-listeners");
         t.setDaemon(true);
         return t;
@@ -62,102 +58,57 @@ public final class Replica implements Closeable {
     private final Set<String> quarantined = new TreeSet<>();
     private final List<String> recoveryReports = new ArrayList<>();
     private boolean closed;
-    private java.nio.channels.FileChannel lockFile;
-    private java.nio.channels.FileLock lock;
 
-    private Replica(Path directory, ReplicaId id) {
-        this.directory = directory;
+    private final int maxIntervalEntries;
+
+    private Replica(ReplicaStore store, ReplicaId id, int maxIntervalEntries) {
+        this.store = store;
         this.id = id;
+        this.maxIntervalEntries = maxIntervalEntries;
     }
 
     /** Opens the replica in {@code directory}, creating it if needed, and recovers every document. */
     public static Replica open(Path directory, SecureRandom random) throws IOException {
-        Files.createDirectories(directory.resolve("documents"));
-        // One process at a time: two writers on one log would interleave records and issue the same dots.
-        java.nio.channels.FileChannel lockFile = java.nio.channels.FileChannel.open(directory.resolve("lock"),
-                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
-        java.nio.channels.FileLock lock;
+        return open(directory, random, AntiEntropy.MAX_INTERVAL_ENTRIES);
+    }
+
+    /** Opens the replica with intervals of at most {@code maxIntervalEntries} entries: tests use few, to split more. */
+    static Replica open(Path directory, SecureRandom random, int maxIntervalEntries) throws IOException {
+        ReplicaStore store = ReplicaStore.open(directory);
         try {
-            lock = lockFile.tryLock();
-        } catch (java.nio.channels.OverlappingFileLockException e) {
-            lock = null;
-        }
-        if (lock == null) {
-            lockFile.close();
-            throw new IOException(directory + " is in use by another peer");
-        }
-        try {
-            Replica replica = load(directory, random);
-            replica.lockFile = lockFile;
-            replica.lock = lock;
+            Replica replica = new Replica(store, store.replicaId(random), maxIntervalEntries);
+            replica.load();
             return replica;
         } catch (IOException | RuntimeException e) {
-            lockFile.close();
+            store.close();
             throw e;
         }
     }
 
-    private static Replica load(Path directory, SecureRandom random) throws IOException {
-        Path idFile = directory.resolve("replica-id");
-        ReplicaId id;
-        if (Files.exists(idFile)) {
-            id = ReplicaId.fromHex(Files.readString(idFile, StandardCharsets.US_ASCII).trim());
-        } else {
-            id = ReplicaId.random(random);
-            writeAtomically(idFile, id.toHex() + "\n");
-        }
-        Replica replica = new Replica(directory, id);
-        Path neighbours = directory.resolve("neighbours");
-        if (Files.exists(neighbours)) {
-            for (String line : Files.readAllLines(neighbours, StandardCharsets.US_ASCII)) {
-                String[] parts = line.trim().split(" ");
-                if (parts.length == 2) {
-                    replica.neighbours.put(parts[0], ReplicaId.fromHex(parts[1]));
-                }
+    private void load() throws IOException {
+        neighbours.putAll(store.neighbours());
+        for (ReplicaStore.StoredDocument stored : store.documents()) {
+            String name = stored.name();
+            if (name == null) {
+                recoveryReports.add("folder " + stored.folder().getFileName() + " has no readable name; left as it is");
+                continue;
+            }
+            DocumentReplica document;
+            try {
+                document = DocumentReplica.open(name, id, store.open(stored));
+            } catch (IOException e) {
+                // One damaged document does not stop the others: it is left untouched and not served.
+                quarantined.add(name);
+                recoveryReports.add("document \"" + name + "\" is not served: " + e.getMessage());
+                continue;
+            }
+            documents.put(name, document);
+            var recovery = document.recovery();
+            if (recovery.truncated()) {
+                recoveryReports.add("document \"" + name + "\": kept " + recovery.records() + " log records, cut a torn tail of "
+                        + recovery.truncatedBytes() + " bytes (never acknowledged)");
             }
         }
-        try (Stream<Path> folders = Files.list(directory.resolve("documents"))) {
-            for (Path folder : (Iterable<Path>) folders.sorted()::iterator) {
-                String name;
-                DocumentReplica document;
-                try {
-                    name = Files.readString(folder.resolve("name"), StandardCharsets.UTF_8);
-                } catch (IOException e) {
-                    replica.recoveryReports.add("folder " + folder.getFileName() + " has no readable name; left as it is");
-                    continue;
-                }
-                try {
-                    document = DocumentReplica.open(name, id, folder);
-                } catch (IOException e) {
-                    // One damaged document does not stop the others: it is left untouched and not served.
-                    replica.quarantined.add(name);
-                    replica.recoveryReports.add("document \"" + name + "\" is not served: " + e.getMessage());
-                    continue;
-                }
-                replica.documents.put(name, document);
-                var recovery = document.recovery();
-                if (recovery.truncated()) {
-                    replica.recoveryReports.add("document \"" + name + "\": kept " + recovery.records() + " log records, cut a torn tail of "
-                            + recovery.truncatedBytes() + " bytes (never acknowledged)");
-                }
-            }
-        }
-        return replica;
-    }
-
-    private static void writeAtomically(Path file, String content) throws IOException {
-        Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.writeString(temporary, content, StandardCharsets.UTF_8);
-        try (var channel = java.nio.channels.FileChannel.open(temporary, java.nio.file.StandardOpenOption.WRITE)) {
-            channel.force(true);
-        }
-        Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        dev.hyphae.store.DocumentStore.syncDirectory(file.getParent());
-    }
-
-    /** This replica's id. */
-    public ReplicaId id() {
-        return id;
     }
 
     /** What recovery found on opening: for each document whose log had a torn tail, a line saying so. */
@@ -166,6 +117,7 @@ public final class Replica implements Closeable {
     }
 
     /** The names of the documents this replica holds. */
+    @Override
     public synchronized Set<String> documents() {
         return new TreeSet<>(documents.keySet());
     }
@@ -197,7 +149,7 @@ public final class Replica implements Closeable {
         }
         notifyListeners(document, d.state(), true);
         for (Session session : List.copyOf(sessions)) {
-            session.pump(document);
+            session.documentChanged(document);
         }
         return delta;
     }
@@ -234,7 +186,8 @@ public final class Replica implements Closeable {
      * Entries of {@code document} became durable: every session may send them now, and the listeners hear of what
      * neighbours changed.
      */
-    synchronized void durable(String document) {
+    @Override
+    public synchronized void durable(String document) {
         DocumentReplica d = documents.get(document);
         if (d == null) {
             return;
@@ -243,11 +196,12 @@ public final class Replica implements Closeable {
             notifyListeners(document, d.state(), false);
         }
         for (Session session : List.copyOf(sessions)) {
-            session.pump(document);
+            session.documentChanged(document);
         }
     }
 
-    synchronized void removeSession(Session session) {
+    @Override
+    public synchronized void ended(Session session) {
         sessions.remove(session);
     }
 
@@ -258,35 +212,41 @@ public final class Replica implements Closeable {
             if (quarantined.contains(name)) {
                 throw new IOException("document \"" + name + "\" is damaged on storage and not served until repaired");
             }
-            Path folder = directory.resolve("documents").resolve(folderName(name));
-            Files.createDirectories(folder);
-            writeAtomically(folder.resolve("name"), name);
-            dev.hyphae.store.DocumentStore.syncDirectory(folder.getParent());
-            d = DocumentReplica.open(name, id, folder);
+            d = DocumentReplica.open(name, id, store.create(name));
             documents.put(name, d);
         }
         return d;
     }
 
-    /**
-     * A document's folder: named after a hash of its name, since a name may be longer than a file name may be, and
-     * hold any character. The name itself is in the folder's file {@code name}.
-     */
-    static String folderName(String name) {
-        try {
-            byte[] hash = java.security.MessageDigest.getInstance("SHA-256").digest(name.getBytes(StandardCharsets.UTF_8));
-            return "d-" + HexFormat.of().formatHex(hash, 0, 16);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every Java platform", e);
-        }
+    @Override
+    public Object lock() {
+        return this;
     }
 
-    synchronized boolean holds(String name) {
+    /** This replica's id. */
+    @Override
+    public ReplicaId replicaId() {
+        return id;
+    }
+
+    @Override
+    public synchronized DocumentSync open(String document) throws IOException {
+        return new AntiEntropy(document(document), maxIntervalEntries);
+    }
+
+    /** How much of this replica's log of {@code document} the neighbour {@code neighbour} has acknowledged. */
+    public synchronized long acknowledged(String document, ReplicaId neighbour) {
+        DocumentReplica d = documents.get(document);
+        return d == null || neighbour == null ? 0 : d.acknowledgedBy(neighbour);
+    }
+
+    @Override
+    public synchronized boolean holds(String name) {
         return documents.containsKey(name);
     }
 
-    /** The last known replica id of the neighbour with {@code staticKey}, or null. */
-    synchronized ReplicaId neighbour(byte[] staticKey) {
+    @Override
+    public synchronized ReplicaId lastReplicaId(byte[] staticKey) {
         return neighbours.get(HexFormat.of().formatHex(staticKey));
     }
 
@@ -295,7 +255,8 @@ public final class Replica implements Closeable {
      * first. A peer that restarts with a new folder, under the same key, has a new replica id, which replaces its
      * old one.
      */
-    synchronized boolean claimReplicaId(byte[] staticKey, ReplicaId replica) {
+    @Override
+    public synchronized boolean claimReplicaId(byte[] staticKey, ReplicaId replica) {
         String key = HexFormat.of().formatHex(staticKey);
         for (Map.Entry<String, ReplicaId> e : neighbours.entrySet()) {
             if (e.getValue().equals(replica) && !e.getKey().equals(key)) {
@@ -308,10 +269,8 @@ public final class Replica implements Closeable {
 
     private void learnNeighbour(String key, ReplicaId replica) {
         if (!replica.equals(neighbours.put(key, replica))) {
-            StringBuilder out = new StringBuilder();
-            neighbours.forEach((k, r) -> out.append(k).append(' ').append(r.toHex()).append('\n'));
             try {
-                writeAtomically(directory.resolve("neighbours"), out.toString());
+                store.saveNeighbours(neighbours);
             } catch (IOException e) {
                 // Not needed for safety: a neighbour whose replica id is not known gets a difference rather than an
                 // interval. So a failure here is not a failure of the session; the next change tries again.
@@ -325,23 +284,9 @@ public final class Replica implements Closeable {
         }
     }
 
-    /**
-     * Fault injection for tests: the replica stops as in a power loss. Every document keeps only what was synced;
-     * sessions vanish without a word. The replica is closed afterwards.
-     */
-    synchronized void powerLoss() throws IOException {
-        closed = true;
-        for (Session session : List.copyOf(sessions)) {
-            session.vanish();
-        }
-        for (DocumentReplica d : documents.values()) {
-            d.loseUnsynced();
-        }
-        notifier.shutdownNow();
-        if (lock != null) {
-            lock.release();
-            lockFile.close();
-        }
+    /** The folder, for the tests' power loss. */
+    ReplicaStore store() {
+        return store;
     }
 
     /** Closes every session and document. */
@@ -358,9 +303,6 @@ public final class Replica implements Closeable {
             d.close();
         }
         notifier.shutdown();
-        if (lock != null) {
-            lock.release();
-            lockFile.close();
-        }
+        store.close();
     }
 }

@@ -3,10 +3,10 @@ package dev.hyphae.handshake;
 import dev.hyphae.spec.Requirement;
 import org.junit.jupiter.api.Test;
 
-import java.util.EnumSet;
-import java.util.Set;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Rights are per document, read or write, granted to a peer key or an organisation key, and add up. */
 class AccessPolicyTest {
@@ -25,10 +25,22 @@ class AccessPolicyTest {
         TrustStore.Identity bare = new TrustStore.Identity(DEVICE, null, null);
         TrustStore.Identity stranger = new TrustStore.Identity(new byte[] {9}, null, null);
 
-        assertEquals(EnumSet.of(AccessPolicy.Right.READ, AccessPolicy.Right.WRITE), policy.rights(certified, "meter-7"));
-        assertEquals(EnumSet.of(AccessPolicy.Right.READ), policy.rights(certified, "tariffs"));
-        assertEquals(EnumSet.of(AccessPolicy.Right.READ), policy.rights(certified, "anything-else"));
-        assertEquals(Set.of(), policy.rights(bare, "tariffs"), "the organisation's grants need its certificate");
-        assertEquals(Set.of(), policy.rights(stranger, "meter-7"));
+        assertEquals(AccessPolicy.Right.WRITE, policy.right(certified, "meter-7"));
+        assertEquals(AccessPolicy.Right.READ, policy.right(certified, "tariffs"));
+        assertEquals(AccessPolicy.Right.READ, policy.right(certified, "anything-else"));
+        assertEquals(AccessPolicy.Right.NONE, policy.right(bare, "tariffs"), "the organisation's grants need its certificate");
+        assertEquals(AccessPolicy.Right.NONE, policy.right(stranger, "meter-7"));
+    }
+
+    @Test
+    void writeIncludesReadAndTheWireValuesAreTheSessions() {
+        assertTrue(AccessPolicy.Right.WRITE.includes(AccessPolicy.Right.READ));
+        assertFalse(AccessPolicy.Right.READ.includes(AccessPolicy.Right.WRITE));
+        assertTrue(AccessPolicy.Right.READ.includes(AccessPolicy.Right.NONE));
+        for (AccessPolicy.Right right : AccessPolicy.Right.values()) {
+            assertEquals(right, AccessPolicy.Right.of(right.value()));
+        }
+        assertEquals(null, AccessPolicy.Right.of(3));
+        assertThrows(IllegalArgumentException.class, () -> new AccessPolicy().grant(DEVICE, "x", AccessPolicy.Right.NONE));
     }
 }

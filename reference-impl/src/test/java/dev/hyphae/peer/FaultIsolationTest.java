@@ -1,6 +1,5 @@
 package dev.hyphae.peer;
 
-import dev.hyphae.spec.Requirement;
 import dev.hyphae.ErrorCode;
 import dev.hyphae.ProtocolException;
 import dev.hyphae.codec.Codec;
@@ -13,14 +12,15 @@ import dev.hyphae.data.ReplicaId;
 import dev.hyphae.data.Value;
 import dev.hyphae.framing.FramedChannel;
 import dev.hyphae.handshake.AccessPolicy;
+import dev.hyphae.handshake.AccessPolicy.Right;
 import dev.hyphae.handshake.HyphaeHandshake;
 import dev.hyphae.handshake.Negotiation;
 import dev.hyphae.handshake.ProtocolVersion;
 import dev.hyphae.handshake.TrustStore;
 import dev.hyphae.noise.KeyPair;
-import dev.hyphae.session.Access;
 import dev.hyphae.session.SessionCodec;
 import dev.hyphae.session.SessionMessage;
+import dev.hyphae.spec.Requirement;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -103,11 +103,11 @@ class FaultIsolationTest {
         try (Peer server = Peer.open(new Peer.Config(dir.resolve("server"), serverKey, null, trust, policy));
              Peer good = Peer.open(new Peer.Config(dir.resolve("good"), goodKey, null, trust, policy))) {
             InetSocketAddress address = server.listen(new InetSocketAddress("127.0.0.1", 0));
-            Link goodLink = good.connect(address, List.of("plant"));
+            Connection goodConnection = good.connect(address, List.of("plant"));
             good.document("plant").map().counter("kwh").increment(1);
 
             try (RawClient bad = new RawClient(address, badKey, serverKey.publicKey())) {
-                bad.send(new SessionMessage.Open(5, "plant", Access.WRITE, Access.NONE, ReplicaId.random(RANDOM), new TreeMap<>(), null, 0, 8));
+                bad.send(new SessionMessage.Open(5, "plant", Right.WRITE, Right.NONE, ReplicaId.random(RANDOM), new TreeMap<>(), null, 0, 8));
                 SessionMessage.Open reply = (SessionMessage.Open) bad.next();
                 assertEquals("plant", reply.document());
                 long channel = reply.channel();
@@ -115,7 +115,7 @@ class FaultIsolationTest {
                 // A delta whose payload is not a payload: refused by itself, with MALFORMED_DELTA, naming the delta.
                 bad.send(new SessionMessage.Delta(channel, SessionMessage.Kind.INTERVAL, 0, 1, new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9}));
                 SessionMessage refusal = bad.next();
-                assertEquals(new SessionMessage.Error(5, 1, ErrorCode.MALFORMED_DELTA.value(), ((SessionMessage.Error) refusal).detail()), refusal);
+                assertEquals(new SessionMessage.SessionError(5, 1, ErrorCode.MALFORMED_DELTA.value(), ((SessionMessage.SessionError) refusal).detail()), refusal);
 
                 // The session carries on: a good delta on the same channel is applied and acknowledged.
                 ReplicaId badReplica = ReplicaId.random(RANDOM);
@@ -132,10 +132,10 @@ class FaultIsolationTest {
                 // Garbage where a session message belongs: that session ends, with MALFORMED_MESSAGE.
                 bad.channel.send(new byte[] {0x42, 0x42, 0x42, 0x42, 0x42, 0x42, 0x42, 0x42, 0x42, 0x42});
                 SessionMessage end = bad.next();
-                while (!(end instanceof SessionMessage.Error)) {
+                while (!(end instanceof SessionMessage.SessionError)) {
                     end = bad.next();
                 }
-                SessionMessage.Error error = (SessionMessage.Error) end;
+                SessionMessage.SessionError error = (SessionMessage.SessionError) end;
                 assertEquals(0, error.channel());
                 assertEquals(ErrorCode.MALFORMED_MESSAGE.value(), error.code());
                 // The server closes the connection: the stream ends (not a read timeout, which would mean it is open).
@@ -155,8 +155,8 @@ class FaultIsolationTest {
                 Thread.sleep(10);
             }
             assertEquals(expected, server.document("plant").map().counter("kwh").value());
-            assertFalse(goodLink.ended());
-            assertTrue(goodLink.session().events().isEmpty(), goodLink.session().events().toString());
+            assertEquals(Connection.State.OPEN, goodConnection.state());
+            assertTrue(goodConnection.events().isEmpty(), goodConnection.events().toString());
             for (int i = 0; i < 500 && !expected.equals(good.document("plant").map().counter("kwh").value()); i++) {
                 Thread.sleep(10);
             }

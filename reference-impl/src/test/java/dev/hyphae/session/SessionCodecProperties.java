@@ -1,9 +1,10 @@
 package dev.hyphae.session;
 
-import dev.hyphae.spec.Requirement;
 import dev.hyphae.ErrorCode;
 import dev.hyphae.ProtocolException;
 import dev.hyphae.data.ReplicaId;
+import dev.hyphae.handshake.AccessPolicy.Right;
+import dev.hyphae.spec.Requirement;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -39,9 +40,9 @@ class SessionCodecProperties {
         Arbitrary<TreeMap<ReplicaId, Long>> summaries = Arbitraries.maps(replicas(), Arbitraries.longs().filter(n -> n != 0))
                 .ofMaxSize(5).map(TreeMap::new);
         Arbitrary<String> names = Arbitraries.strings().withCharRange('a', 'z').withChars('é', '-', '/', '水').ofMinLength(1).ofMaxLength(60);
-        Arbitrary<SessionMessage> open = Combinators.combine(channels(), names, Arbitraries.of(Access.READ, Access.WRITE),
-                        Arbitraries.of(Access.values()), replicas(), summaries, replicas().injectNull(0.3),
-                        Arbitraries.integers().between(1, SessionCodec.MAX_WINDOW))
+        Arbitrary<SessionMessage> open = Combinators.combine(channels(), names, Arbitraries.of(Right.READ, Right.WRITE),
+                        Arbitraries.of(Right.values()), replicas(), summaries, replicas().injectNull(0.3),
+                        Arbitraries.integers().between(1, SessionLimits.MAX_WINDOW))
                 .as((c, n, m, g, r, s, h, w) -> new SessionMessage.Open(c, n, m, g, r, s, h, h == null ? 0 : w * 3L, w));
         Arbitrary<SessionMessage> delta = Combinators.combine(channels(), Arbitraries.of(SessionMessage.Kind.values()),
                         Arbitraries.longs().between(0, 1000), Arbitraries.longs().between(1, 1000),
@@ -52,7 +53,7 @@ class SessionCodecProperties {
         Arbitrary<SessionMessage> ack = Combinators.combine(channels(), Arbitraries.longs().filter(n -> n != 0)).as(SessionMessage.Ack::new);
         Arbitrary<SessionMessage> error = Combinators.combine(channels().injectNull(0.3), Arbitraries.longs().between(0, 99),
                         Arbitraries.integers().between(0, 65535), Arbitraries.strings().ofMaxLength(40))
-                .as((c, s, code, d) -> new SessionMessage.Error(c == null ? 0 : c, c == null ? 0 : s, code, d));
+                .as((c, s, code, d) -> new SessionMessage.SessionError(c == null ? 0 : c, c == null ? 0 : s, code, d));
         Arbitrary<SessionMessage> ping = Arbitraries.longs().map(SessionMessage.Ping::new);
         Arbitrary<SessionMessage> pong = Arbitraries.longs().map(SessionMessage.Pong::new);
         Arbitrary<SessionMessage> close = Combinators.combine(Arbitraries.longs().between(0, SessionCodec.MAX_CHANNEL),
@@ -128,23 +129,23 @@ class SessionCodecProperties {
         ReplicaId r = ReplicaId.fromHex("0102030405060708090a0b0c0d0e0f10");
         TreeMap<ReplicaId, Long> empty = new TreeMap<>();
         // The encoder refuses what a decoder must refuse, so each rule shows as an IllegalArgumentException here.
-        assertRefused(new SessionMessage.Open(0, "d", Access.WRITE, Access.READ, r, empty, null, 0, 8));
-        assertRefused(new SessionMessage.Open(1, "", Access.WRITE, Access.READ, r, empty, null, 0, 8));
-        assertRefused(new SessionMessage.Open(1, "x".repeat(256), Access.WRITE, Access.READ, r, empty, null, 0, 8));
-        assertRefused(new SessionMessage.Open(1, "a\nb", Access.WRITE, Access.READ, r, empty, null, 0, 8));
-        assertRefused(new SessionMessage.Open(1, "d", Access.NONE, Access.READ, r, empty, null, 0, 8));
-        assertRefused(new SessionMessage.Open(1, "d", Access.WRITE, Access.READ, r, empty, null, 5, 8));
-        assertRefused(new SessionMessage.Open(1, "d", Access.WRITE, Access.READ, r, empty, null, 0, 0));
-        assertRefused(new SessionMessage.Open(1, "d", Access.WRITE, Access.READ, r, empty, null, 0, 1025));
+        assertRefused(new SessionMessage.Open(0, "d", Right.WRITE, Right.READ, r, empty, null, 0, 8));
+        assertRefused(new SessionMessage.Open(1, "", Right.WRITE, Right.READ, r, empty, null, 0, 8));
+        assertRefused(new SessionMessage.Open(1, "x".repeat(256), Right.WRITE, Right.READ, r, empty, null, 0, 8));
+        assertRefused(new SessionMessage.Open(1, "a\nb", Right.WRITE, Right.READ, r, empty, null, 0, 8));
+        assertRefused(new SessionMessage.Open(1, "d", Right.NONE, Right.READ, r, empty, null, 0, 8));
+        assertRefused(new SessionMessage.Open(1, "d", Right.WRITE, Right.READ, r, empty, null, 5, 8));
+        assertRefused(new SessionMessage.Open(1, "d", Right.WRITE, Right.READ, r, empty, null, 0, 0));
+        assertRefused(new SessionMessage.Open(1, "d", Right.WRITE, Right.READ, r, empty, null, 0, 1025));
         TreeMap<ReplicaId, Long> zero = new TreeMap<>();
         zero.put(r, 0L);
-        assertRefused(new SessionMessage.Open(1, "d", Access.WRITE, Access.READ, r, zero, null, 0, 8));
+        assertRefused(new SessionMessage.Open(1, "d", Right.WRITE, Right.READ, r, zero, null, 0, 8));
         assertRefused(new SessionMessage.Delta(1, SessionMessage.Kind.INTERVAL, 5, 5, new byte[] {1}));
         assertRefused(new SessionMessage.Delta(1, SessionMessage.Kind.STATE, 1, 5, new byte[] {1}));
         assertRefused(new SessionMessage.Delta(1, SessionMessage.Kind.STATE, 0, 5, new byte[0]));
         assertRefused(new SessionMessage.Ack(1, 0));
         assertRefused(new SessionMessage.Ack(0, 3));
-        assertRefused(new SessionMessage.Error(0, 3, 2, ""));
+        assertRefused(new SessionMessage.SessionError(0, 3, 2, ""));
     }
 
     @Test
@@ -161,7 +162,7 @@ class SessionCodecProperties {
         }
         ReplicaId r = ReplicaId.fromHex("0102030405060708090a0b0c0d0e0f10");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SessionCodec.encode(
-                new SessionMessage.Open(1, "d", Access.WRITE, Access.READ, r, summary, null, 0, 8)));
+                new SessionMessage.Open(1, "d", Right.WRITE, Right.READ, r, summary, null, 0, 8)));
         assertTrue(e.getCause() instanceof ProtocolException p && p.code() == ErrorCode.LIMIT_EXCEEDED, e.getMessage());
     }
 

@@ -4,8 +4,10 @@ import dev.hyphae.crdt.CausalState;
 import dev.hyphae.crdt.ORMap;
 import dev.hyphae.handshake.AccessPolicy;
 import dev.hyphae.handshake.TrustStore;
+import dev.hyphae.session.Session;
 import dev.hyphae.session.SessionCodec;
 import dev.hyphae.session.SessionMessage;
+import dev.hyphae.store.PowerLoss;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -28,7 +30,9 @@ import java.util.stream.Stream;
  */
 final class SimulatedNetwork implements AutoCloseable {
 
-    static final Session.Options OPTIONS = new Session.Options(4, 8, 15_000, 60_000, 16);
+    static final Session.Options OPTIONS = new Session.Options(4, 15_000, 60_000, 16);
+    /** Short intervals, so that a few writes already split into several. */
+    static final int MAX_INTERVAL_ENTRIES = 8;
 
     private final Path root;
     private final Replica[] replicas;
@@ -66,7 +70,7 @@ final class SimulatedNetwork implements AutoCloseable {
             key[0] = (byte) (i + 1);
             identities[i] = new TrustStore.Identity(key, null, null);
             policy.grant(key, AccessPolicy.EVERY_DOCUMENT, AccessPolicy.Right.WRITE);
-            replicas[i] = Replica.open(root.resolve("r" + i), random);
+            replicas[i] = Replica.open(root.resolve("r" + i), random, MAX_INTERVAL_ENTRIES);
         }
     }
 
@@ -160,7 +164,9 @@ final class SimulatedNetwork implements AutoCloseable {
      * restarts from its folder.
      */
     void crash(int i) throws IOException {
-        replicas[i].powerLoss();
+        // Storage first: what the replica does as it is torn down can then make nothing more durable.
+        PowerLoss.strike(replicas[i].store());
+        replicas[i].close();
         for (int j = 0; j < size(); j++) {
             Connection c = connections[Math.min(i, j)][Math.max(i, j)];
             if (c != null && !c.ended) {
@@ -170,7 +176,7 @@ final class SimulatedNetwork implements AutoCloseable {
                 c.inFlight[1].clear();
             }
         }
-        replicas[i] = Replica.open(root.resolve("r" + i), random);
+        replicas[i] = Replica.open(root.resolve("r" + i), random, MAX_INTERVAL_ENTRIES);
     }
 
     /** Lets every session of replica i flush: sync, then acknowledge. */

@@ -138,7 +138,7 @@ class SimulatedNetworkProperties {
     /** A write of the step's kind; counters are never removed, so their sums are checked exactly. */
     private static Written write(SimulatedNetwork net, int replica, Step step, Map<String, BigInteger> counters) {
         String document = DOCUMENTS[step.key() % 2];
-        var id = net.replica(replica).id();
+        var id = net.replica(replica).replicaId();
         String what = WRITES[step.key() % WRITES.length];
         return new Written(document, net.write(replica, document, state -> switch (what) {
             case "counter" -> {

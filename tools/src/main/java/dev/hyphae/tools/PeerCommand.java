@@ -4,7 +4,7 @@ import dev.hyphae.ProtocolException;
 import dev.hyphae.handshake.AccessPolicy;
 import dev.hyphae.handshake.TrustStore;
 import dev.hyphae.noise.KeyPair;
-import dev.hyphae.peer.Link;
+import dev.hyphae.peer.Connection;
 import dev.hyphae.peer.Peer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -184,7 +184,7 @@ final class PeerCommand {
         long pause = 1000;
         while (true) {
             try {
-                Link link = peer.connect(address, List.of());
+                Connection link = peer.connect(address, List.of());
                 pause = 1000;
                 link.awaitEnd(Long.MAX_VALUE);
             } catch (IOException | ProtocolException e) {
@@ -239,29 +239,26 @@ final class PeerCommand {
                     readCommands(peer, out, err);
                     return 0;
                 }
-                Link link = peer.connect(address(neighbour), documents);
+                Connection link = peer.connect(address(neighbour), documents);
                 long deadline = System.currentTimeMillis() + timeout * 1000L;
                 // In step: every document open both ways with nothing in flight, three times in a row a moment
                 // apart, and nothing received for half a second (the neighbour opens what it holds at once, but this
                 // side cannot know how much that is).
                 int steady = 0;
-                while (System.currentTimeMillis() < deadline && !link.ended()) {
-                    boolean idle = System.currentTimeMillis() - link.session().lastReceived() >= 500;
-                    for (String document : peer.documents()) {
-                        idle &= link.session().idle(document);
-                    }
+                while (System.currentTimeMillis() < deadline && link.state() == Connection.State.OPEN) {
+                    boolean idle = System.currentTimeMillis() - link.lastReceivedMillis() >= 500 && link.idle();
                     steady = idle ? steady + 1 : 0;
                     if (steady >= 3) {
                         link.close();
                         link.awaitEnd(5000);
                         out.println("in step: " + String.join(" ", peer.documents()));
-                        link.session().events().forEach(e -> err.println("hyphae: " + e));
+                        link.events().forEach(e -> err.println("hyphae: " + e));
                         return 0;
                     }
                     Thread.sleep(100);
                 }
                 err.println("hyphae: not in step" + (link.failure() != null ? ": " + link.failure() : ""));
-                link.session().events().forEach(e -> err.println("hyphae: " + e));
+                link.events().forEach(e -> err.println("hyphae: " + e));
                 return 1;
             }
         }

@@ -9,12 +9,12 @@ import dev.hyphae.data.Value;
 import dev.hyphae.handshake.AccessPolicy;
 import dev.hyphae.handshake.TrustStore;
 import dev.hyphae.noise.KeyPair;
-import dev.hyphae.peer.Link;
+import dev.hyphae.peer.Connection;
 import dev.hyphae.peer.Peer;
 import dev.hyphae.session.SessionCodec;
 import dev.hyphae.session.SessionMessage;
 import dev.hyphae.sync.Replica;
-import dev.hyphae.sync.Session;
+import dev.hyphae.session.Session;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -147,7 +147,7 @@ final class SyncBench implements Callable<Integer> {
                 double value = values.nextDouble();
                 dev.hyphae.data.CausalContext context = current.context();
                 CausalState<ORMap> d = current.store().update(Value.of("sensor-" + i), CrdtType.LWW_REGISTER,
-                        (LWWRegister r) -> r.write(context, replica.id(), Value.of(value), r.greatestTimestamp() + 1));
+                        (LWWRegister r) -> r.write(context, replica.replicaId(), Value.of(value), r.greatestTimestamp() + 1));
                 delta = delta.join(d);
                 current = current.join(d);
             }
@@ -180,7 +180,7 @@ final class SyncBench implements Callable<Integer> {
     private static CausalState<ORMap> writeLocal(Replica replica, int key, Random values) throws IOException {
         double value = values.nextDouble();
         return replica.write("sensors", state -> state.store().update(Value.of("sensor-" + key), CrdtType.LWW_REGISTER,
-                (LWWRegister r) -> r.write(state.context(), replica.id(), Value.of(value), r.greatestTimestamp() + 1)));
+                (LWWRegister r) -> r.write(state.context(), replica.replicaId(), Value.of(value), r.greatestTimestamp() + 1)));
     }
 
     private void throughput() throws Exception {
@@ -194,13 +194,13 @@ final class SyncBench implements Callable<Integer> {
         try (Peer a = Peer.open(new Peer.Config(root.resolve("a"), ka, null, trust, policy));
              Peer b = Peer.open(new Peer.Config(root.resolve("b"), kb, null, trust, policy))) {
             InetSocketAddress address = b.listen(new InetSocketAddress("127.0.0.1", 0));
-            Link link = a.connect(address, List.of("stream"));
+            Connection link = a.connect(address, List.of("stream"));
             long start = System.nanoTime();
             for (int i = 1; i <= deltas; i++) {
                 a.document("stream").map().register("k" + (i % 1000)).set(i);
             }
             long written = System.nanoTime();
-            while (link.session().acknowledged("stream") < deltas) {
+            while (link.acknowledged("stream") < deltas) {
                 Thread.sleep(1);
             }
             long acknowledged = System.nanoTime();

@@ -1,19 +1,19 @@
 package dev.hyphae.tools;
 
 import dev.hyphae.ErrorCode;
+import dev.hyphae.data.ReplicaId;
 import dev.hyphae.framing.FramedChannel;
 import dev.hyphae.handshake.AccessPolicy;
+import dev.hyphae.handshake.AccessPolicy.Right;
 import dev.hyphae.handshake.HyphaeHandshake;
 import dev.hyphae.handshake.Negotiation;
 import dev.hyphae.handshake.ProtocolVersion;
 import dev.hyphae.handshake.TrustStore;
 import dev.hyphae.noise.KeyPair;
-import dev.hyphae.peer.Link;
+import dev.hyphae.peer.Connection;
 import dev.hyphae.peer.Peer;
-import dev.hyphae.session.Access;
 import dev.hyphae.session.SessionCodec;
 import dev.hyphae.session.SessionMessage;
-import dev.hyphae.data.ReplicaId;
 import dev.hyphae.spec.Requirement;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -232,10 +232,10 @@ class PeersIT {
         try (Peer peer = Peer.open(new Peer.Config(dir.resolve("writer"), writerKey, null,
                 TrustStore.of(List.of(HexFormat.of().parseHex(a)), List.of()),
                 new AccessPolicy().grant(HexFormat.of().parseHex(a), AccessPolicy.EVERY_DOCUMENT, AccessPolicy.Right.WRITE)))) {
-            Link link = peer.connect(new InetSocketAddress("127.0.0.1", server.port), List.of("stream"));
+            Connection link = peer.connect(new InetSocketAddress("127.0.0.1", server.port), List.of("stream"));
             int i = 0;
             // Write until the receiver has acknowledged a good part of the stream, then kill it mid-stream.
-            while (link.session().acknowledged("stream") < 200 && i < 100_000) {
+            while (link.acknowledged("stream") < 200 && i < 100_000) {
                 i++;
                 peer.document("stream").map().register("k" + i).set(i);
             }
@@ -246,7 +246,7 @@ class PeersIT {
             server.process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
             written = i;
             link.awaitEnd(10_000);
-            acknowledged = link.session().acknowledged("stream");
+            acknowledged = link.acknowledged("stream");
         }
         assertTrue(acknowledged >= 200, "acknowledged " + acknowledged);
 
@@ -283,7 +283,7 @@ class PeersIT {
                 FramedChannel channel = new FramedChannel(in, out, result.sender(), result.receiver(), result.sendFrameSize(), result.receiveFrameSize());
 
                 // It asks for the secret document, for writing, and tries to write to it.
-                channel.send(SessionCodec.encode(new SessionMessage.Open(7, "secret", Access.WRITE, Access.WRITE,
+                channel.send(SessionCodec.encode(new SessionMessage.Open(7, "secret", Right.WRITE, Right.WRITE,
                         ReplicaId.random(RANDOM), new TreeMap<>(), null, 0, 16)));
                 channel.send(SessionCodec.encode(new SessionMessage.Delta(1, SessionMessage.Kind.STATE, 0, 1,
                         dev.hyphae.codec.Codec.encode(new dev.hyphae.crdt.CausalState<>(dev.hyphae.crdt.ORMap.EMPTY, dev.hyphae.data.CausalContext.EMPTY)))));
@@ -301,8 +301,8 @@ class PeersIT {
             assertFalse(bytes.contains("TOPSECRET"), "document content reached an unauthorised peer");
             assertFalse(bytes.contains("secret"), "even the document's name was echoed to an unauthorised peer");
             assertTrue(messages.stream().noneMatch(m -> m instanceof SessionMessage.Open || m instanceof SessionMessage.Delta), messages.toString());
-            assertTrue(messages.contains(new SessionMessage.Error(7, 0, ErrorCode.ACCESS_DENIED.value(), "no access to this document")), messages.toString());
-            assertTrue(messages.stream().anyMatch(m -> m instanceof SessionMessage.Error e && e.channel() == 0
+            assertTrue(messages.contains(new SessionMessage.SessionError(7, 0, ErrorCode.ACCESS_DENIED.value(), "no access to this document")), messages.toString());
+            assertTrue(messages.stream().anyMatch(m -> m instanceof SessionMessage.SessionError e && e.channel() == 0
                     && e.code() == ErrorCode.PROTOCOL_VIOLATION.value()), messages.toString());
             assertEquals("{\"code\":\"TOPSECRET-4711\"}", server.command("get secret"));
         }

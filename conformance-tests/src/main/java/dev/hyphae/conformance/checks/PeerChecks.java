@@ -10,6 +10,7 @@ import dev.hyphae.conformance.Sut;
 import dev.hyphae.data.ReplicaId;
 import dev.hyphae.framing.FramedChannel;
 import dev.hyphae.framing.FramingLimits;
+import dev.hyphae.handshake.AccessPolicy.Right;
 import dev.hyphae.handshake.Certificate;
 import dev.hyphae.handshake.HyphaeHandshake;
 import dev.hyphae.handshake.Negotiation;
@@ -26,7 +27,6 @@ import dev.hyphae.model.encoding.Malformed;
 import dev.hyphae.model.encoding.PayloadDecoder;
 import dev.hyphae.model.encoding.PayloadEncoder;
 import dev.hyphae.noise.KeyPair;
-import dev.hyphae.session.Access;
 import dev.hyphae.session.SessionCodec;
 import dev.hyphae.session.SessionMessage;
 import dev.hyphae.spec.Requirement;
@@ -201,7 +201,7 @@ class PeerChecks {
     }
 
     private static SessionMessage.Open openOf(long channel, String document, ReplicaId replica) {
-        return new SessionMessage.Open(channel, document, Access.WRITE, Access.WRITE, replica, new TreeMap<>(), null, 0, 16);
+        return new SessionMessage.Open(channel, document, Right.WRITE, Right.WRITE, replica, new TreeMap<>(), null, 0, 16);
     }
 
     /** The model's delta of an increment by {@code replica} of the PNCounter under "kwh" of an empty ORMap. */
@@ -215,8 +215,8 @@ class PeerChecks {
     private static SessionMessage.Open openDocument(Connection c, String document, ReplicaId replica) throws IOException, ProtocolException {
         c.send(openOf(7, document, replica));
         SessionMessage answer = c.next(m -> m instanceof SessionMessage.Open o && o.document().equals(document)
-                || m instanceof SessionMessage.Error e && e.channel() == 7, "answer to its Open of " + document);
-        if (answer instanceof SessionMessage.Error e) {
+                || m instanceof SessionMessage.SessionError e && e.channel() == 7, "answer to its Open of " + document);
+        if (answer instanceof SessionMessage.SessionError e) {
             throw new AssertionError("the peer refused the document " + document + " with " + e.code() + " " + e.detail()
                     + ": it must grant the suite's key write on documents named " + PeerTarget.DOCUMENT_PREFIX + "*");
         }
@@ -224,8 +224,8 @@ class PeerChecks {
     }
 
     private static void expectSessionError(Connection c, ErrorCode code, String after) throws IOException, ProtocolException {
-        SessionMessage m = c.next(x -> x instanceof SessionMessage.Error e && e.channel() == 0, "session error after " + after);
-        SessionMessage.Error e = (SessionMessage.Error) m;
+        SessionMessage m = c.next(x -> x instanceof SessionMessage.SessionError e && e.channel() == 0, "session error after " + after);
+        SessionMessage.SessionError e = (SessionMessage.SessionError) m;
         if (e.code() != code.value()) {
             throw new AssertionError("after " + after + " the peer ended the session with " + e.code() + ", not " + code.value() + " " + code
                     + " (" + e.detail() + ")");
@@ -393,7 +393,7 @@ class PeerChecks {
         ReplicaId me = ReplicaId.random(RANDOM);
         try (Connection c = Connection.open()) {
             SessionMessage.Open answer = openDocument(c, document, me);
-            if (answer.granted() != Access.WRITE) {
+            if (answer.granted() != Right.WRITE) {
                 throw new AssertionError("the peer granted " + answer.granted() + " on " + document + "; the suite needs write");
             }
             c.send(new SessionMessage.Delta(answer.channel(), SessionMessage.Kind.STATE, 0, 1, increment(me, 5)));
@@ -460,8 +460,8 @@ class PeerChecks {
         try (Connection c = Connection.open()) {
             SessionMessage.Open answer = openDocument(c, document, me);
             c.send(new SessionMessage.Delta(answer.channel(), SessionMessage.Kind.INTERVAL, 0, 1, new byte[] {1, 2, 3, 4, 5, 6, 7, 8}));
-            SessionMessage refusal = c.next(m -> m instanceof SessionMessage.Error x && x.channel() == 7, "refusal of the malformed delta");
-            SessionMessage.Error e = (SessionMessage.Error) refusal;
+            SessionMessage refusal = c.next(m -> m instanceof SessionMessage.SessionError x && x.channel() == 7, "refusal of the malformed delta");
+            SessionMessage.SessionError e = (SessionMessage.SessionError) refusal;
             if (e.channel() != 7 || e.seq() != 1 || e.code() != ErrorCode.MALFORMED_DELTA.value()) {
                 throw new AssertionError("expected an error of the delta (channel 7, seq 1) with MALFORMED_DELTA, got " + e);
             }

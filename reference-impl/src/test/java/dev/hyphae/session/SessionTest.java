@@ -1,4 +1,4 @@
-package dev.hyphae.sync;
+package dev.hyphae.session;
 
 import dev.hyphae.ErrorCode;
 import dev.hyphae.codec.Codec;
@@ -11,10 +11,10 @@ import dev.hyphae.data.CausalContext;
 import dev.hyphae.data.ReplicaId;
 import dev.hyphae.data.Value;
 import dev.hyphae.handshake.AccessPolicy;
+import dev.hyphae.handshake.AccessPolicy.Right;
 import dev.hyphae.handshake.TrustStore;
-import dev.hyphae.session.Access;
-import dev.hyphae.session.SessionMessage;
 import dev.hyphae.spec.Requirement;
+import dev.hyphae.sync.Replica;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,7 +39,7 @@ class SessionTest {
 
     private static final byte[] PEER_KEY = new byte[32];
     private static final ReplicaId PEER = ReplicaId.fromHex("0000000000000000000000000000abcd");
-    private static final Session.Options OPTIONS = new Session.Options(2, 8, 15_000, 60_000, 4);
+    private static final Session.Options OPTIONS = new Session.Options(2, 15_000, 60_000, 4);
 
     @TempDir
     Path dir;
@@ -79,7 +79,7 @@ class SessionTest {
     }
 
     private static SessionMessage.Open open(long channel, String document) {
-        return new SessionMessage.Open(channel, document, Access.WRITE, Access.WRITE, PEER, new TreeMap<>(), null, 0, 8);
+        return new SessionMessage.Open(channel, document, Right.WRITE, Right.WRITE, PEER, new TreeMap<>(), null, 0, 8);
     }
 
     private static byte[] increment(long seq, long amount) {
@@ -101,9 +101,9 @@ class SessionTest {
         throw new AssertionError("no Ack sent: " + sent);
     }
 
-    private SessionMessage.Error lastError() {
+    private SessionMessage.SessionError lastError() {
         for (int i = sent.size() - 1; i >= 0; i--) {
-            if (sent.get(i) instanceof SessionMessage.Error e) {
+            if (sent.get(i) instanceof SessionMessage.SessionError e) {
                 return e;
             }
         }
@@ -117,7 +117,7 @@ class SessionTest {
         s.receive(open(9, "plant"), 0);
         SessionMessage.Open reply = theirOpen();
         assertEquals("plant", reply.document());
-        assertEquals(Access.WRITE, reply.granted());
+        assertEquals(Right.WRITE, reply.granted());
         s.receive(new SessionMessage.Delta(reply.channel(), SessionMessage.Kind.INTERVAL, 0, 1, increment(1, 5)), 0);
         assertTrue(sent.stream().noneMatch(m -> m instanceof SessionMessage.Ack), "no Ack before the flush");
         s.flush();
@@ -130,13 +130,13 @@ class SessionTest {
     @Requirement({"HY-SESS-029", "HY-SESS-030", "HY-SESS-036"})
     void anOpenFromAPeerWithoutRightsIsRefusedAndRevealsNothing() throws Exception {
         replica.write("secret", state -> state.store().update(Value.of("kwh"), CrdtType.GCOUNTER,
-                (GCounter c) -> c.increment(state.context(), replica.id(), 1)));
+                (GCounter c) -> c.increment(state.context(), replica.replicaId(), 1)));
         Session s = session(null);
         s.receive(open(3, "secret"), 0);
         s.receive(open(4, "no-such-document"), 0);
         assertEquals(List.of(
-                new SessionMessage.Error(3, 0, ErrorCode.ACCESS_DENIED.value(), "no access to this document"),
-                new SessionMessage.Error(4, 0, ErrorCode.ACCESS_DENIED.value(), "no access to this document")), sent);
+                new SessionMessage.SessionError(3, 0, ErrorCode.ACCESS_DENIED.value(), "no access to this document"),
+                new SessionMessage.SessionError(4, 0, ErrorCode.ACCESS_DENIED.value(), "no access to this document")), sent);
         assertFalse(replica.documents().contains("no-such-document"));
     }
 
@@ -147,9 +147,9 @@ class SessionTest {
         Session s = session(AccessPolicy.Right.READ);
         s.receive(open(9, "plant"), 0);
         long channel = theirOpen().channel();
-        assertEquals(Access.READ, theirOpen().granted());
+        assertEquals(Right.READ, theirOpen().granted());
         s.receive(new SessionMessage.Delta(channel, SessionMessage.Kind.INTERVAL, 0, 1, increment(1, 5)), 0);
-        assertEquals(new SessionMessage.Error(9, 1, ErrorCode.ACCESS_DENIED.value(), "no right to write this document"), lastError());
+        assertEquals(new SessionMessage.SessionError(9, 1, ErrorCode.ACCESS_DENIED.value(), "no right to write this document"), lastError());
         assertEquals(java.math.BigInteger.ONE, replica.state("plant").store().<GCounter>get(Value.of("kwh"), CrdtType.GCOUNTER).value());
         assertTrue(replica.state("plant").store().<PNCounter>get(Value.of("kwh"), CrdtType.PNCOUNTER).isEmpty());
         s.flush();
@@ -189,7 +189,7 @@ class SessionTest {
         Session s = session(AccessPolicy.Right.WRITE);
         s.receive(open(9, "plant"), 0);
         s.receive(new SessionMessage.Delta(theirOpen().channel(), SessionMessage.Kind.INTERVAL, 3, 4, increment(4, 1)), 0);
-        assertEquals(new SessionMessage.Error(0, 0, ErrorCode.PROTOCOL_VIOLATION.value(), lastError().detail()), lastError());
+        assertEquals(new SessionMessage.SessionError(0, 0, ErrorCode.PROTOCOL_VIOLATION.value(), lastError().detail()), lastError());
         assertTrue(s.ended());
         assertTrue(ended[0]);
         assertTrue(replica.state("plant").isEmptyDelta());
@@ -229,7 +229,7 @@ class SessionTest {
     @Requirement({"HY-SESS-058", "HY-SESS-059"})
     void anOpenMayNotNameThisReplicaOrAnotherPeersReplica() throws Exception {
         Session s = session(AccessPolicy.Right.WRITE);
-        s.receive(new SessionMessage.Open(1, "plant", Access.WRITE, Access.WRITE, replica.id(), new TreeMap<>(), null, 0, 8), 0);
+        s.receive(new SessionMessage.Open(1, "plant", Right.WRITE, Right.WRITE, replica.replicaId(), new TreeMap<>(), null, 0, 8), 0);
         assertEquals(ErrorCode.PROTOCOL_VIOLATION.value(), lastError().code());
 
         Session first = session(AccessPolicy.Right.WRITE);
@@ -278,7 +278,7 @@ class SessionTest {
         s.tick(60_999);
         assertFalse(s.ended());
         s.tick(61_000);                      // 60 s without receiving
-        assertEquals(new SessionMessage.Error(0, 0, ErrorCode.IDLE_TIMEOUT.value(), lastError().detail()), lastError());
+        assertEquals(new SessionMessage.SessionError(0, 0, ErrorCode.IDLE_TIMEOUT.value(), lastError().detail()), lastError());
         assertTrue(s.ended());
     }
 
@@ -313,7 +313,7 @@ class SessionTest {
         write();
         sent.clear();
         Session second = session(AccessPolicy.Right.WRITE);
-        second.receive(new SessionMessage.Open(9, "plant", Access.WRITE, Access.WRITE, PEER, new TreeMap<>(), replica.id(), 2, 8), 0);
+        second.receive(new SessionMessage.Open(9, "plant", Right.WRITE, Right.WRITE, PEER, new TreeMap<>(), replica.replicaId(), 2, 8), 0);
         List<SessionMessage.Delta> deltas = sent.stream().filter(m -> m instanceof SessionMessage.Delta).map(m -> (SessionMessage.Delta) m).toList();
         assertEquals(1, deltas.size(), sent.toString());
         assertEquals(SessionMessage.Kind.INTERVAL, deltas.get(0).kind());
@@ -321,8 +321,29 @@ class SessionTest {
         assertEquals(3, deltas.get(0).toSeq());
     }
 
+    @Test
+    @Requirement({"HY-SYNC-008", "HY-SYNC-021", "HY-SYNC-022"})
+    void positionsAboveTwoToTheSixtyThreeAreHeldAndAcknowledgedAsUnsignedNumbers() throws Exception {
+        // A neighbour's log positions are unsigned 64-bit: beyond 2^63 - 1 they are negative as a Java long.
+        long high = Long.MIN_VALUE + 5;                                  // 9223372036854775813
+        Session s = session(AccessPolicy.Right.WRITE);
+        s.receive(open(9, "plant"), 0);
+        long channel = theirOpen().channel();
+        s.receive(new SessionMessage.Delta(channel, SessionMessage.Kind.STATE, 0, high, increment(1, 5)), 0);
+        s.flush();
+        assertEquals(new SessionMessage.Ack(9, high), lastAck());
+        // An interval that follows on from there is in order; one that starts beyond it skips entries.
+        s.receive(new SessionMessage.Delta(channel, SessionMessage.Kind.INTERVAL, high, high + 1, increment(2, 1)), 0);
+        s.flush();
+        assertEquals(new SessionMessage.Ack(9, high + 1), lastAck());
+        assertFalse(s.ended());
+        s.receive(new SessionMessage.Delta(channel, SessionMessage.Kind.INTERVAL, high + 2, high + 3, increment(3, 1)), 0);
+        assertEquals(ErrorCode.PROTOCOL_VIOLATION.value(), lastError().code());
+        assertTrue(s.ended());
+    }
+
     private void write() throws IOException {
         replica.write("plant", state -> state.store().update(Value.of("kwh"), CrdtType.GCOUNTER,
-                (GCounter c) -> c.increment(state.context(), replica.id(), 1)));
+                (GCounter c) -> c.increment(state.context(), replica.replicaId(), 1)));
     }
 }

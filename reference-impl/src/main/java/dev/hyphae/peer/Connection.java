@@ -1,0 +1,49 @@
+package dev.hyphae.peer;
+
+import java.util.List;
+
+/**
+ * A connection to one neighbour, as {@link Peer#connect} returns it and {@link Peer#connections()} lists it: from
+ * the end of the handshake until it ends, it keeps the documents that both peers may share in step. The session
+ * and everything under it stay inside the peer.
+ */
+public interface Connection extends AutoCloseable {
+
+    /** Where a connection is. */
+    enum State {
+        /** Documents are being synchronised. */
+        OPEN,
+        /** Ended by a close, of this side or of the neighbour, or by an error that one side sent the other. */
+        CLOSED,
+        /** Ended without a word: the transport failed, a frame did not authenticate, or the neighbour stopped reading. */
+        FAILED
+    }
+
+    /** Where the connection is now. */
+    State state();
+
+    /** Why the connection failed, or null if it has not. */
+    String failure();
+
+    /** Waits up to {@code millis} for the connection to end; returns whether it has. */
+    boolean awaitEnd(long millis) throws InterruptedException;
+
+    /** Closes the connection in order: the neighbour is told, then the transport closes. */
+    @Override
+    void close();
+
+    /** What happened on the connection that the application may want to know, such as refusals, in order. */
+    List<String> events();
+
+    /**
+     * Whether every document of the peer is in step on this connection, as far as this side can tell: nothing is
+     * waiting to be sent, to be acknowledged, or for an acknowledgement.
+     */
+    boolean idle();
+
+    /** When the connection last received anything from the neighbour, in milliseconds since the epoch. */
+    long lastReceivedMillis();
+
+    /** How much of this peer's log of {@code document} the neighbour has acknowledged, on this or earlier connections. */
+    long acknowledged(String document);
+}

@@ -1,0 +1,537 @@
+package dev.hyphae.session;
+
+import dev.hyphae.ErrorCode;
+import dev.hyphae.ProtocolException;
+import dev.hyphae.data.ReplicaId;
+import dev.hyphae.handshake.AccessPolicy;
+import dev.hyphae.handshake.AccessPolicy.Right;
+import dev.hyphae.handshake.TrustStore;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * One session with one neighbour (specification, chapter "Session"), as a state machine without threads or
+ * clocks of its own: the caller hands it each message received, the time, and a moment to flush; it hands the
+ * caller the messages to send through its {@link Outbox}. It keeps the channel table, enforces rights and the
+ * window, answers pings and ends the session when it falls silent; what to send of a document and what a received
+ * delta does are the sync layer's, through a {@link DocumentSync} per document. The same class runs over TCP in
+ * the reference peer and over the simulated network of the tests.
+ *
+ * <p>Errors have three scopes. A delta that cannot be applied (malformed, or a write without the right) is
+ * refused with a SessionError naming it, and nothing else changes. A document that cannot be opened is refused
+ * with a SessionError naming its channel, or closed. Anything that breaks the session's rules ends the session
+ * with a SessionError of channel 0. In every case the other sessions and documents carry on.
+ *
+ * <p>Why this class is some 500 lines: it is the session's whole public surface for its driver (a dozen entry
+ * points, each taking the lock and each a no-op once the session has ended), the dispatch of the seven messages,
+ * and the handlers that decide whether a document is on the session at all (Open, and the session and channel
+ * scopes of SessionError and Close), which share the session's state and read best in one place, in the order
+ * of the chapter. What concerns one document already on the session is in {@link Channel}, the channel numbers
+ * are in {@link ChannelTable}, and keepalive is in {@link Keepalive}.
+ */
+public final class Session {
+
+    /** Where a session's messages go. */
+    public interface Outbox {
+        /** Sends one message, in order. */
+        void send(SessionMessage message);
+
+        /** Ends the session's transport, after the messages sent so far. Called once. */
+        void end();
+
+        /**
+         * Whether the transport has enough waiting to be sent: deltas are held back until it calls
+         * {@link Session#resume()}. Control messages (acknowledgements, errors, pongs) are always sent.
+         */
+        default boolean congested() {
+            return false;
+        }
+    }
+
+    /**
+     * How this side runs the session.
+     *
+     * @param window            how many unacknowledged deltas this side accepts per document
+     * @param keepaliveMillis   a Ping is sent after this long without sending anything ({@code KEEPALIVE_INTERVAL})
+     * @param idleTimeoutMillis the session ends after this long without receiving anything ({@code IDLE_INTERVAL})
+     * @param maxDocuments      how many documents may be open on the session
+     */
+    public record Options(int window, long keepaliveMillis, long idleTimeoutMillis, int maxDocuments) {
+        /** The reference implementation's window, and the defaults of the specification. */
+        public static final Options DEFAULT = new Options(32, SessionLimits.KEEPALIVE_INTERVAL.toMillis(),
+                SessionLimits.IDLE_INTERVAL.toMillis(), SessionLimits.MAX_DOCUMENTS);
+
+        public Options {
+            if (window < 1 || window > SessionLimits.MAX_WINDOW || keepaliveMillis < 1 || idleTimeoutMillis <= keepaliveMillis
+                    || maxDocuments < 1 || maxDocuments > SessionLimits.MAX_DOCUMENTS) {
+                throw new IllegalArgumentException("bad session options");
+            }
+        }
+    }
+
+    private final SyncLayer layer;
+    private final Object lock;
+    private final TrustStore.Identity remoteIdentity;
+    private final AccessPolicy policy;
+    private final Options options;
+    private final Outbox outbox;
+    private final Keepalive keepalive;
+    private final ChannelTable channels = new ChannelTable();
+    private final List<String> events = new ArrayList<>();
+    private final Channel.Wire wire = new Channel.Wire() {
+        @Override
+        public void send(SessionMessage message) {
+            Session.this.send(message);
+        }
+
+        @Override
+        public boolean congested() {
+            return outbox.congested();
+        }
+
+        @Override
+        public void event(String event) {
+            Session.this.event(event);
+        }
+    };
+    private ReplicaId remoteReplica;
+    private long pingNonce;
+    private boolean ended;
+
+    /**
+     * A session over {@code layer} with the peer whose handshake proved {@code remoteIdentity}, serving documents as
+     * {@code policy} allows. The layer's owner keeps it, to tell it of changes ({@link #documentChanged}).
+     */
+    public Session(SyncLayer layer, TrustStore.Identity remoteIdentity, AccessPolicy policy, Options options, Outbox outbox) {
+        this.layer = layer;
+        this.lock = layer.lock();
+        this.remoteIdentity = remoteIdentity;
+        this.policy = policy;
+        this.options = options;
+        this.outbox = outbox;
+        this.keepalive = new Keepalive(options.keepaliveMillis(), options.idleTimeoutMillis());
+    }
+
+    /**
+     * Starts the session at time {@code now}: opens every document this replica holds that the peer may read,
+     * and the documents in {@code also}.
+     */
+    public void start(long now, Collection<String> also) throws IOException {
+        synchronized (lock) {
+            keepalive.start(now);
+            Set<String> names = new TreeSet<>(also);
+            for (String name : layer.documents()) {
+                if (grantFor(name) != Right.NONE) {
+                    names.add(name);
+                }
+            }
+            for (String name : names) {
+                open(name);
+            }
+        }
+    }
+
+    /** Opens {@code document} on the session, unless it is open already. */
+    public void open(String document) throws IOException {
+        synchronized (lock) {
+            if (ended || channels.get(document) != null) {
+                return;
+            }
+            if (channels.size() >= options.maxDocuments()) {
+                event("not opening \"" + document + "\": the session has " + options.maxDocuments() + " documents open");
+                return;
+            }
+            sendOpen(channels.add(document, layer.open(document)));
+        }
+    }
+
+    /** Whether the session has ended. */
+    public boolean ended() {
+        synchronized (lock) {
+            return ended;
+        }
+    }
+
+    /** What happened on the session that the application may want to know: refusals, in order. */
+    public List<String> events() {
+        synchronized (lock) {
+            return List.copyOf(events);
+        }
+    }
+
+    /** When this session last received a message, in the time of the calls that delivered it. */
+    public long lastReceived() {
+        synchronized (lock) {
+            return keepalive.lastReceived();
+        }
+    }
+
+    /** The peer's replica id, once its first Open has arrived. */
+    public ReplicaId remoteReplica() {
+        synchronized (lock) {
+            return remoteReplica;
+        }
+    }
+
+    /**
+     * Whether this session has nothing left to do for {@code document}: it is open both ways with nothing in
+     * flight, to send or to acknowledge; or it was refused or closed; or it is not open here at all, which happens
+     * only when the peer may not read it or it has nothing to send yet (any change opens it).
+     */
+    public boolean idle(String document) {
+        synchronized (lock) {
+            Channel c = channels.get(document);
+            return c == null || c.idle();
+        }
+    }
+
+    /** Handles the bytes of one message, received at {@code now}: one that does not decode ends the session. */
+    public void receive(byte[] message, long now) {
+        synchronized (lock) {
+            if (ended) {
+                return;
+            }
+            SessionMessage decoded;
+            try {
+                decoded = SessionCodec.decode(message);
+            } catch (ProtocolException e) {
+                keepalive.received(now);
+                fail(e.code(), e.getMessage());
+                return;
+            }
+            receive(decoded, now);
+        }
+    }
+
+    /**
+     * Handles one message from the peer, received at {@code now}. Everything this side must send in reply goes
+     * to the outbox, except acknowledgements, which wait for {@link #flush()}.
+     */
+    public void receive(SessionMessage message, long now) {
+        synchronized (lock) {
+            if (ended) {
+                return;
+            }
+            keepalive.received(now);
+            try {
+                if (message instanceof SessionMessage.Open open) {
+                    onOpen(open);
+                } else if (message instanceof SessionMessage.Delta delta) {
+                    onDelta(delta);
+                } else if (message instanceof SessionMessage.Ack ack) {
+                    onAck(ack);
+                } else if (message instanceof SessionMessage.SessionError error) {
+                    onSessionError(error);
+                } else if (message instanceof SessionMessage.Ping ping) {
+                    send(new SessionMessage.Pong(ping.nonce()));
+                } else if (message instanceof SessionMessage.Close close) {
+                    onClose(close);
+                }
+                // A Pong needs nothing more: receiving it has moved the idle timer.
+            } catch (ProtocolException e) {
+                fail(e.code(), e.getMessage());
+            } catch (IOException e) {
+                fail(ErrorCode.INTERNAL_ERROR, "storage: " + e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * Makes everything received durable, then acknowledges it. Acknowledging only after the sync is what makes an
+     * acknowledgement a promise (durable acks); calling this once after a burst of messages syncs once for all.
+     */
+    public void flush() {
+        synchronized (lock) {
+            if (ended) {
+                return;
+            }
+            List<String> durable = new ArrayList<>();
+            for (Channel c : channels.all()) {
+                if (c.ackDue != 0 && !c.closed) {
+                    try {
+                        if (c.sync.sync()) {
+                            durable.add(c.document);
+                        }
+                    } catch (IOException e) {
+                        // Nothing of it is acknowledged; that document closes, the others carry on.
+                        c.ackDue = 0;
+                        c.close(wire, ErrorCode.INTERNAL_ERROR, "the document's storage failed");
+                    }
+                }
+            }
+            for (Channel c : channels.all()) {
+                c.acknowledge(wire);
+            }
+            // Entries that just became durable may now travel on, to every neighbour (HY-SYNC-005).
+            for (String document : durable) {
+                layer.durable(document);
+            }
+        }
+    }
+
+    /** Keepalive and idle timeout at time {@code now}. */
+    public void tick(long now) {
+        synchronized (lock) {
+            if (ended) {
+                return;
+            }
+            switch (keepalive.tick(now)) {
+                case TIME_OUT -> fail(ErrorCode.IDLE_TIMEOUT, "nothing received for " + (now - keepalive.lastReceived()) + " ms");
+                case PING -> outbox.send(new SessionMessage.Ping(++pingNonce));
+                case NOTHING -> { }
+            }
+        }
+    }
+
+    /** The transport has room again: every document sends what it held back. */
+    public void resume() {
+        synchronized (lock) {
+            if (ended) {
+                return;
+            }
+            for (Channel c : channels.all()) {
+                try {
+                    c.pump(wire);
+                } catch (IOException e) {
+                    c.close(wire, ErrorCode.INTERNAL_ERROR, "the document's storage failed");
+                }
+            }
+        }
+    }
+
+    /**
+     * The sync layer has something new of {@code document}: it is sent within the window, and a document that is
+     * not open on this session yet is opened, if the peer may read it.
+     */
+    public void documentChanged(String document) {
+        synchronized (lock) {
+            if (ended) {
+                return;
+            }
+            Channel c = channels.get(document);
+            try {
+                if (c == null) {
+                    if (grantFor(document) != Right.NONE) {
+                        open(document);
+                    }
+                } else {
+                    c.pump(wire);
+                }
+            } catch (IOException e) {
+                fail(ErrorCode.INTERNAL_ERROR, "storage: " + e.getMessage());
+            }
+        }
+    }
+
+    /** Ends the session in an orderly way: a Close, then the end of the transport. */
+    public void close(String detail) {
+        synchronized (lock) {
+            if (!ended) {
+                send(new SessionMessage.Close(0, ErrorCode.NO_ERROR.value(), detail));
+                end();
+            }
+        }
+    }
+
+    /** Forgets the session without sending anything: its transport is gone. */
+    public void abandon() {
+        synchronized (lock) {
+            if (!ended) {
+                ended = true;
+                layer.ended(this);
+                syncReceived();
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+
+    private void onOpen(SessionMessage.Open open) throws ProtocolException, IOException {
+        if (open.replica().equals(layer.replicaId())) {
+            throw violation("the peer's Open names this replica's own id");
+        }
+        if (remoteReplica != null && !remoteReplica.equals(open.replica())) {
+            throw violation("the peer's Opens name two replica ids, %s and %s", remoteReplica, open.replica());
+        }
+        Channel c = channels.get(open.document());
+        if (c != null && c.closed) {
+            // Refused or closed before: the document may be opened again, under new channel numbers. Messages on
+            // the old channel are still ignored.
+            channels.forget(c);
+            c = null;
+        }
+        if (c != null && c.remote != null) {
+            throw violation("document \"%s\" is opened twice", open.document());
+        }
+        Right grant = grantFor(open.document());
+        if (grant == Right.NONE) {
+            // The peer learns nothing of the document, not even whether this replica holds it (HY-SESS-030).
+            send(new SessionMessage.SessionError(open.channel(), 0, ErrorCode.ACCESS_DENIED.value(), "no access to this document"));
+            if (c != null) {
+                c.closed = true;
+            }
+            event("refused to open \"" + open.document() + "\": the peer has no right on it");
+            return;
+        }
+        if (remoteReplica == null) {
+            // HY-SESS-059: a replica id belongs to the static key that first used it, so that one peer cannot move
+            // this replica's positions in another peer's log. Bound only once the peer has shown a right.
+            if (!layer.claimReplicaId(remoteIdentity.staticKey(), open.replica())) {
+                throw violation("replica id %s belongs to another peer", open.replica());
+            }
+            remoteReplica = open.replica();
+        }
+        if (c == null && grant != Right.WRITE && !layer.holds(open.document())) {
+            // HY-SESS-060: a peer that may only read gets nothing from a document this replica does not hold, and
+            // must not make it create one (readers could fill its disk). The document is closed on the session
+            // until this replica has content, when it opens the document itself.
+            send(new SessionMessage.Close(open.channel(), ErrorCode.NO_ERROR.value(), "this peer does not hold the document"));
+            return;
+        }
+        DocumentSync sync;
+        try {
+            sync = c != null ? c.sync : layer.open(open.document());
+            if (sync.failed()) {
+                throw new IOException("its storage failed");
+            }
+        } catch (IOException e) {
+            // One document that storage cannot serve closes that document only, never the session.
+            send(new SessionMessage.Close(open.channel(), ErrorCode.INTERNAL_ERROR.value(), "the document is not available"));
+            if (c != null) {
+                c.closed = true;
+            }
+            event("could not open \"" + open.document() + "\": " + e.getMessage());
+            return;
+        }
+        if (c == null) {
+            if (channels.size() >= options.maxDocuments()) {
+                throw ProtocolException.sessionError(ErrorCode.LIMIT_EXCEEDED, "more than %d documents open", options.maxDocuments());
+            }
+            c = channels.add(open.document(), sync);
+        }
+        c.remote = open;
+        c.grant = grant;
+        if (!c.openSent) {
+            sendOpen(c);
+        }
+        c.sync.opened(open, remoteReplica, c.sends());
+        c.pump(wire);
+    }
+
+    private void onDelta(SessionMessage.Delta delta) throws ProtocolException {
+        Channel c = channels.named(delta.channel());
+        if (c != null) {
+            c.onDelta(wire, delta, options.window());
+        }
+    }
+
+    private void onAck(SessionMessage.Ack ack) throws ProtocolException, IOException {
+        Channel c = channels.named(ack.channel());
+        if (c != null) {
+            c.onAck(wire, ack.seq());
+        }
+    }
+
+    private void onSessionError(SessionMessage.SessionError error) throws IOException {
+        if (error.channel() == 0) {
+            event("the peer ended the session: " + codeName(error.code()) + " " + error.detail());
+            end();
+            return;
+        }
+        Channel c = channels.byLocal(error.channel());
+        if (c == null || c.closed) {
+            return;
+        }
+        if (error.seq() == 0) {
+            c.closed = true;
+            event("the peer refused \"" + c.document + "\": " + codeName(error.code()) + " " + error.detail());
+            return;
+        }
+        event("the peer refused a delta of \"" + c.document + "\": " + codeName(error.code()) + " " + error.detail());
+        c.onRefused(wire, error.seq());
+    }
+
+    private void onClose(SessionMessage.Close close) {
+        if (close.channel() == 0) {
+            event("the peer closed the session: " + codeName(close.code()) + " " + close.detail());
+            end();
+            return;
+        }
+        Channel c = channels.byLocal(close.channel());
+        if (c != null) {
+            c.closed = true;
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+
+    private void sendOpen(Channel c) {
+        ReplicaId known = remoteReplica != null ? remoteReplica : layer.lastReplicaId(remoteIdentity.staticKey());
+        c.sendOpen(wire, grantFor(c.document), layer.replicaId(), known, options.window());
+    }
+
+    private Right grantFor(String document) {
+        return policy.right(remoteIdentity, document);
+    }
+
+    private void send(SessionMessage message) {
+        keepalive.sent();
+        outbox.send(message);
+    }
+
+    private void fail(ErrorCode code, String detail) {
+        if (ended) {
+            return;
+        }
+        event("ended the session: " + code + " " + detail);
+        send(new SessionMessage.SessionError(0, 0, code.value(), detail));
+        end();
+    }
+
+    private void end() {
+        if (!ended) {
+            ended = true;
+            layer.ended(this);
+            outbox.end();
+            syncReceived();
+        }
+    }
+
+    /**
+     * Makes durable what this session received, without acknowledging it: a session can end between a delta and
+     * its flush, and what it received must then still travel on to the other neighbours.
+     */
+    private void syncReceived() {
+        for (Channel c : channels.all()) {
+            if (c.ackDue != 0 && layer.holds(c.document)) {
+                try {
+                    if (c.sync.sync()) {
+                        layer.durable(c.document);
+                    }
+                } catch (IOException e) {
+                    event("storage: " + e.getMessage());
+                }
+            }
+        }
+    }
+
+    private void event(String event) {
+        if (events.size() < 1000) {
+            events.add(event);
+        }
+    }
+
+    private static String codeName(int code) {
+        ErrorCode known = ErrorCode.of(code);
+        return known == null ? "error " + code : known.name();
+    }
+
+    private static ProtocolException violation(String format, Object... args) {
+        return ProtocolException.sessionError(ErrorCode.PROTOCOL_VIOLATION, format, args);
+    }
+}

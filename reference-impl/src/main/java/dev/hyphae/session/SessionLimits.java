@@ -1,0 +1,33 @@
+package dev.hyphae.session;
+
+import java.time.Duration;
+
+/**
+ * The constants of the session layer, as the table "Constants of the session layer" of the specification (chapter
+ * "Session", section "Constants") names them; a test compares this class with that table. The two intervals are
+ * defaults, which a deployment may change (HY-SESS-051) through {@link Session.Options}; the others bound what a
+ * receiver accepts.
+ */
+public final class SessionLimits {
+
+    /** Longest document name, in bytes of UTF-8. */
+    public static final int MAX_DOCUMENT_NAME = 255;
+
+    /** Longest {@code detail} of a {@code SessionError} or a {@code Close}, in bytes of UTF-8. */
+    public static final int MAX_DETAIL = 1024;
+
+    /** Largest {@code window} of an {@code Open}. */
+    public static final int MAX_WINDOW = 1024;
+
+    /** Most documents on one session. */
+    public static final int MAX_DOCUMENTS = 1024;
+
+    /** By default, the longest time a peer stays silent before it sends a {@code Ping}. */
+    public static final Duration KEEPALIVE_INTERVAL = Duration.ofSeconds(15);
+
+    /** By default, the longest time a peer waits without receiving a message before it ends the session. */
+    public static final Duration IDLE_INTERVAL = Duration.ofSeconds(60);
+
+    private SessionLimits() {
+    }
+}

@@ -1,0 +1,52 @@
+package dev.hyphae.session;
+
+import dev.hyphae.data.ReplicaId;
+
+import java.io.IOException;
+import java.util.Set;
+
+/**
+ * What a {@link Session} needs of the sync layer beneath it (specification, chapter "Sync"): the documents of the
+ * local replica, who the neighbours are, and for each document opened on a session a {@link DocumentSync} that
+ * decides what to send and takes what is received. The session never looks into a document's state; the sync
+ * layer never sends a message.
+ */
+public interface SyncLayer {
+
+    /**
+     * The monitor every session of this layer holds while it runs, and the layer while it changes a document: a
+     * local write and a received message both reach both layers, so they share one lock.
+     */
+    Object lock();
+
+    /** This replica's id. */
+    ReplicaId replicaId();
+
+    /** The names of the documents this replica holds. */
+    Set<String> documents();
+
+    /** Whether this replica holds {@code document}. */
+    boolean holds(String document);
+
+    /** The replica id that the peer with {@code staticKey} used in its last session, or null. */
+    ReplicaId lastReplicaId(byte[] staticKey);
+
+    /**
+     * Binds {@code replica} to the peer with {@code staticKey} (HY-SESS-059); false if another key used it first.
+     */
+    boolean claimReplicaId(byte[] staticKey, ReplicaId replica);
+
+    /**
+     * The sync of {@code document} on one session: a new one for each session, created empty (on storage) if this
+     * replica does not hold the document yet.
+     *
+     * @throws IOException if storage cannot serve the document
+     */
+    DocumentSync open(String document) throws IOException;
+
+    /** Entries of {@code document} became durable on a session's flush: every session may send them now. */
+    void durable(String document);
+
+    /** {@code session} has ended: it takes no more news of documents. */
+    void ended(Session session);
+}

@@ -1,0 +1,20 @@
+/**
+ * The session layer (specification, chapter "Session"): the messages of {@code spec/schema/session.fbs}
+ * ({@link dev.hyphae.session.SessionMessage}) and their codec ({@link dev.hyphae.session.SessionCodec}), the
+ * chapter's constants ({@link dev.hyphae.session.SessionLimits}), and the session's state machine
+ * ({@link dev.hyphae.session.Session}): documents opened and closed on channels, rights, the window, acknowledgements,
+ * errors and their scopes, keepalive and idle timeout.
+ *
+ * <p>The state machine has no threads or clocks of its own: its caller hands it the messages, the time and the
+ * moments to flush, which is how the same class runs over TCP and in the simulated network of the tests. What to
+ * send of a document and what a received delta does belong to the sync layer beneath, which the session reaches
+ * only through the two interfaces it defines for it, {@link dev.hyphae.session.SyncLayer} and
+ * {@link dev.hyphae.session.DocumentSync}: a received delta goes down to the sync layer once, and the position to
+ * acknowledge comes back once.
+ *
+ * <p>Depends on {@code dev.hyphae.data}, {@code dev.hyphae.handshake} (identities and rights), the buffer verifier of
+ * {@code dev.hyphae.codec} and the generated {@code hyphae.v1} classes. Must not depend on {@code dev.hyphae.sync},
+ * {@code dev.hyphae.store}, {@code dev.hyphae.crdt}, {@code dev.hyphae.framing} or {@code dev.hyphae.peer}: it never
+ * looks into a document's state, a file or a socket.
+ */
+package dev.hyphae.session;

@@ -1,0 +1,208 @@
+package dev.hyphae.sync;
+
+import dev.hyphae.ErrorCode;
+import dev.hyphae.ProtocolException;
+import dev.hyphae.codec.Codec;
+import dev.hyphae.codec.PayloadTooLargeException;
+import dev.hyphae.crdt.CausalState;
+import dev.hyphae.crdt.ORMap;
+import dev.hyphae.data.ReplicaId;
+import dev.hyphae.data.Seq;
+import dev.hyphae.session.DocumentClosedException;
+import dev.hyphae.session.DocumentSync;
+import dev.hyphae.session.SessionMessage;
+
+import java.io.IOException;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * The anti-entropy of one document with one neighbour, on one session (specification, chapter "Sync"): the
+ * interval sender, which resumes where the neighbour's Open says and sends intervals of the delta log, or a
+ * difference or the whole state when the log no longer has what the neighbour needs; and the receiver, which
+ * checks that an interval follows on, joins the payload and stores it, and states the position to acknowledge.
+ * The document itself (state, log, positions, garbage collection) is the {@link DocumentReplica}.
+ *
+ * <p>Not thread-safe: the session calls it under the replica's lock.
+ */
+final class AntiEntropy implements DocumentSync {
+
+    /** Most log entries one interval joins (the reference implementation's choice, chapter "Sync"). */
+    static final int MAX_INTERVAL_ENTRIES = 256;
+
+    private final DocumentReplica document;
+    private final int maxEntries;
+    private ReplicaId neighbour;
+    private SortedMap<ReplicaId, Long> neighbourSummary = new TreeMap<>();
+    /** The last entry of the log sent on the channel, or acknowledged beyond it. */
+    private long sent;
+    /** Entries after {@link #sent} up to here all came from the neighbour: nothing to tell it but their numbers. */
+    private long echoes;
+    /** Whether the next delta must be a difference or the state (HY-SYNC-011). */
+    private boolean needsDifference;
+
+    AntiEntropy(DocumentReplica document, int maxEntries) {
+        this.document = document;
+        this.maxEntries = maxEntries;
+    }
+
+    @Override
+    public boolean failed() {
+        return document.failed();
+    }
+
+    @Override
+    public SortedMap<ReplicaId, Long> summary() {
+        return document.state().context().versionVector();
+    }
+
+    @Override
+    public long durableHeld(ReplicaId origin) {
+        return document.durableHeld(origin);
+    }
+
+    @Override
+    public void opened(SessionMessage.Open remote, ReplicaId neighbour, boolean sending) throws IOException {
+        this.neighbour = neighbour;
+        this.neighbourSummary = remote.summary();
+        if (sending) {
+            // Only a neighbour this side sends to holds back garbage collection: it is the one that acknowledges.
+            document.know(neighbour);
+        }
+        // Where to resume: the peer says how much of this replica's log it holds. If that is a prefix the log
+        // still has, send what follows (HY-SYNC-012: it also acknowledges that prefix); otherwise the difference
+        // from its summary.
+        if (document.self().equals(remote.heldReplica()) && !Seq.after(remote.heldSeq(), document.seq())
+                && !Seq.before(remote.heldSeq(), document.logStart())) {
+            sent = remote.heldSeq();
+            document.acknowledged(neighbour, remote.heldSeq());
+        } else {
+            sent = 0;
+            needsDifference = !document.state().isEmptyDelta();
+        }
+    }
+
+    // Receiver -------------------------------------------------------------------------------------------------
+
+    @Override
+    public Receipt receive(SessionMessage.Delta delta) throws ProtocolException, IOException {
+        long held = document.held(neighbour);
+        if (delta.kind() == SessionMessage.Kind.INTERVAL && Seq.after(delta.fromSeq(), held)) {
+            throw ProtocolException.sessionError(ErrorCode.PROTOCOL_VIOLATION,
+                    "an interval from entry %s, but this side holds the peer's log only up to %s",
+                    Seq.toString(delta.fromSeq()), Seq.toString(held));
+        }
+        CausalState<ORMap> state;
+        try {
+            state = DocumentReplica.asMap(Codec.decode(delta.payload()).state());
+        } catch (ProtocolException refused) {
+            // In order, so consumed all the same (HY-SYNC-025): the position moves past it, the sender's next
+            // interval follows on, and nobody sends it again.
+            document.consume(neighbour, delta.toSeq());
+            return new Receipt(document.held(neighbour), refused);
+        }
+        document.receive(state, delta.payload(), neighbour, delta.toSeq());
+        return new Receipt(document.held(neighbour), null);
+    }
+
+    @Override
+    public boolean sync() throws IOException {
+        return document.sync();
+    }
+
+    // Sender ---------------------------------------------------------------------------------------------------
+
+    @Override
+    public boolean pending() {
+        return needsDifference || Seq.before(sent, document.durableSeq());
+    }
+
+    @Override
+    public void acknowledged(long seq) throws ProtocolException, IOException {
+        if (Seq.after(seq, document.seq())) {
+            throw ProtocolException.sessionError(ErrorCode.PROTOCOL_VIOLATION, "an Ack of entry %s, beyond the last entry of the log, %s",
+                    Seq.toString(seq), Seq.toString(document.seq()));
+        }
+        // An Ack beyond what this session sent is no fault: the entries reached the peer another way (another
+        // neighbour, or a second session with this one), and need not be sent here.
+        sent = Seq.max(sent, seq);
+        document.acknowledged(neighbour, seq);
+    }
+
+    @Override
+    public SessionMessage.Delta next(long channel, boolean outstanding) throws DocumentClosedException, IOException {
+        while (true) {
+            if (needsDifference) {
+                return differenceOrState(channel);
+            }
+            if (!hasNews()) {
+                // Only entries that came from the peer: no content for it, but its position in this log must move
+                // on, or this log could never drop them. One such position-only interval at a time is enough.
+                if (!Seq.before(sent, document.durableSeq()) || outstanding) {
+                    return null;
+                }
+            }
+            DocumentReplica.Interval interval;
+            try {
+                interval = document.interval(sent, neighbour, maxEntries);
+            } catch (PayloadTooLargeException tooLarge) {
+                interval = null;   // one entry beyond a payload cannot be: fall back to the state, which closes if too large
+            }
+            if (interval == null) {
+                needsDifference = true;
+                continue;
+            }
+            sent = interval.to();
+            return new SessionMessage.Delta(channel, SessionMessage.Kind.INTERVAL, interval.from(), interval.to(), interval.payload());
+        }
+    }
+
+    /**
+     * The difference from the neighbour's summary, or the state when the difference is not smaller or cannot be
+     * encoded (HY-SYNC-018); null while nothing durable is there to cover.
+     */
+    private SessionMessage.Delta differenceOrState(long channel) throws DocumentClosedException {
+        if (document.durableSeq() == 0) {
+            return null;   // the flush that stores the first entry announces it again
+        }
+        CausalState<ORMap> state = document.state();
+        byte[] payload;
+        try {
+            payload = Codec.encode(state);
+        } catch (PayloadTooLargeException tooLarge) {
+            // This revision cannot send a state beyond MAX_PAYLOAD_SIZE in parts: the document closes on this
+            // session, and only it, with the reason.
+            throw new DocumentClosedException(ErrorCode.LIMIT_EXCEEDED, "the document's state is larger than a payload may be");
+        }
+        SessionMessage.Kind kind = SessionMessage.Kind.STATE;
+        if (!neighbourSummary.isEmpty()) {
+            try {
+                byte[] difference = Codec.encode(Difference.of(state, neighbourSummary));
+                if (difference.length < payload.length) {
+                    payload = difference;
+                    kind = SessionMessage.Kind.DIFFERENCE;
+                }
+            } catch (PayloadTooLargeException tooLarge) {
+                // Its cloud made the difference larger than a payload may be: the state it is.
+            }
+        }
+        needsDifference = false;
+        sent = document.durableSeq();
+        return new SessionMessage.Delta(channel, kind, 0, sent, payload);
+    }
+
+    /**
+     * Whether the peer lacks anything of the log beyond what was sent. Entries found to have come from the peer
+     * are remembered, so that a one-way stream from the peer is not scanned again at every call.
+     */
+    private boolean hasNews() {
+        if (Seq.before(sent, document.logStart())) {
+            return true;
+        }
+        if (document.hasNews(Seq.max(echoes, sent), neighbour)) {
+            return true;
+        }
+        echoes = document.durableSeq();
+        return false;
+    }
+}
