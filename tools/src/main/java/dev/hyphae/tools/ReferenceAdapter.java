@@ -53,6 +53,10 @@ import java.util.TreeSet;
  * is what {@code hyphae conformance} drives by default, and the example of an adapter for implementers.
  *
  * <p>With a {@link Defect}, it carries one deliberate bug, so that a test can show that the suite catches it.
+ *
+ * <p>This class is longer than most because it is the example an implementer copies: one method per request of
+ * the adapter protocol, in the order of the chapter's table, each mapping the request onto the reference
+ * implementation and its answer back, and the seeded defects beside the code they break.
  */
 final class ReferenceAdapter {
 

@@ -58,6 +58,10 @@ import java.util.TreeSet;
  *
  * <p>The peer must trust the suite's key with the right to write every document whose name starts with
  * {@link PeerTarget#DOCUMENT_PREFIX}; the suite writes only to fresh documents of such names.
+ *
+ * <p>This class is longer than most because it is the whole profile in one place: a small client that speaks
+ * just enough of the handshake and the session to be a hostile neighbour, and one check per method, in the order
+ * of the profile's table, so that a vendor reading a failure finds the check beside the client it drives.
  */
 @Checks(Profile.PEER)
 class PeerChecks {
