@@ -3,8 +3,6 @@ package dev.hyphae.tools;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hyphae.ErrorCode;
 import dev.hyphae.ProtocolException;
-import dev.hyphae.framing.FramedChannel;
-import dev.hyphae.framing.FramingLimits;
 import dev.hyphae.handshake.Certificate;
 import dev.hyphae.handshake.HyphaeHandshake;
 import dev.hyphae.handshake.Negotiation;
@@ -16,8 +14,6 @@ import dev.hyphae.noise.NoiseException;
 import dev.hyphae.noise.NoiseSuite;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -30,7 +26,8 @@ import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * The handshake and framing vectors: every key is fixed (derived from a name by SHA-256), so every message is
+ * The handshake vectors, and the runner of the handshake and framing vectors ({@link FramingVectors} writes the
+ * latter): every key is fixed (derived from a name by SHA-256), so every message is
  * reproducible, and a runner replays both sides from the vector's setup. See the chapter "Test vectors".
  *
  * <p>Runner, for {@code operation: handshake}: build the initiator and the responder from their setups; the
@@ -153,7 +150,7 @@ final class HandshakeVectors {
     }
 
     /** Two sides that trust each other's static keys. */
-    private static Side[] pair() {
+    static Side[] pair() {
         Side device = Side.named("device");
         Side cloud = Side.named("cloud");
         device.trustedPeers.add(cloud.publicKey());
@@ -289,7 +286,7 @@ final class HandshakeVectors {
                         + "sends nothing more, so the responder never learns its static key.",
                 untrusted, null, "initiator", 2, ErrorCode.UNKNOWN_PEER, "HY-AUTH-005", "HY-AUTH-006");
 
-        framing(out);
+        FramingVectors.generate(out);
     }
 
     private static Side[] certifiedPair(Ed25519PrivateKeyParameters acme) {
@@ -309,7 +306,7 @@ final class HandshakeVectors {
         return other.writeMessage(new byte[0]);
     }
 
-    private static Map<String, Object> setup(VectorWriter out, String area, String id, String result, String description,
+    static Map<String, Object> setup(VectorWriter out, String area, String id, String result, String description,
                                              Side[] p, String... requirements) {
         Map<String, Object> v = out.header(area, id, result, description, List.of(requirements));
         v.put("initiator", p[0].json(true));
@@ -356,104 +353,6 @@ final class HandshakeVectors {
         out.write("handshake", "invalid", id, v);
     }
 
-    // ---- framing ------------------------------------------------------------------------------------
-
-    private static void framing(VectorWriter out) throws Exception {
-        Side[] p = pair();
-        Run run = run(p[0], p[1], null);
-        int size = FramingLimits.MIN_FRAME_SIZE;
-        byte[] message = new byte[2500];
-        for (int i = 0; i < message.length; i++) {
-            message[i] = (byte) i;
-        }
-        byte[] stream = frames(p, size, message);
-        framingCase(out, "framing_message_across_three_frames", "A 2500-byte message in 1024-byte frames: three fragments, FIN on the last.",
-                p, run, size, stream, List.of(message), null, "HY-FRAME-002", "HY-FRAME-012", "HY-FRAME-015");
-
-        byte[] one = frames(p, size, new byte[] {1, 2, 3});
-        framingCase(out, "framing_replayed_frame", "The same frame twice: the second fails to authenticate under the next nonce.",
-                p, run, size, concat(one, one), List.of(new byte[] {1, 2, 3}), ErrorCode.FRAME_AUTHENTICATION_FAILED, "HY-FRAME-010", "HY-FRAME-019",
-                "HY-FRAME-023");
-
-        byte[] two = frames(p, size, new byte[] {1}, new byte[] {2});
-        int half = two.length / 2;
-        framingCase(out, "framing_reordered_frames", "Two frames delivered in the opposite order.", p, run, size,
-                concat(Arrays.copyOfRange(two, half, two.length), Arrays.copyOf(two, half)), List.of(), ErrorCode.FRAME_AUTHENTICATION_FAILED,
-                "HY-FRAME-010", "HY-FRAME-019", "HY-FRAME-023");
-
-        byte[] big = frames(p, 4096, new byte[3000]);
-        framingCase(out, "framing_frame_larger_than_announced", "A 3017-byte frame to a receiver whose maximum is 1024.", p, run, size,
-                big, List.of(), ErrorCode.FRAME_TOO_LARGE, "HY-FRAME-003", "HY-FRAME-019");
-
-        byte[] flipped = frames(p, size, new byte[] {9, 9, 9});
-        flipped[flipped.length - 1] ^= 0x40;
-        framingCase(out, "framing_tag_bit_flipped", "One bit of a frame's authentication tag flipped.", p, run, size, flipped,
-                List.of(), ErrorCode.FRAME_AUTHENTICATION_FAILED, "HY-FRAME-016", "HY-FRAME-019", "HY-FRAME-020", "HY-FRAME-023");
-    }
-
-    /** The bytes the initiator's framed channel writes for {@code messages}, from a fresh handshake of {@code p}. */
-    private static byte[] frames(Side[] p, int frameSize, byte[]... messages) throws Exception {
-        Run run = run(p[0], p[1], null);
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        FramedChannel channel = new FramedChannel(new ByteArrayInputStream(new byte[0]), bytes, run.initiator().sender(),
-                run.initiator().receiver(), frameSize, frameSize);
-        for (byte[] m : messages) {
-            channel.send(m);
-        }
-        return bytes.toByteArray();
-    }
-
-    private static byte[] concat(byte[] a, byte[] b) {
-        byte[] out = Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
-        return out;
-    }
-
-    private static void framingCase(VectorWriter out, String id, String description, Side[] p, Run run, int receiveFrameSize,
-                                    byte[] stream, List<byte[]> messages, ErrorCode error, String... requirements) throws Exception {
-        String problem = receive(p, receiveFrameSize, stream, messages, error);
-        if (problem != null) {
-            throw new IllegalStateException(id + ": " + problem);
-        }
-        Map<String, Object> v = setup(out, "framing", id, error == null ? "valid" : "invalid", description, p, requirements);
-        v.put("operation", "framing");
-        v.put("messages", run.written().stream().map(HEX::formatHex).toList());
-        v.put("receiveFrameSize", receiveFrameSize);
-        v.put("stream", HEX.formatHex(stream));
-        v.put("expectedMessages", messages.stream().map(HEX::formatHex).toList());
-        if (error != null) {
-            v.put("error", Map.of("code", error.value(), "name", error.name()));
-        }
-        out.write("framing", error == null ? "valid" : "invalid", id, v);
-    }
-
-    /** Replays a framing case at the responder; null when it behaves as stated, else what went wrong. */
-    static String receive(Side[] p, int receiveFrameSize, byte[] stream, List<byte[]> messages, ErrorCode error) throws Exception {
-        Run run = run(p[0], p[1], null);
-        FramedChannel channel = new FramedChannel(new ByteArrayInputStream(stream), new ByteArrayOutputStream(),
-                run.responder().sender(), run.responder().receiver(), FramingLimits.MAX_FRAME_SIZE, receiveFrameSize);
-        for (byte[] expected : messages) {
-            byte[] got;
-            try {
-                got = channel.receive();
-            } catch (ProtocolException e) {
-                return "refused a message it should deliver: " + e.getMessage();
-            }
-            if (!Arrays.equals(expected, got)) {
-                return "delivered " + HEX.formatHex(got);
-            }
-        }
-        if (error == null) {
-            return null;
-        }
-        try {
-            channel.receive();
-            return "accepted what it should refuse with " + error;
-        } catch (ProtocolException e) {
-            return e.code() == error ? null : "refused with " + e.code() + ", not " + error;
-        }
-    }
-
     /** Checks a handshake or framing vector against the reference implementation; null when it passes. */
     static String check(JsonNode v) throws Exception {
         Side[] p = {Side.fromJson(v.path("initiator"), true), Side.fromJson(v.path("responder"), false)};
@@ -463,7 +362,7 @@ final class HandshakeVectors {
             List<byte[]> messages = new ArrayList<>();
             v.path("expectedMessages").forEach(m -> messages.add(HEX.parseHex(m.asText())));
             ErrorCode error = v.has("error") ? ErrorCode.of(v.path("error").path("code").asInt()) : null;
-            return receive(p, v.path("receiveFrameSize").asInt(), HEX.parseHex(v.path("stream").asText()), messages, error);
+            return FramingVectors.receive(p, v.path("receiveFrameSize").asInt(), HEX.parseHex(v.path("stream").asText()), messages, error);
         }
         Run run = run(p[0], p[1], delivered);
         if (v.path("result").asText().equals("valid")) {
@@ -492,12 +391,5 @@ final class HandshakeVectors {
             return "refused by the " + run.failingSide() + " at message " + run.atMessage();
         }
         return null;
-    }
-
-    /** Where vectors go: implemented by {@link VectorGenerator}. */
-    interface VectorWriter {
-        Map<String, Object> header(String area, String id, String result, String description, List<String> requirements);
-
-        void write(String area, String result, String id, Map<String, Object> vector);
     }
 }

@@ -34,9 +34,9 @@ final class InvalidPayloadVectors {
 
     private static final HexFormat HEX = HexFormat.of();
 
-    private final HandshakeVectors.VectorWriter out;
+    private final VectorWriter out;
 
-    InvalidPayloadVectors(HandshakeVectors.VectorWriter out) {
+    InvalidPayloadVectors(VectorWriter out) {
         this.out = out;
     }
 

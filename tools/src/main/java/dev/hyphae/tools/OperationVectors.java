@@ -37,9 +37,9 @@ final class OperationVectors {
 
     private static final HexFormat HEX = HexFormat.of();
 
-    private final HandshakeVectors.VectorWriter out;
+    private final VectorWriter out;
 
-    OperationVectors(HandshakeVectors.VectorWriter out) {
+    OperationVectors(VectorWriter out) {
         this.out = out;
     }
 

@@ -37,11 +37,11 @@ final class PayloadVectors {
 
     private static final HexFormat HEX = HexFormat.of();
 
-    private final HandshakeVectors.VectorWriter out;
+    private final VectorWriter out;
     private final Map<String, byte[]> payloads = new LinkedHashMap<>();
     private final Map<String, String> descriptions = new LinkedHashMap<>();
 
-    PayloadVectors(HandshakeVectors.VectorWriter out) {
+    PayloadVectors(VectorWriter out) {
         this.out = out;
     }
 

@@ -26,7 +26,7 @@ import java.util.TreeMap;
  * checked, as it is generated, to be refused by the reference implementation with the code and in the phase it
  * states; a case that is not refused as described stops the generator.
  */
-final class VectorGenerator implements HandshakeVectors.VectorWriter {
+final class VectorGenerator implements VectorWriter {
 
     static final String FORMAT = "hyphae-vector/1";
 
