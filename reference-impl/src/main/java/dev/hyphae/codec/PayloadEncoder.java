@@ -14,7 +14,6 @@ import dev.hyphae.crdt.PNCounter;
 import dev.hyphae.crdt.UnknownCrdt;
 import dev.hyphae.data.CausalContext;
 import dev.hyphae.data.ReplicaId;
-import hyphae.v1.Batch;
 import hyphae.v1.Context;
 
 import java.util.ArrayList;

@@ -5,12 +5,7 @@ import dev.hyphae.ProtocolException;
 import dev.hyphae.codec.Codec;
 import dev.hyphae.codec.Payload;
 import dev.hyphae.codec.Schema;
-import dev.hyphae.crdt.AWSet;
 import dev.hyphae.crdt.CrdtType;
-import dev.hyphae.crdt.EWFlag;
-import dev.hyphae.crdt.GCounter;
-import dev.hyphae.crdt.MVRegister;
-import dev.hyphae.crdt.ORMap;
 import dev.hyphae.data.Limits;
 
 import java.nio.charset.StandardCharsets;

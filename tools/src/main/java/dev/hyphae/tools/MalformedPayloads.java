@@ -1,8 +1,6 @@
 package dev.hyphae.tools;
 
 import dev.hyphae.crdt.CrdtType;
-import dev.hyphae.crdt.MVRegister;
-import dev.hyphae.crdt.ORMap;
 
 import java.util.Arrays;
 

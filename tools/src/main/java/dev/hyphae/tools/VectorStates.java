@@ -27,13 +27,13 @@ final class VectorStates {
     }
 
     static <T extends Crdt> CausalState<ORMap> put(CausalState<ORMap> state, Value key, CrdtType type,
-                                                          java.util.function.BiFunction<T, CausalContext, CausalState<T>> mutator) {
+                                                  java.util.function.BiFunction<T, CausalContext, CausalState<T>> mutator) {
         CausalContext context = state.context();
         return state.join(state.store().update(key, type, (T store) -> mutator.apply(store, context)));
     }
 
     static CausalState<ORMap> putDelta(CausalState<ORMap> state, Value key, CrdtType type,
-                                               java.util.function.BiFunction<Crdt, CausalContext, CausalState<Crdt>> mutator) {
+                                       java.util.function.BiFunction<Crdt, CausalContext, CausalState<Crdt>> mutator) {
         CausalContext context = state.context();
         return state.store().update(key, type, (Crdt store) -> mutator.apply(store, context));
     }
