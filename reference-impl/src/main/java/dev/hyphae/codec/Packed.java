@@ -38,6 +38,15 @@ final class Packed {
             return new Reader(buffer, 0, 0, column);
         }
 
+        /**
+         * The column named {@code column} held by {@code slice}, a generated accessor's view of a verified vector,
+         * from its position to its limit; an empty column if {@code slice} is {@code null}, for an absent vector.
+         */
+        static Reader of(ByteBuffer slice, String column) {
+            return slice == null ? empty(ByteBuffer.allocate(0), column)
+                    : new Reader(slice, slice.position(), slice.remaining(), column);
+        }
+
         boolean atEnd() {
             return position == end;
         }

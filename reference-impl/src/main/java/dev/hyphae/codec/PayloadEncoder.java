@@ -13,13 +13,8 @@ import dev.hyphae.crdt.ORMap;
 import dev.hyphae.crdt.PNCounter;
 import dev.hyphae.crdt.UnknownCrdt;
 import dev.hyphae.data.CausalContext;
-import dev.hyphae.data.Dot;
 import dev.hyphae.data.ReplicaId;
-import dev.hyphae.data.Value;
-import hyphae.v1.Batch;
 import hyphae.v1.Context;
-import hyphae.v1.Opaque;
-import hyphae.v1.Values;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -31,7 +26,9 @@ import java.util.TreeSet;
 /**
  * Encodes a {@link Payload} into the columnar layout of {@code spec/schema/payload.fbs}. Entries are written in
  * the order of their stores (dot order, element order, key order), which makes dot runs long and
- * front-coding effective; the decoder accepts any order.
+ * front-coding effective; the decoder accepts any order. This class walks the value and writes the payload's
+ * tables; the columns of a batch are collected by {@link BatchColumns}, {@link DotRuns}, {@link TypeRuns} and
+ * {@link ValuesWriter}.
  */
 final class PayloadEncoder {
 
@@ -83,7 +80,7 @@ final class PayloadEncoder {
     private int context(CausalContext context) {
         Packed.Writer vector = new Packed.Writer();
         context.versionVector().forEach((replica, counter) -> vector.varint(indexes.get(replica)).varint(counter));
-        DotRuns cloud = new DotRuns();
+        DotRuns cloud = new DotRuns(indexes);
         context.cloud().forEach(cloud::add);
         int vv = vector.isEmpty() ? 0 : builder.createByteVector(vector.toByteArray());
         int cl = cloud.isEmpty() ? 0 : builder.createByteVector(cloud.toByteArray());
@@ -99,7 +96,7 @@ final class PayloadEncoder {
 
     /** One Batch for {@code stores}, all of type {@code typeId}. */
     private int batch(int typeId, List<Crdt> stores) {
-        Columns c = new Columns();
+        BatchColumns c = new BatchColumns(builder, indexes);
         CrdtType type = CrdtType.of(typeId);
         List<Integer> children = new ArrayList<>();
         if (type == null) {
@@ -192,244 +189,5 @@ final class PayloadEncoder {
             }
         }
         return c.finish(typeId, stores.size(), children);
-    }
-
-    /** The columns of one Batch while they are collected. */
-    private final class Columns {
-        final List<Integer> sizes = new ArrayList<>();
-        final List<Integer> dotCounts = new ArrayList<>();
-        final DotRuns dots = new DotRuns();
-        final Packed.Writer counts = new Packed.Writer();
-        final Packed.Writer decrements = new Packed.Writer();
-        final Packed.Writer timestamps = new Packed.Writer();
-        final ValuesWriter values = new ValuesWriter();
-        final List<byte[]> opaque = new ArrayList<>();
-        byte[] types;
-
-        void size(int n) {
-            sizes.add(n);
-        }
-
-        void dotCount(int n) {
-            dotCounts.add(n);
-        }
-
-        int finish(int typeId, int count, List<Integer> children) {
-            int sizesVector = allOnes(sizes) ? 0 : varints(sizes);
-            int dotCountsVector = allOnes(dotCounts) ? 0 : varints(dotCounts);
-            int dotsVector = dots.isEmpty() ? 0 : builder.createByteVector(dots.toByteArray());
-            int countsVector = counts.isEmpty() ? 0 : builder.createByteVector(counts.toByteArray());
-            int decrementsVector = decrements.isEmpty() ? 0 : builder.createByteVector(decrements.toByteArray());
-            int timestampsVector = timestamps.isEmpty() ? 0 : builder.createByteVector(timestamps.toByteArray());
-            int valuesTable = values.isEmpty() ? 0 : values.finish();
-            int typesVector = types == null ? 0 : builder.createByteVector(types);
-            int childrenVector = children.isEmpty() ? 0
-                    : Batch.createChildrenVector(builder, children.stream().mapToInt(Integer::intValue).toArray());
-            int opaqueVector = 0;
-            if (!opaque.isEmpty()) {
-                int[] tables = new int[opaque.size()];
-                for (int i = 0; i < tables.length; i++) {
-                    tables[i] = Opaque.createOpaque(builder, Opaque.createDataVector(builder, opaque.get(i)));
-                }
-                opaqueVector = Batch.createOpaqueVector(builder, tables);
-            }
-            Batch.startBatch(builder);
-            Batch.addType(builder, typeId);
-            Batch.addCount(builder, count);
-            if (sizesVector != 0) {
-                Batch.addSizes(builder, sizesVector);
-            }
-            if (dotsVector != 0) {
-                Batch.addDots(builder, dotsVector);
-            }
-            if (dotCountsVector != 0) {
-                Batch.addDotCounts(builder, dotCountsVector);
-            }
-            if (countsVector != 0) {
-                Batch.addCounts(builder, countsVector);
-            }
-            if (decrementsVector != 0) {
-                Batch.addDecrements(builder, decrementsVector);
-            }
-            if (timestampsVector != 0) {
-                Batch.addTimestamps(builder, timestampsVector);
-            }
-            if (valuesTable != 0) {
-                Batch.addValues(builder, valuesTable);
-            }
-            if (typesVector != 0) {
-                Batch.addTypes(builder, typesVector);
-            }
-            if (childrenVector != 0) {
-                Batch.addChildren(builder, childrenVector);
-            }
-            if (opaqueVector != 0) {
-                Batch.addOpaque(builder, opaqueVector);
-            }
-            return Batch.endBatch(builder);
-        }
-
-        private boolean allOnes(List<Integer> list) {
-            return list.stream().allMatch(n -> n == 1);
-        }
-
-        private int varints(List<Integer> list) {
-            Packed.Writer w = new Packed.Writer();
-            list.forEach(w::varint);
-            return builder.createByteVector(w.toByteArray());
-        }
-    }
-
-    /** Dots as runs of consecutive counters of one replica: (replica index, first counter, length). */
-    private final class DotRuns {
-        private final Packed.Writer out = new Packed.Writer();
-        private int replica = -1;
-        private long first;
-        private long length;
-
-        void add(Dot dot) {
-            int index = indexes.get(dot.replica());
-            if (index == replica && length > 0 && dot.counter() == first + length && dot.counter() != 0) {
-                length++;
-                return;
-            }
-            flush();
-            replica = index;
-            first = dot.counter();
-            length = 1;
-        }
-
-        private void flush() {
-            if (length > 0) {
-                out.varint(replica).varint(first).varint(length);
-            }
-            length = 0;
-        }
-
-        boolean isEmpty() {
-            return length == 0 && out.isEmpty();
-        }
-
-        byte[] toByteArray() {
-            flush();
-            return out.toByteArray();
-        }
-    }
-
-    /** ORMap entry types as runs: (type id, run length). */
-    private static final class TypeRuns {
-        private final Packed.Writer out = new Packed.Writer();
-        private int type = -1;
-        private int length;
-
-        void add(int typeId) {
-            if (typeId == type) {
-                length++;
-                return;
-            }
-            flush();
-            type = typeId;
-            length = 1;
-        }
-
-        private void flush() {
-            if (length > 0) {
-                out.varint(type).varint(length);
-            }
-            length = 0;
-        }
-
-        boolean isEmpty() {
-            return length == 0 && out.isEmpty();
-        }
-
-        byte[] toByteArray() {
-            flush();
-            return out.toByteArray();
-        }
-    }
-
-    /** A Values column: kinds as runs, then one column per kind. */
-    private final class ValuesWriter {
-        private final Packed.Writer kinds = new Packed.Writer();
-        private final Packed.Writer ints = new Packed.Writer();
-        private final List<Long> floats = new ArrayList<>();
-        private final Packed.Writer strings = new Packed.Writer();
-        private final Packed.Writer bytes = new Packed.Writer();
-        private byte[] previousString = new byte[0];
-        private byte[] previousBytes = new byte[0];
-        private int kind = -1;
-        private int run;
-        private int count;
-
-        void add(Value value) {
-            int k = ValueKinds.wireKind(value);
-            if (k != kind) {
-                flush();
-                kind = k;
-            }
-            run++;
-            count++;
-            switch (value.kind()) {
-                case INT64 -> ints.zigzag(((Value.Int64) value).value());
-                case FLOAT64 -> floats.add(((Value.Float64) value).bits());
-                case STRING -> {
-                    byte[] utf8 = ((Value.Str) value).utf8();
-                    strings.frontCoded(previousString, utf8);
-                    previousString = utf8;
-                }
-                case BYTES -> {
-                    byte[] b = ((Value.Bytes) value).value();
-                    bytes.frontCoded(previousBytes, b);
-                    previousBytes = b;
-                }
-                default -> {
-                    // null and bool are entirely in their kind.
-                }
-            }
-        }
-
-        private void flush() {
-            if (run > 0) {
-                kinds.varint(kind).varint(run);
-            }
-            run = 0;
-        }
-
-        boolean isEmpty() {
-            return count == 0;
-        }
-
-        int finish() {
-            flush();
-            int kindsVector = builder.createByteVector(kinds.toByteArray());
-            int intsVector = ints.isEmpty() ? 0 : builder.createByteVector(ints.toByteArray());
-            int floatsVector = 0;
-            if (!floats.isEmpty()) {
-                // Written as raw 64-bit patterns: a round trip through double could lose NaN payload bits.
-                Values.startFloatsVector(builder, floats.size());
-                for (int i = floats.size() - 1; i >= 0; i--) {
-                    builder.putLong(floats.get(i));
-                }
-                floatsVector = builder.endVector();
-            }
-            int stringsVector = strings.isEmpty() ? 0 : builder.createByteVector(strings.toByteArray());
-            int bytesVector = bytes.isEmpty() ? 0 : builder.createByteVector(bytes.toByteArray());
-            Values.startValues(builder);
-            Values.addKinds(builder, kindsVector);
-            if (intsVector != 0) {
-                Values.addInts(builder, intsVector);
-            }
-            if (floatsVector != 0) {
-                Values.addFloats(builder, floatsVector);
-            }
-            if (stringsVector != 0) {
-                Values.addStrings(builder, stringsVector);
-            }
-            if (bytesVector != 0) {
-                Values.addBytes(builder, bytesVector);
-            }
-            return Values.endValues(builder);
-        }
     }
 }

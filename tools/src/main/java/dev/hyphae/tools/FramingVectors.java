@@ -26,7 +26,7 @@ final class FramingVectors {
     }
 
     /** Generates the framing vectors into {@code out}. */
-    static void generate(HandshakeVectors.VectorWriter out) throws Exception {
+    static void generate(VectorWriter out) throws Exception {
         HandshakeVectors.Side[] p = HandshakeVectors.pair();
         HandshakeVectors.Run run = HandshakeVectors.run(p[0], p[1], null);
         int size = FramingLimits.MIN_FRAME_SIZE;
@@ -118,7 +118,7 @@ final class FramingVectors {
         return out;
     }
 
-    private static void framingCase(HandshakeVectors.VectorWriter out, String id, String description, HandshakeVectors.Side[] p, HandshakeVectors.Run run, int receiveFrameSize,
+    private static void framingCase(VectorWriter out, String id, String description, HandshakeVectors.Side[] p, HandshakeVectors.Run run, int receiveFrameSize,
                                     byte[] stream, List<byte[]> messages, ErrorCode error, String... requirements) throws Exception {
         String problem = receive(p, receiveFrameSize, stream, messages, error);
         if (problem != null) {

@@ -26,7 +26,7 @@ import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * The handshake vectors, and what the handshake and framing vectors share ({@link FramingVectors} writes the
+ * The handshake vectors, and the runner of the handshake and framing vectors ({@link FramingVectors} writes the
  * latter): every key is fixed (derived from a name by SHA-256), so every message is
  * reproducible, and a runner replays both sides from the vector's setup. See the chapter "Test vectors".
  *
@@ -391,12 +391,5 @@ final class HandshakeVectors {
             return "refused by the " + run.failingSide() + " at message " + run.atMessage();
         }
         return null;
-    }
-
-    /** Where vectors go: implemented by {@link VectorGenerator}. */
-    interface VectorWriter {
-        Map<String, Object> header(String area, String id, String result, String description, List<String> requirements);
-
-        void write(String area, String result, String id, Map<String, Object> vector);
     }
 }

@@ -1,0 +1,128 @@
+package dev.hyphae.codec;
+
+import dev.hyphae.ProtocolException;
+import dev.hyphae.crdt.CausalState;
+import dev.hyphae.crdt.Crdt;
+import dev.hyphae.crdt.ORMap;
+import dev.hyphae.crdt.UnknownCrdt;
+import dev.hyphae.data.CausalContext;
+import dev.hyphae.data.Dot;
+import dev.hyphae.data.Limits;
+import dev.hyphae.data.ReplicaId;
+import hyphae.v1.Context;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The third phase of decoding a payload, <em>decoding</em> (specification, "Encoding", section "Decoding"), which
+ * runs only on a verified buffer ({@link PayloadVerification}): reads the replica table ({@link ReplicaTable}),
+ * the causal context (section "Causal context") and the root batch ({@link BatchDecoding}), checks them against the
+ * rules of the encoding and of the data model, and counts elements and decoded bytes against their limits
+ * ({@link DecodingLimits}) as it goes.
+ */
+final class PayloadDecoding {
+
+    private final ReplicaTable replicas;
+    private final DecodingLimits limits = new DecodingLimits();
+
+    private PayloadDecoding(ReplicaTable replicas) {
+        this.replicas = replicas;
+    }
+
+    /** Decodes {@code payload}, whose whole buffer is already verified. */
+    static Payload decode(hyphae.v1.Payload payload) throws ProtocolException {
+        PayloadDecoding decoding = new PayloadDecoding(ReplicaTable.read(payload.replicasAsByteBuffer()));
+        CausalContext context = decoding.readContext(payload.context());
+        Crdt store = new BatchDecoding(decoding.replicas, decoding.limits).readRoot(payload.root());
+        checkCovered(store, context);
+        return new Payload(decoding.replicas.replicas(), new CausalState<>(store, context));
+    }
+
+    /** The causal context, {@code null} if absent (section "Causal context": HY-ENC-028, HY-ENC-029, HY-DATA-010). */
+    private CausalContext readContext(Context context) throws ProtocolException {
+        TreeMap<ReplicaId, Long> vector = new TreeMap<>();
+        TreeSet<Dot> cloud = new TreeSet<>();
+        if (context != null) {
+            Packed.Reader vv = Packed.Reader.of(context.versionVectorAsByteBuffer(), "version_vector");
+            ReplicaId previous = null;
+            while (!vv.atEnd()) {
+                limits.elements(1);
+                ReplicaId replica = replicas.replica(vv);
+                long counter = vv.varint();
+                if (counter == 0) {
+                    throw Malformed.decode("version_vector holds a counter of 0");
+                }
+                if (previous != null && previous.compareTo(replica) >= 0) {
+                    throw Malformed.decode("version_vector is not in ascending order of replica id");
+                }
+                previous = replica;
+                vector.put(replica, counter);
+            }
+            Packed.Reader runs = Packed.Reader.of(context.cloudAsByteBuffer(), "cloud");
+            long dots = 0;
+            Dot last = null;
+            while (!runs.atEnd()) {
+                ReplicaId replica = replicas.replica(runs);
+                long first = runs.varint();
+                long length = runs.varint();
+                if (length == 0 || Long.compareUnsigned(length, Limits.MAX_CLOUD_DOTS) > 0
+                        || (dots += length) > Limits.MAX_CLOUD_DOTS) {
+                    throw Malformed.decode("cloud holds an empty run, or more than MAX_CLOUD_DOTS dots");
+                }
+                // Runs are in ascending dot order and maximal: a run never starts where the previous one ended.
+                if (first == 0) {
+                    throw Malformed.decode("cloud holds a run starting at counter 0");
+                }
+                if (last != null && (last.compareTo(new Dot(replica, first)) >= 0
+                        || (last.replica().equals(replica) && first == last.counter() + 1))) {
+                    throw Malformed.decode("cloud runs are out of order or not maximal");
+                }
+                limits.elements(length);
+                addRun(cloud, replica, first, length, "cloud");
+                last = new Dot(replica, first + length - 1);
+            }
+        }
+        // HY-DATA-010: the dots themselves must be in canonical form too (none covered by or extending the vector).
+        CausalContext canonical = CausalContext.ofCanonical(vector, cloud);
+        if (canonical == null) {
+            throw Malformed.decode("the causal context is not in canonical form");
+        }
+        return canonical;
+    }
+
+    private static void addRun(TreeSet<Dot> into, ReplicaId replica, long first, long length, String column)
+            throws ProtocolException {
+        long last = first + length - 1;
+        if (first == 0 || Long.compareUnsigned(last, first) < 0) {
+            throw Malformed.decode("%s holds a run with counter 0 or past 2^64-1", column);
+        }
+        for (long i = 0; i < length; i++) {
+            if (!into.add(new Dot(replica, first + i))) {
+                throw Malformed.decode("%s holds dot %s twice", column, new Dot(replica, first + i));
+            }
+        }
+    }
+
+    /** HY-DATA-019: every dot of a store of known type is in the payload's context. */
+    private static void checkCovered(Crdt store, CausalContext context) throws ProtocolException {
+        if (store instanceof UnknownCrdt) {
+            return;
+        }
+        if (store instanceof ORMap map) {
+            for (Crdt value : map.entries().values()) {
+                checkCovered(value, context);
+            }
+            return;
+        }
+        List<Dot> dots = new ArrayList<>();
+        store.forEachDot(dots::add);
+        for (Dot dot : dots) {
+            if (!context.contains(dot)) {
+                throw Malformed.decode("dot %s of the store is not in the causal context", dot);
+            }
+        }
+    }
+}
