@@ -104,8 +104,10 @@ public final class ConformanceRunner {
     private static void runPhase(Suite.Run run, LauncherDiscoveryRequestBuilder request, Settings settings, ResultCollector collector)
             throws IOException {
         java.nio.file.Files.createDirectories(settings.reportDirectory());
-        // jqwik insists on a failure database; it goes to a temporary file, so that runs share nothing.
-        java.nio.file.Path database = java.nio.file.Files.createTempFile("hyphae-conformance-jqwik", ".db");
+        // jqwik insists on a failure database; it goes to a file not yet there, in a temporary folder, so that runs
+        // share nothing. (An empty file would not do: jqwik tries to read it and prints a stack trace.)
+        java.nio.file.Path folder = java.nio.file.Files.createTempDirectory("hyphae-conformance-jqwik");
+        java.nio.file.Path database = folder.resolve("failures.db");
         Suite.begin(run);
         try {
             LauncherDiscoveryRequest discovery = request
@@ -125,6 +127,7 @@ public final class ConformanceRunner {
         } finally {
             Suite.end();
             java.nio.file.Files.deleteIfExists(database);
+            java.nio.file.Files.deleteIfExists(folder);
         }
     }
 
