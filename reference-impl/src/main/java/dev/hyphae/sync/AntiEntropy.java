@@ -182,17 +182,19 @@ final class AntiEntropy implements DocumentSync {
                     + ", which no payload may carry together (HY-ENC-051)");
         }
         SessionMessage.Kind kind = SessionMessage.Kind.STATE;
-        if (!neighbourSummary.isEmpty()) {
+        // Null when the state holds a value of unknown type, or the context would need too many cloud dots.
+        CausalState<ORMap> difference = neighbourSummary.isEmpty() ? null : Difference.of(state, neighbourSummary);
+        if (difference != null) {
             try {
-                byte[] difference = Codec.encode(Difference.of(state, neighbourSummary));
-                if (difference.length < payload.length) {
-                    payload = difference;
+                byte[] encoded = Codec.encode(difference);
+                if (encoded.length < payload.length) {
+                    payload = encoded;
                     kind = SessionMessage.Kind.DIFFERENCE;
                 }
             } catch (PayloadNotEncodableException notEncodable) {
                 // Too large (PayloadTooLargeException): its cloud made the difference larger than a payload may
                 // be, and the state it is. Several opaque versions (SeveralOpaqueVersionsException) cannot be
-                // here: the state that holds them was refused above, and a difference holds no more than it.
+                // here: a state that holds a value of unknown type has no difference.
             }
         }
         needsDifference = false;

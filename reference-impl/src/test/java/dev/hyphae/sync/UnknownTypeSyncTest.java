@@ -206,4 +206,26 @@ class UnknownTypeSyncTest {
             assertFalse(fresh.session.ended());
         }
     }
+
+    @Test
+    @Requirement({"HY-DATA-037", "HY-SYNC-018"})
+    void aValueOfUnknownTypeGoesInTheStateToANeighbourThatWouldGetADifference() throws Exception {
+        try (SimulatedNetwork network = new SimulatedNetwork(1, dir, 3)) {
+            HandDrivenPeer newer = new HandDrivenPeer(network.replica(0), 0x70, NEWER);
+            newer.sendEntries(newer.open(9, "plant"), futureWrite(new Dot(NEWER, 1), "written at the neighbour"));
+
+            // A neighbour whose summary is not empty would get a difference, which cannot leave out a value of
+            // unknown type (chapter "Sync", "Difference and state"): it gets the state.
+            ReplicaId id = ReplicaId.fromHex("000000000000000000000000000f0001");
+            HandDrivenPeer known = new HandDrivenPeer(network.replica(0), 0x71, id);
+            known.session.receive(new SessionMessage.Open(3, "plant", Right.WRITE, Right.WRITE, id,
+                    new TreeMap<>(Map.of(id, 1L)), null, 0, 8), 0);
+            SessionMessage.Delta state = known.received.stream()
+                    .filter(m -> m instanceof SessionMessage.Delta d && d.channel() == 3)
+                    .map(m -> (SessionMessage.Delta) m).findFirst().orElseThrow(() -> new AssertionError(known.received));
+            assertEquals(SessionMessage.Kind.STATE, state.kind());
+            assertEquals(network.replica(0).state("plant"), Codec.decode(state.payload()).state());
+            assertFalse(known.session.ended());
+        }
+    }
 }
