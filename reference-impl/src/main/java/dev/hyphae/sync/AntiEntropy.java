@@ -3,7 +3,9 @@ package dev.hyphae.sync;
 import dev.hyphae.ErrorCode;
 import dev.hyphae.ProtocolException;
 import dev.hyphae.codec.Codec;
+import dev.hyphae.codec.PayloadNotEncodableException;
 import dev.hyphae.codec.PayloadTooLargeException;
+import dev.hyphae.codec.SeveralOpaqueVersionsException;
 import dev.hyphae.crdt.CausalState;
 import dev.hyphae.crdt.ORMap;
 import dev.hyphae.data.ReplicaId;
@@ -142,12 +144,9 @@ final class AntiEntropy implements DocumentSync {
                     return null;
                 }
             }
-            DocumentReplica.Interval interval;
-            try {
-                interval = document.interval(sent, neighbour, maxEntries);
-            } catch (PayloadTooLargeException tooLarge) {
-                interval = null;   // one entry beyond a payload cannot be: fall back to the state, which closes if too large
-            }
+            // Null only when the log no longer reaches back to what was sent: an interval that the log can give is
+            // never refused, since it narrows to one entry sent as the payload that carried it.
+            DocumentReplica.Interval interval = document.interval(sent, neighbour, maxEntries);
             if (interval == null) {
                 needsDifference = true;
                 continue;
@@ -173,17 +172,29 @@ final class AntiEntropy implements DocumentSync {
             // This revision cannot send a state beyond MAX_PAYLOAD_SIZE in parts: the document closes on this
             // session, and only it, with the reason.
             throw new DocumentClosedException(ErrorCode.LIMIT_EXCEEDED, "the document's state is larger than a payload may be");
+        } catch (SeveralOpaqueVersionsException several) {
+            // HY-ENC-051: the versions travel only in the payloads that carried them, and this neighbour can get
+            // those only as intervals, which HY-SYNC-011 allows only after a difference or the state. The
+            // difference cannot leave out a value of unknown type (see Difference), so nothing can bring this
+            // neighbour up to date on this session: this document closes on it, and only it, with the reason.
+            throw new DocumentClosedException(ErrorCode.LIMIT_EXCEEDED, "the document's state holds " + several.versions()
+                    + " concurrent versions of a value of unknown type " + several.typeId()
+                    + ", which no payload may carry together (HY-ENC-051)");
         }
         SessionMessage.Kind kind = SessionMessage.Kind.STATE;
-        if (!neighbourSummary.isEmpty()) {
+        // Null when the state holds a value of unknown type, or the context would need too many cloud dots.
+        CausalState<ORMap> difference = neighbourSummary.isEmpty() ? null : Difference.of(state, neighbourSummary);
+        if (difference != null) {
             try {
-                byte[] difference = Codec.encode(Difference.of(state, neighbourSummary));
-                if (difference.length < payload.length) {
-                    payload = difference;
+                byte[] encoded = Codec.encode(difference);
+                if (encoded.length < payload.length) {
+                    payload = encoded;
                     kind = SessionMessage.Kind.DIFFERENCE;
                 }
-            } catch (PayloadTooLargeException tooLarge) {
-                // Its cloud made the difference larger than a payload may be: the state it is.
+            } catch (PayloadNotEncodableException notEncodable) {
+                // Too large (PayloadTooLargeException): its cloud made the difference larger than a payload may
+                // be, and the state it is. Several opaque versions (SeveralOpaqueVersionsException) cannot be
+                // here: a state that holds a value of unknown type has no difference.
             }
         }
         needsDifference = false;

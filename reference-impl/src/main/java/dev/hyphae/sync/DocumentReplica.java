@@ -2,7 +2,7 @@ package dev.hyphae.sync;
 
 import dev.hyphae.ProtocolException;
 import dev.hyphae.codec.Codec;
-import dev.hyphae.codec.PayloadTooLargeException;
+import dev.hyphae.codec.PayloadNotEncodableException;
 import dev.hyphae.crdt.CausalState;
 import dev.hyphae.crdt.Crdt;
 import dev.hyphae.crdt.ORMap;
@@ -281,6 +281,12 @@ final class DocumentReplica {
      * The entries after {@code after}, up to {@code maxEntries} of them, joined; entries that came from
      * {@code skip} are left out (they would only go back where they came from). Null if the log no longer
      * holds the entry after {@code after}.
+     *
+     * <p>When the joined entries cannot be one payload, fewer are joined, down to one entry, which is sent as
+     * the payload that carried it, as stored: that payload was within every limit when it was written or
+     * received, and it holds at most one opaque version per key. It is also what HY-DATA-037 and HY-ENC-051 ask
+     * of a value of unknown type: forwarded in the payload that carried it, byte for byte. So an interval can
+     * always be sent while the log holds the entry after {@code after}.
      */
     Interval interval(long after, ReplicaId skip, int maxEntries) {
         if (Seq.before(after, logStart) || !Seq.before(after, durableSeq) || failed != null) {
@@ -289,6 +295,7 @@ final class DocumentReplica {
         int limit = maxEntries;
         while (true) {
             CausalState<ORMap> joined = empty();
+            LogEntry single = null;
             long to = after;
             int taken = 0;
             for (Map.Entry<Long, LogEntry> e : log.subMap(after, false, durableSeq, true).entrySet()) {
@@ -297,15 +304,23 @@ final class DocumentReplica {
                 }
                 if (!skip.equals(e.getValue().origin())) {
                     joined = joined.join(e.getValue().delta());
+                    single = taken == 0 ? e.getValue() : null;
                 }
                 to = e.getKey();
                 taken++;
             }
+            if (taken == 1 && single != null) {
+                return new Interval(after, to, single.encoded());
+            }
             try {
                 return new Interval(after, to, Codec.encode(joined));
-            } catch (PayloadTooLargeException tooLarge) {
+            } catch (PayloadNotEncodableException notEncodable) {
+                // Either refusal has the same remedy, fewer entries: a join too large for one payload
+                // (PayloadTooLargeException), or a join of entries that carried different opaque versions of one
+                // value of unknown type (SeveralOpaqueVersionsException), which only the payloads that carried
+                // them may hold. One entry always goes, as stored, above.
                 if (limit == 1) {
-                    throw tooLarge;
+                    throw notEncodable;   // unreachable: at one entry only the empty state is encoded here
                 }
                 limit = Math.max(1, limit / 2);
             }
@@ -343,8 +358,12 @@ final class DocumentReplica {
         byte[] snapshot;
         try {
             snapshot = Codec.encode(state);
-        } catch (PayloadTooLargeException tooLarge) {
-            // A state beyond the payload limit cannot be a snapshot: the log keeps it instead, and nothing is lost.
+        } catch (PayloadNotEncodableException notEncodable) {
+            // A state that cannot be one payload cannot be a snapshot: the log keeps it instead, and nothing is
+            // lost. Either it is beyond a limit (PayloadTooLargeException), or it holds several opaque versions of
+            // a value of unknown type (SeveralOpaqueVersionsException), which exist only as the payloads that
+            // carried them, in the log. Compaction is tried again at later syncs, and succeeds once the state can
+            // be encoded again, such as when a write of a peer that knows the type replaces the versions.
             return;
         }
         store.compact(new DocumentStore.Contents(snapshot, seq, logStart, entries, held, acked));

@@ -148,6 +148,12 @@ final class SimulatedNetwork implements AutoCloseable {
         }
     }
 
+    /** Whether i and j are connected, with neither session ended. */
+    boolean connected(int i, int j) {
+        Connection c = connections[Math.min(i, j)][Math.max(i, j)];
+        return c != null && !c.ended && !c.sessions[0].ended() && !c.sessions[1].ended();
+    }
+
     void partition(int i, int j) {
         drop(i, j);
         partitioned[Math.min(i, j)][Math.max(i, j)] = true;
