@@ -6,6 +6,7 @@ import dev.hyphae.data.CausalContext;
 import dev.hyphae.data.Dot;
 import dev.hyphae.data.Limits;
 import dev.hyphae.data.ReplicaId;
+import dev.hyphae.data.Seq;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -73,11 +74,13 @@ final class Difference {
                 continue;
             }
             long first = kept.first();
-            if (first > 1) {
+            if (Seq.after(first, 1)) {
                 vector.put(replica, first - 1);
             }
+            // Counters are unsigned 64-bit: a vector entry above 2^63 must still count as too many dots, not as a
+            // negative number that passes the limit and then makes the loop below run without end.
             long cloudDots = count - first - (kept.size() - 1);
-            if (cloud.size() + cloudDots > Limits.MAX_CLOUD_DOTS) {
+            if (Long.compareUnsigned(cloudDots, Limits.MAX_CLOUD_DOTS - cloud.size()) > 0) {
                 return null;
             }
             Set<Long> skip = new HashSet<>(kept);
@@ -88,7 +91,7 @@ final class Difference {
             }
         }
         for (Dot dot : state.context().cloud()) {
-            if (!(seen.contains(dot) && keep.getOrDefault(dot.replica(), new TreeSet<>()).contains(dot.counter()))) {
+            if (!(seen.contains(dot) && keep.getOrDefault(dot.replica(), new TreeSet<>(Seq.ORDER)).contains(dot.counter()))) {
                 cloud.add(dot);
             }
         }

@@ -133,6 +133,26 @@ class DifferenceProperties {
         assertEquals(5, y.join(difference).store().<AWSet>get(Value.of("set"), CrdtType.AW_SET).elements().size());
     }
 
+    /**
+     * Counters are unsigned 64-bit (chapter "Data model", "Dots"): a context that claims every dot of a replica up
+     * to 2^63 + 5, with one of them still in the store and seen by the neighbour, leaves about 2^63 dots for the
+     * cloud. The difference must decline (too many cloud dots, so the state is sent), not take the count for a
+     * negative number that passes the limit and then loop over it.
+     */
+    @org.junit.jupiter.api.Test
+    @org.junit.jupiter.api.Timeout(60)
+    @Requirement("HY-SYNC-016")
+    void aVectorEntryAbove2To63IsTooManyCloudDotsNotANegativeCount() {
+        ReplicaId r = REPLICAS[0];
+        CausalState<ORMap> empty = DocumentReplica.empty();
+        CausalContext c = empty.context();
+        CausalState<ORMap> add = empty.store().update(Value.of("set"), CrdtType.AW_SET, (AWSet x) -> x.add(c, r, Value.of(1L)));
+        long huge = Long.MIN_VALUE + 5;   // 2^63 + 5, unsigned
+        CausalState<ORMap> x = new CausalState<>(add.store(),
+                CausalContext.ofCanonical(new java.util.TreeMap<>(java.util.Map.of(r, huge)), new java.util.TreeSet<>()));
+        assertEquals(null, Difference.of(x, new java.util.TreeMap<>(java.util.Map.of(r, 1L))));
+    }
+
     @Property(tries = 500)
     @Requirement("HY-SYNC-016")
     void againstAnEmptySummaryTheDifferenceIsTheWholeState(@ForAll("histories") List<Op> history) {
