@@ -250,7 +250,8 @@ final class Link implements Connection {
 
     @Override
     public State state() {
-        if (!ended()) {
+        Session current = session;   // null while the handshake runs
+        if (!ended() && (current == null || !current.ended())) {   // a session that ended is not open while its frames drain
             return State.OPEN;
         }
         return failure == null ? State.CLOSED : State.FAILED;

@@ -12,9 +12,10 @@
  * {@link dev.hyphae.session.DocumentSync}: a received delta goes down to the sync layer once, and the position to
  * acknowledge comes back once.
  *
- * <p>Depends on {@code dev.hyphae.data}, {@code dev.hyphae.handshake} (identities and rights), the buffer verifier of
- * {@code dev.hyphae.codec} and the generated {@code hyphae.v1} classes. Must not depend on {@code dev.hyphae.sync},
- * {@code dev.hyphae.store}, {@code dev.hyphae.crdt}, {@code dev.hyphae.framing} or {@code dev.hyphae.peer}: it never
- * looks into a document's state, a file or a socket.
+ * <p>Depends on {@code dev.hyphae.data}, {@code dev.hyphae.handshake} (identities and rights), the buffer verifier
+ * and the generated field table {@code Schema} of {@code dev.hyphae.codec}, the generated {@code hyphae.v1} classes,
+ * and one constant of {@code dev.hyphae.framing}, {@code MAX_MESSAGE_SIZE}, which bounds a Delta's payload. Must not
+ * depend on {@code dev.hyphae.sync}, {@code dev.hyphae.store}, {@code dev.hyphae.crdt}, {@code dev.hyphae.peer}, or
+ * on anything else of the framing: it never looks into a document's state, a file or a socket.
  */
 package dev.hyphae.session;

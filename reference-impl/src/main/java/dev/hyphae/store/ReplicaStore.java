@@ -176,10 +176,13 @@ public final class ReplicaStore implements Closeable {
      * folder is released, without anything else written.
      */
     synchronized void loseUnsynced() throws IOException {
-        for (DocumentStore store : opened) {
-            store.loseUnsynced();
+        try {
+            for (DocumentStore store : opened) {
+                store.loseUnsynced();
+            }
+        } finally {
+            close();   // the folder is released even if a store was already closed by its owner
         }
-        close();
     }
 
     /** Releases the folder. The document stores are closed by their owners. */

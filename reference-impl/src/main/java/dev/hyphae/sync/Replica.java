@@ -35,7 +35,7 @@ import java.util.function.UnaryOperator;
  * <p>A replica id names one history of writes. It is never reused: a folder that is lost takes its id with it,
  * and the replica that starts in a new folder is a new one (so that no dot is ever issued twice).
  */
-public final class Replica implements SyncLayer, Closeable {
+public final class Replica implements Closeable {
 
     /** Told of every change to a document's state, local or received, after it is durable, on a thread of its own. */
     public interface Listener {
@@ -44,6 +44,7 @@ public final class Replica implements SyncLayer, Closeable {
 
     private final ReplicaStore store;
     private final ReplicaId id;
+    private final SyncLayer layer = new Layer();
     private final Map<String, DocumentReplica> documents = new TreeMap<>();
     private final Map<String, ReplicaId> neighbours = new TreeMap<>();
     private final List<Session> sessions = new ArrayList<>();
@@ -117,7 +118,6 @@ public final class Replica implements SyncLayer, Closeable {
     }
 
     /** The names of the documents this replica holds. */
-    @Override
     public synchronized Set<String> documents() {
         return new TreeSet<>(documents.keySet());
     }
@@ -177,7 +177,7 @@ public final class Replica implements SyncLayer, Closeable {
      */
     public synchronized Session newSession(TrustStore.Identity remote, AccessPolicy policy, Session.Options options, Session.Outbox outbox) {
         checkOpen();
-        Session session = new Session(this, remote, policy, options, outbox);
+        Session session = new Session(layer, remote, policy, options, outbox);
         sessions.add(session);
         return session;
     }
@@ -186,8 +186,7 @@ public final class Replica implements SyncLayer, Closeable {
      * Entries of {@code document} became durable: every session may send them now, and the listeners hear of what
      * neighbours changed.
      */
-    @Override
-    public synchronized void durable(String document) {
+    synchronized void durable(String document) {
         DocumentReplica d = documents.get(document);
         if (d == null) {
             return;
@@ -200,8 +199,7 @@ public final class Replica implements SyncLayer, Closeable {
         }
     }
 
-    @Override
-    public synchronized void ended(Session session) {
+    synchronized void ended(Session session) {
         sessions.remove(session);
     }
 
@@ -218,19 +216,16 @@ public final class Replica implements SyncLayer, Closeable {
         return d;
     }
 
-    @Override
-    public Object lock() {
-        return this;
-    }
-
     /** This replica's id. */
-    @Override
     public ReplicaId replicaId() {
         return id;
     }
 
-    @Override
-    public synchronized DocumentSync open(String document) throws IOException {
+    synchronized DocumentSync open(String document) throws IOException {
+        if (closed) {
+            // A session that outlives the replica gets a document failure, never a folder that is no longer locked.
+            throw new IOException("the replica is closed");
+        }
         return new AntiEntropy(document(document), maxIntervalEntries);
     }
 
@@ -240,13 +235,11 @@ public final class Replica implements SyncLayer, Closeable {
         return d == null || neighbour == null ? 0 : d.acknowledgedBy(neighbour);
     }
 
-    @Override
-    public synchronized boolean holds(String name) {
+    synchronized boolean holds(String name) {
         return documents.containsKey(name);
     }
 
-    @Override
-    public synchronized ReplicaId lastReplicaId(byte[] staticKey) {
+    synchronized ReplicaId lastReplicaId(byte[] staticKey) {
         return neighbours.get(HexFormat.of().formatHex(staticKey));
     }
 
@@ -255,8 +248,7 @@ public final class Replica implements SyncLayer, Closeable {
      * first. A peer that restarts with a new folder, under the same key, has a new replica id, which replaces its
      * old one.
      */
-    @Override
-    public synchronized boolean claimReplicaId(byte[] staticKey, ReplicaId replica) {
+    synchronized boolean claimReplicaId(byte[] staticKey, ReplicaId replica) {
         String key = HexFormat.of().formatHex(staticKey);
         for (Map.Entry<String, ReplicaId> e : neighbours.entrySet()) {
             if (e.getValue().equals(replica) && !e.getKey().equals(key)) {
@@ -290,6 +282,59 @@ public final class Replica implements SyncLayer, Closeable {
     }
 
     /** Closes every session and document. */
+    /**
+     * What the sessions of this replica see of it: the sync layer of the session chapter. It is a private adapter,
+     * not an interface of the replica, so that an embedder of {@code Replica} cannot bind replica ids, open
+     * documents or signal durability behind the sessions' backs. Its lock is the replica itself, which every
+     * synchronized method of the replica holds: a local write and a received message serialise on one monitor.
+     */
+    private final class Layer implements SyncLayer {
+        @Override
+        public Object lock() {
+            return Replica.this;
+        }
+
+        @Override
+        public ReplicaId replicaId() {
+            return id;
+        }
+
+        @Override
+        public Set<String> documents() {
+            return Replica.this.documents();
+        }
+
+        @Override
+        public boolean holds(String document) {
+            return Replica.this.holds(document);
+        }
+
+        @Override
+        public ReplicaId lastReplicaId(byte[] staticKey) {
+            return Replica.this.lastReplicaId(staticKey);
+        }
+
+        @Override
+        public boolean claimReplicaId(byte[] staticKey, ReplicaId replica) {
+            return Replica.this.claimReplicaId(staticKey, replica);
+        }
+
+        @Override
+        public DocumentSync open(String document) throws IOException {
+            return Replica.this.open(document);
+        }
+
+        @Override
+        public void durable(String document) {
+            Replica.this.durable(document);
+        }
+
+        @Override
+        public void ended(Session session) {
+            Replica.this.ended(session);
+        }
+    }
+
     @Override
     public synchronized void close() throws IOException {
         if (closed) {
