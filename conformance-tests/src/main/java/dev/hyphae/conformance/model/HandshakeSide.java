@@ -22,8 +22,10 @@ import static java.util.stream.Collectors.toCollection;
 
 /**
  * One side of a handshake with every key fixed, as the {@code side} of the adapter's {@code handshakeStart} and the
- * {@code initiator} and {@code responder} of a handshake vector describe it (chapter "Test vectors"); and the same
- * side played by the model, for the suite to take the part of the adapter's peer.
+ * {@code initiator} and {@code responder} of a handshake vector describe it (chapter "Test vectors"); the same side
+ * played by the reference implementation's handshake, for the suite to take the part of the adapter's peer; and what
+ * the side announces, for the negotiation model ({@code dev.hyphae.model.handshake}), which gives the expected
+ * outcome.
  */
 public final class HandshakeSide {
 
@@ -84,13 +86,13 @@ public final class HandshakeSide {
                 TrustStore.of(trustedPeers, trustedOrganisations), () -> now);
     }
 
-    /** The model's initiator for this side. */
+    /** This side as initiator, played by the reference implementation. */
     public HyphaeHandshake.Initiator initiator() {
         return new HyphaeHandshake.Initiator(credentials(), new Negotiation.Offer(versions, capabilities, critical),
                 KeyPair.fromPrivateKey(ephemeralPrivate), null);
     }
 
-    /** The model's responder for this side. */
+    /** This side as responder, played by the reference implementation. */
     public HyphaeHandshake.Responder responder() {
         return new HyphaeHandshake.Responder(credentials(), versions, capabilities, KeyPair.fromPrivateKey(ephemeralPrivate), null);
     }
