@@ -11,6 +11,8 @@ import dev.hyphae.framing.FramedChannel;
 import dev.hyphae.framing.FramingLimits;
 import dev.hyphae.handshake.HyphaeHandshake;
 import dev.hyphae.handshake.ProtocolVersion;
+import dev.hyphae.model.handshake.Negotiation;
+import dev.hyphae.model.handshake.Outcome;
 import dev.hyphae.spec.Requirement;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -31,9 +33,9 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Generated properties of the Handshake profile: the adapter negotiates with the model, in either role, as two
- * models negotiate with each other (the version, the capabilities, the failures and who reports them), both
- * sides end with the same handshake hash, and the framed channel after the handshake delivers what the model
+ * Generated properties of the Handshake profile: the adapter negotiates, in either role, as the negotiation model
+ * ({@code dev.hyphae.model.handshake}) says (the version, the capabilities, the failures and who reports them),
+ * both sides end with the same handshake hash, and the framed channel after the handshake delivers what the model
  * sends and refuses what an attacker changed.
  */
 @Checks(Profile.HANDSHAKE)
@@ -81,7 +83,7 @@ class HandshakeProperties {
         return new HandshakeSide[] {initiator, responder};
     }
 
-    /** Where a handshake between two models stops, or null when it completes. */
+    /** Where a handshake between two sides that the reference implementation plays stops, or null when it completes. */
     record Stop(String side, int at, ErrorCode code) {
     }
 
@@ -109,58 +111,96 @@ class HandshakeProperties {
         return null;
     }
 
+    /**
+     * The adapter, in either role, ends the handshake as the negotiation model says (version, capabilities, or the
+     * side, message and code of the refusal) and as the trust of each side says (HY-AUTH-005, HY-AUTH-006): the
+     * initiator decides the responder's identity on reading message 2, the responder the initiator's on reading
+     * message 3. The suite's own side of the exchange only plays the handshake; the expected outcome is the model's.
+     */
     @Property
     @Requirement({"HY-HS-001", "HY-HS-005", "HY-HS-006", "HY-HS-007", "HY-HS-010", "HY-VER-002", "HY-VER-003", "HY-VER-025",
             "HY-VER-026", "HY-AUTH-001", "HY-AUTH-005", "HY-AUTH-006"})
     void negotiationAgreesWithTheModel(@ForAll("setups") Setup setup) {
         HandshakeSide[] sides = sides(setup);
-        HyphaeHandshake.Result[] expected = new HyphaeHandshake.Result[2];
-        Stop stop = modelRun(sides[0], sides[1], expected);
+        Outcome negotiated = Negotiation.respond(sides[0].negotiationOffer(), sides[1].negotiationResponder());
         Exchange x = setup.adapterInitiates()
                 ? Exchange.adapterInitiates(sides[0], sides[1], Exchange.FAITHFUL, Exchange.FAITHFUL)
                 : Exchange.adapterResponds(sides[0], sides[1], Exchange.FAITHFUL);
-        String adapterRole = setup.adapterInitiates() ? "initiator" : "responder";
-        String context = "the adapter as " + adapterRole + ", " + setup + "\n" + x.describe();
-        if (stop == null) {
-            if (x.adapterError != null || x.modelError != null || x.adapterOutcome == null) {
-                throw new AssertionError("two models complete this handshake; with the adapter it did not:\n" + context);
-            }
-            HyphaeHandshake.Result want = expected[0];
-            HyphaeHandshake.Result other = x.modelResult;
-            JsonNode got = x.adapterOutcome;
-            List<String> caps = want.capabilities().stream().map(String::valueOf).toList();
-            List<String> gotCaps = new ArrayList<>();
-            got.path("capabilities").forEach(c -> gotCaps.add(c.asText()));
-            HandshakeSide peer = setup.adapterInitiates() ? sides[1] : sides[0];
-            if (!got.path("version").asText().equals(want.version().toString()) || !gotCaps.equals(caps)
-                    || !got.path("handshakeHash").asText().equals(HEX.formatHex(other.handshakeHash()))
-                    || !got.path("remoteStaticKey").asText().equals(HEX.formatHex(peer.publicKey()))
-                    || !other.version().equals(want.version())) {
-                throw new AssertionError("expected version " + want.version() + ", capabilities " + caps + ", the model's handshake hash "
-                        + HEX.formatHex(other.handshakeHash()) + " and the model's static key as the peer's; the model on the other side "
-                        + "agreed on version " + other.version() + "\n" + context);
-            }
+        String context = "the adapter as " + (setup.adapterInitiates() ? "initiator" : "responder") + ", " + setup
+                + "\nthe model: " + negotiated + "\n" + x.describe();
+        if (negotiated instanceof Outcome.Refused refused) {
+            expectNegotiationRefused(setup.adapterInitiates(), refused, x, context);
             return;
         }
-        boolean adapterStops = stop.side().equals(adapterRole);
-        if (adapterStops) {
-            if (x.adapterError == null || x.adapterError.code() != stop.code().value() || x.adapterFailedAt != stop.at()) {
-                throw new AssertionError("expected the adapter to refuse message " + stop.at() + " with " + stop.code().value() + " "
-                        + stop.code() + "\n" + context);
-            }
+        Outcome.Agreed agreed = (Outcome.Agreed) negotiated;
+        if (setup.trust() == 0) {
+            // The initiator does not trust the responder: it ends on reading message 2 and sends no message 3.
+            expectRefusal(setup.adapterInitiates(), 2, ErrorCode.UNKNOWN_PEER.value(), x, context);
+        } else if (setup.trust() == 1) {
+            // The responder does not trust the initiator: it ends on reading message 3.
+            expectRefusal(!setup.adapterInitiates(), 3, ErrorCode.UNKNOWN_PEER.value(), x, context);
         } else {
-            if (x.modelError == null || x.modelError.code() != stop.code() || x.modelFailedAt != stop.at()) {
-                throw new AssertionError("expected the model, as " + stop.side() + ", to refuse message " + stop.at() + " with "
-                        + stop.code().value() + " " + stop.code() + "\n" + context);
-            }
-            // A responder that cannot select reports the failure itself, with the same code (HY-HS-006).
-            if (stop.side().equals("initiator") && stop.at() == 2 && !setup.adapterInitiates()
-                    && stop.code() != ErrorCode.UNKNOWN_PEER
-                    && (x.adapterError == null || x.adapterError.code() != stop.code().value())) {
-                throw new AssertionError("the responder reported " + stop.code() + " in message 2, so its own answer is a refusal with "
-                        + stop.code().value() + "\n" + context);
-            }
+            expectAgreed(agreed, setup.adapterInitiates() ? sides[1] : sides[0], x, context);
         }
+    }
+
+    /**
+     * The responder refuses the offer on reading message 1, with a code the model admits, and reports it in message 2
+     * (HY-HS-006); the initiator ends on reading message 2 with the code that HY-HS-007 makes of the reported one.
+     */
+    private static void expectNegotiationRefused(boolean adapterInitiates, Outcome.Refused refused, Exchange x, String context) {
+        if (adapterInitiates) {
+            if (x.modelError == null || x.modelFailedAt != 1 || !refused.admits(x.modelError.code().value())) {
+                throw new IllegalStateException("the suite's responder did not refuse the offer as the model does\n" + context);
+            }
+            expectRefusal(true, 2, Negotiation.initiatorEndsWith(x.modelError.code().value()), x, context);
+            return;
+        }
+        if (x.adapterError == null || x.adapterFailedAt != 1 || !refused.admits(x.adapterError.code())) {
+            throw new AssertionError("expected the adapter to refuse message 1 with " + codes(refused) + "\n" + context);
+        }
+        int reported = Negotiation.initiatorEndsWith(x.adapterError.code());
+        if (x.modelError == null || x.modelFailedAt != 2 || x.modelError.code().value() != reported) {
+            throw new AssertionError("the adapter refused message 1 with " + x.adapterError.code() + ", so its message 2 must report "
+                    + "that code and make the initiator end with " + reported + "\n" + context);
+        }
+    }
+
+    /** The side that is {@code theAdapter} or not ends the handshake on reading message {@code at} with {@code code}. */
+    private static void expectRefusal(boolean theAdapter, int at, int code, Exchange x, String context) {
+        if (theAdapter) {
+            if (x.adapterError == null || x.adapterFailedAt != at || x.adapterError.code() != code) {
+                throw new AssertionError("expected the adapter to refuse message " + at + " with " + code + "\n" + context);
+            }
+        } else if (x.adapterError != null || x.modelError == null || x.modelFailedAt != at || x.modelError.code().value() != code) {
+            throw new AssertionError("expected the adapter to carry on, and its peer to refuse message " + at + " with " + code + "\n"
+                    + context);
+        }
+    }
+
+    /** Both sides complete with the model's version and capabilities, the same handshake hash and each other's static key. */
+    private static void expectAgreed(Outcome.Agreed agreed, HandshakeSide peer, Exchange x, String context) {
+        if (x.adapterError != null || x.modelError != null || x.adapterOutcome == null) {
+            throw new AssertionError("the model agrees on " + agreed + "; the handshake with the adapter did not complete\n" + context);
+        }
+        HyphaeHandshake.Result other = x.modelResult;
+        JsonNode got = x.adapterOutcome;
+        List<String> caps = agreed.capabilities().stream().map(String::valueOf).toList();
+        List<String> gotCaps = new ArrayList<>();
+        got.path("capabilities").forEach(c -> gotCaps.add(c.asText()));
+        if (!got.path("version").asText().equals(agreed.version().toString()) || !gotCaps.equals(caps)
+                || !got.path("handshakeHash").asText().equals(HEX.formatHex(other.handshakeHash()))
+                || !got.path("remoteStaticKey").asText().equals(HEX.formatHex(peer.publicKey()))
+                || !other.version().toString().equals(agreed.version().toString())
+                || !other.capabilities().equals(agreed.capabilities())) {
+            throw new AssertionError("expected version " + agreed.version() + ", capabilities " + caps + ", the handshake hash "
+                    + HEX.formatHex(other.handshakeHash()) + " of the other side and its static key as the peer's; the other side "
+                    + "agreed on version " + other.version() + " and capabilities " + other.capabilities() + "\n" + context);
+        }
+    }
+
+    private static String codes(Outcome.Refused refused) {
+        return refused.codes().size() == 1 ? refused.codes().first().toString() : "one of " + refused.codes();
     }
 
     @Provide

@@ -18,10 +18,14 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.TreeSet;
 
+import static java.util.stream.Collectors.toCollection;
+
 /**
  * One side of a handshake with every key fixed, as the {@code side} of the adapter's {@code handshakeStart} and the
- * {@code initiator} and {@code responder} of a handshake vector describe it (chapter "Test vectors"); and the same
- * side played by the model, for the suite to take the part of the adapter's peer.
+ * {@code initiator} and {@code responder} of a handshake vector describe it (chapter "Test vectors"); the same side
+ * played by the reference implementation's handshake, for the suite to take the part of the adapter's peer; and what
+ * the side announces, for the negotiation model ({@code dev.hyphae.model.handshake}), which gives the expected
+ * outcome.
  */
 public final class HandshakeSide {
 
@@ -82,15 +86,32 @@ public final class HandshakeSide {
                 TrustStore.of(trustedPeers, trustedOrganisations), () -> now);
     }
 
-    /** The model's initiator for this side. */
+    /** This side as initiator, played by the reference implementation. */
     public HyphaeHandshake.Initiator initiator() {
         return new HyphaeHandshake.Initiator(credentials(), new Negotiation.Offer(versions, capabilities, critical),
                 KeyPair.fromPrivateKey(ephemeralPrivate), null);
     }
 
-    /** The model's responder for this side. */
+    /** This side as responder, played by the reference implementation. */
     public HyphaeHandshake.Responder responder() {
         return new HyphaeHandshake.Responder(credentials(), versions, capabilities, KeyPair.fromPrivateKey(ephemeralPrivate), null);
+    }
+
+    /** What this side offers as initiator, for the negotiation model: every frame up to 65535 accepted. */
+    public dev.hyphae.model.handshake.Offer negotiationOffer() {
+        List<dev.hyphae.model.handshake.Capability> offered = capabilities.stream()
+                .map(id -> new dev.hyphae.model.handshake.Capability(id, critical.contains(id))).toList();
+        return new dev.hyphae.model.handshake.Offer(versions.stream().map(HandshakeSide::modelVersion).toList(), offered, 0);
+    }
+
+    /** What this side brings as responder, for the negotiation model: every frame up to 65535 accepted. */
+    public dev.hyphae.model.handshake.Responder negotiationResponder() {
+        return new dev.hyphae.model.handshake.Responder(versions.stream().map(HandshakeSide::modelVersion)
+                .collect(toCollection(TreeSet::new)), capabilities);
+    }
+
+    private static dev.hyphae.model.handshake.ProtocolVersion modelVersion(ProtocolVersion v) {
+        return new dev.hyphae.model.handshake.ProtocolVersion(v.major(), v.minor());
     }
 
     /** This side as the adapter protocol's {@code side}, for the role of initiator or responder. */
