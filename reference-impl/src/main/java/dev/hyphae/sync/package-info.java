@@ -1,8 +1,9 @@
 /**
  * The sync layer (specification, chapter "Sync"): per document, anti-entropy with delta-intervals and
  * acknowledgements. {@link dev.hyphae.sync.Replica} holds a replica's documents, applies local writes, tells
- * listeners of changes, and is the {@code SyncLayer} that sessions run over; {@code DocumentReplica}
- * is one document's state, delta log and positions {@code held} and {@code acked}, with garbage collection;
+ * listeners of changes, and gives the sessions, through a private adapter, the {@code SyncLayer} they run over;
+ * {@code DocumentReplica} is one document's state, delta log and positions {@code held} and {@code acked}, with
+ * garbage collection;
  * {@code AntiEntropy} is one document with one neighbour, the interval sender (intervals, difference, full state)
  * and receiver (position check, join, storage, position to acknowledge); {@code Difference} is the
  * difference of a state from a summary.
