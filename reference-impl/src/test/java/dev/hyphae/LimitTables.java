@@ -3,10 +3,7 @@ package dev.hyphae;
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
@@ -22,28 +19,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 public final class LimitTables {
 
-    private static final Pattern ROW = Pattern.compile("\\|\\s*`([A-Z][A-Z0-9_]*)`\\s*\\|\\s*([0-9]+)\\b.*");
+    private static final Pattern NAME = Pattern.compile("`([A-Z][A-Z0-9_]*)`");
+    private static final Pattern VALUE = Pattern.compile("([0-9]+)\\b.*");
 
     private LimitTables() {
     }
 
     /** The names and values of the table whose anchor is {@code [[tableId]]} in {@code spec/chapters/<chapter>}. */
     public static Map<String, Long> table(String chapter, String tableId) throws IOException {
-        Path root = Path.of(System.getProperty("hyphae.root", ".."));
-        List<String> lines = Files.readAllLines(root.resolve("spec/chapters").resolve(chapter));
-        int start = lines.indexOf("[[" + tableId + "]]");
-        assertTrue(start >= 0, "table " + tableId + " is in " + chapter);
         Map<String, Long> rows = new TreeMap<>();
-        int delimiters = 0;
-        for (int i = start + 1; i < lines.size() && delimiters < 2; i++) {
-            String line = lines.get(i);
-            if (line.startsWith("|===")) {
-                delimiters++;
-                continue;
-            }
-            Matcher row = ROW.matcher(line);
-            if (delimiters == 1 && row.matches()) {
-                rows.put(row.group(1), Long.parseLong(row.group(2)));
+        for (String[] row : SpecTables.bodyRows(chapter, tableId, 3)) {
+            Matcher name = NAME.matcher(row[0]);
+            Matcher value = VALUE.matcher(row[1]);
+            if (name.matches() && value.matches()) {
+                rows.put(name.group(1), Long.parseLong(value.group(1)));
             }
         }
         assertTrue(!rows.isEmpty(), "parsed rows of " + tableId);

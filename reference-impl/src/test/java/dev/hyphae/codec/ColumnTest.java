@@ -1,5 +1,6 @@
 package dev.hyphae.codec;
 
+import dev.hyphae.SpecTables;
 import dev.hyphae.crdt.CrdtType;
 import dev.hyphae.spec.Requirement;
 import org.junit.jupiter.api.Test;
@@ -29,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ColumnTest {
 
-    private static final Path CHAPTER = Path.of(System.getProperty("hyphae.root", "..")).resolve("spec/chapters/04-encoding.adoc");
+    private static final Path CHAPTER = SpecTables.chapter("04-encoding.adoc");
 
     /** A row's first cell: "1 GCounter", or the row of the types a decoder does not know. */
     private static final Pattern KNOWN_TYPE = Pattern.compile("(\\d+) (\\w+)");
@@ -59,7 +60,7 @@ class ColumnTest {
     void eachTypeCarriesTheColumnsOfItsRowInTheSpecification() throws IOException {
         String chapter = Files.readString(CHAPTER);
         assertTrue(chapter.contains("Every CRDT type can use `sizes`."), "the chapter no longer says that every type can use sizes");
-        List<String[]> rows = rows(chapter);
+        List<String[]> rows = SpecTables.bodyRows("04-encoding.adoc", "table-batch-columns", 4);
         Map<String, Column> byName = new HashMap<>();
         for (Column column : Column.values()) {
             byName.put(column.specName(), column);
@@ -102,28 +103,5 @@ class ColumnTest {
         CrdtType type = CrdtType.of(Integer.parseInt(m.group(1)));
         assertTrue(type != null && type.specName().equals(m.group(2)), "the registry has no type " + cell);
         return type;
-    }
-
-    /** The body rows of the table {@code [[table-batch-columns]]}, as their four cells, trimmed. */
-    private static List<String[]> rows(String chapter) {
-        int at = chapter.indexOf("[[table-batch-columns]]");
-        assertTrue(at >= 0, "the chapter has no table-batch-columns");
-        int start = chapter.indexOf("|===", at);
-        int end = chapter.indexOf("|===", start + 4);
-        List<String[]> rows = new ArrayList<>();
-        boolean header = true;
-        for (String line : chapter.substring(start + 4, end).split("\n")) {
-            if (!line.startsWith("|")) {
-                continue;
-            }
-            if (header) {
-                header = false;
-                continue;
-            }
-            String[] cells = Arrays.stream(line.substring(1).split("\\|", -1)).map(String::strip).toArray(String[]::new);
-            assertEquals(4, cells.length, "a row of four cells: " + line);
-            rows.add(cells);
-        }
-        return rows;
     }
 }

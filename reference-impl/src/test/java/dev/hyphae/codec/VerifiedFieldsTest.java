@@ -1,10 +1,9 @@
 package dev.hyphae.codec;
 
+import dev.hyphae.SpecTables;
 import dev.hyphae.spec.Requirement;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -16,7 +15,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The specification's tables of the fields that verification checks (chapter "Encoding" for payloads, chapter
@@ -44,7 +42,7 @@ class VerifiedFieldsTest {
 
     private static void check(String chapter, String tableId, String schemaFile) throws Exception {
         Set<String> listed = new TreeSet<>();
-        for (String[] row : rows(ROOT.resolve("spec/chapters").resolve(chapter), tableId)) {
+        for (String[] row : SpecTables.bodyRows(chapter, tableId, 5)) {
             for (String table : backticked(row[0])) {
                 for (String name : backticked(row[1])) {
                     Field field = field(table, name);
@@ -120,29 +118,5 @@ class VerifiedFieldsTest {
             names.add(m.group(1));
         }
         return names;
-    }
-
-    /** The body rows of the table with block id {@code tableId}, as their five cells, trimmed. */
-    private static List<String[]> rows(Path chapter, String tableId) throws IOException {
-        String text = Files.readString(chapter);
-        int at = text.indexOf("[[" + tableId + "]]");
-        assertTrue(at >= 0, chapter.getFileName() + " has no table " + tableId);
-        int start = text.indexOf("|===", at);
-        int end = text.indexOf("|===", start + 4);
-        List<String[]> rows = new ArrayList<>();
-        boolean header = true;
-        for (String line : text.substring(start + 4, end).split("\n")) {
-            if (!line.startsWith("|")) {
-                continue;
-            }
-            if (header) {
-                header = false;
-                continue;
-            }
-            String[] cells = Arrays.stream(line.substring(1).split("\\|", -1)).map(String::strip).toArray(String[]::new);
-            assertEquals(5, cells.length, "a row of five cells: " + line);
-            rows.add(cells);
-        }
-        return rows;
     }
 }
