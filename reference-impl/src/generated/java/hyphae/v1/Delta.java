@@ -25,23 +25,31 @@ public final class Delta extends Table {
   public ByteVector payloadVector(ByteVector obj) { int o = __offset(12); return o != 0 ? obj.__assign(__vector(o), bb) : null; }
   public ByteBuffer payloadAsByteBuffer() { return __vector_as_bytebuffer(12, 1); }
   public ByteBuffer payloadInByteBuffer(ByteBuffer _bb) { return __vector_in_bytebuffer(_bb, 12, 1); }
+  public int replicas(int j) { int o = __offset(16); return o != 0 ? bb.get(__vector(o) + j * 1) & 0xFF : 0; }
+  public int replicasLength() { int o = __offset(16); return o != 0 ? __vector_len(o) : 0; }
+  public ByteVector replicasVector() { return replicasVector(new ByteVector()); }
+  public ByteVector replicasVector(ByteVector obj) { int o = __offset(16); return o != 0 ? obj.__assign(__vector(o), bb) : null; }
+  public ByteBuffer replicasAsByteBuffer() { return __vector_as_bytebuffer(16, 1); }
+  public ByteBuffer replicasInByteBuffer(ByteBuffer _bb) { return __vector_in_bytebuffer(_bb, 16, 1); }
 
   public static int createDelta(FlatBufferBuilder builder,
       long channel,
       int kind,
       long fromSeq,
       long toSeq,
-      int payloadOffset) {
-    builder.startTable(5);
+      int payloadOffset,
+      int replicasOffset) {
+    builder.startTable(7);
     Delta.addToSeq(builder, toSeq);
     Delta.addFromSeq(builder, fromSeq);
+    Delta.addReplicas(builder, replicasOffset);
     Delta.addPayload(builder, payloadOffset);
     Delta.addChannel(builder, channel);
     Delta.addKind(builder, kind);
     return Delta.endDelta(builder);
   }
 
-  public static void startDelta(FlatBufferBuilder builder) { builder.startTable(5); }
+  public static void startDelta(FlatBufferBuilder builder) { builder.startTable(7); }
   public static void addChannel(FlatBufferBuilder builder, long channel) { builder.addInt(0, (int) channel, (int) 0L); }
   public static void addKind(FlatBufferBuilder builder, int kind) { builder.addByte(1, (byte) kind, (byte) 0); }
   public static void addFromSeq(FlatBufferBuilder builder, long fromSeq) { builder.addLong(2, fromSeq, 0L); }
@@ -50,6 +58,10 @@ public final class Delta extends Table {
   public static int createPayloadVector(FlatBufferBuilder builder, byte[] data) { return builder.createByteVector(data); }
   public static int createPayloadVector(FlatBufferBuilder builder, ByteBuffer data) { return builder.createByteVector(data); }
   public static void startPayloadVector(FlatBufferBuilder builder, int numElems) { builder.startVector(1, numElems, 1); }
+  public static void addReplicas(FlatBufferBuilder builder, int replicasOffset) { builder.addOffset(6, replicasOffset, 0); }
+  public static int createReplicasVector(FlatBufferBuilder builder, byte[] data) { return builder.createByteVector(data); }
+  public static int createReplicasVector(FlatBufferBuilder builder, ByteBuffer data) { return builder.createByteVector(data); }
+  public static void startReplicasVector(FlatBufferBuilder builder, int numElems) { builder.startVector(1, numElems, 1); }
   public static int endDelta(FlatBufferBuilder builder) {
     int o = builder.endTable();
     return o;

@@ -4,6 +4,14 @@ import dev.hyphae.ProtocolException;
 import dev.hyphae.crdt.CausalState;
 import dev.hyphae.crdt.Crdt;
 import dev.hyphae.data.Limits;
+import dev.hyphae.data.ReplicaId;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.SortedSet;
 
 /**
  * Encodes and decodes CRDT payloads, the states and deltas of documents, in the layout of the normative
@@ -41,16 +49,7 @@ public final class Codec {
      *                                        forward the payloads that carried them instead)
      */
     public static byte[] encode(Payload payload) {
-        byte[] bytes = PayloadEncoder.encode(payload);
-        // HY-DATA-043: an encoder never produces what a decoder must refuse. The reference implementation
-        // makes sure the simplest way: it decodes its own output, which checks every limit exactly as a
-        // receiver will. This roughly triples the cost of encoding; a production encoder counts instead.
-        try {
-            PayloadDecoder.decode(bytes);
-        } catch (ProtocolException e) {
-            throw new PayloadTooLargeException(bytes.length, e);
-        }
-        return bytes;
+        return checked(PayloadEncoder.encode(payload, null), null);
     }
 
     /**
@@ -63,13 +62,86 @@ public final class Codec {
     }
 
     /**
+     * Encodes a state or delta in session form (HY-ENC-055): without a replica table of its own, naming each replica
+     * by its index in {@code table}, the session replica table of the direction the payload is sent in, which
+     * already holds every replica that the state names (HY-ENC-059). Such bytes mean something only to a receiver
+     * that holds the same table; outside a session a payload carries its own table.
+     *
+     * @throws IllegalArgumentException      if {@code table} lacks a replica that the state names, or holds one
+     *                                       twice, or the state holds a value of a type this version does not
+     *                                       define (its data may name replicas by index in the table of the
+     *                                       payload that carried it: it travels in that payload, HY-ENC-053)
+     * @throws PayloadNotEncodableException as {@link #encode(Payload)}
+     */
+    public static byte[] encode(CausalState<? extends Crdt> state, List<ReplicaId> table) {
+        if (new HashSet<>(table).size() != table.size()) {
+            throw new IllegalArgumentException("a replica table that holds a replica id twice");
+        }
+        if (PayloadDecoding.holdsUnknownType(state.store())) {
+            throw new IllegalArgumentException("a value of unknown type travels in the payload that carried it");
+        }
+        return checked(PayloadEncoder.encode(Payload.of(state), table), table);
+    }
+
+    /** The replica ids that {@code state} names, in ascending order: those a table must hold to encode it. */
+    public static SortedSet<ReplicaId> replicas(CausalState<? extends Crdt> state) {
+        return Collections.unmodifiableSortedSet(PayloadEncoder.named(state));
+    }
+
+    /**
+     * The bytes to store or forward of {@code bytes}, a payload that a Delta carried and that decoded as
+     * {@code decoded}: {@code bytes} themselves when they carry their own replica table, which keeps them byte for
+     * byte (HY-VER-017); otherwise {@code decoded} encoded with a table of its own (HY-SESS-074, HY-ENC-058), for outside the
+     * session its indexes mean nothing.
+     *
+     * @throws PayloadNotEncodableException if the payload with its own table would break a limit
+     */
+    public static byte[] selfContained(byte[] bytes, Payload decoded) {
+        // The bytes decoded, so they are verified: reading whether the field is present is safe.
+        ByteBuffer buffer = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        if (hyphae.v1.Payload.getRootAsPayload(buffer).replicasAsByteBuffer() != null) {
+            return bytes;
+        }
+        return encode(decoded);
+    }
+
+    private static byte[] checked(byte[] bytes, List<ReplicaId> table) {
+        // HY-DATA-043: an encoder never produces what a decoder must refuse. The reference implementation
+        // makes sure the simplest way: it decodes its own output, which checks every limit exactly as a
+        // receiver will. This roughly triples the cost of encoding; a production encoder counts instead.
+        try {
+            PayloadDecoder.decode(bytes, table);
+        } catch (ProtocolException e) {
+            throw new PayloadTooLargeException(bytes.length, e);
+        }
+        return bytes;
+    }
+
+    /**
      * Decodes untrusted bytes.
      *
      * @throws ProtocolException with code {@code MALFORMED_DELTA} for every input that is not a valid payload
      */
     public static Payload decode(byte[] bytes) throws ProtocolException {
+        return decode(bytes, null);
+    }
+
+    /**
+     * Decodes untrusted bytes that a session Delta carried: a payload without a replica table of its own names
+     * replicas by their index in {@code table}, the session replica table of the Delta's direction, as it stands
+     * once the Delta's own declarations are appended (HY-ENC-055, HY-SESS-063); one with its own table uses that.
+     * An index past the table is refused as one past a payload's own table (HY-ENC-056).
+     *
+     * <p>The {@link Payload#replicaTable()} of a payload decoded against {@code table} is empty, so that it is
+     * stored and forwarded with a table of its own, unless it holds a value of unknown type, whose data may name
+     * replicas by index: then it is {@code table}, which re-encoding keeps as the prefix of its own (HY-ENC-053).
+     *
+     * @param table the session replica table, or null outside a session (as {@link #decode(byte[])})
+     * @throws ProtocolException with code {@code MALFORMED_DELTA} for every input that is not a valid payload
+     */
+    public static Payload decode(byte[] bytes, List<ReplicaId> table) throws ProtocolException {
         try {
-            return PayloadDecoder.decode(bytes);
+            return PayloadDecoder.decode(bytes, table);
         } catch (ProtocolException e) {
             throw e;
         } catch (RuntimeException e) {

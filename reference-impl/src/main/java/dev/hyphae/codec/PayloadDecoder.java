@@ -2,9 +2,11 @@ package dev.hyphae.codec;
 
 import dev.hyphae.ProtocolException;
 import dev.hyphae.data.Limits;
+import dev.hyphae.data.ReplicaId;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.List;
 
 /**
  * Decodes a payload in the phases of the specification ("Encoding", section "Decoding"), each of which ends
@@ -21,7 +23,16 @@ final class PayloadDecoder {
     private PayloadDecoder() {
     }
 
+    /** Decodes a payload with its own replica table (an absent one has no entries). */
     static Payload decode(byte[] bytes) throws ProtocolException {
+        return decode(bytes, null);
+    }
+
+    /**
+     * @param external the session replica table that a payload without a {@code replicas} field of its own names
+     *                 replicas in (HY-ENC-055), or null outside a session, where such a payload has no entries
+     */
+    static Payload decode(byte[] bytes, List<ReplicaId> external) throws ProtocolException {
         // Phase "size".
         if (bytes.length > Limits.MAX_PAYLOAD_SIZE) {
             throw Malformed.frame("a payload of %d bytes exceeds MAX_PAYLOAD_SIZE", bytes.length);
@@ -30,6 +41,6 @@ final class PayloadDecoder {
         // Phase "verification": nothing below reads a byte that it has not checked.
         PayloadVerification.verify(buffer);
         // Phase "decoding".
-        return PayloadDecoding.decode(hyphae.v1.Payload.getRootAsPayload(buffer));
+        return PayloadDecoding.decode(hyphae.v1.Payload.getRootAsPayload(buffer), external);
     }
 }

@@ -11,6 +11,7 @@ import dev.hyphae.data.Limits;
 import dev.hyphae.data.ReplicaId;
 import hyphae.v1.Context;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
@@ -32,13 +33,39 @@ final class PayloadDecoding {
         this.replicas = replicas;
     }
 
-    /** Decodes {@code payload}, whose whole buffer is already verified. */
-    static Payload decode(hyphae.v1.Payload payload) throws ProtocolException {
-        PayloadDecoding decoding = new PayloadDecoding(ReplicaTable.read(payload.replicasAsByteBuffer()));
+    /**
+     * Decodes {@code payload}, whose whole buffer is already verified, with its own replica table, or with
+     * {@code external} when it has none and {@code external} is not null (HY-ENC-055).
+     */
+    static Payload decode(hyphae.v1.Payload payload, List<ReplicaId> external) throws ProtocolException {
+        ByteBuffer own = payload.replicasAsByteBuffer();
+        boolean sessionForm = own == null && external != null;
+        PayloadDecoding decoding = new PayloadDecoding(sessionForm ? ReplicaTable.external(external) : ReplicaTable.read(own));
         CausalContext context = decoding.readContext(payload.context());
         Crdt store = new BatchDecoding(decoding.replicas, decoding.limits).readRoot(payload.root());
         checkCovered(store, context);
-        return new Payload(decoding.replicas.replicas(), new CausalState<>(store, context));
+        CausalState<Crdt> state = new CausalState<>(store, context);
+        if (sessionForm && !holdsUnknownType(store)) {
+            // The session's table is only the frame the indexes were written in; nothing in the state depends on its
+            // order, so the payload is re-encoded, to be stored or forwarded, with a table of the encoder's choosing.
+            return Payload.of(state);
+        }
+        return new Payload(decoding.replicas.replicas(), state);
+    }
+
+    /** Whether {@code store} is, or holds at any depth, a value of a type this version does not define. */
+    static boolean holdsUnknownType(Crdt store) {
+        if (store instanceof UnknownCrdt) {
+            return true;
+        }
+        if (store instanceof ORMap map) {
+            for (Crdt value : map.entries().values()) {
+                if (holdsUnknownType(value)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** The causal context, {@code null} if absent (section "Causal context": HY-ENC-028, HY-ENC-029, HY-DATA-010). */

@@ -2,6 +2,7 @@ package dev.hyphae.codec;
 
 import com.google.flatbuffers.FlatBufferBuilder;
 import dev.hyphae.crdt.AWSet;
+import dev.hyphae.crdt.CausalState;
 import dev.hyphae.crdt.CrdtType;
 import dev.hyphae.crdt.Crdt;
 import dev.hyphae.crdt.EWFlag;
@@ -39,31 +40,60 @@ final class PayloadEncoder {
     private PayloadEncoder() {
     }
 
+    /** Encodes a payload with its own replica table. */
     static byte[] encode(Payload payload) {
-        PayloadEncoder encoder = new PayloadEncoder();
-        return encoder.write(payload);
+        return encode(payload, null);
     }
 
-    private byte[] write(Payload payload) {
+    /**
+     * @param external null for a payload with its own replica table; otherwise the session replica table to
+     *                 encode against, in session form, without a table of its own (HY-ENC-055)
+     */
+    static byte[] encode(Payload payload, List<ReplicaId> external) {
+        PayloadEncoder encoder = new PayloadEncoder();
+        return encoder.write(payload, external);
+    }
+
+    /** Every replica id that {@code state} names: in its version vector, its cloud and its stores. */
+    static TreeSet<ReplicaId> named(CausalState<? extends Crdt> state) {
+        CausalContext context = state.context();
+        TreeSet<ReplicaId> named = new TreeSet<>(context.versionVector().keySet());
+        context.cloud().forEach(d -> named.add(d.replica()));
+        state.store().forEachDot(d -> named.add(d.replica()));
+        return named;
+    }
+
+    private byte[] write(Payload payload, List<ReplicaId> external) {
         CausalContext context = payload.state().context();
         Crdt root = payload.state().store();
 
-        // The table keeps a prescribed prefix (so opaque data stays valid), then every other replica in id order.
-        payload.replicaTable().forEach(this::index);
-        TreeSet<ReplicaId> others = new TreeSet<>(context.versionVector().keySet());
-        context.cloud().forEach(d -> others.add(d.replica()));
-        root.forEachDot(d -> others.add(d.replica()));
-        others.forEach(this::index);
+        TreeSet<ReplicaId> named = named(payload.state());
+        if (external != null) {
+            // HY-ENC-059: indexes into the session's table, which must already hold every replica named.
+            external.forEach(this::index);
+            if (!indexes.keySet().containsAll(named)) {
+                throw new IllegalArgumentException("the session replica table lacks a replica that the payload names");
+            }
+        } else {
+            // The table keeps a prescribed prefix (so opaque data stays valid), then every other replica in id order.
+            payload.replicaTable().forEach(this::index);
+            named.forEach(this::index);
+        }
 
         int rootBatch = batch(root.typeId(), List.of(root));
         int contextTable = context(context);
-        byte[] replicaBytes = new byte[table.size() * ReplicaId.LENGTH];
-        for (int i = 0; i < table.size(); i++) {
-            table.get(i).copyTo(replicaBytes, i * ReplicaId.LENGTH);
+        int replicas = 0;
+        if (external == null) {
+            byte[] replicaBytes = new byte[table.size() * ReplicaId.LENGTH];
+            for (int i = 0; i < table.size(); i++) {
+                table.get(i).copyTo(replicaBytes, i * ReplicaId.LENGTH);
+            }
+            replicas = hyphae.v1.Payload.createReplicasVector(builder, replicaBytes);
         }
-        int replicas = hyphae.v1.Payload.createReplicasVector(builder, replicaBytes);
         hyphae.v1.Payload.startPayload(builder);
-        hyphae.v1.Payload.addReplicas(builder, replicas);
+        if (external == null) {
+            hyphae.v1.Payload.addReplicas(builder, replicas);
+        }
         hyphae.v1.Payload.addContext(builder, contextTable);
         hyphae.v1.Payload.addRoot(builder, rootBatch);
         hyphae.v1.Payload.finishPayloadBuffer(builder, hyphae.v1.Payload.endPayload(builder));

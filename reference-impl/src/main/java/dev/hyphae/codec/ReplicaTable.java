@@ -47,12 +47,26 @@ final class ReplicaTable {
         return new ReplicaTable(table);
     }
 
+    /**
+     * A table that does not come from the payload: the session replica table of the direction a Delta travels in
+     * (HY-ENC-055), which the session has already checked as it grew (no zero id, none twice).
+     */
+    static ReplicaTable external(List<ReplicaId> table) {
+        if (new HashSet<>(table).size() != table.size()) {
+            throw new IllegalArgumentException("a replica table that holds a replica id twice");
+        }
+        return new ReplicaTable(List.copyOf(table));
+    }
+
     /** The replica ids, in the order of their indexes. */
     List<ReplicaId> replicas() {
         return replicas;
     }
 
-    /** HY-ENC-026: reads a replica index from {@code column} and returns the replica it names. */
+    /**
+     * HY-ENC-026, HY-ENC-056: reads a replica index from {@code column} and returns the replica it names; an index
+     * past an external table is refused exactly as one past the payload's own.
+     */
     ReplicaId replica(Packed.Reader column) throws ProtocolException {
         if (replicas.isEmpty()) {
             throw Malformed.decode("a replica index with an empty replica table");

@@ -82,6 +82,7 @@ public final class Session {
     private final Outbox outbox;
     private final Keepalive keepalive;
     private final ChannelTable channels = new ChannelTable();
+    private final ReplicaTables replicaTables = new ReplicaTables();
     private final List<String> events = new ArrayList<>();
     private final Channel.Wire wire = new Channel.Wire() {
         @Override
@@ -146,7 +147,7 @@ public final class Session {
                 event("not opening \"" + document + "\": the session has " + options.maxDocuments() + " documents open");
                 return;
             }
-            sendOpen(channels.add(document, layer.open(document)));
+            sendOpen(channels.add(document, layer.open(document, replicaTables)));
         }
     }
 
@@ -395,7 +396,7 @@ public final class Session {
         }
         DocumentSync sync;
         try {
-            sync = c != null ? c.sync : layer.open(open.document());
+            sync = c != null ? c.sync : layer.open(open.document(), replicaTables);
             if (sync.failed()) {
                 throw new IOException("its storage failed");
             }
@@ -424,6 +425,8 @@ public final class Session {
     }
 
     private void onDelta(SessionMessage.Delta delta) throws ProtocolException {
+        // HY-SESS-063: first of all, whatever becomes of the delta, so that the peer can predict the table.
+        replicaTables.received(delta);
         Channel c = channels.named(delta.channel());
         if (c != null) {
             c.onDelta(wire, delta, options.window());
@@ -480,6 +483,9 @@ public final class Session {
     }
 
     private void send(SessionMessage message) {
+        if (message instanceof SessionMessage.Delta delta) {
+            replicaTables.sent(delta);
+        }
         keepalive.sent();
         outbox.send(message);
     }

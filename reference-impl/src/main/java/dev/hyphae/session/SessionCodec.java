@@ -23,12 +23,15 @@ import java.nio.ByteOrder;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
 import static dev.hyphae.session.SessionLimits.MAX_DETAIL;
 import static dev.hyphae.session.SessionLimits.MAX_DOCUMENT_NAME;
+import static dev.hyphae.session.SessionLimits.MAX_SESSION_REPLICAS;
 import static dev.hyphae.session.SessionLimits.MAX_WINDOW;
 
 /**
@@ -69,7 +72,15 @@ public final class SessionCodec {
                     o.heldSeq(), o.window());
         } else if (message instanceof SessionMessage.Delta d) {
             int payload = Delta.createPayloadVector(b, d.payload());
-            body = Delta.createDelta(b, d.channel(), d.kind().value(), d.fromSeq(), d.toSeq(), payload);
+            int replicas = 0;
+            if (!d.replicas().isEmpty()) {
+                byte[] ids = new byte[d.replicas().size() * ReplicaId.LENGTH];
+                for (int i = 0; i < d.replicas().size(); i++) {
+                    d.replicas().get(i).copyTo(ids, i * ReplicaId.LENGTH);
+                }
+                replicas = Delta.createReplicasVector(b, ids);
+            }
+            body = Delta.createDelta(b, d.channel(), d.kind().value(), d.fromSeq(), d.toSeq(), payload, replicas);
         } else if (message instanceof SessionMessage.Ack a) {
             body = Ack.createAck(b, a.channel(), a.seq());
         } else if (message instanceof SessionMessage.SessionError e) {
@@ -247,6 +258,13 @@ public final class SessionCodec {
                 // Not MAX_PAYLOAD_SIZE: a payload too large is refused by the payload decoder, for that delta only
                 // (HY-SESS-022); here the framed channel's bound on a message applies.
                 v.vector(table, Schema.Delta.PAYLOAD, dev.hyphae.framing.FramingLimits.MAX_MESSAGE_SIZE);
+                // As a summary's: bounded by the buffer here, and by its limit below, for its own code.
+                int declared = v.vector(table, Schema.Delta.REPLICAS, Integer.MAX_VALUE);
+                if (declared != 0 && v.vectorLength(declared) > ReplicaId.LENGTH * MAX_SESSION_REPLICAS) {
+                    // HY-SESS-068: no more could be appended to any table.
+                    throw ProtocolException.sessionError(ErrorCode.LIMIT_EXCEEDED,
+                            "a Delta declares %d bytes of replica ids, more than MAX_SESSION_REPLICAS", v.vectorLength(declared));
+                }
                 Delta d = (Delta) message.message(new Delta());
                 long channel = channel(d.channel());
                 SessionMessage.Kind kind = switch (d.kind()) {
@@ -270,7 +288,7 @@ public final class SessionCodec {
                 }
                 byte[] copy = new byte[payload.remaining()];
                 payload.get(copy);
-                return new SessionMessage.Delta(channel, kind, from, to, copy);
+                return new SessionMessage.Delta(channel, kind, from, to, copy, declaredReplicas(d.replicasAsByteBuffer()));
             }
             case Message.Ack -> {
                 v.scalar(table, Schema.Ack.CHANNEL);
@@ -357,6 +375,26 @@ public final class SessionCodec {
             throw malformed("%s is the zero replica id", field);
         }
         return ReplicaId.of(id);
+    }
+
+    /** HY-SESS-066: the replica ids a Delta declares, 16 bytes each, none of them the zero id. */
+    private static List<ReplicaId> declaredReplicas(ByteBuffer bytes) throws ProtocolException {
+        if (bytes == null) {
+            return List.of();
+        }
+        if (bytes.remaining() % ReplicaId.LENGTH != 0) {
+            throw malformed("a Delta declares %d bytes of replica ids, not a multiple of 16", bytes.remaining());
+        }
+        List<ReplicaId> ids = new ArrayList<>(bytes.remaining() / ReplicaId.LENGTH);
+        byte[] id = new byte[ReplicaId.LENGTH];
+        while (bytes.hasRemaining()) {
+            bytes.get(id);
+            if (ReplicaId.isZero(id, 0)) {
+                throw malformed("a Delta declares the zero replica id");
+            }
+            ids.add(ReplicaId.of(id));
+        }
+        return ids;
     }
 
     private static ProtocolException malformed(String format, Object... args) {

@@ -22,6 +22,12 @@ public final class SessionLimits {
     /** Most documents on one session. */
     public static final int MAX_DOCUMENTS = 1024;
 
+    /**
+     * Most entries of a session replica table, in each direction (HY-SESS-068): 16 bytes each, so that a table
+     * takes at most 64 KiB.
+     */
+    public static final int MAX_SESSION_REPLICAS = 4096;
+
     /** By default, the longest time a peer stays silent before it sends a {@code Ping}. */
     public static final Duration KEEPALIVE_INTERVAL = Duration.ofSeconds(15);
 

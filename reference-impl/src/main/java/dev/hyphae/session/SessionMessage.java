@@ -4,6 +4,7 @@ import dev.hyphae.data.ReplicaId;
 import dev.hyphae.handshake.AccessPolicy.Right;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.SortedMap;
 
@@ -66,11 +67,20 @@ public sealed interface SessionMessage {
     /**
      * One delta of a document.
      *
-     * @param payload the encoded CRDT payload, verified separately from the message
+     * @param payload  the encoded CRDT payload, verified separately from the message
+     * @param replicas the replica ids that the sender appends, in this order, to the session replica table of its
+     *                 direction ({@link ReplicaTables}) before the payload is read; empty when it declares none
      */
-    record Delta(long channel, Kind kind, long fromSeq, long toSeq, byte[] payload) implements SessionMessage {
+    record Delta(long channel, Kind kind, long fromSeq, long toSeq, byte[] payload, List<ReplicaId> replicas)
+            implements SessionMessage {
         public Delta {
             Objects.requireNonNull(payload);
+            replicas = List.copyOf(replicas);
+        }
+
+        /** A delta that declares no replica ids. */
+        public Delta(long channel, Kind kind, long fromSeq, long toSeq, byte[] payload) {
+            this(channel, kind, fromSeq, toSeq, payload, List.of());
         }
 
         @Override
@@ -81,17 +91,18 @@ public sealed interface SessionMessage {
         @Override
         public boolean equals(Object o) {
             return o instanceof Delta d && d.channel == channel && d.kind == kind && d.fromSeq == fromSeq
-                    && d.toSeq == toSeq && Arrays.equals(d.payload, payload);
+                    && d.toSeq == toSeq && Arrays.equals(d.payload, payload) && d.replicas.equals(replicas);
         }
 
         @Override
         public int hashCode() {
-            return Objects.hash(channel, kind, fromSeq, toSeq, Arrays.hashCode(payload));
+            return Objects.hash(channel, kind, fromSeq, toSeq, Arrays.hashCode(payload), replicas);
         }
 
         @Override
         public String toString() {
-            return "Delta[channel=" + channel + ", kind=" + kind + ", " + fromSeq + ".." + toSeq + ", " + payload.length + " bytes]";
+            return "Delta[channel=" + channel + ", kind=" + kind + ", " + fromSeq + ".." + toSeq + ", " + payload.length + " bytes"
+                    + (replicas.isEmpty() ? "" : ", declares " + replicas) + "]";
         }
     }
 

@@ -40,9 +40,10 @@ public interface SyncLayer {
      * The sync of {@code document} on one session: a new one for each session, created empty (on storage) if this
      * replica does not hold the document yet.
      *
+     * @param tables the session's replica tables, which its deltas' payloads are encoded and decoded against
      * @throws IOException if storage cannot serve the document
      */
-    DocumentSync open(String document) throws IOException;
+    DocumentSync open(String document, ReplicaTables tables) throws IOException;
 
     /** Entries of {@code document} became durable on a session's flush: every session may send them now. */
     void durable(String document);

@@ -3,6 +3,7 @@ package dev.hyphae.sync;
 import dev.hyphae.ErrorCode;
 import dev.hyphae.ProtocolException;
 import dev.hyphae.codec.Codec;
+import dev.hyphae.codec.Payload;
 import dev.hyphae.codec.PayloadNotEncodableException;
 import dev.hyphae.codec.PayloadTooLargeException;
 import dev.hyphae.codec.SeveralOpaqueVersionsException;
@@ -12,9 +13,12 @@ import dev.hyphae.data.ReplicaId;
 import dev.hyphae.data.Seq;
 import dev.hyphae.session.DocumentClosedException;
 import dev.hyphae.session.DocumentSync;
+import dev.hyphae.session.ReplicaTables;
 import dev.hyphae.session.SessionMessage;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -34,6 +38,8 @@ final class AntiEntropy implements DocumentSync {
 
     private final DocumentReplica document;
     private final int maxEntries;
+    /** The session's replica tables: payloads are sent and received in session form against them. */
+    private final ReplicaTables tables;
     private ReplicaId neighbour;
     private SortedMap<ReplicaId, Long> neighbourSummary = new TreeMap<>();
     /** The last entry of the log sent on the channel, or acknowledged beyond it. */
@@ -43,9 +49,10 @@ final class AntiEntropy implements DocumentSync {
     /** Whether the next delta must be a difference or the state (HY-SYNC-011). */
     private boolean needsDifference;
 
-    AntiEntropy(DocumentReplica document, int maxEntries) {
+    AntiEntropy(DocumentReplica document, int maxEntries, ReplicaTables tables) {
         this.document = document;
         this.maxEntries = maxEntries;
+        this.tables = tables;
     }
 
     @Override
@@ -95,16 +102,31 @@ final class AntiEntropy implements DocumentSync {
                     Seq.toString(delta.fromSeq()), Seq.toString(held));
         }
         CausalState<ORMap> state;
+        byte[] stored;
         try {
-            state = DocumentReplica.asMap(Codec.decode(delta.payload()).state());
+            // HY-SESS-069: against the peer's table, which the session has already extended by this delta's
+            // declarations. The log and the store keep payloads with their own table (HY-SESS-074).
+            Payload payload = Codec.decode(delta.payload(), tables.received());
+            state = DocumentReplica.asMap(payload.state());
+            stored = selfContained(delta.payload(), payload);
         } catch (ProtocolException refused) {
             // In order, so consumed all the same (HY-SYNC-025): the position moves past it, the sender's next
             // interval follows on, and nobody sends it again.
             document.consume(neighbour, delta.toSeq());
             return new Receipt(document.held(neighbour), refused);
         }
-        document.receive(state, delta.payload(), neighbour, delta.toSeq());
+        document.receive(state, stored, neighbour, delta.toSeq());
         return new Receipt(document.held(neighbour), null);
+    }
+
+    /** {@link Codec#selfContained}, whose one refusal refuses the delta as a payload that breaks a limit. */
+    private static byte[] selfContained(byte[] bytes, Payload payload) throws ProtocolException {
+        try {
+            return Codec.selfContained(bytes, payload);
+        } catch (PayloadNotEncodableException e) {
+            throw ProtocolException.deltaError(ErrorCode.MALFORMED_DELTA, ProtocolException.Phase.DECODE,
+                    "the payload with a replica table of its own would break a limit: %s", e.getMessage());
+        }
     }
 
     @Override
@@ -152,7 +174,7 @@ final class AntiEntropy implements DocumentSync {
                 continue;
             }
             sent = interval.to();
-            return new SessionMessage.Delta(channel, SessionMessage.Kind.INTERVAL, interval.from(), interval.to(), interval.payload());
+            return inSessionForm(channel, SessionMessage.Kind.INTERVAL, interval.from(), interval.to(), interval.payload());
         }
     }
 
@@ -199,7 +221,33 @@ final class AntiEntropy implements DocumentSync {
         }
         needsDifference = false;
         sent = document.durableSeq();
-        return new SessionMessage.Delta(channel, kind, 0, sent, payload);
+        return inSessionForm(channel, kind, 0, sent, payload);
+    }
+
+    /**
+     * The Delta that carries {@code payload} (encoded with its own table, as the log keeps it) in session form:
+     * encoded against the session's table of this direction, declaring the replicas that the table lacks
+     * (HY-SESS-071, HY-SESS-073). It goes as it is when it holds a value of unknown type, which travels in the payload
+     * that carried it (HY-ENC-053), or when the table cannot take what it would declare (HY-SESS-072).
+     */
+    private SessionMessage.Delta inSessionForm(long channel, SessionMessage.Kind kind, long from, long to, byte[] payload) {
+        CausalState<ORMap> state;
+        try {
+            state = DocumentReplica.asMap(Codec.decode(payload).state());
+        } catch (ProtocolException e) {
+            throw new IllegalStateException("a payload of the log does not decode", e);   // it decoded when logged
+        }
+        List<ReplicaId> declare = tables.toDeclare(Codec.replicas(state));
+        if (declare == null || Difference.holdsUnknownType(state.store())) {
+            return new SessionMessage.Delta(channel, kind, from, to, payload);
+        }
+        List<ReplicaId> table = new ArrayList<>(tables.sent());
+        table.addAll(declare);
+        try {
+            return new SessionMessage.Delta(channel, kind, from, to, Codec.encode(state, table), declare);
+        } catch (PayloadNotEncodableException e) {
+            return new SessionMessage.Delta(channel, kind, from, to, payload);   // not reached: it is smaller
+        }
     }
 
     /**

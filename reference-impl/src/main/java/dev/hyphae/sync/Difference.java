@@ -102,7 +102,8 @@ final class Difference {
         return new CausalState<>(restricted, context);
     }
 
-    private static boolean holdsUnknownType(ORMap map) {
+    /** Whether {@code map} holds, at any depth, a value of a type this version does not define. */
+    static boolean holdsUnknownType(ORMap map) {
         for (dev.hyphae.crdt.Crdt value : map.entries().values()) {
             if (value instanceof dev.hyphae.crdt.UnknownCrdt || (value instanceof ORMap nested && holdsUnknownType(nested))) {
                 return true;

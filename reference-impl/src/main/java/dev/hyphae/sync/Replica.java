@@ -7,6 +7,7 @@ import dev.hyphae.handshake.AccessPolicy;
 import dev.hyphae.handshake.TrustStore;
 
 import dev.hyphae.session.DocumentSync;
+import dev.hyphae.session.ReplicaTables;
 import dev.hyphae.session.Session;
 import dev.hyphae.session.SyncLayer;
 import dev.hyphae.store.ReplicaStore;
@@ -221,12 +222,12 @@ public final class Replica implements Closeable {
         return id;
     }
 
-    synchronized DocumentSync open(String document) throws IOException {
+    synchronized DocumentSync open(String document, ReplicaTables tables) throws IOException {
         if (closed) {
             // A session that outlives the replica gets a document failure, never a folder that is no longer locked.
             throw new IOException("the replica is closed");
         }
-        return new AntiEntropy(document(document), maxIntervalEntries);
+        return new AntiEntropy(document(document), maxIntervalEntries, tables);
     }
 
     /** How much of this replica's log of {@code document} the neighbour {@code neighbour} has acknowledged. */
@@ -320,8 +321,8 @@ public final class Replica implements Closeable {
         }
 
         @Override
-        public DocumentSync open(String document) throws IOException {
-            return Replica.this.open(document);
+        public DocumentSync open(String document, ReplicaTables tables) throws IOException {
+            return Replica.this.open(document, tables);
         }
 
         @Override

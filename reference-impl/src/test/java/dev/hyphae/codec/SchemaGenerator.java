@@ -48,6 +48,7 @@ final class SchemaGenerator {
     private static final Pattern FIELD = Pattern.compile(
             "\\s*(\\w+)\\s*:\\s*(\\[\\s*[\\w.]+\\s*]|[\\w.]+)\\s*(?:=\\s*[^;(]+?)?\\s*(?:\\(([^)]*)\\))?\\s*;");
     private static final Pattern ID = Pattern.compile("\\bid\\s*:\\s*(\\d+)");
+    private static final Pattern DEPRECATED = Pattern.compile("\\(.*\\bdeprecated\\b.*\\)");
 
     /** A field as the schema declares it; {@code declaration} is its text, for the generated comment. */
     record Declared(String name, String type, int id, String declaration) {
@@ -160,6 +161,10 @@ final class SchemaGenerator {
         }
         List<Field> out = new ArrayList<>();
         for (Declared d : table.fields()) {
+            if (DEPRECATED.matcher(d.declaration()).find()) {
+                // A deprecated field keeps its slot (slotCount) but has no layout to verify, and flatc no accessor.
+                continue;
+            }
             String type = d.type();
             String t = table.name();
             if (schema.unions().contains(type)) {

@@ -1,5 +1,6 @@
 package dev.hyphae.session;
 
+import com.google.flatbuffers.FlatBufferBuilder;
 import dev.hyphae.ErrorCode;
 import dev.hyphae.ProtocolException;
 import dev.hyphae.data.ReplicaId;
@@ -15,6 +16,7 @@ import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -46,10 +48,11 @@ class SessionCodecProperties {
                 .as((c, n, m, g, r, s, h, w) -> new SessionMessage.Open(c, n, m, g, r, s, h, h == null ? 0 : w * 3L, w));
         Arbitrary<SessionMessage> delta = Combinators.combine(channels(), Arbitraries.of(SessionMessage.Kind.values()),
                         Arbitraries.longs().between(0, 1000), Arbitraries.longs().between(1, 1000),
-                        Arbitraries.bytes().array(byte[].class).ofMinSize(1).ofMaxSize(64))
-                .as((c, k, from, length, payload) -> k == SessionMessage.Kind.INTERVAL
-                        ? new SessionMessage.Delta(c, k, from, from + length, payload)
-                        : new SessionMessage.Delta(c, k, 0, length, payload));
+                        Arbitraries.bytes().array(byte[].class).ofMinSize(1).ofMaxSize(64),
+                        replicas().list().uniqueElements().ofMaxSize(3))
+                .as((c, k, from, length, payload, declared) -> k == SessionMessage.Kind.INTERVAL
+                        ? new SessionMessage.Delta(c, k, from, from + length, payload, declared)
+                        : new SessionMessage.Delta(c, k, 0, length, payload, declared));
         Arbitrary<SessionMessage> ack = Combinators.combine(channels(), Arbitraries.longs().filter(n -> n != 0)).as(SessionMessage.Ack::new);
         Arbitrary<SessionMessage> error = Combinators.combine(channels().injectNull(0.3), Arbitraries.longs().between(0, 99),
                         Arbitraries.integers().between(0, 65535), Arbitraries.strings().ofMaxLength(40))
@@ -146,6 +149,33 @@ class SessionCodecProperties {
         assertRefused(new SessionMessage.Ack(1, 0));
         assertRefused(new SessionMessage.Ack(0, 3));
         assertRefused(new SessionMessage.SessionError(0, 3, 2, ""));
+    }
+
+    @Test
+    @Requirement("HY-SESS-066")
+    void declaredReplicaIdsAreWholeAndNotZero() {
+        for (byte[] declared : new byte[][] {new byte[15], new byte[16], new byte[17]}) {
+            declared[0] = (byte) (declared.length == 16 ? 0 : 1);   // 16 zero bytes: the zero id; otherwise not whole
+            FlatBufferBuilder b = new FlatBufferBuilder(128);
+            int payload = hyphae.v1.Delta.createPayloadVector(b, new byte[] {1});
+            int replicas = hyphae.v1.Delta.createReplicasVector(b, declared);
+            int delta = hyphae.v1.Delta.createDelta(b, 1, 3, 0, 1, payload, replicas);
+            b.finish(hyphae.v1.SessionMessage.createSessionMessage(b, hyphae.v1.Message.Delta, delta), SessionCodec.FILE_IDENTIFIER);
+            ProtocolException e = assertThrows(ProtocolException.class, () -> SessionCodec.decode(b.sizedByteArray()));
+            assertEquals(ErrorCode.MALFORMED_MESSAGE, e.code(), e.getMessage());
+        }
+    }
+
+    @Test
+    @Requirement("HY-SESS-068")
+    void moreDeclaredReplicaIdsThanATableHoldsAreALimitExceeded() {
+        List<ReplicaId> many = new java.util.ArrayList<>();
+        for (int i = 1; i <= SessionLimits.MAX_SESSION_REPLICAS + 1; i++) {
+            many.add(ReplicaId.fromHex(String.format("%032x", i)));
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SessionCodec.encode(
+                new SessionMessage.Delta(1, SessionMessage.Kind.STATE, 0, 1, new byte[] {1}, many)));
+        assertTrue(e.getCause() instanceof ProtocolException p && p.code() == ErrorCode.LIMIT_EXCEEDED, e.getMessage());
     }
 
     @Test

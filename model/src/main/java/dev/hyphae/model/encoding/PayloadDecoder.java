@@ -45,12 +45,15 @@ import java.util.TreeSet;
 public final class PayloadDecoder {
 
     private final Buffer buffer;
+    /** The session replica table that a payload without a {@code replicas} field reads its indexes in, or null. */
+    private final List<ReplicaId> external;
     private final List<ReplicaId> replicas = new ArrayList<>();
     private long elements;
     private long decodedBytes;
 
-    private PayloadDecoder(byte[] payload) {
+    private PayloadDecoder(byte[] payload, List<ReplicaId> external) {
         this.buffer = new Buffer(payload);
+        this.external = external;
     }
 
     /**
@@ -59,10 +62,28 @@ public final class PayloadDecoder {
      * @throws Malformed when the chapter requires the payload to be refused, with the phase of the refusal
      */
     public static State decode(byte[] payload) throws Malformed {
+        return decode(payload, null);
+    }
+
+    /**
+     * The state that {@code payload} holds, read as a session's Delta carries it (section "Session form"): when it
+     * has no {@code replicas} field, its replica indexes are indexes of {@code table}, the external replica table
+     * (HY-ENC-055); when it has one, {@code table} plays no part.
+     *
+     * @param table the external replica table, or null outside a session
+     * @throws IllegalArgumentException if {@code table} holds the all-zero id or one id twice, which no session's
+     *                                  table can (HY-SESS-066, HY-SESS-067)
+     * @throws Malformed                when the chapter requires the payload to be refused
+     */
+    public static State decode(byte[] payload, List<ReplicaId> table) throws Malformed {
+        if (table != null && (new HashSet<>(table).size() != table.size()
+                || table.stream().anyMatch(r -> r.hex().chars().allMatch(c -> c == '0')))) {
+            throw new IllegalArgumentException("an external replica table with the zero id or an id twice");
+        }
         if (payload.length > Limits.MAX_PAYLOAD_SIZE) {
             throw new Malformed(Malformed.Phase.FRAME, "a payload longer than MAX_PAYLOAD_SIZE (HY-ENC-004)");
         }
-        return new PayloadDecoder(payload).payload();
+        return new PayloadDecoder(payload, table == null ? null : List.copyOf(table)).payload();
     }
 
     private State payload() throws Malformed {
@@ -78,6 +99,11 @@ public final class PayloadDecoder {
     /** HY-ENC-025: 16 bytes an entry, no all-zero id, no id twice. */
     private void replicaTable(int t) throws Malformed {
         int q = buffer.reference(t, Layout.PAYLOAD_REPLICAS);
+        if (q < 0 && external != null) {
+            // Session form (HY-ENC-055, HY-ENC-057): the external table, whatever it holds beyond what is named.
+            replicas.addAll(external);
+            return;
+        }
         int n = q < 0 ? 0 : buffer.vectorLength(q);
         if (n % 16 != 0) {
             throw Malformed.decode("the replica table is " + n + " bytes, not a multiple of 16 (HY-ENC-025)");
@@ -97,7 +123,7 @@ public final class PayloadDecoder {
         }
     }
 
-    /** A replica index (HY-ENC-026): less than the number of entries of the replica table. */
+    /** A replica index (HY-ENC-026, HY-ENC-056): less than the number of entries of the replica table, own or external. */
     private ReplicaId replica(ColumnReader c) throws Malformed {
         if (replicas.isEmpty()) {
             throw Malformed.decode("a replica index, and the replica table is empty (HY-ENC-026)");

@@ -37,11 +37,25 @@ public final class PayloadEncoder {
 
     private final FlatBufferBuilder builder = new FlatBufferBuilder(256);
     private final Map<ReplicaId, Integer> index = new LinkedHashMap<>();
+    /** Whether the payload is in session form: indexes of an external table, no table of its own (HY-ENC-059). */
+    private final boolean sessionForm;
 
-    private PayloadEncoder(State state) {
+    private PayloadEncoder(State state, List<ReplicaId> external) {
         TreeSet<ReplicaId> named = new TreeSet<>(state.context().replicas());
         state.store().dots().forEach(d -> named.add(d.replica()));
-        named.forEach(r -> index.put(r, index.size()));
+        sessionForm = external != null;
+        if (sessionForm) {
+            external.forEach(r -> {
+                if (index.putIfAbsent(r, index.size()) != null) {
+                    throw new IllegalArgumentException("an external replica table that holds " + r.hex() + " twice");
+                }
+            });
+            if (!index.keySet().containsAll(named)) {
+                throw new IllegalArgumentException("the external replica table lacks a replica that the state names");
+            }
+        } else {
+            named.forEach(r -> index.put(r, index.size()));
+        }
     }
 
     /**
@@ -51,7 +65,18 @@ public final class PayloadEncoder {
      *                                  one payload cannot carry (HY-ENC-051)
      */
     public static byte[] encode(State state) {
-        return new PayloadEncoder(state).payload(state);
+        return new PayloadEncoder(state, null).payload(state);
+    }
+
+    /**
+     * The payload of {@code state} in session form (section "Session form"): without a {@code replicas} field, each
+     * replica named by its index in {@code table}, which holds every replica the state names, and may hold others.
+     *
+     * @throws IllegalArgumentException if {@code table} lacks a replica the state names or holds one twice, or as
+     *                                  {@link #encode(State)}
+     */
+    public static byte[] encode(State state, List<ReplicaId> table) {
+        return new PayloadEncoder(state, table).payload(state);
     }
 
     private byte[] payload(State state) {
@@ -60,7 +85,7 @@ public final class PayloadEncoder {
         byte[] table = new byte[16 * index.size()];
         HexFormat hex = HexFormat.of();
         index.forEach((r, i) -> System.arraycopy(hex.parseHex(r.hex()), 0, table, 16 * i, 16));
-        int replicas = table.length == 0 ? 0 : builder.createByteVector(table);
+        int replicas = table.length == 0 || sessionForm ? 0 : builder.createByteVector(table);
         builder.startTable(Layout.PAYLOAD_FIELDS);
         if (replicas != 0) {
             builder.addOffset(Layout.PAYLOAD_REPLICAS, replicas, 0);

@@ -10,10 +10,17 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 
+import dev.hyphae.model.ReplicaId;
+
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
 import java.util.EnumSet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** The model's decoder inverts its encoder, and ends every input, however cut or damaged, in a verdict. */
 class EncodingProperties {
@@ -27,6 +34,21 @@ class EncodingProperties {
     @Requirement({"HY-ENC-047", "HY-DATA-009", "HY-ENC-020", "HY-ENC-030"})
     void decodeInvertsEncode(@ForAll("states") State state) throws Malformed {
         assertEquals(state, PayloadDecoder.decode(PayloadEncoder.encode(state)));
+    }
+
+    @Property(tries = 500)
+    @Requirement({"HY-ENC-055", "HY-ENC-057", "HY-ENC-059"})
+    void decodeAgainstAnExternalTableInvertsEncodeAgainstIt(@ForAll("states") State state, @ForAll long seed) throws Malformed {
+        // Every replica of the test kit, whether the state names it or not, in an order of the seed's choosing.
+        List<ReplicaId> table = new ArrayList<>(States.REPLICAS);
+        Collections.shuffle(table, new Random(seed));
+        byte[] payload = PayloadEncoder.encode(state, table);
+        assertEquals(state, PayloadDecoder.decode(payload, table));
+        if (!state.context().replicas().isEmpty()) {
+            // HY-ENC-056: without the table, or with one too short, an index is past it.
+            assertThrows(Malformed.class, () -> PayloadDecoder.decode(payload));
+            assertThrows(Malformed.class, () -> PayloadDecoder.decode(payload, List.of()));
+        }
     }
 
     @Property(tries = 1000)

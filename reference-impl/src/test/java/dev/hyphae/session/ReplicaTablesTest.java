@@ -1,0 +1,258 @@
+package dev.hyphae.session;
+
+import dev.hyphae.ErrorCode;
+import dev.hyphae.ProtocolException;
+import dev.hyphae.codec.Codec;
+import dev.hyphae.crdt.CausalState;
+import dev.hyphae.crdt.CrdtType;
+import dev.hyphae.crdt.ORMap;
+import dev.hyphae.crdt.PNCounter;
+import dev.hyphae.data.CausalContext;
+import dev.hyphae.data.Dot;
+import dev.hyphae.data.ReplicaId;
+import dev.hyphae.data.Value;
+import dev.hyphae.handshake.AccessPolicy;
+import dev.hyphae.handshake.AccessPolicy.Right;
+import dev.hyphae.handshake.TrustStore;
+import dev.hyphae.spec.Requirement;
+import dev.hyphae.sync.Replica;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeMap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The session replica tables (specification, chapter "Session", section "Session replica tables"), driven message by
+ * message against a replica on real files: the receiver's table moves with every valid Delta, whatever becomes of
+ * the delta, and the sender declares each replica once, before its payloads name it.
+ */
+class ReplicaTablesTest {
+
+    private static final byte[] PEER_KEY = new byte[32];
+    private static final ReplicaId PEER = ReplicaId.fromHex("0000000000000000000000000000abcd");
+    private static final ReplicaId OTHER = ReplicaId.fromHex("0000000000000000000000000000beef");
+    private static final ReplicaId THIRD = ReplicaId.fromHex("0000000000000000000000000000cafe");
+    private static final Session.Options OPTIONS = new Session.Options(8, 15_000, 60_000, 4);
+
+    @TempDir
+    Path dir;
+    Replica replica;
+    List<SessionMessage> sent;
+
+    @BeforeEach
+    void open() throws IOException {
+        PEER_KEY[0] = 9;
+        replica = Replica.open(dir.resolve("r"), new SecureRandom());
+        sent = new ArrayList<>();
+    }
+
+    @AfterEach
+    void close() throws IOException {
+        replica.close();
+    }
+
+    private Session session(AccessPolicy policy) {
+        return replica.newSession(new TrustStore.Identity(PEER_KEY, null, null), policy, OPTIONS, new Session.Outbox() {
+            @Override
+            public void send(SessionMessage message) {
+                // Every message goes through the wire codec, as over a real transport.
+                try {
+                    sent.add(SessionCodec.decode(SessionCodec.encode(message)));
+                } catch (ProtocolException e) {
+                    throw new AssertionError(e);
+                }
+            }
+
+            @Override
+            public void end() {
+            }
+        });
+    }
+
+    private static SessionMessage.Open open(long channel, String document) {
+        return new SessionMessage.Open(channel, document, Right.WRITE, Right.WRITE, PEER, new TreeMap<>(), null, 0, 8);
+    }
+
+    /** The peer's replica {@code by} adds {@code amount} to the counter "kwh": one dot, (by, 1). */
+    private static CausalState<ORMap> increment(ReplicaId by, long amount) {
+        return ORMap.EMPTY.update(Value.of("kwh"), CrdtType.PNCOUNTER,
+                (PNCounter c) -> c.increment(CausalContext.of(List.<Dot>of()), by, amount));
+    }
+
+    private long channelOf(String document) {
+        return sent.stream().filter(m -> m instanceof SessionMessage.Open o && o.document().equals(document))
+                .map(m -> ((SessionMessage.Open) m).channel()).findFirst().orElseThrow();
+    }
+
+    private List<SessionMessage.SessionError> errors() {
+        return sent.stream().filter(m -> m instanceof SessionMessage.SessionError).map(m -> (SessionMessage.SessionError) m).toList();
+    }
+
+    private BigInteger kwh(String document) {
+        return replica.state(document).store().<PNCounter>get(Value.of("kwh"), CrdtType.PNCOUNTER).value();
+    }
+
+    @Test
+    @Requirement({"HY-SESS-062", "HY-SESS-063", "HY-SESS-064", "HY-SESS-069", "HY-SESS-070", "HY-ENC-055", "HY-ENC-056"})
+    void theReceiversTableMovesWithEveryValidDeltaWhateverBecomesOfIt() throws Exception {
+        AccessPolicy policy = new AccessPolicy();
+        policy.grant(PEER_KEY, "read-only", Right.READ);
+        policy.grant(PEER_KEY, "plant", Right.WRITE);
+        policy.grant(PEER_KEY, "closed", Right.WRITE);
+        // A document that the peer may only read is opened only if this replica holds it (HY-SESS-060).
+        replica.write("read-only", state -> state.store().update(Value.of("kwh"), CrdtType.PNCOUNTER,
+                (PNCounter c) -> c.increment(state.context(), replica.replicaId(), 1)));
+        Session s = session(policy);
+        s.receive(open(1, "read-only"), 0);
+        s.receive(open(2, "plant"), 0);
+        s.receive(open(3, "closed"), 0);
+
+        // Refused for the sender's rights: its declaration of PEER stands all the same.
+        s.receive(new SessionMessage.Delta(channelOf("read-only"), SessionMessage.Kind.STATE, 0, 1,
+                Codec.encode(increment(PEER, 1), List.of(PEER)), List.of(PEER)), 0);
+        assertEquals(ErrorCode.ACCESS_DENIED.value(), errors().get(errors().size() - 1).code());
+
+        // Refused for its payload, which names index 2 of a table of two: OTHER, which it declares, stands.
+        s.receive(new SessionMessage.Delta(channelOf("plant"), SessionMessage.Kind.INTERVAL, 0, 1,
+                Codec.encode(increment(THIRD, 1), List.of(PEER, OTHER, THIRD)), List.of(OTHER)), 0);
+        SessionMessage.SessionError refused = errors().get(errors().size() - 1);
+        assertEquals(ErrorCode.MALFORMED_DELTA.value(), refused.code());
+        assertEquals(1, refused.seq());
+
+        // On a channel that this side has closed (the peer refused the document): ignored, and THIRD stands.
+        long closed = channelOf("closed");
+        s.receive(new SessionMessage.SessionError(closed, 0, ErrorCode.ACCESS_DENIED.value(), "no"), 0);
+        s.receive(new SessionMessage.Delta(closed, SessionMessage.Kind.STATE, 0, 1,
+                Codec.encode(increment(THIRD, 1), List.of(PEER, OTHER, THIRD)), List.of(THIRD)), 0);
+
+        // Each of the three is now in the table, at the index of its declaration: none is declared again.
+        s.receive(new SessionMessage.Delta(channelOf("plant"), SessionMessage.Kind.INTERVAL, 1, 2,
+                Codec.encode(increment(PEER, 2).join(increment(OTHER, 3)).join(increment(THIRD, 4)), List.of(PEER, OTHER, THIRD))), 0);
+        s.flush();
+        assertFalse(s.ended(), String.valueOf(sent));
+        assertEquals(BigInteger.valueOf(9), kwh("plant"));
+        assertTrue(sent.contains(new SessionMessage.Ack(2, 2)), String.valueOf(sent));
+    }
+
+    @Test
+    @Requirement("HY-SESS-065")
+    void aNewSessionStartsWithEmptyTables() throws Exception {
+        AccessPolicy policy = new AccessPolicy().grant(PEER_KEY, AccessPolicy.EVERY_DOCUMENT, Right.WRITE);
+        Session first = session(policy);
+        first.receive(open(2, "plant"), 0);
+        first.receive(new SessionMessage.Delta(channelOf("plant"), SessionMessage.Kind.INTERVAL, 0, 1,
+                Codec.encode(increment(PEER, 1), List.of(PEER)), List.of(PEER)), 0);
+        first.flush();
+        first.close("done");
+        assertEquals(BigInteger.ONE, kwh("plant"));
+
+        sent.clear();
+        Session second = session(policy);
+        second.receive(new SessionMessage.Open(5, "plant", Right.WRITE, Right.WRITE, PEER, new TreeMap<>(), null, 0, 8), 0);
+        // Index 0 named without a declaration: this session's table of the peer's direction is empty.
+        second.receive(new SessionMessage.Delta(channelOf("plant"), SessionMessage.Kind.INTERVAL, 1, 2,
+                Codec.encode(increment(PEER, 5), List.of(PEER))), 0);
+        assertEquals(ErrorCode.MALFORMED_DELTA.value(), errors().get(errors().size() - 1).code());
+        assertFalse(second.ended());
+        // And this side declares its own id again, in the first Delta that names it.
+        replica.write("plant", state -> state.store().update(Value.of("kwh"), CrdtType.PNCOUNTER,
+                (PNCounter c) -> c.increment(state.context(), replica.replicaId(), 1)));
+        assertTrue(sent.stream().anyMatch(m -> m instanceof SessionMessage.Delta d && d.replicas().contains(replica.replicaId())),
+                String.valueOf(sent));
+    }
+
+    @Test
+    @Requirement("HY-SESS-067")
+    void anIdDeclaredTwiceEndsTheSession() throws Exception {
+        AccessPolicy policy = new AccessPolicy().grant(PEER_KEY, AccessPolicy.EVERY_DOCUMENT, Right.WRITE);
+        Session s = session(policy);
+        s.receive(open(2, "plant"), 0);
+        long channel = channelOf("plant");
+        s.receive(new SessionMessage.Delta(channel, SessionMessage.Kind.INTERVAL, 0, 1,
+                Codec.encode(increment(PEER, 1), List.of(PEER)), List.of(PEER)), 0);
+        s.receive(new SessionMessage.Delta(channel, SessionMessage.Kind.INTERVAL, 1, 2,
+                Codec.encode(increment(PEER, 1), List.of(PEER)), List.of(PEER)), 0);
+        assertTrue(s.ended());
+        assertEquals(new SessionMessage.SessionError(0, 0, ErrorCode.PROTOCOL_VIOLATION.value(), errors().get(errors().size() - 1).detail()),
+                errors().get(errors().size() - 1));
+    }
+
+    @Test
+    @Requirement("HY-SESS-068")
+    void aTableTakenPastItsLimitEndsTheSession() throws Exception {
+        AccessPolicy policy = new AccessPolicy().grant(PEER_KEY, AccessPolicy.EVERY_DOCUMENT, Right.WRITE);
+        Session s = session(policy);
+        s.receive(open(2, "plant"), 0);
+        long channel = channelOf("plant");
+        List<ReplicaId> many = new ArrayList<>();
+        for (int i = 1; i <= SessionLimits.MAX_SESSION_REPLICAS; i++) {
+            many.add(ReplicaId.fromHex(String.format("%032x", 0x10_0000L + i)));
+        }
+        // Exactly the limit is allowed, spread over two deltas (and refused payloads do not matter).
+        s.receive(new SessionMessage.Delta(channel, SessionMessage.Kind.INTERVAL, 0, 1, new byte[] {1},
+                many.subList(0, 100)), 0);
+        s.receive(new SessionMessage.Delta(channel, SessionMessage.Kind.INTERVAL, 1, 2, new byte[] {1},
+                many.subList(100, many.size())), 0);
+        assertFalse(s.ended());
+        s.receive(new SessionMessage.Delta(channel, SessionMessage.Kind.INTERVAL, 2, 3, new byte[] {1}, List.of(PEER)), 0);
+        assertTrue(s.ended());
+        assertEquals(ErrorCode.LIMIT_EXCEEDED.value(), errors().get(errors().size() - 1).code());
+    }
+
+    @Test
+    @Requirement({"HY-SESS-071", "HY-SESS-072", "HY-SESS-073", "HY-ENC-054"})
+    void theSenderDeclaresEachReplicaOnceBeforeItsPayloadsNameIt() throws Exception {
+        AccessPolicy policy = new AccessPolicy().grant(PEER_KEY, AccessPolicy.EVERY_DOCUMENT, Right.WRITE);
+        Session s = session(policy);
+        s.receive(open(2, "plant"), 0);
+        s.receive(new SessionMessage.Delta(channelOf("plant"), SessionMessage.Kind.INTERVAL, 0, 1,
+                Codec.encode(increment(PEER, 1), List.of(PEER)), List.of(PEER)), 0);
+        s.flush();
+        for (int i = 0; i < 20; i++) {
+            replica.write("plant", state -> state.store().update(Value.of("kwh"), CrdtType.PNCOUNTER,
+                    (PNCounter c) -> c.increment(state.context(), replica.replicaId(), 1)));
+            sent.stream().filter(m -> m instanceof SessionMessage.Delta).reduce((a, b) -> b).ifPresent(
+                    last -> s.receive(new SessionMessage.Ack(channelOf("plant"), ((SessionMessage.Delta) last).toSeq()), 0));
+        }
+        // Replay what the peer receives: every declaration is new, and every payload reads against the table so far.
+        List<ReplicaId> table = new ArrayList<>();
+        Set<ReplicaId> declared = new HashSet<>();
+        CausalState<ORMap> joined = new CausalState<>(ORMap.EMPTY, CausalContext.EMPTY);
+        int deltas = 0;
+        for (SessionMessage m : sent) {
+            if (m instanceof SessionMessage.Delta d) {
+                deltas++;
+                for (ReplicaId id : d.replicas()) {
+                    assertTrue(declared.add(id), "declared twice: " + id);
+                    table.add(id);
+                }
+                assertEquals(null, hyphae.v1.Payload.getRootAsPayload(java.nio.ByteBuffer.wrap(d.payload())).replicasAsByteBuffer(),
+                        "in session form: " + d);
+                joined = joined.join(asMap(Codec.decode(d.payload(), table).state()));
+            }
+        }
+        assertFalse(s.ended(), String.valueOf(sent));
+        assertTrue(deltas >= 20, String.valueOf(sent));
+        assertEquals(Set.of(replica.replicaId()), declared, "declared once, in the first Delta that named it");
+        assertEquals(BigInteger.valueOf(20), joined.store().<PNCounter>get(Value.of("kwh"), CrdtType.PNCOUNTER).value());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static CausalState<ORMap> asMap(CausalState<?> state) {
+        return (CausalState<ORMap>) state;
+    }
+}
