@@ -5,7 +5,13 @@ import dev.hyphae.ProtocolException;
 import dev.hyphae.codec.Codec;
 import dev.hyphae.codec.Payload;
 import dev.hyphae.codec.Schema;
+import dev.hyphae.crdt.CausalState;
 import dev.hyphae.crdt.CrdtType;
+import dev.hyphae.crdt.EWFlag;
+import dev.hyphae.crdt.ORMap;
+import dev.hyphae.data.CausalContext;
+import dev.hyphae.data.ReplicaId;
+import dev.hyphae.data.Value;
 import dev.hyphae.data.Limits;
 
 import java.nio.charset.StandardCharsets;
@@ -127,6 +133,13 @@ final class InvalidPayloadVectors {
                 mvRegister(concat(A.toBytes(), A.toBytes()), bytes(0, 1), null, bytes(0, 1, 1), bytes(5, 1), bytes(0, 2, 'o', 'k')), "decode", "HY-ENC-025");
         invalid("replica_index_outside_the_table", "A dot names replica index 1 of a one-entry table.",
                 mvRegister(A.toBytes(), bytes(0, 1), null, bytes(1, 1, 1), bytes(5, 1), bytes(0, 2, 'o', 'k')), "decode", "HY-ENC-026");
+        // Session form: the case's "replicas" is the session replica table that the payload is read against.
+        CausalState<ORMap> twoWriters = put(put(emptyMap(), Value.of("a"), CrdtType.EW_FLAG, (EWFlag f, CausalContext ctx) -> f.enable(ctx, A)),
+                Value.of("b"), CrdtType.EW_FLAG, (EWFlag f, CausalContext ctx) -> f.enable(ctx, B));
+        invalidSessionForm("session_form_index_past_the_table", "A payload in session form that names replica index 1, "
+                        + "read against a session replica table of one entry.",
+                Codec.encode(twoWriters, List.of(A, B)), List.of(A), "decode", "HY-ENC-056", "HY-ENC-026", "HY-SESS-070");
+
         invalid("dot_counter_zero", "A dot with counter 0.",
                 mvRegister(A.toBytes(), bytes(0, 1), null, bytes(0, 0, 1), bytes(5, 1), bytes(0, 2, 'o', 'k')), "decode", "HY-DATA-008", "HY-ENC-027");
         invalid("dot_run_past_the_last_counter", "A run of two dots from counter 2^64-1: the second would be 2^64.",
@@ -272,8 +285,14 @@ final class InvalidPayloadVectors {
     }
 
     private void invalid(String id, String description, byte[] input, String phase, String... requirements) {
+        invalidSessionForm(id, description, input, null, phase, requirements);
+    }
+
+    /** An invalid case read against {@code table}, which the case gives as its {@code replicas}; null: none. */
+    private void invalidSessionForm(String id, String description, byte[] input, List<ReplicaId> table, String phase,
+                                    String... requirements) {
         try {
-            Codec.decode(input);
+            Codec.decode(input, table);
             throw new IllegalStateException("invalid case " + id + " was accepted");
         } catch (ProtocolException e) {
             if (e.code() != ErrorCode.MALFORMED_DELTA || !e.phase().equals(Optional.of(ProtocolException.Phase.of(phase)))) {
@@ -282,6 +301,9 @@ final class InvalidPayloadVectors {
         }
         Map<String, Object> v = out.header("payload", id, "invalid", description, List.of(requirements));
         v.put("input", HEX.formatHex(input));
+        if (table != null) {
+            v.put("replicas", table.stream().map(ReplicaId::toHex).toList());
+        }
         v.put("error", Map.of("code", ErrorCode.MALFORMED_DELTA.value(), "name", ErrorCode.MALFORMED_DELTA.name()));
         v.put("phase", phase);
         out.write("payload", "invalid", id, v);

@@ -17,6 +17,7 @@ import dev.hyphae.crdt.PNCounter;
 import dev.hyphae.crdt.UnknownCrdt;
 import dev.hyphae.data.CausalContext;
 import dev.hyphae.data.Dot;
+import dev.hyphae.data.ReplicaId;
 import dev.hyphae.data.Value;
 
 import java.util.HexFormat;
@@ -184,6 +185,18 @@ final class PayloadVectors {
                 unorderedBytes, new CausalState<>(EWFlag.of(new TreeSet<>(List.of(new Dot(A, 1), new Dot(A, 2), new Dot(A, 3)))),
                         CausalContext.of(List.of(new Dot(A, 1), new Dot(A, 2), new Dot(A, 3)))), "HY-ENC-041");
 
+        // Session form (HY-ENC-055): no replica table of its own; the case's "replicas" is the session's table.
+        CausalState<ORMap> oneWrite = put(emptyMap(), Value.of("sensor-7"), CrdtType.LWW_REGISTER,
+                (LWWRegister r, CausalContext ctx) -> r.write(ctx, A, Value.of(21.5), 1_700_000_000_000L));
+        validSessionForm("session_form_one_write", "One register write in a map, in session form: the payload has no replica "
+                        + "table, and names replica A by its index 0 in the session's table.",
+                oneWrite, List.of(A), "HY-ENC-055", "HY-ENC-059", "HY-SESS-069");
+        CausalState<ORMap> twoWriters = put(oneWrite, Value.of("sensor-8"), CrdtType.LWW_REGISTER,
+                (LWWRegister r, CausalContext ctx) -> r.write(ctx, B, Value.of(-3.25), 1_700_000_000_005L));
+        validSessionForm("session_form_table_with_more_ids_in_another_order", "Writes of replicas A and B, in session form "
+                        + "against a table C, B, A: it holds an id that the payload does not name, and is not in id order.",
+                twoWriters, List.of(C, B, A), "HY-ENC-055", "HY-ENC-057", "HY-ENC-059");
+
         Dot root = new Dot(C, 1);
         valid("unknown_type_at_root", "A document whose root is of type 0x8001, a private-use type: one opaque version.",
                 new CausalState<>(UnknownCrdt.of(0x8001, new TreeSet<>(List.of(root)), bytes(1, 2, 3)), CausalContext.of(List.of(root))),
@@ -202,6 +215,23 @@ final class PayloadVectors {
         descriptions.put(id, description);
         Map<String, Object> v = out.header("payload", id, "valid", description, List.of(requirements));
         v.put("input", HEX.formatHex(bytes));
+        v.put("expected", JsonView.of(state));
+        out.write("payload", "valid", id, v);
+    }
+
+    /**
+     * A valid payload in session form: encoded against {@code table}, which the case gives as its {@code replicas}, the
+     * session replica table that the payload is read against.
+     */
+    private void validSessionForm(String id, String description, CausalState<? extends Crdt> state, List<ReplicaId> table,
+                                  String... requirements) throws ProtocolException {
+        byte[] bytes = Codec.encode(state, table);
+        if (!Codec.decode(bytes, table).state().equals(state)) {
+            throw new IllegalStateException(id + " does not decode to the state it encodes");
+        }
+        Map<String, Object> v = out.header("payload", id, "valid", description, List.of(requirements));
+        v.put("input", HEX.formatHex(bytes));
+        v.put("replicas", table.stream().map(ReplicaId::toHex).toList());
         v.put("expected", JsonView.of(state));
         out.write("payload", "valid", id, v);
     }

@@ -8,6 +8,7 @@ import dev.hyphae.codec.JsonView;
 import dev.hyphae.codec.Payload;
 import dev.hyphae.crdt.CausalState;
 import dev.hyphae.crdt.Crdt;
+import dev.hyphae.data.ReplicaId;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -82,7 +83,7 @@ final class VectorVerifier {
         try {
             if (result.equals("invalid")) {
                 try {
-                    Codec.decode(HEX.parseHex(v.path("input").asText()));
+                    Codec.decode(HEX.parseHex(v.path("input").asText()), replicas(v));
                     return "accepted, but should be refused with " + v.path("error").path("name").asText();
                 } catch (ProtocolException e) {
                     if (e.code().value() != v.path("error").path("code").asInt()) {
@@ -108,9 +109,12 @@ final class VectorVerifier {
                     return "an operation without inputs";
                 }
             } else if (operation.isEmpty()) {
-                Payload payload = Codec.decode(HEX.parseHex(v.path("input").asText()));
+                List<ReplicaId> table = replicas(v);
+                Payload payload = Codec.decode(HEX.parseHex(v.path("input").asText()), table);
                 state = payload.state();
-                CausalState<Crdt> again = Codec.decode(Codec.encode(payload)).state();
+                // HY-VEC-013: encoded as it came, in session form against the same table, or with a table of its own.
+                CausalState<Crdt> again = table == null ? Codec.decode(Codec.encode(payload)).state()
+                        : Codec.decode(Codec.encode(state, table), table).state();
                 if (!again.equals(state)) {
                     return "re-encoding changed the payload";
                 }
@@ -124,5 +128,15 @@ final class VectorVerifier {
         } catch (RuntimeException e) {
             return e.getClass().getSimpleName() + ": " + e.getMessage();
         }
+    }
+
+    /** The session replica table that a payload case is read against (its {@code replicas}), or null if it has none. */
+    private static List<ReplicaId> replicas(JsonNode v) {
+        if (!v.has("replicas")) {
+            return null;
+        }
+        List<ReplicaId> table = new java.util.ArrayList<>();
+        v.path("replicas").forEach(r -> table.add(ReplicaId.fromHex(r.asText())));
+        return table;
     }
 }
