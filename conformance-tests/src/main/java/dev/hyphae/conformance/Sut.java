@@ -28,10 +28,28 @@ public final class Sut {
         return send(Adapter.request("decode").put("payload", HEX.formatHex(payload)));
     }
 
+    /**
+     * {@code decode} of a payload as a session's Delta carries it: read against the session replica table
+     * {@code replicas} (32 hex digits each, in the table's order) when it has no replica table of its own.
+     */
+    public static Response decode(byte[] payload, List<String> replicas) {
+        ObjectNode request = Adapter.request("decode").put("payload", HEX.formatHex(payload));
+        replicas.forEach(request.putArray("replicas")::add);
+        return send(request);
+    }
+
     /** {@code encode}: a payload of the state whose JSON view is {@code view}. */
     public static Response encode(JsonNode view) {
         ObjectNode request = Adapter.request("encode");
         request.set("view", view);
+        return send(request);
+    }
+
+    /** {@code encode} in session form: a payload of the state without a replica table, against {@code replicas}. */
+    public static Response encode(JsonNode view, List<String> replicas) {
+        ObjectNode request = Adapter.request("encode");
+        request.set("view", view);
+        replicas.forEach(request.putArray("replicas")::add);
         return send(request);
     }
 

@@ -172,7 +172,7 @@ final class ReferenceAdapter {
         }
         return switch (op) {
             case "hello" -> hello();
-            case "decode" -> JSON.createObjectNode().set("view", view(decode(hex(request, "payload")).state()));
+            case "decode" -> JSON.createObjectNode().set("view", view(decode(hex(request, "payload"), replicas(request)).state()));
             case "encode" -> encode(request);
             case "join" -> join(request);
             case "mutate" -> mutate(request);
@@ -202,14 +202,19 @@ final class ReferenceAdapter {
     // ---- codec --------------------------------------------------------------------------------------------
 
     private Payload decode(byte[] bytes) throws ProtocolException {
+        return decode(bytes, null);
+    }
+
+    /** Decodes a payload as a Delta carries it, against the session replica table {@code table} if not null. */
+    private Payload decode(byte[] bytes, List<ReplicaId> table) throws ProtocolException {
         try {
-            return Codec.decode(bytes);
+            return Codec.decode(bytes, table);
         } catch (ProtocolException refused) {
             if (defect == Defect.ACCEPT_TRUNCATED) {
                 // The seeded bug: what lies past the end of the input reads as zeros.
                 for (int extra = 1; extra <= 16; extra++) {
                     try {
-                        return Codec.decode(Arrays.copyOf(bytes, bytes.length + extra));
+                        return Codec.decode(Arrays.copyOf(bytes, bytes.length + extra), table);
                     } catch (ProtocolException stillRefused) {
                         // Try one more byte.
                     }
@@ -221,9 +226,29 @@ final class ReferenceAdapter {
 
     private JsonNode encode(JsonNode request) {
         CausalState<Crdt> state = ViewReader.state(request.path("view"));
+        List<ReplicaId> table = replicas(request);
         ObjectNode result = JSON.createObjectNode();
-        result.put("payload", HEX.formatHex(Codec.encode(state)));
+        result.put("payload", HEX.formatHex(table == null ? Codec.encode(state) : Codec.encode(state, table)));
         return result;
+    }
+
+    /** The optional {@code replicas} of a request: a session replica table, in its order (chapter 15), or null. */
+    private static List<ReplicaId> replicas(JsonNode request) {
+        if (!request.has("replicas")) {
+            return null;
+        }
+        List<ReplicaId> table = new ArrayList<>();
+        for (JsonNode id : request.path("replicas")) {
+            if (!id.isTextual() || !id.asText().matches("[0-9a-f]{32}")) {
+                throw new IllegalArgumentException("'replicas' holds " + id + ", not a replica id as 32 hex digits");
+            }
+            table.add(ReplicaId.fromHex(id.asText()));
+        }
+        // fromHex has refused the zero id; no session's table holds an id twice either.
+        if (new java.util.HashSet<>(table).size() != table.size()) {
+            throw new IllegalArgumentException("'replicas' holds one replica id twice");
+        }
+        return table;
     }
 
     private JsonNode join(JsonNode request) throws ProtocolException {

@@ -98,6 +98,11 @@ class PeerChecks {
         final FramedChannel channel;
         final HyphaeHandshake.Result result;
         final List<SessionMessage> received = new ArrayList<>();
+        /**
+         * The session replica table of the peer's direction, as its Deltas have declared it (HY-SESS-063): what the
+         * payloads it sends in session form are read against.
+         */
+        final List<dev.hyphae.model.ReplicaId> peerTable = new ArrayList<>();
 
         private Connection(Socket socket, FramedChannel channel, HyphaeHandshake.Result result) {
             this.socket = socket;
@@ -160,12 +165,29 @@ class PeerChecks {
                 }
                 SessionMessage m = decodeOrFail(bytes);
                 received.add(m);
+                declared(m);
                 if (m instanceof SessionMessage.Ping p) {
                     send(new SessionMessage.Pong(p.nonce()));
                     continue;
                 }
                 if (wanted.test(m)) {
                     return m;
+                }
+            }
+        }
+
+        /** Appends what a Delta of the peer declares to its table: a peer never declares an id twice (HY-SESS-072). */
+        private void declared(SessionMessage m) {
+            if (m instanceof SessionMessage.Delta d) {
+                for (ReplicaId id : d.replicas()) {
+                    dev.hyphae.model.ReplicaId replica = new dev.hyphae.model.ReplicaId(id.toHex());
+                    if (peerTable.contains(replica)) {
+                        throw new AssertionError("the peer declared replica " + id + " twice in one session (HY-SESS-072): " + d);
+                    }
+                    peerTable.add(replica);
+                }
+                if (peerTable.size() > dev.hyphae.session.SessionLimits.MAX_SESSION_REPLICAS) {
+                    throw new AssertionError("the peer's declarations took its session replica table past MAX_SESSION_REPLICAS");
                 }
             }
         }
@@ -185,7 +207,9 @@ class PeerChecks {
             try {
                 while (true) {
                     byte[] bytes = channel.receive();
-                    received.add(decodeOrFail(bytes));
+                    SessionMessage m = decodeOrFail(bytes);
+                    received.add(m);
+                    declared(m);
                 }
             } catch (SocketTimeoutException e) {
                 throw new AssertionError("the peer kept the connection open " + READ_TIMEOUT_MILLIS + " ms after " + after);
@@ -425,7 +449,7 @@ class PeerChecks {
             while (!value(state).equals(BigInteger.valueOf(41))) {
                 SessionMessage.Delta delta = (SessionMessage.Delta) c.next(m -> m instanceof SessionMessage.Delta d && d.channel() == 7,
                         "delta of " + document + " holding the earlier write");
-                state = DocumentsModel.join(state, delta.payload());
+                state = DocumentsModel.join(state, delta.payload(), c.peerTable);
                 c.send(new SessionMessage.Ack(answer.channel(), delta.toSeq()));
             }
         }
@@ -437,19 +461,64 @@ class PeerChecks {
             return State.empty(CrdtType.OR_MAP.id());
         }
 
-        static State join(State state, byte[] payload) {
+        /**
+         * Joins a payload that the peer sent, read against its session replica table {@code table} when it is in
+         * session form: an index past the table is a payload that a decoder must refuse (HY-SESS-071).
+         */
+        static State join(State state, byte[] payload, List<dev.hyphae.model.ReplicaId> table) {
             State decoded;
             try {
-                decoded = PayloadDecoder.decode(payload);
+                decoded = PayloadDecoder.decode(payload, table);
             } catch (Malformed e) {
-                throw new AssertionError("the peer sent a payload that a decoder must refuse (" + e.phase().specName() + ": "
-                        + e.getMessage() + "): " + HexFormat.of().formatHex(payload));
+                throw new AssertionError("the peer sent a payload that a decoder must refuse, read against its session replica "
+                        + "table " + table + " (" + e.phase().specName() + ": " + e.getMessage() + "): " + HexFormat.of().formatHex(payload));
             }
             if (!(decoded.store() instanceof ORMap)) {
                 throw new AssertionError("the peer sent a delta whose root is of type " + decoded.store().typeId() + ", not an ORMap (HY-SYNC-019)");
             }
             return state.join(decoded);
         }
+    }
+
+    /**
+     * Writes of three replicas reach the peer through one session, some in session form; a second session of the suite
+     * reads them back from the peer: each replica id declared once, before or in the Delta whose payload first names
+     * it, and no payload names an index past the table.
+     */
+    @Test
+    @Requirement({"HY-SESS-063", "HY-SESS-069", "HY-SESS-071", "HY-SESS-072"})
+    void thePeerReadsAndWritesPayloadsInSessionForm() throws Exception {
+        String document = freshDocument();
+        ReplicaId writer = ReplicaId.random(RANDOM);
+        List<ReplicaId> others = List.of(ReplicaId.random(RANDOM), ReplicaId.random(RANDOM), ReplicaId.random(RANDOM));
+        try (Connection w = Connection.open(); Connection r = Connection.open()) {
+            SessionMessage.Open answer = openDocument(w, document, writer);
+            // Session form, declaring the one replica it names; then self-contained; then session form again, naming
+            // the replica declared before and declaring the new one.
+            w.send(new SessionMessage.Delta(answer.channel(), SessionMessage.Kind.INTERVAL, 0, 1,
+                    increment(others.get(0), 1, List.of(others.get(0))), List.of(others.get(0))));
+            w.send(new SessionMessage.Delta(answer.channel(), SessionMessage.Kind.INTERVAL, 1, 2, increment(others.get(1), 1)));
+            w.send(new SessionMessage.Delta(answer.channel(), SessionMessage.Kind.INTERVAL, 2, 3,
+                    increment(others.get(2), 1, List.of(others.get(0), others.get(2))), List.of(others.get(2))));
+            w.next(m -> m.equals(new SessionMessage.Ack(7, 3)), "Ack of entries 1 to 3, two of them in session form");
+
+            ReplicaId reader = ReplicaId.random(RANDOM);
+            SessionMessage.Open read = openDocument(r, document, reader);
+            State state = DocumentsModel.empty();
+            while (!value(state).equals(BigInteger.valueOf(3))) {
+                SessionMessage.Delta delta = (SessionMessage.Delta) r.next(m -> m instanceof SessionMessage.Delta d && d.channel() == 7,
+                        "delta of " + document + " holding the three writes");
+                state = DocumentsModel.join(state, delta.payload(), r.peerTable);
+                r.send(new SessionMessage.Ack(read.channel(), delta.toSeq()));
+            }
+        }
+    }
+
+    /** {@link #increment(ReplicaId, long)} in session form, against the suite's session replica table {@code table}. */
+    private static byte[] increment(ReplicaId replica, long amount, List<ReplicaId> table) {
+        State delta = Mutators.delta(State.empty(CrdtType.OR_MAP.id()), new dev.hyphae.model.ReplicaId(replica.toHex()),
+                new Mutation.Update(Value.of("kwh"), CrdtType.PNCOUNTER.id(), new Mutation.Increment(amount)));
+        return PayloadEncoder.encode(delta, table.stream().map(id -> new dev.hyphae.model.ReplicaId(id.toHex())).toList());
     }
 
     private static BigInteger value(State state) {
