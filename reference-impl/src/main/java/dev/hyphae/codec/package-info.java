@@ -6,7 +6,8 @@
  * one, in the phases of the chapter's section "Decoding": the size, then verification of the whole buffer
  * ({@code PayloadVerification}, with {@link dev.hyphae.codec.BufferVerifier}), then decoding of the fields and
  * the data model's rules ({@code PayloadDecoding} and the classes it uses, each named after the section of the
- * chapter it follows). {@link dev.hyphae.codec.JsonView} renders a decoded state as the chapter's JSON view, for
+ * chapter it follows). A payload is self-contained, or in session form against an external replica table that a
+ * session keeps (section "Session form"), which the caller passes in. {@link dev.hyphae.codec.JsonView} renders a decoded state as the chapter's JSON view, for
  * the test vectors and the conformance suite.
  *
  * <p>No field id, field size or per-type column list is typed here by hand. {@link dev.hyphae.codec.Schema},

@@ -3,7 +3,8 @@
  * ({@link dev.hyphae.session.SessionMessage}) and their codec ({@link dev.hyphae.session.SessionCodec}), the
  * chapter's constants ({@link dev.hyphae.session.SessionLimits}), and the session's state machine
  * ({@link dev.hyphae.session.Session}): documents opened and closed on channels, rights, the window, acknowledgements,
- * errors and their scopes, keepalive and idle timeout.
+ * errors and their scopes, keepalive and idle timeout; and the session's two replica tables
+ * ({@link dev.hyphae.session.ReplicaTables}), which the sync layer encodes and decodes payloads against.
  *
  * <p>The state machine has no threads or clocks of its own: its caller hands it the messages, the time and the
  * moments to flush, which is how the same class runs over TCP and in the simulated network of the tests. What to
