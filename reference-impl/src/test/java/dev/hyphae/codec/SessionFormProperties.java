@@ -99,6 +99,30 @@ class SessionFormProperties {
         assertArrayEquals(bytes, Codec.selfContained(bytes, decoded), "kept byte for byte");
     }
 
+    @Property(tries = 1000)
+    @Requirement({"HY-ENC-007", "HY-ENC-056"})
+    void damagedPayloadsInSessionFormAreRefusedWithACodeOrDecode(@ForAll("anyState") CausalState<Crdt> state, @ForAll("extras") int extra,
+            @ForAll long seed) {
+        List<ReplicaId> table = tableFor(state, extra, seed);
+        byte[] bytes = Codec.encode(state, table);
+        Random random = new Random(seed);
+        for (int m = 0; m < 1 + random.nextInt(3) && bytes.length > 0; m++) {
+            int at = random.nextInt(bytes.length);
+            bytes[at] = random.nextBoolean() ? (byte) (bytes[at] ^ (1 << random.nextInt(8))) : (byte) random.nextInt(256);
+        }
+        // A shorter table too, some of the time: indexes past it are among the damage.
+        List<ReplicaId> against = random.nextBoolean() ? table : table.subList(0, random.nextInt(table.size() + 1));
+        try {
+            Payload decoded = PayloadDecoder.decode(bytes, against);
+            // What still decodes is a state that stores with its own table and reads back the same.
+            assertEquals(decoded.state(), PayloadDecoder.decode(Codec.selfContained(bytes, decoded)).state());
+        } catch (ProtocolException e) {
+            assertEquals(ErrorCode.MALFORMED_DELTA, e.code(), e.getMessage());
+        } catch (PayloadNotEncodableException e) {
+            // Damage can leave a payload that decodes but is too large once it has a table of its own: refused then.
+        }
+    }
+
     @Property(tries = 300)
     @Requirement({"HY-ENC-058", "HY-SESS-074"})
     void aPayloadInSessionFormIsStoredWithATableOfItsOwn(@ForAll("anyState") CausalState<Crdt> state, @ForAll("extras") int extra,
