@@ -174,6 +174,10 @@ final class AntiEntropy implements DocumentSync {
                 continue;
             }
             sent = interval.to();
+            if (interval.forwarded()) {
+                // Forwarded as received: its bytes, its own replica table included, stay as they are (HY-VER-017).
+                return new SessionMessage.Delta(channel, SessionMessage.Kind.INTERVAL, interval.from(), interval.to(), interval.payload());
+            }
             return inSessionForm(channel, SessionMessage.Kind.INTERVAL, interval.from(), interval.to(), interval.payload());
         }
     }

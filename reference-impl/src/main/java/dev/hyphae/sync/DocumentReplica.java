@@ -37,8 +37,17 @@ final class DocumentReplica {
     record LogEntry(CausalState<ORMap> delta, ReplicaId origin, byte[] encoded) {
     }
 
-    /** An interval of the log, joined, ready to send. */
-    record Interval(long from, long to, byte[] payload) {
+    /**
+     * An interval of the log, joined, ready to send.
+     *
+     * @param forwarded whether {@code payload} is one entry that a neighbour sent (a local write has no origin), as
+     *                  stored: it travels byte for byte (HY-VER-017), so with its own replica table, never re-encoded
+     *                  in session form
+     */
+    record Interval(long from, long to, byte[] payload, boolean forwarded) {
+        Interval(long from, long to, byte[] payload) {
+            this(from, to, payload, false);
+        }
     }
 
     final String name;
@@ -310,7 +319,7 @@ final class DocumentReplica {
                 taken++;
             }
             if (taken == 1 && single != null) {
-                return new Interval(after, to, single.encoded());
+                return new Interval(after, to, single.encoded(), single.origin() != null);
             }
             try {
                 return new Interval(after, to, Codec.encode(joined));

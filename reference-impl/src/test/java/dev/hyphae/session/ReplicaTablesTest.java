@@ -176,6 +176,39 @@ class ReplicaTablesTest {
     }
 
     @Test
+    @Requirement({"HY-VER-017", "HY-SESS-073"})
+    void aPayloadForwardedAsReceivedKeepsItsOwnTable() throws Exception {
+        byte[] secondKey = new byte[32];
+        secondKey[0] = 10;
+        ReplicaId second = ReplicaId.fromHex("0000000000000000000000000000d00d");
+        AccessPolicy policy = new AccessPolicy().grant(PEER_KEY, AccessPolicy.EVERY_DOCUMENT, Right.WRITE)
+                .grant(secondKey, AccessPolicy.EVERY_DOCUMENT, Right.WRITE);
+        Session first = session(policy);
+        List<SessionMessage> toSecond = new ArrayList<>();
+        Session other = replica.newSession(new TrustStore.Identity(secondKey, null, null), policy, OPTIONS, new Session.Outbox() {
+            @Override
+            public void send(SessionMessage message) {
+                toSecond.add(message);
+            }
+
+            @Override
+            public void end() {
+            }
+        });
+        first.receive(open(2, "plant"), 0);
+        other.receive(new SessionMessage.Open(4, "plant", Right.WRITE, Right.WRITE, second, new TreeMap<>(), null, 0, 8), 0);
+        // The first peer's write, self-contained, reaches the replica, which forwards it to the second peer once durable.
+        byte[] asSent = Codec.encode(increment(PEER, 7));
+        first.receive(new SessionMessage.Delta(channelOf("plant"), SessionMessage.Kind.INTERVAL, 0, 1, asSent), 0);
+        first.flush();
+        SessionMessage.Delta forwarded = toSecond.stream().filter(m -> m instanceof SessionMessage.Delta).map(m -> (SessionMessage.Delta) m)
+                .reduce((a, b) -> b).orElseThrow(() -> new AssertionError("nothing forwarded: " + toSecond));
+        assertEquals(SessionMessage.Kind.INTERVAL, forwarded.kind());
+        assertTrue(java.util.Arrays.equals(asSent, forwarded.payload()), "forwarded byte for byte: " + forwarded);
+        assertTrue(forwarded.replicas().isEmpty());
+    }
+
+    @Test
     @Requirement("HY-SESS-067")
     void anIdDeclaredTwiceEndsTheSession() throws Exception {
         AccessPolicy policy = new AccessPolicy().grant(PEER_KEY, AccessPolicy.EVERY_DOCUMENT, Right.WRITE);
