@@ -111,10 +111,11 @@ class CompactFormTest {
         return out.toByteArray();
     }
 
-    private static void assertRefused(byte[] input) {
+    private static ProtocolException assertRefused(byte[] input) {
         ProtocolException e = assertThrows(ProtocolException.class, () -> Codec.decodeCompact(input, TABLE));
         assertEquals(ErrorCode.MALFORMED_DELTA, e.code());
         assertEquals(Optional.of(ProtocolException.Phase.DECODE), e.phase(), e.getMessage());
+        return e;
     }
 
     @Test
@@ -135,6 +136,39 @@ class CompactFormTest {
         assertRefused(bytes(nested.stream().mapToLong(Long::longValue).toArray()));
         // A string of MAX_STRING_LENGTH + 1 bytes announced under a map key.
         assertRefused(bytes(7, 1, 5 + 8L * (Limits.MAX_STRING_LENGTH + 1)));
+    }
+
+    @Test
+    @Requirement({"HY-ENC-076", "HY-ENC-078"})
+    void aPayloadLongerThanMaxPayloadSizeIsRefusedBeforeItIsRead() {
+        ProtocolException e = assertThrows(ProtocolException.class,
+                () -> Codec.decodeCompact(new byte[Limits.MAX_PAYLOAD_SIZE + 1], TABLE));
+        assertEquals(ErrorCode.MALFORMED_DELTA, e.code());
+        assertEquals(Optional.of(ProtocolException.Phase.FRAME), e.phase());
+    }
+
+    /**
+     * Front coding lets 7 bytes stand for a value of 1 MiB: an AWSet whose elements each repeat all but the last
+     * byte of the one before. The decoded bytes pass MAX_DECODED_BYTES after 16 elements, in a payload of 1 MiB.
+     */
+    @Test
+    @Requirement({"HY-ENC-074", "HY-ENC-071"})
+    void frontCodingCannotDecodeToMoreThanMaxDecodedBytes() throws Exception {
+        int length = Limits.MAX_BYTES_LENGTH;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(bytes(6, 100, 6 + 8L * length));
+        out.writeBytes(new byte[length]);
+        out.writeBytes(bytes(1, 0, 1));
+        for (int k = 1; k < 100; k++) {
+            out.writeBytes(bytes(6 + 8, length - 1));
+            out.write(k);
+            out.writeBytes(bytes(1, 0, 2));
+        }
+        out.writeBytes(bytes(0));
+        byte[] input = out.toByteArray();
+        assertTrue(assertRefused(input).getMessage().contains("MAX_DECODED_BYTES"));
+        assertThrows(dev.hyphae.model.encoding.Malformed.class, () -> dev.hyphae.model.encoding.CompactDecoder.decode(input,
+                TABLE.stream().map(r -> new dev.hyphae.model.ReplicaId(r.toHex())).toList()));
     }
 
     @Test

@@ -172,7 +172,9 @@ final class ReferenceAdapter {
         }
         return switch (op) {
             case "hello" -> hello();
-            case "decode" -> JSON.createObjectNode().set("view", view(decode(hex(request, "payload")).state()));
+            case "decode" -> JSON.createObjectNode().set("view", view(compact(request)
+                    ? Codec.decodeCompact(hex(request, "payload"), replicas(request))
+                    : decode(hex(request, "payload")).state()));
             case "encode" -> encode(request);
             case "join" -> join(request);
             case "mutate" -> mutate(request);
@@ -222,8 +224,29 @@ final class ReferenceAdapter {
     private JsonNode encode(JsonNode request) {
         CausalState<Crdt> state = ViewReader.state(request.path("view"));
         ObjectNode result = JSON.createObjectNode();
-        result.put("payload", HEX.formatHex(Codec.encode(state)));
+        if (compact(request)) {
+            // null when the compact form cannot represent the state (HY-ENC-062).
+            result.put("payload", Codec.encodeCompact(state, replicas(request)).map(HEX::formatHex).orElse(null));
+        } else {
+            result.put("payload", HEX.formatHex(Codec.encode(state)));
+        }
         return result;
+    }
+
+    /** Whether the request's {@code form} is {@code compact}; absent, it is {@code columnar}. */
+    private static boolean compact(JsonNode request) {
+        String form = request.path("form").asText("columnar");
+        if (!form.equals("columnar") && !form.equals("compact")) {
+            throw new IllegalArgumentException("no payload form '" + form + "'");
+        }
+        return form.equals("compact");
+    }
+
+    /** The replica table that a request's {@code replicas} gives, for the compact form. */
+    private static List<ReplicaId> replicas(JsonNode request) {
+        List<ReplicaId> table = new ArrayList<>();
+        request.path("replicas").forEach(r -> table.add(ReplicaId.fromHex(r.asText())));
+        return table;
     }
 
     private JsonNode join(JsonNode request) throws ProtocolException {
