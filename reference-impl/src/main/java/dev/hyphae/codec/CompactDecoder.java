@@ -38,6 +38,8 @@ final class CompactDecoder {
     private final List<ReplicaId> replicas;
     private final DecodingLimits limits = new DecodingLimits();
     private final TreeSet<Dot> storeDots = new TreeSet<>();
+    /** The replica of the last dot or context run read, {@code null} before the first. */
+    private ReplicaId replicaCursor;
     /** The counter cursor, {@code null} until the first counter is read. */
     private Long counterCursor;
     /** The millisecond cursor, {@code null} until the first timestamp is read. */
@@ -166,6 +168,7 @@ final class CompactDecoder {
             throw Malformed.decode("a dot with counter 0");
         }
         counterCursor = counter;
+        replicaCursor = replica;
         Dot dot = new Dot(replica, counter);
         if (previous != null && previous.compareTo(dot) >= 0) {
             throw Malformed.decode("dots of a store are not in ascending dot order");
@@ -262,6 +265,21 @@ final class CompactDecoder {
         return string;
     }
 
+    /** The replica of a context run: R = 0 names the replica cursor, R = i + 1 the replica of index i, another one. */
+    private ReplicaId runReplica(long r) throws ProtocolException {
+        if (r == 0) {
+            if (replicaCursor == null) {
+                throw Malformed.decode("a context run names the replica before it, and there is none");
+            }
+            return replicaCursor;
+        }
+        ReplicaId replica = replica(r - 1);
+        if (replica.equals(replicaCursor)) {
+            throw Malformed.decode("a context run names the replica before it by its index");
+        }
+        return replica;
+    }
+
     /** The context runs, checked in ascending dot order, maximal and disjoint from the store; then the context. */
     private CausalContext context() throws ProtocolException {
         int count = in.varint(Limits.MAX_ELEMENTS, "count of context runs");
@@ -269,7 +287,7 @@ final class CompactDecoder {
         ContextRuns.Run before = null;
         for (int i = 0; i < count; i++) {
             long field = in.varint();
-            ReplicaId replica = replica(field >>> 1);
+            ReplicaId replica = runReplica(field >>> 1);
             long first = counter();
             long length = 1;
             if ((field & 1) == 1) {
@@ -291,6 +309,7 @@ final class CompactDecoder {
                 throw Malformed.decode("a context run holds %s, a dot of the store", stored);
             }
             counterCursor = run.last();
+            replicaCursor = replica;
             runs.add(run);
             before = run;
         }

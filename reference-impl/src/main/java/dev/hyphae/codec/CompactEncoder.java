@@ -33,6 +33,8 @@ final class CompactEncoder {
 
     private final Packed.Writer out = new Packed.Writer();
     private final Map<ReplicaId, Integer> indexes;
+    /** The replica of the last dot or context run written, {@code null} before the first. */
+    private ReplicaId replicaCursor;
     /** The counter cursor, {@code null} until the first counter is written. */
     private Long counterCursor;
     /** The millisecond cursor, {@code null} until the first timestamp is written. */
@@ -148,17 +150,23 @@ final class CompactEncoder {
         out.varint(indexes.get(dot.replica()));
         counter(dot.counter());
         counterCursor = dot.counter();
+        replicaCursor = dot.replica();
     }
 
-    /** Context Run: 2 × replica index + L, the first counter as a difference, the Length if L is 1. */
+    /**
+     * Context Run: 2 × R + L, where R is 0 for the replica of the dot or run before it and its index + 1 otherwise,
+     * and L is 1 when the Length follows; then the first counter, and the Length if L is 1.
+     */
     private void run(ContextRuns.Run run) {
-        boolean long_ = run.length() != 1;
-        out.varint(2L * indexes.get(run.replica()) + (long_ ? 1 : 0));
+        boolean lengthFollows = run.length() != 1;
+        long r = run.replica().equals(replicaCursor) ? 0 : indexes.get(run.replica()) + 1L;
+        out.varint(2 * r + (lengthFollows ? 1 : 0));
         counter(run.first());
-        if (long_) {
+        if (lengthFollows) {
             out.varint(run.length());
         }
         counterCursor = run.last();
+        replicaCursor = run.replica();
     }
 
     /** A counter: its value if it is the first of the payload, else the difference from the counter cursor. */

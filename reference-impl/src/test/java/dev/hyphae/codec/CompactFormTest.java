@@ -76,7 +76,7 @@ class CompactFormTest {
     void oneSensorWriteTakesAtMost40Bytes(@ForAll @IntRange(max = 127) int index, @ForAll @IntRange(max = 999) int key,
                                           @ForAll @IntRange(min = 1, max = 500) int round,
                                           @ForAll @LongRange(min = 1_577_836_800_000L, max = 4_102_444_800_000L) long milliseconds,
-                                          @ForAll @IntRange(max = 127) int logical, @ForAll double reading) throws ProtocolException {
+                                          @ForAll @IntRange(max = 16383) int logical, @ForAll double reading) throws ProtocolException {
         CausalState<ORMap> delta = sensorWrite(index, key, round, milliseconds, logical, reading);
         byte[] compact = Codec.encodeCompact(delta, TABLE).orElseThrow();
         assertTrue(compact.length <= 40, () -> compact.length + " bytes: " + HexFormat.of().formatHex(compact));
@@ -126,7 +126,7 @@ class CompactFormTest {
         // One more than MAX_ELEMENTS.
         assertRefused(bytes(5, Limits.MAX_ELEMENTS + 1));
         // A context run of 2^40 dots from counter 2: a cloud far beyond MAX_CLOUD_DOTS.
-        assertRefused(bytes(5, 0, 1, 1, 2, 1L << 40));
+        assertRefused(bytes(5, 0, 1, 3, 2, 1L << 40));
         // Maps nested one deeper than MAX_NESTING_DEPTH: each level one entry, key 0, type ORMap.
         List<Long> nested = new ArrayList<>(List.of(7L));
         for (int depth = 1; depth <= Limits.MAX_NESTING_DEPTH; depth++) {
@@ -181,11 +181,15 @@ class CompactFormTest {
         // A byte after the end.
         assertRefused(bytes(5, 0, 0, 0));
         // A context run of Length 1 written with its Length.
-        assertRefused(bytes(5, 0, 1, 1, 2, 1));
+        assertRefused(bytes(5, 0, 1, 3, 2, 1));
         // Two adjacent context runs of one replica, which are one run.
-        assertRefused(bytes(5, 0, 2, 0, 2, 0, 2));
+        assertRefused(bytes(5, 0, 2, 2, 2, 0, 2));
         // A context run that holds the dot of the store: (0, 2) in the flag, then the run (0, 2).
         assertRefused(bytes(5, 1, 0, 2, 1, 0, 0));
+        // A context run that names the replica before it, when there is none.
+        assertRefused(bytes(5, 0, 1, 0, 2));
+        // A context run that names the replica of the dot before it by its index.
+        assertRefused(bytes(5, 1, 0, 2, 1, 2, 5));
         // A non-minimal varint: the count 0 in two bytes.
         assertRefused(new byte[] {5, (byte) 0x80, 0, 0});
     }
@@ -193,7 +197,7 @@ class CompactFormTest {
     @Test
     @Requirement("HY-ENC-073")
     void aRunFromCounterOneOfMaximalLengthIsAVersionVectorEntry() throws ProtocolException {
-        CausalState<Crdt> state = Codec.decodeCompact(bytes(5, 0, 1, 1, 1, -1L), TABLE);
+        CausalState<Crdt> state = Codec.decodeCompact(bytes(5, 0, 1, 3, 1, -1L), TABLE);
         assertEquals(-1L, state.context().versionVector().get(TABLE.get(0)));
         assertTrue(state.context().cloud().isEmpty());
     }

@@ -31,7 +31,8 @@ final class CompactAnnotator {
         long runs = a.varint("Run Count: %d");
         for (long i = 0; i < runs; i++) {
             long field = a.peekVarint();
-            a.varint("Replica Field: " + field + ", replica index " + (field >>> 1) + ((field & 1) == 0 ? ", Length 1" : ", Length follows"));
+            a.varint("Replica Field: " + field + ", " + ((field >>> 1) == 0 ? "the replica before it" : "replica index " + ((field >>> 1) - 1))
+                    + ((field & 1) == 0 ? ", Length 1" : ", Length follows"));
             long first = a.counter("First Counter of the context run");
             long length = (field & 1) == 0 ? 1 : a.varint("Length: %d");
             a.counter = first + length - 1;

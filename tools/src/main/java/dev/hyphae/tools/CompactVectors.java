@@ -212,11 +212,15 @@ final class CompactVectors {
         invalid("compact_run_of_length_one_with_a_length", "A context run that writes its Length of 1.",
                 bytes(flag, 0, 1, 3, 5, 1), "HY-ENC-072");
         invalid("compact_runs_adjacent", "Two context runs of one replica that are one run: (A, 5) and (A, 6).",
-                bytes(flag, 0, 2, 2, 5, 2, 2), "HY-ENC-072");
+                bytes(flag, 0, 2, 4, 5, 0, 2), "HY-ENC-072");
         invalid("compact_runs_out_of_order", "Context runs of replica C, then A, whose id is smaller: not ascending dot order.",
-                bytes(flag, 0, 2, 0, 5, 2, 0), "HY-ENC-072");
+                bytes(flag, 0, 2, 2, 5, 4, 0), "HY-ENC-072");
         invalid("compact_run_holds_a_dot_of_the_store", "The store holds (A, 5) and a context run lists it again.",
-                bytes(flag, 1, 1, 5, 1, 2, 0), "HY-ENC-072");
+                bytes(flag, 1, 1, 5, 1, 0, 0), "HY-ENC-072");
+        invalid("compact_run_of_the_replica_before_it_without_one", "A context run that names the replica of the dot or run "
+                + "before it, in a payload with neither.", bytes(flag, 0, 1, 0, 5), "HY-ENC-072");
+        invalid("compact_run_names_the_replica_before_it_by_index", "A context run of replica A, whose dot comes just before "
+                + "it, named by its index instead of by 0.", bytes(flag, 1, 1, 5, 1, 4, 2), "HY-ENC-072");
         invalid("compact_run_past_the_last_counter", "A context run from 2^64-1 of Length 2.",
                 bytes(flag, 0, 1, 3, -1L, 2), "HY-ENC-072");
         invalid("compact_cloud_beyond_max_cloud_dots", "A context run of 65,537 dots from counter 2: a cloud one dot too large.",

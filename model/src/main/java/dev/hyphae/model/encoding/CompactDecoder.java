@@ -41,6 +41,8 @@ public final class CompactDecoder {
     /** The cursors: the last counter and millisecond part read, null before the first. */
     private Long counter;
     private Long milliseconds;
+    /** The replica of the last dot or run read, null before the first. */
+    private ReplicaId cursorReplica;
     private long elements;
     private long decodedBytes;
 
@@ -202,6 +204,7 @@ public final class CompactDecoder {
             throw Malformed.decode("a dot with counter 0 (HY-ENC-069)");
         }
         counter = k;
+        cursorReplica = r;
         Dot d = new Dot(r, k);
         if (previous != null && d.compareTo(previous) <= 0) {
             throw Malformed.decode("dots of a store out of order (HY-ENC-068)");
@@ -270,7 +273,18 @@ public final class CompactDecoder {
         List<ReplicaId> replicas = new ArrayList<>();
         for (long i = 0; i < n; i++) {
             long field = in.varint();
-            ReplicaId r = replica(field >>> 1);
+            ReplicaId r;
+            if (field >>> 1 == 0) {
+                if (cursorReplica == null) {
+                    throw Malformed.decode("a context run of the replica before it, with none before it (HY-ENC-072)");
+                }
+                r = cursorReplica;
+            } else {
+                r = replica((field >>> 1) - 1);
+                if (r.equals(cursorReplica)) {
+                    throw Malformed.decode("a context run of the replica before it, named by index (HY-ENC-072)");
+                }
+            }
             long first = counter == null ? in.varint() : counter + in.zigzag();
             long length = (field & 1) == 0 ? 1 : in.varint();
             if ((field & 1) == 1 && Long.compareUnsigned(length, 2) < 0) {
@@ -292,6 +306,7 @@ public final class CompactDecoder {
                 throw Malformed.decode("a context run holds a dot of the store (HY-ENC-072)");
             }
             counter = last;
+            cursorReplica = r;
             runs.add(new long[] {first, last});
             replicas.add(r);
         }

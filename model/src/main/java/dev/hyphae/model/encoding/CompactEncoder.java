@@ -36,6 +36,8 @@ public final class CompactEncoder {
     /** The cursors: the last counter and millisecond part written, null before the first. */
     private Long counter;
     private Long milliseconds;
+    /** The replica of the last dot or run written, null before the first. */
+    private ReplicaId replica;
 
     private CompactEncoder(List<ReplicaId> table) {
         this.table = table;
@@ -61,15 +63,17 @@ public final class CompactEncoder {
         List<long[]> runs = runs(state.context(), new TreeSet<>(state.store().dots()), table);
         e.out.varint(runs.size());
         for (long[] run : runs) {
-            long index = run[0];
+            ReplicaId r = table.get((int) run[0]);
+            long field = r.equals(e.replica) ? 0 : run[0] + 1;
             long first = run[1];
             long length = run[2];
-            e.out.varint(2 * index + (length == 1 ? 0 : 1));
+            e.out.varint(2 * field + (length == 1 ? 0 : 1));
             e.counter(first);
             if (length != 1) {
                 e.out.varint(length);
             }
             e.counter = first + length - 1;
+            e.replica = r;
         }
         return Optional.of(e.out.bytes());
     }
@@ -202,6 +206,7 @@ public final class CompactEncoder {
         out.varint(table.indexOf(d.replica()));
         counter(d.counter());
         counter = d.counter();
+        replica = d.replica();
     }
 
     /** The first counter of the payload as itself, every later one as the zigzag difference from the one before. */
