@@ -292,7 +292,7 @@ final class CompactDecoder {
             long length = 1;
             if ((field & 1) == 1) {
                 length = in.varint();
-                if (length < 2 && length >= 0) {
+                if (Long.compareUnsigned(length, 2) < 0) {
                     throw Malformed.decode("a context run with a Length of %d", length);
                 }
             }
