@@ -42,8 +42,8 @@ final class CompactDecoder {
     private ReplicaId replicaCursor;
     /** The counter cursor, {@code null} until the first counter is read. */
     private Long counterCursor;
-    /** The millisecond cursor, {@code null} until the first timestamp is read. */
-    private Long millisecondCursor;
+    /** The timestamp cursor, {@code null} until the first timestamp is read. */
+    private Long timestampCursor;
 
     private CompactDecoder(byte[] bytes, List<ReplicaId> replicas) {
         this.in = new Packed.Reader(ByteBuffer.wrap(bytes), 0, bytes.length, "compact payload");
@@ -190,23 +190,23 @@ final class CompactDecoder {
         return replicas.get((int) index);
     }
 
-    /** A Timestamp: the millisecond part from the difference, within 48 bits; the logical part, within 16. */
+    /**
+     * A Timestamp: the first of the payload as its millisecond part, within 48 bits, and its logical part, within 16;
+     * each later one as the difference from the timestamp cursor, modulo 2^64, which any value can be.
+     */
     private long timestamp() throws ProtocolException {
-        long milliseconds;
-        if (millisecondCursor == null) {
-            milliseconds = in.varint();
-        } else {
-            long difference = in.zigzag();
-            if (difference <= -(1L << 48) || difference >= 1L << 48) {
-                throw Malformed.decode("a millisecond difference beyond 48 bits");
+        long timestamp;
+        if (timestampCursor == null) {
+            long milliseconds = in.varint();
+            if (Long.compareUnsigned(milliseconds, (1L << 48) - 1) > 0) {
+                throw Malformed.decode("a millisecond part beyond 48 bits");
             }
-            milliseconds = millisecondCursor + difference;
+            timestamp = milliseconds << 16 | in.varint(0xFFFF, "logical part");
+        } else {
+            timestamp = timestampCursor + in.zigzag();
         }
-        if (milliseconds < 0 || milliseconds >= 1L << 48) {
-            throw Malformed.decode("a millisecond part outside 0 to 2^48-1");
-        }
-        millisecondCursor = milliseconds;
-        return milliseconds << 16 | in.varint(0xFFFF, "logical part");
+        timestampCursor = timestamp;
+        return timestamp;
     }
 
     /**

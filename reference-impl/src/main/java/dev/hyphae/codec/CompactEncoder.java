@@ -26,7 +26,8 @@ import java.util.TreeSet;
  * Writes a state in the compact form (specification, "Encoding", section "Compact form"): the root CRDT type, the
  * root store row by row in the order of its dot store, then the context runs. The form is canonical, so this
  * writer has no choice to make: every entry in store order, every counter but the first as the difference from the
- * counter before it, every millisecond part of a timestamp but the first as the difference from the one before it, every key and element
+ * counter before it, every timestamp but the first as the difference from
+ * the one before it, every key and element
  * front-coded against the one before it with the longest common prefix.
  */
 final class CompactEncoder {
@@ -37,8 +38,8 @@ final class CompactEncoder {
     private ReplicaId replicaCursor;
     /** The counter cursor, {@code null} until the first counter is written. */
     private Long counterCursor;
-    /** The millisecond cursor, {@code null} until the first timestamp is written. */
-    private Long millisecondCursor;
+    /** The timestamp cursor, {@code null} until the first timestamp is written. */
+    private Long timestampCursor;
 
     private CompactEncoder(Map<ReplicaId, Integer> indexes) {
         this.indexes = indexes;
@@ -179,18 +180,16 @@ final class CompactEncoder {
     }
 
     /**
-     * Timestamp: the millisecond part, as its value for the first timestamp of the payload and as the difference from
-     * the millisecond cursor after it, then the logical part.
+     * Timestamp: the first of the payload as its millisecond part and its logical part, which keeps it to 7 or 8
+     * bytes; each later one as the difference from the timestamp cursor, modulo 2^64.
      */
     private void timestamp(long timestamp) {
-        long milliseconds = timestamp >>> 16;
-        if (millisecondCursor == null) {
-            out.varint(milliseconds);
+        if (timestampCursor == null) {
+            out.varint(timestamp >>> 16).varint(timestamp & 0xFFFF);
         } else {
-            out.zigzag(milliseconds - millisecondCursor);
+            out.zigzag(timestamp - timestampCursor);
         }
-        out.varint(timestamp & 0xFFFF);
-        millisecondCursor = milliseconds;
+        timestampCursor = timestamp;
     }
 
     /**

@@ -18,7 +18,7 @@ final class CompactAnnotator {
     private final List<LayoutAnnotator.Region> regions = new ArrayList<>();
     private int at;
     private Long counter;
-    private Long milliseconds;
+    private boolean timestamped;
 
     private CompactAnnotator(byte[] bytes) {
         this.bytes = bytes;
@@ -61,9 +61,13 @@ final class CompactAnnotator {
                 }
                 case LWW_REGISTER -> {
                     dot();
-                    long first = milliseconds == null ? varint("Milliseconds: %d") : zigzag("Milliseconds: difference %d");
-                    milliseconds = milliseconds == null ? first : milliseconds + first;
-                    varint("Logical: %d");
+                    if (timestamped) {
+                        zigzag("Timestamp: difference %d");
+                    } else {
+                        varint("Milliseconds: %d");
+                        varint("Logical: %d");
+                        timestamped = true;
+                    }
                     value(-1);
                 }
                 case MV_REGISTER -> {

@@ -38,9 +38,9 @@ public final class CompactDecoder {
     private final ColumnReader in;
     private final List<ReplicaId> table;
     private final TreeSet<Dot> held = new TreeSet<>();
-    /** The cursors: the last counter and millisecond part read, null before the first. */
+    /** The cursors: the last counter and the last timestamp read, null before the first. */
     private Long counter;
-    private Long milliseconds;
+    private Long timestamp;
     /** The replica of the last dot or run read, null before the first. */
     private ReplicaId cursorReplica;
     private long elements;
@@ -116,22 +116,18 @@ public final class CompactDecoder {
                 TreeMap<Dot, LWWRegister.Write> m = new TreeMap<>();
                 for (long i = 0; i < n; i++) {
                     Dot d = dot(m.isEmpty() ? null : m.lastKey());
-                    long ms;
-                    if (milliseconds == null) {
-                        ms = in.varint();
-                    } else {
-                        long difference = in.zigzag();
-                        if (difference <= -(1L << 48) || difference >= (1L << 48)) {
-                            throw Malformed.decode("a millisecond difference outside 48 bits (HY-ENC-070)");
+                    long t;
+                    if (timestamp == null) {
+                        long ms = in.varint();
+                        if (Long.compareUnsigned(ms, (1L << 48) - 1) > 0) {
+                            throw Malformed.decode("a millisecond part beyond 48 bits (HY-ENC-070)");
                         }
-                        ms = milliseconds + difference;
+                        t = ms << 16 | in.varint(0xFFFF, "a logical part");
+                    } else {
+                        t = timestamp + in.zigzag();
                     }
-                    if (ms < 0 || ms >= (1L << 48)) {
-                        throw Malformed.decode("a millisecond part outside 48 bits (HY-ENC-070)");
-                    }
-                    milliseconds = ms;
-                    long logical = in.varint(0xFFFF, "a logical part");
-                    m.put(d, new LWWRegister.Write(ms << 16 | logical, value(null, false)));
+                    timestamp = t;
+                    m.put(d, new LWWRegister.Write(t, value(null, false)));
                 }
                 return new LWWRegister(m);
             }

@@ -33,9 +33,9 @@ public final class CompactEncoder {
 
     private final ColumnWriter out = new ColumnWriter();
     private final List<ReplicaId> table;
-    /** The cursors: the last counter and millisecond part written, null before the first. */
+    /** The cursors: the last counter and the last timestamp written, null before the first. */
     private Long counter;
-    private Long milliseconds;
+    private Long timestamp;
     /** The replica of the last dot or run written, null before the first. */
     private ReplicaId replica;
 
@@ -160,14 +160,12 @@ public final class CompactEncoder {
             out.varint(r.writes().size());
             r.writes().forEach((d, w) -> {
                 dot(d);
-                long ms = w.timestamp() >>> 16;
-                if (milliseconds == null) {
-                    out.varint(ms);
+                if (timestamp == null) {
+                    out.varint(w.timestamp() >>> 16).varint(w.timestamp() & 0xFFFF);
                 } else {
-                    out.zigzag(ms - milliseconds);
+                    out.zigzag(w.timestamp() - timestamp);
                 }
-                out.varint(w.timestamp() & 0xFFFF);
-                milliseconds = ms;
+                timestamp = w.timestamp();
                 value(w.value(), null);
             });
         } else if (store instanceof MVRegister r) {
