@@ -53,6 +53,24 @@ public final class Sut {
         return send(request);
     }
 
+    /**
+     * {@code decode} of a payload in the compact form, whose replica indexes refer to {@code replicas} (32 hex digits
+     * each, index 0 first).
+     */
+    public static Response decodeCompact(byte[] payload, List<String> replicas) {
+        ObjectNode request = Adapter.request("decode").put("payload", HEX.formatHex(payload)).put("form", "compact");
+        replicas.forEach(request.putArray("replicas")::add);
+        return send(request);
+    }
+
+    /** {@code encode} in the compact form under {@code replicas}: a payload, or {@code null} if the form cannot hold the state. */
+    public static Response encodeCompact(JsonNode view, List<String> replicas) {
+        ObjectNode request = Adapter.request("encode").put("form", "compact");
+        request.set("view", view);
+        replicas.forEach(request.putArray("replicas")::add);
+        return send(request);
+    }
+
     /** {@code join}: the payloads decoded and joined left to right; the result has {@code payload} and {@code view}. */
     public static Response join(List<byte[]> payloads) {
         ObjectNode request = Adapter.request("join");

@@ -11,6 +11,7 @@ import java.nio.ByteOrder;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.SortedSet;
 
 /**
@@ -23,6 +24,10 @@ import java.util.SortedSet;
  * +----------------+----------------+-----------------------------------------------+
  *   4 bytes          4 bytes          FlatBuffers tables and vectors, little-endian
  * </pre>
+ *
+ * <p>A payload can also take the compact form ({@link #encodeCompact}, {@link #decodeCompact}): a row-oriented byte
+ * string for small deltas, whose dots name their replicas by index into a replica table supplied beside it, such as
+ * the replica table of a session's direction.
  *
  * <p>Decoding is for untrusted bytes: it verifies the whole buffer before reading it, bounds memory and time
  * by the limits of {@link Limits}, and refuses anything malformed with a {@link ProtocolException} whose
@@ -148,6 +153,56 @@ public final class Codec {
             // Defence in depth: the verifier is meant to make this unreachable. If it is reached, the input is
             // still refused with a code, and the property tests report it as the bug it is.
             throw Malformed.decode("unexpected %s: %s", e.getClass().getSimpleName(), e.getMessage());
+        }
+    }
+
+    /**
+     * Encodes a state or delta in the compact form, naming replicas by their index in {@code replicas}. The form is
+     * canonical: one state and one table give one byte string.
+     *
+     * @return the bytes, or empty if the compact form cannot represent the state: it holds a value of a CRDT type
+     *         outside version 1, or a dot or context entry of a replica that {@code replicas} lacks (HY-ENC-062);
+     *         the sender then uses {@link #encode(Payload)}
+     * @throws PayloadTooLargeException if the encoding would break a limit (HY-ENC-063)
+     * @throws IllegalArgumentException if {@code replicas} is not a replica table: an id twice, or more than
+     *                                  {@code MAX_REPLICAS} ids
+     */
+    public static Optional<byte[]> encodeCompact(CausalState<? extends Crdt> state, List<ReplicaId> replicas) {
+        checkTable(replicas);
+        Optional<byte[]> bytes = CompactEncoder.encode(state, replicas);
+        if (bytes.isPresent()) {
+            // As for the columnar form: the encoder's own output passes every check a receiver makes, limits included.
+            try {
+                CompactDecoder.decode(bytes.get(), replicas);
+            } catch (ProtocolException e) {
+                throw new PayloadTooLargeException(bytes.get().length, e);
+            }
+        }
+        return bytes;
+    }
+
+    /**
+     * Decodes untrusted bytes in the compact form, whose replica indexes refer to {@code replicas}.
+     *
+     * @throws ProtocolException        with code {@code MALFORMED_DELTA} for every input that is not the compact
+     *                                  form of a state under {@code replicas}
+     * @throws IllegalArgumentException if {@code replicas} is not a replica table, which is the caller's fault
+     */
+    public static CausalState<Crdt> decodeCompact(byte[] bytes, List<ReplicaId> replicas) throws ProtocolException {
+        checkTable(replicas);
+        try {
+            return CompactDecoder.decode(bytes, replicas);
+        } catch (ProtocolException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // Defence in depth, as in decode(byte[]).
+            throw Malformed.decode("unexpected %s: %s", e.getClass().getSimpleName(), e.getMessage());
+        }
+    }
+
+    private static void checkTable(List<ReplicaId> replicas) {
+        if (replicas.size() > Limits.MAX_REPLICAS || new HashSet<>(replicas).size() != replicas.size()) {
+            throw new IllegalArgumentException("a replica table holds at most MAX_REPLICAS distinct replica ids");
         }
     }
 }

@@ -95,6 +95,29 @@ final class Packed {
             return (v >>> 1) ^ -(v & 1);
         }
 
+        /** Whether {@code n} more bytes are left: a length read from the input is compared with this before use. */
+        boolean hasBytes(long n) {
+            return n >= 0 && n <= end - position;
+        }
+
+        /** The next {@code n} bytes, which {@link #hasBytes} has confirmed are there, into {@code into} at {@code offset}. */
+        void bytes(byte[] into, int offset, int n) {
+            buffer.get(position, into, offset, n);
+            position += n;
+        }
+
+        /** A little-endian 64-bit integer of 8 bytes. */
+        long fixed64() throws ProtocolException {
+            if (!hasBytes(8)) {
+                throw Malformed.decode("%s ends inside a 64-bit value", column);
+            }
+            long value = 0;
+            for (int i = 0; i < 8; i++) {
+                value |= (long) (buffer.get(position++) & 0xFF) << (8 * i);
+            }
+            return value;
+        }
+
         /**
          * The next front-coded byte string, given the previous one of this column (empty for the first).
          *
@@ -149,6 +172,23 @@ final class Packed {
         /** A signed 64-bit value as a zigzag varint. */
         Writer zigzag(long value) {
             return varint((value << 1) ^ (value >> 63));
+        }
+
+        /** The bytes of {@code value} as they are. */
+        Writer bytes(byte[] value, int offset, int length) {
+            ensure(length);
+            System.arraycopy(value, offset, bytes, size, length);
+            size += length;
+            return this;
+        }
+
+        /** A 64-bit integer as 8 bytes, little-endian. */
+        Writer fixed64(long value) {
+            ensure(8);
+            for (int i = 0; i < 8; i++) {
+                bytes[size++] = (byte) (value >>> (8 * i));
+            }
+            return this;
         }
 
         /** {@code value} front-coded against {@code previous}. */

@@ -172,7 +172,9 @@ final class ReferenceAdapter {
         }
         return switch (op) {
             case "hello" -> hello();
-            case "decode" -> JSON.createObjectNode().set("view", view(decode(hex(request, "payload"), replicas(request)).state()));
+            case "decode" -> JSON.createObjectNode().set("view", view(compact(request)
+                    ? Codec.decodeCompact(hex(request, "payload"), compactTable(request))
+                    : decode(hex(request, "payload"), replicas(request)).state()));
             case "encode" -> encode(request);
             case "join" -> join(request);
             case "mutate" -> mutate(request);
@@ -228,11 +230,31 @@ final class ReferenceAdapter {
         CausalState<Crdt> state = ViewReader.state(request.path("view"));
         List<ReplicaId> table = replicas(request);
         ObjectNode result = JSON.createObjectNode();
-        result.put("payload", HEX.formatHex(table == null ? Codec.encode(state) : Codec.encode(state, table)));
+        if (compact(request)) {
+            // null when the compact form cannot represent the state (HY-ENC-062).
+            result.put("payload", Codec.encodeCompact(state, compactTable(request)).map(HEX::formatHex).orElse(null));
+        } else {
+            result.put("payload", HEX.formatHex(table == null ? Codec.encode(state) : Codec.encode(state, table)));
+        }
         return result;
     }
 
-    /** The optional {@code replicas} of a request: a session replica table, in its order (chapter 15), or null. */
+    /** Whether the request's {@code form} is {@code compact}; absent, it is {@code columnar}. */
+    private static boolean compact(JsonNode request) {
+        String form = request.path("form").asText("columnar");
+        if (!form.equals("columnar") && !form.equals("compact")) {
+            throw new IllegalArgumentException("no payload form '" + form + "'");
+        }
+        return form.equals("compact");
+    }
+
+    /** The replica table of a payload in the compact form: the request's {@code replicas}, empty when absent. */
+    private static List<ReplicaId> compactTable(JsonNode request) {
+        List<ReplicaId> table = replicas(request);
+        return table == null ? List.of() : table;
+    }
+
+    /** The optional {@code replicas} of a request: a replica table supplied beside the payload, in its order (chapter 15), or null. */
     private static List<ReplicaId> replicas(JsonNode request) {
         if (!request.has("replicas")) {
             return null;
@@ -244,7 +266,7 @@ final class ReferenceAdapter {
             }
             table.add(ReplicaId.fromHex(id.asText()));
         }
-        // fromHex has refused the zero id; no session's table holds an id twice either.
+        // fromHex has refused the zero id; no replica table holds an id twice either.
         if (new java.util.HashSet<>(table).size() != table.size()) {
             throw new IllegalArgumentException("'replicas' holds one replica id twice");
         }

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
@@ -80,6 +81,9 @@ final class VectorVerifier {
                 return e.getClass().getSimpleName() + ": " + e.getMessage();
             }
         }
+        if (v.path("form").asText("columnar").equals("compact")) {
+            return checkCompact(v, result);
+        }
         try {
             if (result.equals("invalid")) {
                 try {
@@ -138,5 +142,44 @@ final class VectorVerifier {
         List<ReplicaId> table = new java.util.ArrayList<>();
         v.path("replicas").forEach(r -> table.add(ReplicaId.fromHex(r.asText())));
         return table;
+    }
+
+    /**
+     * A payload case in the compact form: decoded under the replica table {@code replicas}; a valid one must also
+     * encode, under that table, to exactly its input, since the form is canonical (HY-ENC-060).
+     */
+    private static String checkCompact(JsonNode v, String result) {
+        List<ReplicaId> table = new ArrayList<>();
+        v.path("replicas").forEach(r -> table.add(ReplicaId.fromHex(r.asText())));
+        byte[] input = HEX.parseHex(v.path("input").asText());
+        try {
+            if (result.equals("invalid")) {
+                try {
+                    Codec.decodeCompact(input, table);
+                    return "accepted, but should be refused with " + v.path("error").path("name").asText();
+                } catch (ProtocolException e) {
+                    if (e.code().value() != v.path("error").path("code").asInt()) {
+                        return "refused with " + e.code() + ", expected " + v.path("error").path("name").asText() + ": " + e.getMessage();
+                    }
+                    if (!e.phase().map(ProtocolException.Phase::label).orElse("").equals(v.path("phase").asText())) {
+                        return "refused in another phase than " + v.path("phase").asText() + ": " + e.getMessage();
+                    }
+                    return null;
+                }
+            }
+            if (!result.equals("valid")) {
+                return "unknown result '" + result + "'";
+            }
+            CausalState<Crdt> state = Codec.decodeCompact(input, table);
+            if (!Arrays.equals(input, Codec.encodeCompact(state, table).orElse(null))) {
+                return "encoding the decoded state again gave other bytes";
+            }
+            JsonNode actual = JSON.valueToTree(JsonView.of(state));
+            return actual.equals(v.path("expected")) ? null : "decoded to " + actual + ", expected " + v.path("expected");
+        } catch (ProtocolException e) {
+            return "refused: " + e.getMessage();
+        } catch (RuntimeException e) {
+            return e.getClass().getSimpleName() + ": " + e.getMessage();
+        }
     }
 }

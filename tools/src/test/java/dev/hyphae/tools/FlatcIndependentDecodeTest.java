@@ -127,6 +127,9 @@ class FlatcIndependentDecodeTest {
             if (!area.equals("payload") && !area.equals("operations")) {
                 continue; // handshake and framing vectors carry Noise messages, not CRDT payloads
             }
+            if (vector.path("form").asText("columnar").equals("compact")) {
+                continue; // the compact form is not a FlatBuffers buffer
+            }
             String id = vector.path("id").asText();
             JsonNode expected = vector.path("expected");
             if (vector.has("inputs")) {

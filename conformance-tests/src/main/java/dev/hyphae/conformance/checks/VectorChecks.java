@@ -71,7 +71,7 @@ class VectorChecks {
             if (!vector.path("area").asText().equals("payload") || !vector.path("result").asText().equals("invalid")) {
                 continue;
             }
-            Response r = Sut.supported(VectorRunner.decode(vector, Sut.bytes(vector.path("input"))), "decode");
+            Response r = Sut.supported(VectorRunner.decodeInput(vector), "decode");
             if (!r.isError() || !r.result().path("error").has("phase")) {
                 continue;
             }
