@@ -31,6 +31,12 @@ public final class Delta extends Table {
   public ByteVector replicasVector(ByteVector obj) { int o = __offset(16); return o != 0 ? obj.__assign(__vector(o), bb) : null; }
   public ByteBuffer replicasAsByteBuffer() { return __vector_as_bytebuffer(16, 1); }
   public ByteBuffer replicasInByteBuffer(ByteBuffer _bb) { return __vector_in_bytebuffer(_bb, 16, 1); }
+  public int compact(int j) { int o = __offset(18); return o != 0 ? bb.get(__vector(o) + j * 1) & 0xFF : 0; }
+  public int compactLength() { int o = __offset(18); return o != 0 ? __vector_len(o) : 0; }
+  public ByteVector compactVector() { return compactVector(new ByteVector()); }
+  public ByteVector compactVector(ByteVector obj) { int o = __offset(18); return o != 0 ? obj.__assign(__vector(o), bb) : null; }
+  public ByteBuffer compactAsByteBuffer() { return __vector_as_bytebuffer(18, 1); }
+  public ByteBuffer compactInByteBuffer(ByteBuffer _bb) { return __vector_in_bytebuffer(_bb, 18, 1); }
 
   public static int createDelta(FlatBufferBuilder builder,
       long channel,
@@ -38,10 +44,12 @@ public final class Delta extends Table {
       long fromSeq,
       long toSeq,
       int payloadOffset,
-      int replicasOffset) {
-    builder.startTable(7);
+      int replicasOffset,
+      int compactOffset) {
+    builder.startTable(8);
     Delta.addToSeq(builder, toSeq);
     Delta.addFromSeq(builder, fromSeq);
+    Delta.addCompact(builder, compactOffset);
     Delta.addReplicas(builder, replicasOffset);
     Delta.addPayload(builder, payloadOffset);
     Delta.addChannel(builder, channel);
@@ -49,7 +57,7 @@ public final class Delta extends Table {
     return Delta.endDelta(builder);
   }
 
-  public static void startDelta(FlatBufferBuilder builder) { builder.startTable(7); }
+  public static void startDelta(FlatBufferBuilder builder) { builder.startTable(8); }
   public static void addChannel(FlatBufferBuilder builder, long channel) { builder.addInt(0, (int) channel, (int) 0L); }
   public static void addKind(FlatBufferBuilder builder, int kind) { builder.addByte(1, (byte) kind, (byte) 0); }
   public static void addFromSeq(FlatBufferBuilder builder, long fromSeq) { builder.addLong(2, fromSeq, 0L); }
@@ -62,6 +70,10 @@ public final class Delta extends Table {
   public static int createReplicasVector(FlatBufferBuilder builder, byte[] data) { return builder.createByteVector(data); }
   public static int createReplicasVector(FlatBufferBuilder builder, ByteBuffer data) { return builder.createByteVector(data); }
   public static void startReplicasVector(FlatBufferBuilder builder, int numElems) { builder.startVector(1, numElems, 1); }
+  public static void addCompact(FlatBufferBuilder builder, int compactOffset) { builder.addOffset(7, compactOffset, 0); }
+  public static int createCompactVector(FlatBufferBuilder builder, byte[] data) { return builder.createByteVector(data); }
+  public static int createCompactVector(FlatBufferBuilder builder, ByteBuffer data) { return builder.createByteVector(data); }
+  public static void startCompactVector(FlatBufferBuilder builder, int numElems) { builder.startVector(1, numElems, 1); }
   public static int endDelta(FlatBufferBuilder builder) {
     int o = builder.endTable();
     return o;

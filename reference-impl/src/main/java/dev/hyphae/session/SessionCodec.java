@@ -71,7 +71,8 @@ public final class SessionCodec {
             body = Open.createOpen(b, o.channel(), document, o.mode().value(), o.granted().value(), replica, summary, held,
                     o.heldSeq(), o.window());
         } else if (message instanceof SessionMessage.Delta d) {
-            int payload = Delta.createPayloadVector(b, d.payload());
+            int columnar = d.compact() ? 0 : Delta.createPayloadVector(b, d.payload());
+            int compact = d.compact() ? Delta.createCompactVector(b, d.payload()) : 0;
             int replicas = 0;
             if (!d.replicas().isEmpty()) {
                 byte[] ids = new byte[d.replicas().size() * ReplicaId.LENGTH];
@@ -80,7 +81,7 @@ public final class SessionCodec {
                 }
                 replicas = Delta.createReplicasVector(b, ids);
             }
-            body = Delta.createDelta(b, d.channel(), d.kind().value(), d.fromSeq(), d.toSeq(), payload, replicas);
+            body = Delta.createDelta(b, d.channel(), d.kind().value(), d.fromSeq(), d.toSeq(), columnar, replicas, compact);
         } else if (message instanceof SessionMessage.Ack a) {
             body = Ack.createAck(b, a.channel(), a.seq());
         } else if (message instanceof SessionMessage.SessionError e) {
@@ -258,6 +259,7 @@ public final class SessionCodec {
                 // Not MAX_PAYLOAD_SIZE: a payload too large is refused by the payload decoder, for that delta only
                 // (HY-SESS-022); here the framed channel's bound on a message applies.
                 v.vector(table, Schema.Delta.PAYLOAD, dev.hyphae.framing.FramingLimits.MAX_MESSAGE_SIZE);
+                v.vector(table, Schema.Delta.COMPACT, dev.hyphae.framing.FramingLimits.MAX_MESSAGE_SIZE);
                 // As a summary's: bounded by the buffer here, and by its limit below, for its own code.
                 int declared = v.vector(table, Schema.Delta.REPLICAS, Integer.MAX_VALUE);
                 if (declared != 0 && v.vectorLength(declared) > ReplicaId.LENGTH * MAX_SESSION_REPLICAS) {
@@ -282,13 +284,19 @@ public final class SessionCodec {
                 } else if (from != 0) {
                     throw malformed("a Delta of kind %s with from_seq %s; it is 0", kind, Long.toUnsignedString(from));
                 }
-                ByteBuffer payload = d.payloadAsByteBuffer();
+                ByteBuffer columnar = d.payloadAsByteBuffer();
+                ByteBuffer compact = d.compactAsByteBuffer();
+                if (columnar != null && compact != null) {
+                    throw malformed("a Delta with a payload in both forms");   // HY-SESS-075
+                }
+                ByteBuffer payload = compact != null ? compact : columnar;
                 if (payload == null || payload.remaining() == 0) {
                     throw malformed("a Delta without a payload");
                 }
                 byte[] copy = new byte[payload.remaining()];
                 payload.get(copy);
-                return new SessionMessage.Delta(channel, kind, from, to, copy, declaredReplicas(d.replicasAsByteBuffer()));
+                return new SessionMessage.Delta(channel, kind, from, to, copy, declaredReplicas(d.replicasAsByteBuffer()),
+                        compact != null);
             }
             case Message.Ack -> {
                 v.scalar(table, Schema.Ack.CHANNEL);

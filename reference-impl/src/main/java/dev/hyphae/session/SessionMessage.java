@@ -70,15 +70,22 @@ public sealed interface SessionMessage {
      * @param payload  the encoded CRDT payload, verified separately from the message
      * @param replicas the replica ids that the sender appends, in this order, to the session replica table of its
      *                 direction ({@link ReplicaTables}) before the payload is read; empty when it declares none
+     * @param compact  whether {@code payload} is in the compact form (field {@code compact}), whose replica indexes
+     *                 name entries of that table, rather than in the columnar form (field {@code payload})
      */
-    record Delta(long channel, Kind kind, long fromSeq, long toSeq, byte[] payload, List<ReplicaId> replicas)
-            implements SessionMessage {
+    record Delta(long channel, Kind kind, long fromSeq, long toSeq, byte[] payload, List<ReplicaId> replicas,
+                 boolean compact) implements SessionMessage {
         public Delta {
             Objects.requireNonNull(payload);
             replicas = List.copyOf(replicas);
         }
 
-        /** A delta that declares no replica ids. */
+        /** A delta in the columnar form. */
+        public Delta(long channel, Kind kind, long fromSeq, long toSeq, byte[] payload, List<ReplicaId> replicas) {
+            this(channel, kind, fromSeq, toSeq, payload, replicas, false);
+        }
+
+        /** A delta in the columnar form that declares no replica ids. */
         public Delta(long channel, Kind kind, long fromSeq, long toSeq, byte[] payload) {
             this(channel, kind, fromSeq, toSeq, payload, List.of());
         }
@@ -91,18 +98,19 @@ public sealed interface SessionMessage {
         @Override
         public boolean equals(Object o) {
             return o instanceof Delta d && d.channel == channel && d.kind == kind && d.fromSeq == fromSeq
-                    && d.toSeq == toSeq && Arrays.equals(d.payload, payload) && d.replicas.equals(replicas);
+                    && d.toSeq == toSeq && Arrays.equals(d.payload, payload) && d.replicas.equals(replicas)
+                    && d.compact == compact;
         }
 
         @Override
         public int hashCode() {
-            return Objects.hash(channel, kind, fromSeq, toSeq, Arrays.hashCode(payload), replicas);
+            return Objects.hash(channel, kind, fromSeq, toSeq, Arrays.hashCode(payload), replicas, compact);
         }
 
         @Override
         public String toString() {
             return "Delta[channel=" + channel + ", kind=" + kind + ", " + fromSeq + ".." + toSeq + ", " + payload.length + " bytes"
-                    + (replicas.isEmpty() ? "" : ", declares " + replicas) + "]";
+                    + (compact ? " compact" : "") + (replicas.isEmpty() ? "" : ", declares " + replicas) + "]";
         }
     }
 

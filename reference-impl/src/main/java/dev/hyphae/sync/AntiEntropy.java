@@ -36,6 +36,13 @@ final class AntiEntropy implements DocumentSync {
     /** Most log entries one interval joins (the reference implementation's choice, chapter "Sync"). */
     static final int MAX_INTERVAL_ENTRIES = 256;
 
+    /**
+     * The largest columnar payload for which the compact form is tried as well. The compact form wins on deltas of
+     * one write or a few; on the sensor workload the columnar form is already the smaller at 100 writes (about 1,500
+     * bytes), so above this size the second encoding would only cost time.
+     */
+    static final int COMPACT_AT_MOST = 4096;
+
     private final DocumentReplica document;
     private final int maxEntries;
     /** The session's replica tables: payloads are sent and received in session form against them. */
@@ -105,10 +112,15 @@ final class AntiEntropy implements DocumentSync {
         byte[] stored;
         try {
             // HY-SESS-069: against the peer's table, which the session has already extended by this delta's
-            // declarations. The log and the store keep payloads with their own table (HY-SESS-074).
-            Payload payload = Codec.decode(delta.payload(), tables.received());
-            state = DocumentReplica.asMap(payload.state());
-            stored = selfContained(delta.payload(), payload);
+            // declarations. The log and the store keep payloads with their own table (HY-SESS-074, HY-ENC-080).
+            if (delta.compact()) {
+                state = DocumentReplica.asMap(Codec.decodeCompact(delta.payload(), tables.received()));
+                stored = selfContained(state);
+            } else {
+                Payload payload = Codec.decode(delta.payload(), tables.received());
+                state = DocumentReplica.asMap(payload.state());
+                stored = selfContained(delta.payload(), payload);
+            }
         } catch (ProtocolException refused) {
             // In order, so consumed all the same (HY-SYNC-025): the position moves past it, the sender's next
             // interval follows on, and nobody sends it again.
@@ -123,6 +135,19 @@ final class AntiEntropy implements DocumentSync {
     private static byte[] selfContained(byte[] bytes, Payload payload) throws ProtocolException {
         try {
             return Codec.selfContained(bytes, payload);
+        } catch (PayloadNotEncodableException e) {
+            throw ProtocolException.deltaError(ErrorCode.MALFORMED_DELTA, ProtocolException.Phase.DECODE,
+                    "the payload with a replica table of its own would break a limit: %s", e.getMessage());
+        }
+    }
+
+    /**
+     * A payload received in the compact form, in the columnar form with its own table. It cannot hold a value of
+     * unknown type; its table can take it past {@code MAX_PAYLOAD_SIZE}, and it is then refused as above.
+     */
+    private static byte[] selfContained(CausalState<ORMap> state) throws ProtocolException {
+        try {
+            return Codec.encode(state);
         } catch (PayloadNotEncodableException e) {
             throw ProtocolException.deltaError(ErrorCode.MALFORMED_DELTA, ProtocolException.Phase.DECODE,
                     "the payload with a replica table of its own would break a limit: %s", e.getMessage());
@@ -247,11 +272,18 @@ final class AntiEntropy implements DocumentSync {
         }
         List<ReplicaId> table = new ArrayList<>(tables.sent());
         table.addAll(declare);
+        byte[] columnar;
         try {
-            return new SessionMessage.Delta(channel, kind, from, to, Codec.encode(state, table), declare);
+            columnar = Codec.encode(state, table);
         } catch (PayloadNotEncodableException e) {
             return new SessionMessage.Delta(channel, kind, from, to, payload);   // not reached: it is smaller
         }
+        // HY-ENC-079: the smaller of the two forms. The compact form is empty when it cannot hold the state.
+        byte[] compact = columnar.length <= COMPACT_AT_MOST ? Codec.encodeCompact(state, table).orElse(null) : null;
+        if (compact != null && compact.length < columnar.length) {
+            return new SessionMessage.Delta(channel, kind, from, to, compact, declare, true);
+        }
+        return new SessionMessage.Delta(channel, kind, from, to, columnar, declare);
     }
 
     /**

@@ -266,6 +266,7 @@ class ReplicaTablesTest {
         Set<ReplicaId> declared = new HashSet<>();
         CausalState<ORMap> joined = new CausalState<>(ORMap.EMPTY, CausalContext.EMPTY);
         int deltas = 0;
+        int compact = 0;
         for (SessionMessage m : sent) {
             if (m instanceof SessionMessage.Delta d) {
                 deltas++;
@@ -273,15 +274,52 @@ class ReplicaTablesTest {
                     assertTrue(declared.add(id), "declared twice: " + id);
                     table.add(id);
                 }
-                assertEquals(null, hyphae.v1.Payload.getRootAsPayload(java.nio.ByteBuffer.wrap(d.payload())).replicasAsByteBuffer(),
-                        "in session form: " + d);
-                joined = joined.join(asMap(Codec.decode(d.payload(), table).state()));
+                if (d.compact()) {
+                    compact++;
+                    joined = joined.join(asMap(Codec.decodeCompact(d.payload(), table)));
+                } else {
+                    assertEquals(null, hyphae.v1.Payload.getRootAsPayload(java.nio.ByteBuffer.wrap(d.payload())).replicasAsByteBuffer(),
+                            "in session form: " + d);
+                    joined = joined.join(asMap(Codec.decode(d.payload(), table).state()));
+                }
             }
         }
         assertFalse(s.ended(), String.valueOf(sent));
         assertTrue(deltas >= 20, String.valueOf(sent));
+        // One increment is far smaller in the compact form (HY-ENC-079).
+        assertEquals(deltas, compact, String.valueOf(sent));
         assertEquals(Set.of(replica.replicaId()), declared, "declared once, in the first Delta that named it");
         assertEquals(BigInteger.valueOf(20), joined.store().<PNCounter>get(Value.of("kwh"), CrdtType.PNCOUNTER).value());
+    }
+
+    @Test
+    @Requirement({"HY-SESS-076", "HY-SESS-074", "HY-ENC-080"})
+    void aDeltaInTheCompactFormIsReadAgainstTheTableAndStoredWithATableOfItsOwn() throws Exception {
+        AccessPolicy policy = new AccessPolicy().grant(PEER_KEY, AccessPolicy.EVERY_DOCUMENT, Right.WRITE);
+        Session s = session(policy);
+        s.receive(open(2, "plant"), 0);
+        long channel = channelOf("plant");
+
+        // Index 1 of a table of one: refused as a payload (HY-SESS-022), and PEER, which it declares, stands.
+        s.receive(new SessionMessage.Delta(channel, SessionMessage.Kind.INTERVAL, 0, 1,
+                Codec.encodeCompact(increment(OTHER, 1), List.of(PEER, OTHER)).orElseThrow(), List.of(PEER), true), 0);
+        SessionMessage.SessionError refused = errors().get(errors().size() - 1);
+        assertEquals(ErrorCode.MALFORMED_DELTA.value(), refused.code());
+        assertEquals(1, refused.seq());
+
+        // PEER is index 0 without being declared again; OTHER is declared now, at index 1.
+        s.receive(new SessionMessage.Delta(channel, SessionMessage.Kind.INTERVAL, 1, 2,
+                Codec.encodeCompact(increment(PEER, 2).join(increment(OTHER, 3)), List.of(PEER, OTHER)).orElseThrow(),
+                List.of(OTHER), true), 0);
+        s.flush();
+        assertFalse(s.ended(), String.valueOf(sent));
+        assertEquals(BigInteger.valueOf(5), kwh("plant"));
+        assertTrue(sent.contains(new SessionMessage.Ack(2, 2)), String.valueOf(sent));
+
+        // What was stored reads back without the session's table.
+        replica.close();
+        replica = Replica.open(dir.resolve("r"), new SecureRandom());
+        assertEquals(BigInteger.valueOf(5), kwh("plant"));
     }
 
     @SuppressWarnings("unchecked")

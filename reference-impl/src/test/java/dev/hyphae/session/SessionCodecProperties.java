@@ -49,10 +49,10 @@ class SessionCodecProperties {
         Arbitrary<SessionMessage> delta = Combinators.combine(channels(), Arbitraries.of(SessionMessage.Kind.values()),
                         Arbitraries.longs().between(0, 1000), Arbitraries.longs().between(1, 1000),
                         Arbitraries.bytes().array(byte[].class).ofMinSize(1).ofMaxSize(64),
-                        replicas().list().uniqueElements().ofMaxSize(3))
-                .as((c, k, from, length, payload, declared) -> k == SessionMessage.Kind.INTERVAL
-                        ? new SessionMessage.Delta(c, k, from, from + length, payload, declared)
-                        : new SessionMessage.Delta(c, k, 0, length, payload, declared));
+                        replicas().list().uniqueElements().ofMaxSize(3), Arbitraries.of(false, true))
+                .as((c, k, from, length, payload, declared, compact) -> k == SessionMessage.Kind.INTERVAL
+                        ? new SessionMessage.Delta(c, k, from, from + length, payload, declared, compact)
+                        : new SessionMessage.Delta(c, k, 0, length, payload, declared, compact));
         Arbitrary<SessionMessage> ack = Combinators.combine(channels(), Arbitraries.longs().filter(n -> n != 0)).as(SessionMessage.Ack::new);
         Arbitrary<SessionMessage> error = Combinators.combine(channels().injectNull(0.3), Arbitraries.longs().between(0, 99),
                         Arbitraries.integers().between(0, 65535), Arbitraries.strings().ofMaxLength(40))
@@ -152,6 +152,19 @@ class SessionCodecProperties {
     }
 
     @Test
+    @Requirement({"HY-SESS-016", "HY-SESS-075"})
+    void aDeltaCarriesItsPayloadInExactlyOneForm() {
+        FlatBufferBuilder b = new FlatBufferBuilder(128);
+        int payload = hyphae.v1.Delta.createPayloadVector(b, new byte[] {1});
+        int compact = hyphae.v1.Delta.createCompactVector(b, new byte[] {1});
+        int delta = hyphae.v1.Delta.createDelta(b, 1, 3, 0, 1, payload, 0, compact);
+        b.finish(hyphae.v1.SessionMessage.createSessionMessage(b, hyphae.v1.Message.Delta, delta), SessionCodec.FILE_IDENTIFIER);
+        ProtocolException both = assertThrows(ProtocolException.class, () -> SessionCodec.decode(b.sizedByteArray()));
+        assertEquals(ErrorCode.MALFORMED_MESSAGE, both.code(), both.getMessage());
+        assertRefused(new SessionMessage.Delta(1, SessionMessage.Kind.STATE, 0, 5, new byte[0], List.of(), true));
+    }
+
+    @Test
     @Requirement("HY-SESS-066")
     void declaredReplicaIdsAreWholeAndNotZero() {
         for (byte[] declared : new byte[][] {new byte[15], new byte[16], new byte[17]}) {
@@ -159,7 +172,7 @@ class SessionCodecProperties {
             FlatBufferBuilder b = new FlatBufferBuilder(128);
             int payload = hyphae.v1.Delta.createPayloadVector(b, new byte[] {1});
             int replicas = hyphae.v1.Delta.createReplicasVector(b, declared);
-            int delta = hyphae.v1.Delta.createDelta(b, 1, 3, 0, 1, payload, replicas);
+            int delta = hyphae.v1.Delta.createDelta(b, 1, 3, 0, 1, payload, replicas, 0);
             b.finish(hyphae.v1.SessionMessage.createSessionMessage(b, hyphae.v1.Message.Delta, delta), SessionCodec.FILE_IDENTIFIER);
             ProtocolException e = assertThrows(ProtocolException.class, () -> SessionCodec.decode(b.sizedByteArray()));
             assertEquals(ErrorCode.MALFORMED_MESSAGE, e.code(), e.getMessage());
