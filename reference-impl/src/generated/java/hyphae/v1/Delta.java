@@ -25,23 +25,26 @@ public final class Delta extends Table {
   public ByteVector payloadVector(ByteVector obj) { int o = __offset(12); return o != 0 ? obj.__assign(__vector(o), bb) : null; }
   public ByteBuffer payloadAsByteBuffer() { return __vector_as_bytebuffer(12, 1); }
   public ByteBuffer payloadInByteBuffer(ByteBuffer _bb) { return __vector_in_bytebuffer(_bb, 12, 1); }
+  public int compression() { int o = __offset(14); return o != 0 ? bb.get(o + bb_pos) & 0xFF : 0; }
 
   public static int createDelta(FlatBufferBuilder builder,
       long channel,
       int kind,
       long fromSeq,
       long toSeq,
-      int payloadOffset) {
-    builder.startTable(5);
+      int payloadOffset,
+      int compression) {
+    builder.startTable(6);
     Delta.addToSeq(builder, toSeq);
     Delta.addFromSeq(builder, fromSeq);
     Delta.addPayload(builder, payloadOffset);
     Delta.addChannel(builder, channel);
+    Delta.addCompression(builder, compression);
     Delta.addKind(builder, kind);
     return Delta.endDelta(builder);
   }
 
-  public static void startDelta(FlatBufferBuilder builder) { builder.startTable(5); }
+  public static void startDelta(FlatBufferBuilder builder) { builder.startTable(6); }
   public static void addChannel(FlatBufferBuilder builder, long channel) { builder.addInt(0, (int) channel, (int) 0L); }
   public static void addKind(FlatBufferBuilder builder, int kind) { builder.addByte(1, (byte) kind, (byte) 0); }
   public static void addFromSeq(FlatBufferBuilder builder, long fromSeq) { builder.addLong(2, fromSeq, 0L); }
@@ -50,6 +53,7 @@ public final class Delta extends Table {
   public static int createPayloadVector(FlatBufferBuilder builder, byte[] data) { return builder.createByteVector(data); }
   public static int createPayloadVector(FlatBufferBuilder builder, ByteBuffer data) { return builder.createByteVector(data); }
   public static void startPayloadVector(FlatBufferBuilder builder, int numElems) { builder.startVector(1, numElems, 1); }
+  public static void addCompression(FlatBufferBuilder builder, int compression) { builder.addByte(5, (byte) compression, (byte) 0); }
   public static int endDelta(FlatBufferBuilder builder) {
     int o = builder.endTable();
     return o;

@@ -69,7 +69,7 @@ public final class SessionCodec {
                     o.heldSeq(), o.window());
         } else if (message instanceof SessionMessage.Delta d) {
             int payload = Delta.createPayloadVector(b, d.payload());
-            body = Delta.createDelta(b, d.channel(), d.kind().value(), d.fromSeq(), d.toSeq(), payload);
+            body = Delta.createDelta(b, d.channel(), d.kind().value(), d.fromSeq(), d.toSeq(), payload, d.compression());
         } else if (message instanceof SessionMessage.Ack a) {
             body = Ack.createAck(b, a.channel(), a.seq());
         } else if (message instanceof SessionMessage.SessionError e) {
@@ -247,6 +247,8 @@ public final class SessionCodec {
                 // Not MAX_PAYLOAD_SIZE: a payload too large is refused by the payload decoder, for that delta only
                 // (HY-SESS-022); here the framed channel's bound on a message applies.
                 v.vector(table, Schema.Delta.PAYLOAD, dev.hyphae.framing.FramingLimits.MAX_MESSAGE_SIZE);
+                // Any value: what it means, and whether the session allows it, is DeltaCompression's to judge (HY-COMP-006).
+                v.scalar(table, Schema.Delta.COMPRESSION);
                 Delta d = (Delta) message.message(new Delta());
                 long channel = channel(d.channel());
                 SessionMessage.Kind kind = switch (d.kind()) {
@@ -270,7 +272,7 @@ public final class SessionCodec {
                 }
                 byte[] copy = new byte[payload.remaining()];
                 payload.get(copy);
-                return new SessionMessage.Delta(channel, kind, from, to, copy);
+                return new SessionMessage.Delta(channel, kind, from, to, copy, d.compression());
             }
             case Message.Ack -> {
                 v.scalar(table, Schema.Ack.CHANNEL);

@@ -66,11 +66,22 @@ public sealed interface SessionMessage {
     /**
      * One delta of a document.
      *
-     * @param payload the encoded CRDT payload, verified separately from the message
+     * @param payload     the encoded CRDT payload, verified separately from the message; compressed when
+     *                    {@code compression} is not 0
+     * @param compression the Delta's {@code compression} field as it is on the wire, 0 to 255: 0 for a payload that is
+     *                    not compressed ({@link DeltaCompression} gives the others their meaning)
      */
-    record Delta(long channel, Kind kind, long fromSeq, long toSeq, byte[] payload) implements SessionMessage {
+    record Delta(long channel, Kind kind, long fromSeq, long toSeq, byte[] payload, int compression) implements SessionMessage {
         public Delta {
             Objects.requireNonNull(payload);
+            if (compression < 0 || compression > 0xFF) {
+                throw new IllegalArgumentException("compression is a ubyte, not " + compression);
+            }
+        }
+
+        /** A delta whose payload is not compressed. */
+        public Delta(long channel, Kind kind, long fromSeq, long toSeq, byte[] payload) {
+            this(channel, kind, fromSeq, toSeq, payload, DeltaCompression.NONE);
         }
 
         @Override
@@ -81,17 +92,18 @@ public sealed interface SessionMessage {
         @Override
         public boolean equals(Object o) {
             return o instanceof Delta d && d.channel == channel && d.kind == kind && d.fromSeq == fromSeq
-                    && d.toSeq == toSeq && Arrays.equals(d.payload, payload);
+                    && d.toSeq == toSeq && Arrays.equals(d.payload, payload) && d.compression == compression;
         }
 
         @Override
         public int hashCode() {
-            return Objects.hash(channel, kind, fromSeq, toSeq, Arrays.hashCode(payload));
+            return Objects.hash(channel, kind, fromSeq, toSeq, Arrays.hashCode(payload), compression);
         }
 
         @Override
         public String toString() {
-            return "Delta[channel=" + channel + ", kind=" + kind + ", " + fromSeq + ".." + toSeq + ", " + payload.length + " bytes]";
+            return "Delta[channel=" + channel + ", kind=" + kind + ", " + fromSeq + ".." + toSeq + ", " + payload.length + " bytes"
+                    + (compression == 0 ? "" : ", compression " + compression) + "]";
         }
     }
 

@@ -46,10 +46,11 @@ class SessionCodecProperties {
                 .as((c, n, m, g, r, s, h, w) -> new SessionMessage.Open(c, n, m, g, r, s, h, h == null ? 0 : w * 3L, w));
         Arbitrary<SessionMessage> delta = Combinators.combine(channels(), Arbitraries.of(SessionMessage.Kind.values()),
                         Arbitraries.longs().between(0, 1000), Arbitraries.longs().between(1, 1000),
-                        Arbitraries.bytes().array(byte[].class).ofMinSize(1).ofMaxSize(64))
-                .as((c, k, from, length, payload) -> k == SessionMessage.Kind.INTERVAL
-                        ? new SessionMessage.Delta(c, k, from, from + length, payload)
-                        : new SessionMessage.Delta(c, k, 0, length, payload));
+                        Arbitraries.bytes().array(byte[].class).ofMinSize(1).ofMaxSize(64),
+                        Arbitraries.integers().between(0, 255).edgeCases(e -> e.add(0)))
+                .as((c, k, from, length, payload, compression) -> k == SessionMessage.Kind.INTERVAL
+                        ? new SessionMessage.Delta(c, k, from, from + length, payload, compression)
+                        : new SessionMessage.Delta(c, k, 0, length, payload, compression));
         Arbitrary<SessionMessage> ack = Combinators.combine(channels(), Arbitraries.longs().filter(n -> n != 0)).as(SessionMessage.Ack::new);
         Arbitrary<SessionMessage> error = Combinators.combine(channels().injectNull(0.3), Arbitraries.longs().between(0, 99),
                         Arbitraries.integers().between(0, 65535), Arbitraries.strings().ofMaxLength(40))
