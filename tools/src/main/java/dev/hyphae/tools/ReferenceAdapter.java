@@ -516,8 +516,9 @@ final class ReferenceAdapter {
             for (JsonNode delta : request.path("deltas")) {
                 byte[] payload = HEX.parseHex(delta.path("payload").asText());
                 try {
-                    payloads.add(HEX.formatHex(receiver.inflate(delta.path("channel").asLong(), delta.path("compression").asInt(), payload,
-                            channel -> true)));
+                    // The seeded bug: one stream for every channel.
+                    long channel = defect == Defect.SHARED_STREAM ? 1 : delta.path("channel").asLong();
+                    payloads.add(HEX.formatHex(receiver.inflate(channel, delta.path("compression").asInt(), payload, c -> true)));
                 } catch (ProtocolException e) {
                     error(result, e);
                     break;
