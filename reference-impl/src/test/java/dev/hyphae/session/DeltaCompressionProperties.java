@@ -126,7 +126,7 @@ class DeltaCompressionProperties {
     }
 
     @Test
-    @Requirement("HY-COMP-010")
+    @Requirement({"HY-COMP-010", "HY-COMP-014"})
     void streamsBeyondTheLimitAreRefusedUntilAChannelCloses() throws ProtocolException {
         DeltaCompression receiver = new DeltaCompression(true);
         byte[] compressed = rawSyncFlush("x".getBytes());
