@@ -25,6 +25,7 @@ public final class Delta extends Table {
   public ByteVector payloadVector(ByteVector obj) { int o = __offset(12); return o != 0 ? obj.__assign(__vector(o), bb) : null; }
   public ByteBuffer payloadAsByteBuffer() { return __vector_as_bytebuffer(12, 1); }
   public ByteBuffer payloadInByteBuffer(ByteBuffer _bb) { return __vector_in_bytebuffer(_bb, 12, 1); }
+  public int compression() { int o = __offset(14); return o != 0 ? bb.get(o + bb_pos) & 0xFF : 0; }
   public int replicas(int j) { int o = __offset(16); return o != 0 ? bb.get(__vector(o) + j * 1) & 0xFF : 0; }
   public int replicasLength() { int o = __offset(16); return o != 0 ? __vector_len(o) : 0; }
   public ByteVector replicasVector() { return replicasVector(new ByteVector()); }
@@ -44,6 +45,7 @@ public final class Delta extends Table {
       long fromSeq,
       long toSeq,
       int payloadOffset,
+      int compression,
       int replicasOffset,
       int compactOffset) {
     builder.startTable(8);
@@ -53,6 +55,7 @@ public final class Delta extends Table {
     Delta.addReplicas(builder, replicasOffset);
     Delta.addPayload(builder, payloadOffset);
     Delta.addChannel(builder, channel);
+    Delta.addCompression(builder, compression);
     Delta.addKind(builder, kind);
     return Delta.endDelta(builder);
   }
@@ -66,6 +69,7 @@ public final class Delta extends Table {
   public static int createPayloadVector(FlatBufferBuilder builder, byte[] data) { return builder.createByteVector(data); }
   public static int createPayloadVector(FlatBufferBuilder builder, ByteBuffer data) { return builder.createByteVector(data); }
   public static void startPayloadVector(FlatBufferBuilder builder, int numElems) { builder.startVector(1, numElems, 1); }
+  public static void addCompression(FlatBufferBuilder builder, int compression) { builder.addByte(5, (byte) compression, (byte) 0); }
   public static void addReplicas(FlatBufferBuilder builder, int replicasOffset) { builder.addOffset(6, replicasOffset, 0); }
   public static int createReplicasVector(FlatBufferBuilder builder, byte[] data) { return builder.createByteVector(data); }
   public static int createReplicasVector(FlatBufferBuilder builder, ByteBuffer data) { return builder.createByteVector(data); }

@@ -24,6 +24,13 @@ public enum ErrorCode {
     MALFORMED_MESSAGE(100, Scope.SESSION),
     /** A delta payload failed verification against the schema; the delta is refused. */
     MALFORMED_DELTA(101, Scope.DELTA),
+    /**
+     * A Delta's compression is not allowed on the session, or its compressed payload does not inflate as a
+     * continuation of the channel's stream (corrupt or truncated); the stream is lost, so the session ends.
+     */
+    MALFORMED_COMPRESSION(102, Scope.SESSION),
+    /** A compressed payload inflates past its bound or ratio, or a stream starts beyond the number a session may hold. */
+    COMPRESSION_LIMIT_EXCEEDED(103, Scope.SESSION),
     /** A handshake message failed to decrypt or authenticate, or arrived out of order. */
     HANDSHAKE_FAILED(200, Scope.SESSION),
     /** A certificate whose signature does not verify, or that certifies another static key. */

@@ -150,7 +150,7 @@ final class ResultCollector implements TestExecutionListener {
             List<String> ids = new ArrayList<>();
             v.path("requirements").forEach(r -> ids.add(r.asText()));
             Profile profile = switch (v.path("area").asText()) {
-                case "payload" -> Profile.CODEC;
+                case "payload", "compression" -> Profile.CODEC;
                 case "operations" -> Profile.REPLICA_SEMANTICS;
                 default -> Profile.HANDSHAKE;
             };

@@ -126,6 +126,24 @@ public final class Sut {
                 .put("stream", HEX.formatHex(stream)));
     }
 
+    /** One {@code Delta} that a session receives, reduced to what compression concerns. */
+    public record CompressedDelta(long channel, int compression, byte[] payload) {
+    }
+
+    /**
+     * {@code inflate}: the payloads that a session, on which compression is in force when {@code negotiated}, takes
+     * from {@code deltas}; the result has {@code payloads}, one for each delta taken, and {@code error}, null or the
+     * refusal of the delta after them.
+     */
+    public static Response inflate(boolean negotiated, List<CompressedDelta> deltas) {
+        ObjectNode request = Adapter.request("inflate").put("negotiated", negotiated);
+        ArrayNode list = request.putArray("deltas");
+        for (CompressedDelta d : deltas) {
+            list.addObject().put("channel", d.channel()).put("compression", d.compression()).put("payload", HEX.formatHex(d.payload()));
+        }
+        return send(request);
+    }
+
     /**
      * The result of {@code response}, or the end of the check: unsupported when the adapter says so, failed
      * when it refused, failed or crashed.

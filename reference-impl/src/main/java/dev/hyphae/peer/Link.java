@@ -2,6 +2,7 @@ package dev.hyphae.peer;
 
 import dev.hyphae.ProtocolException;
 import dev.hyphae.framing.FramedChannel;
+import dev.hyphae.handshake.Capabilities;
 import dev.hyphae.handshake.HyphaeHandshake;
 import dev.hyphae.handshake.Negotiation;
 import dev.hyphae.handshake.ProtocolVersion;
@@ -33,7 +34,7 @@ import java.util.concurrent.TimeUnit;
 final class Link implements Connection {
 
     /** The capability durable-acks (registry id 1): this peer acknowledges only what is on stable storage. */
-    public static final int DURABLE_ACKS = 1;
+    public static final int DURABLE_ACKS = Capabilities.DURABLE_ACKS;
     /** How long a whole handshake may take, from the connection, before the connection is dropped (HY-SEC-008). */
     public static final int HANDSHAKE_TIMEOUT_MILLIS = 10_000;
 
@@ -98,7 +99,7 @@ final class Link implements Connection {
         try {
             if (initiator) {
                 var handshake = new HyphaeHandshake.Initiator(peer.credentials(),
-                        new Negotiation.Offer(List.of(ProtocolVersion.V1_0), new TreeSet<>(Set.of(DURABLE_ACKS))), random);
+                        new Negotiation.Offer(List.of(ProtocolVersion.V1_0), new TreeSet<>(capabilities())), random);
                 FramedChannel.sendHandshakeMessage(out, handshake.start());
                 out.flush();
                 byte[] third = handshake.onSelection(FramedChannel.receiveHandshakeMessage(in));
@@ -106,7 +107,7 @@ final class Link implements Connection {
                 out.flush();
                 result = handshake.result();
             } else {
-                var handshake = new HyphaeHandshake.Responder(peer.credentials(), List.of(ProtocolVersion.V1_0), Set.of(DURABLE_ACKS), random);
+                var handshake = new HyphaeHandshake.Responder(peer.credentials(), List.of(ProtocolVersion.V1_0), capabilities(), random);
                 byte[] second = handshake.onOffer(FramedChannel.receiveHandshakeMessage(in));
                 FramedChannel.sendHandshakeMessage(out, second);
                 out.flush();
@@ -128,7 +129,9 @@ final class Link implements Connection {
         socket.setSoTimeout(0);
         FramedChannel channel = new FramedChannel(in, out, result.sender(), result.receiver(), result.sendFrameSize(), result.receiveFrameSize());
         try {
-            session = peer.replica().newSession(result.identity(), peer.policy(), peer.options(), new Session.Outbox() {
+            // HY-COMP-001: compression is in force when the responder selected it.
+            Session.Options options = peer.options().withDeflate(result.capabilities().contains(Capabilities.DEFLATE));
+            session = peer.replica().newSession(result.identity(), peer.policy(), options, new Session.Outbox() {
                 @Override
                 public void send(SessionMessage message) {
                     byte[] bytes = SessionCodec.encode(message);
@@ -176,6 +179,11 @@ final class Link implements Connection {
             throw e;
         }
         reader.start();
+    }
+
+    /** What this peer offers as initiator and knows as responder: deflate only if its configuration allows it (HY-COMP-016). */
+    private Set<Integer> capabilities() {
+        return peer.deflate() ? Set.of(DURABLE_ACKS, Capabilities.DEFLATE) : Set.of(DURABLE_ACKS);
     }
 
     private void read(FramedChannel channel, InputStream in) {

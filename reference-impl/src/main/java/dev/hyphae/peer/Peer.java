@@ -54,8 +54,16 @@ public final class Peer implements Closeable {
      * @param certificate a certificate of its key by an organisation, or null
      * @param trust       whom it trusts to connect
      * @param policy      what each trusted peer may read and write
+     * @param deflate     whether it offers and selects the capability {@code deflate}, compressing Delta payloads on
+     *                    sessions where both sides allow it; turn it off where the chapter "Security", section
+     *                    "Compression", says it must be off
      */
-    public record Config(Path directory, KeyPair staticKey, Certificate certificate, TrustStore trust, AccessPolicy policy) {
+    public record Config(Path directory, KeyPair staticKey, Certificate certificate, TrustStore trust, AccessPolicy policy,
+                         boolean deflate) {
+        /** A configuration that offers and selects compression. */
+        public Config(Path directory, KeyPair staticKey, Certificate certificate, TrustStore trust, AccessPolicy policy) {
+            this(directory, staticKey, certificate, trust, policy, true);
+        }
     }
 
     private final Config config;
@@ -217,6 +225,10 @@ public final class Peer implements Closeable {
 
     Session.Options options() {
         return options;
+    }
+
+    boolean deflate() {
+        return config.deflate();
     }
 
     java.util.concurrent.ScheduledExecutorService timer() {

@@ -60,11 +60,26 @@ public final class Session {
      * @param keepaliveMillis   a Ping is sent after this long without sending anything ({@code KEEPALIVE_INTERVAL})
      * @param idleTimeoutMillis the session ends after this long without receiving anything ({@code IDLE_INTERVAL})
      * @param maxDocuments      how many documents may be open on the session
+     * @param deflate           whether compression is in force on the session: its handshake selected the capability
+     *                          {@code deflate} (HY-COMP-001); both sides of a session must agree on it
      */
-    public record Options(int window, long keepaliveMillis, long idleTimeoutMillis, int maxDocuments) {
-        /** The reference implementation's window, and the defaults of the specification. */
+    public record Options(int window, long keepaliveMillis, long idleTimeoutMillis, int maxDocuments, boolean deflate) {
+        /**
+         * The reference implementation's window, and the defaults of the specification; no compression, which only a
+         * handshake can put in force.
+         */
         public static final Options DEFAULT = new Options(32, SessionLimits.KEEPALIVE_INTERVAL.toMillis(),
                 SessionLimits.IDLE_INTERVAL.toMillis(), SessionLimits.MAX_DOCUMENTS);
+
+        /** Options without compression. */
+        public Options(int window, long keepaliveMillis, long idleTimeoutMillis, int maxDocuments) {
+            this(window, keepaliveMillis, idleTimeoutMillis, maxDocuments, false);
+        }
+
+        /** These options, with compression in force or not. */
+        public Options withDeflate(boolean inForce) {
+            return new Options(window, keepaliveMillis, idleTimeoutMillis, maxDocuments, inForce);
+        }
 
         public Options {
             if (window < 1 || window > SessionLimits.MAX_WINDOW || keepaliveMillis < 1 || idleTimeoutMillis <= keepaliveMillis
@@ -81,6 +96,7 @@ public final class Session {
     private final Options options;
     private final Outbox outbox;
     private final Keepalive keepalive;
+    private final DeltaCompression compression;
     private final ChannelTable channels = new ChannelTable();
     private final ReplicaTables replicaTables = new ReplicaTables();
     private final List<String> events = new ArrayList<>();
@@ -116,6 +132,7 @@ public final class Session {
         this.options = options;
         this.outbox = outbox;
         this.keepalive = new Keepalive(options.keepaliveMillis(), options.idleTimeoutMillis());
+        this.compression = new DeltaCompression(options.deflate());
     }
 
     /**
@@ -346,6 +363,7 @@ public final class Session {
                 ended = true;
                 layer.ended(this);
                 syncReceived();
+                compression.close();
             }
         }
     }
@@ -429,7 +447,8 @@ public final class Session {
         replicaTables.received(delta);
         Channel c = channels.named(delta.channel());
         if (c != null) {
-            c.onDelta(wire, delta, options.window());
+            // HY-COMP-013: inflated first, whatever becomes of it, so that the stream stays in step with the sender's.
+            c.onDelta(wire, compression.inflate(delta, this::openHere), options.window());
         }
     }
 
@@ -487,7 +506,23 @@ public final class Session {
             replicaTables.sent(delta);
         }
         keepalive.sent();
-        outbox.send(message);
+        outbox.send(message instanceof SessionMessage.Delta delta ? compression.compress(delta, this::openThere) : message);
+    }
+
+    /** Whether this side's channel {@code local} is open: the stream of a closed one has ended (HY-COMP-003). */
+    private boolean openHere(long local) {
+        Channel c = channels.byLocal(local);
+        return c != null && !c.closed;
+    }
+
+    /** Whether a channel that the peer numbered {@code remote} is open. */
+    private boolean openThere(long remote) {
+        for (Channel c : channels.all()) {
+            if (c.remote != null && c.remote.channel() == remote && !c.closed) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void fail(ErrorCode code, String detail) {
@@ -505,6 +540,7 @@ public final class Session {
             layer.ended(this);
             outbox.end();
             syncReceived();
+            compression.close();
         }
     }
 

@@ -81,7 +81,7 @@ public final class SessionCodec {
                 }
                 replicas = Delta.createReplicasVector(b, ids);
             }
-            body = Delta.createDelta(b, d.channel(), d.kind().value(), d.fromSeq(), d.toSeq(), columnar, replicas, compact);
+            body = Delta.createDelta(b, d.channel(), d.kind().value(), d.fromSeq(), d.toSeq(), columnar, d.compression(), replicas, compact);
         } else if (message instanceof SessionMessage.Ack a) {
             body = Ack.createAck(b, a.channel(), a.seq());
         } else if (message instanceof SessionMessage.SessionError e) {
@@ -259,6 +259,8 @@ public final class SessionCodec {
                 // Not MAX_PAYLOAD_SIZE: a payload too large is refused by the payload decoder, for that delta only
                 // (HY-SESS-022); here the framed channel's bound on a message applies.
                 v.vector(table, Schema.Delta.PAYLOAD, dev.hyphae.framing.FramingLimits.MAX_MESSAGE_SIZE);
+                // Any value: what it means, and whether the session allows it, is DeltaCompression's to judge (HY-COMP-006).
+                v.scalar(table, Schema.Delta.COMPRESSION);
                 v.vector(table, Schema.Delta.COMPACT, dev.hyphae.framing.FramingLimits.MAX_MESSAGE_SIZE);
                 // As a summary's: bounded by the buffer here, and by its limit below, for its own code.
                 int declared = v.vector(table, Schema.Delta.REPLICAS, Integer.MAX_VALUE);
@@ -296,7 +298,7 @@ public final class SessionCodec {
                 byte[] copy = new byte[payload.remaining()];
                 payload.get(copy);
                 return new SessionMessage.Delta(channel, kind, from, to, copy, declaredReplicas(d.replicasAsByteBuffer()),
-                        compact != null);
+                        compact != null, d.compression());
             }
             case Message.Ack -> {
                 v.scalar(table, Schema.Ack.CHANNEL);

@@ -67,27 +67,48 @@ public sealed interface SessionMessage {
     /**
      * One delta of a document.
      *
-     * @param payload  the encoded CRDT payload, verified separately from the message
-     * @param replicas the replica ids that the sender appends, in this order, to the session replica table of its
-     *                 direction ({@link ReplicaTables}) before the payload is read; empty when it declares none
-     * @param compact  whether {@code payload} is in the compact form (field {@code compact}), whose replica indexes
-     *                 name entries of that table, rather than in the columnar form (field {@code payload})
+     * @param payload     the encoded CRDT payload, verified separately from the message; compressed when
+     *                    {@code compression} is not 0
+     * @param replicas    the replica ids that the sender appends, in this order, to the session replica table of its
+     *                    direction ({@link ReplicaTables}) before the payload is read; empty when it declares none
+     * @param compact     whether {@code payload} is in the compact form (field {@code compact}), whose replica indexes
+     *                    name entries of that table, rather than in the columnar form (field {@code payload})
+     * @param compression the Delta's {@code compression} field as it is on the wire, 0 to 255: 0 for a payload that is
+     *                    not compressed ({@link DeltaCompression} gives the others their meaning)
      */
     record Delta(long channel, Kind kind, long fromSeq, long toSeq, byte[] payload, List<ReplicaId> replicas,
-                 boolean compact) implements SessionMessage {
+                 boolean compact, int compression) implements SessionMessage {
         public Delta {
             Objects.requireNonNull(payload);
             replicas = List.copyOf(replicas);
+            if (compression < 0 || compression > 0xFF) {
+                throw new IllegalArgumentException("compression is a ubyte, not " + compression);
+            }
         }
 
-        /** A delta in the columnar form. */
+        /** A delta whose payload is not compressed. */
+        public Delta(long channel, Kind kind, long fromSeq, long toSeq, byte[] payload, List<ReplicaId> replicas, boolean compact) {
+            this(channel, kind, fromSeq, toSeq, payload, replicas, compact, DeltaCompression.NONE);
+        }
+
+        /** A delta in the columnar form, not compressed. */
         public Delta(long channel, Kind kind, long fromSeq, long toSeq, byte[] payload, List<ReplicaId> replicas) {
             this(channel, kind, fromSeq, toSeq, payload, replicas, false);
         }
 
-        /** A delta in the columnar form that declares no replica ids. */
+        /** A delta in the columnar form that declares no replica ids, its payload compressed as {@code compression} says. */
+        public Delta(long channel, Kind kind, long fromSeq, long toSeq, byte[] payload, int compression) {
+            this(channel, kind, fromSeq, toSeq, payload, List.of(), false, compression);
+        }
+
+        /** A delta in the columnar form that declares no replica ids, not compressed. */
         public Delta(long channel, Kind kind, long fromSeq, long toSeq, byte[] payload) {
             this(channel, kind, fromSeq, toSeq, payload, List.of());
+        }
+
+        /** The same delta carrying its payload as {@code payload}, compressed as {@code compression} says (or inflated). */
+        public Delta withPayload(byte[] payload, int compression) {
+            return new Delta(channel, kind, fromSeq, toSeq, payload, replicas, compact, compression);
         }
 
         @Override
@@ -99,18 +120,19 @@ public sealed interface SessionMessage {
         public boolean equals(Object o) {
             return o instanceof Delta d && d.channel == channel && d.kind == kind && d.fromSeq == fromSeq
                     && d.toSeq == toSeq && Arrays.equals(d.payload, payload) && d.replicas.equals(replicas)
-                    && d.compact == compact;
+                    && d.compact == compact && d.compression == compression;
         }
 
         @Override
         public int hashCode() {
-            return Objects.hash(channel, kind, fromSeq, toSeq, Arrays.hashCode(payload), replicas, compact);
+            return Objects.hash(channel, kind, fromSeq, toSeq, Arrays.hashCode(payload), replicas, compact, compression);
         }
 
         @Override
         public String toString() {
             return "Delta[channel=" + channel + ", kind=" + kind + ", " + fromSeq + ".." + toSeq + ", " + payload.length + " bytes"
-                    + (compact ? " compact" : "") + (replicas.isEmpty() ? "" : ", declares " + replicas) + "]";
+                    + (compact ? " compact" : "") + (compression == 0 ? "" : ", compression " + compression)
+                    + (replicas.isEmpty() ? "" : ", declares " + replicas) + "]";
         }
     }
 

@@ -4,7 +4,11 @@
  * chapter's constants ({@link dev.hyphae.session.SessionLimits}), and the session's state machine
  * ({@link dev.hyphae.session.Session}): documents opened and closed on channels, rights, the window, acknowledgements,
  * errors and their scopes, keepalive and idle timeout; and the session's two replica tables
- * ({@link dev.hyphae.session.ReplicaTables}), which the sync layer encodes and decodes payloads against.
+ * ({@link dev.hyphae.session.ReplicaTables}), which the sync layer encodes and decodes payloads against. Negotiated
+ * compression of Delta payloads (chapter "Encoding", section "Compression") is
+ * {@link dev.hyphae.session.DeltaCompression}, with its constants in {@link dev.hyphae.session.CompressionLimits}: the
+ * session compresses every Delta it sends and inflates every Delta it takes, and nothing else of it knows that
+ * payloads can be compressed.
  *
  * <p>The state machine has no threads or clocks of its own: its caller hands it the messages, the time and the
  * moments to flush, which is how the same class runs over TCP and in the simulated network of the tests. What to

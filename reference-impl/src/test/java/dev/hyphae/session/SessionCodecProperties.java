@@ -49,10 +49,11 @@ class SessionCodecProperties {
         Arbitrary<SessionMessage> delta = Combinators.combine(channels(), Arbitraries.of(SessionMessage.Kind.values()),
                         Arbitraries.longs().between(0, 1000), Arbitraries.longs().between(1, 1000),
                         Arbitraries.bytes().array(byte[].class).ofMinSize(1).ofMaxSize(64),
-                        replicas().list().uniqueElements().ofMaxSize(3), Arbitraries.of(false, true))
-                .as((c, k, from, length, payload, declared, compact) -> k == SessionMessage.Kind.INTERVAL
-                        ? new SessionMessage.Delta(c, k, from, from + length, payload, declared, compact)
-                        : new SessionMessage.Delta(c, k, 0, length, payload, declared, compact));
+                        replicas().list().uniqueElements().ofMaxSize(3), Arbitraries.of(false, true),
+                        Arbitraries.integers().between(0, 255).edgeCases(e -> e.add(0)))
+                .as((c, k, from, length, payload, declared, compact, compression) -> k == SessionMessage.Kind.INTERVAL
+                        ? new SessionMessage.Delta(c, k, from, from + length, payload, declared, compact, compression)
+                        : new SessionMessage.Delta(c, k, 0, length, payload, declared, compact, compression));
         Arbitrary<SessionMessage> ack = Combinators.combine(channels(), Arbitraries.longs().filter(n -> n != 0)).as(SessionMessage.Ack::new);
         Arbitrary<SessionMessage> error = Combinators.combine(channels().injectNull(0.3), Arbitraries.longs().between(0, 99),
                         Arbitraries.integers().between(0, 65535), Arbitraries.strings().ofMaxLength(40))
@@ -157,7 +158,7 @@ class SessionCodecProperties {
         FlatBufferBuilder b = new FlatBufferBuilder(128);
         int payload = hyphae.v1.Delta.createPayloadVector(b, new byte[] {1});
         int compact = hyphae.v1.Delta.createCompactVector(b, new byte[] {1});
-        int delta = hyphae.v1.Delta.createDelta(b, 1, 3, 0, 1, payload, 0, compact);
+        int delta = hyphae.v1.Delta.createDelta(b, 1, 3, 0, 1, payload, 0, 0, compact);
         b.finish(hyphae.v1.SessionMessage.createSessionMessage(b, hyphae.v1.Message.Delta, delta), SessionCodec.FILE_IDENTIFIER);
         ProtocolException both = assertThrows(ProtocolException.class, () -> SessionCodec.decode(b.sizedByteArray()));
         assertEquals(ErrorCode.MALFORMED_MESSAGE, both.code(), both.getMessage());
@@ -172,7 +173,7 @@ class SessionCodecProperties {
             FlatBufferBuilder b = new FlatBufferBuilder(128);
             int payload = hyphae.v1.Delta.createPayloadVector(b, new byte[] {1});
             int replicas = hyphae.v1.Delta.createReplicasVector(b, declared);
-            int delta = hyphae.v1.Delta.createDelta(b, 1, 3, 0, 1, payload, replicas, 0);
+            int delta = hyphae.v1.Delta.createDelta(b, 1, 3, 0, 1, payload, 0, replicas, 0);
             b.finish(hyphae.v1.SessionMessage.createSessionMessage(b, hyphae.v1.Message.Delta, delta), SessionCodec.FILE_IDENTIFIER);
             ProtocolException e = assertThrows(ProtocolException.class, () -> SessionCodec.decode(b.sizedByteArray()));
             assertEquals(ErrorCode.MALFORMED_MESSAGE, e.code(), e.getMessage());

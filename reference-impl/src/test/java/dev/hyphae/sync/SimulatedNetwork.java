@@ -41,7 +41,10 @@ final class SimulatedNetwork implements AutoCloseable {
     private final Connection[][] connections;
     private final boolean[][] partitioned;
     private final SecureRandom random;
+    private final Session.Options options;
     long delivered;
+    /** Deltas sent with a compressed payload. */
+    long compressedDeltas;
 
     /** A connection: a session at each end, and what is in flight each way. */
     final class Connection {
@@ -59,7 +62,13 @@ final class SimulatedNetwork implements AutoCloseable {
     }
 
     SimulatedNetwork(int size, Path root, long seed) throws IOException {
+        this(size, root, seed, false);
+    }
+
+    /** A network whose sessions compress their deltas when {@code deflate}, as after a handshake that selected it. */
+    SimulatedNetwork(int size, Path root, long seed, boolean deflate) throws IOException {
         this.root = root;
+        this.options = OPTIONS.withDeflate(deflate);
         this.random = deterministic(seed);
         replicas = new Replica[size];
         identities = new TrustStore.Identity[size];
@@ -113,10 +122,13 @@ final class SimulatedNetwork implements AutoCloseable {
             int self = side == 0 ? low : high;
             int other = side == 0 ? high : low;
             ArrayDeque<byte[]> out = c.inFlight[side];
-            c.sessions[side] = replicas[self].newSession(identities[other], policy, OPTIONS, new Session.Outbox() {
+            c.sessions[side] = replicas[self].newSession(identities[other], policy, options, new Session.Outbox() {
                 @Override
                 public void send(SessionMessage message) {
                     if (!c.ended) {
+                        if (message instanceof SessionMessage.Delta d && d.compression() != 0) {
+                            compressedDeltas++;
+                        }
                         out.addLast(SessionCodec.encode(message));
                     }
                 }

@@ -16,6 +16,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
 
 import java.math.BigInteger;
 import java.nio.file.Files;
@@ -75,9 +76,9 @@ class SimulatedNetworkProperties {
     @Property(tries = 200)
     void replicasConvergeAndKeepEveryAcknowledgedWrite(@ForAll("schedules") List<Step> schedule,
                                                        @ForAll @IntRange(min = 3, max = 5) int size,
-                                                       @ForAll long seed) throws Exception {
+                                                       @ForAll long seed, @ForAll boolean deflate) throws Exception {
         Path root = Files.createTempDirectory("hyphae-sim");
-        try (SimulatedNetwork net = new SimulatedNetwork(size, root, seed)) {
+        try (SimulatedNetwork net = new SimulatedNetwork(size, root, seed, deflate)) {
             Map<String, BigInteger> counters = new HashMap<>();
             List<Written> acknowledged = new ArrayList<>();
             for (Step step : schedule) {
@@ -123,6 +124,37 @@ class SimulatedNetworkProperties {
                 }
             }
         }
+    }
+
+    @Test
+    @Requirement({"HY-COMP-001", "HY-COMP-003", "HY-COMP-005", "HY-COMP-013"})
+    void sessionsThatCompressConvergeAsSessionsThatDoNot() throws Exception {
+        List<CausalState<ORMap>> states = new ArrayList<>();
+        for (boolean deflate : new boolean[] {false, true}) {
+            Path root = Files.createTempDirectory("hyphae-sim");
+            try (SimulatedNetwork net = new SimulatedNetwork(3, root, 42, deflate)) {
+                for (int round = 0; round < 30; round++) {
+                    for (int r = 0; r < 3; r++) {
+                        int key = round * 3 + r;
+                        String document = DOCUMENTS[key % 2];
+                        var id = net.replica(r).replicaId();
+                        net.write(r, document, state -> state.store().update(Value.of("sensor-" + key % 40), CrdtType.LWW_REGISTER,
+                                (LWWRegister reg) -> reg.write(state.context(), id, Value.of(key * 0.5), key + 1L)));
+                    }
+                    net.settle(100_000);
+                }
+                assertTrue(net.settle(100_000));
+                for (String document : DOCUMENTS) {
+                    for (int i = 1; i < 3; i++) {
+                        assertEquals(net.replica(0).state(document), net.replica(i).state(document));
+                    }
+                    states.add(net.replica(0).state(document));
+                }
+                assertEquals(deflate, net.compressedDeltas > 0, "compressed deltas: " + net.compressedDeltas);
+                assertEquals(List.of(), net.events().stream().filter(e -> e.contains("ended the session")).toList());
+            }
+        }
+        assertEquals(states.subList(0, 2).stream().map(s -> s.store()).toList(), states.subList(2, 4).stream().map(s -> s.store()).toList());
     }
 
     /** A write that returned to the application, so was acknowledged as durable. */

@@ -19,7 +19,9 @@ enum Defect {
     /** The responder negotiates down to the lowest version it supports instead of the highest version in common. */
     DOWNGRADE("downgrade"),
     /** The initiator accepts a selection of a version it never offered: a responder can downgrade it. */
-    ACCEPT_DOWNGRADE("accept-downgrade");
+    ACCEPT_DOWNGRADE("accept-downgrade"),
+    /** Compressed payloads of every channel are inflated on one stream, as if documents shared a compression context. */
+    SHARED_STREAM("shared-stream");
 
     private final String flag;
 

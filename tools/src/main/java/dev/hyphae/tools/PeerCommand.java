@@ -47,6 +47,12 @@ final class PeerCommand {
                 description = "Trust every peer that this organisation key (Ed25519, 64 hex digits) certifies. Repeatable.")
         List<String> organisations = new ArrayList<>();
 
+        @Option(names = "--no-deflate",
+                description = "Neither offer nor select the capability deflate, which otherwise compresses the deltas of each"
+                        + " document on its own. Use it where a document mixes values that an outsider chooses with secrets"
+                        + " (specification, Security, Compression).")
+        boolean noDeflate;
+
         Peer open() throws IOException {
             KeyPair pair = key == null ? KeyPair.generate(new java.security.SecureRandom()) : readKey(key);
             List<byte[]> peerKeys = new ArrayList<>();
@@ -54,7 +60,7 @@ final class PeerCommand {
             AccessPolicy policy = new AccessPolicy();
             grant(peers, peerKeys, policy);
             grant(organisations, orgKeys, policy);
-            return Peer.open(new Peer.Config(data, pair, null, TrustStore.of(peerKeys, orgKeys), policy));
+            return Peer.open(new Peer.Config(data, pair, null, TrustStore.of(peerKeys, orgKeys), policy, !noDeflate));
         }
 
         private static void grant(List<String> specs, List<byte[]> keys, AccessPolicy policy) {

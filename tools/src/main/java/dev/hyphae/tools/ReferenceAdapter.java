@@ -29,6 +29,7 @@ import dev.hyphae.framing.FramedChannel;
 import dev.hyphae.framing.FramingLimits;
 import dev.hyphae.handshake.HyphaeHandshake;
 import dev.hyphae.handshake.ProtocolVersion;
+import dev.hyphae.session.DeltaCompression;
 
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
@@ -157,7 +158,7 @@ final class ReferenceAdapter {
     /** The profile whose checks use {@code op}, or null for the requests every adapter answers. */
     private static String profileOf(String op) {
         return switch (op) {
-            case "decode", "encode" -> "codec";
+            case "decode", "encode", "inflate" -> "codec";
             case "join", "mutate", "query" -> "replica-semantics";
             case "handshakeStart", "handshakeRead", "channelReceive" -> "handshake";
             default -> null;
@@ -182,6 +183,7 @@ final class ReferenceAdapter {
             case "handshakeStart" -> handshakeStart(request);
             case "handshakeRead" -> handshakeRead(request);
             case "channelReceive" -> channelReceive(request);
+            case "inflate" -> inflate(request);
             case "shutdown" -> JSON.createObjectNode();
             default -> throw new UnsupportedOperationException("no request '" + op + "'");
         };
@@ -549,6 +551,27 @@ final class ReferenceAdapter {
             }
         }
         delivered.forEach(m -> messages.add(HEX.formatHex(m)));
+        return result;
+    }
+
+    /** The payloads of a session's compressed deltas, as its receiver inflates them, up to the first refusal. */
+    private JsonNode inflate(JsonNode request) {
+        ObjectNode result = JSON.createObjectNode();
+        ArrayNode payloads = result.putArray("payloads");
+        result.putNull("error");
+        try (DeltaCompression receiver = new DeltaCompression(request.path("negotiated").asBoolean())) {
+            for (JsonNode delta : request.path("deltas")) {
+                byte[] payload = HEX.parseHex(delta.path("payload").asText());
+                try {
+                    // The seeded bug: one stream for every channel.
+                    long channel = defect == Defect.SHARED_STREAM ? 1 : delta.path("channel").asLong();
+                    payloads.add(HEX.formatHex(receiver.inflate(channel, delta.path("compression").asInt(), payload, c -> true)));
+                } catch (ProtocolException e) {
+                    error(result, e);
+                    break;
+                }
+            }
+        }
         return result;
     }
 

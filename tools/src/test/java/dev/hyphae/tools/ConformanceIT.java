@@ -176,7 +176,8 @@ class ConformanceIT {
             "accept-truncated,       HY-ENC-009,  CodecProperties.truncatedInputIsRefusedWithTheRightCode",
             "wrong-error-code,       HY-VEC-014,  CodecProperties.mutatedInputIsRefusedWithTheModelsCode",
             "downgrade,              HY-VER-002,  HandshakeProperties.negotiationAgreesWithTheModel",
-            "accept-downgrade,       HY-VER-004,  HandshakeChecks.aSelectionOfAVersionNotOfferedIsRefused"})
+            "accept-downgrade,       HY-VER-004,  HandshakeChecks.aSelectionOfAVersionNotOfferedIsRefused",
+            "shared-stream,          HY-COMP-003, vectors/compression/valid/compression_two_channels_two_streams"})
     @Requirement({"HY-CONF-006", "HY-CONF-018"})
     void eachSeededDefectIsCaughtOnItsRequirement(String defect, String requirement, String checkId, @TempDir Path reports) throws Exception {
         Run run = conformance(reports, "--adapter", adapter("--defect", defect));

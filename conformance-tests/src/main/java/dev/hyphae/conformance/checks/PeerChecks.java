@@ -455,6 +455,63 @@ class PeerChecks {
         }
     }
 
+    /**
+     * With deflate negotiated, the suite writes a document in two compressed deltas on one stream, and a later
+     * session, as a fresh replica, is given the document back, in deltas that it inflates on its own stream where the
+     * peer compressed them. A peer that does not select deflate leaves this check unsupported.
+     */
+    @Test
+    @Requirement({"HY-COMP-001", "HY-COMP-003", "HY-COMP-004", "HY-COMP-005", "HY-COMP-012", "HY-COMP-013"})
+    void aDocumentSyncsWithCompressedDeltas() throws Exception {
+        Negotiation.Offer offer = new Negotiation.Offer(List.of(ProtocolVersion.V1_0), new TreeSet<>(Set.of(DEFLATE)));
+        String document = freshDocument();
+        ReplicaId me = ReplicaId.random(RANDOM);
+        State first = Mutators.delta(DocumentsModel.empty(), new dev.hyphae.model.ReplicaId(me.toHex()),
+                new Mutation.Update(Value.of("kwh"), CrdtType.PNCOUNTER.id(), new Mutation.Increment(5)));
+        State second = Mutators.delta(first, new dev.hyphae.model.ReplicaId(me.toHex()),
+                new Mutation.Update(Value.of("kwh"), CrdtType.PNCOUNTER.id(), new Mutation.Increment(7)));
+        try (Connection c = Connection.open(target().suiteKey(), null, offer)) {
+            if (!c.result.capabilities().contains(DEFLATE)) {
+                throw new dev.hyphae.conformance.Unsupported("the peer does not select the capability deflate");
+            }
+            SessionMessage.Open answer = openDocument(c, document, me);
+            try (DeflateStreams.Sender stream = new DeflateStreams.Sender(java.util.zip.Deflater.DEFAULT_COMPRESSION)) {
+                c.send(new SessionMessage.Delta(answer.channel(), SessionMessage.Kind.STATE, 0, 1, stream.compress(PayloadEncoder.encode(first)), 2));
+                c.send(new SessionMessage.Delta(answer.channel(), SessionMessage.Kind.INTERVAL, 1, 2, stream.compress(PayloadEncoder.encode(second)), 1));
+            }
+            c.next(m -> m instanceof SessionMessage.Ack a && a.channel() == 7 && a.seq() == 2, "Ack of the two compressed deltas");
+            c.send(new SessionMessage.Close(0, ErrorCode.NO_ERROR.value(), "done"));
+        }
+        ReplicaId fresh = ReplicaId.random(RANDOM);
+        try (Connection c = Connection.open(target().suiteKey(), null, offer); DeflateStreams.Receiver stream = new DeflateStreams.Receiver()) {
+            SessionMessage.Open answer = openDocument(c, document, fresh);
+            State state = DocumentsModel.empty();
+            boolean streaming = false;
+            while (!value(state).equals(BigInteger.valueOf(12))) {
+                SessionMessage.Delta delta = (SessionMessage.Delta) c.next(m -> m instanceof SessionMessage.Delta d && d.channel() == 7,
+                        "delta of " + document + " holding the two writes");
+                byte[] payload = delta.payload();
+                if (delta.compression() == 2) {
+                    stream.restart();
+                    streaming = true;
+                }
+                if (delta.compression() == 1 && !streaming || delta.compression() > 2) {
+                    throw new AssertionError("the peer sent a delta with compression " + delta.compression() + " that no stream allows (HY-COMP-006)");
+                }
+                if (delta.compression() == 0) {
+                    streaming = false;
+                } else {
+                    payload = stream.inflate(payload);
+                }
+                state = DocumentsModel.join(state, payload);
+                c.send(new SessionMessage.Ack(answer.channel(), delta.toSeq()));
+            }
+        }
+    }
+
+    /** The capability deflate (registry, capabilities). */
+    private static final int DEFLATE = 2;
+
     /** The model of a document, as the suite keeps it: the join of the payloads the peer sent. */
     static final class DocumentsModel {
         static State empty() {

@@ -54,6 +54,13 @@ final class VectorRunner {
                 Sut.requireProfile(Profile.HANDSHAKE);
                 framing(v);
             }
+            case "compression" -> {
+                Sut.requireProfile(Profile.CODEC);
+                if (!operation.equals("inflate")) {
+                    throw new Unsupported("operation '" + operation + "'");
+                }
+                inflate(v);
+            }
             default -> throw new Unsupported("area '" + area + "'");
         }
     }
@@ -118,6 +125,26 @@ final class VectorRunner {
         if (!r.isError() || r.code() != code) {
             throw new AssertionError("expected a refusal with " + code + " " + v.path("error").path("name").asText()
                     + ", got " + r.describe());
+        }
+    }
+
+    /** HY-COMP-017: each delta inflates to its expected payload; in an invalid case the last is refused with the code. */
+    private static void inflate(JsonNode v) {
+        List<Sut.CompressedDelta> deltas = new ArrayList<>();
+        v.path("deltas").forEach(d -> deltas.add(new Sut.CompressedDelta(d.path("channel").asLong(), d.path("compression").asInt(),
+                Sut.bytes(d.path("payload")))));
+        JsonNode r = Sut.result(Sut.inflate(v.path("negotiated").asBoolean(), deltas), "inflate");
+        if (!r.path("payloads").equals(v.path("expected"))) {
+            throw new AssertionError("the deltas inflated to\n" + r.path("payloads") + "\nexpected\n" + v.path("expected"));
+        }
+        JsonNode error = r.path("error");
+        if (v.path("result").asText().equals("valid")) {
+            if (!error.isNull()) {
+                throw new AssertionError("refused delta " + (r.path("payloads").size() + 1) + " with " + error);
+            }
+        } else if (error.isNull() || error.path("code").asInt() != v.path("error").path("code").asInt()) {
+            throw new AssertionError("expected the last delta refused with " + v.path("error").path("code").asInt() + " "
+                    + v.path("error").path("name").asText() + ", got " + (error.isNull() ? "no refusal" : error));
         }
     }
 

@@ -24,7 +24,7 @@ public final class ErrorRegistry {
     static final Map<Integer, Scope> CODES = Map.ofEntries(
             Map.entry(0, Scope.SESSION), Map.entry(1, Scope.SESSION), Map.entry(2, Scope.SESSION), Map.entry(3, Scope.SESSION),
             Map.entry(4, Scope.SESSION), Map.entry(5, Scope.SESSION),
-            Map.entry(100, Scope.SESSION), Map.entry(101, Scope.DELTA),
+            Map.entry(100, Scope.SESSION), Map.entry(101, Scope.DELTA), Map.entry(102, Scope.SESSION), Map.entry(103, Scope.SESSION),
             Map.entry(200, Scope.SESSION), Map.entry(201, Scope.SESSION), Map.entry(202, Scope.SESSION), Map.entry(203, Scope.SESSION),
             Map.entry(300, Scope.SESSION), Map.entry(301, Scope.SESSION), Map.entry(302, Scope.SESSION), Map.entry(303, Scope.SESSION),
             Map.entry(400, Scope.SESSION),
