@@ -265,7 +265,7 @@ public final class Schema {
     public static final class Delta {
 
         /** The number of fields the table declares; a vtable's later entries belong to later versions. */
-        public static final int FIELDS = 6;
+        public static final int FIELDS = 8;
         /** {@code channel: uint (id: 0)} */
         public static final Field CHANNEL = Field.scalar("Delta", "channel", 0, 4);
         /** {@code kind: ubyte (id: 1)} */
@@ -278,6 +278,10 @@ public final class Schema {
         public static final Field PAYLOAD = Field.vector("Delta", "payload", 4, 1);
         /** {@code compression: ubyte (id: 5)} */
         public static final Field COMPRESSION = Field.scalar("Delta", "compression", 5, 1);
+        /** {@code replicas: [ubyte] (id: 6)} */
+        public static final Field REPLICAS = Field.vector("Delta", "replicas", 6, 1);
+        /** {@code compact: [ubyte] (id: 7)} */
+        public static final Field COMPACT = Field.vector("Delta", "compact", 7, 1);
 
         private Delta() {
         }
