@@ -449,7 +449,7 @@ class PeerChecks {
             while (!value(state).equals(BigInteger.valueOf(41))) {
                 SessionMessage.Delta delta = (SessionMessage.Delta) c.next(m -> m instanceof SessionMessage.Delta d && d.channel() == 7,
                         "delta of " + document + " holding the earlier write");
-                state = DocumentsModel.join(state, delta.payload(), c.peerTable);
+                state = DocumentsModel.join(state, delta, c.peerTable);
                 c.send(new SessionMessage.Ack(answer.channel(), delta.toSeq()));
             }
         }
@@ -503,7 +503,7 @@ class PeerChecks {
                 } else {
                     payload = stream.inflate(payload);
                 }
-                state = DocumentsModel.join(state, payload);
+                state = DocumentsModel.join(state, payload, delta.compact(), c.peerTable);
                 c.send(new SessionMessage.Ack(answer.channel(), delta.toSeq()));
             }
         }
@@ -518,14 +518,20 @@ class PeerChecks {
             return State.empty(CrdtType.OR_MAP.id());
         }
 
+        /** Joins the payload of a Delta that the peer sent, uncompressed, as {@link #join(State, byte[], boolean, List)} says. */
+        static State join(State state, SessionMessage.Delta delta, List<dev.hyphae.model.ReplicaId> table) {
+            return join(state, delta.payload(), delta.compact(), table);
+        }
+
         /**
          * Joins a payload that the peer sent, read against its session replica table {@code table} when it is in
-         * session form: an index past the table is a payload that a decoder must refuse (HY-SESS-071).
+         * session form or in the compact form: an index past the table is a payload that a decoder must refuse
+         * (HY-SESS-071, HY-SESS-077).
          */
-        static State join(State state, byte[] payload, List<dev.hyphae.model.ReplicaId> table) {
+        static State join(State state, byte[] payload, boolean compact, List<dev.hyphae.model.ReplicaId> table) {
             State decoded;
             try {
-                decoded = PayloadDecoder.decode(payload, table);
+                decoded = compact ? dev.hyphae.model.encoding.CompactDecoder.decode(payload, table) : PayloadDecoder.decode(payload, table);
             } catch (Malformed e) {
                 throw new AssertionError("the peer sent a payload that a decoder must refuse, read against its session replica "
                         + "table " + table + " (" + e.phase().specName() + ": " + e.getMessage() + "): " + HexFormat.of().formatHex(payload));
@@ -565,7 +571,7 @@ class PeerChecks {
             while (!value(state).equals(BigInteger.valueOf(3))) {
                 SessionMessage.Delta delta = (SessionMessage.Delta) r.next(m -> m instanceof SessionMessage.Delta d && d.channel() == 7,
                         "delta of " + document + " holding the three writes");
-                state = DocumentsModel.join(state, delta.payload(), r.peerTable);
+                state = DocumentsModel.join(state, delta, r.peerTable);
                 r.send(new SessionMessage.Ack(read.channel(), delta.toSeq()));
             }
         }
