@@ -265,7 +265,7 @@ public final class Schema {
     public static final class Delta {
 
         /** The number of fields the table declares; a vtable's later entries belong to later versions. */
-        public static final int FIELDS = 5;
+        public static final int FIELDS = 9;
         /** {@code channel: uint (id: 0)} */
         public static final Field CHANNEL = Field.scalar("Delta", "channel", 0, 4);
         /** {@code kind: ubyte (id: 1)} */
@@ -276,6 +276,8 @@ public final class Schema {
         public static final Field TO_SEQ = Field.scalar("Delta", "to_seq", 3, 8);
         /** {@code payload: [ubyte] (id: 4)} */
         public static final Field PAYLOAD = Field.vector("Delta", "payload", 4, 1);
+        /** {@code ack: ulong (id: 8)} */
+        public static final Field ACK = Field.scalar("Delta", "ack", 8, 8);
 
         private Delta() {
         }
@@ -310,6 +312,32 @@ public final class Schema {
         public static final Field DETAIL = Field.string("SessionError", "detail", 3);
 
         private SessionError() {
+        }
+    }
+
+    /** {@code table SummaryRequest} of {@code session.fbs}. */
+    public static final class SummaryRequest {
+
+        /** The number of fields the table declares; a vtable's later entries belong to later versions. */
+        public static final int FIELDS = 1;
+        /** {@code channel: uint (id: 0)} */
+        public static final Field CHANNEL = Field.scalar("SummaryRequest", "channel", 0, 4);
+
+        private SummaryRequest() {
+        }
+    }
+
+    /** {@code table Summary} of {@code session.fbs}. */
+    public static final class Summary {
+
+        /** The number of fields the table declares; a vtable's later entries belong to later versions. */
+        public static final int FIELDS = 2;
+        /** {@code channel: uint (id: 0)} */
+        public static final Field CHANNEL = Field.scalar("Summary", "channel", 0, 4);
+        /** {@code summary: VersionVector (id: 1)} */
+        public static final Field SUMMARY = Field.table("Summary", "summary", 1, VersionVector.FIELDS);
+
+        private Summary() {
         }
     }
 

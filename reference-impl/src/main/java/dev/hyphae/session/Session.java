@@ -100,6 +100,8 @@ public final class Session {
         }
     };
     private ReplicaId remoteReplica;
+    /** The replica id that the peer's key used in its last session, as it was before this one: null if none. */
+    private final ReplicaId previousReplica;
     private long pingNonce;
     private boolean ended;
 
@@ -115,6 +117,7 @@ public final class Session {
         this.options = options;
         this.outbox = outbox;
         this.keepalive = new Keepalive(options.keepaliveMillis(), options.idleTimeoutMillis());
+        this.previousReplica = layer.lastReplicaId(remoteIdentity.staticKey());
     }
 
     /**
@@ -231,6 +234,10 @@ public final class Session {
                     send(new SessionMessage.Pong(ping.nonce()));
                 } else if (message instanceof SessionMessage.Close close) {
                     onClose(close);
+                } else if (message instanceof SessionMessage.SummaryRequest request) {
+                    onSummaryRequest(request);
+                } else if (message instanceof SessionMessage.Summary summary) {
+                    onSummary(summary);
                 }
                 // A Pong needs nothing more: receiving it has moved the idle timer.
             } catch (ProtocolException e) {
@@ -265,7 +272,11 @@ public final class Session {
                 }
             }
             for (Channel c : channels.all()) {
-                c.acknowledge(wire);
+                try {
+                    c.acknowledge(wire);
+                } catch (IOException e) {
+                    c.close(wire, ErrorCode.INTERNAL_ERROR, "the document's storage failed");
+                }
             }
             // Entries that just became durable may now travel on, to every neighbour (HY-SYNC-005).
             for (String document : durable) {
@@ -423,10 +434,31 @@ public final class Session {
         c.pump(wire);
     }
 
-    private void onDelta(SessionMessage.Delta delta) throws ProtocolException {
+    private void onDelta(SessionMessage.Delta delta) throws ProtocolException, IOException {
         Channel c = channels.named(delta.channel());
         if (c != null) {
-            c.onDelta(wire, delta, options.window());
+            if (delta.ack() != 0) {
+                // HY-SESS-083: exactly an Ack of the same channel received just before the delta, checked as one
+                // (HY-SESS-042), whatever becomes of the delta itself.
+                c.onAck(wire, delta.ack());
+            }
+            if (!c.closed) {
+                c.onDelta(wire, delta, options.window());
+            }
+        }
+    }
+
+    private void onSummaryRequest(SessionMessage.SummaryRequest request) throws ProtocolException {
+        Channel c = channels.named(request.channel());
+        if (c != null) {
+            c.onSummaryRequest(wire);
+        }
+    }
+
+    private void onSummary(SessionMessage.Summary summary) throws ProtocolException, IOException {
+        Channel c = channels.named(summary.channel());
+        if (c != null) {
+            c.onSummary(wire, summary.summary());
         }
     }
 
@@ -472,7 +504,8 @@ public final class Session {
 
     private void sendOpen(Channel c) {
         ReplicaId known = remoteReplica != null ? remoteReplica : layer.lastReplicaId(remoteIdentity.staticKey());
-        c.sendOpen(wire, grantFor(c.document), layer.replicaId(), known, options.window());
+        boolean metBefore = previousReplica != null && previousReplica.equals(known);
+        c.sendOpen(wire, grantFor(c.document), layer.replicaId(), known, options.window(), metBefore);
     }
 
     private Right grantFor(String document) {

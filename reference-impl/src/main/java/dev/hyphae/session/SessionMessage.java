@@ -25,7 +25,8 @@ public sealed interface SessionMessage {
      * @param mode         the access the sender asks for: read or write
      * @param granted      the access the sender grants the receiver
      * @param replica      the sender's replica id: the owner of the log it sends deltas from
-     * @param summary      the version vector of the sender's state
+     * @param summary      the version vector of the sender's state, or null when the Open does not state it: the
+     *                     receiver asks with a {@link SummaryRequest} if it needs it (HY-SESS-080)
      * @param heldReplica  the owner of the receiver's log that the sender holds a prefix of, or null
      * @param heldSeq      the length of that prefix (0 when heldReplica is null)
      * @param window       how many unacknowledged deltas the sender accepts on this channel
@@ -33,7 +34,7 @@ public sealed interface SessionMessage {
     record Open(long channel, String document, Right mode, Right granted, ReplicaId replica,
                 SortedMap<ReplicaId, Long> summary, ReplicaId heldReplica, long heldSeq, int window) implements SessionMessage {
         public Open {
-            summary = java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(summary));
+            summary = summary == null ? null : java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(summary));
         }
 
         @Override
@@ -67,10 +68,22 @@ public sealed interface SessionMessage {
      * One delta of a document.
      *
      * @param payload the encoded CRDT payload, verified separately from the message
+     * @param ack     0, or an acknowledgement riding along: the same as an {@link Ack} of {@code channel} and
+     *                {@code ack} received just before the delta (HY-SESS-083)
      */
-    record Delta(long channel, Kind kind, long fromSeq, long toSeq, byte[] payload) implements SessionMessage {
+    record Delta(long channel, Kind kind, long fromSeq, long toSeq, byte[] payload, long ack) implements SessionMessage {
         public Delta {
             Objects.requireNonNull(payload);
+        }
+
+        /** A delta with no acknowledgement riding along. */
+        public Delta(long channel, Kind kind, long fromSeq, long toSeq, byte[] payload) {
+            this(channel, kind, fromSeq, toSeq, payload, 0);
+        }
+
+        /** This delta, carrying an acknowledgement of {@code seq} of the receiver's log. */
+        public Delta withAck(long seq) {
+            return new Delta(channel, kind, fromSeq, toSeq, payload, seq);
         }
 
         @Override
@@ -81,17 +94,18 @@ public sealed interface SessionMessage {
         @Override
         public boolean equals(Object o) {
             return o instanceof Delta d && d.channel == channel && d.kind == kind && d.fromSeq == fromSeq
-                    && d.toSeq == toSeq && Arrays.equals(d.payload, payload);
+                    && d.toSeq == toSeq && Arrays.equals(d.payload, payload) && d.ack == ack;
         }
 
         @Override
         public int hashCode() {
-            return Objects.hash(channel, kind, fromSeq, toSeq, Arrays.hashCode(payload));
+            return Objects.hash(channel, kind, fromSeq, toSeq, Arrays.hashCode(payload), ack);
         }
 
         @Override
         public String toString() {
-            return "Delta[channel=" + channel + ", kind=" + kind + ", " + fromSeq + ".." + toSeq + ", " + payload.length + " bytes]";
+            return "Delta[channel=" + channel + ", kind=" + kind + ", " + fromSeq + ".." + toSeq + ", " + payload.length + " bytes"
+                    + (ack == 0 ? "" : ", ack " + Long.toUnsignedString(ack)) + "]";
         }
     }
 
@@ -135,6 +149,29 @@ public sealed interface SessionMessage {
         @Override
         public int type() {
             return 7;
+        }
+    }
+
+    /**
+     * Asks for the summary that the receiver's Open of the document did not state (HY-SESS-081): the sender cannot
+     * resume from the position that Open named and needs the summary for a difference.
+     */
+    record SummaryRequest(long channel) implements SessionMessage {
+        @Override
+        public int type() {
+            return 8;
+        }
+    }
+
+    /** Answers a {@link SummaryRequest} with the version vector of the sender's state (HY-SESS-082). */
+    record Summary(long channel, SortedMap<ReplicaId, Long> summary) implements SessionMessage {
+        public Summary {
+            summary = java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(summary));
+        }
+
+        @Override
+        public int type() {
+            return 9;
         }
     }
 }
