@@ -237,7 +237,7 @@ public final class Schema {
     public static final class Open {
 
         /** The number of fields the table declares; a vtable's later entries belong to later versions. */
-        public static final int FIELDS = 9;
+        public static final int FIELDS = 10;
         /** {@code channel: uint (id: 0)} */
         public static final Field CHANNEL = Field.scalar("Open", "channel", 0, 4);
         /** {@code document: string (id: 1)} */
@@ -256,6 +256,8 @@ public final class Schema {
         public static final Field HELD_SEQ = Field.scalar("Open", "held_seq", 7, 8);
         /** {@code window: ushort (id: 8)} */
         public static final Field WINDOW = Field.scalar("Open", "window", 8, 2);
+        /** {@code answers: uint (id: 9)} */
+        public static final Field ANSWERS = Field.scalar("Open", "answers", 9, 4);
 
         private Open() {
         }

@@ -34,6 +34,8 @@ final class Channel {
     final long local;
     final DocumentSync sync;
     boolean openSent;
+    /** This side's Open, once sent: an answer to it may leave out what it names (HY-SESS-091). */
+    SessionMessage.Open sentOpen;
     /** The peer's Open, once received. */
     SessionMessage.Open remote;
     /** The right this side grants the peer. */
@@ -87,8 +89,13 @@ final class Channel {
         long held = known == null ? 0 : sync.durableHeld(known);
         openSent = true;
         summaryStated = grant != Right.NONE && held == 0 && !metBefore;
-        wire.send(new SessionMessage.Open(local, document, Right.WRITE, grant, self,
-                summaryStated ? sync.summary() : null, held == 0 ? null : known, held, window));
+        // An answer to the peer's Open leaves out the document, which the peer's Open names, and the peer's replica
+        // id as the owner of the held prefix, which is the peer's own (HY-SESS-090).
+        boolean answering = remote != null;
+        ReplicaId heldReplica = held == 0 || answering && known.equals(remote.replica()) ? null : known;
+        sentOpen = new SessionMessage.Open(local, answering ? null : document, Right.WRITE, grant, self,
+                summaryStated ? sync.summary() : null, heldReplica, held, window, answering ? remote.channel() : 0);
+        wire.send(sentOpen);
     }
 
     /**

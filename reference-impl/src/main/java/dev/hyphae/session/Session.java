@@ -363,6 +363,21 @@ public final class Session {
     // ---------------------------------------------------------------------------------------------------------
 
     private void onOpen(SessionMessage.Open open) throws ProtocolException, IOException {
+        if (open.answers() != 0) {
+            // HY-SESS-091: an answer names this side's Open, which names the document and this replica.
+            Channel answered = channels.byLocal(open.answers());
+            if (answered == null) {
+                throw violation("an Open answers channel %d, which this side never opened", open.answers());
+            }
+            if (answered.closed) {
+                return;   // HY-SESS-026: the document was closed here; the answer crossed the close
+            }
+            if (open.document() != null && !open.document().equals(answered.document)) {
+                throw violation("an Open answers channel %d, of \"%s\", but names \"%s\"", open.answers(), answered.document,
+                        open.document());
+            }
+            open = open.resolved(answered.sentOpen);
+        }
         if (open.replica().equals(layer.replicaId())) {
             throw violation("the peer's Open names this replica's own id");
         }

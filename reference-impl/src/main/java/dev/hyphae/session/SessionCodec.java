@@ -63,12 +63,12 @@ public final class SessionCodec {
         FlatBufferBuilder b = new FlatBufferBuilder(message instanceof SessionMessage.Delta d ? d.payload().length + 128 : 256);
         int body;
         if (message instanceof SessionMessage.Open o) {
-            int document = b.createString(o.document());
+            int document = o.document() == null ? 0 : b.createString(o.document());
             int replica = Open.createReplicaVector(b, o.replica().toBytes());
             int summary = o.summary() == null ? 0 : versionVector(b, o.summary());
             int held = o.heldReplica() == null ? 0 : Open.createHeldReplicaVector(b, o.heldReplica().toBytes());
             body = Open.createOpen(b, o.channel(), document, o.mode().value(), o.granted().value(), replica, summary, held,
-                    o.heldSeq(), o.window());
+                    o.heldSeq(), o.window(), o.answers());
         } else if (message instanceof SessionMessage.Delta d) {
             int payload = Delta.createPayloadVector(b, d.payload());
             body = Delta.createDelta(b, d.channel(), d.kind().value(), d.fromSeq(), d.toSeq(), payload, d.ack());
@@ -187,9 +187,12 @@ public final class SessionCodec {
                 v.vector(table, Schema.Open.HELD_REPLICA, ReplicaId.LENGTH);
                 v.scalar(table, Schema.Open.HELD_SEQ);
                 v.scalar(table, Schema.Open.WINDOW);
+                v.scalar(table, Schema.Open.ANSWERS);
                 Open o = (Open) message.message(new Open());
                 long channel = channel(o.channel());
-                String document = documentName(o.documentAsByteBuffer());
+                long answers = o.answers();
+                // HY-SESS-090: an answer may leave the document out; the Open it answers names it.
+                String document = answers != 0 && o.documentAsByteBuffer() == null ? null : documentName(o.documentAsByteBuffer());
                 Right mode = Right.of(o.mode());
                 if (mode == null || mode == Right.NONE) {
                     throw malformed("an Open asks for access %d; it asks for 1 (read) or 2 (write)", o.mode());
@@ -205,14 +208,14 @@ public final class SessionCodec {
                 // Absent: the Open does not state its summary (HY-SESS-080); present and empty: an empty summary.
                 SortedMap<ReplicaId, Long> vector = summary == 0 ? null : readVersionVector(v, vectors, o.summary());
                 ReplicaId held = replicaId(o.heldReplicaAsByteBuffer(), "held_replica");
-                if (held == null && o.heldSeq() != 0) {
+                if (held == null && o.heldSeq() != 0 && answers == 0) {
                     throw malformed("an Open holds %s entries of no log", Long.toUnsignedString(o.heldSeq()));
                 }
                 int window = o.window();
                 if (window < 1 || window > MAX_WINDOW) {
                     throw malformed("an Open announces a window of %d; it is 1 to %d", window, MAX_WINDOW);
                 }
-                return new SessionMessage.Open(channel, document, mode, granted, replica, vector, held, o.heldSeq(), window);
+                return new SessionMessage.Open(channel, document, mode, granted, replica, vector, held, o.heldSeq(), window, answers);
             }
             case Message.Delta -> {
                 v.scalar(table, Schema.Delta.CHANNEL);

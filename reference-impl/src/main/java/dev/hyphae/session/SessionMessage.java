@@ -30,11 +30,30 @@ public sealed interface SessionMessage {
      * @param heldReplica  the owner of the receiver's log that the sender holds a prefix of, or null
      * @param heldSeq      the length of that prefix (0 when heldReplica is null)
      * @param window       how many unacknowledged deltas the sender accepts on this channel
+     * @param answers      0, or the channel of the receiver's Open that this Open answers (HY-SESS-090): then
+     *                     {@code document} may be null, and {@code heldReplica} null with a {@code heldSeq} of the
+     *                     receiver's own log
      */
     record Open(long channel, String document, Right mode, Right granted, ReplicaId replica,
-                SortedMap<ReplicaId, Long> summary, ReplicaId heldReplica, long heldSeq, int window) implements SessionMessage {
+                SortedMap<ReplicaId, Long> summary, ReplicaId heldReplica, long heldSeq, int window, long answers)
+            implements SessionMessage {
         public Open {
             summary = summary == null ? null : java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(summary));
+        }
+
+        /** An Open that answers none: it names its document and the owner of the log it holds a prefix of. */
+        public Open(long channel, String document, Right mode, Right granted, ReplicaId replica,
+                    SortedMap<ReplicaId, Long> summary, ReplicaId heldReplica, long heldSeq, int window) {
+            this(channel, document, mode, granted, replica, summary, heldReplica, heldSeq, window, 0);
+        }
+
+        /**
+         * This answer as its receiver reads it (HY-SESS-091): with the document and the held replica id that it
+         * left out, taken from {@code answered}, this side's Open that it answers.
+         */
+        public Open resolved(Open answered) {
+            return new Open(channel, document != null ? document : answered.document(), mode, granted, replica, summary,
+                    heldReplica != null || heldSeq == 0 ? heldReplica : answered.replica(), heldSeq, window, answers);
         }
 
         @Override

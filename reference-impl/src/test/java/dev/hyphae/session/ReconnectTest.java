@@ -269,4 +269,56 @@ class ReconnectTest {
         s.flush();
         assertEquals(List.of(new SessionMessage.Ack(9, 2)), sentOf(SessionMessage.Ack.class));
     }
+
+    @Test
+    @Requirement("HY-SESS-090")
+    void anAnswerLeavesOutTheDocumentAndTheReceiversOwnReplicaId() throws Exception {
+        Session first = session();
+        first.receive(open(9, new TreeMap<>(), null, 0), 0);
+        first.receive(new SessionMessage.Delta(theirOpen().channel(), SessionMessage.Kind.STATE, 0, 1, increment(1, 5)), 0);
+        first.flush();
+        first.abandon();
+        sent.clear();
+        Session second = session();
+        second.receive(open(9, new TreeMap<>(), null, 0), 0);
+        SessionMessage.Open answer = theirOpen();
+        assertEquals(9, answer.answers());
+        assertNull(answer.document());
+        assertNull(answer.heldReplica());
+        assertEquals(1, answer.heldSeq());
+    }
+
+    @Test
+    @Requirement({"HY-SESS-091", "HY-SYNC-011"})
+    void anAnswerIsReadThroughTheOpenItAnswers() throws Exception {
+        meetThePeer();
+        write();
+        write();
+        write();
+        Session s = session();
+        s.open("plant");
+        long mine = theirOpen().channel();
+        // The peer answers with neither the document's name nor this replica's id: it holds entries 1 and 2.
+        s.receive(new SessionMessage.Open(9, null, Right.WRITE, Right.WRITE, PEER, null, null, 2, 8, mine), 0);
+        List<SessionMessage.Delta> deltas = sentOf(SessionMessage.Delta.class);
+        assertEquals(1, deltas.size(), sent.toString());
+        assertEquals(2, deltas.get(0).fromSeq());
+        assertEquals(3, deltas.get(0).toSeq());
+        assertFalse(s.ended());
+    }
+
+    @Test
+    @Requirement("HY-SESS-091")
+    void anAnswerToAnOpenThatWasNotSentOrOfAnotherDocumentEndsTheSession() throws Exception {
+        Session s = session();
+        s.receive(new SessionMessage.Open(9, null, Right.WRITE, Right.WRITE, PEER, null, null, 0, 8, 77), 0);
+        assertEquals(ErrorCode.PROTOCOL_VIOLATION.value(), lastError().code());
+        assertTrue(s.ended());
+        sent.clear();
+        Session t = session();
+        t.open("plant");
+        t.receive(new SessionMessage.Open(9, "other", Right.WRITE, Right.WRITE, PEER, null, null, 0, 8, theirOpen().channel()), 0);
+        assertEquals(ErrorCode.PROTOCOL_VIOLATION.value(), lastError().code());
+        assertTrue(t.ended());
+    }
 }

@@ -43,7 +43,10 @@ class SessionCodecProperties {
         Arbitrary<SessionMessage> open = Combinators.combine(channels(), names, Arbitraries.of(Right.READ, Right.WRITE),
                         Arbitraries.of(Right.values()), replicas(), summaries.injectNull(0.3), replicas().injectNull(0.3),
                         Arbitraries.integers().between(1, SessionLimits.MAX_WINDOW))
-                .as((c, n, m, g, r, s, h, w) -> new SessionMessage.Open(c, n, m, g, r, s, h, h == null ? 0 : w * 3L, w));
+                .as((c, n, m, g, r, s, h, w) -> w % 3 == 0
+                        // An answer (HY-SESS-090): no document, and a held prefix of the receiver's own log.
+                        ? new SessionMessage.Open(c, null, m, g, r, s, null, w * 3L, w, c)
+                        : new SessionMessage.Open(c, n, m, g, r, s, h, h == null ? 0 : w * 3L, w));
         Arbitrary<SessionMessage> delta = Combinators.combine(channels(), Arbitraries.of(SessionMessage.Kind.values()),
                         Arbitraries.longs().between(0, 1000), Arbitraries.longs().between(1, 1000),
                         Arbitraries.bytes().array(byte[].class).ofMinSize(1).ofMaxSize(64), Arbitraries.longs().injectNull(0.5))

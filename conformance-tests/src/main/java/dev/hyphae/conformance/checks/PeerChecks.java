@@ -218,13 +218,21 @@ class PeerChecks {
     /** Opens a fresh document and returns the peer's answering Open. */
     private static SessionMessage.Open openDocument(Connection c, String document, ReplicaId replica) throws IOException, ProtocolException {
         c.send(openOf(7, document, replica));
-        SessionMessage answer = c.next(m -> m instanceof SessionMessage.Open o && o.document().equals(document)
+        SessionMessage answer = c.next(m -> m instanceof SessionMessage.Open o && answersOpen(o, 7, document)
                 || m instanceof SessionMessage.SessionError e && e.channel() == 7, "answer to its Open of " + document);
         if (answer instanceof SessionMessage.SessionError e) {
             throw new AssertionError("the peer refused the document " + document + " with " + e.code() + " " + e.detail()
                     + ": it must grant the suite's key write on documents named " + PeerTarget.DOCUMENT_PREFIX + "*");
         }
         return (SessionMessage.Open) answer;
+    }
+
+    /**
+     * Whether {@code o} is the peer's Open of {@code document}, in answer to the suite's Open on {@code channel}: it
+     * names the document, or the Open it answers, or both (HY-SESS-090).
+     */
+    private static boolean answersOpen(SessionMessage.Open o, long channel, String document) {
+        return o.answers() == channel ? o.document() == null || o.document().equals(document) : document.equals(o.document());
     }
 
     /**
@@ -572,7 +580,7 @@ class PeerChecks {
         ReplicaId fresh = ReplicaId.random(RANDOM);
         try (Connection c = Connection.open()) {
             c.send(new SessionMessage.Open(7, document, Right.WRITE, Right.WRITE, fresh, null, null, 0, 16));
-            SessionMessage.Open answer = (SessionMessage.Open) c.next(m -> m instanceof SessionMessage.Open o && o.document().equals(document),
+            SessionMessage.Open answer = (SessionMessage.Open) c.next(m -> m instanceof SessionMessage.Open o && answersOpen(o, 7, document),
                     "answer to its Open of " + document);
             boolean asked = false;
             State state = DocumentsModel.empty();
