@@ -28,7 +28,7 @@ import java.util.TreeSet;
  * with a SessionError of channel 0. In every case the other sessions and documents carry on.
  *
  * <p>Why this class is some 500 lines: it is the session's whole public surface for its driver (a dozen entry
- * points, each taking the lock and each a no-op once the session has ended), the dispatch of the seven messages,
+ * points, each taking the lock and each a no-op once the session has ended), the dispatch of the nine messages,
  * and the handlers that decide whether a document is on the session at all (Open, and the session and channel
  * scopes of SessionError and Close), which share the session's state and read best in one place, in the order
  * of the chapter. What concerns one document already on the session is in {@link Channel}, the channel numbers

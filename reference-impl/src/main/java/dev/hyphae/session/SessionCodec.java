@@ -42,6 +42,10 @@ import static dev.hyphae.session.SessionLimits.MAX_WINDOW;
  * {@code UNKNOWN_MESSAGE_TYPE}; anything else malformed with {@code MALFORMED_MESSAGE}. Both end the session.
  * The payload of a Delta is not decoded here: it is a CRDT payload, verified by its own decoder, whose errors
  * refuse only that delta.
+ *
+ * <p>Why this class is some 400 lines: it is the one encoder and the one verifying decoder of all nine messages,
+ * which share the verifier, the version vector's rules and the field checks; split by message, a rule shared by
+ * two tables (a summary in an Open and in a Summary) would be written twice.
  */
 public final class SessionCodec {
 

@@ -25,6 +25,12 @@ import java.util.TreeMap;
  * A<sub>i</sub>; {@code held} is what Hyphae adds so that a neighbour can resume after a restart.
  *
  * <p>Not thread-safe: its {@link Replica} serialises access.
+ *
+ * <p>Why this class is some 400 lines: the state, the log and the positions change together under one set of
+ * invariants (an entry is stored before the position that covers it; an entry is dropped only when every
+ * neighbour holds it, or beyond the log's bounds; an interval reaches back only over what the receiver holds),
+ * which read best in one place. Storage is {@link DocumentStore}'s, and the exchange with a neighbour is
+ * {@link AntiEntropy}'s.
  */
 final class DocumentReplica {
 
