@@ -321,4 +321,18 @@ class ReconnectTest {
         assertEquals(ErrorCode.PROTOCOL_VIOLATION.value(), lastError().code());
         assertTrue(t.ended());
     }
+
+    @Test
+    @Requirement("HY-SESS-089")
+    void aSummaryRequestOrASummaryOnAChannelNeverOpenedEndsTheSession() throws Exception {
+        Session s = session();
+        s.receive(new SessionMessage.SummaryRequest(77), 0);
+        assertEquals(ErrorCode.PROTOCOL_VIOLATION.value(), lastError().code());
+        assertTrue(s.ended());
+        sent.clear();
+        Session t = session();
+        t.receive(new SessionMessage.Summary(77, new TreeMap<>()), 0);
+        assertEquals(ErrorCode.PROTOCOL_VIOLATION.value(), lastError().code());
+        assertTrue(t.ended());
+    }
 }
