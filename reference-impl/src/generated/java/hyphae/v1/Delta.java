@@ -38,6 +38,7 @@ public final class Delta extends Table {
   public ByteVector compactVector(ByteVector obj) { int o = __offset(18); return o != 0 ? obj.__assign(__vector(o), bb) : null; }
   public ByteBuffer compactAsByteBuffer() { return __vector_as_bytebuffer(18, 1); }
   public ByteBuffer compactInByteBuffer(ByteBuffer _bb) { return __vector_in_bytebuffer(_bb, 18, 1); }
+  public long ack() { int o = __offset(20); return o != 0 ? bb.getLong(o + bb_pos) : 0L; }
 
   public static int createDelta(FlatBufferBuilder builder,
       long channel,
@@ -47,8 +48,10 @@ public final class Delta extends Table {
       int payloadOffset,
       int compression,
       int replicasOffset,
-      int compactOffset) {
-    builder.startTable(8);
+      int compactOffset,
+      long ack) {
+    builder.startTable(9);
+    Delta.addAck(builder, ack);
     Delta.addToSeq(builder, toSeq);
     Delta.addFromSeq(builder, fromSeq);
     Delta.addCompact(builder, compactOffset);
@@ -60,7 +63,7 @@ public final class Delta extends Table {
     return Delta.endDelta(builder);
   }
 
-  public static void startDelta(FlatBufferBuilder builder) { builder.startTable(8); }
+  public static void startDelta(FlatBufferBuilder builder) { builder.startTable(9); }
   public static void addChannel(FlatBufferBuilder builder, long channel) { builder.addInt(0, (int) channel, (int) 0L); }
   public static void addKind(FlatBufferBuilder builder, int kind) { builder.addByte(1, (byte) kind, (byte) 0); }
   public static void addFromSeq(FlatBufferBuilder builder, long fromSeq) { builder.addLong(2, fromSeq, 0L); }
@@ -78,6 +81,7 @@ public final class Delta extends Table {
   public static int createCompactVector(FlatBufferBuilder builder, byte[] data) { return builder.createByteVector(data); }
   public static int createCompactVector(FlatBufferBuilder builder, ByteBuffer data) { return builder.createByteVector(data); }
   public static void startCompactVector(FlatBufferBuilder builder, int numElems) { builder.startVector(1, numElems, 1); }
+  public static void addAck(FlatBufferBuilder builder, long ack) { builder.addLong(8, ack, 0L); }
   public static int endDelta(FlatBufferBuilder builder) {
     int o = builder.endTable();
     return o;

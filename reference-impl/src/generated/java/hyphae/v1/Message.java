@@ -13,8 +13,10 @@ public final class Message {
   public static final byte Ping = 5;
   public static final byte Pong = 6;
   public static final byte Close = 7;
+  public static final byte SummaryRequest = 8;
+  public static final byte Summary = 9;
 
-  public static final String[] names = { "NONE", "Open", "Delta", "Ack", "SessionError", "Ping", "Pong", "Close", };
+  public static final String[] names = { "NONE", "Open", "Delta", "Ack", "SessionError", "Ping", "Pong", "Close", "SummaryRequest", "Summary", };
 
   public static String name(int e) { return names[e]; }
 }

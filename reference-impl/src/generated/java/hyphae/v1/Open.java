@@ -37,6 +37,7 @@ public final class Open extends Table {
   public ByteBuffer heldReplicaInByteBuffer(ByteBuffer _bb) { return __vector_in_bytebuffer(_bb, 16, 1); }
   public long heldSeq() { int o = __offset(18); return o != 0 ? bb.getLong(o + bb_pos) : 0L; }
   public int window() { int o = __offset(20); return o != 0 ? bb.getShort(o + bb_pos) & 0xFFFF : 0; }
+  public long answers() { int o = __offset(22); return o != 0 ? (long)bb.getInt(o + bb_pos) & 0xFFFFFFFFL : 0L; }
 
   public static int createOpen(FlatBufferBuilder builder,
       long channel,
@@ -47,9 +48,11 @@ public final class Open extends Table {
       int summaryOffset,
       int heldReplicaOffset,
       long heldSeq,
-      int window) {
-    builder.startTable(9);
+      int window,
+      long answers) {
+    builder.startTable(10);
     Open.addHeldSeq(builder, heldSeq);
+    Open.addAnswers(builder, answers);
     Open.addHeldReplica(builder, heldReplicaOffset);
     Open.addSummary(builder, summaryOffset);
     Open.addReplica(builder, replicaOffset);
@@ -61,7 +64,7 @@ public final class Open extends Table {
     return Open.endOpen(builder);
   }
 
-  public static void startOpen(FlatBufferBuilder builder) { builder.startTable(9); }
+  public static void startOpen(FlatBufferBuilder builder) { builder.startTable(10); }
   public static void addChannel(FlatBufferBuilder builder, long channel) { builder.addInt(0, (int) channel, (int) 0L); }
   public static void addDocument(FlatBufferBuilder builder, int documentOffset) { builder.addOffset(1, documentOffset, 0); }
   public static void addMode(FlatBufferBuilder builder, int mode) { builder.addByte(2, (byte) mode, (byte) 0); }
@@ -77,6 +80,7 @@ public final class Open extends Table {
   public static void startHeldReplicaVector(FlatBufferBuilder builder, int numElems) { builder.startVector(1, numElems, 1); }
   public static void addHeldSeq(FlatBufferBuilder builder, long heldSeq) { builder.addLong(7, heldSeq, 0L); }
   public static void addWindow(FlatBufferBuilder builder, int window) { builder.addShort(8, (short) window, (short) 0); }
+  public static void addAnswers(FlatBufferBuilder builder, long answers) { builder.addInt(9, (int) answers, (int) 0L); }
   public static int endOpen(FlatBufferBuilder builder) {
     int o = builder.endTable();
     return o;

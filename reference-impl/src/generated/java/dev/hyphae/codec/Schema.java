@@ -237,7 +237,7 @@ public final class Schema {
     public static final class Open {
 
         /** The number of fields the table declares; a vtable's later entries belong to later versions. */
-        public static final int FIELDS = 9;
+        public static final int FIELDS = 10;
         /** {@code channel: uint (id: 0)} */
         public static final Field CHANNEL = Field.scalar("Open", "channel", 0, 4);
         /** {@code document: string (id: 1)} */
@@ -256,6 +256,8 @@ public final class Schema {
         public static final Field HELD_SEQ = Field.scalar("Open", "held_seq", 7, 8);
         /** {@code window: ushort (id: 8)} */
         public static final Field WINDOW = Field.scalar("Open", "window", 8, 2);
+        /** {@code answers: uint (id: 9)} */
+        public static final Field ANSWERS = Field.scalar("Open", "answers", 9, 4);
 
         private Open() {
         }
@@ -265,7 +267,7 @@ public final class Schema {
     public static final class Delta {
 
         /** The number of fields the table declares; a vtable's later entries belong to later versions. */
-        public static final int FIELDS = 8;
+        public static final int FIELDS = 9;
         /** {@code channel: uint (id: 0)} */
         public static final Field CHANNEL = Field.scalar("Delta", "channel", 0, 4);
         /** {@code kind: ubyte (id: 1)} */
@@ -282,6 +284,8 @@ public final class Schema {
         public static final Field REPLICAS = Field.vector("Delta", "replicas", 6, 1);
         /** {@code compact: [ubyte] (id: 7)} */
         public static final Field COMPACT = Field.vector("Delta", "compact", 7, 1);
+        /** {@code ack: ulong (id: 8)} */
+        public static final Field ACK = Field.scalar("Delta", "ack", 8, 8);
 
         private Delta() {
         }
@@ -316,6 +320,32 @@ public final class Schema {
         public static final Field DETAIL = Field.string("SessionError", "detail", 3);
 
         private SessionError() {
+        }
+    }
+
+    /** {@code table SummaryRequest} of {@code session.fbs}. */
+    public static final class SummaryRequest {
+
+        /** The number of fields the table declares; a vtable's later entries belong to later versions. */
+        public static final int FIELDS = 1;
+        /** {@code channel: uint (id: 0)} */
+        public static final Field CHANNEL = Field.scalar("SummaryRequest", "channel", 0, 4);
+
+        private SummaryRequest() {
+        }
+    }
+
+    /** {@code table Summary} of {@code session.fbs}. */
+    public static final class Summary {
+
+        /** The number of fields the table declares; a vtable's later entries belong to later versions. */
+        public static final int FIELDS = 2;
+        /** {@code channel: uint (id: 0)} */
+        public static final Field CHANNEL = Field.scalar("Summary", "channel", 0, 4);
+        /** {@code summary: VersionVector (id: 1)} */
+        public static final Field SUMMARY = Field.table("Summary", "summary", 1, VersionVector.FIELDS);
+
+        private Summary() {
         }
     }
 

@@ -8,7 +8,6 @@ import dev.hyphae.handshake.AccessPolicy.Right;
 
 import java.io.IOException;
 import java.util.ArrayDeque;
-import java.util.TreeMap;
 
 /**
  * One document on one session (specification, chapter "Session", sections "Documents and channels" to
@@ -35,6 +34,8 @@ final class Channel {
     final long local;
     final DocumentSync sync;
     boolean openSent;
+    /** This side's Open, once sent: an answer to it may leave out what it names (HY-SESS-091). */
+    SessionMessage.Open sentOpen;
     /** The peer's Open, once received. */
     SessionMessage.Open remote;
     /** The right this side grants the peer. */
@@ -46,6 +47,11 @@ final class Channel {
     private int unacknowledged;
     /** The peer's log position to acknowledge at the next flush, or 0. */
     long ackDue;
+    /** Whether this side's Open stated its summary, or this side has answered the peer's request for it. */
+    boolean summaryStated;
+    /** Whether this side has asked for the peer's summary (at most once, HY-SESS-081), and whether it has come. */
+    boolean summaryAsked;
+    boolean summaryReceived;
 
     Channel(String document, long local, DocumentSync sync) {
         this.document = document;
@@ -71,16 +77,25 @@ final class Channel {
 
     /**
      * Sends this side's Open of the document: the right it grants (HY-SESS-034), no summary to a peer that may not
-     * read (HY-SESS-036), and only a position that is on stable storage (HY-SESS-043).
+     * read (HY-SESS-036), and only a position that is on stable storage (HY-SESS-043). The summary is stated only
+     * where the peer will likely need it for a difference (HY-SYNC-030): when this side names no position in the
+     * peer's log and has not met this peer's replica before. Otherwise the peer resumes from the position, or asks.
      *
-     * @param known the peer's replica id, or the one its key used last, or null
+     * @param known     the peer's replica id, or the one its key used last, or null
+     * @param metBefore whether this replica synchronised with the peer's replica in an earlier session
      */
-    void sendOpen(Wire wire, Right grant, ReplicaId self, ReplicaId known, int window) {
+    void sendOpen(Wire wire, Right grant, ReplicaId self, ReplicaId known, int window, boolean metBefore) {
         this.grant = grant;
         long held = known == null ? 0 : sync.durableHeld(known);
         openSent = true;
-        wire.send(new SessionMessage.Open(local, document, Right.WRITE, grant, self,
-                grant == Right.NONE ? new TreeMap<>() : sync.summary(), held == 0 ? null : known, held, window));
+        summaryStated = grant != Right.NONE && held == 0 && !metBefore;
+        // An answer to the peer's Open leaves out the document, which the peer's Open names, and the peer's replica
+        // id as the owner of the held prefix, which is the peer's own (HY-SESS-090).
+        boolean answering = remote != null;
+        ReplicaId heldReplica = held == 0 || answering && known.equals(remote.replica()) ? null : known;
+        sentOpen = new SessionMessage.Open(local, answering ? null : document, Right.WRITE, grant, self,
+                summaryStated ? sync.summary() : null, heldReplica, held, window, answering ? remote.channel() : 0);
+        wire.send(sentOpen);
     }
 
     /**
@@ -136,35 +151,90 @@ final class Channel {
 
     /** Sends what the sync layer has for the peer, within the peer's window and while the transport has room. */
     void pump(Wire wire) throws IOException {
+        pump(wire, 0);
+    }
+
+    /**
+     * Sends what the sync layer has for the peer; the first delta sent carries {@code ack}, if not 0. Asks for the
+     * peer's summary when the sync layer needs it (HY-SESS-081).
+     *
+     * @return whether a delta carried {@code ack}
+     */
+    private boolean pump(Wire wire, long ack) throws IOException {
         if (!sends()) {
-            return;
+            return false;
         }
         if (sync.failed()) {
             // Whether its latest writes reached the disk is known only after a restart: send nothing of it.
             close(wire, ErrorCode.INTERNAL_ERROR, "the document's storage failed");
-            return;
+            return false;
         }
+        boolean carried = false;
         try {
             while (outstanding.size() < remote.window() && !wire.congested()) {
                 SessionMessage.Delta delta = sync.next(remote.channel(), !outstanding.isEmpty());
                 if (delta == null) {
-                    return;
+                    break;
+                }
+                if (ack != 0 && !carried) {
+                    delta = delta.withAck(ack);
+                    carried = true;
                 }
                 outstanding.addLast(delta.toSeq());
                 wire.send(delta);
             }
         } catch (DocumentClosedException e) {
             close(wire, e.code(), e.getMessage());
+            return carried;
         }
+        if (!summaryAsked && sync.wantsSummary()) {
+            summaryAsked = true;
+            wire.send(new SessionMessage.SummaryRequest(remote.channel()));
+        }
+        return carried;
     }
 
-    /** The flush after a burst: the Ack of everything received (HY-SYNC-022, HY-SYNC-023), once it is durable. */
-    void acknowledge(Wire wire) {
+    /**
+     * The flush after a burst: the acknowledgement of everything received (HY-SYNC-022, HY-SYNC-023), once it is
+     * durable. It rides on the first delta that goes to the peer now, and is an Ack of its own only when there is
+     * none (HY-SESS-084).
+     */
+    void acknowledge(Wire wire) throws IOException {
         if (ackDue != 0 && !closed) {
-            wire.send(new SessionMessage.Ack(remote.channel(), ackDue));
+            long due = ackDue;
             ackDue = 0;
+            if (!pump(wire, due)) {
+                wire.send(new SessionMessage.Ack(remote.channel(), due));
+            }
         }
         unacknowledged = 0;
+    }
+
+    /**
+     * The peer asks for the summary that this side's Open did not state: answered once, and only to a peer that may
+     * send deltas here (HY-SESS-081, HY-SESS-082).
+     */
+    void onSummaryRequest(Wire wire) throws ProtocolException {
+        if (summaryStated) {
+            throw ProtocolException.sessionError(ErrorCode.PROTOCOL_VIOLATION,
+                    "a second request for the summary of \"%s\", or one that its Open stated", document);
+        }
+        if (!grant.includes(Right.WRITE)) {
+            throw ProtocolException.sessionError(ErrorCode.PROTOCOL_VIOLATION,
+                    "a request for the summary of \"%s\" from a peer that may not write it", document);
+        }
+        summaryStated = true;
+        wire.send(new SessionMessage.Summary(remote.channel(), sync.summary()));
+    }
+
+    /** The peer's summary, which this side asked for: the difference can go now. */
+    void onSummary(Wire wire, java.util.SortedMap<ReplicaId, Long> summary) throws ProtocolException, IOException {
+        if (!summaryAsked || summaryReceived) {
+            throw ProtocolException.sessionError(ErrorCode.PROTOCOL_VIOLATION, "a Summary of \"%s\" that was not asked for", document);
+        }
+        summaryReceived = true;
+        sync.summaryReceived(summary);
+        pump(wire);
     }
 
     /** Closes the document on this session, with the reason; the session and its other documents carry on. */

@@ -68,4 +68,16 @@ public interface DocumentSync {
 
     /** Makes what was received durable; returns whether new entries of the log became durable (and may travel on). */
     boolean sync() throws IOException;
+
+    /**
+     * Whether the sender needs the peer's summary, which the peer's Open did not state, to send the difference that
+     * must come next (HY-SESS-081): the session then asks for it, once.
+     */
+    default boolean wantsSummary() {
+        return false;
+    }
+
+    /** The summary that the peer sent in answer to this side's request (HY-SESS-082). */
+    default void summaryReceived(SortedMap<ReplicaId, Long> summary) {
+    }
 }

@@ -28,7 +28,7 @@ import java.util.TreeSet;
  * with a SessionError of channel 0. In every case the other sessions and documents carry on.
  *
  * <p>Why this class is some 500 lines: it is the session's whole public surface for its driver (a dozen entry
- * points, each taking the lock and each a no-op once the session has ended), the dispatch of the seven messages,
+ * points, each taking the lock and each a no-op once the session has ended), the dispatch of the nine messages,
  * and the handlers that decide whether a document is on the session at all (Open, and the session and channel
  * scopes of SessionError and Close), which share the session's state and read best in one place, in the order
  * of the chapter. What concerns one document already on the session is in {@link Channel}, the channel numbers
@@ -117,6 +117,8 @@ public final class Session {
         }
     };
     private ReplicaId remoteReplica;
+    /** The replica id that the peer's key used in its last session, as it was before this one: null if none. */
+    private final ReplicaId previousReplica;
     private long pingNonce;
     private boolean ended;
 
@@ -133,6 +135,7 @@ public final class Session {
         this.outbox = outbox;
         this.keepalive = new Keepalive(options.keepaliveMillis(), options.idleTimeoutMillis());
         this.compression = new DeltaCompression(options.deflate());
+        this.previousReplica = layer.lastReplicaId(remoteIdentity.staticKey());
     }
 
     /**
@@ -249,6 +252,10 @@ public final class Session {
                     send(new SessionMessage.Pong(ping.nonce()));
                 } else if (message instanceof SessionMessage.Close close) {
                     onClose(close);
+                } else if (message instanceof SessionMessage.SummaryRequest request) {
+                    onSummaryRequest(request);
+                } else if (message instanceof SessionMessage.Summary summary) {
+                    onSummary(summary);
                 }
                 // A Pong needs nothing more: receiving it has moved the idle timer.
             } catch (ProtocolException e) {
@@ -283,7 +290,11 @@ public final class Session {
                 }
             }
             for (Channel c : channels.all()) {
-                c.acknowledge(wire);
+                try {
+                    c.acknowledge(wire);
+                } catch (IOException e) {
+                    c.close(wire, ErrorCode.INTERNAL_ERROR, "the document's storage failed");
+                }
             }
             // Entries that just became durable may now travel on, to every neighbour (HY-SYNC-005).
             for (String document : durable) {
@@ -371,6 +382,21 @@ public final class Session {
     // ---------------------------------------------------------------------------------------------------------
 
     private void onOpen(SessionMessage.Open open) throws ProtocolException, IOException {
+        if (open.answers() != 0) {
+            // HY-SESS-091: an answer names this side's Open, which names the document and this replica.
+            Channel answered = channels.byLocal(open.answers());
+            if (answered == null) {
+                throw violation("an Open answers channel %d, which this side never opened", open.answers());
+            }
+            if (answered.closed) {
+                return;   // HY-SESS-026: the document was closed here; the answer crossed the close
+            }
+            if (open.document() != null && !open.document().equals(answered.document)) {
+                throw violation("an Open answers channel %d, of \"%s\", but names \"%s\"", open.answers(), answered.document,
+                        open.document());
+            }
+            open = open.resolved(answered.sentOpen);
+        }
         if (open.replica().equals(layer.replicaId())) {
             throw violation("the peer's Open names this replica's own id");
         }
@@ -442,13 +468,35 @@ public final class Session {
         c.pump(wire);
     }
 
-    private void onDelta(SessionMessage.Delta delta) throws ProtocolException {
+    private void onDelta(SessionMessage.Delta delta) throws ProtocolException, IOException {
         // HY-SESS-063: first of all, whatever becomes of the delta, so that the peer can predict the table.
         replicaTables.received(delta);
         Channel c = channels.named(delta.channel());
         if (c != null) {
             // HY-COMP-013: inflated first, whatever becomes of it, so that the stream stays in step with the sender's.
-            c.onDelta(wire, compression.inflate(delta, this::openHere), options.window());
+            SessionMessage.Delta inflated = compression.inflate(delta, this::openHere);
+            if (delta.ack() != 0) {
+                // HY-SESS-083: exactly an Ack of the same channel received just before the delta, checked as one
+                // (HY-SESS-042), whatever becomes of the delta itself.
+                c.onAck(wire, delta.ack());
+            }
+            if (!c.closed) {
+                c.onDelta(wire, inflated, options.window());
+            }
+        }
+    }
+
+    private void onSummaryRequest(SessionMessage.SummaryRequest request) throws ProtocolException {
+        Channel c = channels.named(request.channel());
+        if (c != null) {
+            c.onSummaryRequest(wire);
+        }
+    }
+
+    private void onSummary(SessionMessage.Summary summary) throws ProtocolException, IOException {
+        Channel c = channels.named(summary.channel());
+        if (c != null) {
+            c.onSummary(wire, summary.summary());
         }
     }
 
@@ -494,7 +542,8 @@ public final class Session {
 
     private void sendOpen(Channel c) {
         ReplicaId known = remoteReplica != null ? remoteReplica : layer.lastReplicaId(remoteIdentity.staticKey());
-        c.sendOpen(wire, grantFor(c.document), layer.replicaId(), known, options.window());
+        boolean metBefore = previousReplica != null && previousReplica.equals(known);
+        c.sendOpen(wire, grantFor(c.document), layer.replicaId(), known, options.window(), metBefore);
     }
 
     private Right grantFor(String document) {

@@ -16,6 +16,8 @@ import hyphae.v1.Open;
 import hyphae.v1.Ping;
 import hyphae.v1.Pong;
 import hyphae.v1.SessionError;
+import hyphae.v1.Summary;
+import hyphae.v1.SummaryRequest;
 import hyphae.v1.VersionVector;
 
 import java.nio.ByteBuffer;
@@ -43,6 +45,10 @@ import static dev.hyphae.session.SessionLimits.MAX_WINDOW;
  * {@code UNKNOWN_MESSAGE_TYPE}; anything else malformed with {@code MALFORMED_MESSAGE}. Both end the session.
  * The payload of a Delta is not decoded here: it is a CRDT payload, verified by its own decoder, whose errors
  * refuse only that delta.
+ *
+ * <p>Why this class is some 400 lines: it is the one encoder and the one verifying decoder of all nine messages,
+ * which share the verifier, the version vector's rules and the field checks; split by message, a rule shared by
+ * two tables (a summary in an Open and in a Summary) would be written twice.
  */
 public final class SessionCodec {
 
@@ -64,12 +70,12 @@ public final class SessionCodec {
         FlatBufferBuilder b = new FlatBufferBuilder(message instanceof SessionMessage.Delta d ? d.payload().length + 128 : 256);
         int body;
         if (message instanceof SessionMessage.Open o) {
-            int document = b.createString(o.document());
+            int document = o.document() == null ? 0 : b.createString(o.document());
             int replica = Open.createReplicaVector(b, o.replica().toBytes());
-            int summary = versionVector(b, o.summary());
+            int summary = o.summary() == null ? 0 : versionVector(b, o.summary());
             int held = o.heldReplica() == null ? 0 : Open.createHeldReplicaVector(b, o.heldReplica().toBytes());
             body = Open.createOpen(b, o.channel(), document, o.mode().value(), o.granted().value(), replica, summary, held,
-                    o.heldSeq(), o.window());
+                    o.heldSeq(), o.window(), o.answers());
         } else if (message instanceof SessionMessage.Delta d) {
             int columnar = d.compact() ? 0 : Delta.createPayloadVector(b, d.payload());
             int compact = d.compact() ? Delta.createCompactVector(b, d.payload()) : 0;
@@ -81,7 +87,7 @@ public final class SessionCodec {
                 }
                 replicas = Delta.createReplicasVector(b, ids);
             }
-            body = Delta.createDelta(b, d.channel(), d.kind().value(), d.fromSeq(), d.toSeq(), columnar, d.compression(), replicas, compact);
+            body = Delta.createDelta(b, d.channel(), d.kind().value(), d.fromSeq(), d.toSeq(), columnar, d.compression(), replicas, compact, d.ack());
         } else if (message instanceof SessionMessage.Ack a) {
             body = Ack.createAck(b, a.channel(), a.seq());
         } else if (message instanceof SessionMessage.SessionError e) {
@@ -90,6 +96,10 @@ public final class SessionCodec {
             body = Ping.createPing(b, p.nonce());
         } else if (message instanceof SessionMessage.Pong p) {
             body = Pong.createPong(b, p.nonce());
+        } else if (message instanceof SessionMessage.SummaryRequest r) {
+            body = SummaryRequest.createSummaryRequest(b, r.channel());
+        } else if (message instanceof SessionMessage.Summary m) {
+            body = Summary.createSummary(b, m.channel(), versionVector(b, m.summary()));
         } else {
             SessionMessage.Close c = (SessionMessage.Close) message;
             body = Close.createClose(b, c.channel(), c.code(), detail(b, c.detail()));
@@ -107,6 +117,12 @@ public final class SessionCodec {
     }
 
     private static int versionVector(FlatBufferBuilder b, SortedMap<ReplicaId, Long> vector) {
+        if (vector.isEmpty()) {
+            // An empty summary is stated by a table without vectors, which are empty when absent: not by no table,
+            // which in an Open means that the summary is not stated (HY-SESS-080).
+            VersionVector.startVersionVector(b);
+            return VersionVector.endVersionVector(b);
+        }
         byte[] replicas = new byte[vector.size() * ReplicaId.LENGTH];
         long[] counters = new long[vector.size()];
         int i = 0;
@@ -156,7 +172,7 @@ public final class SessionCodec {
         int typeAt = v.field(root, Schema.SessionMessage.MESSAGE_TYPE);
         int type = typeAt == 0 ? 0 : Byte.toUnsignedInt(buffer.get(typeAt));
         // HY-SESS-004: absent, 0 and undefined types are all unknown (HY-VER-019).
-        if (type == Message.NONE || type > Message.Close) {
+        if (type == Message.NONE || type > Message.Summary) {
             throw ProtocolException.sessionError(ErrorCode.UNKNOWN_MESSAGE_TYPE, "message type %d is not defined in this version", type);
         }
         int fields = switch (type) {
@@ -166,6 +182,8 @@ public final class SessionCodec {
             case Message.SessionError -> Schema.SessionError.FIELDS;
             case Message.Ping -> Schema.Ping.FIELDS;
             case Message.Pong -> Schema.Pong.FIELDS;
+            case Message.SummaryRequest -> Schema.SummaryRequest.FIELDS;
+            case Message.Summary -> Schema.Summary.FIELDS;
             default -> Schema.Close.FIELDS;
         };
         int table = v.union(root, Schema.SessionMessage.MESSAGE, fields);
@@ -181,26 +199,16 @@ public final class SessionCodec {
                 v.scalar(table, Schema.Open.GRANTED);
                 v.vector(table, Schema.Open.REPLICA, ReplicaId.LENGTH);
                 int summary = v.tableField(table, Schema.Open.SUMMARY);
-                int replicas = 0;
-                int counters = 0;
-                if (summary != 0) {
-                    // The verifier bounds the vectors by the buffer; the limit is checked apart, for its own code.
-                    replicas = v.vector(summary, Schema.VersionVector.REPLICAS, Integer.MAX_VALUE);
-                    counters = v.vector(summary, Schema.VersionVector.COUNTERS, Integer.MAX_VALUE);
-                    long entries = Math.max(counters == 0 ? 0 : v.vectorLength(counters),
-                            replicas == 0 ? 0 : (v.vectorLength(replicas) + ReplicaId.LENGTH - 1) / ReplicaId.LENGTH);
-                    if (entries > Limits.MAX_REPLICAS) {
-                        // HY-SESS-005, as HY-DATA-041 for every version vector.
-                        throw ProtocolException.sessionError(ErrorCode.LIMIT_EXCEEDED, "a version vector of %d entries, more than MAX_REPLICAS",
-                                entries);
-                    }
-                }
+                VectorFields vectors = summary == 0 ? null : verifyVersionVector(v, summary);
                 v.vector(table, Schema.Open.HELD_REPLICA, ReplicaId.LENGTH);
                 v.scalar(table, Schema.Open.HELD_SEQ);
                 v.scalar(table, Schema.Open.WINDOW);
+                v.scalar(table, Schema.Open.ANSWERS);
                 Open o = (Open) message.message(new Open());
                 long channel = channel(o.channel());
-                String document = documentName(o.documentAsByteBuffer());
+                long answers = o.answers();
+                // HY-SESS-090: an answer may leave the document out; the Open it answers names it.
+                String document = answers != 0 && o.documentAsByteBuffer() == null ? null : documentName(o.documentAsByteBuffer());
                 Right mode = Right.of(o.mode());
                 if (mode == null || mode == Right.NONE) {
                     throw malformed("an Open asks for access %d; it asks for 1 (read) or 2 (write)", o.mode());
@@ -213,43 +221,17 @@ public final class SessionCodec {
                 if (replica == null) {
                     throw malformed("an Open without the sender's replica id");
                 }
-                SortedMap<ReplicaId, Long> vector = new TreeMap<>();
-                if (summary != 0) {
-                    VersionVector vv = o.summary();
-                    int n = replicas == 0 ? 0 : v.vectorLength(replicas);
-                    int m = counters == 0 ? 0 : v.vectorLength(counters);
-                    if (n != m * ReplicaId.LENGTH) {
-                        throw malformed("a version vector with %d bytes of replica ids and %d counters", n, m);
-                    }
-                    ReplicaId previous = null;
-                    for (int i = 0; i < m; i++) {
-                        byte[] id = new byte[ReplicaId.LENGTH];
-                        for (int k = 0; k < ReplicaId.LENGTH; k++) {
-                            id[k] = (byte) vv.replicas(i * ReplicaId.LENGTH + k);
-                        }
-                        if (ReplicaId.isZero(id, 0)) {
-                            throw malformed("a version vector lists the zero replica id");
-                        }
-                        ReplicaId r = ReplicaId.of(id);
-                        if (previous != null && previous.compareTo(r) >= 0) {
-                            throw malformed("a version vector's replicas are not in ascending order");
-                        }
-                        if (vv.counters(i) == 0) {
-                            throw malformed("a version vector lists replica %s with count 0", r);
-                        }
-                        vector.put(r, vv.counters(i));
-                        previous = r;
-                    }
-                }
+                // Absent: the Open does not state its summary (HY-SESS-080); present and empty: an empty summary.
+                SortedMap<ReplicaId, Long> vector = summary == 0 ? null : readVersionVector(v, vectors, o.summary());
                 ReplicaId held = replicaId(o.heldReplicaAsByteBuffer(), "held_replica");
-                if (held == null && o.heldSeq() != 0) {
+                if (held == null && o.heldSeq() != 0 && answers == 0) {
                     throw malformed("an Open holds %s entries of no log", Long.toUnsignedString(o.heldSeq()));
                 }
                 int window = o.window();
                 if (window < 1 || window > MAX_WINDOW) {
                     throw malformed("an Open announces a window of %d; it is 1 to %d", window, MAX_WINDOW);
                 }
-                return new SessionMessage.Open(channel, document, mode, granted, replica, vector, held, o.heldSeq(), window);
+                return new SessionMessage.Open(channel, document, mode, granted, replica, vector, held, o.heldSeq(), window, answers);
             }
             case Message.Delta -> {
                 v.scalar(table, Schema.Delta.CHANNEL);
@@ -269,6 +251,7 @@ public final class SessionCodec {
                     throw ProtocolException.sessionError(ErrorCode.LIMIT_EXCEEDED,
                             "a Delta declares %d bytes of replica ids, more than MAX_SESSION_REPLICAS", v.vectorLength(declared));
                 }
+                v.scalar(table, Schema.Delta.ACK);
                 Delta d = (Delta) message.message(new Delta());
                 long channel = channel(d.channel());
                 SessionMessage.Kind kind = switch (d.kind()) {
@@ -297,8 +280,9 @@ public final class SessionCodec {
                 }
                 byte[] copy = new byte[payload.remaining()];
                 payload.get(copy);
+                // An ack of 0 is no acknowledgement (an Ack of 0 is malformed, HY-SESS-017): nothing rides along.
                 return new SessionMessage.Delta(channel, kind, from, to, copy, declaredReplicas(d.replicasAsByteBuffer()),
-                        compact != null, d.compression());
+                        compact != null, d.compression(), d.ack());
             }
             case Message.Ack -> {
                 v.scalar(table, Schema.Ack.CHANNEL);
@@ -321,6 +305,22 @@ public final class SessionCodec {
                 }
                 return new SessionMessage.SessionError(e.channel(), e.seq(), e.code(), text(e.detailAsByteBuffer(), "detail"));
             }
+            case Message.SummaryRequest -> {
+                v.scalar(table, Schema.SummaryRequest.CHANNEL);
+                SummaryRequest r = (SummaryRequest) message.message(new SummaryRequest());
+                return new SessionMessage.SummaryRequest(channel(r.channel()));
+            }
+            case Message.Summary -> {
+                v.scalar(table, Schema.Summary.CHANNEL);
+                int summary = v.tableField(table, Schema.Summary.SUMMARY);
+                if (summary == 0) {
+                    throw malformed("a Summary without its summary");
+                }
+                VectorFields vectors = verifyVersionVector(v, summary);
+                Summary m = (Summary) message.message(new Summary());
+                long channel = channel(m.channel());
+                return new SessionMessage.Summary(channel, readVersionVector(v, vectors, m.summary()));
+            }
             case Message.Ping -> {
                 v.scalar(table, Schema.Ping.NONCE);
                 return new SessionMessage.Ping(((Ping) message.message(new Ping())).nonce());
@@ -337,6 +337,56 @@ public final class SessionCodec {
                 return new SessionMessage.Close(c.channel(), c.code(), text(c.detailAsByteBuffer(), "detail"));
             }
         }
+    }
+
+    /** The two vectors of a verified VersionVector table: their positions, 0 when absent. */
+    private record VectorFields(int replicas, int counters) {
+    }
+
+    /** Verifies a VersionVector table's vectors, and its bound (HY-SESS-005), before anything reads them. */
+    private static VectorFields verifyVersionVector(BufferVerifier v, int summary) throws ProtocolException {
+        // The verifier bounds the vectors by the buffer; the limit is checked apart, for its own code.
+        int replicas = v.vector(summary, Schema.VersionVector.REPLICAS, Integer.MAX_VALUE);
+        int counters = v.vector(summary, Schema.VersionVector.COUNTERS, Integer.MAX_VALUE);
+        long entries = Math.max(counters == 0 ? 0 : v.vectorLength(counters),
+                replicas == 0 ? 0 : (v.vectorLength(replicas) + ReplicaId.LENGTH - 1) / ReplicaId.LENGTH);
+        if (entries > Limits.MAX_REPLICAS) {
+            // HY-SESS-005, as HY-DATA-041 for every version vector.
+            throw ProtocolException.sessionError(ErrorCode.LIMIT_EXCEEDED, "a version vector of %d entries, more than MAX_REPLICAS",
+                    entries);
+        }
+        return new VectorFields(replicas, counters);
+    }
+
+    /** Reads a verified VersionVector, by the rules of HY-SESS-011. */
+    private static SortedMap<ReplicaId, Long> readVersionVector(BufferVerifier v, VectorFields fields, VersionVector vv)
+            throws ProtocolException {
+        SortedMap<ReplicaId, Long> vector = new TreeMap<>();
+        int n = fields.replicas() == 0 ? 0 : v.vectorLength(fields.replicas());
+        int m = fields.counters() == 0 ? 0 : v.vectorLength(fields.counters());
+        if (n != m * ReplicaId.LENGTH) {
+            throw malformed("a version vector with %d bytes of replica ids and %d counters", n, m);
+        }
+        ReplicaId previous = null;
+        for (int i = 0; i < m; i++) {
+            byte[] id = new byte[ReplicaId.LENGTH];
+            for (int k = 0; k < ReplicaId.LENGTH; k++) {
+                id[k] = (byte) vv.replicas(i * ReplicaId.LENGTH + k);
+            }
+            if (ReplicaId.isZero(id, 0)) {
+                throw malformed("a version vector lists the zero replica id");
+            }
+            ReplicaId r = ReplicaId.of(id);
+            if (previous != null && previous.compareTo(r) >= 0) {
+                throw malformed("a version vector's replicas are not in ascending order");
+            }
+            if (vv.counters(i) == 0) {
+                throw malformed("a version vector lists replica %s with count 0", r);
+            }
+            vector.put(r, vv.counters(i));
+            previous = r;
+        }
+        return vector;
     }
 
     private static long channel(long channel) throws ProtocolException {

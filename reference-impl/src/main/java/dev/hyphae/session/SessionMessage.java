@@ -26,15 +26,35 @@ public sealed interface SessionMessage {
      * @param mode         the access the sender asks for: read or write
      * @param granted      the access the sender grants the receiver
      * @param replica      the sender's replica id: the owner of the log it sends deltas from
-     * @param summary      the version vector of the sender's state
+     * @param summary      the version vector of the sender's state, or null when the Open does not state it: the
+     *                     receiver asks with a {@link SummaryRequest} if it needs it (HY-SESS-080)
      * @param heldReplica  the owner of the receiver's log that the sender holds a prefix of, or null
      * @param heldSeq      the length of that prefix (0 when heldReplica is null)
      * @param window       how many unacknowledged deltas the sender accepts on this channel
+     * @param answers      0, or the channel of the receiver's Open that this Open answers (HY-SESS-090): then
+     *                     {@code document} may be null, and {@code heldReplica} null with a {@code heldSeq} of the
+     *                     receiver's own log
      */
     record Open(long channel, String document, Right mode, Right granted, ReplicaId replica,
-                SortedMap<ReplicaId, Long> summary, ReplicaId heldReplica, long heldSeq, int window) implements SessionMessage {
+                SortedMap<ReplicaId, Long> summary, ReplicaId heldReplica, long heldSeq, int window, long answers)
+            implements SessionMessage {
         public Open {
-            summary = java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(summary));
+            summary = summary == null ? null : java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(summary));
+        }
+
+        /** An Open that answers none: it names its document and the owner of the log it holds a prefix of. */
+        public Open(long channel, String document, Right mode, Right granted, ReplicaId replica,
+                    SortedMap<ReplicaId, Long> summary, ReplicaId heldReplica, long heldSeq, int window) {
+            this(channel, document, mode, granted, replica, summary, heldReplica, heldSeq, window, 0);
+        }
+
+        /**
+         * This answer as its receiver reads it (HY-SESS-091): with the document and the held replica id that it
+         * left out, taken from {@code answered}, this side's Open that it answers.
+         */
+        public Open resolved(Open answered) {
+            return new Open(channel, document != null ? document : answered.document(), mode, granted, replica, summary,
+                    heldReplica != null || heldSeq == 0 ? heldReplica : answered.replica(), heldSeq, window, answers);
         }
 
         @Override
@@ -75,15 +95,23 @@ public sealed interface SessionMessage {
      *                    name entries of that table, rather than in the columnar form (field {@code payload})
      * @param compression the Delta's {@code compression} field as it is on the wire, 0 to 255: 0 for a payload that is
      *                    not compressed ({@link DeltaCompression} gives the others their meaning)
+     * @param ack         0, or an acknowledgement riding along: the same as an {@link Ack} of {@code channel} and
+     *                    {@code ack} received just before the delta (HY-SESS-083)
      */
     record Delta(long channel, Kind kind, long fromSeq, long toSeq, byte[] payload, List<ReplicaId> replicas,
-                 boolean compact, int compression) implements SessionMessage {
+                 boolean compact, int compression, long ack) implements SessionMessage {
         public Delta {
             Objects.requireNonNull(payload);
             replicas = List.copyOf(replicas);
             if (compression < 0 || compression > 0xFF) {
                 throw new IllegalArgumentException("compression is a ubyte, not " + compression);
             }
+        }
+
+        /** A delta with no acknowledgement riding along. */
+        public Delta(long channel, Kind kind, long fromSeq, long toSeq, byte[] payload, List<ReplicaId> replicas,
+                     boolean compact, int compression) {
+            this(channel, kind, fromSeq, toSeq, payload, replicas, compact, compression, 0);
         }
 
         /** A delta whose payload is not compressed. */
@@ -108,7 +136,12 @@ public sealed interface SessionMessage {
 
         /** The same delta carrying its payload as {@code payload}, compressed as {@code compression} says (or inflated). */
         public Delta withPayload(byte[] payload, int compression) {
-            return new Delta(channel, kind, fromSeq, toSeq, payload, replicas, compact, compression);
+            return new Delta(channel, kind, fromSeq, toSeq, payload, replicas, compact, compression, ack);
+        }
+
+        /** This delta, carrying an acknowledgement of {@code seq} of the receiver's log. */
+        public Delta withAck(long seq) {
+            return new Delta(channel, kind, fromSeq, toSeq, payload, replicas, compact, compression, seq);
         }
 
         @Override
@@ -120,19 +153,20 @@ public sealed interface SessionMessage {
         public boolean equals(Object o) {
             return o instanceof Delta d && d.channel == channel && d.kind == kind && d.fromSeq == fromSeq
                     && d.toSeq == toSeq && Arrays.equals(d.payload, payload) && d.replicas.equals(replicas)
-                    && d.compact == compact && d.compression == compression;
+                    && d.compact == compact && d.compression == compression && d.ack == ack;
         }
 
         @Override
         public int hashCode() {
-            return Objects.hash(channel, kind, fromSeq, toSeq, Arrays.hashCode(payload), replicas, compact, compression);
+            return Objects.hash(channel, kind, fromSeq, toSeq, Arrays.hashCode(payload), replicas, compact, compression, ack);
         }
 
         @Override
         public String toString() {
             return "Delta[channel=" + channel + ", kind=" + kind + ", " + fromSeq + ".." + toSeq + ", " + payload.length + " bytes"
                     + (compact ? " compact" : "") + (compression == 0 ? "" : ", compression " + compression)
-                    + (replicas.isEmpty() ? "" : ", declares " + replicas) + "]";
+                    + (replicas.isEmpty() ? "" : ", declares " + replicas)
+                    + (ack == 0 ? "" : ", ack " + Long.toUnsignedString(ack)) + "]";
         }
     }
 
@@ -176,6 +210,29 @@ public sealed interface SessionMessage {
         @Override
         public int type() {
             return 7;
+        }
+    }
+
+    /**
+     * Asks for the summary that the receiver's Open of the document did not state (HY-SESS-081): the sender cannot
+     * resume from the position that Open named and needs the summary for a difference.
+     */
+    record SummaryRequest(long channel) implements SessionMessage {
+        @Override
+        public int type() {
+            return 8;
+        }
+    }
+
+    /** Answers a {@link SummaryRequest} with the version vector of the sender's state (HY-SESS-082). */
+    record Summary(long channel, SortedMap<ReplicaId, Long> summary) implements SessionMessage {
+        public Summary {
+            summary = java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(summary));
+        }
+
+        @Override
+        public int type() {
+            return 9;
         }
     }
 }

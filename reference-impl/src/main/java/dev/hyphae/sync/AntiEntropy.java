@@ -20,7 +20,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SortedMap;
-import java.util.TreeMap;
 
 /**
  * The anti-entropy of one document with one neighbour, on one session (specification, chapter "Sync"): the
@@ -48,7 +47,8 @@ final class AntiEntropy implements DocumentSync {
     /** The session's replica tables: payloads are sent and received in session form against them. */
     private final ReplicaTables tables;
     private ReplicaId neighbour;
-    private SortedMap<ReplicaId, Long> neighbourSummary = new TreeMap<>();
+    /** The summary of the neighbour's state, from its Open or its answer to a request; null until stated. */
+    private SortedMap<ReplicaId, Long> neighbourSummary;
     /** The last entry of the log sent on the channel, or acknowledged beyond it. */
     private long sent;
     /** Entries after {@link #sent} up to here all came from the neighbour: nothing to tell it but their numbers. */
@@ -88,10 +88,20 @@ final class AntiEntropy implements DocumentSync {
         // Where to resume: the peer says how much of this replica's log it holds. If that is a prefix the log
         // still has, send what follows (HY-SYNC-012: it also acknowledges that prefix); otherwise the difference
         // from its summary.
-        if (document.self().equals(remote.heldReplica()) && !Seq.after(remote.heldSeq(), document.seq())
-                && !Seq.before(remote.heldSeq(), document.logStart())) {
-            sent = remote.heldSeq();
-            document.acknowledged(neighbour, remote.heldSeq());
+        // An Open that names no prefix of this log (or one of another replica id) holds 0 entries of it, and this
+        // side may resume from 0 (HY-SYNC-029). It does when the peer holds the whole log already, so that nothing
+        // is sent at all, and when the peer left its summary out, which it does once it has met this replica: a
+        // difference would cost a round trip for the summary, and the log, which still reaches back to 0 over
+        // entries the peer holds, gives the same. A peer met for the first time states its summary, and gets the
+        // difference, which leaves out what it has from elsewhere.
+        boolean named = document.self().equals(remote.heldReplica());
+        long position = named ? remote.heldSeq() : 0;
+        if (!Seq.after(position, document.seq()) && document.reaches(position, neighbour)
+                && (named || remote.summary() == null || !document.hasNews(0, neighbour))) {
+            sent = position;
+            if (named) {
+                document.acknowledged(neighbour, position);
+            }
         } else {
             sent = 0;
             needsDifference = !document.state().isEmptyDelta();
@@ -163,7 +173,7 @@ final class AntiEntropy implements DocumentSync {
 
     @Override
     public boolean pending() {
-        return needsDifference || Seq.before(sent, document.durableSeq());
+        return needsDifference || hasNews();
     }
 
     @Override
@@ -182,14 +192,15 @@ final class AntiEntropy implements DocumentSync {
     public SessionMessage.Delta next(long channel, boolean outstanding) throws DocumentClosedException, IOException {
         while (true) {
             if (needsDifference) {
-                return differenceOrState(channel);
+                // Without the neighbour's summary there is no difference to compute: the session asks for it
+                // (wantsSummary), and the difference goes once it has come (HY-SESS-081).
+                return neighbourSummary == null ? null : differenceOrState(channel);
             }
             if (!hasNews()) {
-                // Only entries that came from the peer: no content for it, but its position in this log must move
-                // on, or this log could never drop them. One such position-only interval at a time is enough.
-                if (!Seq.before(sent, document.durableSeq()) || outstanding) {
-                    return null;
-                }
+                // Nothing, or only entries that came from the peer: no message (HY-SYNC-028). The peer's position
+                // in this log stays where it is; those entries count as held by it all the same (HY-SYNC-026), so
+                // the log still drops them, and the next interval that carries news covers their numbers.
+                return null;
             }
             // Null only when the log no longer reaches back to what was sent: an interval that the log can give is
             // never refused, since it narrows to one entry sent as the payload that carried it.
@@ -205,6 +216,16 @@ final class AntiEntropy implements DocumentSync {
             }
             return inSessionForm(channel, SessionMessage.Kind.INTERVAL, interval.from(), interval.to(), interval.payload());
         }
+    }
+
+    @Override
+    public boolean wantsSummary() {
+        return needsDifference && neighbourSummary == null && document.durableSeq() != 0;
+    }
+
+    @Override
+    public void summaryReceived(SortedMap<ReplicaId, Long> summary) {
+        neighbourSummary = summary;
     }
 
     /**
@@ -291,7 +312,7 @@ final class AntiEntropy implements DocumentSync {
      * are remembered, so that a one-way stream from the peer is not scanned again at every call.
      */
     private boolean hasNews() {
-        if (Seq.before(sent, document.logStart())) {
+        if (!document.reaches(sent, neighbour)) {
             return true;
         }
         if (document.hasNews(Seq.max(echoes, sent), neighbour)) {

@@ -25,6 +25,12 @@ import java.util.TreeMap;
  * A<sub>i</sub>; {@code held} is what Hyphae adds so that a neighbour can resume after a restart.
  *
  * <p>Not thread-safe: its {@link Replica} serialises access.
+ *
+ * <p>Why this class is some 400 lines: the state, the log and the positions change together under one set of
+ * invariants (an entry is stored before the position that covers it; an entry is dropped only when every
+ * neighbour holds it, or beyond the log's bounds; an interval reaches back only over what the receiver holds),
+ * which read best in one place. Storage is {@link DocumentStore}'s, and the exchange with a neighbour is
+ * {@link AntiEntropy}'s.
  */
 final class DocumentReplica {
 
@@ -199,7 +205,40 @@ final class DocumentReplica {
         seq++;
         log.put(seq, new LogEntry(delta, origin, encoded));
         logBytes += encoded.length;
+        if (origin != null && acked.containsKey(origin)) {
+            extendOverEchoes(origin);
+        }
         collectGarbage();
+    }
+
+    /**
+     * HY-SYNC-026: an entry that came from {@code neighbour} is in its state already, so it counts as held by it:
+     * {@code acked}(neighbour) moves over every entry right after it that came from the neighbour. Garbage collection
+     * then frees such entries without a message that would only tell the neighbour their numbers, and
+     * {@link #reaches} lets an interval to it start below the log's start over them.
+     */
+    private void extendOverEchoes(ReplicaId neighbour) throws IOException {
+        long to = acked.getOrDefault(neighbour, 0L);
+        long from = to;
+        while (Seq.before(to, seq)) {
+            LogEntry next = log.get(to + 1);
+            if (next == null || !neighbour.equals(next.origin())) {
+                break;
+            }
+            to++;
+        }
+        if (to != from) {
+            acked.put(neighbour, to);
+            store.appendAcked(neighbour, to);
+        }
+    }
+
+    /**
+     * Whether an interval to {@code neighbour} can start after entry {@code after}: the log holds every entry after
+     * it, or every entry it no longer holds is held by the neighbour (acknowledged by it, or come from it, HY-SYNC-027).
+     */
+    boolean reaches(long after, ReplicaId neighbour) {
+        return !Seq.before(after, logStart) || !Seq.before(acknowledgedBy(neighbour), logStart);
     }
 
     private boolean everyoneHas(Map.Entry<Long, LogEntry> entry) {
@@ -233,6 +272,7 @@ final class DocumentReplica {
             acked.put(neighbour, 0L);
             store.appendAcked(neighbour, 0);
             unsynced = true;
+            extendOverEchoes(neighbour);
         }
     }
 
@@ -242,6 +282,7 @@ final class DocumentReplica {
             acked.put(neighbour, to);
             // Not synced on its own: an acknowledgement lost in a crash only means some deltas are sent again.
             store.appendAcked(neighbour, to);
+            extendOverEchoes(neighbour);
             collectGarbage();
         }
     }
@@ -255,8 +296,9 @@ final class DocumentReplica {
 
     /**
      * Garbage collection of the delta log: an entry goes once every neighbour that opened the document has
-     * acknowledged it (entries that came from a neighbour reach it as position-only intervals, so it acknowledges
-     * them too); and the oldest entries go beyond the log's bounds (a neighbour that needs them gets a difference).
+     * acknowledged it, or had it in the first place (entries that came from a neighbour count as acknowledged by it,
+     * HY-SYNC-026); and the oldest entries go beyond the log's bounds (a neighbour that needs them gets a
+     * difference).
      */
     private void collectGarbage() {
         while (!log.isEmpty() && (everyoneHas(log.firstEntry()) || log.size() > MAX_LOG_ENTRIES || logBytes > MAX_LOG_BYTES)) {
@@ -275,10 +317,10 @@ final class DocumentReplica {
         if (!Seq.before(after, durableSeq)) {
             return false;
         }
-        if (Seq.before(after, logStart)) {
+        if (!reaches(after, neighbour)) {
             return true;
         }
-        for (LogEntry entry : log.subMap(after, false, durableSeq, true).values()) {
+        for (LogEntry entry : log.subMap(Seq.max(after, logStart), false, durableSeq, true).values()) {
             if (!neighbour.equals(entry.origin())) {
                 return true;
             }
@@ -289,7 +331,7 @@ final class DocumentReplica {
     /**
      * The entries after {@code after}, up to {@code maxEntries} of them, joined; entries that came from
      * {@code skip} are left out (they would only go back where they came from). Null if the log no longer
-     * holds the entry after {@code after}.
+     * reaches back to {@code after} ({@link #reaches}).
      *
      * <p>When the joined entries cannot be one payload, fewer are joined, down to one entry, which is sent as
      * the payload that carried it, as stored: that payload was within every limit when it was written or
@@ -298,7 +340,7 @@ final class DocumentReplica {
      * always be sent while the log holds the entry after {@code after}.
      */
     Interval interval(long after, ReplicaId skip, int maxEntries) {
-        if (Seq.before(after, logStart) || !Seq.before(after, durableSeq) || failed != null) {
+        if (!reaches(after, skip) || !Seq.before(after, durableSeq) || failed != null) {
             return null;
         }
         int limit = maxEntries;
@@ -307,7 +349,9 @@ final class DocumentReplica {
             LogEntry single = null;
             long to = after;
             int taken = 0;
-            for (Map.Entry<Long, LogEntry> e : log.subMap(after, false, durableSeq, true).entrySet()) {
+            // Below the log's start only entries that the receiver holds are missing (reaches): their numbers are
+            // covered, their deltas left out, as the entries that came from it are (HY-SYNC-006, HY-SYNC-027).
+            for (Map.Entry<Long, LogEntry> e : log.subMap(Seq.max(after, logStart), false, durableSeq, true).entrySet()) {
                 if (taken == limit) {
                     break;
                 }

@@ -54,8 +54,12 @@ final class SchemaGenerator {
     record Declared(String name, String type, int id, String declaration) {
     }
 
-    /** A table as the schema declares it, in the file {@code file}. */
-    record Table(String file, String name, List<Declared> fields) {
+    /**
+     * A table as the schema declares it, in the file {@code file}: its fields, without the deprecated ones, which
+     * nobody writes or reads (flatc generates no accessor for them), and its number of vtable slots, which counts
+     * them.
+     */
+    record Table(String file, String name, List<Declared> fields, int slots) {
     }
 
     /** A struct's size and alignment, laid out as FlatBuffers lays out structs. */
@@ -88,7 +92,12 @@ final class SchemaGenerator {
                 String kind = m.group(1);
                 String name = m.group(2);
                 switch (kind) {
-                    case "table" -> tables.add(new Table(file.getFileName().toString(), name, fields(name, m.group(4))));
+                    case "table" -> {
+                        List<Declared> declared = fields(name, m.group(4));
+                        int slots = declared.stream().mapToInt(Declared::id).max().orElse(-1) + 1;
+                        tables.add(new Table(file.getFileName().toString(), name,
+                                declared.stream().filter(f -> !DEPRECATED.matcher(f.declaration()).find()).toList(), slots));
+                    }
                     case "struct" -> structs.put(name, layout(name, m.group(4), structs, enums));
                     case "union" -> unions.add(name);
                     default -> enums.put(name, scalarSize(m.group(3), name));
@@ -198,7 +207,7 @@ final class SchemaGenerator {
 
     /** The number of vtable slots of a table: its largest field id plus one, as flatc's {@code startTable} has it. */
     static int slotCount(Table table) {
-        return table.fields().stream().mapToInt(Declared::id).max().orElse(-1) + 1;
+        return table.slots();
     }
 
     /** The generated Java source. */

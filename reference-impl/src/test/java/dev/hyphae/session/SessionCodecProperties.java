@@ -43,9 +43,12 @@ class SessionCodecProperties {
                 .ofMaxSize(5).map(TreeMap::new);
         Arbitrary<String> names = Arbitraries.strings().withCharRange('a', 'z').withChars('é', '-', '/', '水').ofMinLength(1).ofMaxLength(60);
         Arbitrary<SessionMessage> open = Combinators.combine(channels(), names, Arbitraries.of(Right.READ, Right.WRITE),
-                        Arbitraries.of(Right.values()), replicas(), summaries, replicas().injectNull(0.3),
+                        Arbitraries.of(Right.values()), replicas(), summaries.injectNull(0.3), replicas().injectNull(0.3),
                         Arbitraries.integers().between(1, SessionLimits.MAX_WINDOW))
-                .as((c, n, m, g, r, s, h, w) -> new SessionMessage.Open(c, n, m, g, r, s, h, h == null ? 0 : w * 3L, w));
+                .as((c, n, m, g, r, s, h, w) -> w % 3 == 0
+                        // An answer (HY-SESS-090): no document, and a held prefix of the receiver's own log.
+                        ? new SessionMessage.Open(c, null, m, g, r, s, null, w * 3L, w, c)
+                        : new SessionMessage.Open(c, n, m, g, r, s, h, h == null ? 0 : w * 3L, w));
         Arbitrary<SessionMessage> delta = Combinators.combine(channels(), Arbitraries.of(SessionMessage.Kind.values()),
                         Arbitraries.longs().between(0, 1000), Arbitraries.longs().between(1, 1000),
                         Arbitraries.bytes().array(byte[].class).ofMinSize(1).ofMaxSize(64),
@@ -54,6 +57,10 @@ class SessionCodecProperties {
                 .as((c, k, from, length, payload, declared, compact, compression) -> k == SessionMessage.Kind.INTERVAL
                         ? new SessionMessage.Delta(c, k, from, from + length, payload, declared, compact, compression)
                         : new SessionMessage.Delta(c, k, 0, length, payload, declared, compact, compression));
+        Arbitrary<SessionMessage> deltaWithAck = Combinators.combine(delta, Arbitraries.longs().injectNull(0.5))
+                .as((d, ack) -> ack == null ? d : ((SessionMessage.Delta) d).withAck(ack));
+        Arbitrary<SessionMessage> summaryRequest = channels().map(SessionMessage.SummaryRequest::new);
+        Arbitrary<SessionMessage> summary = Combinators.combine(channels(), summaries).as(SessionMessage.Summary::new);
         Arbitrary<SessionMessage> ack = Combinators.combine(channels(), Arbitraries.longs().filter(n -> n != 0)).as(SessionMessage.Ack::new);
         Arbitrary<SessionMessage> error = Combinators.combine(channels().injectNull(0.3), Arbitraries.longs().between(0, 99),
                         Arbitraries.integers().between(0, 65535), Arbitraries.strings().ofMaxLength(40))
@@ -62,7 +69,7 @@ class SessionCodecProperties {
         Arbitrary<SessionMessage> pong = Arbitraries.longs().map(SessionMessage.Pong::new);
         Arbitrary<SessionMessage> close = Combinators.combine(Arbitraries.longs().between(0, SessionCodec.MAX_CHANNEL),
                 Arbitraries.integers().between(0, 65535), Arbitraries.strings().ofMaxLength(40)).as(SessionMessage.Close::new);
-        return Arbitraries.oneOf(open, delta, ack, error, ping, pong, close);
+        return Arbitraries.oneOf(open, deltaWithAck, ack, error, ping, pong, close, summaryRequest, summary);
     }
 
     @Requirement({"HY-SESS-001", "HY-SESS-002", "HY-SESS-020"})
@@ -111,12 +118,13 @@ class SessionCodecProperties {
     @Test
     void anUnknownMessageTypeIsRefusedAsSuch() {
         byte[] bytes = SessionCodec.encode(new SessionMessage.Ping(7));
-        // The union's type byte: find it as the byte holding 5 (Ping) that, set to 9, gives UNKNOWN_MESSAGE_TYPE.
+        // The union's type byte: find it as the byte holding 5 (Ping) that, set to 10, the first type this version
+        // does not define, gives UNKNOWN_MESSAGE_TYPE.
         boolean found = false;
         for (int i = 8; i < bytes.length && !found; i++) {
             if (bytes[i] == 5) {
                 byte[] mutated = bytes.clone();
-                mutated[i] = 9;
+                mutated[i] = 10;
                 try {
                     SessionCodec.decode(mutated);
                 } catch (ProtocolException e) {
@@ -150,6 +158,25 @@ class SessionCodecProperties {
         assertRefused(new SessionMessage.Ack(1, 0));
         assertRefused(new SessionMessage.Ack(0, 3));
         assertRefused(new SessionMessage.SessionError(0, 3, 2, ""));
+    }
+
+    @Requirement({"HY-SESS-085", "HY-SESS-086"})
+    @Test
+    void theNewMessagesFieldRulesAreChecked() throws ProtocolException {
+        ReplicaId r = ReplicaId.fromHex("0102030405060708090a0b0c0d0e0f10");
+        TreeMap<ReplicaId, Long> zero = new TreeMap<>();
+        zero.put(r, 0L);
+        assertRefused(new SessionMessage.SummaryRequest(0));
+        assertRefused(new SessionMessage.Summary(0, new TreeMap<>()));
+        assertRefused(new SessionMessage.Summary(1, zero));
+        // An Open without a summary is not an Open with an empty one: the two decode apart (HY-SESS-080).
+        assertEquals(null, ((SessionMessage.Open) SessionCodec.decode(SessionCodec.encode(
+                new SessionMessage.Open(1, "d", Right.WRITE, Right.READ, r, null, null, 0, 8)))).summary());
+        assertEquals(new TreeMap<>(), ((SessionMessage.Open) SessionCodec.decode(SessionCodec.encode(
+                new SessionMessage.Open(1, "d", Right.WRITE, Right.READ, r, new TreeMap<>(), null, 0, 8)))).summary());
+        // A Delta's ack of 0 is no acknowledgement; any other value is one, and decodes as it was sent.
+        assertEquals(7, ((SessionMessage.Delta) SessionCodec.decode(SessionCodec.encode(
+                new SessionMessage.Delta(1, SessionMessage.Kind.STATE, 0, 5, new byte[] {1}).withAck(7)))).ack());
     }
 
     @Test

@@ -52,24 +52,30 @@ final class SyncBench implements Callable<Integer> {
     @Option(names = "--deltas", defaultValue = "5000", description = "Deltas to send for the throughput figure (default ${DEFAULT-VALUE}).")
     int deltas;
 
+    @Option(names = "--resync-only", description = "Only the re-synchronisation table: no heap, no throughput.")
+    boolean resyncOnly;
+
     private static final SecureRandom RANDOM = new SecureRandom();
 
     @Override
     public Integer call() throws Exception {
         // The heap first, while nothing else has run in this JVM.
-        heap();
-        System.out.println();
+        if (!resyncOnly) {
+            heap();
+            System.out.println();
+        }
         System.out.println("Re-synchronisation after a partition in which k of N keys changed (bytes of all session messages, both ways)");
-        System.out.printf("%8s %6s %14s %14s %8s%n", "N", "k", "resync bytes", "k deltas", "ratio");
+        System.out.println("A changed the keys; per message type and direction: count x bytes; Delta also its payloads' bytes");
+        System.out.printf("%8s %6s %14s %14s %8s  %s%n", "N", "k", "resync bytes", "k deltas", "ratio", "breakdown");
         for (int n : new int[] {100, 1_000, 10_000}) {
             for (int k : new int[] {1, 10, 100}) {
-                if (k <= n) {
-                    resync(n, k);
-                }
+                resync(n, k);
             }
         }
-        System.out.println();
-        throughput();
+        if (!resyncOnly) {
+            System.out.println();
+            throughput();
+        }
         return 0;
     }
 
@@ -84,6 +90,8 @@ final class SyncBench implements Callable<Integer> {
                 .grant(ida.staticKey(), AccessPolicy.EVERY_DOCUMENT, AccessPolicy.Right.WRITE)
                 .grant(idb.staticKey(), AccessPolicy.EVERY_DOCUMENT, AccessPolicy.Right.WRITE);
         long bytes;
+        /** Per direction and message type, in the order of first appearance: count, bytes, payload bytes. */
+        final java.util.Map<String, long[]> tally = new java.util.LinkedHashMap<>();
 
         Pair() throws IOException {
             root = Files.createTempDirectory("hyphae-bench");
@@ -95,8 +103,9 @@ final class SyncBench implements Callable<Integer> {
         long sync() throws IOException {
             ArrayDeque<byte[]> toB = new ArrayDeque<>();
             ArrayDeque<byte[]> toA = new ArrayDeque<>();
-            Session sa = a.newSession(idb, policy, Session.Options.DEFAULT, outbox(toB));
-            Session sb = b.newSession(ida, policy, Session.Options.DEFAULT, outbox(toA));
+            tally.clear();
+            Session sa = a.newSession(idb, policy, Session.Options.DEFAULT, outbox(toB, "A>B"));
+            Session sb = b.newSession(ida, policy, Session.Options.DEFAULT, outbox(toA, "B>A"));
             sa.start(0, List.of());
             sb.start(0, List.of());
             long before = bytes;
@@ -118,11 +127,22 @@ final class SyncBench implements Callable<Integer> {
             to.flush();
         }
 
-        private static Session.Outbox outbox(ArrayDeque<byte[]> queue) {
+        private Session.Outbox outbox(ArrayDeque<byte[]> queue, String direction) {
             return new Session.Outbox() {
                 @Override
                 public void send(SessionMessage message) {
-                    queue.addLast(SessionCodec.encode(message));
+                    byte[] encoded = SessionCodec.encode(message);
+                    String name = message.getClass().getSimpleName();
+                    if (message instanceof SessionMessage.Delta d) {
+                        name += "/" + d.kind().name().toLowerCase(java.util.Locale.ROOT);
+                    }
+                    long[] t = tally.computeIfAbsent(direction + " " + name, x -> new long[3]);
+                    t[0]++;
+                    t[1] += encoded.length;
+                    if (message instanceof SessionMessage.Delta d) {
+                        t[2] += d.payload().length;
+                    }
+                    queue.addLast(encoded);
                 }
 
                 @Override
@@ -173,7 +193,11 @@ final class SyncBench implements Callable<Integer> {
             if (!pair.a.state("sensors").equals(pair.b.state("sensors"))) {
                 throw new IllegalStateException("the replicas did not converge");
             }
-            System.out.printf("%8d %6d %14d %14d %7.2fx%n", n, k, resync, deltaBytes, (double) resync / deltaBytes);
+            StringBuilder breakdown = new StringBuilder();
+            pair.tally.forEach((what, t) -> breakdown.append(breakdown.length() == 0 ? "" : ", ").append(what).append(' ')
+                    .append(t[0]).append('x').append(t[1] / t[0]).append(t[0] > 1 ? "=" + t[1] : "")
+                    .append(t[2] > 0 ? " (payload " + t[2] + ")" : ""));
+            System.out.printf("%8d %6d %14d %14d %7.2fx  %s%n", n, k, resync, deltaBytes, (double) resync / deltaBytes, breakdown);
         }
     }
 
