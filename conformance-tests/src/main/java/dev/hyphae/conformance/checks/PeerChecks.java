@@ -731,7 +731,7 @@ class PeerChecks {
                 if (delta.kind() == SessionMessage.Kind.DIFFERENCE && !asked) {
                     throw new AssertionError("the peer sent a difference from a summary the suite never stated: " + delta);
                 }
-                state = DocumentsModel.join(state, delta.payload());
+                state = DocumentsModel.join(state, delta, c.peerTable);
                 c.send(new SessionMessage.Ack(answer.channel(), delta.toSeq()));
             }
         }
