@@ -224,7 +224,7 @@ class ReconnectTest {
         assertEquals(0, replica.acknowledged("plant", PEER));
         // The peer's delta carries its acknowledgement of entry 1; the delta itself is refused for its payload, and
         // the acknowledgement counts all the same.
-        s.receive(new SessionMessage.Delta(theirOpen().channel(), SessionMessage.Kind.INTERVAL, 0, 1, new byte[] {1, 2, 3}, 1), 0);
+        s.receive(new SessionMessage.Delta(theirOpen().channel(), SessionMessage.Kind.INTERVAL, 0, 1, new byte[] {1, 2, 3}).withAck(1), 0);
         assertEquals(1, replica.acknowledged("plant", PEER));
         assertEquals(ErrorCode.MALFORMED_DELTA.value(), lastError().code());
         assertFalse(s.ended());
@@ -239,7 +239,7 @@ class ReconnectTest {
         write();
         Session s = session();
         s.receive(open(9, new TreeMap<>(), null, 0), 0);
-        s.receive(new SessionMessage.Delta(theirOpen().channel(), SessionMessage.Kind.STATE, 0, 1, increment(1, 5), 2), 0);
+        s.receive(new SessionMessage.Delta(theirOpen().channel(), SessionMessage.Kind.STATE, 0, 1, increment(1, 5)).withAck(2), 0);
         assertEquals(new SessionMessage.SessionError(0, 0, ErrorCode.PROTOCOL_VIOLATION.value(), lastError().detail()), lastError());
         assertTrue(s.ended());
         assertTrue(replica.state("plant").store().<PNCounter>get(Value.of("kwh"), CrdtType.PNCOUNTER).isEmpty(),

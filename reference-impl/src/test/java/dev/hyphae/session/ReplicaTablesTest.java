@@ -52,6 +52,7 @@ class ReplicaTablesTest {
     Path dir;
     Replica replica;
     List<SessionMessage> sent;
+    final java.util.Map<String, Long> peerChannels = new java.util.HashMap<>();
 
     @BeforeEach
     void open() throws IOException {
@@ -83,7 +84,9 @@ class ReplicaTablesTest {
         });
     }
 
-    private static SessionMessage.Open open(long channel, String document) {
+    /** The peer's Open of {@code document} on its {@code channel}, remembered so that this side's answer can be found. */
+    private SessionMessage.Open open(long channel, String document) {
+        peerChannels.put(document, channel);
         return new SessionMessage.Open(channel, document, Right.WRITE, Right.WRITE, PEER, new TreeMap<>(), null, 0, 8);
     }
 
@@ -93,8 +96,11 @@ class ReplicaTablesTest {
                 (PNCounter c) -> c.increment(CausalContext.of(List.<Dot>of()), by, amount));
     }
 
+    /** The channel this side named {@code document} with: in its own Open, or in its answer to the peer's (HY-SESS-090). */
     private long channelOf(String document) {
-        return sent.stream().filter(m -> m instanceof SessionMessage.Open o && o.document().equals(document))
+        Long peers = peerChannels.get(document);
+        return sent.stream().filter(m -> m instanceof SessionMessage.Open o
+                        && (document.equals(o.document()) || peers != null && o.answers() == peers))
                 .map(m -> ((SessionMessage.Open) m).channel()).findFirst().orElseThrow();
     }
 
@@ -162,7 +168,7 @@ class ReplicaTablesTest {
 
         sent.clear();
         Session second = session(policy);
-        second.receive(new SessionMessage.Open(5, "plant", Right.WRITE, Right.WRITE, PEER, new TreeMap<>(), null, 0, 8), 0);
+        second.receive(open(5, "plant"), 0);
         // Index 0 named without a declaration: this session's table of the peer's direction is empty.
         second.receive(new SessionMessage.Delta(channelOf("plant"), SessionMessage.Kind.INTERVAL, 1, 2,
                 Codec.encode(increment(PEER, 5), List.of(PEER))), 0);
