@@ -124,11 +124,6 @@ public sealed interface SessionMessage {
             this(channel, kind, fromSeq, toSeq, payload, replicas, false);
         }
 
-        /** A delta in the columnar form that declares no replica ids, its payload compressed as {@code compression} says. */
-        public Delta(long channel, Kind kind, long fromSeq, long toSeq, byte[] payload, int compression) {
-            this(channel, kind, fromSeq, toSeq, payload, List.of(), false, compression);
-        }
-
         /** A delta in the columnar form that declares no replica ids, not compressed. */
         public Delta(long channel, Kind kind, long fromSeq, long toSeq, byte[] payload) {
             this(channel, kind, fromSeq, toSeq, payload, List.of());

@@ -79,8 +79,7 @@ class DeltaCompressionProperties {
         if (!truncate) {
             mutated[at] ^= xor == 0 ? 1 : xor;
         }
-        sent.set(which % sent.size(), new SessionMessage.Delta(victim.channel(), victim.kind(), victim.fromSeq(), victim.toSeq(), mutated,
-                victim.compression()));
+        sent.set(which % sent.size(), victim.withPayload(mutated, victim.compression()));
         try (DeltaCompression receiver = new DeltaCompression(true)) {
             for (SessionMessage.Delta d : sent) {
                 byte[] inflated = receiver.inflate(d, c -> true).payload();

@@ -95,8 +95,8 @@ class SessionCompressionTest {
         Session s = session(Right.WRITE, true);
         long channel = openDocument(s, "plant");
         Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
-        s.receive(new SessionMessage.Delta(channel, SessionMessage.Kind.INTERVAL, 0, 1, syncFlush(deflater, increment(1, 5)), 2), 0);
-        s.receive(new SessionMessage.Delta(channel, SessionMessage.Kind.INTERVAL, 1, 2, syncFlush(deflater, increment(2, 7)), 1), 0);
+        s.receive(new SessionMessage.Delta(channel, SessionMessage.Kind.INTERVAL, 0, 1, syncFlush(deflater, increment(1, 5)), List.of(), false, 2), 0);
+        s.receive(new SessionMessage.Delta(channel, SessionMessage.Kind.INTERVAL, 1, 2, syncFlush(deflater, increment(2, 7)), List.of(), false, 1), 0);
         deflater.end();
         s.flush();
         assertTrue(sent.contains(new SessionMessage.Ack(9, 2)), sent.toString());
@@ -113,9 +113,9 @@ class SessionCompressionTest {
         Session s = session(Right.READ, true);
         long channel = openDocument(s, "plant");
         Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
-        s.receive(new SessionMessage.Delta(channel, SessionMessage.Kind.INTERVAL, 0, 1, syncFlush(deflater, increment(1, 5)), 2), 0);
+        s.receive(new SessionMessage.Delta(channel, SessionMessage.Kind.INTERVAL, 0, 1, syncFlush(deflater, increment(1, 5)), List.of(), false, 2), 0);
         // The second continues the stream: it inflates only if the first was inflated though refused.
-        s.receive(new SessionMessage.Delta(channel, SessionMessage.Kind.INTERVAL, 1, 2, syncFlush(deflater, increment(2, 7)), 1), 0);
+        s.receive(new SessionMessage.Delta(channel, SessionMessage.Kind.INTERVAL, 1, 2, syncFlush(deflater, increment(2, 7)), List.of(), false, 1), 0);
         deflater.end();
         assertFalse(s.ended(), sent.toString());
         assertEquals(List.of(ErrorCode.ACCESS_DENIED.value(), ErrorCode.ACCESS_DENIED.value()), errors().stream().map(e -> e.code()).toList());
@@ -127,7 +127,7 @@ class SessionCompressionTest {
         Session s = session(Right.WRITE, false);
         long channel = openDocument(s, "plant");
         Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
-        s.receive(new SessionMessage.Delta(channel, SessionMessage.Kind.INTERVAL, 0, 1, syncFlush(deflater, increment(1, 5)), 2), 0);
+        s.receive(new SessionMessage.Delta(channel, SessionMessage.Kind.INTERVAL, 0, 1, syncFlush(deflater, increment(1, 5)), List.of(), false, 2), 0);
         deflater.end();
         assertTrue(s.ended());
         assertEquals(new SessionMessage.SessionError(0, 0, ErrorCode.MALFORMED_COMPRESSION.value(), errors().get(0).detail()), errors().get(0));

@@ -493,8 +493,8 @@ class PeerChecks {
             }
             SessionMessage.Open answer = openDocument(c, document, me);
             try (DeflateStreams.Sender stream = new DeflateStreams.Sender(java.util.zip.Deflater.DEFAULT_COMPRESSION)) {
-                c.send(new SessionMessage.Delta(answer.channel(), SessionMessage.Kind.STATE, 0, 1, stream.compress(PayloadEncoder.encode(first)), 2));
-                c.send(new SessionMessage.Delta(answer.channel(), SessionMessage.Kind.INTERVAL, 1, 2, stream.compress(PayloadEncoder.encode(second)), 1));
+                c.send(new SessionMessage.Delta(answer.channel(), SessionMessage.Kind.STATE, 0, 1, stream.compress(PayloadEncoder.encode(first)), List.of(), false, 2));
+                c.send(new SessionMessage.Delta(answer.channel(), SessionMessage.Kind.INTERVAL, 1, 2, stream.compress(PayloadEncoder.encode(second)), List.of(), false, 1));
             }
             c.next(m -> m instanceof SessionMessage.Ack a && a.channel() == 7 && a.seq() == 2, "Ack of the two compressed deltas");
             c.send(new SessionMessage.Close(0, ErrorCode.NO_ERROR.value(), "done"));
@@ -654,7 +654,7 @@ class PeerChecks {
             // first write's dot: what matters here is the acknowledgement, not the state.)
             c.send(new SessionMessage.Delta(answer.channel(), SessionMessage.Kind.INTERVAL, 1, 2, increment(me, 3)).withAck(1));
             c.next(m -> acknowledges(m, 7, 2), "acknowledgement of entry 2, which carried an acknowledgement of the peer's entry 1");
-            c.send(new SessionMessage.Delta(answer.channel(), SessionMessage.Kind.INTERVAL, 2, 3, increment(me, 4), 1_000_000));
+            c.send(new SessionMessage.Delta(answer.channel(), SessionMessage.Kind.INTERVAL, 2, 3, increment(me, 4)).withAck(1_000_000));
             expectSessionError(c, ErrorCode.PROTOCOL_VIOLATION, "a Delta acknowledging entry 1,000,000 of a log of a few entries");
         }
     }
