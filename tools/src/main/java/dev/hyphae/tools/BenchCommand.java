@@ -10,11 +10,16 @@ import dev.hyphae.crdt.ORMap;
 import dev.hyphae.data.CausalContext;
 import dev.hyphae.data.ReplicaId;
 import dev.hyphae.data.Value;
+import dev.hyphae.framing.FramingLimits;
+import dev.hyphae.session.DeltaCompression;
+import dev.hyphae.session.SessionCodec;
+import dev.hyphae.session.SessionMessage;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.zip.Deflater;
@@ -26,7 +31,9 @@ import java.util.zip.Deflater;
  * inside one ORMap, in 100 rounds of one reading per key (100,000 writes, one simulated second per round).
  * Readings are pseudo-random and non-integral, from a fixed seed, so every run prints the same sizes. It
  * reports, raw and with raw deflate (RFC 1951, best compression): the delta of the last round's 1,000
- * writes, one single-write delta, and the full state; then the time to encode and decode the full state.
+ * writes, one single-write delta, and the full state; then the same deltas as a session sends them (session form,
+ * compact form, the Delta message and its frame, and the negotiated compression on the channel's stream); then the
+ * time to encode and decode the full state.
  * Times are medians of repeated runs in this JVM after a warm-up: figures of this machine, not a test.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {BenchCommand.Sensor.class, BenchCommand.Noise.class, SyncBench.class},
@@ -59,6 +66,7 @@ final class BenchCommand implements Runnable {
             HybridLogicalClock clock = new HybridLogicalClock(() -> wallClock[0]);
 
             CausalState<ORMap> state = new CausalState<>(ORMap.EMPTY, CausalContext.EMPTY);
+            CausalState<ORMap> previousRound = null;
             CausalState<ORMap> lastRound = null;
             CausalState<ORMap> lastWrite = null;
             for (int round = 0; round < rounds; round++) {
@@ -74,6 +82,7 @@ final class BenchCommand implements Runnable {
                     roundDelta = roundDelta.join(delta);
                     lastWrite = delta;
                 }
+                previousRound = lastRound;
                 lastRound = roundDelta;
                 wallClock[0] += 1000;
             }
@@ -92,6 +101,36 @@ final class BenchCommand implements Runnable {
             row("(b) delta of one write", writeBytes);
             row("(c) full state", stateBytes);
 
+            // In a session: the replica is in the session replica table (index 0), so payloads leave out its id
+            // (session form) or, when smaller, travel in the compact form; the Delta message and its frame around them.
+            List<ReplicaId> table = List.of(replica);
+            byte[] writeSession = Codec.encode(lastWrite, table);
+            byte[] writeCompact = Codec.encodeCompact(lastWrite, table).orElseThrow();
+            byte[] roundSession = Codec.encode(lastRound, table);
+            long seq = (long) keys * rounds;
+            byte[] writeMessage = SessionCodec.encode(new SessionMessage.Delta(1, SessionMessage.Kind.INTERVAL, seq - 1, seq,
+                    writeCompact, List.of(), true));
+            System.out.println();
+            System.out.println("In a session, the replica's id declared once in the session replica table:");
+            System.out.printf("%-52s %10d%n", "(a) 1,000 writes, columnar, session form", roundSession.length);
+            System.out.printf("%-52s %10d%n", "(b) one write, columnar, session form", writeSession.length);
+            System.out.printf("%-52s %10d%n", "(b) one write, compact form: the payload sent", writeCompact.length);
+            System.out.printf("%-52s %10d%n", "    its Delta message (session envelope)", writeMessage.length);
+            System.out.printf("%-52s %10d%n", "    its frame on the wire (+2 length, 1 flags, 16 tag)",
+                    writeMessage.length + 2 + FramingLimits.FRAME_OVERHEAD);
+
+            // Negotiated compression: the channel's DEFLATE stream carries the previous round's delta first, as a
+            // session streaming the workload would, and then the last round's.
+            try (DeltaCompression compression = new DeltaCompression(true)) {
+                compression.compress(delta(Codec.encode(previousRound, table), false), c -> true);
+                SessionMessage.Delta round = compression.compress(delta(roundSession, false), c -> true);
+                System.out.printf("%-52s %10d%n", "(a) 1,000 writes, compressed, after the round before", round.payload().length);
+            }
+            try (DeltaCompression compression = new DeltaCompression(true)) {
+                SessionMessage.Delta round = compression.compress(delta(roundSession, false), c -> true);
+                System.out.printf("%-52s %10d%n", "(a) 1,000 writes, compressed, on a new stream", round.payload().length);
+            }
+
             long[] encode = new long[iterations];
             long[] decode = new long[iterations];
             for (int warm = 0; warm < iterations; warm++) {
@@ -109,6 +148,10 @@ final class BenchCommand implements Runnable {
             System.out.printf("full state: encode %.2f ms, decode (verify included) %.2f ms (medians of %d, after %d warm-up runs)%n",
                     median(encode) / 1e6, median(decode) / 1e6, iterations, iterations);
             return 0;
+        }
+
+        private static SessionMessage.Delta delta(byte[] payload, boolean compact) {
+            return new SessionMessage.Delta(1, SessionMessage.Kind.INTERVAL, 0, 1, payload, List.of(), compact);
         }
 
         private static void check(CausalState<ORMap> state, byte[] bytes) throws ProtocolException {
