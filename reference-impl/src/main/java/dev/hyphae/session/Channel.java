@@ -203,7 +203,8 @@ final class Channel {
         if (ackDue != 0 && !closed) {
             long due = ackDue;
             ackDue = 0;
-            if (!pump(wire, due)) {
+            // Pumping can close the channel (storage failed, or the document cannot be sent): no Ack after its Close.
+            if (!pump(wire, due) && !closed) {
                 wire.send(new SessionMessage.Ack(remote.channel(), due));
             }
         }

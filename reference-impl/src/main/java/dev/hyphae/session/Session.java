@@ -395,6 +395,10 @@ public final class Session {
                 throw violation("an Open answers channel %d, of \"%s\", but names \"%s\"", open.answers(), answered.document,
                         open.document());
             }
+            if (answered.remote != null) {
+                // The peer has opened this document already: its Open, or the one this side's Open answered.
+                throw violation("document \"%s\" is opened twice", answered.document);
+            }
             open = open.resolved(answered.sentOpen);
         }
         if (open.replica().equals(layer.replicaId())) {

@@ -300,7 +300,14 @@ final class AntiEntropy implements DocumentSync {
             return new SessionMessage.Delta(channel, kind, from, to, payload);   // not reached: it is smaller
         }
         // HY-ENC-079: the smaller of the two forms. The compact form is empty when it cannot hold the state.
-        byte[] compact = columnar.length <= COMPACT_AT_MOST ? Codec.encodeCompact(state, table).orElse(null) : null;
+        byte[] compact = null;
+        if (columnar.length <= COMPACT_AT_MOST) {
+            try {
+                compact = Codec.encodeCompact(state, table).orElse(null);
+            } catch (PayloadNotEncodableException e) {
+                compact = null;   // past a limit in the compact form: the columnar form goes
+            }
+        }
         if (compact != null && compact.length < columnar.length) {
             return new SessionMessage.Delta(channel, kind, from, to, compact, declare, true);
         }

@@ -323,6 +323,18 @@ class ReconnectTest {
     }
 
     @Test
+    @Requirement({"HY-SESS-091", "HY-SESS-031"})
+    void anAnswerToTheAnswerOfThePeersOwnOpenEndsTheSession() throws Exception {
+        Session s = session();
+        s.receive(open(9, new TreeMap<>(), null, 0), 0);
+        long mine = theirOpen().channel();
+        // The peer has opened "plant" already: an Open answering this side's answer opens it a second time.
+        s.receive(new SessionMessage.Open(5, null, Right.WRITE, Right.WRITE, PEER, null, null, 0, 8, mine), 0);
+        assertEquals(ErrorCode.PROTOCOL_VIOLATION.value(), lastError().code());
+        assertTrue(s.ended());
+    }
+
+    @Test
     @Requirement("HY-SESS-089")
     void aSummaryRequestOrASummaryOnAChannelNeverOpenedEndsTheSession() throws Exception {
         Session s = session();

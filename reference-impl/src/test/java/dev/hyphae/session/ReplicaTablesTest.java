@@ -113,7 +113,7 @@ class ReplicaTablesTest {
     }
 
     @Test
-    @Requirement({"HY-SESS-062", "HY-SESS-063", "HY-SESS-064", "HY-SESS-069", "HY-SESS-070", "HY-ENC-055", "HY-ENC-056"})
+    @Requirement({"HY-SESS-062", "HY-SESS-063", "HY-SESS-064", "HY-SESS-069", "HY-SESS-070", "HY-SESS-078", "HY-ENC-055", "HY-ENC-056"})
     void theReceiversTableMovesWithEveryValidDeltaWhateverBecomesOfIt() throws Exception {
         AccessPolicy policy = new AccessPolicy();
         policy.grant(PEER_KEY, "read-only", Right.READ);

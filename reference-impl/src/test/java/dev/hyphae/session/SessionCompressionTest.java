@@ -106,7 +106,7 @@ class SessionCompressionTest {
     }
 
     @Test
-    @Requirement("HY-COMP-013")
+    @Requirement({"HY-COMP-013", "HY-SESS-078"})
     void aDeltaRefusedForItsRightsIsInflatedAllTheSame() throws IOException {
         // A reader is served only a document that this replica holds (HY-SESS-060).
         write(1);
