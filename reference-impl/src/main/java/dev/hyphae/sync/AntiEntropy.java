@@ -146,8 +146,7 @@ final class AntiEntropy implements DocumentSync {
         try {
             return Codec.selfContained(bytes, payload);
         } catch (PayloadNotEncodableException e) {
-            throw ProtocolException.deltaError(ErrorCode.MALFORMED_DELTA, ProtocolException.Phase.DECODE,
-                    "the payload with a replica table of its own would break a limit: %s", e.getMessage());
+            throw pastALimitWithItsOwnTable(e);
         }
     }
 
@@ -159,9 +158,13 @@ final class AntiEntropy implements DocumentSync {
         try {
             return Codec.encode(state);
         } catch (PayloadNotEncodableException e) {
-            throw ProtocolException.deltaError(ErrorCode.MALFORMED_DELTA, ProtocolException.Phase.DECODE,
-                    "the payload with a replica table of its own would break a limit: %s", e.getMessage());
+            throw pastALimitWithItsOwnTable(e);
         }
+    }
+
+    private static ProtocolException pastALimitWithItsOwnTable(PayloadNotEncodableException e) {
+        return ProtocolException.deltaError(ErrorCode.MALFORMED_DELTA, ProtocolException.Phase.DECODE,
+                "the payload with a replica table of its own would break a limit: %s", e.getMessage());
     }
 
     @Override

@@ -93,13 +93,7 @@ final class VectorVerifier {
                     Codec.decode(HEX.parseHex(v.path("input").asText()), replicas(v));
                     return "accepted, but should be refused with " + v.path("error").path("name").asText();
                 } catch (ProtocolException e) {
-                    if (e.code().value() != v.path("error").path("code").asInt()) {
-                        return "refused with " + e.code() + ", expected " + v.path("error").path("name").asText() + ": " + e.getMessage();
-                    }
-                    if (!e.phase().map(ProtocolException.Phase::label).orElse("").equals(v.path("phase").asText())) {
-                        return "refused in another phase than " + v.path("phase").asText() + ": " + e.getMessage();
-                    }
-                    return null;
+                    return refusal(v, e);
                 }
             }
             if (!result.equals("valid")) {
@@ -137,12 +131,23 @@ final class VectorVerifier {
         }
     }
 
+    /** Why an invalid case's refusal {@code e} is not the one the case states (its code and phase), or null if it is. */
+    private static String refusal(JsonNode v, ProtocolException e) {
+        if (e.code().value() != v.path("error").path("code").asInt()) {
+            return "refused with " + e.code() + ", expected " + v.path("error").path("name").asText() + ": " + e.getMessage();
+        }
+        if (!e.phase().map(ProtocolException.Phase::label).orElse("").equals(v.path("phase").asText())) {
+            return "refused in another phase than " + v.path("phase").asText() + ": " + e.getMessage();
+        }
+        return null;
+    }
+
     /** The session replica table that a payload case is read against (its {@code replicas}), or null if it has none. */
     private static List<ReplicaId> replicas(JsonNode v) {
         if (!v.has("replicas")) {
             return null;
         }
-        List<ReplicaId> table = new java.util.ArrayList<>();
+        List<ReplicaId> table = new ArrayList<>();
         v.path("replicas").forEach(r -> table.add(ReplicaId.fromHex(r.asText())));
         return table;
     }
@@ -152,8 +157,7 @@ final class VectorVerifier {
      * encode, under that table, to exactly its input, since the form is canonical (HY-ENC-060).
      */
     private static String checkCompact(JsonNode v, String result) {
-        List<ReplicaId> table = new ArrayList<>();
-        v.path("replicas").forEach(r -> table.add(ReplicaId.fromHex(r.asText())));
+        List<ReplicaId> table = java.util.Objects.requireNonNullElse(replicas(v), List.of());
         byte[] input = HEX.parseHex(v.path("input").asText());
         try {
             if (result.equals("invalid")) {
@@ -161,13 +165,7 @@ final class VectorVerifier {
                     Codec.decodeCompact(input, table);
                     return "accepted, but should be refused with " + v.path("error").path("name").asText();
                 } catch (ProtocolException e) {
-                    if (e.code().value() != v.path("error").path("code").asInt()) {
-                        return "refused with " + e.code() + ", expected " + v.path("error").path("name").asText() + ": " + e.getMessage();
-                    }
-                    if (!e.phase().map(ProtocolException.Phase::label).orElse("").equals(v.path("phase").asText())) {
-                        return "refused in another phase than " + v.path("phase").asText() + ": " + e.getMessage();
-                    }
-                    return null;
+                    return refusal(v, e);
                 }
             }
             if (!result.equals("valid")) {

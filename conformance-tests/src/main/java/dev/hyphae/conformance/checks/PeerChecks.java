@@ -452,12 +452,7 @@ class PeerChecks {
     void aWriteIsGivenBackToTheNextSession() throws Exception {
         String document = freshDocument();
         ReplicaId me = ReplicaId.random(RANDOM);
-        try (Connection c = Connection.open()) {
-            SessionMessage.Open answer = openDocument(c, document, me);
-            c.send(new SessionMessage.Delta(answer.channel(), SessionMessage.Kind.STATE, 0, 1, increment(me, 41)));
-            c.next(m -> acknowledges(m, 7, 1), "acknowledgement of entry 1");
-            c.send(new SessionMessage.Close(0, ErrorCode.NO_ERROR.value(), "done"));
-        }
+        writeInASessionOfItsOwn(document, me, 41);
         // A new replica of the suite, which holds nothing: the peer must send what it has.
         ReplicaId fresh = ReplicaId.random(RANDOM);
         try (Connection c = Connection.open()) {
@@ -523,6 +518,19 @@ class PeerChecks {
                 state = DocumentsModel.join(state, payload, delta.compact(), c.peerTable);
                 c.send(new SessionMessage.Ack(answer.channel(), delta.toSeq()));
             }
+        }
+    }
+
+    /**
+     * One session of the suite that opens {@code document} as {@code writer}, sends the state of one increment of
+     * {@code amount}, waits for its acknowledgement and closes: a write the peer holds when a later session begins.
+     */
+    private static void writeInASessionOfItsOwn(String document, ReplicaId writer, long amount) throws Exception {
+        try (Connection c = Connection.open()) {
+            SessionMessage.Open answer = openDocument(c, document, writer);
+            c.send(new SessionMessage.Delta(answer.channel(), SessionMessage.Kind.STATE, 0, 1, increment(writer, amount)));
+            c.next(m -> acknowledges(m, 7, 1), "acknowledgement of entry 1");
+            c.send(new SessionMessage.Close(0, ErrorCode.NO_ERROR.value(), "done"));
         }
     }
 
@@ -669,12 +677,7 @@ class PeerChecks {
     void aSummaryRequestIsAnsweredOnlyWhereTheOpenLeftTheSummaryOut() throws Exception {
         String document = freshDocument();
         ReplicaId me = ReplicaId.random(RANDOM);
-        try (Connection c = Connection.open()) {
-            SessionMessage.Open answer = openDocument(c, document, me);
-            c.send(new SessionMessage.Delta(answer.channel(), SessionMessage.Kind.STATE, 0, 1, increment(me, 5)));
-            c.next(m -> acknowledges(m, 7, 1), "acknowledgement of entry 1");
-            c.send(new SessionMessage.Close(0, ErrorCode.NO_ERROR.value(), "done"));
-        }
+        writeInASessionOfItsOwn(document, me, 5);
         try (Connection c = Connection.open()) {
             SessionMessage.Open answer = openDocument(c, document, me);
             c.send(new SessionMessage.SummaryRequest(answer.channel()));
@@ -703,12 +706,7 @@ class PeerChecks {
     void aPeerThatNeedsTheSummaryAsksForItOrSendsTheState() throws Exception {
         String document = freshDocument();
         ReplicaId writer = ReplicaId.random(RANDOM);
-        try (Connection c = Connection.open()) {
-            SessionMessage.Open answer = openDocument(c, document, writer);
-            c.send(new SessionMessage.Delta(answer.channel(), SessionMessage.Kind.STATE, 0, 1, increment(writer, 41)));
-            c.next(m -> acknowledges(m, 7, 1), "acknowledgement of entry 1");
-            c.send(new SessionMessage.Close(0, ErrorCode.NO_ERROR.value(), "done"));
-        }
+        writeInASessionOfItsOwn(document, writer, 41);
         ReplicaId fresh = ReplicaId.random(RANDOM);
         try (Connection c = Connection.open()) {
             c.send(new SessionMessage.Open(7, document, Right.WRITE, Right.WRITE, fresh, null, null, 0, 16));
