@@ -27,12 +27,6 @@ public final class Values extends Table {
   public ByteVector intsVector(ByteVector obj) { int o = __offset(6); return o != 0 ? obj.__assign(__vector(o), bb) : null; }
   public ByteBuffer intsAsByteBuffer() { return __vector_as_bytebuffer(6, 1); }
   public ByteBuffer intsInByteBuffer(ByteBuffer _bb) { return __vector_in_bytebuffer(_bb, 6, 1); }
-  public double floats(int j) { int o = __offset(8); return o != 0 ? bb.getDouble(__vector(o) + j * 8) : 0; }
-  public int floatsLength() { int o = __offset(8); return o != 0 ? __vector_len(o) : 0; }
-  public DoubleVector floatsVector() { return floatsVector(new DoubleVector()); }
-  public DoubleVector floatsVector(DoubleVector obj) { int o = __offset(8); return o != 0 ? obj.__assign(__vector(o), bb) : null; }
-  public ByteBuffer floatsAsByteBuffer() { return __vector_as_bytebuffer(8, 8); }
-  public ByteBuffer floatsInByteBuffer(ByteBuffer _bb) { return __vector_in_bytebuffer(_bb, 8, 8); }
   public int strings(int j) { int o = __offset(10); return o != 0 ? bb.get(__vector(o) + j * 1) & 0xFF : 0; }
   public int stringsLength() { int o = __offset(10); return o != 0 ? __vector_len(o) : 0; }
   public ByteVector stringsVector() { return stringsVector(new ByteVector()); }
@@ -45,23 +39,29 @@ public final class Values extends Table {
   public ByteVector bytesVector(ByteVector obj) { int o = __offset(12); return o != 0 ? obj.__assign(__vector(o), bb) : null; }
   public ByteBuffer bytesAsByteBuffer() { return __vector_as_bytebuffer(12, 1); }
   public ByteBuffer bytesInByteBuffer(ByteBuffer _bb) { return __vector_in_bytebuffer(_bb, 12, 1); }
+  public int floatPlanes(int j) { int o = __offset(14); return o != 0 ? bb.get(__vector(o) + j * 1) & 0xFF : 0; }
+  public int floatPlanesLength() { int o = __offset(14); return o != 0 ? __vector_len(o) : 0; }
+  public ByteVector floatPlanesVector() { return floatPlanesVector(new ByteVector()); }
+  public ByteVector floatPlanesVector(ByteVector obj) { int o = __offset(14); return o != 0 ? obj.__assign(__vector(o), bb) : null; }
+  public ByteBuffer floatPlanesAsByteBuffer() { return __vector_as_bytebuffer(14, 1); }
+  public ByteBuffer floatPlanesInByteBuffer(ByteBuffer _bb) { return __vector_in_bytebuffer(_bb, 14, 1); }
 
   public static int createValues(FlatBufferBuilder builder,
       int kindsOffset,
       int intsOffset,
-      int floatsOffset,
       int stringsOffset,
-      int bytesOffset) {
-    builder.startTable(5);
+      int bytesOffset,
+      int floatPlanesOffset) {
+    builder.startTable(6);
+    Values.addFloatPlanes(builder, floatPlanesOffset);
     Values.addBytes(builder, bytesOffset);
     Values.addStrings(builder, stringsOffset);
-    Values.addFloats(builder, floatsOffset);
     Values.addInts(builder, intsOffset);
     Values.addKinds(builder, kindsOffset);
     return Values.endValues(builder);
   }
 
-  public static void startValues(FlatBufferBuilder builder) { builder.startTable(5); }
+  public static void startValues(FlatBufferBuilder builder) { builder.startTable(6); }
   public static void addKinds(FlatBufferBuilder builder, int kindsOffset) { builder.addOffset(0, kindsOffset, 0); }
   public static int createKindsVector(FlatBufferBuilder builder, byte[] data) { return builder.createByteVector(data); }
   public static int createKindsVector(FlatBufferBuilder builder, ByteBuffer data) { return builder.createByteVector(data); }
@@ -70,9 +70,6 @@ public final class Values extends Table {
   public static int createIntsVector(FlatBufferBuilder builder, byte[] data) { return builder.createByteVector(data); }
   public static int createIntsVector(FlatBufferBuilder builder, ByteBuffer data) { return builder.createByteVector(data); }
   public static void startIntsVector(FlatBufferBuilder builder, int numElems) { builder.startVector(1, numElems, 1); }
-  public static void addFloats(FlatBufferBuilder builder, int floatsOffset) { builder.addOffset(2, floatsOffset, 0); }
-  public static int createFloatsVector(FlatBufferBuilder builder, double[] data) { builder.startVector(8, data.length, 8); for (int i = data.length - 1; i >= 0; i--) builder.addDouble(data[i]); return builder.endVector(); }
-  public static void startFloatsVector(FlatBufferBuilder builder, int numElems) { builder.startVector(8, numElems, 8); }
   public static void addStrings(FlatBufferBuilder builder, int stringsOffset) { builder.addOffset(3, stringsOffset, 0); }
   public static int createStringsVector(FlatBufferBuilder builder, byte[] data) { return builder.createByteVector(data); }
   public static int createStringsVector(FlatBufferBuilder builder, ByteBuffer data) { return builder.createByteVector(data); }
@@ -81,6 +78,10 @@ public final class Values extends Table {
   public static int createBytesVector(FlatBufferBuilder builder, byte[] data) { return builder.createByteVector(data); }
   public static int createBytesVector(FlatBufferBuilder builder, ByteBuffer data) { return builder.createByteVector(data); }
   public static void startBytesVector(FlatBufferBuilder builder, int numElems) { builder.startVector(1, numElems, 1); }
+  public static void addFloatPlanes(FlatBufferBuilder builder, int floatPlanesOffset) { builder.addOffset(5, floatPlanesOffset, 0); }
+  public static int createFloatPlanesVector(FlatBufferBuilder builder, byte[] data) { return builder.createByteVector(data); }
+  public static int createFloatPlanesVector(FlatBufferBuilder builder, ByteBuffer data) { return builder.createByteVector(data); }
+  public static void startFloatPlanesVector(FlatBufferBuilder builder, int numElems) { builder.startVector(1, numElems, 1); }
   public static int endValues(FlatBufferBuilder builder) {
     int o = builder.endTable();
     return o;

@@ -201,17 +201,17 @@ public final class Schema {
     public static final class Values {
 
         /** The number of fields the table declares; a vtable's later entries belong to later versions. */
-        public static final int FIELDS = 5;
+        public static final int FIELDS = 6;
         /** {@code kinds: [ubyte] (id: 0)} */
         public static final Field KINDS = Field.vector("Values", "kinds", 0, 1);
         /** {@code ints: [ubyte] (id: 1)} */
         public static final Field INTS = Field.vector("Values", "ints", 1, 1);
-        /** {@code floats: [double] (id: 2)} */
-        public static final Field FLOATS = Field.vector("Values", "floats", 2, 8);
         /** {@code strings: [ubyte] (id: 3)} */
         public static final Field STRINGS = Field.vector("Values", "strings", 3, 1);
         /** {@code bytes: [ubyte] (id: 4)} */
         public static final Field BYTES = Field.vector("Values", "bytes", 4, 1);
+        /** {@code float_planes: [ubyte] (id: 5)} */
+        public static final Field FLOAT_PLANES = Field.vector("Values", "float_planes", 5, 1);
 
         private Values() {
         }

@@ -6,6 +6,7 @@ import hyphae.v1.Batch;
 import hyphae.v1.Opaque;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -21,7 +22,9 @@ final class BatchColumns {
     final DotRuns dots;
     final Packed.Writer counts = new Packed.Writer();
     final Packed.Writer decrements = new Packed.Writer();
-    final Packed.Writer timestamps = new Packed.Writer();
+    /** The zigzag forms of the timestamp differences, repeat-coded when the batch is written (HY-ENC-085). */
+    private long[] timestamps = new long[0];
+    private int timestampCount;
     final ValuesWriter values = new ValuesWriter();
     final List<byte[]> opaque = new ArrayList<>();
     byte[] types;
@@ -40,13 +43,22 @@ final class BatchColumns {
         dotCounts.add(n);
     }
 
+    /** The next entry's timestamp minus the previous entry's, modulo 2^64 (HY-ENC-035). */
+    void timestampDifference(long difference) {
+        if (timestampCount == timestamps.length) {
+            timestamps = Arrays.copyOf(timestamps, Math.max(16, 2 * timestampCount));
+        }
+        timestamps[timestampCount++] = Packed.zigzagOf(difference);
+    }
+
     int finish(int typeId, int count, List<Integer> children) {
         int sizesVector = allOnes(sizes) ? 0 : varints(sizes);
         int dotCountsVector = allOnes(dotCounts) ? 0 : varints(dotCounts);
         int dotsVector = dots.isEmpty() ? 0 : builder.createByteVector(dots.toByteArray());
         int countsVector = counts.isEmpty() ? 0 : builder.createByteVector(counts.toByteArray());
         int decrementsVector = decrements.isEmpty() ? 0 : builder.createByteVector(decrements.toByteArray());
-        int timestampsVector = timestamps.isEmpty() ? 0 : builder.createByteVector(timestamps.toByteArray());
+        int timestampsVector = timestampCount == 0 ? 0
+                : builder.createByteVector(new Packed.Writer().repeatCoded(timestamps, timestampCount).toByteArray());
         int valuesTable = values.isEmpty() ? 0 : values.finish(builder);
         int typesVector = types == null ? 0 : builder.createByteVector(types);
         int childrenVector = children.isEmpty() ? 0

@@ -112,13 +112,15 @@ final class BatchDecoding {
         Value[] values = ValuesDecoding.read(batch.values(), total, false, limits);
         long[] timestamps = new long[total];
         if (lww) {
+            // HY-ENC-085: repeat-coded zigzag varints, each the difference from the timestamp before (HY-ENC-034).
             Packed.Reader reader = Packed.Reader.of(batch.timestampsAsByteBuffer(), "timestamps");
+            long[] differences = reader.repeatCoded(total);
+            reader.expectEnd();
             long previous = 0;
             for (int i = 0; i < total; i++) {
-                previous += reader.zigzag();
+                previous += Packed.unzigzag(differences[i]);
                 timestamps[i] = previous;
             }
-            reader.expectEnd();
         }
         List<Crdt> stores = new ArrayList<>(sizes.length);
         int e = 0;

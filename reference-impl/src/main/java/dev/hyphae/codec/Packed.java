@@ -12,10 +12,25 @@ import java.util.Arrays;
  * <p>A varint is 1 to 10 bytes, 7 bits per byte, least significant group first, the high bit set on every
  * byte but the last. It is minimal: its last byte is not 0 unless it is the only byte, and a tenth byte is
  * 0 or 1. Every other form is malformed, so that one value has one encoding.
+ *
+ * <p>A column of varints can be <em>repeat-coded</em> (section "Repeat coding"): an item equal to the item before
+ * it, when that item did not itself end a repeat, is followed by a Count of further repeats, so that a run of
+ * n &ge; 2 equal values takes {@code v, v, n - 2}. {@link Reader#repeatCoded} and {@link Writer#repeatCoded} are the
+ * pair for any such column; for a column of zigzag varints their values are the zigzag forms.
  */
 final class Packed {
 
     private Packed() {
+    }
+
+    /** zigzag(n) = (n << 1) XOR (n >> 63): a signed 64-bit value as the unsigned value of its zigzag varint. */
+    static long zigzagOf(long value) {
+        return (value << 1) ^ (value >> 63);
+    }
+
+    /** unzigzag(u) = (u >>> 1) XOR -(u AND 1): the signed value of a zigzag varint's unsigned value. */
+    static long unzigzag(long u) {
+        return (u >>> 1) ^ -(u & 1);
     }
 
     /** Reads a packed column: a bounded slice of the payload, consumed front to back. */
@@ -91,8 +106,38 @@ final class Packed {
 
         /** A zigzag varint: a signed 64-bit value. */
         long zigzag() throws ProtocolException {
-            long v = varint();
-            return (v >>> 1) ^ -(v & 1);
+            return unzigzag(varint());
+        }
+
+        /**
+         * The {@code n} values of a repeat-coded column of varints (HY-ENC-081 to HY-ENC-083), as unsigned 64-bit
+         * values; {@code n} is a count that the caller has already checked against its limit. A Count has the
+         * maximum of the values left, so that no run takes the column past its {@code n} values, and the item after
+         * a Count must differ from the run's value, so that runs are maximal and the column has one form. The
+         * caller checks, with {@link #expectEnd}, that nothing follows.
+         */
+        long[] repeatCoded(int n) throws ProtocolException {
+            long[] values = new long[n];
+            int filled = 0;
+            // Whether the item before may start a repeat: it is an item, and not the last value of a repeat.
+            boolean mayRepeat = false;
+            while (filled < n) {
+                long item = varint();
+                boolean repeats = filled > 0 && item == values[filled - 1];
+                values[filled++] = item;
+                if (!repeats) {
+                    mayRepeat = true;
+                    continue;
+                }
+                if (!mayRepeat) {
+                    throw Malformed.decode("%s: a value repeats right after the count of its run, which is not maximal", column);
+                }
+                int more = varint(n - filled, "repeat count");
+                Arrays.fill(values, filled, filled + more, item);
+                filled += more;
+                mayRepeat = false;
+            }
+            return values;
         }
 
         /** Whether {@code n} more bytes are left: a length read from the input is compared with this before use. */
@@ -171,7 +216,27 @@ final class Packed {
 
         /** A signed 64-bit value as a zigzag varint. */
         Writer zigzag(long value) {
-            return varint((value << 1) ^ (value >> 63));
+            return varint(zigzagOf(value));
+        }
+
+        /**
+         * The first {@code n} of {@code values}, unsigned 64-bit values, as a repeat-coded column (HY-ENC-084): each
+         * maximal run of equal values as its value, once if the run has one value, and otherwise twice followed by
+         * the varint of its length minus 2.
+         */
+        Writer repeatCoded(long[] values, int n) {
+            for (int i = 0; i < n; ) {
+                int end = i + 1;
+                while (end < n && values[end] == values[i]) {
+                    end++;
+                }
+                varint(values[i]);
+                if (end - i >= 2) {
+                    varint(values[i]).varint(end - i - 2);
+                }
+                i = end;
+            }
+            return this;
         }
 
         /** The bytes of {@code value} as they are. */

@@ -172,7 +172,7 @@ final class PayloadEncoder {
                         c.size(r.writes().size());
                         r.writes().forEach((dot, write) -> {
                             c.dots.add(dot);
-                            c.timestamps.zigzag(write.timestamp() - previous[0]);
+                            c.timestampDifference(write.timestamp() - previous[0]);
                             previous[0] = write.timestamp();
                             c.values.add(write.value());
                         });

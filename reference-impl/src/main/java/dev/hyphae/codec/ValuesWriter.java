@@ -9,7 +9,8 @@ import java.util.List;
 
 /**
  * A {@code Values} table while the encoder writes it: kinds as runs, then one column per kind (specification,
- * "Encoding", section "Values").
+ * "Encoding", section "Values"): the float64 values as byte planes, so that their nearly constant sign and
+ * exponent bytes stand together, where a general-purpose compressor finds them.
  */
 final class ValuesWriter {
     private final Packed.Writer kinds = new Packed.Writer();
@@ -66,15 +67,7 @@ final class ValuesWriter {
         flush();
         int kindsVector = builder.createByteVector(kinds.toByteArray());
         int intsVector = ints.isEmpty() ? 0 : builder.createByteVector(ints.toByteArray());
-        int floatsVector = 0;
-        if (!floats.isEmpty()) {
-            // Written as raw 64-bit patterns: a round trip through double could lose NaN payload bits.
-            Values.startFloatsVector(builder, floats.size());
-            for (int i = floats.size() - 1; i >= 0; i--) {
-                builder.putLong(floats.get(i));
-            }
-            floatsVector = builder.endVector();
-        }
+        int floatPlanesVector = floats.isEmpty() ? 0 : builder.createByteVector(floatPlanes(floats));
         int stringsVector = strings.isEmpty() ? 0 : builder.createByteVector(strings.toByteArray());
         int bytesVector = bytes.isEmpty() ? 0 : builder.createByteVector(bytes.toByteArray());
         Values.startValues(builder);
@@ -82,15 +75,32 @@ final class ValuesWriter {
         if (intsVector != 0) {
             Values.addInts(builder, intsVector);
         }
-        if (floatsVector != 0) {
-            Values.addFloats(builder, floatsVector);
-        }
         if (stringsVector != 0) {
             Values.addStrings(builder, stringsVector);
         }
         if (bytesVector != 0) {
             Values.addBytes(builder, bytesVector);
         }
+        if (floatPlanesVector != 0) {
+            Values.addFloatPlanes(builder, floatPlanesVector);
+        }
         return Values.endValues(builder);
+    }
+
+    /**
+     * The {@code float_planes} column of {@code bits}, the 64-bit patterns of n float64 values (HY-ENC-086): 8 × n
+     * bytes, plane i holding byte i of every pattern, most significant byte first. Taken from the patterns, never
+     * through a double, which could lose the payload bits of a NaN (HY-DATA-011).
+     */
+    static byte[] floatPlanes(List<Long> bits) {
+        int n = bits.size();
+        byte[] planes = new byte[8 * n];
+        for (int j = 0; j < n; j++) {
+            long pattern = bits.get(j);
+            for (int i = 0; i < 8; i++) {
+                planes[i * n + j] = (byte) (pattern >>> (56 - 8 * i));
+            }
+        }
+        return planes;
     }
 }

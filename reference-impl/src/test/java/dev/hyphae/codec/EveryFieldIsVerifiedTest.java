@@ -42,7 +42,7 @@ class EveryFieldIsVerifiedTest {
     void aVectorThatRunsPastThePayloadIsRefusedWhileVerifyingWhereverItIs() {
         List<Case> cases = new ArrayList<>();
         for (Field f : List.of(Schema.Context.VERSION_VECTOR, Schema.Context.CLOUD, Schema.Values.KINDS, Schema.Values.INTS,
-                Schema.Values.FLOATS, Schema.Values.STRINGS, Schema.Values.BYTES, Schema.Opaque.DATA)) {
+                Schema.Values.STRINGS, Schema.Values.BYTES, Schema.Values.FLOAT_PLANES, Schema.Opaque.DATA)) {
             cases.add(new Case(f.table(), f));
         }
         for (Field f : List.of(Schema.Batch.SIZES, Schema.Batch.DOTS, Schema.Batch.DOT_COUNTS, Schema.Batch.COUNTS,
@@ -52,7 +52,6 @@ class EveryFieldIsVerifiedTest {
         }
         for (Case c : cases) {
             byte[] payload = payload(c);
-            // A floats column holds the pattern as one float64, written little-endian: the same eight bytes.
             int pattern = indexOf(payload, PATTERN);
             assertTrue(pattern >= 4, c + ": the pattern is in the payload");
             Optional<ProtocolException.Phase> before = phaseOf(payload);
@@ -76,16 +75,14 @@ class EveryFieldIsVerifiedTest {
     private static byte[] payload(Case c) {
         FlatBufferBuilder b = new FlatBufferBuilder();
         Field field = c.field();
-        int pattern = field.equals(Schema.Values.FLOATS)
-                ? Values.createFloatsVector(b, new double[] {ByteBuffer.wrap(PATTERN).order(ByteOrder.LITTLE_ENDIAN).getDouble()})
-                : b.createByteVector(PATTERN);
+        int pattern = b.createByteVector(PATTERN);
         int values = 0;
         if (c.where().equals("Values")) {
             Values.startValues(b);
             switch (field.name()) {
                 case "kinds" -> Values.addKinds(b, pattern);
                 case "ints" -> Values.addInts(b, pattern);
-                case "floats" -> Values.addFloats(b, pattern);
+                case "float_planes" -> Values.addFloatPlanes(b, pattern);
                 case "strings" -> Values.addStrings(b, pattern);
                 default -> Values.addBytes(b, pattern);
             }

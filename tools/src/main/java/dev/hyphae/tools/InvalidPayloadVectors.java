@@ -242,13 +242,27 @@ final class InvalidPayloadVectors {
         invalid("kind_run_of_length_zero", "A kinds column with a run of length 0.",
                 mvRegister(A.toBytes(), bytes(0, 1), null, bytes(0, 1, 1), bytes(5, 0, 5, 1), bytes(0, 2, 'o', 'k')), "decode", "HY-ENC-043");
 
-        RawPayload floats = new RawPayload();
-        RawPayload.Columns fc = new RawPayload.Columns();
-        fc.type = CrdtType.MV_REGISTER.id();
-        fc.dots = bytes(0, 1, 1);
-        fc.values = floats.values(bytes(4, 1), null, new double[] {1.0, 2.0}, null);
-        invalid("more_floats_than_float_values", "One value of kind float64, two elements in floats.",
-                floats.finish(A.toBytes(), bytes(0, 1), null, floats.batch(fc)), "decode", "HY-ENC-043");
+        invalid("more_floats_than_float_values", "One value of kind float64, and float_planes of 16 bytes: the planes of two.",
+                floatRegister(RawPayload.floatPlanes(1.0, 2.0), null), "decode", "HY-ENC-043", "HY-ENC-086");
+        invalid("float_planes_shorter_than_its_values", "One value of kind float64, and float_planes of 7 bytes: its last "
+                        + "plane is missing.",
+                floatRegister(Arrays.copyOf(RawPayload.floatPlanes(1.0), 7), null), "decode", "HY-ENC-043", "HY-ENC-086");
+        invalid("retired_floats_column", "A payload of an earlier draft: its float64 value in the retired field floats "
+                        + "(id 2), which a decoder does not read, and no float_planes; refused as a float64 value without "
+                        + "its eight bytes.",
+                floatRegister(null, new double[] {21.5}), "decode", "HY-ENC-043", "HY-ENC-088");
+
+        // Repeat coding, in the timestamps of three LWWRegister entries whose differences are all 1 (zigzag 2),
+        // which the encoder writes 02 02 01.
+        invalid("repeat_run_not_maximal", "The timestamps 02 02 00 02: a run of two, and then the same value again "
+                        + "after its Count, where one run of three (02 02 01) is the only form.",
+                lwwRegisterOfThree(bytes(2, 2, 0, 2)), "decode", "HY-ENC-083", "HY-ENC-085");
+        invalid("repeat_count_past_the_column", "The timestamps 02 02 05 of three entries: a Count of 5 where one value is "
+                        + "left.",
+                lwwRegisterOfThree(bytes(2, 2, 5)), "decode", "HY-ENC-082", "HY-ENC-085");
+        invalid("repeat_count_missing", "The timestamps 02 02 of three entries: the second item repeats the first, so a "
+                        + "Count follows it, and the column ends where the Count should be.",
+                lwwRegisterOfThree(bytes(2, 2)), "decode", "HY-ENC-081", "HY-ENC-019");
 
         RawPayload emptyWithValues = new RawPayload();
         RawPayload.Columns ec = new RawPayload.Columns();

@@ -24,7 +24,8 @@ final class LayoutAnnotator {
     record Region(int start, int end, String label) {
     }
 
-    private enum Kind { BYTES, VARINTS, ZIGZAG, RUNS3, PAIRS, FLOATS, FRONT_CODED_STRINGS, FRONT_CODED_BYTES, REPLICAS, TABLE, TABLES }
+    private enum Kind { BYTES, VARINTS, ZIGZAG, REPEAT_CODED_ZIGZAG, RUNS3, PAIRS, FLOAT_PLANES, FRONT_CODED_STRINGS, FRONT_CODED_BYTES,
+        REPLICAS, TABLE, TABLES }
 
     /** How to show an offset field of the schema: its contents, and for a table or tables, which table. */
     private record Shown(Field field, Kind kind, String table) {
@@ -43,13 +44,13 @@ final class LayoutAnnotator {
     private static final List<Shown> BATCH = List.of(
             new Shown(Schema.Batch.SIZES, Kind.VARINTS, null), new Shown(Schema.Batch.DOTS, Kind.RUNS3, null),
             new Shown(Schema.Batch.DOT_COUNTS, Kind.VARINTS, null), new Shown(Schema.Batch.COUNTS, Kind.VARINTS, null),
-            new Shown(Schema.Batch.DECREMENTS, Kind.VARINTS, null), new Shown(Schema.Batch.TIMESTAMPS, Kind.ZIGZAG, null),
+            new Shown(Schema.Batch.DECREMENTS, Kind.VARINTS, null), new Shown(Schema.Batch.TIMESTAMPS, Kind.REPEAT_CODED_ZIGZAG, null),
             new Shown(Schema.Batch.VALUES, Kind.TABLE, "Values"), new Shown(Schema.Batch.TYPES, Kind.PAIRS, null),
             new Shown(Schema.Batch.CHILDREN, Kind.TABLES, "Batch"), new Shown(Schema.Batch.OPAQUE, Kind.TABLES, "Opaque"));
     private static final List<Shown> VALUES = List.of(
             new Shown(Schema.Values.KINDS, Kind.PAIRS, null), new Shown(Schema.Values.INTS, Kind.ZIGZAG, null),
-            new Shown(Schema.Values.FLOATS, Kind.FLOATS, null), new Shown(Schema.Values.STRINGS, Kind.FRONT_CODED_STRINGS, null),
-            new Shown(Schema.Values.BYTES, Kind.FRONT_CODED_BYTES, null));
+            new Shown(Schema.Values.STRINGS, Kind.FRONT_CODED_STRINGS, null), new Shown(Schema.Values.BYTES, Kind.FRONT_CODED_BYTES, null),
+            new Shown(Schema.Values.FLOAT_PLANES, Kind.FLOAT_PLANES, null));
     private static final List<Shown> OPAQUE = List.of(new Shown(Schema.Opaque.DATA, Kind.BYTES, null));
 
     private final ByteBuffer buffer;
@@ -164,11 +165,20 @@ final class LayoutAnnotator {
                     add(start + 16 * i, start + 16 * i + 16, "replica " + i + ": " + hex(start + 16 * i, 16));
                 }
             }
-            case FLOATS -> {
-                for (int i = 0; i < n; i++) {
-                    long bits = buffer.getLong(start + 8 * i);
-                    add(start + 8 * i, start + 8 * i + 8, String.format("float64 %s (bits %016x)", Double.longBitsToDouble(bits), bits));
+            case FLOAT_PLANES -> {
+                int values = n / 8;
+                for (int i = 0; i < 8; i++) {
+                    add(start + values * i, start + values * (i + 1), "plane " + i + ": byte " + i + " of each value");
                 }
+                List<String> shown = new ArrayList<>();
+                for (int j = 0; j < values; j++) {
+                    long bits = 0;
+                    for (int i = 0; i < 8; i++) {
+                        bits = bits << 8 | (buffer.get(start + values * i + j) & 0xff);
+                    }
+                    shown.add(String.format("%s (bits %016x)", Double.longBitsToDouble(bits), bits));
+                }
+                add(vector, vector + 4, String.format("%s: %d bytes, the float64 values %s", name, n, String.join(", ", shown)));
             }
             default -> add(start, end, describe(field.kind(), start, end));
         }
@@ -209,6 +219,24 @@ final class LayoutAnnotator {
         List<String> shown = new ArrayList<>();
         switch (kind) {
             case ZIGZAG -> varints.forEach(v -> shown.add(Long.toString((v >>> 1) ^ -(v & 1))));
+            case REPEAT_CODED_ZIGZAG -> {
+                // An item equal to the one before, when that one ends no repeat, is followed by a Count.
+                Long previous = null;
+                boolean afterCount = false;
+                for (int i = 0; i < varints.size(); i++) {
+                    long v = varints.get(i);
+                    String value = Long.toString((v >>> 1) ^ -(v & 1));
+                    if (previous != null && !afterCount && v == previous && i + 1 < varints.size()) {
+                        shown.add(value + " (Count " + varints.get(++i) + ")");
+                        afterCount = true;
+                    } else {
+                        shown.add(value);
+                        afterCount = false;
+                    }
+                    previous = v;
+                }
+                return "repeat-coded zigzag varints: " + String.join(" ", shown);
+            }
             case RUNS3 -> {
                 for (int i = 0; i + 2 < varints.size(); i += 3) {
                     shown.add("(" + varints.get(i) + ", " + Long.toUnsignedString(varints.get(i + 1)) + ", " + varints.get(i + 2) + ")");

@@ -94,6 +94,31 @@ final class MalformedPayloads {
         return raw.finish(A.toBytes(), bytes(0, 1), null, batch);
     }
 
+    /**
+     * An MVRegister holding one float64 value: in {@code floatPlanes}, and in the retired field {@code floats} when
+     * {@code retiredFloats} is not null.
+     */
+    static byte[] floatRegister(byte[] floatPlanes, double[] retiredFloats) {
+        RawPayload raw = new RawPayload();
+        RawPayload.Columns c = new RawPayload.Columns();
+        c.type = CrdtType.MV_REGISTER.id();
+        c.dots = bytes(0, 1, 1);
+        c.values = raw.values(bytes(4, 1), null, floatPlanes, null, retiredFloats);
+        return raw.finish(A.toBytes(), bytes(0, 1), null, raw.batch(c));
+    }
+
+    /** An LWWRegister of three entries, the dots (A,1) to (A,3), with the values "a", "b", "c" and {@code timestamps}. */
+    static byte[] lwwRegisterOfThree(byte[] timestamps) {
+        RawPayload raw = new RawPayload();
+        RawPayload.Columns c = new RawPayload.Columns();
+        c.type = CrdtType.LWW_REGISTER.id();
+        c.sizes = bytes(3);
+        c.dots = bytes(0, 1, 3);
+        c.timestamps = timestamps;
+        c.values = raw.values(bytes(5, 3), null, null, bytes(0, 1, 'a', 0, 1, 'b', 0, 1, 'c'));
+        return raw.finish(A.toBytes(), bytes(0, 3), null, raw.batch(c));
+    }
+
     static byte[] missingValues() {
         RawPayload raw = new RawPayload();
         RawPayload.Columns c = new RawPayload.Columns();
@@ -130,12 +155,12 @@ final class MalformedPayloads {
         return raw.finish(A.toBytes(), bytes(0, 1), null, raw.batch(c));
     }
 
-    static byte[] map(byte[] keyKinds, double[] keyFloats, byte[] keyStrings, byte[] types, int entries, int childType) {
-        return map(keyKinds, keyFloats, keyStrings, types, entries, childType, null);
+    static byte[] map(byte[] keyKinds, byte[] keyFloatPlanes, byte[] keyStrings, byte[] types, int entries, int childType) {
+        return map(keyKinds, keyFloatPlanes, keyStrings, types, entries, childType, null);
     }
 
     /** An ORMap root with one child batch of {@code entries} EWFlags (or {@code childType}); {@code childSizes} may be null. */
-    static byte[] map(byte[] keyKinds, double[] keyFloats, byte[] keyStrings, byte[] types, int entries, int childType,
+    static byte[] map(byte[] keyKinds, byte[] keyFloatPlanes, byte[] keyStrings, byte[] types, int entries, int childType,
                               byte[] childSizes) {
         RawPayload raw = new RawPayload();
         RawPayload.Columns child = new RawPayload.Columns();
@@ -151,14 +176,14 @@ final class MalformedPayloads {
         RawPayload.Columns c = new RawPayload.Columns();
         c.type = CrdtType.OR_MAP.id();
         c.sizes = bytes(entries);
-        c.values = raw.values(keyKinds, null, keyFloats, keyStrings);
+        c.values = raw.values(keyKinds, null, keyFloatPlanes, keyStrings);
         c.types = types;
         c.children = new int[] {childBatch};
         return raw.finish(A.toBytes(), bytes(0, entries), null, raw.batch(c));
     }
 
     static byte[] mapWithFloatKey() {
-        return map(bytes(4, 1), new double[] {1.5}, null, bytes(CrdtType.EW_FLAG.id(), 1), 1, 0);
+        return map(bytes(4, 1), RawPayload.floatPlanes(1.5), null, bytes(CrdtType.EW_FLAG.id(), 1), 1, 0);
     }
 
     static byte[] mapWithKeyTwice() {

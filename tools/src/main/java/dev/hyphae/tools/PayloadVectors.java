@@ -154,6 +154,28 @@ final class PayloadVectors {
         valid("ormap_ten_sensors", "Ten LWW float registers in one map: keys front-coded, one dot run, timestamps as differences.",
                 sensors, "HY-ENC-022", "HY-ENC-027", "HY-ENC-034");
 
+        CausalState<ORMap> runs = emptyMap();
+        for (long[] write : new long[][] {{'a', 0}, {'b', 5}, {'c', 10}, {'d', 15}, {'e', 16}, {'f', 17}, {'g', 24}, {'h', 31}}) {
+            long ts = T0 + write[1];
+            runs = put(runs, Value.of(Character.toString((int) write[0])), CrdtType.LWW_REGISTER,
+                    (LWWRegister r, CausalContext ctx) -> r.write(ctx, A, Value.of(write[1]), ts));
+        }
+        valid("ormap_timestamps_in_runs", "Eight registers whose timestamp differences are T0, 5, 5, 5, 1, 1, 7, 7: the "
+                        + "repeat-coded timestamps column holds a run of three and two runs of two.",
+                runs, "HY-ENC-081", "HY-ENC-084", "HY-ENC-085", "HY-ENC-034");
+
+        CausalState<ORMap> planes = emptyMap();
+        double[] corners = {1.0, -0.0, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY,
+                Double.longBitsToDouble(0x7ff0000000000001L), Double.longBitsToDouble(0xfff8000000000abcL), Double.MIN_VALUE};
+        for (int i = 0; i < corners.length; i++) {
+            double reading = corners[i];
+            planes = put(planes, Value.of("f" + i), CrdtType.LWW_REGISTER,
+                    (LWWRegister r, CausalContext ctx) -> r.write(ctx, A, Value.of(reading), T0));
+        }
+        valid("ormap_float_planes", "Seven float64 registers, 1.0, -0.0, both infinities, a signalling NaN, a negative NaN "
+                        + "with a payload and the least subnormal, in byte planes: bit for bit.",
+                planes, "HY-ENC-086", "HY-DATA-011");
+
         CausalContext gaps = CausalContext.of(List.of(new Dot(A, 1), new Dot(A, 2), new Dot(A, 5), new Dot(A, 6), new Dot(B, 3), new Dot(C, 1)));
         valid("context_with_cloud", "A context whose dots do not all follow on: version vector A:2, C:1; cloud (A,5..6) and (B,3).",
                 new CausalState<>(ORMap.EMPTY, gaps), "HY-DATA-009", "HY-ENC-028", "HY-ENC-029");
@@ -184,6 +206,19 @@ final class PayloadVectors {
                         + "of runs is valid, and decodes to the same state as the encoder's single run.",
                 unorderedBytes, new CausalState<>(EWFlag.of(new TreeSet<>(List.of(new Dot(A, 1), new Dot(A, 2), new Dot(A, 3)))),
                         CausalContext.of(List.of(new Dot(A, 1), new Dot(A, 2), new Dot(A, 3)))), "HY-ENC-041");
+
+        // A payload with the retired field floats (id 2) present: a decoder leaves it alone (HY-ENC-088).
+        RawPayload retired = new RawPayload();
+        RawPayload.Columns rc = new RawPayload.Columns();
+        rc.type = CrdtType.MV_REGISTER.id();
+        rc.dots = bytes(0, 1, 1);
+        rc.values = retired.values(bytes(5, 1), null, null, bytes(0, 2, 'o', 'k'), new double[] {21.5});
+        Dot okDot = new Dot(A, 1);
+        validRaw("retired_floats_column_ignored", "An MVRegister holding \"ok\", whose Values table also holds the retired "
+                        + "field floats (id 2): a decoder neither verifies nor reads it.",
+                retired.finish(A.toBytes(), bytes(0, 1), null, retired.batch(rc)),
+                new CausalState<>(MVRegister.of(new TreeMap<>(Map.of(okDot, Value.of("ok")))), CausalContext.of(List.of(okDot))),
+                "HY-ENC-088", "HY-VER-016");
 
         // Session form (HY-ENC-055): no replica table of its own; the case's "replicas" is the session's table.
         CausalState<ORMap> oneWrite = put(emptyMap(), Value.of("sensor-7"), CrdtType.LWW_REGISTER,

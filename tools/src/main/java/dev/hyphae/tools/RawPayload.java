@@ -15,24 +15,59 @@ final class RawPayload {
 
     final FlatBufferBuilder builder = new FlatBufferBuilder();
 
-    /** A Values table; {@code strings} may be null. */
-    int values(byte[] kinds, byte[] ints, double[] floats, byte[] strings) {
+    /** A Values table; {@code ints}, {@code floatPlanes} and {@code strings} may be null. */
+    int values(byte[] kinds, byte[] ints, byte[] floatPlanes, byte[] strings) {
+        return values(kinds, ints, floatPlanes, strings, null);
+    }
+
+    /**
+     * A Values table that may also hold the retired field {@code floats} (id 2), as a draft before 1.0-draft.3 wrote
+     * it: {@code retiredFloats}, null for none, as little-endian doubles. The generated code has no accessor for it.
+     */
+    int values(byte[] kinds, byte[] ints, byte[] floatPlanes, byte[] strings, double[] retiredFloats) {
         int k = builder.createByteVector(kinds);
         int i = ints == null ? 0 : builder.createByteVector(ints);
-        int f = floats == null ? 0 : Values.createFloatsVector(builder, floats);
+        int f = floatPlanes == null ? 0 : builder.createByteVector(floatPlanes);
         int s = strings == null ? 0 : builder.createByteVector(strings);
+        int retired = 0;
+        if (retiredFloats != null) {
+            builder.startVector(8, retiredFloats.length, 8);
+            for (int j = retiredFloats.length - 1; j >= 0; j--) {
+                builder.addDouble(retiredFloats[j]);
+            }
+            retired = builder.endVector();
+        }
         Values.startValues(builder);
         Values.addKinds(builder, k);
         if (i != 0) {
             Values.addInts(builder, i);
         }
-        if (f != 0) {
-            Values.addFloats(builder, f);
+        if (retired != 0) {
+            builder.addOffset(RETIRED_FLOATS, retired, 0);
         }
         if (s != 0) {
             Values.addStrings(builder, s);
         }
+        if (f != 0) {
+            Values.addFloatPlanes(builder, f);
+        }
         return Values.endValues(builder);
+    }
+
+    /** The field id of {@code Values.floats}, retired in 1.0-draft.3 and kept in the schema as deprecated. */
+    static final int RETIRED_FLOATS = 2;
+
+    /** The {@code float_planes} column of {@code values}: plane i holds byte i of each bit pattern, most significant first. */
+    static byte[] floatPlanes(double... values) {
+        int n = values.length;
+        byte[] planes = new byte[8 * n];
+        for (int j = 0; j < n; j++) {
+            long bits = Double.doubleToRawLongBits(values[j]);
+            for (int i = 0; i < 8; i++) {
+                planes[i * n + j] = (byte) (bits >>> (56 - 8 * i));
+            }
+        }
+        return planes;
     }
 
     /** The columns of one Batch; a null column is absent. */

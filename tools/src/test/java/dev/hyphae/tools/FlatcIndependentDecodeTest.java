@@ -23,9 +23,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * An independent decoder agrees: Google's {@code flatc --json --raw-binary} decodes every valid vector's bytes
  * with the normative schema, and what it sees agrees with the vector's expected view on the root type, the
- * root count, the replica table and every float64 value (the packed columns are byte vectors to flatc, so
- * their contents are left to our reader). This shows the bytes follow {@code spec/schema/payload.fbs}, not
- * only the reference reader. Runs where flatc is installed, as CI makes sure; skipped elsewhere, and fails
+ * root count, the replica table and the bits of every float64 value, put together from the byte planes that
+ * flatc prints (the other packed columns are byte vectors to flatc too, and their contents are left to our
+ * reader). This shows the bytes follow {@code spec/schema/payload.fbs}, not only the reference reader. Runs where flatc is installed, as CI makes sure; skipped elsewhere, and fails
  * in CI if flatc is missing.
  */
 class FlatcIndependentDecodeTest {
@@ -59,10 +59,10 @@ class FlatcIndependentDecodeTest {
     }
 
     /** The float64 values the entries of an expected view hold (not the queries, which repeat them), as doubles. */
-    private static void floats(JsonNode view, List<Double> out) {
+    private static void floats(JsonNode view, List<Long> out) {
         if (view.isObject()) {
             if ("float64".equals(view.path("kind").asText())) {
-                out.add(Double.longBitsToDouble(Long.parseUnsignedLong(view.path("bits").asText(), 16)));
+                out.add(Long.parseUnsignedLong(view.path("bits").asText(), 16));
             }
             boolean store = view.has("typeId");
             view.fields().forEachRemaining(e -> {
@@ -75,12 +75,22 @@ class FlatcIndependentDecodeTest {
         }
     }
 
-    /** The float values flatc printed anywhere under {@code node}. */
-    private static void flatcFloats(JsonNode node, List<Double> out) {
+    /**
+     * The float values of every {@code float_planes} vector that flatc printed under {@code node}: a byte vector to
+     * flatc, its 8 × n bytes put together here, byte i of value j at i × n + j, the most significant first.
+     */
+    private static void flatcFloats(JsonNode node, List<Long> out) {
         if (node.isObject()) {
             node.fields().forEachRemaining(e -> {
-                if (e.getKey().equals("floats")) {
-                    e.getValue().forEach(f -> out.add(f.isTextual() ? parseSpecial(f.asText()) : f.asDouble()));
+                if (e.getKey().equals("float_planes")) {
+                    int n = e.getValue().size() / 8;
+                    for (int j = 0; j < n; j++) {
+                        long bits = 0;
+                        for (int i = 0; i < 8; i++) {
+                            bits = bits << 8 | e.getValue().get(i * n + j).asInt();
+                        }
+                        out.add(bits);
+                    }
                 } else {
                     flatcFloats(e.getValue(), out);
                 }
@@ -88,14 +98,6 @@ class FlatcIndependentDecodeTest {
         } else if (node.isArray()) {
             node.forEach(v -> flatcFloats(v, out));
         }
-    }
-
-    private static double parseSpecial(String text) {
-        return switch (text) {
-            case "inf" -> Double.POSITIVE_INFINITY;
-            case "-inf" -> Double.NEGATIVE_INFINITY;
-            default -> Double.NaN;
-        };
     }
 
     private static void replicas(JsonNode view, List<String> out) {
@@ -157,16 +159,16 @@ class FlatcIndependentDecodeTest {
                 assertTrue(table.indexOf(replica) % 32 == 0, id + ": replica " + replica + " is not in the replica table " + table);
             }
 
-            List<Double> expectedFloats = new ArrayList<>();
+            List<Long> expectedFloats = new ArrayList<>();
             floats(expected, expectedFloats);
-            List<Double> flatcFloats = new ArrayList<>();
+            List<Long> flatcFloats = new ArrayList<>();
             flatcFloats(decoded.path("root"), flatcFloats);
-            expectedFloats.sort(Double::compare);
-            flatcFloats.sort(Double::compare);
+            expectedFloats.sort(Long::compare);
+            flatcFloats.sort(Long::compare);
             assertEquals(expectedFloats.size(), flatcFloats.size(), id + ": number of float64 values");
             for (int i = 0; i < expectedFloats.size(); i++) {
-                // flatc prints doubles in decimal: compare values (0.0 equals -0.0 here; the bits are checked by our reader).
-                assertEquals(expectedFloats.get(i), flatcFloats.get(i), 0.0, id + ": float64 value");
+                // The bits: flatc sees the planes as bytes, so nothing is lost to printing doubles in decimal.
+                assertEquals(expectedFloats.get(i), flatcFloats.get(i), id + ": float64 bits");
             }
             checked++;
         }

@@ -70,6 +70,36 @@ final class ColumnReader {
         return value;
     }
 
+    /**
+     * A repeat-coded column of {@code n} varints (section "Repeat coding"), as unsigned values: an item equal to the
+     * item before it, when that item does not end a repeat, is followed by a Count, with the maximum of the values
+     * left (HY-ENC-082), of further repeats; an item equal to the value of a run that a Count has just ended is
+     * refused, as the run is not maximal (HY-ENC-083). {@code n} is a count already checked against its limit.
+     */
+    long[] repeatCoded(long n) throws Malformed {
+        long[] values = new long[(int) n];
+        int read = 0;
+        boolean afterCount = false;
+        while (read < n) {
+            long item = varint();
+            if (read > 0 && item == values[read - 1]) {
+                if (afterCount) {
+                    throw Malformed.decode("a run of the column " + name + " goes on after its Count (HY-ENC-083)");
+                }
+                values[read++] = item;
+                long count = varint(n - read, "a repeat Count");
+                for (long k = 0; k < count; k++) {
+                    values[read++] = item;
+                }
+                afterCount = true;
+            } else {
+                values[read++] = item;
+                afterCount = false;
+            }
+        }
+        return values;
+    }
+
     /** A zigzag varint: unzigzag(u) = (u >>> 1) XOR -(u AND 1). */
     long zigzag() throws Malformed {
         long u = varint();

@@ -22,6 +22,26 @@ final class ColumnWriter {
         return varint((n << 1) ^ (n >> 63));
     }
 
+    /**
+     * {@code values}, unsigned, repeat-coded (HY-ENC-084): each maximal run of equal values as the value alone when
+     * the run has one, and otherwise as the value twice followed by the run's length minus 2.
+     */
+    ColumnWriter repeatCoded(long[] values) {
+        int i = 0;
+        while (i < values.length) {
+            int length = 1;
+            while (i + length < values.length && values[i + length] == values[i]) {
+                length++;
+            }
+            varint(values[i]);
+            if (length > 1) {
+                varint(values[i]).varint(length - 2);
+            }
+            i += length;
+        }
+        return this;
+    }
+
     ColumnWriter raw(int b) {
         out.write(b);
         return this;

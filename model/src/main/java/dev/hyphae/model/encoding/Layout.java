@@ -26,10 +26,12 @@ final class Layout {
     /** Table {@code Values}. */
     static final int VALUES_KINDS = 0;
     static final int VALUES_INTS = 1;
-    static final int VALUES_FLOATS = 2;
+    /** The retired {@code floats}: its slot stays declared, and nothing writes, verifies or reads it (HY-ENC-088). */
+    static final int VALUES_RETIRED_FLOATS = 2;
     static final int VALUES_STRINGS = 3;
     static final int VALUES_BYTES = 4;
-    static final int VALUES_FIELDS = 5;
+    static final int VALUES_FLOAT_PLANES = 5;
+    static final int VALUES_FIELDS = 6;
 
     /** Table {@code Opaque}. */
     static final int OPAQUE_DATA = 0;

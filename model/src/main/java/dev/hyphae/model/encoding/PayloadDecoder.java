@@ -298,13 +298,14 @@ public final class PayloadDecoder {
             case LWW_REGISTER -> {
                 List<Dot> dots = dots(t, n);
                 ColumnReader column = buffer.column(t, Column.TIMESTAMPS.id(), "timestamps");
-                long[] timestamps = new long[(int) n];
+                long[] timestamps = column.repeatCoded(n); // zigzag varints, repeat-coded (HY-ENC-085)
+                column.requireEnd();
                 long timestamp = 0;
                 for (int i = 0; i < n; i++) {
-                    timestamp += column.zigzag(); // modulo 2^64 (HY-ENC-034)
+                    long u = timestamps[i];
+                    timestamp += (u >>> 1) ^ -(u & 1); // modulo 2^64 (HY-ENC-034)
                     timestamps[i] = timestamp;
                 }
-                column.requireEnd();
                 List<Value> values = values(t, n);
                 for (List<Integer> entries : entriesOfStore) {
                     TreeMap<Dot, LWWRegister.Write> store = new TreeMap<>();
@@ -539,9 +540,9 @@ public final class PayloadDecoder {
             }
         }
         kinds.requireEnd();
-        int f = buffer.reference(v, Layout.VALUES_FLOATS);
-        if ((f < 0 ? 0 : buffer.vectorLength(f)) != floats) {
-            throw Malformed.decode("floats holds another number of elements than there are float64 values (HY-ENC-043)");
+        int f = buffer.reference(v, Layout.VALUES_FLOAT_PLANES);
+        if ((f < 0 ? 0 : buffer.vectorLength(f)) != 8L * floats) {
+            throw Malformed.decode("float_planes holds another number of bytes than 8 for each float64 value (HY-ENC-043)");
         }
         ColumnReader ints = buffer.column(v, Layout.VALUES_INTS, "ints");
         ColumnReader strings = buffer.column(v, Layout.VALUES_STRINGS, "strings");
@@ -555,7 +556,7 @@ public final class PayloadDecoder {
                 case Layout.KIND_FALSE -> values.add(Value.of(false));
                 case Layout.KIND_TRUE -> values.add(Value.of(true));
                 case Layout.KIND_INT64 -> values.add(Value.of(ints.zigzag()));
-                case Layout.KIND_FLOAT64 -> values.add(Value.ofBits(buffer.u64(f + 4 + 8L * floatIndex++)));
+                case Layout.KIND_FLOAT64 -> values.add(Value.ofBits(fromPlanes(f + 4, floats, floatIndex++)));
                 case Layout.KIND_STRING -> {
                     previousString = strings.frontCoded(previousString, Limits.MAX_STRING_LENGTH);
                     decoded(previousString.length);
@@ -572,6 +573,15 @@ public final class PayloadDecoder {
         strings.requireEnd();
         bytes.requireEnd();
         return values;
+    }
+
+    /** HY-ENC-086: the pattern of value j of n, byte i (the most significant first) at plane i, position i × n + j. */
+    private long fromPlanes(int planes, int n, int j) {
+        long bits = 0;
+        for (int i = 0; i < 8; i++) {
+            bits = bits << 8 | (buffer.bytes[planes + i * n + j] & 0xFF);
+        }
+        return bits;
     }
 
     /** HY-ENC-044 and HY-DATA-012: the whole string is well-formed UTF-8. */

@@ -145,7 +145,7 @@ public final class PayloadEncoder {
         List<Dot> dots = new ArrayList<>();
         ColumnWriter counts = new ColumnWriter();
         ColumnWriter decrements = new ColumnWriter();
-        ColumnWriter timestamps = new ColumnWriter();
+        List<Long> timestamps = new ArrayList<>();
         ColumnWriter dotCounts = new ColumnWriter();
         boolean allOneDot = true;
         List<Value> values = new ArrayList<>();
@@ -172,7 +172,8 @@ public final class PayloadEncoder {
                 entries = l.writes().size();
                 for (Map.Entry<Dot, LWWRegister.Write> e : l.writes().entrySet()) {
                     dots.add(e.getKey());
-                    timestamps.zigzag(e.getValue().timestamp() - previousTimestamp); // modulo 2^64 (HY-ENC-035)
+                    long difference = e.getValue().timestamp() - previousTimestamp; // modulo 2^64 (HY-ENC-035)
+                    timestamps.add((difference << 1) ^ (difference >> 63));
                     previousTimestamp = e.getValue().timestamp();
                     values.add(e.getValue().value());
                 }
@@ -251,7 +252,8 @@ public final class PayloadEncoder {
         int dotCountsVector = allOneDot ? 0 : vector(dotCounts);
         int countsVector = vector(counts);
         int decrementsVector = vector(decrements);
-        int timestampsVector = vector(timestamps);
+        int timestampsVector = vector(new ColumnWriter()
+                .repeatCoded(timestamps.stream().mapToLong(Long::longValue).toArray())); // HY-ENC-085
         int valuesTable = values.isEmpty() ? 0 : values(values);
         int typesVector = vector(typeColumn);
 
@@ -327,12 +329,15 @@ public final class PayloadEncoder {
         int bytesVector = vector(bytes);
         int floatsVector = 0;
         if (!floats.isEmpty()) {
-            // The bit patterns, as little-endian 64-bit integers, never through a double (HY-DATA-011).
-            builder.startVector(8, floats.size(), 8);
-            for (int i = floats.size() - 1; i >= 0; i--) {
-                builder.addLong(floats.get(i));
+            // Byte planes of the bit patterns, never through a double (HY-ENC-086, HY-DATA-011).
+            int n = floats.size();
+            byte[] planes = new byte[8 * n];
+            for (int j = 0; j < n; j++) {
+                for (int i = 0; i < 8; i++) {
+                    planes[i * n + j] = (byte) (floats.get(j) >>> (56 - 8 * i));
+                }
             }
-            floatsVector = builder.endVector();
+            floatsVector = builder.createByteVector(planes);
         }
         builder.startTable(Layout.VALUES_FIELDS);
         if (kindsVector != 0) {
@@ -341,14 +346,14 @@ public final class PayloadEncoder {
         if (intsVector != 0) {
             builder.addOffset(Layout.VALUES_INTS, intsVector, 0);
         }
-        if (floatsVector != 0) {
-            builder.addOffset(Layout.VALUES_FLOATS, floatsVector, 0);
-        }
         if (stringsVector != 0) {
             builder.addOffset(Layout.VALUES_STRINGS, stringsVector, 0);
         }
         if (bytesVector != 0) {
             builder.addOffset(Layout.VALUES_BYTES, bytesVector, 0);
+        }
+        if (floatsVector != 0) {
+            builder.addOffset(Layout.VALUES_FLOAT_PLANES, floatsVector, 0);
         }
         return builder.endTable();
     }

@@ -70,9 +70,10 @@ final class Verifier {
             long vv = table(values, Layout.VALUES_FIELDS);
             vectorField(values, vv, Layout.VALUES_KINDS, 1, Limits.MAX_PAYLOAD_SIZE);
             vectorField(values, vv, Layout.VALUES_INTS, 1, Limits.MAX_PAYLOAD_SIZE);
-            vectorField(values, vv, Layout.VALUES_FLOATS, 8, Limits.MAX_ELEMENTS);
             vectorField(values, vv, Layout.VALUES_STRINGS, 1, Limits.MAX_PAYLOAD_SIZE);
             vectorField(values, vv, Layout.VALUES_BYTES, 1, Limits.MAX_PAYLOAD_SIZE);
+            vectorField(values, vv, Layout.VALUES_FLOAT_PLANES, 1, Limits.MAX_PAYLOAD_SIZE);
+            // The retired floats (id 2) is left alone, as a field of a later revision would be (HY-ENC-088).
         }
         long children = vectorField(t, v, Layout.Column.CHILDREN.id(), 4, Limits.MAX_ELEMENTS);
         for (long child : elements(children)) {
