@@ -168,7 +168,8 @@ final class LayoutAnnotator {
             case FLOAT_PLANES -> {
                 int values = n / 8;
                 for (int i = 0; i < 8; i++) {
-                    add(start + values * i, start + values * (i + 1), "plane " + i + ": byte " + i + " of each value");
+                    add(start + values * i, start + values * (i + 1),
+                            "plane " + i + ": byte " + i + (i == 0 ? ", the most significant," : "") + " of each value");
                 }
                 List<String> shown = new ArrayList<>();
                 for (int j = 0; j < values; j++) {
