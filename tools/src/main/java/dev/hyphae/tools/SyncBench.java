@@ -39,7 +39,8 @@ import java.util.stream.Stream;
  * <ul>
  * <li>Re-synchronisation after a partition: two replicas hold N keys in step; while disconnected one changes k of
  * them; the bytes of every session message both ways until they are in step again, against the bytes of those k
- * changes' deltas.</li>
+ * changes' deltas. With {@code --layout}, only the messages of one such re-synchronisation (N = 10,000, k = 1),
+ * every byte range of each labelled as FlatBuffers framing or data: where the bytes of a reconnection go.</li>
  * <li>Deltas per second through one session, two peers over loopback TCP, every delta synced to disk before
  * it is acknowledged.</li>
  * <li>The heap of a peer holding the sensor workload: 1,000 LWW float registers written 100 times.</li>
