@@ -15,7 +15,7 @@ public final class Ack extends Table {
   public void __init(int _i, ByteBuffer _bb) { __reset(_i, _bb); }
   public Ack __assign(int _i, ByteBuffer _bb) { __init(_i, _bb); return this; }
 
-  public long channel() { int o = __offset(4); return o != 0 ? (long)bb.getInt(o + bb_pos) & 0xFFFFFFFFL : 0L; }
+  public long channel() { int o = __offset(4); return o != 0 ? (long)bb.getInt(o + bb_pos) & 0xFFFFFFFFL : 1L; }
   public long seq() { int o = __offset(6); return o != 0 ? bb.getLong(o + bb_pos) : 0L; }
 
   public static int createAck(FlatBufferBuilder builder,
@@ -28,7 +28,7 @@ public final class Ack extends Table {
   }
 
   public static void startAck(FlatBufferBuilder builder) { builder.startTable(2); }
-  public static void addChannel(FlatBufferBuilder builder, long channel) { builder.addInt(0, (int) channel, (int) 0L); }
+  public static void addChannel(FlatBufferBuilder builder, long channel) { builder.addInt(0, (int) channel, (int) 1L); }
   public static void addSeq(FlatBufferBuilder builder, long seq) { builder.addLong(1, seq, 0L); }
   public static int endAck(FlatBufferBuilder builder) {
     int o = builder.endTable();

@@ -15,8 +15,8 @@ public final class Delta extends Table {
   public void __init(int _i, ByteBuffer _bb) { __reset(_i, _bb); }
   public Delta __assign(int _i, ByteBuffer _bb) { __init(_i, _bb); return this; }
 
-  public long channel() { int o = __offset(4); return o != 0 ? (long)bb.getInt(o + bb_pos) & 0xFFFFFFFFL : 0L; }
-  public int kind() { int o = __offset(6); return o != 0 ? bb.get(o + bb_pos) & 0xFF : 0; }
+  public long channel() { int o = __offset(4); return o != 0 ? (long)bb.getInt(o + bb_pos) & 0xFFFFFFFFL : 1L; }
+  public int kind() { int o = __offset(6); return o != 0 ? bb.get(o + bb_pos) & 0xFF : 1; }
   public long fromSeq() { int o = __offset(8); return o != 0 ? bb.getLong(o + bb_pos) : 0L; }
   public long toSeq() { int o = __offset(10); return o != 0 ? bb.getLong(o + bb_pos) : 0L; }
   public int payload(int j) { int o = __offset(12); return o != 0 ? bb.get(__vector(o) + j * 1) & 0xFF : 0; }
@@ -64,8 +64,8 @@ public final class Delta extends Table {
   }
 
   public static void startDelta(FlatBufferBuilder builder) { builder.startTable(9); }
-  public static void addChannel(FlatBufferBuilder builder, long channel) { builder.addInt(0, (int) channel, (int) 0L); }
-  public static void addKind(FlatBufferBuilder builder, int kind) { builder.addByte(1, (byte) kind, (byte) 0); }
+  public static void addChannel(FlatBufferBuilder builder, long channel) { builder.addInt(0, (int) channel, (int) 1L); }
+  public static void addKind(FlatBufferBuilder builder, int kind) { builder.addByte(1, (byte) kind, (byte) 1); }
   public static void addFromSeq(FlatBufferBuilder builder, long fromSeq) { builder.addLong(2, fromSeq, 0L); }
   public static void addToSeq(FlatBufferBuilder builder, long toSeq) { builder.addLong(3, toSeq, 0L); }
   public static void addPayload(FlatBufferBuilder builder, int payloadOffset) { builder.addOffset(4, payloadOffset, 0); }

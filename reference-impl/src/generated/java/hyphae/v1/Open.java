@@ -15,7 +15,7 @@ public final class Open extends Table {
   public void __init(int _i, ByteBuffer _bb) { __reset(_i, _bb); }
   public Open __assign(int _i, ByteBuffer _bb) { __init(_i, _bb); return this; }
 
-  public long channel() { int o = __offset(4); return o != 0 ? (long)bb.getInt(o + bb_pos) & 0xFFFFFFFFL : 0L; }
+  public long channel() { int o = __offset(4); return o != 0 ? (long)bb.getInt(o + bb_pos) & 0xFFFFFFFFL : 1L; }
   public String document() { int o = __offset(6); return o != 0 ? __string(o + bb_pos) : null; }
   public ByteBuffer documentAsByteBuffer() { return __vector_as_bytebuffer(6, 1); }
   public ByteBuffer documentInByteBuffer(ByteBuffer _bb) { return __vector_in_bytebuffer(_bb, 6, 1); }
@@ -36,7 +36,7 @@ public final class Open extends Table {
   public ByteBuffer heldReplicaAsByteBuffer() { return __vector_as_bytebuffer(16, 1); }
   public ByteBuffer heldReplicaInByteBuffer(ByteBuffer _bb) { return __vector_in_bytebuffer(_bb, 16, 1); }
   public long heldSeq() { int o = __offset(18); return o != 0 ? bb.getLong(o + bb_pos) : 0L; }
-  public int window() { int o = __offset(20); return o != 0 ? bb.getShort(o + bb_pos) & 0xFFFF : 0; }
+  public int window() { int o = __offset(20); return o != 0 ? bb.getShort(o + bb_pos) & 0xFFFF : 32; }
   public long answers() { int o = __offset(22); return o != 0 ? (long)bb.getInt(o + bb_pos) & 0xFFFFFFFFL : 0L; }
 
   public static int createOpen(FlatBufferBuilder builder,
@@ -65,7 +65,7 @@ public final class Open extends Table {
   }
 
   public static void startOpen(FlatBufferBuilder builder) { builder.startTable(10); }
-  public static void addChannel(FlatBufferBuilder builder, long channel) { builder.addInt(0, (int) channel, (int) 0L); }
+  public static void addChannel(FlatBufferBuilder builder, long channel) { builder.addInt(0, (int) channel, (int) 1L); }
   public static void addDocument(FlatBufferBuilder builder, int documentOffset) { builder.addOffset(1, documentOffset, 0); }
   public static void addMode(FlatBufferBuilder builder, int mode) { builder.addByte(2, (byte) mode, (byte) 0); }
   public static void addGranted(FlatBufferBuilder builder, int granted) { builder.addByte(3, (byte) granted, (byte) 0); }
@@ -79,7 +79,7 @@ public final class Open extends Table {
   public static int createHeldReplicaVector(FlatBufferBuilder builder, ByteBuffer data) { return builder.createByteVector(data); }
   public static void startHeldReplicaVector(FlatBufferBuilder builder, int numElems) { builder.startVector(1, numElems, 1); }
   public static void addHeldSeq(FlatBufferBuilder builder, long heldSeq) { builder.addLong(7, heldSeq, 0L); }
-  public static void addWindow(FlatBufferBuilder builder, int window) { builder.addShort(8, (short) window, (short) 0); }
+  public static void addWindow(FlatBufferBuilder builder, int window) { builder.addShort(8, (short) window, (short) 32); }
   public static void addAnswers(FlatBufferBuilder builder, long answers) { builder.addInt(9, (int) answers, (int) 0L); }
   public static int endOpen(FlatBufferBuilder builder) {
     int o = builder.endTable();

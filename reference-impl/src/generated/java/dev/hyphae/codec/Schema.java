@@ -238,7 +238,7 @@ public final class Schema {
 
         /** The number of fields the table declares; a vtable's later entries belong to later versions. */
         public static final int FIELDS = 10;
-        /** {@code channel: uint (id: 0)} */
+        /** {@code channel: uint = 1 (id: 0)} */
         public static final Field CHANNEL = Field.scalar("Open", "channel", 0, 4);
         /** {@code document: string (id: 1)} */
         public static final Field DOCUMENT = Field.string("Open", "document", 1);
@@ -254,7 +254,7 @@ public final class Schema {
         public static final Field HELD_REPLICA = Field.vector("Open", "held_replica", 6, 1);
         /** {@code held_seq: ulong (id: 7)} */
         public static final Field HELD_SEQ = Field.scalar("Open", "held_seq", 7, 8);
-        /** {@code window: ushort (id: 8)} */
+        /** {@code window: ushort = 32 (id: 8)} */
         public static final Field WINDOW = Field.scalar("Open", "window", 8, 2);
         /** {@code answers: uint (id: 9)} */
         public static final Field ANSWERS = Field.scalar("Open", "answers", 9, 4);
@@ -268,9 +268,9 @@ public final class Schema {
 
         /** The number of fields the table declares; a vtable's later entries belong to later versions. */
         public static final int FIELDS = 9;
-        /** {@code channel: uint (id: 0)} */
+        /** {@code channel: uint = 1 (id: 0)} */
         public static final Field CHANNEL = Field.scalar("Delta", "channel", 0, 4);
-        /** {@code kind: ubyte (id: 1)} */
+        /** {@code kind: ubyte = 1 (id: 1)} */
         public static final Field KIND = Field.scalar("Delta", "kind", 1, 1);
         /** {@code from_seq: ulong (id: 2)} */
         public static final Field FROM_SEQ = Field.scalar("Delta", "from_seq", 2, 8);
@@ -296,7 +296,7 @@ public final class Schema {
 
         /** The number of fields the table declares; a vtable's later entries belong to later versions. */
         public static final int FIELDS = 2;
-        /** {@code channel: uint (id: 0)} */
+        /** {@code channel: uint = 1 (id: 0)} */
         public static final Field CHANNEL = Field.scalar("Ack", "channel", 0, 4);
         /** {@code seq: ulong (id: 1)} */
         public static final Field SEQ = Field.scalar("Ack", "seq", 1, 8);

@@ -17,10 +17,13 @@ import java.util.Set;
  * in the Deltas it sent, each in the order of declaration. A payload in session form names a replica by its index
  * in the table of the direction it travels in, instead of carrying a table of its own.
  *
- * <p>Both tables grow only from Delta messages, and the {@link Session} moves them at exactly two places: as a Delta
- * leaves ({@link #sent(SessionMessage.Delta)}) and as one arrives, before anything else is checked
- * ({@link #received(SessionMessage.Delta)}). That is what keeps each side's copy of a table equal to the other's,
- * whatever becomes of the delta itself. The sync layer reads them to encode and to decode payloads, and decides
+ * <p>Each table starts with the replica id that its sender names in its first Open of the session (HY-SESS-110):
+ * both sides know it, and it is the id that the sender's own writes name, so the first Delta need not declare it.
+ * After that, both tables grow only from Delta messages. The {@link Session} moves them at exactly four places: as
+ * its first Open leaves ({@link #openSent}) and as the peer's first Open arrives ({@link #openReceived}), before
+ * anything else about it is checked; as a Delta leaves ({@link #sent(SessionMessage.Delta)}) and as one arrives,
+ * before anything else is checked ({@link #received(SessionMessage.Delta)}). That is what keeps each side's copy of
+ * a table equal to the other's, whatever becomes of the Open or the delta itself. The sync layer reads them to encode and to decode payloads, and decides
  * what a Delta declares ({@link #toDeclare}). They live as long as the session: a new session starts empty.
  */
 public final class ReplicaTables {
@@ -53,6 +56,19 @@ public final class ReplicaTables {
         return sent.ids.size() + missing.size() > SessionLimits.MAX_SESSION_REPLICAS ? null : missing;
     }
 
+    /** This side sends an Open: if it is its first of the session, its replica id is entry 0 of its table (HY-SESS-110). */
+    void openSent(ReplicaId self) {
+        sent.opened(self);
+    }
+
+    /**
+     * An Open of the peer arrives that is a valid message: if it is the peer's first of the session, the replica id
+     * it names is entry 0 of the peer's table, before anything else about the Open is checked (HY-SESS-110).
+     */
+    void openReceived(ReplicaId peer) {
+        received.opened(peer);
+    }
+
     /** A Delta leaves: what it declares joins this side's table, as the peer will append it (HY-SESS-063, HY-SESS-072). */
     void sent(SessionMessage.Delta delta) {
         try {
@@ -79,6 +95,22 @@ public final class ReplicaTables {
         final List<ReplicaId> ids = new ArrayList<>();
         final List<ReplicaId> view = Collections.unmodifiableList(ids);
         final Set<ReplicaId> members = new HashSet<>();
+        /** Whether the first Open of this table's direction has gone by. */
+        boolean opened;
+
+        /**
+         * The first Open of the direction appends its replica id; later ones do not (all name the same, HY-SESS-032).
+         * It comes before any Delta that could be accepted (HY-SESS-025), so the id is entry 0, and it cannot be in
+         * the table already: a Delta before it ends the session.
+         */
+        void opened(ReplicaId replica) {
+            if (!opened) {
+                opened = true;
+                if (members.add(replica)) {
+                    ids.add(replica);
+                }
+            }
+        }
 
         /** Appends {@code declared}, all or nothing: a refused declaration changes no table. */
         void append(List<ReplicaId> declared) throws ProtocolException {

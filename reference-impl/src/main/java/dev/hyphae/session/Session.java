@@ -382,6 +382,8 @@ public final class Session {
     // ---------------------------------------------------------------------------------------------------------
 
     private void onOpen(SessionMessage.Open open) throws ProtocolException, IOException {
+        // HY-SESS-110: first of all, whatever becomes of the Open, so that the peer can predict the table.
+        replicaTables.openReceived(open.replica());
         if (open.answers() != 0) {
             // HY-SESS-091: an answer names this side's Open, which names the document and this replica.
             Channel answered = channels.byLocal(open.answers());
@@ -547,6 +549,7 @@ public final class Session {
     private void sendOpen(Channel c) {
         ReplicaId known = remoteReplica != null ? remoteReplica : layer.lastReplicaId(remoteIdentity.staticKey());
         boolean metBefore = previousReplica != null && previousReplica.equals(known);
+        replicaTables.openSent(layer.replicaId());
         c.sendOpen(wire, grantFor(c.document), layer.replicaId(), known, options.window(), metBefore);
     }
 

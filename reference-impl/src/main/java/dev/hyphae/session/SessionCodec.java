@@ -87,7 +87,9 @@ public final class SessionCodec {
                 }
                 replicas = Delta.createReplicasVector(b, ids);
             }
-            body = Delta.createDelta(b, d.channel(), d.kind().value(), d.fromSeq(), d.toSeq(), columnar, d.compression(), replicas, compact, d.ack());
+            // HY-SESS-114: an interval of one entry leaves its to_seq out, which reads as from_seq + 1 (HY-SESS-113).
+            long toSeq = d.kind() == SessionMessage.Kind.INTERVAL && d.toSeq() == d.fromSeq() + 1 && d.toSeq() != 0 ? 0 : d.toSeq();
+            body = Delta.createDelta(b, d.channel(), d.kind().value(), d.fromSeq(), toSeq, columnar, d.compression(), replicas, compact, d.ack());
         } else if (message instanceof SessionMessage.Ack a) {
             body = Ack.createAck(b, a.channel(), a.seq());
         } else if (message instanceof SessionMessage.SessionError e) {
@@ -262,6 +264,13 @@ public final class SessionCodec {
                 };
                 long from = d.fromSeq();
                 long to = d.toSeq();
+                if (kind == SessionMessage.Kind.INTERVAL && to == 0) {
+                    // HY-SESS-113: an interval of one entry, whose to_seq is left out.
+                    if (from == -1L) {
+                        throw malformed("an interval of one entry after entry %s, which has no successor", Long.toUnsignedString(from));
+                    }
+                    to = from + 1;
+                }
                 if (kind == SessionMessage.Kind.INTERVAL) {
                     if (Long.compareUnsigned(from, to) >= 0) {
                         throw malformed("an interval from %s to %s is empty", Long.toUnsignedString(from), Long.toUnsignedString(to));

@@ -37,8 +37,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The session replica tables (specification, chapter "Session", section "Session replica tables"), driven message by
- * message against a replica on real files: the receiver's table moves with every valid Delta, whatever becomes of
- * the delta, and the sender declares each replica once, before its payloads name it.
+ * message against a replica on real files: each table starts with the replica id of its sender's first Open, the
+ * receiver's table moves with every valid Delta, whatever becomes of the delta, and the sender declares each other
+ * replica once, before its payloads name it.
  */
 class ReplicaTablesTest {
 
@@ -46,6 +47,7 @@ class ReplicaTablesTest {
     private static final ReplicaId PEER = ReplicaId.fromHex("0000000000000000000000000000abcd");
     private static final ReplicaId OTHER = ReplicaId.fromHex("0000000000000000000000000000beef");
     private static final ReplicaId THIRD = ReplicaId.fromHex("0000000000000000000000000000cafe");
+    private static final ReplicaId FOURTH = ReplicaId.fromHex("0000000000000000000000000000f00d");
     private static final Session.Options OPTIONS = new Session.Options(8, 15_000, 60_000, 4);
 
     @TempDir
@@ -113,7 +115,8 @@ class ReplicaTablesTest {
     }
 
     @Test
-    @Requirement({"HY-SESS-062", "HY-SESS-063", "HY-SESS-064", "HY-SESS-069", "HY-SESS-070", "HY-SESS-078", "HY-ENC-055", "HY-ENC-056"})
+    @Requirement({"HY-SESS-062", "HY-SESS-063", "HY-SESS-064", "HY-SESS-069", "HY-SESS-070", "HY-SESS-078", "HY-SESS-110",
+            "HY-ENC-055", "HY-ENC-056"})
     void theReceiversTableMovesWithEveryValidDeltaWhateverBecomesOfIt() throws Exception {
         AccessPolicy policy = new AccessPolicy();
         policy.grant(PEER_KEY, "read-only", Right.READ);
@@ -127,27 +130,28 @@ class ReplicaTablesTest {
         s.receive(open(2, "plant"), 0);
         s.receive(open(3, "closed"), 0);
 
-        // Refused for the sender's rights: its declaration of PEER stands all the same.
+        // PEER, the replica of the peer's Opens, is entry 0 of the table from the first of them on. Refused for the
+        // sender's rights: its declaration of OTHER stands all the same.
         s.receive(new SessionMessage.Delta(channelOf("read-only"), SessionMessage.Kind.STATE, 0, 1,
-                Codec.encode(increment(PEER, 1), List.of(PEER)), List.of(PEER)), 0);
+                Codec.encode(increment(OTHER, 1), List.of(PEER, OTHER)), List.of(OTHER)), 0);
         assertEquals(ErrorCode.ACCESS_DENIED.value(), errors().get(errors().size() - 1).code());
 
-        // Refused for its payload, which names index 2 of a table of two: OTHER, which it declares, stands.
+        // Refused for its payload, which names index 3 of a table of three: THIRD, which it declares, stands.
         s.receive(new SessionMessage.Delta(channelOf("plant"), SessionMessage.Kind.INTERVAL, 0, 1,
-                Codec.encode(increment(THIRD, 1), List.of(PEER, OTHER, THIRD)), List.of(OTHER)), 0);
+                Codec.encode(increment(FOURTH, 1), List.of(PEER, OTHER, THIRD, FOURTH)), List.of(THIRD)), 0);
         SessionMessage.SessionError refused = errors().get(errors().size() - 1);
         assertEquals(ErrorCode.MALFORMED_DELTA.value(), refused.code());
         assertEquals(1, refused.seq());
 
-        // On a channel that this side has closed (the peer refused the document): ignored, and THIRD stands.
+        // On a channel that this side has closed (the peer refused the document): ignored, and FOURTH stands.
         long closed = channelOf("closed");
         s.receive(new SessionMessage.SessionError(closed, 0, ErrorCode.ACCESS_DENIED.value(), "no"), 0);
         s.receive(new SessionMessage.Delta(closed, SessionMessage.Kind.STATE, 0, 1,
-                Codec.encode(increment(THIRD, 1), List.of(PEER, OTHER, THIRD)), List.of(THIRD)), 0);
+                Codec.encode(increment(FOURTH, 1), List.of(PEER, OTHER, THIRD, FOURTH)), List.of(FOURTH)), 0);
 
-        // Each of the three is now in the table, at the index of its declaration: none is declared again.
+        // Each of the four is now in the table, at the index of its Open or its declaration: none is declared again.
         s.receive(new SessionMessage.Delta(channelOf("plant"), SessionMessage.Kind.INTERVAL, 1, 2,
-                Codec.encode(increment(PEER, 2).join(increment(OTHER, 3)).join(increment(THIRD, 4)), List.of(PEER, OTHER, THIRD))), 0);
+                Codec.encode(increment(PEER, 2).join(increment(OTHER, 3)).join(increment(THIRD, 4)), List.of(PEER, OTHER, THIRD, FOURTH))), 0);
         s.flush();
         assertFalse(s.ended(), String.valueOf(sent));
         assertEquals(BigInteger.valueOf(9), kwh("plant"));
@@ -155,13 +159,13 @@ class ReplicaTablesTest {
     }
 
     @Test
-    @Requirement("HY-SESS-065")
+    @Requirement({"HY-SESS-065", "HY-SESS-110"})
     void aNewSessionStartsWithEmptyTables() throws Exception {
         AccessPolicy policy = new AccessPolicy().grant(PEER_KEY, AccessPolicy.EVERY_DOCUMENT, Right.WRITE);
         Session first = session(policy);
         first.receive(open(2, "plant"), 0);
         first.receive(new SessionMessage.Delta(channelOf("plant"), SessionMessage.Kind.INTERVAL, 0, 1,
-                Codec.encode(increment(PEER, 1), List.of(PEER)), List.of(PEER)), 0);
+                Codec.encode(increment(OTHER, 1), List.of(PEER, OTHER)), List.of(OTHER)), 0);
         first.flush();
         first.close("done");
         assertEquals(BigInteger.ONE, kwh("plant"));
@@ -169,15 +173,17 @@ class ReplicaTablesTest {
         sent.clear();
         Session second = session(policy);
         second.receive(open(5, "plant"), 0);
-        // Index 0 named without a declaration: this session's table of the peer's direction is empty.
+        // Index 1 named without a declaration: this session's table of the peer's direction holds only PEER, from its
+        // Open; OTHER, declared in the first session, is not in it.
         second.receive(new SessionMessage.Delta(channelOf("plant"), SessionMessage.Kind.INTERVAL, 1, 2,
-                Codec.encode(increment(PEER, 5), List.of(PEER))), 0);
+                Codec.encode(increment(OTHER, 5), List.of(PEER, OTHER))), 0);
         assertEquals(ErrorCode.MALFORMED_DELTA.value(), errors().get(errors().size() - 1).code());
         assertFalse(second.ended());
-        // And this side declares its own id again, in the first Delta that names it.
+        // And this side's own id is entry 0 of its table again, from its Open: no Delta declares it.
         replica.write("plant", state -> state.store().update(Value.of("kwh"), CrdtType.PNCOUNTER,
                 (PNCounter c) -> c.increment(state.context(), replica.replicaId(), 1)));
-        assertTrue(sent.stream().anyMatch(m -> m instanceof SessionMessage.Delta d && d.replicas().contains(replica.replicaId())),
+        assertTrue(sent.stream().anyMatch(m -> m instanceof SessionMessage.Delta), String.valueOf(sent));
+        assertTrue(sent.stream().noneMatch(m -> m instanceof SessionMessage.Delta d && d.replicas().contains(replica.replicaId())),
                 String.valueOf(sent));
     }
 
@@ -222,12 +228,25 @@ class ReplicaTablesTest {
         s.receive(open(2, "plant"), 0);
         long channel = channelOf("plant");
         s.receive(new SessionMessage.Delta(channel, SessionMessage.Kind.INTERVAL, 0, 1,
-                Codec.encode(increment(PEER, 1), List.of(PEER)), List.of(PEER)), 0);
+                Codec.encode(increment(OTHER, 1), List.of(PEER, OTHER)), List.of(OTHER)), 0);
+        assertFalse(s.ended());
         s.receive(new SessionMessage.Delta(channel, SessionMessage.Kind.INTERVAL, 1, 2,
-                Codec.encode(increment(PEER, 1), List.of(PEER)), List.of(PEER)), 0);
+                Codec.encode(increment(OTHER, 1), List.of(PEER, OTHER)), List.of(OTHER)), 0);
         assertTrue(s.ended());
         assertEquals(new SessionMessage.SessionError(0, 0, ErrorCode.PROTOCOL_VIOLATION.value(), errors().get(errors().size() - 1).detail()),
                 errors().get(errors().size() - 1));
+    }
+
+    @Test
+    @Requirement({"HY-SESS-110", "HY-SESS-067"})
+    void declaringTheReplicaOfTheSendersOpenEndsTheSession() throws Exception {
+        AccessPolicy policy = new AccessPolicy().grant(PEER_KEY, AccessPolicy.EVERY_DOCUMENT, Right.WRITE);
+        Session s = session(policy);
+        s.receive(open(2, "plant"), 0);
+        s.receive(new SessionMessage.Delta(channelOf("plant"), SessionMessage.Kind.INTERVAL, 0, 1,
+                Codec.encode(increment(PEER, 1), List.of(PEER)), List.of(PEER)), 0);
+        assertTrue(s.ended());
+        assertEquals(ErrorCode.PROTOCOL_VIOLATION.value(), errors().get(errors().size() - 1).code());
     }
 
     @Test
@@ -238,7 +257,8 @@ class ReplicaTablesTest {
         s.receive(open(2, "plant"), 0);
         long channel = channelOf("plant");
         List<ReplicaId> many = new ArrayList<>();
-        for (int i = 1; i <= SessionLimits.MAX_SESSION_REPLICAS; i++) {
+        // PEER, from its Open, is one entry already.
+        for (int i = 1; i < SessionLimits.MAX_SESSION_REPLICAS; i++) {
             many.add(ReplicaId.fromHex(String.format("%032x", 0x10_0000L + i)));
         }
         // Exactly the limit is allowed, spread over two deltas (and refused payloads do not matter).
@@ -247,19 +267,19 @@ class ReplicaTablesTest {
         s.receive(new SessionMessage.Delta(channel, SessionMessage.Kind.INTERVAL, 1, 2, new byte[] {1},
                 many.subList(100, many.size())), 0);
         assertFalse(s.ended());
-        s.receive(new SessionMessage.Delta(channel, SessionMessage.Kind.INTERVAL, 2, 3, new byte[] {1}, List.of(PEER)), 0);
+        s.receive(new SessionMessage.Delta(channel, SessionMessage.Kind.INTERVAL, 2, 3, new byte[] {1}, List.of(OTHER)), 0);
         assertTrue(s.ended());
         assertEquals(ErrorCode.LIMIT_EXCEEDED.value(), errors().get(errors().size() - 1).code());
     }
 
     @Test
-    @Requirement({"HY-SESS-071", "HY-SESS-072", "HY-SESS-073", "HY-ENC-054"})
+    @Requirement({"HY-SESS-071", "HY-SESS-072", "HY-SESS-073", "HY-SESS-110", "HY-ENC-054"})
     void theSenderDeclaresEachReplicaOnceBeforeItsPayloadsNameIt() throws Exception {
         AccessPolicy policy = new AccessPolicy().grant(PEER_KEY, AccessPolicy.EVERY_DOCUMENT, Right.WRITE);
         Session s = session(policy);
         s.receive(open(2, "plant"), 0);
         s.receive(new SessionMessage.Delta(channelOf("plant"), SessionMessage.Kind.INTERVAL, 0, 1,
-                Codec.encode(increment(PEER, 1), List.of(PEER)), List.of(PEER)), 0);
+                Codec.encode(increment(PEER, 1), List.of(PEER))), 0);
         s.flush();
         for (int i = 0; i < 20; i++) {
             replica.write("plant", state -> state.store().update(Value.of("kwh"), CrdtType.PNCOUNTER,
@@ -267,8 +287,9 @@ class ReplicaTablesTest {
             sent.stream().filter(m -> m instanceof SessionMessage.Delta).reduce((a, b) -> b).ifPresent(
                     last -> s.receive(new SessionMessage.Ack(channelOf("plant"), ((SessionMessage.Delta) last).toSeq()), 0));
         }
-        // Replay what the peer receives: every declaration is new, and every payload reads against the table so far.
-        List<ReplicaId> table = new ArrayList<>();
+        // Replay what the peer receives: the table starts with this side's replica id, from its Open; every
+        // declaration is new, and every payload reads against the table so far.
+        List<ReplicaId> table = new ArrayList<>(List.of(replica.replicaId()));
         Set<ReplicaId> declared = new HashSet<>();
         CausalState<ORMap> joined = new CausalState<>(ORMap.EMPTY, CausalContext.EMPTY);
         int deltas = 0;
@@ -294,7 +315,8 @@ class ReplicaTablesTest {
         assertTrue(deltas >= 20, String.valueOf(sent));
         // One increment is far smaller in the compact form (HY-ENC-079).
         assertEquals(deltas, compact, String.valueOf(sent));
-        assertEquals(Set.of(replica.replicaId()), declared, "declared once, in the first Delta that named it");
+        // This side's writes name only its own id, entry 0 of its table from its Open: nothing is declared.
+        assertEquals(Set.of(), declared, "its own id is not declared");
         assertEquals(BigInteger.valueOf(20), joined.store().<PNCounter>get(Value.of("kwh"), CrdtType.PNCOUNTER).value());
     }
 
@@ -306,17 +328,18 @@ class ReplicaTablesTest {
         s.receive(open(2, "plant"), 0);
         long channel = channelOf("plant");
 
-        // Index 1 of a table of one: refused as a payload (HY-SESS-022), and PEER, which it declares, stands.
+        // Index 2 of a table of two: refused as a payload (HY-SESS-022), and OTHER, which it declares, stands beside
+        // PEER, entry 0 from the peer's Open.
         s.receive(new SessionMessage.Delta(channel, SessionMessage.Kind.INTERVAL, 0, 1,
-                Codec.encodeCompact(increment(OTHER, 1), List.of(PEER, OTHER)).orElseThrow(), List.of(PEER), true), 0);
+                Codec.encodeCompact(increment(THIRD, 1), List.of(PEER, OTHER, THIRD)).orElseThrow(), List.of(OTHER), true), 0);
         SessionMessage.SessionError refused = errors().get(errors().size() - 1);
         assertEquals(ErrorCode.MALFORMED_DELTA.value(), refused.code());
         assertEquals(1, refused.seq());
 
-        // PEER is index 0 without being declared again; OTHER is declared now, at index 1.
+        // PEER is index 0 and OTHER index 1, neither declared again.
         s.receive(new SessionMessage.Delta(channel, SessionMessage.Kind.INTERVAL, 1, 2,
                 Codec.encodeCompact(increment(PEER, 2).join(increment(OTHER, 3)), List.of(PEER, OTHER)).orElseThrow(),
-                List.of(OTHER), true), 0);
+                List.of(), true), 0);
         s.flush();
         assertFalse(s.ended(), String.valueOf(sent));
         assertEquals(BigInteger.valueOf(5), kwh("plant"));

@@ -179,6 +179,87 @@ class SessionCodecProperties {
                 new SessionMessage.Delta(1, SessionMessage.Kind.STATE, 0, 5, new byte[] {1}).withAck(7)))).ack());
     }
 
+    /**
+     * The defaults of session.fbs other than 0: a channel of 1, an interval, a window of 32 are left out by the encoder
+     * (a channel of 0, which is not the default, stays in, to be refused), and read the same when present.
+     */
+    @Test
+    @Requirement({"HY-SESS-111", "HY-SESS-112", "HY-SESS-007"})
+    void scalarFieldsAtTheirDefaultsAreLeftOutAndReadTheSameWhenPresent() throws ProtocolException {
+        ReplicaId r = ReplicaId.fromHex("0102030405060708090a0b0c0d0e0f10");
+        SessionMessage.Open open = new SessionMessage.Open(1, "d", Right.WRITE, Right.WRITE, r, null, null, 0, 32);
+        SessionMessage.Delta delta = new SessionMessage.Delta(1, SessionMessage.Kind.INTERVAL, 3, 4, new byte[] {1});
+        SessionMessage.Ack ack = new SessionMessage.Ack(1, 4);
+        for (SessionMessage m : List.of(open, delta, ack)) {
+            byte[] left = SessionCodec.encode(m);
+            byte[] forced = encodeForcingDefaults(m);
+            assertTrue(forced.length > left.length, m + ": " + left.length + " bytes, with its defaults written " + forced.length);
+            assertEquals(m, SessionCodec.decode(left));
+            assertEquals(m, SessionCodec.decode(forced));
+        }
+        // Left out, the channel reads as 1; written as 0, it is refused.
+        assertEquals(1, ((SessionMessage.Ack) SessionCodec.decode(SessionCodec.encode(ack))).channel());
+        assertRefused(new SessionMessage.Delta(0, SessionMessage.Kind.INTERVAL, 3, 4, new byte[] {1}));
+    }
+
+    /**
+     * An interval of one entry leaves its to_seq out, which reads as from_seq + 1; a longer interval, a difference or
+     * a state keeps it; and an interval of one entry after entry 2^64 - 1 has no end to read.
+     */
+    @Test
+    @Requirement({"HY-SESS-113", "HY-SESS-114", "HY-SESS-015"})
+    void anIntervalOfOneEntryLeavesItsEndOut() throws ProtocolException {
+        SessionMessage.Delta one = new SessionMessage.Delta(1, SessionMessage.Kind.INTERVAL, 10, 11, new byte[] {1});
+        SessionMessage.Delta two = new SessionMessage.Delta(1, SessionMessage.Kind.INTERVAL, 10, 12, new byte[] {1});
+        assertEquals(one, SessionCodec.decode(SessionCodec.encode(one)));
+        assertEquals(two, SessionCodec.decode(SessionCodec.encode(two)));
+        assertEquals(SessionCodec.encode(two).length - 8, SessionCodec.encode(one).length, "8 bytes of to_seq left out");
+        assertEquals(0, hyphae.v1.SessionMessage.getRootAsSessionMessage(java.nio.ByteBuffer.wrap(SessionCodec.encode(one)))
+                .message(new hyphae.v1.Delta()) instanceof hyphae.v1.Delta d ? d.toSeq() : -1);
+        // Written out, the same interval reads the same (HY-SESS-111).
+        assertEquals(one, SessionCodec.decode(encodeForcingDefaults(one)));
+        // A difference of entries 1 to 1 keeps its to_seq: only an interval reads 0 as from_seq + 1.
+        SessionMessage.Delta difference = new SessionMessage.Delta(1, SessionMessage.Kind.DIFFERENCE, 0, 1, new byte[] {1});
+        assertEquals(difference, SessionCodec.decode(SessionCodec.encode(difference)));
+        assertRefused(new SessionMessage.Delta(1, SessionMessage.Kind.INTERVAL, -1L, 0, new byte[] {1}));
+    }
+
+    /** {@code m}, one of an Open without a summary or held replica, a columnar Delta and an Ack, with every scalar written. */
+    private static byte[] encodeForcingDefaults(SessionMessage m) {
+        FlatBufferBuilder b = new FlatBufferBuilder(128).forceDefaults(true);
+        int table;
+        if (m instanceof SessionMessage.Open o) {
+            int document = b.createString(o.document());
+            int replica = hyphae.v1.Open.createReplicaVector(b, o.replica().toBytes());
+            hyphae.v1.Open.startOpen(b);
+            hyphae.v1.Open.addChannel(b, o.channel());
+            hyphae.v1.Open.addDocument(b, document);
+            hyphae.v1.Open.addMode(b, o.mode().value());
+            hyphae.v1.Open.addGranted(b, o.granted().value());
+            hyphae.v1.Open.addReplica(b, replica);
+            hyphae.v1.Open.addHeldSeq(b, o.heldSeq());
+            hyphae.v1.Open.addWindow(b, o.window());
+            hyphae.v1.Open.addAnswers(b, o.answers());
+            table = hyphae.v1.Open.endOpen(b);
+        } else if (m instanceof SessionMessage.Delta d) {
+            int payload = hyphae.v1.Delta.createPayloadVector(b, d.payload());
+            hyphae.v1.Delta.startDelta(b);
+            hyphae.v1.Delta.addChannel(b, d.channel());
+            hyphae.v1.Delta.addKind(b, d.kind().value());
+            hyphae.v1.Delta.addFromSeq(b, d.fromSeq());
+            hyphae.v1.Delta.addToSeq(b, d.toSeq());
+            hyphae.v1.Delta.addPayload(b, payload);
+            hyphae.v1.Delta.addCompression(b, d.compression());
+            hyphae.v1.Delta.addAck(b, d.ack());
+            table = hyphae.v1.Delta.endDelta(b);
+        } else {
+            SessionMessage.Ack a = (SessionMessage.Ack) m;
+            table = hyphae.v1.Ack.createAck(b, a.channel(), a.seq());
+        }
+        b.finish(hyphae.v1.SessionMessage.createSessionMessage(b, (byte) m.type(), table), SessionCodec.FILE_IDENTIFIER);
+        return b.sizedByteArray();
+    }
+
     @Test
     @Requirement({"HY-SESS-016", "HY-SESS-075"})
     void aDeltaCarriesItsPayloadInExactlyOneForm() {

@@ -149,7 +149,8 @@ class SessionCompressionTest {
         assertEquals("plant", open.document(), "an Open travels as it is");
         try (DeltaCompression peer = new DeltaCompression(true)) {
             CausalState<ORMap> received = null;
-            List<ReplicaId> table = new java.util.ArrayList<>();
+            // The table starts with the sender's replica id, from its Open (HY-SESS-110).
+            List<ReplicaId> table = new java.util.ArrayList<>(List.of(open.replica()));
             for (SessionMessage.Delta d : deltas) {
                 assertTrue(d.compression() == DeltaCompression.RESTART || d.compression() == DeltaCompression.CONTINUE
                         || d.compression() == DeltaCompression.NONE);

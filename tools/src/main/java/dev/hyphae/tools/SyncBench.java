@@ -39,7 +39,8 @@ import java.util.stream.Stream;
  * <ul>
  * <li>Re-synchronisation after a partition: two replicas hold N keys in step; while disconnected one changes k of
  * them; the bytes of every session message both ways until they are in step again, against the bytes of those k
- * changes' deltas.</li>
+ * changes' deltas. With {@code --layout}, only the messages of one such re-synchronisation (N = 10,000, k = 1),
+ * every byte range of each labelled as FlatBuffers framing or data: where the bytes of a reconnection go.</li>
  * <li>Deltas per second through one session, two peers over loopback TCP, every delta synced to disk before
  * it is acknowledged.</li>
  * <li>The heap of a peer holding the sensor workload: 1,000 LWW float registers written 100 times.</li>
@@ -55,10 +56,18 @@ final class SyncBench implements Callable<Integer> {
     @Option(names = "--resync-only", description = "Only the re-synchronisation table: no heap, no throughput.")
     boolean resyncOnly;
 
+    @Option(names = "--layout", description = "Only the messages of one re-synchronisation (N = 10,000, k = 1), each byte range annotated"
+            + " as FlatBuffers framing or data.")
+    boolean layout;
+
     private static final SecureRandom RANDOM = new SecureRandom();
 
     @Override
     public Integer call() throws Exception {
+        if (layout) {
+            layout(10_000, 1);
+            return 0;
+        }
         // The heap first, while nothing else has run in this JVM.
         if (!resyncOnly) {
             heap();
@@ -92,6 +101,8 @@ final class SyncBench implements Callable<Integer> {
         long bytes;
         /** Per direction and message type, in the order of first appearance: count, bytes, payload bytes. */
         final java.util.Map<String, long[]> tally = new java.util.LinkedHashMap<>();
+        /** Every message of the last {@link #sync()}, in the order sent: direction and bytes. */
+        final List<Sent> sent = new java.util.ArrayList<>();
 
         Pair() throws IOException {
             root = Files.createTempDirectory("hyphae-bench");
@@ -104,6 +115,7 @@ final class SyncBench implements Callable<Integer> {
             ArrayDeque<byte[]> toB = new ArrayDeque<>();
             ArrayDeque<byte[]> toA = new ArrayDeque<>();
             tally.clear();
+            sent.clear();
             Session sa = a.newSession(idb, policy, Session.Options.DEFAULT, outbox(toB, "A>B"));
             Session sb = b.newSession(ida, policy, Session.Options.DEFAULT, outbox(toA, "B>A"));
             sa.start(0, List.of());
@@ -142,6 +154,7 @@ final class SyncBench implements Callable<Integer> {
                     if (message instanceof SessionMessage.Delta d) {
                         t[2] += d.payload().length;
                     }
+                    sent.add(new Sent(direction, message, encoded));
                     queue.addLast(encoded);
                 }
 
@@ -157,6 +170,10 @@ final class SyncBench implements Callable<Integer> {
             b.close();
             deleteTree(root);
         }
+    }
+
+    /** A message that crossed, as sent. */
+    private record Sent(String direction, SessionMessage message, byte[] bytes) {
     }
 
     private static CausalState<ORMap> writeKeys(Replica replica, int from, int count, Random values) throws IOException {
@@ -175,29 +192,68 @@ final class SyncBench implements Callable<Integer> {
         });
     }
 
-    private static void resync(int n, int k) throws IOException {
+    /** Brings two replicas in step on N keys, lets A change k of them apart, and returns the bytes of the k deltas. */
+    private static long partition(Pair pair, int n, int k) throws IOException {
         Random values = new Random(42);
+        // N keys, written in chunks of 1,000 (each chunk one delta), then in step.
+        for (int from = 0; from < n; from += 1000) {
+            writeKeys(pair.a, from, Math.min(1000, n - from), values);
+        }
+        pair.sync();
+        // Partition: A changes k keys, one write each.
+        long deltaBytes = 0;
+        for (int i = 0; i < k; i++) {
+            CausalState<ORMap> delta = writeLocal(pair.a, (i * 7919) % n, values);
+            deltaBytes += Codec.encode(delta).length;
+        }
+        return deltaBytes;
+    }
+
+    /** Re-synchronises once and checks that the two replicas converged; returns the bytes that crossed. */
+    private static long resynchronise(Pair pair) throws IOException {
+        long resync = pair.sync();
+        if (!pair.a.state("sensors").equals(pair.b.state("sensors"))) {
+            throw new IllegalStateException("the replicas did not converge");
+        }
+        return resync;
+    }
+
+    private static void resync(int n, int k) throws IOException {
         try (Pair pair = new Pair()) {
-            // N keys, written in chunks of 1,000 (each chunk one delta), then in step.
-            for (int from = 0; from < n; from += 1000) {
-                writeKeys(pair.a, from, Math.min(1000, n - from), values);
-            }
-            pair.sync();
-            // Partition: A changes k keys, one write each.
-            long deltaBytes = 0;
-            for (int i = 0; i < k; i++) {
-                CausalState<ORMap> delta = writeLocal(pair.a, (i * 7919) % n, values);
-                deltaBytes += Codec.encode(delta).length;
-            }
-            long resync = pair.sync();
-            if (!pair.a.state("sensors").equals(pair.b.state("sensors"))) {
-                throw new IllegalStateException("the replicas did not converge");
-            }
+            long deltaBytes = partition(pair, n, k);
+            long resync = resynchronise(pair);
             StringBuilder breakdown = new StringBuilder();
             pair.tally.forEach((what, t) -> breakdown.append(breakdown.length() == 0 ? "" : ", ").append(what).append(' ')
                     .append(t[0]).append('x').append(t[1] / t[0]).append(t[0] > 1 ? "=" + t[1] : "")
                     .append(t[2] > 0 ? " (payload " + t[2] + ")" : ""));
             System.out.printf("%8d %6d %14d %14d %7.2fx  %s%n", n, k, resync, deltaBytes, (double) resync / deltaBytes, breakdown);
+        }
+    }
+
+    /**
+     * Prints every message of one re-synchronisation, byte range by byte range, each range marked as FlatBuffers
+     * framing ("F") or data ("D"): where the bytes of a reconnection go.
+     */
+    private static void layout(int n, int k) throws IOException {
+        try (Pair pair = new Pair()) {
+            partition(pair, n, k);
+            long resync = resynchronise(pair);
+            System.out.printf("The messages of a re-synchronisation after a partition: N = %,d keys in step, k = %d changed on A; %d bytes in all%n",
+                    n, k, resync);
+            System.out.println("F: FlatBuffers framing (root offset, file identifier, vtables, offsets, lengths, string terminators, padding);"
+                    + " D: data");
+            int framing = 0;
+            for (Sent s : pair.sent) {
+                List<SessionLayoutAnnotator.Region> regions = SessionLayoutAnnotator.annotate(s.bytes());
+                int f = SessionLayoutAnnotator.framingBytes(regions);
+                framing += f;
+                System.out.printf("%n%s %s: %d bytes, %d framing, %d data%n", s.direction(), s.message().getClass().getSimpleName(),
+                        s.bytes().length, f, s.bytes().length - f);
+                for (SessionLayoutAnnotator.Region r : regions) {
+                    System.out.printf("  %04x..%04x %4d %s  %s%n", r.start(), r.end() - 1, r.length(), r.framing() ? "F" : "D", r.label());
+                }
+            }
+            System.out.printf("%nIn all: %d bytes, %d framing, %d data%n", resync, framing, resync - framing);
         }
     }
 

@@ -99,10 +99,11 @@ class PeerChecks {
         final HyphaeHandshake.Result result;
         final List<SessionMessage> received = new ArrayList<>();
         /**
-         * The session replica table of the peer's direction, as its Deltas have declared it (HY-SESS-063): what the
-         * payloads it sends in session form are read against.
+         * The session replica table of the peer's direction: the replica id of its first Open (HY-SESS-110), then what
+         * its Deltas have declared (HY-SESS-063). What the payloads it sends in session form are read against.
          */
         final List<dev.hyphae.model.ReplicaId> peerTable = new ArrayList<>();
+        private boolean peerOpened;
 
         private Connection(Socket socket, FramedChannel channel, HyphaeHandshake.Result result) {
             this.socket = socket;
@@ -176,8 +177,15 @@ class PeerChecks {
             }
         }
 
-        /** Appends what a Delta of the peer declares to its table: a peer never declares an id twice (HY-SESS-072). */
+        /**
+         * Appends the replica id of the peer's first Open, and what a Delta of the peer declares, to its table: a peer
+         * never declares an id twice, nor its own (HY-SESS-072, HY-SESS-110).
+         */
         private void declared(SessionMessage m) {
+            if (m instanceof SessionMessage.Open o && !peerOpened) {
+                peerOpened = true;
+                peerTable.add(new dev.hyphae.model.ReplicaId(o.replica().toHex()));
+            }
             if (m instanceof SessionMessage.Delta d) {
                 for (ReplicaId id : d.replicas()) {
                     dev.hyphae.model.ReplicaId replica = new dev.hyphae.model.ReplicaId(id.toHex());
@@ -574,20 +582,21 @@ class PeerChecks {
      * it, and no payload names an index past the table.
      */
     @Test
-    @Requirement({"HY-SESS-063", "HY-SESS-069", "HY-SESS-071", "HY-SESS-072"})
+    @Requirement({"HY-SESS-063", "HY-SESS-069", "HY-SESS-071", "HY-SESS-072", "HY-SESS-110"})
     void thePeerReadsAndWritesPayloadsInSessionForm() throws Exception {
         String document = freshDocument();
         ReplicaId writer = ReplicaId.random(RANDOM);
         List<ReplicaId> others = List.of(ReplicaId.random(RANDOM), ReplicaId.random(RANDOM), ReplicaId.random(RANDOM));
         try (Connection w = Connection.open(); Connection r = Connection.open()) {
             SessionMessage.Open answer = openDocument(w, document, writer);
-            // Session form, declaring the one replica it names; then self-contained; then session form again, naming
-            // the replica declared before and declaring the new one.
+            // The suite's table starts with the replica of its Open (HY-SESS-110). Session form, declaring the one
+            // replica it names; then self-contained; then session form again, naming the replica of the Open and the
+            // one declared before, and declaring the new one.
             w.send(new SessionMessage.Delta(answer.channel(), SessionMessage.Kind.INTERVAL, 0, 1,
-                    increment(others.get(0), 1, List.of(others.get(0))), List.of(others.get(0))));
+                    increment(others.get(0), 1, List.of(writer, others.get(0))), List.of(others.get(0))));
             w.send(new SessionMessage.Delta(answer.channel(), SessionMessage.Kind.INTERVAL, 1, 2, increment(others.get(1), 1)));
             w.send(new SessionMessage.Delta(answer.channel(), SessionMessage.Kind.INTERVAL, 2, 3,
-                    increment(others.get(2), 1, List.of(others.get(0), others.get(2))), List.of(others.get(2))));
+                    increment(others.get(2), 1, List.of(writer, others.get(0), others.get(2))), List.of(others.get(2))));
             w.next(m -> m.equals(new SessionMessage.Ack(7, 3)), "Ack of entries 1 to 3, two of them in session form");
 
             ReplicaId reader = ReplicaId.random(RANDOM);
@@ -599,6 +608,25 @@ class PeerChecks {
                 state = DocumentsModel.join(state, delta, r.peerTable);
                 r.send(new SessionMessage.Ack(read.channel(), delta.toSeq()));
             }
+        }
+    }
+
+    /**
+     * The replica id of the suite's Open is entry 0 of the table of its direction: a payload in session form names it
+     * without a declaration, and a Delta that declares it ends the session.
+     */
+    @Test
+    @Requirement({"HY-SESS-110", "HY-SESS-067"})
+    void theReplicaOfTheOpenIsEntryZeroOfItsTable() throws Exception {
+        String document = freshDocument();
+        ReplicaId me = ReplicaId.random(RANDOM);
+        try (Connection c = Connection.open()) {
+            SessionMessage.Open answer = openDocument(c, document, me);
+            c.send(new SessionMessage.Delta(answer.channel(), SessionMessage.Kind.INTERVAL, 0, 1, increment(me, 2, List.of(me))));
+            c.next(m -> acknowledges(m, 7, 1), "acknowledgement of entry 1, in session form against a table of the Open's replica");
+            c.send(new SessionMessage.Delta(answer.channel(), SessionMessage.Kind.INTERVAL, 1, 2, increment(me, 3, List.of(me)),
+                    List.of(me)));
+            expectSessionError(c, ErrorCode.PROTOCOL_VIOLATION, "a Delta declaring the replica id of the sender's Open");
         }
     }
 
