@@ -96,7 +96,17 @@ final class ResultCollector implements TestExecutionListener {
                 }
             }
         }
-        record(testIdentifier, status, detail, millis);
+        record(testIdentifier, status, detail, millis, brokenClaim(thrown) ? List.of(BrokenClaim.REQUIREMENT) : List.of());
+    }
+
+    /** Whether {@code t} is, or was caused by, an answer "unsupported" that the adapter's claims do not allow. */
+    private static boolean brokenClaim(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof BrokenClaim) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Unsupported unsupported(Throwable t) {
@@ -114,11 +124,18 @@ final class ResultCollector implements TestExecutionListener {
     }
 
     private void record(TestIdentifier test, CheckResult.Status status, String detail, long millis) {
+        record(test, status, detail, millis, List.of());
+    }
+
+    /** Records a verdict; {@code alsoBroken}: requirement ids that this failure breaks beside those the check cites. */
+    private void record(TestIdentifier test, CheckResult.Status status, String detail, long millis, List<String> alsoBroken) {
         Identity identity = identify(test);
         if (identity.advisory && status == CheckResult.Status.FAILED) {
             status = CheckResult.Status.WARNING;
         }
-        CheckResult r = new CheckResult(identity.id, identity.profile, identity.advisory, identity.requirements, status, detail, millis);
+        List<String> requirements = new ArrayList<>(identity.requirements);
+        alsoBroken.stream().filter(id -> !requirements.contains(id)).forEach(requirements::add);
+        CheckResult r = new CheckResult(identity.id, identity.profile, identity.advisory, requirements, status, detail, millis);
         results.add(r);
         String first = detail.isEmpty() ? "" : "  " + detail.lines().findFirst().orElse("");
         String shown = status.json().toUpperCase(java.util.Locale.ROOT) + (expected.contains(identity.id) ? " (listed)" : "");

@@ -279,6 +279,9 @@ final class ReferenceAdapter {
         CausalState<Crdt> state = null;
         for (JsonNode payload : request.path("payloads")) {
             CausalState<Crdt> next = decode(HEX.parseHex(payload.asText())).state();
+            if (defect == Defect.UNSUPPORTED_CLAIMED_TYPE && next.store() instanceof ORMap) {
+                throw new UnsupportedOperationException("join of ORMap states is not implemented");
+            }
             state = state == null ? next : join(state, next);
         }
         if (state == null) {
