@@ -127,6 +127,9 @@ final class ReferenceAdapter {
             if (op.equals("shutdown")) {
                 return;
             }
+            if (op.equals("query") && defect == Defect.EXIT_AFTER_QUERY) {
+                System.exit(3);
+            }
         }
     }
 

@@ -244,6 +244,33 @@ class ConformanceIT {
         assertEquals("unexpected-pass", check(stale.report(), "VectorChecks.refusalsComeNoLaterThanTheirPhase").path("status").asText());
     }
 
+    /**
+     * An adapter that exits just after each answer to {@code query}: exactly the two checks that send queries fail,
+     * each citing HY-CONF-016, and every other check passes, with an adapter started afresh.
+     */
+    @Test
+    @Requirement({"HY-CONF-016", "HY-CONF-022"})
+    void aCrashFailsOnlyTheCheckItHappenedIn(@TempDir Path reports) throws Exception {
+        Run run = conformance(reports, "--adapter", adapter("--defect", "exit-after-query"));
+        assertEquals(1, run.status(), run.out());
+        Set<String> failed = new HashSet<>();
+        for (JsonNode c : run.report().path("checks")) {
+            String status = c.path("status").asText();
+            if (status.equals("failed")) {
+                failed.add(c.path("id").asText());
+                assertTrue(c.path("requirements").toString().contains("\"HY-CONF-016\""), c.toString());
+                assertTrue(c.path("detail").asText().startsWith("the adapter crashed"), c.toString());
+            } else {
+                assertEquals("passed", status, c.toString());
+            }
+        }
+        assertEquals(Set.of("ReplicaProperties.queryAgreesWithTheModel", "ReplicaProperties.replicasConvergeUnderAnyDeliveryOrder"), failed,
+                run.out());
+        JsonNode adapter = run.report().path("adapter");
+        assertTrue(adapter.path("crashes").asInt() >= 2, adapter.toString());
+        assertTrue(adapter.path("starts").asInt() > adapter.path("crashes").asInt(), adapter.toString());
+    }
+
     @Test
     void aUsageErrorExitsWithTwo(@TempDir Path reports) throws Exception {
         assertEquals(2, conformance(reports, "--expected-failures", reports.resolve("missing.txt").toString()).status());
