@@ -37,6 +37,8 @@ public final class ConformanceRunner {
         ExpectedFailures expected = settings.expectedFailures() == null ? ExpectedFailures.none()
                 : ExpectedFailures.read(settings.expectedFailures());
         ResultCollector collector = new ResultCollector(out, expected.ids());
+        java.nio.file.Files.createDirectories(settings.reportDirectory());
+        java.nio.file.Files.deleteIfExists(engineLog(settings));
         if (settings.adapterCommand().isEmpty()) {
             // Peer mode alone: a vendor with a running peer and no adapter.
             Hello peer = peerHello(settings.peer());
@@ -44,7 +46,7 @@ public final class ConformanceRunner {
             return finish(settings, peer, null, expected, collector, out);
         }
         try (Adapter adapter = new Adapter(settings.adapterCommand(), settings.timeout())) {
-            out.println("hyphae conformance: adapter " + String.join(" ", settings.adapterCommand()));
+            out.println("hyphae conformance: adapter " + shown(settings.adapterCommand()));
             Response hello = adapter.send(Adapter.request("hello"));
             if (!hello.isResult()) {
                 // Nothing can be checked; the reports say so, as every run's do.
@@ -122,13 +124,39 @@ public final class ConformanceRunner {
                     .configurationParameter("jqwik.tries.default", Integer.toString(settings.tries()))
                     .configurationParameter("jqwik.edgecases.default", "NONE")
                     .build();
-            Launcher launcher = LauncherFactory.create();
-            launcher.execute(discovery, collector);
+            // What the test engines write themselves (jqwik's notices and log records) goes to the engine log, not
+            // between the result lines; the collector writes to the stream it was given before the switch.
+            try (EngineOutput engine = EngineOutput.open(engineLog(settings))) {
+                Launcher launcher = LauncherFactory.create();
+                launcher.execute(discovery, collector);
+            }
         } finally {
             Suite.end();
             java.nio.file.Files.deleteIfExists(database);
             java.nio.file.Files.deleteIfExists(folder);
         }
+    }
+
+    /** The file in the report directory that receives what the test engines print. */
+    static java.nio.file.Path engineLog(Settings settings) {
+        return settings.reportDirectory().resolve("engine.log");
+    }
+
+    /**
+     * The adapter's command line as the console shows it: a class path, which can run to thousands of characters,
+     * stands as its number of entries. The JSON report keeps the whole command.
+     */
+    static String shown(List<String> command) {
+        List<String> shown = new java.util.ArrayList<>();
+        for (int i = 0; i < command.size(); i++) {
+            String arg = command.get(i);
+            shown.add(arg);
+            if (List.of("-cp", "-classpath", "--class-path").contains(arg) && i + 1 < command.size()) {
+                int entries = command.get(++i).split(java.io.File.pathSeparator, -1).length;
+                shown.add("<class path of " + entries + (entries == 1 ? " entry>" : " entries>"));
+            }
+        }
+        return String.join(" ", shown);
     }
 
     private static int finish(Settings settings, Hello claims, Adapter adapter, ExpectedFailures expected, ResultCollector collector,
@@ -149,15 +177,35 @@ public final class ConformanceRunner {
             }
         }
         for (Profile p : Profile.values()) {
+            String claim = reports.claims(p) ? "claimed" : "not claimed";
+            if (!reports.ran(p)) {
+                out.printf("%-18s not run (%s%s)%n", p.title() + ":", claim, p == Profile.PEER ? "; no running peer was given" : "");
+                continue;
+            }
             long[] n = new long[CheckResult.Status.values().length];
             results.stream().filter(r -> r.profile() == p).forEach(r -> n[r.status().ordinal()]++);
-            out.printf("%-18s %4d passed, %d failed, %d expected failures, %d unexpected passes, %d unsupported, %d warnings%n",
-                    p.title() + ":", n[0], n[1], n[2], n[3], n[4], n[5]);
+            out.printf("%-18s %4d passed, %d failed, %d expected failures, %d unexpected passes, %d unsupported, %d warnings (%s)%n",
+                    p.title() + ":", n[0], n[1], n[2], n[3], n[4], n[5], claim);
         }
         long failing = results.stream().filter(CheckResult::failsTheRun).count();
         out.printf("%d checks, %d failing; %d requirements named; adapter crashes: %s%n", results.size(), failing,
                 reports.requirements().size(), adapter == null ? "no adapter" : Long.toString(adapter.crashes()));
+        for (Profile p : Profile.values()) {
+            // A claimed profile with no failure can still fall short of a claim: a check of it was unsupported, or none ran.
+            if (reports.claims(p) && failing == 0 && !reports.conforms(p, true)) {
+                out.println(p.title() + " is claimed but " + (reports.ran(p) ? "some of its checks were unsupported" : "none of its checks ran")
+                        + ": a claim needs every check of the profile to pass (HY-CONF-004)");
+            }
+        }
         out.println(reports.conforms() ? "CONFORMS" : "DOES NOT CONFORM");
         out.println("reports: " + reports.paths());
+        java.nio.file.Path engine = engineLog(reports.settings());
+        try {
+            if (java.nio.file.Files.exists(engine) && java.nio.file.Files.size(engine) > 0) {
+                out.println("what the test engines printed: " + engine);
+            }
+        } catch (IOException e) {
+            out.println("what the test engines printed: " + engine + " (unreadable: " + e.getMessage() + ")");
+        }
     }
 }

@@ -32,11 +32,16 @@ final class ResultCollector implements TestExecutionListener {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** The requirement that a crash of the adapter in a check breaks: the check fails citing it. */
+    static final String CRASH_REQUIREMENT = "HY-CONF-016";
+
     private final PrintStream out;
     /** The ids of the expected-failures file, to say so on the progress line; the verdicts are applied after the run. */
     private final java.util.Set<String> expected;
     private final List<CheckResult> results = new ArrayList<>();
     private final Map<String, Long> started = new HashMap<>();
+    /** The adapter's count of crashes when each check in progress started. */
+    private final Map<String, Integer> crashesBefore = new HashMap<>();
     private TestPlan plan;
 
     ResultCollector(PrintStream out, java.util.Set<String> expected) {
@@ -56,6 +61,32 @@ final class ResultCollector implements TestExecutionListener {
     @Override
     public void executionStarted(TestIdentifier testIdentifier) {
         started.put(testIdentifier.getUniqueId(), System.nanoTime());
+        Suite.checkStarted();
+        if (testIdentifier.isTest()) {
+            crashesBefore.put(testIdentifier.getUniqueId(), crashes());
+        }
+    }
+
+    /** The adapter of the run, or null in peer mode alone. */
+    private static Adapter adapter() {
+        return Suite.current().adapter();
+    }
+
+    private static int crashes() {
+        Adapter adapter = adapter();
+        return adapter == null ? 0 : adapter.crashes();
+    }
+
+    /**
+     * Makes sure that the adapter still runs once a check has ended, by asking {@code hello}: an adapter that exited
+     * after its last answer, or no longer answers, crashed in the check that just ended and fails it, not the next
+     * one (HY-CONF-022). A crash stops the adapter, and the next check's first request starts it afresh.
+     */
+    private static void probe() {
+        Adapter adapter = adapter();
+        if (adapter != null) {
+            adapter.send(Adapter.request("hello"));
+        }
     }
 
     @Override
@@ -76,6 +107,17 @@ final class ResultCollector implements TestExecutionListener {
         }
         Long start = started.remove(testIdentifier.getUniqueId());
         long millis = start == null ? 0 : (System.nanoTime() - start) / 1_000_000;
+        Suite.checkEnded();
+        probe();
+        int crashed = crashes() - crashesBefore.getOrDefault(testIdentifier.getUniqueId(), crashes());
+        crashesBefore.remove(testIdentifier.getUniqueId());
+        if (crashed > 0) {
+            // A crash fails the check it happened in, whatever the check made of the answer (HY-CONF-016).
+            String why = "the adapter crashed " + (crashed == 1 ? "once" : crashed + " times") + " in this check; the last crash: "
+                    + adapter().lastCrash() + result.getThrowable().map(t -> "\n" + message(t)).orElse("");
+            record(testIdentifier, CheckResult.Status.FAILED, why, millis, List.of(CRASH_REQUIREMENT));
+            return;
+        }
         Throwable thrown = result.getThrowable().orElse(null);
         CheckResult.Status status;
         String detail = "";
@@ -96,7 +138,17 @@ final class ResultCollector implements TestExecutionListener {
                 }
             }
         }
-        record(testIdentifier, status, detail, millis);
+        record(testIdentifier, status, detail, millis, brokenClaim(thrown) ? List.of(BrokenClaim.REQUIREMENT) : List.of());
+    }
+
+    /** Whether {@code t} is, or was caused by, an answer "unsupported" that the adapter's claims do not allow. */
+    private static boolean brokenClaim(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof BrokenClaim) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Unsupported unsupported(Throwable t) {
@@ -114,11 +166,19 @@ final class ResultCollector implements TestExecutionListener {
     }
 
     private void record(TestIdentifier test, CheckResult.Status status, String detail, long millis) {
+        record(test, status, detail, millis, List.of());
+    }
+
+    /** Records a verdict; {@code alsoBroken}: requirement ids that this failure breaks beside those the check cites. */
+    private void record(TestIdentifier test, CheckResult.Status status, String detail, long millis, List<String> alsoBroken) {
         Identity identity = identify(test);
-        if (identity.advisory && status == CheckResult.Status.FAILED) {
+        // An advisory check's failure is a warning; a crash in it is not: it says nothing about a "SHOULD".
+        if (identity.advisory && status == CheckResult.Status.FAILED && !alsoBroken.contains(CRASH_REQUIREMENT)) {
             status = CheckResult.Status.WARNING;
         }
-        CheckResult r = new CheckResult(identity.id, identity.profile, identity.advisory, identity.requirements, status, detail, millis);
+        List<String> requirements = new ArrayList<>(identity.requirements);
+        alsoBroken.stream().filter(id -> !requirements.contains(id)).forEach(requirements::add);
+        CheckResult r = new CheckResult(identity.id, identity.profile, identity.advisory, requirements, status, detail, millis);
         results.add(r);
         String first = detail.isEmpty() ? "" : "  " + detail.lines().findFirst().orElse("");
         String shown = status.json().toUpperCase(java.util.Locale.ROOT) + (expected.contains(identity.id) ? " (listed)" : "");

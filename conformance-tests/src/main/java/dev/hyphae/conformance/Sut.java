@@ -19,8 +19,20 @@ public final class Sut {
     private Sut() {
     }
 
+    /**
+     * Sends {@code request}. An answer {@code unsupported} to a request that the adapter's claims oblige it to carry
+     * out ends the check as failed, not as unsupported (HY-CONF-020), whatever the check would have made of it.
+     */
     private static Response send(ObjectNode request) {
-        return Suite.current().adapter().send(request);
+        Suite.requireCheckInProgress();
+        Response response = Suite.current().adapter().send(request);
+        if (response.kind() == Response.Kind.UNSUPPORTED) {
+            Claims.covering(Suite.current().hello(), request).ifPresent(why -> {
+                throw new BrokenClaim("the adapter answered unsupported (\"" + response.text() + "\") to " + request.path("op").asText()
+                        + ", which it must carry out: " + why + " (" + BrokenClaim.REQUIREMENT + ")");
+            });
+        }
+        return response;
     }
 
     /** {@code decode}: the JSON view of the state that {@code payload} holds, or a refusal. */

@@ -18,7 +18,7 @@ import java.util.concurrent.Callable;
 @Command(name = "adapter", mixinStandardHelpOptions = true,
         description = {"Serve the conformance adapter protocol (JSON Lines on standard input and output) with the reference implementation.",
                 "With --defect, carry one deliberate bug: lww-tie-break, non-idempotent-merge, remove-ignores-context, "
-                        + "accept-truncated, wrong-error-code, downgrade, accept-downgrade, shared-stream."})
+                        + "accept-truncated, wrong-error-code, downgrade, accept-downgrade, shared-stream, unsupported-ormap-join, exit-after-query."})
 final class AdapterCommand implements Callable<Integer> {
 
     @picocli.CommandLine.Spec

@@ -21,7 +21,11 @@ enum Defect {
     /** The initiator accepts a selection of a version it never offered: a responder can downgrade it. */
     ACCEPT_DOWNGRADE("accept-downgrade"),
     /** Compressed payloads of every channel are inflated on one stream, as if documents shared a compression context. */
-    SHARED_STREAM("shared-stream");
+    SHARED_STREAM("shared-stream"),
+    /** Answers "unsupported" to every join of an ORMap state, although hello claims the type: a pass by omission. */
+    UNSUPPORTED_CLAIMED_TYPE("unsupported-ormap-join"),
+    /** Answers a query, then exits, as an implementation that frees its state twice after a query might: a crash after the answer. */
+    EXIT_AFTER_QUERY("exit-after-query");
 
     private final String flag;
 

@@ -127,6 +127,9 @@ final class ReferenceAdapter {
             if (op.equals("shutdown")) {
                 return;
             }
+            if (op.equals("query") && defect == Defect.EXIT_AFTER_QUERY) {
+                System.exit(3);
+            }
         }
     }
 
@@ -279,6 +282,9 @@ final class ReferenceAdapter {
         CausalState<Crdt> state = null;
         for (JsonNode payload : request.path("payloads")) {
             CausalState<Crdt> next = decode(HEX.parseHex(payload.asText())).state();
+            if (defect == Defect.UNSUPPORTED_CLAIMED_TYPE && next.store() instanceof ORMap) {
+                throw new UnsupportedOperationException("join of ORMap states is not implemented");
+            }
             state = state == null ? next : join(state, next);
         }
         if (state == null) {

@@ -135,6 +135,19 @@ class ConformanceIT {
         Run run = conformance(reports);
         assertEquals(0, run.status(), run.out());
         assertTrue(run.out().contains("CONFORMS"), run.out());
+        // Clean output (HY-CONF-021): the verdict last before the report paths; no class path; nothing of the test
+        // engines between the result lines: that goes to the engine log.
+        List<String> lines = run.out().lines().toList();
+        int paths = lines.indexOf(lines.stream().filter(l -> l.startsWith("reports: ")).findFirst().orElseThrow());
+        assertEquals("CONFORMS", lines.get(paths - 1), run.out());
+        assertFalse(run.out().contains("hyphae-tools.jar:"), run.out());
+        assertTrue(run.out().contains("<class path of "), run.out());
+        for (String line : lines) {
+            assertTrue(line.isEmpty() || line.startsWith("[") || line.startsWith("hyphae conformance: ") || line.startsWith("implementation: ")
+                    || line.startsWith("seed ") || line.startsWith("peer ") || line.matches("[A-Z][a-z ]+: .*") || line.matches("\\d+ checks, .*")
+                    || line.equals("CONFORMS") || line.startsWith("reports: ") || line.startsWith("what the test engines printed: "),
+                    "a line that is not the suite's own: " + line);
+        }
         JsonNode summary = run.report().path("summary");
         assertTrue(summary.path("conforms").asBoolean());
         assertEquals(summary.path("checks").asInt(), summary.path("passed").asInt(), "every check passes: " + summary);
@@ -177,12 +190,15 @@ class ConformanceIT {
             "wrong-error-code,       HY-VEC-014,  CodecProperties.mutatedInputIsRefusedWithTheModelsCode",
             "downgrade,              HY-VER-002,  HandshakeProperties.negotiationAgreesWithTheModel",
             "accept-downgrade,       HY-VER-004,  HandshakeChecks.aSelectionOfAVersionNotOfferedIsRefused",
-            "shared-stream,          HY-COMP-003, vectors/compression/valid/compression_two_channels_two_streams"})
+            "shared-stream,          HY-COMP-003, vectors/compression/valid/compression_two_channels_two_streams",
+            "unsupported-ormap-join, HY-CONF-012, vectors/operations/valid/ormap_update_survives_concurrent_remove"})
     @Requirement({"HY-CONF-006", "HY-CONF-018"})
     void eachSeededDefectIsCaughtOnItsRequirement(String defect, String requirement, String checkId, @TempDir Path reports) throws Exception {
         Run run = conformance(reports, "--adapter", adapter("--defect", defect));
         assertEquals(1, run.status(), run.out());
         assertTrue(run.out().contains("DOES NOT CONFORM"), run.out());
+        // The console, the exit status and the report agree (HY-CONF-021).
+        assertFalse(run.out().contains("\nCONFORMS"), run.out());
         assertEquals("fail", requirement(run.report(), requirement).path("status").asText());
         JsonNode check = check(run.report(), checkId);
         assertEquals("failed", check.path("status").asText(), check.toString());
@@ -228,6 +244,33 @@ class ConformanceIT {
         assertEquals("unexpected-pass", check(stale.report(), "VectorChecks.refusalsComeNoLaterThanTheirPhase").path("status").asText());
     }
 
+    /**
+     * An adapter that exits just after each answer to {@code query}: exactly the two checks that send queries fail,
+     * each citing HY-CONF-016, and every other check passes, with an adapter started afresh.
+     */
+    @Test
+    @Requirement({"HY-CONF-016", "HY-CONF-022"})
+    void aCrashFailsOnlyTheCheckItHappenedIn(@TempDir Path reports) throws Exception {
+        Run run = conformance(reports, "--adapter", adapter("--defect", "exit-after-query"));
+        assertEquals(1, run.status(), run.out());
+        Set<String> failed = new HashSet<>();
+        for (JsonNode c : run.report().path("checks")) {
+            String status = c.path("status").asText();
+            if (status.equals("failed")) {
+                failed.add(c.path("id").asText());
+                assertTrue(c.path("requirements").toString().contains("\"HY-CONF-016\""), c.toString());
+                assertTrue(c.path("detail").asText().startsWith("the adapter crashed"), c.toString());
+            } else {
+                assertEquals("passed", status, c.toString());
+            }
+        }
+        assertEquals(Set.of("ReplicaProperties.queryAgreesWithTheModel", "ReplicaProperties.replicasConvergeUnderAnyDeliveryOrder"), failed,
+                run.out());
+        JsonNode adapter = run.report().path("adapter");
+        assertTrue(adapter.path("crashes").asInt() >= 2, adapter.toString());
+        assertTrue(adapter.path("starts").asInt() > adapter.path("crashes").asInt(), adapter.toString());
+    }
+
     @Test
     void aUsageErrorExitsWithTwo(@TempDir Path reports) throws Exception {
         assertEquals(2, conformance(reports, "--expected-failures", reports.resolve("missing.txt").toString()).status());
@@ -235,16 +278,20 @@ class ConformanceIT {
     }
 
     @Test
-    @Requirement({"HY-CONF-007", "HY-CONF-012"})
+    @Requirement({"HY-CONF-007", "HY-CONF-012", "HY-CONF-020", "HY-CONF-021"})
     void aPartialImplementationIsMeasuredNotFailed(@TempDir Path reports) throws Exception {
         Run run = conformance(reports, "--adapter", adapter("--profiles", "codec"));
         assertEquals(0, run.status(), run.out());
+        assertTrue(run.out().contains("CONFORMS"), run.out());
+        assertTrue(run.out().contains("Peer:              not run"), run.out());
         for (JsonNode p : run.report().path("profiles")) {
             if (p.path("profile").asText().equals("peer")) {
                 // No running peer was given: the Peer profile has no checks in this run.
                 assertEquals(0, p.path("checks").asInt(), p.toString());
+                assertFalse(p.path("ran").asBoolean(), p.toString());
                 continue;
             }
+            assertTrue(p.path("ran").asBoolean(), p.toString());
             boolean codec = p.path("profile").asText().equals("codec");
             assertEquals(codec, p.path("claimed").asBoolean());
             assertEquals(codec, p.path("conforms").asBoolean(), p.toString());
