@@ -19,7 +19,8 @@ final class PayloadVerification {
     // The fields that verification checks as byte vectors, as the specification's table of verified fields groups
     // them, in the order of their ids.
     private static final List<Field> BATCH_BYTE_VECTORS = List.of(Schema.Batch.SIZES, Schema.Batch.DOTS,
-            Schema.Batch.DOT_COUNTS, Schema.Batch.COUNTS, Schema.Batch.DECREMENTS, Schema.Batch.TIMESTAMPS, Schema.Batch.TYPES);
+            Schema.Batch.DOT_COUNTS, Schema.Batch.COUNTS, Schema.Batch.DECREMENTS, Schema.Batch.TIMESTAMPS, Schema.Batch.TYPES,
+            Schema.Batch.KEY_INDEXES);
     private static final List<Field> VALUES_BYTE_VECTORS = List.of(Schema.Values.KINDS, Schema.Values.INTS,
             Schema.Values.STRINGS, Schema.Values.BYTES);
 
