@@ -71,6 +71,12 @@ public final class Batch extends Table {
   public int opaqueLength() { int o = __offset(26); return o != 0 ? __vector_len(o) : 0; }
   public hyphae.v1.Opaque.Vector opaqueVector() { return opaqueVector(new hyphae.v1.Opaque.Vector()); }
   public hyphae.v1.Opaque.Vector opaqueVector(hyphae.v1.Opaque.Vector obj) { int o = __offset(26); return o != 0 ? obj.__assign(__vector(o), 4, bb) : null; }
+  public int keyIndexes(int j) { int o = __offset(28); return o != 0 ? bb.get(__vector(o) + j * 1) & 0xFF : 0; }
+  public int keyIndexesLength() { int o = __offset(28); return o != 0 ? __vector_len(o) : 0; }
+  public ByteVector keyIndexesVector() { return keyIndexesVector(new ByteVector()); }
+  public ByteVector keyIndexesVector(ByteVector obj) { int o = __offset(28); return o != 0 ? obj.__assign(__vector(o), bb) : null; }
+  public ByteBuffer keyIndexesAsByteBuffer() { return __vector_as_bytebuffer(28, 1); }
+  public ByteBuffer keyIndexesInByteBuffer(ByteBuffer _bb) { return __vector_in_bytebuffer(_bb, 28, 1); }
 
   public static int createBatch(FlatBufferBuilder builder,
       int type,
@@ -84,8 +90,10 @@ public final class Batch extends Table {
       int valuesOffset,
       int typesOffset,
       int childrenOffset,
-      int opaqueOffset) {
-    builder.startTable(12);
+      int opaqueOffset,
+      int keyIndexesOffset) {
+    builder.startTable(13);
+    Batch.addKeyIndexes(builder, keyIndexesOffset);
     Batch.addOpaque(builder, opaqueOffset);
     Batch.addChildren(builder, childrenOffset);
     Batch.addTypes(builder, typesOffset);
@@ -101,7 +109,7 @@ public final class Batch extends Table {
     return Batch.endBatch(builder);
   }
 
-  public static void startBatch(FlatBufferBuilder builder) { builder.startTable(12); }
+  public static void startBatch(FlatBufferBuilder builder) { builder.startTable(13); }
   public static void addType(FlatBufferBuilder builder, int type) { builder.addShort(0, (short) type, (short) 0); }
   public static void addCount(FlatBufferBuilder builder, long count) { builder.addInt(1, (int) count, (int) 0L); }
   public static void addSizes(FlatBufferBuilder builder, int sizesOffset) { builder.addOffset(2, sizesOffset, 0); }
@@ -139,6 +147,10 @@ public final class Batch extends Table {
   public static void addOpaque(FlatBufferBuilder builder, int opaqueOffset) { builder.addOffset(11, opaqueOffset, 0); }
   public static int createOpaqueVector(FlatBufferBuilder builder, int[] data) { builder.startVector(4, data.length, 4); for (int i = data.length - 1; i >= 0; i--) builder.addOffset(data[i]); return builder.endVector(); }
   public static void startOpaqueVector(FlatBufferBuilder builder, int numElems) { builder.startVector(4, numElems, 4); }
+  public static void addKeyIndexes(FlatBufferBuilder builder, int keyIndexesOffset) { builder.addOffset(12, keyIndexesOffset, 0); }
+  public static int createKeyIndexesVector(FlatBufferBuilder builder, byte[] data) { return builder.createByteVector(data); }
+  public static int createKeyIndexesVector(FlatBufferBuilder builder, ByteBuffer data) { return builder.createByteVector(data); }
+  public static void startKeyIndexesVector(FlatBufferBuilder builder, int numElems) { builder.startVector(1, numElems, 1); }
   public static int endBatch(FlatBufferBuilder builder) {
     int o = builder.endTable();
     return o;

@@ -39,6 +39,12 @@ public final class Delta extends Table {
   public ByteBuffer compactAsByteBuffer() { return __vector_as_bytebuffer(18, 1); }
   public ByteBuffer compactInByteBuffer(ByteBuffer _bb) { return __vector_in_bytebuffer(_bb, 18, 1); }
   public long ack() { int o = __offset(20); return o != 0 ? bb.getLong(o + bb_pos) : 0L; }
+  public int keys(int j) { int o = __offset(22); return o != 0 ? bb.get(__vector(o) + j * 1) & 0xFF : 0; }
+  public int keysLength() { int o = __offset(22); return o != 0 ? __vector_len(o) : 0; }
+  public ByteVector keysVector() { return keysVector(new ByteVector()); }
+  public ByteVector keysVector(ByteVector obj) { int o = __offset(22); return o != 0 ? obj.__assign(__vector(o), bb) : null; }
+  public ByteBuffer keysAsByteBuffer() { return __vector_as_bytebuffer(22, 1); }
+  public ByteBuffer keysInByteBuffer(ByteBuffer _bb) { return __vector_in_bytebuffer(_bb, 22, 1); }
 
   public static int createDelta(FlatBufferBuilder builder,
       long channel,
@@ -49,11 +55,13 @@ public final class Delta extends Table {
       int compression,
       int replicasOffset,
       int compactOffset,
-      long ack) {
-    builder.startTable(9);
+      long ack,
+      int keysOffset) {
+    builder.startTable(10);
     Delta.addAck(builder, ack);
     Delta.addToSeq(builder, toSeq);
     Delta.addFromSeq(builder, fromSeq);
+    Delta.addKeys(builder, keysOffset);
     Delta.addCompact(builder, compactOffset);
     Delta.addReplicas(builder, replicasOffset);
     Delta.addPayload(builder, payloadOffset);
@@ -63,7 +71,7 @@ public final class Delta extends Table {
     return Delta.endDelta(builder);
   }
 
-  public static void startDelta(FlatBufferBuilder builder) { builder.startTable(9); }
+  public static void startDelta(FlatBufferBuilder builder) { builder.startTable(10); }
   public static void addChannel(FlatBufferBuilder builder, long channel) { builder.addInt(0, (int) channel, (int) 1L); }
   public static void addKind(FlatBufferBuilder builder, int kind) { builder.addByte(1, (byte) kind, (byte) 1); }
   public static void addFromSeq(FlatBufferBuilder builder, long fromSeq) { builder.addLong(2, fromSeq, 0L); }
@@ -82,6 +90,10 @@ public final class Delta extends Table {
   public static int createCompactVector(FlatBufferBuilder builder, ByteBuffer data) { return builder.createByteVector(data); }
   public static void startCompactVector(FlatBufferBuilder builder, int numElems) { builder.startVector(1, numElems, 1); }
   public static void addAck(FlatBufferBuilder builder, long ack) { builder.addLong(8, ack, 0L); }
+  public static void addKeys(FlatBufferBuilder builder, int keysOffset) { builder.addOffset(9, keysOffset, 0); }
+  public static int createKeysVector(FlatBufferBuilder builder, byte[] data) { return builder.createByteVector(data); }
+  public static int createKeysVector(FlatBufferBuilder builder, ByteBuffer data) { return builder.createByteVector(data); }
+  public static void startKeysVector(FlatBufferBuilder builder, int numElems) { builder.startVector(1, numElems, 1); }
   public static int endDelta(FlatBufferBuilder builder) {
     int o = builder.endTable();
     return o;

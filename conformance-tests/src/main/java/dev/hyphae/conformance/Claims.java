@@ -107,6 +107,13 @@ final class Claims {
             if (request.path("form").asText().equals("compact")) {
                 return CompactDecoder.decode(bytes, table == null ? List.of() : table);
             }
+            if (request.has("keys")) {
+                List<dev.hyphae.model.Value> keys = new ArrayList<>();
+                for (JsonNode k : request.path("keys")) {
+                    keys.add(JsonView.readValue(k));
+                }
+                return PayloadDecoder.decode(bytes, table == null ? List.of() : table, keys);
+            }
             return PayloadDecoder.decode(bytes, table);
         } catch (Malformed | RuntimeException e) {
             return null;

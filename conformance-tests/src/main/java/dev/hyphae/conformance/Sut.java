@@ -50,6 +50,27 @@ public final class Sut {
         return send(request);
     }
 
+    /**
+     * {@code decode} of a payload as a session's Delta carries it, against both session tables: the replica table
+     * {@code replicas} and the key table {@code keys}, map keys in the vectors' value notation, in the table's order,
+     * which the {@code key_indexes} of a payload in session form name (chapter "Encoding", section "Key indexes").
+     */
+    public static Response decode(byte[] payload, List<String> replicas, JsonNode keys) {
+        ObjectNode request = Adapter.request("decode").put("payload", HEX.formatHex(payload));
+        replicas.forEach(request.putArray("replicas")::add);
+        request.set("keys", keys);
+        return send(request);
+    }
+
+    /** {@code encode} in session form against both session tables, {@code replicas} and the key table {@code keys}. */
+    public static Response encode(JsonNode view, List<String> replicas, JsonNode keys) {
+        ObjectNode request = Adapter.request("encode");
+        request.set("view", view);
+        replicas.forEach(request.putArray("replicas")::add);
+        request.set("keys", keys);
+        return send(request);
+    }
+
     /** {@code encode}: a payload of the state whose JSON view is {@code view}. */
     public static Response encode(JsonNode view) {
         ObjectNode request = Adapter.request("encode");

@@ -155,7 +155,7 @@ public final class Schema {
     public static final class Batch {
 
         /** The number of fields the table declares; a vtable's later entries belong to later versions. */
-        public static final int FIELDS = 12;
+        public static final int FIELDS = 13;
         /** {@code type: ushort (id: 0)} */
         public static final Field TYPE = Field.scalar("Batch", "type", 0, 2);
         /** {@code count: uint (id: 1)} */
@@ -180,6 +180,8 @@ public final class Schema {
         public static final Field CHILDREN = Field.vectorOfTables("Batch", "children", 10, Batch.FIELDS);
         /** {@code opaque: [Opaque] (id: 11)} */
         public static final Field OPAQUE = Field.vectorOfTables("Batch", "opaque", 11, Opaque.FIELDS);
+        /** {@code key_indexes: [ubyte] (id: 12)} */
+        public static final Field KEY_INDEXES = Field.vector("Batch", "key_indexes", 12, 1);
 
         private Batch() {
         }
@@ -267,7 +269,7 @@ public final class Schema {
     public static final class Delta {
 
         /** The number of fields the table declares; a vtable's later entries belong to later versions. */
-        public static final int FIELDS = 9;
+        public static final int FIELDS = 10;
         /** {@code channel: uint = 1 (id: 0)} */
         public static final Field CHANNEL = Field.scalar("Delta", "channel", 0, 4);
         /** {@code kind: ubyte = 1 (id: 1)} */
@@ -286,6 +288,8 @@ public final class Schema {
         public static final Field COMPACT = Field.vector("Delta", "compact", 7, 1);
         /** {@code ack: ulong (id: 8)} */
         public static final Field ACK = Field.scalar("Delta", "ack", 8, 8);
+        /** {@code keys: [ubyte] (id: 9)} */
+        public static final Field KEYS = Field.vector("Delta", "keys", 9, 1);
 
         private Delta() {
         }

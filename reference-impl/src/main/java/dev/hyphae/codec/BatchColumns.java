@@ -28,6 +28,7 @@ final class BatchColumns {
     final ValuesWriter values = new ValuesWriter();
     final List<byte[]> opaque = new ArrayList<>();
     byte[] types;
+    byte[] keyIndexes;
 
     /** Columns written into {@code builder}, whose dots name replicas by their {@code indexes}. */
     BatchColumns(FlatBufferBuilder builder, Map<ReplicaId, Integer> indexes) {
@@ -61,6 +62,7 @@ final class BatchColumns {
                 : builder.createByteVector(new Packed.Writer().repeatCoded(timestamps, timestampCount).toByteArray());
         int valuesTable = values.isEmpty() ? 0 : values.finish(builder);
         int typesVector = types == null ? 0 : builder.createByteVector(types);
+        int keyIndexesVector = keyIndexes == null ? 0 : builder.createByteVector(keyIndexes);
         int childrenVector = children.isEmpty() ? 0
                 : Batch.createChildrenVector(builder, children.stream().mapToInt(Integer::intValue).toArray());
         int opaqueVector = 0;
@@ -103,6 +105,9 @@ final class BatchColumns {
         }
         if (opaqueVector != 0) {
             Batch.addOpaque(builder, opaqueVector);
+        }
+        if (keyIndexesVector != 0) {
+            Batch.addKeyIndexes(builder, keyIndexesVector);
         }
         return Batch.endBatch(builder);
     }

@@ -37,10 +37,17 @@ import java.util.TreeSet;
 final class BatchDecoding {
 
     private final ReplicaTable replicas;
+    /** The external key table that {@code key_indexes} name entries of, or null where a payload has none. */
+    private final List<Value> keyTable;
     private final DecodingLimits limits;
 
-    BatchDecoding(ReplicaTable replicas, DecodingLimits limits) {
+    /**
+     * @param keyTable the external key table of a payload in session form, or null for a payload that must name its
+     *                 keys itself (outside a session, or with a replica table of its own: HY-ENC-100)
+     */
+    BatchDecoding(ReplicaTable replicas, List<Value> keyTable, DecodingLimits limits) {
         this.replicas = replicas;
+        this.keyTable = keyTable;
         this.limits = limits;
     }
 
@@ -192,7 +199,15 @@ final class BatchDecoding {
             throw Malformed.decode("maps nest deeper than MAX_NESTING_DEPTH");
         }
         refuseColumnsNotCarried(batch, total > 0);
-        Value[] keys = ValuesDecoding.read(batch.values(), total, true, limits);
+        ByteBuffer keyIndexes = batch.keyIndexesAsByteBuffer();
+        if (keyIndexes != null && keyTable == null) {
+            throw Malformed.decode("key_indexes in a payload that is not read against a session key table");
+        }
+        if (keyIndexes != null && batch.values() != null) {
+            throw Malformed.decode("an ORMap batch with both values and key_indexes");
+        }
+        int[] indexes = keyIndexes == null ? null : readKeyIndexes(keyIndexes, sizes, total);
+        Value[] keys = keyIndexes == null ? ValuesDecoding.read(batch.values(), total, true, limits) : new Value[total];
         int[] types = new int[total];
         Packed.Reader runs = Packed.Reader.of(batch.typesAsByteBuffer(), "types");
         for (int filled = 0; filled < total; ) {
@@ -205,6 +220,9 @@ final class BatchDecoding {
             filled += length;
         }
         runs.expectEnd();
+        if (indexes != null) {
+            resolveKeys(indexes, types, sizes, keys);
+        }
 
         Map<Integer, Integer> perType = new LinkedHashMap<>();
         for (int type : types) {
@@ -233,6 +251,45 @@ final class BatchDecoding {
             stores.add(ORMap.of(entries));
         }
         return stores;
+    }
+
+    /**
+     * HY-ENC-102, HY-ENC-103: the key index of each entry, from the items of {@code key_indexes}, each index less than
+     * the number of entries of the key table.
+     */
+    private int[] readKeyIndexes(ByteBuffer column, int[] sizes, int total) throws ProtocolException {
+        long[] items = KeyIndexColumn.read(Packed.Reader.of(column, "key_indexes"), total);
+        int[] indexes = new int[total];
+        int e = 0;
+        for (int size : sizes) {
+            long previous = 0;
+            for (int i = 0; i < size; i++, e++) {
+                // Unsigned, and compared before it is added, so that no sum wraps around.
+                if (Long.compareUnsigned(items[e], keyTable.size() - previous) >= 0) {
+                    throw Malformed.decode("key_indexes names a key past the session key table of %d keys", keyTable.size());
+                }
+                previous += items[e];
+                indexes[e] = (int) previous;
+            }
+        }
+        return indexes;
+    }
+
+    /**
+     * HY-ENC-104: within a store, entries in ascending order of key index, and of type id under one key index; then
+     * the key of each entry, from the key table.
+     */
+    private void resolveKeys(int[] indexes, int[] types, int[] sizes, Value[] keys) throws ProtocolException {
+        int e = 0;
+        for (int size : sizes) {
+            for (int i = 0; i < size; i++, e++) {
+                if (i > 0 && indexes[e] == indexes[e - 1] && types[e] <= types[e - 1]) {
+                    throw Malformed.decode("two entries of key index %d whose type ids %d and %d are not ascending",
+                            indexes[e], types[e - 1], types[e]);
+                }
+                keys[e] = keyTable.get(indexes[e]);
+            }
+        }
     }
 
     private List<Crdt> readUnknown(Batch batch, int typeId, int[] sizes, int total) throws ProtocolException {

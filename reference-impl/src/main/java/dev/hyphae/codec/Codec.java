@@ -79,13 +79,23 @@ public final class Codec {
      * @throws PayloadNotEncodableException as {@link #encode(Payload)}
      */
     public static byte[] encode(CausalState<? extends Crdt> state, List<ReplicaId> table) {
-        if (new HashSet<>(table).size() != table.size()) {
-            throw new IllegalArgumentException("a replica table that holds a replica id twice");
-        }
+        return encode(state, ExternalTables.ofReplicas(table));
+    }
+
+    /**
+     * Encodes a state or delta in session form, as {@link #encode(CausalState, List)}, against both session tables of
+     * the direction the payload is sent in: each ORMap batch whose keys {@code tables.keys()} all holds names them by
+     * their index in it ({@code key_indexes}, HY-ENC-106), its entries in the order of those indexes; the other
+     * batches carry their keys.
+     *
+     * @throws IllegalArgumentException     as {@link #encode(CausalState, List)}
+     * @throws PayloadNotEncodableException as {@link #encode(Payload)}
+     */
+    public static byte[] encode(CausalState<? extends Crdt> state, ExternalTables tables) {
         if (PayloadDecoding.holdsUnknownType(state.store())) {
             throw new IllegalArgumentException("a value of unknown type travels in the payload that carried it");
         }
-        return checked(PayloadEncoder.encode(Payload.of(state), table), table);
+        return checked(PayloadEncoder.encode(Payload.of(state), tables), tables);
     }
 
     /** The replica ids that {@code state} names, in ascending order: those a table must hold to encode it. */
@@ -110,7 +120,7 @@ public final class Codec {
         return encode(decoded);
     }
 
-    private static byte[] checked(byte[] bytes, List<ReplicaId> table) {
+    private static byte[] checked(byte[] bytes, ExternalTables table) {
         // HY-DATA-043: an encoder never produces what a decoder must refuse. The reference implementation
         // makes sure the simplest way: it decodes its own output, which checks every limit exactly as a
         // receiver will. This roughly triples the cost of encoding; a production encoder counts instead.
@@ -128,7 +138,7 @@ public final class Codec {
      * @throws ProtocolException with code {@code MALFORMED_DELTA} for every input that is not a valid payload
      */
     public static Payload decode(byte[] bytes) throws ProtocolException {
-        return decode(bytes, null);
+        return decode(bytes, (ExternalTables) null);
     }
 
     /**
@@ -145,8 +155,22 @@ public final class Codec {
      * @throws ProtocolException with code {@code MALFORMED_DELTA} for every input that is not a valid payload
      */
     public static Payload decode(byte[] bytes, List<ReplicaId> table) throws ProtocolException {
+        return decode(bytes, table == null ? null : ExternalTables.ofReplicas(table));
+    }
+
+    /**
+     * Decodes untrusted bytes that a session Delta carried, as {@link #decode(byte[], List)}, against both session
+     * tables of the Delta's direction: the {@code key_indexes} of an ORMap batch of a payload in session form name keys
+     * of {@code tables.keys()} (HY-ENC-102); an index past it is refused (HY-ENC-103), and so is {@code key_indexes}
+     * in a payload with its own replica table, or read without tables (HY-ENC-100). The keys of the decoded payload
+     * are the keys themselves: stored or forwarded, it is encoded with them (HY-ENC-107).
+     *
+     * @param tables the session tables, or null outside a session (as {@link #decode(byte[])})
+     * @throws ProtocolException with code {@code MALFORMED_DELTA} for every input that is not a valid payload
+     */
+    public static Payload decode(byte[] bytes, ExternalTables tables) throws ProtocolException {
         try {
-            return PayloadDecoder.decode(bytes, table);
+            return PayloadDecoder.decode(bytes, tables);
         } catch (ProtocolException e) {
             throw e;
         } catch (RuntimeException e) {

@@ -22,7 +22,8 @@ enum Column {
     VALUES(Schema.Batch.VALUES),
     TYPES(Schema.Batch.TYPES),
     CHILDREN(Schema.Batch.CHILDREN),
-    OPAQUE(Schema.Batch.OPAQUE);
+    OPAQUE(Schema.Batch.OPAQUE),
+    KEY_INDEXES(Schema.Batch.KEY_INDEXES);
 
     private final Field field;
 
@@ -42,8 +43,8 @@ enum Column {
 
     /**
      * The columns that a batch of {@code type} may carry; {@code type} is {@code null} for a type that this version
-     * does not define. Every type may carry {@code sizes}. An ORMap batch carries {@code values}, {@code types} and
-     * {@code children} only if it has entries.
+     * does not define. Every type may carry {@code sizes}. An ORMap batch carries {@code values} or {@code key_indexes},
+     * {@code types} and {@code children} only if it has entries (which of the first two, {@link BatchDecoding} checks).
      */
     static Set<Column> carriedBy(CrdtType type, boolean hasEntries) {
         if (type == null) {
@@ -56,7 +57,7 @@ enum Column {
             case MV_REGISTER -> EnumSet.of(SIZES, DOTS, VALUES);
             case EW_FLAG -> EnumSet.of(SIZES, DOTS);
             case AW_SET -> EnumSet.of(SIZES, DOTS, DOT_COUNTS, VALUES);
-            case OR_MAP -> hasEntries ? EnumSet.of(SIZES, VALUES, TYPES, CHILDREN) : EnumSet.of(SIZES);
+            case OR_MAP -> hasEntries ? EnumSet.of(SIZES, VALUES, TYPES, CHILDREN, KEY_INDEXES) : EnumSet.of(SIZES);
         };
     }
 
@@ -77,6 +78,7 @@ enum Column {
             case TYPES -> batch.typesAsByteBuffer() != null;
             case CHILDREN -> batch.childrenLength() > 0;
             case OPAQUE -> batch.opaqueLength() > 0;
+            case KEY_INDEXES -> batch.keyIndexesAsByteBuffer() != null;
         };
     }
 }

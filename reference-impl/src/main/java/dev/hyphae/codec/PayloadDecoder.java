@@ -25,14 +25,20 @@ final class PayloadDecoder {
 
     /** Decodes a payload with its own replica table (an absent one has no entries). */
     static Payload decode(byte[] bytes) throws ProtocolException {
-        return decode(bytes, null);
+        return decode(bytes, (ExternalTables) null);
+    }
+
+    /** Decodes a payload against a session replica table alone, as {@link #decode(byte[], ExternalTables)}. */
+    static Payload decode(byte[] bytes, List<ReplicaId> external) throws ProtocolException {
+        return decode(bytes, external == null ? null : ExternalTables.ofReplicas(external));
     }
 
     /**
-     * @param external the session replica table that a payload without a {@code replicas} field of its own names
-     *                 replicas in (HY-ENC-055), or null outside a session, where such a payload has no entries
+     * @param external the session tables that a payload without a {@code replicas} field of its own names replicas
+     *                 and keys in (HY-ENC-055, HY-ENC-102), or null outside a session, where such a payload has no
+     *                 replica table entries and no key table
      */
-    static Payload decode(byte[] bytes, List<ReplicaId> external) throws ProtocolException {
+    static Payload decode(byte[] bytes, ExternalTables external) throws ProtocolException {
         // Phase "size".
         if (bytes.length > Limits.MAX_PAYLOAD_SIZE) {
             throw Malformed.frame("a payload of %d bytes exceeds MAX_PAYLOAD_SIZE", bytes.length);

@@ -9,6 +9,7 @@ import dev.hyphae.data.CausalContext;
 import dev.hyphae.data.Dot;
 import dev.hyphae.data.Limits;
 import dev.hyphae.data.ReplicaId;
+import dev.hyphae.data.Value;
 import hyphae.v1.Context;
 
 import java.nio.ByteBuffer;
@@ -35,14 +36,18 @@ final class PayloadDecoding {
 
     /**
      * Decodes {@code payload}, whose whole buffer is already verified, with its own replica table, or with
-     * {@code external} when it has none and {@code external} is not null (HY-ENC-055).
+     * {@code external} when it has none and {@code external} is not null (HY-ENC-055), which is then also the key
+     * table of its {@code key_indexes} (HY-ENC-102).
      */
-    static Payload decode(hyphae.v1.Payload payload, List<ReplicaId> external) throws ProtocolException {
+    static Payload decode(hyphae.v1.Payload payload, ExternalTables external) throws ProtocolException {
         ByteBuffer own = payload.replicasAsByteBuffer();
         boolean sessionForm = own == null && external != null;
-        PayloadDecoding decoding = new PayloadDecoding(sessionForm ? ReplicaTable.external(external) : ReplicaTable.read(own));
+        PayloadDecoding decoding = new PayloadDecoding(sessionForm ? ReplicaTable.external(external.replicas())
+                : ReplicaTable.read(own));
         CausalContext context = decoding.readContext(payload.context());
-        Crdt store = new BatchDecoding(decoding.replicas, decoding.limits).readRoot(payload.root());
+        // HY-ENC-100: key indexes only in session form; a self-contained payload names its keys itself.
+        List<Value> keys = sessionForm ? external.keys() : null;
+        Crdt store = new BatchDecoding(decoding.replicas, keys, decoding.limits).readRoot(payload.root());
         checkCovered(store, context);
         CausalState<Crdt> state = new CausalState<>(store, context);
         if (sessionForm && !holdsUnknownType(store)) {

@@ -15,9 +15,11 @@ import dev.hyphae.crdt.PNCounter;
 import dev.hyphae.crdt.UnknownCrdt;
 import dev.hyphae.data.CausalContext;
 import dev.hyphae.data.ReplicaId;
+import dev.hyphae.data.Value;
 import hyphae.v1.Context;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,6 +38,8 @@ final class PayloadEncoder {
     private final FlatBufferBuilder builder = new FlatBufferBuilder(1024);
     private final Map<ReplicaId, Integer> indexes = new HashMap<>();
     private final List<ReplicaId> table = new ArrayList<>();
+    /** In session form, the index of each key of the external key table; otherwise empty. */
+    private final Map<Value, Integer> keyIndexes = new HashMap<>();
 
     private PayloadEncoder() {
     }
@@ -46,10 +50,11 @@ final class PayloadEncoder {
     }
 
     /**
-     * @param external null for a payload with its own replica table; otherwise the session replica table to
-     *                 encode against, in session form, without a table of its own (HY-ENC-055)
+     * @param external null for a payload with its own replica table; otherwise the session tables to encode against,
+     *                 in session form, without a replica table of its own (HY-ENC-055), naming by index the keys of
+     *                 every ORMap batch whose keys the key table all holds (HY-ENC-106)
      */
-    static byte[] encode(Payload payload, List<ReplicaId> external) {
+    static byte[] encode(Payload payload, ExternalTables external) {
         PayloadEncoder encoder = new PayloadEncoder();
         return encoder.write(payload, external);
     }
@@ -63,14 +68,17 @@ final class PayloadEncoder {
         return named;
     }
 
-    private byte[] write(Payload payload, List<ReplicaId> external) {
+    private byte[] write(Payload payload, ExternalTables external) {
         CausalContext context = payload.state().context();
         Crdt root = payload.state().store();
 
         TreeSet<ReplicaId> named = named(payload.state());
         if (external != null) {
             // HY-ENC-059: indexes into the session's table, which must already hold every replica named.
-            external.forEach(this::index);
+            external.replicas().forEach(this::index);
+            for (Value key : external.keys()) {
+                keyIndexes.put(key, keyIndexes.size());
+            }
             if (!indexes.keySet().containsAll(named)) {
                 throw new IllegalArgumentException("the session replica table lacks a replica that the payload names");
             }
@@ -202,19 +210,40 @@ final class PayloadEncoder {
                 });
                 case OR_MAP -> {
                     // Entries of all maps in order; their values grouped by type, types in order of first appearance.
+                    // Keys by index when the key table holds them all (HY-ENC-106), the entries of each store then in
+                    // the order of their key indexes (HY-ENC-104); otherwise the keys themselves, in key order.
+                    boolean byIndex = !keyIndexes.isEmpty() && stores.stream().allMatch(s -> ((ORMap) s).entries()
+                            .keySet().stream().allMatch(k -> keyIndexes.containsKey(k.key())));
                     Map<Integer, List<Crdt>> byType = new LinkedHashMap<>();
                     TypeRuns types = new TypeRuns();
+                    List<Long> keyIndexItems = new ArrayList<>();
                     stores.forEach(s -> {
                         ORMap map = (ORMap) s;
                         c.size(map.entries().size());
-                        map.entries().forEach((EntryKey key, Crdt value) -> {
-                            c.values.add(key.key());
+                        List<Map.Entry<EntryKey, Crdt>> entries = new ArrayList<>(map.entries().entrySet());
+                        if (byIndex) {
+                            entries.sort(Comparator.comparing((Map.Entry<EntryKey, Crdt> e) -> keyIndexes.get(e.getKey().key()))
+                                    .thenComparing(e -> e.getKey().typeId()));
+                        }
+                        long previous = 0;
+                        for (Map.Entry<EntryKey, Crdt> entry : entries) {
+                            EntryKey key = entry.getKey();
+                            if (byIndex) {
+                                long index = keyIndexes.get(key.key());
+                                keyIndexItems.add(index - previous);
+                                previous = index;
+                            } else {
+                                c.values.add(key.key());
+                            }
                             types.add(key.typeId());
-                            byType.computeIfAbsent(key.typeId(), t -> new ArrayList<>()).add(value);
-                        });
+                            byType.computeIfAbsent(key.typeId(), t -> new ArrayList<>()).add(entry.getValue());
+                        }
                     });
                     byType.forEach((t, values) -> children.add(batch(t, values)));
                     c.types = types.isEmpty() ? null : types.toByteArray();
+                    if (byIndex && !keyIndexItems.isEmpty()) {
+                        c.keyIndexes = KeyIndexColumn.write(keyIndexItems.stream().mapToLong(Long::longValue).toArray());
+                    }
                 }
             }
         }

@@ -19,7 +19,8 @@ final class PayloadVerification {
     // The fields that verification checks as byte vectors, as the specification's table of verified fields groups
     // them, in the order of their ids.
     private static final List<Field> BATCH_BYTE_VECTORS = List.of(Schema.Batch.SIZES, Schema.Batch.DOTS,
-            Schema.Batch.DOT_COUNTS, Schema.Batch.COUNTS, Schema.Batch.DECREMENTS, Schema.Batch.TIMESTAMPS, Schema.Batch.TYPES);
+            Schema.Batch.DOT_COUNTS, Schema.Batch.COUNTS, Schema.Batch.DECREMENTS, Schema.Batch.TIMESTAMPS, Schema.Batch.TYPES,
+            Schema.Batch.KEY_INDEXES);
     // The retired field floats (id 2) is not among them: like a field of a later revision, it is neither verified nor
     // read (HY-ENC-088).
     private static final List<Field> VALUES_BYTE_VECTORS = List.of(Schema.Values.KINDS, Schema.Values.INTS,

@@ -98,7 +98,7 @@ public final class Session {
     private final Keepalive keepalive;
     private final DeltaCompression compression;
     private final ChannelTable channels = new ChannelTable();
-    private final ReplicaTables replicaTables = new ReplicaTables();
+    private final SessionTables sessionTables = new SessionTables();
     private final List<String> events = new ArrayList<>();
     private final Channel.Wire wire = new Channel.Wire() {
         @Override
@@ -167,7 +167,7 @@ public final class Session {
                 event("not opening \"" + document + "\": the session has " + options.maxDocuments() + " documents open");
                 return;
             }
-            sendOpen(channels.add(document, layer.open(document, replicaTables)));
+            sendOpen(channels.add(document, layer.open(document, sessionTables)));
         }
     }
 
@@ -383,7 +383,7 @@ public final class Session {
 
     private void onOpen(SessionMessage.Open open) throws ProtocolException, IOException {
         // HY-SESS-110: first of all, whatever becomes of the Open, so that the peer can predict the table.
-        replicaTables.openReceived(open.replica());
+        sessionTables.openReceived(open.replica());
         if (open.answers() != 0) {
             // HY-SESS-091: an answer names this side's Open, which names the document and this replica.
             Channel answered = channels.byLocal(open.answers());
@@ -446,7 +446,7 @@ public final class Session {
         }
         DocumentSync sync;
         try {
-            sync = c != null ? c.sync : layer.open(open.document(), replicaTables);
+            sync = c != null ? c.sync : layer.open(open.document(), sessionTables);
             if (sync.failed()) {
                 throw new IOException("its storage failed");
             }
@@ -476,7 +476,7 @@ public final class Session {
 
     private void onDelta(SessionMessage.Delta delta) throws ProtocolException, IOException {
         // HY-SESS-063: first of all, whatever becomes of the delta, so that the peer can predict the table.
-        replicaTables.received(delta);
+        sessionTables.received(delta);
         Channel c = channels.named(delta.channel());
         if (c != null) {
             // HY-COMP-013: inflated first, whatever becomes of it, so that the stream stays in step with the sender's.
@@ -549,7 +549,7 @@ public final class Session {
     private void sendOpen(Channel c) {
         ReplicaId known = remoteReplica != null ? remoteReplica : layer.lastReplicaId(remoteIdentity.staticKey());
         boolean metBefore = previousReplica != null && previousReplica.equals(known);
-        replicaTables.openSent(layer.replicaId());
+        sessionTables.openSent(layer.replicaId());
         c.sendOpen(wire, grantFor(c.document), layer.replicaId(), known, options.window(), metBefore);
     }
 
@@ -559,7 +559,7 @@ public final class Session {
 
     private void send(SessionMessage message) {
         if (message instanceof SessionMessage.Delta delta) {
-            replicaTables.sent(delta);
+            sessionTables.sent(delta);
         }
         keepalive.sent();
         outbox.send(message instanceof SessionMessage.Delta delta ? compression.compress(delta, this::openThere) : message);

@@ -4,9 +4,11 @@ import com.google.flatbuffers.FlatBufferBuilder;
 import dev.hyphae.ErrorCode;
 import dev.hyphae.ProtocolException;
 import dev.hyphae.codec.BufferVerifier;
+import dev.hyphae.codec.KeyRuns;
 import dev.hyphae.codec.Schema;
 import dev.hyphae.data.Limits;
 import dev.hyphae.data.ReplicaId;
+import dev.hyphae.data.Value;
 import dev.hyphae.handshake.AccessPolicy.Right;
 import hyphae.v1.Ack;
 import hyphae.v1.Close;
@@ -33,6 +35,8 @@ import java.util.TreeMap;
 
 import static dev.hyphae.session.SessionLimits.MAX_DETAIL;
 import static dev.hyphae.session.SessionLimits.MAX_DOCUMENT_NAME;
+import static dev.hyphae.session.SessionLimits.MAX_SESSION_KEYS;
+import static dev.hyphae.session.SessionLimits.MAX_SESSION_KEY_BYTES;
 import static dev.hyphae.session.SessionLimits.MAX_SESSION_REPLICAS;
 import static dev.hyphae.session.SessionLimits.MAX_WINDOW;
 
@@ -89,7 +93,9 @@ public final class SessionCodec {
             }
             // HY-SESS-114: an interval of one entry leaves its to_seq out, which reads as from_seq + 1 (HY-SESS-113).
             long toSeq = d.kind() == SessionMessage.Kind.INTERVAL && d.toSeq() == d.fromSeq() + 1 && d.toSeq() != 0 ? 0 : d.toSeq();
-            body = Delta.createDelta(b, d.channel(), d.kind().value(), d.fromSeq(), toSeq, columnar, d.compression(), replicas, compact, d.ack());
+            int keys = d.keys().isEmpty() ? 0 : Delta.createKeysVector(b, KeyRuns.encode(d.keys()));
+            body = Delta.createDelta(b, d.channel(), d.kind().value(), d.fromSeq(), toSeq, columnar, d.compression(), replicas,
+                    compact, d.ack(), keys);
         } else if (message instanceof SessionMessage.Ack a) {
             body = Ack.createAck(b, a.channel(), a.seq());
         } else if (message instanceof SessionMessage.SessionError e) {
@@ -254,6 +260,8 @@ public final class SessionCodec {
                             "a Delta declares %d bytes of replica ids, more than MAX_SESSION_REPLICAS", v.vectorLength(declared));
                 }
                 v.scalar(table, Schema.Delta.ACK);
+                // Bounded by the message; the keys it declares by their limits as they are read (HY-SESS-097).
+                v.vector(table, Schema.Delta.KEYS, dev.hyphae.framing.FramingLimits.MAX_MESSAGE_SIZE);
                 Delta d = (Delta) message.message(new Delta());
                 long channel = channel(d.channel());
                 SessionMessage.Kind kind = switch (d.kind()) {
@@ -290,8 +298,11 @@ public final class SessionCodec {
                 byte[] copy = new byte[payload.remaining()];
                 payload.get(copy);
                 // An ack of 0 is no acknowledgement (an Ack of 0 is malformed, HY-SESS-017): nothing rides along.
-                return new SessionMessage.Delta(channel, kind, from, to, copy, declaredReplicas(d.replicasAsByteBuffer()),
-                        compact != null, d.compression(), d.ack());
+                List<ReplicaId> replicas = declaredReplicas(d.replicasAsByteBuffer());
+                // HY-SESS-093, HY-SESS-097: key runs of map keys, no more than any session key table could take.
+                List<Value> keys = KeyRuns.decode(d.keysAsByteBuffer(), MAX_SESSION_KEYS, MAX_SESSION_KEY_BYTES);
+                return new SessionMessage.Delta(channel, kind, from, to, copy, replicas, compact != null, d.compression(),
+                        d.ack(), keys);
             }
             case Message.Ack -> {
                 v.scalar(table, Schema.Ack.CHANNEL);

@@ -28,6 +28,18 @@ public final class SessionLimits {
      */
     public static final int MAX_SESSION_REPLICAS = 4096;
 
+    /**
+     * Most entries of a session key table, in each direction (HY-SESS-097): every key of a map of 10,000 sensors,
+     * with room to spare, in an index of 64 KiB at 4 bytes an entry.
+     */
+    public static final int MAX_SESSION_KEYS = 16_384;
+
+    /**
+     * Most bytes of the keys of a session key table, in each direction (HY-SESS-097), an int64 key counting 8: with
+     * {@link #MAX_SESSION_KEYS}, a table takes at most some 320 KiB on a device that stores it flat.
+     */
+    public static final int MAX_SESSION_KEY_BYTES = 262_144;
+
     /** By default, the longest time a peer stays silent before it sends a {@code Ping}. */
     public static final Duration KEEPALIVE_INTERVAL = Duration.ofSeconds(15);
 

@@ -1,6 +1,7 @@
 package dev.hyphae.session;
 
 import dev.hyphae.data.ReplicaId;
+import dev.hyphae.data.Value;
 import dev.hyphae.handshake.AccessPolicy.Right;
 
 import java.util.Arrays;
@@ -90,22 +91,31 @@ public sealed interface SessionMessage {
      * @param payload     the encoded CRDT payload, verified separately from the message; compressed when
      *                    {@code compression} is not 0
      * @param replicas    the replica ids that the sender appends, in this order, to the session replica table of its
-     *                    direction ({@link ReplicaTables}) before the payload is read; empty when it declares none
+     *                    direction ({@link SessionTables}) before the payload is read; empty when it declares none
      * @param compact     whether {@code payload} is in the compact form (field {@code compact}), whose replica indexes
      *                    name entries of that table, rather than in the columnar form (field {@code payload})
      * @param compression the Delta's {@code compression} field as it is on the wire, 0 to 255: 0 for a payload that is
      *                    not compressed ({@link DeltaCompression} gives the others their meaning)
      * @param ack         0, or an acknowledgement riding along: the same as an {@link Ack} of {@code channel} and
      *                    {@code ack} received just before the delta (HY-SESS-083)
+     * @param keys        the map keys that the sender appends, in this order, to the session key table of its direction
+     *                    ({@link SessionTables}) before the payload is read; empty when it declares none
      */
     record Delta(long channel, Kind kind, long fromSeq, long toSeq, byte[] payload, List<ReplicaId> replicas,
-                 boolean compact, int compression, long ack) implements SessionMessage {
+                 boolean compact, int compression, long ack, List<Value> keys) implements SessionMessage {
         public Delta {
             Objects.requireNonNull(payload);
             replicas = List.copyOf(replicas);
+            keys = List.copyOf(keys);
             if (compression < 0 || compression > 0xFF) {
                 throw new IllegalArgumentException("compression is a ubyte, not " + compression);
             }
+        }
+
+        /** A delta that declares no map keys. */
+        public Delta(long channel, Kind kind, long fromSeq, long toSeq, byte[] payload, List<ReplicaId> replicas,
+                     boolean compact, int compression, long ack) {
+            this(channel, kind, fromSeq, toSeq, payload, replicas, compact, compression, ack, List.of());
         }
 
         /** A delta with no acknowledgement riding along. */
@@ -131,12 +141,12 @@ public sealed interface SessionMessage {
 
         /** The same delta carrying its payload as {@code payload}, compressed as {@code compression} says (or inflated). */
         public Delta withPayload(byte[] payload, int compression) {
-            return new Delta(channel, kind, fromSeq, toSeq, payload, replicas, compact, compression, ack);
+            return new Delta(channel, kind, fromSeq, toSeq, payload, replicas, compact, compression, ack, keys);
         }
 
         /** This delta, carrying an acknowledgement of {@code seq} of the receiver's log. */
         public Delta withAck(long seq) {
-            return new Delta(channel, kind, fromSeq, toSeq, payload, replicas, compact, compression, seq);
+            return new Delta(channel, kind, fromSeq, toSeq, payload, replicas, compact, compression, seq, keys);
         }
 
         @Override
@@ -148,12 +158,12 @@ public sealed interface SessionMessage {
         public boolean equals(Object o) {
             return o instanceof Delta d && d.channel == channel && d.kind == kind && d.fromSeq == fromSeq
                     && d.toSeq == toSeq && Arrays.equals(d.payload, payload) && d.replicas.equals(replicas)
-                    && d.compact == compact && d.compression == compression && d.ack == ack;
+                    && d.compact == compact && d.compression == compression && d.ack == ack && d.keys.equals(keys);
         }
 
         @Override
         public int hashCode() {
-            return Objects.hash(channel, kind, fromSeq, toSeq, Arrays.hashCode(payload), replicas, compact, compression, ack);
+            return Objects.hash(channel, kind, fromSeq, toSeq, Arrays.hashCode(payload), replicas, compact, compression, ack, keys);
         }
 
         @Override
@@ -161,6 +171,7 @@ public sealed interface SessionMessage {
             return "Delta[channel=" + channel + ", kind=" + kind + ", " + fromSeq + ".." + toSeq + ", " + payload.length + " bytes"
                     + (compact ? " compact" : "") + (compression == 0 ? "" : ", compression " + compression)
                     + (replicas.isEmpty() ? "" : ", declares " + replicas)
+                    + (keys.isEmpty() ? "" : ", declares " + keys.size() + " keys")
                     + (ack == 0 ? "" : ", ack " + Long.toUnsignedString(ack)) + "]";
         }
     }

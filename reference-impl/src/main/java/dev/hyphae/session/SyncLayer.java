@@ -43,7 +43,7 @@ public interface SyncLayer {
      * @param tables the session's replica tables, which its deltas' payloads are encoded and decoded against
      * @throws IOException if storage cannot serve the document
      */
-    DocumentSync open(String document, ReplicaTables tables) throws IOException;
+    DocumentSync open(String document, SessionTables tables) throws IOException;
 
     /** Entries of {@code document} became durable on a session's flush: every session may send them now. */
     void durable(String document);

@@ -4,7 +4,7 @@
  * chapter's constants ({@link dev.hyphae.session.SessionLimits}), and the session's state machine
  * ({@link dev.hyphae.session.Session}): documents opened and closed on channels, rights, the window, acknowledgements,
  * errors and their scopes, keepalive and idle timeout; and the session's two replica tables
- * ({@link dev.hyphae.session.ReplicaTables}), which the sync layer encodes and decodes payloads against. Negotiated
+ * ({@link dev.hyphae.session.SessionTables}), which the sync layer encodes and decodes payloads against. Negotiated
  * compression of Delta payloads (chapter "Encoding", section "Compression") is
  * {@link dev.hyphae.session.DeltaCompression}, with its constants in {@link dev.hyphae.session.CompressionLimits}: the
  * session compresses every Delta it sends and inflates every Delta it takes, and nothing else of it knows that

@@ -3,22 +3,29 @@ package dev.hyphae.sync;
 import dev.hyphae.ErrorCode;
 import dev.hyphae.ProtocolException;
 import dev.hyphae.codec.Codec;
+import dev.hyphae.codec.ExternalTables;
+import dev.hyphae.codec.KeyRuns;
 import dev.hyphae.codec.Payload;
 import dev.hyphae.codec.PayloadNotEncodableException;
 import dev.hyphae.codec.PayloadTooLargeException;
 import dev.hyphae.codec.SeveralOpaqueVersionsException;
 import dev.hyphae.crdt.CausalState;
 import dev.hyphae.crdt.ORMap;
+import dev.hyphae.data.Dot;
 import dev.hyphae.data.ReplicaId;
+import dev.hyphae.data.Value;
 import dev.hyphae.data.Seq;
 import dev.hyphae.session.DocumentClosedException;
 import dev.hyphae.session.DocumentSync;
-import dev.hyphae.session.ReplicaTables;
+import dev.hyphae.session.SessionTables;
 import dev.hyphae.session.SessionMessage;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SortedMap;
 
 /**
@@ -44,8 +51,8 @@ final class AntiEntropy implements DocumentSync {
 
     private final DocumentReplica document;
     private final int maxEntries;
-    /** The session's replica tables: payloads are sent and received in session form against them. */
-    private final ReplicaTables tables;
+    /** The session's replica and key tables: payloads are sent and received in session form against them. */
+    private final SessionTables tables;
     private ReplicaId neighbour;
     /** The summary of the neighbour's state, from its Open or its answer to a request; null until stated. */
     private SortedMap<ReplicaId, Long> neighbourSummary;
@@ -56,7 +63,7 @@ final class AntiEntropy implements DocumentSync {
     /** Whether the next delta must be a difference or the state (HY-SYNC-011). */
     private boolean needsDifference;
 
-    AntiEntropy(DocumentReplica document, int maxEntries, ReplicaTables tables) {
+    AntiEntropy(DocumentReplica document, int maxEntries, SessionTables tables) {
         this.document = document;
         this.maxEntries = maxEntries;
         this.tables = tables;
@@ -121,13 +128,14 @@ final class AntiEntropy implements DocumentSync {
         CausalState<ORMap> state;
         byte[] stored;
         try {
-            // HY-SESS-069: against the peer's table, which the session has already extended by this delta's
-            // declarations. The log and the store keep payloads with their own table (HY-SESS-074, HY-ENC-080).
+            // HY-SESS-069, HY-SESS-099: against the peer's tables, which the session has already extended by this
+            // delta's declarations. The log and the store keep payloads with their own table and their keys
+            // (HY-SESS-074, HY-SESS-104, HY-ENC-080).
             if (delta.compact()) {
                 state = DocumentReplica.asMap(Codec.decodeCompact(delta.payload(), tables.received()));
                 stored = selfContained(state);
             } else {
-                Payload payload = Codec.decode(delta.payload(), tables.received());
+                Payload payload = Codec.decode(delta.payload(), new ExternalTables(tables.received(), tables.receivedKeys()));
                 state = DocumentReplica.asMap(payload.state());
                 stored = selfContained(delta.payload(), payload);
             }
@@ -296,9 +304,14 @@ final class AntiEntropy implements DocumentSync {
         }
         List<ReplicaId> table = new ArrayList<>(tables.sent());
         table.addAll(declare);
+        // HY-SESS-103: the keys the key table lacks, in the order of their first write, so that the entries of a map,
+        // in the order of their key indexes, keep their dots and timestamps in the order they were written.
+        List<Value> declareKeys = tables.keysToDeclare(keysInOrderOfFirstWrite(state.store()));
+        List<Value> keyTable = new ArrayList<>(tables.sentKeys());
+        keyTable.addAll(declareKeys);
         byte[] columnar;
         try {
-            columnar = Codec.encode(state, table);
+            columnar = Codec.encode(state, new ExternalTables(table, keyTable));
         } catch (PayloadNotEncodableException e) {
             return new SessionMessage.Delta(channel, kind, from, to, payload);   // not reached: it is smaller
         }
@@ -311,10 +324,34 @@ final class AntiEntropy implements DocumentSync {
                 compact = null;   // past a limit in the compact form: the columnar form goes
             }
         }
-        if (compact != null && compact.length < columnar.length) {
+        // The columnar form's key indexes cost the keys that this Delta declares for them; the compact form's none.
+        int declaredKeyBytes = declareKeys.isEmpty() ? 0 : KeyRuns.encode(declareKeys).length;
+        if (compact != null && compact.length < columnar.length + declaredKeyBytes) {
+            // The compact form names its keys itself: declaring them would only fill the table.
             return new SessionMessage.Delta(channel, kind, from, to, compact, declare, true);
         }
-        return new SessionMessage.Delta(channel, kind, from, to, columnar, declare);
+        return new SessionMessage.Delta(channel, kind, from, to, columnar, declare, false, 0, 0, declareKeys);
+    }
+
+    /**
+     * The keys of the entries of {@code map} and of the maps it nests, each once, in the order of the least dot under
+     * them: the order in which a replica first wrote them (dots compare by replica id, then counter).
+     */
+    static List<Value> keysInOrderOfFirstWrite(ORMap map) {
+        Map<Value, Dot> first = new HashMap<>();
+        collectFirstDots(map, first);
+        List<Value> keys = new ArrayList<>(first.keySet());
+        keys.sort(Comparator.comparing(first::get));
+        return keys;
+    }
+
+    private static void collectFirstDots(ORMap map, Map<Value, Dot> first) {
+        map.entries().forEach((key, value) -> {
+            value.forEachDot(dot -> first.merge(key.key(), dot, (a, b) -> a.compareTo(b) <= 0 ? a : b));
+            if (value instanceof ORMap nested) {
+                collectFirstDots(nested, first);
+            }
+        });
     }
 
     /**

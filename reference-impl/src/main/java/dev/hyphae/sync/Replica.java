@@ -7,7 +7,7 @@ import dev.hyphae.handshake.AccessPolicy;
 import dev.hyphae.handshake.TrustStore;
 
 import dev.hyphae.session.DocumentSync;
-import dev.hyphae.session.ReplicaTables;
+import dev.hyphae.session.SessionTables;
 import dev.hyphae.session.Session;
 import dev.hyphae.session.SyncLayer;
 import dev.hyphae.store.ReplicaStore;
@@ -222,7 +222,7 @@ public final class Replica implements Closeable {
         return id;
     }
 
-    synchronized DocumentSync open(String document, ReplicaTables tables) throws IOException {
+    synchronized DocumentSync open(String document, SessionTables tables) throws IOException {
         if (closed) {
             // A session that outlives the replica gets a document failure, never a folder that is no longer locked.
             throw new IOException("the replica is closed");
@@ -321,7 +321,7 @@ public final class Replica implements Closeable {
         }
 
         @Override
-        public DocumentSync open(String document, ReplicaTables tables) throws IOException {
+        public DocumentSync open(String document, SessionTables tables) throws IOException {
             return Replica.this.open(document, tables);
         }
 

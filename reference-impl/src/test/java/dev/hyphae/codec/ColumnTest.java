@@ -47,7 +47,7 @@ class ColumnTest {
         }
         List<Field> batch = new ArrayList<>(List.of(Schema.Batch.SIZES, Schema.Batch.DOTS, Schema.Batch.DOT_COUNTS,
                 Schema.Batch.COUNTS, Schema.Batch.DECREMENTS, Schema.Batch.TIMESTAMPS, Schema.Batch.VALUES,
-                Schema.Batch.TYPES, Schema.Batch.CHILDREN, Schema.Batch.OPAQUE));
+                Schema.Batch.TYPES, Schema.Batch.CHILDREN, Schema.Batch.OPAQUE, Schema.Batch.KEY_INDEXES));
         assertEquals(batch, fields);
         for (int i = 0; i < fields.size(); i++) {
             assertEquals(Column.values()[i].name().toLowerCase(Locale.ROOT), fields.get(i).name());

@@ -266,7 +266,7 @@ class SessionCodecProperties {
         FlatBufferBuilder b = new FlatBufferBuilder(128);
         int payload = hyphae.v1.Delta.createPayloadVector(b, new byte[] {1});
         int compact = hyphae.v1.Delta.createCompactVector(b, new byte[] {1});
-        int delta = hyphae.v1.Delta.createDelta(b, 1, 3, 0, 1, payload, 0, 0, compact, 0);
+        int delta = hyphae.v1.Delta.createDelta(b, 1, 3, 0, 1, payload, 0, 0, compact, 0, 0);
         b.finish(hyphae.v1.SessionMessage.createSessionMessage(b, hyphae.v1.Message.Delta, delta), SessionCodec.FILE_IDENTIFIER);
         ProtocolException both = assertThrows(ProtocolException.class, () -> SessionCodec.decode(b.sizedByteArray()));
         assertEquals(ErrorCode.MALFORMED_MESSAGE, both.code(), both.getMessage());
@@ -281,7 +281,7 @@ class SessionCodecProperties {
             FlatBufferBuilder b = new FlatBufferBuilder(128);
             int payload = hyphae.v1.Delta.createPayloadVector(b, new byte[] {1});
             int replicas = hyphae.v1.Delta.createReplicasVector(b, declared);
-            int delta = hyphae.v1.Delta.createDelta(b, 1, 3, 0, 1, payload, 0, replicas, 0, 0);
+            int delta = hyphae.v1.Delta.createDelta(b, 1, 3, 0, 1, payload, 0, replicas, 0, 0, 0);
             b.finish(hyphae.v1.SessionMessage.createSessionMessage(b, hyphae.v1.Message.Delta, delta), SessionCodec.FILE_IDENTIFIER);
             ProtocolException e = assertThrows(ProtocolException.class, () -> SessionCodec.decode(b.sizedByteArray()));
             assertEquals(ErrorCode.MALFORMED_MESSAGE, e.code(), e.getMessage());

@@ -3,6 +3,8 @@ package dev.hyphae.tools;
 import dev.hyphae.ErrorCode;
 import dev.hyphae.ProtocolException;
 import dev.hyphae.codec.Codec;
+import dev.hyphae.codec.ExternalTables;
+import dev.hyphae.codec.JsonView;
 import dev.hyphae.codec.Payload;
 import dev.hyphae.codec.Schema;
 import dev.hyphae.crdt.CausalState;
@@ -139,6 +141,24 @@ final class InvalidPayloadVectors {
         invalidSessionForm("session_form_index_past_the_table", "A payload in session form that names replica index 1, "
                         + "read against a session replica table of one entry.",
                 Codec.encode(twoWriters, List.of(A, B)), List.of(A), "decode", "HY-ENC-056", "HY-ENC-026", "HY-SESS-070");
+
+        // Key indexes: the case's "keys" is the session key table that key_indexes name entries of.
+        List<Value> ab = List.of(Value.of("a"), Value.of("b"));
+        invalidWithKeys("key_index_past_the_table", "A map whose entries name key indexes 0 and 1, read against a session "
+                        + "key table of one key.",
+                Codec.encode(twoWriters, new ExternalTables(List.of(A, B), ab)), List.of(A, B), ab.subList(0, 1), "decode",
+                "HY-ENC-103", "HY-SESS-100");
+        invalidWithKeys("key_indexes_type_ids_not_ascending", "Two entries of one map with the same key index 0, of types "
+                        + "EWFlag (5) then GCounter (1): under one key index, type ids ascend.",
+                keyIndexed(null, bytes(0, 0), true), List.of(A), ab, "decode", "HY-ENC-104");
+        invalidWithKeys("key_indexes_in_a_self_contained_payload", "A payload with a replica table of its own whose map "
+                        + "names its keys by index: it must carry them, whatever the session key table holds.",
+                keyIndexed(A.toBytes(), bytes(0, 1), false), List.of(A), ab, "decode", "HY-ENC-100", "HY-SESS-099");
+        invalid("key_indexes_outside_a_session", "A map that names its keys by index, read with no session key table, as a "
+                        + "stored or forwarded payload is.",
+                keyIndexed(A.toBytes(), bytes(0, 1), false), "decode", "HY-ENC-100");
+        invalidWithKeys("key_indexes_and_values", "A map batch with both key_indexes and values.",
+                keyIndexedWithValues(), List.of(A), ab, "decode", "HY-ENC-101");
 
         invalid("dot_counter_zero", "A dot with counter 0.",
                 mvRegister(A.toBytes(), bytes(0, 1), null, bytes(0, 0, 1), bytes(5, 1), bytes(0, 2, 'o', 'k')), "decode", "HY-DATA-008", "HY-ENC-027");
@@ -300,6 +320,76 @@ final class InvalidPayloadVectors {
 
     private void invalid(String id, String description, byte[] input, String phase, String... requirements) {
         invalidSessionForm(id, description, input, null, phase, requirements);
+    }
+
+    /**
+     * A map of two EWFlag entries of replica {@code replicas} (the payload's own table; null in session form), whose
+     * keys are named by {@code keyIndexes}; or, if {@code twoTypes}, an EWFlag then a GCounter entry.
+     */
+    private static byte[] keyIndexed(byte[] replicas, byte[] keyIndexes, boolean twoTypes) {
+        RawPayload p = new RawPayload();
+        int[] children;
+        if (twoTypes) {
+            RawPayload.Columns flag = new RawPayload.Columns();
+            flag.type = 5;
+            flag.dots = bytes(0, 1, 1);
+            RawPayload.Columns counter = new RawPayload.Columns();
+            counter.type = 1;
+            counter.dots = bytes(0, 2, 1);
+            counter.counts = bytes(3);
+            children = new int[] {p.batch(flag), p.batch(counter)};
+        } else {
+            RawPayload.Columns flags = new RawPayload.Columns();
+            flags.type = 5;
+            flags.count = 2;
+            flags.dots = bytes(0, 1, 2);
+            children = new int[] {p.batch(flags)};
+        }
+        RawPayload.Columns map = new RawPayload.Columns();
+        map.type = 7;
+        map.sizes = bytes(2);
+        map.keyIndexes = keyIndexes;
+        map.types = twoTypes ? bytes(5, 1, 1, 1) : bytes(5, 2);
+        map.children = children;
+        return p.finish(replicas, bytes(0, 2), null, p.batch(map));
+    }
+
+    /** {@link #keyIndexed} in session form, with the keys in values as well. */
+    private static byte[] keyIndexedWithValues() {
+        RawPayload p = new RawPayload();
+        RawPayload.Columns flags = new RawPayload.Columns();
+        flags.type = 5;
+        flags.count = 2;
+        flags.dots = bytes(0, 1, 2);
+        int child = p.batch(flags);
+        RawPayload.Columns map = new RawPayload.Columns();
+        map.type = 7;
+        map.sizes = bytes(2);
+        map.values = p.values(bytes(5, 2), null, null, bytes(0, 1, 'a', 0, 1, 'b'));
+        map.keyIndexes = bytes(0, 1);
+        map.types = bytes(5, 2);
+        map.children = new int[] {child};
+        return p.finish(null, bytes(0, 2), null, p.batch(map));
+    }
+
+    /** An invalid case read against both session tables, which it gives as its {@code replicas} and {@code keys}. */
+    private void invalidWithKeys(String id, String description, byte[] input, List<ReplicaId> table, List<Value> keys,
+                                 String phase, String... requirements) {
+        try {
+            Codec.decode(input, new ExternalTables(table, keys));
+            throw new IllegalStateException("invalid case " + id + " was accepted");
+        } catch (ProtocolException e) {
+            if (e.code() != ErrorCode.MALFORMED_DELTA || !e.phase().equals(Optional.of(ProtocolException.Phase.of(phase)))) {
+                throw new IllegalStateException("invalid case " + id + " was refused otherwise than stated: " + e.getMessage());
+            }
+        }
+        Map<String, Object> v = out.header("payload", id, "invalid", description, List.of(requirements));
+        v.put("input", HEX.formatHex(input));
+        v.put("replicas", table.stream().map(ReplicaId::toHex).toList());
+        v.put("keys", keys.stream().map(JsonView::value).toList());
+        v.put("error", Map.of("code", ErrorCode.MALFORMED_DELTA.value(), "name", ErrorCode.MALFORMED_DELTA.name()));
+        v.put("phase", phase);
+        out.write("payload", "invalid", id, v);
     }
 
     /** An invalid case read against {@code table}, which the case gives as its {@code replicas}; null: none. */

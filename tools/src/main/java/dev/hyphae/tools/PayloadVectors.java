@@ -2,6 +2,7 @@ package dev.hyphae.tools;
 
 import dev.hyphae.ProtocolException;
 import dev.hyphae.codec.Codec;
+import dev.hyphae.codec.ExternalTables;
 import dev.hyphae.codec.JsonView;
 import dev.hyphae.crdt.AWSet;
 import dev.hyphae.crdt.CausalState;
@@ -232,6 +233,25 @@ final class PayloadVectors {
                         + "against a table C, B, A: it holds an id that the payload does not name, and is not in id order.",
                 twoWriters, List.of(C, B, A), "HY-ENC-055", "HY-ENC-057", "HY-ENC-059");
 
+        // Key indexes (HY-ENC-102): the case's "keys" is the session key table, here in the order of first write.
+        CausalState<ORMap> sensors4 = emptyMap();
+        for (int i : new int[] {2, 10, 1, 0}) {
+            long at = 1_700_000_000_000L + i;
+            sensors4 = put(sensors4, Value.of("sensor-" + i), CrdtType.LWW_REGISTER,
+                    (LWWRegister r, CausalContext ctx) -> r.write(ctx, A, Value.of(20.0 + at % 7), at));
+        }
+        List<Value> firstWrite = List.of(Value.of("sensor-2"), Value.of("sensor-10"), Value.of("sensor-1"), Value.of("sensor-0"));
+        validSessionForm("session_form_keys_by_index", "Four register writes, to sensor-2, sensor-10, sensor-1 and sensor-0 in "
+                        + "that order, in session form against a key table in the order of first write: key_indexes 0, 1, 1, 1, "
+                        + "the entries in that order, not in key order, and their dots in one run.",
+                sensors4, List.of(A), firstWrite, "HY-ENC-102", "HY-ENC-104", "HY-ENC-106", "HY-SESS-099");
+        CausalState<ORMap> nested = put(emptyMap(), Value.of("room"), CrdtType.OR_MAP,
+                (ORMap inner, CausalContext ctx) -> inner.update(Value.of(7L), CrdtType.EW_FLAG, (EWFlag flag) -> flag.enable(ctx, A)));
+        validSessionForm("session_form_key_table_lacks_some_keys", "A map in a map, against a key table that holds the outer "
+                        + "key and not the inner one, and a key the payload does not name: the outer batch names its key by "
+                        + "index, the inner batch carries its key in values.",
+                nested, List.of(A), List.of(Value.of(new byte[] {1}), Value.of("room")), "HY-ENC-101", "HY-ENC-105");
+
         Dot root = new Dot(C, 1);
         valid("unknown_type_at_root", "A document whose root is of type 0x8001, a private-use type: one opaque version.",
                 new CausalState<>(UnknownCrdt.of(0x8001, new TreeSet<>(List.of(root)), bytes(1, 2, 3)), CausalContext.of(List.of(root))),
@@ -260,13 +280,26 @@ final class PayloadVectors {
      */
     private void validSessionForm(String id, String description, CausalState<? extends Crdt> state, List<ReplicaId> table,
                                   String... requirements) throws ProtocolException {
-        byte[] bytes = Codec.encode(state, table);
-        if (!Codec.decode(bytes, table).state().equals(state)) {
+        validSessionForm(id, description, state, table, null, requirements);
+    }
+
+    /**
+     * A valid payload in session form against both session tables: {@code table}, which the case gives as its
+     * {@code replicas}, and {@code keys}, the session key table, which it gives as its {@code keys} (null: none).
+     */
+    private void validSessionForm(String id, String description, CausalState<? extends Crdt> state, List<ReplicaId> table,
+                                  List<Value> keys, String... requirements) throws ProtocolException {
+        ExternalTables tables = new ExternalTables(table, keys == null ? List.of() : keys);
+        byte[] bytes = Codec.encode(state, tables);
+        if (!Codec.decode(bytes, tables).state().equals(state)) {
             throw new IllegalStateException(id + " does not decode to the state it encodes");
         }
         Map<String, Object> v = out.header("payload", id, "valid", description, List.of(requirements));
         v.put("input", HEX.formatHex(bytes));
         v.put("replicas", table.stream().map(ReplicaId::toHex).toList());
+        if (keys != null) {
+            v.put("keys", keys.stream().map(JsonView::value).toList());
+        }
         v.put("expected", JsonView.of(state));
         out.write("payload", "valid", id, v);
     }

@@ -84,6 +84,7 @@ final class RawPayload {
         byte[] types;
         int[] children;
         byte[][] opaque;
+        byte[] keyIndexes;
     }
 
     int batch(Columns c) {
@@ -94,6 +95,7 @@ final class RawPayload {
         int decrements = vector(c.decrements);
         int timestamps = vector(c.timestamps);
         int types = vector(c.types);
+        int keyIndexes = vector(c.keyIndexes);
         int children = c.children == null ? 0 : Batch.createChildrenVector(builder, c.children);
         int opaque = 0;
         if (c.opaque != null) {
@@ -135,6 +137,9 @@ final class RawPayload {
         }
         if (opaque != 0) {
             Batch.addOpaque(builder, opaque);
+        }
+        if (keyIndexes != 0) {
+            Batch.addKeyIndexes(builder, keyIndexes);
         }
         return Batch.endBatch(builder);
     }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hyphae.ErrorCode;
 import dev.hyphae.ProtocolException;
 import dev.hyphae.codec.Codec;
+import dev.hyphae.codec.ExternalTables;
 import dev.hyphae.codec.JsonView;
 import dev.hyphae.codec.Payload;
 import dev.hyphae.codec.PayloadNotEncodableException;
@@ -178,7 +179,7 @@ final class ReferenceAdapter {
             case "hello" -> hello();
             case "decode" -> JSON.createObjectNode().set("view", view(compact(request)
                     ? Codec.decodeCompact(hex(request, "payload"), compactTable(request))
-                    : decode(hex(request, "payload"), replicas(request)).state()));
+                    : decode(hex(request, "payload"), tables(request)).state()));
             case "encode" -> encode(request);
             case "join" -> join(request);
             case "mutate" -> mutate(request);
@@ -212,8 +213,8 @@ final class ReferenceAdapter {
         return decode(bytes, null);
     }
 
-    /** Decodes a payload as a Delta carries it, against the session replica table {@code table} if not null. */
-    private Payload decode(byte[] bytes, List<ReplicaId> table) throws ProtocolException {
+    /** Decodes a payload as a Delta carries it, against the session tables {@code table} if not null. */
+    private Payload decode(byte[] bytes, ExternalTables table) throws ProtocolException {
         try {
             return Codec.decode(bytes, table);
         } catch (ProtocolException refused) {
@@ -233,7 +234,7 @@ final class ReferenceAdapter {
 
     private JsonNode encode(JsonNode request) {
         CausalState<Crdt> state = ViewReader.state(request.path("view"));
-        List<ReplicaId> table = replicas(request);
+        ExternalTables table = tables(request);
         ObjectNode result = JSON.createObjectNode();
         if (compact(request)) {
             // null when the compact form cannot represent the state (HY-ENC-062).
@@ -257,6 +258,30 @@ final class ReferenceAdapter {
     private static List<ReplicaId> compactTable(JsonNode request) {
         List<ReplicaId> table = replicas(request);
         return table == null ? List.of() : table;
+    }
+
+    /**
+     * The session tables of a request in session form: its {@code replicas}, and its optional {@code keys}, a session
+     * key table supplied beside the payload as map keys in the vectors' value notation, in its order (chapter 15); null
+     * when the request has no {@code replicas}.
+     */
+    private static ExternalTables tables(JsonNode request) {
+        List<ReplicaId> replicas = replicas(request);
+        if (replicas == null) {
+            if (request.has("keys")) {
+                throw new IllegalArgumentException("'keys' without 'replicas': a key table exists only in a session");
+            }
+            return null;
+        }
+        List<Value> keys = new ArrayList<>();
+        for (JsonNode key : request.path("keys")) {
+            keys.add(ViewReader.value(key));
+        }
+        try {
+            return new ExternalTables(replicas, keys);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("'keys' holds a key twice, or a value that is not a map key");
+        }
     }
 
     /** The optional {@code replicas} of a request: a replica table supplied beside the payload, in its order (chapter 15), or null. */

@@ -4,11 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hyphae.ProtocolException;
 import dev.hyphae.codec.Codec;
+import dev.hyphae.codec.ExternalTables;
 import dev.hyphae.codec.JsonView;
 import dev.hyphae.codec.Payload;
 import dev.hyphae.crdt.CausalState;
 import dev.hyphae.crdt.Crdt;
 import dev.hyphae.data.ReplicaId;
+import dev.hyphae.data.Value;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -90,7 +92,7 @@ final class VectorVerifier {
         try {
             if (result.equals("invalid")) {
                 try {
-                    Codec.decode(HEX.parseHex(v.path("input").asText()), replicas(v));
+                    Codec.decode(HEX.parseHex(v.path("input").asText()), tables(v));
                     return "accepted, but should be refused with " + v.path("error").path("name").asText();
                 } catch (ProtocolException e) {
                     return refusal(v, e);
@@ -110,12 +112,12 @@ final class VectorVerifier {
                     return "an operation without inputs";
                 }
             } else if (operation.isEmpty()) {
-                List<ReplicaId> table = replicas(v);
-                Payload payload = Codec.decode(HEX.parseHex(v.path("input").asText()), table);
+                ExternalTables tables = tables(v);
+                Payload payload = Codec.decode(HEX.parseHex(v.path("input").asText()), tables);
                 state = payload.state();
-                // HY-VEC-013: encoded as it came, in session form against the same table, or with a table of its own.
-                CausalState<Crdt> again = table == null ? Codec.decode(Codec.encode(payload)).state()
-                        : Codec.decode(Codec.encode(state, table), table).state();
+                // HY-VEC-013: encoded as it came, in session form against the same tables, or with a table of its own.
+                CausalState<Crdt> again = tables == null ? Codec.decode(Codec.encode(payload)).state()
+                        : Codec.decode(Codec.encode(state, tables), tables).state();
                 if (!again.equals(state)) {
                     return "re-encoding changed the payload";
                 }
@@ -140,6 +142,20 @@ final class VectorVerifier {
             return "refused in another phase than " + v.path("phase").asText() + ": " + e.getMessage();
         }
         return null;
+    }
+
+    /**
+     * The session tables that a payload case is read against: its {@code replicas} and its {@code keys}, the session
+     * key table, in the vectors' value notation (empty when absent); null if it has no {@code replicas}.
+     */
+    private static ExternalTables tables(JsonNode v) {
+        List<ReplicaId> replicas = replicas(v);
+        if (replicas == null) {
+            return null;
+        }
+        List<Value> keys = new ArrayList<>();
+        v.path("keys").forEach(k -> keys.add(ViewReader.value(k)));
+        return new ExternalTables(replicas, keys);
     }
 
     /** The session replica table that a payload case is read against (its {@code replicas}), or null if it has none. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hyphae.ProtocolException;
 import dev.hyphae.codec.Codec;
+import dev.hyphae.codec.ExternalTables;
 import dev.hyphae.crdt.AWSet;
 import dev.hyphae.crdt.CausalState;
 import dev.hyphae.crdt.Crdt;
@@ -114,6 +115,59 @@ class ModelAgreementProperties {
             reference = REFUSED;
         }
         assertEquals(model, reference, () -> HexFormat.of().formatHex(input));
+    }
+
+    @Provide
+    Arbitrary<State> maps() {
+        return States.states(dev.hyphae.model.CrdtType.OR_MAP, false);
+    }
+
+    /** Every key of the maps of {@code store}, at any depth, each once, in an order that {@code seed} gives. */
+    private static List<dev.hyphae.model.Value> keyTable(dev.hyphae.model.Store store, long seed) {
+        java.util.Set<dev.hyphae.model.Value> keys = new java.util.LinkedHashSet<>();
+        collectKeys(store, keys);
+        List<dev.hyphae.model.Value> table = new java.util.ArrayList<>(keys);
+        java.util.Collections.shuffle(table, new java.util.Random(seed));
+        return table;
+    }
+
+    private static void collectKeys(dev.hyphae.model.Store store, java.util.Set<dev.hyphae.model.Value> into) {
+        if (store instanceof dev.hyphae.model.ORMap map) {
+            map.entries().forEach((key, value) -> {
+                into.add(key.key());
+                collectKeys(value, into);
+            });
+        }
+    }
+
+    /**
+     * In session form against both session tables, each decodes what the other encodes, and both write the same
+     * {@code key_indexes} column for the root batch: the entries of each store in the order of their key indexes.
+     */
+    @Property(tries = 500)
+    @Requirement({"HY-ENC-102", "HY-ENC-104", "HY-ENC-106"})
+    void eachDecodesWhatTheOtherEncodesAgainstAKeyTable(@ForAll("maps") State state, @ForAll long seed)
+            throws ProtocolException, Malformed {
+        List<dev.hyphae.model.ReplicaId> replicas = new java.util.ArrayList<>(States.REPLICAS);
+        java.util.Collections.shuffle(replicas, new java.util.Random(seed));
+        List<dev.hyphae.model.Value> keys = keyTable(state.store(), seed);
+        ExternalTables tables = new ExternalTables(replicas.stream().map(r -> ReplicaId.fromHex(r.hex())).toList(),
+                keys.stream().map(k -> ViewReader.value(JsonView.value(k))).toList());
+        byte[] model = PayloadEncoder.encode(state, replicas, keys);
+        byte[] reference = Codec.encode(reference(state), tables);
+        assertEquals(JsonView.of(state), view(Codec.decode(model, tables).state()));
+        assertEquals(JsonView.of(state), JsonView.of(PayloadDecoder.decode(reference, replicas, keys)));
+        assertEquals(keyIndexes(reference), keyIndexes(model), "the root batch's key_indexes");
+    }
+
+    private static String keyIndexes(byte[] payload) {
+        java.nio.ByteBuffer column = hyphae.v1.Payload.getRootAsPayload(java.nio.ByteBuffer.wrap(payload)).root().keyIndexesAsByteBuffer();
+        if (column == null) {
+            return "absent";
+        }
+        byte[] bytes = new byte[column.remaining()];
+        column.get(bytes);
+        return HexFormat.of().formatHex(bytes);
     }
 
     @Provide

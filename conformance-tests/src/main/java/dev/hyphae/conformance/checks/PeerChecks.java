@@ -104,6 +104,8 @@ class PeerChecks {
          */
         final List<dev.hyphae.model.ReplicaId> peerTable = new ArrayList<>();
         private boolean peerOpened;
+        /** The session key table of the peer's direction, as its Deltas have declared it (HY-SESS-094). */
+        final List<Value> peerKeys = new ArrayList<>();
 
         private Connection(Socket socket, FramedChannel channel, HyphaeHandshake.Result result) {
             this.socket = socket;
@@ -166,7 +168,7 @@ class PeerChecks {
                 }
                 SessionMessage m = decodeOrFail(bytes);
                 received.add(m);
-                declared(m);
+                declared(m, bytes);
                 if (m instanceof SessionMessage.Ping p) {
                     send(new SessionMessage.Pong(p.nonce()));
                     continue;
@@ -178,10 +180,11 @@ class PeerChecks {
         }
 
         /**
-         * Appends the replica id of the peer's first Open, and what a Delta of the peer declares, to its table: a peer
-         * never declares an id twice, nor its own (HY-SESS-072, HY-SESS-110).
+         * Appends the replica id of the peer's first Open, and what a Delta of the peer declares, to its tables,
+         * {@code bytes} being the message: a peer never declares an id or a key twice, nor its own id (HY-SESS-072,
+         * HY-SESS-102, HY-SESS-110).
          */
-        private void declared(SessionMessage m) {
+        private void declared(SessionMessage m, byte[] bytes) {
             if (m instanceof SessionMessage.Open o && !peerOpened) {
                 peerOpened = true;
                 peerTable.add(new dev.hyphae.model.ReplicaId(o.replica().toHex()));
@@ -196,6 +199,15 @@ class PeerChecks {
                 }
                 if (peerTable.size() > dev.hyphae.session.SessionLimits.MAX_SESSION_REPLICAS) {
                     throw new AssertionError("the peer's declarations took its session replica table past MAX_SESSION_REPLICAS");
+                }
+                for (Value key : DeclaredKeys.of(bytes)) {
+                    if (peerKeys.contains(key)) {
+                        throw new AssertionError("the peer declared key " + key + " twice in one session (HY-SESS-102): " + d);
+                    }
+                    peerKeys.add(key);
+                }
+                if (peerKeys.size() > dev.hyphae.session.SessionLimits.MAX_SESSION_KEYS) {
+                    throw new AssertionError("the peer's declarations took its session key table past MAX_SESSION_KEYS (HY-SESS-102)");
                 }
             }
         }
@@ -217,7 +229,7 @@ class PeerChecks {
                     byte[] bytes = channel.receive();
                     SessionMessage m = decodeOrFail(bytes);
                     received.add(m);
-                    declared(m);
+                    declared(m, bytes);
                 }
             } catch (SocketTimeoutException e) {
                 throw new AssertionError("the peer kept the connection open " + READ_TIMEOUT_MILLIS + " ms after " + after);
@@ -469,7 +481,7 @@ class PeerChecks {
             while (!value(state).equals(BigInteger.valueOf(41))) {
                 SessionMessage.Delta delta = (SessionMessage.Delta) c.next(m -> m instanceof SessionMessage.Delta d && d.channel() == 7,
                         "delta of " + document + " holding the earlier write");
-                state = DocumentsModel.join(state, delta, c.peerTable);
+                state = DocumentsModel.join(state, delta, c);
                 c.send(new SessionMessage.Ack(answer.channel(), delta.toSeq()));
             }
         }
@@ -523,7 +535,7 @@ class PeerChecks {
                 } else {
                     payload = stream.inflate(payload);
                 }
-                state = DocumentsModel.join(state, payload, delta.compact(), c.peerTable);
+                state = DocumentsModel.join(state, payload, delta.compact(), c);
                 c.send(new SessionMessage.Ack(answer.channel(), delta.toSeq()));
             }
         }
@@ -552,8 +564,8 @@ class PeerChecks {
         }
 
         /** Joins the payload of a Delta that the peer sent, uncompressed, as {@link #join(State, byte[], boolean, List)} says. */
-        static State join(State state, SessionMessage.Delta delta, List<dev.hyphae.model.ReplicaId> table) {
-            return join(state, delta.payload(), delta.compact(), table);
+        static State join(State state, SessionMessage.Delta delta, Connection c) {
+            return join(state, delta.payload(), delta.compact(), c);
         }
 
         /**
@@ -561,10 +573,13 @@ class PeerChecks {
          * session form or in the compact form: an index past the table is a payload that a decoder must refuse
          * (HY-SESS-071, HY-SESS-077).
          */
-        static State join(State state, byte[] payload, boolean compact, List<dev.hyphae.model.ReplicaId> table) {
+        static State join(State state, byte[] payload, boolean compact, Connection c) {
+            List<dev.hyphae.model.ReplicaId> table = c.peerTable;
             State decoded;
             try {
-                decoded = compact ? dev.hyphae.model.encoding.CompactDecoder.decode(payload, table) : PayloadDecoder.decode(payload, table);
+                // In session form, the key indexes of its maps name keys of the session key table (HY-SESS-099, HY-SESS-101).
+                decoded = compact ? dev.hyphae.model.encoding.CompactDecoder.decode(payload, table)
+                        : PayloadDecoder.decode(payload, table, c.peerKeys);
             } catch (Malformed e) {
                 throw new AssertionError("the peer sent a payload that a decoder must refuse, read against its session replica "
                         + "table " + table + " (" + e.phase().specName() + ": " + e.getMessage() + "): " + HexFormat.of().formatHex(payload));
@@ -605,7 +620,7 @@ class PeerChecks {
             while (!value(state).equals(BigInteger.valueOf(3))) {
                 SessionMessage.Delta delta = (SessionMessage.Delta) r.next(m -> m instanceof SessionMessage.Delta d && d.channel() == 7,
                         "delta of " + document + " holding the three writes");
-                state = DocumentsModel.join(state, delta, r.peerTable);
+                state = DocumentsModel.join(state, delta, r);
                 r.send(new SessionMessage.Ack(read.channel(), delta.toSeq()));
             }
         }
@@ -635,6 +650,57 @@ class PeerChecks {
         State delta = Mutators.delta(State.empty(CrdtType.OR_MAP.id()), new dev.hyphae.model.ReplicaId(replica.toHex()),
                 new Mutation.Update(Value.of("kwh"), CrdtType.PNCOUNTER.id(), new Mutation.Increment(amount)));
         return PayloadEncoder.encode(delta, table.stream().map(id -> new dev.hyphae.model.ReplicaId(id.toHex())).toList());
+    }
+
+    /**
+     * A key index past the session key table refuses that delta alone, and the keys it declared stand; a key declared
+     * again ends the session.
+     */
+    @Test
+    @Requirement({"HY-SESS-094", "HY-SESS-096", "HY-SESS-099", "HY-SESS-100"})
+    void aKeyIndexPastTheKeyTableIsRefusedAloneAndAKeyDeclaredTwiceEndsTheSession() throws Exception {
+        String document = freshDocument();
+        ReplicaId me = ReplicaId.random(RANDOM);
+        try (Connection c = Connection.open()) {
+            SessionMessage.Open answer = openDocument(c, document, me);
+            // Declares "kwh", and names "volts" as key index 1 of a key table of one: refused as a payload.
+            c.channel.send(declaringKwh(answer.channel(), 0, 1, incrementByIndex(me, "volts", List.of("kwh", "volts")), me));
+            SessionMessage.SessionError e = (SessionMessage.SessionError) c.next(
+                    m -> m instanceof SessionMessage.SessionError x && x.channel() == 7, "refusal of the delta that names key index 1");
+            if (e.seq() != 1 || e.code() != ErrorCode.MALFORMED_DELTA.value()) {
+                throw new AssertionError("expected an error of the delta (channel 7, seq 1) with MALFORMED_DELTA, got " + e);
+            }
+            // "kwh" is key index 0 without a second declaration, and me replica index 0: applied.
+            c.send(new SessionMessage.Delta(answer.channel(), SessionMessage.Kind.INTERVAL, 1, 2,
+                    incrementByIndex(me, "kwh", List.of("kwh"))));
+            c.next(m -> acknowledges(m, 7, 2), "acknowledgement of entry 2, whose map names key index 0");
+            // Declared a second time: the session ends.
+            c.channel.send(declaringKwh(answer.channel(), 2, 3, increment(me, 1), null));
+            expectSessionError(c, ErrorCode.PROTOCOL_VIOLATION, "a Delta that declares the key \"kwh\" a second time");
+        }
+    }
+
+    /**
+     * A Delta, an interval from {@code from} to {@code to}, that declares the key "kwh", and {@code replica} unless it is
+     * null, built field by field: the suite states keys in the model's terms, not the reference's.
+     */
+    private static byte[] declaringKwh(long channel, long from, long to, byte[] payload, ReplicaId replica) {
+        com.google.flatbuffers.FlatBufferBuilder b = new com.google.flatbuffers.FlatBufferBuilder(256);
+        int columnar = hyphae.v1.Delta.createPayloadVector(b, payload);
+        int replicas = replica == null ? 0 : hyphae.v1.Delta.createReplicasVector(b, replica.toBytes());
+        int keys = hyphae.v1.Delta.createKeysVector(b, DeclaredKeys.strings(List.of("kwh")));
+        int delta = hyphae.v1.Delta.createDelta(b, channel, SessionMessage.Kind.INTERVAL.value(), from, to, columnar, 0, replicas,
+                0, 0, keys);
+        b.finish(hyphae.v1.SessionMessage.createSessionMessage(b, hyphae.v1.Message.Delta, delta), SessionCodec.FILE_IDENTIFIER);
+        return b.sizedByteArray();
+    }
+
+    /** An increment by {@code replica} of the counter under {@code key}, in session form: replica index 0, keys by index. */
+    private static byte[] incrementByIndex(ReplicaId replica, String key, List<String> keys) {
+        dev.hyphae.model.ReplicaId writer = new dev.hyphae.model.ReplicaId(replica.toHex());
+        State delta = Mutators.delta(State.empty(CrdtType.OR_MAP.id()), writer,
+                new Mutation.Update(Value.of(key), CrdtType.PNCOUNTER.id(), new Mutation.Increment(1)));
+        return PayloadEncoder.encode(delta, List.of(writer), keys.stream().map(Value::of).toList());
     }
 
     private static BigInteger value(State state) {
@@ -757,7 +823,7 @@ class PeerChecks {
                 if (delta.kind() == SessionMessage.Kind.DIFFERENCE && !asked) {
                     throw new AssertionError("the peer sent a difference from a summary the suite never stated: " + delta);
                 }
-                state = DocumentsModel.join(state, delta, c.peerTable);
+                state = DocumentsModel.join(state, delta, c);
                 c.send(new SessionMessage.Ack(answer.channel(), delta.toSeq()));
             }
         }

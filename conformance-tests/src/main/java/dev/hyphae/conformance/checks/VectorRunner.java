@@ -67,7 +67,8 @@ final class VectorRunner {
 
     /**
      * HY-VEC-012 and HY-VEC-013: decode to the expected view; encode, decode again, the same view. A case with
-     * {@code replicas} is read, and written again, in session form against that table (HY-VEC-011).
+     * {@code replicas} is read, and written again, in session form against that table (HY-VEC-011), and against its
+     * {@code keys} as well when it has them.
      */
     private static void validPayload(JsonNode v) {
         if (compact(v)) {
@@ -76,15 +77,20 @@ final class VectorRunner {
         }
         JsonNode view = Sut.result(decode(v, Sut.bytes(v.path("input"))), "decode of a valid payload").path("view");
         expectView(v, view, "decode of the input");
-        Response encoded = v.has("replicas") ? Sut.encode(view, replicas(v)) : Sut.encode(view);
+        Response encoded = v.has("keys") ? Sut.encode(view, replicas(v), v.path("keys"))
+                : v.has("replicas") ? Sut.encode(view, replicas(v)) : Sut.encode(view);
         byte[] again = Sut.bytes(Sut.result(encoded, "encode of the decoded state").path("payload"));
         JsonNode second = Sut.result(decode(v, again), "decode of the re-encoded payload " + Sut.hex(again)).path("view");
         expectView(v, second, "decode of the re-encoded payload " + Sut.hex(again));
     }
 
-    /** {@code decode} of {@code payload} as the case presents it: against its {@code replicas}, if it has them. */
+    /**
+     * {@code decode} of {@code payload} as the case presents it: against its {@code replicas}, and its {@code keys}, the
+     * session key table, if it has them.
+     */
     static Response decode(JsonNode v, byte[] payload) {
-        return v.has("replicas") ? Sut.decode(payload, replicas(v)) : Sut.decode(payload);
+        return v.has("keys") ? Sut.decode(payload, replicas(v), v.path("keys"))
+                : v.has("replicas") ? Sut.decode(payload, replicas(v)) : Sut.decode(payload);
     }
 
     /**

@@ -39,7 +39,7 @@ final class Layout {
 
     /** The fields of table {@code Batch}, in the order of their ids. */
     enum Column {
-        TYPE, COUNT, SIZES, DOTS, DOT_COUNTS, COUNTS, DECREMENTS, TIMESTAMPS, VALUES, TYPES, CHILDREN, OPAQUE;
+        TYPE, COUNT, SIZES, DOTS, DOT_COUNTS, COUNTS, DECREMENTS, TIMESTAMPS, VALUES, TYPES, CHILDREN, OPAQUE, KEY_INDEXES;
 
         /** The field id: the schema numbers the fields of {@code Batch} in this order, from 0. */
         int id() {
@@ -58,7 +58,7 @@ final class Layout {
             case 4 -> EnumSet.of(Column.SIZES, Column.DOTS, Column.VALUES);
             case 5 -> EnumSet.of(Column.SIZES, Column.DOTS);
             case 6 -> EnumSet.of(Column.SIZES, Column.DOTS, Column.DOT_COUNTS, Column.VALUES);
-            case 7 -> EnumSet.of(Column.SIZES, Column.VALUES, Column.TYPES, Column.CHILDREN);
+            case 7 -> EnumSet.of(Column.SIZES, Column.VALUES, Column.TYPES, Column.CHILDREN, Column.KEY_INDEXES);
             default -> EnumSet.of(Column.SIZES, Column.DOTS, Column.OPAQUE);
         };
     }

@@ -47,13 +47,18 @@ public final class PayloadDecoder {
     private final Buffer buffer;
     /** The session replica table that a payload without a {@code replicas} field reads its indexes in, or null. */
     private final List<ReplicaId> external;
+    /** The session key table that {@code key_indexes} name entries of, or null outside a session. */
+    private final List<Value> keyTable;
+    /** Whether the payload is in session form: read against the external tables (section "Session form"). */
+    private boolean sessionForm;
     private final List<ReplicaId> replicas = new ArrayList<>();
     private long elements;
     private long decodedBytes;
 
-    private PayloadDecoder(byte[] payload, List<ReplicaId> external) {
+    private PayloadDecoder(byte[] payload, List<ReplicaId> external, List<Value> keyTable) {
         this.buffer = new Buffer(payload);
         this.external = external;
+        this.keyTable = keyTable;
     }
 
     /**
@@ -76,14 +81,31 @@ public final class PayloadDecoder {
      * @throws Malformed                when the chapter requires the payload to be refused
      */
     public static State decode(byte[] payload, List<ReplicaId> table) throws Malformed {
+        return decode(payload, table, table == null ? null : List.of());
+    }
+
+    /**
+     * The state that {@code payload} holds, read as a session's Delta carries it against both tables of the Delta's
+     * direction: as {@link #decode(byte[], List)}, and, when the payload is in session form, the {@code key_indexes}
+     * of its ORMap batches name keys of {@code keys} (section "Key indexes").
+     *
+     * @param keys the external key table, or null outside a session (then {@code table} is null too)
+     * @throws IllegalArgumentException if a table holds an entry twice, or {@code keys} a value that is not a map key
+     * @throws Malformed                when the chapter requires the payload to be refused
+     */
+    public static State decode(byte[] payload, List<ReplicaId> table, List<Value> keys) throws Malformed {
         if (table != null && (new HashSet<>(table).size() != table.size()
                 || table.stream().anyMatch(r -> r.hex().chars().allMatch(c -> c == '0')))) {
             throw new IllegalArgumentException("an external replica table with the zero id or an id twice");
         }
+        if (keys != null && (new HashSet<>(keys).size() != keys.size() || !keys.stream().allMatch(Value::isMapKey))) {
+            throw new IllegalArgumentException("an external key table with a key twice or a value that is not a map key");
+        }
         if (payload.length > Limits.MAX_PAYLOAD_SIZE) {
             throw new Malformed(Malformed.Phase.FRAME, "a payload longer than MAX_PAYLOAD_SIZE (HY-ENC-004)");
         }
-        return new PayloadDecoder(payload, table == null ? null : List.copyOf(table)).payload();
+        return new PayloadDecoder(payload, table == null ? null : List.copyOf(table), keys == null ? null : List.copyOf(keys))
+                .payload();
     }
 
     private State payload() throws Malformed {
@@ -101,6 +123,7 @@ public final class PayloadDecoder {
         int q = buffer.reference(t, Layout.PAYLOAD_REPLICAS);
         if (q < 0 && external != null) {
             // Session form (HY-ENC-055, HY-ENC-057): the external table, whatever it holds beyond what is named.
+            sessionForm = true;
             replicas.addAll(external);
             return;
         }
@@ -421,10 +444,10 @@ public final class PayloadDecoder {
 
     /** Section "ORMap": keys in {@code values}, type ids in runs in {@code types}, stores in {@code children}. */
     private List<Store> orMaps(int t, int level, long n, List<List<Integer>> entriesOfStore) throws Malformed {
-        if (n == 0 && (present(t, Column.TYPES) || present(t, Column.CHILDREN))) {
-            throw Malformed.decode("an ORMap batch with no entries has no types or children (HY-ENC-033)");
+        if (n == 0 && (present(t, Column.TYPES) || present(t, Column.CHILDREN) || present(t, Column.KEY_INDEXES))) {
+            throw Malformed.decode("an ORMap batch with no entries has no types, children or key_indexes (HY-ENC-033)");
         }
-        List<Value> keys = values(t, n);
+        List<Value> keys = present(t, Column.KEY_INDEXES) ? keysByIndex(t, n, entriesOfStore) : values(t, n);
         for (Value key : keys) {
             if (!key.isMapKey()) {
                 throw Malformed.decode("an ORMap key that is not a map key: " + key + " (HY-DATA-016)");
@@ -447,6 +470,16 @@ public final class PayloadDecoder {
             }
         }
         column.requireEnd();
+        if (present(t, Column.KEY_INDEXES)) {
+            for (List<Integer> entries : entriesOfStore) {
+                for (int k = 1; k < entries.size(); k++) {
+                    int i = entries.get(k);
+                    if (keys.get(i).equals(keys.get(i - 1)) && types[i] <= types[i - 1]) {
+                        throw Malformed.decode("two entries of one key index whose type ids are not ascending (HY-ENC-104)");
+                    }
+                }
+            }
+        }
         Map<Integer, Integer> entriesOfType = new LinkedHashMap<>();
         for (int type : types) {
             entriesOfType.merge(type, 1, Integer::sum);
@@ -472,6 +505,37 @@ public final class PayloadDecoder {
             maps.add(ORMap.of(store));
         }
         return maps;
+    }
+
+    /**
+     * Section "Key indexes": the key of each entry from the external key table, at the key index that
+     * {@code key_indexes} gives, item by item, each item added to the previous key index of the same store.
+     */
+    private List<Value> keysByIndex(int t, long n, List<List<Integer>> entriesOfStore) throws Malformed {
+        if (!sessionForm || keyTable == null) {
+            throw Malformed.decode("key_indexes in a payload that is not read against a session key table (HY-ENC-100)");
+        }
+        if (buffer.reference(t, Column.VALUES.id()) >= 0) {
+            throw Malformed.decode("an ORMap batch with both values and key_indexes (HY-ENC-101)");
+        }
+        ColumnReader column = buffer.column(t, Column.KEY_INDEXES.id(), "key_indexes");
+        long[] items = column.repeatCoded(n);
+        int next = 0;
+        List<Value> keys = new ArrayList<>();
+        for (List<Integer> entries : entriesOfStore) {
+            long previous = 0;
+            for (int ignored : entries) {
+                long item = items[next++];
+                // Compared before it is added: an item that would take the index past the table is refused (HY-ENC-103).
+                if (Long.compareUnsigned(item, keyTable.size() - previous) >= 0) {
+                    throw Malformed.decode("a key index past the external key table (HY-ENC-103)");
+                }
+                previous += item;
+                keys.add(keyTable.get((int) previous));
+            }
+        }
+        column.requireEnd();
+        return keys;
     }
 
     /** Section "CRDT types that a decoder does not know": dots, sizes, and one {@code Opaque} per store. */

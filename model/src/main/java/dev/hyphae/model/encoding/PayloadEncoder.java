@@ -20,6 +20,8 @@ import dev.hyphae.model.encoding.Layout.Column;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,8 +41,10 @@ public final class PayloadEncoder {
     private final Map<ReplicaId, Integer> index = new LinkedHashMap<>();
     /** Whether the payload is in session form: indexes of an external table, no table of its own (HY-ENC-059). */
     private final boolean sessionForm;
+    /** The index of each key of the external key table (section "Key indexes"); empty outside session form. */
+    private final Map<Value, Integer> keyIndex = new HashMap<>();
 
-    private PayloadEncoder(State state, List<ReplicaId> external) {
+    private PayloadEncoder(State state, List<ReplicaId> external, List<Value> keys) {
         TreeSet<ReplicaId> named = new TreeSet<>(state.context().replicas());
         state.store().dots().forEach(d -> named.add(d.replica()));
         sessionForm = external != null;
@@ -53,6 +57,11 @@ public final class PayloadEncoder {
             if (!index.keySet().containsAll(named)) {
                 throw new IllegalArgumentException("the external replica table lacks a replica that the state names");
             }
+            keys.forEach(k -> {
+                if (!k.isMapKey() || keyIndex.putIfAbsent(k, keyIndex.size()) != null) {
+                    throw new IllegalArgumentException("an external key table that holds " + k + " twice, or a value that is not a map key");
+                }
+            });
         } else {
             named.forEach(r -> index.put(r, index.size()));
         }
@@ -65,7 +74,7 @@ public final class PayloadEncoder {
      *                                  one payload cannot carry (HY-ENC-051)
      */
     public static byte[] encode(State state) {
-        return new PayloadEncoder(state, null).payload(state);
+        return new PayloadEncoder(state, null, List.of()).payload(state);
     }
 
     /**
@@ -76,7 +85,20 @@ public final class PayloadEncoder {
      *                                  {@link #encode(State)}
      */
     public static byte[] encode(State state, List<ReplicaId> table) {
-        return new PayloadEncoder(state, table).payload(state);
+        return encode(state, table, List.of());
+    }
+
+    /**
+     * The payload of {@code state} in session form against both tables of a session direction: as
+     * {@link #encode(State, List)}, and each ORMap batch whose keys {@code keys} all holds names them by their key
+     * index in {@code keys} (section "Key indexes", HY-ENC-102, HY-ENC-106), the entries of each of its stores in
+     * ascending order of key index, then of type id (HY-ENC-104); the other batches carry their keys.
+     *
+     * @throws IllegalArgumentException if {@code keys} holds a key twice or a value that is not a map key, or as
+     *                                  {@link #encode(State, List)}
+     */
+    public static byte[] encode(State state, List<ReplicaId> table, List<Value> keys) {
+        return new PayloadEncoder(state, table, keys).payload(state);
     }
 
     private byte[] payload(State state) {
@@ -153,6 +175,10 @@ public final class PayloadEncoder {
         Map<Integer, List<Store>> children = new LinkedHashMap<>();
         List<String> opaque = new ArrayList<>();
         long previousTimestamp = 0;
+        // Section "Key indexes": an ORMap batch names its keys by index when the external key table holds them all.
+        List<Long> keyIndexes = new ArrayList<>();
+        boolean byIndex = !keyIndex.isEmpty() && stores.stream().allMatch(s -> s instanceof ORMap m
+                && m.entries().keySet().stream().allMatch(k -> keyIndex.containsKey(k.key())));
         for (Store s : stores) {
             int entries;
             if (s instanceof GCounter g) {
@@ -196,8 +222,20 @@ public final class PayloadEncoder {
                 }
             } else if (s instanceof ORMap map) {
                 entries = map.entries().size();
-                for (Map.Entry<EntryKey, Store> e : map.entries().entrySet()) {
-                    values.add(e.getKey().key());
+                List<Map.Entry<EntryKey, Store>> ordered = new ArrayList<>(map.entries().entrySet());
+                if (byIndex) {
+                    ordered.sort(Comparator.comparing((Map.Entry<EntryKey, Store> e) -> keyIndex.get(e.getKey().key()))
+                            .thenComparing(e -> e.getKey().typeId()));
+                }
+                long previous = 0;
+                for (Map.Entry<EntryKey, Store> e : ordered) {
+                    if (byIndex) {
+                        long k = keyIndex.get(e.getKey().key());
+                        keyIndexes.add(k - previous);
+                        previous = k;
+                    } else {
+                        values.add(e.getKey().key());
+                    }
                     types.add(e.getKey().typeId());
                     children.computeIfAbsent(e.getKey().typeId(), t -> new ArrayList<>()).add(e.getValue());
                 }
@@ -256,6 +294,8 @@ public final class PayloadEncoder {
                 .repeatCoded(timestamps.stream().mapToLong(Long::longValue).toArray())); // HY-ENC-085
         int valuesTable = values.isEmpty() ? 0 : values(values);
         int typesVector = vector(typeColumn);
+        int keyIndexesVector = vector(new ColumnWriter()
+                .repeatCoded(keyIndexes.stream().mapToLong(Long::longValue).toArray())); // HY-ENC-108
 
         builder.startTable(Layout.BATCH_FIELDS);
         builder.addShort(Column.TYPE.id(), (short) type, 0);
@@ -270,6 +310,7 @@ public final class PayloadEncoder {
         addColumn(Column.TYPES, typesVector);
         addColumn(Column.CHILDREN, childrenVector);
         addColumn(Column.OPAQUE, opaqueVector);
+        addColumn(Column.KEY_INDEXES, keyIndexesVector);
         return builder.endTable();
     }
 

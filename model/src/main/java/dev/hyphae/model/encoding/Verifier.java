@@ -62,7 +62,8 @@ final class Verifier {
         scalarField(t, v, Layout.Column.TYPE.id(), 2);
         scalarField(t, v, Layout.Column.COUNT.id(), 4);
         for (Layout.Column c : new Layout.Column[] {Layout.Column.SIZES, Layout.Column.DOTS, Layout.Column.DOT_COUNTS,
-                Layout.Column.COUNTS, Layout.Column.DECREMENTS, Layout.Column.TIMESTAMPS, Layout.Column.TYPES}) {
+                Layout.Column.COUNTS, Layout.Column.DECREMENTS, Layout.Column.TIMESTAMPS, Layout.Column.TYPES,
+                Layout.Column.KEY_INDEXES}) {
             vectorField(t, v, c.id(), 1, Limits.MAX_PAYLOAD_SIZE);
         }
         long values = tableField(t, v, Layout.Column.VALUES.id());

@@ -41,7 +41,7 @@ class PayloadVectorsTest {
 
     @TestFactory
     @Requirement({"HY-VEC-012", "HY-VEC-013", "HY-VEC-014", "HY-VEC-010", "HY-ENC-002", "HY-ENC-047", "HY-ENC-055", "HY-ENC-056",
-            "HY-ENC-060"})
+            "HY-ENC-060", "HY-ENC-100", "HY-ENC-102", "HY-ENC-103", "HY-ENC-104"})
     Stream<DynamicTest> payloadVectors() throws IOException {
         return vectors("payload").stream().map(file -> DynamicTest.dynamicTest(file.getFileName().toString(), () -> {
             JsonNode vector = JSON.readTree(file.toFile());
@@ -59,14 +59,17 @@ class PayloadVectorsTest {
                 }
             }
             List<ReplicaId> external = table;
+            // And its key indexes against the session key table that the case gives as its "keys" (HY-ENC-102).
+            List<dev.hyphae.model.Value> keys = table == null ? null : new ArrayList<>();
+            vector.path("keys").forEach(k -> keys.add(JsonView.readValue(k)));
             if (vector.path("result").asText().equals("valid")) {
-                State state = PayloadDecoder.decode(input, external);
+                State state = PayloadDecoder.decode(input, external, keys);
                 assertEquals(vector.get("expected"), JsonView.of(state));
-                byte[] again = external == null ? PayloadEncoder.encode(state) : PayloadEncoder.encode(state, external);
-                assertEquals(vector.get("expected"), JsonView.of(PayloadDecoder.decode(again, external)));
+                byte[] again = external == null ? PayloadEncoder.encode(state) : PayloadEncoder.encode(state, external, keys);
+                assertEquals(vector.get("expected"), JsonView.of(PayloadDecoder.decode(again, external, keys)));
             } else {
                 assertEquals(Malformed.MALFORMED_DELTA, vector.path("error").path("code").asInt());
-                Malformed refusal = assertThrows(Malformed.class, () -> PayloadDecoder.decode(input, external));
+                Malformed refusal = assertThrows(Malformed.class, () -> PayloadDecoder.decode(input, external, keys));
                 assertEquals(vector.path("phase").asText(), refusal.phase().specName(), refusal.getMessage());
             }
         }));

@@ -41,7 +41,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * receiver's table moves with every valid Delta, whatever becomes of the delta, and the sender declares each other
  * replica once, before its payloads name it.
  */
-class ReplicaTablesTest {
+class SessionTablesTest {
 
     private static final byte[] PEER_KEY = new byte[32];
     private static final ReplicaId PEER = ReplicaId.fromHex("0000000000000000000000000000abcd");

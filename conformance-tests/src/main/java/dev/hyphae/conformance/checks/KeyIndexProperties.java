@@ -1,0 +1,160 @@
+package dev.hyphae.conformance.checks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hyphae.conformance.Checks;
+import dev.hyphae.conformance.Counterexamples;
+import dev.hyphae.conformance.Profile;
+import dev.hyphae.conformance.Response;
+import dev.hyphae.conformance.SuiteSettingsHook;
+import dev.hyphae.conformance.Sut;
+import dev.hyphae.conformance.model.Model;
+import dev.hyphae.model.CrdtType;
+import dev.hyphae.model.JsonView;
+import dev.hyphae.model.ORMap;
+import dev.hyphae.model.ReplicaId;
+import dev.hyphae.model.State;
+import dev.hyphae.model.Store;
+import dev.hyphae.model.Value;
+import dev.hyphae.model.encoding.Malformed;
+import dev.hyphae.model.encoding.PayloadDecoder;
+import dev.hyphae.model.encoding.PayloadEncoder;
+import dev.hyphae.model.testkit.States;
+import dev.hyphae.spec.Requirement;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Assume;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.lifecycle.AddLifecycleHook;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+
+/**
+ * Generated properties of the Codec profile for payloads in session form whose ORMap batches name their keys by index
+ * (specification, "Encoding", section "Key indexes"): read and written against a session key table that the request
+ * gives in {@code keys}, beside the replica table in {@code replicas}; compared with the model.
+ */
+@Checks(Profile.CODEC)
+@AddLifecycleHook(SuiteSettingsHook.class)
+class KeyIndexProperties {
+
+    @Provide
+    Arbitrary<State> maps() {
+        Sut.requireProfile(Profile.CODEC);
+        // A value of a type nobody defines travels only in the payload that carried it: not in session form.
+        return States.states(CrdtType.OR_MAP, false);
+    }
+
+    /** Every replica of the test kit, in the order that {@code seed} gives. */
+    private static List<ReplicaId> replicas(long seed) {
+        List<ReplicaId> table = new ArrayList<>(States.REPLICAS);
+        Collections.shuffle(table, new Random(seed));
+        return table;
+    }
+
+    /** Every key of the maps of {@code store}, at any depth, each once, and one it does not name, in an order of {@code seed}. */
+    private static List<Value> keys(Store store, long seed) {
+        Set<Value> keys = new LinkedHashSet<>();
+        collect(store, keys);
+        keys.add(new Value.Str("a key no map names"));
+        List<Value> table = new ArrayList<>(keys);
+        Collections.shuffle(table, new Random(seed));
+        return table;
+    }
+
+    private static void collect(Store store, Set<Value> into) {
+        if (store instanceof ORMap map) {
+            map.entries().forEach((key, value) -> {
+                into.add(key.key());
+                collect(value, into);
+            });
+        }
+    }
+
+    private static List<String> hex(List<ReplicaId> table) {
+        return table.stream().map(ReplicaId::hex).toList();
+    }
+
+    private static ArrayNode json(List<Value> keys) {
+        ArrayNode array = JsonNodeFactory.instance.arrayNode();
+        keys.forEach(k -> array.add(JsonView.value(k)));
+        return array;
+    }
+
+    @Property
+    @Requirement({"HY-ENC-102", "HY-ENC-104", "HY-ENC-105", "HY-CONF-013"})
+    void decodeAgainstAKeyTableAgreesWithTheModel(@ForAll("maps") State state, @ForAll long seed) {
+        List<ReplicaId> replicas = replicas(seed);
+        List<Value> keys = keys(state.store(), seed);
+        byte[] payload = PayloadEncoder.encode(state, replicas, keys);
+        JsonNode expected = Model.view(state);
+        JsonNode view = Sut.result(Sut.decode(payload, hex(replicas), json(keys)), "decode against a key table").path("view");
+        if (!expected.equals(view)) {
+            ObjectNode v = Counterexamples.vector("payload", "valid", "decodeAgainstAKeyTableAgreesWithTheModel",
+                    "A payload whose maps name their keys by index, which the adapter decodes, against the same tables, "
+                            + "to another view.", List.of("HY-ENC-102"));
+            v.put("input", Sut.hex(payload));
+            hex(replicas).forEach(v.putArray("replicas")::add);
+            v.set("keys", json(keys));
+            v.set("expected", expected);
+            throw Counterexamples.failure("decode against the tables gave\n" + view, v);
+        }
+    }
+
+    @Property
+    @Requirement({"HY-ENC-106", "HY-CONF-014"})
+    void encodeAgainstAKeyTableIsReadAgainstIt(@ForAll("maps") State state, @ForAll long seed) {
+        List<ReplicaId> replicas = replicas(seed);
+        List<Value> keys = keys(state.store(), seed);
+        JsonNode view = Model.view(state);
+        byte[] payload = Sut.bytes(Sut.result(Sut.encode(view, hex(replicas), json(keys)), "encode against a key table")
+                .path("payload"));
+        State decoded;
+        try {
+            decoded = PayloadDecoder.decode(payload, replicas, keys);
+        } catch (Malformed e) {
+            throw new AssertionError("the adapter encoded, in session form against the keys " + json(keys) + ", a payload "
+                    + "that a decoder must refuse: " + e.getMessage() + "\nthe view: " + Counterexamples.pretty(view)
+                    + "\nits payload: " + Sut.hex(payload));
+        }
+        if (!view.equals(Model.view(decoded))) {
+            throw new AssertionError("the adapter's payload in session form decodes against the keys " + json(keys) + " to\n"
+                    + Counterexamples.pretty(Model.view(decoded)) + "\nnot to\n" + Counterexamples.pretty(view)
+                    + "\nits payload: " + Sut.hex(payload));
+        }
+    }
+
+    @Property
+    @Requirement({"HY-ENC-103", "HY-VEC-014"})
+    void aKeyIndexPastTheKeyTableIsRefusedWithMalformedDelta(@ForAll("maps") State state, @ForAll long seed) {
+        Set<Value> named = new LinkedHashSet<>();
+        collect(state.store(), named);
+        Assume.that(!named.isEmpty());
+        List<ReplicaId> replicas = replicas(seed);
+        List<Value> keys = keys(state.store(), seed);
+        byte[] payload = PayloadEncoder.encode(state, replicas, keys);
+        // The receiver's key table stops before the last key that the payload names.
+        int last = named.stream().mapToInt(keys::indexOf).max().orElseThrow();
+        List<Value> shorter = keys.subList(0, last);
+        Response r = Sut.supported(Sut.decode(payload, hex(replicas), json(shorter)), "decode against a key table");
+        if (!r.isError() || r.code() != Malformed.MALFORMED_DELTA) {
+            ObjectNode v = Counterexamples.vector("payload", "invalid", "aKeyIndexPastTheKeyTableIsRefusedWithMalformedDelta",
+                    "A payload in session form that names a key index past the session key table.", List.of("HY-ENC-103"));
+            v.put("input", Sut.hex(payload));
+            hex(replicas).forEach(v.putArray("replicas")::add);
+            v.set("keys", json(shorter));
+            v.putObject("error").put("code", Malformed.MALFORMED_DELTA).put("name", "MALFORMED_DELTA");
+            v.put("phase", "decode");
+            throw Counterexamples.failure("expected a refusal with " + Malformed.MALFORMED_DELTA + " MALFORMED_DELTA, got "
+                    + r.describe(), v);
+        }
+    }
+}
