@@ -2,6 +2,7 @@ package dev.hyphae.tools;
 
 import dev.hyphae.ProtocolException;
 import dev.hyphae.codec.Codec;
+import dev.hyphae.codec.ExternalTables;
 import dev.hyphae.crdt.CausalState;
 import dev.hyphae.crdt.CrdtType;
 import dev.hyphae.crdt.HybridLogicalClock;
@@ -31,9 +32,10 @@ import java.util.zip.Deflater;
  * inside one ORMap, in 100 rounds of one reading per key (100,000 writes, one simulated second per round).
  * Readings are pseudo-random and non-integral, from a fixed seed, so every run prints the same sizes. It
  * reports, raw and with raw deflate (RFC 1951, best compression): the delta of the last round's 1,000
- * writes, one single-write delta, and the full state; then the same deltas as a session sends them (session form,
- * compact form, the Delta message and its frame, and the negotiated compression on the channel's stream); then the
- * time to encode and decode the full state.
+ * writes, one single-write delta, and the full state; then the same deltas as a session sends them: session form,
+ * with the keys named by their index in the session key table once a Delta has declared them (and without, for
+ * comparison), compact form, the Delta message and its frame, and the negotiated compression on the channel's
+ * stream; then the time to encode and decode the full state.
  * Times are medians of repeated runs in this JVM after a warm-up: figures of this machine, not a test.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {BenchCommand.Sensor.class, BenchCommand.Noise.class, SyncBench.class},
@@ -101,34 +103,52 @@ final class BenchCommand implements Runnable {
             row("(b) delta of one write", writeBytes);
             row("(c) full state", stateBytes);
 
-            // In a session: the replica is in the session replica table (index 0), so payloads leave out its id
-            // (session form) or, when smaller, travel in the compact form; the Delta message and its frame around them.
-            List<ReplicaId> table = List.of(replica);
-            byte[] writeSession = Codec.encode(lastWrite, table);
-            byte[] writeCompact = Codec.encodeCompact(lastWrite, table).orElseThrow();
-            byte[] roundSession = Codec.encode(lastRound, table);
+            // In a session: the replica is entry 0 of the session replica table (its Open put it there), and once a
+            // Delta has declared the keys, in the order of first write, ORMap entries name them by key index and come
+            // in that order (key_indexes); payloads then travel in session form or, when smaller, in the compact form.
+            List<ReplicaId> replicas = List.of(replica);
+            List<Value> keysInWriteOrder = new java.util.ArrayList<>();
+            for (int k = 0; k < keys; k++) {
+                keysInWriteOrder.add(Value.of("sensor-" + k));
+            }
+            ExternalTables tables = new ExternalTables(replicas, keysInWriteOrder);
+            byte[] writeSession = Codec.encode(lastWrite, replicas);
+            byte[] writeCompact = Codec.encodeCompact(lastWrite, replicas).orElseThrow();
+            byte[] roundKeysCarried = Codec.encode(lastRound, replicas);
+            byte[] roundSession = Codec.encode(lastRound, tables);
+            checkSessionForm(lastRound, roundSession, tables);
             long seq = (long) keys * rounds;
             byte[] writeMessage = SessionCodec.encode(new SessionMessage.Delta(1, SessionMessage.Kind.INTERVAL, seq - 1, seq,
                     writeCompact, List.of(), true));
+            byte[] roundMessage = SessionCodec.encode(delta(roundSession, false, List.of()));
+            byte[] declaringMessage = SessionCodec.encode(delta(roundSession, false, keysInWriteOrder));
             System.out.println();
-            System.out.println("In a session, the replica's id declared once in the session replica table:");
-            System.out.printf("%-52s %10d%n", "(a) 1,000 writes, columnar, session form", roundSession.length);
-            System.out.printf("%-52s %10d%n", "(b) one write, columnar, session form", writeSession.length);
-            System.out.printf("%-52s %10d%n", "(b) one write, compact form: the payload sent", writeCompact.length);
-            System.out.printf("%-52s %10d%n", "    its Delta message (session envelope)", writeMessage.length);
-            System.out.printf("%-52s %10d%n", "    its frame on the wire (+2 length, 1 flags, 16 tag)",
+            System.out.println("In a session, the replica's id in the session replica table, the keys in the session key table:");
+            System.out.printf("%-68s %8d%n", "(a) 1,000 writes, session form, keys by session index", roundSession.length);
+            System.out.printf("%-68s %8d%n", "    its Delta message", roundMessage.length);
+            System.out.printf("%-68s %8d%n", "    the same Delta declaring the 1,000 keys (first round)", declaringMessage.length);
+            System.out.printf("%-68s %8d%n", "(a) 1,000 writes, session form, keys carried (no key table)", roundKeysCarried.length);
+            System.out.printf("%-68s %8d%n", "(b) one write, columnar, session form", writeSession.length);
+            System.out.printf("%-68s %8d%n", "(b) one write, compact form: the payload sent", writeCompact.length);
+            System.out.printf("%-68s %8d%n", "    its Delta message (session envelope)", writeMessage.length);
+            System.out.printf("%-68s %8d%n", "    its frame on the wire (+2 length, 1 flags, 16 tag)",
                     writeMessage.length + 2 + FramingLimits.FRAME_OVERHEAD);
 
             // Negotiated compression: the channel's DEFLATE stream carries the previous round's delta first, as a
             // session streaming the workload would, and then the last round's.
             try (DeltaCompression compression = new DeltaCompression(true)) {
-                compression.compress(delta(Codec.encode(previousRound, table), false), c -> true);
-                SessionMessage.Delta round = compression.compress(delta(roundSession, false), c -> true);
-                System.out.printf("%-52s %10d%n", "(a) 1,000 writes, compressed, after the round before", round.payload().length);
+                compression.compress(delta(Codec.encode(previousRound, tables), false, List.of()), c -> true);
+                SessionMessage.Delta round = compression.compress(delta(roundSession, false, List.of()), c -> true);
+                System.out.printf("%-68s %8d%n", "(a) 1,000 writes, keys by index, compressed after the round before",
+                        round.payload().length);
             }
             try (DeltaCompression compression = new DeltaCompression(true)) {
-                SessionMessage.Delta round = compression.compress(delta(roundSession, false), c -> true);
-                System.out.printf("%-52s %10d%n", "(a) 1,000 writes, compressed, on a new stream", round.payload().length);
+                SessionMessage.Delta round = compression.compress(delta(roundSession, false, List.of()), c -> true);
+                System.out.printf("%-68s %8d%n", "(a) 1,000 writes, keys by index, compressed on a new stream", round.payload().length);
+            }
+            try (DeltaCompression compression = new DeltaCompression(true)) {
+                SessionMessage.Delta round = compression.compress(delta(roundKeysCarried, false, List.of()), c -> true);
+                System.out.printf("%-68s %8d%n", "(a) 1,000 writes, keys carried, compressed on a new stream", round.payload().length);
             }
 
             long[] encode = new long[iterations];
@@ -150,8 +170,16 @@ final class BenchCommand implements Runnable {
             return 0;
         }
 
-        private static SessionMessage.Delta delta(byte[] payload, boolean compact) {
-            return new SessionMessage.Delta(1, SessionMessage.Kind.INTERVAL, 0, 1, payload, List.of(), compact);
+        private static SessionMessage.Delta delta(byte[] payload, boolean compact, List<Value> declaredKeys) {
+            return new SessionMessage.Delta(1, SessionMessage.Kind.INTERVAL, 0, 1000, payload, List.of(), compact,
+                    DeltaCompression.NONE, 0, declaredKeys);
+        }
+
+        /** A session-form payload must decode, against its tables, to what was encoded. */
+        private static void checkSessionForm(CausalState<ORMap> state, byte[] bytes, ExternalTables tables) throws ProtocolException {
+            if (!Codec.decode(bytes, tables).state().equals(state)) {
+                throw new IllegalStateException("a session-form payload did not decode to what was encoded");
+            }
         }
 
         private static void check(CausalState<ORMap> state, byte[] bytes) throws ProtocolException {

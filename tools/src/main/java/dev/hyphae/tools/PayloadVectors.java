@@ -243,8 +243,8 @@ final class PayloadVectors {
         List<Value> firstWrite = List.of(Value.of("sensor-2"), Value.of("sensor-10"), Value.of("sensor-1"), Value.of("sensor-0"));
         validSessionForm("session_form_keys_by_index", "Four register writes, to sensor-2, sensor-10, sensor-1 and sensor-0 in "
                         + "that order, in session form against a key table in the order of first write: key_indexes 0, 1, 1, 1, "
-                        + "the entries in that order, not in key order, and their dots in one run.",
-                sensors4, List.of(A), firstWrite, "HY-ENC-102", "HY-ENC-104", "HY-ENC-106", "HY-SESS-099");
+                        + "repeat-coded as 00 01 01 01, the entries in that order, not in key order, and their dots in one run.",
+                sensors4, List.of(A), firstWrite, "HY-ENC-102", "HY-ENC-104", "HY-ENC-106", "HY-ENC-108", "HY-SESS-099");
         CausalState<ORMap> nested = put(emptyMap(), Value.of("room"), CrdtType.OR_MAP,
                 (ORMap inner, CausalContext ctx) -> inner.update(Value.of(7L), CrdtType.EW_FLAG, (EWFlag flag) -> flag.enable(ctx, A)));
         validSessionForm("session_form_key_table_lacks_some_keys", "A map in a map, against a key table that holds the outer "
