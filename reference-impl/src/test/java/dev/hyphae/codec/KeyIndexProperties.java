@@ -161,7 +161,7 @@ class KeyIndexProperties {
     }
 
     @Property(tries = 200)
-    @Requirement("HY-ENC-104")
+    @Requirement({"HY-ENC-104", "HY-ENC-108"})
     void theEntriesOfAStoreFollowTheirKeyIndexes(@ForAll("maps") CausalState<Crdt> state, @ForAll long seed)
             throws ProtocolException {
         ORMap root = (ORMap) state.store();
@@ -173,8 +173,8 @@ class KeyIndexProperties {
                 .keyIndexesAsByteBuffer(), "key_indexes");
         long index = 0;
         List<Long> indexes = new ArrayList<>();
-        for (int i = 0; i < root.entries().size(); i++) {
-            index += column.varint();
+        for (long item : column.repeatCoded(root.entries().size())) {  // HY-ENC-108
+            index += item;
             indexes.add(index);
         }
         List<Long> sorted = new ArrayList<>(indexes);

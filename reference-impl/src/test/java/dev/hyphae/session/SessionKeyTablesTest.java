@@ -126,7 +126,7 @@ class SessionKeyTablesTest {
         Session s = session();
         long channel = openPlant(s);
         // Index 1 of a key table of one: refused as a payload (HY-SESS-022); PEER and "kwh", which it declares, stand.
-        s.receive(delta(channel, 1, increment(VOLTS, 1, 5), List.of(PEER), List.of(KWH, VOLTS), List.of(PEER), List.of(KWH)), 0);
+        s.receive(delta(channel, 1, increment(VOLTS, 1, 5), List.of(PEER), List.of(KWH, VOLTS), List.of(), List.of(KWH)), 0);
         SessionMessage.SessionError refused = errors().get(errors().size() - 1);
         assertEquals(ErrorCode.MALFORMED_DELTA.value(), refused.code());
         assertEquals(1, refused.seq());
@@ -151,7 +151,7 @@ class SessionKeyTablesTest {
     void aNewSessionStartsWithAnEmptyKeyTable() throws Exception {
         Session first = session();
         long channel = openPlant(first);
-        first.receive(delta(channel, 1, increment(KWH, 1, 1), List.of(PEER), List.of(KWH), List.of(PEER), List.of(KWH)), 0);
+        first.receive(delta(channel, 1, increment(KWH, 1, 1), List.of(PEER), List.of(KWH), List.of(), List.of(KWH)), 0);
         first.flush();
         first.close("done");
         assertEquals(BigInteger.ONE, counter(KWH));
@@ -160,7 +160,7 @@ class SessionKeyTablesTest {
         Session second = session();
         channel = openPlant(second);
         // Key index 0 without a declaration: this session's key table of the peer's direction is empty.
-        second.receive(delta(channel, 2, increment(KWH, 2, 5), List.of(PEER), List.of(KWH), List.of(PEER), List.of()), 0);
+        second.receive(delta(channel, 2, increment(KWH, 2, 5), List.of(PEER), List.of(KWH), List.of(), List.of()), 0);
         assertEquals(ErrorCode.MALFORMED_DELTA.value(), errors().get(errors().size() - 1).code());
         assertFalse(second.ended());
     }
@@ -170,7 +170,7 @@ class SessionKeyTablesTest {
     void aKeyDeclaredTwiceEndsTheSession() throws Exception {
         Session s = session();
         long channel = openPlant(s);
-        s.receive(delta(channel, 1, increment(KWH, 1, 1), List.of(PEER), List.of(KWH), List.of(PEER), List.of(KWH)), 0);
+        s.receive(delta(channel, 1, increment(KWH, 1, 1), List.of(PEER), List.of(KWH), List.of(), List.of(KWH)), 0);
         assertFalse(s.ended());
         s.receive(delta(channel, 2, increment(KWH, 2, 1), List.of(PEER), List.of(KWH), List.of(), List.of(KWH)), 0);
         assertTrue(s.ended());
@@ -181,7 +181,7 @@ class SessionKeyTablesTest {
         sent.clear();
         Session other = session();
         channel = openPlant(other);
-        other.receive(delta(channel, 1, increment(KWH, 1, 1), List.of(PEER), List.of(KWH), List.of(PEER), List.of(KWH, KWH)), 0);
+        other.receive(delta(channel, 1, increment(KWH, 1, 1), List.of(PEER), List.of(KWH), List.of(), List.of(KWH, KWH)), 0);
         assertTrue(other.ended());
         assertEquals(ErrorCode.PROTOCOL_VIOLATION.value(), errors().get(errors().size() - 1).code());
     }
@@ -316,7 +316,8 @@ class SessionKeyTablesTest {
         Session s = session();
         openPlant(s);
         s.flush();
-        List<ReplicaId> replicas = new ArrayList<>();
+        // The sender's table starts with the replica id of its first Open (HY-SESS-110).
+        List<ReplicaId> replicas = new ArrayList<>(List.of(replica.replicaId()));
         List<Value> table = new ArrayList<>();
         Set<Value> declared = new HashSet<>();
         CausalState<ORMap> joined = new CausalState<>(ORMap.EMPTY, CausalContext.EMPTY);
