@@ -84,6 +84,21 @@ public final class Adapter implements AutoCloseable {
      * @return the response; never null (a crash or timeout is a response of kind {@link Response.Kind#CRASHED})
      */
     public synchronized Response send(ObjectNode request) {
+        return send(request, () -> true);
+    }
+
+    /**
+     * Sends {@code request}, as {@link #send(ObjectNode)}, if {@code mayBeSent} holds once this adapter is free: the
+     * suite's check that the request still belongs to the check in progress (HY-CONF-022), made under the lock so
+     * that no check can end between it and the request.
+     *
+     * @throws IllegalStateException if {@code mayBeSent} does not hold; nothing is sent
+     */
+    public synchronized Response send(ObjectNode request, java.util.function.BooleanSupplier mayBeSent) {
+        if (!mayBeSent.getAsBoolean()) {
+            throw new IllegalStateException("a request of a try whose check has ended (a shrinking step that the property engine "
+                    + "stopped waiting for); not sent");
+        }
         long id = nextId++;
         ObjectNode sent = request.deepCopy();
         sent.put("id", id);

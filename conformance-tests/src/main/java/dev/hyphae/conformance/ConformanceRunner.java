@@ -30,8 +30,8 @@ public final class ConformanceRunner {
     /**
      * Runs the suite.
      *
-     * @return 0 when the implementation conforms (every check passed, was unsupported, or failed as the
-     *         expected-failures file says), 1 otherwise
+     * @return 0 when the implementation conforms (the report's {@code summary.conforms}: every check passed, or failed
+     *         as the expected-failures file says, or is of a profile not claimed; no crash), 1 otherwise
      */
     public static int run(Settings settings, PrintStream out) throws IOException {
         ExpectedFailures expected = settings.expectedFailures() == null ? ExpectedFailures.none()

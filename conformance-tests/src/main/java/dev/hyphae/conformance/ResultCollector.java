@@ -61,7 +61,7 @@ final class ResultCollector implements TestExecutionListener {
     @Override
     public void executionStarted(TestIdentifier testIdentifier) {
         started.put(testIdentifier.getUniqueId(), System.nanoTime());
-        Suite.checkStarted();
+        Suite.nextCheck();
         if (testIdentifier.isTest()) {
             crashesBefore.put(testIdentifier.getUniqueId(), crashes());
         }
@@ -107,7 +107,7 @@ final class ResultCollector implements TestExecutionListener {
         }
         Long start = started.remove(testIdentifier.getUniqueId());
         long millis = start == null ? 0 : (System.nanoTime() - start) / 1_000_000;
-        Suite.checkEnded();
+        Suite.nextCheck();
         probe();
         int crashed = crashes() - crashesBefore.getOrDefault(testIdentifier.getUniqueId(), crashes());
         crashesBefore.remove(testIdentifier.getUniqueId());

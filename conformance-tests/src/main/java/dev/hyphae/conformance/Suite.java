@@ -31,36 +31,48 @@ public final class Suite {
     }
 
     /**
-     * The number of the check in progress, which goes up as each check starts and ends. A property's shrinking runs
-     * on threads of its own, and the property engine stops waiting for them after a time bound, while they go on:
-     * each thread carries the number of the check during which it was made, so that one left over from a check
-     * that has ended cannot send the adapter anything in the next check, where its requests and the crashes they
-     * cause would be counted against a check that never made them (HY-CONF-022).
+     * The number of the check in progress, which goes up as each check starts and as it ends. A property's shrinking
+     * can run on a thread of its own, which the property engine stops waiting for after a time bound while the
+     * thread goes on with the try in hand: its requests, and the crashes they cause, would then land in the next
+     * check. {@link SuiteSettingsHook} runs every try of a property, shrinking tries included, marked with the
+     * number of the property's check, and the adapter refuses, under its lock, a request of a try whose check has
+     * ended (HY-CONF-022). The marking follows the try, not the thread, so pooled threads are marked afresh.
      */
     private static final java.util.concurrent.atomic.AtomicLong check = new java.util.concurrent.atomic.AtomicLong();
-    private static final InheritableThreadLocal<Long> checkOfThread = new InheritableThreadLocal<>();
+    private static final ThreadLocal<Long> checkOfTry = new ThreadLocal<>();
 
-    /** A check or a container of checks starts, on the engine's thread. */
-    static void checkStarted() {
-        checkOfThread.set(check.incrementAndGet());
+    /** A check or a container of checks starts, or a check ends: requests of tries of an earlier check are refused. */
+    static void nextCheck() {
+        check.incrementAndGet();
     }
 
-    /** A check ended: threads made during it can no longer reach the adapter. The engine's thread goes on. */
-    static void checkEnded() {
-        checkOfThread.set(check.incrementAndGet());
+    /** The number of the check in progress. */
+    static long currentCheck() {
+        return check.get();
+    }
+
+    /** Runs {@code aTry} of the property whose check has the number {@code checkNumber}, marked as part of it. */
+    static <T> T inCheck(long checkNumber, java.util.concurrent.Callable<T> aTry) throws Exception {
+        Long outer = checkOfTry.get();
+        checkOfTry.set(checkNumber);
+        try {
+            return aTry.call();
+        } finally {
+            if (outer == null) {
+                checkOfTry.remove();
+            } else {
+                checkOfTry.set(outer);
+            }
+        }
     }
 
     /**
-     * Ends the calling thread's request if the check it was made for has ended.
-     *
-     * @throws IllegalStateException on a thread left over from a check that has ended
+     * Whether a request made now, on this thread, belongs to the check in progress: always outside a try of a
+     * property (a test of JUnit Jupiter, the engine's own thread), and inside one only while its check goes on.
      */
-    static void requireCheckInProgress() {
-        Long mine = checkOfThread.get();
-        if (mine != null && mine != check.get()) {
-            throw new IllegalStateException("a request from a thread of a check that has ended (a shrinking step the property engine "
-                    + "stopped waiting for); not sent");
-        }
+    static boolean requestBelongsToCheckInProgress() {
+        Long mine = checkOfTry.get();
+        return mine == null || mine == check.get();
     }
 
     static void begin(Run run) {

@@ -2,17 +2,30 @@ package dev.hyphae.conformance;
 
 import net.jqwik.api.EdgeCasesMode;
 import net.jqwik.api.lifecycle.AroundPropertyHook;
+import net.jqwik.api.lifecycle.AroundTryHook;
+import net.jqwik.api.lifecycle.Lifespan;
 import net.jqwik.api.lifecycle.PropagationMode;
 import net.jqwik.api.lifecycle.PropertyExecutionResult;
 import net.jqwik.api.lifecycle.PropertyExecutor;
 import net.jqwik.api.lifecycle.PropertyLifecycleContext;
+import net.jqwik.api.lifecycle.Store;
+import net.jqwik.api.lifecycle.TryExecutionResult;
+import net.jqwik.api.lifecycle.TryExecutor;
+import net.jqwik.api.lifecycle.TryLifecycleContext;
+
+import java.util.List;
 
 /**
  * Gives every property of the suite the run's seed and number of tries, so that a run is repeatable with
- * {@code --seed} and as thorough as {@code --tries} asks. Each property class registers it with
+ * {@code --seed} and as thorough as {@code --tries} asks, and marks every try of a property, shrinking tries
+ * included, with the number of the property's check, so that a try left running after its check has ended cannot
+ * reach the adapter ({@link Suite#inCheck}). Each property class registers it with
  * {@code @AddLifecycleHook(SuiteSettingsHook.class)}.
  */
-public final class SuiteSettingsHook implements AroundPropertyHook {
+public final class SuiteSettingsHook implements AroundPropertyHook, AroundTryHook {
+
+    /** The property's store of the number of its check: jqwik finds it from any thread that runs one of its tries. */
+    private static final String CHECK = SuiteSettingsHook.class.getName() + ".check";
 
     @Override
     public PropertyExecutionResult aroundProperty(PropertyLifecycleContext context, PropertyExecutor property) {
@@ -22,7 +35,15 @@ public final class SuiteSettingsHook implements AroundPropertyHook {
         // The generators already draw from pools full of corner values; jqwik's own edge cases of these nested
         // generators number in the thousands and cost more time to build than the tries themselves.
         context.attributes().setEdgeCases(EdgeCasesMode.NONE);
+        long check = Suite.currentCheck();
+        Store.create(CHECK, Lifespan.PROPERTY, () -> check);
         return property.execute();
+    }
+
+    @Override
+    public TryExecutionResult aroundTry(TryLifecycleContext context, TryExecutor aTry, List<Object> parameters) throws Throwable {
+        long check = Store.<Long>get(CHECK).get();
+        return Suite.inCheck(check, () -> aTry.execute(parameters));
     }
 
     @Override

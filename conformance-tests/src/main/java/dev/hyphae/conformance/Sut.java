@@ -24,8 +24,7 @@ public final class Sut {
      * out ends the check as failed, not as unsupported (HY-CONF-020), whatever the check would have made of it.
      */
     private static Response send(ObjectNode request) {
-        Suite.requireCheckInProgress();
-        Response response = Suite.current().adapter().send(request);
+        Response response = Suite.current().adapter().send(request, Suite::requestBelongsToCheckInProgress);
         if (response.kind() == Response.Kind.UNSUPPORTED) {
             Claims.covering(Suite.current().hello(), request).ifPresent(why -> {
                 throw new BrokenClaim("the adapter answered unsupported (\"" + response.text() + "\") to " + request.path("op").asText()

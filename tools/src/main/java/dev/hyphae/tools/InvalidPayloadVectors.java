@@ -149,8 +149,9 @@ final class InvalidPayloadVectors {
                 Codec.encode(twoWriters, new ExternalTables(List.of(A, B), ab)), List.of(A, B), ab.subList(0, 1), "decode",
                 "HY-ENC-103", "HY-SESS-100");
         invalidWithKeys("key_indexes_type_ids_not_ascending", "Two entries of one map with the same key index 0, of types "
-                        + "EWFlag (5) then GCounter (1): under one key index, type ids ascend.",
-                keyIndexed(null, bytes(0, 0), true), List.of(A), ab, "decode", "HY-ENC-104");
+                        + "EWFlag (5) then GCounter (1): under one key index, type ids ascend. The column 00 00 00 is "
+                        + "the items 0, 0, repeat-coded.",
+                keyIndexed(null, bytes(0, 0, 0), true), List.of(A), ab, "decode", "HY-ENC-104", "HY-ENC-108");
         invalidWithKeys("key_indexes_in_a_self_contained_payload", "A payload with a replica table of its own whose map "
                         + "names its keys by index: it must carry them, whatever the session key table holds.",
                 keyIndexed(A.toBytes(), bytes(0, 1), false), List.of(A), ab, "decode", "HY-ENC-100", "HY-SESS-099");

@@ -663,8 +663,9 @@ class PeerChecks {
         ReplicaId me = ReplicaId.random(RANDOM);
         try (Connection c = Connection.open()) {
             SessionMessage.Open answer = openDocument(c, document, me);
-            // Declares "kwh", and names "volts" as key index 1 of a key table of one: refused as a payload.
-            c.channel.send(declaringKwh(answer.channel(), 0, 1, incrementByIndex(me, "volts", List.of("kwh", "volts")), me));
+            // Declares "kwh", and names "volts" as key index 1 of a key table of one: refused as a payload. It declares no
+            // replica: the suite's Open made its id index 0 (HY-SESS-110).
+            c.channel.send(declaringKwh(answer.channel(), 0, 1, incrementByIndex(me, "volts", List.of("kwh", "volts")), null));
             SessionMessage.SessionError e = (SessionMessage.SessionError) c.next(
                     m -> m instanceof SessionMessage.SessionError x && x.channel() == 7, "refusal of the delta that names key index 1");
             if (e.seq() != 1 || e.code() != ErrorCode.MALFORMED_DELTA.value()) {
