@@ -24,7 +24,7 @@ final class LayoutAnnotator {
     record Region(int start, int end, String label) {
     }
 
-    private enum Kind { BYTES, VARINTS, ZIGZAG, REPEAT_CODED_ZIGZAG, RUNS3, PAIRS, FLOAT_PLANES, FRONT_CODED_STRINGS, FRONT_CODED_BYTES,
+    private enum Kind { BYTES, VARINTS, ZIGZAG, REPEAT_CODED, REPEAT_CODED_ZIGZAG, RUNS3, PAIRS, FLOAT_PLANES, FRONT_CODED_STRINGS, FRONT_CODED_BYTES,
         REPLICAS, TABLE, TABLES }
 
     /** How to show an offset field of the schema: its contents, and for a table or tables, which table. */
@@ -46,7 +46,8 @@ final class LayoutAnnotator {
             new Shown(Schema.Batch.DOT_COUNTS, Kind.VARINTS, null), new Shown(Schema.Batch.COUNTS, Kind.VARINTS, null),
             new Shown(Schema.Batch.DECREMENTS, Kind.VARINTS, null), new Shown(Schema.Batch.TIMESTAMPS, Kind.REPEAT_CODED_ZIGZAG, null),
             new Shown(Schema.Batch.VALUES, Kind.TABLE, "Values"), new Shown(Schema.Batch.TYPES, Kind.PAIRS, null),
-            new Shown(Schema.Batch.CHILDREN, Kind.TABLES, "Batch"), new Shown(Schema.Batch.OPAQUE, Kind.TABLES, "Opaque"));
+            new Shown(Schema.Batch.CHILDREN, Kind.TABLES, "Batch"), new Shown(Schema.Batch.OPAQUE, Kind.TABLES, "Opaque"),
+            new Shown(Schema.Batch.KEY_INDEXES, Kind.REPEAT_CODED, null));
     private static final List<Shown> VALUES = List.of(
             new Shown(Schema.Values.KINDS, Kind.PAIRS, null), new Shown(Schema.Values.INTS, Kind.ZIGZAG, null),
             new Shown(Schema.Values.STRINGS, Kind.FRONT_CODED_STRINGS, null), new Shown(Schema.Values.BYTES, Kind.FRONT_CODED_BYTES, null),
@@ -220,13 +221,13 @@ final class LayoutAnnotator {
         List<String> shown = new ArrayList<>();
         switch (kind) {
             case ZIGZAG -> varints.forEach(v -> shown.add(Long.toString((v >>> 1) ^ -(v & 1))));
-            case REPEAT_CODED_ZIGZAG -> {
+            case REPEAT_CODED, REPEAT_CODED_ZIGZAG -> {
                 // An item equal to the one before, when that one ends no repeat, is followed by a Count.
                 Long previous = null;
                 boolean afterCount = false;
                 for (int i = 0; i < varints.size(); i++) {
                     long v = varints.get(i);
-                    String value = Long.toString((v >>> 1) ^ -(v & 1));
+                    String value = kind == Kind.REPEAT_CODED ? Long.toUnsignedString(v) : Long.toString((v >>> 1) ^ -(v & 1));
                     if (previous != null && !afterCount && v == previous && i + 1 < varints.size()) {
                         shown.add(value + " (Count " + varints.get(++i) + ")");
                         afterCount = true;
@@ -236,7 +237,7 @@ final class LayoutAnnotator {
                     }
                     previous = v;
                 }
-                return "repeat-coded zigzag varints: " + String.join(" ", shown);
+                return (kind == Kind.REPEAT_CODED ? "repeat-coded varints: " : "repeat-coded zigzag varints: ") + String.join(" ", shown);
             }
             case RUNS3 -> {
                 for (int i = 0; i + 2 < varints.size(); i += 3) {

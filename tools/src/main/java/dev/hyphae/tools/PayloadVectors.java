@@ -302,6 +302,9 @@ final class PayloadVectors {
         }
         v.put("expected", JsonView.of(state));
         out.write("payload", "valid", id, v);
+        // The specification can show it, annotated, as it does the self-contained ones.
+        payloads.put(id, bytes);
+        descriptions.put(id, description);
     }
 
     /** A valid payload given as bytes (not the reference encoder's), which must decode to {@code state}. */
