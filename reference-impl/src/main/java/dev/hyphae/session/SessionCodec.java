@@ -61,6 +61,19 @@ public final class SessionCodec {
     /** Largest channel number: channels are unsigned 32-bit. */
     public static final long MAX_CHANNEL = 0xFFFF_FFFFL;
 
+    /** More than the bytes of a Delta message besides its payload, replica ids and keys: offsets, vtables, scalars. */
+    static final int DELTA_ENVELOPE_AT_MOST = 256;
+
+    /**
+     * Whether a Delta that carries a payload of {@code payloadBytes} and declares {@code replicas} replica ids and
+     * {@code keyBytes} bytes of keys is sure to keep within {@code MAX_MESSAGE_SIZE} (HY-FRAME-014): the sync layer
+     * asks before it declares anything, since a Delta that could not be sent must not move the tables (HY-SESS-106).
+     */
+    public static boolean deltaFits(long payloadBytes, int replicas, long keyBytes) {
+        return payloadBytes + (long) ReplicaId.LENGTH * replicas + keyBytes + DELTA_ENVELOPE_AT_MOST
+                <= dev.hyphae.framing.FramingLimits.MAX_MESSAGE_SIZE;
+    }
+
     private SessionCodec() {
     }
 

@@ -18,6 +18,7 @@ import dev.hyphae.data.Seq;
 import dev.hyphae.session.DocumentClosedException;
 import dev.hyphae.session.DocumentSync;
 import dev.hyphae.session.SessionTables;
+import dev.hyphae.session.SessionCodec;
 import dev.hyphae.session.SessionMessage;
 
 import java.io.IOException;
@@ -329,6 +330,12 @@ final class AntiEntropy implements DocumentSync {
         if (compact != null && compact.length < columnar.length + declaredKeyBytes) {
             // The compact form names its keys itself: declaring them would only fill the table.
             return new SessionMessage.Delta(channel, kind, from, to, compact, declare, true);
+        }
+        if (!SessionCodec.deltaFits(columnar.length, declare.size(), declaredKeyBytes)) {
+            // HY-SESS-106, HY-FRAME-014: a payload near MAX_PAYLOAD_SIZE with its declarations beside it could make a
+            // message that no peer accepts; the payload goes as the log keeps it, declaring nothing, so that no table
+            // moves for a message that is never sent.
+            return new SessionMessage.Delta(channel, kind, from, to, payload);
         }
         return new SessionMessage.Delta(channel, kind, from, to, columnar, declare, false, 0, 0, declareKeys);
     }

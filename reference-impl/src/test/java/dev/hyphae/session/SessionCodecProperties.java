@@ -322,4 +322,37 @@ class SessionCodecProperties {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SessionCodec.encode(message), message.toString());
         assertTrue(e.getCause() instanceof ProtocolException p && p.code() == ErrorCode.MALFORMED_MESSAGE, e.getMessage());
     }
+    /**
+     * Whatever the payload's length and the declarations beside it, a Delta that {@code deltaFits} admits is encoded
+     * within MAX_MESSAGE_SIZE (HY-SESS-106, HY-FRAME-014): the sync layer relies on it before it declares anything.
+     */
+    @Property(tries = 40)
+    @Requirement({"HY-SESS-106", "HY-FRAME-014"})
+    void aDeltaThatFitsIsEncodedWithinMaxMessageSize(@ForAll @IntRange(min = 0, max = 300) int replicaCount,
+                                                     @ForAll @IntRange(min = 0, max = 2_000) int keyCount,
+                                                     @ForAll @IntRange(min = 0, max = 64) int slack) {
+        List<ReplicaId> replicas = new java.util.ArrayList<>();
+        for (int i = 0; i < replicaCount; i++) {
+            byte[] id = new byte[ReplicaId.LENGTH];
+            id[0] = 1;
+            id[12] = (byte) (i >>> 24);
+            id[13] = (byte) (i >>> 16);
+            id[14] = (byte) (i >>> 8);
+            id[15] = (byte) i;
+            replicas.add(ReplicaId.of(id));
+        }
+        List<dev.hyphae.data.Value> keys = new java.util.ArrayList<>();
+        for (int i = 0; i < keyCount; i++) {
+            keys.add(dev.hyphae.data.Value.of("key with a long common prefix, number " + i));
+        }
+        int keyBytes = keys.isEmpty() ? 0 : dev.hyphae.codec.KeyRuns.encode(keys).length;
+        // The longest payload that fits beside these declarations, less a little.
+        long longest = dev.hyphae.framing.FramingLimits.MAX_MESSAGE_SIZE - (long) ReplicaId.LENGTH * replicaCount - keyBytes
+                - SessionCodec.DELTA_ENVELOPE_AT_MOST - slack;
+        assertTrue(SessionCodec.deltaFits(longest, replicaCount, keyBytes));
+        assertTrue(!SessionCodec.deltaFits(longest + slack + 1, replicaCount, keyBytes));
+        SessionMessage.Delta delta = new SessionMessage.Delta(0xffff_ffffL, SessionMessage.Kind.INTERVAL, Long.MAX_VALUE - 1,
+                Long.MAX_VALUE, new byte[(int) longest], replicas, false, DeltaCompression.CONTINUE, Long.MAX_VALUE, keys);
+        assertTrue(SessionCodec.encode(delta).length <= dev.hyphae.framing.FramingLimits.MAX_MESSAGE_SIZE);
+    }
 }
