@@ -42,13 +42,27 @@ public final class Adapter implements AutoCloseable {
     private int starts;
     private String lastCrash;
 
+    /** Where the adapter's standard error goes: appended to a file, or, when null, to the suite's own. */
+    private final java.nio.file.Path stderr;
+
     /**
      * @param command the adapter's command line, as program and arguments
      * @param timeout how long one request may take
      */
     public Adapter(List<String> command, Duration timeout) {
+        this(command, timeout, null);
+    }
+
+    /**
+     * @param command the adapter's command line, as program and arguments
+     * @param timeout how long one request may take
+     * @param stderr  the file that the adapter's standard error is appended to, over every start, so that what it
+     *                prints (a crash's stack trace) stays out of the suite's output; null: the suite's own
+     */
+    public Adapter(List<String> command, Duration timeout, java.nio.file.Path stderr) {
         this.command = List.copyOf(command);
         this.timeout = timeout;
+        this.stderr = stderr;
     }
 
     /** The command line this adapter runs. */
@@ -183,7 +197,8 @@ public final class Adapter implements AutoCloseable {
             return;
         }
         stop();
-        ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
+        ProcessBuilder builder = new ProcessBuilder(command).redirectError(
+                stderr == null ? ProcessBuilder.Redirect.INHERIT : ProcessBuilder.Redirect.appendTo(stderr.toFile()));
         process = builder.start();
         starts++;
         stdin = new BufferedWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8));

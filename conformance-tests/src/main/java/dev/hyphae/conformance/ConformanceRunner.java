@@ -45,7 +45,8 @@ public final class ConformanceRunner {
             runPeerPhase(settings, peer, null, collector, out);
             return finish(settings, peer, null, expected, collector, out);
         }
-        try (Adapter adapter = new Adapter(settings.adapterCommand(), settings.timeout())) {
+        java.nio.file.Files.deleteIfExists(adapterLog(settings));
+        try (Adapter adapter = new Adapter(settings.adapterCommand(), settings.timeout(), adapterLog(settings))) {
             out.println("hyphae conformance: adapter " + shown(settings.adapterCommand()));
             Response hello = adapter.send(Adapter.request("hello"));
             if (!hello.isResult()) {
@@ -137,6 +138,22 @@ public final class ConformanceRunner {
         }
     }
 
+    /** Prints {@code label} and {@code file} when the file holds anything. */
+    private static void nameIfNotEmpty(java.nio.file.Path file, String label, PrintStream out) {
+        try {
+            if (java.nio.file.Files.exists(file) && java.nio.file.Files.size(file) > 0) {
+                out.println(label + file);
+            }
+        } catch (IOException e) {
+            out.println(label + file + " (unreadable: " + e.getMessage() + ")");
+        }
+    }
+
+    /** The file in the report directory that receives the adapter's standard error. */
+    static java.nio.file.Path adapterLog(Settings settings) {
+        return settings.reportDirectory().resolve("adapter.log");
+    }
+
     /** The file in the report directory that receives what the test engines print. */
     static java.nio.file.Path engineLog(Settings settings) {
         return settings.reportDirectory().resolve("engine.log");
@@ -199,13 +216,7 @@ public final class ConformanceRunner {
         }
         out.println(reports.conforms() ? "CONFORMS" : "DOES NOT CONFORM");
         out.println("reports: " + reports.paths());
-        java.nio.file.Path engine = engineLog(reports.settings());
-        try {
-            if (java.nio.file.Files.exists(engine) && java.nio.file.Files.size(engine) > 0) {
-                out.println("what the test engines printed: " + engine);
-            }
-        } catch (IOException e) {
-            out.println("what the test engines printed: " + engine + " (unreadable: " + e.getMessage() + ")");
-        }
+        nameIfNotEmpty(engineLog(reports.settings()), "what the test engines printed: ", out);
+        nameIfNotEmpty(adapterLog(reports.settings()), "what the adapter wrote to its standard error: ", out);
     }
 }

@@ -87,4 +87,17 @@ class AdapterTest {
             assertEquals("no handshake here", unsupported.text());
         }
     }
+    /** What the adapter writes to its standard error lands in the file given, over every start, and nowhere else. */
+    @Test
+    void theAdaptersStandardErrorGoesToItsLog(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path log = dir.resolve("adapter.log");
+        String script = "echo started >&2; " + ECHO;
+        try (Adapter adapter = new Adapter(List.of("/bin/sh", "-c", "echo started >&2; exit 1"), Duration.ofSeconds(10), log)) {
+            assertEquals(Response.Kind.CRASHED, adapter.send(Adapter.request("hello")).kind());
+        }
+        try (Adapter adapter = new Adapter(List.of("/bin/sh", "-c", script), Duration.ofSeconds(10), log)) {
+            assertEquals(Response.Kind.RESULT, adapter.send(Adapter.request("hello")).kind());
+        }
+        assertEquals(List.of("started", "started"), java.nio.file.Files.readAllLines(log));
+    }
 }

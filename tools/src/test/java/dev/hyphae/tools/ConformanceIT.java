@@ -145,7 +145,8 @@ class ConformanceIT {
         for (String line : lines) {
             assertTrue(line.isEmpty() || line.startsWith("[") || line.startsWith("hyphae conformance: ") || line.startsWith("implementation: ")
                     || line.startsWith("seed ") || line.startsWith("peer ") || line.matches("[A-Z][a-z ]+: .*") || line.matches("\\d+ checks, .*")
-                    || line.equals("CONFORMS") || line.startsWith("reports: ") || line.startsWith("what the test engines printed: "),
+                    || line.equals("CONFORMS") || line.startsWith("reports: ") || line.startsWith("what the test engines printed: ")
+                    || line.startsWith("what the adapter wrote to its standard error: "),
                     "a line that is not the suite's own: " + line);
         }
         JsonNode summary = run.report().path("summary");
