@@ -56,7 +56,7 @@ final class Claims {
      */
     private static Profile profileOf(String op) {
         return switch (op) {
-            case "decode", "encode" -> Profile.CODEC;
+            case "decode", "encode", "receiveDeltas" -> Profile.CODEC;
             case "join", "mutate", "query" -> Profile.REPLICA_SEMANTICS;
             case "handshakeStart", "handshakeRead", "channelReceive" -> Profile.HANDSHAKE;
             default -> null;
@@ -118,6 +118,18 @@ final class Claims {
         } catch (Malformed | RuntimeException e) {
             return null;
         }
+    }
+
+    /**
+     * The CRDT type ids of version 1 that the stores of {@code view}, a JSON view, hold at every depth: what an adapter
+     * must claim for a request whose inputs the suite cannot decode itself (the payloads inside the session messages
+     * of {@code receiveDeltas}), read from the views that the case expects.
+     */
+    static Set<Integer> versionOneTypes(JsonNode view) {
+        Set<Integer> types = new TreeSet<>();
+        collectTypeIds(view, types);
+        types.removeIf(t -> CrdtType.of(t) == null);
+        return types;
     }
 
     private static void collectTypeIds(JsonNode node, Set<Integer> types) {

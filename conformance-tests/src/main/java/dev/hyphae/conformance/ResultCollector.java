@@ -210,7 +210,7 @@ final class ResultCollector implements TestExecutionListener {
             List<String> ids = new ArrayList<>();
             v.path("requirements").forEach(r -> ids.add(r.asText()));
             Profile profile = switch (v.path("area").asText()) {
-                case "payload", "compression" -> Profile.CODEC;
+                case "payload", "compression", "session" -> Profile.CODEC;
                 case "operations" -> Profile.REPLICA_SEMANTICS;
                 default -> Profile.HANDSHAKE;
             };

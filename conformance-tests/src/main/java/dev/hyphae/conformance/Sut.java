@@ -177,6 +177,18 @@ public final class Sut {
     }
 
     /**
+     * {@code receiveDeltas}: what a session takes from {@code messages}, the bytes of the Delta messages that its peer
+     * sends after a first Open naming {@code opener}; the result has {@code results}, for each Delta taken the view of
+     * its payload or the payload's refusal, and {@code error}, null or the refusal that ends the session after them.
+     */
+    public static Response receiveDeltas(String opener, List<byte[]> messages) {
+        ObjectNode request = Adapter.request("receiveDeltas").put("opener", opener);
+        ArrayNode list = request.putArray("messages");
+        messages.forEach(m -> list.add(HEX.formatHex(m)));
+        return send(request);
+    }
+
+    /**
      * The result of {@code response}, or the end of the check: unsupported when the adapter says so, failed
      * when it refused, failed or crashed.
      */
@@ -211,6 +223,11 @@ public final class Sut {
         if (!Suite.current().hello().crdtTypes().contains(typeId)) {
             throw new Unsupported("the adapter does not implement CRDT type " + typeId);
         }
+    }
+
+    /** Ends the check as unsupported unless the adapter implements every CRDT type of version 1 that {@code view} holds. */
+    public static void requireTypesOf(JsonNode view) {
+        Claims.versionOneTypes(view).forEach(Sut::requireType);
     }
 
     /** Bytes from hex. */

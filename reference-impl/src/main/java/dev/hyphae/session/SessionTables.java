@@ -100,7 +100,7 @@ public final class SessionTables {
      * An Open of the peer arrives that is a valid message: if it is the peer's first of the session, the replica id
      * it names is entry 0 of the peer's table, before anything else about the Open is checked (HY-SESS-110).
      */
-    void openReceived(ReplicaId peer) {
+    public void openReceived(ReplicaId peer) {
         received.opened(peer);
     }
 
@@ -124,7 +124,7 @@ public final class SessionTables {
      *                           {@code MAX_SESSION_REPLICAS}, {@code MAX_SESSION_KEYS} or {@code MAX_SESSION_KEY_BYTES}
      *                           (HY-SESS-068, HY-SESS-097); neither table changes then
      */
-    void received(SessionMessage.Delta delta) throws ProtocolException {
+    public void received(SessionMessage.Delta delta) throws ProtocolException {
         received.append(delta);
     }
 

@@ -162,7 +162,7 @@ final class ReferenceAdapter {
     /** The profile whose checks use {@code op}, or null for the requests every adapter answers. */
     private static String profileOf(String op) {
         return switch (op) {
-            case "decode", "encode", "inflate" -> "codec";
+            case "decode", "encode", "inflate", "receiveDeltas" -> "codec";
             case "join", "mutate", "query" -> "replica-semantics";
             case "handshakeStart", "handshakeRead", "channelReceive" -> "handshake";
             default -> null;
@@ -188,6 +188,7 @@ final class ReferenceAdapter {
             case "handshakeRead" -> handshakeRead(request);
             case "channelReceive" -> channelReceive(request);
             case "inflate" -> inflate(request);
+            case "receiveDeltas" -> receiveDeltas(request);
             case "shutdown" -> JSON.createObjectNode();
             default -> throw new UnsupportedOperationException("no request '" + op + "'");
         };
@@ -602,6 +603,31 @@ final class ReferenceAdapter {
                     break;
                 }
             }
+        }
+        return result;
+    }
+
+    /**
+     * What one side of a session takes from the Deltas that its peer sends after its first Open: the view of each payload
+     * or its refusal, up to the refusal that ends the session.
+     */
+    private JsonNode receiveDeltas(JsonNode request) {
+        List<byte[]> messages = new ArrayList<>();
+        request.path("messages").forEach(m -> messages.add(HEX.parseHex(m.asText())));
+        DeltaReceiver.Outcome outcome = DeltaReceiver.receive(ReplicaId.of(hex(request, "opener")), messages);
+        ObjectNode result = JSON.createObjectNode();
+        ArrayNode results = result.putArray("results");
+        for (DeltaReceiver.Taken taken : outcome.taken()) {
+            if (taken.refused() == null) {
+                results.addObject().set("view", view(taken.state()));
+            } else {
+                error(results.addObject(), taken.refused());
+            }
+        }
+        if (outcome.ended() == null) {
+            result.putNull("error");
+        } else {
+            error(result, outcome.ended());
         }
         return result;
     }

@@ -79,6 +79,9 @@ final class VectorVerifier {
         if (operation.equals("inflate")) {
             return CompressionVectors.check(v);
         }
+        if (operation.equals(SessionVectors.OPERATION)) {
+            return SessionVectors.check(v);
+        }
         if (operation.equals("handshake") || operation.equals("framing")) {
             try {
                 return HandshakeVectors.check(v);

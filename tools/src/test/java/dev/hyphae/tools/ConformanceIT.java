@@ -130,7 +130,8 @@ class ConformanceIT {
     }
 
     @Test
-    @Requirement({"HY-CONF-008", "HY-CONF-009", "HY-CONF-010", "HY-CONF-011", "HY-CONF-013", "HY-CONF-014", "HY-CONF-015", "HY-CONF-017"})
+    @Requirement({"HY-CONF-008", "HY-CONF-009", "HY-CONF-010", "HY-CONF-011", "HY-CONF-013", "HY-CONF-014", "HY-CONF-015", "HY-CONF-017",
+            "HY-CONF-040"})
     void theReferenceImplementationConforms(@TempDir Path reports) throws Exception {
         Run run = conformance(reports);
         assertEquals(0, run.status(), run.out());

@@ -53,7 +53,7 @@ public final class ProfileTable {
         for (Path file : files) {
             JsonNode v = Model.JSON.readTree(file.toFile());
             Profile profile = switch (v.path("area").asText()) {
-                case "payload", "compression" -> Profile.CODEC;
+                case "payload", "compression", "session" -> Profile.CODEC;
                 case "operations" -> Profile.REPLICA_SEMANTICS;
                 default -> Profile.HANDSHAKE;
             };

@@ -24,8 +24,8 @@ import java.util.stream.Stream;
 /**
  * Every vector of {@code test-vectors/v1}, run against the adapter as the chapter "Test vectors" says (section
  * "Passing a vector"). Each vector is one check, which cites the requirement ids of its file; its profile
- * follows its area: {@code payload} is Codec, {@code operations} is Replica semantics, {@code handshake} and
- * {@code framing} are Handshake.
+ * follows its area: {@code payload}, {@code compression} and {@code session} are Codec, {@code operations} is Replica
+ * semantics, {@code handshake} and {@code framing} are Handshake.
  */
 @Checks(Profile.CODEC)
 class VectorChecks {

@@ -61,6 +61,13 @@ final class VectorRunner {
                 }
                 inflate(v);
             }
+            case "session" -> {
+                Sut.requireProfile(Profile.CODEC);
+                if (!operation.equals("receiveDeltas")) {
+                    throw new Unsupported("operation '" + operation + "'");
+                }
+                receiveDeltas(v);
+            }
             default -> throw new Unsupported("area '" + area + "'");
         }
     }
@@ -151,6 +158,52 @@ final class VectorRunner {
         } else if (error.isNull() || error.path("code").asInt() != v.path("error").path("code").asInt()) {
             throw new AssertionError("expected the last delta refused with " + v.path("error").path("code").asInt() + " "
                     + v.path("error").path("name").asText() + ", got " + (error.isNull() ? "no refusal" : error));
+        }
+    }
+
+    /**
+     * HY-VEC-042: the session takes each Delta as the case expects, the view of its payload or the refusal of the payload
+     * with its code, and in an invalid case ends after the last of them with the case's code.
+     */
+    private static void receiveDeltas(JsonNode v) {
+        for (JsonNode e : v.path("expected")) {
+            Sut.requireTypesOf(e.path("view"));
+        }
+        List<byte[]> messages = new ArrayList<>();
+        v.path("messages").forEach(m -> messages.add(Sut.bytes(m)));
+        JsonNode r = Sut.result(Sut.receiveDeltas(v.path("opener").asText(), messages), "receiveDeltas");
+        JsonNode results = r.path("results");
+        JsonNode expected = v.path("expected");
+        for (int i = 0; i < Math.max(results.size(), expected.size()); i++) {
+            JsonNode got = results.path(i);
+            JsonNode want = expected.path(i);
+            String which = "delta " + (i + 1) + " of " + v.path("messages").size();
+            if (want.isMissingNode()) {
+                throw new AssertionError(which + " was taken (" + got + "), but the session should have ended before it");
+            }
+            if (got.isMissingNode()) {
+                throw new AssertionError(which + " was not taken: the session ended with " + r.path("error")
+                        + "; expected " + (want.has("view") ? "the view\n" + want.path("view") : "its payload refused with "
+                        + want.path("error")));
+            }
+            if (want.has("view") && !want.path("view").equals(got.path("view"))) {
+                throw new AssertionError(which + ": its payload decodes to\n" + (got.has("view") ? got.path("view") : got)
+                        + "\nexpected\n" + want.path("view"));
+            }
+            if (want.has("error") && got.path("error").path("code").asInt(-1) != want.path("error").path("code").asInt()) {
+                throw new AssertionError(which + ": expected its payload refused with " + want.path("error").path("code").asInt()
+                        + " " + want.path("error").path("name").asText() + ", got " + got);
+            }
+        }
+        JsonNode error = r.path("error");
+        if (v.path("result").asText().equals("valid")) {
+            if (!error.isNull()) {
+                throw new AssertionError("the session ended after delta " + results.size() + " with " + error);
+            }
+        } else if (error.isNull() || error.path("code").asInt() != v.path("error").path("code").asInt()) {
+            throw new AssertionError("expected the session to end at delta " + (expected.size() + 1) + " with "
+                    + v.path("error").path("code").asInt() + " " + v.path("error").path("name").asText() + ", got "
+                    + (error.isNull() ? "no refusal" : error));
         }
     }
 
