@@ -18,7 +18,7 @@ import java.util.Properties;
         versionProvider = Hyphae.Version.class,
         description = "Hyphae: a wire protocol for replicated data. Peers, the conformance suite, specification tools, vectors and benchmarks.",
         subcommands = {SpecCommand.class, VectorsCommand.class, BenchCommand.class, AdapterCommand.class,
-                ConformanceCommand.class, PeerCommand.Keygen.class, PeerCommand.PeerGroup.class, PeerCommand.Doc.class,
+                ConformanceCommand.class, InspectCommand.class, PeerCommand.Keygen.class, PeerCommand.PeerGroup.class, PeerCommand.Doc.class,
                 CommandLine.HelpCommand.class})
 public final class Hyphae implements Runnable {
 
