@@ -39,8 +39,9 @@ import java.util.stream.Stream;
  * <ul>
  * <li>Re-synchronisation after a partition: two replicas hold N keys in step; while disconnected one changes k of
  * them; the bytes of every session message both ways until they are in step again, against the bytes of those k
- * changes' deltas. With {@code --layout}, only the messages of one such re-synchronisation (N = 10,000, k = 1),
- * every byte range of each labelled as FlatBuffers framing or data: where the bytes of a reconnection go.</li>
+ * changes' deltas. With {@code --layout}, only the messages of one such re-synchronisation (N = 10,000, k = 1 or
+ * {@code --layout-changes}), every byte range of each labelled as FlatBuffers framing or data, and the columns of the
+ * Delta's payload: where the bytes of a reconnection go.</li>
  * <li>Deltas per second through one session, two peers over loopback TCP, every delta synced to disk before
  * it is acknowledged.</li>
  * <li>The heap of a peer holding the sensor workload: 1,000 LWW float registers written 100 times.</li>
@@ -57,15 +58,19 @@ final class SyncBench implements Callable<Integer> {
     boolean resyncOnly;
 
     @Option(names = "--layout", description = "Only the messages of one re-synchronisation (N = 10,000, k = 1), each byte range annotated"
-            + " as FlatBuffers framing or data.")
+            + " as FlatBuffers framing or data, and the payload of its Delta field by field.")
     boolean layout;
+
+    @Option(names = "--layout-changes", defaultValue = "1", paramLabel = "K", description = "With --layout: the keys changed on A"
+            + " (default ${DEFAULT-VALUE}).")
+    int layoutChanges;
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
     @Override
     public Integer call() throws Exception {
         if (layout) {
-            layout(10_000, 1);
+            layout(10_000, layoutChanges);
             return 0;
         }
         // The heap first, while nothing else has run in this JVM.
@@ -251,6 +256,12 @@ final class SyncBench implements Callable<Integer> {
                         s.bytes().length, f, s.bytes().length - f);
                 for (SessionLayoutAnnotator.Region r : regions) {
                     System.out.printf("  %04x..%04x %4d %s  %s%n", r.start(), r.end() - 1, r.length(), r.framing() ? "F" : "D", r.label());
+                }
+                if (s.message() instanceof SessionMessage.Delta d && !d.compact() && d.compression() == 0) {
+                    System.out.printf("  its payload, %d bytes, in session form:%n", d.payload().length);
+                    for (LayoutAnnotator.Region r : LayoutAnnotator.annotate(d.payload())) {
+                        System.out.printf("    %04x..%04x %4d  %s%n", r.start(), r.end() - 1, r.end() - r.start(), r.label());
+                    }
                 }
             }
             System.out.printf("%nIn all: %d bytes, %d framing, %d data%n", resync, framing, resync - framing);
