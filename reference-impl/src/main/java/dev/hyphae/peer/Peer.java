@@ -106,6 +106,16 @@ public final class Peer implements Closeable {
         return new Peer(config, Replica.open(config.directory(), new SecureRandom()), Session.Options.DEFAULT);
     }
 
+    /**
+     * Opens the peer's folder to read it, changing nothing in it, so that a folder this process may not write can be
+     * read; a folder in use by a running peer is refused. Every write fails with {@link WriteFailedException}
+     * ({@code NOT_WRITTEN}); the peer can listen and connect, but a neighbour's writes to it are refused as storage
+     * failures.
+     */
+    public static Peer openReadOnly(Config config) throws IOException {
+        return new Peer(config, Replica.openReadOnly(config.directory(), new SecureRandom()), Session.Options.DEFAULT);
+    }
+
     /** The document named {@code name}: created, empty, on its first write. */
     public Document document(String name) {
         return new Document(this, name);
@@ -211,9 +221,9 @@ public final class Peer implements Closeable {
         try {
             return replica.write(document, mutator);
         } catch (IOException e) {
-            // Either nothing was written, or the document stopped because a sync failed; then, whether the write
-            // reached the disk is known only after a restart. Retrying is therefore not safe for a counter.
-            throw new java.io.UncheckedIOException("the write could not be made durable: " + e.getMessage(), e);
+            // A storage failure refuses this write and nothing else (an IOException that is not a StorageException
+            // counts as in doubt, the cautious reading).
+            throw new WriteFailedException("the write could not be made durable: " + e.getMessage(), e);
         }
     }
 
