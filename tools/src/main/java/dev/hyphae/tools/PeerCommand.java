@@ -5,6 +5,7 @@ import dev.hyphae.handshake.AccessPolicy;
 import dev.hyphae.handshake.TrustStore;
 import dev.hyphae.noise.KeyPair;
 import dev.hyphae.peer.Admission;
+import dev.hyphae.peer.Backoff;
 import dev.hyphae.peer.Connection;
 import dev.hyphae.peer.Peer;
 import picocli.CommandLine;
@@ -209,13 +210,16 @@ final class PeerCommand {
         DocumentShell.runLines(peer, new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)), out, err);
     }
 
-    /** Keeps a link to {@code address}, reconnecting with a growing pause (1 s to 30 s) while it is down. */
+    /**
+     * Keeps a link to {@code address}, reconnecting after a pause that grows exponentially with jitter, up to a few
+     * seconds, and starts short again after a session that worked ({@link Backoff}).
+     */
     static void keepConnected(Peer peer, InetSocketAddress address, PrintWriter err) {
-        long pause = 1000;
+        Backoff backoff = new Backoff(new java.util.SplittableRandom(), () -> System.nanoTime() / 1_000_000);
         while (true) {
             try {
                 Connection link = peer.connect(address, List.of());
-                pause = 1000;
+                backoff.connected();
                 link.awaitEnd(Long.MAX_VALUE);
             } catch (IOException | ProtocolException e) {
                 err.println("hyphae: cannot reach " + address + ": " + e.getMessage());
@@ -226,11 +230,10 @@ final class PeerCommand {
                 return;
             }
             try {
-                Thread.sleep(pause);
+                Thread.sleep(backoff.nextPause());
             } catch (InterruptedException e) {
                 return;
             }
-            pause = Math.min(30_000, pause * 2);
         }
     }
 
