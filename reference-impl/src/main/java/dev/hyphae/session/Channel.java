@@ -167,7 +167,7 @@ final class Channel {
             return false;
         }
         if (sync.failed()) {
-            // Whether its latest writes reached the disk is known only after a restart: send nothing of it.
+            // Its latest entries are in doubt until its storage recovers (DocumentSync.failed): send nothing of it.
             closeForStorage(wire);
             return false;
         }
