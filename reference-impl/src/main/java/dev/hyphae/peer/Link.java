@@ -35,8 +35,6 @@ final class Link implements Connection {
 
     /** The capability durable-acks (registry id 1): this peer acknowledges only what is on stable storage. */
     public static final int DURABLE_ACKS = Capabilities.DURABLE_ACKS;
-    /** How long a whole handshake may take, from the connection, before the connection is dropped (HY-SEC-008). */
-    public static final int HANDSHAKE_TIMEOUT_MILLIS = 10_000;
 
     private static final byte[] END = new byte[0];
 
@@ -70,20 +68,25 @@ final class Link implements Connection {
     /** Runs the handshake as initiator on {@code socket}, then the session on its own threads. */
     static Link initiate(Socket socket, Peer peer, Collection<String> documents) throws IOException, ProtocolException {
         Link link = new Link(socket, peer);
-        link.handshakeAndRun(true, documents);
+        link.handshakeAndRun(true, documents, () -> { });
         return link;
     }
 
-    /** Runs the handshake as responder on {@code socket}, then the session on its own threads. */
-    static Link respond(Socket socket, Peer peer) throws IOException, ProtocolException {
+    /**
+     * Runs the handshake as responder on {@code socket}, then the session on its own threads; {@code authenticated}
+     * runs as soon as the handshake has completed, before the session touches any document.
+     */
+    static Link respond(Socket socket, Peer peer, Runnable authenticated) throws IOException, ProtocolException {
         Link link = new Link(socket, peer);
-        link.handshakeAndRun(false, List.of());
+        link.handshakeAndRun(false, List.of(), authenticated);
         return link;
     }
 
-    private void handshakeAndRun(boolean initiator, Collection<String> documents) throws IOException, ProtocolException {
+    private void handshakeAndRun(boolean initiator, Collection<String> documents, Runnable authenticated)
+            throws IOException, ProtocolException {
+        long deadline = peer.handshakeDeadlineMillis();
         socket.setTcpNoDelay(true);
-        socket.setSoTimeout(HANDSHAKE_TIMEOUT_MILLIS);
+        socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, deadline));
         // HY-SEC-008: the bound covers the whole handshake, so that a peer trickling bytes cannot extend it.
         java.util.concurrent.ScheduledFuture<?> watchdog = peer.timer().schedule(() -> {
             try {
@@ -91,7 +94,7 @@ final class Link implements Connection {
             } catch (IOException ignored) {
                 // Closed already.
             }
-        }, HANDSHAKE_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+        }, deadline, TimeUnit.MILLISECONDS);
         InputStream in = new BufferedInputStream(socket.getInputStream(), 1 << 16);
         OutputStream out = new BufferedOutputStream(socket.getOutputStream(), 1 << 16);
         HyphaeHandshake.Result result;
@@ -124,8 +127,9 @@ final class Link implements Connection {
             watchdog.cancel(false);
         }
         if (socket.isClosed()) {
-            throw new IOException("the handshake took longer than " + HANDSHAKE_TIMEOUT_MILLIS + " ms");
+            throw new IOException("the handshake took longer than " + deadline + " ms");
         }
+        authenticated.run();
         socket.setSoTimeout(0);
         FramedChannel channel = new FramedChannel(in, out, result.sender(), result.receiver(), result.sendFrameSize(), result.receiveFrameSize());
         try {

@@ -57,10 +57,21 @@ public final class Peer implements Closeable {
      * @param deflate     whether it offers and selects the capability {@code deflate}, compressing Delta payloads on
      *                    sessions where both sides allow it; turn it off where the chapter "Security", section
      *                    "Compression", says it must be off
+     * @param admission   the budgets of connections whose handshake is in progress, and the handshake's deadline
      */
     public record Config(Path directory, KeyPair staticKey, Certificate certificate, TrustStore trust, AccessPolicy policy,
-                         boolean deflate) {
-        /** A configuration that offers and selects compression. */
+                         boolean deflate, Admission.Limits admission) {
+        public Config {
+            java.util.Objects.requireNonNull(admission, "admission");
+        }
+
+        /** A configuration with the default admission limits. */
+        public Config(Path directory, KeyPair staticKey, Certificate certificate, TrustStore trust, AccessPolicy policy,
+                      boolean deflate) {
+            this(directory, staticKey, certificate, trust, policy, deflate, Admission.Limits.DEFAULT);
+        }
+
+        /** A configuration that offers and selects compression, with the default admission limits. */
         public Config(Path directory, KeyPair staticKey, Certificate certificate, TrustStore trust, AccessPolicy policy) {
             this(directory, staticKey, certificate, trust, policy, true);
         }
@@ -74,9 +85,8 @@ public final class Peer implements Closeable {
     private final List<Link> links = java.util.Collections.synchronizedList(new ArrayList<>());
     private final List<ServerSocket> servers = new CopyOnWriteArrayList<>();
     private final List<BiConsumer<String, Boolean>> listeners = new CopyOnWriteArrayList<>();
-    /** Most handshakes a listening peer runs at once (HY-SEC-009); a connection beyond them is closed at once. */
-    public static final int MAX_HANDSHAKES = 64;
-    private final java.util.concurrent.Semaphore handshakes = new java.util.concurrent.Semaphore(MAX_HANDSHAKES);
+    /** Who may hold a handshake in progress (HY-SEC-009 to HY-SEC-012); handles are the accepted sockets. */
+    private final Admission<Socket> admission;
     private final java.util.concurrent.ScheduledExecutorService timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "hyphae-timer");
         t.setDaemon(true);
@@ -87,12 +97,23 @@ public final class Peer implements Closeable {
         this.config = config;
         this.replica = replica;
         this.options = options;
+        this.admission = new Admission<>(config.admission());
         replica.addListener((document, state, local) -> listeners.forEach(l -> l.accept(document, local)));
     }
 
     /** Opens the peer's folder, recovering every document from storage. */
     public static Peer open(Config config) throws IOException {
         return new Peer(config, Replica.open(config.directory(), new SecureRandom()), Session.Options.DEFAULT);
+    }
+
+    /**
+     * Opens the peer's folder to read it, changing nothing in it, so that a folder this process may not write can be
+     * read; a folder in use by a running peer is refused. Every write fails with {@link WriteFailedException}
+     * ({@code NOT_WRITTEN}); the peer can listen and connect, but a neighbour's writes to it are refused as storage
+     * failures.
+     */
+    public static Peer openReadOnly(Config config) throws IOException {
+        return new Peer(config, Replica.openReadOnly(config.directory(), new SecureRandom()), Session.Options.DEFAULT);
     }
 
     /** The document named {@code name}: created, empty, on its first write. */
@@ -130,25 +151,26 @@ public final class Peer implements Closeable {
             } catch (IOException e) {
                 return;
             }
-            // HY-SEC-009: at the limit, a new connection is refused, and the handshakes in progress carry on.
-            if (!handshakes.tryAcquire()) {
+            // HY-SEC-009 to HY-SEC-011: the newcomer is admitted; at a budget, the stalest handshake makes room.
+            for (Socket dropped : admission.admit(socket, socket.getInetAddress(), System.nanoTime())) {
                 try {
-                    socket.close();
+                    dropped.close();   // its handshake thread fails on the closed socket and ends
                 } catch (IOException ignored) {
-                    // Refused either way.
+                    // Dropped either way.
                 }
-                continue;
             }
             // The handshake runs on its own thread, so that a slow or silent client delays nobody else.
             Thread handshake = new Thread(() -> {
                 try {
-                    Link link = Link.respond(socket, this);
+                    // HY-SEC-012: the budget is released once the handshake completes, before the session's document
+                    // work, which waits on the replica.
+                    Link link = Link.respond(socket, this, () -> admission.release(socket));
                     links.removeIf(Link::ended);
                     links.add(link);
                 } catch (IOException | ProtocolException | RuntimeException e) {
                     // The connection is closed; the refused client learned the code from the handshake.
                 } finally {
-                    handshakes.release();
+                    admission.release(socket);
                 }
             }, "hyphae-handshake");
             handshake.setDaemon(true);
@@ -163,7 +185,7 @@ public final class Peer implements Closeable {
     public Connection connect(InetSocketAddress address, Collection<String> documents) throws IOException, ProtocolException {
         Socket socket = new Socket();
         try {
-            socket.connect(address, Link.HANDSHAKE_TIMEOUT_MILLIS);
+            socket.connect(address, (int) Math.min(Integer.MAX_VALUE, config.admission().handshakeDeadlineMillis()));
         } catch (IOException e) {
             socket.close();
             throw e;
@@ -199,9 +221,9 @@ public final class Peer implements Closeable {
         try {
             return replica.write(document, mutator);
         } catch (IOException e) {
-            // Either nothing was written, or the document stopped because a sync failed; then, whether the write
-            // reached the disk is known only after a restart. Retrying is therefore not safe for a counter.
-            throw new java.io.UncheckedIOException("the write could not be made durable: " + e.getMessage(), e);
+            // A storage failure refuses this write and nothing else (an IOException that is not a StorageException
+            // counts as in doubt, the cautious reading).
+            throw new WriteFailedException("the write could not be made durable: " + e.getMessage(), e);
         }
     }
 
@@ -217,6 +239,16 @@ public final class Peer implements Closeable {
 
     HyphaeHandshake.Credentials credentials() {
         return new HyphaeHandshake.Credentials(config.staticKey(), config.certificate(), config.trust(), System::currentTimeMillis);
+    }
+
+    /** How long a whole handshake may take, from the connection (HY-SEC-008). */
+    /** How many handshakes are counted against the admission budgets now: for the tests. */
+    int handshakesInProgress() {
+        return admission.pending();
+    }
+
+    long handshakeDeadlineMillis() {
+        return config.admission().handshakeDeadlineMillis();
     }
 
     AccessPolicy policy() {

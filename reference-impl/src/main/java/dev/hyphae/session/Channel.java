@@ -41,6 +41,8 @@ final class Channel {
     /** The right this side grants the peer. */
     Right grant = Right.NONE;
     boolean closed;
+    /** Whether it was closed because this side's storage failed for it: then it is opened again once storage serves it. */
+    boolean closedForStorage;
     /** The to_seq of each delta sent and not yet answered, in order (HY-SESS-039). */
     private final ArrayDeque<Long> outstanding = new ArrayDeque<>();
     /** Deltas received and neither acknowledged nor refused (HY-SESS-040). */
@@ -118,7 +120,7 @@ final class Channel {
         try {
             receipt = sync.receive(delta);
         } catch (IOException e) {
-            close(wire, ErrorCode.INTERNAL_ERROR, "the document's storage failed");
+            closeForStorage(wire);
             return;
         }
         if (receipt.refusal() != null) {
@@ -165,8 +167,8 @@ final class Channel {
             return false;
         }
         if (sync.failed()) {
-            // Whether its latest writes reached the disk is known only after a restart: send nothing of it.
-            close(wire, ErrorCode.INTERNAL_ERROR, "the document's storage failed");
+            // Its latest entries are in doubt until its storage recovers (DocumentSync.failed): send nothing of it.
+            closeForStorage(wire);
             return false;
         }
         boolean carried = false;
@@ -236,6 +238,17 @@ final class Channel {
         summaryReceived = true;
         sync.summaryReceived(summary);
         pump(wire);
+    }
+
+    /**
+     * Closes the document on this session because this side's storage failed for it (HY-SYNC-060), with
+     * {@code INTERNAL_ERROR}; the session opens it again once the storage serves it (HY-SESS-130).
+     */
+    void closeForStorage(Wire wire) {
+        if (!closed) {
+            closedForStorage = true;
+            close(wire, ErrorCode.INTERNAL_ERROR, "the document's storage failed");
+        }
     }
 
     /** Closes the document on this session, with the reason; the session and its other documents carry on. */

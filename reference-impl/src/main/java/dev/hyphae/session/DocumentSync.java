@@ -25,7 +25,7 @@ public interface DocumentSync {
     record Receipt(long held, ProtocolException refusal) {
     }
 
-    /** Whether a sync of the document's storage failed: it is closed until the replica restarts. */
+    /** Whether a sync of the document's storage failed and it has not recovered since: nothing of it is sent. */
     boolean failed();
 
     /** The version vector of the document's state: the summary of an Open. */

@@ -261,9 +261,33 @@ public final class Session {
             } catch (ProtocolException e) {
                 fail(e.code(), e.getMessage());
             } catch (IOException e) {
-                fail(ErrorCode.INTERNAL_ERROR, "storage: " + e.getMessage());
+                // HY-SYNC-060: storage that fails for a document closes that document, not the session.
+                Channel c = channelOf(message);
+                if (c != null) {
+                    c.closeForStorage(wire);
+                } else {
+                    fail(ErrorCode.INTERNAL_ERROR, "storage: " + e.getMessage());
+                }
             }
         }
+    }
+
+    /** The channel of this side that a message of the peer is about, or null. */
+    private Channel channelOf(SessionMessage message) {
+        long local = 0;
+        if (message instanceof SessionMessage.Open open) {
+            if (open.answers() == 0) {
+                return open.document() == null ? null : channels.get(open.document());
+            }
+            local = open.answers();
+        } else if (message instanceof SessionMessage.Delta delta) {
+            local = delta.channel();
+        } else if (message instanceof SessionMessage.Ack ack) {
+            local = ack.channel();
+        } else if (message instanceof SessionMessage.Summary summary) {
+            local = summary.channel();
+        }
+        return local == 0 ? null : channels.byLocal(local);
     }
 
     /**
@@ -285,7 +309,7 @@ public final class Session {
                     } catch (IOException e) {
                         // Nothing of it is acknowledged; that document closes, the others carry on.
                         c.ackDue = 0;
-                        c.close(wire, ErrorCode.INTERNAL_ERROR, "the document's storage failed");
+                        c.closeForStorage(wire);
                     }
                 }
             }
@@ -293,7 +317,7 @@ public final class Session {
                 try {
                     c.acknowledge(wire);
                 } catch (IOException e) {
-                    c.close(wire, ErrorCode.INTERNAL_ERROR, "the document's storage failed");
+                    c.closeForStorage(wire);
                 }
             }
             // Entries that just became durable may now travel on, to every neighbour (HY-SYNC-005).
@@ -327,7 +351,7 @@ public final class Session {
                 try {
                     c.pump(wire);
                 } catch (IOException e) {
-                    c.close(wire, ErrorCode.INTERNAL_ERROR, "the document's storage failed");
+                    c.closeForStorage(wire);
                 }
             }
         }
@@ -343,6 +367,11 @@ public final class Session {
                 return;
             }
             Channel c = channels.get(document);
+            if (c != null && c.closedForStorage && !c.sync.failed()) {
+                // HY-SESS-130: the storage that closed it serves the document again: it is opened again, anew.
+                channels.forget(c);
+                c = null;
+            }
             try {
                 if (c == null) {
                     if (grantFor(document) != Right.NONE) {
@@ -455,6 +484,7 @@ public final class Session {
             send(new SessionMessage.Close(open.channel(), ErrorCode.INTERNAL_ERROR.value(), "the document is not available"));
             if (c != null) {
                 c.closed = true;
+                c.closedForStorage = true;
             }
             event("could not open \"" + open.document() + "\": " + e.getMessage());
             return;

@@ -64,11 +64,20 @@ public final class DocumentStore implements Closeable {
     private final Contents recovered;
     private final RecordLog.Recovery recovery;
 
-    private DocumentStore(Path directory, RecordLog log, Contents recovered) {
+    /** The log, or null for a store opened read-only. */
+    private DocumentStore(Path directory, RecordLog log, Contents recovered, RecordLog.Recovery recovery) {
         this.directory = directory;
         this.log = log;
         this.recovered = recovered;
-        this.recovery = log.recovery();
+        this.recovery = recovery;
+    }
+
+    /** The log to append to; refuses when the store was opened read-only. */
+    private RecordLog writable() throws StorageException {
+        if (log == null) {
+            throw new StorageException(StorageException.Code.NOT_WRITTEN, directory + " was opened read-only", null);
+        }
+        return log;
     }
 
     /**
@@ -76,11 +85,21 @@ public final class DocumentStore implements Closeable {
      * returned contents is the snapshot's; the caller joins the entries after {@code logStart} into it.
      */
     static DocumentStore open(Path directory) throws IOException {
-        if (!Files.isDirectory(directory)) {
-            Files.createDirectories(directory);
-            syncDirectory(directory.getParent());
+        return open(directory, false);
+    }
+
+    /**
+     * Opens the store as {@link #open(Path)} does, or, if {@code readOnly}, reads it without changing anything: a
+     * torn tail is left in place and not read, and every append fails with {@link StorageException}.
+     */
+    static DocumentStore open(Path directory, boolean readOnly) throws IOException {
+        if (!readOnly) {
+            if (!Files.isDirectory(directory)) {
+                Files.createDirectories(directory);
+                syncDirectory(directory.getParent());
+            }
+            Files.deleteIfExists(directory.resolve("snapshot.tmp"));
         }
-        Files.deleteIfExists(directory.resolve("snapshot.tmp"));
         byte[] state = null;
         long seq = 0;
         long logStart = 0;
@@ -110,12 +129,24 @@ public final class DocumentStore implements Closeable {
                 entries.put(entry.seq(), entry);
             }
         }
-        boolean newLog = !Files.exists(directory.resolve("log"));
-        RecordLog log = RecordLog.open(directory.resolve("log"));
-        if (newLog) {
-            syncDirectory(directory);
+        RecordLog log = null;
+        List<byte[]> logRecords;
+        if (readOnly) {
+            logRecords = RecordLog.readPrefix(directory.resolve("log"));
+        } else {
+            boolean newLog = !Files.exists(directory.resolve("log"));
+            log = RecordLog.open(directory.resolve("log"));
+            if (newLog) {
+                try {
+                    syncDirectory(directory);
+                } catch (IOException e) {
+                    log.close();
+                    throw e;
+                }
+            }
+            logRecords = log.recovered();
         }
-        for (byte[] record : log.recovered()) {
+        for (byte[] record : logRecords) {
             DataInputStream in = new DataInputStream(new ByteArrayInputStream(record));
             switch (in.readByte()) {
                 case ENTRY -> {
@@ -130,7 +161,9 @@ public final class DocumentStore implements Closeable {
                 default -> throw new DamagedStoreException(directory + "/log: a record of unknown kind");
             }
         }
-        return new DocumentStore(directory, log, new Contents(state, seq, logStart, List.copyOf(entries.values()), held, acked));
+        Contents contents = new Contents(state, seq, logStart, List.copyOf(entries.values()), held, acked);
+        return new DocumentStore(directory, log, contents,
+                log == null ? new RecordLog.Recovery(logRecords.size(), 0, 0) : log.recovery());
     }
 
     /** The contents found when the store was opened. */
@@ -149,7 +182,7 @@ public final class DocumentStore implements Closeable {
         DataOutputStream out = new DataOutputStream(bytes);
         out.writeByte(ENTRY);
         writeEntry(out, entry);
-        log.append(bytes.toByteArray());
+        writable().append(bytes.toByteArray());
     }
 
     /** Appends that the state holds the prefix of {@code origin}'s log up to {@code seq}. */
@@ -168,17 +201,17 @@ public final class DocumentStore implements Closeable {
         out.writeByte(kind);
         out.write(replica.toBytes());
         out.writeLong(seq);
-        log.append(bytes.toByteArray());
+        writable().append(bytes.toByteArray());
     }
 
     /** Returns once everything appended is on stable storage. */
     public void sync() throws IOException {
-        log.sync();
+        writable().sync();
     }
 
     /** Whether the log has grown enough to be worth compacting. */
     public boolean wantsCompaction() {
-        return log.size() > COMPACTION_THRESHOLD;
+        return log != null && log.size() > COMPACTION_THRESHOLD;
     }
 
     /**
@@ -186,6 +219,7 @@ public final class DocumentStore implements Closeable {
      * temporary file, synced, renamed into place and its directory synced, before the log is emptied.
      */
     public void compact(Contents contents) throws IOException {
+        writable();
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         DataOutputStream out = new DataOutputStream(bytes);
         out.writeInt(FORMAT);
@@ -209,12 +243,17 @@ public final class DocumentStore implements Closeable {
                 snapshot.append(one.toByteArray());
             }
             snapshot.sync();
+        } catch (IOException | RuntimeException e) {
+            // A snapshot that could not be written whole is not left to take space; the old one and the log stand.
+            Files.deleteIfExists(temporary);
+            throw e;
         }
         Files.move(temporary, directory.resolve("snapshot"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         syncDirectory(directory);
+        // From here the snapshot holds everything: if emptying the log fails, its records are only replayed again.
         log.close();
         Path logFile = directory.resolve("log");
-        try (FileChannel empty = FileChannel.open(logFile, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+        try (FileChannel empty = RecordLog.files.open(logFile, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             empty.force(true);
         }
         log = RecordLog.open(logFile);
@@ -222,12 +261,16 @@ public final class DocumentStore implements Closeable {
 
     /** Test seam: a power loss, which keeps only what was synced (see {@link RecordLog#loseUnsynced()}). */
     void loseUnsynced() throws IOException {
-        log.loseUnsynced();
+        if (log != null) {
+            log.loseUnsynced();
+        }
     }
 
     @Override
     public void close() throws IOException {
-        log.close();
+        if (log != null) {
+            log.close();
+        }
     }
 
     /** Syncs a directory, so that a file created or renamed in it survives a crash. */

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -42,6 +43,17 @@ public final class RecordLog implements Closeable {
         }
     }
 
+    /** How the store opens the files it writes. */
+    interface Files {
+        FileChannel open(Path path, OpenOption... options) throws IOException;
+    }
+
+    /**
+     * Test seam: the file-opening point of every log, snapshot and truncation, which tests replace with channels that
+     * fail as a full disk or a failing device does. Never set outside tests.
+     */
+    static volatile Files files = FileChannel::open;
+
     private final FileChannel file;
     private final List<byte[]> recovered;
     private final Recovery recovery;
@@ -63,7 +75,7 @@ public final class RecordLog implements Closeable {
      * @throws DamagedStoreException if a record that is not at the tail is damaged
      */
     public static RecordLog open(Path path) throws IOException {
-        FileChannel file = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        FileChannel file = files.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         try {
             long length = file.size();
             List<byte[]> records = new ArrayList<>();
@@ -127,6 +139,37 @@ public final class RecordLog implements Closeable {
     }
 
     /**
+     * The sound records at the start of the log at {@code path}, without changing it: for a folder opened read-only.
+     * A torn tail is left where it is and not read; damage before a sound record is refused as {@link #open} refuses
+     * it. An absent file holds no records.
+     */
+    public static List<byte[]> readPrefix(Path path) throws IOException {
+        if (!java.nio.file.Files.exists(path)) {
+            return List.of();
+        }
+        try (FileChannel file = FileChannel.open(path, StandardOpenOption.READ)) {
+            long length = file.size();
+            List<byte[]> records = new ArrayList<>();
+            long position = 0;
+            while (position < length) {
+                byte[] body = readAt(file, position, length);
+                if (body == null) {
+                    for (long probe = position + 1; probe + HEADER < length; probe++) {
+                        if (readAt(file, probe, length) != null) {
+                            throw new DamagedStoreException(path + ": the record at byte " + position
+                                    + " is damaged, and a sound record follows at byte " + probe);
+                        }
+                    }
+                    break;
+                }
+                records.add(body);
+                position += HEADER + body.length;
+            }
+            return records;
+        }
+    }
+
+    /**
      * Reads a file that was synced whole before it was put in place (a snapshot), without changing it.
      *
      * @throws DamagedStoreException if any part of it is not a sound record, or it holds none
@@ -176,7 +219,14 @@ public final class RecordLog implements Closeable {
         ByteBuffer record = ByteBuffer.allocate(HEADER + body.length).order(ByteOrder.LITTLE_ENDIAN);
         record.putInt(body.length).putInt((int) crc.getValue()).put(body).flip();
         if (failed != null) {
-            throw new IOException("the log failed earlier and takes no more records", failed);
+            // The cut after an earlier failed append failed too: try it again, since the device may have recovered.
+            try {
+                file.truncate(size);
+                file.position(size);
+                failed = null;
+            } catch (IOException again) {
+                throw new IOException("the log cannot be cut back after a failed append, and takes no records until it can", again);
+            }
         }
         try {
             while (record.hasRemaining()) {

@@ -44,14 +44,17 @@ public final class ReplicaStore implements Closeable {
     }
 
     private final Path directory;
+    /** The lock file and the lock on it; both null for a folder opened read-only that has no lock file. */
     private final FileChannel lockFile;
     private final FileLock lock;
+    private final boolean readOnly;
     private final List<DocumentStore> opened = new ArrayList<>();
 
-    private ReplicaStore(Path directory, FileChannel lockFile, FileLock lock) {
+    private ReplicaStore(Path directory, FileChannel lockFile, FileLock lock, boolean readOnly) {
         this.directory = directory;
         this.lockFile = lockFile;
         this.lock = lock;
+        this.readOnly = readOnly;
     }
 
     /**
@@ -76,7 +79,45 @@ public final class ReplicaStore implements Closeable {
             lockFile.close();
             throw new IOException(directory + " is in use by another peer");
         }
-        return new ReplicaStore(directory, lockFile, lock);
+        return new ReplicaStore(directory, lockFile, lock, false);
+    }
+
+    /**
+     * Opens the replica folder {@code directory} to read it, changing nothing in it, so that a folder that this
+     * process may not write (read-only permissions, a read-only mount, a backup) can be read. It takes a shared lock
+     * on the lock file, opened for reading, which a peer's exclusive lock excludes: a folder in use by a peer is
+     * refused, as {@link #open} refuses it. A folder without a lock file was never opened for writing, so nothing can
+     * be writing it; it is read without a lock. Every write to the stores it opens fails with
+     * {@link StorageException}, and a torn tail of a log is left in place and not read.
+     */
+    public static ReplicaStore openReadOnly(Path directory) throws IOException {
+        if (!Files.isDirectory(directory)) {
+            throw new java.nio.file.NoSuchFileException(directory.toString(), null, "no such folder");
+        }
+        Path lockPath = directory.resolve("lock");
+        if (!Files.exists(lockPath)) {
+            return new ReplicaStore(directory, null, null, true);
+        }
+        FileChannel lockFile = FileChannel.open(lockPath, StandardOpenOption.READ);
+        FileLock lock;
+        try {
+            lock = lockFile.tryLock(0, Long.MAX_VALUE, true);
+        } catch (OverlappingFileLockException e) {
+            lock = null;
+        } catch (IOException | RuntimeException e) {
+            lockFile.close();
+            throw e;
+        }
+        if (lock == null) {
+            lockFile.close();
+            throw new IOException(directory + " is in use by another peer");
+        }
+        return new ReplicaStore(directory, lockFile, lock, true);
+    }
+
+    /** Whether the folder was opened read-only. */
+    public boolean readOnly() {
+        return readOnly;
     }
 
     /** The replica's id: the stored one, or a new random one, stored before it is returned. */
@@ -86,6 +127,9 @@ public final class ReplicaStore implements Closeable {
             return ReplicaId.fromHex(Files.readString(file, StandardCharsets.US_ASCII).trim());
         }
         ReplicaId id = ReplicaId.random(random);
+        if (readOnly) {
+            return id;   // a folder that never had a local write; read-only, it gets none, so the id issues no dot
+        }
         writeAtomically(file, id.toHex() + "\n");
         return id;
     }
@@ -115,6 +159,9 @@ public final class ReplicaStore implements Closeable {
     /** The document folders, in the order of their folder names. */
     public List<StoredDocument> documents() throws IOException {
         List<StoredDocument> documents = new ArrayList<>();
+        if (!Files.isDirectory(directory.resolve("documents"))) {
+            return documents;   // only a folder opened read-only can lack it
+        }
         try (Stream<Path> folders = Files.list(directory.resolve("documents"))) {
             for (Path folder : (Iterable<Path>) folders.sorted()::iterator) {
                 String name;
@@ -131,16 +178,45 @@ public final class ReplicaStore implements Closeable {
 
     /** Opens the store of a document found by {@link #documents()}, recovering its contents. */
     public DocumentStore open(StoredDocument document) throws IOException {
-        return remember(DocumentStore.open(document.folder()));
+        return remember(DocumentStore.open(document.folder(), readOnly));
     }
 
-    /** Creates the folder of a new document named {@code name}, durably, and opens its store. */
+    /**
+     * Creates the folder of a new document named {@code name}, durably, and opens its store. If that fails (a full
+     * disk), the folder is removed again, so that no folder without a readable name is left for the next start.
+     *
+     * @throws StorageException if the folder could not be created, or the replica was opened read-only
+     */
     public DocumentStore create(String name) throws IOException {
+        if (readOnly) {
+            throw new StorageException(StorageException.Code.NOT_WRITTEN, directory + " was opened read-only", null);
+        }
         Path folder = directory.resolve("documents").resolve(folderName(name));
-        Files.createDirectories(folder);
-        writeAtomically(folder.resolve("name"), name);
-        DocumentStore.syncDirectory(folder.getParent());
-        return remember(DocumentStore.open(folder));
+        boolean existed = Files.exists(folder);
+        try {
+            Files.createDirectories(folder);
+            writeAtomically(folder.resolve("name"), name);
+            DocumentStore.syncDirectory(folder.getParent());
+            return remember(DocumentStore.open(folder));
+        } catch (IOException e) {
+            if (!existed) {
+                removeQuietly(folder);
+            }
+            throw new StorageException(StorageException.Code.NOT_WRITTEN,
+                    "document \"" + name + "\" could not be created: " + e.getMessage(), e);
+        }
+    }
+
+    /** Removes a document folder that this process just created and that holds nothing yet. */
+    private static void removeQuietly(Path folder) {
+        try (Stream<Path> files = Files.list(folder)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                Files.deleteIfExists(file);
+            }
+            Files.deleteIfExists(folder);
+        } catch (IOException e) {
+            // What cannot be removed is reported at the next start as a folder without a readable name.
+        }
     }
 
     private synchronized DocumentStore remember(DocumentStore store) {
@@ -188,7 +264,7 @@ public final class ReplicaStore implements Closeable {
     /** Releases the folder. The document stores are closed by their owners. */
     @Override
     public void close() throws IOException {
-        if (lockFile.isOpen()) {
+        if (lockFile != null && lockFile.isOpen()) {
             lock.release();
             lockFile.close();
         }

@@ -6,6 +6,7 @@
  * the append-only file of checksummed records under both. It stores payloads and positions as bytes and numbers.
  *
  * <p>Depends on {@code dev.hyphae.data} only. Must not depend on the codec, the CRDTs or any layer above: it never
- * decodes what it stores. Its fault-injection seams (a power loss) are package-private and reached only from tests.
+ * decodes what it stores. Its fault-injection seams (a power loss, and the file-opening point through which tests
+ * fill the disk or fail it) are package-private and reached only from tests.
  */
 package dev.hyphae.store;

@@ -10,6 +10,7 @@ import dev.hyphae.data.CausalContext;
 import dev.hyphae.data.ReplicaId;
 import dev.hyphae.data.Seq;
 import dev.hyphae.store.DocumentStore;
+import dev.hyphae.store.StorageException;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -180,26 +181,58 @@ final class DocumentReplica {
     }
 
     /**
-     * Fail-stop: once a sync has failed, nothing more is written or sent for this document until the replica is
-     * opened again, when recovery finds out what reached the disk. After a failed fsync, a later one that succeeds
-     * does not prove that the earlier writes are on disk.
+     * Whether the last sync of this document failed and it has not recovered since: it sends nothing, and its entries
+     * after {@link #durableSeq()} are in doubt. Its state in memory, which reads see, holds them.
      */
-    /** Whether a sync of this document failed: it is closed until the peer restarts. */
     boolean failed() {
         return failed != null;
     }
 
-    private void checkHealthy() throws IOException {
-        if (failed != null) {
-            throw new IOException("document \"" + name + "\" failed to sync and is closed until the peer restarts", failed);
+    /** Before anything is written: a document whose sync failed must recover first. */
+    private void checkHealthy() throws StorageException {
+        if (failed != null && !recover()) {
+            throw new StorageException(StorageException.Code.NOT_WRITTEN, "document \"" + name
+                    + "\" failed to sync and takes no writes until its storage recovers", failed);
         }
+    }
+
+    /**
+     * Recovery from a failed sync, without a restart. After a failed fsync, a later one that succeeds does not prove
+     * that the records appended before it are on the disk (the kernel may have dropped the pages that failed to
+     * write), so the log is not trusted: the document is written again whole, as a new snapshot of everything it
+     * holds, synced, which replaces the snapshot and the log (compaction). None of the entries in doubt was
+     * acknowledged or sent (only what is durable is), so nothing acknowledged is lost, and they are sent only once
+     * the snapshot has made them durable.
+     *
+     * @return whether the document is healthy again
+     */
+    private boolean recover() {
+        try {
+            if (!compact()) {
+                return false;   // a state that cannot be one payload: recovered only by a restart, from the log
+            }
+        } catch (IOException stillFailing) {
+            return false;
+        }
+        failed = null;
+        unsynced = false;
+        durableSeq = seq;
+        durableHeld.putAll(held);
+        return true;
     }
 
     /** Appends an entry whose delta, joined to the state, gives {@code joined}. */
     private void append(CausalState<ORMap> delta, CausalState<ORMap> joined, ReplicaId origin, byte[] encoded) throws IOException {
         checkHealthy();
         // Storage first: if the append fails, memory is unchanged and the write is refused whole.
-        store.appendEntry(new DocumentStore.Entry(seq + 1, origin, encoded));
+        try {
+            store.appendEntry(new DocumentStore.Entry(seq + 1, origin, encoded));
+        } catch (StorageException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new StorageException(StorageException.Code.NOT_WRITTEN,
+                    "document \"" + name + "\": the write could not be stored: " + e.getMessage(), e);
+        }
         unsynced = true;
         state = joined;
         seq++;
@@ -382,14 +415,15 @@ final class DocumentReplica {
 
     /** Makes everything appended so far durable; returns whether new entries became durable. */
     boolean sync() throws IOException {
+        boolean newEntries = durableSeq != seq;   // before a recovery, which makes them durable too
         checkHealthy();
-        boolean newEntries = durableSeq != seq;
         if (unsynced) {
             try {
                 store.sync();
             } catch (IOException e) {
                 failed = e;
-                throw e;
+                throw new StorageException(StorageException.Code.IN_DOUBT,
+                        "document \"" + name + "\": what was written since its last sync could not be made durable: " + e.getMessage(), e);
             }
             unsynced = false;
             durableSeq = seq;
@@ -405,7 +439,8 @@ final class DocumentReplica {
         return newEntries;
     }
 
-    private void compact() throws IOException {
+    /** Writes the document whole as a new snapshot; false if its state cannot be one payload. */
+    private boolean compact() throws IOException {
         List<DocumentStore.Entry> entries = new ArrayList<>();
         log.forEach((n, e) -> entries.add(new DocumentStore.Entry(n, e.origin(), e.encoded())));
         byte[] snapshot;
@@ -417,9 +452,10 @@ final class DocumentReplica {
             // a value of unknown type (SeveralOpaqueVersionsException), which exist only as the payloads that
             // carried them, in the log. Compaction is tried again at later syncs, and succeeds once the state can
             // be encoded again, such as when a write of a peer that knows the type replaces the versions.
-            return;
+            return false;
         }
         store.compact(new DocumentStore.Contents(snapshot, seq, logStart, entries, held, acked));
+        return true;
     }
 
     /** What opening the document's log found. */

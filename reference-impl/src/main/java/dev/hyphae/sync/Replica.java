@@ -74,9 +74,20 @@ public final class Replica implements Closeable {
         return open(directory, random, AntiEntropy.MAX_INTERVAL_ENTRIES);
     }
 
+    /**
+     * Opens the replica in {@code directory} to read it, changing nothing there (see
+     * {@link ReplicaStore#openReadOnly}): every write fails with {@link dev.hyphae.store.StorageException}.
+     */
+    public static Replica openReadOnly(Path directory, SecureRandom random) throws IOException {
+        return open(ReplicaStore.openReadOnly(directory), random, AntiEntropy.MAX_INTERVAL_ENTRIES);
+    }
+
     /** Opens the replica with intervals of at most {@code maxIntervalEntries} entries: tests use few, to split more. */
     static Replica open(Path directory, SecureRandom random, int maxIntervalEntries) throws IOException {
-        ReplicaStore store = ReplicaStore.open(directory);
+        return open(ReplicaStore.open(directory), random, maxIntervalEntries);
+    }
+
+    private static Replica open(ReplicaStore store, SecureRandom random, int maxIntervalEntries) throws IOException {
         try {
             Replica replica = new Replica(store, store.replicaId(random), maxIntervalEntries);
             replica.load();
@@ -134,6 +145,8 @@ public final class Replica implements Closeable {
      * logged and synced to storage before this method returns, then sent to every neighbour.
      *
      * @return the delta
+     * @throws dev.hyphae.store.StorageException if storage could not make it durable; its code says whether the write
+     *                                           took effect in memory ({@code IN_DOUBT}) or not at all
      */
     public synchronized CausalState<ORMap> write(String document, UnaryOperator<CausalState<ORMap>> mutator) throws IOException {
         checkOpen();
@@ -209,7 +222,8 @@ public final class Replica implements Closeable {
         DocumentReplica d = documents.get(name);
         if (d == null) {
             if (quarantined.contains(name)) {
-                throw new IOException("document \"" + name + "\" is damaged on storage and not served until repaired");
+                throw new dev.hyphae.store.StorageException(dev.hyphae.store.StorageException.Code.NOT_WRITTEN,
+                        "document \"" + name + "\" is damaged on storage and not served until repaired", null);
             }
             d = DocumentReplica.open(name, id, store.create(name));
             documents.put(name, d);

@@ -45,7 +45,7 @@ class DeflateNegotiationTest {
                 deflate))) {
             InetSocketAddress address = peer.listen(new InetSocketAddress("127.0.0.1", 0));
             try (Socket socket = new Socket(address.getAddress(), address.getPort())) {
-                socket.setSoTimeout(Link.HANDSHAKE_TIMEOUT_MILLIS);
+                socket.setSoTimeout((int) Admission.HANDSHAKE_DEADLINE_MILLIS);
                 HyphaeHandshake.Initiator handshake = new HyphaeHandshake.Initiator(new HyphaeHandshake.Credentials(clientKey, null,
                         TrustStore.of(List.of(peerKey.publicKey()), List.of()), System::currentTimeMillis),
                         new Negotiation.Offer(List.of(ProtocolVersion.V1_0), new TreeSet<>(Set.of(Capabilities.DURABLE_ACKS, Capabilities.DEFLATE))),

@@ -12,6 +12,8 @@ import dev.hyphae.crdt.PNCounter;
 import dev.hyphae.data.Value;
 import dev.hyphae.peer.MapHandle;
 import dev.hyphae.peer.Peer;
+import dev.hyphae.peer.WriteFailedException;
+import dev.hyphae.store.StorageException;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -44,10 +46,26 @@ final class DocumentShell {
     private DocumentShell() {
     }
 
-    /** Runs one command line; returns false for a usage error, which it reports on {@code err}. */
-    static boolean run(Peer peer, List<String> words, PrintWriter out, PrintWriter err) {
+    /** The command worked. */
+    static final int OK = 0;
+    /** A write could not be made durable (a full disk, a failing device, a folder opened read-only). */
+    static final int FAILED = 1;
+    /** The command was not understood. */
+    static final int USAGE_ERROR = 2;
+
+    /** Whether {@code words} only read, so that a folder opened read-only serves them. */
+    static boolean readsOnly(List<String> words) {
+        return words.isEmpty() || words.get(0).equals("get") || words.get(0).equals("docs");
+    }
+
+    /**
+     * Runs one command line and returns {@link #OK}, or {@link #FAILED} or {@link #USAGE_ERROR} after an error line
+     * on {@code err}. A write that storage refuses is reported, never thrown: a peer that reads commands keeps
+     * serving.
+     */
+    static int run(Peer peer, List<String> words, PrintWriter out, PrintWriter err) {
         if (words.isEmpty()) {
-            return true;
+            return OK;
         }
         try {
             String verb = words.get(0);
@@ -92,11 +110,17 @@ final class DocumentShell {
                 default -> throw new IllegalArgumentException("unknown command \"" + verb + "\"; " + USAGE);
             }
             out.flush();
-            return true;
+            return OK;
+        } catch (WriteFailedException e) {
+            err.println("hyphae: error: " + e.getMessage() + (e.code() == StorageException.Code.IN_DOUBT
+                    ? " (in doubt: applied here, durable only once storage recovers; not retried)"
+                    : " (nothing written)"));
+            err.flush();
+            return FAILED;
         } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
             err.println("hyphae: " + e.getMessage());
             err.flush();
-            return false;
+            return USAGE_ERROR;
         }
     }
 

@@ -4,6 +4,8 @@ import dev.hyphae.ProtocolException;
 import dev.hyphae.handshake.AccessPolicy;
 import dev.hyphae.handshake.TrustStore;
 import dev.hyphae.noise.KeyPair;
+import dev.hyphae.peer.Admission;
+import dev.hyphae.peer.Backoff;
 import dev.hyphae.peer.Connection;
 import dev.hyphae.peer.Peer;
 import picocli.CommandLine;
@@ -54,13 +56,17 @@ final class PeerCommand {
         boolean noDeflate;
 
         Peer open() throws IOException {
+            return open(Admission.Limits.DEFAULT);
+        }
+
+        Peer open(Admission.Limits admission) throws IOException {
             KeyPair pair = key == null ? KeyPair.generate(new java.security.SecureRandom()) : readKey(key);
             List<byte[]> peerKeys = new ArrayList<>();
             List<byte[]> orgKeys = new ArrayList<>();
             AccessPolicy policy = new AccessPolicy();
             grant(peers, peerKeys, policy);
             grant(organisations, orgKeys, policy);
-            return Peer.open(new Peer.Config(data, pair, null, TrustStore.of(peerKeys, orgKeys), policy, !noDeflate));
+            return Peer.open(new Peer.Config(data, pair, null, TrustStore.of(peerKeys, orgKeys), policy, !noDeflate, admission));
         }
 
         private static void grant(List<String> specs, List<byte[]> keys, AccessPolicy policy) {
@@ -152,6 +158,19 @@ final class PeerCommand {
         @Option(names = "--connect", paramLabel = "HOST:PORT", description = "Also keep a link to this neighbour. Repeatable.")
         List<String> connect = new ArrayList<>();
 
+        @Option(names = "--max-handshakes", paramLabel = "N", defaultValue = "" + Admission.MAX_UNAUTHENTICATED,
+                description = "Most handshakes in progress at once; at the limit the stalest is dropped to admit a newcomer"
+                        + " (default ${DEFAULT-VALUE}).")
+        int maxHandshakes;
+
+        @Option(names = "--max-handshakes-per-address", paramLabel = "N", defaultValue = "" + Admission.MAX_UNAUTHENTICATED_PER_SOURCE,
+                description = "Most handshakes in progress from one source address (default ${DEFAULT-VALUE}).")
+        int maxHandshakesPerAddress;
+
+        @Option(names = "--handshake-deadline", paramLabel = "MILLIS", defaultValue = "" + Admission.HANDSHAKE_DEADLINE_MILLIS,
+                description = "How long a whole handshake may take, from the connection (default ${DEFAULT-VALUE}).")
+        long handshakeDeadline;
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -159,7 +178,13 @@ final class PeerCommand {
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
-            try (Peer peer = trust.open()) {
+            Admission.Limits limits;
+            try {
+                limits = new Admission.Limits(maxHandshakes, maxHandshakesPerAddress, handshakeDeadline);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
+            try (Peer peer = trust.open(limits)) {
                 peer.recoveryReports().forEach(line -> err.println("hyphae: recovery: " + line));
                 InetSocketAddress bound = peer.listen(address(listen));
                 out.println("listening on " + bound.getHostString() + ":" + bound.getPort());
@@ -185,13 +210,16 @@ final class PeerCommand {
         DocumentShell.runLines(peer, new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)), out, err);
     }
 
-    /** Keeps a link to {@code address}, reconnecting with a growing pause (1 s to 30 s) while it is down. */
+    /**
+     * Keeps a link to {@code address}, reconnecting after a pause that grows exponentially with jitter, up to a few
+     * seconds, and starts short again after a session that worked ({@link Backoff}).
+     */
     static void keepConnected(Peer peer, InetSocketAddress address, PrintWriter err) {
-        long pause = 1000;
+        Backoff backoff = new Backoff(new java.util.SplittableRandom(), () -> System.nanoTime() / 1_000_000);
         while (true) {
             try {
                 Connection link = peer.connect(address, List.of());
-                pause = 1000;
+                backoff.connected();
                 link.awaitEnd(Long.MAX_VALUE);
             } catch (IOException | ProtocolException e) {
                 err.println("hyphae: cannot reach " + address + ": " + e.getMessage());
@@ -202,11 +230,10 @@ final class PeerCommand {
                 return;
             }
             try {
-                Thread.sleep(pause);
+                Thread.sleep(backoff.nextPause());
             } catch (InterruptedException e) {
                 return;
             }
-            pause = Math.min(30_000, pause * 2);
         }
     }
 
@@ -272,6 +299,8 @@ final class PeerCommand {
 
     @Command(name = "doc", mixinStandardHelpOptions = true,
             description = {"Read or write documents in a peer's data folder, while no peer runs on it.",
+                    "get and docs open the folder read-only, so a folder this user may not write can be read.",
+                    "Exit status: 0 done, 1 a write that storage refused (an error line says why), 2 a usage error.",
                     DocumentShell.USAGE})
     static final class Doc implements Callable<Integer> {
         @Option(names = "--data", required = true, paramLabel = "DIR", description = "The peer's data folder.")
@@ -287,10 +316,18 @@ final class PeerCommand {
         public Integer call() throws IOException {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
-            try (Peer peer = Peer.open(new Peer.Config(data, KeyPair.generate(new java.security.SecureRandom()), null,
-                    TrustStore.of(List.of(), List.of()), new AccessPolicy()))) {
+            Peer.Config config = new Peer.Config(data, KeyPair.generate(new java.security.SecureRandom()), null,
+                    TrustStore.of(List.of(), List.of()), new AccessPolicy());
+            Peer opened;
+            try {
+                opened = DocumentShell.readsOnly(words) ? Peer.openReadOnly(config) : Peer.open(config);
+            } catch (IOException e) {
+                err.println("hyphae: error: cannot open " + data + ": " + e.getMessage());
+                return DocumentShell.FAILED;
+            }
+            try (Peer peer = opened) {
                 peer.recoveryReports().forEach(line -> err.println("hyphae: recovery: " + line));
-                return DocumentShell.run(peer, words, out, err) ? 0 : 2;
+                return DocumentShell.run(peer, words, out, err);
             }
         }
     }

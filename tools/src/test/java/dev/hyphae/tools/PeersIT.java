@@ -77,6 +77,22 @@ class PeersIT {
         return out.trim();
     }
 
+    /** What a command printed, and its exit status. */
+    private record Outcome(int status, String out, String err) {
+    }
+
+    /** Runs a command to its end, whatever its status. */
+    private static Outcome outcome(Path dir, String... args) throws Exception {
+        Process process = hyphae(dir, args).start();
+        process.getOutputStream().close();
+        if (!process.waitFor(120, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("hyphae " + String.join(" ", args) + " did not finish");
+        }
+        return new Outcome(process.exitValue(), new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim(),
+                new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).trim());
+    }
+
     /** A `hyphae peer serve` process, driven through its standard input. */
     private static final class Server implements AutoCloseable {
         final Process process;
@@ -308,4 +324,119 @@ class PeersIT {
         }
     }
 
+    /** Whether the peer closed {@code socket}: its read ends, where a socket it still held would time out. */
+    private static boolean closedByPeer(Socket socket) throws IOException {
+        socket.setSoTimeout(60_000);
+        try {
+            return socket.getInputStream().read() == -1;
+        } catch (SocketTimeoutException e) {
+            return false;
+        } catch (IOException reset) {
+            return true;
+        }
+    }
+
+    @Requirement({"HY-SEC-008", "HY-SEC-009", "HY-SEC-010", "HY-SEC-011"})
+    @Test
+    void silentAndTricklingConnectionsDoNotLockOutAnHonestPeer(@TempDir Path dir) throws Exception {
+        String a = keygen(dir, "a.key");
+        String b = keygen(dir, "b.key");
+        run(dir, "doc", "--data", "b-data", "set", "plant", "firmware", "1.4.2");
+        try (Server server = new Server(dir, "--data", "a-data", "--key", "a.key", "--trust-peer", b + ":write",
+                "--max-handshakes", "8", "--max-handshakes-per-address", "4", "--handshake-deadline", "2000")) {
+            List<Socket> hostile = new ArrayList<>();
+            try {
+                // Five times the budget of silent connections, and one that trickles a handshake a byte a second.
+                for (int i = 0; i < 40; i++) {
+                    hostile.add(new Socket("127.0.0.1", server.port));
+                }
+                Socket trickler = new Socket("127.0.0.1", server.port);
+                hostile.add(trickler);
+                Thread trickle = new Thread(() -> {
+                    try {
+                        trickler.getOutputStream().write(new byte[] {(byte) 0xFF, (byte) 0xFF});
+                        while (true) {
+                            trickler.getOutputStream().write(1);
+                            Thread.sleep(1000);
+                        }
+                    } catch (IOException | InterruptedException e) {
+                        // Cut off, as expected.
+                    }
+                });
+                trickle.setDaemon(true);
+                trickle.start();
+                // The honest peer is admitted and syncs, while the hostile connections are still open.
+                String out = run(dir, "peer", "connect", "127.0.0.1:" + server.port, "--data", "b-data", "--key", "b.key",
+                        "--trust-peer", a + ":write", "--once");
+                assertEquals("in step: plant", out);
+                assertEquals("{\"firmware\":\"1.4.2\"}", server.command("get plant"));
+                assertTrue(closedByPeer(hostile.get(0)), "the stalest silent connection was dropped to admit newcomers");
+                assertTrue(closedByPeer(trickler), "the trickling handshake was cut at its deadline");
+                trickle.interrupt();
+            } finally {
+                for (Socket s : hostile) {
+                    s.close();
+                }
+            }
+        }
+    }
+
+    /** The folder of a document, as the reference store names it: a hash of its name. */
+    private static Path documentFolder(Path data, String name) throws Exception {
+        byte[] hash = java.security.MessageDigest.getInstance("SHA-256").digest(name.getBytes(StandardCharsets.UTF_8));
+        return data.resolve("documents").resolve("d-" + HexFormat.of().formatHex(hash, 0, 16));
+    }
+
+    @Requirement("HY-SYNC-060")
+    @Test
+    void aWriteThatStorageRefusesIsAnErrorLineNotAnExit(@TempDir Path dir) throws Exception {
+        String a = keygen(dir, "a.key");
+        run(dir, "doc", "--data", "a-data", "set", "plant", "firmware", "1.4.2");
+        // A file where the folder of document "broken" would go: creating that document fails, as on a full disk.
+        Files.writeString(documentFolder(dir.resolve("a-data"), "broken"), "in the way");
+
+        Outcome refused = outcome(dir, "doc", "--data", "a-data", "set", "broken", "k", "1");
+        assertEquals(1, refused.status(), refused.toString());
+        assertTrue(refused.err().contains("hyphae: error: ") && refused.err().contains("nothing written"), refused.err());
+        assertFalse(refused.err().contains("Exception"), "an error line, not a stack trace: " + refused.err());
+
+        try (Server server = new Server(dir, "--data", "a-data", "--key", "a.key")) {
+            server.in.println("set broken k 1");
+            // The peer keeps serving: the next command is answered, and other documents take writes.
+            assertEquals("{\"firmware\":\"1.4.2\"}", server.command("get plant"));
+            assertEquals("ok", server.command("inc plant kwh 1"));
+            assertTrue(server.process.isAlive());
+        }
+    }
+
+    @Test
+    void aFolderIsReadWithoutBeingWritten(@TempDir Path dir) throws Exception {
+        run(dir, "doc", "--data", "a-data", "inc", "plant", "kwh", "3");
+        Path data = dir.resolve("a-data");
+        assertEquals("{\"kwh\":3}", run(dir, "doc", "--data", "a-data", "get", "plant"));
+        Outcome absent = outcome(dir, "doc", "--data", "no-such-folder", "get", "plant");
+        assertEquals(1, absent.status(), absent.toString());
+        assertFalse(Files.exists(dir.resolve("no-such-folder")), "reading creates nothing");
+
+        List<Path> all;
+        try (var walk = Files.walk(data)) {
+            all = walk.toList();
+        }
+        for (Path p : all) {
+            Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString(Files.isDirectory(p) ? "r-x------" : "r--------"));
+        }
+        try {
+            org.junit.jupiter.api.Assumptions.assumeFalse(Files.isWritable(data),
+                    "running as root, where file permissions are not enforced");
+            assertEquals("{\"kwh\":3}", run(dir, "doc", "--data", "a-data", "get", "plant"));
+            assertEquals("plant", run(dir, "doc", "--data", "a-data", "docs"));
+            Outcome write = outcome(dir, "doc", "--data", "a-data", "inc", "plant", "kwh", "1");
+            assertEquals(1, write.status(), write.toString());
+            assertTrue(write.err().startsWith("hyphae: error: "), write.err());
+        } finally {
+            for (Path p : all) {
+                Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString(Files.isDirectory(p) ? "rwx------" : "rw-------"));
+            }
+        }
+    }
 }

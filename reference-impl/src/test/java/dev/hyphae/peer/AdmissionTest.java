@@ -1,0 +1,70 @@
+package dev.hyphae.peer;
+
+import dev.hyphae.spec.Requirement;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetAddress;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The admission rules as decisions, apart from any socket: who is admitted, and whom a newcomer displaces. */
+class AdmissionTest {
+
+    private static InetAddress address(int last) throws Exception {
+        return InetAddress.getByAddress(new byte[] {10, 0, 0, (byte) last});
+    }
+
+    @Test
+    @Requirement({"HY-SEC-009", "HY-SEC-011"})
+    void aNewcomerIsAlwaysAdmittedAndTheStalestMakesRoom() throws Exception {
+        Admission<String> admission = new Admission<>(new Admission.Limits(3, 3, 1000));
+        assertEquals(List.of(), admission.admit("a", address(1), 10));
+        assertEquals(List.of(), admission.admit("b", address(2), 20));
+        assertEquals(List.of(), admission.admit("c", address(3), 30));
+        // Full: every source holds one, so the stalest of all goes.
+        assertEquals(List.of("a"), admission.admit("d", address(4), 40));
+        assertEquals(3, admission.pending());
+        assertFalse(admission.release("a"), "a dropped connection is no longer counted");
+        assertTrue(admission.release("b"));
+        assertEquals(List.of(), admission.admit("e", address(5), 50), "a released budget is free again");
+    }
+
+    @Test
+    @Requirement({"HY-SEC-010", "HY-SEC-011"})
+    void aSourceAtItsBudgetDisplacesOnlyItsOwnStalest() throws Exception {
+        Admission<String> admission = new Admission<>(new Admission.Limits(10, 2, 1000));
+        admission.admit("honest", address(1), 0);
+        admission.admit("flood-1", address(9), 1);
+        admission.admit("flood-2", address(9), 2);
+        for (int i = 3; i < 100; i++) {
+            assertEquals(List.of("flood-" + (i - 2)), admission.admit("flood-" + i, address(9), i));
+        }
+        assertEquals(3, admission.pending());
+        assertTrue(admission.release("honest"), "a flood from one source never displaces another source");
+    }
+
+    @Test
+    @Requirement("HY-SEC-011")
+    void whenAllAreFullTheBusiestSourceLosesFirst() throws Exception {
+        Admission<String> admission = new Admission<>(new Admission.Limits(4, 3, 1000));
+        admission.admit("honest", address(1), 0);   // the stalest of all
+        admission.admit("flood-1", address(9), 1);
+        admission.admit("flood-2", address(9), 2);
+        admission.admit("other", address(2), 3);
+        assertEquals(List.of("flood-1"), admission.admit("new", address(3), 4));
+        assertTrue(admission.release("honest"));
+    }
+
+    @Test
+    void limitsAreChecked() {
+        assertThrows(IllegalArgumentException.class, () -> new Admission.Limits(0, 1, 1));
+        assertThrows(IllegalArgumentException.class, () -> new Admission.Limits(4, 5, 1));
+        assertThrows(IllegalArgumentException.class, () -> new Admission.Limits(4, 2, 0));
+        assertEquals(new Admission.Limits(Admission.MAX_UNAUTHENTICATED, Admission.MAX_UNAUTHENTICATED_PER_SOURCE,
+                Admission.HANDSHAKE_DEADLINE_MILLIS), Admission.Limits.DEFAULT);
+    }
+}

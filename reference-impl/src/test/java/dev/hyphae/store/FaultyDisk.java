@@ -1,0 +1,175 @@
+package dev.hyphae.store;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.WritableByteChannel;
+import java.nio.file.Files;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+
+/**
+ * A disk under one folder that fills up or fails, for the tests: installed at the store's file-opening seam
+ * ({@link RecordLog#files}), it hands out channels that refuse writes as a full disk does ({@code ENOSPC}), or fail
+ * syncs as a failing device does ({@code EIO}), while the switches say so. Files elsewhere are untouched. Reading
+ * always works, and so does cutting a file shorter, as on a real full disk.
+ */
+public final class FaultyDisk implements AutoCloseable {
+
+    private final Path under;
+    private volatile boolean full;
+    private volatile boolean syncsFail;
+
+    private FaultyDisk(Path under) {
+        this.under = under.toAbsolutePath();
+    }
+
+    /** Installs a disk that fails under {@code under} once told to; {@link #close} uninstalls it. */
+    public static FaultyDisk install(Path under) {
+        FaultyDisk disk = new FaultyDisk(under);
+        RecordLog.files = disk::open;
+        return disk;
+    }
+
+    /** Writes fail with "No space left on device", and so does creating a file. */
+    public void fill() {
+        full = true;
+    }
+
+    /** Syncs fail with "Input/output error". */
+    public void failSyncs() {
+        syncsFail = true;
+    }
+
+    /** The disk works again. */
+    public void clear() {
+        full = false;
+        syncsFail = false;
+    }
+
+    @Override
+    public void close() {
+        RecordLog.files = FileChannel::open;
+    }
+
+    private FileChannel open(Path path, OpenOption... options) throws IOException {
+        if (!path.toAbsolutePath().startsWith(under)) {
+            return FileChannel.open(path, options);
+        }
+        if (full && !Files.exists(path)) {
+            throw new IOException("No space left on device");
+        }
+        return new Faulty(FileChannel.open(path, options));
+    }
+
+    private final class Faulty extends FileChannel {
+        private final FileChannel file;
+
+        Faulty(FileChannel file) {
+            this.file = file;
+        }
+
+        private void checkWrite() throws IOException {
+            if (full) {
+                throw new IOException("No space left on device");
+            }
+        }
+
+        @Override
+        public int read(ByteBuffer dst) throws IOException {
+            return file.read(dst);
+        }
+
+        @Override
+        public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
+            return file.read(dsts, offset, length);
+        }
+
+        @Override
+        public int write(ByteBuffer src) throws IOException {
+            checkWrite();
+            return file.write(src);
+        }
+
+        @Override
+        public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
+            checkWrite();
+            return file.write(srcs, offset, length);
+        }
+
+        @Override
+        public long position() throws IOException {
+            return file.position();
+        }
+
+        @Override
+        public FileChannel position(long newPosition) throws IOException {
+            file.position(newPosition);
+            return this;
+        }
+
+        @Override
+        public long size() throws IOException {
+            return file.size();
+        }
+
+        @Override
+        public FileChannel truncate(long size) throws IOException {
+            file.truncate(size);
+            return this;
+        }
+
+        @Override
+        public void force(boolean metaData) throws IOException {
+            if (syncsFail) {
+                throw new IOException("Input/output error");
+            }
+            file.force(metaData);
+        }
+
+        @Override
+        public long transferTo(long position, long count, WritableByteChannel target) throws IOException {
+            return file.transferTo(position, count, target);
+        }
+
+        @Override
+        public long transferFrom(ReadableByteChannel src, long position, long count) throws IOException {
+            checkWrite();
+            return file.transferFrom(src, position, count);
+        }
+
+        @Override
+        public int read(ByteBuffer dst, long position) throws IOException {
+            return file.read(dst, position);
+        }
+
+        @Override
+        public int write(ByteBuffer src, long position) throws IOException {
+            checkWrite();
+            return file.write(src, position);
+        }
+
+        @Override
+        public MappedByteBuffer map(MapMode mode, long position, long size) throws IOException {
+            throw new UnsupportedOperationException("the store does not map files");
+        }
+
+        @Override
+        public FileLock lock(long position, long size, boolean shared) throws IOException {
+            return file.lock(position, size, shared);
+        }
+
+        @Override
+        public FileLock tryLock(long position, long size, boolean shared) throws IOException {
+            return file.tryLock(position, size, shared);
+        }
+
+        @Override
+        protected void implCloseChannel() throws IOException {
+            file.close();
+        }
+    }
+}
