@@ -1,7 +1,9 @@
 package dev.hyphae.tools;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.google.flatbuffers.FlatBufferBuilder;
 import dev.hyphae.ErrorCode;
+import dev.hyphae.conformance.model.SelectionReader;
 import dev.hyphae.ProtocolException;
 import dev.hyphae.handshake.Certificate;
 import dev.hyphae.handshake.HyphaeHandshake;
@@ -158,9 +160,18 @@ final class HandshakeVectors {
         return new Side[] {device, cloud};
     }
 
-    /** What a run produced: the messages each side wrote, the results, or where it stopped and why. */
+    /**
+     * What a run produced: the messages each side wrote, the results, or where it stopped and why; when the failing
+     * side reported its refusal (HY-HS-013), the message that it sent, {@code reply}, and what the initiator made of
+     * it, {@code replyRead}.
+     */
     record Run(List<byte[]> written, HyphaeHandshake.Result initiator, HyphaeHandshake.Result responder,
-               String failingSide, int atMessage, ProtocolException error) {
+               String failingSide, int atMessage, ProtocolException error, byte[] reply, ProtocolException replyRead) {
+
+        Run(List<byte[]> written, HyphaeHandshake.Result initiator, HyphaeHandshake.Result responder, String failingSide, int atMessage,
+            ProtocolException error) {
+            this(written, initiator, responder, failingSide, atMessage, error, null, null);
+        }
     }
 
     /** Runs a handshake, each receiver reading {@code delivered.get(k)} when given, else what its peer wrote. */
@@ -174,12 +185,25 @@ final class HandshakeVectors {
             return new Run(written, null, null, "initiator", 1, e);
         }
         byte[] second;
+        byte[] first = pick(delivered, 0, written);
         try {
-            second = responder.onOffer(pick(delivered, 0, written));
-            written.add(second);
+            second = responder.onOffer(first);
         } catch (ProtocolException e) {
             return new Run(written, null, null, "responder", 1, e);
         }
+        if (responder.failure() != null) {
+            // A refusal reported in message 2 (HY-HS-006): the responder is the failing side (HY-VEC-026), and its
+            // message 2 is read by an initiator whose transcript holds the message 1 that the responder read.
+            ProtocolException replyRead;
+            try {
+                SelectionReader.Reply reply = SelectionReader.read(i.staticPrivate, i.ephemeralPrivate, first, second);
+                replyRead = reply.error() == 0 ? null : peerError(reply.error());
+            } catch (ProtocolException e) {
+                replyRead = e;
+            }
+            return new Run(written, null, null, "responder", 1, responder.failure(), second, replyRead);
+        }
+        written.add(second);
         byte[] third;
         try {
             third = initiator.onSelection(pick(delivered, 1, written));
@@ -193,6 +217,13 @@ final class HandshakeVectors {
             return new Run(written, initiator.result(), null, "responder", 3, e);
         }
         return new Run(written, initiator.result(), responder.result(), null, 0, null);
+    }
+
+    /** HY-HS-007 and HY-HS-015: the code with which an initiator ends on a Selection's {@code error}. */
+    private static ProtocolException peerError(int error) {
+        ErrorCode code = ErrorCode.of(error);
+        return ProtocolException.sessionError(code != null && code.scope() == ErrorCode.Scope.SESSION ? code : ErrorCode.HANDSHAKE_FAILED,
+                "the responder reported error %d", error);
     }
 
     private static byte[] pick(List<byte[]> delivered, int k, List<byte[]> written) {
@@ -223,11 +254,65 @@ final class HandshakeVectors {
         valid(out, "handshake_with_organisation_certificates", "Each side trusts only the other's organisation, which "
                 + "certified the other's static key.", certified, "HY-AUTH-001", "HY-AUTH-002", "HY-AUTH-005");
 
+        // The organisation of a peer admitted by its key (HY-AUTH-011).
+        Side[] keyOnly = certifiedPair(acme);
+        keyOnly[1].trustedOrganisations.clear();
+        keyOnly[1].trustedOrganisations.add(cloudCo.generatePublicKey().getEncoded());
+        keyOnly[1].trustedPeers.add(keyOnly[0].publicKey());
+        valid(out, "handshake_trusted_key_with_certificate_of_untrusted_organisation", "The responder trusts the initiator's static "
+                + "key itself, not Acme, which certified it: admitted by its key, with no organisation.", keyOnly,
+                "HY-AUTH-005", "HY-AUTH-010", "HY-AUTH-011", "HY-VEC-025");
+
+        Side[] keyAndOrganisation = certifiedPair(acme);
+        keyAndOrganisation[1].trustedPeers.add(keyAndOrganisation[0].publicKey());
+        valid(out, "handshake_trusted_key_and_organisation", "The responder trusts both the initiator's static key and Acme, which "
+                + "certified it: admitted, with Acme as its organisation.", keyAndOrganisation, "HY-AUTH-005", "HY-AUTH-011", "HY-VEC-025");
+
         // Invalid handshakes.
         Side[] noCommon = pair();
         noCommon[0].versions = List.of(new ProtocolVersion(2, 0));
-        invalid(out, "handshake_no_common_version", "The initiator offers only 2.0; the responder supports 1.0.", noCommon, null,
-                "initiator", 2, ErrorCode.UNSUPPORTED_VERSION, "HY-VER-003", "HY-HS-006", "HY-HS-007");
+        invalid(out, "handshake_no_common_version", "The initiator offers only 2.0; the responder supports 1.0: it refuses the offer "
+                        + "and reports UNSUPPORTED_VERSION in its message 2, which the initiator ends the handshake on.", noCommon, null,
+                "responder", 1, ErrorCode.UNSUPPORTED_VERSION, "HY-VER-003", "HY-HS-006", "HY-HS-007", "HY-HS-013", "HY-VEC-026",
+                "HY-VEC-036");
+
+        Side[] bothBroken = pair();
+        bothBroken[0].versions = List.of(new ProtocolVersion(2, 0));
+        bothBroken[0].capabilities = new TreeSet<>(List.of(7));
+        bothBroken[0].critical = new TreeSet<>(List.of(7));
+        invalid(out, "handshake_no_common_version_and_unknown_critical_capability", "The offer of 2.0 alone also marks capability 7, "
+                        + "unknown to the responder, critical: the version is checked first, so the refusal is UNSUPPORTED_VERSION.",
+                bothBroken, null, "responder", 1, ErrorCode.UNSUPPORTED_VERSION, "HY-HS-012", "HY-HS-013", "HY-VEC-036");
+
+        Side[] smallFrames = pair();
+        invalid(out, "handshake_offer_frame_size_below_minimum", "The offer announces a max_frame_size of 512: the responder cannot "
+                        + "read it as an offer and ends the handshake without sending message 2.", smallFrames,
+                Arrays.asList(forgedOffer(smallFrames[0], List.of(ProtocolVersion.V1_0), new int[0], 512), null, null),
+                "responder", 1, ErrorCode.MALFORMED_MESSAGE, "HY-HS-011", "HY-HS-012", "HY-HS-013", "HY-VEC-036");
+
+        Side[] twice = pair();
+        invalid(out, "handshake_offer_capability_listed_twice", "The offer lists capability 1 twice: malformed, so the responder "
+                        + "ends the handshake without sending message 2.", twice,
+                Arrays.asList(forgedOffer(twice[0], List.of(ProtocolVersion.V1_0), new int[] {1, 1}, 65535), null, null),
+                "responder", 1, ErrorCode.MALFORMED_MESSAGE, "HY-HS-003", "HY-HS-013", "HY-VEC-036");
+
+        Side[] zero = pair();
+        invalid(out, "handshake_offer_capability_zero", "The offer lists capability 0 and no version in common: capability 0 is "
+                        + "checked first, and the responder reports PROTOCOL_VIOLATION in its message 2.", zero,
+                Arrays.asList(forgedOffer(zero[0], List.of(new ProtocolVersion(2, 0)), new int[] {0}, 65535), null, null),
+                "responder", 1, ErrorCode.PROTOCOL_VIOLATION, "HY-VER-028", "HY-HS-012", "HY-HS-013", "HY-HS-014", "HY-VEC-036");
+
+        for (int[] error : new int[][] {{60001, 0}, {299, 1}, {ErrorCode.ACCESS_DENIED.value(), 2}}) {
+            Side[] reported = pair();
+            String[] names = {"handshake_selection_error_private_use", "handshake_selection_error_unregistered",
+                    "handshake_selection_error_of_delta_scope"};
+            String[] what = {"the private-use code 60001", "the code 299, which the registry does not list",
+                    "ACCESS_DENIED (600), whose scope is delta"};
+            invalid(out, names[error[1]], "The responder's message 2 reports " + what[error[1]] + ": the initiator ends the handshake "
+                            + "with HANDSHAKE_FAILED and sends nothing.", reported,
+                    Arrays.asList(null, forgedSelection(reported, selectionError(error[0])), null), "initiator", 2,
+                    ErrorCode.HANDSHAKE_FAILED, "HY-HS-007", "HY-HS-015");
+        }
 
         Side[] downgrade = pair();
         downgrade[0].versions = List.of(ProtocolVersion.V1_0, new ProtocolVersion(1, 1));
@@ -247,7 +332,15 @@ final class HandshakeVectors {
         byte[] zeroKey = lowOrder[0].initiator().start();
         Arrays.fill(zeroKey, 0, KeyPair.LENGTH, (byte) 0);
         invalid(out, "handshake_low_order_ephemeral_key", "The initiator's ephemeral public key is replaced by the all-zero point.",
-                lowOrder, Arrays.asList(zeroKey, null, null), "responder", 1, ErrorCode.HANDSHAKE_FAILED, "HY-HS-009");
+                lowOrder, Arrays.asList(zeroKey, null, null), "responder", 1, ErrorCode.HANDSHAKE_FAILED, "HY-HS-009", "HY-HS-016",
+                "HY-HS-013");
+
+        Side[] lowOrderReply = pair();
+        byte[] zeroReply = run(lowOrderReply[0], lowOrderReply[1], null).written().get(1);
+        Arrays.fill(zeroReply, 0, KeyPair.LENGTH, (byte) 0);
+        invalid(out, "handshake_low_order_responder_ephemeral_key", "The responder's ephemeral public key in message 2 is replaced "
+                        + "by the all-zero point: the initiator's DH gives all zeros.", lowOrderReply,
+                Arrays.asList(null, zeroReply, null), "initiator", 2, ErrorCode.HANDSHAKE_FAILED, "HY-HS-016", "HY-HS-009");
 
         Side[] truncated = pair();
         byte[] reply = run(truncated[0], truncated[1], null).written().get(1);
@@ -263,8 +356,9 @@ final class HandshakeVectors {
         Side[] critical = pair();
         critical[0].capabilities = new TreeSet<>(List.of(7));
         critical[0].critical = new TreeSet<>(List.of(7));
-        invalid(out, "handshake_unknown_critical_capability", "The offer marks capability 7 critical; the responder does not know it.",
-                critical, null, "initiator", 2, ErrorCode.UNSUPPORTED_CAPABILITY, "HY-HS-010", "HY-HS-007");
+        invalid(out, "handshake_unknown_critical_capability", "The offer marks capability 7 critical; the responder does not know it: "
+                        + "it refuses the offer and reports UNSUPPORTED_CAPABILITY in its message 2.",
+                critical, null, "responder", 1, ErrorCode.UNSUPPORTED_CAPABILITY, "HY-HS-010", "HY-HS-006", "HY-HS-007", "HY-VEC-036");
 
         Side[] badSignature = certifiedPair(acme);
         Certificate good = badSignature[0].certificate;
@@ -279,6 +373,25 @@ final class HandshakeVectors {
         expired[1].now = NOW + 31 * DAY;
         invalid(out, "handshake_expired_certificate", "The responder's clock is past the initiator's certificate's Not After.",
                 expired, null, "responder", 3, ErrorCode.CERTIFICATE_EXPIRED, "HY-AUTH-004");
+
+        // A certificate beside a trusted static key is checked all the same (HY-AUTH-010).
+        Side[] badButTrusted = certifiedPair(acme);
+        badButTrusted[1].trustedPeers.add(badButTrusted[0].publicKey());
+        Certificate issued = badButTrusted[0].certificate;
+        byte[] flipped = issued.signature();
+        flipped[0] ^= 1;
+        badButTrusted[0].certificate = new Certificate(issued.organisationKey(), issued.subjectKey(), issued.organisation(),
+                issued.notBefore(), issued.notAfter(), flipped);
+        invalid(out, "handshake_bad_certificate_of_trusted_key", "The responder trusts the initiator's static key itself, and the "
+                        + "initiator presents a certificate with one bit of its signature flipped: refused all the same.",
+                badButTrusted, null, "responder", 3, ErrorCode.BAD_CERTIFICATE, "HY-AUTH-003", "HY-AUTH-010");
+
+        Side[] expiredButTrusted = certifiedPair(acme);
+        expiredButTrusted[1].trustedPeers.add(expiredButTrusted[0].publicKey());
+        expiredButTrusted[1].now = NOW + 31 * DAY;
+        invalid(out, "handshake_expired_certificate_of_trusted_key", "The responder trusts the initiator's static key itself, and its "
+                        + "clock is past the Not After of the initiator's certificate: refused all the same.",
+                expiredButTrusted, null, "responder", 3, ErrorCode.CERTIFICATE_EXPIRED, "HY-AUTH-004", "HY-AUTH-010");
 
         Side[] untrusted = pair();
         untrusted[0].trustedPeers.clear();
@@ -295,6 +408,54 @@ final class HandshakeVectors {
         p[1].trustedOrganisations.add(acme.generatePublicKey().getEncoded());
         p[0].certificate = Certificate.issue(acme, "Acme", p[0].publicKey(), NOW - DAY, NOW + 30 * DAY);
         return p;
+    }
+
+    /**
+     * A message 1 with the initiator's fixed ephemeral key and an offer laid out as the reference lays one out, holding
+     * what no conforming initiator offers: {@code capabilities} as given, repeats and 0 included, and any
+     * {@code maxFrameSize}. Message 1 is the ephemeral key followed by the payload in clear.
+     */
+    private static byte[] forgedOffer(Side initiator, List<ProtocolVersion> versions, int[] capabilities, int maxFrameSize) {
+        FlatBufferBuilder b = new FlatBufferBuilder(128);
+        int[] tables = new int[capabilities.length];
+        for (int k = 0; k < capabilities.length; k++) {
+            tables[k] = hyphae.v1.Capability.createCapability(b, capabilities[k], 0, false);
+        }
+        int caps = hyphae.v1.Offer.createCapabilitiesVector(b, tables);
+        hyphae.v1.Offer.startVersionsVector(b, versions.size());
+        for (int k = versions.size() - 1; k >= 0; k--) {
+            hyphae.v1.ProtocolVersion.createProtocolVersion(b, versions.get(k).major(), versions.get(k).minor());
+        }
+        int vs = b.endVector();
+        hyphae.v1.Offer.startOffer(b);
+        hyphae.v1.Offer.addVersions(b, vs);
+        hyphae.v1.Offer.addCapabilities(b, caps);
+        hyphae.v1.Offer.addMaxFrameSize(b, maxFrameSize);
+        int offer = hyphae.v1.Offer.endOffer(b);
+        hyphae.v1.HandshakePayload.finishHandshakePayloadBuffer(b, hyphae.v1.HandshakePayload.createHandshakePayload(b, offer, 0, 0));
+        byte[] payload = b.sizedByteArray();
+        byte[] e = KeyPair.fromPrivateKey(initiator.ephemeralPrivate).publicKey();
+        byte[] message = Arrays.copyOf(e, e.length + payload.length);
+        System.arraycopy(payload, 0, message, e.length, payload.length);
+        return message;
+    }
+
+    /** The payload of a Selection that holds only {@code error}, laid out as the reference lays one out. */
+    private static byte[] selectionError(int error) {
+        FlatBufferBuilder b = new FlatBufferBuilder(64);
+        hyphae.v1.Selection.startSelection(b);
+        hyphae.v1.Selection.addError(b, error);
+        int selection = hyphae.v1.Selection.endSelection(b);
+        hyphae.v1.HandshakePayload.finishHandshakePayloadBuffer(b, hyphae.v1.HandshakePayload.createHandshakePayload(b, 0, selection, 0));
+        return b.sizedByteArray();
+    }
+
+    /** A message 2 with {@code payload}, written with the responder's fixed keys in answer to the initiator's real message 1. */
+    private static byte[] forgedSelection(Side[] p, byte[] payload) throws ProtocolException, NoiseException {
+        HandshakeState responder = new HandshakeState(NoiseSuite.parse(NoiseSuite.MANDATORY), false, HyphaeHandshake.PROLOGUE,
+                KeyPair.fromPrivateKey(p[1].staticPrivate), KeyPair.fromPrivateKey(p[1].ephemeralPrivate), null);
+        responder.readMessage(p[0].initiator().start());
+        return responder.writeMessage(payload);
     }
 
     /** The second message of a responder that runs the BLAKE2b suite, answering the initiator's real first message. */
@@ -339,6 +500,9 @@ final class HandshakeVectors {
             throw new IllegalStateException(id + " did not fail as stated: " + (run.error() == null ? "it succeeded"
                     : run.failingSide() + " at " + run.atMessage() + ": " + run.error().getMessage()));
         }
+        if (run.reply() != null && (run.replyRead() == null || run.replyRead().code() != initiatorEndsWith(code))) {
+            throw new IllegalStateException(id + ": the responder's message 2 does not report " + code);
+        }
         Map<String, Object> v = setup(out, "handshake", id, "invalid", description, p, requirements);
         v.put("operation", "handshake");
         List<String> messages = new ArrayList<>();
@@ -350,7 +514,13 @@ final class HandshakeVectors {
         v.put("error", Map.of("code", code.value(), "name", code.name()));
         v.put("failingSide", side);
         v.put("atMessage", at);
+        v.put("reported", run.reply() != null);
         out.write("handshake", "invalid", id, v);
+    }
+
+    /** HY-HS-007 and HY-HS-015: the code with which an initiator ends on reading a Selection whose error is {@code code}. */
+    private static ErrorCode initiatorEndsWith(ErrorCode code) {
+        return code.scope() == ErrorCode.Scope.SESSION ? code : ErrorCode.HANDSHAKE_FAILED;
     }
 
     /** Checks a handshake or framing vector against the reference implementation; null when it passes. */
@@ -375,9 +545,17 @@ final class HandshakeVectors {
                 }
             }
             JsonNode e = v.path("expected");
+            List<String> capabilities = new ArrayList<>();
+            e.path("capabilities").forEach(c -> capabilities.add(c.asText()));
             if (!run.initiator().version().toString().equals(e.path("version").asText())
+                    || !run.initiator().capabilities().stream().map(String::valueOf).toList().equals(capabilities)
                     || !HEX.formatHex(run.initiator().handshakeHash()).equals(e.path("handshakeHash").asText())) {
-                return "a different version or handshake hash";
+                return "a different version, capabilities or handshake hash";
+            }
+            // HY-AUTH-011: the organisation each side takes for the other.
+            if (!java.util.Objects.equals(run.responder().identity().organisation(), e.path("initiatorOrganisation").textValue())
+                    || !java.util.Objects.equals(run.initiator().identity().organisation(), e.path("responderOrganisation").textValue())) {
+                return "other organisations";
             }
             return null;
         }
@@ -389,6 +567,13 @@ final class HandshakeVectors {
         }
         if (!v.path("failingSide").asText().equals(run.failingSide()) || v.path("atMessage").asInt() != run.atMessage()) {
             return "refused by the " + run.failingSide() + " at message " + run.atMessage();
+        }
+        // HY-VEC-036: a reported refusal reaches the initiator in message 2; any other sends nothing.
+        if (v.path("reported").asBoolean() != (run.reply() != null)) {
+            return run.reply() != null ? "the refusal was reported in message 2" : "the refusal was not reported";
+        }
+        if (run.reply() != null && (run.replyRead() == null || run.replyRead().code() != initiatorEndsWith(run.error().code()))) {
+            return "message 2 does not report the refusal: " + (run.replyRead() == null ? "it selects" : run.replyRead().getMessage());
         }
         return null;
     }
