@@ -25,7 +25,20 @@ enum Defect {
     /** Answers "unsupported" to every join of an ORMap state, although hello claims the type: a pass by omission. */
     UNSUPPORTED_CLAIMED_TYPE("unsupported-ormap-join"),
     /** Answers a query, then exits, as an implementation that frees its state twice after a query might: a crash after the answer. */
-    EXIT_AFTER_QUERY("exit-after-query");
+    EXIT_AFTER_QUERY("exit-after-query"),
+
+    // Handshake defects: each breaks one rule of the chapter "Handshake", as a responder or an initiator.
+
+    /** The responder never looks at the critical flag: an offer that marks an unknown capability critical is accepted. */
+    HS_IGNORE_CRITICAL("hs-ignore-critical"),
+    /** The responder selects the first version of the offer that it supports, as if the offer were in order of preference. */
+    HS_FIRST_COMMON_VERSION("hs-first-common-version"),
+    /** The responder takes an offer's max_frame_size from 1 to 1023 as announced instead of refusing the offer. */
+    HS_ACCEPT_SMALL_FRAMES("hs-accept-small-frames"),
+    /** The responder answers an offer that it cannot verify with an error Selection instead of ending without a word. */
+    HS_REPORT_MALFORMED("hs-report-malformed"),
+    /** The initiator ends with whatever registered code a Selection reports, whatever its scope. */
+    HS_ERROR_SCOPE_IGNORED("hs-error-scope-ignored");
 
     private final String flag;
 

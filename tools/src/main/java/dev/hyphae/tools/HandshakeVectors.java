@@ -2,6 +2,7 @@ package dev.hyphae.tools;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hyphae.ErrorCode;
+import dev.hyphae.conformance.model.SelectionReader;
 import dev.hyphae.ProtocolException;
 import dev.hyphae.handshake.Certificate;
 import dev.hyphae.handshake.HyphaeHandshake;
@@ -37,12 +38,16 @@ import java.util.TreeSet;
  * receives (tampered, truncated or forged), and processing stops at the stated side and message with the stated
  * error. For {@code operation: framing}, the handshake of the setup completes and the responder receives
  * {@code stream} on its framed channel.
+ *
+ * <p>The class is longer than most because the side's description, the runner and the writer of cases read and write
+ * the same members and are read together; the cases of the handshake's refusals are in
+ * {@link HandshakeRefusalVectors}, and those of framing in {@link FramingVectors}.
  */
 final class HandshakeVectors {
 
     private static final HexFormat HEX = HexFormat.of();
-    private static final long NOW = 1_767_225_600_000L; // 2026-01-01T00:00:00Z
-    private static final long DAY = 86_400_000L;
+    static final long NOW = 1_767_225_600_000L; // 2026-01-01T00:00:00Z
+    static final long DAY = 86_400_000L;
 
     private HandshakeVectors() {
     }
@@ -158,9 +163,18 @@ final class HandshakeVectors {
         return new Side[] {device, cloud};
     }
 
-    /** What a run produced: the messages each side wrote, the results, or where it stopped and why. */
+    /**
+     * What a run produced: the messages each side wrote, the results, or where it stopped and why; when the failing
+     * side reported its refusal (HY-HS-013), the message that it sent, {@code reply}, and what the initiator made of
+     * it, {@code replyRead}.
+     */
     record Run(List<byte[]> written, HyphaeHandshake.Result initiator, HyphaeHandshake.Result responder,
-               String failingSide, int atMessage, ProtocolException error) {
+               String failingSide, int atMessage, ProtocolException error, byte[] reply, ProtocolException replyRead) {
+
+        Run(List<byte[]> written, HyphaeHandshake.Result initiator, HyphaeHandshake.Result responder, String failingSide, int atMessage,
+            ProtocolException error) {
+            this(written, initiator, responder, failingSide, atMessage, error, null, null);
+        }
     }
 
     /** Runs a handshake, each receiver reading {@code delivered.get(k)} when given, else what its peer wrote. */
@@ -174,12 +188,25 @@ final class HandshakeVectors {
             return new Run(written, null, null, "initiator", 1, e);
         }
         byte[] second;
+        byte[] first = pick(delivered, 0, written);
         try {
-            second = responder.onOffer(pick(delivered, 0, written));
-            written.add(second);
+            second = responder.onOffer(first);
         } catch (ProtocolException e) {
             return new Run(written, null, null, "responder", 1, e);
         }
+        if (responder.failure() != null) {
+            // A refusal reported in message 2 (HY-HS-006): the responder is the failing side (HY-VEC-026), and its
+            // message 2 is read by an initiator whose transcript holds the message 1 that the responder read.
+            ProtocolException replyRead;
+            try {
+                SelectionReader.Reply reply = SelectionReader.read(i.staticPrivate, i.ephemeralPrivate, first, second);
+                replyRead = reply.error() == 0 ? null : peerError(reply.error());
+            } catch (ProtocolException e) {
+                replyRead = e;
+            }
+            return new Run(written, null, null, "responder", 1, responder.failure(), second, replyRead);
+        }
+        written.add(second);
         byte[] third;
         try {
             third = initiator.onSelection(pick(delivered, 1, written));
@@ -193,6 +220,13 @@ final class HandshakeVectors {
             return new Run(written, initiator.result(), null, "responder", 3, e);
         }
         return new Run(written, initiator.result(), responder.result(), null, 0, null);
+    }
+
+    /** HY-HS-007 and HY-HS-015: the code with which an initiator ends on a Selection's {@code error}. */
+    private static ProtocolException peerError(int error) {
+        ErrorCode code = ErrorCode.of(error);
+        return ProtocolException.sessionError(code != null && code.scope() == ErrorCode.Scope.SESSION ? code : ErrorCode.HANDSHAKE_FAILED,
+                "the responder reported error %d", error);
     }
 
     private static byte[] pick(List<byte[]> delivered, int k, List<byte[]> written) {
@@ -223,11 +257,27 @@ final class HandshakeVectors {
         valid(out, "handshake_with_organisation_certificates", "Each side trusts only the other's organisation, which "
                 + "certified the other's static key.", certified, "HY-AUTH-001", "HY-AUTH-002", "HY-AUTH-005");
 
+        // The organisation of a peer admitted by its key (HY-AUTH-011).
+        Side[] keyOnly = certifiedPair(acme);
+        keyOnly[1].trustedOrganisations.clear();
+        keyOnly[1].trustedOrganisations.add(cloudCo.generatePublicKey().getEncoded());
+        keyOnly[1].trustedPeers.add(keyOnly[0].publicKey());
+        valid(out, "handshake_trusted_key_with_certificate_of_untrusted_organisation", "The responder trusts the initiator's static "
+                + "key itself, not Acme, which certified it: admitted by its key, with no organisation.", keyOnly,
+                "HY-AUTH-005", "HY-AUTH-010", "HY-AUTH-011", "HY-VEC-025");
+
+        Side[] keyAndOrganisation = certifiedPair(acme);
+        keyAndOrganisation[1].trustedPeers.add(keyAndOrganisation[0].publicKey());
+        valid(out, "handshake_trusted_key_and_organisation", "The responder trusts both the initiator's static key and Acme, which "
+                + "certified it: admitted, with Acme as its organisation.", keyAndOrganisation, "HY-AUTH-005", "HY-AUTH-011", "HY-VEC-025");
+
         // Invalid handshakes.
         Side[] noCommon = pair();
         noCommon[0].versions = List.of(new ProtocolVersion(2, 0));
-        invalid(out, "handshake_no_common_version", "The initiator offers only 2.0; the responder supports 1.0.", noCommon, null,
-                "initiator", 2, ErrorCode.UNSUPPORTED_VERSION, "HY-VER-003", "HY-HS-006", "HY-HS-007");
+        invalid(out, "handshake_no_common_version", "The initiator offers only 2.0; the responder supports 1.0: it refuses the offer "
+                        + "and reports UNSUPPORTED_VERSION in its message 2, which the initiator ends the handshake on.", noCommon, null,
+                "responder", 1, ErrorCode.UNSUPPORTED_VERSION, "HY-VER-003", "HY-HS-006", "HY-HS-007", "HY-HS-013", "HY-VEC-026",
+                "HY-VEC-036");
 
         Side[] downgrade = pair();
         downgrade[0].versions = List.of(ProtocolVersion.V1_0, new ProtocolVersion(1, 1));
@@ -247,7 +297,8 @@ final class HandshakeVectors {
         byte[] zeroKey = lowOrder[0].initiator().start();
         Arrays.fill(zeroKey, 0, KeyPair.LENGTH, (byte) 0);
         invalid(out, "handshake_low_order_ephemeral_key", "The initiator's ephemeral public key is replaced by the all-zero point.",
-                lowOrder, Arrays.asList(zeroKey, null, null), "responder", 1, ErrorCode.HANDSHAKE_FAILED, "HY-HS-009");
+                lowOrder, Arrays.asList(zeroKey, null, null), "responder", 1, ErrorCode.HANDSHAKE_FAILED, "HY-HS-009", "HY-HS-016",
+                "HY-HS-013");
 
         Side[] truncated = pair();
         byte[] reply = run(truncated[0], truncated[1], null).written().get(1);
@@ -263,8 +314,9 @@ final class HandshakeVectors {
         Side[] critical = pair();
         critical[0].capabilities = new TreeSet<>(List.of(7));
         critical[0].critical = new TreeSet<>(List.of(7));
-        invalid(out, "handshake_unknown_critical_capability", "The offer marks capability 7 critical; the responder does not know it.",
-                critical, null, "initiator", 2, ErrorCode.UNSUPPORTED_CAPABILITY, "HY-HS-010", "HY-HS-007");
+        invalid(out, "handshake_unknown_critical_capability", "The offer marks capability 7 critical; the responder does not know it: "
+                        + "it refuses the offer and reports UNSUPPORTED_CAPABILITY in its message 2.",
+                critical, null, "responder", 1, ErrorCode.UNSUPPORTED_CAPABILITY, "HY-HS-010", "HY-HS-006", "HY-HS-007", "HY-VEC-036");
 
         Side[] badSignature = certifiedPair(acme);
         Certificate good = badSignature[0].certificate;
@@ -286,10 +338,11 @@ final class HandshakeVectors {
                         + "sends nothing more, so the responder never learns its static key.",
                 untrusted, null, "initiator", 2, ErrorCode.UNKNOWN_PEER, "HY-AUTH-005", "HY-AUTH-006");
 
+        HandshakeRefusalVectors.generate(out, acme);
         FramingVectors.generate(out);
     }
 
-    private static Side[] certifiedPair(Ed25519PrivateKeyParameters acme) {
+    static Side[] certifiedPair(Ed25519PrivateKeyParameters acme) {
         Side[] p = pair();
         p[1].trustedPeers.clear();
         p[1].trustedOrganisations.add(acme.generatePublicKey().getEncoded());
@@ -332,12 +385,15 @@ final class HandshakeVectors {
         out.write("handshake", "valid", id, v);
     }
 
-    private static void invalid(VectorWriter out, String id, String description, Side[] p, List<byte[]> delivered,
+    static void invalid(VectorWriter out, String id, String description, Side[] p, List<byte[]> delivered,
                                 String side, int at, ErrorCode code, String... requirements) {
         Run run = run(p[0], p[1], delivered);
         if (run.error() == null || run.error().code() != code || !side.equals(run.failingSide()) || run.atMessage() != at) {
             throw new IllegalStateException(id + " did not fail as stated: " + (run.error() == null ? "it succeeded"
                     : run.failingSide() + " at " + run.atMessage() + ": " + run.error().getMessage()));
+        }
+        if (run.reply() != null && (run.replyRead() == null || run.replyRead().code() != initiatorEndsWith(code))) {
+            throw new IllegalStateException(id + ": the responder's message 2 does not report " + code);
         }
         Map<String, Object> v = setup(out, "handshake", id, "invalid", description, p, requirements);
         v.put("operation", "handshake");
@@ -350,7 +406,13 @@ final class HandshakeVectors {
         v.put("error", Map.of("code", code.value(), "name", code.name()));
         v.put("failingSide", side);
         v.put("atMessage", at);
+        v.put("reported", run.reply() != null);
         out.write("handshake", "invalid", id, v);
+    }
+
+    /** HY-HS-007 and HY-HS-015: the code with which an initiator ends on reading a Selection whose error is {@code code}. */
+    static ErrorCode initiatorEndsWith(ErrorCode code) {
+        return code.scope() == ErrorCode.Scope.SESSION ? code : ErrorCode.HANDSHAKE_FAILED;
     }
 
     /** Checks a handshake or framing vector against the reference implementation; null when it passes. */
@@ -375,9 +437,17 @@ final class HandshakeVectors {
                 }
             }
             JsonNode e = v.path("expected");
+            List<String> capabilities = new ArrayList<>();
+            e.path("capabilities").forEach(c -> capabilities.add(c.asText()));
             if (!run.initiator().version().toString().equals(e.path("version").asText())
+                    || !run.initiator().capabilities().stream().map(String::valueOf).toList().equals(capabilities)
                     || !HEX.formatHex(run.initiator().handshakeHash()).equals(e.path("handshakeHash").asText())) {
-                return "a different version or handshake hash";
+                return "a different version, capabilities or handshake hash";
+            }
+            // HY-AUTH-011: the organisation each side takes for the other.
+            if (!java.util.Objects.equals(run.responder().identity().organisation(), e.path("initiatorOrganisation").textValue())
+                    || !java.util.Objects.equals(run.initiator().identity().organisation(), e.path("responderOrganisation").textValue())) {
+                return "other organisations";
             }
             return null;
         }
@@ -389,6 +459,13 @@ final class HandshakeVectors {
         }
         if (!v.path("failingSide").asText().equals(run.failingSide()) || v.path("atMessage").asInt() != run.atMessage()) {
             return "refused by the " + run.failingSide() + " at message " + run.atMessage();
+        }
+        // HY-VEC-036: a reported refusal reaches the initiator in message 2; any other sends nothing.
+        if (v.path("reported").asBoolean() != (run.reply() != null)) {
+            return run.reply() != null ? "the refusal was reported in message 2" : "the refusal was not reported";
+        }
+        if (run.reply() != null && (run.replyRead() == null || run.replyRead().code() != initiatorEndsWith(run.error().code()))) {
+            return "message 2 does not report the refusal: " + (run.replyRead() == null ? "it selects" : run.replyRead().getMessage());
         }
         return null;
     }

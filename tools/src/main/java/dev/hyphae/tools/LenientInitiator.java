@@ -6,6 +6,7 @@ import dev.hyphae.ProtocolException;
 import dev.hyphae.framing.FramingLimits;
 import dev.hyphae.handshake.Certificate;
 import dev.hyphae.handshake.HyphaeHandshake;
+import dev.hyphae.handshake.Negotiation;
 import dev.hyphae.handshake.ProtocolVersion;
 import dev.hyphae.handshake.TrustStore;
 import dev.hyphae.noise.CipherState;
@@ -24,19 +25,23 @@ import java.nio.ByteOrder;
 import java.util.TreeSet;
 
 /**
- * The initiator of the seeded defect {@link Defect#ACCEPT_DOWNGRADE}: the reference handshake, message for message
- * and byte for byte, except that it takes the responder's selection as it comes, without checking it against
- * its own offer (HY-VER-004, HY-VER-027). A responder can then downgrade it to a version it never offered. It
- * trusts the buffer as well, which only a deliberately broken initiator may do.
+ * The initiator of the seeded defects {@link Defect#ACCEPT_DOWNGRADE} and {@link Defect#HS_ERROR_SCOPE_IGNORED}: the
+ * reference handshake, message for message and byte for byte, except that with the first it takes the responder's
+ * selection as it comes, without checking it against its own offer (HY-VER-004, HY-VER-027), so that a responder
+ * can downgrade it to a version it never offered; and with the second it ends with any registered code that a
+ * Selection reports, whatever its scope (HY-HS-015). It trusts the buffer as well, which only a deliberately broken
+ * initiator may do.
  */
 final class LenientInitiator {
 
     private final HandshakeVectors.Side side;
+    private final Defect defect;
     private final HandshakeState noise;
     private HyphaeHandshake.Result result;
 
-    LenientInitiator(HandshakeVectors.Side side) {
+    LenientInitiator(HandshakeVectors.Side side, Defect defect) {
         this.side = side;
+        this.defect = defect;
         this.noise = new HandshakeState(NoiseSuite.parse(NoiseSuite.MANDATORY), true, HyphaeHandshake.PROLOGUE,
                 KeyPair.fromPrivateKey(side.staticPrivate), KeyPair.fromPrivateKey(side.ephemeralPrivate), null);
     }
@@ -70,13 +75,22 @@ final class LenientInitiator {
         Selection s = HandshakePayload.getRootAsHandshakePayload(payload).selection();
         if (s.error() != 0) {
             ErrorCode code = ErrorCode.of(s.error());
-            throw ProtocolException.sessionError(code != null ? code : ErrorCode.HANDSHAKE_FAILED, "the responder ended the handshake");
+            // The seeded bug HS_ERROR_SCOPE_IGNORED: a registered code is taken whatever its scope.
+            boolean taken = code != null && (code.scope() == ErrorCode.Scope.SESSION || defect == Defect.HS_ERROR_SCOPE_IGNORED);
+            if (taken && code.scope() == ErrorCode.Scope.DELTA) {
+                throw ProtocolException.deltaError(code, "the responder ended the handshake");
+            }
+            throw ProtocolException.sessionError(taken ? code : ErrorCode.HANDSHAKE_FAILED, "the responder ended the handshake");
         }
-        // The seeded bug: no Negotiation.check of the selection against the offer.
         ProtocolVersion version = new ProtocolVersion(s.version().major(), s.version().minor());
         TreeSet<Integer> capabilities = new TreeSet<>();
         for (int i = 0; i < s.capabilitiesLength(); i++) {
             capabilities.add(s.capabilities(i).id());
+        }
+        if (defect != Defect.ACCEPT_DOWNGRADE) {
+            // Only the seeded bug ACCEPT_DOWNGRADE skips the check of the selection against the offer.
+            Negotiation.check(new Negotiation.Offer(side.versions, side.capabilities, side.critical), new Negotiation.Selection(version,
+                    capabilities));
         }
         TrustStore.Identity identity = TrustStore.of(side.trustedPeers, side.trustedOrganisations)
                 .verify(noise.remoteStaticKey(), certificate(s.certificate()), side.now);

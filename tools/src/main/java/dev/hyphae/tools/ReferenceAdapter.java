@@ -68,6 +68,10 @@ final class ReferenceAdapter {
     /** The profiles of the adapter protocol, by their names in it. */
     static final String[] PROFILES = {"codec", "replica-semantics", "handshake"};
 
+    /** The seeded defects that a responder of its own plays, {@link LenientResponder}. */
+    private static final java.util.Set<Defect> LENIENT_RESPONDER = java.util.EnumSet.of(Defect.HS_IGNORE_CRITICAL,
+            Defect.HS_FIRST_COMMON_VERSION, Defect.HS_ACCEPT_SMALL_FRAMES, Defect.HS_REPORT_MALFORMED);
+
     private final Defect defect;
     private final String version;
     private final List<String> profiles;
@@ -80,6 +84,7 @@ final class ReferenceAdapter {
         HyphaeHandshake.Initiator initiator;
         LenientInitiator lenient;
         HyphaeHandshake.Responder responder;
+        LenientResponder lenientResponder;
         HyphaeHandshake.Result result;
         int read;
     }
@@ -494,8 +499,8 @@ final class ReferenceAdapter {
         switch (role) {
             case "initiator" -> {
                 HandshakeVectors.Side side = HandshakeVectors.Side.fromJson(request.path("side"), true);
-                if (defect == Defect.ACCEPT_DOWNGRADE) {
-                    h.lenient = new LenientInitiator(side);
+                if (defect == Defect.ACCEPT_DOWNGRADE || defect == Defect.HS_ERROR_SCOPE_IGNORED) {
+                    h.lenient = new LenientInitiator(side, defect);
                     result.put("message", HEX.formatHex(h.lenient.start()));
                 } else {
                     h.initiator = side.initiator();
@@ -508,7 +513,11 @@ final class ReferenceAdapter {
                     // The seeded bug: only the lowest supported version is ever selected.
                     side.versions = List.of(side.versions.stream().min(Comparator.naturalOrder()).orElseThrow());
                 }
-                h.responder = side.responder();
+                if (LENIENT_RESPONDER.contains(defect)) {
+                    h.lenientResponder = new LenientResponder(side, defect);
+                } else {
+                    h.responder = side.responder();
+                }
             }
             default -> throw new IllegalArgumentException("role is 'initiator' or 'responder', not '" + role + "'");
         }
@@ -530,6 +539,16 @@ final class ReferenceAdapter {
             byte[] third = h.initiator != null ? h.initiator.onSelection(message) : h.lenient.onSelection(message);
             h.result = h.initiator != null ? h.initiator.result() : h.lenient.result();
             result.put("message", HEX.formatHex(third));
+        } else if (h.lenientResponder != null && h.read == 1) {
+            Object answer = h.lenientResponder.onOffer(message);
+            if (answer instanceof LenientResponder.Reported reported) {
+                throw new Refusal(reported.refusal(), reported.message());
+            }
+            result.put("message", HEX.formatHex((byte[]) answer));
+        } else if (h.lenientResponder != null && h.read == 2) {
+            h.lenientResponder.onConfirmation(message);
+            h.result = h.lenientResponder.result();
+            result.putNull("message");
         } else if (h.read == 1) {
             byte[] second = h.responder.onOffer(message);
             if (h.responder.failure() != null) {

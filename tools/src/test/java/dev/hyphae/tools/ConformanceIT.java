@@ -193,7 +193,12 @@ class ConformanceIT {
             "downgrade,              HY-VER-002,  HandshakeProperties.negotiationAgreesWithTheModel",
             "accept-downgrade,       HY-VER-004,  HandshakeChecks.aSelectionOfAVersionNotOfferedIsRefused",
             "shared-stream,          HY-COMP-003, vectors/compression/valid/compression_two_channels_two_streams",
-            "unsupported-ormap-join, HY-CONF-012, vectors/operations/valid/ormap_update_survives_concurrent_remove"})
+            "unsupported-ormap-join, HY-CONF-012, vectors/operations/valid/ormap_update_survives_concurrent_remove",
+            "hs-ignore-critical,     HY-HS-010,   vectors/handshake/invalid/handshake_unknown_critical_capability",
+            "hs-first-common-version, HY-VER-002, vectors/handshake/valid/handshake_negotiates_version_and_capabilities",
+            "hs-accept-small-frames, HY-HS-011,   vectors/handshake/invalid/handshake_offer_frame_size_below_minimum",
+            "hs-report-malformed,    HY-HS-013,   HandshakeChecks.aMalformedOfferEndsTheHandshakeWithoutAWord",
+            "hs-error-scope-ignored, HY-HS-015,   HandshakeChecks.aSelectionErrorWithoutSessionScopeEndsWithHandshakeFailed"})
     @Requirement({"HY-CONF-006", "HY-CONF-018"})
     void eachSeededDefectIsCaughtOnItsRequirement(String defect, String requirement, String checkId, @TempDir Path reports) throws Exception {
         Run run = conformance(reports, "--adapter", adapter("--defect", defect));

@@ -72,7 +72,7 @@ class NegotiationAgreementProperties {
     }
 
     @Property(tries = 2000)
-    @Requirement({"HY-HS-005", "HY-HS-010", "HY-HS-011", "HY-VER-002", "HY-VER-003", "HY-VER-025", "HY-VER-026", "HY-VER-028"})
+    @Requirement({"HY-HS-005", "HY-HS-010", "HY-HS-011", "HY-HS-012", "HY-VER-002", "HY-VER-003", "HY-VER-025", "HY-VER-026", "HY-VER-028"})
     void theRespondersAgree(@ForAll("offers") Offer offer, @ForAll("responders") Responder responder) {
         Outcome model = dev.hyphae.model.handshake.Negotiation.respond(offer, responder);
         Set<ProtocolVersion> supported = responder.supported().stream().map(NegotiationAgreementProperties::reference)

@@ -7,7 +7,10 @@ import dev.hyphae.conformance.Checks;
 import dev.hyphae.conformance.Profile;
 import dev.hyphae.conformance.Suite;
 import dev.hyphae.conformance.Sut;
+import dev.hyphae.conformance.Response;
+import dev.hyphae.conformance.model.ForgedInitiator;
 import dev.hyphae.conformance.model.ForgedResponder;
+import dev.hyphae.conformance.model.SelectionReader;
 import dev.hyphae.conformance.model.HandshakeSide;
 import dev.hyphae.handshake.Certificate;
 import dev.hyphae.handshake.ProtocolVersion;
@@ -86,8 +89,105 @@ class HandshakeChecks {
         expectRefusal(x, 3, ErrorCode.HANDSHAKE_FAILED, "after message 3 lost its last byte");
     }
 
+    /**
+     * The suite, as an initiator that offers what it likes, sends the adapter's responder an offer it cannot verify: a
+     * frame size below 1024, or a capability listed twice. The responder ends the handshake without a word.
+     */
     @Test
-    @Requirement({"HY-HS-009"})
+    @Requirement({"HY-HS-013", "HY-HS-011", "HY-HS-003", "HY-CONF-023"})
+    void aMalformedOfferEndsTheHandshakeWithoutAWord() {
+        HandshakeSide[] p = HandshakeSide.pair();
+        for (byte[] first : List.of(ForgedInitiator.firstMessage(p[0], List.of(ProtocolVersion.V1_0), new int[0], 512),
+                ForgedInitiator.firstMessage(p[0], List.of(ProtocolVersion.V1_0), new int[] {1, 1}, 0))) {
+            String handle = Sut.result(Sut.handshakeStart("responder", p[1].json(false)), "handshakeStart").path("handshake").asText();
+            Response r = Sut.supported(Sut.handshakeRead(handle, first), "handshakeRead");
+            if (!r.isError() || r.code() != ErrorCode.MALFORMED_MESSAGE.value() || r.message() != null) {
+                throw new AssertionError("message 1 " + Sut.hex(first) + " offers a max_frame_size of 512 or lists capability 1 twice: "
+                        + "expected a refusal with 100 MALFORMED_MESSAGE and no message 2, got " + r.describe()
+                        + (r.message() == null ? "" : " with message " + r.message()));
+            }
+        }
+    }
+
+    /**
+     * An offer that breaks several rules of negotiation: capability 0, no version in common and an unknown capability
+     * marked critical. The adapter's responder refuses it for the first check of HY-HS-012, capability 0, and its own
+     * message 2, which the suite reads as the initiator, reports exactly that code.
+     */
+    @Test
+    @Requirement({"HY-HS-012", "HY-HS-013", "HY-HS-014", "HY-HS-006", "HY-CONF-023"})
+    void aRefusedOfferIsReportedWithTheCodeOfTheFirstCheckThatFails() throws ProtocolException {
+        HandshakeSide[] p = HandshakeSide.pair();
+        byte[][] offers = {ForgedInitiator.firstMessage(p[0], List.of(new ProtocolVersion(2, 0)), new int[] {0}, 0),
+                withCritical(HandshakeSide.pair()[0]).initiator().start()};
+        int[] codes = {ErrorCode.PROTOCOL_VIOLATION.value(), ErrorCode.UNSUPPORTED_VERSION.value()};
+        for (int k = 0; k < offers.length; k++) {
+            String handle = Sut.result(Sut.handshakeStart("responder", p[1].json(false)), "handshakeStart").path("handshake").asText();
+            Response r = Sut.supported(Sut.handshakeRead(handle, offers[k]), "handshakeRead");
+            String offer = k == 0 ? "capability 0 and version 2.0 alone" : "version 2.0 alone and the unknown capability 7 marked critical";
+            if (!r.isError() || r.code() != codes[k] || r.message() == null) {
+                throw new AssertionError("an offer of " + offer + ": expected a refusal with " + codes[k] + " reported in message 2, got "
+                        + r.describe());
+            }
+            int reported;
+            try {
+                reported = SelectionReader.read(p[0].staticPrivate, p[0].ephemeralPrivate, offers[k], Sut.bytes(r.message())).error();
+            } catch (ProtocolException e) {
+                throw new AssertionError("an offer of " + offer + ": the adapter's message 2 " + r.message() + " cannot be read: "
+                        + e.getMessage());
+            }
+            if (reported != codes[k]) {
+                throw new AssertionError("an offer of " + offer + ": the adapter refused with " + codes[k] + " but its message 2 reports "
+                        + reported);
+            }
+        }
+    }
+
+    /** The initiator {@code side} offering 2.0 alone and the capability 7 marked critical, which no responder here knows. */
+    private static HandshakeSide withCritical(HandshakeSide side) {
+        side.versions = List.of(new ProtocolVersion(2, 0));
+        side.capabilities = new java.util.TreeSet<>(List.of(7));
+        side.critical = new java.util.TreeSet<>(List.of(7));
+        return side;
+    }
+
+    /**
+     * A responder whose Selection reports a code of scope delta, a code the registry does not list, or a Private Use
+     * code: the adapter's initiator ends with HANDSHAKE_FAILED and sends nothing.
+     */
+    @Test
+    @Requirement({"HY-HS-015", "HY-HS-007"})
+    void aSelectionErrorWithoutSessionScopeEndsWithHandshakeFailed() throws ProtocolException {
+        for (int error : new int[] {ErrorCode.ACCESS_DENIED.value(), 299, 60001}) {
+            HandshakeSide[] p = HandshakeSide.pair();
+            com.fasterxml.jackson.databind.JsonNode started = Sut.result(Sut.handshakeStart("initiator", p[0].json(true)), "handshakeStart");
+            byte[] second = new ForgedResponder(p[1]).answerWithError(Sut.bytes(started.path("message")), error);
+            Response r = Sut.supported(Sut.handshakeRead(started.path("handshake").asText(), second), "handshakeRead");
+            if (!r.isError() || r.code() != ErrorCode.HANDSHAKE_FAILED.value() || r.message() != null) {
+                throw new AssertionError("a Selection reporting error " + error + ": expected a refusal with 200 HANDSHAKE_FAILED and no "
+                        + "message, got " + r.describe());
+            }
+        }
+    }
+
+    /** The responder's ephemeral key in message 2 replaced by the all-zero point: the initiator's DH gives all zeros. */
+    @Test
+    @Requirement({"HY-HS-016", "HY-HS-009"})
+    void aLowOrderResponderKeyIsRefused() {
+        HandshakeSide[] p = HandshakeSide.pair();
+        Exchange x = Exchange.adapterInitiates(p[0], p[1], (k, m) -> {
+            byte[] changed = m.clone();
+            Arrays.fill(changed, 0, KeyPair.LENGTH, (byte) 0);
+            return changed;
+        }, Exchange.FAITHFUL);
+        expectRefusal(x, 2, ErrorCode.HANDSHAKE_FAILED, "after the responder's ephemeral key was replaced by the all-zero point");
+        if (x.adapterError.message() != null) {
+            throw new AssertionError("the adapter refused message 2 and still sent message 3");
+        }
+    }
+
+    @Test
+    @Requirement({"HY-HS-009", "HY-HS-016"})
     void aLowOrderEphemeralKeyIsRefused() {
         HandshakeSide[] p = HandshakeSide.pair();
         Exchange x = Exchange.adapterResponds(p[0], p[1], (k, m) -> {
@@ -96,6 +196,9 @@ class HandshakeChecks {
             return changed;
         });
         expectRefusal(x, 1, ErrorCode.HANDSHAKE_FAILED, "after the initiator's ephemeral key was replaced by the all-zero point");
+        if (x.adapterError.message() != null) {
+            throw new AssertionError("the adapter refused a low-order key and still sent message 2");
+        }
     }
 
     /**

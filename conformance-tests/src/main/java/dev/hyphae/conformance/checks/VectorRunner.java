@@ -6,6 +6,9 @@ import dev.hyphae.conformance.Profile;
 import dev.hyphae.conformance.Response;
 import dev.hyphae.conformance.Sut;
 import dev.hyphae.conformance.Unsupported;
+import dev.hyphae.conformance.model.Model;
+import dev.hyphae.conformance.model.SelectionReader;
+import dev.hyphae.ProtocolException;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -223,30 +226,34 @@ final class VectorRunner {
     }
 
     /**
-     * HY-VEC-025 and HY-VEC-026: the adapter plays both sides, each receiving the vector's message where the
-     * vector gives one; the suite only relays.
+     * HY-VEC-025, HY-VEC-026 and HY-VEC-036: the adapter plays both sides, each receiving the vector's message where
+     * the vector gives one; the suite relays, and judges what a side that refuses sends (HY-CONF-023).
      */
     private static void handshake(JsonNode v) {
         Run run = replay(v);
         if (v.path("result").asText().equals("valid")) {
-            if (run.error != null) {
-                throw new AssertionError("the " + run.failingSide + " refused message " + run.atMessage + ": " + run.error.describe());
-            }
             JsonNode messages = v.path("messages");
+            String refusal = run.error == null ? "" : "; then the " + run.failingSide + " refused message " + run.atMessage + ": "
+                    + run.error.describe();
+            // The first message that differs explains what follows: a side that read the vector's message instead of
+            // its peer's own has another transcript, and the next message fails to authenticate.
             for (int k = 0; k < messages.size(); k++) {
-                if (k >= run.written.size() || !messages.get(k).asText().equals(run.written.get(k))) {
-                    throw new AssertionError("message " + (k + 1) + " differs from the vector's: "
-                            + (k < run.written.size() ? run.written.get(k) : "not written"));
+                if (k < run.written.size() && !messages.get(k).asText().equals(run.written.get(k))) {
+                    throw new AssertionError("message " + (k + 1) + " differs from the vector's: " + run.written.get(k) + refusal);
+                }
+            }
+            if (run.error != null) {
+                throw new AssertionError(refusal.substring(2));
+            }
+            for (int k = 0; k < messages.size(); k++) {
+                if (k >= run.written.size()) {
+                    throw new AssertionError("message " + (k + 1) + " was not written");
                 }
             }
             JsonNode expected = v.path("expected");
-            for (JsonNode outcome : List.of(run.initiatorOutcome, run.responderOutcome)) {
-                if (!outcome.path("version").asText().equals(expected.path("version").asText())
-                        || !outcome.path("handshakeHash").asText().equals(expected.path("handshakeHash").asText())) {
-                    throw new AssertionError("outcome " + outcome + ", expected version " + expected.path("version").asText()
-                            + " and handshake hash " + expected.path("handshakeHash").asText());
-                }
-            }
+            // The initiator's peer is the responder, and the other way round (the chapter "Test vectors" tabulates the names).
+            expectOutcome(run.initiatorOutcome, expected, expected.path("responderOrganisation"), "the initiator");
+            expectOutcome(run.responderOutcome, expected, expected.path("initiatorOrganisation"), "the responder");
             return;
         }
         int code = v.path("error").path("code").asInt();
@@ -260,6 +267,59 @@ final class VectorRunner {
                     + "; expected the " + v.path("failingSide").asText() + " to refuse message " + v.path("atMessage").asInt()
                     + " with " + code + " " + v.path("error").path("name").asText());
         }
+        if (!v.path("reported").asBoolean()) {
+            if (run.error.message() != null) {
+                throw new AssertionError("the " + run.failingSide + " refused message " + run.atMessage + " with " + code
+                        + ", which ends the handshake without a word, and still sent " + run.error.message());
+            }
+            return;
+        }
+        expectReported(v, run, code);
+    }
+
+    /** The outcome of one side of a valid case: the version, capabilities and hash of {@code expected}, and the peer's organisation. */
+    private static void expectOutcome(JsonNode outcome, JsonNode expected, JsonNode organisation, String side) {
+        if (!outcome.path("version").asText().equals(expected.path("version").asText())
+                || !outcome.path("capabilities").equals(expected.path("capabilities"))
+                || !outcome.path("handshakeHash").asText().equals(expected.path("handshakeHash").asText())
+                || !outcome.path("remoteOrganisation").equals(organisation.isMissingNode() ? Model.JSON.nullNode() : organisation)) {
+            throw new AssertionError(side + "'s outcome is " + outcome + "; expected version " + expected.path("version").asText()
+                    + ", capabilities " + expected.path("capabilities") + ", handshake hash " + expected.path("handshakeHash").asText()
+                    + " and remoteOrganisation " + organisation);
+        }
+    }
+
+    /**
+     * HY-VEC-036: the responder's own message 2 reports the refusal. The suite reads it as the case's initiator, whose
+     * transcript holds the vector's message 1; and when the adapter's initiator wrote that very message 1, the
+     * adapter's initiator reads it too, and must end with the code that HY-HS-007 makes of the reported one.
+     */
+    private static void expectReported(JsonNode v, Run run, int code) {
+        if (run.error.message() == null) {
+            throw new AssertionError("the responder refused message 1 with " + code + " and sent no message 2 to report it");
+        }
+        String first = v.path("messages").get(0).asText();
+        JsonNode initiator = v.path("initiator");
+        try {
+            SelectionReader.Reply reply = SelectionReader.read(Sut.bytes(initiator.path("staticPrivateKey")),
+                    Sut.bytes(initiator.path("ephemeralPrivateKey")), Sut.bytes(first), Sut.bytes(run.error.message()));
+            if (reply.error() != code) {
+                throw new AssertionError("the responder refused message 1 with " + code + ", but its message 2 "
+                        + (reply.error() == 0 ? "selects a version" : "reports " + reply.error()) + ": " + run.error.message());
+            }
+        } catch (ProtocolException e) {
+            throw new AssertionError("the responder's message 2, " + run.error.message() + ", cannot be read as the initiator of the "
+                    + "case: " + e.getMessage());
+        }
+        if (!run.written.get(0).equals(first)) {
+            return;
+        }
+        Response r = Sut.supported(Sut.handshakeRead(run.initiator, Sut.bytes(run.error.message())), "handshakeRead");
+        int ends = dev.hyphae.model.handshake.Negotiation.initiatorEndsWith(code);
+        if (!r.isError() || r.code() != ends || r.message() != null) {
+            throw new AssertionError("the initiator read the responder's report of " + code + " and answered " + r.describe()
+                    + "; expected a refusal with " + ends + " and no message");
+        }
     }
 
     /** What a replayed handshake did. */
@@ -269,6 +329,7 @@ final class VectorRunner {
         String responder;
         JsonNode initiatorOutcome;
         JsonNode responderOutcome;
+        /** The refusal, with the message that the refusing side sent, if it sent one. */
         Response error;
         String failingSide;
         int atMessage;
@@ -290,12 +351,9 @@ final class VectorRunner {
             String delivered = k < messages.size() ? messages.get(k).asText() : run.written.get(k);
             Response r = Sut.supported(Sut.handshakeRead(receiver.equals("responder") ? run.responder : run.initiator,
                     Sut.bytes(delivered)), "handshakeRead");
-            if (r.isError() && r.message() != null && receiver.equals("responder") && k == 0) {
-                // The responder reports a failed negotiation in message 2 (HY-HS-006); the initiator fails on reading it.
-                run.written.add(r.message());
-                continue;
-            }
             if (!r.isResult()) {
+                // A refusal stops the replay at the side whose check failed (HY-VEC-026); a message it sent with the
+                // refusal (HY-HS-006) is judged by the caller, not delivered as if the handshake went on.
                 run.error = r;
                 run.failingSide = receiver;
                 run.atMessage = k + 1;

@@ -46,6 +46,21 @@ public final class ForgedResponder {
         }
     }
 
+    /** Reads message 1, ignoring its offer, and answers message 2 whose Selection holds only {@code error}. */
+    public byte[] answerWithError(byte[] first, int error) throws ProtocolException {
+        FlatBufferBuilder b = new FlatBufferBuilder(64);
+        Selection.startSelection(b);
+        Selection.addError(b, error);
+        int selection = Selection.endSelection(b);
+        HandshakePayload.finishHandshakePayloadBuffer(b, HandshakePayload.createHandshakePayload(b, 0, selection, 0));
+        try {
+            noise.readMessage(first);
+            return noise.writeMessage(b.sizedByteArray());
+        } catch (NoiseException e) {
+            throw ProtocolException.sessionError(ErrorCode.HANDSHAKE_FAILED, e, "%s", e.getMessage());
+        }
+    }
+
     /** The payload of a Selection, laid out as the schema spec/schema/handshake.fbs says. */
     static byte[] selection(ProtocolVersion version, List<Integer> capabilities) {
         FlatBufferBuilder b = new FlatBufferBuilder(128);

@@ -18,9 +18,10 @@ import static dev.hyphae.model.handshake.ErrorRegistry.UNSUPPORTED_VERSION;
  * the outcome of the negotiation is {@code respond}'s: the initiator accepts every selection that a conforming
  * responder makes.
  *
- * <p>Each rule below cites the requirement it follows. Where an offer or a selection breaks several rules at once,
- * the specification does not say which refusal comes first, so the model does not choose: its {@link
- * Outcome.Refused} admits the code of each rule that is broken.
+ * <p>Each rule below cites the requirement it follows. Where an offer breaks several rules at once, the responder
+ * refuses it with the code of the first in the order of HY-HS-012, so {@link #respond} admits exactly one code.
+ * Where a selection breaks several, the specification does not say which refusal comes first, so {@link #check}
+ * does not choose: its {@link Outcome.Refused} admits the code of each rule that is broken.
  */
 public final class Negotiation {
 
@@ -33,39 +34,17 @@ public final class Negotiation {
     }
 
     /**
-     * What the responder does with {@code offer}: selects from it, or refuses it when it reads message 1 (and then
-     * reports the refusal to the initiator in its selection, HY-HS-006).
+     * What the responder does with {@code offer}: selects from it, or refuses it when it reads message 1 with the code
+     * of the first check of HY-HS-012 that fails (and reports the refusal to the initiator in its selection when
+     * {@link #isReported} says so, HY-HS-006, HY-HS-013).
      */
     public static Outcome respond(Offer offer, Responder responder) {
-        SortedSet<Integer> refusals = new TreeSet<>();
+        Integer refusal = firstRefusal(offer, responder);
+        if (refusal != null) {
+            return new Outcome.Refused(Outcome.Side.RESPONDER, 1, new TreeSet<>(Set.of(refusal)));
+        }
         List<Integer> ids = offer.capabilities().stream().map(Capability::id).toList();
-        // HY-HS-003: a capability listed twice makes the offer malformed.
-        if (new HashSet<>(ids).size() != ids.size()) {
-            refusals.add(MALFORMED_MESSAGE);
-        }
-        // HY-HS-011: a maximum frame size from 1 to 1023 is malformed.
-        if (!isFrameSize(offer.maxFrameSize())) {
-            refusals.add(MALFORMED_MESSAGE);
-        }
-        // HY-VER-028: capability 0 is never assigned; in an offer it is a violation.
-        if (ids.contains(0)) {
-            refusals.add(PROTOCOL_VIOLATION);
-        }
-        // HY-VER-002: the highest version that is both offered and supported; HY-VER-003: there must be one.
-        ProtocolVersion chosen = offer.versions().stream().filter(responder.supported()::contains).max(ProtocolVersion::compareTo)
-                .orElse(null);
-        if (chosen == null) {
-            refusals.add(UNSUPPORTED_VERSION);
-        }
-        // HY-HS-010: a capability that the initiator marks critical, and that the responder does not know, ends it.
-        for (Capability c : offer.capabilities()) {
-            if (c.critical() && !responder.known().contains(c.id())) {
-                refusals.add(UNSUPPORTED_CAPABILITY);
-            }
-        }
-        if (!refusals.isEmpty()) {
-            return new Outcome.Refused(Outcome.Side.RESPONDER, 1, refusals);
-        }
+        ProtocolVersion chosen = highestCommon(offer, responder);
         // HY-VER-025: offered capabilities that the responder does not know are ignored, and so those it knows are
         // not; HY-VER-026: it selects only capabilities that it knows and that were offered. The model reads the two
         // together as "select exactly the offered capabilities that the responder knows"; no sentence says in so
@@ -73,6 +52,46 @@ public final class Negotiation {
         SortedSet<Integer> capabilities = new TreeSet<>(ids);
         capabilities.retainAll(responder.known());
         return new Outcome.Agreed(chosen, capabilities, frameSize(offer.maxFrameSize()), responder.maxFrameSize());
+    }
+
+    /**
+     * The code of the first of the checks of HY-HS-012 that {@code offer} fails, after the Noise layer (which the
+     * model does not play), or null when the responder selects.
+     */
+    private static Integer firstRefusal(Offer offer, Responder responder) {
+        List<Integer> ids = offer.capabilities().stream().map(Capability::id).toList();
+        // 2. HY-HS-003: a capability listed twice makes the offer malformed; HY-HS-011: so does a frame size from 1 to 1023.
+        if (new HashSet<>(ids).size() != ids.size() || !isFrameSize(offer.maxFrameSize())) {
+            return MALFORMED_MESSAGE;
+        }
+        // 3. HY-VER-028: capability 0 is never assigned; in an offer it is a violation.
+        if (ids.contains(0)) {
+            return PROTOCOL_VIOLATION;
+        }
+        // 4. HY-VER-003: there must be a version in common.
+        if (highestCommon(offer, responder) == null) {
+            return UNSUPPORTED_VERSION;
+        }
+        // 5. HY-HS-010: a capability that the initiator marks critical, and that the responder does not know, ends it.
+        for (Capability c : offer.capabilities()) {
+            if (c.critical() && !responder.known().contains(c.id())) {
+                return UNSUPPORTED_CAPABILITY;
+            }
+        }
+        return null;
+    }
+
+    /** HY-VER-002: the highest version that is both offered and supported, or null. */
+    private static ProtocolVersion highestCommon(Offer offer, Responder responder) {
+        return offer.versions().stream().filter(responder.supported()::contains).max(ProtocolVersion::compareTo).orElse(null);
+    }
+
+    /**
+     * Whether a responder that refuses message 1 with {@code code} reports it in message 2 (HY-HS-013): a refusal of
+     * a well-formed offer is reported; one of a message that it cannot read or verify ends the handshake silently.
+     */
+    public static boolean isReported(int code) {
+        return code == PROTOCOL_VIOLATION || code == UNSUPPORTED_VERSION || code == UNSUPPORTED_CAPABILITY;
     }
 
     /**

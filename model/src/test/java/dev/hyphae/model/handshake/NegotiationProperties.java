@@ -71,7 +71,8 @@ class NegotiationProperties {
     @Requirement("HY-VER-003")
     void withoutACommonVersionTheResponderRefusesWithUnsupportedVersion(@ForAll("offers") Offer offer,
                                                                          @ForAll("responders") Responder responder) {
-        if (offer.versions().stream().noneMatch(responder.supported()::contains)) {
+        // HY-HS-012: a malformed offer, or one holding capability 0, is refused for that first.
+        if (wellFormed(offer) && offer.versions().stream().noneMatch(responder.supported()::contains)) {
             Outcome.Refused refused = assertInstanceOf(Outcome.Refused.class, Negotiation.respond(offer, responder));
             assertEquals(Outcome.Side.RESPONDER, refused.side());
             assertEquals(1, refused.message());
@@ -85,7 +86,9 @@ class NegotiationProperties {
                                                                                        @ForAll("responders") Responder responder) {
         boolean unknownCritical = offer.capabilities().stream().anyMatch(c -> c.critical() && !responder.known().contains(c.id()));
         Outcome outcome = Negotiation.respond(offer, responder);
-        if (unknownCritical) {
+        // HY-HS-012: the critical capabilities are the last check; an offer refused earlier is refused for that.
+        boolean earlier = !wellFormed(offer) || offer.versions().stream().noneMatch(responder.supported()::contains);
+        if (unknownCritical && !earlier) {
             Outcome.Refused refused = assertInstanceOf(Outcome.Refused.class, outcome);
             assertTrue(refused.admits(UNSUPPORTED_CAPABILITY), refused.toString());
         } else if (outcome instanceof Outcome.Refused refused) {
@@ -132,7 +135,8 @@ class NegotiationProperties {
     @Requirement("HY-VER-028")
     void capabilityZeroInAnOfferIsAViolation(@ForAll("offers") Offer offer, @ForAll("responders") Responder responder) {
         Outcome outcome = Negotiation.respond(offer, responder);
-        if (ids(offer).contains(0)) {
+        boolean malformed = Set.copyOf(ids(offer)).size() != ids(offer).size() || offer.maxFrameSize() >= 1 && offer.maxFrameSize() <= 1023;
+        if (ids(offer).contains(0) && !malformed) {
             assertTrue(assertInstanceOf(Outcome.Refused.class, outcome).admits(PROTOCOL_VIOLATION), outcome.toString());
         } else if (outcome instanceof Outcome.Refused refused) {
             assertTrue(!refused.admits(PROTOCOL_VIOLATION), refused.toString());
@@ -147,6 +151,36 @@ class NegotiationProperties {
                 || offer.maxFrameSize() >= 1 && offer.maxFrameSize() <= 1023;
         Outcome outcome = Negotiation.respond(offer, responder);
         assertEquals(malformed, outcome instanceof Outcome.Refused r && r.admits(MALFORMED_MESSAGE), outcome.toString());
+    }
+
+    /**
+     * HY-HS-012: the responder refuses an offer with the code of the first check that fails, one code whatever else the
+     * offer breaks; HY-HS-013: it reports the refusals of a well-formed offer, and no other, in message 2.
+     */
+    @Property(tries = 1000)
+    @Requirement({"HY-HS-012", "HY-HS-013", "HY-HS-014"})
+    void anOfferIsRefusedForTheFirstCheckThatFails(@ForAll("offers") Offer offer, @ForAll("responders") Responder responder) {
+        List<Integer> broken = new ArrayList<>();
+        if (Set.copyOf(ids(offer)).size() != ids(offer).size() || offer.maxFrameSize() >= 1 && offer.maxFrameSize() <= 1023) {
+            broken.add(MALFORMED_MESSAGE);
+        }
+        if (ids(offer).contains(0)) {
+            broken.add(PROTOCOL_VIOLATION);
+        }
+        if (offer.versions().stream().noneMatch(responder.supported()::contains)) {
+            broken.add(UNSUPPORTED_VERSION);
+        }
+        if (offer.capabilities().stream().anyMatch(c -> c.critical() && !responder.known().contains(c.id()))) {
+            broken.add(UNSUPPORTED_CAPABILITY);
+        }
+        Outcome outcome = Negotiation.respond(offer, responder);
+        if (broken.isEmpty()) {
+            assertInstanceOf(Outcome.Agreed.class, outcome);
+            return;
+        }
+        Outcome.Refused refused = assertInstanceOf(Outcome.Refused.class, outcome);
+        assertEquals(new TreeSet<>(Set.of(broken.get(0))), refused.codes(), "broken: " + broken);
+        assertEquals(broken.get(0) != MALFORMED_MESSAGE, Negotiation.isReported(broken.get(0)));
     }
 
     @Property(tries = 1000)
