@@ -87,7 +87,7 @@ public final class Peer implements Closeable {
         this.config = config;
         this.replica = replica;
         this.options = options;
-        replica.addListener((document, state, local) -> listeners.forEach(l -> l.accept(document, local)));
+        replica.addListener((Replica.ChangeListener) (document, local) -> listeners.forEach(l -> l.accept(document, local)));
     }
 
     /** Opens the peer's folder, recovering every document from storage. */
@@ -195,9 +195,20 @@ public final class Peer implements Closeable {
         return replica.state(document);
     }
 
-    CausalState<ORMap> write(String document, java.util.function.UnaryOperator<CausalState<ORMap>> mutator) {
+    /** The causal context of {@code document}, without building its state. */
+    dev.hyphae.data.CausalContext context(String document) {
+        return replica.context(document);
+    }
+
+    /** The entries under {@code key} of the root map of {@code document}, with its whole context. */
+    CausalState<ORMap> entriesUnder(String document, dev.hyphae.data.Value key) {
+        return replica.entriesUnder(document, key);
+    }
+
+    /** A write to the entries under {@code key} of the root map of {@code document} ({@link Replica#write(String, dev.hyphae.data.Value, java.util.function.UnaryOperator)}). */
+    CausalState<ORMap> write(String document, dev.hyphae.data.Value key, java.util.function.UnaryOperator<CausalState<ORMap>> mutator) {
         try {
-            return replica.write(document, mutator);
+            return replica.write(document, key, mutator);
         } catch (IOException e) {
             // Either nothing was written, or the document stopped because a sync failed; then, whether the write
             // reached the disk is known only after a restart. Retrying is therefore not safe for a counter.
