@@ -95,6 +95,9 @@ final class MutableContext {
      * moves into it the run of cloud dots that continues it.
      */
     private void absorb(ReplicaId replica) {
+        if (cloud.isEmpty()) {
+            return;   // the common case: a replica that receives every write in order keeps no cloud
+        }
         long n = versionVector.get(replica);
         NavigableSet<Dot> ofReplica = cloud.subSet(new Dot(replica, 1), true, new Dot(replica, -1L), true);
         Iterator<Dot> dots = ofReplica.iterator();

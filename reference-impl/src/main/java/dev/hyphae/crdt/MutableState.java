@@ -2,9 +2,11 @@ package dev.hyphae.crdt;
 
 import dev.hyphae.data.CausalContext;
 import dev.hyphae.data.Dot;
+import dev.hyphae.data.ReplicaId;
 import dev.hyphae.data.Value;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -32,9 +34,16 @@ import java.util.TreeSet;
  */
 public final class MutableState {
 
-    private final TreeMap<EntryKey, Crdt> entries = new TreeMap<>();
-    /** Each dot of the store to the root entry that holds it: an {@link EntryKey}, or a set of them (a faulty state). */
-    private final TreeMap<Dot, Object> index = new TreeMap<>();
+    /**
+     * The entries of the root map: by key, then by type id (nearly always one). Hashed rather than ordered, so that
+     * finding the entry a delta touches costs one hash of its key, not a walk of ordered comparisons.
+     */
+    private final Map<Value, TreeMap<Integer, Crdt>> entries = new HashMap<>();
+    /**
+     * Each dot of the store to the root entry that holds it: an {@link EntryKey}, or a set of them (a faulty state),
+     * by replica id, then counter (unsigned), so that a range of a version vector is one sub-map.
+     */
+    private final Map<ReplicaId, TreeMap<Long, Object>> index = new HashMap<>();
     private final MutableContext context = new MutableContext();
     /** The immutable value of the state, or null once it has changed since it was last asked for. */
     private CausalState<ORMap> value = new CausalState<>(ORMap.EMPTY, CausalContext.EMPTY);
@@ -69,18 +78,22 @@ public final class MutableState {
         Map<EntryKey, Crdt> theirs = delta.store().entries();
         CausalContext seenByDelta = delta.context();
         Set<EntryKey> touched = new HashSet<>(theirs.keySet());
-        seenByDelta.versionVector().forEach((replica, upTo) ->
-                index.subMap(new Dot(replica, 1), true, new Dot(replica, upTo), true).values()
-                        .forEach(keys -> collect(keys, touched)));
+        seenByDelta.versionVector().forEach((replica, upTo) -> {
+            TreeMap<Long, Object> ofReplica = index.get(replica);
+            if (ofReplica != null) {
+                ofReplica.headMap(upTo, true).values().forEach(keys -> collect(keys, touched));
+            }
+        });
         for (Dot dot : seenByDelta.cloud()) {
-            Object keys = index.get(dot);
+            TreeMap<Long, Object> ofReplica = index.get(dot.replica());
+            Object keys = ofReplica == null ? null : ofReplica.get(dot.counter());
             if (keys != null) {
                 collect(keys, touched);
             }
         }
         List<Replacement> replacements = new ArrayList<>();
         for (EntryKey key : touched) {
-            Crdt mine = entries.get(key);
+            Crdt mine = entry(key);
             Crdt other = theirs.get(key);
             Crdt before = mine != null ? mine : CrdtType.emptyOf(key.typeId());
             // The join of a store in context C with one in context D asks C only about the other store's dots
@@ -141,7 +154,7 @@ public final class MutableState {
         if (store == null) {
             return CausalContext.EMPTY;
         }
-        List<Dot> seen = new ArrayList<>();
+        List<Dot> seen = new ArrayList<>(0);
         store.forEachDot(dot -> {
             if (context.contains(dot)) {
                 seen.add(dot);
@@ -155,11 +168,30 @@ public final class MutableState {
             old.forEachDot(dot -> unindex(dot, key));
         }
         if (joined.isEmpty()) {
-            entries.remove(key);
+            TreeMap<Integer, Crdt> byType = entries.get(key.key());
+            if (byType != null) {
+                byType.remove(key.typeId());
+                if (byType.isEmpty()) {
+                    entries.remove(key.key());
+                }
+            }
         } else {
-            entries.put(key, joined);
+            entries.computeIfAbsent(key.key(), k -> new TreeMap<>()).put(key.typeId(), joined);
             joined.forEachDot(dot -> index(dot, key));
         }
+    }
+
+    private Crdt entry(EntryKey key) {
+        TreeMap<Integer, Crdt> byType = entries.get(key.key());
+        return byType == null ? null : byType.get(key.typeId());
+    }
+
+    /** The entries under {@code key}, as an ORMap's entries. */
+    private TreeMap<EntryKey, Crdt> entriesOf(Value key, TreeMap<Integer, Crdt> byType, TreeMap<EntryKey, Crdt> into) {
+        if (byType != null) {
+            byType.forEach((type, store) -> into.put(new EntryKey(key, type), store));
+        }
+        return into;
     }
 
     @SuppressWarnings("unchecked")
@@ -173,7 +205,8 @@ public final class MutableState {
 
     @SuppressWarnings("unchecked")
     private void index(Dot dot, EntryKey key) {
-        Object present = index.putIfAbsent(dot, key);
+        TreeMap<Long, Object> ofReplica = index.computeIfAbsent(dot.replica(), r -> new TreeMap<>(Long::compareUnsigned));
+        Object present = ofReplica.putIfAbsent(dot.counter(), key);
         if (present == null || present.equals(key)) {
             return;
         }
@@ -182,7 +215,7 @@ public final class MutableState {
         if (present instanceof EntryKey other) {
             keys = new TreeSet<>();
             keys.add(other);
-            index.put(dot, keys);
+            ofReplica.put(dot.counter(), keys);
         } else {
             keys = (Set<EntryKey>) present;
         }
@@ -191,22 +224,28 @@ public final class MutableState {
 
     @SuppressWarnings("unchecked")
     private void unindex(Dot dot, EntryKey key) {
-        Object present = index.get(dot);
+        TreeMap<Long, Object> ofReplica = index.get(dot.replica());
+        Object present = ofReplica == null ? null : ofReplica.get(dot.counter());
         if (present instanceof Set<?> set) {
             Set<EntryKey> keys = (Set<EntryKey>) set;
             keys.remove(key);
             if (keys.size() == 1) {
-                index.put(dot, keys.iterator().next());
+                ofReplica.put(dot.counter(), keys.iterator().next());
             }
         } else if (key.equals(present)) {
-            index.remove(dot);
+            ofReplica.remove(dot.counter());
+            if (ofReplica.isEmpty()) {
+                index.remove(dot.replica());
+            }
         }
     }
 
     /** The state as an immutable value; built anew after a change, in time proportional to the state. */
     public CausalState<ORMap> state() {
         if (value == null) {
-            value = new CausalState<>(ORMap.of(entries), context.value());
+            TreeMap<EntryKey, Crdt> all = new TreeMap<>();
+            entries.forEach((key, byType) -> entriesOf(key, byType, all));
+            value = new CausalState<>(ORMap.of(all), context.value());
         }
         return value;
     }
@@ -222,8 +261,7 @@ public final class MutableState {
      * those entries and the context.
      */
     public CausalState<ORMap> entriesUnder(Value key) {
-        return new CausalState<>(ORMap.of(entries.subMap(new EntryKey(key, 1), true, new EntryKey(key, 0xFFFF), true)),
-                context.value());
+        return new CausalState<>(ORMap.of(entriesOf(key, entries.get(key), new TreeMap<>())), context.value());
     }
 
     /** Whether the state is empty: no entry and an empty context. */
@@ -234,13 +272,14 @@ public final class MutableState {
     /** For the tests: whether the index names exactly the dots of the entries. */
     boolean indexIsExact() {
         Map<Dot, Set<EntryKey>> expected = new TreeMap<>();
-        entries.forEach((key, store) -> store.forEachDot(dot -> expected.computeIfAbsent(dot, d -> new TreeSet<>()).add(key)));
+        entries.forEach((key, byType) -> byType.forEach((type, store) -> store.forEachDot(
+                dot -> expected.computeIfAbsent(dot, d -> new TreeSet<>()).add(new EntryKey(key, type)))));
         Map<Dot, Set<EntryKey>> actual = new TreeMap<>();
-        index.forEach((dot, keys) -> {
+        index.forEach((replica, ofReplica) -> ofReplica.forEach((counter, keys) -> {
             Set<EntryKey> into = new TreeSet<>();
             collect(keys, into);
-            actual.put(dot, into);
-        });
+            actual.put(new Dot(replica, counter), into);
+        }));
         return expected.equals(actual);
     }
 }
