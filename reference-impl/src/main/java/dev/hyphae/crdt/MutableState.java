@@ -26,7 +26,8 @@ import java.util.TreeSet;
  * the entries holding a dot of D, found through the index: every other entry e joins the empty store and keeps
  * exactly its dots that D lacks, which are all of them, so it is left as it is (the same reasoning as
  * {@link DotStores#joinDotMap}). An entry that a delta touches is joined whole, nested maps included: the cost is
- * that of the root entries touched, not of single nested values.
+ * that of the root entries touched, not of single nested values. A delta whose context covers much of the state
+ * (a whole state, a difference) touches every entry holding a dot it covers, and costs what those entries cost.
  *
  * <p>Not thread-safe. The immutable value ({@link #state()}) is built from the entries when asked for after a
  * change, in time proportional to the state; a replica asks for it to encode a snapshot or to answer a reader, not
@@ -129,7 +130,8 @@ public final class MutableState {
         /**
          * Changes the state to the join.
          *
-         * @throws IllegalStateException if the state changed since the join was prepared, or it was applied already
+         * @throws IllegalStateException if the state changed since the join was prepared (by another join, or by this
+         *                               one applied already)
          */
         public void apply() {
             if (preparedAt != version) {
