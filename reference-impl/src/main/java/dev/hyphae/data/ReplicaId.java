@@ -21,9 +21,12 @@ public final class ReplicaId implements Comparable<ReplicaId> {
     public static final int LENGTH = 16;
 
     private final byte[] bytes;
+    /** Computed once: replica ids key the hash maps of a replica's state, which ask for it on every write. */
+    private final int hash;
 
     private ReplicaId(byte[] bytes) {
         this.bytes = bytes;
+        this.hash = Arrays.hashCode(bytes);
     }
 
     /**
@@ -93,7 +96,7 @@ public final class ReplicaId implements Comparable<ReplicaId> {
 
     @Override
     public int hashCode() {
-        return Arrays.hashCode(bytes);
+        return hash;
     }
 
     @Override

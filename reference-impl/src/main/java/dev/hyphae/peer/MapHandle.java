@@ -76,7 +76,7 @@ public final class MapHandle {
 
     /** Removes {@code key}, with every value under it that this replica has seen. */
     public void remove(String key) {
-        mutate(map -> map.remove(Value.of(key)));
+        mutate(Value.of(key), map -> map.remove(Value.of(key)));
     }
 
     ORMap current() {
@@ -87,33 +87,46 @@ public final class MapHandle {
         return map;
     }
 
-    /** The store of {@code type} under {@code key} in this map. */
+    /**
+     * The store of {@code type} under {@code key} in this map: read from the entries under one key of the root map,
+     * the first of the path, without building the whole state.
+     */
     <T extends Crdt> T get(Value key, CrdtType type) {
-        return current().get(key, type);
+        ORMap map = document.peer().entriesUnder(document.name(), rootKey(key)).store();
+        for (Value step : path) {
+            map = map.get(step, CrdtType.OR_MAP);
+        }
+        return map.get(key, type);
+    }
+
+    /** The key of the root map under which {@code key} of this map lies. */
+    private Value rootKey(Value key) {
+        return path.isEmpty() ? key : path.get(0);
     }
 
     /**
-     * Applies a mutation of this map, given as a function from the map's current store to its delta, by wrapping
-     * it in the updates of every map on the path from the root.
+     * Applies a mutation of the entries under {@code key} in this map, given as a function from the map's current
+     * store to its delta, by wrapping it in the updates of every map on the path from the root. The mutation reads
+     * only the entries under one key of the root map, so the replica hands it only those.
      */
-    void mutate(Function<ORMap, CausalState<ORMap>> mutation) {
-        document.peer().write(document.name(), state -> {
+    void mutate(Value key, Function<ORMap, CausalState<ORMap>> mutation) {
+        document.peer().write(document.name(), rootKey(key), state -> {
             Function<ORMap, CausalState<ORMap>> wrapped = mutation;
             for (int i = path.size() - 1; i >= 0; i--) {
-                Value key = path.get(i);
+                Value step = path.get(i);
                 Function<ORMap, CausalState<ORMap>> inner = wrapped;
-                wrapped = parent -> parent.update(key, CrdtType.OR_MAP, (ORMap child) -> inner.apply(child));
+                wrapped = parent -> parent.update(step, CrdtType.OR_MAP, (ORMap child) -> inner.apply(child));
             }
             return wrapped.apply(state.store());
         });
     }
 
     <T extends Crdt> void update(Value key, CrdtType type, Function<T, CausalState<T>> mutator) {
-        mutate(map -> map.update(key, type, mutator));
+        mutate(key, map -> map.update(key, type, mutator));
     }
 
     CausalContext context() {
-        return document.state().context();
+        return document.peer().context(document.name());
     }
 
     ReplicaId replica() {

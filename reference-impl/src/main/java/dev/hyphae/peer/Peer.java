@@ -98,7 +98,7 @@ public final class Peer implements Closeable {
         this.replica = replica;
         this.options = options;
         this.admission = new Admission<>(config.admission());
-        replica.addListener((document, state, local) -> listeners.forEach(l -> l.accept(document, local)));
+        replica.addListener((Replica.ChangeListener) (document, local) -> listeners.forEach(l -> l.accept(document, local)));
     }
 
     /** Opens the peer's folder, recovering every document from storage. */
@@ -217,9 +217,20 @@ public final class Peer implements Closeable {
         return replica.state(document);
     }
 
-    CausalState<ORMap> write(String document, java.util.function.UnaryOperator<CausalState<ORMap>> mutator) {
+    /** The causal context of {@code document}, without building its state. */
+    dev.hyphae.data.CausalContext context(String document) {
+        return replica.context(document);
+    }
+
+    /** The entries under {@code key} of the root map of {@code document}, with its whole context. */
+    CausalState<ORMap> entriesUnder(String document, dev.hyphae.data.Value key) {
+        return replica.entriesUnder(document, key);
+    }
+
+    /** A write to the entries under {@code key} of the root map of {@code document} ({@link Replica#write(String, dev.hyphae.data.Value, java.util.function.UnaryOperator)}). */
+    CausalState<ORMap> write(String document, dev.hyphae.data.Value key, java.util.function.UnaryOperator<CausalState<ORMap>> mutator) {
         try {
-            return replica.write(document, mutator);
+            return replica.write(document, key, mutator);
         } catch (IOException e) {
             // A storage failure refuses this write and nothing else (an IOException that is not a StorageException
             // counts as in doubt, the cautious reading).

@@ -77,7 +77,7 @@ final class AntiEntropy implements DocumentSync {
 
     @Override
     public SortedMap<ReplicaId, Long> summary() {
-        return document.state().context().versionVector();
+        return document.context().versionVector();
     }
 
     @Override
@@ -112,7 +112,7 @@ final class AntiEntropy implements DocumentSync {
             }
         } else {
             sent = 0;
-            needsDifference = !document.state().isEmptyDelta();
+            needsDifference = !document.isEmpty();
         }
     }
 

@@ -5,9 +5,11 @@ import dev.hyphae.codec.Codec;
 import dev.hyphae.codec.PayloadNotEncodableException;
 import dev.hyphae.crdt.CausalState;
 import dev.hyphae.crdt.Crdt;
+import dev.hyphae.crdt.MutableState;
 import dev.hyphae.crdt.ORMap;
 import dev.hyphae.data.CausalContext;
 import dev.hyphae.data.ReplicaId;
+import dev.hyphae.data.Value;
 import dev.hyphae.data.Seq;
 import dev.hyphae.store.DocumentStore;
 import dev.hyphae.store.StorageException;
@@ -60,7 +62,7 @@ final class DocumentReplica {
     final String name;
     private final ReplicaId self;
     private final DocumentStore store;
-    private CausalState<ORMap> state;
+    private MutableState state;
     private long seq;
     private long logStart;
     private final NavigableMap<Long, LogEntry> log = new TreeMap<>(Seq.ORDER);
@@ -84,11 +86,12 @@ final class DocumentReplica {
         DocumentReplica document = new DocumentReplica(name, self, store);
         DocumentStore.Contents contents = store.recovered();
         try {
-            document.state = contents.state() == null ? empty() : asMap(Codec.decode(contents.state()).state());
+            document.state = contents.state() == null ? new MutableState()
+                    : new MutableState(asMap(Codec.decode(contents.state()).state()));
             for (DocumentStore.Entry entry : contents.entries()) {
                 CausalState<ORMap> delta = asMap(Codec.decode(entry.payload()).state());
                 // Joining the entries that the snapshot already holds again is harmless: join is idempotent.
-                document.state = document.state.join(delta);
+                document.state.join(delta);
                 document.log.put(entry.seq(), new LogEntry(delta, entry.origin(), entry.payload()));
                 document.logBytes += entry.payload().length;
             }
@@ -119,8 +122,24 @@ final class DocumentReplica {
         return (CausalState<ORMap>) (CausalState<?>) state;
     }
 
+    /** The state, as an immutable value: built anew after a change, in time proportional to the state. */
     CausalState<ORMap> state() {
-        return state;
+        return state.state();
+    }
+
+    /** The entries under the root key {@code key} with the whole context: what a write to that key reads. */
+    CausalState<ORMap> entriesUnder(Value key) {
+        return state.entriesUnder(key);
+    }
+
+    /** The causal context, in time proportional to the context, not to the state. */
+    CausalContext context() {
+        return state.context();
+    }
+
+    /** Whether the state is empty: no entry, no dot seen. */
+    boolean isEmpty() {
+        return state.isEmpty();
     }
 
     long seq() {
@@ -156,7 +175,7 @@ final class DocumentReplica {
     /** A local write: joins the delta, appends it to the log and to storage. Durable after {@link #sync()}. */
     void applyLocal(CausalState<ORMap> delta) throws IOException {
         byte[] encoded = Codec.encode(delta);
-        append(delta, state.join(delta), null, encoded);
+        append(delta, state.prepare(delta), null, encoded);
     }
 
     /**
@@ -166,8 +185,9 @@ final class DocumentReplica {
      * @return whether the state changed
      */
     boolean receive(CausalState<ORMap> delta, byte[] encoded, ReplicaId origin, long to) throws IOException {
-        CausalState<ORMap> joined = state.join(delta);
-        boolean changed = !joined.equals(state);
+        // Whether the delta brings anything is found by joining what it touches, not by comparing whole states.
+        MutableState.Join joined = state.prepare(delta);
+        boolean changed = joined.changes();
         if (changed) {
             append(delta, joined, origin, encoded);
             changedSinceSync = true;
@@ -221,8 +241,8 @@ final class DocumentReplica {
         return true;
     }
 
-    /** Appends an entry whose delta, joined to the state, gives {@code joined}. */
-    private void append(CausalState<ORMap> delta, CausalState<ORMap> joined, ReplicaId origin, byte[] encoded) throws IOException {
+    /** Appends an entry whose delta's join into the state is {@code joined}, prepared and not applied yet. */
+    private void append(CausalState<ORMap> delta, MutableState.Join joined, ReplicaId origin, byte[] encoded) throws IOException {
         checkHealthy();
         // Storage first: if the append fails, memory is unchanged and the write is refused whole.
         try {
@@ -234,7 +254,7 @@ final class DocumentReplica {
                     "document \"" + name + "\": the write could not be stored: " + e.getMessage(), e);
         }
         unsynced = true;
-        state = joined;
+        joined.apply();
         seq++;
         log.put(seq, new LogEntry(delta, origin, encoded));
         logBytes += encoded.length;
@@ -378,7 +398,7 @@ final class DocumentReplica {
         }
         int limit = maxEntries;
         while (true) {
-            CausalState<ORMap> joined = empty();
+            MutableState joined = new MutableState();
             LogEntry single = null;
             long to = after;
             int taken = 0;
@@ -389,7 +409,7 @@ final class DocumentReplica {
                     break;
                 }
                 if (!skip.equals(e.getValue().origin())) {
-                    joined = joined.join(e.getValue().delta());
+                    joined.join(e.getValue().delta());
                     single = taken == 0 ? e.getValue() : null;
                 }
                 to = e.getKey();
@@ -399,7 +419,7 @@ final class DocumentReplica {
                 return new Interval(after, to, single.encoded(), single.origin() != null);
             }
             try {
-                return new Interval(after, to, Codec.encode(joined));
+                return new Interval(after, to, Codec.encode(joined.state()));
             } catch (PayloadNotEncodableException notEncodable) {
                 // Either refusal has the same remedy, fewer entries: a join too large for one payload
                 // (PayloadTooLargeException), or a join of entries that carried different opaque versions of one
@@ -445,7 +465,7 @@ final class DocumentReplica {
         log.forEach((n, e) -> entries.add(new DocumentStore.Entry(n, e.origin(), e.encoded())));
         byte[] snapshot;
         try {
-            snapshot = Codec.encode(state);
+            snapshot = Codec.encode(state.state());
         } catch (PayloadNotEncodableException notEncodable) {
             // A state that cannot be one payload cannot be a snapshot: the log keeps it instead, and nothing is
             // lost. Either it is beyond a limit (PayloadTooLargeException), or it holds several opaque versions of

@@ -1,7 +1,10 @@
 package dev.hyphae.sync;
 
 import dev.hyphae.crdt.CausalState;
+import dev.hyphae.crdt.EntryKey;
 import dev.hyphae.crdt.ORMap;
+import dev.hyphae.data.CausalContext;
+import dev.hyphae.data.Value;
 import dev.hyphae.data.ReplicaId;
 import dev.hyphae.handshake.AccessPolicy;
 import dev.hyphae.handshake.TrustStore;
@@ -43,6 +46,14 @@ public final class Replica implements Closeable {
         void changed(String document, CausalState<ORMap> state, boolean local);
     }
 
+    /**
+     * Told of every change as a {@link Listener} is, without the state: a replica with only such listeners never
+     * builds the immutable value of a state that changed, which costs time in proportion to the whole state.
+     */
+    public interface ChangeListener {
+        void changed(String document, boolean local);
+    }
+
     private final ReplicaStore store;
     private final ReplicaId id;
     private final SyncLayer layer = new Layer();
@@ -50,6 +61,7 @@ public final class Replica implements Closeable {
     private final Map<String, ReplicaId> neighbours = new TreeMap<>();
     private final List<Session> sessions = new ArrayList<>();
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+    private final List<ChangeListener> changeListeners = new CopyOnWriteArrayList<>();
     // Listeners run here, one at a time, never under the replica's lock: a slow or failing listener delays or
     // breaks nothing but itself.
     private final ExecutorService notifier = Executors.newSingleThreadExecutor(r -> {
@@ -151,7 +163,43 @@ public final class Replica implements Closeable {
     public synchronized CausalState<ORMap> write(String document, UnaryOperator<CausalState<ORMap>> mutator) throws IOException {
         checkOpen();
         DocumentReplica d = document(document);
-        CausalState<ORMap> delta = mutator.apply(d.state());
+        return apply(document, d, mutator.apply(d.state()));
+    }
+
+    /**
+     * Applies a local write to the entries under one key of the document's root map, as
+     * {@link #write(String, UnaryOperator)}, in time proportional to those entries rather than to the document:
+     * {@code mutator} receives the state restricted to the entries under {@code key}, with the whole causal context,
+     * which is all that a delta mutator of that key reads ({@link ORMap#update}, {@link ORMap#remove}).
+     *
+     * @return the delta
+     * @throws IllegalArgumentException if the delta holds an entry under another key: its mutator did not see those
+     */
+    public synchronized CausalState<ORMap> write(String document, Value key, UnaryOperator<CausalState<ORMap>> mutator) throws IOException {
+        checkOpen();
+        DocumentReplica d = document(document);
+        CausalState<ORMap> delta = mutator.apply(d.entriesUnder(key));
+        for (EntryKey entry : delta.store().entries().keySet()) {
+            if (!entry.key().equals(key)) {
+                throw new IllegalArgumentException("a write to key " + key + " made an entry under key " + entry.key());
+            }
+        }
+        return apply(document, d, delta);
+    }
+
+    /** The causal context of {@code document}: empty if this replica does not hold it. Cheaper than its state. */
+    public synchronized CausalContext context(String document) {
+        DocumentReplica d = documents.get(document);
+        return d == null ? CausalContext.EMPTY : d.context();
+    }
+
+    /** The entries under {@code key} of the root map of {@code document}, with its whole causal context. */
+    public synchronized CausalState<ORMap> entriesUnder(String document, Value key) {
+        DocumentReplica d = documents.get(document);
+        return d == null ? DocumentReplica.empty() : d.entriesUnder(key);
+    }
+
+    private CausalState<ORMap> apply(String document, DocumentReplica d, CausalState<ORMap> delta) throws IOException {
         if (delta.isEmptyDelta()) {
             return delta;
         }
@@ -159,9 +207,9 @@ public final class Replica implements Closeable {
         d.sync();
         if (d.takeChanged()) {
             // This sync also made received changes durable: they are reported as received, before this write.
-            notifyListeners(document, d.state(), false);
+            notifyListeners(document, d, false);
         }
-        notifyListeners(document, d.state(), true);
+        notifyListeners(document, d, true);
         for (Session session : List.copyOf(sessions)) {
             session.documentChanged(document);
         }
@@ -173,7 +221,25 @@ public final class Replica implements Closeable {
         listeners.add(listener);
     }
 
-    void notifyListeners(String document, CausalState<ORMap> state, boolean local) {
+    /** Adds a listener of changes that needs no state. */
+    public void addListener(ChangeListener listener) {
+        changeListeners.add(listener);
+    }
+
+    private void notifyListeners(String document, DocumentReplica d, boolean local) {
+        for (ChangeListener listener : changeListeners) {
+            notifier.execute(() -> {
+                try {
+                    listener.changed(document, local);
+                } catch (RuntimeException e) {
+                    // As below.
+                }
+            });
+        }
+        if (listeners.isEmpty()) {
+            return;
+        }
+        CausalState<ORMap> state = d.state();
         for (Listener listener : listeners) {
             notifier.execute(() -> {
                 try {
@@ -206,7 +272,7 @@ public final class Replica implements Closeable {
             return;
         }
         if (d.takeChanged()) {
-            notifyListeners(document, d.state(), false);
+            notifyListeners(document, d, false);
         }
         for (Session session : List.copyOf(sessions)) {
             session.documentChanged(document);

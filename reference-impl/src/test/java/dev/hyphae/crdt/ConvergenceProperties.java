@@ -30,7 +30,7 @@ class ConvergenceProperties {
     }
 
     private static final int KINDS = 13;
-    private static final Value[] KEYS = {Value.of("kwh"), Value.of("tags"), Value.of(7L)};
+    static final Value[] KEYS = {Value.of("kwh"), Value.of("tags"), Value.of(7L)};
 
     @Provide
     Arbitrary<List<Step>> histories() {
@@ -104,7 +104,7 @@ class ConvergenceProperties {
             deltas.add(delta);
         }
 
-        private static CausalState<ORMap> write(Step step, CausalState<ORMap> state, ReplicaId replica, HybridLogicalClock clock) {
+        static CausalState<ORMap> write(Step step, CausalState<ORMap> state, ReplicaId replica, HybridLogicalClock clock) {
             ORMap map = state.store();
             CausalContext ctx = state.context();
             Value key = KEYS[step.key()];

@@ -1,0 +1,170 @@
+package dev.hyphae.crdt;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hyphae.codec.JsonView;
+import dev.hyphae.data.CausalContext;
+import dev.hyphae.data.ReplicaId;
+import dev.hyphae.model.State;
+import dev.hyphae.model.testkit.States;
+import dev.hyphae.spec.Requirement;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The state a replica holds, {@link MutableState}, against the oracles: after any sequence of joins (of states and
+ * deltas from several replicas, valid or faulty, with values of unknown type, nested maps and removals, duplicated and
+ * out of order) and of local writes, it equals the immutable join of {@link CausalState} and the executable model's
+ * join, and answers every query as they do; and its join reports a change exactly when the state changed.
+ */
+class MutableStateProperties {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Provide
+    Arbitrary<List<State>> modelDeltas() {
+        return States.anyStates(dev.hyphae.model.CrdtType.OR_MAP, true).list().ofMinSize(1).ofMaxSize(8);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static CausalState<ORMap> fromModel(State state) {
+        return (CausalState<ORMap>) (CausalState<?>) CrdtArbitraries.fromModel(state);
+    }
+
+    @Property(tries = 500)
+    @Requirement({"HY-DATA-020", "HY-DATA-022"})
+    void joinsEqualTheImmutableJoinAndTheModels(@ForAll("modelDeltas") List<State> deltas) throws Exception {
+        MutableState fast = new MutableState();
+        CausalState<ORMap> immutable = new CausalState<>(ORMap.EMPTY, CausalContext.EMPTY);
+        State model = State.empty(dev.hyphae.model.CrdtType.OR_MAP.id());
+        for (State delta : deltas) {
+            CausalState<ORMap> before = fast.state();
+            boolean changed = fast.join(fromModel(delta));
+            immutable = immutable.join(fromModel(delta));
+            model = model.join(delta);
+            assertEquals(immutable, fast.state());
+            assertEquals(!before.equals(immutable), changed, "the join reports a change exactly when the state changed");
+            assertTrue(fast.indexIsExact(), "the index names exactly the dots of the entries");
+        }
+        assertEquals(fromModel(model), fast.state());
+        assertEquals(view(dev.hyphae.model.JsonView.of(model)), view(JsonView.of(fast.state())),
+                "the model and the replica's state answer every query alike");
+        assertEquals(immutable.context(), fast.context());
+    }
+
+    @Property(tries = 300)
+    @Requirement({"HY-DATA-020", "HY-DATA-022"})
+    void deliveryInAnyOrderWithDuplicatesReachesOneState(@ForAll("modelDeltas") List<State> deltas, @ForAll Random random) {
+        List<CausalState<ORMap>> all = deltas.stream().map(MutableStateProperties::fromModel).toList();
+        MutableState inOrder = new MutableState();
+        all.forEach(inOrder::join);
+        List<CausalState<ORMap>> delivery = new ArrayList<>(all);
+        for (int i = 0; i < all.size(); i++) {
+            delivery.add(all.get(random.nextInt(all.size())));
+        }
+        Collections.shuffle(delivery, random);
+        MutableState shuffled = new MutableState();
+        delivery.forEach(shuffled::join);
+        assertEquals(inOrder.state(), shuffled.state());
+        for (CausalState<ORMap> delta : all) {
+            assertFalse(shuffled.join(delta), "a delta joined before brings nothing new");
+        }
+        assertEquals(inOrder.state(), new MutableState(inOrder.state()).state());
+    }
+
+    @Property(tries = 300)
+    @Requirement("HY-DATA-020")
+    void aPreparedJoinChangesNothingUntilApplied(@ForAll("modelDeltas") List<State> deltas) {
+        MutableState fast = new MutableState();
+        for (State delta : deltas) {
+            CausalState<ORMap> before = fast.state();
+            MutableState.Join join = fast.prepare(fromModel(delta));
+            assertEquals(before, fast.state());
+            join.apply();
+            assertEquals(before.join(fromModel(delta)), fast.state());
+        }
+    }
+
+    @Provide
+    Arbitrary<List<ConvergenceProperties.Step>> histories() {
+        Arbitrary<ConvergenceProperties.Step> step = Combinators.combine(
+                Arbitraries.integers().between(0, 12),
+                Arbitraries.integers().between(0, 2),
+                Arbitraries.integers().between(0, 2),
+                Arbitraries.integers().between(0, 2),
+                CrdtArbitraries.values()).as(ConvergenceProperties.Step::new);
+        return step.list().ofMinSize(1).ofMaxSize(40);
+    }
+
+    /**
+     * Three replicas write (every type, nested maps, removals of keys, elements and flags) and catch up with one
+     * another, each holding a {@link MutableState} beside an immutable state: every write is made, as a replica makes
+     * it, from the entries under its key alone, and gives the delta the whole state gives; then every replica receives
+     * every delta again, shuffled with duplicates. The two states agree after every step.
+     */
+    @Property(tries = 500)
+    @Requirement({"HY-DATA-020", "HY-DATA-021", "HY-DATA-022", "HY-DATA-023"})
+    void localWritesAndReceivedDeltasAgreeWithTheImmutableState(
+            @ForAll("histories") List<ConvergenceProperties.Step> history, @ForAll Random random) {
+        ConvergenceProperties.Simulation sim = new ConvergenceProperties.Simulation();
+        List<MutableState> fast = List.of(new MutableState(), new MutableState(), new MutableState());
+        for (ConvergenceProperties.Step step : history) {
+            int r = step.replica();
+            if (step.kind() == 12) {
+                int seen = sim.made.get(step.other()).size();
+                sim.run(step);
+                sim.made.get(step.other()).subList(0, seen).forEach(fast.get(r)::join);
+            } else {
+                ReplicaId replica = CrdtArbitraries.REPLICAS.get(r);
+                HybridLogicalClock clock = new HybridLogicalClock(() -> 1_700_000_000_000L);
+                CausalState<ORMap> fromEntries = ConvergenceProperties.Simulation.write(step,
+                        fast.get(r).entriesUnder(keyOf(step)), replica, clock);
+                CausalState<ORMap> fromState = ConvergenceProperties.Simulation.write(step, sim.states.get(r), replica, clock);
+                assertEquals(withoutTimestamps(fromState), withoutTimestamps(fromEntries));
+                sim.run(step);
+                List<CausalState<ORMap>> made = sim.made.get(r);
+                fast.get(r).join(made.get(made.size() - 1));
+            }
+            assertEquals(sim.states.get(r), fast.get(r).state());
+        }
+        for (int r = 0; r < 3; r++) {
+            List<CausalState<ORMap>> delivery = new ArrayList<>(sim.deltas);
+            delivery.addAll(sim.deltas.subList(0, sim.deltas.size() / 2));
+            Collections.shuffle(delivery, random);
+            CausalState<ORMap> immutable = sim.states.get(r);
+            for (CausalState<ORMap> delta : delivery) {
+                CausalState<ORMap> joined = immutable.join(delta);
+                assertEquals(!joined.equals(immutable), fast.get(r).join(delta));
+                immutable = joined;
+            }
+            assertEquals(immutable, fast.get(r).state());
+            assertTrue(fast.get(r).indexIsExact());
+        }
+    }
+
+    private static dev.hyphae.data.Value keyOf(ConvergenceProperties.Step step) {
+        return ConvergenceProperties.KEYS[step.key()];
+    }
+
+    /** A delta with its LWW timestamps left out: the two writes above draw them from one clock, one after the other. */
+    private static String withoutTimestamps(CausalState<ORMap> delta) {
+        return delta.toString().replaceAll("Write\\[timestamp=\\d+", "Write[");
+    }
+
+    private static JsonNode view(Object view) throws Exception {
+        return JSON.readTree(JSON.writeValueAsString(view));
+    }
+}
