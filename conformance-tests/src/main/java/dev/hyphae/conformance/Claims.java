@@ -24,7 +24,8 @@ import java.util.TreeSet;
  * <p>The suite reads the types of a request's inputs with the model: the views it sends, and the payloads it sends
  * as the model decodes them. A payload that the model refuses holds no type: the implementation must refuse it
  * with its code, which needs no CRDT type, so the request is covered whenever its profile is claimed. Type ids that
- * version 1 does not define are not claimed by anyone and need not be: an implementation keeps them opaque.
+ * version 1 does not define are not claimed by anyone and need not be: an implementation keeps them opaque. It has
+ * no mutators for them, though: a {@code mutate} that reaches one is not covered (HY-CONF-015).
  */
 final class Claims {
 
@@ -39,6 +40,10 @@ final class Claims {
         String op = request.path("op").asText();
         Profile profile = profileOf(op);
         if (profile == null || !hello.profiles().contains(profile)) {
+            return Optional.empty();
+        }
+        if (mutatedTypes(request).stream().anyMatch(t -> CrdtType.of(t) == null)) {
+            // HY-CONF-015: a mutation of a type that version 1 does not define has no mutator anywhere; unsupported.
             return Optional.empty();
         }
         Set<Integer> unclaimed = new TreeSet<>(typesOf(request));
@@ -77,12 +82,7 @@ final class Claims {
             }
         }
         request.path("payloads").forEach(p -> payloads.add(p.asText()));
-        // mutate: the root's type, and the type of each map entry that an update reaches, at any depth.
-        for (JsonNode m = request; m.isObject(); m = m.path("mutation")) {
-            if (m.path("type").isTextual() && m.path("type").asText().matches("[0-9]{1,5}")) {
-                types.add(Integer.parseInt(m.path("type").asText()));
-            }
-        }
+        types.addAll(mutatedTypes(request));
         for (String hex : payloads) {
             State state = decoded(hex, request);
             if (state != null) {
@@ -90,6 +90,17 @@ final class Claims {
             }
         }
         views.forEach(view -> collectTypeIds(view, types));
+        return types;
+    }
+
+    /** For {@code mutate}: the root's type, and the type of each map entry that an update reaches, at any depth. */
+    private static Set<Integer> mutatedTypes(JsonNode request) {
+        Set<Integer> types = new TreeSet<>();
+        for (JsonNode m = request; m.isObject(); m = m.path("mutation")) {
+            if (m.path("type").isTextual() && m.path("type").asText().matches("[0-9]{1,5}")) {
+                types.add(Integer.parseInt(m.path("type").asText()));
+            }
+        }
         return types;
     }
 

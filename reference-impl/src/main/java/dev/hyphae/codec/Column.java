@@ -43,10 +43,15 @@ enum Column {
 
     /**
      * The columns that a batch of {@code type} may carry; {@code type} is {@code null} for a type that this version
-     * does not define. Every type may carry {@code sizes}. An ORMap batch carries {@code values} or {@code key_indexes},
-     * {@code types} and {@code children} only if it has entries (which of the first two, {@link BatchDecoding} checks).
+     * does not define. Every type may carry {@code sizes}. A batch with no entries, which only the root batch can be,
+     * carries nothing else but, for a type this version does not define, the {@code opaque} of its empty store
+     * (HY-ENC-120): every other column would hold no item. An ORMap batch carries {@code values} or
+     * {@code key_indexes} (which of the two, {@link BatchDecoding} checks).
      */
     static Set<Column> carriedBy(CrdtType type, boolean hasEntries) {
+        if (!hasEntries) {
+            return type == null ? EnumSet.of(SIZES, OPAQUE) : EnumSet.of(SIZES);
+        }
         if (type == null) {
             return EnumSet.of(SIZES, DOTS, OPAQUE);
         }
@@ -57,7 +62,7 @@ enum Column {
             case MV_REGISTER -> EnumSet.of(SIZES, DOTS, VALUES);
             case EW_FLAG -> EnumSet.of(SIZES, DOTS);
             case AW_SET -> EnumSet.of(SIZES, DOTS, DOT_COUNTS, VALUES);
-            case OR_MAP -> hasEntries ? EnumSet.of(SIZES, VALUES, TYPES, CHILDREN, KEY_INDEXES) : EnumSet.of(SIZES);
+            case OR_MAP -> EnumSet.of(SIZES, VALUES, TYPES, CHILDREN, KEY_INDEXES);
         };
     }
 

@@ -59,6 +59,7 @@ final class CompactDecoder {
         Crdt store = decoder.store(type, 1);
         CausalContext context = decoder.context();
         decoder.in.expectEnd();
+        PayloadDecoding.checkDotsOnce(store);
         return new CausalState<>(store, context);
     }
 

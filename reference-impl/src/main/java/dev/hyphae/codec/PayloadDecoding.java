@@ -48,6 +48,7 @@ final class PayloadDecoding {
         // HY-ENC-100: key indexes only in session form; a self-contained payload names its keys itself.
         List<Value> keys = sessionForm ? external.keys() : null;
         Crdt store = new BatchDecoding(decoding.replicas, keys, decoding.limits).readRoot(payload.root());
+        checkDotsOnce(store);
         checkCovered(store, context);
         CausalState<Crdt> state = new CausalState<>(store, context);
         if (sessionForm && !holdsUnknownType(store)) {
@@ -135,6 +136,24 @@ final class PayloadDecoding {
             if (!into.add(new Dot(replica, first + i))) {
                 throw Malformed.decode("%s holds dot %s twice", column, new Dot(replica, first + i));
             }
+        }
+    }
+
+    /**
+     * HY-DATA-055: no dot occurs twice in the whole store, at any depth: under two elements of an AWSet, under two
+     * entries of an ORMap, or in two opaque versions. The batches check one store at a time (HY-DATA-018); this sees
+     * them all. A set of at most MAX_ELEMENTS dots, since every dot has been counted (HY-ENC-046).
+     */
+    static void checkDotsOnce(Crdt store) throws ProtocolException {
+        java.util.Set<Dot> seen = new java.util.HashSet<>();
+        List<Dot> twice = new ArrayList<>(1);
+        store.forEachDot(dot -> {
+            if (!seen.add(dot) && twice.isEmpty()) {
+                twice.add(dot);
+            }
+        });
+        if (!twice.isEmpty()) {
+            throw Malformed.decode("dot %s occurs twice in the store", twice.get(0));
         }
     }
 

@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * Join is a semilattice for every type: commutative, associative, idempotent, on every state the decoder
- * accepts, including states that only faulty replicas produce.
+ * accepts, including pairs of states that only faulty replicas produce (one dot with different data in each).
  */
 class JoinLawsProperties {
 

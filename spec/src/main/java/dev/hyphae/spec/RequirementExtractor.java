@@ -338,7 +338,8 @@ public final class RequirementExtractor {
         while (keyword.find()) {
             keywords.add(keyword.group(1));
         }
-        String text = withoutMarkers.strip().replaceAll("\\s+", " ");
+        // The text as the reader sees it: attribute references such as {caret} replaced by their values.
+        String text = substituteAttributes(withoutMarkers.strip().replaceAll("\\s+", " "));
 
         if (ids.size() > 1) {
             problems.add(new SpecProblem(where, "sentence carries " + ids.size() + " requirement ids " + ids

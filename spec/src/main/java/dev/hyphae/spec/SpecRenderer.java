@@ -12,6 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Renders the specification to a single HTML page with AsciidoctorJ.
@@ -57,6 +59,24 @@ final class SpecRenderer {
                             .build())
                     .build();
             asciidoctor.convertFile(master.toFile(), options);
+        }
+        problems.addAll(externalResources(RequirementExtractor.relative(root, master), Files.readString(output)));
+        return problems;
+    }
+
+    /**
+     * A stylesheet, script, font or image that the page would fetch from another host: the rendered specification is
+     * self-contained, so that it opens as it is meant to without a network, as on an isolated site. (The font icons of
+     * {@code :icons: font}, for one, come from a CDN.)
+     */
+    private static final Pattern EXTERNAL = Pattern.compile("<(?:link|script|img|iframe)\\b[^>]*\\b(?:href|src)=\"((?:https?:)?//[^\"]*)\"");
+
+    static List<SpecProblem> externalResources(String where, String page) {
+        List<SpecProblem> problems = new ArrayList<>();
+        Matcher m = EXTERNAL.matcher(page);
+        while (m.find()) {
+            problems.add(new SpecProblem(where, "the rendered HTML fetches " + m.group(1)
+                    + " from the network; the specification must be self-contained"));
         }
         return problems;
     }

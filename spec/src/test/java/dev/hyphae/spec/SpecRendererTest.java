@@ -24,6 +24,7 @@ class SpecRendererTest {
         Files.writeString(master, String.join("\n",
                 "= T",
                 ":toc: left",
+                ":webfonts!:",
                 "",
                 "== A",
                 "",
@@ -42,7 +43,23 @@ class SpecRendererTest {
         assertTrue(page.contains("<a href=\"#HY-AA-002\" id=\"HY-AA-002\" class=\"req withdrawn\">HY-AA-002</a>"), page);
         assertTrue(page.contains("id=\"toc\""), "has a table of contents");
         assertEquals(1, problems.size(), problems.toString());
-        assertTrue(problems.get(0).toString().startsWith("spec/hyphae.adoc:9: asciidoctor: include file not found"),
+        assertTrue(problems.get(0).toString().startsWith("spec/hyphae.adoc:10: asciidoctor: include file not found"),
                 problems.toString());
+    }
+
+    @Test
+    void aPageThatFetchesFromTheNetworkIsAProblem() throws IOException {
+        Path master = root.resolve("spec/hyphae.adoc");
+        Files.createDirectories(master.getParent());
+        Files.writeString(master, String.join("\n", "= T", ":webfonts!:", ":icons: font", "", "== A", "", "NOTE: a note.", ""));
+        Path html = root.resolve("out/hyphae.html");
+
+        List<SpecProblem> problems = SpecRenderer.render(root, master, html);
+
+        assertEquals(1, problems.size(), problems.toString());
+        assertTrue(problems.get(0).toString().contains("font-awesome") && problems.get(0).toString().contains("self-contained"),
+                problems.toString());
+        assertTrue(SpecRenderer.externalResources("x", "/* @import \"https://fonts.example/css\"; */ <a href=\"https://example.org\">").isEmpty(),
+                "a link to follow or a commented-out import is not fetched");
     }
 }

@@ -41,7 +41,9 @@ final class ConformanceCommand implements Callable<Integer> {
             description = "A file of check ids expected to fail, one a line; a listed check that passes fails the run.")
     Path expectedFailures;
 
-    @Option(names = "--vectors", paramLabel = "DIR", description = "The vector root, which holds v1/. Default: the repository's test-vectors.")
+    @Option(names = "--vectors", paramLabel = "DIR", description = "The vector root, which holds v1/: a copy of the test-vectors folder of the Hyphae repository, "
+                    + "at the revision of the specification you implement. Default: the test-vectors folder of the "
+                    + "repository this command was built in.")
     Path vectors;
 
     @Option(names = "--seed", paramLabel = "N", description = "The seed of the generated properties. Default: ${DEFAULT-VALUE}.",
@@ -83,7 +85,8 @@ final class ConformanceCommand implements Callable<Integer> {
         Path root = home();
         Path vectorRoot = vectors != null ? vectors : root.resolve("test-vectors");
         if (!Files.isDirectory(vectorRoot.resolve("v1"))) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "no vectors at " + vectorRoot.resolve("v1") + "; give --vectors DIR");
+            throw new CommandLine.ParameterException(spec.commandLine(), "no vectors at " + vectorRoot.resolve("v1")
+                    + ": give --vectors DIR, a copy of the Hyphae repository's test-vectors folder (the one that holds v1/)");
         }
         java.io.PrintStream out = new java.io.PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true,
                 java.nio.charset.StandardCharsets.UTF_8);

@@ -75,6 +75,10 @@ final class InvalidPayloadVectors {
         misaligned[rootVtable + Schema.Payload.REPLICAS.vtableEntry()] = 5; // the replicas field at an odd offset inside the table
         invalid("field_offset_misaligned", "The replica table's offset field lies at an odd position in its table.", misaligned, "verify",
                 "HY-ENC-010");
+        invalid("offset_field_straddles_its_table", "The Payload table's size is cut to 2 bytes past the start of its "
+                        + "last offset field: every vtable entry is below the table size, as HY-ENC-011 asks, but the "
+                        + "field's 4 bytes run 2 bytes past the end of its table.",
+                offsetFieldStraddlingItsTable(ok, root, rootVtable), "verify", "HY-ENC-010", "HY-ENC-011");
         int replicasVector = indexOf(ok, concat(bytes(16, 0, 0, 0), Arrays.copyOf(A.toBytes(), 1)));
         invalid("vector_length_far_beyond_the_buffer", "The replica table declares 0x7fffffff bytes: refused before anything is allocated.",
                 patchInt(ok, replicasVector, 0x7fffffff), "verify", "HY-ENC-013", "HY-DATA-042");
@@ -193,6 +197,7 @@ final class InvalidPayloadVectors {
         invalid("map_key_twice", "One key with one type twice in an ORMap.", mapWithKeyTwice(), "decode", "HY-DATA-018");
         invalid("map_entry_type_zero", "An ORMap entry of CRDT type id 0.", mapWithEntryTypeZero(), "decode", "HY-DATA-039");
         moreInvalidPayloads(ok, root);
+        dotsOnceAndEmptyBatches();
     }
 
     private void moreInvalidPayloads(byte[] ok, int root) {
@@ -317,6 +322,80 @@ final class InvalidPayloadVectors {
         ac.values = amplified.values(bytes(5, 0x81, 0x02), null, null, strings.toByteArray());
         invalid("front_coding_amplification", "257 front-coded strings, each repeating the previous 65535 bytes: over MAX_DECODED_BYTES.",
                 amplified.finish(A.toBytes(), bytes(0, 0x81, 0x02), null, amplified.batch(ac)), "decode", "HY-ENC-045");
+    }
+
+    /**
+     * {@code ok} with the table size of its root {@code Payload} table set to the vtable entry of its last field plus 2,
+     * so that that field, a uoffset, starts inside its table and ends 2 bytes past it.
+     */
+    private static byte[] offsetFieldStraddlingItsTable(byte[] ok, int root, int rootVtable) {
+        int vtableSize = ok[rootVtable] & 0xff | (ok[rootVtable + 1] & 0xff) << 8;
+        int last = 0;
+        for (int entry = 4; entry < vtableSize; entry += 2) {
+            last = Math.max(last, ok[rootVtable + entry] & 0xff | (ok[rootVtable + entry + 1] & 0xff) << 8);
+        }
+        byte[] cut = ok.clone();
+        cut[rootVtable + 2] = (byte) (last + 2);
+        cut[rootVtable + 3] = (byte) ((last + 2) >> 8);
+        return cut;
+    }
+
+    /** The cases of HY-DATA-055 (one dot in two places of one store) and HY-ENC-120 (an empty batch with an empty column). */
+    private void dotsOnceAndEmptyBatches() {
+        RawPayload set = new RawPayload();
+        RawPayload.Columns sc = new RawPayload.Columns();
+        sc.type = CrdtType.AW_SET.id();
+        sc.sizes = bytes(2);
+        sc.values = set.values(bytes(5, 2), null, null, bytes(0, 1, 'x', 0, 1, 'y'));
+        sc.dots = bytes(0, 1, 1, 0, 1, 1);
+        invalid("dot_under_two_set_elements", "An AWSet whose elements x and y each hold the dot (A,1): one write in two "
+                        + "places, which each element alone does not show.",
+                set.finish(A.toBytes(), bytes(0, 1), null, set.batch(sc)), "decode", "HY-DATA-055", "HY-DATA-018");
+
+        RawPayload map = new RawPayload();
+        RawPayload.Columns flags = new RawPayload.Columns();
+        flags.type = CrdtType.EW_FLAG.id();
+        flags.count = 2;
+        flags.dots = bytes(0, 1, 1, 0, 1, 1);
+        int child = map.batch(flags);
+        RawPayload.Columns mc = new RawPayload.Columns();
+        mc.type = CrdtType.OR_MAP.id();
+        mc.sizes = bytes(2);
+        mc.values = map.values(bytes(5, 2), null, null, bytes(0, 1, 'a', 0, 1, 'b'));
+        mc.types = bytes(CrdtType.EW_FLAG.id(), 2);
+        mc.children = new int[] {child};
+        invalid("dot_under_two_map_keys", "An ORMap whose keys a and b each hold an EWFlag with the dot (A,1): each "
+                        + "store is valid, the map is not.",
+                map.finish(A.toBytes(), bytes(0, 1), null, map.batch(mc)), "decode", "HY-DATA-055");
+
+        invalid("empty_map_with_empty_types_column", "The empty ORMap, its root batch with a present types column "
+                        + "that holds no bytes.",
+                emptyRootWith(CrdtType.OR_MAP.id(), c -> c.types = new byte[0]), "decode", "HY-ENC-120");
+        invalid("empty_counter_with_empty_dots_column", "The empty GCounter, its root batch with present dots and counts "
+                        + "columns that hold no bytes.",
+                emptyRootWith(CrdtType.GCOUNTER.id(), c -> {
+                    c.dots = new byte[0];
+                    c.counts = new byte[0];
+                }), "decode", "HY-ENC-120");
+        invalid("empty_set_with_empty_dot_counts_column", "The empty AWSet, its root batch with a present dot_counts "
+                        + "column that holds no bytes.",
+                emptyRootWith(CrdtType.AW_SET.id(), c -> c.dotCounts = new byte[0]), "decode", "HY-ENC-120");
+        invalid("empty_unknown_type_with_empty_dots_column", "The empty store of the unknown type 0x4001, with its one "
+                        + "Opaque, and a present dots column that holds no bytes.",
+                emptyRootWith(0x4001, c -> {
+                    c.dots = new byte[0];
+                    c.opaque = new byte[][] {new byte[0]};
+                }), "decode", "HY-ENC-120");
+    }
+
+    /** A payload of the empty store of {@code type} (sizes 0, no context), with what {@code columns} adds. */
+    private static byte[] emptyRootWith(int type, java.util.function.Consumer<RawPayload.Columns> columns) {
+        RawPayload p = new RawPayload();
+        RawPayload.Columns c = new RawPayload.Columns();
+        c.type = type;
+        c.sizes = bytes(0);
+        columns.accept(c);
+        return p.finish(null, null, null, p.batch(c));
     }
 
     private void invalid(String id, String description, byte[] input, String phase, String... requirements) {

@@ -123,6 +123,18 @@ final class OperationVectors {
                 UnknownCrdt.of(0x4001, new TreeSet<>(List.of(z)), bytes(7))))), CausalContext.of(List.of(z)));
         operation("unknown_concurrent_versions_kept", "Two concurrent opaque versions under one key are both kept, never merged.",
                 List.of("HY-DATA-038", "HY-VER-022"), version, other);
+
+        // The same join at the root: what the adapter's join computes for payloads of a type it does not know.
+        CausalState<UnknownCrdt> rootVersion = new CausalState<>(UnknownCrdt.of(0x4001, new TreeSet<>(List.of(x, y)), bytes(9)),
+                CausalContext.of(List.of(x, y)));
+        CausalState<UnknownCrdt> rootOther = new CausalState<>(UnknownCrdt.of(0x4001, new TreeSet<>(List.of(z)), bytes(7)),
+                CausalContext.of(List.of(z)));
+        CausalState<UnknownCrdt> rootSeen = new CausalState<>(UnknownCrdt.of(0x4001, new TreeSet<>(List.of(new Dot(B, 2))), bytes(5)),
+                CausalContext.of(List.of(x, new Dot(B, 2))));
+        operation("unknown_root_versions_joined", "Three payloads of the unknown root type 0x4001: the join of opaque "
+                        + "versions, as under a map key. The version with the dots (A,1), (A,2) is dropped by the third "
+                        + "payload, whose context saw (A,1); the versions (B,1) and (B,2) are both kept.",
+                List.of("HY-DATA-056", "HY-VER-022"), rootVersion, rootOther, rootSeen);
     }
 
     @SafeVarargs

@@ -11,6 +11,7 @@ import dev.hyphae.codec.ExternalTables;
 import dev.hyphae.codec.JsonView;
 import dev.hyphae.codec.Payload;
 import dev.hyphae.codec.PayloadNotEncodableException;
+import dev.hyphae.codec.SeveralOpaqueVersionsException;
 import dev.hyphae.crdt.AWSet;
 import dev.hyphae.crdt.CausalState;
 import dev.hyphae.crdt.Crdt;
@@ -246,7 +247,12 @@ final class ReferenceAdapter {
             // null when the compact form cannot represent the state (HY-ENC-062).
             result.put("payload", Codec.encodeCompact(state, compactTable(request)).map(HEX::formatHex).orElse(null));
         } else {
-            result.put("payload", HEX.formatHex(table == null ? Codec.encode(state) : Codec.encode(state, table)));
+            try {
+                // An opaque version of the view is taken as carried by a payload with an empty replica table (HY-VEC-028).
+                result.put("payload", HEX.formatHex(table == null ? Codec.encode(state) : Codec.encode(state, table)));
+            } catch (SeveralOpaqueVersionsException e) {
+                result.putNull("payload"); // HY-ENC-051: one payload carries one version of a store of unknown type
+            }
         }
         return result;
     }

@@ -39,9 +39,12 @@ final class VectorGenerator implements VectorWriter {
     private final PayloadVectors payloads = new PayloadVectors(this);
     private final CompactVectors compact = new CompactVectors(this);
 
-    /** The valid payload vectors shown, annotated, in the specification: one of each type, and one in session form. */
-    static final List<String> SPEC_EXAMPLES = List.of("gcounter_two_replicas", "pncounter_negative_value", "lwwregister_float",
-            "mvregister_siblings", "ewflag_enabled", "awset_every_value_kind", "ormap_nested", "session_form_keys_by_index");
+    /**
+     * The valid payload vectors shown, annotated, in the specification: one of each type, the empty root store, a root
+     * of a type that a decoder does not know, and one in session form.
+     */
+    static final List<String> SPEC_EXAMPLES = List.of("empty_gcounter", "gcounter_two_replicas", "pncounter_negative_value", "lwwregister_float",
+            "mvregister_siblings", "ewflag_enabled", "awset_every_value_kind", "ormap_nested", "unknown_type_at_root", "session_form_keys_by_index");
 
     /** The valid payload vectors in the compact form shown, annotated, in the specification. */
     static final List<String> COMPACT_SPEC_EXAMPLES = List.of("compact_sensor_write");

@@ -54,7 +54,7 @@ class CodecProperties {
     }
 
     @Property
-    @Requirement({"HY-ENC-047", "HY-DATA-043", "HY-VEC-013"})
+    @Requirement({"HY-ENC-047", "HY-DATA-043", "HY-VEC-013", "HY-VEC-028"})
     void decodeInvertsEncode(@ForAll("states") State state) {
         JsonNode view = Model.view(state);
         byte[] payload = Sut.bytes(Sut.result(Sut.encode(view), "encode").path("payload"));

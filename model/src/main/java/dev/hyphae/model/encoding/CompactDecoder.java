@@ -65,6 +65,7 @@ public final class CompactDecoder {
         Store root = d.store(type, 1);
         CausalContext context = d.context();
         d.in.requireEnd();
+        PayloadDecoder.requireDotsOnce(root);
         return new State(root, context);
     }
 

@@ -114,6 +114,7 @@ public final class PayloadDecoder {
         replicaTable(t);
         CausalContext context = context(buffer.reference(t, Layout.PAYLOAD_CONTEXT));
         Store root = batch(buffer.reference(t, Layout.PAYLOAD_ROOT), 1, 1, 0).get(0);
+        requireDotsOnce(root);
         requireDotsInContext(root, context);
         return new State(root, context);
     }
@@ -271,6 +272,17 @@ public final class PayloadDecoder {
                 throw Malformed.decode("a batch of type " + type + " has the column " + c + " (HY-ENC-033)");
             }
         }
+        if (level == 1 && hasNoEntries(t, count)) {
+            // HY-ENC-120: a batch with no entries, which only the root batch can be, carries sizes alone, and the
+            // one Opaque of its empty store when its type is unknown; a present column would hold nothing.
+            for (Column c : Column.values()) {
+                boolean allowed = c == Column.TYPE || c == Column.COUNT || c == Column.SIZES
+                        || c == Column.OPAQUE && CrdtType.of(type) == null;
+                if (!allowed && present(t, c)) {
+                    throw Malformed.decode("a batch with no entries has the column " + c + " (HY-ENC-120)");
+                }
+            }
+        }
         if (type == CrdtType.OR_MAP.id() && level > Limits.MAX_NESTING_DEPTH) {
             throw Malformed.decode("an ORMap nested deeper than MAX_NESTING_DEPTH (HY-DATA-040)");
         }
@@ -375,6 +387,18 @@ public final class PayloadDecoder {
             return q >= 0 && buffer.vectorLength(q) > 0;
         }
         return q >= 0;
+    }
+
+    /**
+     * Whether the root batch at {@code t} has no entries: its one store has the size 0. A malformed {@code sizes} is
+     * left to {@link #sizes}, which refuses it.
+     */
+    private boolean hasNoEntries(int t, long count) {
+        if (count != 1 || buffer.field(t, Column.SIZES.id()) < 0) {
+            return false;
+        }
+        int q = buffer.reference(t, Column.SIZES.id());
+        return buffer.vectorLength(q) == 1 && buffer.bytes[q + 4] == 0;
     }
 
     /** The number of entries of each store (HY-ENC-032); every store has one when {@code sizes} is absent. */
@@ -669,6 +693,19 @@ public final class PayloadDecoder {
     private static void addOnce(Set<Dot> store, Dot dot) throws Malformed {
         if (!store.add(dot)) {
             throw Malformed.decode("a store holds the dot " + dot + " twice (HY-DATA-018)");
+        }
+    }
+
+    /**
+     * HY-DATA-055: no dot occurs twice in the whole store, at any depth: not under two elements of an AWSet, not under
+     * two entries of an ORMap, not in two opaque versions. The checks of HY-DATA-018 see one store at a time.
+     */
+    static void requireDotsOnce(Store root) throws Malformed {
+        Set<Dot> seen = new java.util.HashSet<>();
+        for (Dot d : root.dots()) {
+            if (!seen.add(d)) {
+                throw Malformed.decode("the dot " + d + " occurs twice in the store (HY-DATA-055)");
+            }
         }
     }
 

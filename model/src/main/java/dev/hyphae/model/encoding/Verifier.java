@@ -155,15 +155,18 @@ final class Verifier {
         }
     }
 
-    /** HY-ENC-010: a present reference field is aligned and inside; returns the uoffset's position, or -1. */
+    /**
+     * HY-ENC-010: a present reference field is aligned, and its 4 bytes lie inside its table, so inside the buffer;
+     * returns the uoffset's position, or -1.
+     */
     private long referenceField(long t, long v, int id) throws Malformed {
         int e = entry(v, id);
         if (e == 0) {
             return -1;
         }
         long p = t + e;
-        if (p % 4 != 0 || p + 4 > length) {
-            throw Malformed.verify("the field " + id + " of the table at " + t + " is misaligned or past the end (HY-ENC-010)");
+        if (p % 4 != 0 || e + 4 > buffer.u16(v + 2)) {
+            throw Malformed.verify("the field " + id + " of the table at " + t + " is misaligned or not inside its table (HY-ENC-010)");
         }
         return p;
     }

@@ -87,9 +87,9 @@ public final class States {
     }
 
     /**
-     * States that a decoder accepts, valid or not: as well as valid states, states in which one dot occurs under two
-     * elements of a set or two entries of a map, as only a faulty replica writes them ("States and dot stores").
-     * The join is defined on these too, and its laws hold on them.
+     * States valid or not: as well as valid states, states in which one dot occurs under two elements of a set or two
+     * entries of a map, as only a faulty replica writes them ("States and dot stores"). A decoder refuses a payload
+     * of such a state (HY-DATA-055), but the join is defined on these too, and its laws hold on them.
      */
     public static Arbitrary<State> anyStates(CrdtType type, boolean unknown) {
         return stores(type, 2, unknown).flatMap(store -> contextsCovering(store).map(c -> new State(store, c)));
