@@ -83,6 +83,7 @@ final class VectorGenerator implements VectorWriter {
         new OperationVectors(g).write();
         new InvalidPayloadVectors(g).write();
         new CompressionVectors(g).write();
+        new CornerVectors(g).write();
         try {
             HandshakeVectors.generate(g);
         } catch (ProtocolException | RuntimeException e) {
