@@ -37,9 +37,4 @@ final class Views {
             }
         }
     }
-
-    /** A view on one line, for a failure message that shows several. */
-    static String line(JsonNode view) {
-        return view.toString();
-    }
 }
