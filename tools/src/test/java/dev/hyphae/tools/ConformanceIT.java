@@ -43,11 +43,11 @@ class ConformanceIT {
     }
 
     private static Run conformance(Path reports, String... args) throws IOException, InterruptedException {
-        return conformance(reports, null, args);
+        return conformanceWith(reports, null, args);
     }
 
     /** A run whose JVMs, the suite's and the adapter's (it inherits the environment), get {@code javaOptions}, if not null. */
-    private static Run conformance(Path reports, String javaOptions, String... args) throws IOException, InterruptedException {
+    private static Run conformanceWith(Path reports, String javaOptions, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("sh", ROOT.resolve("tools/hyphae").toString(), "conformance",
                 "--report-dir", reports.toString(), "--tries", TRIES));
         command.addAll(List.of(args));
@@ -237,7 +237,8 @@ class ConformanceIT {
     @Requirement({"HY-CONF-006", "HY-CONF-018"})
     void eachSeededDefectIsCaughtOnItsRequirement(String defect, String profile, String requirement, String checkId, @TempDir Path reports)
             throws Exception {
-        Run run = conformance(reports, SHORT_RUN_JVM, "--profiles", profile, "--shrinking-seconds", "2", "--adapter", adapter("--defect", defect));
+        Run run = conformanceWith(reports, SHORT_RUN_JVM, "--profiles", profile, "--shrinking-seconds", "2",
+                "--adapter", adapter("--defect", defect));
         assertEquals(1, run.status(), run.out());
         assertTrue(run.out().contains("DOES NOT CONFORM"), run.out());
         // The console, the exit status and the report agree (HY-CONF-021).
