@@ -9,7 +9,12 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.util.List;
 
+import org.junit.platform.engine.FilterResult;
+import org.junit.platform.engine.TestSource;
 import org.junit.platform.engine.discovery.ClassNameFilter;
+import org.junit.platform.engine.support.descriptor.ClassSource;
+import org.junit.platform.engine.support.descriptor.MethodSource;
+import org.junit.platform.launcher.PostDiscoveryFilter;
 
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectPackage;
@@ -66,11 +71,16 @@ public final class ConformanceRunner {
                 out.println("the adapter claims profiles this suite does not know, which are not checked: " + claims.unknownProfiles());
             }
             out.printf("seed %d, %d tries per property, reports in %s%n", settings.seed(), settings.tries(), settings.reportDirectory());
+            if (settings.narrowed()) {
+                out.println("narrowed to the profiles " + settings.profiles().stream().map(Profile::id).toList()
+                        + "; the verdict speaks of these only");
+            }
             runPhase(new Suite.Run(adapter, claims, settings, null),
                     // The Peer profile's checks need a running peer; they run in the peer phase only.
                     LauncherDiscoveryRequestBuilder.request().selectors(selectPackage(CHECKS))
-                            .filters(ClassNameFilter.excludeClassNamePatterns(".*\\.PeerChecks")), settings, collector);
-            if (settings.peer() != null) {
+                            .filters(ClassNameFilter.excludeClassNamePatterns(".*\\.PeerChecks"), selectedProfiles(settings)),
+                    settings, collector);
+            if (settings.peer() != null && settings.selects(Profile.PEER)) {
                 Hello both = new Hello(claims.name(), claims.version(), claims.protocolVersions(),
                         java.util.EnumSet.copyOf(union(claims.profiles(), Profile.PEER)), claims.crdtTypes(), claims.unknownProfiles());
                 runPeerPhase(settings, both, adapter, collector, out);
@@ -101,6 +111,28 @@ public final class ConformanceRunner {
                 LauncherDiscoveryRequestBuilder.request().selectors(selectClass(PEER_CHECKS)), settings, collector);
     }
 
+    /**
+     * Leaves out the checks of the profiles that the run is not narrowed to, by the {@link Checks} of their class. A
+     * test factory makes checks of several profiles (the vectors) and leaves out those of other profiles itself.
+     */
+    private static PostDiscoveryFilter selectedProfiles(Settings settings) {
+        return descriptor -> {
+            Class<?> type = descriptor.getSource().map(ConformanceRunner::classOf).orElse(null);
+            Checks checks = type == null ? null : type.getAnnotation(Checks.class);
+            boolean factory = descriptor.getSource().orElse(null) instanceof MethodSource m
+                    && m.getJavaMethod().isAnnotationPresent(org.junit.jupiter.api.TestFactory.class);
+            return checks == null || factory || settings.selects(checks.value()) ? FilterResult.included("selected")
+                    : FilterResult.excluded("the run is narrowed to the profiles " + settings.profiles());
+        };
+    }
+
+    private static Class<?> classOf(TestSource source) {
+        if (source instanceof ClassSource c) {
+            return c.getJavaClass();
+        }
+        return source instanceof MethodSource m ? m.getJavaClass() : null;
+    }
+
     /** The class of the Peer profile's checks. */
     static final String PEER_CHECKS = CHECKS + ".PeerChecks";
 
@@ -124,6 +156,7 @@ public final class ConformanceRunner {
                     // The defaults, in case a property escapes SuiteSettingsHook, which sets them with the seed.
                     .configurationParameter("jqwik.tries.default", Integer.toString(settings.tries()))
                     .configurationParameter("jqwik.edgecases.default", "NONE")
+                    .configurationParameter("jqwik.shrinking.bounded.seconds", Integer.toString(settings.shrinkingSeconds()))
                     .build();
             // What the test engines write themselves (jqwik's notices and log records) goes to the engine log, not
             // between the result lines; the collector writes to the stream it was given before the switch.
@@ -196,7 +229,8 @@ public final class ConformanceRunner {
         for (Profile p : Profile.values()) {
             String claim = reports.claims(p) ? "claimed" : "not claimed";
             if (!reports.ran(p)) {
-                out.printf("%-18s not run (%s%s)%n", p.title() + ":", claim, p == Profile.PEER ? "; no running peer was given" : "");
+                out.printf("%-18s not run (%s%s)%n", p.title() + ":", claim, !reports.settings().selects(p) ? "; not selected"
+                        : p == Profile.PEER ? "; no running peer was given" : "");
                 continue;
             }
             long[] n = new long[CheckResult.Status.values().length];
@@ -209,7 +243,7 @@ public final class ConformanceRunner {
                 reports.requirements().size(), adapter == null ? "no adapter" : Long.toString(adapter.crashes()));
         for (Profile p : Profile.values()) {
             // A claimed profile with no failure can still fall short of a claim: a check of it was unsupported, or none ran.
-            if (reports.claims(p) && failing == 0 && !reports.conforms(p, true)) {
+            if (reports.claims(p) && reports.settings().selects(p) && failing == 0 && !reports.conforms(p, true)) {
                 out.println(p.title() + " is claimed but " + (reports.ran(p) ? "some of its checks were unsupported" : "none of its checks ran")
                         + ": a claim needs every check of the profile to pass (HY-CONF-004)");
             }

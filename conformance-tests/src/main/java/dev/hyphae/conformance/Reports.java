@@ -53,7 +53,7 @@ public final class Reports {
      */
     boolean conforms() {
         return checks.stream().noneMatch(CheckResult::failsTheRun) && (adapter == null || adapter.crashes() == 0)
-                && hello.profiles().stream().allMatch(p -> conforms(p, true));
+                && hello.profiles().stream().filter(settings::selects).allMatch(p -> conforms(p, true));
     }
 
     /** The settings of the run. */

@@ -2,7 +2,10 @@ package dev.hyphae.conformance;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * How to run the suite.
@@ -16,12 +19,20 @@ import java.util.List;
  * @param timeout          how long the adapter may take over one request
  * @param counterexamples  a directory to save each failing property's smallest input to as a vector file, or null
  * @param peer             a running peer to check the Peer profile against, or null
+ * @param profiles         the profiles whose checks run: all of them, unless a run is narrowed to some (a run that
+ *                         checks one defect, or one area of an implementation in development); the verdict then
+ *                         speaks of these profiles only
+ * @param shrinkingSeconds how long the shrinking of one failing property may take, at least 1; a run that only has to
+ *                         show that checks fail can make it short
  */
 public record Settings(List<String> adapterCommand, Path vectorRoot, Path reportDirectory, Path expectedFailures,
-                       long seed, int tries, Duration timeout, Path counterexamples, PeerTarget peer) {
+                       long seed, int tries, Duration timeout, Path counterexamples, PeerTarget peer, Set<Profile> profiles,
+                       int shrinkingSeconds) {
 
     /** The default number of tries of each property. */
     public static final int DEFAULT_TRIES = 100;
+    /** The default time bound of the shrinking of one failing property: jqwik's own. */
+    public static final int DEFAULT_SHRINKING_SECONDS = 10;
     /** The default timeout of one request. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
 
@@ -33,5 +44,26 @@ public record Settings(List<String> adapterCommand, Path vectorRoot, Path report
         if (tries < 1) {
             throw new IllegalArgumentException("tries must be at least 1");
         }
+        if (shrinkingSeconds < 1) {
+            throw new IllegalArgumentException("shrinkingSeconds must be at least 1");
+        }
+        profiles = profiles == null || profiles.isEmpty() ? EnumSet.allOf(Profile.class) : Collections.unmodifiableSet(EnumSet.copyOf(profiles));
+    }
+
+    /** Settings that run the checks of every profile. */
+    public Settings(List<String> adapterCommand, Path vectorRoot, Path reportDirectory, Path expectedFailures,
+                    long seed, int tries, Duration timeout, Path counterexamples, PeerTarget peer) {
+        this(adapterCommand, vectorRoot, reportDirectory, expectedFailures, seed, tries, timeout, counterexamples, peer, null,
+                DEFAULT_SHRINKING_SECONDS);
+    }
+
+    /** Whether the checks of {@code profile} run. */
+    public boolean selects(Profile profile) {
+        return profiles.contains(profile);
+    }
+
+    /** Whether the run is narrowed to some of the profiles. */
+    public boolean narrowed() {
+        return profiles.size() < Profile.values().length;
     }
 }

@@ -2,6 +2,7 @@ package dev.hyphae.tools;
 
 import dev.hyphae.conformance.ConformanceRunner;
 import dev.hyphae.conformance.PeerTarget;
+import dev.hyphae.conformance.Profile;
 import dev.hyphae.conformance.Settings;
 import dev.hyphae.noise.KeyPair;
 import picocli.CommandLine;
@@ -74,10 +75,28 @@ final class ConformanceCommand implements Callable<Integer> {
             description = "Save the smallest failing input of each failing property as a vector file under DIR/v1/.")
     Path counterexamples;
 
+    @Option(names = "--profiles", paramLabel = "PROFILE", split = ",",
+            description = "Run the checks of these profiles only (codec, replica-semantics, handshake, peer); the verdict then "
+                    + "speaks of them only. Default: every profile.")
+    List<String> profiles = List.of();
+
+    @Option(names = "--shrinking-seconds", paramLabel = "N",
+            description = "How long the shrinking of one failing property may take, in seconds. Default: ${DEFAULT-VALUE}.",
+            defaultValue = "" + Settings.DEFAULT_SHRINKING_SECONDS)
+    int shrinkingSeconds;
+
     @Override
     public Integer call() throws Exception {
-        if (tries < 1 || timeoutSeconds < 1) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--tries and --timeout must be at least 1");
+        java.util.Set<Profile> selected = java.util.EnumSet.noneOf(Profile.class);
+        for (String p : profiles) {
+            Profile profile = Profile.of(p);
+            if (profile == null) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "no profile '" + p + "'");
+            }
+            selected.add(profile);
+        }
+        if (tries < 1 || timeoutSeconds < 1 || shrinkingSeconds < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--tries, --timeout and --shrinking-seconds must be at least 1");
         }
         if (expectedFailures != null && !Files.isRegularFile(expectedFailures)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "no expected-failures file " + expectedFailures);
@@ -102,19 +121,24 @@ final class ConformanceCommand implements Callable<Integer> {
             }
             List<String> command = adapter != null ? List.of("/bin/sh", "-c", adapter) : List.of();
             return ConformanceRunner.run(new Settings(command, vectorRoot, reportDirectory, expectedFailures, seed, tries,
-                    Duration.ofSeconds(timeoutSeconds), counterexamples, target), out);
+                    Duration.ofSeconds(timeoutSeconds), counterexamples, target, selected, shrinkingSeconds), out);
         }
         if (peerKey != null || suiteKey != null) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--peer-key and --suite-key go with --peer");
         }
         if (adapter != null) {
             return ConformanceRunner.run(new Settings(List.of("/bin/sh", "-c", adapter), vectorRoot, reportDirectory, expectedFailures,
-                    seed, tries, Duration.ofSeconds(timeoutSeconds), counterexamples, null), out);
+                    seed, tries, Duration.ofSeconds(timeoutSeconds), counterexamples, null, selected, shrinkingSeconds), out);
+        }
+        if (!selected.isEmpty() && !selected.contains(Profile.PEER)) {
+            // Narrowed to profiles that need no running peer: none is started.
+            return ConformanceRunner.run(new Settings(referenceAdapter(), vectorRoot, reportDirectory, expectedFailures, seed, tries,
+                    Duration.ofSeconds(timeoutSeconds), counterexamples, null, selected, shrinkingSeconds), out);
         }
         // The whole suite against the reference implementation: its adapter, and a reference peer in its own process.
         try (ReferencePeer reference = ReferencePeer.start()) {
             return ConformanceRunner.run(new Settings(referenceAdapter(), vectorRoot, reportDirectory, expectedFailures, seed, tries,
-                    Duration.ofSeconds(timeoutSeconds), counterexamples, reference.target()), out);
+                    Duration.ofSeconds(timeoutSeconds), counterexamples, reference.target(), selected, shrinkingSeconds), out);
         }
     }
 

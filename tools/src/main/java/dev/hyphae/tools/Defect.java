@@ -24,6 +24,59 @@ enum Defect {
     SHARED_STREAM("shared-stream"),
     /** Answers "unsupported" to every join of an ORMap state, although hello claims the type: a pass by omission. */
     UNSUPPORTED_CLAIMED_TYPE("unsupported-ormap-join"),
+
+    // Codec: one class of invalid input accepted, a wrong code, a valid input refused, part of a state lost.
+
+    /** The decoder does not check that a varint is minimal: a payload with an over-long varint is accepted (HY-ENC-019). */
+    ACCEPT_NON_MINIMAL_VARINT("accept-non-minimal-varint"),
+    /** Strings are not checked to be well-formed UTF-8: surrogates, overlong forms and code points past U+10FFFF are accepted (HY-DATA-012). */
+    ACCEPT_INVALID_UTF8("accept-invalid-utf8"),
+    /** The version vector is not checked to be in ascending order of replica id (HY-ENC-028). */
+    ACCEPT_UNORDERED_VERSION_VECTOR("accept-unordered-version-vector"),
+    /** A dot of a store that the payload's causal context does not contain is accepted (HY-DATA-019). */
+    ACCEPT_DOT_OUTSIDE_CONTEXT("accept-dot-outside-context"),
+    /** A dot that occurs twice in one store is accepted (HY-DATA-018). */
+    ACCEPT_DOT_TWICE("accept-dot-twice"),
+    /** A payload that holds more than MAX_ELEMENTS elements is accepted (HY-ENC-046). */
+    ACCEPT_BEYOND_MAX_ELEMENTS("accept-beyond-max-elements"),
+    /** A float64 map key is accepted (HY-DATA-016). */
+    ACCEPT_FLOAT_MAP_KEY("accept-float-map-key"),
+    /** A payload beyond a limit is refused with LIMIT_EXCEEDED (4), a session's code, not MALFORMED_DELTA (101) (HY-DATA-040). */
+    LIMIT_AS_SESSION_ERROR("limit-as-session-error"),
+    /** The nesting limit is checked with ">=" for ">": maps at depth MAX_NESTING_DEPTH, which are valid, are refused (HY-ENC-018). */
+    NESTING_LIMIT_OFF_BY_ONE("nesting-limit-off-by-one"),
+    /** Every NaN becomes the canonical quiet NaN as it is read: the sign and payload bits are lost (HY-DATA-011). */
+    CANONICAL_NAN("canonical-nan"),
+    /** ORMap entries of a CRDT type unknown to the implementation are dropped as they are read (HY-DATA-037). */
+    DROP_UNKNOWN_ENTRIES("drop-unknown-entries"),
+    /** As DROP_UNKNOWN_ENTRIES, but only in maps at depth 3 and deeper: the root map and its children keep them (HY-DATA-037). */
+    DROP_DEEP_UNKNOWN_ENTRIES("drop-deep-unknown-entries"),
+
+    // Replica semantics: joins, mutators, queries and the order of values.
+
+    /** A GCounter increment writes the largest of the replica's entries plus the amount, not their sum (HY-DATA-021). */
+    INCREMENT_LARGEST_ENTRY("increment-largest-entry"),
+    /** An LWW write whose timestamp is not above every timestamp of the store is made, not refused (HY-DATA-029). */
+    LWW_ACCEPTS_STALE_WRITE("lww-accepts-stale-write"),
+    /** The LWW winner is found comparing timestamps as signed integers: a timestamp of 2^63 or more loses (HY-DATA-032). */
+    LWW_SIGNED_TIMESTAMPS("lww-signed-timestamps"),
+    /** An AWSet's join removes an element that one side removed, even when the other added it concurrently: remove wins (HY-DATA-020). */
+    REMOVE_WINS_SET("remove-wins-set"),
+    /** A PNCounter's join adds the parts of a dot that both sides hold, instead of keeping the greater (HY-DATA-020). */
+    PNCOUNTER_JOIN_ADDS("pncounter-join-adds"),
+    /** An MVRegister's join keeps only the siblings the other side has not seen, losing those that both hold (HY-DATA-020). */
+    MV_JOIN_DROPS_COMMON_SIBLINGS("mv-join-drops-common-siblings"),
+    /** An EWFlag's join disables the flag when either side disabled it, even against a concurrent enable (HY-DATA-020). */
+    EWFLAG_DISABLE_WINS("ewflag-disable-wins"),
+    /** 0.0 and -0.0 are one element of a set, as under a comparison of numbers rather than of bit patterns (HY-DATA-014). */
+    SIGNED_ZEROS_EQUAL("signed-zeros-equal"),
+    /** Strings are ordered by UTF-16 code units, not by their UTF-8 bytes: U+FF5E before U+1F344 (HY-DATA-015). */
+    UTF16_STRING_ORDER("utf16-string-order"),
+    /** From four elements on, an AWSet's query lists its elements in the order of a hash table (HY-DATA-034). */
+    AWSET_UNORDERED_FROM_FOUR("awset-unordered-from-four"),
+    /** A counter's value is summed in 64-bit arithmetic, which wraps around past 2^64-1 (HY-DATA-026). */
+    COUNTER_VALUE_WRAPS("counter-value-wraps"),
+
     /** Answers a query, then exits, as an implementation that frees its state twice after a query might: a crash after the answer. */
     EXIT_AFTER_QUERY("exit-after-query"),
 

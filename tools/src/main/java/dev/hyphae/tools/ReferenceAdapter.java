@@ -158,6 +158,7 @@ final class ReferenceAdapter {
         if (defect == Defect.WRONG_ERROR_CODE && code == ErrorCode.MALFORMED_DELTA) {
             code = ErrorCode.MALFORMED_MESSAGE;
         }
+        code = SeededDefects.code(defect, e, code);
         ObjectNode error = response.putObject("error");
         error.put("code", code.value());
         error.put("name", code.name());
@@ -223,8 +224,13 @@ final class ReferenceAdapter {
     /** Decodes a payload as a Delta carries it, against the session tables {@code table} if not null. */
     private Payload decode(byte[] bytes, ExternalTables table) throws ProtocolException {
         try {
-            return Codec.decode(bytes, table);
+            Payload payload = Codec.decode(bytes, table);
+            SeededDefects.checkDecoded(defect, payload.state());
+            return payload;
         } catch (ProtocolException refused) {
+            if (SeededDefects.accepts(defect, refused)) {
+                return Payload.of(SeededDefects.accepted());
+            }
             if (defect == Defect.ACCEPT_TRUNCATED) {
                 // The seeded bug: what lies past the end of the input reads as zeros.
                 for (int extra = 1; extra <= 16; extra++) {
@@ -359,7 +365,7 @@ final class ReferenceAdapter {
             }
             return new CausalState<>(AWSet.of(union), joined.context()); // the seeded bug: nothing is ever removed
         }
-        return joined;
+        return SeededDefects.join(defect, a, b, joined);
     }
 
     // ---- replica semantics --------------------------------------------------------------------------------
@@ -397,7 +403,7 @@ final class ReferenceAdapter {
     private CausalState<? extends Crdt> mutation(Crdt store, CausalContext context, ReplicaId replica, Long timestamp, JsonNode m) {
         String op = m.path("op").asText();
         if (store instanceof GCounter c && op.equals("increment")) {
-            return c.increment(context, replica, amount(m));
+            return SeededDefects.increment(defect, c, c.increment(context, replica, amount(m)), replica, amount(m));
         } else if (store instanceof PNCounter c && op.equals("increment")) {
             return c.increment(context, replica, amount(m));
         } else if (store instanceof PNCounter c && op.equals("decrement")) {
@@ -406,7 +412,15 @@ final class ReferenceAdapter {
             if (timestamp == null) {
                 throw new IllegalArgumentException("a write to an LWWRegister needs a timestamp");
             }
-            return r.write(context, replica, ViewReader.value(m.path("value")), timestamp);
+            try {
+                return r.write(context, replica, ViewReader.value(m.path("value")), timestamp);
+            } catch (MutationRefusedException refused) {
+                CausalState<LWWRegister> made = SeededDefects.staleWrite(defect, r, context, replica, ViewReader.value(m.path("value")), timestamp);
+                if (made == null) {
+                    throw refused;
+                }
+                return made;
+            }
         } else if (store instanceof MVRegister r && op.equals("write")) {
             return r.write(context, replica, ViewReader.value(m.path("value")));
         } else if (store instanceof EWFlag f && op.equals("enable")) {
@@ -477,6 +491,7 @@ final class ReferenceAdapter {
         if (defect == Defect.LWW_TIE_BREAK) {
             wrongTieBreak(view);
         }
+        SeededDefects.view(defect, view);
         return view;
     }
 

@@ -87,6 +87,7 @@ final class VectorGenerator implements VectorWriter {
         new InvalidPayloadVectors(g).write();
         new CompressionVectors(g).write();
         new SessionVectors(g).write();
+        new CornerVectors(g).write();
         try {
             HandshakeVectors.generate(g);
         } catch (ProtocolException | RuntimeException e) {

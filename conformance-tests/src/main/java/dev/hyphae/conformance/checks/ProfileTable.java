@@ -25,8 +25,9 @@ import java.util.stream.Stream;
 public final class ProfileTable {
 
     /** The classes of checks, in the order of the chapter. */
-    static final List<Class<?>> CHECKS = List.of(VectorChecks.class, CodecProperties.class, CompactCodecProperties.class,
-            ReplicaProperties.class, HandshakeProperties.class, HandshakeChecks.class, PeerChecks.class);
+    static final List<Class<?>> CHECKS = List.of(VectorChecks.class, CodecProperties.class, CodecCornerProperties.class,
+            CompactCodecProperties.class, ReplicaProperties.class, QueryProperties.class, MutatorProperties.class, HandshakeProperties.class,
+            HandshakeChecks.class, PeerChecks.class);
 
     private ProfileTable() {
     }

@@ -48,11 +48,23 @@ class VectorChecks {
         List<DynamicTest> tests = new ArrayList<>();
         for (Path file : vectorFiles()) {
             JsonNode vector = Model.JSON.readTree(file.toFile());
+            if (!Suite.current().settings().selects(profileOf(vector.path("area").asText()))) {
+                continue;
+            }
             String name = vector.path("area").asText() + "/" + vector.path("result").asText() + "/" + vector.path("id").asText();
             // The file is the test's source: the reports read its id, area and requirements from it.
             tests.add(DynamicTest.dynamicTest(name, file.toUri(), () -> VectorRunner.run(vector)));
         }
         return tests.stream();
+    }
+
+    /** The profile of a vector's area (chapter "Conformance", section "Profiles"). */
+    static Profile profileOf(String area) {
+        return switch (area) {
+            case "payload", "compression" -> Profile.CODEC;
+            case "operations" -> Profile.REPLICA_SEMANTICS;
+            default -> Profile.HANDSHAKE;
+        };
     }
 
     /**

@@ -1,0 +1,116 @@
+package dev.hyphae.conformance.checks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hyphae.conformance.Checks;
+import dev.hyphae.conformance.Counterexamples;
+import dev.hyphae.conformance.Profile;
+import dev.hyphae.conformance.SuiteSettingsHook;
+import dev.hyphae.conformance.Sut;
+import dev.hyphae.conformance.model.Model;
+import dev.hyphae.model.CrdtType;
+import dev.hyphae.model.State;
+import dev.hyphae.model.encoding.Malformed;
+import dev.hyphae.model.testkit.Corners;
+import dev.hyphae.spec.Requirement;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.lifecycle.AddLifecycleHook;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Generated properties of the Codec profile at the corners of the data model, each citing the requirement that its
+ * corner tests: float64 values and strings kept bit for bit, entries of unknown CRDT type kept at every depth, and
+ * maps nested as deep as a payload may hold them. Each decodes the model's payload and compares the view with the
+ * model's, then has the adapter encode that view and the model decode the result.
+ */
+@Checks(Profile.CODEC)
+@AddLifecycleHook(SuiteSettingsHook.class)
+class CodecCornerProperties {
+
+    @Provide
+    Arbitrary<State> valueCorners() {
+        Sut.requireProfile(Profile.CODEC);
+        List<Arbitrary<State>> of = new ArrayList<>();
+        if (Types.claimed().contains(CrdtType.AW_SET)) {
+            of.add(Corners.sets());
+        }
+        if (Types.claimed().contains(CrdtType.MV_REGISTER)) {
+            of.add(Corners.mvSiblings());
+        }
+        if (Types.claimed().contains(CrdtType.LWW_REGISTER)) {
+            of.add(Corners.lwwTies());
+        }
+        if (of.isEmpty()) {
+            Sut.requireType(CrdtType.AW_SET.id());
+        }
+        return Arbitraries.oneOf(of);
+    }
+
+    @Provide
+    Arbitrary<State> unknownAtEveryDepth() {
+        Sut.requireProfile(Profile.CODEC);
+        Sut.requireType(CrdtType.OR_MAP.id());
+        return Arbitraries.integers().between(1, 5).flatMap(depth -> Corners.deepMaps(depth, true));
+    }
+
+    @Provide
+    Arbitrary<State> deepMaps() {
+        Sut.requireProfile(Profile.CODEC);
+        Sut.requireType(CrdtType.OR_MAP.id());
+        return Corners.deepMaps(false);
+    }
+
+    @Property
+    @Requirement({"HY-DATA-011", "HY-DATA-013"})
+    void floatsAndStringsAreKeptBitForBit(@ForAll("valueCorners") State state) {
+        expectTheSameState("floatsAndStringsAreKeptBitForBit", state, "every bit of a float64 value is kept, the sign of a zero and the "
+                + "sign and payload bits of a NaN included, and a string is kept as its UTF-8 bytes, never normalised");
+    }
+
+    @Property
+    @Requirement({"HY-VER-020", "HY-DATA-037"})
+    void entriesOfUnknownTypeAreKeptAtEveryDepth(@ForAll("unknownAtEveryDepth") State state) {
+        expectTheSameState("entriesOfUnknownTypeAreKeptAtEveryDepth", state, "an ORMap entry of a CRDT type unknown to the decoder is "
+                + "neither refused nor dropped, at any depth: it is kept, with its type id and its opaque data byte for byte");
+    }
+
+    @Property
+    @Requirement({"HY-ENC-018", "HY-DATA-040"})
+    void mapsNestedToTheLimitAreDecoded(@ForAll("deepMaps") State state) {
+        expectTheSameState("mapsNestedToTheLimitAreDecoded", state, "a payload may hold ORMaps nested to MAX_NESTING_DEPTH (16, the root "
+                + "at depth 1); only deeper ones are refused");
+    }
+
+    /** Decoding the model's payload gives the model's view, and the adapter's encoding of that view holds the same state. */
+    private static void expectTheSameState(String check, State state, String rule) {
+        byte[] payload = Model.encode(state);
+        JsonNode expected = Model.view(state);
+        JsonNode view = Sut.result(Sut.decode(payload), "decode").path("view");
+        if (!expected.equals(view)) {
+            ObjectNode v = Counterexamples.vector("payload", "valid", check, "A payload at a corner of the data model that the adapter "
+                    + "decodes to another view.", List.of("HY-VEC-012"));
+            v.put("input", Sut.hex(payload));
+            v.set("expected", expected);
+            throw Counterexamples.failure(rule + ".\ndecode of the payload " + Sut.hex(payload) + "\nexpected the view\n" + expected
+                    + "\nthe adapter's view\n" + view, v);
+        }
+        byte[] encoded = Sut.bytes(Sut.result(Sut.encode(view), "encode").path("payload"));
+        JsonNode again;
+        try {
+            again = Model.view(Model.decode(encoded));
+        } catch (Malformed e) {
+            throw new AssertionError(rule + ".\nthe adapter encoded the view\n" + view + "\ninto a payload that a decoder must refuse ("
+                    + e.getMessage() + "): " + Sut.hex(encoded));
+        }
+        if (!again.equals(expected)) {
+            throw new AssertionError(rule + ".\nthe adapter encoded the view\n" + expected + "\ninto the payload " + Sut.hex(encoded)
+                    + ", which holds\n" + again);
+        }
+    }
+}
