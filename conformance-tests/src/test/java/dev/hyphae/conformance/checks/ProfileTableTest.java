@@ -6,6 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import java.util.List;
+import java.util.stream.Stream;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
@@ -16,6 +19,25 @@ class ProfileTableTest {
 
     private static final Path ROOT = Path.of(System.getProperty("hyphae.root", "..")).toAbsolutePath().normalize();
     private static final Path TABLE = ROOT.resolve("spec/generated/conformance/profiles.adoc");
+
+    /** A class of checks left out of the table would leave its requirement ids out of the specification's profiles. */
+    @Test
+    void theTableReadsEveryClassOfChecks() throws Exception {
+        Path sources = ROOT.resolve("conformance-tests/src/main/java/dev/hyphae/conformance/checks");
+        List<String> annotated;
+        try (Stream<Path> files = Files.list(sources)) {
+            annotated = files.filter(f -> f.toString().endsWith(".java"))
+                    .filter(f -> {
+                        try {
+                            return Files.readString(f).contains("\n@Checks(");
+                        } catch (java.io.IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    })
+                    .map(f -> f.getFileName().toString().replace(".java", "")).sorted().toList();
+        }
+        assertEquals(annotated, ProfileTable.CHECKS.stream().map(Class::getSimpleName).sorted().toList());
+    }
 
     @Test
     void theSpecificationListsWhatTheSuiteChecks() throws Exception {
