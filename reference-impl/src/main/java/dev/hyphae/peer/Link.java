@@ -69,22 +69,27 @@ final class Link implements Connection {
     /** Runs the handshake as initiator on {@code socket}, then the session on its own threads. */
     static Link initiate(Socket socket, Peer peer, Collection<String> documents) throws IOException, ProtocolException {
         Link link = new Link(socket, peer);
-        link.handshakeAndRun(true, documents, () -> true);
+        link.handshakeAndRun(true, documents, () -> { }, () -> true);
         return link;
     }
 
     /**
-     * Runs the handshake as responder on {@code socket}, then the session on its own threads. {@code admitted} is
+     * Runs the handshake as responder on {@code socket}, then the session on its own threads. {@code offered} runs
+     * once the initiator's first handshake message has been accepted (admission counts that as progress). {@code admitted} is
      * asked as soon as the handshake has completed, before the session touches any document: it is the commit point
      * of admission, and if it says no (the connection was dropped to admit a newcomer), no session starts.
      */
-    static Link respond(Socket socket, Peer peer, BooleanSupplier admitted) throws IOException, ProtocolException {
+    static Link respond(Socket socket, Peer peer, Runnable offered, BooleanSupplier admitted) throws IOException, ProtocolException {
         Link link = new Link(socket, peer);
-        link.handshakeAndRun(false, List.of(), admitted);
+        link.handshakeAndRun(false, List.of(), offered, admitted);
         return link;
     }
 
-    private void handshakeAndRun(boolean initiator, Collection<String> documents, BooleanSupplier admitted)
+    /**
+     * @param offered  runs once the initiator's first handshake message has been accepted (the responder only)
+     * @param admitted asked once the handshake completed: whether the connection may go on to its session
+     */
+    private void handshakeAndRun(boolean initiator, Collection<String> documents, Runnable offered, BooleanSupplier admitted)
             throws IOException, ProtocolException {
         long deadline = peer.handshakeDeadlineMillis();
         socket.setTcpNoDelay(true);
@@ -119,6 +124,7 @@ final class Link implements Connection {
                 if (handshake.failure() != null) {
                     throw handshake.failure();
                 }
+                offered.run();   // a first message that the handshake accepted: progress, for admission
                 handshake.onConfirmation(FramedChannel.receiveHandshakeMessage(in));
                 result = handshake.result();
             }

@@ -85,7 +85,7 @@ public final class Peer implements Closeable {
     private final List<Link> links = java.util.Collections.synchronizedList(new ArrayList<>());
     private final List<ServerSocket> servers = new CopyOnWriteArrayList<>();
     private final List<BiConsumer<String, Boolean>> listeners = new CopyOnWriteArrayList<>();
-    /** Who may hold a handshake in progress (HY-SEC-009 to HY-SEC-012); handles are the accepted sockets. */
+    /** Who may hold a handshake in progress (HY-SEC-009 to HY-SEC-014); handles are the accepted sockets. */
     private final Admission<Socket> admission;
     /** Whether the folder was opened read-only: then the peer neither listens nor connects. */
     private final boolean readOnly;
@@ -167,7 +167,7 @@ public final class Peer implements Closeable {
             } catch (IOException e) {
                 return;
             }
-            // HY-SEC-009 to HY-SEC-011: the newcomer is admitted; at a budget, the stalest handshake makes room.
+            // HY-SEC-009 to HY-SEC-014: the newcomer is admitted; at a budget, another handshake makes room.
             for (Socket dropped : admission.admit(socket, socket.getInetAddress(), System.nanoTime())) {
                 try {
                     dropped.close();   // its handshake thread fails on the closed socket and ends
@@ -181,7 +181,7 @@ public final class Peer implements Closeable {
                     // HY-SEC-012: the budget is released once the handshake completes, before the session's document
                     // work, which waits on the replica. Releasing is the commit point: a connection dropped to admit
                     // a newcomer before it gets there is not released, and starts no session.
-                    Link link = Link.respond(socket, this, () -> {
+                    Link link = Link.respond(socket, this, () -> admission.progressed(socket), () -> {
                         handshakeProbe.accept("authenticated");
                         boolean kept = admission.release(socket);
                         if (kept) {

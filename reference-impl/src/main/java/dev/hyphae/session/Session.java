@@ -27,12 +27,13 @@ import java.util.TreeSet;
  * with a SessionError naming its channel, or closed. Anything that breaks the session's rules ends the session
  * with a SessionError of channel 0. In every case the other sessions and documents carry on.
  *
- * <p>Why this class is some 500 lines: it is the session's whole public surface for its driver (a dozen entry
+ * <p>Why this class is some 700 lines: it is the session's whole public surface for its driver (a dozen entry
  * points, each taking the lock and each a no-op once the session has ended), the dispatch of the nine messages,
  * and the handlers that decide whether a document is on the session at all (Open, and the session and channel
  * scopes of SessionError and Close), which share the session's state and read best in one place, in the order
  * of the chapter. What concerns one document already on the session is in {@link Channel}, the channel numbers
- * are in {@link ChannelTable}, and keepalive is in {@link Keepalive}.
+ * are in {@link ChannelTable}, keepalive is in {@link Keepalive}, and when a document closed for storage is tried
+ * again is in {@link StorageRetry}.
  */
 public final class Session {
 
