@@ -1,7 +1,10 @@
 package dev.hyphae.peer;
 
+import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,25 +13,36 @@ import java.util.Objects;
 
 /**
  * Admission of connections whose handshake has not completed (specification, chapter "Security considerations",
- * section "Handshake floods and half-open handshakes", HY-SEC-009 to HY-SEC-012): a budget for all of them and one
- * for each source address, and, when a budget is full, the stalest of them is dropped to admit the newcomer rather
- * than the newcomer refused.
+ * section "Handshake floods and half-open handshakes", HY-SEC-009 to HY-SEC-014): a budget for all of them and one
+ * for each source, and, when a budget is full, one of them is dropped to admit the newcomer rather than the newcomer
+ * refused.
  *
  * <p>Refusing newcomers at the limit would let an attacker who holds every slot with silent connections lock every
- * honest peer out for as long as it keeps them. Dropping the stalest one instead means an honest handshake, which
- * completes in a few round trips, is dropped only if as many newcomers as the budget arrive while it runs: an
- * attacker must then open connections faster than honest handshakes complete, from as many addresses as the
- * budget for all sources divided by the budget for one, rather than just hold them.
+ * honest peer out for as long as it keeps them. Dropping one instead keeps the door open, but which one matters,
+ * since the attacker's newcomers displace honest handshakes too. The order, first to last to go:
+ * <ol>
+ *   <li>a connection that has not sent a complete first handshake message before one that has (and waits for its
+ *       third): an honest initiator sends its first message at once, so holding a connection silent or trickling
+ *       it buys nothing against one that has made progress;</li>
+ *   <li>of the source that holds the most connections, so that a flood from one source displaces itself first;</li>
+ *   <li>the one that started first.</li>
+ * </ol>
+ * A newcomer whose source already holds its budget displaces only that source's connections, so a source competes
+ * with itself. A source is an address; for IPv6 its /64 prefix, which one host or site usually holds whole.
  *
- * <p>Which connection to drop: a newcomer whose source already holds its budget displaces that source's stalest
- * connection, so a source competes only with itself; otherwise, when the budget for all sources is full, the stalest
- * connection of the source that holds the most goes, so that one flooding source is the first to lose.
+ * <p>What this bounds, and what not: silent and trickling connections, however many and from however many
+ * sources, cannot displace an honest handshake that has sent its first message while any of them are held; one
+ * source holds at most its budget. An attacker who completes first messages (cheap: an ephemeral key) from as
+ * many sources as the budget for all divided by the budget for one, faster than honest handshakes complete, still
+ * crowds honest peers out; and honest clients behind one NAT share one source's budget. A limit on the rate of
+ * connections per source, or a cookie exchanged before any state is kept, would be the next step.
  *
  * <p>This class decides and does nothing else: it sees a connection as an opaque handle {@code C} with a source
- * address and a start time, in any monotonic unit (compared by difference, as {@link System#nanoTime} asks). The I/O engine closes the connections it is told to drop,
- * calls {@link #release} the moment a handshake completes (before any document work, so that a slow replica does
- * not hold the budget) or fails, and ends each handshake at its deadline ({@link Limits#handshakeDeadlineMillis}).
- * Thread-safe.
+ * address and a start time, in any monotonic unit (compared by difference, as {@link System#nanoTime} asks). The
+ * I/O engine closes the connections it is told to drop, calls {@link #progressed} when a connection's first
+ * handshake message is complete and accepted, calls {@link #release} the moment a handshake completes (before any document work,
+ * so that a slow replica does not hold the budget; the commit point: a connection that was dropped is not released)
+ * or fails, and ends each handshake at its deadline ({@link Limits#handshakeDeadlineMillis}). Thread-safe.
  *
  * @param <C> the engine's handle of a connection (a socket, a channel), compared by identity or {@code equals}
  */
@@ -36,7 +50,7 @@ public final class Admission<C> {
 
     /** Most connections whose handshake is in progress, from all sources together. */
     public static final int MAX_UNAUTHENTICATED = 64;
-    /** Most connections whose handshake is in progress from one source address. */
+    /** Most connections whose handshake is in progress from one source (an address; for IPv6 a /64 prefix). */
     public static final int MAX_UNAUTHENTICATED_PER_SOURCE = 8;
     /** How long a whole handshake may take, from the connection, before the connection is dropped (HY-SEC-008). */
     public static final long HANDSHAKE_DEADLINE_MILLIS = 10_000;
@@ -60,7 +74,16 @@ public final class Admission<C> {
         }
     }
 
-    private record Pending(InetAddress source, long since) {
+    private static final class Pending {
+        final InetAddress source;
+        final long since;
+        /** Whether the connection has sent a complete first handshake message. */
+        boolean progressed;
+
+        Pending(InetAddress source, long since) {
+            this.source = source;
+            this.since = since;
+        }
     }
 
     private final Limits limits;
@@ -78,21 +101,30 @@ public final class Admission<C> {
     }
 
     /**
-     * Admits {@code connection} from {@code source}, which started at {@code now}; a newcomer is always admitted.
+     * Admits {@code connection} from {@code address}, which started at {@code now}; a newcomer is always admitted.
      *
      * @return the connections to drop to make room for it, stalest first: none, or one; they are no longer counted
      */
-    public synchronized List<C> admit(C connection, InetAddress source, long now) {
+    public synchronized List<C> admit(C connection, InetAddress address, long now) {
+        InetAddress source = source(address);
         List<C> dropped = new ArrayList<>(1);
         if (perSource.getOrDefault(source, 0) >= limits.perSource()) {
-            dropped.add(stalest(source));
+            dropped.add(victim(source));
         } else if (pending.size() >= limits.unauthenticated()) {
-            dropped.add(stalest(busiestSource()));
+            dropped.add(victim(null));
         }
         dropped.forEach(this::release);
         pending.put(connection, new Pending(source, now));
         perSource.merge(source, 1, Integer::sum);
         return dropped;
+    }
+
+    /** {@code connection} has sent a complete first handshake message: it goes after those that have not. */
+    public synchronized void progressed(C connection) {
+        Pending p = pending.get(connection);
+        if (p != null) {
+            p.progressed = true;
+        }
     }
 
     /**
@@ -105,7 +137,7 @@ public final class Admission<C> {
         if (p == null) {
             return false;
         }
-        perSource.computeIfPresent(p.source(), (s, n) -> n == 1 ? null : n - 1);
+        perSource.computeIfPresent(p.source, (s, n) -> n == 1 ? null : n - 1);
         return true;
     }
 
@@ -114,34 +146,48 @@ public final class Admission<C> {
         return pending.size();
     }
 
-    /** The source that holds the most connections; of several, the one whose stalest connection is the stalest. */
-    private InetAddress busiestSource() {
-        int most = 0;
-        for (int n : perSource.values()) {
-            most = Math.max(most, n);
-        }
-        InetAddress busiest = null;
-        long since = 0;
-        for (Pending p : pending.values()) {
-            if (perSource.get(p.source()) == most && (busiest == null || p.since() - since < 0)) {
-                busiest = p.source();
-                since = p.since();
+    /** The source that {@code address} counts against: the address, or for IPv6 its /64 prefix. */
+    static InetAddress source(InetAddress address) {
+        if (address instanceof Inet6Address) {
+            byte[] prefix = Arrays.copyOf(address.getAddress(), 16);
+            Arrays.fill(prefix, 8, 16, (byte) 0);
+            try {
+                return InetAddress.getByAddress(prefix);
+            } catch (UnknownHostException impossible) {
+                throw new AssertionError(impossible);
             }
         }
-        return busiest;
+        return address;
     }
 
-    /** The connection of {@code source} that started first; of several, the one admitted first. */
-    private C stalest(InetAddress source) {
-        C stalest = null;
-        long since = 0;
+    /**
+     * The connection to drop: of {@code source}'s, or of all if null; one without progress before one with, then
+     * one of the source that holds the most, then the one that started first, then the one admitted first.
+     */
+    private C victim(InetAddress source) {
+        C victim = null;
+        Pending worst = null;
         for (Map.Entry<C, Pending> e : pending.entrySet()) {
             Pending p = e.getValue();
-            if (p.source().equals(source) && (stalest == null || p.since() - since < 0)) {
-                stalest = e.getKey();
-                since = p.since();
+            if (source != null && !p.source.equals(source)) {
+                continue;
+            }
+            if (worst == null || goesBefore(p, worst)) {
+                victim = e.getKey();
+                worst = p;
             }
         }
-        return stalest;
+        return victim;
+    }
+
+    private boolean goesBefore(Pending a, Pending b) {
+        if (a.progressed != b.progressed) {
+            return !a.progressed;
+        }
+        int busier = Integer.compare(perSource.get(a.source), perSource.get(b.source));
+        if (busier != 0) {
+            return busier > 0;
+        }
+        return a.since - b.since < 0;
     }
 }

@@ -24,6 +24,7 @@ import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * One TCP connection to a neighbour: the handshake, the framed channel, and a {@link Session} over it. A reader
@@ -68,21 +69,27 @@ final class Link implements Connection {
     /** Runs the handshake as initiator on {@code socket}, then the session on its own threads. */
     static Link initiate(Socket socket, Peer peer, Collection<String> documents) throws IOException, ProtocolException {
         Link link = new Link(socket, peer);
-        link.handshakeAndRun(true, documents, () -> { });
+        link.handshakeAndRun(true, documents, () -> { }, () -> true);
         return link;
     }
 
     /**
-     * Runs the handshake as responder on {@code socket}, then the session on its own threads; {@code authenticated}
-     * runs as soon as the handshake has completed, before the session touches any document.
+     * Runs the handshake as responder on {@code socket}, then the session on its own threads. {@code offered} runs
+     * once the initiator's first handshake message has been accepted (admission counts that as progress). {@code admitted} is
+     * asked as soon as the handshake has completed, before the session touches any document: it is the commit point
+     * of admission, and if it says no (the connection was dropped to admit a newcomer), no session starts.
      */
-    static Link respond(Socket socket, Peer peer, Runnable authenticated) throws IOException, ProtocolException {
+    static Link respond(Socket socket, Peer peer, Runnable offered, BooleanSupplier admitted) throws IOException, ProtocolException {
         Link link = new Link(socket, peer);
-        link.handshakeAndRun(false, List.of(), authenticated);
+        link.handshakeAndRun(false, List.of(), offered, admitted);
         return link;
     }
 
-    private void handshakeAndRun(boolean initiator, Collection<String> documents, Runnable authenticated)
+    /**
+     * @param offered  runs once the initiator's first handshake message has been accepted (the responder only)
+     * @param admitted asked once the handshake completed: whether the connection may go on to its session
+     */
+    private void handshakeAndRun(boolean initiator, Collection<String> documents, Runnable offered, BooleanSupplier admitted)
             throws IOException, ProtocolException {
         long deadline = peer.handshakeDeadlineMillis();
         socket.setTcpNoDelay(true);
@@ -117,6 +124,7 @@ final class Link implements Connection {
                 if (handshake.failure() != null) {
                     throw handshake.failure();
                 }
+                offered.run();   // a first message that the handshake accepted: progress, for admission
                 handshake.onConfirmation(FramedChannel.receiveHandshakeMessage(in));
                 result = handshake.result();
             }
@@ -129,7 +137,10 @@ final class Link implements Connection {
         if (socket.isClosed()) {
             throw new IOException("the handshake took longer than " + deadline + " ms");
         }
-        authenticated.run();
+        if (!admitted.getAsBoolean()) {
+            socket.close();
+            throw new IOException("the connection was dropped, as the stalest handshake, to admit a newcomer");
+        }
         socket.setSoTimeout(0);
         FramedChannel channel = new FramedChannel(in, out, result.sender(), result.receiver(), result.sendFrameSize(), result.receiveFrameSize());
         try {

@@ -85,35 +85,50 @@ public final class Peer implements Closeable {
     private final List<Link> links = java.util.Collections.synchronizedList(new ArrayList<>());
     private final List<ServerSocket> servers = new CopyOnWriteArrayList<>();
     private final List<BiConsumer<String, Boolean>> listeners = new CopyOnWriteArrayList<>();
-    /** Who may hold a handshake in progress (HY-SEC-009 to HY-SEC-012); handles are the accepted sockets. */
+    /** Who may hold a handshake in progress (HY-SEC-009 to HY-SEC-014); handles are the accepted sockets. */
     private final Admission<Socket> admission;
+    /** Whether the folder was opened read-only: then the peer neither listens nor connects. */
+    private final boolean readOnly;
+    /**
+     * Test seam: told, on a responder's handshake thread, of each point it reaches: "authenticated" (the handshake
+     * completed, its budget not yet released), "admitted" (released, before any session work), "session" (its
+     * session started), "ended" (the thread is done). Tests block it there to order events; never set outside tests.
+     */
+    volatile java.util.function.Consumer<String> handshakeProbe = point -> { };
     private final java.util.concurrent.ScheduledExecutorService timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "hyphae-timer");
         t.setDaemon(true);
         return t;
     });
 
-    private Peer(Config config, Replica replica, Session.Options options) {
+    private Peer(Config config, Replica replica, Session.Options options, boolean readOnly) {
         this.config = config;
         this.replica = replica;
         this.options = options;
+        this.readOnly = readOnly;
         this.admission = new Admission<>(config.admission());
         replica.addListener((Replica.ChangeListener) (document, local) -> listeners.forEach(l -> l.accept(document, local)));
     }
 
     /** Opens the peer's folder, recovering every document from storage. */
     public static Peer open(Config config) throws IOException {
-        return new Peer(config, Replica.open(config.directory(), new SecureRandom()), Session.Options.DEFAULT);
+        return new Peer(config, Replica.open(config.directory(), new SecureRandom()), Session.Options.DEFAULT, false);
     }
 
     /**
      * Opens the peer's folder to read it, changing nothing in it, so that a folder this process may not write can be
      * read; a folder in use by a running peer is refused. Every write fails with {@link WriteFailedException}
-     * ({@code NOT_WRITTEN}); the peer can listen and connect, but a neighbour's writes to it are refused as storage
-     * failures.
+     * ({@code NOT_WRITTEN}). It neither listens nor connects ({@link IllegalStateException}): a session would record
+     * its neighbour's replica id in the folder, and a neighbour's writes could only be refused.
      */
     public static Peer openReadOnly(Config config) throws IOException {
-        return new Peer(config, Replica.openReadOnly(config.directory(), new SecureRandom()), Session.Options.DEFAULT);
+        return new Peer(config, Replica.openReadOnly(config.directory(), new SecureRandom()), Session.Options.DEFAULT, true);
+    }
+
+    private void checkNetworking() {
+        if (readOnly) {
+            throw new IllegalStateException(config.directory() + " was opened read-only: the peer neither listens nor connects");
+        }
     }
 
     /** The document named {@code name}: created, empty, on its first write. */
@@ -133,6 +148,7 @@ public final class Peer implements Closeable {
 
     /** Listens for neighbours on {@code address}; returns the address bound (useful with port 0). */
     public InetSocketAddress listen(InetSocketAddress address) throws IOException {
+        checkNetworking();
         ServerSocket server = new ServerSocket();
         server.setReuseAddress(true);
         server.bind(address);
@@ -151,7 +167,7 @@ public final class Peer implements Closeable {
             } catch (IOException e) {
                 return;
             }
-            // HY-SEC-009 to HY-SEC-011: the newcomer is admitted; at a budget, the stalest handshake makes room.
+            // HY-SEC-009 to HY-SEC-014: the newcomer is admitted; at a budget, another handshake makes room.
             for (Socket dropped : admission.admit(socket, socket.getInetAddress(), System.nanoTime())) {
                 try {
                     dropped.close();   // its handshake thread fails on the closed socket and ends
@@ -163,14 +179,24 @@ public final class Peer implements Closeable {
             Thread handshake = new Thread(() -> {
                 try {
                     // HY-SEC-012: the budget is released once the handshake completes, before the session's document
-                    // work, which waits on the replica.
-                    Link link = Link.respond(socket, this, () -> admission.release(socket));
+                    // work, which waits on the replica. Releasing is the commit point: a connection dropped to admit
+                    // a newcomer before it gets there is not released, and starts no session.
+                    Link link = Link.respond(socket, this, () -> admission.progressed(socket), () -> {
+                        handshakeProbe.accept("authenticated");
+                        boolean kept = admission.release(socket);
+                        if (kept) {
+                            handshakeProbe.accept("admitted");
+                        }
+                        return kept;
+                    });
                     links.removeIf(Link::ended);
                     links.add(link);
+                    handshakeProbe.accept("session");
                 } catch (IOException | ProtocolException | RuntimeException e) {
                     // The connection is closed; the refused client learned the code from the handshake.
                 } finally {
                     admission.release(socket);
+                    handshakeProbe.accept("ended");
                 }
             }, "hyphae-handshake");
             handshake.setDaemon(true);
@@ -183,6 +209,7 @@ public final class Peer implements Closeable {
      * neighbour may read, and the documents in {@code documents}, until the connection ends.
      */
     public Connection connect(InetSocketAddress address, Collection<String> documents) throws IOException, ProtocolException {
+        checkNetworking();
         Socket socket = new Socket();
         try {
             socket.connect(address, (int) Math.min(Integer.MAX_VALUE, config.admission().handshakeDeadlineMillis()));
@@ -252,12 +279,12 @@ public final class Peer implements Closeable {
         return new HyphaeHandshake.Credentials(config.staticKey(), config.certificate(), config.trust(), System::currentTimeMillis);
     }
 
-    /** How long a whole handshake may take, from the connection (HY-SEC-008). */
     /** How many handshakes are counted against the admission budgets now: for the tests. */
     int handshakesInProgress() {
         return admission.pending();
     }
 
+    /** How long a whole handshake may take, from the connection (HY-SEC-008). */
     long handshakeDeadlineMillis() {
         return config.admission().handshakeDeadlineMillis();
     }

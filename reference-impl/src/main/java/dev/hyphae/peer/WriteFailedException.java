@@ -11,9 +11,9 @@ import java.io.UncheckedIOException;
  * unaffected, and the document takes writes again once its storage does.
  *
  * <p>{@link #code()} says what became of the write: {@code NOT_WRITTEN}, it took no effect and may be tried again;
- * {@code IN_DOUBT}, it took effect in memory but its sync failed, so it is made durable (and sent) at the document's
- * next successful write, or lost in a crash before then; trying a counter's increment again may count it twice.
- * Neither was acknowledged to any neighbour.
+ * {@code IN_DOUBT}, it took effect in memory but its sync failed, so it is made durable (and sent) when the
+ * document recovers (at its next successful write, or a session's retry), or lost in a crash before then; trying a
+ * counter's increment again may count it twice. Neither was acknowledged to any neighbour.
  */
 public final class WriteFailedException extends UncheckedIOException {
 

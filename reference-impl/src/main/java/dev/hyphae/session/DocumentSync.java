@@ -28,6 +28,14 @@ public interface DocumentSync {
     /** Whether a sync of the document's storage failed and it has not recovered since: nothing of it is sent. */
     boolean failed();
 
+    /**
+     * Tries to make a document whose storage failed serve again, now that its storage may have recovered
+     * (HY-SESS-130); returns whether it is healthy, at once if it never failed.
+     */
+    default boolean recover() {
+        return !failed();
+    }
+
     /** The version vector of the document's state: the summary of an Open. */
     SortedMap<ReplicaId, Long> summary();
 

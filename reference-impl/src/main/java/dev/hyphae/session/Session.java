@@ -27,12 +27,13 @@ import java.util.TreeSet;
  * with a SessionError naming its channel, or closed. Anything that breaks the session's rules ends the session
  * with a SessionError of channel 0. In every case the other sessions and documents carry on.
  *
- * <p>Why this class is some 500 lines: it is the session's whole public surface for its driver (a dozen entry
+ * <p>Why this class is some 700 lines: it is the session's whole public surface for its driver (a dozen entry
  * points, each taking the lock and each a no-op once the session has ended), the dispatch of the nine messages,
  * and the handlers that decide whether a document is on the session at all (Open, and the session and channel
  * scopes of SessionError and Close), which share the session's state and read best in one place, in the order
  * of the chapter. What concerns one document already on the session is in {@link Channel}, the channel numbers
- * are in {@link ChannelTable}, and keepalive is in {@link Keepalive}.
+ * are in {@link ChannelTable}, keepalive is in {@link Keepalive}, and when a document closed for storage is tried
+ * again is in {@link StorageRetry}.
  */
 public final class Session {
 
@@ -100,6 +101,7 @@ public final class Session {
     private final ChannelTable channels = new ChannelTable();
     private final SessionTables sessionTables = new SessionTables();
     private final List<String> events = new ArrayList<>();
+    private final StorageRetry storageRetry = new StorageRetry();
     private final Channel.Wire wire = new Channel.Wire() {
         @Override
         public void send(SessionMessage message) {
@@ -327,7 +329,7 @@ public final class Session {
         }
     }
 
-    /** Keepalive and idle timeout at time {@code now}. */
+    /** Keepalive, idle timeout and the retries of documents closed for storage, at time {@code now}. */
     public void tick(long now) {
         synchronized (lock) {
             if (ended) {
@@ -338,6 +340,42 @@ public final class Session {
                 case PING -> outbox.send(new SessionMessage.Ping(++pingNonce));
                 case NOTHING -> { }
             }
+            if (!ended) {
+                retryStorage(now);
+            }
+        }
+    }
+
+    /**
+     * HY-SESS-130: a document closed on this session because this side's storage failed for it is tried again on a
+     * schedule, not only when something writes to it: a peer that only relays its neighbours' writes would otherwise
+     * never serve it again. When a retry is due, the sync layer recovers the document if it can; then it is opened
+     * again, anew, and every session learns that its entries in doubt are durable now.
+     */
+    private void retryStorage(long now) {
+        for (Channel c : channels.all()) {
+            // Closed for storage, or still open with nothing to send because the document's last sync failed.
+            boolean waiting = c.closedForStorage || (!c.closed && c.sync.failed());
+            if (channels.get(c.document) != c || !storageRetry.due(c.document, waiting, now)) {
+                continue;
+            }
+            storageRetry.tried(c.document, now);
+            if (!c.sync.recover()) {
+                continue;
+            }
+            if (c.closed) {
+                channels.forget(c);
+                try {
+                    if (grantFor(c.document) != Right.NONE) {
+                        open(c.document);
+                    }
+                } catch (IOException e) {
+                    event("could not open \"" + c.document + "\" again: " + e.getMessage());
+                    continue;
+                }
+            }
+            // What the recovery made durable may travel now, on every session.
+            layer.durable(c.document);
         }
     }
 
@@ -381,7 +419,13 @@ public final class Session {
                     c.pump(wire);
                 }
             } catch (IOException e) {
-                fail(ErrorCode.INTERNAL_ERROR, "storage: " + e.getMessage());
+                // HY-SESS-061: storage that fails for one document closes that document, never the session.
+                Channel failed = channels.get(document);
+                if (failed != null) {
+                    failed.closeForStorage(wire);
+                } else {
+                    event("could not open \"" + document + "\": " + e.getMessage());
+                }
             }
         }
     }
@@ -473,15 +517,20 @@ public final class Session {
             send(new SessionMessage.Close(open.channel(), ErrorCode.NO_ERROR.value(), "this peer does not hold the document"));
             return;
         }
-        DocumentSync sync;
+        DocumentSync sync = null;
         try {
             sync = c != null ? c.sync : layer.open(open.document(), sessionTables);
-            if (sync.failed()) {
+            // HY-SESS-130: a document whose storage failed is recovered, if its storage serves it again, before
+            // the peer's Open is refused.
+            if (!sync.recover()) {
                 throw new IOException("its storage failed");
             }
         } catch (IOException e) {
             // One document that storage cannot serve closes that document only, never the session.
             send(new SessionMessage.Close(open.channel(), ErrorCode.INTERNAL_ERROR.value(), "the document is not available"));
+            if (c == null && sync != null && channels.size() < options.maxDocuments()) {
+                c = channels.add(open.document(), sync);   // kept, closed, so that the retries of HY-SESS-130 find it
+            }
             if (c != null) {
                 c.closed = true;
                 c.closedForStorage = true;
@@ -569,8 +618,9 @@ public final class Session {
             return;
         }
         Channel c = channels.byLocal(close.channel());
-        if (c != null) {
+        if (c != null && !c.closed) {
             c.closed = true;
+            event("the peer closed \"" + c.document + "\": " + codeName(close.code()) + " " + close.detail());
         }
     }
 

@@ -60,6 +60,8 @@ public final class DocumentStore implements Closeable {
     }
 
     private final Path directory;
+    private final boolean readOnly;
+    /** The log; null for a store opened read-only, or when a compaction could not open it again (see writable). */
     private RecordLog log;
     private final Contents recovered;
     private final RecordLog.Recovery recovery;
@@ -67,15 +69,23 @@ public final class DocumentStore implements Closeable {
     /** The log, or null for a store opened read-only. */
     private DocumentStore(Path directory, RecordLog log, Contents recovered, RecordLog.Recovery recovery) {
         this.directory = directory;
+        this.readOnly = log == null;
         this.log = log;
         this.recovered = recovered;
         this.recovery = recovery;
     }
 
-    /** The log to append to; refuses when the store was opened read-only. */
-    private RecordLog writable() throws StorageException {
-        if (log == null) {
+    /**
+     * The log to append to; refuses when the store was opened read-only. If a compaction emptied the log but could
+     * not open it again, it is opened here, so that a store whose device recovers takes writes again rather than
+     * failing every append on a closed file.
+     */
+    private RecordLog writable() throws IOException {
+        if (readOnly) {
             throw new StorageException(StorageException.Code.NOT_WRITTEN, directory + " was opened read-only", null);
+        }
+        if (log == null) {
+            log = RecordLog.open(directory.resolve("log"));
         }
         return log;
     }
@@ -251,12 +261,15 @@ public final class DocumentStore implements Closeable {
         Files.move(temporary, directory.resolve("snapshot"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         syncDirectory(directory);
         // From here the snapshot holds everything: if emptying the log fails, its records are only replayed again.
+        // The log is open again whatever becomes of emptying it; if even that fails, the next append opens it.
         log.close();
+        log = null;
         Path logFile = directory.resolve("log");
         try (FileChannel empty = RecordLog.files.open(logFile, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             empty.force(true);
+        } finally {
+            log = RecordLog.open(logFile);
         }
-        log = RecordLog.open(logFile);
     }
 
     /** Test seam: a power loss, which keeps only what was synced (see {@link RecordLog#loseUnsynced()}). */

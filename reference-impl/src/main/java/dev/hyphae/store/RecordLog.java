@@ -79,24 +79,8 @@ public final class RecordLog implements Closeable {
         try {
             long length = file.size();
             List<byte[]> records = new ArrayList<>();
-            long position = 0;
-            while (position < length) {
-                byte[] body = readAt(file, position, length);
-                if (body == null) {
-                    break;
-                }
-                records.add(body);
-                position += HEADER + body.length;
-            }
+            long position = scan(file, path, records);
             if (position < length) {
-                // Is this a torn tail, or damage in the middle? Look for any sound record after the bad one.
-                for (long probe = position + 1; probe + HEADER < length; probe++) {
-                    if (readAt(file, probe, length) != null) {
-                        throw new DamagedStoreException(path + ": the record at byte " + position
-                                + " is damaged, and a sound record follows at byte " + probe
-                                + "; refusing to drop records that were synced");
-                    }
-                }
                 file.truncate(position);
                 file.force(true);
             }
@@ -148,25 +132,39 @@ public final class RecordLog implements Closeable {
             return List.of();
         }
         try (FileChannel file = FileChannel.open(path, StandardOpenOption.READ)) {
-            long length = file.size();
             List<byte[]> records = new ArrayList<>();
-            long position = 0;
-            while (position < length) {
-                byte[] body = readAt(file, position, length);
-                if (body == null) {
-                    for (long probe = position + 1; probe + HEADER < length; probe++) {
-                        if (readAt(file, probe, length) != null) {
-                            throw new DamagedStoreException(path + ": the record at byte " + position
-                                    + " is damaged, and a sound record follows at byte " + probe);
-                        }
-                    }
-                    break;
-                }
-                records.add(body);
-                position += HEADER + body.length;
-            }
+            scan(file, path, records);
             return records;
         }
+    }
+
+    /**
+     * Reads the sound records from the start of {@code file} into {@code records}, up to the first one that is
+     * incomplete or fails its checksum, and returns where they end. What follows them may only be a torn tail: if
+     * a sound record follows the bad one, the bad one is damage in the middle, and the log is refused.
+     *
+     * @throws DamagedStoreException if a record that is not at the tail is damaged
+     */
+    private static long scan(FileChannel file, Path path, List<byte[]> records) throws IOException {
+        long length = file.size();
+        long position = 0;
+        while (position < length) {
+            byte[] body = readAt(file, position, length);
+            if (body == null) {
+                break;
+            }
+            records.add(body);
+            position += HEADER + body.length;
+        }
+        // Is what follows a torn tail, or damage in the middle? Look for any sound record after the bad one.
+        for (long probe = position + 1; probe + HEADER < length; probe++) {
+            if (readAt(file, probe, length) != null) {
+                throw new DamagedStoreException(path + ": the record at byte " + position
+                        + " is damaged, and a sound record follows at byte " + probe
+                        + "; refusing to drop records that were synced");
+            }
+        }
+        return position;
     }
 
     /**

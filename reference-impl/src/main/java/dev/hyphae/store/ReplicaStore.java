@@ -149,8 +149,15 @@ public final class ReplicaStore implements Closeable {
         return neighbours;
     }
 
-    /** Replaces the neighbours file with {@code neighbours}. */
+    /**
+     * Replaces the neighbours file with {@code neighbours}.
+     *
+     * @throws StorageException if the folder was opened read-only
+     */
     public void saveNeighbours(Map<String, ReplicaId> neighbours) throws IOException {
+        if (readOnly) {
+            throw new StorageException(StorageException.Code.NOT_WRITTEN, directory + " was opened read-only", null);
+        }
         StringBuilder out = new StringBuilder();
         neighbours.forEach((key, replica) -> out.append(key).append(' ').append(replica.toHex()).append('\n'));
         writeAtomically(directory.resolve("neighbours"), out.toString());

@@ -15,7 +15,7 @@ public final class StorageException extends IOException {
         NOT_WRITTEN,
         /**
          * The write was applied and appended, but the sync that would make it durable failed: it may be on the disk
-         * or not. The document holds it in memory and makes it durable once storage recovers, at its next write;
+         * or not. The document holds it in memory and makes it durable once storage recovers (its next write, or a session's retry);
          * a crash before then may lose it. Trying it again may apply it twice (a counter counts it twice).
          */
         IN_DOUBT

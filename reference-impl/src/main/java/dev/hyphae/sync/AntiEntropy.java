@@ -76,6 +76,11 @@ final class AntiEntropy implements DocumentSync {
     }
 
     @Override
+    public boolean recover() {
+        return document.recover();
+    }
+
+    @Override
     public SortedMap<ReplicaId, Long> summary() {
         return document.context().versionVector();
     }

@@ -224,9 +224,12 @@ final class DocumentReplica {
      * acknowledged or sent (only what is durable is), so nothing acknowledged is lost, and they are sent only once
      * the snapshot has made them durable.
      *
-     * @return whether the document is healthy again
+     * @return whether the document is healthy again (at once if it never failed)
      */
-    private boolean recover() {
+    boolean recover() {
+        if (failed == null) {
+            return true;
+        }
         try {
             if (!compact()) {
                 return false;   // a state that cannot be one payload: recovered only by a restart, from the log

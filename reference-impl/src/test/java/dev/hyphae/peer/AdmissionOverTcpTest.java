@@ -16,7 +16,11 @@ import java.net.SocketTimeoutException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -86,21 +90,21 @@ class AdmissionOverTcpTest {
 
     @Test
     @Requirement("HY-SEC-008")
-    void aHandshakeTrickledAByteASecondIsDroppedAtTheDeadline(@TempDir Path dir) throws Exception {
+    void aTrickledHandshakeIsDroppedAtTheDeadline(@TempDir Path dir) throws Exception {
         Admission.Limits limits = new Admission.Limits(8, 4, 1_500);
         try (Peer server = server(dir, limits); Socket trickler = new Socket()) {
             InetSocketAddress address = server.listen(new InetSocketAddress("127.0.0.1", 0));
             trickler.connect(address);
             OutputStream out = trickler.getOutputStream();
-            // A handshake message that announces 65,535 bytes, then a byte a second: each read makes progress, so
-            // only a bound on the whole handshake ends it.
+            // A handshake message that announces 65,535 bytes, then a byte every 100 ms, well within the socket's
+            // per-read timeout: each read makes progress, so only a bound on the whole handshake ends it.
             Thread trickle = new Thread(() -> {
                 try {
                     out.write(0xFF);
                     out.write(0xFF);
                     while (true) {
                         out.write(1);
-                        Thread.sleep(1000);
+                        Thread.sleep(100);
                     }
                 } catch (IOException | InterruptedException e) {
                     // Cut off, as expected.
@@ -121,25 +125,71 @@ class AdmissionOverTcpTest {
 
     @Test
     @Requirement("HY-SEC-012")
-    void aHandshakeReleasesItsBudgetBeforeTheSessionWaitsOnTheReplica(@TempDir Path dir) throws Exception {
-        // A budget of one: if the first handshake held it while its session waits on the replica, the second would
-        // displace it.
+    void aHandshakeReleasesItsBudgetBeforeTheSessionStarts(@TempDir Path dir) throws Exception {
+        // A budget of one: if the first handshake held it until its session started, the second would displace it.
         Admission.Limits limits = new Admission.Limits(1, 1, 60_000);
         try (Peer server = server(dir, limits); Peer first = client(dir, 0); Peer second = client(dir, 1)) {
             InetSocketAddress address = server.listen(new InetSocketAddress("127.0.0.1", 0));
-            Connection a;
-            Connection b;
-            synchronized (server.replica()) {
-                // The replica is busy: the server's sessions cannot start until it is free.
-                a = first.connect(address, List.of("plant"));
-                awaitCondition(() -> server.handshakesInProgress() == 0);
-                b = second.connect(address, List.of("plant"));
-            }
+            CountDownLatch firstAdmitted = new CountDownLatch(1);
+            CountDownLatch proceed = new CountDownLatch(1);
+            AtomicBoolean held = new AtomicBoolean();
+            // The first connection's server side is held after its admission, before its session starts.
+            server.handshakeProbe = point -> {
+                if (point.equals("admitted") && held.compareAndSet(false, true)) {
+                    firstAdmitted.countDown();
+                    awaitQuietly(proceed);
+                }
+            };
+            Connection a = first.connect(address, List.of("plant"));
+            assertTrue(firstAdmitted.await(30, TimeUnit.SECONDS), "the first handshake never completed");
+            assertEquals(0, server.handshakesInProgress(), "an admitted handshake holds no budget");
+            Connection b = second.connect(address, List.of("plant"));
+            proceed.countDown();
             first.document("plant").map().counter("kwh").increment(1);
             second.document("plant").map().counter("kwh").increment(2);
             awaitCondition(() -> server.document("plant").map().counter("kwh").value().intValue() == 3);
             assertEquals(Connection.State.OPEN, a.state(), String.valueOf(a.failure()));
             assertEquals(Connection.State.OPEN, b.state(), String.valueOf(b.failure()));
+        }
+    }
+
+    @Test
+    @Requirement({"HY-SEC-011", "HY-SEC-012"})
+    void aHandshakeDroppedJustAsItCompletesStartsNoSession(@TempDir Path dir) throws Exception {
+        Admission.Limits limits = new Admission.Limits(1, 1, 60_000);
+        try (Peer server = server(dir, limits); Peer first = client(dir, 0); Socket newcomer = new Socket()) {
+            InetSocketAddress address = server.listen(new InetSocketAddress("127.0.0.1", 0));
+            CountDownLatch authenticated = new CountDownLatch(1);
+            CountDownLatch proceed = new CountDownLatch(1);
+            CountDownLatch ended = new CountDownLatch(1);
+            List<String> points = Collections.synchronizedList(new ArrayList<>());
+            // The first handshake is held between its completion and the release of its budget.
+            server.handshakeProbe = point -> {
+                points.add(point);
+                if (point.equals("authenticated")) {
+                    authenticated.countDown();
+                    awaitQuietly(proceed);
+                } else if (point.equals("ended")) {
+                    ended.countDown();
+                }
+            };
+            Connection a = first.connect(address, List.of("plant"));
+            assertTrue(authenticated.await(30, TimeUnit.SECONDS), "the first handshake never completed");
+            // A newcomer from the same source, at a budget of one, displaces it before it is released.
+            newcomer.connect(address);
+            awaitCondition(() -> a.state() != Connection.State.OPEN);
+            proceed.countDown();
+            assertTrue(ended.await(30, TimeUnit.SECONDS));
+            assertEquals(List.of("authenticated", "ended"), points, "a dropped handshake must start no session");
+            assertEquals(List.of(), server.connections());
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -60,6 +60,37 @@ class AdmissionTest {
     }
 
     @Test
+    @Requirement("HY-SEC-014")
+    void aHandshakeThatSentItsFirstMessageGoesAfterSilentOnes() throws Exception {
+        Admission<String> admission = new Admission<>(new Admission.Limits(3, 2, 1000));
+        admission.admit("honest", address(1), 0);   // the stalest of all, but it has sent its first message
+        admission.progressed("honest");
+        admission.admit("silent-1", address(2), 1);
+        admission.admit("silent-2", address(3), 2);
+        for (int i = 3; i < 100; i++) {
+            // Silent newcomers from ever new addresses displace one another, never the handshake under way.
+            assertEquals(1, admission.admit("silent-" + i, address(i), i).size());
+        }
+        assertTrue(admission.release("honest"));
+        // Within one source too.
+        admission.admit("a", address(200), 200);
+        admission.progressed("a");
+        admission.admit("b", address(200), 201);
+        assertEquals(List.of("b"), admission.admit("c", address(200), 202));
+    }
+
+    @Test
+    @Requirement("HY-SEC-013")
+    void anIpv6SourceIsItsSlash64() throws Exception {
+        Admission<String> admission = new Admission<>(new Admission.Limits(10, 2, 1000));
+        admission.admit("a", InetAddress.getByName("2001:db8:0:1::1"), 0);
+        admission.admit("b", InetAddress.getByName("2001:db8:0:1::2"), 1);
+        assertEquals(List.of("a"), admission.admit("c", InetAddress.getByName("2001:db8:0:1:ffff::3"), 2),
+                "one /64 is one source");
+        assertEquals(List.of(), admission.admit("d", InetAddress.getByName("2001:db8:0:2::1"), 3), "another /64 is another");
+    }
+
+    @Test
     void limitsAreChecked() {
         assertThrows(IllegalArgumentException.class, () -> new Admission.Limits(0, 1, 1));
         assertThrows(IllegalArgumentException.class, () -> new Admission.Limits(4, 5, 1));

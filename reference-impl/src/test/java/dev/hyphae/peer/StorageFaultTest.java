@@ -74,6 +74,8 @@ class StorageFaultTest {
                 // and the write is not acknowledged.
                 client.document("plant").map().counter("kwh").increment(100);
                 awaitCondition(() -> serverSide.events().stream().anyMatch(e -> e.contains("storage failed")));
+                // The client has the server's Close of the document: any Ack sent before it has arrived (one stream).
+                awaitCondition(() -> link.events().stream().anyMatch(e -> e.startsWith("the peer closed \"plant\"")));
                 assertEquals(Connection.State.OPEN, link.state(), String.valueOf(link.failure()));
                 assertEquals(Connection.State.OPEN, serverSide.state(), String.valueOf(serverSide.failure()));
                 assertEquals(1, link.acknowledged("plant"), "nothing that is not durable is acknowledged");
@@ -87,17 +89,17 @@ class StorageFaultTest {
                 assertThrows(WriteFailedException.class, () -> server.document("plant").map().counter("kwh").increment(7),
                         "a document whose sync failed takes no writes until its storage recovers");
 
-                // The disk works again: the next write recovers the document (the write in doubt with it), the
-                // document is opened again on the session, and the neighbour's write comes through.
+                // The disk works again. Nothing writes to the document at the server, which only relays: its
+                // session retries the document on its own, recovers it (the write in doubt with it, which the failed
+                // sync dropped from the disk), opens it again, and the neighbour's write comes through.
                 disk.clear();
-                server.document("plant").map().counter("kwh").increment(1000);
-                awaitCondition(() -> kwh(server) == 10 + 5 + 100 + 1000 && kwh(client) == 10 + 5 + 100 + 1000);
+                awaitCondition(() -> kwh(server) == 10 + 5 + 100 && kwh(client) == 10 + 5 + 100);
                 awaitCondition(() -> link.acknowledged("plant") >= 2);
                 assertEquals(Connection.State.OPEN, link.state(), String.valueOf(link.failure()));
             }
             // Every acknowledged write survives a restart, and no folder is left that has no name.
             try (Peer server = Peer.open(new Peer.Config(serverDir, serverKey, null, trust, policy))) {
-                assertEquals(10 + 5 + 100 + 1000, kwh(server));
+                assertEquals(10 + 5 + 100, kwh(server));
                 assertEquals(List.of(), server.recoveryReports());
                 assertEquals(java.util.Set.of("plant", "other"), server.documents());
             }

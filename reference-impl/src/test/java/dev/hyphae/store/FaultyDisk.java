@@ -13,15 +13,25 @@ import java.nio.file.Path;
 
 /**
  * A disk under one folder that fills up or fails, for the tests: installed at the store's file-opening seam
- * ({@link RecordLog#files}), it hands out channels that refuse writes as a full disk does ({@code ENOSPC}), or fail
- * syncs as a failing device does ({@code EIO}), while the switches say so. Files elsewhere are untouched. Reading
- * always works, and so does cutting a file shorter, as on a real full disk.
+ * ({@link RecordLog#files}), it hands out channels that fail as a full disk and a failing device do, while the
+ * switches say so. Files elsewhere are untouched. Reading always works, and so does cutting a file shorter, as on a
+ * real full disk.
+ *
+ * <ul>
+ *   <li>Full ({@code ENOSPC}): a write stores a prefix of what it was given, then fails, as a write that fills the
+ *       last free blocks does; creating a file fails.</li>
+ *   <li>Failing syncs ({@code EIO}): a sync fails and everything written to the file since its last successful sync
+ *       is lost, as when the kernel drops the dirty pages it could not write; the file is cut back to its length at
+ *       that sync. So a later successful sync proves nothing about the earlier writes.</li>
+ *   <li>Failing opens: opening a file of a given name fails, as on a device that returns {@code EIO}.</li>
+ * </ul>
  */
 public final class FaultyDisk implements AutoCloseable {
 
     private final Path under;
     private volatile boolean full;
     private volatile boolean syncsFail;
+    private volatile String opensFail;
 
     private FaultyDisk(Path under) {
         this.under = under.toAbsolutePath();
@@ -44,10 +54,16 @@ public final class FaultyDisk implements AutoCloseable {
         syncsFail = true;
     }
 
+    /** Opening a file named {@code fileName} (the last element of its path) fails with "Input/output error". */
+    public void failOpensOf(String fileName) {
+        opensFail = fileName;
+    }
+
     /** The disk works again. */
     public void clear() {
         full = false;
         syncsFail = false;
+        opensFail = null;
     }
 
     @Override
@@ -59,6 +75,9 @@ public final class FaultyDisk implements AutoCloseable {
         if (!path.toAbsolutePath().startsWith(under)) {
             return FileChannel.open(path, options);
         }
+        if (path.getFileName().toString().equals(opensFail)) {
+            throw new IOException("Input/output error");
+        }
         if (full && !Files.exists(path)) {
             throw new IOException("No space left on device");
         }
@@ -67,15 +86,30 @@ public final class FaultyDisk implements AutoCloseable {
 
     private final class Faulty extends FileChannel {
         private final FileChannel file;
+        /** The file's length at its last successful sync (or when it was opened): what a failed sync keeps. */
+        private long synced;
 
-        Faulty(FileChannel file) {
+        Faulty(FileChannel file) throws IOException {
             this.file = file;
+            this.synced = file.size();
         }
 
         private void checkWrite() throws IOException {
             if (full) {
                 throw new IOException("No space left on device");
             }
+        }
+
+        /** On a full disk, writes the first half of {@code src} (none of one byte), then fails. */
+        private int writePrefixThenFail(ByteBuffer src, long position) throws IOException {
+            if (full) {
+                ByteBuffer prefix = src.duplicate();
+                prefix.limit(prefix.position() + prefix.remaining() / 2);
+                int written = position < 0 ? file.write(prefix) : file.write(prefix, position);
+                src.position(src.position() + written);
+                throw new IOException("No space left on device");
+            }
+            return position < 0 ? file.write(src) : file.write(src, position);
         }
 
         @Override
@@ -90,8 +124,7 @@ public final class FaultyDisk implements AutoCloseable {
 
         @Override
         public int write(ByteBuffer src) throws IOException {
-            checkWrite();
-            return file.write(src);
+            return writePrefixThenFail(src, -1);
         }
 
         @Override
@@ -119,15 +152,19 @@ public final class FaultyDisk implements AutoCloseable {
         @Override
         public FileChannel truncate(long size) throws IOException {
             file.truncate(size);
+            synced = Math.min(synced, size);
             return this;
         }
 
         @Override
         public void force(boolean metaData) throws IOException {
             if (syncsFail) {
+                // The writes since the last successful sync are gone; the store must not count on them.
+                file.truncate(synced);
                 throw new IOException("Input/output error");
             }
             file.force(metaData);
+            synced = file.size();
         }
 
         @Override
@@ -148,8 +185,7 @@ public final class FaultyDisk implements AutoCloseable {
 
         @Override
         public int write(ByteBuffer src, long position) throws IOException {
-            checkWrite();
-            return file.write(src, position);
+            return writePrefixThenFail(src, position);
         }
 
         @Override
