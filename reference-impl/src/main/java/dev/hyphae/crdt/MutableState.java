@@ -105,21 +105,37 @@ public final class MutableState {
                 replacements.add(new Replacement(key, mine, joined));
             }
         }
-        return new Join(replacements, seenByDelta, !context.holdsAll(seenByDelta), version);
+        return new Join(touched, replacements, seenByDelta, !context.holdsAll(seenByDelta), version);
     }
 
     /** A join computed by {@link #prepare}, to be applied before anything else changes the state. */
     public final class Join {
+        private final Set<EntryKey> touched;
         private final List<Replacement> replacements;
         private final CausalContext seenByDelta;
         private final boolean newDots;
         private final long preparedAt;
 
-        private Join(List<Replacement> replacements, CausalContext seenByDelta, boolean newDots, long preparedAt) {
+        private Join(Set<EntryKey> touched, List<Replacement> replacements, CausalContext seenByDelta, boolean newDots,
+                     long preparedAt) {
+            this.touched = touched;
             this.replacements = replacements;
             this.seenByDelta = seenByDelta;
             this.newDots = newDots;
             this.preparedAt = preparedAt;
+        }
+
+        /**
+         * Whether the join touches no root entry under another key than {@code key}: the delta holds no entry under
+         * another key, and its context covers no dot of one, so that it neither adds to nor removes from any other.
+         */
+        public boolean touchesOnly(Value key) {
+            for (EntryKey entry : touched) {
+                if (!entry.key().equals(key)) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         /** Whether applying the join changes the state: the delta brings a dot, an entry or a removal. */

@@ -87,7 +87,7 @@ public final class Peer implements Closeable {
         this.config = config;
         this.replica = replica;
         this.options = options;
-        replica.addListener((Replica.ChangeListener) (document, local) -> listeners.forEach(l -> l.accept(document, local)));
+        replica.addChangeListener((document, local) -> listeners.forEach(l -> l.accept(document, local)));
     }
 
     /** Opens the peer's folder, recovering every document from storage. */
