@@ -37,6 +37,10 @@ import java.util.function.UnaryOperator;
  *
  * <p>A replica id names one history of writes. It is never reused: a folder that is lost takes its id with it,
  * and the replica that starts in a new folder is a new one (so that no dot is ever issued twice).
+ *
+ * <p>Over 400 lines because it is where the replica's lock is taken: its entry points (writes, reads, sessions)
+ * are short synchronized methods that delegate to a {@link DocumentReplica} or a session, and splitting them
+ * would spread the locking, which a reader needs to see whole, over several classes.
  */
 public final class Replica implements Closeable {
 
