@@ -52,6 +52,8 @@ public final class Codec {
      *                                        {@link EncodingLimits} (HY-DATA-043, HY-ENC-050)
      * @throws SeveralOpaqueVersionsException if a value of unknown type holds several versions (HY-ENC-051;
      *                                        forward the payloads that carried them instead)
+     * @throws IllegalArgumentException       if a store of a known type holds a dot that the context lacks, which
+     *                                        no valid state does (HY-DATA-019): a defect, not a refusal
      */
     public static byte[] encode(Payload payload) {
         return checked(PayloadEncoder.encode(payload, null), payload, null);
@@ -133,6 +135,11 @@ public final class Codec {
         try {
             PayloadDecoder.decode(bytes, table);
         } catch (ProtocolException e) {
+            if (!PayloadBounds.coversItsDots(payload)) {
+                // Not a refusal to send (PayloadNotEncodableException), which a caller answers by sending less: a
+                // defect of whatever made the state, as the IllegalArgumentException of any other invalid argument.
+                throw new IllegalArgumentException("a store holds a dot that the context lacks (HY-DATA-019)", e);
+            }
             throw new PayloadTooLargeException(bytes.length, e);
         }
         return bytes;

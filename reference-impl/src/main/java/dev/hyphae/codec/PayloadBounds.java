@@ -3,6 +3,7 @@ package dev.hyphae.codec;
 import dev.hyphae.crdt.AWSet;
 import dev.hyphae.crdt.Crdt;
 import dev.hyphae.crdt.EWFlag;
+import dev.hyphae.crdt.EntryKey;
 import dev.hyphae.crdt.GCounter;
 import dev.hyphae.crdt.LWWRegister;
 import dev.hyphae.crdt.MVRegister;
@@ -29,6 +30,12 @@ import java.util.SortedSet;
  * of a known type (HY-DATA-019), which depends on how the value was made. This class counts them, each with a margin
  * that keeps the count an upper bound of what the decoder counts. A payload near a limit is checked exactly, by
  * decoding it ({@link Codec}); a delta of the hot path, far from every limit, is not.
+ *
+ * <p>The count of tables (HY-ENC-017) needs no count of its own: a payload holds a Payload and a Context table, and
+ * per batch a Batch and at most one Values table, and an Opaque per version of a value of unknown type. There is
+ * one batch for the root and at most one per ORMap entry, which is counted here as two elements (itself and its
+ * key), and each version holds at least one dot, counted as an element; so the tables number at most 4 + the
+ * elements counted, which is within MAX_ELEMENTS whenever the elements are within half of it.
  */
 final class PayloadBounds {
 
@@ -65,7 +72,20 @@ final class PayloadBounds {
                 && bounds.replicas.size() <= Limits.MAX_REPLICAS / 2;
     }
 
-    /** Counts {@code store} at nesting depth {@code depth}; returns the deepest depth of a map in it. */
+    /**
+     * Whether every dot of a store of known type in {@code payload} is in its context (HY-DATA-019). A state that
+     * breaks it is not too large but wrong: only a faulty mutator makes one, since a join of valid states is valid.
+     */
+    static boolean coversItsDots(Payload payload) {
+        PayloadBounds bounds = new PayloadBounds(payload.state().context());
+        bounds.store(payload.state().store(), 1);
+        return !bounds.uncovered;
+    }
+
+    /**
+     * Counts {@code store} at nesting depth {@code depth} (the root store at 1, a store under a map entry one deeper);
+     * returns the deepest depth of a store in it, of a map or of a leaf.
+     */
     private int store(Crdt store, int depth) {
         int deepest = depth;
         if (store instanceof GCounter g) {
@@ -96,10 +116,10 @@ final class PayloadBounds {
                     elements++;
                     replicas.add(dot.replica());
                 });
-                decodedBytes += version.data().length;
+                decodedBytes += version.dataLength();
             }
         } else if (store instanceof ORMap m) {
-            for (Map.Entry<dev.hyphae.crdt.EntryKey, Crdt> e : m.entries().entrySet()) {
+            for (Map.Entry<EntryKey, Crdt> e : m.entries().entrySet()) {
                 elements++;
                 value(e.getKey().key());
                 deepest = Math.max(deepest, store(e.getValue(), depth + 1));

@@ -115,6 +115,11 @@ final class MutableContext {
         versionVector.put(replica, n);
     }
 
+    /** Whether the context holds no dot, without building its value. */
+    boolean isEmpty() {
+        return versionVector.isEmpty() && cloud.isEmpty();
+    }
+
     /**
      * The immutable value of this context. Built again after a change, in time proportional to the context (its
      * replicas and cloud dots, not the state's entries), and shared until the next change.

@@ -29,6 +29,13 @@ import java.util.TreeSet;
  * that of the root entries touched, not of single nested values. A delta whose context covers much of the state
  * (a whole state, a difference) touches every entry holding a dot it covers, and costs what those entries cost.
  *
+ * <p>The known limit: a write costs what its root entry costs. A nested map or a large set under one root key is
+ * joined and re-indexed whole on every write to it, so this is the fast path for documents whose root entries are
+ * small (many keys, each a counter, a register, a small set). The next step would hold nested maps as
+ * {@code MutableState}s of their own, indexed by the path of entry keys, so that a write costs what its innermost
+ * entry costs. Reading the entries under a key ({@link #entriesUnder}) also builds the immutable context once after
+ * each change, in time proportional to the context (its replicas and cloud dots).
+ *
  * <p>Not thread-safe. The immutable value ({@link #state()}) is built from the entries when asked for after a
  * change, in time proportional to the state; a replica asks for it to encode a snapshot or to answer a reader, not
  * on the path of a write or a received delta.
@@ -105,21 +112,37 @@ public final class MutableState {
                 replacements.add(new Replacement(key, mine, joined));
             }
         }
-        return new Join(replacements, seenByDelta, !context.holdsAll(seenByDelta), version);
+        return new Join(touched, replacements, seenByDelta, !context.holdsAll(seenByDelta), version);
     }
 
     /** A join computed by {@link #prepare}, to be applied before anything else changes the state. */
     public final class Join {
+        private final Set<EntryKey> touched;
         private final List<Replacement> replacements;
         private final CausalContext seenByDelta;
         private final boolean newDots;
         private final long preparedAt;
 
-        private Join(List<Replacement> replacements, CausalContext seenByDelta, boolean newDots, long preparedAt) {
+        private Join(Set<EntryKey> touched, List<Replacement> replacements, CausalContext seenByDelta, boolean newDots,
+                     long preparedAt) {
+            this.touched = touched;
             this.replacements = replacements;
             this.seenByDelta = seenByDelta;
             this.newDots = newDots;
             this.preparedAt = preparedAt;
+        }
+
+        /**
+         * Whether the join touches no root entry under another key than {@code key}: the delta holds no entry under
+         * another key, and its context covers no dot of one, so that it neither adds to nor removes from any other.
+         */
+        public boolean touchesOnly(Value key) {
+            for (EntryKey entry : touched) {
+                if (!entry.key().equals(key)) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         /** Whether applying the join changes the state: the delta brings a dot, an entry or a removal. */
@@ -268,7 +291,7 @@ public final class MutableState {
 
     /** Whether the state is empty: no entry and an empty context. */
     public boolean isEmpty() {
-        return entries.isEmpty() && context.value().isEmpty();
+        return entries.isEmpty() && context.isEmpty();
     }
 
     /** For the tests: whether the index names exactly the dots of the entries. */

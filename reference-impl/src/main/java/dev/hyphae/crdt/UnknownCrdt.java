@@ -62,6 +62,11 @@ public final class UnknownCrdt implements Crdt {
             return data.clone();
         }
 
+        /** The length of the data, without copying it. */
+        public int dataLength() {
+            return data.length;
+        }
+
         boolean isSeenBy(CausalContext context) {
             return dots.stream().anyMatch(context::contains);
         }

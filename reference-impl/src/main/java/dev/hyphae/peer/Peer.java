@@ -4,6 +4,8 @@ import dev.hyphae.ProtocolException;
 import dev.hyphae.crdt.CausalState;
 import dev.hyphae.crdt.HybridLogicalClock;
 import dev.hyphae.crdt.ORMap;
+import dev.hyphae.data.CausalContext;
+import dev.hyphae.data.Value;
 import dev.hyphae.handshake.AccessPolicy;
 import dev.hyphae.handshake.Certificate;
 import dev.hyphae.handshake.HyphaeHandshake;
@@ -26,6 +28,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
+import java.util.function.UnaryOperator;
 
 /**
  * A Hyphae peer: documents on durable storage in one folder, kept in sync with neighbours over TCP. This is the
@@ -107,7 +110,7 @@ public final class Peer implements Closeable {
         this.options = options;
         this.readOnly = readOnly;
         this.admission = new Admission<>(config.admission());
-        replica.addListener((Replica.ChangeListener) (document, local) -> listeners.forEach(l -> l.accept(document, local)));
+        replica.addChangeListener((document, local) -> listeners.forEach(l -> l.accept(document, local)));
     }
 
     /** Opens the peer's folder, recovering every document from storage. */
@@ -245,17 +248,17 @@ public final class Peer implements Closeable {
     }
 
     /** The causal context of {@code document}, without building its state. */
-    dev.hyphae.data.CausalContext context(String document) {
+    CausalContext context(String document) {
         return replica.context(document);
     }
 
     /** The entries under {@code key} of the root map of {@code document}, with its whole context. */
-    CausalState<ORMap> entriesUnder(String document, dev.hyphae.data.Value key) {
+    CausalState<ORMap> entriesUnder(String document, Value key) {
         return replica.entriesUnder(document, key);
     }
 
-    /** A write to the entries under {@code key} of the root map of {@code document} ({@link Replica#write(String, dev.hyphae.data.Value, java.util.function.UnaryOperator)}). */
-    CausalState<ORMap> write(String document, dev.hyphae.data.Value key, java.util.function.UnaryOperator<CausalState<ORMap>> mutator) {
+    /** A write to the entries under {@code key} of the root map of {@code document} ({@link Replica#write(String, Value, UnaryOperator)}). */
+    CausalState<ORMap> write(String document, Value key, UnaryOperator<CausalState<ORMap>> mutator) {
         try {
             return replica.write(document, key, mutator);
         } catch (IOException e) {

@@ -179,6 +179,20 @@ final class DocumentReplica {
     }
 
     /**
+     * A local write to the entries under the root key {@code key} only, as {@link #applyLocal(CausalState)}.
+     *
+     * @throws IllegalArgumentException if the delta touches an entry under another key (holds one, or its context
+     *                                  covers a dot of one), before anything changes
+     */
+    void applyLocal(CausalState<ORMap> delta, Value key) throws IOException {
+        MutableState.Join joined = state.prepare(delta);
+        if (!joined.touchesOnly(key)) {
+            throw new IllegalArgumentException("a write to key " + key + " touches an entry under another key");
+        }
+        append(delta, joined, null, Codec.encode(delta));
+    }
+
+    /**
      * A delta received from {@code origin}'s log, covering its entries up to {@code to}: joins it, and if it
      * brought anything new, appends it to the log so that it travels on to other neighbours.
      *

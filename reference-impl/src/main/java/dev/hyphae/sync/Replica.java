@@ -1,7 +1,6 @@
 package dev.hyphae.sync;
 
 import dev.hyphae.crdt.CausalState;
-import dev.hyphae.crdt.EntryKey;
 import dev.hyphae.crdt.ORMap;
 import dev.hyphae.data.CausalContext;
 import dev.hyphae.data.Value;
@@ -38,6 +37,10 @@ import java.util.function.UnaryOperator;
  *
  * <p>A replica id names one history of writes. It is never reused: a folder that is lost takes its id with it,
  * and the replica that starts in a new folder is a new one (so that no dot is ever issued twice).
+ *
+ * <p>Over 400 lines because it is where the replica's lock is taken: its entry points (writes, reads, sessions)
+ * are short synchronized methods that delegate to a {@link DocumentReplica} or a session, and splitting them
+ * would spread the locking, which a reader needs to see whole, over several classes.
  */
 public final class Replica implements Closeable {
 
@@ -163,7 +166,7 @@ public final class Replica implements Closeable {
     public synchronized CausalState<ORMap> write(String document, UnaryOperator<CausalState<ORMap>> mutator) throws IOException {
         checkOpen();
         DocumentReplica d = document(document);
-        return apply(document, d, mutator.apply(d.state()));
+        return apply(document, d, mutator.apply(d.state()), null);
     }
 
     /**
@@ -173,18 +176,14 @@ public final class Replica implements Closeable {
      * which is all that a delta mutator of that key reads ({@link ORMap#update}, {@link ORMap#remove}).
      *
      * @return the delta
-     * @throws IllegalArgumentException if the delta holds an entry under another key: its mutator did not see those
+     * @throws IllegalArgumentException if the delta touches an entry under another key, which its mutator did not see:
+     *                                  holds one, or its context covers a dot of one (it would remove that dot); the
+     *                                  write is then refused whole
      */
     public synchronized CausalState<ORMap> write(String document, Value key, UnaryOperator<CausalState<ORMap>> mutator) throws IOException {
         checkOpen();
         DocumentReplica d = document(document);
-        CausalState<ORMap> delta = mutator.apply(d.entriesUnder(key));
-        for (EntryKey entry : delta.store().entries().keySet()) {
-            if (!entry.key().equals(key)) {
-                throw new IllegalArgumentException("a write to key " + key + " made an entry under key " + entry.key());
-            }
-        }
-        return apply(document, d, delta);
+        return apply(document, d, mutator.apply(d.entriesUnder(key)), key);
     }
 
     /** The causal context of {@code document}: empty if this replica does not hold it. Cheaper than its state. */
@@ -199,11 +198,17 @@ public final class Replica implements Closeable {
         return d == null ? DocumentReplica.empty() : d.entriesUnder(key);
     }
 
-    private CausalState<ORMap> apply(String document, DocumentReplica d, CausalState<ORMap> delta) throws IOException {
+    /** Applies a local write; if {@code key} is not null, one that touches only the entries under that root key. */
+    private CausalState<ORMap> apply(String document, DocumentReplica d, CausalState<ORMap> delta, Value key)
+            throws IOException {
         if (delta.isEmptyDelta()) {
             return delta;
         }
-        d.applyLocal(delta);
+        if (key == null) {
+            d.applyLocal(delta);
+        } else {
+            d.applyLocal(delta, key);
+        }
         d.sync();
         if (d.takeChanged()) {
             // This sync also made received changes durable: they are reported as received, before this write.
@@ -222,7 +227,7 @@ public final class Replica implements Closeable {
     }
 
     /** Adds a listener of changes that needs no state. */
-    public void addListener(ChangeListener listener) {
+    public void addChangeListener(ChangeListener listener) {
         changeListeners.add(listener);
     }
 
