@@ -26,8 +26,10 @@ import java.util.SortedSet;
  * encoding needs no checking. The encoder writes only what the decoder reads back (the codec's property tests
  * establish that on every state), and the immutable types rule out what the decoder refuses on its own account
  * (a dot twice in one store, a key twice, an empty value in a map, a context out of canonical form); what is left
- * are the limits, which depend on the size of the value, and the rule that the context covers the dots of every store
- * of a known type (HY-DATA-019), which depends on how the value was made. This class counts them, each with a margin
+ * are the limits, which depend on the size of the value, and two rules that depend on how the value was made: the
+ * context covers the dots of every store of a known type (HY-DATA-019), and no dot occurs twice anywhere in the
+ * payload, under two elements, two entries or two versions (HY-DATA-055). This class checks the rules and counts the
+ * limits, each with a margin
  * that keeps the count an upper bound of what the decoder counts. A payload near a limit is checked exactly, by
  * decoding it ({@link Codec}); a delta of the hot path, far from every limit, is not.
  *
@@ -44,6 +46,8 @@ final class PayloadBounds {
     private final Set<ReplicaId> replicas = new HashSet<>();
     private final CausalContext context;
     private boolean uncovered;
+    private final Set<Dot> dots = new HashSet<>();
+    private boolean dotTwice;
 
     private PayloadBounds(CausalContext context) {
         this.context = context;
@@ -52,7 +56,8 @@ final class PayloadBounds {
     /**
      * Whether the payload of {@code payload} with its own replica table, or in session form, is certainly accepted by
      * a decoder, as far as its limits and coverage go: at most half of MAX_ELEMENTS, MAX_DECODED_BYTES and
-     * MAX_REPLICAS, within MAX_CLOUD_DOTS and MAX_NESTING_DEPTH, every dot of a store of known type in the context. The
+     * MAX_REPLICAS, within MAX_CLOUD_DOTS and MAX_NESTING_DEPTH, every dot of a store of known type in the context, and
+     * no dot twice (HY-DATA-055): a payload that breaks that rule goes to the decoder, which refuses it. The
      * size of the bytes, MAX_PAYLOAD_SIZE, is for the caller to check, once they are written.
      */
     static boolean certainlyWithin(Payload payload) {
@@ -66,7 +71,7 @@ final class PayloadBounds {
         context.cloud().forEach(dot -> bounds.replicas.add(dot.replica()));
         bounds.elements = context.versionVector().size() + (long) context.cloud().size();
         int depth = bounds.store(payload.state().store(), 1);
-        return depth <= Limits.MAX_NESTING_DEPTH && !bounds.uncovered
+        return depth <= Limits.MAX_NESTING_DEPTH && !bounds.uncovered && !bounds.dotTwice
                 && bounds.elements <= Limits.MAX_ELEMENTS / 2
                 && bounds.decodedBytes <= EncodingLimits.MAX_DECODED_BYTES / 2
                 && bounds.replicas.size() <= Limits.MAX_REPLICAS / 2;
@@ -115,6 +120,7 @@ final class PayloadBounds {
                 version.dots().forEach(dot -> {
                     elements++;
                     replicas.add(dot.replica());
+                    dotTwice |= !dots.add(dot);
                 });
                 decodedBytes += version.dataLength();
             }
@@ -131,6 +137,7 @@ final class PayloadBounds {
     private void dot(Dot dot) {
         elements++;
         replicas.add(dot.replica());
+        dotTwice |= !dots.add(dot);
         if (!context.contains(dot)) {
             uncovered = true;
         }
