@@ -197,7 +197,8 @@ class ConformanceIT {
             "hs-first-common-version, HY-VER-002, vectors/handshake/valid/handshake_negotiates_version_and_capabilities",
             "hs-accept-small-frames, HY-HS-011,   vectors/handshake/invalid/handshake_offer_frame_size_below_minimum",
             "hs-report-malformed,    HY-HS-013,   HandshakeChecks.aMalformedOfferEndsTheHandshakeWithoutAWord",
-            "hs-error-scope-ignored, HY-HS-015,   HandshakeChecks.aSelectionErrorWithoutSessionScopeEndsWithHandshakeFailed"})
+            "hs-error-scope-ignored, HY-HS-015,   HandshakeChecks.aSelectionErrorWithoutSessionScopeEndsWithHandshakeFailed",
+            "hs-initiator-skips-low-order, HY-HS-016, HandshakeChecks.aLowOrderResponderKeyIsRefused"})
     @Requirement({"HY-CONF-006", "HY-CONF-018"})
     void eachSeededDefectIsCaughtOnItsRequirement(String defect, String requirement, String checkId, @TempDir Path reports) throws Exception {
         Run run = conformance(reports, "--adapter", adapter("--defect", defect));
