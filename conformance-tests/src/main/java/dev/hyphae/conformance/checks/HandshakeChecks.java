@@ -123,7 +123,7 @@ class HandshakeChecks {
      * and its own message 2, which the suite reads as the initiator, reports exactly that code.
      */
     @Test
-    @Requirement({"HY-HS-012", "HY-HS-013", "HY-HS-014", "HY-HS-006", "HY-CONF-023"})
+    @Requirement({"HY-HS-012", "HY-HS-013", "HY-HS-014", "HY-HS-006", "HY-HS-017", "HY-CONF-023"})
     void aRefusedOfferIsReportedWithTheCodeOfTheFirstCheckThatFails() throws ProtocolException {
         HandshakeSide[] p = HandshakeSide.pair();
         byte[][] offers = {ForgedInitiator.firstMessage(p[0], List.of(new ProtocolVersion(2, 0)), new int[] {0}, Set.of(), 0),
@@ -137,16 +137,20 @@ class HandshakeChecks {
                 throw new AssertionError("an offer of " + offer + ": expected a refusal with " + codes[k] + " reported in message 2, got "
                         + r.describe());
             }
-            int reported;
+            SelectionReader.Reply reply;
             try {
-                reported = SelectionReader.read(p[0].staticPrivate, p[0].ephemeralPrivate, offers[k], Sut.bytes(r.message())).error();
+                reply = SelectionReader.read(p[0].staticPrivate, p[0].ephemeralPrivate, offers[k], Sut.bytes(r.message()));
             } catch (ProtocolException e) {
                 throw new AssertionError("an offer of " + offer + ": the adapter's message 2 " + r.message() + " cannot be read: "
                         + e.getMessage());
             }
-            if (reported != codes[k]) {
+            if (reply.error() != codes[k]) {
                 throw new AssertionError("an offer of " + offer + ": the adapter refused with " + codes[k] + " but its message 2 reports "
-                        + reported);
+                        + reply.error());
+            }
+            if (reply.otherFields()) {
+                throw new AssertionError("an offer of " + offer + ": the adapter's message 2 reports " + codes[k] + " in a Selection that "
+                        + "also holds a version, capabilities, a certificate or a max_frame_size: " + r.message());
             }
         }
     }
