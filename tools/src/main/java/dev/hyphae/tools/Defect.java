@@ -91,7 +91,9 @@ enum Defect {
     /** The responder answers an offer that it cannot verify with an error Selection instead of ending without a word. */
     HS_REPORT_MALFORMED("hs-report-malformed"),
     /** The initiator ends with whatever registered code a Selection reports, whatever its scope. */
-    HS_ERROR_SCOPE_IGNORED("hs-error-scope-ignored");
+    HS_ERROR_SCOPE_IGNORED("hs-error-scope-ignored"),
+    /** The initiator takes an all-zero DH output, from a responder's low-order ephemeral key, as any other (HY-HS-016). */
+    HS_INITIATOR_SKIPS_LOW_ORDER("hs-initiator-skips-low-order");
 
     private final String flag;
 

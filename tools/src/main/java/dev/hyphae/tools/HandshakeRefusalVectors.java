@@ -3,6 +3,7 @@ package dev.hyphae.tools;
 import com.google.flatbuffers.FlatBufferBuilder;
 import dev.hyphae.ErrorCode;
 import dev.hyphae.ProtocolException;
+import dev.hyphae.conformance.model.ForgedResponder;
 import dev.hyphae.handshake.Certificate;
 import dev.hyphae.handshake.HyphaeHandshake;
 import dev.hyphae.handshake.ProtocolVersion;
@@ -47,22 +48,44 @@ final class HandshakeRefusalVectors {
                         + "unknown to the responder, critical: the version is checked first, so the refusal is UNSUPPORTED_VERSION.",
                 bothBroken, null, "responder", 1, ErrorCode.UNSUPPORTED_VERSION, "HY-HS-012", "HY-HS-013", "HY-VEC-036");
 
+        // The malformed offers also break the rules of checks 4 to 6 (capability 0, no version in common, an unknown
+        // critical capability), so that a responder that negotiates before it verifies answers otherwise.
+        List<ProtocolVersion> unsupported = List.of(new ProtocolVersion(2, 0));
         Side[] smallFrames = pair();
-        invalid(out, "handshake_offer_frame_size_below_minimum", "The offer announces a max_frame_size of 512: the responder cannot "
-                        + "read it as an offer and ends the handshake without sending message 2.", smallFrames,
-                Arrays.asList(forgedOffer(smallFrames[0], List.of(ProtocolVersion.V1_0), new int[0], 512), null, null),
+        invalid(out, "handshake_offer_frame_size_below_minimum", "The offer announces a max_frame_size of 512, with version 2.0 alone, "
+                        + "capability 0 and the unknown capability 7 marked critical: the payload's verification comes first, so the "
+                        + "responder cannot read it as an offer and ends the handshake without sending message 2.", smallFrames,
+                Arrays.asList(forgedOffer(ephemeral(smallFrames[0]), unsupported, new int[] {0, 7}, 7, 512), null, null),
                 "responder", 1, ErrorCode.MALFORMED_MESSAGE, "HY-HS-011", "HY-HS-012", "HY-HS-013", "HY-VEC-036");
 
         Side[] twice = pair();
-        invalid(out, "handshake_offer_capability_listed_twice", "The offer lists capability 1 twice: malformed, so the responder "
-                        + "ends the handshake without sending message 2.", twice,
-                Arrays.asList(forgedOffer(twice[0], List.of(ProtocolVersion.V1_0), new int[] {1, 1}, 65535), null, null),
-                "responder", 1, ErrorCode.MALFORMED_MESSAGE, "HY-HS-003", "HY-HS-013", "HY-VEC-036");
+        invalid(out, "handshake_offer_capability_listed_twice", "The offer lists capability 1 twice, with version 2.0 alone, capability "
+                        + "0 and the unknown capability 7 marked critical: malformed, which is checked first, so the responder ends the "
+                        + "handshake without sending message 2.", twice,
+                Arrays.asList(forgedOffer(ephemeral(twice[0]), unsupported, new int[] {0, 1, 1, 7}, 7, 65535), null, null),
+                "responder", 1, ErrorCode.MALFORMED_MESSAGE, "HY-HS-003", "HY-HS-012", "HY-HS-013", "HY-VEC-036");
+
+        // The DH with the initiator's ephemeral key is check 3 of HY-HS-012: after the payload's verification, before
+        // the negotiation.
+        byte[] zeroPoint = new byte[KeyPair.LENGTH];
+        Side[] lowOrderUnsupported = pair();
+        invalid(out, "handshake_low_order_ephemeral_key_and_no_common_version", "Message 1 carries the all-zero point as its ephemeral "
+                        + "key and offers version 2.0 alone: the DH fails before the version is checked, so the responder ends with "
+                        + "HANDSHAKE_FAILED and sends no message 2.", lowOrderUnsupported,
+                Arrays.asList(forgedOffer(zeroPoint, unsupported, new int[0], 0, 65535), null, null),
+                "responder", 1, ErrorCode.HANDSHAKE_FAILED, "HY-HS-012", "HY-HS-013", "HY-HS-016", "HY-VEC-036");
+
+        Side[] lowOrderTwice = pair();
+        invalid(out, "handshake_low_order_ephemeral_key_and_capability_listed_twice", "Message 1 carries the all-zero point as its "
+                        + "ephemeral key and lists capability 1 twice: the payload is verified before the DH, so the responder ends with "
+                        + "MALFORMED_MESSAGE and sends no message 2.", lowOrderTwice,
+                Arrays.asList(forgedOffer(zeroPoint, List.of(ProtocolVersion.V1_0), new int[] {1, 1}, 0, 65535), null, null),
+                "responder", 1, ErrorCode.MALFORMED_MESSAGE, "HY-HS-003", "HY-HS-012", "HY-HS-013", "HY-HS-016", "HY-VEC-036");
 
         Side[] zero = pair();
         invalid(out, "handshake_offer_capability_zero", "The offer lists capability 0 and no version in common: capability 0 is "
                         + "checked first, and the responder reports PROTOCOL_VIOLATION in its message 2.", zero,
-                Arrays.asList(forgedOffer(zero[0], List.of(new ProtocolVersion(2, 0)), new int[] {0}, 65535), null, null),
+                Arrays.asList(forgedOffer(ephemeral(zero[0]), unsupported, new int[] {0}, 0, 65535), null, null),
                 "responder", 1, ErrorCode.PROTOCOL_VIOLATION, "HY-VER-028", "HY-HS-012", "HY-HS-013", "HY-HS-014", "HY-VEC-036");
 
         selectionError(out, "handshake_selection_error_private_use", 60001, "the private-use code 60001");
@@ -71,10 +94,11 @@ final class HandshakeRefusalVectors {
                 "ACCESS_DENIED (600), whose scope is delta");
 
         Side[] lowOrderReply = pair();
-        byte[] zeroReply = run(lowOrderReply[0], lowOrderReply[1], null).written().get(1);
-        Arrays.fill(zeroReply, 0, KeyPair.LENGTH, (byte) 0);
-        invalid(out, "handshake_low_order_responder_ephemeral_key", "The responder's ephemeral public key in message 2 is replaced "
-                        + "by the all-zero point: the initiator's DH gives all zeros.", lowOrderReply,
+        byte[] zeroReply = ForgedResponder.answerWithZeroEphemeral(lowOrderReply[1].staticPrivate, lowOrderReply[1].ephemeralPrivate,
+                lowOrderReply[0].initiator().start(), ProtocolVersion.V1_0, List.of());
+        invalid(out, "handshake_low_order_responder_ephemeral_key", "The responder's ephemeral public key in message 2 is the all-zero "
+                        + "point, and the rest of the message is encrypted under the all-zero ee that both sides compute from it: only "
+                        + "the initiator's check of the DH output refuses it.", lowOrderReply,
                 Arrays.asList(null, zeroReply, null), "initiator", 2, ErrorCode.HANDSHAKE_FAILED, "HY-HS-016", "HY-HS-009");
 
         // A certificate beside a trusted static key is checked all the same (HY-AUTH-010).
@@ -106,16 +130,22 @@ final class HandshakeRefusalVectors {
                 ErrorCode.HANDSHAKE_FAILED, "HY-HS-007", "HY-HS-015");
     }
 
+    /** The ephemeral public key of {@code initiator}. */
+    private static byte[] ephemeral(Side initiator) {
+        return KeyPair.fromPrivateKey(initiator.ephemeralPrivate).publicKey();
+    }
+
     /**
-     * A message 1 with the initiator's fixed ephemeral key and an offer laid out as the reference lays one out, holding
-     * what no conforming initiator offers: {@code capabilities} as given, repeats and 0 included, and any
-     * {@code maxFrameSize}. Message 1 is the ephemeral key followed by the payload in clear.
+     * A message 1 with the ephemeral public key {@code e} and an offer laid out as the reference lays one out, holding
+     * what no conforming initiator offers: {@code capabilities} as given, repeats and 0 included, the capability
+     * {@code critical} (0 for none) marked critical, and any {@code maxFrameSize}. Message 1 is the ephemeral key
+     * followed by the payload in clear.
      */
-    private static byte[] forgedOffer(Side initiator, List<ProtocolVersion> versions, int[] capabilities, int maxFrameSize) {
+    private static byte[] forgedOffer(byte[] e, List<ProtocolVersion> versions, int[] capabilities, int critical, int maxFrameSize) {
         FlatBufferBuilder b = new FlatBufferBuilder(128);
         int[] tables = new int[capabilities.length];
         for (int k = 0; k < capabilities.length; k++) {
-            tables[k] = hyphae.v1.Capability.createCapability(b, capabilities[k], 0, false);
+            tables[k] = hyphae.v1.Capability.createCapability(b, capabilities[k], 0, critical != 0 && capabilities[k] == critical);
         }
         int caps = hyphae.v1.Offer.createCapabilitiesVector(b, tables);
         hyphae.v1.Offer.startVersionsVector(b, versions.size());
@@ -130,7 +160,6 @@ final class HandshakeRefusalVectors {
         int offer = hyphae.v1.Offer.endOffer(b);
         hyphae.v1.HandshakePayload.finishHandshakePayloadBuffer(b, hyphae.v1.HandshakePayload.createHandshakePayload(b, offer, 0, 0));
         byte[] payload = b.sizedByteArray();
-        byte[] e = KeyPair.fromPrivateKey(initiator.ephemeralPrivate).publicKey();
         byte[] message = Arrays.copyOf(e, e.length + payload.length);
         System.arraycopy(payload, 0, message, e.length, payload.length);
         return message;

@@ -2,6 +2,7 @@ package dev.hyphae.tools;
 
 import com.google.flatbuffers.FlatBufferBuilder;
 import dev.hyphae.ErrorCode;
+import dev.hyphae.conformance.model.UncheckedNoise;
 import dev.hyphae.ProtocolException;
 import dev.hyphae.framing.FramingLimits;
 import dev.hyphae.handshake.Certificate;
@@ -22,6 +23,7 @@ import hyphae.v1.Selection;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.security.GeneralSecurityException;
 import java.util.TreeSet;
 
 /**
@@ -30,13 +32,16 @@ import java.util.TreeSet;
  * selection as it comes, without checking it against its own offer (HY-VER-004, HY-VER-027), so that a responder
  * can downgrade it to a version it never offered; and with the second it ends with any registered code that a
  * Selection reports, whatever its scope (HY-HS-015). It trusts the buffer as well, which only a deliberately broken
- * initiator may do.
+ * initiator may do. With {@link Defect#HS_INITIATOR_SKIPS_LOW_ORDER} it runs the Noise handshake without the all-zero
+ * DH check of HY-HS-016 ({@link UncheckedNoise}); it then completes without session keys, which no check that catches
+ * it reaches.
  */
 final class LenientInitiator {
 
     private final HandshakeVectors.Side side;
     private final Defect defect;
     private final HandshakeState noise;
+    private final UncheckedNoise unchecked;
     private HyphaeHandshake.Result result;
 
     LenientInitiator(HandshakeVectors.Side side, Defect defect) {
@@ -44,6 +49,8 @@ final class LenientInitiator {
         this.defect = defect;
         this.noise = new HandshakeState(NoiseSuite.parse(NoiseSuite.MANDATORY), true, HyphaeHandshake.PROLOGUE,
                 KeyPair.fromPrivateKey(side.staticPrivate), KeyPair.fromPrivateKey(side.ephemeralPrivate), null);
+        this.unchecked = defect == Defect.HS_INITIATOR_SKIPS_LOW_ORDER
+                ? new UncheckedNoise(true, side.staticPrivate, side.ephemeralPrivate, false) : null;
     }
 
     /** Message 1, laid out as the reference initiator lays it out. */
@@ -92,12 +99,14 @@ final class LenientInitiator {
             Negotiation.check(new Negotiation.Offer(side.versions, side.capabilities, side.critical), new Negotiation.Selection(version,
                     capabilities));
         }
+        byte[] remoteStaticKey = unchecked != null ? unchecked.remoteStaticKey() : noise.remoteStaticKey();
         TrustStore.Identity identity = TrustStore.of(side.trustedPeers, side.trustedOrganisations)
-                .verify(noise.remoteStaticKey(), certificate(s.certificate()), side.now);
+                .verify(remoteStaticKey, certificate(s.certificate()), side.now);
         byte[] third = write(confirmation(side.certificate));
-        CipherState[] ciphers = noise.split();
+        CipherState[] ciphers = unchecked != null ? new CipherState[2] : noise.split();
+        byte[] hash = unchecked != null ? unchecked.handshakeHash() : noise.handshakeHash();
         int frames = s.maxFrameSize() == 0 ? FramingLimits.MAX_FRAME_SIZE : s.maxFrameSize();
-        result = new HyphaeHandshake.Result(version, capabilities, noise.remoteStaticKey(), ciphers[0], ciphers[1], noise.handshakeHash(),
+        result = new HyphaeHandshake.Result(version, capabilities, remoteStaticKey, ciphers[0], ciphers[1], hash,
                 identity, frames, FramingLimits.MAX_FRAME_SIZE);
         return third;
     }
@@ -105,16 +114,16 @@ final class LenientInitiator {
     /** As the reference handshake does, every failure of the Noise layer ends the handshake with HANDSHAKE_FAILED. */
     private byte[] read(byte[] message) throws ProtocolException {
         try {
-            return noise.readMessage(message);
-        } catch (NoiseException e) {
+            return unchecked != null ? unchecked.readMessage(message) : noise.readMessage(message);
+        } catch (NoiseException | GeneralSecurityException | IndexOutOfBoundsException e) {
             throw ProtocolException.sessionError(ErrorCode.HANDSHAKE_FAILED, e, "%s", e.getMessage());
         }
     }
 
     private byte[] write(byte[] payload) throws ProtocolException {
         try {
-            return noise.writeMessage(payload);
-        } catch (NoiseException e) {
+            return unchecked != null ? unchecked.writeMessage(payload) : noise.writeMessage(payload);
+        } catch (NoiseException | GeneralSecurityException e) {
             throw ProtocolException.sessionError(ErrorCode.HANDSHAKE_FAILED, e, "%s", e.getMessage());
         }
     }

@@ -42,10 +42,12 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -69,8 +71,11 @@ final class ReferenceAdapter {
     /** The profiles of the adapter protocol, by their names in it. */
     static final String[] PROFILES = {"codec", "replica-semantics", "handshake"};
 
+    /** The seeded defects that an initiator of its own plays, {@link LenientInitiator}. */
+    private static final Set<Defect> LENIENT_INITIATOR = EnumSet.of(Defect.ACCEPT_DOWNGRADE, Defect.HS_ERROR_SCOPE_IGNORED,
+            Defect.HS_INITIATOR_SKIPS_LOW_ORDER);
     /** The seeded defects that a responder of its own plays, {@link LenientResponder}. */
-    private static final java.util.Set<Defect> LENIENT_RESPONDER = java.util.EnumSet.of(Defect.HS_IGNORE_CRITICAL,
+    private static final Set<Defect> LENIENT_RESPONDER = EnumSet.of(Defect.HS_IGNORE_CRITICAL,
             Defect.HS_FIRST_COMMON_VERSION, Defect.HS_ACCEPT_SMALL_FRAMES, Defect.HS_REPORT_MALFORMED);
 
     private final Defect defect;
@@ -520,7 +525,7 @@ final class ReferenceAdapter {
         switch (role) {
             case "initiator" -> {
                 HandshakeVectors.Side side = HandshakeVectors.Side.fromJson(request.path("side"), true);
-                if (defect == Defect.ACCEPT_DOWNGRADE || defect == Defect.HS_ERROR_SCOPE_IGNORED) {
+                if (LENIENT_INITIATOR.contains(defect)) {
                     h.lenient = new LenientInitiator(side, defect);
                     result.put("message", HEX.formatHex(h.lenient.start()));
                 } else {

@@ -239,7 +239,8 @@ class ConformanceIT {
             "hs-first-common-version,        handshake,         HY-VER-002,  vectors/handshake/valid/handshake_negotiates_version_and_capabilities",
             "hs-accept-small-frames,         handshake,         HY-HS-011,   vectors/handshake/invalid/handshake_offer_frame_size_below_minimum",
             "hs-report-malformed,            handshake,         HY-HS-013,   HandshakeChecks.aMalformedOfferEndsTheHandshakeWithoutAWord",
-            "hs-error-scope-ignored,         handshake,         HY-HS-015,   HandshakeChecks.aSelectionErrorWithoutSessionScopeEndsWithHandshakeFailed"})
+            "hs-error-scope-ignored,         handshake,         HY-HS-015,   HandshakeChecks.aSelectionErrorWithoutSessionScopeEndsWithHandshakeFailed",
+            "hs-initiator-skips-low-order,   handshake,         HY-HS-016,   HandshakeChecks.aLowOrderResponderKeyIsRefused"})
     @Requirement({"HY-CONF-006", "HY-CONF-018"})
     void eachSeededDefectIsCaughtOnItsRequirement(String defect, String profile, String requirement, String checkId, @TempDir Path reports)
             throws Exception {

@@ -1,5 +1,6 @@
 package dev.hyphae.conformance.checks;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.hyphae.ErrorCode;
 import dev.hyphae.ProtocolException;
 import dev.hyphae.conformance.Advisory;
@@ -20,9 +21,13 @@ import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Handshake scenarios with the suite as the adapter's peer, and as an attacker between the two: an altered offer
@@ -91,35 +96,38 @@ class HandshakeChecks {
 
     /**
      * The suite, as an initiator that offers what it likes, sends the adapter's responder an offer it cannot verify: a
-     * frame size below 1024, or a capability listed twice. The responder ends the handshake without a word.
+     * frame size below 1024, or a capability listed twice. The responder ends the handshake without a word. Each offer
+     * also holds version 2.0 alone, capability 0 and the unknown capability 7 marked critical, which checks 4 to 6 of
+     * HY-HS-012 refuse with a reported code: a responder that negotiates before it verifies the payload answers them.
      */
     @Test
-    @Requirement({"HY-HS-013", "HY-HS-011", "HY-HS-003", "HY-CONF-023"})
+    @Requirement({"HY-HS-012", "HY-HS-013", "HY-HS-011", "HY-HS-003", "HY-CONF-023"})
     void aMalformedOfferEndsTheHandshakeWithoutAWord() {
         HandshakeSide[] p = HandshakeSide.pair();
-        for (byte[] first : List.of(ForgedInitiator.firstMessage(p[0], List.of(ProtocolVersion.V1_0), new int[0], 512),
-                ForgedInitiator.firstMessage(p[0], List.of(ProtocolVersion.V1_0), new int[] {1, 1}, 0))) {
+        List<ProtocolVersion> unsupported = List.of(new ProtocolVersion(2, 0));
+        for (byte[] first : List.of(ForgedInitiator.firstMessage(p[0], unsupported, new int[] {0, 7}, Set.of(7), 512),
+                ForgedInitiator.firstMessage(p[0], unsupported, new int[] {0, 1, 1, 7}, Set.of(7), 0))) {
             String handle = Sut.result(Sut.handshakeStart("responder", p[1].json(false)), "handshakeStart").path("handshake").asText();
             Response r = Sut.supported(Sut.handshakeRead(handle, first), "handshakeRead");
             if (!r.isError() || r.code() != ErrorCode.MALFORMED_MESSAGE.value() || r.message() != null) {
-                throw new AssertionError("message 1 " + Sut.hex(first) + " offers a max_frame_size of 512 or lists capability 1 twice: "
-                        + "expected a refusal with 100 MALFORMED_MESSAGE and no message 2, got " + r.describe()
-                        + (r.message() == null ? "" : " with message " + r.message()));
+                throw new AssertionError("message 1 " + Sut.hex(first) + " offers 2.0 alone, capability 0 and the unknown capability 7 "
+                        + "marked critical, with a max_frame_size of 512 or capability 1 listed twice: expected a refusal with 100 "
+                        + "MALFORMED_MESSAGE and no message 2, got " + r.describe() + (r.message() == null ? "" : " with message " + r.message()));
             }
         }
     }
 
     /**
      * An offer that breaks several rules of negotiation: capability 0, no version in common and an unknown capability
-     * marked critical. The adapter's responder refuses it for the first check of HY-HS-012, capability 0, and its own
-     * message 2, which the suite reads as the initiator, reports exactly that code.
+     * marked critical. The adapter's responder refuses it for the first of the checks 4 to 6 of HY-HS-012, capability 0,
+     * and its own message 2, which the suite reads as the initiator, reports exactly that code.
      */
     @Test
-    @Requirement({"HY-HS-012", "HY-HS-013", "HY-HS-014", "HY-HS-006", "HY-CONF-023"})
+    @Requirement({"HY-HS-012", "HY-HS-013", "HY-HS-014", "HY-HS-006", "HY-HS-017", "HY-CONF-023"})
     void aRefusedOfferIsReportedWithTheCodeOfTheFirstCheckThatFails() throws ProtocolException {
         HandshakeSide[] p = HandshakeSide.pair();
-        byte[][] offers = {ForgedInitiator.firstMessage(p[0], List.of(new ProtocolVersion(2, 0)), new int[] {0}, 0),
-                withCritical(HandshakeSide.pair()[0]).initiator().start()};
+        byte[][] offers = {ForgedInitiator.firstMessage(p[0], List.of(new ProtocolVersion(2, 0)), new int[] {0}, Set.of(), 0),
+                ForgedInitiator.firstMessage(p[0], List.of(new ProtocolVersion(2, 0)), new int[] {7}, Set.of(7), 0)};
         int[] codes = {ErrorCode.PROTOCOL_VIOLATION.value(), ErrorCode.UNSUPPORTED_VERSION.value()};
         for (int k = 0; k < offers.length; k++) {
             String handle = Sut.result(Sut.handshakeStart("responder", p[1].json(false)), "handshakeStart").path("handshake").asText();
@@ -129,26 +137,22 @@ class HandshakeChecks {
                 throw new AssertionError("an offer of " + offer + ": expected a refusal with " + codes[k] + " reported in message 2, got "
                         + r.describe());
             }
-            int reported;
+            SelectionReader.Reply reply;
             try {
-                reported = SelectionReader.read(p[0].staticPrivate, p[0].ephemeralPrivate, offers[k], Sut.bytes(r.message())).error();
+                reply = SelectionReader.read(p[0].staticPrivate, p[0].ephemeralPrivate, offers[k], Sut.bytes(r.message()));
             } catch (ProtocolException e) {
                 throw new AssertionError("an offer of " + offer + ": the adapter's message 2 " + r.message() + " cannot be read: "
                         + e.getMessage());
             }
-            if (reported != codes[k]) {
+            if (reply.error() != codes[k]) {
                 throw new AssertionError("an offer of " + offer + ": the adapter refused with " + codes[k] + " but its message 2 reports "
-                        + reported);
+                        + reply.error());
+            }
+            if (reply.otherFields()) {
+                throw new AssertionError("an offer of " + offer + ": the adapter's message 2 reports " + codes[k] + " in a Selection that "
+                        + "also holds a version, capabilities, a certificate or a max_frame_size: " + r.message());
             }
         }
-    }
-
-    /** The initiator {@code side} offering 2.0 alone and the capability 7 marked critical, which no responder here knows. */
-    private static HandshakeSide withCritical(HandshakeSide side) {
-        side.versions = List.of(new ProtocolVersion(2, 0));
-        side.capabilities = new java.util.TreeSet<>(List.of(7));
-        side.critical = new java.util.TreeSet<>(List.of(7));
-        return side;
     }
 
     /**
@@ -160,7 +164,7 @@ class HandshakeChecks {
     void aSelectionErrorWithoutSessionScopeEndsWithHandshakeFailed() throws ProtocolException {
         for (int error : new int[] {ErrorCode.ACCESS_DENIED.value(), 299, 60001}) {
             HandshakeSide[] p = HandshakeSide.pair();
-            com.fasterxml.jackson.databind.JsonNode started = Sut.result(Sut.handshakeStart("initiator", p[0].json(true)), "handshakeStart");
+            JsonNode started = Sut.result(Sut.handshakeStart("initiator", p[0].json(true)), "handshakeStart");
             byte[] second = new ForgedResponder(p[1]).answerWithError(Sut.bytes(started.path("message")), error);
             Response r = Sut.supported(Sut.handshakeRead(started.path("handshake").asText(), second), "handshakeRead");
             if (!r.isError() || r.code() != ErrorCode.HANDSHAKE_FAILED.value() || r.message() != null) {
@@ -170,19 +174,23 @@ class HandshakeChecks {
         }
     }
 
-    /** The responder's ephemeral key in message 2 replaced by the all-zero point: the initiator's DH gives all zeros. */
+    /**
+     * A responder whose ephemeral key in message 2 is the all-zero point, and whose message is otherwise consistent with
+     * it: {@code ee} is all zeros on both sides and {@code s} and the payload are encrypted under it, so an initiator that
+     * omitted the check of HY-HS-016 would decrypt the message, accept its Selection and send message 3.
+     */
     @Test
     @Requirement({"HY-HS-016", "HY-HS-009"})
-    void aLowOrderResponderKeyIsRefused() {
+    void aLowOrderResponderKeyIsRefused() throws GeneralSecurityException {
         HandshakeSide[] p = HandshakeSide.pair();
-        Exchange x = Exchange.adapterInitiates(p[0], p[1], (k, m) -> {
-            byte[] changed = m.clone();
-            Arrays.fill(changed, 0, KeyPair.LENGTH, (byte) 0);
-            return changed;
-        }, Exchange.FAITHFUL);
-        expectRefusal(x, 2, ErrorCode.HANDSHAKE_FAILED, "after the responder's ephemeral key was replaced by the all-zero point");
-        if (x.adapterError.message() != null) {
-            throw new AssertionError("the adapter refused message 2 and still sent message 3");
+        JsonNode started = Sut.result(Sut.handshakeStart("initiator", p[0].json(true)), "handshakeStart");
+        byte[] second = ForgedResponder.answerWithZeroEphemeral(p[1].staticPrivate, p[1].ephemeralPrivate,
+                Sut.bytes(started.path("message")), ProtocolVersion.V1_0, List.of());
+        Response r = Sut.supported(Sut.handshakeRead(started.path("handshake").asText(), second), "handshakeRead");
+        if (!r.isError() || r.code() != ErrorCode.HANDSHAKE_FAILED.value() || r.message() != null) {
+            throw new AssertionError("a message 2 whose ephemeral key is the all-zero point, encrypted under the all-zero ee: "
+                    + "expected a refusal with 200 HANDSHAKE_FAILED and no message 3, got " + r.describe()
+                    + (r.message() == null ? "" : " with message " + r.message()));
         }
     }
 
@@ -298,10 +306,10 @@ class HandshakeChecks {
     private static void expectTheSelectionRefused(ProtocolVersion version, List<Integer> capabilities, String what) throws ProtocolException {
         HandshakeSide[] p = HandshakeSide.pair();
         p[0].versions = List.of(new ProtocolVersion(1, 1));
-        p[0].capabilities = new java.util.TreeSet<>(List.of(1));
-        com.fasterxml.jackson.databind.JsonNode started = Sut.result(Sut.handshakeStart("initiator", p[0].json(true)), "handshakeStart");
+        p[0].capabilities = new TreeSet<>(List.of(1));
+        JsonNode started = Sut.result(Sut.handshakeStart("initiator", p[0].json(true)), "handshakeStart");
         byte[] second = new ForgedResponder(p[1]).answer(Sut.bytes(started.path("message")), version, capabilities);
-        dev.hyphae.conformance.Response r = Sut.supported(Sut.handshakeRead(started.path("handshake").asText(), second), "handshakeRead");
+        Response r = Sut.supported(Sut.handshakeRead(started.path("handshake").asText(), second), "handshakeRead");
         if (!r.isError() || r.code() != ErrorCode.PROTOCOL_VIOLATION.value()) {
             throw new AssertionError("offered version 1.1 and capability 1, selected " + what + ": expected a refusal with 2 "
                     + "PROTOCOL_VIOLATION, got " + r.describe());
@@ -338,10 +346,10 @@ class HandshakeChecks {
     @Requirement({"HY-HS-001", "HY-HS-009"})
     void aPeerWithAnotherPrologueIsRefused() throws ProtocolException {
         HandshakeSide[] p = HandshakeSide.pair();
-        com.fasterxml.jackson.databind.JsonNode started = Sut.result(Sut.handshakeStart("initiator", p[0].json(true)), "handshakeStart");
-        byte[] second = new ForgedResponder(p[1], "hyphae/handshake/2".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+        JsonNode started = Sut.result(Sut.handshakeStart("initiator", p[0].json(true)), "handshakeStart");
+        byte[] second = new ForgedResponder(p[1], "hyphae/handshake/2".getBytes(StandardCharsets.US_ASCII))
                 .answer(Sut.bytes(started.path("message")), ProtocolVersion.V1_0, List.of());
-        dev.hyphae.conformance.Response r = Sut.supported(Sut.handshakeRead(started.path("handshake").asText(), second), "handshakeRead");
+        Response r = Sut.supported(Sut.handshakeRead(started.path("handshake").asText(), second), "handshakeRead");
         if (!r.isError() || r.code() != ErrorCode.HANDSHAKE_FAILED.value()) {
             throw new AssertionError("a message 2 made with the prologue hyphae/handshake/2: expected a refusal with 200 "
                     + "HANDSHAKE_FAILED, got " + r.describe());

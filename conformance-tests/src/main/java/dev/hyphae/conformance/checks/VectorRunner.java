@@ -8,6 +8,7 @@ import dev.hyphae.conformance.Sut;
 import dev.hyphae.conformance.Unsupported;
 import dev.hyphae.conformance.model.Model;
 import dev.hyphae.conformance.model.SelectionReader;
+import dev.hyphae.model.handshake.Negotiation;
 import dev.hyphae.ProtocolException;
 
 import java.util.ArrayList;
@@ -257,6 +258,20 @@ final class VectorRunner {
             return;
         }
         int code = v.path("error").path("code").asInt();
+        JsonNode messages = v.path("messages");
+        // A forged message 2: the initiator read a messages[1] that is not the responder's own answer to messages[0].
+        boolean initiatorReadAForgedReply = messages.size() >= 2 && (run.error == null || run.atMessage >= 2)
+                && run.written.size() >= 2 && !messages.get(1).asText().equals(run.written.get(1));
+        if (initiatorReadAForgedReply && !messages.get(0).asText().equals(run.written.get(0))) {
+            // HY-VEC-037: the forged message 2 answers the vector's message 1. An initiator whose own message 1 differs
+            // has another transcript and fails to decrypt it whatever it checks, so its refusal proves nothing. (When
+            // messages[0] itself is tampered, the responder's genuine answer failing at the initiator is the point.)
+            throw new AssertionError("not judgeable: the initiator's message 1 " + run.written.get(0) + " differs from the vector's "
+                    + messages.get(0).asText() + ", so it cannot read the recorded message 2 (HY-VEC-037: the same keys and offer give "
+                    + "the same message 1 byte for byte); "
+                    + (run.error == null ? "the handshake completed" : "the " + run.failingSide + " refused message " + run.atMessage
+                    + " with " + run.error.describe()));
+        }
         if (run.error == null) {
             throw new AssertionError("the handshake completed; expected the " + v.path("failingSide").asText() + " to refuse message "
                     + v.path("atMessage").asInt() + " with " + code);
@@ -307,6 +322,11 @@ final class VectorRunner {
                 throw new AssertionError("the responder refused message 1 with " + code + ", but its message 2 "
                         + (reply.error() == 0 ? "selects a version" : "reports " + reply.error()) + ": " + run.error.message());
             }
+            if (reply.otherFields()) {
+                // HY-HS-006, HY-HS-017: an error Selection holds the error alone.
+                throw new AssertionError("the responder's message 2 reports " + code + " in a Selection that also holds a version, "
+                        + "capabilities, a certificate or a max_frame_size: " + run.error.message());
+            }
         } catch (ProtocolException e) {
             throw new AssertionError("the responder's message 2, " + run.error.message() + ", cannot be read as the initiator of the "
                     + "case: " + e.getMessage());
@@ -315,7 +335,7 @@ final class VectorRunner {
             return;
         }
         Response r = Sut.supported(Sut.handshakeRead(run.initiator, Sut.bytes(run.error.message())), "handshakeRead");
-        int ends = dev.hyphae.model.handshake.Negotiation.initiatorEndsWith(code);
+        int ends = Negotiation.initiatorEndsWith(code);
         if (!r.isError() || r.code() != ends || r.message() != null) {
             throw new AssertionError("the initiator read the responder's report of " + code + " and answered " + r.describe()
                     + "; expected a refusal with " + ends + " and no message");

@@ -9,6 +9,7 @@ import hyphae.v1.Offer;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The first message of an initiator that offers what no conforming initiator offers: capabilities listed twice or
@@ -21,14 +22,16 @@ public final class ForgedInitiator {
     private ForgedInitiator() {
     }
 
-    /** Message 1 of {@code side}, with its fixed ephemeral key, offering {@code versions} and {@code capabilities} as given. */
-    public static byte[] firstMessage(HandshakeSide side, List<ProtocolVersion> versions, int[] capabilities, int maxFrameSize) {
+    /**
+     * Message 1 of {@code side}, with its fixed ephemeral key, offering {@code versions} and {@code capabilities} as given,
+     * those of {@code critical} marked critical.
+     */
+    public static byte[] firstMessage(HandshakeSide side, List<ProtocolVersion> versions, int[] capabilities, Set<Integer> critical,
+                                      int maxFrameSize) {
         FlatBufferBuilder b = new FlatBufferBuilder(128);
         int[] tables = new int[capabilities.length];
         for (int k = 0; k < capabilities.length; k++) {
-            Capability.startCapability(b);
-            Capability.addId(b, capabilities[k]);
-            tables[k] = Capability.endCapability(b);
+            tables[k] = Capability.createCapability(b, capabilities[k], 0, critical.contains(capabilities[k]));
         }
         int vector = Offer.createCapabilitiesVector(b, tables);
         Offer.startVersionsVector(b, versions.size());

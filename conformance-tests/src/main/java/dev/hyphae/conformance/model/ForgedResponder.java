@@ -61,6 +61,20 @@ public final class ForgedResponder {
         }
     }
 
+    /**
+     * Reads message 1 and answers a message 2 whose ephemeral key is the zero point, selecting {@code version} and
+     * {@code capabilities}, with the static key {@code staticPrivate}: {@code ee} is then 32 zero bytes on both sides,
+     * and {@code s}, {@code es} and the payload follow from it as Noise says, so that an initiator that omits the check
+     * of HY-HS-016 reads the message and accepts it, and only that check refuses it. The reference's Noise layer will
+     * not write such a message, so {@link UncheckedNoise} does.
+     */
+    public static byte[] answerWithZeroEphemeral(byte[] staticPrivate, byte[] ephemeralPrivate, byte[] first, ProtocolVersion version,
+                                                 List<Integer> capabilities) throws java.security.GeneralSecurityException {
+        UncheckedNoise responder = new UncheckedNoise(false, staticPrivate, ephemeralPrivate, true);
+        responder.readMessage(first);
+        return responder.writeMessage(selection(version, capabilities));
+    }
+
     /** The payload of a Selection, laid out as the schema spec/schema/handshake.fbs says. */
     static byte[] selection(ProtocolVersion version, List<Integer> capabilities) {
         FlatBufferBuilder b = new FlatBufferBuilder(128);

@@ -24,8 +24,12 @@ import java.util.Arrays;
  */
 public final class SelectionReader {
 
-    /** What message 2 held: the {@code error} of its {@code Selection}, 0 for a Selection without one. */
-    public record Reply(int error) {
+    /**
+     * What message 2 held: the {@code error} of its {@code Selection}, 0 for a Selection without one, and whether that
+     * Selection holds any field besides {@code error} (a version, capabilities, a certificate or a
+     * {@code max_frame_size}), which an error Selection must not (HY-HS-006, HY-HS-017).
+     */
+    public record Reply(int error, boolean otherFields) {
     }
 
     private SelectionReader() {
@@ -55,17 +59,17 @@ public final class SelectionReader {
         } finally {
             noise.destroy();
         }
-        return new Reply(selectionError(ByteBuffer.wrap(payload).order(ByteOrder.LITTLE_ENDIAN)));
+        return selection(ByteBuffer.wrap(payload).order(ByteOrder.LITTLE_ENDIAN));
     }
 
     /**
      * The {@code error} of the {@code Selection} that {@code b} holds, read with the bounds checks of the chapter
      * "Encoding", section "Verification", that the path to it needs, from the schema {@code spec/schema/handshake.fbs}
      * alone: the root {@code HandshakePayload} must hold its field {@code selection} (id 1) and neither of the other
-     * two, and the {@code Selection}'s {@code error} is its field id 2, a ushort. The suite reads it on its own, not
+     * two, and the {@code Selection}'s {@code error} is its field id 2, a ushort; its other fields are only looked for. The suite reads it on its own, not
      * with the reference implementation's verifier, which is part of what it judges.
      */
-    private static int selectionError(ByteBuffer b) throws ProtocolException {
+    private static Reply selection(ByteBuffer b) throws ProtocolException {
         if (b.limit() < 8 || b.get(4) != 'H' || b.get(5) != 'Y' || b.get(6) != 'H' || b.get(7) != '1') {
             throw malformed("a handshake payload starts with a root offset and the file identifier HYH1");
         }
@@ -79,7 +83,10 @@ public final class SelectionReader {
         }
         int selection = table(b, at + Integer.toUnsignedLong(b.getInt(at)));
         int error = field(b, selection, 2, 2);
-        return error == 0 ? 0 : Short.toUnsignedInt(b.getShort(error));
+        // version (id 0) is a struct of two ubytes, capabilities (1) and certificate (3) offsets, max_frame_size (4) a ushort.
+        boolean otherFields = field(b, selection, 0, 1) != 0 || field(b, selection, 1, 4) != 0 || field(b, selection, 3, 4) != 0
+                || field(b, selection, 4, 2) != 0;
+        return new Reply(error == 0 ? 0 : Short.toUnsignedInt(b.getShort(error)), otherFields);
     }
 
     /** The table at {@code t}, once its position, vtable and size lie inside the buffer. */

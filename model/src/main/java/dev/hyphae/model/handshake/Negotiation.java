@@ -39,7 +39,15 @@ public final class Negotiation {
      * {@link #isReported} says so, HY-HS-006, HY-HS-013).
      */
     public static Outcome respond(Offer offer, Responder responder) {
-        Integer refusal = firstRefusal(offer, responder);
+        return respond(offer, responder, false);
+    }
+
+    /**
+     * As {@link #respond(Offer, Responder)}, for a message 1 whose ephemeral key is of low order when
+     * {@code lowOrderEphemeral}: the DH of check 3 of HY-HS-012 then gives all zeros (HY-HS-016).
+     */
+    public static Outcome respond(Offer offer, Responder responder, boolean lowOrderEphemeral) {
+        Integer refusal = firstRefusal(offer, responder, lowOrderEphemeral);
         if (refusal != null) {
             return new Outcome.Refused(Outcome.Side.RESPONDER, 1, new TreeSet<>(Set.of(refusal)));
         }
@@ -58,21 +66,25 @@ public final class Negotiation {
      * The code of the first of the checks of HY-HS-012 that {@code offer} fails, after the Noise layer (which the
      * model does not play), or null when the responder selects.
      */
-    private static Integer firstRefusal(Offer offer, Responder responder) {
+    private static Integer firstRefusal(Offer offer, Responder responder, boolean lowOrderEphemeral) {
         List<Integer> ids = offer.capabilities().stream().map(Capability::id).toList();
         // 2. HY-HS-003: a capability listed twice makes the offer malformed; HY-HS-011: so does a frame size from 1 to 1023.
         if (new HashSet<>(ids).size() != ids.size() || !isFrameSize(offer.maxFrameSize())) {
             return MALFORMED_MESSAGE;
         }
-        // 3. HY-VER-028: capability 0 is never assigned; in an offer it is a violation.
+        // 3. HY-HS-016: the DH with a low-order ephemeral key gives all zeros, and no message 2 can be written.
+        if (lowOrderEphemeral) {
+            return HANDSHAKE_FAILED;
+        }
+        // 4. HY-VER-028: capability 0 is never assigned; in an offer it is a violation.
         if (ids.contains(0)) {
             return PROTOCOL_VIOLATION;
         }
-        // 4. HY-VER-003: there must be a version in common.
+        // 5. HY-VER-003: there must be a version in common.
         if (highestCommon(offer, responder) == null) {
             return UNSUPPORTED_VERSION;
         }
-        // 5. HY-HS-010: a capability that the initiator marks critical, and that the responder does not know, ends it.
+        // 6. HY-HS-010: a capability that the initiator marks critical, and that the responder does not know, ends it.
         for (Capability c : offer.capabilities()) {
             if (c.critical() && !responder.known().contains(c.id())) {
                 return UNSUPPORTED_CAPABILITY;
