@@ -66,20 +66,7 @@ public final class ReplicaStore implements Closeable {
     public static ReplicaStore open(Path directory) throws IOException {
         Files.createDirectories(directory.resolve("documents"));
         FileChannel lockFile = FileChannel.open(directory.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        FileLock lock;
-        try {
-            lock = lockFile.tryLock();
-        } catch (OverlappingFileLockException e) {
-            lock = null;
-        } catch (IOException | RuntimeException e) {
-            lockFile.close();
-            throw e;
-        }
-        if (lock == null) {
-            lockFile.close();
-            throw new IOException(directory + " is in use by another peer");
-        }
-        return new ReplicaStore(directory, lockFile, lock, false);
+        return new ReplicaStore(directory, lockFile, lock(directory, lockFile, false), false);
     }
 
     /**
@@ -99,9 +86,17 @@ public final class ReplicaStore implements Closeable {
             return new ReplicaStore(directory, null, null, true);
         }
         FileChannel lockFile = FileChannel.open(lockPath, StandardOpenOption.READ);
+        return new ReplicaStore(directory, lockFile, lock(directory, lockFile, true), true);
+    }
+
+    /**
+     * Takes the lock of the folder {@code directory} on {@code lockFile}: exclusive to write, shared to read, so that a
+     * peer that writes excludes every other opener. Closes {@code lockFile} when the lock is refused.
+     */
+    private static FileLock lock(Path directory, FileChannel lockFile, boolean shared) throws IOException {
         FileLock lock;
         try {
-            lock = lockFile.tryLock(0, Long.MAX_VALUE, true);
+            lock = lockFile.tryLock(0, Long.MAX_VALUE, shared);
         } catch (OverlappingFileLockException e) {
             lock = null;
         } catch (IOException | RuntimeException e) {
@@ -112,7 +107,7 @@ public final class ReplicaStore implements Closeable {
             lockFile.close();
             throw new IOException(directory + " is in use by another peer");
         }
-        return new ReplicaStore(directory, lockFile, lock, true);
+        return lock;
     }
 
     /** Whether the folder was opened read-only. */
