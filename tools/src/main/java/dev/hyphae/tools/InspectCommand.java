@@ -150,9 +150,7 @@ final class InspectCommand implements Callable<Integer> {
         CausalState<Crdt> state = (tables == null ? Codec.decode(bytes) : Codec.decode(bytes, tables)).state();
         view(state);
         out.println("layout:");
-        for (LayoutAnnotator.Region r : LayoutAnnotator.annotate(bytes)) {
-            out.printf("  %04x..%04x %5d  %s%n", r.start(), r.end() - 1, r.end() - r.start(), r.label());
-        }
+        layout(LayoutAnnotator.annotate(bytes));
     }
 
     private void compact(byte[] bytes, ExternalTables tables) throws ProtocolException {
@@ -160,9 +158,7 @@ final class InspectCommand implements Callable<Integer> {
         CausalState<Crdt> state = Codec.decodeCompact(bytes, tables == null ? List.of() : tables.replicas());
         view(state);
         out.println("layout:");
-        for (LayoutAnnotator.Region r : CompactAnnotator.annotate(bytes)) {
-            out.printf("  %04x..%04x %5d  %s%n", r.start(), r.end() - 1, r.end() - r.start(), r.label());
-        }
+        layout(CompactAnnotator.annotate(bytes));
     }
 
     private void session(byte[] bytes) throws ProtocolException {
@@ -172,9 +168,7 @@ final class InspectCommand implements Callable<Integer> {
         out.printf("session message %s: %d bytes, %d of FlatBuffers framing (F), %d of data (D)%n",
                 message.getClass().getSimpleName(), bytes.length, framing, bytes.length - framing);
         out.println("layout:");
-        for (SessionLayoutAnnotator.Region r : regions) {
-            out.printf("  %04x..%04x %5d %s  %s%n", r.start(), r.end() - 1, r.length(), r.framing() ? "F" : "D", r.label());
-        }
+        sessionLayout(regions);
         if (message instanceof SessionMessage.Delta delta && delta.compression() == 0) {
             out.println("its payload:");
             if (delta.compact()) {
@@ -212,6 +206,20 @@ final class InspectCommand implements Callable<Integer> {
                     length - 16, n);
             out.printf("  %04x..%04x %5d  frame %d: authentication tag%n", at + 2 + length - 16, at + 1 + length, 16, n);
             at += 2 + length;
+        }
+    }
+
+    /** The byte ranges of a payload, each with what it holds. */
+    private void layout(List<LayoutAnnotator.Region> regions) {
+        for (LayoutAnnotator.Region r : regions) {
+            out.printf("  %04x..%04x %5d  %s%n", r.start(), r.end() - 1, r.end() - r.start(), r.label());
+        }
+    }
+
+    /** The byte ranges of a session message, each marked as FlatBuffers framing (F) or data (D). */
+    private void sessionLayout(List<SessionLayoutAnnotator.Region> regions) {
+        for (SessionLayoutAnnotator.Region r : regions) {
+            out.printf("  %04x..%04x %5d %s  %s%n", r.start(), r.end() - 1, r.length(), r.framing() ? "F" : "D", r.label());
         }
     }
 
@@ -295,9 +303,7 @@ final class InspectCommand implements Callable<Integer> {
                 SessionMessage message = SessionCodec.decode(messages.get(i));
                 List<SessionLayoutAnnotator.Region> regions = SessionLayoutAnnotator.annotate(messages.get(i));
                 out.printf("%s, %d bytes%n", message.getClass().getSimpleName(), messages.get(i).length);
-                for (SessionLayoutAnnotator.Region r : regions) {
-                    out.printf("  %04x..%04x %5d %s  %s%n", r.start(), r.end() - 1, r.length(), r.framing() ? "F" : "D", r.label());
-                }
+                sessionLayout(regions);
             } catch (ProtocolException refused) {
                 out.printf("%d bytes%n", messages.get(i).length);
                 refusal(refused);
