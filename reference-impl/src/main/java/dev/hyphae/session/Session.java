@@ -11,8 +11,11 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Queue;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One session with one neighbour (specification, chapter "Session"), as a state machine without threads or
@@ -91,7 +94,14 @@ public final class Session {
     }
 
     private final SyncLayer layer;
-    private final Object lock;
+    /**
+     * The session's own lock: every entry point holds it, and a document's lock is taken under it, never the other
+     * way round. Sessions do not share a lock, so that one session applying a delta delays no other session, and no
+     * write, of another document.
+     */
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Documents with news that arrived while another thread held the lock: handled by whoever holds it next. */
+    private final Queue<String> changed = new ConcurrentLinkedQueue<>();
     private final TrustStore.Identity remoteIdentity;
     private final AccessPolicy policy;
     private final Options options;
@@ -130,7 +140,6 @@ public final class Session {
      */
     public Session(SyncLayer layer, TrustStore.Identity remoteIdentity, AccessPolicy policy, Options options, Outbox outbox) {
         this.layer = layer;
-        this.lock = layer.lock();
         this.remoteIdentity = remoteIdentity;
         this.policy = policy;
         this.options = options;
@@ -145,7 +154,8 @@ public final class Session {
      * and the documents in {@code also}.
      */
     public void start(long now, Collection<String> also) throws IOException {
-        synchronized (lock) {
+        lock.lock();
+        try {
             keepalive.start(now);
             Set<String> names = new TreeSet<>(also);
             for (String name : layer.documents()) {
@@ -156,12 +166,15 @@ public final class Session {
             for (String name : names) {
                 open(name);
             }
+        } finally {
+            unlock();
         }
     }
 
     /** Opens {@code document} on the session, unless it is open already. */
     public void open(String document) throws IOException {
-        synchronized (lock) {
+        lock.lock();
+        try {
             if (ended || channels.get(document) != null) {
                 return;
             }
@@ -170,34 +183,48 @@ public final class Session {
                 return;
             }
             sendOpen(channels.add(document, layer.open(document, sessionTables)));
+        } finally {
+            unlock();
         }
     }
 
     /** Whether the session has ended. */
     public boolean ended() {
-        synchronized (lock) {
+        lock.lock();
+        try {
             return ended;
+        } finally {
+            unlock();
         }
     }
 
     /** What happened on the session that the application may want to know: refusals, in order. */
     public List<String> events() {
-        synchronized (lock) {
+        lock.lock();
+        try {
             return List.copyOf(events);
+        } finally {
+            unlock();
         }
     }
 
     /** When this session last received a message, in the time of the calls that delivered it. */
     public long lastReceived() {
-        synchronized (lock) {
+        lock.lock();
+        try {
             return keepalive.lastReceived();
+        } finally {
+            unlock();
         }
     }
 
     /** The peer's replica id, once its first Open has arrived. */
     public ReplicaId remoteReplica() {
-        synchronized (lock) {
+        lock.lock();
+        try {
             return remoteReplica;
+        } finally {
+            unlock();
         }
     }
 
@@ -207,15 +234,19 @@ public final class Session {
      * only when the peer may not read it or it has nothing to send yet (any change opens it).
      */
     public boolean idle(String document) {
-        synchronized (lock) {
+        lock.lock();
+        try {
             Channel c = channels.get(document);
             return c == null || c.idle();
+        } finally {
+            unlock();
         }
     }
 
     /** Handles the bytes of one message, received at {@code now}: one that does not decode ends the session. */
     public void receive(byte[] message, long now) {
-        synchronized (lock) {
+        lock.lock();
+        try {
             if (ended) {
                 return;
             }
@@ -228,6 +259,8 @@ public final class Session {
                 return;
             }
             receive(decoded, now);
+        } finally {
+            unlock();
         }
     }
 
@@ -236,7 +269,8 @@ public final class Session {
      * to the outbox, except acknowledgements, which wait for {@link #flush()}.
      */
     public void receive(SessionMessage message, long now) {
-        synchronized (lock) {
+        lock.lock();
+        try {
             if (ended) {
                 return;
             }
@@ -271,6 +305,8 @@ public final class Session {
                     fail(ErrorCode.INTERNAL_ERROR, "storage: " + e.getMessage());
                 }
             }
+        } finally {
+            unlock();
         }
     }
 
@@ -297,7 +333,8 @@ public final class Session {
      * acknowledgement a promise (durable acks); calling this once after a burst of messages syncs once for all.
      */
     public void flush() {
-        synchronized (lock) {
+        lock.lock();
+        try {
             if (ended) {
                 return;
             }
@@ -326,12 +363,15 @@ public final class Session {
             for (String document : durable) {
                 layer.durable(document);
             }
+        } finally {
+            unlock();
         }
     }
 
     /** Keepalive, idle timeout and the retries of documents closed for storage, at time {@code now}. */
     public void tick(long now) {
-        synchronized (lock) {
+        lock.lock();
+        try {
             if (ended) {
                 return;
             }
@@ -343,6 +383,8 @@ public final class Session {
             if (!ended) {
                 retryStorage(now);
             }
+        } finally {
+            unlock();
         }
     }
 
@@ -381,7 +423,8 @@ public final class Session {
 
     /** The transport has room again: every document sends what it held back. */
     public void resume() {
-        synchronized (lock) {
+        lock.lock();
+        try {
             if (ended) {
                 return;
             }
@@ -392,6 +435,8 @@ public final class Session {
                     c.closeForStorage(wire);
                 }
             }
+        } finally {
+            unlock();
         }
     }
 
@@ -400,55 +445,89 @@ public final class Session {
      * not open on this session yet is opened, if the peer may read it.
      */
     public void documentChanged(String document) {
-        synchronized (lock) {
-            if (ended) {
-                return;
-            }
-            Channel c = channels.get(document);
-            if (c != null && c.closedForStorage && !c.sync.failed()) {
-                // HY-SESS-130: the storage that closed it serves the document again: it is opened again, anew.
-                channels.forget(c);
-                c = null;
-            }
+        // Never waits on the lock: a writer or another session telling of news must not wait on this session's work
+        // (a sync, or a delta of another document). Whoever holds the lock handles the news before releasing it.
+        changed.add(document);
+        drainChanged();
+    }
+
+    /** Handles the news queued by {@link #documentChanged}, if no other thread holds the lock (which then does). */
+    private void drainChanged() {
+        if (lock.isHeldByCurrentThread()) {
+            return;   // news told from within this session's own work waits until that work is done
+        }
+        while (!changed.isEmpty() && lock.tryLock()) {
             try {
-                if (c == null) {
-                    if (grantFor(document) != Right.NONE) {
-                        open(document);
-                    }
-                } else {
-                    c.pump(wire);
+                String document;
+                while ((document = changed.poll()) != null) {
+                    onDocumentChanged(document);
                 }
-            } catch (IOException e) {
-                // HY-SESS-061: storage that fails for one document closes that document, never the session.
-                Channel failed = channels.get(document);
-                if (failed != null) {
-                    failed.closeForStorage(wire);
-                } else {
-                    event("could not open \"" + document + "\": " + e.getMessage());
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /** Releases the lock, then handles the news that came while it was held. */
+    private void unlock() {
+        lock.unlock();
+        drainChanged();
+    }
+
+    private void onDocumentChanged(String document) {
+        if (ended) {
+            return;
+        }
+        Channel c = channels.get(document);
+        if (c != null && c.closedForStorage && !c.sync.failed()) {
+            // HY-SESS-130: the storage that closed it serves the document again: it is opened again, anew.
+            channels.forget(c);
+            c = null;
+        }
+        try {
+            if (c == null) {
+                if (grantFor(document) != Right.NONE) {
+                    open(document);
                 }
+            } else {
+                c.pump(wire);
+            }
+        } catch (IOException e) {
+            // HY-SESS-061: storage that fails for one document closes that document, never the session.
+            Channel failed = channels.get(document);
+            if (failed != null) {
+                failed.closeForStorage(wire);
+            } else {
+                event("could not open \"" + document + "\": " + e.getMessage());
             }
         }
     }
 
     /** Ends the session in an orderly way: a Close, then the end of the transport. */
     public void close(String detail) {
-        synchronized (lock) {
+        lock.lock();
+        try {
             if (!ended) {
                 send(new SessionMessage.Close(0, ErrorCode.NO_ERROR.value(), detail));
                 end();
             }
+        } finally {
+            unlock();
         }
     }
 
     /** Forgets the session without sending anything: its transport is gone. */
     public void abandon() {
-        synchronized (lock) {
+        lock.lock();
+        try {
             if (!ended) {
                 ended = true;
                 layer.ended(this);
                 syncReceived();
                 compression.close();
             }
+        } finally {
+            unlock();
         }
     }
 

@@ -10,14 +10,11 @@ import java.util.Set;
  * local replica, who the neighbours are, and for each document opened on a session a {@link DocumentSync} that
  * decides what to send and takes what is received. The session never looks into a document's state; the sync
  * layer never sends a message.
+ *
+ * <p>Thread-safe: each session calls it under its own lock, several sessions at once, while the application writes.
+ * A {@link DocumentSync} is called under its session's lock only, and takes its document's lock itself.
  */
 public interface SyncLayer {
-
-    /**
-     * The monitor every session of this layer holds while it runs, and the layer while it changes a document: a
-     * local write and a received message both reach both layers, so they share one lock.
-     */
-    Object lock();
 
     /** This replica's id. */
     ReplicaId replicaId();

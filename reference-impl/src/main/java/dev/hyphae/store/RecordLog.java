@@ -57,8 +57,8 @@ public final class RecordLog implements Closeable {
     private final FileChannel file;
     private final List<byte[]> recovered;
     private final Recovery recovery;
-    private long size;
-    private long syncedSize;
+    private volatile long size;
+    private volatile long syncedSize;
     private IOException failed;
 
     private RecordLog(FileChannel file, List<byte[]> recovered, Recovery recovery) {
@@ -244,10 +244,14 @@ public final class RecordLog implements Closeable {
         size += record.capacity();
     }
 
-    /** Returns once every appended record is on stable storage (fdatasync). */
+    /**
+     * Returns once every record appended before the call is on stable storage (fdatasync). It may run while another
+     * thread appends: the records appended meanwhile may or may not be covered, and wait for the next sync.
+     */
     public void sync() throws IOException {
+        long covered = size;
         file.force(false);
-        syncedSize = size;
+        syncedSize = Math.max(syncedSize, covered);
     }
 
     /**

@@ -27,7 +27,10 @@ import java.util.TreeMap;
  * X<sub>i</sub>, {@code seq} is c<sub>i</sub> &minus; 1, {@code log} is D<sub>i</sub>, {@code acked} is
  * A<sub>i</sub>; {@code held} is what Hyphae adds so that a neighbour can resume after a restart.
  *
- * <p>Not thread-safe: its {@link Replica} serialises access.
+ * <p>Thread-safe, with a lock of its own, which is the document's lock (the object itself): writes, received deltas
+ * and sessions of other documents never wait on it. Everything but the sync to storage happens under it. The sync
+ * is a group commit ({@link #commit}): one thread at a time forces the log, outside the lock, on behalf of every
+ * record appended before it started, while the others append and then wait for the force that covers their records.
  *
  * <p>Why this class is some 400 lines: the state, the log and the positions change together under one set of
  * invariants (an entry is stored before the position that covers it; an entry is dropped only when every
@@ -70,28 +73,62 @@ final class DocumentReplica {
     private final Map<ReplicaId, Long> held = new TreeMap<>();
     private final Map<ReplicaId, Long> durableHeld = new TreeMap<>();
     private boolean changedSinceSync;
+    private boolean writtenSinceSync;
     private IOException failed;
     private final Map<ReplicaId, Long> acked = new TreeMap<>();
-    private boolean unsynced;
     private long durableSeq;
+    /** Records appended to storage that must be synced (all but acknowledgements), counted since opening. */
+    private long appended;
+    /** How many of {@link #appended} a sync has made durable. */
+    private long synced;
+    /** Whether a thread is forcing the log now, outside the lock ({@link #commit}). */
+    private boolean syncing;
+    /** Asynchronous writes waiting for the sync that makes them durable, in the order of their records. */
+    private final java.util.ArrayDeque<Waiter> waiters = new java.util.ArrayDeque<>();
+    /** Told, outside the lock, after a sync made something new durable: the replica tells listeners and sessions. */
+    private final Durable onDurable;
 
-    private DocumentReplica(String name, ReplicaId self, DocumentStore store) {
+    /** What the replica is told after a sync made something new durable. */
+    interface Durable {
+        /**
+         * @param received whether deltas received from neighbours changed the state
+         * @param written  whether local writes did
+         */
+        void durable(boolean received, boolean written);
+    }
+
+    /** An asynchronous write: durable once {@link #synced} reaches {@code record}. */
+    private record Waiter(long record, java.util.concurrent.CompletableFuture<Void> durable) {
+    }
+
+    private DocumentReplica(String name, ReplicaId self, DocumentStore store, Durable onDurable) {
         this.name = name;
         this.self = self;
         this.store = store;
+        this.onDurable = onDurable;
     }
 
     /** Rebuilds the document from what its store recovered; closes the store if that fails. */
     static DocumentReplica open(String name, ReplicaId self, DocumentStore store) throws IOException {
-        DocumentReplica document = new DocumentReplica(name, self, store);
+        return open(name, self, store, (received, written) -> { });
+    }
+
+    /**
+     * Rebuilds the document from what its store recovered (its snapshot, then the log's tail), closing the store if
+     * that fails; {@code onDurable} runs after each sync that made something new durable.
+     */
+    static DocumentReplica open(String name, ReplicaId self, DocumentStore store, Durable onDurable) throws IOException {
+        DocumentReplica document = new DocumentReplica(name, self, store, onDurable);
         DocumentStore.Contents contents = store.recovered();
         try {
             document.state = contents.state() == null ? new MutableState()
                     : new MutableState(asMap(Codec.decode(contents.state()).state()));
             for (DocumentStore.Entry entry : contents.entries()) {
                 CausalState<ORMap> delta = asMap(Codec.decode(entry.payload()).state());
-                // Joining the entries that the snapshot already holds again is harmless: join is idempotent.
-                document.state.join(delta);
+                // The snapshot's state holds every entry up to its own number: only the log's tail is joined.
+                if (Seq.after(entry.seq(), store.snapshotSeq())) {
+                    document.state.join(delta);
+                }
                 document.log.put(entry.seq(), new LogEntry(delta, entry.origin(), entry.payload()));
                 document.logBytes += entry.payload().length;
             }
@@ -123,26 +160,26 @@ final class DocumentReplica {
     }
 
     /** The state, as an immutable value: built anew after a change, in time proportional to the state. */
-    CausalState<ORMap> state() {
+    synchronized CausalState<ORMap> state() {
         return state.state();
     }
 
     /** The entries under the root key {@code key} with the whole context: what a write to that key reads. */
-    CausalState<ORMap> entriesUnder(Value key) {
+    synchronized CausalState<ORMap> entriesUnder(Value key) {
         return state.entriesUnder(key);
     }
 
     /** The causal context, in time proportional to the context, not to the state. */
-    CausalContext context() {
+    synchronized CausalContext context() {
         return state.context();
     }
 
     /** Whether the state is empty: no entry, no dot seen. */
-    boolean isEmpty() {
+    synchronized boolean isEmpty() {
         return state.isEmpty();
     }
 
-    long seq() {
+    synchronized long seq() {
         return seq;
     }
 
@@ -151,29 +188,29 @@ final class DocumentReplica {
      * it is stored could be lost in a crash, and its number given to another entry, which a neighbour that holds
      * the first would then never receive.
      */
-    long durableSeq() {
+    synchronized long durableSeq() {
         return durableSeq;
     }
 
-    long logStart() {
+    synchronized long logStart() {
         return logStart;
     }
 
-    long acknowledgedBy(ReplicaId neighbour) {
+    synchronized long acknowledgedBy(ReplicaId neighbour) {
         return acked.getOrDefault(neighbour, 0L);
     }
 
     /** The position in {@code origin}'s log that is on stable storage: the only one an Open may state. */
-    long durableHeld(ReplicaId origin) {
+    synchronized long durableHeld(ReplicaId origin) {
         return durableHeld.getOrDefault(origin, 0L);
     }
 
-    long held(ReplicaId origin) {
+    synchronized long held(ReplicaId origin) {
         return held.getOrDefault(origin, 0L);
     }
 
     /** A local write: joins the delta, appends it to the log and to storage. Durable after {@link #sync()}. */
-    void applyLocal(CausalState<ORMap> delta) throws IOException {
+    synchronized void applyLocal(CausalState<ORMap> delta) throws IOException {
         byte[] encoded = Codec.encode(delta);
         append(delta, state.prepare(delta), null, encoded);
     }
@@ -184,7 +221,7 @@ final class DocumentReplica {
      * @throws IllegalArgumentException if the delta touches an entry under another key (holds one, or its context
      *                                  covers a dot of one), before anything changes
      */
-    void applyLocal(CausalState<ORMap> delta, Value key) throws IOException {
+    synchronized void applyLocal(CausalState<ORMap> delta, Value key) throws IOException {
         MutableState.Join joined = state.prepare(delta);
         if (!joined.touchesOnly(key)) {
             throw new IllegalArgumentException("a write to key " + key + " touches an entry under another key");
@@ -198,7 +235,7 @@ final class DocumentReplica {
      *
      * @return whether the state changed
      */
-    boolean receive(CausalState<ORMap> delta, byte[] encoded, ReplicaId origin, long to) throws IOException {
+    synchronized boolean receive(CausalState<ORMap> delta, byte[] encoded, ReplicaId origin, long to) throws IOException {
         // Whether the delta brings anything is found by joining what it touches, not by comparing whole states.
         MutableState.Join joined = state.prepare(delta);
         boolean changed = joined.changes();
@@ -209,7 +246,7 @@ final class DocumentReplica {
         if (Seq.after(to, held(origin))) {
             held.put(origin, to);
             store.appendHeld(origin, to);
-            unsynced = true;
+            appended++;
         }
         return changed;
     }
@@ -218,7 +255,7 @@ final class DocumentReplica {
      * Whether the last sync of this document failed and it has not recovered since: it sends nothing, and its entries
      * after {@link #durableSeq()} are in doubt. Its state in memory, which reads see, holds them.
      */
-    boolean failed() {
+    synchronized boolean failed() {
         return failed != null;
     }
 
@@ -240,7 +277,7 @@ final class DocumentReplica {
      *
      * @return whether the document is healthy again (at once if it never failed)
      */
-    boolean recover() {
+    synchronized boolean recover() {
         if (failed == null) {
             return true;
         }
@@ -252,7 +289,7 @@ final class DocumentReplica {
             return false;
         }
         failed = null;
-        unsynced = false;
+        synced = appended;
         durableSeq = seq;
         durableHeld.putAll(held);
         return true;
@@ -270,9 +307,10 @@ final class DocumentReplica {
             throw new StorageException(StorageException.Code.NOT_WRITTEN,
                     "document \"" + name + "\": the write could not be stored: " + e.getMessage(), e);
         }
-        unsynced = true;
+        appended++;
         joined.apply();
         seq++;
+        writtenSinceSync |= origin == null;
         log.put(seq, new LogEntry(delta, origin, encoded));
         logBytes += encoded.length;
         if (origin != null && acked.containsKey(origin)) {
@@ -307,7 +345,7 @@ final class DocumentReplica {
      * Whether an interval to {@code neighbour} can start after entry {@code after}: the log holds every entry after
      * it, or every entry it no longer holds is held by the neighbour (acknowledged by it, or come from it, HY-SYNC-027).
      */
-    boolean reaches(long after, ReplicaId neighbour) {
+    synchronized boolean reaches(long after, ReplicaId neighbour) {
         return !Seq.before(after, logStart) || !Seq.before(acknowledgedBy(neighbour), logStart);
     }
 
@@ -324,11 +362,11 @@ final class DocumentReplica {
      * A delta from {@code origin}'s log, up to {@code to}, that this replica refused: it is consumed all the same
      * (HY-SYNC-025), so that neither side sends it again.
      */
-    void consume(ReplicaId origin, long to) throws IOException {
+    synchronized void consume(ReplicaId origin, long to) throws IOException {
         if (Seq.after(to, held(origin))) {
             held.put(origin, to);
             store.appendHeld(origin, to);
-            unsynced = true;
+            appended++;
         }
     }
 
@@ -337,17 +375,17 @@ final class DocumentReplica {
      * yet. Without this, a replica whose neighbours had acknowledged nothing would drop every entry at once, and a
      * neighbour that comes back would get a difference where a short interval would do.
      */
-    void know(ReplicaId neighbour) throws IOException {
+    synchronized void know(ReplicaId neighbour) throws IOException {
         if (!acked.containsKey(neighbour)) {
             acked.put(neighbour, 0L);
             store.appendAcked(neighbour, 0);
-            unsynced = true;
+            appended++;
             extendOverEchoes(neighbour);
         }
     }
 
     /** Records that {@code neighbour} acknowledged the log up to {@code to}, and drops what every neighbour has. */
-    void acknowledged(ReplicaId neighbour, long to) throws IOException {
+    synchronized void acknowledged(ReplicaId neighbour, long to) throws IOException {
         if (Seq.after(to, acked.getOrDefault(neighbour, 0L))) {
             acked.put(neighbour, to);
             // Not synced on its own: an acknowledgement lost in a crash only means some deltas are sent again.
@@ -358,7 +396,7 @@ final class DocumentReplica {
     }
 
     /** Whether received deltas changed the state since the last call; the caller tells the listeners. */
-    boolean takeChanged() {
+    synchronized boolean takeChanged() {
         boolean changed = changedSinceSync;
         changedSinceSync = false;
         return changed;
@@ -383,7 +421,7 @@ final class DocumentReplica {
      * not come from the neighbour itself, or entries the log no longer has. Entries that came from the neighbour
      * are not worth a message of their own; the next interval covers their numbers.
      */
-    boolean hasNews(long after, ReplicaId neighbour) {
+    synchronized boolean hasNews(long after, ReplicaId neighbour) {
         if (!Seq.before(after, durableSeq)) {
             return false;
         }
@@ -409,7 +447,7 @@ final class DocumentReplica {
      * of a value of unknown type: forwarded in the payload that carried it, byte for byte. So an interval can
      * always be sent while the log holds the entry after {@code after}.
      */
-    Interval interval(long after, ReplicaId skip, int maxEntries) {
+    synchronized Interval interval(long after, ReplicaId skip, int maxEntries) {
         if (!reaches(after, skip) || !Seq.before(after, durableSeq) || failed != null) {
             return null;
         }
@@ -450,30 +488,155 @@ final class DocumentReplica {
         }
     }
 
-    /** Makes everything appended so far durable; returns whether new entries became durable. */
+    /**
+     * Makes everything appended so far durable; returns whether new entries became durable. Must not be called under
+     * the document's lock, which the sync does not hold while it forces the log.
+     */
     boolean sync() throws IOException {
-        boolean newEntries = durableSeq != seq;   // before a recovery, which makes them durable too
-        checkHealthy();
-        if (unsynced) {
-            try {
-                store.sync();
-            } catch (IOException e) {
-                failed = e;
-                throw new StorageException(StorageException.Code.IN_DOUBT,
-                        "document \"" + name + "\": what was written since its last sync could not be made durable: " + e.getMessage(), e);
-            }
-            unsynced = false;
-            durableSeq = seq;
-            durableHeld.putAll(held);
-            if (store.wantsCompaction()) {
+        long target;
+        boolean newEntries;
+        synchronized (this) {
+            newEntries = durableSeq != seq;   // before a recovery, which makes them durable too
+            checkHealthy();
+            target = appended;
+        }
+        commit(target);
+        return newEntries;
+    }
+
+    /** How many records that need a sync were appended so far: what a write just appended waits for. */
+    synchronized long appended() {
+        return appended;
+    }
+
+    /**
+     * The group commit: returns once the first {@code record} records appended are durable. If no thread is forcing
+     * the log, this one does, for every record appended so far, outside the lock, so that other threads append in
+     * the meantime; otherwise it waits for that force, and, if its records came after the force began, forces
+     * the log next, for everything appended meanwhile. So writes from any number of threads, and every asynchronous
+     * write waiting, share one sync.
+     *
+     * @throws StorageException {@code IN_DOUBT} if the sync that was to cover those records failed (or an earlier one
+     *                          did and the document has not recovered): they are applied in memory, and may be on the
+     *                          disk or not
+     */
+    void commit(long record) throws StorageException {
+        long coveredBefore;
+        long covered;
+        long coveredSeq;
+        Map<ReplicaId, Long> coveredHeld;
+        boolean received;
+        boolean written;
+        synchronized (this) {
+            while (true) {
+                if (synced >= record) {
+                    return;
+                }
+                if (failed != null) {
+                    throw inDoubt(failed);
+                }
+                if (!syncing) {
+                    break;
+                }
                 try {
-                    compact();
-                } catch (IOException e) {
-                    // The data is durable in the log already; compaction is tried again at a later sync.
+                    wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new StorageException(StorageException.Code.IN_DOUBT, "document \"" + name
+                            + "\": interrupted while waiting for the sync; the write is applied and may not be durable", e);
                 }
             }
+            syncing = true;
+            coveredBefore = synced;
+            covered = appended;
+            coveredSeq = seq;
+            coveredHeld = new TreeMap<>(held);
+            received = changedSinceSync;
+            written = writtenSinceSync;
+            changedSinceSync = false;
+            writtenSinceSync = false;
         }
-        return newEntries;
+        IOException error = null;
+        try {
+            store.sync();
+        } catch (IOException e) {
+            error = e;
+        }
+        List<Waiter> done = new ArrayList<>();
+        synchronized (this) {
+            syncing = false;
+            if (error == null) {
+                synced = covered;
+                durableSeq = coveredSeq;
+                durableHeld.putAll(coveredHeld);
+                if (store.wantsCompaction()) {
+                    try {
+                        compact();
+                    } catch (IOException e) {
+                        // The data is durable in the log already; compaction is tried again at a later sync.
+                    }
+                }
+                while (!waiters.isEmpty() && waiters.peekFirst().record() <= synced) {
+                    done.add(waiters.pollFirst());
+                }
+            } else {
+                failed = error;
+                // Told once a recovery makes them durable.
+                changedSinceSync |= received;
+                writtenSinceSync |= written;
+                done.addAll(waiters);
+                waiters.clear();
+            }
+            notifyAll();
+        }
+        // Outside the lock: what a future runs on completion, and what the replica tells, take no lock of this document.
+        StorageException failure = error == null ? null : inDoubt(error);
+        for (Waiter waiter : done) {
+            if (failure == null) {
+                waiter.durable().complete(null);
+            } else {
+                waiter.durable().completeExceptionally(failure);
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        if (covered != coveredBefore) {
+            onDurable.durable(received, written);
+        }
+    }
+
+    /**
+     * A future completed once the first {@code record} records are durable, or failed with {@code IN_DOUBT} if the
+     * sync that was to cover them fails. Some thread must sync ({@link #sync}, or {@link #commit}) for it to complete.
+     */
+    synchronized java.util.concurrent.CompletableFuture<Void> whenDurable(long record) {
+        java.util.concurrent.CompletableFuture<Void> durable = new java.util.concurrent.CompletableFuture<>();
+        if (synced >= record) {
+            durable.complete(null);
+        } else if (failed != null) {
+            durable.completeExceptionally(inDoubt(failed));
+        } else {
+            waiters.addLast(new Waiter(record, durable));
+        }
+        return durable;
+    }
+
+    /** Whether asynchronous writes wait for a sync. */
+    synchronized boolean awaited() {
+        return !waiters.isEmpty();
+    }
+
+    private StorageException inDoubt(IOException cause) {
+        return new StorageException(StorageException.Code.IN_DOUBT,
+                "document \"" + name + "\": what was written since its last sync could not be made durable: " + cause.getMessage(), cause);
+    }
+
+    /** Whether local writes became durable since the last call; the caller tells the listeners. */
+    synchronized boolean takeWritten() {
+        boolean written = writtenSinceSync;
+        writtenSinceSync = false;
+        return written;
     }
 
     /** Writes the document whole as a new snapshot; false if its state cannot be one payload. */
@@ -500,7 +663,7 @@ final class DocumentReplica {
         return store.recovery();
     }
 
-    void close() throws IOException {
+    synchronized void close() throws IOException {
         store.close();
     }
 

@@ -25,22 +25,33 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.UnaryOperator;
 
 /**
- * The documents of one replica, and the sessions that synchronise them with neighbours. Every method is
- * serialised on the replica; network and timer threads call in, nothing here blocks on the network. The folder
- * that holds it is a {@link ReplicaStore}.
+ * The documents of one replica, and the sessions that synchronise them with neighbours. Network, timer and
+ * application threads call in; nothing here blocks on the network. The folder that holds it is a
+ * {@link ReplicaStore}.
+ *
+ * <p>Locks: each document has its own ({@link DocumentReplica}), and each session its own; there is no lock of the
+ * whole replica on any path that touches a document. A write to one document never waits on a session that applies
+ * a delta to another, nor on another document's sync. The order is session, then document; a document's lock is
+ * never held while a session's is taken, and sessions hear of changes without waiting on their lock
+ * ({@link Session#documentChanged}). Writes are made durable by group commit ({@link DocumentReplica#commit}):
+ * blocking writes of many threads, and asynchronous writes ({@link #writeAsync}), share one sync of the log.
  *
  * <p>A replica id names one history of writes. It is never reused: a folder that is lost takes its id with it,
  * and the replica that starts in a new folder is a new one (so that no dot is ever issued twice).
  *
- * <p>Over 400 lines because it is where the replica's lock is taken: its entry points (writes, reads, sessions)
- * are short synchronized methods that delegate to a {@link DocumentReplica} or a session, and splitting them
- * would spread the locking, which a reader needs to see whole, over several classes.
+ * <p>Over 400 lines because it is where the documents' locks meet the sessions and the group commit: its entry points
+ * (writes, reads, sessions) are short methods that take one document's lock and delegate to a
+ * {@link DocumentReplica} or a session, and splitting them would spread the locking, which a reader needs to see
+ * whole, over several classes.
  */
 public final class Replica implements Closeable {
 
@@ -60,9 +71,10 @@ public final class Replica implements Closeable {
     private final ReplicaStore store;
     private final ReplicaId id;
     private final SyncLayer layer = new Layer();
-    private final Map<String, DocumentReplica> documents = new TreeMap<>();
+    private final Map<String, DocumentReplica> documents = new ConcurrentSkipListMap<>();
+    /** Guarded by itself. */
     private final Map<String, ReplicaId> neighbours = new TreeMap<>();
-    private final List<Session> sessions = new ArrayList<>();
+    private final List<Session> sessions = new CopyOnWriteArrayList<>();
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private final List<ChangeListener> changeListeners = new CopyOnWriteArrayList<>();
     // Listeners run here, one at a time, never under the replica's lock: a slow or failing listener delays or
@@ -72,9 +84,17 @@ public final class Replica implements Closeable {
         t.setDaemon(true);
         return t;
     });
+    // The thread that syncs for asynchronous writes: documents are queued once each while writes of theirs wait.
+    private final ExecutorService committer = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "hyphae-commit");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Set<DocumentReplica> commitQueued = ConcurrentHashMap.newKeySet();
+    /** Guarded by {@link #documents}'s creation lock ({@link #document(String)}); filled on opening. */
     private final Set<String> quarantined = new TreeSet<>();
     private final List<String> recoveryReports = new ArrayList<>();
-    private boolean closed;
+    private volatile boolean closed;
 
     private final int maxIntervalEntries;
 
@@ -123,7 +143,7 @@ public final class Replica implements Closeable {
             }
             DocumentReplica document;
             try {
-                document = DocumentReplica.open(name, id, store.open(stored));
+                document = openDocument(name, store.open(stored));
             } catch (IOException e) {
                 // One damaged document does not stop the others: it is left untouched and not served.
                 quarantined.add(name);
@@ -139,86 +159,147 @@ public final class Replica implements Closeable {
         }
     }
 
+    private DocumentReplica openDocument(String name, dev.hyphae.store.DocumentStore stored) throws IOException {
+        return DocumentReplica.open(name, id, stored, (received, written) -> durable(name, received, written));
+    }
+
     /** What recovery found on opening: for each document whose log had a torn tail, a line saying so. */
-    public synchronized List<String> recoveryReports() {
-        return List.copyOf(recoveryReports);
+    public List<String> recoveryReports() {
+        synchronized (documents) {
+            return List.copyOf(recoveryReports);
+        }
     }
 
     /** The names of the documents this replica holds. */
-    public synchronized Set<String> documents() {
+    public Set<String> documents() {
         return new TreeSet<>(documents.keySet());
     }
 
     /** The state of {@code document}: empty if this replica does not hold it. */
-    public synchronized CausalState<ORMap> state(String document) {
+    public CausalState<ORMap> state(String document) {
         DocumentReplica d = documents.get(document);
         return d == null ? DocumentReplica.empty() : d.state();
     }
 
     /**
      * Applies a local write: {@code mutator} receives the document's state and returns a delta, which is joined,
-     * logged and synced to storage before this method returns, then sent to every neighbour.
+     * logged and synced to storage before this method returns, then sent to every neighbour. Writes of other threads
+     * to the document share the sync (group commit).
      *
      * @return the delta
      * @throws dev.hyphae.store.StorageException if storage could not make it durable; its code says whether the write
      *                                           took effect in memory ({@code IN_DOUBT}) or not at all
      */
-    public synchronized CausalState<ORMap> write(String document, UnaryOperator<CausalState<ORMap>> mutator) throws IOException {
-        checkOpen();
-        DocumentReplica d = document(document);
-        return apply(document, d, mutator.apply(d.state()), null);
+    public CausalState<ORMap> write(String document, UnaryOperator<CausalState<ORMap>> mutator) throws IOException {
+        return write(document, null, mutator);
     }
 
     /**
      * Applies a local write to the entries under one key of the document's root map, as
      * {@link #write(String, UnaryOperator)}, in time proportional to those entries rather than to the document:
      * {@code mutator} receives the state restricted to the entries under {@code key}, with the whole causal context,
-     * which is all that a delta mutator of that key reads ({@link ORMap#update}, {@link ORMap#remove}).
+     * which is all that a delta mutator of that key reads ({@link ORMap#update}, {@link ORMap#remove}). A null
+     * {@code key} gives the mutator the whole state and lets the delta touch any key.
      *
      * @return the delta
      * @throws IllegalArgumentException if the delta touches an entry under another key, which its mutator did not see:
      *                                  holds one, or its context covers a dot of one (it would remove that dot); the
      *                                  write is then refused whole
      */
-    public synchronized CausalState<ORMap> write(String document, Value key, UnaryOperator<CausalState<ORMap>> mutator) throws IOException {
+    public CausalState<ORMap> write(String document, Value key, UnaryOperator<CausalState<ORMap>> mutator) throws IOException {
+        Applied applied = apply(document, key, mutator);
+        applied.document().commit(applied.record());
+        return applied.delta();
+    }
+
+    /**
+     * Applies a local write as {@link #write(String, Value, UnaryOperator)} does, but returns at once: the write is
+     * joined and appended to the log, and reads see it; the future completes with the delta once it is durable, and
+     * only then is it sent to neighbours (HY-SYNC-005). Writes made this way share a sync with each other and with
+     * blocking writes: a batch of them costs one sync, and a caller that waits for the last one's future waits for
+     * them all, since they become durable in the order they were made.
+     *
+     * <p>A write that storage refuses before applying it fails the future with a
+     * {@link dev.hyphae.store.StorageException} of code {@code NOT_WRITTEN}; one whose sync fails, with code
+     * {@code IN_DOUBT}. A delta that touches another key is refused at once ({@link IllegalArgumentException}), as
+     * is a write to a closed replica ({@link IllegalStateException}).
+     */
+    public CompletableFuture<CausalState<ORMap>> writeAsync(String document, Value key, UnaryOperator<CausalState<ORMap>> mutator) {
+        Applied applied;
+        try {
+            applied = apply(document, key, mutator);
+        } catch (IOException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        CompletableFuture<Void> durable = applied.document().whenDurable(applied.record());
+        if (!durable.isDone() && commitQueued.add(applied.document())) {
+            committer.execute(() -> commitQueued(applied.document()));
+        }
+        return durable.thenApply(ignored -> applied.delta());
+    }
+
+    /** On the committer's thread: syncs a document that asynchronous writes wait for. */
+    private void commitQueued(DocumentReplica d) {
+        commitQueued.remove(d);   // first, so that a write appended during the sync queues the document again
+        try {
+            d.commit(d.appended());
+        } catch (IOException e) {
+            // The waiting writes' futures carry the failure.
+        }
+    }
+
+    /** A local write applied to a document and appended to its log: durable once {@code record} records are. */
+    private record Applied(DocumentReplica document, CausalState<ORMap> delta, long record) {
+    }
+
+    /** Applies a local write under the document's lock; if {@code key} is not null, one that touches only that key. */
+    private Applied apply(String document, Value key, UnaryOperator<CausalState<ORMap>> mutator) throws IOException {
         checkOpen();
         DocumentReplica d = document(document);
-        return apply(document, d, mutator.apply(d.entriesUnder(key)), key);
+        synchronized (d) {
+            CausalState<ORMap> delta = mutator.apply(key == null ? d.state() : d.entriesUnder(key));
+            if (!delta.isEmptyDelta()) {
+                if (key == null) {
+                    d.applyLocal(delta);
+                } else {
+                    d.applyLocal(delta, key);
+                }
+            }
+            // An empty delta changes nothing and waits for nothing.
+            return new Applied(d, delta, delta.isEmptyDelta() ? 0 : d.appended());
+        }
     }
 
     /** The causal context of {@code document}: empty if this replica does not hold it. Cheaper than its state. */
-    public synchronized CausalContext context(String document) {
+    public CausalContext context(String document) {
         DocumentReplica d = documents.get(document);
         return d == null ? CausalContext.EMPTY : d.context();
     }
 
     /** The entries under {@code key} of the root map of {@code document}, with its whole causal context. */
-    public synchronized CausalState<ORMap> entriesUnder(String document, Value key) {
+    public CausalState<ORMap> entriesUnder(String document, Value key) {
         DocumentReplica d = documents.get(document);
         return d == null ? DocumentReplica.empty() : d.entriesUnder(key);
     }
 
-    /** Applies a local write; if {@code key} is not null, one that touches only the entries under that root key. */
-    private CausalState<ORMap> apply(String document, DocumentReplica d, CausalState<ORMap> delta, Value key)
-            throws IOException {
-        if (delta.isEmptyDelta()) {
-            return delta;
+    /**
+     * After a sync made something of {@code document} durable, outside its lock: listeners hear of it, and every
+     * session may send it now (HY-SYNC-005).
+     */
+    private void durable(String document, boolean received, boolean written) {
+        DocumentReplica d = documents.get(document);
+        if (d == null) {
+            return;
         }
-        if (key == null) {
-            d.applyLocal(delta);
-        } else {
-            d.applyLocal(delta, key);
+        if (received) {
+            notifyListeners(document, d, false);   // reported as received before the local writes of the same sync
         }
-        d.sync();
-        if (d.takeChanged()) {
-            // This sync also made received changes durable: they are reported as received, before this write.
-            notifyListeners(document, d, false);
+        if (written) {
+            notifyListeners(document, d, true);
         }
-        notifyListeners(document, d, true);
-        for (Session session : List.copyOf(sessions)) {
+        for (Session session : sessions) {
             session.documentChanged(document);
         }
-        return delta;
     }
 
     /** Adds a listener of changes. */
@@ -260,7 +341,7 @@ public final class Replica implements Closeable {
      * A new session with a neighbour whose handshake proved {@code remote}: the session speaks through
      * {@code outbox}, and serves documents as {@code policy} allows.
      */
-    public synchronized Session newSession(TrustStore.Identity remote, AccessPolicy policy, Session.Options options, Session.Outbox outbox) {
+    public Session newSession(TrustStore.Identity remote, AccessPolicy policy, Session.Options options, Session.Outbox outbox) {
         checkOpen();
         Session session = new Session(layer, remote, policy, options, outbox);
         sessions.add(session);
@@ -271,35 +352,38 @@ public final class Replica implements Closeable {
      * Entries of {@code document} became durable: every session may send them now, and the listeners hear of what
      * neighbours changed.
      */
-    synchronized void durable(String document) {
+    void durable(String document) {
         DocumentReplica d = documents.get(document);
-        if (d == null) {
-            return;
-        }
-        if (d.takeChanged()) {
-            notifyListeners(document, d, false);
-        }
-        for (Session session : List.copyOf(sessions)) {
-            session.documentChanged(document);
+        if (d != null) {
+            durable(document, d.takeChanged(), d.takeWritten());
         }
     }
 
-    synchronized void ended(Session session) {
+    void ended(Session session) {
         sessions.remove(session);
     }
 
-    /** The document, created empty (on storage) if this replica does not hold it yet. */
-    synchronized DocumentReplica document(String name) throws IOException {
+    /**
+     * The document, created empty (on storage) if this replica does not hold it yet. Creation holds the map of
+     * documents' lock, which nothing else that touches a document takes: documents that exist are found without it.
+     */
+    DocumentReplica document(String name) throws IOException {
         DocumentReplica d = documents.get(name);
-        if (d == null) {
-            if (quarantined.contains(name)) {
-                throw new dev.hyphae.store.StorageException(dev.hyphae.store.StorageException.Code.NOT_WRITTEN,
-                        "document \"" + name + "\" is damaged on storage and not served until repaired", null);
-            }
-            d = DocumentReplica.open(name, id, store.create(name));
-            documents.put(name, d);
+        if (d != null) {
+            return d;
         }
-        return d;
+        synchronized (documents) {
+            d = documents.get(name);
+            if (d == null) {
+                if (quarantined.contains(name)) {
+                    throw new dev.hyphae.store.StorageException(dev.hyphae.store.StorageException.Code.NOT_WRITTEN,
+                            "document \"" + name + "\" is damaged on storage and not served until repaired", null);
+                }
+                d = openDocument(name, store.create(name));
+                documents.put(name, d);
+            }
+            return d;
+        }
     }
 
     /** This replica's id. */
@@ -307,7 +391,7 @@ public final class Replica implements Closeable {
         return id;
     }
 
-    synchronized DocumentSync open(String document, SessionTables tables) throws IOException {
+    DocumentSync open(String document, SessionTables tables) throws IOException {
         if (closed) {
             // A session that outlives the replica gets a document failure, never a folder that is no longer locked.
             throw new IOException("the replica is closed");
@@ -316,17 +400,19 @@ public final class Replica implements Closeable {
     }
 
     /** How much of this replica's log of {@code document} the neighbour {@code neighbour} has acknowledged. */
-    public synchronized long acknowledged(String document, ReplicaId neighbour) {
+    public long acknowledged(String document, ReplicaId neighbour) {
         DocumentReplica d = documents.get(document);
         return d == null || neighbour == null ? 0 : d.acknowledgedBy(neighbour);
     }
 
-    synchronized boolean holds(String name) {
+    boolean holds(String name) {
         return documents.containsKey(name);
     }
 
-    synchronized ReplicaId lastReplicaId(byte[] staticKey) {
-        return neighbours.get(HexFormat.of().formatHex(staticKey));
+    ReplicaId lastReplicaId(byte[] staticKey) {
+        synchronized (neighbours) {
+            return neighbours.get(HexFormat.of().formatHex(staticKey));
+        }
     }
 
     /**
@@ -334,15 +420,17 @@ public final class Replica implements Closeable {
      * first. A peer that restarts with a new folder, under the same key, has a new replica id, which replaces its
      * old one.
      */
-    synchronized boolean claimReplicaId(byte[] staticKey, ReplicaId replica) {
+    boolean claimReplicaId(byte[] staticKey, ReplicaId replica) {
         String key = HexFormat.of().formatHex(staticKey);
-        for (Map.Entry<String, ReplicaId> e : neighbours.entrySet()) {
-            if (e.getValue().equals(replica) && !e.getKey().equals(key)) {
-                return false;
+        synchronized (neighbours) {
+            for (Map.Entry<String, ReplicaId> e : neighbours.entrySet()) {
+                if (e.getValue().equals(replica) && !e.getKey().equals(key)) {
+                    return false;
+                }
             }
+            learnNeighbour(key, replica);
+            return true;
         }
-        learnNeighbour(key, replica);
-        return true;
     }
 
     private void learnNeighbour(String key, ReplicaId replica) {
@@ -367,19 +455,12 @@ public final class Replica implements Closeable {
         return store;
     }
 
-    /** Closes every session and document. */
     /**
      * What the sessions of this replica see of it: the sync layer of the session chapter. It is a private adapter,
      * not an interface of the replica, so that an embedder of {@code Replica} cannot bind replica ids, open
-     * documents or signal durability behind the sessions' backs. Its lock is the replica itself, which every
-     * synchronized method of the replica holds: a local write and a received message serialise on one monitor.
+     * documents or signal durability behind the sessions' backs.
      */
     private final class Layer implements SyncLayer {
-        @Override
-        public Object lock() {
-            return Replica.this;
-        }
-
         @Override
         public ReplicaId replicaId() {
             return id;
@@ -421,17 +502,38 @@ public final class Replica implements Closeable {
         }
     }
 
+    /**
+     * Closes every session and document. Asynchronous writes still waiting are made durable first (or fail with the
+     * sync); writes that start during the close may be refused, as on a closed replica.
+     */
     @Override
-    public synchronized void close() throws IOException {
-        if (closed) {
-            return;
+    public void close() throws IOException {
+        synchronized (documents) {
+            if (closed) {
+                return;
+            }
+            closed = true;
         }
-        closed = true;
-        for (Session session : List.copyOf(sessions)) {
+        for (Session session : sessions) {
             session.abandon();
         }
+        committer.shutdown();
+        try {
+            committer.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         for (DocumentReplica d : documents.values()) {
-            d.close();
+            try {
+                if (d.awaited()) {
+                    d.commit(d.appended());
+                }
+            } catch (IOException e) {
+                // The waiting writes' futures carry the failure.
+            }
+            synchronized (d) {
+                d.close();
+            }
         }
         notifier.shutdown();
         store.close();
