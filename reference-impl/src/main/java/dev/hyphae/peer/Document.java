@@ -3,6 +3,9 @@ package dev.hyphae.peer;
 import dev.hyphae.crdt.CausalState;
 import dev.hyphae.crdt.ORMap;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
@@ -36,6 +39,42 @@ public final class Document {
     /** The document's root map. */
     public MapHandle map() {
         return new MapHandle(this, java.util.List.of());
+    }
+
+    /**
+     * Makes the writes that {@code writes} makes through the handle it is given as one batch: each is applied at
+     * once (reads see it) and appended to the log, and all of them share one sync to storage, instead of one sync
+     * each. Returns a future completed once every write of the batch is durable, and only then are they sent to
+     * neighbours; or failed with a {@link WriteFailedException}, whose code is that of the first write of the batch
+     * that could not be made durable ({@code NOT_WRITTEN}: refused whole; {@code IN_DOUBT}: applied here, durable
+     * only once storage recovers). The writes after a refused one are still made. A write of the batch that touches
+     * another key than its handle's, or a closed peer, throws at once, as a blocking write does.
+     *
+     * <pre>{@code
+     * plant.batch(map -> {
+     *     for (Reading r : readings) {
+     *         map.register(r.sensor()).set(r.value());
+     *     }
+     * }).join();   // every reading durable, with one sync
+     * }</pre>
+     */
+    public CompletableFuture<Void> batch(Consumer<MapHandle> writes) {
+        List<CompletableFuture<?>> futures = new ArrayList<>();
+        writes.accept(new MapHandle(this, List.of(), futures));
+        CompletableFuture<Void> all = new CompletableFuture<>();
+        CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).whenComplete((ignored, failure) -> {
+            if (failure == null) {
+                all.complete(null);
+                return;
+            }
+            for (CompletableFuture<?> future : futures) {   // in the order the writes were made
+                if (future.isCompletedExceptionally()) {
+                    all.completeExceptionally(future.handle((value, e) -> e).join());
+                    return;
+                }
+            }
+        });
+        return all;
     }
 
     /** The whole state, as the protocol sees it: for inspection and tools. */

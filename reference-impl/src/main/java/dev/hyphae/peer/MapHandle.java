@@ -17,7 +17,9 @@ import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * A map of a document, the root or one nested under a key, and the typed handles to its entries. A handle is a
@@ -27,17 +29,24 @@ public final class MapHandle {
 
     private final Document document;
     private final List<Value> path;
+    /** The writes of a batch ({@link Document#batch}) made through this handle, or null: its writes then block. */
+    private final List<CompletableFuture<?>> batch;
 
     MapHandle(Document document, List<Value> path) {
+        this(document, path, null);
+    }
+
+    MapHandle(Document document, List<Value> path, List<CompletableFuture<?>> batch) {
         this.document = document;
         this.path = List.copyOf(path);
+        this.batch = batch;
     }
 
     /** The map nested under {@code key}. */
     public MapHandle map(String key) {
         List<Value> nested = new ArrayList<>(path);
         nested.add(Value.of(key));
-        return new MapHandle(document, nested);
+        return new MapHandle(document, nested, batch);
     }
 
     /** The counter (a PNCounter) under {@code key}. */
@@ -110,7 +119,7 @@ public final class MapHandle {
      * only the entries under one key of the root map, so the replica hands it only those.
      */
     void mutate(Value key, Function<ORMap, CausalState<ORMap>> mutation) {
-        document.peer().write(document.name(), rootKey(key), state -> {
+        UnaryOperator<CausalState<ORMap>> mutator = state -> {
             Function<ORMap, CausalState<ORMap>> wrapped = mutation;
             for (int i = path.size() - 1; i >= 0; i--) {
                 Value step = path.get(i);
@@ -118,7 +127,12 @@ public final class MapHandle {
                 wrapped = parent -> parent.update(step, CrdtType.OR_MAP, (ORMap child) -> inner.apply(child));
             }
             return wrapped.apply(state.store());
-        });
+        };
+        if (batch == null) {
+            document.peer().write(document.name(), rootKey(key), mutator);
+        } else {
+            batch.add(document.peer().writeAsync(document.name(), rootKey(key), mutator));
+        }
     }
 
     <T extends Crdt> void update(Value key, CrdtType type, Function<T, CausalState<T>> mutator) {

@@ -25,6 +25,7 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
@@ -266,6 +267,24 @@ public final class Peer implements Closeable {
             // counts as in doubt, the cautious reading).
             throw new WriteFailedException("the write could not be made durable: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A write as {@link #write}, made asynchronously ({@link Replica#writeAsync}): the future fails with a
+     * {@link WriteFailedException} that carries the storage's code.
+     */
+    CompletableFuture<CausalState<ORMap>> writeAsync(String document, Value key, UnaryOperator<CausalState<ORMap>> mutator) {
+        CompletableFuture<CausalState<ORMap>> durable = new CompletableFuture<>();
+        replica.writeAsync(document, key, mutator).whenComplete((delta, failure) -> {
+            if (failure == null) {
+                durable.complete(delta);
+            } else {
+                Throwable cause = failure instanceof java.util.concurrent.CompletionException ? failure.getCause() : failure;
+                durable.completeExceptionally(cause instanceof IOException io
+                        ? new WriteFailedException("the write could not be made durable: " + io.getMessage(), io) : cause);
+            }
+        });
+        return durable;
     }
 
     long nextTimestamp(long floor) {

@@ -24,6 +24,8 @@ import java.nio.file.Path;
  *       is lost, as when the kernel drops the dirty pages it could not write; the file is cut back to its length at
  *       that sync. So a later successful sync proves nothing about the earlier writes.</li>
  *   <li>Failing opens: opening a file of a given name fails, as on a device that returns {@code EIO}.</li>
+ *   <li>A slow device: syncs of logs wait at a gate until the test opens it, so that a test can see what happens
+ *       while a sync is under way. Syncs of logs are counted.</li>
  * </ul>
  */
 public final class FaultyDisk implements AutoCloseable {
@@ -32,6 +34,10 @@ public final class FaultyDisk implements AutoCloseable {
     private volatile boolean full;
     private volatile boolean syncsFail;
     private volatile String opensFail;
+    private final java.util.concurrent.atomic.AtomicInteger logSyncs = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile java.util.concurrent.CountDownLatch gate;
+    private volatile Path gated;
+    private final java.util.concurrent.Semaphore atGate = new java.util.concurrent.Semaphore(0);
 
     private FaultyDisk(Path under) {
         this.under = under.toAbsolutePath();
@@ -59,6 +65,37 @@ public final class FaultyDisk implements AutoCloseable {
         opensFail = fileName;
     }
 
+    /** From now on, every sync of a log waits until {@link #openGate}. */
+    public void closeGate() {
+        gated = under;
+        gate = new java.util.concurrent.CountDownLatch(1);
+    }
+
+    /** From now on, the syncs of the log of {@code document} of the replica in {@code replica} wait until {@link #openGate}. */
+    public void closeGate(Path replica, String document) {
+        gated = replica.toAbsolutePath().resolve("documents").resolve(ReplicaStore.folderName(document));
+        gate = new java.util.concurrent.CountDownLatch(1);
+    }
+
+    /** Returns once a sync of a log is waiting at the closed gate (one call per sync that arrived). */
+    public void awaitSyncAtGate() throws InterruptedException {
+        atGate.acquire();
+    }
+
+    /** Lets every sync waiting at the gate, and every later one, through. */
+    public void openGate() {
+        java.util.concurrent.CountDownLatch closed = gate;
+        gate = null;
+        if (closed != null) {
+            closed.countDown();
+        }
+    }
+
+    /** How many syncs of logs (the files named "log") have completed. */
+    public int logSyncs() {
+        return logSyncs.get();
+    }
+
     /** The disk works again. */
     public void clear() {
         full = false;
@@ -81,16 +118,20 @@ public final class FaultyDisk implements AutoCloseable {
         if (full && !Files.exists(path)) {
             throw new IOException("No space left on device");
         }
-        return new Faulty(FileChannel.open(path, options));
+        return new Faulty(FileChannel.open(path, options), path.toAbsolutePath(), path.getFileName().toString().equals("log"));
     }
 
     private final class Faulty extends FileChannel {
         private final FileChannel file;
+        private final Path path;
+        private final boolean log;
         /** The file's length at its last successful sync (or when it was opened): what a failed sync keeps. */
         private long synced;
 
-        Faulty(FileChannel file) throws IOException {
+        Faulty(FileChannel file, Path path, boolean log) throws IOException {
             this.file = file;
+            this.path = path;
+            this.log = log;
             this.synced = file.size();
         }
 
@@ -158,13 +199,27 @@ public final class FaultyDisk implements AutoCloseable {
 
         @Override
         public void force(boolean metaData) throws IOException {
+            java.util.concurrent.CountDownLatch closed = gate;
+            if (log && closed != null && path.startsWith(gated)) {
+                atGate.release();
+                try {
+                    closed.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new java.io.InterruptedIOException("interrupted at the gate");
+                }
+            }
             if (syncsFail) {
                 // The writes since the last successful sync are gone; the store must not count on them.
                 file.truncate(synced);
                 throw new IOException("Input/output error");
             }
+            long size = file.size();
             file.force(metaData);
-            synced = file.size();
+            synced = size;
+            if (log) {
+                logSyncs.incrementAndGet();
+            }
         }
 
         @Override
