@@ -639,6 +639,11 @@ final class DocumentReplica {
         return written;
     }
 
+    /** Test seam: compacts now, as a sync does once the log is long enough; false if the state cannot be one payload. */
+    synchronized boolean compactNow() throws IOException {
+        return compact();
+    }
+
     /** Writes the document whole as a new snapshot; false if its state cannot be one payload. */
     private boolean compact() throws IOException {
         List<DocumentStore.Entry> entries = new ArrayList<>();

@@ -450,6 +450,12 @@ public final class Replica implements Closeable {
         }
     }
 
+    /** Test seam: compacts {@code document} now, as its sync does once its log is long enough. */
+    boolean compact(String document) throws IOException {
+        DocumentReplica d = documents.get(document);
+        return d != null && d.compactNow();
+    }
+
     /** The folder, for the tests' power loss. */
     ReplicaStore store() {
         return store;
