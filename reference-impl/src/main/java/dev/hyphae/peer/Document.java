@@ -82,7 +82,10 @@ public final class Document {
         return peer.state(name);
     }
 
-    /** Calls {@code listener} after every change to this document, local or from a neighbour. */
+    /**
+     * Calls {@code listener} after every change to this document, local or from a neighbour, once it is durable;
+     * changes made durable by one sync (a batch, or writes of several threads) are told once.
+     */
     public void onChange(Consumer<Document> listener) {
         peer.onChange((document, local) -> {
             if (document.equals(name)) {

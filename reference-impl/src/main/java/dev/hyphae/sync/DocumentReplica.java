@@ -32,10 +32,11 @@ import java.util.TreeMap;
  * is a group commit ({@link #commit}): one thread at a time forces the log, outside the lock, on behalf of every
  * record appended before it started, while the others append and then wait for the force that covers their records.
  *
- * <p>Why this class is some 400 lines: the state, the log and the positions change together under one set of
+ * <p>Why this class is some 700 lines: the state, the log and the positions change together under one set of
  * invariants (an entry is stored before the position that covers it; an entry is dropped only when every
- * neighbour holds it, or beyond the log's bounds; an interval reaches back only over what the receiver holds),
- * which read best in one place. Storage is {@link DocumentStore}'s, and the exchange with a neighbour is
+ * neighbour holds it, or beyond the log's bounds; an interval reaches back only over what the receiver holds; only
+ * what a sync covered is durable, sent or acknowledged), which read best in one place. The group commit is here for
+ * the last of them: what a sync covers is the log's and positions' state when it began, taken under the same lock. Storage is {@link DocumentStore}'s, and the exchange with a neighbour is
  * {@link AntiEntropy}'s.
  */
 final class DocumentReplica {

@@ -55,7 +55,11 @@ import java.util.function.UnaryOperator;
  */
 public final class Replica implements Closeable {
 
-    /** Told of every change to a document's state, local or received, after it is durable, on a thread of its own. */
+    /**
+     * Told of every change to a document's state, local or received, after it is durable, on a thread of its own.
+     * Changes that one sync made durable (group commit) are told once: once for those received, once for the local
+     * writes.
+     */
     public interface Listener {
         void changed(String document, CausalState<ORMap> state, boolean local);
     }
@@ -233,7 +237,11 @@ public final class Replica implements Closeable {
         }
         CompletableFuture<Void> durable = applied.document().whenDurable(applied.record());
         if (!durable.isDone() && commitQueued.add(applied.document())) {
-            committer.execute(() -> commitQueued(applied.document()));
+            try {
+                committer.execute(() -> commitQueued(applied.document()));
+            } catch (java.util.concurrent.RejectedExecutionException closing) {
+                commitQueued(applied.document());   // the replica is closing: synced here, so that the future completes
+            }
         }
         return durable.thenApply(ignored -> applied.delta());
     }
