@@ -36,8 +36,8 @@ import java.util.SortedMap;
  * checks that an interval follows on, joins the payload and stores it, and states the position to acknowledge.
  * The document itself (state, log, positions, garbage collection) is the {@link DocumentReplica}.
  *
- * <p>The session calls it under its own lock; each method takes the document's lock for its whole run (several
- * sessions share the document, and so do local writes), except {@link #sync}, whose group commit takes it itself.
+ * <p>Not thread-safe: the session calls it under its own lock, through {@link DocumentLocked}, which holds the
+ * document's lock around each call but {@link #sync}.
  */
 final class AntiEntropy implements DocumentSync {
 
@@ -73,62 +73,52 @@ final class AntiEntropy implements DocumentSync {
 
     @Override
     public boolean failed() {
-        synchronized (document) {
-            return document.failed();
-        }
+        return document.failed();
     }
 
     @Override
     public boolean recover() {
-        synchronized (document) {
-            return document.recover();
-        }
+        return document.recover();
     }
 
     @Override
     public SortedMap<ReplicaId, Long> summary() {
-        synchronized (document) {
-            return document.context().versionVector();
-        }
+        return document.context().versionVector();
     }
 
     @Override
     public long durableHeld(ReplicaId origin) {
-        synchronized (document) {
-            return document.durableHeld(origin);
-        }
+        return document.durableHeld(origin);
     }
 
     @Override
     public void opened(SessionMessage.Open remote, ReplicaId neighbour, boolean sending) throws IOException {
-        synchronized (document) {
-            this.neighbour = neighbour;
-            this.neighbourSummary = remote.summary();
-            if (sending) {
-                // Only a neighbour this side sends to holds back garbage collection: it is the one that acknowledges.
-                document.know(neighbour);
+        this.neighbour = neighbour;
+        this.neighbourSummary = remote.summary();
+        if (sending) {
+            // Only a neighbour this side sends to holds back garbage collection: it is the one that acknowledges.
+            document.know(neighbour);
+        }
+        // Where to resume: the peer says how much of this replica's log it holds. If that is a prefix the log
+        // still has, send what follows (HY-SYNC-012: it also acknowledges that prefix); otherwise the difference
+        // from its summary.
+        // An Open that names no prefix of this log (or one of another replica id) holds 0 entries of it, and this
+        // side may resume from 0 (HY-SYNC-029). It does when the peer holds the whole log already, so that nothing
+        // is sent at all, and when the peer left its summary out, which it does once it has met this replica: a
+        // difference would cost a round trip for the summary, and the log, which still reaches back to 0 over
+        // entries the peer holds, gives the same. A peer met for the first time states its summary, and gets the
+        // difference, which leaves out what it has from elsewhere.
+        boolean named = document.self().equals(remote.heldReplica());
+        long position = named ? remote.heldSeq() : 0;
+        if (!Seq.after(position, document.seq()) && document.reaches(position, neighbour)
+                && (named || remote.summary() == null || !document.hasNews(0, neighbour))) {
+            sent = position;
+            if (named) {
+                document.acknowledged(neighbour, position);
             }
-            // Where to resume: the peer says how much of this replica's log it holds. If that is a prefix the log
-            // still has, send what follows (HY-SYNC-012: it also acknowledges that prefix); otherwise the difference
-            // from its summary.
-            // An Open that names no prefix of this log (or one of another replica id) holds 0 entries of it, and this
-            // side may resume from 0 (HY-SYNC-029). It does when the peer holds the whole log already, so that nothing
-            // is sent at all, and when the peer left its summary out, which it does once it has met this replica: a
-            // difference would cost a round trip for the summary, and the log, which still reaches back to 0 over
-            // entries the peer holds, gives the same. A peer met for the first time states its summary, and gets the
-            // difference, which leaves out what it has from elsewhere.
-            boolean named = document.self().equals(remote.heldReplica());
-            long position = named ? remote.heldSeq() : 0;
-            if (!Seq.after(position, document.seq()) && document.reaches(position, neighbour)
-                    && (named || remote.summary() == null || !document.hasNews(0, neighbour))) {
-                sent = position;
-                if (named) {
-                    document.acknowledged(neighbour, position);
-                }
-            } else {
-                sent = 0;
-                needsDifference = !document.isEmpty();
-            }
+        } else {
+            sent = 0;
+            needsDifference = !document.isEmpty();
         }
     }
 
@@ -136,36 +126,34 @@ final class AntiEntropy implements DocumentSync {
 
     @Override
     public Receipt receive(SessionMessage.Delta delta) throws ProtocolException, IOException {
-        synchronized (document) {
-            long held = document.held(neighbour);
-            if (delta.kind() == SessionMessage.Kind.INTERVAL && Seq.after(delta.fromSeq(), held)) {
-                throw ProtocolException.sessionError(ErrorCode.PROTOCOL_VIOLATION,
-                        "an interval from entry %s, but this side holds the peer's log only up to %s",
-                        Seq.toString(delta.fromSeq()), Seq.toString(held));
-            }
-            CausalState<ORMap> state;
-            byte[] stored;
-            try {
-                // HY-SESS-069, HY-SESS-099: against the peer's tables, which the session has already extended by this
-                // delta's declarations. The log and the store keep payloads with their own table and their keys
-                // (HY-SESS-074, HY-SESS-104, HY-ENC-080).
-                if (delta.compact()) {
-                    state = DocumentReplica.asMap(Codec.decodeCompact(delta.payload(), tables.received()));
-                    stored = selfContained(state);
-                } else {
-                    Payload payload = Codec.decode(delta.payload(), new ExternalTables(tables.received(), tables.receivedKeys()));
-                    state = DocumentReplica.asMap(payload.state());
-                    stored = selfContained(delta.payload(), payload);
-                }
-            } catch (ProtocolException refused) {
-                // In order, so consumed all the same (HY-SYNC-025): the position moves past it, the sender's next
-                // interval follows on, and nobody sends it again.
-                document.consume(neighbour, delta.toSeq());
-                return new Receipt(document.held(neighbour), refused);
-            }
-            document.receive(state, stored, neighbour, delta.toSeq());
-            return new Receipt(document.held(neighbour), null);
+        long held = document.held(neighbour);
+        if (delta.kind() == SessionMessage.Kind.INTERVAL && Seq.after(delta.fromSeq(), held)) {
+            throw ProtocolException.sessionError(ErrorCode.PROTOCOL_VIOLATION,
+                    "an interval from entry %s, but this side holds the peer's log only up to %s",
+                    Seq.toString(delta.fromSeq()), Seq.toString(held));
         }
+        CausalState<ORMap> state;
+        byte[] stored;
+        try {
+            // HY-SESS-069, HY-SESS-099: against the peer's tables, which the session has already extended by this
+            // delta's declarations. The log and the store keep payloads with their own table and their keys
+            // (HY-SESS-074, HY-SESS-104, HY-ENC-080).
+            if (delta.compact()) {
+                state = DocumentReplica.asMap(Codec.decodeCompact(delta.payload(), tables.received()));
+                stored = selfContained(state);
+            } else {
+                Payload payload = Codec.decode(delta.payload(), new ExternalTables(tables.received(), tables.receivedKeys()));
+                state = DocumentReplica.asMap(payload.state());
+                stored = selfContained(delta.payload(), payload);
+            }
+        } catch (ProtocolException refused) {
+            // In order, so consumed all the same (HY-SYNC-025): the position moves past it, the sender's next
+            // interval follows on, and nobody sends it again.
+            document.consume(neighbour, delta.toSeq());
+            return new Receipt(document.held(neighbour), refused);
+        }
+        document.receive(state, stored, neighbour, delta.toSeq());
+        return new Receipt(document.held(neighbour), null);
     }
 
     /** {@link Codec#selfContained}, whose one refusal refuses the delta as a payload that breaks a limit. */
@@ -203,62 +191,54 @@ final class AntiEntropy implements DocumentSync {
 
     @Override
     public boolean pending() {
-        synchronized (document) {
-            return needsDifference || hasNews();
-        }
+        return needsDifference || hasNews();
     }
 
     @Override
     public void acknowledged(long seq) throws ProtocolException, IOException {
-        synchronized (document) {
-            if (Seq.after(seq, document.seq())) {
-                throw ProtocolException.sessionError(ErrorCode.PROTOCOL_VIOLATION, "an Ack of entry %s, beyond the last entry of the log, %s",
-                        Seq.toString(seq), Seq.toString(document.seq()));
-            }
-            // An Ack beyond what this session sent is no fault: the entries reached the peer another way (another
-            // neighbour, or a second session with this one), and need not be sent here.
-            sent = Seq.max(sent, seq);
-            document.acknowledged(neighbour, seq);
+        if (Seq.after(seq, document.seq())) {
+            throw ProtocolException.sessionError(ErrorCode.PROTOCOL_VIOLATION, "an Ack of entry %s, beyond the last entry of the log, %s",
+                    Seq.toString(seq), Seq.toString(document.seq()));
         }
+        // An Ack beyond what this session sent is no fault: the entries reached the peer another way (another
+        // neighbour, or a second session with this one), and need not be sent here.
+        sent = Seq.max(sent, seq);
+        document.acknowledged(neighbour, seq);
     }
 
     @Override
     public SessionMessage.Delta next(long channel, boolean outstanding) throws DocumentClosedException, IOException {
-        synchronized (document) {
-            while (true) {
-                if (needsDifference) {
-                    // Without the neighbour's summary there is no difference to compute: the session asks for it
-                    // (wantsSummary), and the difference goes once it has come (HY-SESS-081).
-                    return neighbourSummary == null ? null : differenceOrState(channel);
-                }
-                if (!hasNews()) {
-                    // Nothing, or only entries that came from the peer: no message (HY-SYNC-028). The peer's position
-                    // in this log stays where it is; those entries count as held by it all the same (HY-SYNC-026), so
-                    // the log still drops them, and the next interval that carries news covers their numbers.
-                    return null;
-                }
-                // Null only when the log no longer reaches back to what was sent: an interval that the log can give is
-                // never refused, since it narrows to one entry sent as the payload that carried it.
-                DocumentReplica.Interval interval = document.interval(sent, neighbour, maxEntries);
-                if (interval == null) {
-                    needsDifference = true;
-                    continue;
-                }
-                sent = interval.to();
-                if (interval.forwarded()) {
-                    // Forwarded as received: its bytes, its own replica table included, stay as they are (HY-VER-017).
-                    return new SessionMessage.Delta(channel, SessionMessage.Kind.INTERVAL, interval.from(), interval.to(), interval.payload());
-                }
-                return inSessionForm(channel, SessionMessage.Kind.INTERVAL, interval.from(), interval.to(), interval.payload());
+        while (true) {
+            if (needsDifference) {
+                // Without the neighbour's summary there is no difference to compute: the session asks for it
+                // (wantsSummary), and the difference goes once it has come (HY-SESS-081).
+                return neighbourSummary == null ? null : differenceOrState(channel);
             }
+            if (!hasNews()) {
+                // Nothing, or only entries that came from the peer: no message (HY-SYNC-028). The peer's position
+                // in this log stays where it is; those entries count as held by it all the same (HY-SYNC-026), so
+                // the log still drops them, and the next interval that carries news covers their numbers.
+                return null;
+            }
+            // Null only when the log no longer reaches back to what was sent: an interval that the log can give is
+            // never refused, since it narrows to one entry sent as the payload that carried it.
+            DocumentReplica.Interval interval = document.interval(sent, neighbour, maxEntries);
+            if (interval == null) {
+                needsDifference = true;
+                continue;
+            }
+            sent = interval.to();
+            if (interval.forwarded()) {
+                // Forwarded as received: its bytes, its own replica table included, stay as they are (HY-VER-017).
+                return new SessionMessage.Delta(channel, SessionMessage.Kind.INTERVAL, interval.from(), interval.to(), interval.payload());
+            }
+            return inSessionForm(channel, SessionMessage.Kind.INTERVAL, interval.from(), interval.to(), interval.payload());
         }
     }
 
     @Override
     public boolean wantsSummary() {
-        synchronized (document) {
-            return needsDifference && neighbourSummary == null && document.durableSeq() != 0;
-        }
+        return needsDifference && neighbourSummary == null && document.durableSeq() != 0;
     }
 
     @Override

@@ -404,7 +404,8 @@ public final class Replica implements Closeable {
             // A session that outlives the replica gets a document failure, never a folder that is no longer locked.
             throw new IOException("the replica is closed");
         }
-        return new AntiEntropy(document(document), maxIntervalEntries, tables);
+        DocumentReplica d = document(document);
+        return new DocumentLocked(d, new AntiEntropy(d, maxIntervalEntries, tables));
     }
 
     /** How much of this replica's log of {@code document} the neighbour {@code neighbour} has acknowledged. */
