@@ -1,4 +1,4 @@
-package dev.hyphae.tools;
+package dev.hyphae.cli;
 
 import dev.hyphae.ProtocolException;
 import dev.hyphae.handshake.AccessPolicy;
@@ -27,7 +27,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code hyphae keygen}, {@code hyphae peer serve|connect} and {@code hyphae doc}: run a peer from the shell. */
-final class PeerCommand {
+public final class PeerCommand {
 
     private PeerCommand() {
     }
@@ -55,6 +55,10 @@ final class PeerCommand {
                         + " (specification, Security, Compression).")
         boolean noDeflate;
 
+        /** The command this mixin is part of, to which a malformed key is reported as a usage error. */
+        @CommandLine.Spec(CommandLine.Spec.Target.MIXEE)
+        CommandLine.Model.CommandSpec command;
+
         Peer open() throws IOException {
             return open(Admission.Limits.DEFAULT);
         }
@@ -69,12 +73,12 @@ final class PeerCommand {
             return Peer.open(new Peer.Config(data, pair, null, TrustStore.of(peerKeys, orgKeys), policy, !noDeflate, admission));
         }
 
-        private static void grant(List<String> specs, List<byte[]> keys, AccessPolicy policy) {
+        private void grant(List<String> specs, List<byte[]> keys, AccessPolicy policy) {
             for (String spec : specs) {
                 String[] parts = spec.split(":", 3);
                 byte[] key = HexFormat.of().parseHex(parts[0]);
                 if (key.length != 32) {
-                    throw new CommandLine.ParameterException(new CommandLine(new Hyphae()), "a key is 64 hex digits: " + parts[0]);
+                    throw new CommandLine.ParameterException(command.commandLine(), "a key is 64 hex digits: " + parts[0]);
                 }
                 String right = parts.length > 1 ? parts[1] : "write";
                 String document = parts.length > 2 ? parts[2] : AccessPolicy.EVERY_DOCUMENT;
@@ -91,12 +95,14 @@ final class PeerCommand {
         }
     }
 
-    static KeyPair readKey(Path file) throws IOException {
+    /** Reads a private key file written by {@code hyphae keygen}. */
+    public static KeyPair readKey(Path file) throws IOException {
         String hex = Files.readString(file, StandardCharsets.US_ASCII).trim();
         return KeyPair.fromPrivateKey(HexFormat.of().parseHex(hex));
     }
 
-    static InetSocketAddress address(String hostPort) {
+    /** Parses {@code HOST:PORT}. */
+    public static InetSocketAddress address(String hostPort) {
         int colon = hostPort.lastIndexOf(':');
         if (colon < 0) {
             throw new IllegalArgumentException("an address is HOST:PORT: " + hostPort);
@@ -106,7 +112,7 @@ final class PeerCommand {
 
     @Command(name = "keygen", mixinStandardHelpOptions = true,
             description = "Create a peer's Noise static key pair: writes the private key to FILE and prints the public key.")
-    static final class Keygen implements Callable<Integer> {
+    public static final class Keygen implements Callable<Integer> {
         @Option(names = "--out", required = true, paramLabel = "FILE", description = "Where to write the private key (refuses to overwrite).")
         Path out;
 
@@ -135,7 +141,7 @@ final class PeerCommand {
 
     @Command(name = "peer", mixinStandardHelpOptions = true, description = "Run a peer.",
             subcommands = {Serve.class, Connect.class})
-    static final class PeerGroup implements Runnable {
+    public static final class PeerGroup implements Runnable {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -302,7 +308,7 @@ final class PeerCommand {
                     "get and docs open the folder read-only, so a folder this user may not write can be read.",
                     "Exit status: 0 done, 1 a write that storage refused (an error line says why), 2 a usage error.",
                     DocumentShell.USAGE})
-    static final class Doc implements Callable<Integer> {
+    public static final class Doc implements Callable<Integer> {
         @Option(names = "--data", required = true, paramLabel = "DIR", description = "The peer's data folder.")
         Path data;
 
