@@ -25,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -33,6 +34,9 @@ import java.util.TreeSet;
  * CRDT type): the {@code sizes} of a batch's stores, then the columns its type carries, then, for an ORMap, its
  * child batches, one per type of its values. Part of the decoding phase ({@link PayloadDecoding}): the batches
  * are already verified, and every count is checked against its limit before anything is allocated for it.
+ *
+ * <p>Over 400 lines: one reading method per CRDT type's columns, in the order of the specification's sections, kept
+ * together because they share the one decoding phase's limits and checks.
  */
 final class BatchDecoding {
 
@@ -240,12 +244,20 @@ final class BatchDecoding {
         List<Crdt> stores = new ArrayList<>(sizes.length);
         int e = 0;
         for (int size : sizes) {
-            TreeMap<EntryKey, Crdt> entries = new TreeMap<>();
+            EntryKey[] keysOf = new EntryKey[size];
+            Crdt[] storesOf = new Crdt[size];
+            boolean ascending = true;
             for (int i = 0; i < size; i++, e++) {
                 int next = taken.merge(types[e], 1, Integer::sum) - 1;
-                EntryKey key = new EntryKey(keys[e], types[e]);
-                if (entries.put(key, values.get(types[e]).get(next)) != null) {
-                    throw Malformed.decode("an ORMap holds key %s with type %d twice", keys[e], types[e]);
+                keysOf[i] = new EntryKey(keys[e], types[e]);
+                storesOf[i] = values.get(types[e]).get(next);
+                ascending = ascending && (i == 0 || keysOf[i - 1].compareTo(keysOf[i]) < 0);
+            }
+            // Strictly ascending keys hold no key twice; in any other order a tree finds a repeated key.
+            SortedMap<EntryKey, Crdt> entries = ascending ? new AscendingEntries(keysOf, storesOf) : new TreeMap<>();
+            for (int i = 0; !ascending && i < size; i++) {
+                if (entries.put(keysOf[i], storesOf[i]) != null) {
+                    throw Malformed.decode("an ORMap holds key %s with type %d twice", keysOf[i].key(), keysOf[i].typeId());
                 }
             }
             stores.add(ORMap.of(entries));
