@@ -89,6 +89,7 @@ class MinimalPeerIT {
                     Thread.sleep(100);
                     in.println("get sensors");
                     seen = out.poll(60, TimeUnit.SECONDS);
+                    assertNotNull(seen, "no answer to get");
                 }
                 assertEquals(expected, seen, "the served peer holds the neighbour's last round");
                 assertEquals(Connection.State.OPEN, link.state());
@@ -100,17 +101,22 @@ class MinimalPeerIT {
             serve.destroyForcibly();
         }
 
-        // Every class came from the JDK or from the peer module's jar and lib folder.
+        // Every class came from the JDK or from the peer module's jar and lib folder; and the log is the one that
+        // shows where the command line came from, so that an empty or changed log cannot pass unseen.
         List<String> foreign = new ArrayList<>();
+        boolean mainFromTarget = false;
         for (String line : Files.readAllLines(classes)) {
             int source = line.indexOf("source: ");
             if (source >= 0 && line.startsWith("file:", source + 8)) {
                 Path from = Path.of(java.net.URI.create(line.substring(source + 8).trim())).toAbsolutePath().normalize();
                 if (!from.startsWith(TARGET)) {
                     foreign.add(line);
+                } else if (line.contains(" " + PeerMain.class.getName() + " ")) {
+                    mainFromTarget = true;
                 }
             }
         }
+        assertTrue(mainFromTarget, "the class-loading log shows " + PeerMain.class.getName() + " loaded from " + TARGET);
         assertEquals(List.of(), foreign);
     }
 
