@@ -14,9 +14,9 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * An ORMap's entries as decoded, keys in strictly ascending order (the caller checks each key against the one
- * before), seen as a sorted map: {@link dev.hyphae.crdt.ORMap#of} then builds its tree from them in one pass, where
- * putting them one by one would compare each key with a dozen others. Entries in any other order take the
+ * An ORMap's entries as decoded, keys in strictly ascending order ({@link #ifAscending} checks each key against the
+ * one before), seen as a sorted map: {@link dev.hyphae.crdt.ORMap#of} then builds its tree from them in one pass,
+ * where putting them one by one would compare each key with a dozen others. Entries in any other order take the
  * ordinary path, with the same checks.
  */
 final class AscendingEntries extends AbstractMap<EntryKey, Crdt> implements SortedMap<EntryKey, Crdt> {
@@ -24,9 +24,23 @@ final class AscendingEntries extends AbstractMap<EntryKey, Crdt> implements Sort
     private final EntryKey[] keys;
     private final Crdt[] stores;
 
-    AscendingEntries(EntryKey[] keys, Crdt[] stores) {
+    private AscendingEntries(EntryKey[] keys, Crdt[] stores) {
         this.keys = keys;
         this.stores = stores;
+    }
+
+    /**
+     * The entries with the given keys and stores, one store for each key at the same index.
+     *
+     * @return the entries, or {@code null} if the keys are not in strictly ascending order
+     */
+    static AscendingEntries ifAscending(EntryKey[] keys, Crdt[] stores) {
+        for (int i = 1; i < keys.length; i++) {
+            if (keys[i - 1].compareTo(keys[i]) >= 0) {
+                return null;
+            }
+        }
+        return new AscendingEntries(keys, stores);
     }
 
     @Override

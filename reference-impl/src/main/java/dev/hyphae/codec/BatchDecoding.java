@@ -246,23 +246,33 @@ final class BatchDecoding {
         for (int size : sizes) {
             EntryKey[] keysOf = new EntryKey[size];
             Crdt[] storesOf = new Crdt[size];
-            boolean ascending = true;
             for (int i = 0; i < size; i++, e++) {
                 int next = taken.merge(types[e], 1, Integer::sum) - 1;
                 keysOf[i] = new EntryKey(keys[e], types[e]);
                 storesOf[i] = values.get(types[e]).get(next);
-                ascending = ascending && (i == 0 || keysOf[i - 1].compareTo(keysOf[i]) < 0);
             }
-            // Strictly ascending keys hold no key twice; in any other order a tree finds a repeated key.
-            SortedMap<EntryKey, Crdt> entries = ascending ? new AscendingEntries(keysOf, storesOf) : new TreeMap<>();
-            for (int i = 0; !ascending && i < size; i++) {
-                if (entries.put(keysOf[i], storesOf[i]) != null) {
-                    throw Malformed.decode("an ORMap holds key %s with type %d twice", keysOf[i].key(), keysOf[i].typeId());
-                }
-            }
-            stores.add(ORMap.of(entries));
+            stores.add(ORMap.of(entries(keysOf, storesOf)));
         }
         return stores;
+    }
+
+    /**
+     * One ORMap store's entries, in any order (HY-ENC-041), refused if they hold an entry key twice (HY-DATA-018).
+     * Keys in strictly ascending order, which every encoder writes, hold none twice and are taken as they are; in
+     * any other order, a tree finds a repeated key.
+     */
+    private static SortedMap<EntryKey, Crdt> entries(EntryKey[] keys, Crdt[] stores) throws ProtocolException {
+        AscendingEntries ascending = AscendingEntries.ifAscending(keys, stores);
+        if (ascending != null) {
+            return ascending;
+        }
+        TreeMap<EntryKey, Crdt> entries = new TreeMap<>();
+        for (int i = 0; i < keys.length; i++) {
+            if (entries.put(keys[i], stores[i]) != null) {
+                throw Malformed.decode("an ORMap holds key %s with type %d twice", keys[i].key(), keys[i].typeId());
+            }
+        }
+        return entries;
     }
 
     /**

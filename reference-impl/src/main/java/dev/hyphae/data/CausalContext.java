@@ -1,12 +1,14 @@
 package dev.hyphae.data;
 
 import java.util.AbstractSet;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NavigableSet;
+import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.SortedMap;
 import java.util.SortedSet;
@@ -46,28 +48,18 @@ public final class CausalContext {
     /**
      * The context with the given version vector and cloud, if they are in canonical form.
      *
+     * @param cloud dots in their natural order (a set in any other order is not in canonical form)
      * @return the context, or {@code null} if the two are not in canonical form
      */
     public static CausalContext ofCanonical(SortedMap<ReplicaId, Long> versionVector, SortedSet<Dot> cloud) {
-        for (Long n : versionVector.values()) {
-            if (n == 0) {
-                return null;
-            }
-        }
-        for (Dot dot : cloud) {
-            long n = versionVector.getOrDefault(dot.replica(), 0L);
-            // (r,k) with k <= n + 1 belongs in the vector (or is already covered by it).
-            if (n == -1L || Long.compareUnsigned(dot.counter(), n + 1) <= 0) {
-                return null;
-            }
-        }
-        return new CausalContext(new TreeMap<>(versionVector), new TreeSet<>(cloud));
+        // A set in the natural order of dots holds them in strictly ascending order.
+        return ofCanonicalAscending(versionVector, new ArrayList<>(cloud));
     }
 
     /**
      * The context with the given version vector and a cloud given as dots in strictly ascending order, if the two are
-     * in canonical form: what {@link #ofCanonical} gives for the same dots, built in time proportional to the cloud
-     * (a decoder reads a cloud in ascending order, so the dots need no sorting).
+     * in canonical form, built in time proportional to the cloud (a decoder reads a cloud in ascending order, so the
+     * dots need no sorting). {@link #ofCanonical} delegates here: the checks of canonical form are these.
      *
      * @return the context, or {@code null} if the dots are not strictly ascending or the two are not in canonical form
      */
@@ -141,12 +133,18 @@ public final class CausalContext {
 
         @Override
         public Dot first() {
-            return new TreeSet<>(this).first();
+            if (dots.isEmpty()) {
+                throw new NoSuchElementException();
+            }
+            return dots.get(0);
         }
 
         @Override
         public Dot last() {
-            return new TreeSet<>(this).last();
+            if (dots.isEmpty()) {
+                throw new NoSuchElementException();
+            }
+            return dots.get(dots.size() - 1);
         }
     }
 
