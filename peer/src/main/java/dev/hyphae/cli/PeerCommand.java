@@ -112,7 +112,7 @@ public final class PeerCommand {
 
     @Command(name = "keygen", mixinStandardHelpOptions = true,
             description = "Create a peer's Noise static key pair: writes the private key to FILE and prints the public key.")
-    public static final class Keygen implements Callable<Integer> {
+    static final class Keygen implements Callable<Integer> {
         @Option(names = "--out", required = true, paramLabel = "FILE", description = "Where to write the private key (refuses to overwrite).")
         Path out;
 
@@ -141,7 +141,7 @@ public final class PeerCommand {
 
     @Command(name = "peer", mixinStandardHelpOptions = true, description = "Run a peer.",
             subcommands = {Serve.class, Connect.class})
-    public static final class PeerGroup implements Runnable {
+    static final class PeerGroup implements Runnable {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -308,7 +308,7 @@ public final class PeerCommand {
                     "get and docs open the folder read-only, so a folder this user may not write can be read.",
                     "Exit status: 0 done, 1 a write that storage refused (an error line says why), 2 a usage error.",
                     DocumentShell.USAGE})
-    public static final class Doc implements Callable<Integer> {
+    static final class Doc implements Callable<Integer> {
         @Option(names = "--data", required = true, paramLabel = "DIR", description = "The peer's data folder.")
         Path data;
 
