@@ -60,7 +60,7 @@ public final class PeerMain implements Runnable {
                 properties.load(in);
             }
             return new String[] {
-                "hyphae " + properties.getProperty("tools.version"),
+                "hyphae " + properties.getProperty("hyphae.version"),
                 "protocol version " + properties.getProperty("protocol.version")
                         + ", specification revision " + properties.getProperty("spec.revision"),
                 "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")",

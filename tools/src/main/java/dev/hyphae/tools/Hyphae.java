@@ -80,7 +80,7 @@ public final class Hyphae implements Runnable {
         public String[] getVersion() throws IOException {
             Properties properties = versions();
             return new String[] {
-                "hyphae " + properties.getProperty("tools.version"),
+                "hyphae " + properties.getProperty("hyphae.version"),
                 "protocol version " + properties.getProperty("protocol.version")
                         + ", specification revision " + properties.getProperty("spec.revision"),
                 "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")",
