@@ -120,6 +120,16 @@ class MinimalPeerIT {
         assertEquals(List.of(), foreign);
     }
 
+    /** The JVM refuses two collectors: one that JAVA_OPTS chooses takes the place of the launcher's serial one. */
+    @Test
+    void aCollectorChosenInJavaOptsReplacesTheSerialOne(@TempDir Path dir) throws Exception {
+        Path log = dir.resolve("gc.log");
+        ProcessBuilder builder = hyphae(dir, "keygen", "--out", "a.key");
+        builder.environment().put("JAVA_OPTS", "-XX:+UseParallelGC -Xlog:gc:file=" + log);
+        run(builder);
+        assertTrue(Files.readString(log).contains("Using Parallel"), Files.readString(log));
+    }
+
     private static ProcessBuilder hyphae(Path dir, String... args) {
         List<String> command = new ArrayList<>(List.of("sh", ROOT.resolve("tools/hyphae").toString()));
         command.addAll(List.of(args));
@@ -132,15 +142,20 @@ class MinimalPeerIT {
 
     /** Runs a command to its end; returns its standard output, failing on a non-zero status. */
     private static String run(Path dir, String... args) throws Exception {
-        Process process = hyphae(dir, args).start();
+        return run(hyphae(dir, args));
+    }
+
+    private static String run(ProcessBuilder builder) throws Exception {
+        String command = String.join(" ", builder.command());
+        Process process = builder.start();
         process.getOutputStream().close();
         if (!process.waitFor(120, TimeUnit.SECONDS)) {
             process.destroyForcibly();
-            throw new AssertionError("hyphae " + String.join(" ", args) + " did not finish");
+            throw new AssertionError(command + " did not finish");
         }
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, process.exitValue(), "hyphae " + String.join(" ", args) + ": " + out + err);
+        assertEquals(0, process.exitValue(), command + ": " + out + err);
         return out.trim();
     }
 
