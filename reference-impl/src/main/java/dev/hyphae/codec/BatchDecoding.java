@@ -25,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -33,6 +34,9 @@ import java.util.TreeSet;
  * CRDT type): the {@code sizes} of a batch's stores, then the columns its type carries, then, for an ORMap, its
  * child batches, one per type of its values. Part of the decoding phase ({@link PayloadDecoding}): the batches
  * are already verified, and every count is checked against its limit before anything is allocated for it.
+ *
+ * <p>Over 400 lines: one reading method per CRDT type's columns, in the order of the specification's sections, kept
+ * together because they share the one decoding phase's limits and checks.
  */
 final class BatchDecoding {
 
@@ -240,17 +244,35 @@ final class BatchDecoding {
         List<Crdt> stores = new ArrayList<>(sizes.length);
         int e = 0;
         for (int size : sizes) {
-            TreeMap<EntryKey, Crdt> entries = new TreeMap<>();
+            EntryKey[] keysOf = new EntryKey[size];
+            Crdt[] storesOf = new Crdt[size];
             for (int i = 0; i < size; i++, e++) {
                 int next = taken.merge(types[e], 1, Integer::sum) - 1;
-                EntryKey key = new EntryKey(keys[e], types[e]);
-                if (entries.put(key, values.get(types[e]).get(next)) != null) {
-                    throw Malformed.decode("an ORMap holds key %s with type %d twice", keys[e], types[e]);
-                }
+                keysOf[i] = new EntryKey(keys[e], types[e]);
+                storesOf[i] = values.get(types[e]).get(next);
             }
-            stores.add(ORMap.of(entries));
+            stores.add(ORMap.of(entries(keysOf, storesOf)));
         }
         return stores;
+    }
+
+    /**
+     * One ORMap store's entries, in any order (HY-ENC-041), refused if they hold an entry key twice (HY-DATA-018).
+     * Keys in strictly ascending order, which every encoder writes, hold none twice and are taken as they are; in
+     * any other order, a tree finds a repeated key.
+     */
+    private static SortedMap<EntryKey, Crdt> entries(EntryKey[] keys, Crdt[] stores) throws ProtocolException {
+        AscendingEntries ascending = AscendingEntries.ifAscending(keys, stores);
+        if (ascending != null) {
+            return ascending;
+        }
+        TreeMap<EntryKey, Crdt> entries = new TreeMap<>();
+        for (int i = 0; i < keys.length; i++) {
+            if (entries.put(keys[i], stores[i]) != null) {
+                throw Malformed.decode("an ORMap holds key %s with type %d twice", keys[i].key(), keys[i].typeId());
+            }
+        }
+        return entries;
     }
 
     /**

@@ -16,7 +16,6 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * The third phase of decoding a payload, <em>decoding</em> (specification, "Encoding", section "Decoding"), which
@@ -77,7 +76,8 @@ final class PayloadDecoding {
     /** The causal context, {@code null} if absent (section "Causal context": HY-ENC-028, HY-ENC-029, HY-DATA-010). */
     private CausalContext readContext(Context context) throws ProtocolException {
         TreeMap<ReplicaId, Long> vector = new TreeMap<>();
-        TreeSet<Dot> cloud = new TreeSet<>();
+        // In ascending order as read: the checks below refuse runs out of order, overlapping or not maximal.
+        List<Dot> cloud = new ArrayList<>();
         if (context != null) {
             Packed.Reader vv = Packed.Reader.of(context.versionVectorAsByteBuffer(), "version_vector");
             ReplicaId previous = null;
@@ -119,23 +119,25 @@ final class PayloadDecoding {
             }
         }
         // HY-DATA-010: the dots themselves must be in canonical form too (none covered by or extending the vector).
-        CausalContext canonical = CausalContext.ofCanonical(vector, cloud);
+        CausalContext canonical = CausalContext.ofCanonicalAscending(vector, cloud);
         if (canonical == null) {
             throw Malformed.decode("the causal context is not in canonical form");
         }
         return canonical;
     }
 
-    private static void addRun(TreeSet<Dot> into, ReplicaId replica, long first, long length, String column)
+    /**
+     * Appends the run's dots to {@code into}, whose dots are all below the run's first (the caller checks that runs
+     * ascend and do not overlap), so that no dot is added twice and {@code into} stays in ascending order.
+     */
+    private static void addRun(List<Dot> into, ReplicaId replica, long first, long length, String column)
             throws ProtocolException {
         long last = first + length - 1;
         if (first == 0 || Long.compareUnsigned(last, first) < 0) {
             throw Malformed.decode("%s holds a run with counter 0 or past 2^64-1", column);
         }
         for (long i = 0; i < length; i++) {
-            if (!into.add(new Dot(replica, first + i))) {
-                throw Malformed.decode("%s holds dot %s twice", column, new Dot(replica, first + i));
-            }
+            into.add(new Dot(replica, first + i));
         }
     }
 

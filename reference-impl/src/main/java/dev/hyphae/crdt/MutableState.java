@@ -7,9 +7,10 @@ import dev.hyphae.data.Value;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableSet;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -83,26 +84,22 @@ public final class MutableState {
      * before its state changes, and learn first whether the delta brings anything new.
      */
     public Join prepare(CausalState<ORMap> delta) {
-        Map<EntryKey, Crdt> theirs = delta.store().entries();
         CausalContext seenByDelta = delta.context();
-        Set<EntryKey> touched = new HashSet<>(theirs.keySet());
+        // The entries touched, each with the delta's store under its key (null where the delta holds none): hashed,
+        // so that finding the delta's store costs no walk of ordered comparisons.
+        Map<EntryKey, Crdt> touched = new HashMap<>(delta.store().entries());
         seenByDelta.versionVector().forEach((replica, upTo) -> {
             TreeMap<Long, Object> ofReplica = index.get(replica);
             if (ofReplica != null) {
                 ofReplica.headMap(upTo, true).values().forEach(keys -> collect(keys, touched));
             }
         });
-        for (Dot dot : seenByDelta.cloud()) {
-            TreeMap<Long, Object> ofReplica = index.get(dot.replica());
-            Object keys = ofReplica == null ? null : ofReplica.get(dot.counter());
-            if (keys != null) {
-                collect(keys, touched);
-            }
-        }
+        collectCloud(seenByDelta.cloud(), touched);
         List<Replacement> replacements = new ArrayList<>();
-        for (EntryKey key : touched) {
+        for (Map.Entry<EntryKey, Crdt> touchedEntry : touched.entrySet()) {
+            EntryKey key = touchedEntry.getKey();
             Crdt mine = entry(key);
-            Crdt other = theirs.get(key);
+            Crdt other = touchedEntry.getValue();
             Crdt before = mine != null ? mine : CrdtType.emptyOf(key.typeId());
             // The join of a store in context C with one in context D asks C only about the other store's dots
             // (S' \ C in "(S ∩ S') ∪ (S \ C') ∪ (S' \ C)", and likewise at every depth), so C restricted to those
@@ -112,7 +109,54 @@ public final class MutableState {
                 replacements.add(new Replacement(key, mine, joined));
             }
         }
-        return new Join(touched, replacements, seenByDelta, !context.holdsAll(seenByDelta), version);
+        return new Join(touched.keySet(), replacements, seenByDelta, !context.holdsAll(seenByDelta), version);
+    }
+
+    /**
+     * Adds to {@code into} the entries holding a dot of {@code cloud}. Where a replica's cloud dots lie close together
+     * (as in a delta that overwrites a run of writes), its dots and the index are walked side by side, in time
+     * proportional to those dots; elsewhere each dot is looked up.
+     */
+    private void collectCloud(NavigableSet<Dot> cloud, Map<EntryKey, Crdt> into) {
+        Dot first = cloud.isEmpty() ? null : cloud.first();
+        while (first != null) {
+            ReplicaId replica = first.replica();
+            Dot lastOfAll = new Dot(replica, -1L);
+            NavigableSet<Dot> ofReplica = cloud.subSet(first, true, lastOfAll, true);
+            TreeMap<Long, Object> indexed = index.get(replica);
+            if (indexed != null) {
+                long from = first.counter();
+                long to = ofReplica.last().counter();
+                // The index holds at most one entry per counter, so a span of at most 4 dots per cloud dot bounds it.
+                if (Long.compareUnsigned(to - from, 4L * ofReplica.size()) <= 0) {
+                    Iterator<Map.Entry<Long, Object>> held = indexed.subMap(from, true, to, true).entrySet().iterator();
+                    Iterator<Dot> wanted = ofReplica.iterator();
+                    Map.Entry<Long, Object> h = held.hasNext() ? held.next() : null;
+                    long w = wanted.next().counter();
+                    while (h != null) {
+                        int order = Long.compareUnsigned(h.getKey(), w);
+                        if (order == 0) {
+                            collect(h.getValue(), into);
+                        }
+                        if (order <= 0) {
+                            h = held.hasNext() ? held.next() : null;
+                        } else if (wanted.hasNext()) {
+                            w = wanted.next().counter();
+                        } else {
+                            break;
+                        }
+                    }
+                } else {
+                    for (Dot dot : ofReplica) {
+                        Object keys = indexed.get(dot.counter());
+                        if (keys != null) {
+                            collect(keys, into);
+                        }
+                    }
+                }
+            }
+            first = cloud.higher(lastOfAll);
+        }
     }
 
     /** A join computed by {@link #prepare}, to be applied before anything else changes the state. */
@@ -219,12 +263,13 @@ public final class MutableState {
         return into;
     }
 
+    /** Adds the entry key or keys that the index holds for a dot, with no store of the delta unless one is there. */
     @SuppressWarnings("unchecked")
-    private static void collect(Object keys, Set<EntryKey> into) {
+    private static void collect(Object keys, Map<EntryKey, Crdt> into) {
         if (keys instanceof EntryKey key) {
-            into.add(key);
+            into.putIfAbsent(key, null);
         } else {
-            into.addAll((Set<EntryKey>) keys);
+            ((Set<EntryKey>) keys).forEach(key -> into.putIfAbsent(key, null));
         }
     }
 
@@ -301,9 +346,9 @@ public final class MutableState {
                 dot -> expected.computeIfAbsent(dot, d -> new TreeSet<>()).add(new EntryKey(key, type)))));
         Map<Dot, Set<EntryKey>> actual = new TreeMap<>();
         index.forEach((replica, ofReplica) -> ofReplica.forEach((counter, keys) -> {
-            Set<EntryKey> into = new TreeSet<>();
+            Map<EntryKey, Crdt> into = new HashMap<>();
             collect(keys, into);
-            actual.put(new Dot(replica, counter), into);
+            actual.put(new Dot(replica, counter), new TreeSet<>(into.keySet()));
         }));
         return expected.equals(actual);
     }

@@ -43,11 +43,18 @@ public final class ORMap implements Crdt {
      * @throws IllegalArgumentException if an entry key's type id differs from its store's
      */
     public static ORMap of(SortedMap<EntryKey, ? extends Crdt> entries) {
+        boolean someEmpty = false;
+        for (Map.Entry<EntryKey, ? extends Crdt> e : entries.entrySet()) {
+            if (e.getKey().typeId() != e.getValue().typeId()) {
+                throw new IllegalArgumentException("entry " + e.getKey() + " holds a store of type " + e.getValue().typeId());
+            }
+            someEmpty |= e.getValue().isEmpty();
+        }
+        if (!someEmpty && entries.comparator() == null) {
+            return new ORMap(new TreeMap<>(entries));   // copied in order, in one pass without comparing keys
+        }
         TreeMap<EntryKey, Crdt> copy = new TreeMap<>();
         entries.forEach((key, store) -> {
-            if (key.typeId() != store.typeId()) {
-                throw new IllegalArgumentException("entry " + key + " holds a store of type " + store.typeId());
-            }
             if (!store.isEmpty()) {
                 copy.put(key, store);
             }

@@ -172,6 +172,8 @@ public sealed interface Value extends Comparable<Value>
     final class Str implements Value {
         private final byte[] utf8;
         private final String value;
+        /** The hash code once computed, or 0 (a race only computes it twice). */
+        private int hash;
 
         private Str(byte[] utf8, String value) {
             this.utf8 = utf8;
@@ -227,7 +229,13 @@ public sealed interface Value extends Comparable<Value>
 
         @Override
         public int hashCode() {
-            return Arrays.hashCode(utf8);
+            // Computed once, as String does: a map key is hashed on every lookup of a replica's entries.
+            int h = hash;
+            if (h == 0) {
+                h = Arrays.hashCode(utf8);
+                hash = h;
+            }
+            return h;
         }
 
         @Override

@@ -197,33 +197,126 @@ class DecoderRefusalsTest {
         assertEquals(Optional.of(ProtocolException.Phase.VERIFY), e.phase());
     }
 
-    @Test
-    @Requirement("HY-DATA-018")
-    void aMapKeyTwiceIsRefused() {
+    /** The value of the register under the i-th entry of {@link #orMap}: "x", "y", "z", ... */
+    private static String valueOf(int i) {
+        return String.valueOf((char) ('x' + i));
+    }
+
+    /**
+     * An ORMap payload of one store whose entries have the given one-letter keys, in the order given, each an
+     * MVRegister of type 4 holding {@link #valueOf} its position at dot (A, its position + 1).
+     */
+    private static byte[] orMap(String... keys) {
+        int n = keys.length;
         Raw raw = new Raw();
-        raw.versionVector = new byte[] {0, 2};
+        raw.versionVector = new byte[] {0, (byte) n};
         FlatBufferBuilder b = raw.b;
-        // Two MVRegister stores, one entry each, dots (A,1) and (A,2) as one run.
-        int childValues = raw.values(new byte[] {5, 2}, new byte[] {0, 1, 'x', 1, 0});
-        int childDots = b.createByteVector(new byte[] {0, 1, 2});
+        byte[] frontCoded = new byte[3 * n];
+        byte[] frontCodedKeys = new byte[3 * n];
+        for (int i = 0; i < n; i++) {
+            frontCoded[3 * i + 1] = 1;
+            frontCoded[3 * i + 2] = (byte) valueOf(i).charAt(0);
+            frontCodedKeys[3 * i + 1] = 1;
+            frontCodedKeys[3 * i + 2] = (byte) keys[i].charAt(0);
+        }
+        // n MVRegister stores, one entry each, dots (A,1) to (A,n) as one run.
+        int childValues = raw.values(new byte[] {5, (byte) n}, frontCoded);
+        int childDots = b.createByteVector(new byte[] {0, 1, (byte) n});
         Batch.startBatch(b);
         Batch.addType(b, CrdtType.MV_REGISTER.id());
-        Batch.addCount(b, 2);
+        Batch.addCount(b, n);
         Batch.addDots(b, childDots);
         Batch.addValues(b, childValues);
         int child = Batch.endBatch(b);
         int children = Batch.createChildrenVector(b, new int[] {child});
-        int keys = raw.values(new byte[] {5, 2}, new byte[] {0, 1, 'k', 1, 0});
-        int types = b.createByteVector(new byte[] {4, 2});
-        int sizes = b.createByteVector(new byte[] {2});
+        int keyValues = raw.values(new byte[] {5, (byte) n}, frontCodedKeys);
+        int types = b.createByteVector(new byte[] {(byte) CrdtType.MV_REGISTER.id(), (byte) n});
+        int sizes = b.createByteVector(new byte[] {(byte) n});
         Batch.startBatch(b);
         Batch.addType(b, CrdtType.OR_MAP.id());
         Batch.addCount(b, 1);
         Batch.addSizes(b, sizes);
-        Batch.addValues(b, keys);
+        Batch.addValues(b, keyValues);
         Batch.addTypes(b, types);
         Batch.addChildren(b, children);
-        assertRefused(raw.finish(Batch.endBatch(b)), "holds key \"k\" with type 4 twice");
+        return raw.finish(Batch.endBatch(b));
+    }
+
+    @Test
+    @Requirement("HY-DATA-018")
+    void aMapKeyTwiceIsRefused() {
+        assertRefused(orMap("k", "k"), "holds key \"k\" with type 4 twice");
+    }
+
+    @Test
+    @Requirement("HY-DATA-018")
+    void aMapKeyTwiceIsRefusedWhenTheKeysAreNotInOrder() {
+        assertRefused(orMap("a", "b", "a"), "holds key \"a\" with type 4 twice");
+    }
+
+    /** The state {@link #orMap} gives for the keys: the i-th key holds {@link #valueOf} i at dot (A, i + 1). */
+    private static CausalState<Crdt> orMapState(String... keys) {
+        TreeMap<EntryKey, Crdt> entries = new TreeMap<>();
+        List<Dot> dots = new java.util.ArrayList<>();
+        for (int i = 0; i < keys.length; i++) {
+            Dot dot = new Dot(A, i + 1);
+            dots.add(dot);
+            entries.put(new EntryKey(Value.of(keys[i]), CrdtType.MV_REGISTER.id()),
+                    MVRegister.of(new TreeMap<>(java.util.Map.of(dot, Value.of(valueOf(i))))));
+        }
+        return new CausalState<>(ORMap.of(entries), CausalContext.of(dots));
+    }
+
+    @Test
+    @Requirement("HY-ENC-041")
+    void mapEntriesInEitherKeyOrderAreAcceptedAsTheSortedMap() throws ProtocolException {
+        // Keys ascending, the order every encoder writes.
+        assertEquals(orMapState("a", "b"), PayloadDecoder.decode(orMap("a", "b")).state());
+        // Entry 0 is "b" with "x" at (A,1), entry 1 is "a" with "y" at (A,2): the map of those entries, sorted.
+        assertEquals(orMapState("b", "a"), PayloadDecoder.decode(orMap("b", "a")).state());
+    }
+
+    /** The valid payload with the given cloud, whose dots lie above the version vector's (A,1) by more than one. */
+    private static byte[] withCloud(byte[] cloud) {
+        Raw raw = new Raw();
+        raw.cloud = cloud;
+        return raw.valid();
+    }
+
+    /** The varint of 2^63, a counter that is negative as a signed long. */
+    private static final byte[] TWO_TO_THE_63 = {(byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80,
+            (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, 1};
+
+    private static byte[] concat(byte[]... parts) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (byte[] part : parts) {
+            out.writeBytes(part);
+        }
+        return out.toByteArray();
+    }
+
+    @Test
+    @Requirement("HY-ENC-029")
+    void cloudRunsThatOverlapAreRefused() {
+        // (A,5) to (A,7), then (A,6).
+        assertRefused(withCloud(new byte[] {0, 5, 3, 0, 6, 1}), "cloud runs are out of order or not maximal");
+    }
+
+    @Test
+    @Requirement("HY-ENC-029")
+    void aCloudRunRepeatedIsRefused() {
+        assertRefused(withCloud(new byte[] {0, 5, 1, 0, 5, 1}), "cloud runs are out of order or not maximal");
+    }
+
+    @Test
+    @Requirement("HY-ENC-029")
+    void cloudRunsThatDescendInUnsignedOrderAreRefusedAndAscendingOnesAccepted() throws ProtocolException {
+        // (A,2^63) then (A,5): ascending if counters were compared as signed longs.
+        assertRefused(withCloud(concat(new byte[] {0}, TWO_TO_THE_63, new byte[] {1, 0, 5, 1})),
+                "cloud runs are out of order or not maximal");
+        CausalContext ascending = PayloadDecoder.decode(withCloud(concat(new byte[] {0, 5, 1, 0}, TWO_TO_THE_63, new byte[] {1})))
+                .state().context();
+        assertEquals(CausalContext.of(List.of(new Dot(A, 1), new Dot(A, 5), new Dot(A, Long.MIN_VALUE))), ascending);
     }
 
     private static byte[] nestedMaps(int depth) {

@@ -85,4 +85,25 @@ class CausalContextTest {
         zero.put(A, 0L);
         assertNull(CausalContext.ofCanonical(zero, new TreeSet<>()), "a vector entry of 0 is not canonical");
     }
+
+    @Test
+    @Requirement({"HY-DATA-010", "HY-CONV-002"})
+    void anAscendingCloudGivesWhatASortedOneGivesAndNothingOutOfOrder() {
+        TreeMap<ReplicaId, Long> vector = new TreeMap<>();
+        vector.put(A, 2L);
+        List<Dot> ascending = List.of(a(4), a(5), a(Long.MAX_VALUE), a(Long.MIN_VALUE), new Dot(B, 2));
+        CausalContext context = CausalContext.ofCanonicalAscending(vector, ascending);
+        assertEquals(CausalContext.ofCanonical(vector, new TreeSet<>(ascending)), context);
+        assertEquals(ascending, List.copyOf(context.cloud()));
+
+        assertNull(CausalContext.ofCanonicalAscending(vector, List.of(a(5), a(4))), "descending counters");
+        assertNull(CausalContext.ofCanonicalAscending(vector, List.of(a(4), a(4))), "a dot twice");
+        assertNull(CausalContext.ofCanonicalAscending(vector, List.of(a(Long.MIN_VALUE), a(Long.MAX_VALUE))),
+                "counters out of unsigned order");
+        assertNull(CausalContext.ofCanonicalAscending(vector, List.of(new Dot(B, 2), a(4))), "replicas out of order");
+        assertNull(CausalContext.ofCanonicalAscending(vector, List.of(a(3))), "(A,3) extends the vector");
+        assertNull(CausalContext.ofCanonicalAscending(vector, List.of(a(2), a(4))), "(A,2) is covered by it");
+        assertNull(CausalContext.ofCanonicalAscending(new TreeMap<>(java.util.Map.of(A, 0L)), List.of()),
+                "a vector entry of 0 is not canonical");
+    }
 }

@@ -48,7 +48,7 @@ final class AdapterCommand implements Callable<Integer> {
         // Standard output carries the protocol and nothing else; diagnostics go to standard error.
         PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), false, StandardCharsets.UTF_8);
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        new ReferenceAdapter(seeded, Hyphae.versions().getProperty("tools.version"), profiles).serve(in, out);
+        new ReferenceAdapter(seeded, Hyphae.versions().getProperty("hyphae.version"), profiles).serve(in, out);
         out.flush();
         return 0;
     }

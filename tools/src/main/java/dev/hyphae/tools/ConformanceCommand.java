@@ -1,5 +1,6 @@
 package dev.hyphae.tools;
 
+import dev.hyphae.cli.PeerCommand;
 import dev.hyphae.conformance.ConformanceRunner;
 import dev.hyphae.conformance.PeerTarget;
 import dev.hyphae.conformance.Profile;

@@ -1,10 +1,15 @@
 package dev.hyphae.tools;
 
+import dev.hyphae.cli.PeerMain;
+import dev.hyphae.cli.Subcommands;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Properties;
 
 /**
@@ -16,23 +21,39 @@ import java.util.Properties;
         name = "hyphae",
         mixinStandardHelpOptions = true,
         versionProvider = Hyphae.Version.class,
-        description = "Hyphae: a wire protocol for replicated data. Peers, the conformance suite, specification tools, vectors and benchmarks.",
-        subcommands = {SpecCommand.class, VectorsCommand.class, BenchCommand.class, AdapterCommand.class,
-                ConformanceCommand.class, InspectCommand.class, PeerCommand.Keygen.class, PeerCommand.PeerGroup.class, PeerCommand.Doc.class,
-                CommandLine.HelpCommand.class})
+        description = "Hyphae: a wire protocol for replicated data. Peers, the conformance suite, specification tools, vectors and benchmarks.")
 public final class Hyphae implements Runnable {
+
+    /**
+     * The subcommands, by name, in the order help lists them. Not in the annotation: {@link Subcommands} builds the
+     * model of the one that runs (see there why).
+     */
+    static final Map<String, Class<?>> SUBCOMMANDS = subcommands();
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     /** Runs the command line and exits with its status. */
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        System.exit(Subcommands.forArguments(new Hyphae(), SUBCOMMANDS, args).execute(args));
     }
 
-    /** The command line, for the launcher and for tests that run it in-process. */
+    /** The command line with every subcommand, for tests that run it in-process. */
     public static CommandLine commandLine() {
-        return new CommandLine(new Hyphae());
+        return Subcommands.forArguments(new Hyphae(), SUBCOMMANDS);
+    }
+
+    private static Map<String, Class<?>> subcommands() {
+        Map<String, Class<?>> all = new LinkedHashMap<>();
+        all.put("spec", SpecCommand.class);
+        all.put("vectors", VectorsCommand.class);
+        all.put("bench", BenchCommand.class);
+        all.put("adapter", AdapterCommand.class);
+        all.put("conformance", ConformanceCommand.class);
+        all.put("inspect", InspectCommand.class);
+        all.putAll(PeerMain.SUBCOMMANDS);
+        all.put("help", CommandLine.HelpCommand.class);
+        return Collections.unmodifiableMap(all);
     }
 
     @Override
@@ -59,7 +80,7 @@ public final class Hyphae implements Runnable {
         public String[] getVersion() throws IOException {
             Properties properties = versions();
             return new String[] {
-                "hyphae " + properties.getProperty("tools.version"),
+                "hyphae " + properties.getProperty("hyphae.version"),
                 "protocol version " + properties.getProperty("protocol.version")
                         + ", specification revision " + properties.getProperty("spec.revision"),
                 "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")",

@@ -30,13 +30,13 @@ final class VectorsCommand implements Runnable {
     /** Every generated vector file, as the committed tree holds them. */
     static SortedMap<String, byte[]> generated() throws IOException, ProtocolException {
         Properties versions = Hyphae.versions();
-        return VectorGenerator.generate(versions.getProperty("spec.revision"), "hyphae " + versions.getProperty("tools.version"));
+        return VectorGenerator.generate(versions.getProperty("spec.revision"), "hyphae " + versions.getProperty("hyphae.version"));
     }
 
     /** Every generated specification partial, as spec/generated holds them. */
     static SortedMap<String, byte[]> generatedPartials() throws IOException, ProtocolException {
         Properties versions = Hyphae.versions();
-        return VectorGenerator.partials(versions.getProperty("spec.revision"), "hyphae " + versions.getProperty("tools.version"));
+        return VectorGenerator.partials(versions.getProperty("spec.revision"), "hyphae " + versions.getProperty("hyphae.version"));
     }
 
     @Command(name = "generate", mixinStandardHelpOptions = true,

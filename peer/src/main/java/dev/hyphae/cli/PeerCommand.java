@@ -1,4 +1,4 @@
-package dev.hyphae.tools;
+package dev.hyphae.cli;
 
 import dev.hyphae.ProtocolException;
 import dev.hyphae.handshake.AccessPolicy;
@@ -27,7 +27,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code hyphae keygen}, {@code hyphae peer serve|connect} and {@code hyphae doc}: run a peer from the shell. */
-final class PeerCommand {
+public final class PeerCommand {
 
     private PeerCommand() {
     }
@@ -55,6 +55,10 @@ final class PeerCommand {
                         + " (specification, Security, Compression).")
         boolean noDeflate;
 
+        /** The command this mixin is part of, to which a malformed key is reported as a usage error. */
+        @CommandLine.Spec(CommandLine.Spec.Target.MIXEE)
+        CommandLine.Model.CommandSpec command;
+
         Peer open() throws IOException {
             return open(Admission.Limits.DEFAULT);
         }
@@ -69,12 +73,12 @@ final class PeerCommand {
             return Peer.open(new Peer.Config(data, pair, null, TrustStore.of(peerKeys, orgKeys), policy, !noDeflate, admission));
         }
 
-        private static void grant(List<String> specs, List<byte[]> keys, AccessPolicy policy) {
+        private void grant(List<String> specs, List<byte[]> keys, AccessPolicy policy) {
             for (String spec : specs) {
                 String[] parts = spec.split(":", 3);
                 byte[] key = HexFormat.of().parseHex(parts[0]);
                 if (key.length != 32) {
-                    throw new CommandLine.ParameterException(new CommandLine(new Hyphae()), "a key is 64 hex digits: " + parts[0]);
+                    throw new CommandLine.ParameterException(command.commandLine(), "a key is 64 hex digits: " + parts[0]);
                 }
                 String right = parts.length > 1 ? parts[1] : "write";
                 String document = parts.length > 2 ? parts[2] : AccessPolicy.EVERY_DOCUMENT;
@@ -91,12 +95,14 @@ final class PeerCommand {
         }
     }
 
-    static KeyPair readKey(Path file) throws IOException {
+    /** Reads a private key file written by {@code hyphae keygen}. */
+    public static KeyPair readKey(Path file) throws IOException {
         String hex = Files.readString(file, StandardCharsets.US_ASCII).trim();
         return KeyPair.fromPrivateKey(HexFormat.of().parseHex(hex));
     }
 
-    static InetSocketAddress address(String hostPort) {
+    /** Parses {@code HOST:PORT}. */
+    public static InetSocketAddress address(String hostPort) {
         int colon = hostPort.lastIndexOf(':');
         if (colon < 0) {
             throw new IllegalArgumentException("an address is HOST:PORT: " + hostPort);

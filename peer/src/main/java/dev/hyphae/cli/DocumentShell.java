@@ -1,4 +1,4 @@
-package dev.hyphae.tools;
+package dev.hyphae.cli;
 
 import dev.hyphae.crdt.AWSet;
 import dev.hyphae.crdt.Crdt;

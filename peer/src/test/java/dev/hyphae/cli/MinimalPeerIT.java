@@ -1,0 +1,179 @@
+package dev.hyphae.cli;
+
+import dev.hyphae.handshake.AccessPolicy;
+import dev.hyphae.handshake.TrustStore;
+import dev.hyphae.noise.KeyPair;
+import dev.hyphae.peer.Connection;
+import dev.hyphae.peer.MapHandle;
+import dev.hyphae.peer.Peer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The peer as a small artifact, run as a user runs it: the launcher starts {@code hyphae peer serve} on the peer
+ * module's own class path with a 16 MiB heap, and it takes the sensor workload's 1,000 keys from a neighbour.
+ */
+class MinimalPeerIT {
+
+    private static final Path ROOT = Path.of(System.getProperty("hyphae.root", "..")).toAbsolutePath();
+    private static final Path TARGET = ROOT.resolve("peer/target").toAbsolutePath().normalize();
+    private static final int KEYS = 1000;
+    /** Rounds of one write per key: three keep the test short; every round after the first overwrites the last. */
+    private static final int ROUNDS = 3;
+
+    /** The jars of the class path: the reference implementation with its two libraries, and picocli. */
+    @Test
+    void theClassPathIsTheReferenceImplementationItsTwoLibrariesAndPicocli() throws IOException {
+        List<String> jars;
+        try (Stream<Path> files = Files.list(TARGET.resolve("lib"))) {
+            jars = files.map(p -> p.getFileName().toString().replaceFirst("-\\d[\\w.]*(-SNAPSHOT)?(-unsigned)?\\.jar$", ""))
+                    .sorted().toList();
+        }
+        assertEquals(List.of("flatbuffers-java", "hyphae-peer-bcprov-jdk18on", "hyphae-reference-impl", "picocli"), jars);
+    }
+
+    @Test
+    void servesAndSyncsTheSensorWorkloadWithASixteenMebibyteHeap(@TempDir Path dir) throws Exception {
+        String servePublic = run(dir, "keygen", "--out", "a.key");
+        KeyPair neighbour = KeyPair.generate(new SecureRandom());
+        Path classes = dir.resolve("classes.txt");
+        ProcessBuilder builder = hyphae(dir, "peer", "serve", "--listen", "127.0.0.1:0", "--data", "a-data", "--key", "a.key",
+                "--trust-peer", HexFormat.of().formatHex(neighbour.publicKey()) + ":write");
+        builder.environment().put("JAVA_OPTS", "-Xmx16m -Xlog:class+load=info:file=" + classes);
+        Process serve = builder.redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        try {
+            PrintWriter in = new PrintWriter(new OutputStreamWriter(serve.getOutputStream(), StandardCharsets.UTF_8), true);
+            BlockingQueue<String> out = lines(serve);
+            String listening = out.poll(60, TimeUnit.SECONDS);
+            assertNotNull(listening, "peer serve printed nothing");
+            assertTrue(listening.startsWith("listening on "), listening);
+            int port = Integer.parseInt(listening.substring(listening.lastIndexOf(':') + 1));
+
+            byte[] serveKey = HexFormat.of().parseHex(servePublic);
+            AccessPolicy policy = new AccessPolicy();
+            policy.grant(serveKey, AccessPolicy.EVERY_DOCUMENT, AccessPolicy.Right.WRITE);
+            try (Peer writer = Peer.open(new Peer.Config(dir.resolve("b-data"), neighbour, null,
+                    TrustStore.of(List.of(serveKey), List.of()), policy))) {
+                Connection link = writer.connect(new InetSocketAddress("127.0.0.1", port), List.of("sensors"));
+                MapHandle sensors = writer.document("sensors").map();
+                for (int round = 0; round < ROUNDS; round++) {
+                    for (int k = 0; k < KEYS; k++) {
+                        sensors.register("sensor-" + k).set(20.0 + k / 8.0 + round);
+                    }
+                }
+                String expected = DocumentShell.json(writer.document("sensors").state().store());
+                String seen = "";
+                for (int i = 0; i < 600 && !seen.equals(expected); i++) {
+                    Thread.sleep(100);
+                    in.println("get sensors");
+                    seen = out.poll(60, TimeUnit.SECONDS);
+                    assertNotNull(seen, "no answer to get");
+                }
+                assertEquals(expected, seen, "the served peer holds the neighbour's last round");
+                assertEquals(Connection.State.OPEN, link.state());
+            }
+            in.close();
+            assertTrue(serve.waitFor(60, TimeUnit.SECONDS), "peer serve stops at the end of its input");
+            assertEquals(0, serve.exitValue());
+        } finally {
+            serve.destroyForcibly();
+        }
+
+        // Every class came from the JDK or from the peer module's jar and lib folder; and the log is the one that
+        // shows where the command line came from, so that an empty or changed log cannot pass unseen.
+        List<String> foreign = new ArrayList<>();
+        boolean mainFromTarget = false;
+        for (String line : Files.readAllLines(classes)) {
+            int source = line.indexOf("source: ");
+            if (source >= 0 && line.startsWith("file:", source + 8)) {
+                Path from = Path.of(java.net.URI.create(line.substring(source + 8).trim())).toAbsolutePath().normalize();
+                if (!from.startsWith(TARGET)) {
+                    foreign.add(line);
+                } else if (line.contains(" " + PeerMain.class.getName() + " ")) {
+                    mainFromTarget = true;
+                }
+            }
+        }
+        assertTrue(mainFromTarget, "the class-loading log shows " + PeerMain.class.getName() + " loaded from " + TARGET);
+        assertEquals(List.of(), foreign);
+    }
+
+    /** The JVM refuses two collectors: one that JAVA_OPTS chooses takes the place of the launcher's serial one. */
+    @Test
+    void aCollectorChosenInJavaOptsReplacesTheSerialOne(@TempDir Path dir) throws Exception {
+        Path log = dir.resolve("gc.log");
+        ProcessBuilder builder = hyphae(dir, "keygen", "--out", "a.key");
+        builder.environment().put("JAVA_OPTS", "-XX:+UseParallelGC -Xlog:gc:file=" + log);
+        run(builder);
+        assertTrue(Files.readString(log).contains("Using Parallel"), Files.readString(log));
+    }
+
+    private static ProcessBuilder hyphae(Path dir, String... args) {
+        List<String> command = new ArrayList<>(List.of("sh", ROOT.resolve("tools/hyphae").toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        builder.environment().remove("JAVA_OPTS");
+        builder.environment().remove("PEER_JAVA_OPTS");
+        return builder;
+    }
+
+    /** Runs a command to its end; returns its standard output, failing on a non-zero status. */
+    private static String run(Path dir, String... args) throws Exception {
+        return run(hyphae(dir, args));
+    }
+
+    private static String run(ProcessBuilder builder) throws Exception {
+        String command = String.join(" ", builder.command());
+        Process process = builder.start();
+        process.getOutputStream().close();
+        if (!process.waitFor(120, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError(command + " did not finish");
+        }
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, process.exitValue(), command + ": " + out + err);
+        return out.trim();
+    }
+
+    /** The lines a process prints, read on a thread of their own so that silence fails the test instead of hanging it. */
+    private static BlockingQueue<String> lines(Process process) {
+        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = out.readLine()) != null) {
+                    lines.add(line);
+                }
+            } catch (IOException ignored) {
+                // The process is gone.
+            }
+        });
+        reader.setDaemon(true);
+        reader.start();
+        return lines;
+    }
+}
