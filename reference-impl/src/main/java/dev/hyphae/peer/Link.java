@@ -481,7 +481,7 @@ final class Link implements Connection {
         framed = new FramedChannel(null, sink, result.sender(), result.receiver(), result.sendFrameSize(), result.receiveFrameSize());
         stage = Stage.SESSION;
         if (!peer.takeSessionSlot()) {
-            // HY-SEC-015: at its cap, the peer says so and ends the session before any document work.
+            // HY-SEC-016: at its cap, the peer says so and ends the session before any document work.
             send(SessionCodec.encode(new SessionMessage.SessionError(0, 0, ErrorCode.LIMIT_EXCEEDED.value(),
                     "this peer serves at most " + peer.maxSessions() + " sessions")));
             failure = initiator ? "this peer is at its cap of " + peer.maxSessions() + " sessions" : null;

@@ -60,7 +60,7 @@ public final class Peer implements Closeable {
      *                    sessions where both sides allow it; turn it off where the chapter "Security", section
      *                    "Compression", says it must be off
      * @param admission   the budgets of connections whose handshake is in progress, and the handshake's deadline
-     * @param maxSessions the most sessions the peer holds at once, accepted and connected together (HY-SEC-015): a
+     * @param maxSessions the most sessions the peer holds at once, accepted and connected together (HY-SEC-015, HY-SEC-016): a
      *                    handshake that completes beyond it is answered with {@code LIMIT_EXCEEDED}, and a
      *                    {@link #connect} beyond it fails; at least 1
      */
