@@ -43,10 +43,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * run each connection's tasks in order, never two at once for one connection: the handshake's steps, then
  * decrypting frames and handing messages to the {@link dev.hyphae.session.Session}, then one
  * {@link dev.hyphae.session.Session#flush()} per burst (which syncs storage, so it may block: the reason they are
- * not the selector). What a session sends is encrypted by the thread that sends it and queued on its connection;
- * the selector thread writes it. So fan-out to many neighbours costs each one an encryption and a queue append,
- * never a wait on a slow socket, and the session and sync state machines stay without threads or clocks: time
- * comes to them as an argument, from the sweep.
+ * not the selector). What a session sends is queued on its connection as it is, then encoded and encrypted by a task
+ * of that connection, and written by the selector thread. So fan-out to many neighbours costs the thread that holds
+ * the replica a queue append for each, never an encryption or a wait on a slow socket; and the session and sync
+ * state machines stay without threads or clocks: time comes to them as an argument, from the sweep.
  *
  * <p>One engine serves the whole process: peers take it when they first listen or connect and give it back when
  * they close; the last one out stops it. A process that runs many peers (a load benchmark, a test) thus holds one

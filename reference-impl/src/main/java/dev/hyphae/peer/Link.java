@@ -35,8 +35,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>The stages: the handshake, whose messages the tasks answer, until it completes, which is the commit point of
  * admission ({@code admitted}: a connection dropped to admit a newcomer before then starts no session); then the
- * session, fed one record (frame) at a time and flushed once per burst; then the end, when the socket is closed, the
- * session forgotten and the keys erased.
+ * session, fed one record (frame) at a time and flushed once per burst, its messages encoded and encrypted by the
+ * link's task, outside the session's lock; then the end, when the socket is closed, the session forgotten and the keys
+ * erased.
  *
  * <p><b>What one link may hold</b> (the bound per session, beside its {@link Session}'s tables and the compression
  * streams of {@code DeltaCompression}): records read and not yet handled, up to {@link #MAX_INBOUND_BYTES} plus one
@@ -99,6 +100,16 @@ final class Link implements Connection {
     volatile boolean endRequested;
     private volatile long endDeadline;
     private final Sink sink = new Sink();
+    /**
+     * Messages the session has sent and this link has not yet encoded, with an estimate of their bytes: encoding and
+     * encryption run as this link's task, outside whatever lock the session holds when it sends. A write fanned out
+     * to many sessions thus costs the thread that holds the replica one queue append per session; the encoding and
+     * encryption of each copy run on the workers, in parallel.
+     */
+    private final ArrayDeque<SessionMessage> unencoded = new ArrayDeque<>();
+    private long unencodedBytes;
+    private boolean endWhenEncoded;
+    private final AtomicBoolean encoding = new AtomicBoolean();
 
     // This link's tasks, run one at a time on the engine's workers.
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
@@ -552,6 +563,8 @@ final class Link implements Connection {
             }
             outgoing.clear();
             queuedBytes = 0;
+            unencoded.clear();
+            unencodedBytes = 0;
         }
         peer.linkEnded(this, countedSession);
         countedSession = false;
@@ -566,17 +579,36 @@ final class Link implements Connection {
     // ---------------------------------------------------------------------------------------------------------
     // Sending.
 
-    /** What the session sends: encoded, encrypted by the sending thread, and queued for the selector thread. */
+    /**
+     * What the session sends: queued as it is, then encoded and encrypted by this link's task ({@link #encodeQueued})
+     * and queued for the selector thread, in the order sent.
+     */
     private final class Outbox implements Session.Outbox {
         @Override
         public void send(SessionMessage message) {
-            Link.this.send(SessionCodec.encode(message));
+            synchronized (sending) {
+                if (closing) {
+                    return;
+                }
+                long size = estimate(message);
+                if (queuedBytes + unencodedBytes + size > MAX_QUEUED_BYTES) {
+                    failure = "the peer does not read what is sent to it";
+                    closing = true;
+                    engine.close(Link.this, null);
+                    return;
+                }
+                unencoded.add(message);
+                unencodedBytes += size;
+            }
+            if (encoding.compareAndSet(false, true)) {
+                submit(Link.this::encodeQueued);
+            }
         }
 
         @Override
         public boolean congested() {
             synchronized (sending) {
-                if (queuedBytes > CONGESTED_BYTES) {
+                if (queuedBytes + unencodedBytes > CONGESTED_BYTES) {
                     congested = true;
                 }
                 return congested;
@@ -586,6 +618,42 @@ final class Link implements Connection {
         @Override
         public void end() {
             orderlyEnd = true;
+            synchronized (sending) {
+                endWhenEncoded = true;
+            }
+            if (encoding.compareAndSet(false, true)) {
+                submit(Link.this::encodeQueued);
+            }
+        }
+    }
+
+    /** About how many bytes {@code message} encodes to: its payload and a little for the rest, for backpressure. */
+    private static long estimate(SessionMessage message) {
+        if (message instanceof SessionMessage.Delta delta) {
+            return 64L + delta.payload().length + 40L * (delta.keys().size() + delta.replicas().size());
+        }
+        return 64;
+    }
+
+    /** Encodes and encrypts what the session sent, in order; then ends the link if the session has ended. */
+    private void encodeQueued() {
+        encoding.set(false);
+        while (true) {
+            SessionMessage next;
+            synchronized (sending) {
+                next = unencoded.poll();
+                if (next == null) {
+                    break;
+                }
+                unencodedBytes -= estimate(next);
+            }
+            send(SessionCodec.encode(next));
+        }
+        boolean end;
+        synchronized (sending) {
+            end = endWhenEncoded && unencoded.isEmpty();
+        }
+        if (end) {
             requestEnd();
         }
     }

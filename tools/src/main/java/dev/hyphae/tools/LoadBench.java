@@ -78,6 +78,12 @@ final class LoadBench implements Callable<Integer> {
     @Option(names = "--handshakes", defaultValue = "200", description = "With --flood: fresh honest handshakes to time (default ${DEFAULT-VALUE}).")
     int handshakes;
 
+    @Option(names = "--client-folders", paramLabel = "DIR",
+            description = "Where the clients' folders go. The clients stand for devices with disks of their own: on one shared disk"
+                    + " their syncs queue behind one another and dominate the fan-out; on a tmpfs such as /dev/shm they cost"
+                    + " nothing. The server's folder is always on the disk of the temporary folder (default: that disk too).")
+    Path clientFolders;
+
     @Option(names = "--server-jvm-option", paramLabel = "OPTION", description = "An option for the server's JVM, such as -Xmx256m. Repeatable.")
     List<String> serverJvmOptions = new ArrayList<>();
 
@@ -101,10 +107,12 @@ final class LoadBench implements Callable<Integer> {
     private int crowd(Path dir) throws Exception {
         List<KeyPair> keys = keys(sessions);
         List<Peer> clients = new ArrayList<>();
+        Path folders = null;
         try (Server server = new Server(dir, keys, List.of("--max-sessions", String.valueOf(Math.max(sessions, 1))))) {
             System.out.printf("server: pid %d, %d threads, %s RSS idle%n", server.pid(), server.threads(), mib(server.rss()));
+            folders = clientFolders == null ? null : Files.createTempDirectory(clientFolders, "hyphae-load-clients");
             for (KeyPair key : keys) {
-                clients.add(client(dir, key, server.publicKey));
+                clients.add(client(folders == null ? dir : folders, key, server.publicKey));
             }
             // Connect, `concurrent` at a time.
             AtomicInteger refused = new AtomicInteger();
@@ -213,6 +221,9 @@ final class LoadBench implements Callable<Integer> {
             System.out.printf("server after: %d threads, %s RSS, %s peak RSS%n", server.threads(), mib(server.rss()), mib(server.peakRss()));
         } finally {
             closeAll(clients);
+            if (folders != null) {
+                deleteQuietly(folders);   // the folder made for this run, never the one named by the option
+            }
         }
         return 0;
     }
@@ -400,6 +411,9 @@ final class LoadBench implements Callable<Integer> {
             process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
             BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
             String listening = out.readLine();
+            while (listening != null && !listening.startsWith("listening on ")) {
+                listening = out.readLine();   // what the JVM may print first, such as a recording's notice
+            }
             if (listening == null || !listening.startsWith("listening on ")) {
                 process.destroyForcibly();
                 throw new IOException("the server did not start: " + listening);
