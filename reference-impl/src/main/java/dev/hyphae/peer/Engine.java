@@ -66,8 +66,11 @@ final class Engine implements Runnable {
             Math.max(4, 2 * Runtime.getRuntime().availableProcessors()));
     /** The most bytes read from one connection in one round, so that a fast sender does not starve the others. */
     private static final int READ_CHUNK = 64 * 1024;
-    /** The most connections accepted on one listener in one round. */
-    private static final int ACCEPTS_PER_ROUND = 256;
+    /**
+     * The most connections accepted on one listener in one round: well under the admission budget, so that a burst of
+     * newcomers cannot displace a handshake accepted in the same round before its first message has been read.
+     */
+    private static final int ACCEPTS_PER_ROUND = 16;
 
     private static Engine shared;
     private static int users;
@@ -280,10 +283,20 @@ final class Engine implements Runnable {
                 for (Runnable chore; (chore = chores.poll()) != null; ) {
                     chore.run();
                 }
+                // Connections first, listeners last: a handshake's first message is read, and accepted, before the
+                // newcomers of this round are admitted and may displace it (HY-SEC-014).
+                List<SelectionKey> listeners = new ArrayList<>(1);
                 for (SelectionKey key : selector.selectedKeys()) {
-                    handle(key);
+                    if (key.attachment() instanceof Acceptor) {
+                        listeners.add(key);
+                    } else {
+                        handle(key);
+                    }
                 }
                 selector.selectedKeys().clear();
+                for (SelectionKey key : listeners) {
+                    handle(key);
+                }
                 for (Runnable chore; (chore = chores.poll()) != null; ) {
                     chore.run();   // what handling the keys asked for, such as dropping a handshake for a newcomer
                 }
@@ -352,6 +365,7 @@ final class Engine implements Runnable {
                     channel.close();
                 } else {
                     register(link, channel, SelectionKey.OP_READ);
+                    read(link.key, link);   // the first message has often arrived with the connection
                 }
             } catch (IOException e) {
                 try {

@@ -207,7 +207,16 @@ final class Link implements Connection {
                 recordRead += n;
             }
             if (record != null && recordRead == record.length) {
-                queue(record);
+                if (!initiator && responderHandshake == null && stage == Stage.HANDSHAKE && !running.get() && tasks.isEmpty()) {
+                    // A responder's first message is answered here, on the selector thread, not queued for a worker:
+                    // it counts as progress for admission only once accepted (HY-SEC-014), and newcomers arriving in a
+                    // burst would otherwise displace an honest handshake whose first message waits for a worker. It
+                    // costs the selector one handshake step, as it would cost a worker: an attacker buys it with a
+                    // valid first message either way. No task of the link runs yet, so the order of its work holds.
+                    handshakeStep(record);
+                } else {
+                    queue(record);
+                }
                 record = null;
             }
         }

@@ -243,6 +243,7 @@ final class LoadBench implements Callable<Integer> {
             System.out.printf("flood held: %d silent connections opened from %d addresses, %d trickling; server %d threads, %s RSS%n",
                     attack.silentOpened(), Math.min(sources, 250), trickling, server.threads(), mib(server.rss()));
             List<Long> times = new java.util.concurrent.CopyOnWriteArrayList<>();
+            List<String> reasons = new java.util.concurrent.CopyOnWriteArrayList<>();
             AtomicInteger failed = new AtomicInteger();
             ExecutorService honest = Executors.newFixedThreadPool(honestPeers);
             List<Future<?>> done = new ArrayList<>();
@@ -258,6 +259,7 @@ final class LoadBench implements Callable<Integer> {
                             c.awaitEnd(5_000);
                         } catch (Exception e) {
                             failed.incrementAndGet();
+                            reasons.add(String.valueOf(e.getMessage()));
                         }
                         Thread.sleep(50);
                     }
@@ -273,6 +275,7 @@ final class LoadBench implements Callable<Integer> {
             System.out.printf("honest handshakes: %d of %d within 1 s (%.1f%%), %d failed; p50 %s, p95 %s, max %s%n",
                     within, total, 100.0 * within / Math.max(1, total), failed.get(), ms(pct(times, 50)), ms(pct(times, 95)),
                     ms(times.stream().max(Long::compare).orElse(0L)));
+            reasons.stream().distinct().limit(3).forEach(r -> System.out.println("  failed: " + r));
             System.out.printf("attack: %d silent connections opened in all, %d trickling; server %d threads, %s RSS, %s peak RSS%n",
                     attack.silentOpened(), trickling, server.threads(), mib(server.rss()), mib(server.peakRss()));
         } finally {
