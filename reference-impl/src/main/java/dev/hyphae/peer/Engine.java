@@ -70,7 +70,7 @@ final class Engine implements Runnable {
      * The most connections accepted on one listener in one round: well under the admission budget, so that a burst of
      * newcomers cannot displace a handshake accepted in the same round before its first message has been read.
      */
-    private static final int ACCEPTS_PER_ROUND = 16;
+    private static final int ACCEPTS_PER_ROUND = 4;
 
     private static Engine shared;
     private static int users;
