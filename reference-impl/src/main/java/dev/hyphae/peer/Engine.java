@@ -34,8 +34,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * implementer must read. And the peer needs little of Netty: frames are one 16-bit length prefix, with no codec
  * pipeline to compose; TLS is not used (Noise runs in {@link dev.hyphae.framing.FramedChannel}); the handshake's
  * deadline, keepalive and the close grace are three timers, swept here every {@link #SWEEP_MILLIS}. What is left is
- * this class and {@link Link}: some 600 lines that an implementer can read as a second specification of what a peer
- * does with a socket.
+ * this class and {@link Link}, which an implementer can read as a second specification of what a peer does with a
+ * socket.
+ *
+ * <p>Why this class is over 400 lines: it is the selector loop whole (accepting, connecting, reading, writing, the
+ * sweep of timers, and the chores other threads hand it), which shares one selector and one set of connections and
+ * reads best in the order a round runs; what a connection does with its bytes is in {@link Link}.
  *
  * <p><b>Threads.</b> The selector thread accepts, connects, reads, writes and keeps the timers; it never decrypts,
  * decodes, touches a replica or waits on a lock held across storage. What it reads it cuts into length-prefixed

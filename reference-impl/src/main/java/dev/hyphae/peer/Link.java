@@ -45,6 +45,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * one frame ({@code MAX_FRAME_SIZE}); the message being reassembled, up to {@code MAX_MESSAGE_SIZE}; and bytes
  * waiting to be sent: past {@link #CONGESTED_BYTES} the session holds its deltas back, and past
  * {@link #MAX_QUEUED_BYTES} the neighbour, which does not read, is dropped. An idle link holds none of these buffers.
+ *
+ * <p>Why this class is some 800 lines: it is the whole life of one connection (cutting records for the selector,
+ * the handshake's steps and the commit point of admission, feeding and flushing the session, the queue of what is
+ * sent with its backpressure, and the end), and all of it shares the link's state and the rule that its tasks run
+ * one at a time; split, each part would have to know the others' locks. The sections follow that life in order.
  */
 final class Link implements Connection {
 
