@@ -283,11 +283,6 @@ public final class Peer implements Closeable {
         return open;
     }
 
-    /** How many sessions this peer holds now. */
-    public int sessionCount() {
-        return sessions.get();
-    }
-
     private synchronized Engine engine() throws IOException {
         if (closed) {
             throw new IllegalStateException("the peer is closed");
