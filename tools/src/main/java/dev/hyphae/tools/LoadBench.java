@@ -48,6 +48,9 @@ import java.util.stream.Stream;
  * time; the share completed within one second.</li>
  * </ul>
  * Figures of this machine, not a test: the clients share the machine with the server.
+ *
+ * <p>Why this class is over 400 lines: the two modes share the server process, the client peers and the figures,
+ * and the flood's attacker, a small state machine of its own, is kept beside the mode that uses it.
  */
 @Command(name = "load", mixinStandardHelpOptions = true,
         description = "Many sessions against a peer serve process: fan-out latency, server memory and threads, refused handshakes;"
