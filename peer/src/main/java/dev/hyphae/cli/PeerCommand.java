@@ -64,13 +64,18 @@ public final class PeerCommand {
         }
 
         Peer open(Admission.Limits admission) throws IOException {
+            return open(admission, Peer.MAX_SESSIONS);
+        }
+
+        Peer open(Admission.Limits admission, int maxSessions) throws IOException {
             KeyPair pair = key == null ? KeyPair.generate(new java.security.SecureRandom()) : readKey(key);
             List<byte[]> peerKeys = new ArrayList<>();
             List<byte[]> orgKeys = new ArrayList<>();
             AccessPolicy policy = new AccessPolicy();
             grant(peers, peerKeys, policy);
             grant(organisations, orgKeys, policy);
-            return Peer.open(new Peer.Config(data, pair, null, TrustStore.of(peerKeys, orgKeys), policy, !noDeflate, admission));
+            return Peer.open(new Peer.Config(data, pair, null, TrustStore.of(peerKeys, orgKeys), policy, !noDeflate, admission,
+                    maxSessions));
         }
 
         private void grant(List<String> specs, List<byte[]> keys, AccessPolicy policy) {
@@ -177,6 +182,11 @@ public final class PeerCommand {
                 description = "How long a whole handshake may take, from the connection (default ${DEFAULT-VALUE}).")
         long handshakeDeadline;
 
+        @Option(names = "--max-sessions", paramLabel = "N", defaultValue = "" + Peer.MAX_SESSIONS,
+                description = "Most sessions at once, accepted and connected together; a handshake that completes beyond it"
+                        + " is answered with LIMIT_EXCEEDED (default ${DEFAULT-VALUE}).")
+        int maxSessions;
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -190,7 +200,10 @@ public final class PeerCommand {
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
             }
-            try (Peer peer = trust.open(limits)) {
+            if (maxSessions < 1) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--max-sessions is at least 1: " + maxSessions);
+            }
+            try (Peer peer = trust.open(limits, maxSessions)) {
                 peer.recoveryReports().forEach(line -> err.println("hyphae: recovery: " + line));
                 InetSocketAddress bound = peer.listen(address(listen));
                 out.println("listening on " + bound.getHostString() + ":" + bound.getPort());

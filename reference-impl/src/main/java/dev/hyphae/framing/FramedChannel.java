@@ -51,11 +51,17 @@ public final class FramedChannel {
     private final int receiveFrameSize;
     private long sent;
     private long received;
+    /** The message being reassembled, its length so far, and how many fragments it has had. */
+    private byte[] message = new byte[0];
+    private int size;
+    private int reassembled;
     private volatile boolean failed;
 
     /**
      * A channel over {@code in} and {@code out}.
      *
+     * @param in               where frames are read by {@link #receive()}; null for a caller that hands each frame
+     *                         to {@link #receiveFrame} itself
      * @param sendFrameSize    the largest ciphertext to send: the peer's announced maximum
      * @param receiveFrameSize the largest ciphertext to accept: this side's announced maximum
      */
@@ -148,47 +154,96 @@ public final class FramedChannel {
         if (failed) {
             throw new IllegalStateException("the channel has failed");
         }
-        byte[] message = new byte[0];
-        int size = 0;
         try {
-            boolean first = true;
             while (true) {
-                byte[] plaintext = readFrame(first);
-                first = false;
-                try {
-                    int flags = plaintext[0] & 0xff;
-                    if ((flags & ~FIN) != 0) {
-                        throw ProtocolException.sessionError(ErrorCode.BAD_FRAME, "a frame sets unknown flags 0x%02x", flags);
-                    }
-                    // Only the last fragment may be empty: otherwise a peer could keep a receiver looping forever.
-                    if ((flags & FIN) == 0 && plaintext.length == 1) {
-                        throw ProtocolException.sessionError(ErrorCode.BAD_FRAME, "an empty fragment that is not the last");
-                    }
-                    if ((long) size + plaintext.length - 1 > MAX_MESSAGE_SIZE) {
-                        throw ProtocolException.sessionError(ErrorCode.MESSAGE_TOO_LARGE, "a message grows beyond MAX_MESSAGE_SIZE");
-                    }
-                    if (size + plaintext.length - 1 > message.length) {
-                        byte[] larger = Arrays.copyOf(message, Math.max(2 * message.length, size + plaintext.length - 1));
-                        Arrays.fill(message, (byte) 0);
-                        message = larger;
-                    }
-                    System.arraycopy(plaintext, 1, message, size, plaintext.length - 1);
-                    size += plaintext.length - 1;
-                    if ((flags & FIN) != 0) {
-                        return Arrays.copyOf(message, size);
-                    }
-                } finally {
-                    Arrays.fill(plaintext, (byte) 0);
+                byte[] whole = reassemble(readFrame(reassembled == 0));
+                if (whole != null) {
+                    return whole;
                 }
             }
         } catch (ProtocolException | IOException e) {
             // A broken stream ends the channel as a bad frame does: its keys are erased here, not left to the caller.
             close();
             throw e;
-        } finally {
-            // Whatever happened, no copy of the message is left behind in the reassembly buffer.
-            Arrays.fill(message, (byte) 0);
         }
+    }
+
+    /**
+     * Takes one frame's ciphertext, as read off the stream after its length prefix, for a caller that reads the
+     * stream itself (a non-blocking engine); returns the message the frame completes, or null while its message
+     * has more fragments to come. The same checks and failures as {@link #receive()}; the caller checks the length
+     * with {@link #checkFrameLength} before it buffers the ciphertext, so that a frame's memory is bounded.
+     */
+    public byte[] receiveFrame(byte[] ciphertext) throws ProtocolException {
+        if (failed) {
+            throw new IllegalStateException("the channel has failed");
+        }
+        try {
+            checkFrameLength(ciphertext.length);
+            return reassemble(decrypt(ciphertext));
+        } catch (ProtocolException e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** Whether a frame of {@code length} bytes of ciphertext may be received: {@code FRAME_TOO_LARGE} or {@code BAD_FRAME} if not. */
+    public void checkFrameLength(int length) throws ProtocolException {
+        if (length > receiveFrameSize) {
+            throw ProtocolException.sessionError(ErrorCode.FRAME_TOO_LARGE, "a frame of %d bytes exceeds the announced %d", length, receiveFrameSize);
+        }
+        if (length < FRAME_OVERHEAD) {
+            throw ProtocolException.sessionError(ErrorCode.BAD_FRAME, "a frame of %d bytes is shorter than its overhead", length);
+        }
+    }
+
+    /** Whether part of a message has been received and its last fragment has not. */
+    public boolean insideMessage() {
+        return reassembled > 0;
+    }
+
+    /** Adds one frame's plaintext to the message being reassembled; returns the message once its last fragment is in. */
+    private byte[] reassemble(byte[] plaintext) throws ProtocolException {
+        try {
+            int flags = plaintext[0] & 0xff;
+            if ((flags & ~FIN) != 0) {
+                throw ProtocolException.sessionError(ErrorCode.BAD_FRAME, "a frame sets unknown flags 0x%02x", flags);
+            }
+            // Only the last fragment may be empty: otherwise a peer could keep a receiver looping forever.
+            if ((flags & FIN) == 0 && plaintext.length == 1) {
+                throw ProtocolException.sessionError(ErrorCode.BAD_FRAME, "an empty fragment that is not the last");
+            }
+            if ((long) size + plaintext.length - 1 > MAX_MESSAGE_SIZE) {
+                throw ProtocolException.sessionError(ErrorCode.MESSAGE_TOO_LARGE, "a message grows beyond MAX_MESSAGE_SIZE");
+            }
+            if (size + plaintext.length - 1 > message.length) {
+                byte[] larger = Arrays.copyOf(message, Math.max(2 * message.length, size + plaintext.length - 1));
+                Arrays.fill(message, (byte) 0);
+                message = larger;
+            }
+            System.arraycopy(plaintext, 1, message, size, plaintext.length - 1);
+            size += plaintext.length - 1;
+            reassembled++;
+            if ((flags & FIN) != 0) {
+                byte[] whole = Arrays.copyOf(message, size);
+                forgetMessage();
+                return whole;
+            }
+            return null;
+        } catch (ProtocolException e) {
+            forgetMessage();
+            throw e;
+        } finally {
+            Arrays.fill(plaintext, (byte) 0);
+        }
+    }
+
+    /** No copy of a message is left behind in the reassembly buffer. */
+    private void forgetMessage() {
+        Arrays.fill(message, (byte) 0);
+        message = new byte[0];
+        size = 0;
+        reassembled = 0;
     }
 
     private byte[] readFrame(boolean startOfMessage) throws IOException, ProtocolException {
@@ -204,16 +259,15 @@ public final class FramedChannel {
             throw ProtocolException.sessionError(ErrorCode.BAD_FRAME, "the stream ended inside a length");
         }
         int length = high << 8 | low;
-        if (length > receiveFrameSize) {
-            throw ProtocolException.sessionError(ErrorCode.FRAME_TOO_LARGE, "a frame of %d bytes exceeds the announced %d", length, receiveFrameSize);
-        }
-        if (length < FRAME_OVERHEAD) {
-            throw ProtocolException.sessionError(ErrorCode.BAD_FRAME, "a frame of %d bytes is shorter than its overhead", length);
-        }
+        checkFrameLength(length);
         byte[] ciphertext = in.readNBytes(length);
         if (ciphertext.length < length) {
             throw ProtocolException.sessionError(ErrorCode.BAD_FRAME, "the stream ended inside a frame");
         }
+        return decrypt(ciphertext);
+    }
+
+    private byte[] decrypt(byte[] ciphertext) throws ProtocolException {
         byte[] plaintext;
         try {
             plaintext = receiver.decryptWithAd(new byte[0], ciphertext);
@@ -268,6 +322,7 @@ public final class FramedChannel {
     /** Zeroes both cipher states' keys; the channel is unusable afterwards. */
     public void close() {
         failed = true;
+        Arrays.fill(message, (byte) 0);
         sender.destroy();
         receiver.destroy();
     }

@@ -17,9 +17,8 @@ import dev.hyphae.session.Session;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.net.SocketException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -62,11 +61,23 @@ public final class Peer implements Closeable {
      *                    sessions where both sides allow it; turn it off where the chapter "Security", section
      *                    "Compression", says it must be off
      * @param admission   the budgets of connections whose handshake is in progress, and the handshake's deadline
+     * @param maxSessions the most sessions the peer holds at once, accepted and connected together (HY-SEC-015, HY-SEC-016): a
+     *                    handshake that completes beyond it is answered with {@code LIMIT_EXCEEDED}, and a
+     *                    {@link #connect} beyond it fails; at least 1
      */
     public record Config(Path directory, KeyPair staticKey, Certificate certificate, TrustStore trust, AccessPolicy policy,
-                         boolean deflate, Admission.Limits admission) {
+                         boolean deflate, Admission.Limits admission, int maxSessions) {
         public Config {
             java.util.Objects.requireNonNull(admission, "admission");
+            if (maxSessions < 1) {
+                throw new IllegalArgumentException("a cap of sessions is at least 1: " + maxSessions);
+            }
+        }
+
+        /** A configuration with the default cap of sessions ({@link #MAX_SESSIONS}). */
+        public Config(Path directory, KeyPair staticKey, Certificate certificate, TrustStore trust, AccessPolicy policy,
+                      boolean deflate, Admission.Limits admission) {
+            this(directory, staticKey, certificate, trust, policy, deflate, admission, MAX_SESSIONS);
         }
 
         /** A configuration with the default admission limits. */
@@ -81,29 +92,37 @@ public final class Peer implements Closeable {
         }
     }
 
+    /**
+     * The default cap of sessions. What one session may hold is bounded ({@link Link}, {@link Session}); the cap
+     * bounds their sum, and the file descriptors: one a session.
+     */
+    public static final int MAX_SESSIONS = 4096;
+
     private final Config config;
     private final Replica replica;
     private final SecureRandom random = new SecureRandom();
     private final HybridLogicalClock clock = HybridLogicalClock.system();
     private final Session.Options options;
-    private final List<Link> links = java.util.Collections.synchronizedList(new ArrayList<>());
-    private final List<ServerSocket> servers = new CopyOnWriteArrayList<>();
+    /** Every link of this peer, from its connection to its end: handshakes in progress too. */
+    private final Set<Link> links = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final List<ServerSocketChannel> servers = new CopyOnWriteArrayList<>();
+    /** How many sessions this peer holds now, against {@link Config#maxSessions()}. */
+    private final java.util.concurrent.atomic.AtomicInteger sessions = new java.util.concurrent.atomic.AtomicInteger();
+    /** The engine, taken on the first listen or connect. */
+    private Engine engine;
+    private volatile boolean closed;
     private final List<BiConsumer<String, Boolean>> listeners = new CopyOnWriteArrayList<>();
-    /** Who may hold a handshake in progress (HY-SEC-009 to HY-SEC-014); handles are the accepted sockets. */
-    private final Admission<Socket> admission;
+    /** Who may hold a handshake in progress (HY-SEC-009 to HY-SEC-014); handles are the links accepted. */
+    private final Admission<Link> admission;
     /** Whether the folder was opened read-only: then the peer neither listens nor connects. */
     private final boolean readOnly;
     /**
-     * Test seam: told, on a responder's handshake thread, of each point it reaches: "authenticated" (the handshake
-     * completed, its budget not yet released), "admitted" (released, before any session work), "session" (its
-     * session started), "ended" (the thread is done). Tests block it there to order events; never set outside tests.
+     * Test seam: told, on the worker that runs a responder's handshake, of each point it reaches: "authenticated"
+     * (the handshake completed, its budget not yet released), "admitted" (released, before any session work),
+     * "session" (its session started), "ended" (its handshake's work is done). Tests block it there to order events;
+     * never set outside tests.
      */
     volatile java.util.function.Consumer<String> handshakeProbe = point -> { };
-    private final java.util.concurrent.ScheduledExecutorService timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "hyphae-timer");
-        t.setDaemon(true);
-        return t;
-    });
 
     private Peer(Config config, Replica replica, Session.Options options, boolean readOnly) {
         this.config = config;
@@ -153,90 +172,126 @@ public final class Peer implements Closeable {
     /** Listens for neighbours on {@code address}; returns the address bound (useful with port 0). */
     public InetSocketAddress listen(InetSocketAddress address) throws IOException {
         checkNetworking();
-        ServerSocket server = new ServerSocket();
-        server.setReuseAddress(true);
-        server.bind(address);
+        ServerSocketChannel server = engine().listen(address, this::accepted);
         servers.add(server);
-        Thread acceptor = new Thread(() -> accept(server), "hyphae-accept-" + server.getLocalPort());
-        acceptor.setDaemon(true);
-        acceptor.start();
-        return (InetSocketAddress) server.getLocalSocketAddress();
+        return (InetSocketAddress) server.getLocalAddress();
     }
 
-    private void accept(ServerSocket server) {
-        while (!server.isClosed()) {
-            Socket socket;
-            try {
-                socket = server.accept();
-            } catch (IOException e) {
-                return;
-            }
-            // HY-SEC-009 to HY-SEC-014: the newcomer is admitted; at a budget, another handshake makes room.
-            for (Socket dropped : admission.admit(socket, socket.getInetAddress(), System.nanoTime())) {
-                try {
-                    dropped.close();   // its handshake thread fails on the closed socket and ends
-                } catch (IOException ignored) {
-                    // Dropped either way.
-                }
-            }
-            // The handshake runs on its own thread, so that a slow or silent client delays nobody else.
-            Thread handshake = new Thread(() -> {
-                try {
-                    // HY-SEC-012: the budget is released once the handshake completes, before the session's document
-                    // work, which waits on the replica. Releasing is the commit point: a connection dropped to admit
-                    // a newcomer before it gets there is not released, and starts no session.
-                    Link link = Link.respond(socket, this, () -> admission.progressed(socket), () -> {
-                        handshakeProbe.accept("authenticated");
-                        boolean kept = admission.release(socket);
-                        if (kept) {
-                            handshakeProbe.accept("admitted");
-                        }
-                        return kept;
-                    });
-                    links.removeIf(Link::ended);
-                    links.add(link);
-                    handshakeProbe.accept("session");
-                } catch (IOException | ProtocolException | RuntimeException e) {
-                    // The connection is closed; the refused client learned the code from the handshake.
-                } finally {
-                    admission.release(socket);
-                    handshakeProbe.accept("ended");
-                }
-            }, "hyphae-handshake");
-            handshake.setDaemon(true);
-            handshake.start();
+    /** On the selector thread: a connection was accepted. */
+    private Link accepted(SocketChannel channel) throws IOException {
+        if (closed) {
+            return null;
         }
-    }
-
-    /**
-     * Connects to the neighbour at {@code address} and synchronises every document this peer holds that the
-     * neighbour may read, and the documents in {@code documents}, until the connection ends.
-     */
-    public Connection connect(InetSocketAddress address, Collection<String> documents) throws IOException, ProtocolException {
-        checkNetworking();
-        Socket socket = new Socket();
-        try {
-            socket.connect(address, (int) Math.min(Integer.MAX_VALUE, config.admission().handshakeDeadlineMillis()));
-        } catch (IOException e) {
-            socket.close();
-            throw e;
+        Link link = Link.responder(this, engine);
+        InetSocketAddress remote = (InetSocketAddress) channel.getRemoteAddress();
+        // HY-SEC-009 to HY-SEC-014: the newcomer is admitted; at a budget, another handshake makes room.
+        for (Link dropped : admission.admit(link, remote.getAddress(), System.nanoTime())) {
+            dropped.forceClose();
         }
-        Link link = Link.initiate(socket, this, documents);
-        links.removeIf(Link::ended);
         links.add(link);
         return link;
     }
 
-    /** The connections open now, made by this peer or accepted. */
-    public List<Connection> connections() {
-        return List.copyOf(links());
+    /** A responder's handshake accepted the initiator's first message: progress, for admission. */
+    void progressed(Link link) {
+        admission.progressed(link);
     }
 
-    private List<Link> links() {
-        synchronized (links) {
-            links.removeIf(Link::ended);
-            return new ArrayList<>(links);
+    /**
+     * A responder's handshake completed. HY-SEC-012: its budget is released now, before the session's document work,
+     * which waits on the replica. Releasing is the commit point: a connection dropped to admit a newcomer before it
+     * gets here is not released, and starts no session.
+     */
+    boolean committed(Link link) {
+        handshakeProbe.accept("authenticated");
+        boolean kept = admission.release(link);
+        if (kept) {
+            handshakeProbe.accept("admitted");
         }
+        return kept;
+    }
+
+    /** A responder's session started. */
+    void sessionStarted(Link link) {
+        handshakeProbe.accept("session");
+    }
+
+    /** A responder's handshake work is over, whatever became of it; a link that failed gives its budget back. */
+    void handshakeEnded(Link link) {
+        admission.release(link);
+        handshakeProbe.accept("ended");
+    }
+
+    /** Takes a place for a session under the cap (HY-SEC-015); false at the cap. */
+    boolean takeSessionSlot() {
+        while (true) {
+            int now = sessions.get();
+            if (now >= config.maxSessions()) {
+                return false;
+            }
+            if (sessions.compareAndSet(now, now + 1)) {
+                return true;
+            }
+        }
+    }
+
+    /** A link has ended; {@code heldSession} if it held a place under the cap. */
+    void linkEnded(Link link, boolean heldSession) {
+        if (heldSession) {
+            sessions.decrementAndGet();
+        }
+        links.remove(link);
+    }
+
+    /** The cap of sessions. */
+    int maxSessions() {
+        return config.maxSessions();
+    }
+
+    /**
+     * Connects to the neighbour at {@code address} and synchronises every document this peer holds that the
+     * neighbour may read, and the documents in {@code documents}, until the connection ends. Returns once the
+     * handshake has completed and the session started.
+     *
+     * @throws IOException when the connection fails or the handshake does not complete within its deadline, or when
+     *                     the peer holds as many sessions as its cap allows
+     */
+    public Connection connect(InetSocketAddress address, Collection<String> documents) throws IOException, ProtocolException {
+        checkNetworking();
+        if (sessions.get() >= config.maxSessions()) {
+            throw new IOException("this peer holds " + config.maxSessions() + " sessions, its cap");
+        }
+        Link link = Link.initiator(this, engine(), documents);
+        links.add(link);
+        engine.connect(link, address);
+        try {
+            link.awaitEstablished();
+        } catch (IOException | ProtocolException | RuntimeException e) {
+            links.remove(link);
+            throw e;
+        }
+        return link;
+    }
+
+    /** The connections open now, made by this peer or accepted, whose sessions have started. */
+    public List<Connection> connections() {
+        List<Connection> open = new ArrayList<>();
+        for (Link link : links) {
+            if (link.hasSession() && !link.ended()) {
+                open.add(link);
+            }
+        }
+        return open;
+    }
+
+    private synchronized Engine engine() throws IOException {
+        if (closed) {
+            throw new IllegalStateException("the peer is closed");
+        }
+        if (engine == null) {
+            engine = Engine.acquire();
+        }
+        return engine;
     }
 
     /** Calls {@code listener} with a document's name, and whether the change was local, after every change. */
@@ -323,10 +378,6 @@ public final class Peer implements Closeable {
         return config.deflate();
     }
 
-    java.util.concurrent.ScheduledExecutorService timer() {
-        return timer;
-    }
-
     SecureRandom random() {
         return random;
     }
@@ -338,27 +389,41 @@ public final class Peer implements Closeable {
     /** Closes every link and listener, then the documents. */
     @Override
     public void close() throws IOException {
-        for (ServerSocket server : servers) {
-            server.close();
+        Engine running;
+        synchronized (this) {
+            closed = true;
+            running = engine;
         }
-        List<Link> open = links();
-        for (Link link : open) {
-            link.close();
-        }
-        for (Link link : open) {
-            try {
-                if (!link.awaitEnd(2000)) {
-                    link.forceClose();   // a neighbour that does not read does not hold the close up
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        if (running != null) {
+            for (ServerSocketChannel server : servers) {
+                running.stopListening(server);
             }
+            List<Link> open = new ArrayList<>(links);
+            for (Link link : open) {
+                link.close();
+            }
+            for (Link link : open) {
+                try {
+                    if (!link.awaitEnd(2000)) {
+                        link.forceClose();   // a neighbour that does not read does not hold the close up
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            // A handshake that completed while closing added its link after the list was taken.
+            for (Link link : new ArrayList<>(links)) {
+                link.forceClose();
+            }
+            for (Link link : new ArrayList<>(links)) {
+                try {
+                    link.awaitEnd(2000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            running.release();
         }
-        // A handshake that completed while closing added its link after the list was taken.
-        for (Link link : links()) {
-            link.forceClose();
-        }
-        timer.shutdownNow();
         replica.close();
     }
 }

@@ -38,7 +38,7 @@ import java.util.zip.Deflater;
  * stream; then the time to encode and decode the full state.
  * Times are medians of repeated runs in this JVM after a warm-up: figures of this machine, not a test.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {BenchCommand.Sensor.class, BenchCommand.Noise.class, SyncBench.class, ReplicaBench.class, DurableBench.class},
+@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {BenchCommand.Sensor.class, BenchCommand.Noise.class, SyncBench.class, ReplicaBench.class, DurableBench.class, LoadBench.class},
         description = "Benchmarks. Figures, not tests: nothing here passes or fails.")
 final class BenchCommand implements Runnable {
 

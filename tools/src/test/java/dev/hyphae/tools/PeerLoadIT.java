@@ -1,0 +1,227 @@
+package dev.hyphae.tools;
+
+import dev.hyphae.handshake.AccessPolicy;
+import dev.hyphae.handshake.TrustStore;
+import dev.hyphae.noise.KeyPair;
+import dev.hyphae.peer.Connection;
+import dev.hyphae.peer.Peer;
+import dev.hyphae.spec.Requirement;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A `hyphae peer serve` process under many sessions at a small scale, from in-process clients over loopback: the cap
+ * of sessions refuses the one past it with a code and frees its place when a session ends, and the number of
+ * threads of the server does not grow with its sessions.
+ */
+class PeerLoadIT {
+
+    private static final Path ROOT = Path.of(System.getProperty("hyphae.root", "..")).toAbsolutePath();
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** A `hyphae peer serve` process whose key is generated, trusting {@code clients} to write, driven through its standard input. */
+    private static final class Server implements AutoCloseable {
+        final Process process;
+        final PrintWriter in;
+        final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        final InetSocketAddress address;
+        final byte[] publicKey;
+
+        Server(Path dir, List<KeyPair> clients, String... options) throws Exception {
+            Process keygen = launcher(dir, "keygen", "--out", "server.key").start();
+            keygen.getOutputStream().close();
+            assertTrue(keygen.waitFor(120, TimeUnit.SECONDS));
+            String hex = new String(keygen.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            assertEquals(0, keygen.exitValue(), hex);
+            publicKey = HexFormat.of().parseHex(hex);
+            List<String> args = new ArrayList<>(List.of("peer", "serve", "--listen", "127.0.0.1:0", "--data", "server-data",
+                    "--key", "server.key"));
+            for (KeyPair client : clients) {
+                args.addAll(List.of("--trust-peer", HexFormat.of().formatHex(client.publicKey()) + ":write"));
+            }
+            args.addAll(List.of(options));
+            process = launcher(dir, args.toArray(String[]::new)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            in = new PrintWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8), true);
+            Thread reader = new Thread(() -> {
+                try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                    for (String line; (line = out.readLine()) != null; ) {
+                        lines.add(line);
+                    }
+                } catch (IOException ignored) {
+                    // The process is gone.
+                }
+            });
+            reader.setDaemon(true);
+            reader.start();
+            String listening = lines.poll(60, TimeUnit.SECONDS);
+            assertNotNull(listening, "the peer process printed nothing");
+            assertTrue(listening.startsWith("listening on "), listening);
+            address = new InetSocketAddress("127.0.0.1", Integer.parseInt(listening.substring(listening.lastIndexOf(':') + 1)));
+        }
+
+        String command(String command) throws InterruptedException {
+            in.println(command);
+            String line = lines.poll(60, TimeUnit.SECONDS);
+            assertNotNull(line, "the peer process did not answer " + command);
+            return line;
+        }
+
+        /** The threads of the process now, as Linux counts them. */
+        int threads() throws IOException {
+            for (String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {
+                if (line.startsWith("Threads:")) {
+                    return Integer.parseInt(line.substring("Threads:".length()).trim());
+                }
+            }
+            throw new AssertionError("no thread count for process " + process.pid());
+        }
+
+        @Override
+        public void close() throws Exception {
+            in.close();
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+    }
+
+    private static ProcessBuilder launcher(Path dir, String... args) {
+        List<String> command = new ArrayList<>(List.of("sh", ROOT.resolve("tools/hyphae").toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        return builder;
+    }
+
+    private static List<KeyPair> keys(int n) {
+        List<KeyPair> keys = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            keys.add(KeyPair.generate(RANDOM));
+        }
+        return keys;
+    }
+
+    /** An in-process client peer with key {@code key}, trusting the server to write. */
+    private static Peer client(Path dir, KeyPair key, byte[] server) throws IOException {
+        AccessPolicy policy = new AccessPolicy().grant(server, AccessPolicy.EVERY_DOCUMENT, AccessPolicy.Right.WRITE);
+        return Peer.open(new Peer.Config(dir.resolve("client-" + HexFormat.of().formatHex(key.publicKey(), 0, 4)), key, null,
+                TrustStore.of(List.of(server), List.of()), policy));
+    }
+
+    /** Waits for {@code condition}, which other processes and threads bring about; fails if it never comes. */
+    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        for (int i = 0; i < 6000 && !condition.getAsBoolean(); i++) {
+            Thread.sleep(10);
+        }
+        assertTrue(condition.getAsBoolean(), what);
+    }
+
+    @Requirement({"HY-SEC-015", "HY-SEC-016"})
+    @Test
+    void aPeerAtItsCapOfSessionsRefusesTheNextWithACodeAndAdmitsItOnceAPlaceIsFree(@TempDir Path dir) throws Exception {
+        List<KeyPair> keys = keys(3);
+        try (Server server = new Server(dir, keys, "--max-sessions", "2")) {
+            List<Peer> clients = new ArrayList<>();
+            try {
+                for (KeyPair key : keys) {
+                    clients.add(client(dir, key, server.publicKey));
+                }
+                Connection first = clients.get(0).connect(server.address, List.of("plant"));
+                Connection second = clients.get(1).connect(server.address, List.of("plant"));
+                Connection third = clients.get(2).connect(server.address, List.of("plant"));
+                // The third handshake completes, and its session is ended at once with the code, before any document.
+                await(() -> third.state() != Connection.State.OPEN, "the session past the cap was not ended");
+                assertEquals(Connection.State.CLOSED, third.state(), String.valueOf(third.failure()));
+                assertTrue(third.events().stream().anyMatch(e -> e.contains("LIMIT_EXCEEDED")), third.events().toString());
+                assertEquals(Connection.State.OPEN, first.state(), String.valueOf(first.failure()));
+                assertEquals(Connection.State.OPEN, second.state(), String.valueOf(second.failure()));
+                // The sessions under the cap work.
+                clients.get(0).document("plant").map().counter("kwh").increment(5);
+                await(() -> clients.get(1).document("plant").map().counter("kwh").value().intValue() == 5,
+                        "a write did not travel between the sessions under the cap");
+                // A session that ends frees its place.
+                first.close();
+                assertTrue(first.awaitEnd(30_000));
+                Connection again = connectWhenFree(clients.get(2), server.address);
+                await(() -> clients.get(2).document("plant").map().counter("kwh").value().intValue() == 5,
+                        "the client admitted after a place was freed did not sync");
+                assertEquals(Connection.State.OPEN, again.state(), String.valueOf(again.failure()));
+            } finally {
+                for (Peer client : clients) {
+                    client.close();
+                }
+            }
+        }
+    }
+
+    /** Connects until the server, which frees a place once it has seen a session end, admits the session. */
+    private static Connection connectWhenFree(Peer client, InetSocketAddress address) throws Exception {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            Connection connection = client.connect(address, List.of("plant"));
+            if (!connection.awaitEnd(500)) {
+                return connection;
+            }
+        }
+        throw new AssertionError("no place was freed under the cap");
+    }
+
+    @Test
+    void manySessionsRunOnAFewThreadsAndEveryWriteReachesEveryOne(@TempDir Path dir) throws Exception {
+        int n = 48;
+        List<KeyPair> keys = keys(n);
+        try (Server server = new Server(dir, keys)) {
+            List<Peer> clients = new ArrayList<>();
+            try {
+                clients.add(client(dir, keys.get(0), server.publicKey));
+                clients.get(0).connect(server.address, List.of("plant"));
+                int withOne = server.threads();
+                for (KeyPair key : keys.subList(1, n)) {
+                    Peer client = client(dir, key, server.publicKey);
+                    clients.add(client);
+                    client.connect(server.address, List.of("plant"));
+                }
+                // One write on each client, seen by every other through the server.
+                for (int i = 0; i < n; i++) {
+                    clients.get(i).document("plant").map().counter("kwh").increment(1);
+                }
+                for (Peer client : clients) {
+                    await(() -> client.document("plant").map().counter("kwh").value().intValue() == n,
+                            "a client did not see every write");
+                }
+                assertEquals(String.valueOf(n), server.command("get plant").replaceAll("\\D", ""));
+                for (Peer client : clients) {
+                    assertEquals(1, client.connections().size(), "a client's session ended");
+                }
+                // A thread or two per session would add n to n; the engine adds none once its workers run.
+                int withAll = server.threads();
+                assertTrue(withAll - withOne < n / 4, "threads grew from " + withOne + " to " + withAll + " with " + n + " sessions");
+            } finally {
+                for (Peer client : clients) {
+                    client.close();
+                }
+            }
+        }
+    }
+}
