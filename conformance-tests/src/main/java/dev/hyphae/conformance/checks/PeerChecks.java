@@ -59,9 +59,15 @@ import java.util.TreeSet;
  * <p>The peer must trust the suite's key with the right to write every document whose name starts with
  * {@link PeerTarget#DOCUMENT_PREFIX}; the suite writes only to fresh documents of such names.
  *
+ * <p>The suite is a well-behaved neighbour (HY-CONF-048): it sends deltas only where the peer granted it write, and
+ * announces {@code durable-acks} only on connections where it acknowledges nothing. A check in which it breaks a
+ * requirement on purpose, to see what the peer does with it, says so in its description. Every time it waits is a
+ * constant of the specification (chapter "Conformance", table "The times of peer mode").
+ *
  * <p>This class is longer than most because it is the whole profile in one place: a small client that speaks
  * just enough of the handshake and the session to be a hostile neighbour, and one check per method, in the order
- * of the profile's table, so that a vendor reading a failure finds the check beside the client it drives.
+ * of the profile's table, so that a vendor reading a failure finds the check beside the client it drives. The
+ * checks at its end pin the decisions of the network chapters, each failing a peer that takes the other reading.
  */
 @Checks(Profile.PEER)
 class PeerChecks {
@@ -915,10 +921,11 @@ class PeerChecks {
      * The extent of a SessionError is its channel and seq, not its code's scope. The suite plays an attacker on purpose
      * here: it sends a code of session scope on a channel, and a code of delta scope on channel 0, which a conforming
      * sender never does (HY-REG-001, HY-SESS-045). The first closes that document only: the session carries on and the
-     * document can be opened again. The second ends the session, unanswered.
+     * document can be opened again. The second ends the session, unanswered, as does a Close of the session whose code
+     * is not NO_ERROR, which the suite sends last, on purpose too.
      */
     @Test
-    @Requirement({"HY-SESS-142", "HY-SESS-047", "HY-SESS-031", "HY-VER-031"})
+    @Requirement({"HY-SESS-142", "HY-SESS-047", "HY-SESS-031", "HY-SESS-141", "HY-SESS-056"})
     void aSessionErrorIsScopedByItsFieldsNotByItsCode() throws Exception {
         String document = freshDocument();
         ReplicaId me = ReplicaId.random(RANDOM);
@@ -940,6 +947,17 @@ class PeerChecks {
             for (SessionMessage m : c.received) {
                 if (m instanceof SessionMessage.SessionError || m instanceof SessionMessage.Close) {
                     throw new AssertionError("the peer answered a SessionError of channel 0 with " + m + "; it ends the session without a word");
+                }
+            }
+        }
+        // A Close of the session with a code other than NO_ERROR, which a conforming sender never sends (HY-SESS-141):
+        // the session ends all the same, unanswered.
+        try (Connection c = Connection.open()) {
+            c.send(new SessionMessage.Close(0, ErrorCode.PROTOCOL_VIOLATION.value(), "a Close of the session with a code"));
+            c.expectClosed("a Close of channel 0 with PROTOCOL_VIOLATION, which ends the session (HY-SESS-141)");
+            for (SessionMessage m : c.received) {
+                if (m instanceof SessionMessage.SessionError || m instanceof SessionMessage.Close) {
+                    throw new AssertionError("the peer answered a Close of channel 0 with " + m + "; it ends the session without a word");
                 }
             }
         }
@@ -1166,8 +1184,9 @@ class PeerChecks {
     @Requirement({"HY-SESS-146", "HY-SESS-147", "HY-SESS-034"})
     void anAnswerStatesItsModeAndNamesNoPrefixItDoesNotHold() throws Exception {
         String document = freshDocument();
+        ReplicaId me = ReplicaId.random(RANDOM);
         try (Connection c = Connection.open()) {
-            c.send(new SessionMessage.Open(7, document, Right.WRITE, Right.READ, ReplicaId.random(RANDOM), new TreeMap<>(), null, 0, 16));
+            c.send(new SessionMessage.Open(7, document, Right.WRITE, Right.READ, me, new TreeMap<>(), null, 0, 16));
             SessionMessage.Open answer = (SessionMessage.Open) c.next(m -> m instanceof SessionMessage.Open o && answersOpen(o, 7, document),
                     "answer to an Open that grants the peer read only");
             if (answer.mode() != Right.READ) {
@@ -1176,6 +1195,15 @@ class PeerChecks {
             if (answer.heldReplica() != null || answer.heldSeq() != 0) {
                 throw new AssertionError("the peer, which holds nothing of a fresh replica's log, named held_replica " + answer.heldReplica()
                         + " and held_seq " + answer.heldSeq() + " (HY-SESS-146)");
+            }
+            // The other side of HY-SESS-146: an Open that names the peer's replica id with held_seq 0 names no prefix, and is
+            // answered as any other.
+            String second = freshDocument();
+            c.send(new SessionMessage.Open(8, second, Right.WRITE, Right.WRITE, me, new TreeMap<>(), answer.replica(), 0, 16));
+            SessionMessage reply = c.next(m -> m instanceof SessionMessage.Open o && answersOpen(o, 8, second) || m instanceof SessionMessage.SessionError,
+                    "answer to an Open whose held_replica is the peer's and whose held_seq is 0");
+            if (reply instanceof SessionMessage.SessionError e) {
+                throw new AssertionError("an Open with held_replica present and held_seq 0 names no prefix (HY-SESS-146); the peer refused it: " + e);
             }
         }
     }
