@@ -1096,11 +1096,11 @@ class PeerChecks {
             expectSessionError(c, ErrorCode.MALFORMED_MESSAGE, "an Ack without its table");
         }
         try (Connection c = Connection.open()) {
-            c.channel.send(openWithCounters(dev.hyphae.data.Limits.MAX_REPLICAS + 1, true));
+            c.channel.send(openWithCounters(dev.hyphae.model.Limits.MAX_REPLICAS + 1, true));
             expectSessionError(c, ErrorCode.MALFORMED_MESSAGE, "an Open whose summary claims MAX_REPLICAS + 1 counters, past the end of the message");
         }
         try (Connection c = Connection.open()) {
-            c.channel.send(openWithCounters(dev.hyphae.data.Limits.MAX_REPLICAS + 1, false));
+            c.channel.send(openWithCounters(dev.hyphae.model.Limits.MAX_REPLICAS + 1, false));
             expectSessionError(c, ErrorCode.LIMIT_EXCEEDED, "an Open whose summary holds MAX_REPLICAS + 1 counters");
         }
     }
