@@ -42,7 +42,7 @@ public final class PeerCommand {
 
         @Option(names = "--trust-peer", paramLabel = "KEY[:RIGHT[:DOC]]",
                 description = "Trust the peer with this public key (64 hex digits); RIGHT is read or write (default write),"
-                        + " DOC a document name or * (default *). Repeatable.")
+                        + " DOC a document name, or a prefix of names followed by * (* alone: every document, the default). Repeatable.")
         List<String> peers = new ArrayList<>();
 
         @Option(names = "--trust-org", paramLabel = "KEY[:RIGHT[:DOC]]",

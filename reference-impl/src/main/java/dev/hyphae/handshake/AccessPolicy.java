@@ -55,18 +55,30 @@ public final class AccessPolicy {
         }
     }
 
-    /** The document name that a grant for every document uses. */
+    /** The document name that a grant for every document uses: the empty prefix (HY-AUTH-012). */
     public static final String EVERY_DOCUMENT = "*";
 
-    private static final HexFormat HEX = HexFormat.of();
-    private final Map<String, Map<String, Right>> grants = new HashMap<>();
+    /** A grant's document name that ends with this is a grant on the prefix before it (HY-AUTH-012). */
+    private static final String PREFIX_MARK = "*";
 
-    /** Grants {@code right} on {@code document} (or {@link #EVERY_DOCUMENT}) to the holder of {@code key}. */
+    private static final HexFormat HEX = HexFormat.of();
+    /** By key: the rights granted on single documents, by name. */
+    private final Map<String, Map<String, Right>> grants = new HashMap<>();
+    /** By key: the rights granted on prefixes of names, by prefix; the empty prefix is every document. */
+    private final Map<String, Map<String, Right>> prefixGrants = new HashMap<>();
+
+    /**
+     * Grants {@code right} to the holder of {@code key} on {@code document}, or, when it ends with {@code *}, on every
+     * document whose name starts with what precedes the {@code *} ({@link #EVERY_DOCUMENT} alone is every document).
+     * A document whose own name ends with {@code *} can thus be granted only through a prefix.
+     */
     public AccessPolicy grant(byte[] key, String document, Right right) {
         if (right == Right.NONE) {
             throw new IllegalArgumentException("grant read or write; a key granted nothing holds no right");
         }
-        grants.computeIfAbsent(HEX.formatHex(key), k -> new HashMap<>()).merge(document, right, Right::union);
+        boolean prefix = document.endsWith(PREFIX_MARK);
+        String name = prefix ? document.substring(0, document.length() - PREFIX_MARK.length()) : document;
+        (prefix ? prefixGrants : grants).computeIfAbsent(HEX.formatHex(key), k -> new HashMap<>()).merge(name, right, Right::union);
         return this;
     }
 
@@ -80,7 +92,15 @@ public final class AccessPolicy {
     }
 
     private Right rightOf(byte[] key, String document) {
-        Map<String, Right> byDocument = grants.getOrDefault(HEX.formatHex(key), Map.of());
-        return Right.union(byDocument.getOrDefault(document, Right.NONE), byDocument.getOrDefault(EVERY_DOCUMENT, Right.NONE));
+        String holder = HEX.formatHex(key);
+        Right right = grants.getOrDefault(holder, Map.of()).getOrDefault(document, Right.NONE);
+        // HY-AUTH-012: a prefix covers the names that start with it. A Java string is a prefix of another exactly when
+        // its UTF-8 bytes are a prefix of the other's, for names that are well-formed UTF-8 (HY-SESS-008).
+        for (Map.Entry<String, Right> grant : prefixGrants.getOrDefault(holder, Map.of()).entrySet()) {
+            if (document.startsWith(grant.getKey())) {
+                right = Right.union(right, grant.getValue());
+            }
+        }
+        return right;
     }
 }

@@ -95,7 +95,10 @@ final class Channel {
         // id as the owner of the held prefix, which is the peer's own (HY-SESS-090).
         boolean answering = remote != null;
         ReplicaId heldReplica = held == 0 || answering && known.equals(remote.replica()) ? null : known;
-        sentOpen = new SessionMessage.Open(local, answering ? null : document, Right.WRITE, grant, self,
+        // HY-SESS-147: an answer to an Open that does not grant write says that no delta will follow (mode read); an Open
+        // sent first cannot know what it will be granted, and asks for write.
+        Right mode = answering && remote.granted() != Right.WRITE ? Right.READ : Right.WRITE;
+        sentOpen = new SessionMessage.Open(local, answering ? null : document, mode, grant, self,
                 summaryStated ? sync.summary() : null, heldReplica, held, window, answering ? remote.channel() : 0);
         wire.send(sentOpen);
     }

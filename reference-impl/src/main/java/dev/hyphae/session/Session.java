@@ -129,6 +129,8 @@ public final class Session {
         }
     };
     private ReplicaId remoteReplica;
+    /** The replica id of the peer's first Open, refused or not: every later Open must name it (HY-SESS-148). */
+    private ReplicaId openedReplica;
     /** The replica id that the peer's key used in its last session, as it was before this one: null if none. */
     private final ReplicaId previousReplica;
     private long pingNonce;
@@ -558,8 +560,12 @@ public final class Session {
         if (open.replica().equals(layer.replicaId())) {
             throw violation("the peer's Open names this replica's own id");
         }
-        if (remoteReplica != null && !remoteReplica.equals(open.replica())) {
-            throw violation("the peer's Opens name two replica ids, %s and %s", remoteReplica, open.replica());
+        // HY-SESS-032, HY-SESS-148: the first Open fixes the peer's replica id, even one that is then refused. (Binding
+        // the id to the peer's key, HY-SESS-059, waits until the peer has shown a right: see below.)
+        if (openedReplica == null) {
+            openedReplica = open.replica();
+        } else if (!openedReplica.equals(open.replica())) {
+            throw violation("the peer's Opens name two replica ids, %s and %s", openedReplica, open.replica());
         }
         Channel c = channels.get(open.document());
         if (c != null && c.closed) {

@@ -46,6 +46,12 @@ public final class SessionLimits {
     /** By default, the longest time a peer waits without receiving a message before it ends the session. */
     public static final Duration IDLE_INTERVAL = Duration.ofSeconds(60);
 
+    /**
+     * The longest time between the end of a session, by an error of session scope or a Close of the session, sent or
+     * received, and the close of the framed channel (HY-SESS-143).
+     */
+    public static final Duration CLOSE_INTERVAL = Duration.ofSeconds(10);
+
     private SessionLimits() {
     }
 }

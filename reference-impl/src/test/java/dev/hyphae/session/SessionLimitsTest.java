@@ -13,7 +13,7 @@ class SessionLimitsTest {
     @Test
     @Requirement({"HY-SESS-048", "HY-SESS-050"})
     void theClassHoldsExactlyTheConstantsOfTheSpecification() throws Exception {
-        assertEquals(9, LimitTables.table("08-session.adoc", "table-session-limits").size());
+        assertEquals(10, LimitTables.table("08-session.adoc", "table-session-limits").size());
         LimitTables.assertMatches(SessionLimits.class, "08-session.adoc", "table-session-limits");
     }
 

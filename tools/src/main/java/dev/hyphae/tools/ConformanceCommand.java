@@ -86,6 +86,11 @@ final class ConformanceCommand implements Callable<Integer> {
             defaultValue = "" + Settings.DEFAULT_SHRINKING_SECONDS)
     int shrinkingSeconds;
 
+    @Option(names = "--peer-defect", paramLabel = "NAME", hidden = true,
+            description = "Seed this peer defect (peer-...) into the reference peer that the command starts, to show that the Peer"
+                    + " profile catches it.")
+    String peerDefect;
+
     @Override
     public Integer call() throws Exception {
         java.util.Set<Profile> selected = java.util.EnumSet.noneOf(Profile.class);
@@ -137,7 +142,7 @@ final class ConformanceCommand implements Callable<Integer> {
                     Duration.ofSeconds(timeoutSeconds), counterexamples, null, selected, shrinkingSeconds), out);
         }
         // The whole suite against the reference implementation: its adapter, and a reference peer in its own process.
-        try (ReferencePeer reference = ReferencePeer.start()) {
+        try (ReferencePeer reference = ReferencePeer.start(peerDefect == null ? null : Defect.of(peerDefect))) {
             return ConformanceRunner.run(new Settings(referenceAdapter(), vectorRoot, reportDirectory, expectedFailures, seed, tries,
                     Duration.ofSeconds(timeoutSeconds), counterexamples, reference.target(), selected, shrinkingSeconds), out);
         }
@@ -158,15 +163,21 @@ final class ConformanceCommand implements Callable<Integer> {
             this.target = target;
         }
 
-        static ReferencePeer start() throws java.io.IOException {
+        /** Starts {@code hyphae peer serve}, or, with a seeded peer defect, the {@link SeededPeer} that carries it. */
+        static ReferencePeer start(Defect defect) throws java.io.IOException {
             java.security.SecureRandom random = new java.security.SecureRandom();
             Path folder = Files.createTempDirectory("hyphae-conformance-peer");
             KeyPair peerKey = keyFile(folder.resolve("peer.key"), random);
             KeyPair suite = KeyPair.generate(random);
-            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-cp", System.getProperty("java.class.path"), Hyphae.class.getName(), "peer", "serve",
-                    "--data", folder.resolve("data").toString(), "--key", folder.resolve("peer.key").toString(),
-                    "--listen", "127.0.0.1:0", "--trust-peer", HexFormat.of().formatHex(suite.publicKey()) + ":write"));
+            String javaCommand = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            List<String> command = defect != null
+                    ? List.of(javaCommand, "-cp", System.getProperty("java.class.path"), SeededPeer.class.getName(), folder.resolve("data").toString(),
+                            folder.resolve("peer.key").toString(), HexFormat.of().formatHex(suite.publicKey()), PeerTarget.DOCUMENT_PREFIX,
+                            defect.flag())
+                    : List.of(javaCommand, "-cp", System.getProperty("java.class.path"), Hyphae.class.getName(), "peer", "serve",
+                            "--data", folder.resolve("data").toString(), "--key", folder.resolve("peer.key").toString(),
+                            "--listen", "127.0.0.1:0", "--trust-peer", HexFormat.of().formatHex(suite.publicKey()) + ":write:"
+                                    + PeerTarget.DOCUMENT_PREFIX + "*");
             Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
             try {
                 java.io.BufferedReader lines = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream(),

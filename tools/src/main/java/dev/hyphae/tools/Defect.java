@@ -93,7 +93,35 @@ enum Defect {
     /** The initiator ends with whatever registered code a Selection reports, whatever its scope. */
     HS_ERROR_SCOPE_IGNORED("hs-error-scope-ignored"),
     /** The initiator takes an all-zero DH output, from a responder's low-order ephemeral key, as any other (HY-HS-016). */
-    HS_INITIATOR_SKIPS_LOW_ORDER("hs-initiator-skips-low-order");
+    HS_INITIATOR_SKIPS_LOW_ORDER("hs-initiator-skips-low-order"),
+
+    // Peer: seeded into the reference peer that `hyphae conformance --peer-defect NAME` starts (SeededPeer), each the
+    // other reading of a decision of the network chapters.
+
+    /** A fault ends the session with a Close of channel 0 that carries the code, not a SessionError (HY-SESS-140). */
+    PEER_CLOSE_INSTEAD_OF_ERROR("peer-close-instead-of-error"),
+    /** A SessionError whose code has session scope ends the session, whatever its channel and seq (HY-SESS-142). */
+    PEER_ERROR_SCOPE_BY_CODE("peer-error-scope-by-code"),
+    /** A delta refused for its payload gets its SessionError and no acknowledgement (HY-SYNC-071). */
+    PEER_NO_ACK_AFTER_REFUSAL("peer-no-ack-after-refusal"),
+    /** An answer to an Open that grants read only still asks for write (HY-SESS-147). */
+    PEER_ANSWER_MODE_WRITE("peer-answer-mode-write"),
+    /** An Open that names no prefix still names a held_replica, with held_seq 0 (HY-SESS-146). */
+    PEER_HELD_REPLICA_WITHOUT_PREFIX("peer-held-replica-without-prefix"),
+    /** Refused Opens count toward MAX_DOCUMENTS, and the session ends with LIMIT_EXCEEDED past it (HY-SESS-149). */
+    PEER_REFUSALS_COUNT_TOWARD_LIMIT("peer-refusals-count-toward-limit"),
+    /** The first write received on a document is sent back, as a state, with its acknowledgement (HY-SYNC-070). */
+    PEER_ECHOES_WRITES("peer-echoes-writes"),
+    /** A delta whose store is empty, only context, is taken as changing nothing: acknowledged, never passed on (HY-SYNC-072). */
+    PEER_CONTEXT_ONLY_CHANGES_NOTHING("peer-context-only-changes-nothing"),
+    /** The keepalive and idle timers start at the first message received, not at the end of the handshake (HY-SESS-152). */
+    PEER_KEEPALIVE_FROM_FIRST_MESSAGE("peer-keepalive-from-first-message"),
+    /** A message of an unknown type without a table is refused as malformed (HY-SESS-144). */
+    PEER_TABLE_BEFORE_TYPE("peer-table-before-type"),
+    /** A summary that claims more than MAX_REPLICAS counters, past the end of the message, is refused for the limit (HY-SESS-145). */
+    PEER_SUMMARY_LIMIT_BEFORE_BOUNDS("peer-summary-limit-before-bounds"),
+    /** A Delta on the channel of a closed document is dropped whole, with the replica ids it declares (HY-SESS-078). */
+    PEER_DROPS_DECLARATIONS_ON_CLOSED_CHANNEL("peer-drops-declarations-on-closed-channel");
 
     private final String flag;
 

@@ -115,7 +115,7 @@ class ConformanceIT {
         assertEquals(0, pk.waitFor());
         ProcessBuilder serve = new ProcessBuilder("sh", ROOT.resolve("tools/hyphae").toString(), "peer", "serve",
                 "--data", dir.resolve("data").toString(), "--key", dir.resolve("peer.key").toString(), "--listen", "127.0.0.1:0",
-                "--trust-peer", suite + ":write").redirectError(ProcessBuilder.Redirect.INHERIT);
+                "--trust-peer", suite + ":write:conformance-*").redirectError(ProcessBuilder.Redirect.INHERIT);
         serve.environment().put("JAVA_HOME", System.getProperty("java.home"));
         Process peer = serve.start();
         try {
@@ -258,6 +258,39 @@ class ConformanceIT {
         assertTrue(check.path("detail").asText().length() > 0);
         assertTrue(run.out().contains("FAILED " + checkId), run.out());
         assertFalse(run.report().path("summary").path("conforms").asBoolean());
+    }
+
+    /**
+     * Each seeded peer defect fails the Peer profile, on the requirement it breaks and in the check that pins the decision
+     * it reads the other way: the command starts the reference peer with the defect seeded ({@code --peer-defect}, which
+     * starts {@link SeededPeer}) and checks only the Peer profile.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+            // defect,                                   requirement,  check that catches it
+            "peer-close-instead-of-error,                HY-SESS-140,  PeerChecks.aMalformedSessionMessageEndsTheSessionWithItsCode",
+            "peer-error-scope-by-code,                   HY-SESS-142,  PeerChecks.aSessionErrorIsScopedByItsFieldsNotByItsCode",
+            "peer-no-ack-after-refusal,                  HY-SYNC-071,  PeerChecks.aDeltaRefusedForItsPayloadGetsItsErrorThenItsAcknowledgement",
+            "peer-answer-mode-write,                     HY-SESS-147,  PeerChecks.anAnswerStatesItsModeAndNamesNoPrefixItDoesNotHold",
+            "peer-held-replica-without-prefix,           HY-SESS-146,  PeerChecks.anAnswerStatesItsModeAndNamesNoPrefixItDoesNotHold",
+            "peer-refusals-count-toward-limit,           HY-SESS-149,  PeerChecks.refusedOpensAreAnsweredEachAndTheFirstFixesTheReplicaId",
+            "peer-echoes-writes,                         HY-SYNC-070,  PeerChecks.aPeerWhoseStateWasEmptyEchoesNothingBack",
+            "peer-context-only-changes-nothing,          HY-SYNC-072,  PeerChecks.aRemovalThatChangesOnlyTheContextTravelsOn",
+            "peer-keepalive-from-first-message,          HY-SESS-152,  PeerChecks.aSilentSessionGetsAPingAfterTheKeepaliveInterval",
+            "peer-table-before-type,                     HY-SESS-144,  PeerChecks.theTypeIsCheckedBeforeTheTableAndASummaryAgainstTheMessageBeforeItsLimit",
+            "peer-summary-limit-before-bounds,           HY-SESS-145,  PeerChecks.theTypeIsCheckedBeforeTheTableAndASummaryAgainstTheMessageBeforeItsLimit",
+            "peer-drops-declarations-on-closed-channel,  HY-SESS-078,  PeerChecks.declarationsStandOnAChannelThatIsClosed"})
+    @Requirement({"HY-CONF-006", "HY-CONF-018"})
+    void eachSeededPeerDefectIsCaughtOnItsRequirement(String defect, String requirement, String checkId, @TempDir Path reports)
+            throws Exception {
+        Run run = conformanceWith(reports, SHORT_RUN_JVM, "--profiles", "peer", "--peer-defect", defect);
+        assertEquals(1, run.status(), run.out());
+        assertTrue(run.out().contains("DOES NOT CONFORM"), run.out());
+        assertEquals("fail", requirement(run.report(), requirement).path("status").asText());
+        JsonNode check = check(run.report(), checkId);
+        assertEquals("failed", check.path("status").asText(), check.toString());
+        assertTrue(check.path("requirements").toString().contains("\"" + requirement + "\""), check.toString());
+        assertTrue(run.out().contains("FAILED " + checkId), run.out());
     }
 
     /**

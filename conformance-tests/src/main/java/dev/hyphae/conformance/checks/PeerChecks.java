@@ -59,16 +59,33 @@ import java.util.TreeSet;
  * <p>The peer must trust the suite's key with the right to write every document whose name starts with
  * {@link PeerTarget#DOCUMENT_PREFIX}; the suite writes only to fresh documents of such names.
  *
+ * <p>The suite is a well-behaved neighbour (HY-CONF-048): it sends deltas only where the peer granted it write, and
+ * announces {@code durable-acks} only on connections where it acknowledges nothing. A check in which it breaks a
+ * requirement on purpose, to see what the peer does with it, says so in its description. Every time it waits is a
+ * constant of the specification (chapter "Conformance", table "The times of peer mode").
+ *
  * <p>This class is longer than most because it is the whole profile in one place: a small client that speaks
  * just enough of the handshake and the session to be a hostile neighbour, and one check per method, in the order
- * of the profile's table, so that a vendor reading a failure finds the check beside the client it drives.
+ * of the profile's table, so that a vendor reading a failure finds the check beside the client it drives. The
+ * checks at its end pin the decisions of the network chapters, each failing a peer that takes the other reading.
  */
 @Checks(Profile.PEER)
 class PeerChecks {
 
     private static final SecureRandom RANDOM = new SecureRandom();
+    /**
+     * {@code PEER_ANSWER_TIMEOUT} (chapter "Conformance", table "The times of peer mode"): how long the suite waits for
+     * each message that it expects.
+     */
     private static final int READ_TIMEOUT_MILLIS = 10_000;
-    /** Every connection is closed after this long, so that a peer that stops reading cannot block a write for ever. */
+    /** {@code CLOSE_INTERVAL} (HY-SESS-143): how long the suite waits for the close after a session has ended. */
+    private static final int CLOSE_INTERVAL_MILLIS = (int) dev.hyphae.session.SessionLimits.CLOSE_INTERVAL.toMillis();
+    /** The default {@code KEEPALIVE_INTERVAL}, which a peer under test runs with (HY-CONF-046). */
+    private static final int KEEPALIVE_INTERVAL_MILLIS = (int) dev.hyphae.session.SessionLimits.KEEPALIVE_INTERVAL.toMillis();
+    /**
+     * {@code PEER_CONNECTION_LIMIT}: every connection is closed after this long, so that a peer that stops reading cannot
+     * block a write for ever.
+     */
     private static final long CONNECTION_LIMIT_MILLIS = 60_000;
     private static final java.util.concurrent.ScheduledExecutorService WATCHDOG =
             java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
@@ -150,6 +167,20 @@ class PeerChecks {
             return open(target().suiteKey(), null, standardOffer());
         }
 
+        /**
+         * A connection on which the suite only writes: it announces {@code durable-acks}, so that the peer's
+         * acknowledgements are exercised under it. The suite keeps nothing on stable storage, and may announce the
+         * capability only where it sends no Ack, no Delta with an ack and no Open with a held_seq (HY-SESS-153, HY-CONF-048).
+         */
+        static Connection openWriting() throws IOException, ProtocolException {
+            return open(target().suiteKey(), null, new Negotiation.Offer(List.of(ProtocolVersion.V1_0), new TreeSet<>(Set.of(DURABLE_ACKS))));
+        }
+
+        /** Messages of the kind {@code kind} that the peer has sent so far, in order. */
+        <T extends SessionMessage> List<T> receivedOf(Class<T> kind) {
+            return received.stream().filter(kind::isInstance).map(kind::cast).toList();
+        }
+
         void send(SessionMessage message) throws IOException, ProtocolException {
             channel.send(SessionCodec.encode(message));
         }
@@ -165,6 +196,8 @@ class PeerChecks {
                     bytes = channel.receive();
                 } catch (SocketTimeoutException e) {
                     throw new AssertionError("the peer sent no " + what + " within " + READ_TIMEOUT_MILLIS + " ms; it sent " + received);
+                } catch (EOFException | java.net.SocketException e) {
+                    throw new AssertionError("the peer closed the connection while the suite waited for " + what + "; it sent " + received, e);
                 }
                 SessionMessage m = decodeOrFail(bytes);
                 received.add(m);
@@ -222,8 +255,9 @@ class PeerChecks {
             }
         }
 
-        /** Reads until the peer closes the connection; fails if it stays open past the read timeout. */
+        /** Reads until the peer closes the connection; fails if it stays open past {@code CLOSE_INTERVAL}. */
         void expectClosed(String after) throws IOException {
+            socket.setSoTimeout(CLOSE_INTERVAL_MILLIS);
             try {
                 while (true) {
                     byte[] bytes = channel.receive();
@@ -232,7 +266,8 @@ class PeerChecks {
                     declared(m, bytes);
                 }
             } catch (SocketTimeoutException e) {
-                throw new AssertionError("the peer kept the connection open " + READ_TIMEOUT_MILLIS + " ms after " + after);
+                throw new AssertionError("the peer kept the connection open " + CLOSE_INTERVAL_MILLIS + " ms (CLOSE_INTERVAL, HY-SESS-143) after "
+                        + after);
             } catch (EOFException | ProtocolException | java.net.SocketException e) {
                 // Closed: the end of the stream, or a broken one.
             }
@@ -261,14 +296,28 @@ class PeerChecks {
 
     /** Opens a fresh document and returns the peer's answering Open. */
     private static SessionMessage.Open openDocument(Connection c, String document, ReplicaId replica) throws IOException, ProtocolException {
-        c.send(openOf(7, document, replica));
-        SessionMessage answer = c.next(m -> m instanceof SessionMessage.Open o && answersOpen(o, 7, document)
-                || m instanceof SessionMessage.SessionError e && e.channel() == 7, "answer to its Open of " + document);
+        return openDocument(c, 7, document, replica);
+    }
+
+    /**
+     * Opens a fresh document on the suite's channel {@code channel} and returns the peer's answering Open, which must grant
+     * the suite write (HY-CONF-045): the suite sends deltas only when it may (HY-SESS-035, HY-CONF-048).
+     */
+    private static SessionMessage.Open openDocument(Connection c, long channel, String document, ReplicaId replica)
+            throws IOException, ProtocolException {
+        c.send(openOf(channel, document, replica));
+        SessionMessage answer = c.next(m -> m instanceof SessionMessage.Open o && answersOpen(o, channel, document)
+                || m instanceof SessionMessage.SessionError e && e.channel() == channel, "answer to its Open of " + document);
         if (answer instanceof SessionMessage.SessionError e) {
             throw new AssertionError("the peer refused the document " + document + " with " + e.code() + " " + e.detail()
-                    + ": it must grant the suite's key write on documents named " + PeerTarget.DOCUMENT_PREFIX + "*");
+                    + ": it must grant the suite's key write on documents named " + PeerTarget.DOCUMENT_PREFIX + "* (HY-CONF-045)");
         }
-        return (SessionMessage.Open) answer;
+        SessionMessage.Open open = (SessionMessage.Open) answer;
+        if (open.granted() != Right.WRITE) {
+            throw new AssertionError("the peer granted " + open.granted() + " on " + document + ", not write: it must grant the suite's key"
+                    + " write on documents named " + PeerTarget.DOCUMENT_PREFIX + "* (HY-CONF-045)");
+        }
+        return open;
     }
 
     /**
@@ -288,8 +337,17 @@ class PeerChecks {
                 || m instanceof SessionMessage.Delta d && d.channel() == channel && d.ack() == seq;
     }
 
+    /**
+     * Expects the session to end with a SessionError of channel 0 and {@code code}, then the close (HY-SESS-140,
+     * HY-SESS-143). A Close of the session in its place fails: a fault ends a session with an error.
+     */
     private static void expectSessionError(Connection c, ErrorCode code, String after) throws IOException, ProtocolException {
-        SessionMessage m = c.next(x -> x instanceof SessionMessage.SessionError e && e.channel() == 0, "session error after " + after);
+        SessionMessage m = c.next(x -> x instanceof SessionMessage.SessionError e && e.channel() == 0
+                || x instanceof SessionMessage.Close close && close.channel() == 0, "session error after " + after);
+        if (m instanceof SessionMessage.Close close) {
+            throw new AssertionError("after " + after + " the peer ended the session with a Close (code " + close.code()
+                    + "), not a SessionError of channel 0 with " + code.value() + " " + code + " (HY-SESS-140)");
+        }
         SessionMessage.SessionError e = (SessionMessage.SessionError) m;
         if (e.code() != code.value()) {
             throw new AssertionError("after " + after + " the peer ended the session with " + e.code() + ", not " + code.value() + " " + code
@@ -367,8 +425,9 @@ class PeerChecks {
         }
     }
 
+    /** Nothing answers a frame that does not authenticate: no error, no close, not even with the sending key (HY-FRAME-024). */
     @Test
-    @Requirement({"HY-FRAME-019", "HY-FRAME-020"})
+    @Requirement({"HY-FRAME-019", "HY-FRAME-020", "HY-FRAME-024"})
     void garbageAfterTheHandshakeEndsTheSession() throws Exception {
         try (Connection c = Connection.open()) {
             byte[] garbage = new byte[200];
@@ -378,12 +437,13 @@ class PeerChecks {
             c.socket.getOutputStream().write(garbage);
             c.socket.getOutputStream().flush();
             c.expectClosed("a frame that does not authenticate");
+            expectNoAnswer(c, "a frame that does not authenticate");
         }
     }
 
     /** Fragments without FIN beyond MAX_MESSAGE_SIZE: the peer must stop reassembling and close. */
     @Test
-    @Requirement({"HY-FRAME-019", "HY-FRAME-020"})
+    @Requirement({"HY-FRAME-019", "HY-FRAME-020", "HY-FRAME-024"})
     void aMessageBeyondTheReassemblyLimitEndsTheSession() throws Exception {
         try (Connection c = Connection.open()) {
             OutputStream out = c.socket.getOutputStream();
@@ -404,11 +464,12 @@ class PeerChecks {
                 return;   // the peer closed as soon as the limit was passed
             }
             c.expectClosed("fragments beyond MAX_MESSAGE_SIZE");
+            expectNoAnswer(c, "fragments beyond MAX_MESSAGE_SIZE");
         }
     }
 
     @Test
-    @Requirement({"HY-SESS-003", "HY-SESS-046"})
+    @Requirement({"HY-SESS-003", "HY-SESS-046", "HY-SESS-140", "HY-SESS-143"})
     void aMalformedSessionMessageEndsTheSessionWithItsCode() throws Exception {
         try (Connection c = Connection.open()) {
             c.channel.send(new byte[] {0x10, 0x00, 0x00, 0x00, 'H', 'Y', 'S', '1', 0x42, 0x42, 0x42, 0x42});
@@ -452,11 +513,11 @@ class PeerChecks {
 
     /** A fresh document, opened and written: the peer answers the Open, grants write, and acknowledges the delta. */
     @Test
-    @Requirement({"HY-SESS-028", "HY-SESS-034", "HY-SYNC-020", "HY-SYNC-021", "HY-SYNC-022"})
+    @Requirement({"HY-SESS-028", "HY-SESS-034", "HY-SYNC-020", "HY-SYNC-021", "HY-SYNC-022", "HY-SESS-043", "HY-CONF-048"})
     void aDocumentIsOpenedAndAWriteAcknowledged() throws Exception {
         String document = freshDocument();
         ReplicaId me = ReplicaId.random(RANDOM);
-        try (Connection c = Connection.open()) {
+        try (Connection c = Connection.openWriting()) {
             SessionMessage.Open answer = openDocument(c, document, me);
             if (answer.granted() != Right.WRITE) {
                 throw new AssertionError("the peer granted " + answer.granted() + " on " + document + "; the suite needs write");
@@ -546,7 +607,7 @@ class PeerChecks {
      * {@code amount}, waits for its acknowledgement and closes: a write the peer holds when a later session begins.
      */
     private static void writeInASessionOfItsOwn(String document, ReplicaId writer, long amount) throws Exception {
-        try (Connection c = Connection.open()) {
+        try (Connection c = Connection.openWriting()) {
             SessionMessage.Open answer = openDocument(c, document, writer);
             c.send(new SessionMessage.Delta(answer.channel(), SessionMessage.Kind.STATE, 0, 1, increment(writer, amount)));
             c.next(m -> acknowledges(m, 7, 1), "acknowledgement of entry 1");
@@ -556,6 +617,8 @@ class PeerChecks {
 
     /** The capability deflate (registry, capabilities). */
     private static final int DEFLATE = 2;
+    /** The capability durable-acks (registry, capabilities). */
+    private static final int DURABLE_ACKS = 1;
 
     /** The model of a document, as the suite keeps it: the join of the payloads the peer sent. */
     static final class DocumentsModel {
@@ -838,6 +901,348 @@ class PeerChecks {
             SessionMessage.Open answer = openDocument(c, document, ReplicaId.random(RANDOM));
             c.send(new SessionMessage.Ack(answer.channel(), 1_000_000));
             expectSessionError(c, ErrorCode.PROTOCOL_VIOLATION, "an Ack of entry 1,000,000 of a fresh document");
+        }
+    }
+
+    /** Fails if the peer sent an error or a close of the session on {@code c}: after {@code after} it must send nothing. */
+    private static void expectNoAnswer(Connection c, String after) {
+        for (SessionMessage m : c.received) {
+            if (m instanceof SessionMessage.SessionError || m instanceof SessionMessage.Close) {
+                throw new AssertionError("after " + after + " the peer sent " + m + ": a peer that refuses a frame sends nothing after it,"
+                        + " not even with its sending key (HY-FRAME-024)");
+            }
+        }
+    }
+
+    // The decisions of the network chapters (issue of the second reading): each check fails a peer that takes the other
+    // reading.
+
+    /**
+     * The extent of a SessionError is its channel and seq, not its code's scope. The suite plays an attacker on purpose
+     * here: it sends a code of session scope on a channel, and a code of delta scope on channel 0, which a conforming
+     * sender never does (HY-REG-001, HY-SESS-045). The first closes that document only: the session carries on and the
+     * document can be opened again. The second ends the session, unanswered, as does a Close of the session whose code
+     * is not NO_ERROR, which the suite sends last, on purpose too.
+     */
+    @Test
+    @Requirement({"HY-SESS-142", "HY-SESS-047", "HY-SESS-031", "HY-SESS-141", "HY-SESS-056"})
+    void aSessionErrorIsScopedByItsFieldsNotByItsCode() throws Exception {
+        String document = freshDocument();
+        ReplicaId me = ReplicaId.random(RANDOM);
+        try (Connection c = Connection.open()) {
+            SessionMessage.Open answer = openDocument(c, document, me);
+            c.send(new SessionMessage.SessionError(answer.channel(), 0, ErrorCode.PROTOCOL_VIOLATION.value(), "a session-scope code on a channel"));
+            c.send(new SessionMessage.Open(8, document, Right.WRITE, Right.WRITE, me, new TreeMap<>(), null, 0, 16));
+            SessionMessage again = c.next(m -> m instanceof SessionMessage.Open o && answersOpen(o, 8, document)
+                    || m instanceof SessionMessage.SessionError e && (e.channel() == 0 || e.channel() == 8),
+                    "answer to a second Open of the document that its channel's SessionError closed");
+            if (again instanceof SessionMessage.SessionError e) {
+                throw new AssertionError("a SessionError with PROTOCOL_VIOLATION on channel " + answer.channel() + " and seq 0 closes that"
+                        + " document only, which may then be opened again (HY-SESS-142, HY-SESS-031); the peer answered the new Open with " + e);
+            }
+        }
+        try (Connection c = Connection.open()) {
+            c.send(new SessionMessage.SessionError(0, 0, ErrorCode.MALFORMED_DELTA.value(), "a delta-scope code on channel 0"));
+            c.expectClosed("a SessionError of channel 0 with MALFORMED_DELTA, which ends the session (HY-SESS-142)");
+            for (SessionMessage m : c.received) {
+                if (m instanceof SessionMessage.SessionError || m instanceof SessionMessage.Close) {
+                    throw new AssertionError("the peer answered a SessionError of channel 0 with " + m + "; it ends the session without a word");
+                }
+            }
+        }
+        // A Close of the session with a code other than NO_ERROR, which a conforming sender never sends (HY-SESS-141):
+        // the session ends all the same, unanswered.
+        try (Connection c = Connection.open()) {
+            c.send(new SessionMessage.Close(0, ErrorCode.PROTOCOL_VIOLATION.value(), "a Close of the session with a code"));
+            c.expectClosed("a Close of channel 0 with PROTOCOL_VIOLATION, which ends the session (HY-SESS-141)");
+            for (SessionMessage m : c.received) {
+                if (m instanceof SessionMessage.SessionError || m instanceof SessionMessage.Close) {
+                    throw new AssertionError("the peer answered a Close of channel 0 with " + m + "; it ends the session without a word");
+                }
+            }
+        }
+    }
+
+    /**
+     * A peer whose state of a document was empty at the Open resumes from 0 (HY-SYNC-070): what the suite then writes
+     * is all that the peer holds, and comes from the suite, so nothing goes back, neither a difference or a state that
+     * echoes it nor an interval that only moves a position (HY-SYNC-028). The suite's Ping, sent after the peer's
+     * acknowledgement, is answered once the peer has acted on the write.
+     */
+    @Test
+    @Requirement({"HY-SYNC-070", "HY-SYNC-028", "HY-SYNC-004", "HY-SYNC-011"})
+    void aPeerWhoseStateWasEmptyEchoesNothingBack() throws Exception {
+        String document = freshDocument();
+        ReplicaId me = ReplicaId.random(RANDOM);
+        try (Connection c = Connection.openWriting()) {
+            SessionMessage.Open answer = openDocument(c, document, me);
+            c.send(new SessionMessage.Delta(answer.channel(), SessionMessage.Kind.STATE, 0, 1, increment(me, 5)));
+            c.next(m -> acknowledges(m, 7, 1), "acknowledgement of entry 1");
+            c.send(new SessionMessage.Delta(answer.channel(), SessionMessage.Kind.INTERVAL, 1, 2, increment(me, 6)));
+            c.next(m -> acknowledges(m, 7, 2), "acknowledgement of entry 2");
+            c.send(new SessionMessage.Ping(0x5eed));
+            c.next(m -> m.equals(new SessionMessage.Pong(0x5eed)), "Pong after the acknowledgement of both writes");
+            for (SessionMessage m : c.received) {
+                if (m instanceof SessionMessage.Delta d && d.channel() == 7) {
+                    throw new AssertionError("the peer, whose state of a fresh document held only the suite's own writes, sent them back: "
+                            + d + " (HY-SYNC-070, HY-SYNC-028)");
+                }
+            }
+        }
+    }
+
+    /**
+     * A delta refused for its payload, in order, gets two answers in a fixed order: the SessionError that names it, then
+     * an acknowledgement that covers it (HY-SYNC-071), with nothing else sent by the suite in between.
+     */
+    @Test
+    @Requirement({"HY-SYNC-071", "HY-SYNC-025", "HY-SYNC-022", "HY-SYNC-023"})
+    void aDeltaRefusedForItsPayloadGetsItsErrorThenItsAcknowledgement() throws Exception {
+        String document = freshDocument();
+        ReplicaId me = ReplicaId.random(RANDOM);
+        try (Connection c = Connection.openWriting()) {
+            SessionMessage.Open answer = openDocument(c, document, me);
+            c.send(new SessionMessage.Delta(answer.channel(), SessionMessage.Kind.INTERVAL, 0, 1, new byte[] {1, 2, 3, 4, 5, 6, 7, 8}));
+            SessionMessage first = c.next(m -> m instanceof SessionMessage.SessionError e && e.channel() == 7
+                    || m instanceof SessionMessage.Ack a && a.channel() == 7 || m instanceof SessionMessage.Delta d && d.channel() == 7 && d.ack() != 0,
+                    "the SessionError that refuses the malformed delta");
+            if (!(first instanceof SessionMessage.SessionError e) || e.seq() != 1 || e.code() != ErrorCode.MALFORMED_DELTA.value()) {
+                throw new AssertionError("expected first the error of the delta (channel 7, seq 1, MALFORMED_DELTA), then its acknowledgement"
+                        + " (HY-SYNC-071); got " + first);
+            }
+            SessionMessage ack = c.next(m -> m instanceof SessionMessage.Ack a && a.channel() == 7
+                    || m instanceof SessionMessage.Delta d && d.channel() == 7 && d.ack() != 0, "the acknowledgement of the refused delta");
+            if (!acknowledges(ack, 7, 1)) {
+                throw new AssertionError("the refused delta, consumed (HY-SYNC-025), is acknowledged with seq 1 (HY-SYNC-022); got " + ack);
+            }
+        }
+    }
+
+    /**
+     * A delta that only adds a dot to the context changes the state (HY-SYNC-072): a removal of an entry that the peer
+     * never held travels on to another neighbour, which may hold the entry. The reader opens the document first, while
+     * it is empty; the writer then sends the removal.
+     */
+    @Test
+    @Requirement({"HY-SYNC-072", "HY-SYNC-020", "HY-SYNC-004"})
+    void aRemovalThatChangesOnlyTheContextTravelsOn() throws Exception {
+        String document = freshDocument();
+        ReplicaId writer = ReplicaId.random(RANDOM);
+        ReplicaId reader = ReplicaId.random(RANDOM);
+        dev.hyphae.model.ReplicaId elsewhere = new dev.hyphae.model.ReplicaId(ReplicaId.random(RANDOM).toHex());
+        State held = Mutators.delta(DocumentsModel.empty(), elsewhere,
+                new Mutation.Update(Value.of("kwh"), CrdtType.PNCOUNTER.id(), new Mutation.Increment(1)));
+        // The writer's state: it saw the entry written elsewhere and removed it. Its store is empty, its context the dot.
+        State removal = Mutators.delta(held, new dev.hyphae.model.ReplicaId(writer.toHex()), new Mutation.RemoveKey(Value.of("kwh")));
+        dev.hyphae.model.Dot dot = new dev.hyphae.model.Dot(elsewhere, 1);
+        try (Connection r = Connection.open(); Connection w = Connection.openWriting()) {
+            SessionMessage.Open read = openDocument(r, document, reader);
+            SessionMessage.Open write = openDocument(w, document, writer);
+            w.send(new SessionMessage.Delta(write.channel(), SessionMessage.Kind.STATE, 0, 1, PayloadEncoder.encode(removal)));
+            w.next(m -> acknowledges(m, 7, 1), "acknowledgement of the removal");
+            State state = DocumentsModel.empty();
+            while (!state.context().contains(dot)) {
+                SessionMessage.Delta delta = (SessionMessage.Delta) r.next(m -> m instanceof SessionMessage.Delta d && d.channel() == 7,
+                        "a delta of " + document + " carrying the removal, whose context holds " + dot + " (HY-SYNC-072)");
+                state = DocumentsModel.join(state, delta, r);
+                r.send(new SessionMessage.Ack(read.channel(), delta.toSeq()));
+            }
+        }
+    }
+
+    /**
+     * A peer that has sent nothing since the handshake sends a Ping within KEEPALIVE_INTERVAL of the start of the session,
+     * or of its last message (HY-SESS-152), whether or not it has received anything: the suite sends nothing at all.
+     */
+    @Test
+    @Requirement({"HY-SESS-048", "HY-SESS-152", "HY-CONF-046", "HY-CONF-047"})
+    void aSilentSessionGetsAPingAfterTheKeepaliveInterval() throws Exception {
+        try (Connection c = Connection.open()) {
+            int wait = KEEPALIVE_INTERVAL_MILLIS + READ_TIMEOUT_MILLIS;
+            c.socket.setSoTimeout(wait);
+            while (true) {
+                byte[] bytes;
+                try {
+                    bytes = c.channel.receive();
+                } catch (SocketTimeoutException e) {
+                    throw new AssertionError("the peer sent nothing for " + wait + " ms (KEEPALIVE_INTERVAL + PEER_ANSWER_TIMEOUT) on a session"
+                            + " on which the suite has sent nothing since the handshake; it sent " + c.received + " (HY-SESS-048, HY-SESS-152)");
+                } catch (EOFException | java.net.SocketException e) {
+                    throw new AssertionError("the peer closed a session that was silent for less than IDLE_INTERVAL; it sent " + c.received, e);
+                }
+                SessionMessage m = Connection.decodeOrFail(bytes);
+                c.received.add(m);
+                if (m instanceof SessionMessage.Ping) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /**
+     * The type of a session message is checked before the presence of its table (HY-SESS-144), and a summary's vector
+     * against the end of the message before its limit (HY-SESS-145); the limit has its own code for a summary that the
+     * message really carries (HY-SESS-005).
+     */
+    @Test
+    @Requirement({"HY-SESS-144", "HY-SESS-145", "HY-SESS-004", "HY-SESS-005", "HY-SESS-006"})
+    void theTypeIsCheckedBeforeTheTableAndASummaryAgainstTheMessageBeforeItsLimit() throws Exception {
+        try (Connection c = Connection.open()) {
+            c.channel.send(withoutTable(200));
+            expectSessionError(c, ErrorCode.UNKNOWN_MESSAGE_TYPE, "a message of type 200 without a table");
+        }
+        try (Connection c = Connection.open()) {
+            c.channel.send(withoutTable(hyphae.v1.Message.Ack));
+            expectSessionError(c, ErrorCode.MALFORMED_MESSAGE, "an Ack without its table");
+        }
+        try (Connection c = Connection.open()) {
+            c.channel.send(openWithCounters(dev.hyphae.model.Limits.MAX_REPLICAS + 1, true));
+            expectSessionError(c, ErrorCode.MALFORMED_MESSAGE, "an Open whose summary claims MAX_REPLICAS + 1 counters, past the end of the message");
+        }
+        try (Connection c = Connection.open()) {
+            c.channel.send(openWithCounters(dev.hyphae.model.Limits.MAX_REPLICAS + 1, false));
+            expectSessionError(c, ErrorCode.LIMIT_EXCEEDED, "an Open whose summary holds MAX_REPLICAS + 1 counters");
+        }
+    }
+
+    /** A SessionMessage of type {@code type} whose {@code message} is absent. */
+    private static byte[] withoutTable(int type) {
+        com.google.flatbuffers.FlatBufferBuilder b = new com.google.flatbuffers.FlatBufferBuilder(64);
+        hyphae.v1.SessionMessage.startSessionMessage(b);
+        hyphae.v1.SessionMessage.addMessageType(b, (byte) type);
+        b.finish(hyphae.v1.SessionMessage.endSessionMessage(b), SessionCodec.FILE_IDENTIFIER);
+        return b.sizedByteArray();
+    }
+
+    /**
+     * An Open of a fresh document whose summary has {@code counters} counters and no replica ids; when {@code truncated}, the
+     * summary holds one counter whose vector's length says {@code counters}, so that the vector runs past the message.
+     */
+    private static byte[] openWithCounters(int counters, boolean truncated) {
+        com.google.flatbuffers.FlatBufferBuilder b = new com.google.flatbuffers.FlatBufferBuilder(1024);
+        long[] values = new long[truncated ? 1 : counters];
+        java.util.Arrays.fill(values, 1);
+        int counterVector = hyphae.v1.VersionVector.createCountersVector(b, values);
+        int summary = hyphae.v1.VersionVector.createVersionVector(b, 0, counterVector);
+        int document = b.createString(freshDocument());
+        int replica = hyphae.v1.Open.createReplicaVector(b, ReplicaId.random(RANDOM).toBytes());
+        hyphae.v1.Open.startOpen(b);
+        hyphae.v1.Open.addChannel(b, 7);
+        hyphae.v1.Open.addDocument(b, document);
+        hyphae.v1.Open.addMode(b, 2);
+        hyphae.v1.Open.addGranted(b, 2);
+        hyphae.v1.Open.addReplica(b, replica);
+        hyphae.v1.Open.addSummary(b, summary);
+        int open = hyphae.v1.Open.endOpen(b);
+        b.finish(hyphae.v1.SessionMessage.createSessionMessage(b, hyphae.v1.Message.Open, open), SessionCodec.FILE_IDENTIFIER);
+        byte[] bytes = b.sizedByteArray();
+        if (truncated) {
+            // The counters vector is the only one of 8-byte elements: its length is the 4 bytes before its one counter.
+            java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            for (int p = 4; p + 12 <= bytes.length; p += 4) {
+                if (buffer.getInt(p) == 1 && buffer.getLong(p + 4) == 1 && (p + 4) % 8 == 0) {
+                    buffer.putInt(p, counters);
+                    return bytes;
+                }
+            }
+            throw new IllegalStateException("no counters vector found");
+        }
+        return bytes;
+    }
+
+    /**
+     * A Delta's declarations stand even on a channel of a closed document (HY-SESS-078): the channel is checked after
+     * them. The suite plays an attacker on purpose: it sends a Delta on a document after its own Close of it, which
+     * HY-SESS-053 forbids; to the peer it is a delta that crossed a close. The replica it declares is then named by
+     * index in a payload of another, open, document, which the peer must accept.
+     */
+    @Test
+    @Requirement({"HY-SESS-078", "HY-SESS-026", "HY-SESS-063", "HY-SESS-069"})
+    void declarationsStandOnAChannelThatIsClosed() throws Exception {
+        ReplicaId me = ReplicaId.random(RANDOM);
+        ReplicaId declared = ReplicaId.random(RANDOM);
+        try (Connection c = Connection.openWriting()) {
+            SessionMessage.Open closed = openDocument(c, 7, freshDocument(), me);
+            SessionMessage.Open open = openDocument(c, 8, freshDocument(), me);
+            c.send(new SessionMessage.Close(closed.channel(), ErrorCode.NO_ERROR.value(), "done"));
+            c.send(new SessionMessage.Delta(closed.channel(), SessionMessage.Kind.STATE, 0, 1, increment(declared, 1), List.of(declared)));
+            c.send(new SessionMessage.Delta(open.channel(), SessionMessage.Kind.STATE, 0, 1, increment(declared, 2, List.of(me, declared))));
+            SessionMessage answer = c.next(m -> acknowledges(m, 8, 1) || m instanceof SessionMessage.SessionError,
+                    "acknowledgement of a payload naming the replica that a Delta on a closed channel declared");
+            if (answer instanceof SessionMessage.SessionError e) {
+                throw new AssertionError("the peer dropped the declaration of a Delta on a closed channel (HY-SESS-078), and then refused"
+                        + " a payload that names it: " + e);
+            }
+        }
+    }
+
+    /**
+     * The answer to an Open that grants the peer read only states mode read (HY-SESS-147), and an answer that holds none
+     * of the opener's log names no prefix: no held_replica, held_seq 0 (HY-SESS-146).
+     */
+    @Test
+    @Requirement({"HY-SESS-146", "HY-SESS-147", "HY-SESS-034"})
+    void anAnswerStatesItsModeAndNamesNoPrefixItDoesNotHold() throws Exception {
+        String document = freshDocument();
+        ReplicaId me = ReplicaId.random(RANDOM);
+        try (Connection c = Connection.open()) {
+            c.send(new SessionMessage.Open(7, document, Right.WRITE, Right.READ, me, new TreeMap<>(), null, 0, 16));
+            SessionMessage.Open answer = (SessionMessage.Open) c.next(m -> m instanceof SessionMessage.Open o && answersOpen(o, 7, document),
+                    "answer to an Open that grants the peer read only");
+            if (answer.mode() != Right.READ) {
+                throw new AssertionError("the peer answered an Open that grants it read only with mode " + answer.mode() + ", not read (HY-SESS-147)");
+            }
+            if (answer.heldReplica() != null || answer.heldSeq() != 0) {
+                throw new AssertionError("the peer, which holds nothing of a fresh replica's log, named held_replica " + answer.heldReplica()
+                        + " and held_seq " + answer.heldSeq() + " (HY-SESS-146)");
+            }
+            // The other side of HY-SESS-146: an Open that names the peer's replica id with held_seq 0 names no prefix, and is
+            // answered as any other.
+            String second = freshDocument();
+            c.send(new SessionMessage.Open(8, second, Right.WRITE, Right.WRITE, me, new TreeMap<>(), answer.replica(), 0, 16));
+            SessionMessage reply = c.next(m -> m instanceof SessionMessage.Open o && answersOpen(o, 8, second) || m instanceof SessionMessage.SessionError,
+                    "answer to an Open whose held_replica is the peer's and whose held_seq is 0");
+            if (reply instanceof SessionMessage.SessionError e) {
+                throw new AssertionError("an Open with held_replica present and held_seq 0 names no prefix (HY-SESS-146); the peer refused it: " + e);
+            }
+        }
+    }
+
+    /**
+     * An Open of a document outside the prefix that the suite is granted is refused, with the same detail each time; the
+     * first Open, refused, fixes the suite's replica id, so an Open under another id ends the session. In between, the
+     * suite plays an attacker on purpose: it sends more refused Opens than MAX_DOCUMENTS, which HY-SESS-033 forbids its
+     * sender (a document it opened stays on the session for it); the peer answers each, and counts none toward its limit.
+     */
+    @Test
+    @Requirement({"HY-AUTH-012", "HY-CONF-045", "HY-SESS-029", "HY-SESS-030", "HY-SESS-148", "HY-SESS-149", "HY-SESS-032"})
+    void refusedOpensAreAnsweredEachAndTheFirstFixesTheReplicaId() throws Exception {
+        ReplicaId me = ReplicaId.random(RANDOM);
+        int count = dev.hyphae.session.SessionLimits.MAX_DOCUMENTS + 8;
+        try (Connection c = Connection.open()) {
+            String detail = null;
+            for (int i = 0; i < count; i++) {
+                // Outside conformance-*: the peer grants the suite's key no right on it (HY-CONF-045).
+                c.send(openOf(100 + i, "denied-" + freshDocument(), me));
+            }
+            for (int i = 0; i < count; i++) {
+                long channel = 100 + i;
+                SessionMessage m = c.next(x -> x instanceof SessionMessage.SessionError e && (e.channel() == channel || e.channel() == 0)
+                        || x instanceof SessionMessage.Open o && o.answers() == channel, "refusal of the Open on channel " + channel);
+                if (!(m instanceof SessionMessage.SessionError e) || e.channel() != channel || e.seq() != 0
+                        || e.code() != ErrorCode.ACCESS_DENIED.value()) {
+                    throw new AssertionError("an Open of a document outside " + PeerTarget.DOCUMENT_PREFIX + "* (refused Open number " + (i + 1)
+                            + ") must be refused with ACCESS_DENIED on its channel, seq 0, however many came before (HY-SESS-029, HY-SESS-149,"
+                            + " HY-AUTH-012); got " + m);
+                }
+                if (detail != null && !detail.equals(e.detail())) {
+                    throw new AssertionError("two refusals of documents the peer does not hold differ in their detail (HY-SESS-030): \""
+                            + detail + "\" and \"" + e.detail() + "\"");
+                }
+                detail = e.detail();
+            }
+            c.send(openOf(7, freshDocument(), ReplicaId.random(RANDOM)));
+            expectSessionError(c, ErrorCode.PROTOCOL_VIOLATION, "an Open under a replica id other than that of the refused Opens before it");
         }
     }
 }
