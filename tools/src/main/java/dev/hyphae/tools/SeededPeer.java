@@ -2,6 +2,7 @@ package dev.hyphae.tools;
 
 import dev.hyphae.ErrorCode;
 import dev.hyphae.ProtocolException;
+import dev.hyphae.cli.PeerCommand;
 import dev.hyphae.codec.Codec;
 import dev.hyphae.crdt.ORMap;
 import dev.hyphae.data.Limits;
