@@ -114,7 +114,7 @@ class SessionCodecProperties {
         }
     }
 
-    @Requirement({"HY-SESS-004"})
+    @Requirement({"HY-SESS-004", "HY-VER-019"})
     @Test
     void anUnknownMessageTypeIsRefusedAsSuch() {
         byte[] bytes = SessionCodec.encode(new SessionMessage.Ping(7));
@@ -301,7 +301,7 @@ class SessionCodecProperties {
     }
 
     @Test
-    @Requirement("HY-SESS-005")
+    @Requirement({"HY-SESS-005", "HY-DATA-041"})
     void aSummaryBeyondMaxReplicasIsALimitExceeded() {
         TreeMap<ReplicaId, Long> summary = new TreeMap<>();
         for (int i = 1; i <= dev.hyphae.data.Limits.MAX_REPLICAS + 1; i++) {

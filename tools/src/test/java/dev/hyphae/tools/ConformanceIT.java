@@ -354,7 +354,7 @@ class ConformanceIT {
     }
 
     @Test
-    @Requirement({"HY-CONF-007", "HY-CONF-012", "HY-CONF-020", "HY-CONF-021"})
+    @Requirement({"HY-CONF-007", "HY-CONF-012", "HY-CONF-020", "HY-CONF-021", "HY-VEC-018"})
     void aPartialImplementationIsMeasuredNotFailed(@TempDir Path reports) throws Exception {
         Run run = conformance(reports, "--adapter", adapter("--profiles", "codec"));
         assertEquals(0, run.status(), run.out());

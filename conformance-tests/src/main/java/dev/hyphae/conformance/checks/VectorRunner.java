@@ -219,7 +219,7 @@ final class VectorRunner {
         expectView(v, view, "join of the inputs");
     }
 
-    private static void expectView(JsonNode v, JsonNode view, String doing) {
+    static void expectView(JsonNode v, JsonNode view, String doing) {
         // HY-VEC-023: JSON values compared as values; Jackson's equality is member-order-free and array-order-exact.
         if (!v.path("expected").equals(view)) {
             throw new AssertionError(doing + " gave\n" + view + "\nexpected\n" + v.path("expected"));
