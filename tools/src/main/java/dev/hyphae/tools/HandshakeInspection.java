@@ -53,6 +53,21 @@ final class HandshakeInspection {
         }
     }
 
+    /** A first handshake message on its own: its parts, and the offer that it carries in clear. */
+    void firstMessage(byte[] message) {
+        handshakeLayout(message, 1);
+        if (message.length <= 32) {
+            out.println("no payload: a first message is the initiator's 32-byte ephemeral key followed by its offer");
+            return;
+        }
+        try {
+            out.println("its payload:");
+            out.println(HandshakeContent.content(java.util.Arrays.copyOfRange(message, 32, message.length), 1).toPrettyString());
+        } catch (IllegalArgumentException e) {
+            out.println("its payload cannot be read: " + e.getMessage());
+        }
+    }
+
     /** The parts of handshake message {@code number} of Noise XX: keys and payload, which only message 1 carries in clear. */
     private void handshakeLayout(byte[] m, int number) {
         final int key = 32;

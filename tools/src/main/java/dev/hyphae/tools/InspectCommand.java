@@ -54,7 +54,7 @@ import java.util.regex.Pattern;
 final class InspectCommand implements Callable<Integer> {
 
     /** What the bytes are. */
-    enum Form { auto, payload, compact, session, frames }
+    enum Form { auto, payload, compact, session, frames, handshake }
 
     private static final HexFormat HEX = HexFormat.of();
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -68,7 +68,8 @@ final class InspectCommand implements Callable<Integer> {
     String input;
 
     @Option(names = "--form", paramLabel = "FORM", description = "What the bytes are: ${COMPLETION-CANDIDATES}. auto (the "
-            + "default) reads the file identifier: HYP1 is a payload in the columnar form, HYS1 a session message.")
+            + "default) reads the file identifier: HYP1 is a payload in the columnar form, HYS1 a session message. handshake: "
+            + "a first handshake message, whose offer travels in clear (the others are encrypted: inspect a vector file).")
     Form form = Form.auto;
 
     @Option(names = "--replicas", split = ",", paramLabel = "ID", description = "A session replica table, index 0 first, each "
@@ -126,6 +127,7 @@ final class InspectCommand implements Callable<Integer> {
                 case compact -> compact(bytes, tables);
                 case session -> session(bytes);
                 case frames -> frames(bytes);
+                case handshake -> new HandshakeInspection(out).firstMessage(bytes);
                 default -> throw new IllegalStateException();
             }
             return null;

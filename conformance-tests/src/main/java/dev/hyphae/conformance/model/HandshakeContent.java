@@ -126,13 +126,14 @@ public final class HandshakeContent {
             Offer offer = root.offer();
             if (offer != null) {
                 ObjectNode o = out.putObject("offer");
-                List<String> versions = new ArrayList<>();
+                List<int[]> versions = new ArrayList<>();
                 for (int i = 0; i < offer.versionsLength(); i++) {
                     ProtocolVersion v = offer.versions(i);
-                    versions.add(v.major() + "." + v.minor());
+                    versions.add(new int[] {v.major(), v.minor()});
                 }
-                versions.sort(Comparator.naturalOrder());
-                versions.forEach(o.putArray("versions")::add);
+                versions.sort(Comparator.<int[]>comparingInt(v -> v[0]).thenComparingInt(v -> v[1]));
+                versions.forEach(v -> o.withArray("versions").add(v[0] + "." + v[1]));
+                o.withArray("versions");
                 capabilities(o.putArray("capabilities"), offer.capabilitiesLength(), offer::capabilities);
                 o.put("maxFrameSize", frameSize(offer.maxFrameSize()));
             }
