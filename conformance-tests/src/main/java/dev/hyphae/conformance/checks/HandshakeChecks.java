@@ -152,23 +152,30 @@ class HandshakeChecks {
     }
 
     /**
-     * The adapter's responder refuses an offer of version 2.0 alone with UNSUPPORTED_VERSION, reported in message 2:
-     * the suite reads that message as the initiator, and its Selection holds the error and no other field (HY-HS-017).
+     * The adapter's responder refuses an offer of version 2.0 alone with UNSUPPORTED_VERSION, and an offer of version
+     * 1.0 with the unknown capability 7 marked critical with UNSUPPORTED_CAPABILITY, each reported in message 2: the
+     * suite reads that message as the initiator, and its Selection holds the error and no other field (HY-HS-017).
      */
     @Test
     @Requirement("HY-HS-017")
     void anErrorSelectionHoldsTheErrorAlone() throws ProtocolException {
         HandshakeSide[] p = HandshakeSide.pair();
-        byte[] offer = ForgedInitiator.firstMessage(p[0], List.of(new ProtocolVersion(2, 0)), new int[0], Set.of(), 0);
-        String handle = Sut.result(Sut.handshakeStart("responder", p[1].json(false)), "handshakeStart").path("handshake").asText();
-        Response r = Sut.supported(Sut.handshakeRead(handle, offer), "handshakeRead");
-        if (!r.isError() || r.code() != ErrorCode.UNSUPPORTED_VERSION.value() || r.message() == null) {
-            throw new AssertionError("an offer of version 2.0 alone: expected a refusal with 3 reported in message 2, got " + r.describe());
-        }
-        SelectionReader.Reply reply = SelectionReader.read(p[0].staticPrivate, p[0].ephemeralPrivate, offer, Sut.bytes(r.message()));
-        if (reply.otherFields()) {
-            throw new AssertionError("the adapter's message 2 reports " + reply.error() + " in a Selection that also holds a version, "
-                    + "capabilities, a certificate or a max_frame_size: " + r.message());
+        byte[][] offers = {ForgedInitiator.firstMessage(p[0], List.of(new ProtocolVersion(2, 0)), new int[0], Set.of(), 0),
+                ForgedInitiator.firstMessage(p[0], List.of(new ProtocolVersion(1, 0)), new int[] {7}, Set.of(7), 0)};
+        int[] codes = {ErrorCode.UNSUPPORTED_VERSION.value(), ErrorCode.UNSUPPORTED_CAPABILITY.value()};
+        for (int k = 0; k < offers.length; k++) {
+            String offer = k == 0 ? "version 2.0 alone" : "version 1.0 and the unknown capability 7 marked critical";
+            String handle = Sut.result(Sut.handshakeStart("responder", p[1].json(false)), "handshakeStart").path("handshake").asText();
+            Response r = Sut.supported(Sut.handshakeRead(handle, offers[k]), "handshakeRead");
+            if (!r.isError() || r.code() != codes[k] || r.message() == null) {
+                throw new AssertionError("an offer of " + offer + ": expected a refusal with " + codes[k] + " reported in message 2, got "
+                        + r.describe());
+            }
+            SelectionReader.Reply reply = SelectionReader.read(p[0].staticPrivate, p[0].ephemeralPrivate, offers[k], Sut.bytes(r.message()));
+            if (reply.otherFields()) {
+                throw new AssertionError("an offer of " + offer + ": the adapter's message 2 reports " + reply.error() + " in a Selection "
+                        + "that also holds a version, capabilities, a certificate or a max_frame_size: " + r.message());
+            }
         }
     }
 
