@@ -94,6 +94,20 @@ class FramedChannelTest {
      * little-endian lengths of frames of 1 to 255 bytes past a multiple of 256 would not.
      */
     @Test
+    @Requirement("HY-FRAME-006")
+    void aStreamThatEndsInsideAHandshakeMessageEndsTheHandshake() throws Exception {
+        byte[] whole = {0, 3, 7, 8, 9};
+        assertEquals(3, FramedChannel.receiveHandshakeMessage(new ByteArrayInputStream(whole)).length);
+        // Every cut short of the whole: in the Length, or inside the bytes that it announces.
+        for (int cut = 0; cut < whole.length; cut++) {
+            ByteArrayInputStream truncated = new ByteArrayInputStream(java.util.Arrays.copyOf(whole, cut));
+            ProtocolException e = assertThrows(ProtocolException.class,
+                    () -> FramedChannel.receiveHandshakeMessage(truncated), "a stream cut after " + cut + " bytes");
+            assertEquals(ErrorCode.HANDSHAKE_FAILED, e.code());
+        }
+    }
+
+    @Test
     @Requirement("HY-CONV-001")
     void theLengthOfAFrameIsBigEndian() throws Exception {
         int room = FramingLimits.MIN_FRAME_SIZE - FramingLimits.FRAME_OVERHEAD;
