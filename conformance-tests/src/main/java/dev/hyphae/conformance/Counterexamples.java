@@ -86,7 +86,29 @@ public final class Counterexamples {
                 saved = "\ncould not save it to " + file + ": " + e.getMessage();
             }
         }
-        return new AssertionError(message + "\ncounterexample (hex inputs, JSON views):\n" + text + saved);
+        List<String> broken = new java.util.ArrayList<>();
+        vector.path("requirements").forEach(r -> broken.add(r.asText()));
+        return new Failure(message + "\ncounterexample (hex inputs, JSON views):\n" + text + saved, broken);
+    }
+
+    /**
+     * The failure of a check on a counterexample, naming the requirements that the counterexample breaks: those its
+     * vector cites, which the report adds to the check's own (a property checks a law, the counterexample shows
+     * which rule of it an implementation broke).
+     */
+    public static final class Failure extends AssertionError {
+        private static final long serialVersionUID = 1L;
+        private final List<String> broken;
+
+        Failure(String message, List<String> broken) {
+            super(message);
+            this.broken = List.copyOf(broken);
+        }
+
+        /** The ids of the requirements that the counterexample breaks. */
+        public List<String> broken() {
+            return broken;
+        }
     }
 
     /** {@code node} as indented JSON. */

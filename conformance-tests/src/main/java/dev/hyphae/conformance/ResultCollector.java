@@ -138,7 +138,24 @@ final class ResultCollector implements TestExecutionListener {
                 }
             }
         }
-        record(testIdentifier, status, detail, millis, brokenClaim(thrown) ? List.of(BrokenClaim.REQUIREMENT) : List.of());
+        List<String> broken = new ArrayList<>();
+        if (brokenClaim(thrown)) {
+            broken.add(BrokenClaim.REQUIREMENT);
+        }
+        if (status == CheckResult.Status.FAILED) {
+            broken.addAll(counterexampleBreaks(thrown));
+        }
+        record(testIdentifier, status, detail, millis, broken);
+    }
+
+    /** The requirements that the counterexample of a failure breaks, if the failure shows one (HY-CONF-018). */
+    private static List<String> counterexampleBreaks(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof Counterexamples.Failure f) {
+                return f.broken();
+            }
+        }
+        return List.of();
     }
 
     /** Whether {@code t} is, or was caused by, an answer "unsupported" that the adapter's claims do not allow. */

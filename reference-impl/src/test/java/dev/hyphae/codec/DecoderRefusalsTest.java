@@ -26,6 +26,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -364,6 +365,37 @@ class DecoderRefusalsTest {
         Batch.addDots(b, dots);
         Batch.addOpaque(b, opaque);
         assertRefused(raw.finish(Batch.endBatch(b)), "reached twice");
+    }
+
+    /** A payload whose root batch has {@code children} empty child batches: that many tables and a few more. */
+    private static byte[] childBatches(int children) {
+        Raw raw = new Raw();
+        FlatBufferBuilder b = raw.b;
+        int[] tables = new int[children];
+        for (int i = 0; i < children; i++) {
+            Batch.startBatch(b);
+            tables[i] = Batch.endBatch(b);
+        }
+        int vector = Batch.createChildrenVector(b, tables);
+        Batch.startBatch(b);
+        Batch.addType(b, CrdtType.OR_MAP.id());
+        Batch.addChildren(b, vector);
+        return raw.finish(Batch.endBatch(b));
+    }
+
+    /**
+     * The verifier counts tables: MAX_ELEMENTS empty child batches, with the payload's, the context's and the root
+     * batch's tables beside them, are refused for their number, in a payload of some 2 MB, within MAX_PAYLOAD_SIZE; a
+     * few fewer are refused later, for what they hold.
+     */
+    @Test
+    @Requirement("HY-ENC-017")
+    void moreThanMaxElementsTablesAreRefused() {
+        byte[] many = childBatches(Limits.MAX_ELEMENTS);
+        assertTrue(many.length <= Limits.MAX_PAYLOAD_SIZE, many.length + " bytes");
+        assertRefused(many, "more than MAX_ELEMENTS tables");
+        ProtocolException fewer = assertThrows(ProtocolException.class, () -> PayloadDecoder.decode(childBatches(Limits.MAX_ELEMENTS - 3)));
+        assertFalse(fewer.getMessage().contains("MAX_ELEMENTS tables"), fewer.getMessage());
     }
 
     @Test

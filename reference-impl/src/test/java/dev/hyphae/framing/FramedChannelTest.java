@@ -88,6 +88,42 @@ class FramedChannelTest {
         }
     }
 
+    /**
+     * The Length of each frame, an integer outside any FlatBuffers buffer, is big-endian (HY-CONV-001): walking the
+     * stream by big-endian lengths lands exactly on its end, with each frame as long as the framing makes it, where
+     * little-endian lengths of frames of 1 to 255 bytes past a multiple of 256 would not.
+     */
+    @Test
+    @Requirement("HY-FRAME-006")
+    void aStreamThatEndsInsideAHandshakeMessageEndsTheHandshake() throws Exception {
+        byte[] whole = {0, 3, 7, 8, 9};
+        assertEquals(3, FramedChannel.receiveHandshakeMessage(new ByteArrayInputStream(whole)).length);
+        // Every cut short of the whole: in the Length, or inside the bytes that it announces.
+        for (int cut = 0; cut < whole.length; cut++) {
+            ByteArrayInputStream truncated = new ByteArrayInputStream(java.util.Arrays.copyOf(whole, cut));
+            ProtocolException e = assertThrows(ProtocolException.class,
+                    () -> FramedChannel.receiveHandshakeMessage(truncated), "a stream cut after " + cut + " bytes");
+            assertEquals(ErrorCode.HANDSHAKE_FAILED, e.code());
+        }
+    }
+
+    @Test
+    @Requirement("HY-CONV-001")
+    void theLengthOfAFrameIsBigEndian() throws Exception {
+        int room = FramingLimits.MIN_FRAME_SIZE - FramingLimits.FRAME_OVERHEAD;
+        byte[] message = new byte[room + 300]; // a full frame, then one of 300 bytes of plaintext: Lengths 0x0400 and 0x013D
+        RANDOM.nextBytes(message);
+        byte[] wire = new Pair().wire(FramingLimits.MIN_FRAME_SIZE, message);
+        int[] expected = {FramingLimits.MIN_FRAME_SIZE, 300 + FramingLimits.FRAME_OVERHEAD};
+        int at = 0;
+        for (int length : expected) {
+            assertEquals(length >>> 8, wire[at] & 0xff, "the Length's first byte is its high byte");
+            assertEquals(length & 0xff, wire[at + 1] & 0xff, "the Length's second byte is its low byte");
+            at += 2 + length;
+        }
+        assertEquals(wire.length, at);
+    }
+
     @Test
     @Requirement({"HY-FRAME-017", "HY-FRAME-018"})
     void bothSidesRekeyInStep() throws Exception {

@@ -17,6 +17,7 @@ import java.util.TreeSet;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -58,6 +59,26 @@ class HyphaeHandshakeTest {
         byte[] delta = "delta".getBytes(StandardCharsets.UTF_8);
         assertArrayEquals(delta, r.receiver().decryptWithAd(new byte[0], i.sender().encryptWithAd(new byte[0], delta)));
         assertArrayEquals(delta, i.receiver().decryptWithAd(new byte[0], r.sender().encryptWithAd(new byte[0], delta)));
+    }
+
+    /**
+     * Each handshake draws a new ephemeral key pair, on both sides: two handshakes with the same static keys, offer and
+     * random source begin with different ephemeral keys in messages 1 and 2. (That the source is cryptographically
+     * secure, the rest of HY-SEC-002, no output can show; the constructors take a SecureRandom.)
+     */
+    @Test
+    @Requirement("HY-SEC-002")
+    void everyHandshakeHasAnEphemeralKeyOfItsOwn() throws ProtocolException {
+        byte[][] first = new byte[2][];
+        byte[][] second = new byte[2][];
+        for (int k = 0; k < 2; k++) {
+            HyphaeHandshake.Initiator initiator = new HyphaeHandshake.Initiator(credentials(alice, bob), offer(List.of(ProtocolVersion.V1_0)), RANDOM);
+            HyphaeHandshake.Responder responder = new HyphaeHandshake.Responder(credentials(bob, alice), List.of(ProtocolVersion.V1_0), Set.of(), RANDOM);
+            first[k] = initiator.start();
+            second[k] = responder.onOffer(first[k]);
+        }
+        assertFalse(Arrays.equals(Arrays.copyOf(first[0], KeyPair.LENGTH), Arrays.copyOf(first[1], KeyPair.LENGTH)), "the initiator's");
+        assertFalse(Arrays.equals(Arrays.copyOf(second[0], KeyPair.LENGTH), Arrays.copyOf(second[1], KeyPair.LENGTH)), "the responder's");
     }
 
     @Test

@@ -301,7 +301,7 @@ class SessionCodecProperties {
     }
 
     @Test
-    @Requirement("HY-SESS-005")
+    @Requirement({"HY-SESS-005", "HY-DATA-041"})
     void aSummaryBeyondMaxReplicasIsALimitExceeded() {
         TreeMap<ReplicaId, Long> summary = new TreeMap<>();
         for (int i = 1; i <= dev.hyphae.data.Limits.MAX_REPLICAS + 1; i++) {
@@ -316,6 +316,58 @@ class SessionCodecProperties {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SessionCodec.encode(
                 new SessionMessage.Open(1, "d", Right.WRITE, Right.READ, r, summary, null, 0, 8)));
         assertTrue(e.getCause() instanceof ProtocolException p && p.code() == ErrorCode.LIMIT_EXCEEDED, e.getMessage());
+    }
+
+    /** The bytes of a session message whose root table {@code body} builds. */
+    private static byte[] built(java.util.function.ToIntFunction<FlatBufferBuilder> body) {
+        FlatBufferBuilder b = new FlatBufferBuilder(128);
+        b.finish(body.applyAsInt(b), SessionCodec.FILE_IDENTIFIER);
+        return b.sizedByteArray();
+    }
+
+    private static void assertDecodeRefusedAsMalformed(byte[] message) {
+        ProtocolException e = assertThrows(ProtocolException.class, () -> SessionCodec.decode(message));
+        assertEquals(ErrorCode.MALFORMED_MESSAGE, e.code(), e.getMessage());
+    }
+
+    @Requirement("HY-SESS-006")
+    @Test
+    void aSessionMessageWithoutItsMessageIsRefused() {
+        // Of each defined type: a type that is absent or not defined is refused before, as HY-SESS-004 says.
+        for (byte type = hyphae.v1.Message.Open; type <= hyphae.v1.Message.Summary; type++) {
+            byte defined = type;
+            assertDecodeRefusedAsMalformed(built(b -> {
+                hyphae.v1.SessionMessage.startSessionMessage(b);
+                hyphae.v1.SessionMessage.addMessageType(b, defined);
+                return hyphae.v1.SessionMessage.endSessionMessage(b);
+            }));
+        }
+    }
+
+    /** A SessionError on channel 0 and a Close on channel 1, each with {@code detail} as the bytes of its detail. */
+    private static List<byte[]> errorAndClose(byte[] detail) {
+        return List.of(built(b -> {
+            int d = b.createString(java.nio.ByteBuffer.wrap(detail));
+            int error = hyphae.v1.SessionError.createSessionError(b, 0, 0, ErrorCode.PROTOCOL_VIOLATION.value(), d);
+            return hyphae.v1.SessionMessage.createSessionMessage(b, hyphae.v1.Message.SessionError, error);
+        }), built(b -> {
+            int d = b.createString(java.nio.ByteBuffer.wrap(detail));
+            int close = hyphae.v1.Close.createClose(b, 1, ErrorCode.PROTOCOL_VIOLATION.value(), d);
+            return hyphae.v1.SessionMessage.createSessionMessage(b, hyphae.v1.Message.Close, close);
+        }));
+    }
+
+    @Requirement("HY-SESS-019")
+    @Test
+    void aDetailThatIsNotUtf8IsRefused() throws ProtocolException {
+        // With a well-formed detail, the messages decode: the refusal below is the detail's.
+        for (byte[] message : errorAndClose(new byte[] {'a', '/'})) {
+            SessionCodec.decode(message);
+        }
+        // An overlong encoding of '/': not well-formed UTF-8 (RFC 3629).
+        for (byte[] message : errorAndClose(new byte[] {'a', (byte) 0xc0, (byte) 0xaf})) {
+            assertDecodeRefusedAsMalformed(message);
+        }
     }
 
     private static void assertRefused(SessionMessage message) {

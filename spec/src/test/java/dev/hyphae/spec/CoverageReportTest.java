@@ -88,6 +88,7 @@ class CoverageReportTest {
     }
 
     @Test
+    @Requirement("HY-VEC-006")
     void citationOfUnknownIdFailsNamingItAndItsPlace() throws IOException {
         write("m/src/test/java/x/BTest.java", "class BTest {\n\n  " + ANNOTATION + "(\"HY-NOPE-001\")\n  void b() {}\n}\n");
         write("test-vectors/v1/x/invalid/bad.json", "{\"requirements\": [\"HY-NOPE-002\"]}");
@@ -191,7 +192,8 @@ class CoverageReportTest {
         assertTrue(errors.contains("spec/hyphae.adoc:6: duplicate requirement id HY-AA-001 (first defined at spec/hyphae.adoc:5)"), errors);
         assertTrue(errors.contains("spec/hyphae.adoc:7: sentence uses \"MUST NOT\" but carries no requirement id"), errors);
         assertTrue(errors.contains("m/src/test/java/x/ATest.java:2: cites unknown requirement id HY-BB-001"), errors);
-        assertTrue(errors.contains("3 problems in the specification or its citations"), errors);
+        assertTrue(errors.contains("spec/hyphae.adoc:5: HY-AA-001 is a MUST that no test, vector or check cites"), errors);
+        assertTrue(errors.contains("4 problems in the specification or its citations"), errors);
         assertTrue(out.toString(StandardCharsets.UTF_8).contains("MUST requirements without a test: 1"));
         assertTrue(Files.isRegularFile(root.resolve("out/requirements/requirements.json")));
     }

@@ -57,7 +57,8 @@ final class CornerVectors {
         large.put(new Dot(A, 1), new LWWRegister.Write(Long.MIN_VALUE, Value.of("2^63")));
         large.put(new Dot(B, 1), new LWWRegister.Write(-1L, Value.of("2^64-1")));
         payload("lwwregister_timestamps_beyond_2_63", "Timestamps 5, 2^63 and 2^64-1, compared as unsigned integers: the winner is the "
-                + "write at 2^64-1, which a comparison of signed integers would rank first.", LWWRegister.of(large), "HY-DATA-032");
+                + "write at 2^64-1, which a comparison of signed integers would rank first; the differences of the timestamps "
+                + "column wrap around modulo 2^64.", LWWRegister.of(large), "HY-DATA-032", "HY-ENC-035");
 
         TreeMap<Value, SortedSet<Dot>> strings = new TreeMap<>();
         long counter = 1;

@@ -94,6 +94,8 @@ enum Defect {
     HS_ERROR_SCOPE_IGNORED("hs-error-scope-ignored"),
     /** The initiator takes an all-zero DH output, from a responder's low-order ephemeral key, as any other (HY-HS-016). */
     HS_INITIATOR_SKIPS_LOW_ORDER("hs-initiator-skips-low-order"),
+    /** The responder's error Selection also announces max_frame_size, as its Selection of a version does (HY-HS-017). */
+    HS_ERROR_SELECTION_WITH_FIELDS("hs-error-selection-with-fields"),
 
     // Peer: seeded into the reference peer that `hyphae conformance --peer-defect NAME` starts (SeededPeer), each the
     // other reading of a decision of the network chapters.

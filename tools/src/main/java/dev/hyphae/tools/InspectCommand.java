@@ -41,7 +41,8 @@ import java.util.regex.Pattern;
  * the detail, with the requirement ids that the detail names.
  *
  * <p>Given a vector file, it inspects each input of the case and says whether each refusal is the one the case
- * expects. Handshake messages and frames are encrypted: it shows their structure, not their plaintext.
+ * expects. Frames are encrypted: it shows their structure. Handshake messages are shown part by part, and in a vector
+ * file, whose cases give every private key, what each message holds.
  */
 @Command(name = "inspect", mixinStandardHelpOptions = true,
         description = {"Decode a payload, a session message or a stream of frames, given as hex or as a file, and show it: "
@@ -53,7 +54,7 @@ import java.util.regex.Pattern;
 final class InspectCommand implements Callable<Integer> {
 
     /** What the bytes are. */
-    enum Form { auto, payload, compact, session, frames }
+    enum Form { auto, payload, compact, session, frames, handshake }
 
     private static final HexFormat HEX = HexFormat.of();
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -67,7 +68,8 @@ final class InspectCommand implements Callable<Integer> {
     String input;
 
     @Option(names = "--form", paramLabel = "FORM", description = "What the bytes are: ${COMPLETION-CANDIDATES}. auto (the "
-            + "default) reads the file identifier: HYP1 is a payload in the columnar form, HYS1 a session message.")
+            + "default) reads the file identifier: HYP1 is a payload in the columnar form, HYS1 a session message. handshake: "
+            + "a first handshake message, whose offer travels in clear (the others are encrypted: inspect a vector file).")
     Form form = Form.auto;
 
     @Option(names = "--replicas", split = ",", paramLabel = "ID", description = "A session replica table, index 0 first, each "
@@ -125,6 +127,7 @@ final class InspectCommand implements Callable<Integer> {
                 case compact -> compact(bytes, tables);
                 case session -> session(bytes);
                 case frames -> frames(bytes);
+                case handshake -> new HandshakeInspection(out).firstMessage(bytes);
                 default -> throw new IllegalStateException();
             }
             return null;
@@ -270,18 +273,11 @@ final class InspectCommand implements Callable<Integer> {
             }
             case "framing" -> {
                 // Encrypted: the structure is shown, and the case is decided by 'hyphae vectors verify' with its keys.
+                new HandshakeInspection(out).handshakeCase(v);
+                out.println("the stream:");
                 inspect(HEX.parseHex(v.path("stream").asText()), Form.frames, null);
             }
-            case "handshake" -> {
-                int i = 0;
-                for (JsonNode message : v.path("messages")) {
-                    i++;
-                    int length = message.asText().length() / 2;
-                    out.printf("message %d: %d bytes: %s%n", i, length, i == 1
-                            ? "the initiator's ephemeral key (32 bytes), then its payload in plaintext (" + (length - 32) + " bytes)"
-                            : "an ephemeral or static key and a payload, encrypted: decrypted with the case's keys by 'hyphae vectors verify'");
-                }
-            }
+            case "handshake" -> new HandshakeInspection(out).handshakeCase(v);
             default -> {
                 out.println("an area that this version does not know");
                 ok = false;

@@ -101,7 +101,7 @@ final class LenientResponder {
             refusal = ErrorCode.UNSUPPORTED_CAPABILITY;
         }
         if (refusal != null) {
-            byte[] second = write(selectionError(refusal));
+            byte[] second = write(selectionError(refusal, defect == Defect.HS_ERROR_SELECTION_WITH_FIELDS));
             noise.destroy();
             return new Reported(ProtocolException.sessionError(refusal, "the offer is refused"), second);
         }
@@ -188,11 +188,18 @@ final class LenientResponder {
         return b.sizedByteArray();
     }
 
-    /** A Selection that holds only {@code error}, laid out as the reference responder lays it out. */
-    private static byte[] selectionError(ErrorCode error) {
+    /**
+     * A Selection that holds only {@code error}, laid out as the reference responder lays it out; or, with the seeded
+     * bug HS_ERROR_SELECTION_WITH_FIELDS, one that also announces {@code max_frame_size}, as a responder that builds its
+     * refusal on the path of its acceptance does (HY-HS-017).
+     */
+    private static byte[] selectionError(ErrorCode error, boolean withFrameSize) {
         FlatBufferBuilder b = new FlatBufferBuilder(64);
         Selection.startSelection(b);
         Selection.addError(b, error.value());
+        if (withFrameSize) {
+            Selection.addMaxFrameSize(b, FramingLimits.MAX_FRAME_SIZE);
+        }
         int selection = Selection.endSelection(b);
         HandshakePayload.finishHandshakePayloadBuffer(b, HandshakePayload.createHandshakePayload(b, 0, selection, 0));
         return b.sizedByteArray();

@@ -76,7 +76,7 @@ final class ReferenceAdapter {
             Defect.HS_INITIATOR_SKIPS_LOW_ORDER);
     /** The seeded defects that a responder of its own plays, {@link LenientResponder}. */
     private static final Set<Defect> LENIENT_RESPONDER = EnumSet.of(Defect.HS_IGNORE_CRITICAL,
-            Defect.HS_FIRST_COMMON_VERSION, Defect.HS_ACCEPT_SMALL_FRAMES, Defect.HS_REPORT_MALFORMED);
+            Defect.HS_FIRST_COMMON_VERSION, Defect.HS_ACCEPT_SMALL_FRAMES, Defect.HS_REPORT_MALFORMED, Defect.HS_ERROR_SELECTION_WITH_FIELDS);
 
     private final Defect defect;
     private final String version;

@@ -19,8 +19,9 @@ import java.util.concurrent.Callable;
         mixinStandardHelpOptions = true,
         description = {
             "Check the specification, write the requirement coverage report, and render it to HTML.",
-            "Fails (exit 1) on a duplicate requirement id, a citation of an unknown id, or a sentence "
-                    + "with an uppercase BCP 14 keyword and no id, naming each."
+            "Fails (exit 1) on a duplicate requirement id, a citation of an unknown id, a sentence "
+                    + "with an uppercase BCP 14 keyword and no id, or a MUST that nothing cites and spec/uncited-musts.txt "
+                    + "does not list, naming each."
         })
 final class SpecCommand implements Callable<Integer> {
 
@@ -34,6 +35,11 @@ final class SpecCommand implements Callable<Integer> {
     @Option(names = "--no-render", description = "Check and report only; skip the HTML rendering, which takes a few seconds.")
     boolean noRender;
 
+    @Option(names = "--update-generated",
+            description = "Rewrite the appendix table of uncited MUSTs (spec/generated/requirements/) from spec/uncited-musts.txt"
+                    + " instead of failing when it is out of date.")
+    boolean updateGenerated;
+
     @Override
     public Integer call() throws Exception {
         Path repository = root != null ? root : findRoot(Path.of("").toAbsolutePath());
@@ -42,7 +48,7 @@ final class SpecCommand implements Callable<Integer> {
             return 2;
         }
         Path output = out != null ? out : repository.resolve("spec/target");
-        return SpecBuild.run(repository, output, !noRender,
+        return SpecBuild.run(repository, output, !noRender, updateGenerated,
                 new PrintStream(System.out, true, StandardCharsets.UTF_8),
                 new PrintStream(System.err, true, StandardCharsets.UTF_8));
     }

@@ -95,6 +95,30 @@ class InspectCommandTest {
     }
 
     @Test
+    void aHandshakeVectorShowsTheHandshakeHashThatTheCaseExpects() throws IOException {
+        Path file = VECTORS.resolve("v1/handshake/valid/handshake_negotiates_version_and_capabilities.json");
+        JsonNode v = JSON.readTree(file.toFile());
+        Run run = inspect(file.toString());
+        assertEquals(0, run.status(), run.out());
+        String expected = v.path("expected").path("handshakeHash").asText();
+        assertEquals(64, expected.length(), v.path("expected").toString());
+        assertTrue(run.out().lines().anyMatch(line -> line.equals("handshake hash of these messages: " + expected)), run.out());
+    }
+
+    @Test
+    void aFirstHandshakeMessageGivenAsHexShowsTheOfferItCarries() throws IOException {
+        JsonNode v = JSON.readTree(VECTORS.resolve("v1/handshake/valid/handshake_negotiates_version_and_capabilities.json").toFile());
+        Run run = inspect("--form", "handshake", v.path("messages").get(0).asText());
+        assertEquals(0, run.status(), run.out());
+        assertTrue(run.out().startsWith("message 1: "), run.out());
+        String marker = "its payload:";
+        int at = run.out().indexOf(marker);
+        assertTrue(at >= 0, run.out());
+        JsonNode offer = JSON.readTree(run.out().substring(at + marker.length())).path("offer");
+        assertEquals(v.path("initiator").path("offer").path("versions"), offer.path("versions"), run.out());
+    }
+
+    @Test
     void inputThatIsNeitherAFileNorHexIsAUsageError() {
         assertEquals(2, inspect("not-hex-and-no-such-file").status());
     }

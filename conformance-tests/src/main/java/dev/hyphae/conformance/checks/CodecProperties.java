@@ -123,14 +123,18 @@ class CodecProperties {
         if (refusal != null) {
             // A payload that a delta carries is refused with MALFORMED_DELTA, whatever the rule (HY-VEC-011).
             if (!r.isError() || r.code() != Malformed.MALFORMED_DELTA) {
+                // The requirement that the input breaks is the model's: a failure names it, and the counterexample cites it.
+                List<String> broken = new java.util.ArrayList<>(refusal.requirements());
+                broken.add("HY-VEC-014");
                 ObjectNode v = Counterexamples.vector("payload", "invalid", check,
-                        "Refused by the model with MALFORMED_DELTA, answered by the adapter with " + r.describe() + ".",
-                        List.of("HY-VEC-014"));
+                        "Refused by the model with MALFORMED_DELTA under " + String.join(", ", refusal.requirements())
+                                + ", answered by the adapter with " + r.describe() + ".", broken);
                 v.put("input", Sut.hex(input));
                 v.putObject("error").put("code", Malformed.MALFORMED_DELTA).put("name", "MALFORMED_DELTA");
                 v.put("phase", refusal.phase().specName());
-                throw Counterexamples.failure("expected a refusal with " + Malformed.MALFORMED_DELTA + " MALFORMED_DELTA ("
-                        + refusal.phase().specName() + ": " + refusal.getMessage() + "), got " + r.describe(), v);
+                throw Counterexamples.failure("the input breaks " + String.join(", ", refusal.requirements()) + ": expected a refusal with "
+                        + Malformed.MALFORMED_DELTA + " MALFORMED_DELTA (" + refusal.phase().specName() + ": " + refusal.getMessage()
+                        + "), got " + r.describe(), v);
             }
             return;
         }

@@ -123,7 +123,7 @@ class HandshakeChecks {
      * and its own message 2, which the suite reads as the initiator, reports exactly that code.
      */
     @Test
-    @Requirement({"HY-HS-012", "HY-HS-013", "HY-HS-014", "HY-HS-006", "HY-HS-017", "HY-CONF-023"})
+    @Requirement({"HY-HS-012", "HY-HS-013", "HY-HS-014", "HY-HS-006", "HY-CONF-023"})
     void aRefusedOfferIsReportedWithTheCodeOfTheFirstCheckThatFails() throws ProtocolException {
         HandshakeSide[] p = HandshakeSide.pair();
         byte[][] offers = {ForgedInitiator.firstMessage(p[0], List.of(new ProtocolVersion(2, 0)), new int[] {0}, Set.of(), 0),
@@ -148,9 +148,33 @@ class HandshakeChecks {
                 throw new AssertionError("an offer of " + offer + ": the adapter refused with " + codes[k] + " but its message 2 reports "
                         + reply.error());
             }
+        }
+    }
+
+    /**
+     * The adapter's responder refuses an offer of version 2.0 alone with UNSUPPORTED_VERSION, and an offer of version
+     * 1.0 with the unknown capability 7 marked critical with UNSUPPORTED_CAPABILITY, each reported in message 2: the
+     * suite reads that message as the initiator, and its Selection holds the error and no other field (HY-HS-017).
+     */
+    @Test
+    @Requirement("HY-HS-017")
+    void anErrorSelectionHoldsTheErrorAlone() throws ProtocolException {
+        HandshakeSide[] p = HandshakeSide.pair();
+        byte[][] offers = {ForgedInitiator.firstMessage(p[0], List.of(new ProtocolVersion(2, 0)), new int[0], Set.of(), 0),
+                ForgedInitiator.firstMessage(p[0], List.of(new ProtocolVersion(1, 0)), new int[] {7}, Set.of(7), 0)};
+        int[] codes = {ErrorCode.UNSUPPORTED_VERSION.value(), ErrorCode.UNSUPPORTED_CAPABILITY.value()};
+        for (int k = 0; k < offers.length; k++) {
+            String offer = k == 0 ? "version 2.0 alone" : "version 1.0 and the unknown capability 7 marked critical";
+            String handle = Sut.result(Sut.handshakeStart("responder", p[1].json(false)), "handshakeStart").path("handshake").asText();
+            Response r = Sut.supported(Sut.handshakeRead(handle, offers[k]), "handshakeRead");
+            if (!r.isError() || r.code() != codes[k] || r.message() == null) {
+                throw new AssertionError("an offer of " + offer + ": expected a refusal with " + codes[k] + " reported in message 2, got "
+                        + r.describe());
+            }
+            SelectionReader.Reply reply = SelectionReader.read(p[0].staticPrivate, p[0].ephemeralPrivate, offers[k], Sut.bytes(r.message()));
             if (reply.otherFields()) {
-                throw new AssertionError("an offer of " + offer + ": the adapter's message 2 reports " + codes[k] + " in a Selection that "
-                        + "also holds a version, capabilities, a certificate or a max_frame_size: " + r.message());
+                throw new AssertionError("an offer of " + offer + ": the adapter's message 2 reports " + reply.error() + " in a Selection "
+                        + "that also holds a version, capabilities, a certificate or a max_frame_size: " + r.message());
             }
         }
     }

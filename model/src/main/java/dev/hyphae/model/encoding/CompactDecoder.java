@@ -47,7 +47,7 @@ public final class CompactDecoder {
     private long decodedBytes;
 
     private CompactDecoder(byte[] bytes, List<ReplicaId> table) {
-        this.in = new ColumnReader(bytes, "compact payload", 0, bytes.length);
+        this.in = ColumnReader.compact(bytes);
         this.table = table;
     }
 
@@ -90,7 +90,7 @@ public final class CompactDecoder {
         if (type == CrdtType.OR_MAP.id() && depth > Limits.MAX_NESTING_DEPTH) {
             throw Malformed.decode("an ORMap deeper than MAX_NESTING_DEPTH (HY-ENC-075)");
         }
-        long n = in.varint(Limits.MAX_ELEMENTS, "a Count");
+        long n = in.varint(Limits.MAX_ELEMENTS, "a Count", "HY-ENC-067");
         if (n == 0 && depth > 1) {
             throw Malformed.decode("an empty store under a map entry (HY-ENC-067)");
         }
@@ -123,7 +123,7 @@ public final class CompactDecoder {
                         if (Long.compareUnsigned(ms, (1L << 48) - 1) > 0) {
                             throw Malformed.decode("a millisecond part beyond 48 bits (HY-ENC-070)");
                         }
-                        t = ms << 16 | in.varint(0xFFFF, "a logical part");
+                        t = ms << 16 | in.varint(0xFFFF, "a logical part", "HY-ENC-070");
                     } else {
                         t = timestamp + in.zigzag();
                     }

@@ -152,7 +152,7 @@ public final class PayloadDecoder {
         if (replicas.isEmpty()) {
             throw Malformed.decode("a replica index, and the replica table is empty (HY-ENC-026)");
         }
-        return replicas.get((int) c.varint(replicas.size() - 1, "a replica index"));
+        return replicas.get((int) c.varint(replicas.size() - 1, "a replica index", "HY-ENC-026"));
     }
 
     /** HY-ENC-046: the elements of the payload, counted as they are read. */
@@ -279,7 +279,8 @@ public final class PayloadDecoder {
                 boolean allowed = c == Column.TYPE || c == Column.COUNT || c == Column.SIZES
                         || c == Column.OPAQUE && CrdtType.of(type) == null;
                 if (!allowed && present(t, c)) {
-                    throw Malformed.decode("a batch with no entries has the column " + c + " (HY-ENC-120)");
+                    throw Malformed.decode("a batch with no entries has the column " + c + " (HY-ENC-120"
+                            + (c == Column.VALUES ? ", HY-ENC-042)" : ")"));
                 }
             }
         }
@@ -411,7 +412,7 @@ public final class PayloadDecoder {
         ColumnReader c = buffer.column(t, Column.SIZES.id(), "sizes");
         long sum = 0;
         for (int i = 0; i < count; i++) {
-            sizes[i] = c.varint(Limits.MAX_ELEMENTS, "a size");
+            sizes[i] = c.varint(Limits.MAX_ELEMENTS, "a size", "HY-ENC-032");
             sum += sizes[i];
             if (sum > Limits.MAX_ELEMENTS) {
                 throw Malformed.decode("sizes that add up to more than MAX_ELEMENTS (HY-ENC-032)");
@@ -433,7 +434,7 @@ public final class PayloadDecoder {
             ColumnReader c = buffer.column(t, Column.DOT_COUNTS.id(), "dot_counts");
             long sum = 0;
             for (int i = 0; i < n; i++) {
-                dotCounts[i] = c.varint(Limits.MAX_ELEMENTS, "a dot count");
+                dotCounts[i] = c.varint(Limits.MAX_ELEMENTS, "a dot count", "HY-ENC-036");
                 sum += dotCounts[i];
                 if (dotCounts[i] == 0 || sum > Limits.MAX_ELEMENTS) {
                     throw Malformed.decode("a dot count of 0, or dot counts beyond MAX_ELEMENTS (HY-ENC-036)");
