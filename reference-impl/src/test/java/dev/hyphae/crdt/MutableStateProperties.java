@@ -59,7 +59,7 @@ class MutableStateProperties {
             assertEquals(!before.equals(immutable), changed, "the join reports a change exactly when the state changed");
             assertTrue(fast.indexIsExact(), "the index names exactly the dots of the entries");
         }
-        if (oneVersionOfEachUnknownStore(model)) {
+        if (hasPayload(model)) {
             assertEquals(fromModel(model), fast.state());
         }
         assertEquals(view(dev.hyphae.model.JsonView.of(model)), view(JsonView.of(fast.state())),
@@ -71,7 +71,7 @@ class MutableStateProperties {
      * Whether the model's state has a payload: deltas of one unknown type under one key can join to a store holding
      * two opaque versions, which no payload carries (HY-ENC-051). Such a state is compared by its view only.
      */
-    private static boolean oneVersionOfEachUnknownStore(State state) {
+    private static boolean hasPayload(State state) {
         try {
             dev.hyphae.model.encoding.PayloadEncoder.encode(state);
             return true;
