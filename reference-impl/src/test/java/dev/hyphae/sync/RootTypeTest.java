@@ -54,31 +54,11 @@ class RootTypeTest {
                     (GCounter c) -> c.increment(state.context(), own, 1)));
             CausalState<ORMap> before = replica.state("meter");
 
-            List<SessionMessage> received = new ArrayList<>();
-            byte[] key = new byte[32];
-            key[0] = 0x71;
-            Session session = replica.newSession(new TrustStore.Identity(key, null, null),
-                    new AccessPolicy().grant(key, AccessPolicy.EVERY_DOCUMENT, Right.WRITE), SimulatedNetwork.OPTIONS,
-                    new Session.Outbox() {
-                        @Override
-                        public void send(SessionMessage message) {
-                            received.add(message);
-                        }
-
-                        @Override
-                        public void end() {
-                        }
-                    });
-            session.receive(new SessionMessage.Open(3, "meter", Right.WRITE, Right.WRITE, NEIGHBOUR, new TreeMap<>(), null, 0, 8), 0);
-            long channel = received.stream().filter(m -> m instanceof SessionMessage.Open).map(m -> ((SessionMessage.Open) m).channel())
-                    .findFirst().orElseThrow();
             // A GCounter at the root, with a dot of the neighbour that the document has not seen: valid as a payload.
             Dot dot = new Dot(NEIGHBOUR, 1);
             byte[] counter = Codec.encode(new CausalState<>(GCounter.of(new TreeMap<>(java.util.Map.of(dot, 5L))),
                     CausalContext.of(List.of(dot))));
-            received.clear();
-            session.receive(new SessionMessage.Delta(channel, SessionMessage.Kind.INTERVAL, 0, 1, counter), 0);
-            session.flush();
+            List<SessionMessage> received = receiveOnMeter(replica, counter);
 
             assertTrue(received.stream().anyMatch(m -> m instanceof SessionMessage.SessionError e
                     && e.code() == ErrorCode.MALFORMED_DELTA.value()), received.toString());
