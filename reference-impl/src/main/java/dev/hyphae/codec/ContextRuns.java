@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.NavigableSet;
 import java.util.SortedSet;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * The causal context of a payload in the compact form (specification, "Encoding", section "Compact form"): the dots
@@ -52,20 +51,7 @@ final class ContextRuns {
         // disjoint and never adjacent, so the pieces left once the store's dots are cut out are maximal runs.
         List<Run> intervals = new ArrayList<>();
         context.versionVector().forEach((replica, counter) -> intervals.add(new Run(replica, 1, counter)));
-        Run open = null;
-        for (Dot dot : context.cloud()) {
-            if (open != null && open.replica().equals(dot.replica()) && open.last() + 1 == dot.counter()) {
-                open = new Run(open.replica(), open.first(), dot.counter());
-            } else {
-                if (open != null) {
-                    intervals.add(open);
-                }
-                open = new Run(dot.replica(), dot.counter(), dot.counter());
-            }
-        }
-        if (open != null) {
-            intervals.add(open);
-        }
+        context.forEachCloudRun((replica, first, last) -> intervals.add(new Run(replica, first, last)));
         intervals.sort(ORDER);
         List<Run> runs = new ArrayList<>();
         for (Run interval : intervals) {
@@ -123,13 +109,22 @@ final class ContextRuns {
             }
         }
         limits.elements(vector.size() + cloudDots);
-        TreeSet<Dot> dots = new TreeSet<>();
-        for (Run run : cloud) {
-            for (long k = 0; k < run.length(); k++) {
-                dots.add(new Dot(run.replica(), run.first() + k));
+        // The cloud's runs are in ascending order and maximal already: joined where adjacent, above.
+        TreeMap<ReplicaId, long[]> pairs = new TreeMap<>();
+        for (int i = 0; i < cloud.size(); ) {
+            ReplicaId replica = cloud.get(i).replica();
+            int end = i;
+            while (end < cloud.size() && cloud.get(end).replica().equals(replica)) {
+                end++;
             }
+            long[] ofReplica = new long[2 * (end - i)];
+            for (int k = 0; i < end; i++) {
+                ofReplica[k++] = cloud.get(i).first();
+                ofReplica[k++] = cloud.get(i).last();
+            }
+            pairs.put(replica, ofReplica);
         }
-        CausalContext canonical = CausalContext.ofCanonical(vector, dots);
+        CausalContext canonical = CausalContext.ofCanonicalRuns(vector, pairs);
         if (canonical == null) {
             throw new IllegalStateException("joined intervals are always in canonical form");
         }

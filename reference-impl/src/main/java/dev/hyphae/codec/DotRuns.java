@@ -33,6 +33,15 @@ final class DotRuns {
         length = 1;
     }
 
+    /**
+     * Adds the dots (replica, first) to (replica, last), a maximal run that starts past every dot added so far and
+     * does not continue the last of them (as the runs of a causal context's cloud are).
+     */
+    void addRun(ReplicaId replica, long first, long last) {
+        flush();
+        out.varint(indexes.get(replica)).varint(first).varint(last - first + 1);
+    }
+
     private void flush() {
         if (length > 0) {
             out.varint(replica).varint(first).varint(length);

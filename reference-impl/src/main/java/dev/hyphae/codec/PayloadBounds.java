@@ -62,14 +62,14 @@ final class PayloadBounds {
      */
     static boolean certainlyWithin(Payload payload) {
         CausalContext context = payload.state().context();
-        if (context.cloud().size() > Limits.MAX_CLOUD_DOTS) {
+        if (context.cloudSize() > Limits.MAX_CLOUD_DOTS) {
             return false;
         }
         PayloadBounds bounds = new PayloadBounds(context);
         bounds.replicas.addAll(payload.replicaTable());
         bounds.replicas.addAll(context.versionVector().keySet());
-        context.cloud().forEach(dot -> bounds.replicas.add(dot.replica()));
-        bounds.elements = context.versionVector().size() + (long) context.cloud().size();
+        context.forEachCloudRun((replica, first, last) -> bounds.replicas.add(replica));
+        bounds.elements = context.versionVector().size() + context.cloudSize();
         int depth = bounds.store(payload.state().store(), 1);
         return depth <= Limits.MAX_NESTING_DEPTH && !bounds.uncovered && !bounds.dotTwice
                 && bounds.elements <= Limits.MAX_ELEMENTS / 2

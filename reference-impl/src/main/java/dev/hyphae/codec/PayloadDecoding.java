@@ -14,6 +14,7 @@ import hyphae.v1.Context;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.TreeMap;
 
@@ -76,8 +77,9 @@ final class PayloadDecoding {
     /** The causal context, {@code null} if absent (section "Causal context": HY-ENC-028, HY-ENC-029, HY-DATA-010). */
     private CausalContext readContext(Context context) throws ProtocolException {
         TreeMap<ReplicaId, Long> vector = new TreeMap<>();
-        // In ascending order as read: the checks below refuse runs out of order, overlapping or not maximal.
-        List<Dot> cloud = new ArrayList<>();
+        // The cloud as read, run by run: the checks below refuse runs out of order, overlapping or not maximal, so the
+        // runs are already those of the canonical form, and no dot is ever made an object of its own.
+        TreeMap<ReplicaId, long[]> cloud = new TreeMap<>();
         if (context != null) {
             Packed.Reader vv = Packed.Reader.of(context.versionVectorAsByteBuffer(), "version_vector");
             ReplicaId previous = null;
@@ -96,7 +98,10 @@ final class PayloadDecoding {
             }
             Packed.Reader runs = Packed.Reader.of(context.cloudAsByteBuffer(), "cloud");
             long dots = 0;
-            Dot last = null;
+            ReplicaId lastReplica = null;
+            long lastCounter = 0;
+            long[] pairs = null;
+            int size = 0;
             while (!runs.atEnd()) {
                 ReplicaId replica = replicas.replica(runs);
                 long first = runs.varint();
@@ -109,36 +114,40 @@ final class PayloadDecoding {
                 if (first == 0) {
                     throw Malformed.decode("cloud holds a run starting at counter 0");
                 }
-                if (last != null && (last.compareTo(new Dot(replica, first)) >= 0
-                        || (last.replica().equals(replica) && first == last.counter() + 1))) {
+                long last = first + length - 1;
+                if (Long.compareUnsigned(last, first) < 0) {
+                    throw Malformed.decode("cloud holds a run with counter 0 or past 2^64-1");
+                }
+                boolean sameReplica = lastReplica != null && (lastReplica == replica || lastReplica.equals(replica));
+                if (lastReplica != null && (sameReplica ? Long.compareUnsigned(lastCounter, first) >= 0 || first == lastCounter + 1
+                        : lastReplica.compareTo(replica) > 0)) {
                     throw Malformed.decode("cloud runs are out of order or not maximal");
                 }
                 limits.elements(length);
-                addRun(cloud, replica, first, length, "cloud");
-                last = new Dot(replica, first + length - 1);
+                if (!sameReplica) {
+                    if (pairs != null) {
+                        cloud.put(lastReplica, Arrays.copyOf(pairs, size));
+                    }
+                    pairs = new long[8];
+                    size = 0;
+                } else if (size == pairs.length) {
+                    pairs = Arrays.copyOf(pairs, 2 * size);
+                }
+                pairs[size++] = first;
+                pairs[size++] = last;
+                lastReplica = replica;
+                lastCounter = last;
+            }
+            if (pairs != null) {
+                cloud.put(lastReplica, Arrays.copyOf(pairs, size));
             }
         }
         // HY-DATA-010: the dots themselves must be in canonical form too (none covered by or extending the vector).
-        CausalContext canonical = CausalContext.ofCanonicalAscending(vector, cloud);
+        CausalContext canonical = CausalContext.ofCanonicalRuns(vector, cloud);
         if (canonical == null) {
             throw Malformed.decode("the causal context is not in canonical form");
         }
         return canonical;
-    }
-
-    /**
-     * Appends the run's dots to {@code into}, whose dots are all below the run's first (the caller checks that runs
-     * ascend and do not overlap), so that no dot is added twice and {@code into} stays in ascending order.
-     */
-    private static void addRun(List<Dot> into, ReplicaId replica, long first, long length, String column)
-            throws ProtocolException {
-        long last = first + length - 1;
-        if (first == 0 || Long.compareUnsigned(last, first) < 0) {
-            throw Malformed.decode("%s holds a run with counter 0 or past 2^64-1", column);
-        }
-        for (long i = 0; i < length; i++) {
-            into.add(new Dot(replica, first + i));
-        }
     }
 
     /**

@@ -63,7 +63,7 @@ final class PayloadEncoder {
     static TreeSet<ReplicaId> named(CausalState<? extends Crdt> state) {
         CausalContext context = state.context();
         TreeSet<ReplicaId> named = new TreeSet<>(context.versionVector().keySet());
-        context.cloud().forEach(d -> named.add(d.replica()));
+        context.forEachCloudRun((replica, first, last) -> named.add(replica));
         state.store().forEachDot(d -> named.add(d.replica()));
         return named;
     }
@@ -119,7 +119,7 @@ final class PayloadEncoder {
         Packed.Writer vector = new Packed.Writer();
         context.versionVector().forEach((replica, counter) -> vector.varint(indexes.get(replica)).varint(counter));
         DotRuns cloud = new DotRuns(indexes);
-        context.cloud().forEach(cloud::add);
+        context.forEachCloudRun(cloud::addRun);
         int vv = vector.isEmpty() ? 0 : builder.createByteVector(vector.toByteArray());
         int cl = cloud.isEmpty() ? 0 : builder.createByteVector(cloud.toByteArray());
         Context.startContext(builder);

@@ -16,8 +16,8 @@ final class DeltaLimits {
 
     static <T extends Crdt> CausalState<T> checked(CausalState<T> delta) {
         CausalContext context = delta.context();
-        if (context.cloud().size() > Limits.MAX_CLOUD_DOTS) {
-            throw new MutationRefusedException("the delta's context would hold " + context.cloud().size()
+        if (context.cloudSize() > Limits.MAX_CLOUD_DOTS) {
+            throw new MutationRefusedException("the delta's context would hold " + context.cloudSize()
                     + " scattered dots, more than MAX_CLOUD_DOTS; remove fewer entries at a time");
         }
         if (context.replicaCount() > Limits.MAX_REPLICAS) {
@@ -25,7 +25,7 @@ final class DeltaLimits {
         }
         long[] dots = {0};
         delta.store().forEachDot(d -> dots[0]++);
-        long elements = context.versionVector().size() + (long) context.cloud().size() + dots[0];
+        long elements = context.versionVector().size() + context.cloudSize() + dots[0];
         if (elements > Limits.MAX_ELEMENTS) {
             throw new MutationRefusedException("the delta would hold " + elements + " elements, more than MAX_ELEMENTS");
         }

@@ -7,10 +7,9 @@ import dev.hyphae.data.Value;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableSet;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -22,11 +21,12 @@ import java.util.TreeSet;
  * decoder accepts: every value in and out is an immutable {@link CausalState}, and only the entries that a delta
  * touches are joined, each with the immutable join of its type.
  *
- * <p>The root map is held as its entries, one immutable store per entry key, with an index from each dot to the
- * entries that hold it, and a {@link MutableContext}. A join of (T, D) touches the entries whose key T holds, and
- * the entries holding a dot of D, found through the index: every other entry e joins the empty store and keeps
- * exactly its dots that D lacks, which are all of them, so it is left as it is (the same reasoning as
- * {@link DotStores#joinDotMap}). An entry that a delta touches is joined whole, nested maps included: the cost is
+ * <p>The root map is held as its entries, one immutable store per entry key in a {@link Slot}, with an index from
+ * each dot to the slots that hold it, and a {@link MutableContext}. A join of (T, D) touches the entries whose key T
+ * holds, and the entries holding a dot of D, found through the index (one range of it per vector entry and per cloud
+ * run of D): every other entry e joins the empty store and keeps exactly its dots that D lacks, which are all of
+ * them, so it is left as it is (the same reasoning as {@link DotStores#joinDotMap}). Each touched entry is found by
+ * one hash of its key, and marked, so that an entry both under a key of T and holding a dot of D is joined once. An entry that a delta touches is joined whole, nested maps included: the cost is
  * that of the root entries touched, not of single nested values. A delta whose context covers much of the state
  * (a whole state, a difference) touches every entry holding a dot it covers, and costs what those entries cost.
  *
@@ -44,13 +44,31 @@ import java.util.TreeSet;
 public final class MutableState {
 
     /**
-     * The entries of the root map: by key, then by type id (nearly always one). Hashed rather than ordered, so that
-     * finding the entry a delta touches costs one hash of its key, not a walk of ordered comparisons.
+     * One root entry: its key and its store, changed in place by a join. The index names slots, so that an entry
+     * found through a dot needs no second lookup by key.
      */
-    private final Map<Value, TreeMap<Integer, Crdt>> entries = new HashMap<>();
+    private static final class Slot {
+        final EntryKey key;
+        Crdt store;
+        /** The next entry under the same key, of another type (rare: concurrent puts of different types). */
+        Slot next;
+        /** The last {@link #prepare} that touched this entry, so that a join touches it once. */
+        long touchedBy;
+
+        Slot(EntryKey key, Crdt store) {
+            this.key = key;
+            this.store = store;
+        }
+    }
+
     /**
-     * Each dot of the store to the root entry that holds it: an {@link EntryKey}, or a set of them (a faulty state),
-     * by replica id, then counter (unsigned), so that a range of a version vector is one sub-map.
+     * The entries of the root map by key: the first slot under each key, the others chained to it. Hashed rather than
+     * ordered, so that finding the entry a delta touches costs one hash of its key, not a walk of ordered comparisons.
+     */
+    private final Map<Value, Slot> entries = new HashMap<>();
+    /**
+     * Each dot of the store to the slot that holds it, or a set of slots (a faulty state), by replica id, then
+     * counter (unsigned), so that a range of a version vector or a run of a cloud is one sub-map.
      */
     private final Map<ReplicaId, TreeMap<Long, Object>> index = new HashMap<>();
     private final MutableContext context = new MutableContext();
@@ -58,6 +76,8 @@ public final class MutableState {
     private CausalState<ORMap> value = new CausalState<>(ORMap.EMPTY, CausalContext.EMPTY);
     /** How many joins changed the state, so that a prepared join is never applied to another state. */
     private long version;
+    /** How many joins were prepared: the mark of the latest on the slots it touched. */
+    private long prepared;
 
     /** The empty state. */
     public MutableState() {
@@ -85,89 +105,79 @@ public final class MutableState {
      */
     public Join prepare(CausalState<ORMap> delta) {
         CausalContext seenByDelta = delta.context();
-        // The entries touched, each with the delta's store under its key (null where the delta holds none): hashed,
-        // so that finding the delta's store costs no walk of ordered comparisons.
-        Map<EntryKey, Crdt> touched = new HashMap<>(delta.store().entries());
+        long mark = ++prepared;
+        List<EntryKey> touched = new ArrayList<>(delta.store().entries().size());
+        List<Replacement> replacements = new ArrayList<>();
+        // The entries under the delta's keys, each joined with the delta's store under its key.
+        for (Map.Entry<EntryKey, Crdt> entry : delta.store().entries().entrySet()) {
+            EntryKey key = entry.getKey();
+            Slot slot = slot(key);
+            if (slot != null) {
+                slot.touchedBy = mark;
+            }
+            touched.add(key);
+            joinEntry(key, slot, entry.getValue(), seenByDelta, replacements);
+        }
+        // The other entries holding a dot that the delta's context covers, each joined with the empty store.
+        List<Slot> covered = new ArrayList<>();
         seenByDelta.versionVector().forEach((replica, upTo) -> {
             TreeMap<Long, Object> ofReplica = index.get(replica);
             if (ofReplica != null) {
-                ofReplica.headMap(upTo, true).values().forEach(keys -> collect(keys, touched));
+                ofReplica.headMap(upTo, true).values().forEach(slots -> collect(slots, mark, covered));
             }
         });
-        collectCloud(seenByDelta.cloud(), touched);
-        List<Replacement> replacements = new ArrayList<>();
-        for (Map.Entry<EntryKey, Crdt> touchedEntry : touched.entrySet()) {
-            EntryKey key = touchedEntry.getKey();
-            Crdt mine = entry(key);
-            Crdt other = touchedEntry.getValue();
-            Crdt before = mine != null ? mine : CrdtType.emptyOf(key.typeId());
-            // The join of a store in context C with one in context D asks C only about the other store's dots
-            // (S' \ C in "(S ∩ S') ∪ (S \ C') ∪ (S' \ C)", and likewise at every depth), so C restricted to those
-            // dots gives the same join, and costs what the entry costs rather than what the state's context costs.
-            Crdt joined = before.join(other != null ? other : CrdtType.emptyOf(key.typeId()), seenOf(other), seenByDelta);
-            if (!joined.equals(before)) {
-                replacements.add(new Replacement(key, mine, joined));
+        seenByDelta.forEachCloudRun((replica, first, last) -> {
+            TreeMap<Long, Object> ofReplica = index.get(replica);
+            if (ofReplica != null) {
+                ofReplica.subMap(first, true, last, true).values().forEach(slots -> collect(slots, mark, covered));
             }
+        });
+        for (Slot slot : covered) {
+            touched.add(slot.key);
+            joinEntry(slot.key, slot, null, seenByDelta, replacements);
         }
-        return new Join(touched.keySet(), replacements, seenByDelta, !context.holdsAll(seenByDelta), version);
+        return new Join(touched, replacements, seenByDelta, !context.holdsAll(seenByDelta), version);
     }
 
-    /**
-     * Adds to {@code into} the entries holding a dot of {@code cloud}. Where a replica's cloud dots lie close together
-     * (as in a delta that overwrites a run of writes), its dots and the index are walked side by side, in time
-     * proportional to those dots; elsewhere each dot is looked up.
-     */
-    private void collectCloud(NavigableSet<Dot> cloud, Map<EntryKey, Crdt> into) {
-        Dot first = cloud.isEmpty() ? null : cloud.first();
-        while (first != null) {
-            ReplicaId replica = first.replica();
-            Dot lastOfAll = new Dot(replica, -1L);
-            NavigableSet<Dot> ofReplica = cloud.subSet(first, true, lastOfAll, true);
-            TreeMap<Long, Object> indexed = index.get(replica);
-            if (indexed != null) {
-                long from = first.counter();
-                long to = ofReplica.last().counter();
-                // The index holds at most one entry per counter, so a span of at most 4 dots per cloud dot bounds it.
-                if (Long.compareUnsigned(to - from, 4L * ofReplica.size()) <= 0) {
-                    Iterator<Map.Entry<Long, Object>> held = indexed.subMap(from, true, to, true).entrySet().iterator();
-                    Iterator<Dot> wanted = ofReplica.iterator();
-                    Map.Entry<Long, Object> h = held.hasNext() ? held.next() : null;
-                    long w = wanted.next().counter();
-                    while (h != null) {
-                        int order = Long.compareUnsigned(h.getKey(), w);
-                        if (order == 0) {
-                            collect(h.getValue(), into);
-                        }
-                        if (order <= 0) {
-                            h = held.hasNext() ? held.next() : null;
-                        } else if (wanted.hasNext()) {
-                            w = wanted.next().counter();
-                        } else {
-                            break;
-                        }
-                    }
-                } else {
-                    for (Dot dot : ofReplica) {
-                        Object keys = indexed.get(dot.counter());
-                        if (keys != null) {
-                            collect(keys, into);
-                        }
-                    }
-                }
-            }
-            first = cloud.higher(lastOfAll);
+    /** Joins the entry of {@code slot} (null if absent) with {@code other} (null for the empty store) under {@code key}. */
+    private void joinEntry(EntryKey key, Slot slot, Crdt other, CausalContext seenByDelta, List<Replacement> into) {
+        Crdt mine = slot == null ? null : slot.store;
+        Crdt before = mine != null ? mine : CrdtType.emptyOf(key.typeId());
+        // The join of a store in context C with one in context D asks C only about the other store's dots
+        // (S' \ C in "(S ∩ S') ∪ (S \ C') ∪ (S' \ C)", and likewise at every depth), so C restricted to those
+        // dots gives the same join, and costs what the entry costs rather than what the state's context costs.
+        Crdt joined = before.join(other != null ? other : CrdtType.emptyOf(key.typeId()), seenOf(other), seenByDelta);
+        if (!joined.equals(before)) {
+            into.add(new Replacement(key, slot, joined));
+        }
+    }
+
+    /** Adds to {@code into} the slot or slots that the index holds for a dot, unless this join touched them already. */
+    @SuppressWarnings("unchecked")
+    private static void collect(Object slots, long mark, List<Slot> into) {
+        if (slots instanceof Slot slot) {
+            touch(slot, mark, into);
+        } else {
+            ((Set<Slot>) slots).forEach(slot -> touch(slot, mark, into));
+        }
+    }
+
+    private static void touch(Slot slot, long mark, List<Slot> into) {
+        if (slot.touchedBy != mark) {
+            slot.touchedBy = mark;
+            into.add(slot);
         }
     }
 
     /** A join computed by {@link #prepare}, to be applied before anything else changes the state. */
     public final class Join {
-        private final Set<EntryKey> touched;
+        private final List<EntryKey> touched;
         private final List<Replacement> replacements;
         private final CausalContext seenByDelta;
         private final boolean newDots;
         private final long preparedAt;
 
-        private Join(Set<EntryKey> touched, List<Replacement> replacements, CausalContext seenByDelta, boolean newDots,
+        private Join(List<EntryKey> touched, List<Replacement> replacements, CausalContext seenByDelta, boolean newDots,
                      long preparedAt) {
             this.touched = touched;
             this.replacements = replacements;
@@ -207,15 +217,15 @@ public final class MutableState {
             if (!changes()) {
                 return;
             }
-            replacements.forEach(r -> replace(r.key(), r.before(), r.after()));
+            replacements.forEach(r -> replace(r.key(), r.slot(), r.after()));
             context.union(seenByDelta);
             value = null;
             version++;
         }
     }
 
-    /** An entry that a join changes: its store before (null if absent) and after (empty if removed). */
-    private record Replacement(EntryKey key, Crdt before, Crdt after) {
+    /** An entry that a join changes: its slot (null if absent) and its store after (empty if removed). */
+    private record Replacement(EntryKey key, Slot slot, Crdt after) {
     }
 
     /** The dots of {@code store} that this state's context holds, as a context; empty when there is no store. */
@@ -232,77 +242,95 @@ public final class MutableState {
         return seen.isEmpty() ? CausalContext.EMPTY : CausalContext.of(seen);
     }
 
-    private void replace(EntryKey key, Crdt old, Crdt joined) {
-        if (old != null) {
-            old.forEachDot(dot -> unindex(dot, key));
-        }
-        if (joined.isEmpty()) {
-            TreeMap<Integer, Crdt> byType = entries.get(key.key());
-            if (byType != null) {
-                byType.remove(key.typeId());
-                if (byType.isEmpty()) {
-                    entries.remove(key.key());
-                }
+    private void replace(EntryKey key, Slot slot, Crdt joined) {
+        if (slot != null) {
+            Slot old = slot;
+            slot.store.forEachDot(dot -> unindex(dot, old));
+            if (joined.isEmpty()) {
+                unlink(slot);
+                return;
             }
+            slot.store = joined;
         } else {
-            entries.computeIfAbsent(key.key(), k -> new TreeMap<>()).put(key.typeId(), joined);
-            joined.forEachDot(dot -> index(dot, key));
+            slot = new Slot(key, joined);
+            Slot first = entries.putIfAbsent(key.key(), slot);
+            if (first != null) {
+                slot.next = first.next;
+                first.next = slot;
+            }
+        }
+        Slot added = slot;
+        joined.forEachDot(dot -> index(dot, added));
+    }
+
+    /** Removes {@code slot} from the entries under its key. */
+    private void unlink(Slot slot) {
+        Value key = slot.key.key();
+        Slot first = entries.get(key);
+        if (first == slot) {
+            if (slot.next == null) {
+                entries.remove(key);
+            } else {
+                entries.put(key, slot.next);
+            }
+            return;
+        }
+        for (Slot s = first; s != null; s = s.next) {
+            if (s.next == slot) {
+                s.next = slot.next;
+                return;
+            }
         }
     }
 
-    private Crdt entry(EntryKey key) {
-        TreeMap<Integer, Crdt> byType = entries.get(key.key());
-        return byType == null ? null : byType.get(key.typeId());
+    /** The slot of {@code key}, or null: one hash of its key, then (rarely) a walk past entries of other types. */
+    private Slot slot(EntryKey key) {
+        for (Slot s = entries.get(key.key()); s != null; s = s.next) {
+            if (s.key.typeId() == key.typeId()) {
+                return s;
+            }
+        }
+        return null;
     }
 
-    /** The entries under {@code key}, as an ORMap's entries. */
-    private TreeMap<EntryKey, Crdt> entriesOf(Value key, TreeMap<Integer, Crdt> byType, TreeMap<EntryKey, Crdt> into) {
-        if (byType != null) {
-            byType.forEach((type, store) -> into.put(new EntryKey(key, type), store));
+    /** The entries of the slots from {@code first} on (those under one key), as an ORMap's entries. */
+    private static TreeMap<EntryKey, Crdt> entriesOf(Slot first, TreeMap<EntryKey, Crdt> into) {
+        for (Slot s = first; s != null; s = s.next) {
+            into.put(s.key, s.store);
         }
         return into;
     }
 
-    /** Adds the entry key or keys that the index holds for a dot, with no store of the delta unless one is there. */
     @SuppressWarnings("unchecked")
-    private static void collect(Object keys, Map<EntryKey, Crdt> into) {
-        if (keys instanceof EntryKey key) {
-            into.putIfAbsent(key, null);
-        } else {
-            ((Set<EntryKey>) keys).forEach(key -> into.putIfAbsent(key, null));
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    private void index(Dot dot, EntryKey key) {
+    private void index(Dot dot, Slot slot) {
         TreeMap<Long, Object> ofReplica = index.computeIfAbsent(dot.replica(), r -> new TreeMap<>(Long::compareUnsigned));
-        Object present = ofReplica.putIfAbsent(dot.counter(), key);
-        if (present == null || present.equals(key)) {
+        Object present = ofReplica.putIfAbsent(dot.counter(), slot);
+        if (present == null || present == slot) {
             return;
         }
         // One dot under two entries: only a faulty replica writes it, and the join must still be exact.
-        Set<EntryKey> keys;
-        if (present instanceof EntryKey other) {
-            keys = new TreeSet<>();
-            keys.add(other);
-            ofReplica.put(dot.counter(), keys);
+        Set<Slot> slots;
+        if (present instanceof Slot other) {
+            slots = new HashSet<>();
+            slots.add(other);
+            ofReplica.put(dot.counter(), slots);
         } else {
-            keys = (Set<EntryKey>) present;
+            slots = (Set<Slot>) present;
         }
-        keys.add(key);
+        slots.add(slot);
     }
 
     @SuppressWarnings("unchecked")
-    private void unindex(Dot dot, EntryKey key) {
+    private void unindex(Dot dot, Slot slot) {
         TreeMap<Long, Object> ofReplica = index.get(dot.replica());
         Object present = ofReplica == null ? null : ofReplica.get(dot.counter());
         if (present instanceof Set<?> set) {
-            Set<EntryKey> keys = (Set<EntryKey>) set;
-            keys.remove(key);
-            if (keys.size() == 1) {
-                ofReplica.put(dot.counter(), keys.iterator().next());
+            Set<Slot> slots = (Set<Slot>) set;
+            slots.remove(slot);
+            if (slots.size() == 1) {
+                ofReplica.put(dot.counter(), slots.iterator().next());
             }
-        } else if (key.equals(present)) {
+        } else if (present == slot) {
             ofReplica.remove(dot.counter());
             if (ofReplica.isEmpty()) {
                 index.remove(dot.replica());
@@ -314,7 +342,7 @@ public final class MutableState {
     public CausalState<ORMap> state() {
         if (value == null) {
             TreeMap<EntryKey, Crdt> all = new TreeMap<>();
-            entries.forEach((key, byType) -> entriesOf(key, byType, all));
+            entries.values().forEach(first -> entriesOf(first, all));
             value = new CausalState<>(ORMap.of(all), context.value());
         }
         return value;
@@ -331,7 +359,7 @@ public final class MutableState {
      * those entries and the context.
      */
     public CausalState<ORMap> entriesUnder(Value key) {
-        return new CausalState<>(ORMap.of(entriesOf(key, entries.get(key), new TreeMap<>())), context.value());
+        return new CausalState<>(ORMap.of(entriesOf(entries.get(key), new TreeMap<>())), context.value());
     }
 
     /** Whether the state is empty: no entry and an empty context. */
@@ -340,16 +368,27 @@ public final class MutableState {
     }
 
     /** For the tests: whether the index names exactly the dots of the entries. */
+    @SuppressWarnings("unchecked")
     boolean indexIsExact() {
         Map<Dot, Set<EntryKey>> expected = new TreeMap<>();
-        entries.forEach((key, byType) -> byType.forEach((type, store) -> store.forEachDot(
-                dot -> expected.computeIfAbsent(dot, d -> new TreeSet<>()).add(new EntryKey(key, type)))));
+        entries.values().forEach(first -> {
+            for (Slot s = first; s != null; s = s.next) {
+                EntryKey key = s.key;
+                s.store.forEachDot(dot -> expected.computeIfAbsent(dot, d -> new TreeSet<>()).add(key));
+            }
+        });
         Map<Dot, Set<EntryKey>> actual = new TreeMap<>();
-        index.forEach((replica, ofReplica) -> ofReplica.forEach((counter, keys) -> {
-            Map<EntryKey, Crdt> into = new HashMap<>();
-            collect(keys, into);
-            actual.put(new Dot(replica, counter), new TreeSet<>(into.keySet()));
+        boolean[] live = {true};
+        index.forEach((replica, ofReplica) -> ofReplica.forEach((counter, slots) -> {
+            Set<Slot> named = slots instanceof Slot slot ? Set.of(slot) : (Set<Slot>) slots;
+            Set<EntryKey> keys = new TreeSet<>();
+            for (Slot slot : named) {
+                // A slot the index names is the live one of its key, never one a join has since removed.
+                live[0] &= slot(slot.key) == slot;
+                keys.add(slot.key);
+            }
+            actual.put(new Dot(replica, counter), keys);
         }));
-        return expected.equals(actual);
+        return live[0] && expected.equals(actual);
     }
 }
