@@ -136,7 +136,10 @@ final class BatchDecoding {
         List<Crdt> stores = new ArrayList<>(sizes.length);
         int e = 0;
         for (int size : sizes) {
-            if (lww) {
+            if (lww && size == 1) {
+                stores.add(LWWRegister.of(dots[e], new LWWRegister.Write(timestamps[e], values[e])));
+                e++;
+            } else if (lww) {
                 TreeMap<Dot, LWWRegister.Write> entries = new TreeMap<>();
                 for (int i = 0; i < size; i++, e++) {
                     putOnce(entries, dots[e], new LWWRegister.Write(timestamps[e], values[e]));

@@ -61,6 +61,13 @@ public final class LWWRegister implements Crdt {
         return new LWWRegister(new TreeMap<>(writes));
     }
 
+    /** The register holding the one write {@code write}, under {@code dot}. */
+    public static LWWRegister of(Dot dot, Write write) {
+        TreeMap<Dot, Write> entry = new TreeMap<>();
+        entry.put(dot, write);
+        return new LWWRegister(entry);
+    }
+
     /** The entries: the winning write and any concurrent writes not yet superseded. */
     public NavigableMap<Dot, Write> writes() {
         return writes;
@@ -118,18 +125,45 @@ public final class LWWRegister implements Crdt {
 
     @Override
     public void forEachDot(Consumer<Dot> action) {
-        writes.keySet().forEach(action);
+        for (Dot dot : writes.keySet()) {
+            action.accept(dot);
+        }
     }
 
     @Override
     public LWWRegister join(Crdt other, CausalContext context, CausalContext otherContext) {
         LWWRegister that = (LWWRegister) other;
+        if (writes.size() == 1 && that.writes.size() == 1) {
+            return joinSingle(that, context, otherContext);
+        }
         return new LWWRegister(DotStores.joinDotFun(writes, context, that.writes, otherContext, Write.ORDER));
+    }
+
+    /**
+     * The join of two registers of one write each, the common case of a register written by one writer at a time: the
+     * join of {@link DotStores#joinDotFun} decided without building maps, and answered with one of the two registers
+     * themselves where the join equals it, so that a replica sees at once whether its entry changed.
+     */
+    private LWWRegister joinSingle(LWWRegister that, CausalContext context, CausalContext otherContext) {
+        Map.Entry<Dot, Write> mine = writes.firstEntry();
+        Map.Entry<Dot, Write> theirs = that.writes.firstEntry();
+        if (mine.getKey().equals(theirs.getKey())) {
+            return Write.ORDER.compare(mine.getValue(), theirs.getValue()) >= 0 ? this : that;
+        }
+        boolean keepMine = !otherContext.contains(mine.getKey());
+        boolean keepTheirs = !context.contains(theirs.getKey());
+        if (keepMine && keepTheirs) {
+            TreeMap<Dot, Write> both = new TreeMap<>();
+            both.put(mine.getKey(), mine.getValue());
+            both.put(theirs.getKey(), theirs.getValue());
+            return new LWWRegister(both);
+        }
+        return keepMine ? this : keepTheirs ? that : EMPTY;
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof LWWRegister other && writes.equals(other.writes);
+        return o == this || o instanceof LWWRegister other && writes.equals(other.writes);
     }
 
     @Override

@@ -67,10 +67,10 @@ public final class MutableState {
      */
     private final Map<Value, Slot> entries = new HashMap<>();
     /**
-     * Each dot of the store to the slot that holds it, or a set of slots (a faulty state), by replica id, then
-     * counter (unsigned), so that a range of a version vector or a run of a cloud is one sub-map.
+     * Each dot of the store to the slot that holds it, or a set of slots (a faulty state), ordered by counter within
+     * each replica, so that a range of a version vector or a run of a cloud is one walk.
      */
-    private final Map<ReplicaId, TreeMap<Long, Object>> index = new HashMap<>();
+    private final DotIndex<Object> index = new DotIndex<>();
     private final MutableContext context = new MutableContext();
     /** The immutable value of the state, or null once it has changed since it was last asked for. */
     private CausalState<ORMap> value = new CausalState<>(ORMap.EMPTY, CausalContext.EMPTY);
@@ -120,18 +120,10 @@ public final class MutableState {
         }
         // The other entries holding a dot that the delta's context covers, each joined with the empty store.
         List<Slot> covered = new ArrayList<>();
-        seenByDelta.versionVector().forEach((replica, upTo) -> {
-            TreeMap<Long, Object> ofReplica = index.get(replica);
-            if (ofReplica != null) {
-                ofReplica.headMap(upTo, true).values().forEach(slots -> collect(slots, mark, covered));
-            }
-        });
-        seenByDelta.forEachCloudRun((replica, first, last) -> {
-            TreeMap<Long, Object> ofReplica = index.get(replica);
-            if (ofReplica != null) {
-                ofReplica.subMap(first, true, last, true).values().forEach(slots -> collect(slots, mark, covered));
-            }
-        });
+        seenByDelta.versionVector().forEach((replica, upTo) ->
+                index.forEachBetween(replica, 1, upTo, slots -> collect(slots, mark, covered)));
+        seenByDelta.forEachCloudRun((replica, first, last) ->
+                index.forEachBetween(replica, first, last, slots -> collect(slots, mark, covered)));
         for (Slot slot : covered) {
             touched.add(slot.key);
             joinEntry(slot.key, slot, null, seenByDelta, replacements);
@@ -303,8 +295,7 @@ public final class MutableState {
 
     @SuppressWarnings("unchecked")
     private void index(Dot dot, Slot slot) {
-        TreeMap<Long, Object> ofReplica = index.computeIfAbsent(dot.replica(), r -> new TreeMap<>(Long::compareUnsigned));
-        Object present = ofReplica.putIfAbsent(dot.counter(), slot);
+        Object present = index.putIfAbsent(dot, slot);
         if (present == null || present == slot) {
             return;
         }
@@ -313,7 +304,7 @@ public final class MutableState {
         if (present instanceof Slot other) {
             slots = new HashSet<>();
             slots.add(other);
-            ofReplica.put(dot.counter(), slots);
+            index.put(dot, slots);
         } else {
             slots = (Set<Slot>) present;
         }
@@ -322,18 +313,15 @@ public final class MutableState {
 
     @SuppressWarnings("unchecked")
     private void unindex(Dot dot, Slot slot) {
-        TreeMap<Long, Object> ofReplica = index.get(dot.replica());
-        Object present = ofReplica == null ? null : ofReplica.get(dot.counter());
+        if (index.remove(dot, slot)) {
+            return;
+        }
+        Object present = index.get(dot);
         if (present instanceof Set<?> set) {
             Set<Slot> slots = (Set<Slot>) set;
             slots.remove(slot);
             if (slots.size() == 1) {
-                ofReplica.put(dot.counter(), slots.iterator().next());
-            }
-        } else if (present == slot) {
-            ofReplica.remove(dot.counter());
-            if (ofReplica.isEmpty()) {
-                index.remove(dot.replica());
+                index.put(dot, slots.iterator().next());
             }
         }
     }
@@ -379,7 +367,7 @@ public final class MutableState {
         });
         Map<Dot, Set<EntryKey>> actual = new TreeMap<>();
         boolean[] live = {true};
-        index.forEach((replica, ofReplica) -> ofReplica.forEach((counter, slots) -> {
+        index.forEach((dot, slots) -> {
             Set<Slot> named = slots instanceof Slot slot ? Set.of(slot) : (Set<Slot>) slots;
             Set<EntryKey> keys = new TreeSet<>();
             for (Slot slot : named) {
@@ -387,8 +375,8 @@ public final class MutableState {
                 live[0] &= slot(slot.key) == slot;
                 keys.add(slot.key);
             }
-            actual.put(new Dot(replica, counter), keys);
-        }));
+            actual.put(dot, keys);
+        });
         return live[0] && expected.equals(actual);
     }
 }

@@ -23,10 +23,19 @@ public final class ReplicaId implements Comparable<ReplicaId> {
     private final byte[] bytes;
     /** Computed once: replica ids key the hash maps of a replica's state, which ask for it on every write. */
     private final int hash;
+    /**
+     * The 16 bytes as two big-endian 64-bit halves, so that equality and order (unsigned, byte by byte) are two
+     * comparisons of longs: a replica's maps compare the ids of every dot a delta brings with their own.
+     */
+    private final long high;
+    private final long low;
 
     private ReplicaId(byte[] bytes) {
         this.bytes = bytes;
         this.hash = Arrays.hashCode(bytes);
+        java.nio.ByteBuffer halves = java.nio.ByteBuffer.wrap(bytes);   // big-endian
+        this.high = halves.getLong(0);
+        this.low = halves.getLong(8);
     }
 
     /**
@@ -86,12 +95,14 @@ public final class ReplicaId implements Comparable<ReplicaId> {
     // HY-CONV-002: identifiers are ordered as unsigned byte strings.
     @Override
     public int compareTo(ReplicaId other) {
-        return Arrays.compareUnsigned(bytes, other.bytes);
+        // Big-endian halves compared unsigned order the bytes as unsigned, most significant first.
+        int byHigh = Long.compareUnsigned(high, other.high);
+        return byHigh != 0 ? byHigh : Long.compareUnsigned(low, other.low);
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ReplicaId other && Arrays.equals(bytes, other.bytes);
+        return o == this || o instanceof ReplicaId other && high == other.high && low == other.low;
     }
 
     @Override

@@ -195,6 +195,11 @@ public sealed interface Value extends Comparable<Value>
             if (utf8.length > Limits.MAX_STRING_LENGTH) {
                 return null;
             }
+            if (isAscii(utf8)) {
+                // Bytes below 0x80 are valid UTF-8 and decode one character each, as Latin-1 decodes them, without
+                // a decoder: most map keys are ASCII, and a received delta decodes one per entry.
+                return new Str(utf8.clone(), new String(utf8, StandardCharsets.ISO_8859_1));
+            }
             try {
                 String decoded = StandardCharsets.UTF_8.newDecoder()
                         .onMalformedInput(CodingErrorAction.REPORT)
@@ -205,6 +210,15 @@ public sealed interface Value extends Comparable<Value>
             } catch (CharacterCodingException e) {
                 return null;
             }
+        }
+
+        private static boolean isAscii(byte[] bytes) {
+            for (byte b : bytes) {
+                if (b < 0) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         @Override
@@ -224,7 +238,7 @@ public sealed interface Value extends Comparable<Value>
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof Str other && Arrays.equals(utf8, other.utf8);
+            return o == this || o instanceof Str other && hashCode() == other.hashCode() && Arrays.equals(utf8, other.utf8);
         }
 
         @Override
