@@ -232,7 +232,7 @@ final class AntiEntropy implements DocumentSync {
                 // Forwarded as received: its bytes, its own replica table included, stay as they are (HY-VER-017).
                 return new SessionMessage.Delta(channel, SessionMessage.Kind.INTERVAL, interval.from(), interval.to(), interval.payload());
             }
-            return inSessionForm(channel, SessionMessage.Kind.INTERVAL, interval.from(), interval.to(), interval.payload());
+            return inSessionForm(channel, SessionMessage.Kind.INTERVAL, interval.from(), interval.to(), interval.payload(), interval.state());
         }
     }
 
@@ -272,6 +272,7 @@ final class AntiEntropy implements DocumentSync {
                     + ", which no payload may carry together (HY-ENC-051)");
         }
         SessionMessage.Kind kind = SessionMessage.Kind.STATE;
+        CausalState<ORMap> sentState = state;
         // Null when the state holds a value of unknown type, or the context would need too many cloud dots.
         CausalState<ORMap> difference = neighbourSummary.isEmpty() ? null : Difference.of(state, neighbourSummary);
         if (difference != null) {
@@ -279,6 +280,7 @@ final class AntiEntropy implements DocumentSync {
                 byte[] encoded = Codec.encode(difference);
                 if (encoded.length < payload.length) {
                     payload = encoded;
+                    sentState = difference;
                     kind = SessionMessage.Kind.DIFFERENCE;
                 }
             } catch (PayloadNotEncodableException notEncodable) {
@@ -289,22 +291,18 @@ final class AntiEntropy implements DocumentSync {
         }
         needsDifference = false;
         sent = document.durableSeq();
-        return inSessionForm(channel, kind, 0, sent, payload);
+        return inSessionForm(channel, kind, 0, sent, payload, sentState);
     }
 
     /**
      * The Delta that carries {@code payload} (encoded with its own table, as the log keeps it) in session form:
      * encoded against the session's table of this direction, declaring the replicas that the table lacks
      * (HY-SESS-071, HY-SESS-073). It goes as it is when it holds a value of unknown type, which travels in the payload
-     * that carried it (HY-ENC-053), or when the table cannot take what it would declare (HY-SESS-072).
+     * that carried it (HY-ENC-053), or when the table cannot take what it would declare (HY-SESS-072). {@code state}
+     * is what {@code payload} decodes to, at hand where the payload was made or logged, so it is not decoded again.
      */
-    private SessionMessage.Delta inSessionForm(long channel, SessionMessage.Kind kind, long from, long to, byte[] payload) {
-        CausalState<ORMap> state;
-        try {
-            state = DocumentReplica.asMap(Codec.decode(payload).state());
-        } catch (ProtocolException e) {
-            throw new IllegalStateException("a payload of the log does not decode", e);   // it decoded when logged
-        }
+    private SessionMessage.Delta inSessionForm(long channel, SessionMessage.Kind kind, long from, long to, byte[] payload,
+                                              CausalState<ORMap> state) {
         List<ReplicaId> declare = tables.toDeclare(Codec.replicas(state));
         if (declare == null || Difference.holdsUnknownType(state.store())) {
             return new SessionMessage.Delta(channel, kind, from, to, payload);

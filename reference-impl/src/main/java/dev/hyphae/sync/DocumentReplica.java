@@ -56,11 +56,10 @@ final class DocumentReplica {
      * @param forwarded whether {@code payload} is one entry that a neighbour sent (a local write has no origin), as
      *                  stored: it travels byte for byte (HY-VER-017), so with its own replica table, never re-encoded
      *                  in session form
+     * @param state     what {@code payload} decodes to, so that the sender need not decode it to encode it again in
+     *                  session form
      */
-    record Interval(long from, long to, byte[] payload, boolean forwarded) {
-        Interval(long from, long to, byte[] payload) {
-            this(from, to, payload, false);
-        }
+    record Interval(long from, long to, byte[] payload, boolean forwarded, CausalState<ORMap> state) {
     }
 
     final String name;
@@ -472,10 +471,11 @@ final class DocumentReplica {
                 taken++;
             }
             if (taken == 1 && single != null) {
-                return new Interval(after, to, single.encoded(), single.origin() != null);
+                return new Interval(after, to, single.encoded(), single.origin() != null, single.delta());
             }
             try {
-                return new Interval(after, to, Codec.encode(joined.state()));
+                CausalState<ORMap> state = joined.state();
+                return new Interval(after, to, Codec.encode(state), false, state);
             } catch (PayloadNotEncodableException notEncodable) {
                 // Either refusal has the same remedy, fewer entries: a join too large for one payload
                 // (PayloadTooLargeException), or a join of entries that carried different opaque versions of one
