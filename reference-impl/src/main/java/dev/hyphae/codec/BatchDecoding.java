@@ -231,28 +231,34 @@ final class BatchDecoding {
             resolveKeys(indexes, types, sizes, keys);
         }
 
-        Map<Integer, Integer> perType = new LinkedHashMap<>();
-        for (int type : types) {
-            perType.merge(type, 1, Integer::sum);
+        // Each entry's child batch: the types in order of first appearance, one child batch each. The types come in
+        // runs, so the lookup of an entry's child is made once per run, not once per entry.
+        Map<Integer, Integer> childOfType = new LinkedHashMap<>();
+        int[] counts = new int[total];   // per child batch: there are at most as many types as entries
+        int[] childOf = new int[total];
+        for (int i = 0; i < total; i++) {
+            int child = i > 0 && types[i] == types[i - 1] ? childOf[i - 1]
+                    : childOfType.computeIfAbsent(types[i], t -> childOfType.size());
+            childOf[i] = child;
+            counts[child]++;
         }
-        if (batch.childrenLength() != perType.size()) {
-            throw Malformed.decode("an ORMap batch has %d child batches for %d types", batch.childrenLength(), perType.size());
+        if (batch.childrenLength() != childOfType.size()) {
+            throw Malformed.decode("an ORMap batch has %d child batches for %d types", batch.childrenLength(), childOfType.size());
         }
-        Map<Integer, List<Crdt>> values = new LinkedHashMap<>();
-        int child = 0;
-        for (Map.Entry<Integer, Integer> t : perType.entrySet()) {
-            values.put(t.getKey(), readBatch(batch.children(child++), depth + 1, t.getValue(), t.getKey()));
+        List<List<Crdt>> values = new ArrayList<>(childOfType.size());
+        for (Map.Entry<Integer, Integer> t : childOfType.entrySet()) {
+            int child = t.getValue();
+            values.add(readBatch(batch.children(child), depth + 1, counts[child], t.getKey()));
         }
-        Map<Integer, Integer> taken = new LinkedHashMap<>();
+        int[] taken = new int[childOfType.size()];
         List<Crdt> stores = new ArrayList<>(sizes.length);
         int e = 0;
         for (int size : sizes) {
             EntryKey[] keysOf = new EntryKey[size];
             Crdt[] storesOf = new Crdt[size];
             for (int i = 0; i < size; i++, e++) {
-                int next = taken.merge(types[e], 1, Integer::sum) - 1;
                 keysOf[i] = new EntryKey(keys[e], types[e]);
-                storesOf[i] = values.get(types[e]).get(next);
+                storesOf[i] = values.get(childOf[e]).get(taken[childOf[e]]++);
             }
             stores.add(ORMap.of(entries(keysOf, storesOf)));
         }

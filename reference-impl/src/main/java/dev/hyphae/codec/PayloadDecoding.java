@@ -48,8 +48,7 @@ final class PayloadDecoding {
         // HY-ENC-100: key indexes only in session form; a self-contained payload names its keys itself.
         List<Value> keys = sessionForm ? external.keys() : null;
         Crdt store = new BatchDecoding(decoding.replicas, keys, decoding.limits).readRoot(payload.root());
-        checkDotsOnce(store);
-        checkCovered(store, context);
+        checkDots(store, context);
         CausalState<Crdt> state = new CausalState<>(store, context);
         if (sessionForm && !holdsUnknownType(store)) {
             // The session's table is only the frame the indexes were written in; nothing in the state depends on its
@@ -168,23 +167,50 @@ final class PayloadDecoding {
         }
     }
 
-    /** HY-DATA-019: every dot of a store of known type is in the payload's context. */
-    private static void checkCovered(Crdt store, CausalContext context) throws ProtocolException {
-        if (store instanceof UnknownCrdt) {
-            return;
+    /**
+     * HY-DATA-055, as {@link #checkDotsOnce}, and HY-DATA-019: every dot of a store of known type is in the payload's
+     * context; both in one walk of the store, which visits its dots in the order of {@link Crdt#forEachDot}. A dot held
+     * twice is reported before a dot outside the context, whichever comes first.
+     */
+    private static void checkDots(Crdt store, CausalContext context) throws ProtocolException {
+        DotWalk walk = new DotWalk(context);
+        walk.visit(store);
+        if (walk.twice != null) {
+            throw Malformed.decode("dot %s occurs twice in the store", walk.twice);
         }
-        if (store instanceof ORMap map) {
-            for (Crdt value : map.entries().values()) {
-                checkCovered(value, context);
-            }
-            return;
+        if (walk.uncovered != null) {
+            throw Malformed.decode("dot %s of the store is not in the causal context", walk.uncovered);
         }
-        List<Dot> dots = new ArrayList<>();
-        store.forEachDot(dots::add);
-        for (Dot dot : dots) {
-            if (!context.contains(dot)) {
-                throw Malformed.decode("dot %s of the store is not in the causal context", dot);
+    }
+
+    /** The walk of {@link #checkDots}: the first dot seen twice, and the first dot of a known type outside the context. */
+    private static final class DotWalk {
+        private final CausalContext context;
+        private final java.util.Set<Dot> seen = new java.util.HashSet<>();
+        private Dot twice;
+        private Dot uncovered;
+
+        DotWalk(CausalContext context) {
+            this.context = context;
+        }
+
+        void visit(Crdt store) {
+            if (store instanceof ORMap map) {
+                for (Crdt value : map.entries().values()) {
+                    visit(value);
+                }
+                return;
             }
+            // A value of unknown type is exempt from HY-DATA-019, not from HY-DATA-055.
+            boolean known = !(store instanceof UnknownCrdt);
+            store.forEachDot(dot -> {
+                if (!seen.add(dot) && twice == null) {
+                    twice = dot;
+                }
+                if (known && uncovered == null && !context.contains(dot)) {
+                    uncovered = dot;
+                }
+            });
         }
     }
 }
