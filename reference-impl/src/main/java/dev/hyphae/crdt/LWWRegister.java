@@ -125,6 +125,10 @@ public final class LWWRegister implements Crdt {
 
     @Override
     public void forEachDot(Consumer<Dot> action) {
+        if (writes.size() == 1) {
+            action.accept(writes.firstKey());   // the common case, a register of one write, without an iterator
+            return;
+        }
         for (Dot dot : writes.keySet()) {
             action.accept(dot);
         }
@@ -145,17 +149,17 @@ public final class LWWRegister implements Crdt {
      * themselves where the join equals it, so that a replica sees at once whether its entry changed.
      */
     private LWWRegister joinSingle(LWWRegister that, CausalContext context, CausalContext otherContext) {
-        Map.Entry<Dot, Write> mine = writes.firstEntry();
-        Map.Entry<Dot, Write> theirs = that.writes.firstEntry();
-        if (mine.getKey().equals(theirs.getKey())) {
-            return Write.ORDER.compare(mine.getValue(), theirs.getValue()) >= 0 ? this : that;
+        Dot mine = writes.firstKey();
+        Dot theirs = that.writes.firstKey();
+        if (mine.equals(theirs)) {
+            return Write.ORDER.compare(writes.get(mine), that.writes.get(theirs)) >= 0 ? this : that;
         }
-        boolean keepMine = !otherContext.contains(mine.getKey());
-        boolean keepTheirs = !context.contains(theirs.getKey());
+        boolean keepMine = !otherContext.contains(mine);
+        boolean keepTheirs = !context.contains(theirs);
         if (keepMine && keepTheirs) {
             TreeMap<Dot, Write> both = new TreeMap<>();
-            both.put(mine.getKey(), mine.getValue());
-            both.put(theirs.getKey(), theirs.getValue());
+            both.put(mine, writes.get(mine));
+            both.put(theirs, that.writes.get(theirs));
             return new LWWRegister(both);
         }
         return keepMine ? this : keepTheirs ? that : EMPTY;
