@@ -2,7 +2,6 @@ package dev.hyphae.crdt;
 
 import dev.hyphae.data.CausalContext;
 import dev.hyphae.data.Dot;
-import dev.hyphae.data.ReplicaId;
 import dev.hyphae.data.Value;
 
 import java.util.ArrayList;

@@ -28,6 +28,10 @@ import java.util.TreeSet;
  * write or a received delta takes use {@link #forEachCloudRun} and {@link #cloudSize} instead.
  *
  * <p>Immutable.
+ *
+ * <p>Over 400 lines: the canonical form is kept by the few operations on runs (merging sorted runs, joining them
+ * where they touch, splitting off the vector's entry), which every way of making a context shares, and which read
+ * best beside the checks of canonical form that {@link #ofCanonicalRuns} makes on runs from outside.
  */
 public final class CausalContext {
 
