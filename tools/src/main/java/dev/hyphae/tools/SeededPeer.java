@@ -49,6 +49,10 @@ import java.util.Set;
  * <p>Run as {@code java -cp ... dev.hyphae.tools.SeededPeer DATA KEY_FILE SUITE_KEY PREFIX DEFECT}: it trusts
  * {@code SUITE_KEY} with write on the documents whose names start with {@code PREFIX}, prints {@code listening on
  * HOST:PORT}, and serves until its standard input closes.
+ *
+ * <p>It is longer than most classes because it is the whole catalogue of peer defects in one place: each is a few
+ * lines in {@link Connection#incoming} or {@link Connection#send}, beside the others that touch the same messages, so
+ * that a reader sees at once what each defect changes on the wire.
  */
 final class SeededPeer {
 

@@ -201,7 +201,7 @@ class PeerSessionChecks {
      * the close.
      */
     @Test
-    @Requirement({"HY-SESS-151", "HY-SESS-026", "HY-SESS-040", "HY-SESS-054"})
+    @Requirement({"HY-SESS-151", "HY-SESS-026", "HY-SESS-054"})
     void deltasIgnoredOnAClosedChannelDoNotCountTowardTheWindow() throws Exception {
         String document = freshDocument();
         ReplicaId me = ReplicaId.random(RANDOM);
