@@ -16,7 +16,6 @@ import org.junit.platform.engine.support.descriptor.ClassSource;
 import org.junit.platform.engine.support.descriptor.MethodSource;
 import org.junit.platform.launcher.PostDiscoveryFilter;
 
-import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectPackage;
 
 /**
@@ -78,7 +77,7 @@ public final class ConformanceRunner {
             runPhase(new Suite.Run(adapter, claims, settings, null),
                     // The Peer profile's checks need a running peer; they run in the peer phase only.
                     LauncherDiscoveryRequestBuilder.request().selectors(selectPackage(CHECKS))
-                            .filters(ClassNameFilter.excludeClassNamePatterns(".*\\.PeerChecks"), selectedProfiles(settings)),
+                            .filters(ClassNameFilter.excludeClassNamePatterns(PEER_CHECKS), selectedProfiles(settings)),
                     settings, collector);
             if (settings.peer() != null && settings.selects(Profile.PEER)) {
                 Hello both = new Hello(claims.name(), claims.version(), claims.protocolVersions(),
@@ -107,8 +106,19 @@ public final class ConformanceRunner {
         PeerTarget peer = settings.peer();
         out.printf("peer %s:%d, key %s; the suite connects as %s%n", peer.address().getHostString(), peer.address().getPort(),
                 java.util.HexFormat.of().formatHex(peer.peerKey()), java.util.HexFormat.of().formatHex(peer.suiteKey().publicKey()));
+        if (!settings.peerChecks().isEmpty()) {
+            out.println("narrowed to the Peer profile's checks " + new java.util.TreeSet<>(settings.peerChecks()));
+        }
         runPhase(new Suite.Run(adapter, hello, settings, peer),
-                LauncherDiscoveryRequestBuilder.request().selectors(selectClass(PEER_CHECKS)), settings, collector);
+                LauncherDiscoveryRequestBuilder.request().selectors(selectPackage(CHECKS))
+                        .filters(ClassNameFilter.includeClassNamePatterns(PEER_CHECKS), selectedPeerChecks(settings)), settings, collector);
+    }
+
+    /** Leaves out the Peer profile's checks other than those that the run is narrowed to, if it is. */
+    private static PostDiscoveryFilter selectedPeerChecks(Settings settings) {
+        return descriptor -> settings.peerChecks().isEmpty() || !(descriptor.getSource().orElse(null) instanceof MethodSource m)
+                || settings.peerChecks().contains(m.getJavaClass().getSimpleName() + "." + m.getMethodName())
+                ? FilterResult.included("selected") : FilterResult.excluded("the run is narrowed to " + settings.peerChecks());
     }
 
     /**
@@ -133,8 +143,11 @@ public final class ConformanceRunner {
         return source instanceof MethodSource m ? m.getJavaClass() : null;
     }
 
-    /** The class of the Peer profile's checks. */
-    static final String PEER_CHECKS = CHECKS + ".PeerChecks";
+    /**
+     * The classes of the Peer profile's checks, as a pattern of class names: {@code PeerChecks}, and one class for each
+     * chapter whose requirements a peer shows on the wire ({@code PeerFramingChecks}, {@code PeerSessionChecks} and so on).
+     */
+    static final String PEER_CHECKS = ".*\\.Peer[A-Za-z]*Checks";
 
     private static void runPhase(Suite.Run run, LauncherDiscoveryRequestBuilder request, Settings settings, ResultCollector collector)
             throws IOException {

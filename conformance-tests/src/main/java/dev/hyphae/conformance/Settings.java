@@ -24,10 +24,12 @@ import java.util.Set;
  *                         speaks of these profiles only
  * @param shrinkingSeconds how long the shrinking of one failing property may take, at least 1; a run that only has to
  *                         show that checks fail can make it short
+ * @param peerChecks       the ids ({@code Class.method}) of the Peer profile's checks that run, or empty for all of them: a run
+ *                         that only has to show that one check fails a seeded peer defect runs that check alone
  */
 public record Settings(List<String> adapterCommand, Path vectorRoot, Path reportDirectory, Path expectedFailures,
                        long seed, int tries, Duration timeout, Path counterexamples, PeerTarget peer, Set<Profile> profiles,
-                       int shrinkingSeconds) {
+                       int shrinkingSeconds, Set<String> peerChecks) {
 
     /** The default number of tries of each property. */
     public static final int DEFAULT_TRIES = 100;
@@ -48,6 +50,15 @@ public record Settings(List<String> adapterCommand, Path vectorRoot, Path report
             throw new IllegalArgumentException("shrinkingSeconds must be at least 1");
         }
         profiles = profiles == null || profiles.isEmpty() ? EnumSet.allOf(Profile.class) : Collections.unmodifiableSet(EnumSet.copyOf(profiles));
+        peerChecks = peerChecks == null ? Set.of() : Set.copyOf(peerChecks);
+    }
+
+    /** Settings that run every check of the Peer profile that the profiles select. */
+    public Settings(List<String> adapterCommand, Path vectorRoot, Path reportDirectory, Path expectedFailures,
+                    long seed, int tries, Duration timeout, Path counterexamples, PeerTarget peer, Set<Profile> profiles,
+                    int shrinkingSeconds) {
+        this(adapterCommand, vectorRoot, reportDirectory, expectedFailures, seed, tries, timeout, counterexamples, peer, profiles,
+                shrinkingSeconds, Set.of());
     }
 
     /** Settings that run the checks of every profile. */

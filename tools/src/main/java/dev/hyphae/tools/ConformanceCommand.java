@@ -91,6 +91,10 @@ final class ConformanceCommand implements Callable<Integer> {
                     + " profile catches it.")
     String peerDefect;
 
+    @Option(names = "--peer-check", paramLabel = "CLASS.METHOD", split = ",", hidden = true,
+            description = "Run only these checks of the Peer profile: with --peer-defect, the check that must catch the defect.")
+    List<String> peerChecks = List.of();
+
     @Override
     public Integer call() throws Exception {
         java.util.Set<Profile> selected = java.util.EnumSet.noneOf(Profile.class);
@@ -144,7 +148,8 @@ final class ConformanceCommand implements Callable<Integer> {
         // The whole suite against the reference implementation: its adapter, and a reference peer in its own process.
         try (ReferencePeer reference = ReferencePeer.start(peerDefect == null ? null : Defect.of(peerDefect))) {
             return ConformanceRunner.run(new Settings(referenceAdapter(), vectorRoot, reportDirectory, expectedFailures, seed, tries,
-                    Duration.ofSeconds(timeoutSeconds), counterexamples, reference.target(), selected, shrinkingSeconds), out);
+                    Duration.ofSeconds(timeoutSeconds), counterexamples, reference.target(), selected, shrinkingSeconds,
+                    java.util.Set.copyOf(peerChecks)), out);
         }
     }
 

@@ -123,7 +123,37 @@ enum Defect {
     /** A summary that claims more than MAX_REPLICAS counters, past the end of the message, is refused for the limit (HY-SESS-145). */
     PEER_SUMMARY_LIMIT_BEFORE_BOUNDS("peer-summary-limit-before-bounds"),
     /** A Delta on the channel of a closed document is dropped whole, with the replica ids it declares (HY-SESS-078). */
-    PEER_DROPS_DECLARATIONS_ON_CLOSED_CHANNEL("peer-drops-declarations-on-closed-channel");
+    PEER_DROPS_DECLARATIONS_ON_CLOSED_CHANNEL("peer-drops-declarations-on-closed-channel"),
+    /** The responder sends a frame as soon as it has sent the second handshake message, before it reads the third (HY-FRAME-007). */
+    PEER_FRAME_BEFORE_CONFIRMATION("peer-frame-before-confirmation"),
+    /** The channel number of a document that the other peer closed is given to the next document opened (HY-SESS-023). */
+    PEER_REUSES_CLOSED_CHANNEL("peer-reuses-closed-channel"),
+    /** A document opened again after its close gets back the channel number it had before (HY-SESS-154). */
+    PEER_REOPEN_REUSES_CHANNEL("peer-reopen-reuses-channel"),
+    /** Acks name the peer's own channel number of the document, not the receiver's (HY-SESS-024). */
+    PEER_ACK_ON_OWN_CHANNEL("peer-ack-on-own-channel"),
+    /** A Close of a document is ignored: the document stays open, and an Open of it again ends the session (HY-SESS-054). */
+    PEER_IGNORES_DOCUMENT_CLOSE("peer-ignores-document-close"),
+    /** Granted read only, the peer answers with mode read and sends its deltas all the same (HY-SESS-035, HY-SESS-037). */
+    PEER_DELTAS_AFTER_MODE_READ("peer-deltas-after-mode-read"),
+    /** A Delta declares no replica ids, so that its payload names indexes past the receiver's table (HY-SESS-077). */
+    PEER_UNDECLARED_REPLICAS("peer-undeclared-replicas"),
+    /** A DIFFERENCE or a STATE bears to_seq 0 (HY-SESS-021). */
+    PEER_STATE_TO_SEQ_ZERO("peer-state-to-seq-zero"),
+    /** A DIFFERENCE or a STATE bears the seq of the log before its last entry (HY-SYNC-014). */
+    PEER_STATE_TO_SEQ_BEHIND("peer-state-to-seq-behind"),
+    /** Each Pong is followed by a vendor's message of type 200, which no capability of the session defines (HY-VER-018). */
+    PEER_EXTENSION_MESSAGE("peer-extension-message"),
+    /** An error of a code that the peer does not know is answered with a PROTOCOL_VIOLATION that ends the session (HY-VER-031). */
+    PEER_ANSWERS_UNKNOWN_CODE("peer-answers-unknown-code"),
+    /** An error of a code that the peer does not know ends the session, whatever its channel and seq (HY-VER-029). */
+    PEER_UNKNOWN_CODE_ENDS_SESSION("peer-unknown-code-ends-session"),
+    /** Entries of a CRDT type that the peer does not know are dropped from the deltas it receives (HY-VER-021). */
+    PEER_DROPS_UNKNOWN_ENTRIES("peer-drops-unknown-entries"),
+    /** A refusal of the peer's own Open leaves its channel unknown: a message on it ends the session (HY-SESS-150). */
+    PEER_REFUSAL_LEAVES_CHANNEL_UNKNOWN("peer-refusal-leaves-channel-unknown"),
+    /** Deltas ignored on a closed channel count toward its window, and the session ends with LIMIT_EXCEEDED past it (HY-SESS-151). */
+    PEER_COUNTS_IGNORED_DELTAS("peer-counts-ignored-deltas");
 
     private final String flag;
 

@@ -49,6 +49,10 @@ import java.util.Set;
  * <p>Run as {@code java -cp ... dev.hyphae.tools.SeededPeer DATA KEY_FILE SUITE_KEY PREFIX DEFECT}: it trusts
  * {@code SUITE_KEY} with write on the documents whose names start with {@code PREFIX}, prints {@code listening on
  * HOST:PORT}, and serves until its standard input closes.
+ *
+ * <p>It is longer than most classes because it is the whole catalogue of peer defects in one place: each is a few
+ * lines in {@link Connection#incoming} or {@link Connection#send}, beside the others that touch the same messages, so
+ * that a reader sees at once what each defect changes on the wire.
  */
 final class SeededPeer {
 
@@ -113,6 +117,16 @@ final class SeededPeer {
             if (handshake.failure() != null) {
                 return;
             }
+            if (defect == Defect.PEER_FRAME_BEFORE_CONFIRMATION) {
+                // What a responder that starts its session on sending message 2 sends: a frame, here of 32 bytes that no
+                // key seals, since the keys of the channel exist only once message 3 is processed.
+                byte[] frame = new byte[32];
+                random.nextBytes(frame);
+                out.write(0);
+                out.write(frame.length);
+                out.write(frame);
+                out.flush();
+            }
             handshake.onConfirmation(FramedChannel.receiveHandshakeMessage(in));
             HyphaeHandshake.Result result = handshake.result();
             FramedChannel channel = new FramedChannel(in, out, result.sender(), result.receiver(), result.sendFrameSize(),
@@ -167,6 +181,23 @@ final class SeededPeer {
         /** This side's channels that the peer closed (PEER_DROPS_DECLARATIONS_ON_CLOSED_CHANNEL). */
         private final Set<Long> closedByPeer = new HashSet<>();
         private int refusedOpens;
+        /**
+         * This side's channel of each number that a defect gave it on the wire instead (PEER_REUSES_CLOSED_CHANNEL,
+         * PEER_REOPEN_REUSES_CHANNEL); the numbers freed by the peer's Close, and the document each named.
+         */
+        private final Map<Long, Long> localByWire = new HashMap<>();
+        private final java.util.ArrayDeque<Long> freed = new java.util.ArrayDeque<>();
+        private final Map<Long, String> documentByWire = new HashMap<>();
+        private final Map<String, Long> closedByDocument = new HashMap<>();
+        /** The document of each of the peer's Opens, by the peer's channel. */
+        private final Map<Long, String> documentByRemote = new HashMap<>();
+        /** This side's channels whose Open the peer refused (PEER_REFUSAL_LEAVES_CHANNEL_UNKNOWN). */
+        private final Set<Long> refusedOwn = new HashSet<>();
+        /** The deltas received on each of this side's channels that the peer closed, and the window this side announced. */
+        private final Map<Long, Integer> ignored = new HashMap<>();
+        private int window = Integer.MAX_VALUE;
+        /** The peer's channels whose Open granted this side read only (PEER_DELTAS_AFTER_MODE_READ). */
+        private final Set<Long> grantedReadOnly = new HashSet<>();
 
         Connection(Socket socket, FramedChannel channel) {
             this.socket = socket;
@@ -181,7 +212,71 @@ final class SeededPeer {
             } catch (ProtocolException e) {
                 return refusedDifferently(bytes, e) ? null : bytes;
             }
+            if (m instanceof SessionMessage.Open o && o.answers() == 0 && o.document() != null) {
+                documentByRemote.put(o.channel(), o.document());
+            }
+            if (!localByWire.isEmpty()) {
+                long wire = channelOf(m);
+                if (m instanceof SessionMessage.Close c && wire != 0) {
+                    freed.add(wire);
+                    closedByDocument.put(documentByWire.get(wire), wire);
+                }
+                Long local = localByWire.get(wire);
+                if (wire != 0 && local != null) {
+                    return SessionCodec.encode(withChannel(m, local));
+                }
+            }
             switch (defect) {
+                case PEER_REFUSAL_LEAVES_CHANNEL_UNKNOWN -> {
+                    if (m instanceof SessionMessage.SessionError e && e.seq() == 0 && e.code() == ErrorCode.ACCESS_DENIED.value()) {
+                        refusedOwn.add(e.channel());
+                    } else if (channelOf(m) != 0 && refusedOwn.contains(channelOf(m)) && !(m instanceof SessionMessage.SessionError)
+                            && !(m instanceof SessionMessage.Close)) {
+                        endWith(ErrorCode.PROTOCOL_VIOLATION, "a message on a channel whose Open was not received");
+                        return null;
+                    }
+                }
+                case PEER_COUNTS_IGNORED_DELTAS -> {
+                    if (m instanceof SessionMessage.Close c && c.channel() != 0) {
+                        ignored.put(c.channel(), 0);
+                    }
+                    if (m instanceof SessionMessage.Delta d && ignored.containsKey(d.channel())
+                            && ignored.merge(d.channel(), 1, Integer::sum) > window) {
+                        endWith(ErrorCode.LIMIT_EXCEEDED, "more deltas than the window");
+                        return null;
+                    }
+                }
+                case PEER_IGNORES_DOCUMENT_CLOSE -> {
+                    if (m instanceof SessionMessage.Close c && c.channel() != 0) {
+                        return null;
+                    }
+                }
+                case PEER_DELTAS_AFTER_MODE_READ -> {
+                    if (m instanceof SessionMessage.Open o && o.granted() == AccessPolicy.Right.READ) {
+                        grantedReadOnly.add(o.channel());
+                        return SessionCodec.encode(new SessionMessage.Open(o.channel(), o.document(), o.mode(), AccessPolicy.Right.WRITE,
+                                o.replica(), o.summary(), o.heldReplica(), o.heldSeq(), o.window(), o.answers()));
+                    }
+                }
+                case PEER_ANSWERS_UNKNOWN_CODE -> {
+                    if (m instanceof SessionMessage.SessionError e && ErrorCode.of(e.code()) == null) {
+                        endWith(ErrorCode.PROTOCOL_VIOLATION, "unknown error code " + e.code());
+                        return null;
+                    }
+                }
+                case PEER_UNKNOWN_CODE_ENDS_SESSION -> {
+                    if (m instanceof SessionMessage.SessionError e && ErrorCode.of(e.code()) == null && e.channel() != 0) {
+                        return SessionCodec.encode(new SessionMessage.SessionError(0, 0, e.code(), e.detail()));
+                    }
+                }
+                case PEER_DROPS_UNKNOWN_ENTRIES -> {
+                    if (m instanceof SessionMessage.Delta d && !d.compact() && d.compression() == 0 && d.replicas().isEmpty() && d.keys().isEmpty()) {
+                        byte[] kept = withoutUnknownEntries(d.payload());
+                        if (kept != null) {
+                            return SessionCodec.encode(d.withPayload(kept, 0));
+                        }
+                    }
+                }
                 case PEER_ERROR_SCOPE_BY_CODE -> {
                     if (m instanceof SessionMessage.SessionError e && e.channel() != 0) {
                         ErrorCode code = ErrorCode.of(e.code());
@@ -216,6 +311,69 @@ final class SeededPeer {
                 default -> { }
             }
             return bytes;
+        }
+
+        /** The channel that {@code m} names, in the numbering of its receiver, or 0 for a message of no channel. */
+        private static long channelOf(SessionMessage m) {
+            if (m instanceof SessionMessage.Delta d) {
+                return d.channel();
+            }
+            if (m instanceof SessionMessage.Ack a) {
+                return a.channel();
+            }
+            if (m instanceof SessionMessage.SessionError e) {
+                return e.channel();
+            }
+            if (m instanceof SessionMessage.Close c) {
+                return c.channel();
+            }
+            if (m instanceof SessionMessage.Summary x) {
+                return x.channel();
+            }
+            if (m instanceof SessionMessage.SummaryRequest r) {
+                return r.channel();
+            }
+            return 0;
+        }
+
+        /** {@code m}, naming {@code channel} instead. */
+        private static SessionMessage withChannel(SessionMessage m, long channel) {
+            if (m instanceof SessionMessage.Delta d) {
+                return new SessionMessage.Delta(channel, d.kind(), d.fromSeq(), d.toSeq(), d.payload(), d.replicas(), d.compact(),
+                        d.compression(), d.ack(), d.keys());
+            }
+            if (m instanceof SessionMessage.Ack a) {
+                return new SessionMessage.Ack(channel, a.seq());
+            }
+            if (m instanceof SessionMessage.SessionError e) {
+                return new SessionMessage.SessionError(channel, e.seq(), e.code(), e.detail());
+            }
+            if (m instanceof SessionMessage.Close c) {
+                return new SessionMessage.Close(channel, c.code(), c.detail());
+            }
+            if (m instanceof SessionMessage.Summary x) {
+                return new SessionMessage.Summary(channel, x.summary());
+            }
+            if (m instanceof SessionMessage.SummaryRequest) {
+                return new SessionMessage.SummaryRequest(channel);
+            }
+            return m;
+        }
+
+        /** {@code payload} without the entries of its root map of a type that version 1 does not define, or null if it has none. */
+        private static byte[] withoutUnknownEntries(byte[] payload) {
+            try {
+                dev.hyphae.crdt.CausalState<dev.hyphae.crdt.Crdt> state = Codec.decode(payload).state();
+                if (state.store() instanceof ORMap map) {
+                    java.util.TreeMap<dev.hyphae.crdt.EntryKey, dev.hyphae.crdt.Crdt> known = new java.util.TreeMap<>(map.entries());
+                    if (known.keySet().removeIf(k -> dev.hyphae.crdt.CrdtType.of(k.typeId()) == null)) {
+                        return Codec.encode(new dev.hyphae.crdt.CausalState<>(ORMap.of(known), state.context()));
+                    }
+                }
+            } catch (ProtocolException | RuntimeException e) {
+                // Not a payload this defect reads: left as it is.
+            }
+            return null;
         }
 
         /** The peer's channel number of this side's channel {@code local}, or null. */
@@ -271,6 +429,50 @@ final class SeededPeer {
         @Override
         public void send(SessionMessage message) {
             switch (defect) {
+                case PEER_REUSES_CLOSED_CHANNEL, PEER_REOPEN_REUSES_CHANNEL -> {
+                    if (message instanceof SessionMessage.Open o && o.answers() != 0) {
+                        String document = o.document() != null ? o.document() : documentByRemote.get(o.answers());
+                        Long wire = defect == Defect.PEER_REUSES_CLOSED_CHANNEL ? freed.poll() : closedByDocument.remove(document);
+                        if (wire == null) {
+                            wire = o.channel();
+                        }
+                        documentByWire.put(wire, document);
+                        localByWire.put(wire, o.channel());
+                        message = new SessionMessage.Open(wire, o.document(), o.mode(), o.granted(), o.replica(), o.summary(),
+                                o.heldReplica(), o.heldSeq(), o.window(), o.answers());
+                    }
+                }
+                case PEER_ACK_ON_OWN_CHANNEL -> {
+                    if (message instanceof SessionMessage.Ack a && localByRemote.containsKey(a.channel())) {
+                        message = new SessionMessage.Ack(localByRemote.get(a.channel()), a.seq());
+                    }
+                }
+                case PEER_DELTAS_AFTER_MODE_READ -> {
+                    if (message instanceof SessionMessage.Open o && grantedReadOnly.contains(o.answers())) {
+                        message = new SessionMessage.Open(o.channel(), o.document(), AccessPolicy.Right.READ, o.granted(), o.replica(),
+                                o.summary(), o.heldReplica(), o.heldSeq(), o.window(), o.answers());
+                    }
+                }
+                case PEER_UNDECLARED_REPLICAS -> {
+                    if (message instanceof SessionMessage.Delta d && !d.replicas().isEmpty()) {
+                        message = new SessionMessage.Delta(d.channel(), d.kind(), d.fromSeq(), d.toSeq(), d.payload(), List.of(), d.compact(),
+                                d.compression(), d.ack(), d.keys());
+                    }
+                }
+                case PEER_STATE_TO_SEQ_ZERO, PEER_STATE_TO_SEQ_BEHIND -> {
+                    if (message instanceof SessionMessage.Delta d && d.kind() != SessionMessage.Kind.INTERVAL) {
+                        long to = defect == Defect.PEER_STATE_TO_SEQ_ZERO ? 0 : d.toSeq() - 1;
+                        message = new SessionMessage.Delta(d.channel(), d.kind(), d.fromSeq(), to, d.payload(), d.replicas(), d.compact(),
+                                d.compression(), d.ack(), d.keys());
+                    }
+                }
+                case PEER_EXTENSION_MESSAGE -> {
+                    if (message instanceof SessionMessage.Pong) {
+                        write(message);
+                        writeBytes(extensionMessage());
+                        return;
+                    }
+                }
                 case PEER_CLOSE_INSTEAD_OF_ERROR -> {
                     if (message instanceof SessionMessage.SessionError e && e.channel() == 0) {
                         message = new SessionMessage.Close(0, e.code(), e.detail());
@@ -319,17 +521,37 @@ final class SeededPeer {
             if (message instanceof SessionMessage.Open o && o.answers() != 0) {
                 localByRemote.put(o.answers(), o.channel());
             }
+            if (message instanceof SessionMessage.Open o) {
+                window = o.window();
+            }
             write(message);
         }
 
         private void write(SessionMessage message) {
             try {
+                writeBytes(SessionCodec.encode(message));
+            } catch (RuntimeException e) {
+                end();
+            }
+        }
+
+        private void writeBytes(byte[] bytes) {
+            try {
                 synchronized (channel) {
-                    channel.send(SessionCodec.encode(message));
+                    channel.send(bytes);
                 }
             } catch (IOException | ProtocolException | RuntimeException e) {
                 end();
             }
+        }
+
+        /** A SessionMessage of type 200, a vendor's extension that no capability of version 1 defines, without a table. */
+        private static byte[] extensionMessage() {
+            com.google.flatbuffers.FlatBufferBuilder b = new com.google.flatbuffers.FlatBufferBuilder(64);
+            hyphae.v1.SessionMessage.startSessionMessage(b);
+            hyphae.v1.SessionMessage.addMessageType(b, (byte) 200);
+            b.finish(hyphae.v1.SessionMessage.endSessionMessage(b), SessionCodec.FILE_IDENTIFIER);
+            return b.sizedByteArray();
         }
 
         @Override

@@ -72,14 +72,14 @@ import java.util.TreeSet;
 @Checks(Profile.PEER)
 class PeerChecks {
 
-    private static final SecureRandom RANDOM = new SecureRandom();
+    static final SecureRandom RANDOM = new SecureRandom();
     /**
      * {@code PEER_ANSWER_TIMEOUT} (chapter "Conformance", table "The times of peer mode"): how long the suite waits for
      * each message that it expects.
      */
-    private static final int READ_TIMEOUT_MILLIS = 10_000;
+    static final int READ_TIMEOUT_MILLIS = 10_000;
     /** {@code CLOSE_INTERVAL} (HY-SESS-143): how long the suite waits for the close after a session has ended. */
-    private static final int CLOSE_INTERVAL_MILLIS = (int) dev.hyphae.session.SessionLimits.CLOSE_INTERVAL.toMillis();
+    static final int CLOSE_INTERVAL_MILLIS = (int) dev.hyphae.session.SessionLimits.CLOSE_INTERVAL.toMillis();
     /** The default {@code KEEPALIVE_INTERVAL}, which a peer under test runs with (HY-CONF-046). */
     private static final int KEEPALIVE_INTERVAL_MILLIS = (int) dev.hyphae.session.SessionLimits.KEEPALIVE_INTERVAL.toMillis();
     /**
@@ -99,11 +99,11 @@ class PeerChecks {
         Sut.requireProfile(Profile.PEER);
     }
 
-    private static PeerTarget target() {
+    static PeerTarget target() {
         return Suite.current().peer();
     }
 
-    private static String freshDocument() {
+    static String freshDocument() {
         byte[] random = new byte[6];
         RANDOM.nextBytes(random);
         return PeerTarget.DOCUMENT_PREFIX + HexFormat.of().formatHex(random);
@@ -223,6 +223,10 @@ class PeerChecks {
                 peerTable.add(new dev.hyphae.model.ReplicaId(o.replica().toHex()));
             }
             if (m instanceof SessionMessage.Delta d) {
+                if (d.kind() != SessionMessage.Kind.INTERVAL && d.toSeq() == 0) {
+                    throw new AssertionError("the peer sent a Delta of kind " + d.kind() + " whose to_seq is 0, which can be neither"
+                            + " acknowledged nor refused alone (HY-SESS-021): " + d);
+                }
                 for (ReplicaId id : d.replicas()) {
                     dev.hyphae.model.ReplicaId replica = new dev.hyphae.model.ReplicaId(id.toHex());
                     if (peerTable.contains(replica)) {
@@ -246,12 +250,14 @@ class PeerChecks {
         }
 
         /** A message the peer sent must be a valid session message: one that is not fails the check. */
-        private static SessionMessage decodeOrFail(byte[] bytes) {
+        static SessionMessage decodeOrFail(byte[] bytes) {
             try {
                 return SessionCodec.decode(bytes);
             } catch (ProtocolException e) {
-                throw new AssertionError("the peer sent a message that is not a valid session message (" + e.code() + "): "
-                        + HexFormat.of().formatHex(bytes), e);
+                String which = e.code() == ErrorCode.UNKNOWN_MESSAGE_TYPE
+                        ? "of a type unknown in the session, which a sender never sends; the type 0 is never sent (HY-VER-018, HY-VER-032)"
+                        : "that is not a valid session message (" + e.code() + ", HY-SESS-020)";
+                throw new AssertionError("the peer sent a message " + which + ": " + HexFormat.of().formatHex(bytes), e);
             }
         }
 
@@ -279,23 +285,23 @@ class PeerChecks {
         }
     }
 
-    private static Negotiation.Offer standardOffer() {
+    static Negotiation.Offer standardOffer() {
         return new Negotiation.Offer(List.of(ProtocolVersion.V1_0), new TreeSet<>());
     }
 
-    private static SessionMessage.Open openOf(long channel, String document, ReplicaId replica) {
+    static SessionMessage.Open openOf(long channel, String document, ReplicaId replica) {
         return new SessionMessage.Open(channel, document, Right.WRITE, Right.WRITE, replica, new TreeMap<>(), null, 0, 16);
     }
 
     /** The model's delta of an increment by {@code replica} of the PNCounter under "kwh" of an empty ORMap. */
-    private static byte[] increment(ReplicaId replica, long amount) {
+    static byte[] increment(ReplicaId replica, long amount) {
         State delta = Mutators.delta(State.empty(CrdtType.OR_MAP.id()), new dev.hyphae.model.ReplicaId(replica.toHex()),
                 new Mutation.Update(Value.of("kwh"), CrdtType.PNCOUNTER.id(), new Mutation.Increment(amount)));
         return PayloadEncoder.encode(delta);
     }
 
     /** Opens a fresh document and returns the peer's answering Open. */
-    private static SessionMessage.Open openDocument(Connection c, String document, ReplicaId replica) throws IOException, ProtocolException {
+    static SessionMessage.Open openDocument(Connection c, String document, ReplicaId replica) throws IOException, ProtocolException {
         return openDocument(c, 7, document, replica);
     }
 
@@ -303,7 +309,7 @@ class PeerChecks {
      * Opens a fresh document on the suite's channel {@code channel} and returns the peer's answering Open, which must grant
      * the suite write (HY-CONF-045): the suite sends deltas only when it may (HY-SESS-035, HY-CONF-048).
      */
-    private static SessionMessage.Open openDocument(Connection c, long channel, String document, ReplicaId replica)
+    static SessionMessage.Open openDocument(Connection c, long channel, String document, ReplicaId replica)
             throws IOException, ProtocolException {
         c.send(openOf(channel, document, replica));
         SessionMessage answer = c.next(m -> m instanceof SessionMessage.Open o && answersOpen(o, channel, document)
@@ -324,7 +330,7 @@ class PeerChecks {
      * Whether {@code o} is the peer's Open of {@code document}, in answer to the suite's Open on {@code channel}: it
      * names the document, or the Open it answers, or both (HY-SESS-090).
      */
-    private static boolean answersOpen(SessionMessage.Open o, long channel, String document) {
+    static boolean answersOpen(SessionMessage.Open o, long channel, String document) {
         return o.answers() == channel ? o.document() == null || o.document().equals(document) : document.equals(o.document());
     }
 
@@ -332,7 +338,7 @@ class PeerChecks {
      * Whether {@code m} acknowledges entry {@code seq} of the suite's log on {@code channel}: an Ack, or an
      * acknowledgement riding on a Delta (HY-SESS-083), which a peer may send instead when it has a delta to send.
      */
-    private static boolean acknowledges(SessionMessage m, long channel, long seq) {
+    static boolean acknowledges(SessionMessage m, long channel, long seq) {
         return m instanceof SessionMessage.Ack a && a.channel() == channel && a.seq() == seq
                 || m instanceof SessionMessage.Delta d && d.channel() == channel && d.ack() == seq;
     }
@@ -341,7 +347,7 @@ class PeerChecks {
      * Expects the session to end with a SessionError of channel 0 and {@code code}, then the close (HY-SESS-140,
      * HY-SESS-143). A Close of the session in its place fails: a fault ends a session with an error.
      */
-    private static void expectSessionError(Connection c, ErrorCode code, String after) throws IOException, ProtocolException {
+    static void expectSessionError(Connection c, ErrorCode code, String after) throws IOException, ProtocolException {
         SessionMessage m = c.next(x -> x instanceof SessionMessage.SessionError e && e.channel() == 0
                 || x instanceof SessionMessage.Close close && close.channel() == 0, "session error after " + after);
         if (m instanceof SessionMessage.Close close) {
@@ -606,7 +612,7 @@ class PeerChecks {
      * One session of the suite that opens {@code document} as {@code writer}, sends the state of one increment of
      * {@code amount}, waits for its acknowledgement and closes: a write the peer holds when a later session begins.
      */
-    private static void writeInASessionOfItsOwn(String document, ReplicaId writer, long amount) throws Exception {
+    static void writeInASessionOfItsOwn(String document, ReplicaId writer, long amount) throws Exception {
         try (Connection c = Connection.openWriting()) {
             SessionMessage.Open answer = openDocument(c, document, writer);
             c.send(new SessionMessage.Delta(answer.channel(), SessionMessage.Kind.STATE, 0, 1, increment(writer, amount)));
@@ -616,9 +622,9 @@ class PeerChecks {
     }
 
     /** The capability deflate (registry, capabilities). */
-    private static final int DEFLATE = 2;
+    static final int DEFLATE = 2;
     /** The capability durable-acks (registry, capabilities). */
-    private static final int DURABLE_ACKS = 1;
+    static final int DURABLE_ACKS = 1;
 
     /** The model of a document, as the suite keeps it: the join of the payloads the peer sent. */
     static final class DocumentsModel {
@@ -645,7 +651,8 @@ class PeerChecks {
                         : PayloadDecoder.decode(payload, table, c.peerKeys);
             } catch (Malformed e) {
                 throw new AssertionError("the peer sent a payload that a decoder must refuse, read against its session replica "
-                        + "table " + table + " (" + e.phase().specName() + ": " + e.getMessage() + "): " + HexFormat.of().formatHex(payload));
+                        + "table " + table + " (" + e.phase().specName() + ": " + e.getMessage() + "); a sender names no index past the"
+                        + " table of its direction (" + (compact ? "HY-SESS-077" : "HY-SESS-071") + "): " + HexFormat.of().formatHex(payload));
             }
             if (!(decoded.store() instanceof ORMap)) {
                 throw new AssertionError("the peer sent a delta whose root is of type " + decoded.store().typeId() + ", not an ORMap (HY-SYNC-019)");
@@ -657,10 +664,10 @@ class PeerChecks {
     /**
      * Writes of three replicas reach the peer through one session, some in session form; a second session of the suite
      * reads them back from the peer: each replica id declared once, before or in the Delta whose payload first names
-     * it, and no payload names an index past the table.
+     * it, and no payload, in session form or in the compact form, names an index past the table.
      */
     @Test
-    @Requirement({"HY-SESS-063", "HY-SESS-069", "HY-SESS-071", "HY-SESS-072", "HY-SESS-110"})
+    @Requirement({"HY-SESS-063", "HY-SESS-069", "HY-SESS-071", "HY-SESS-072", "HY-SESS-110", "HY-SESS-077"})
     void thePeerReadsAndWritesPayloadsInSessionForm() throws Exception {
         String document = freshDocument();
         ReplicaId writer = ReplicaId.random(RANDOM);
@@ -709,7 +716,7 @@ class PeerChecks {
     }
 
     /** {@link #increment(ReplicaId, long)} in session form, against the suite's session replica table {@code table}. */
-    private static byte[] increment(ReplicaId replica, long amount, List<ReplicaId> table) {
+    static byte[] increment(ReplicaId replica, long amount, List<ReplicaId> table) {
         State delta = Mutators.delta(State.empty(CrdtType.OR_MAP.id()), new dev.hyphae.model.ReplicaId(replica.toHex()),
                 new Mutation.Update(Value.of("kwh"), CrdtType.PNCOUNTER.id(), new Mutation.Increment(amount)));
         return PayloadEncoder.encode(delta, table.stream().map(id -> new dev.hyphae.model.ReplicaId(id.toHex())).toList());
@@ -767,7 +774,7 @@ class PeerChecks {
         return PayloadEncoder.encode(delta, List.of(writer), keys.stream().map(Value::of).toList());
     }
 
-    private static BigInteger value(State state) {
+    static BigInteger value(State state) {
         return ((PNCounter) ((ORMap) state.store()).get(Value.of("kwh"), CrdtType.PNCOUNTER.id())).value();
     }
 
@@ -905,7 +912,7 @@ class PeerChecks {
     }
 
     /** Fails if the peer sent an error or a close of the session on {@code c}: after {@code after} it must send nothing. */
-    private static void expectNoAnswer(Connection c, String after) {
+    static void expectNoAnswer(Connection c, String after) {
         for (SessionMessage m : c.received) {
             if (m instanceof SessionMessage.SessionError || m instanceof SessionMessage.Close) {
                 throw new AssertionError("after " + after + " the peer sent " + m + ": a peer that refuses a frame sends nothing after it,"

@@ -28,7 +28,8 @@ public final class ProfileTable {
     static final List<Class<?>> CHECKS = List.of(VectorChecks.class, CodecProperties.class, CodecCornerProperties.class,
             CompactCodecProperties.class, SessionFormProperties.class, KeyIndexProperties.class, CompressionProperties.class,
             ReplicaProperties.class, QueryProperties.class, MutatorProperties.class, MutationAnswers.class, HandshakeProperties.class,
-            HandshakeChecks.class, PeerChecks.class);
+            HandshakeChecks.class, PeerChecks.class, PeerFramingChecks.class, PeerSessionChecks.class, PeerSyncChecks.class,
+            PeerVersioningChecks.class);
 
     private ProfileTable() {
     }

@@ -1,0 +1,84 @@
+package dev.hyphae.conformance.checks;
+
+import dev.hyphae.conformance.Checks;
+import dev.hyphae.conformance.PeerTarget;
+import dev.hyphae.conformance.Profile;
+import dev.hyphae.conformance.Sut;
+import dev.hyphae.framing.FramedChannel;
+import dev.hyphae.handshake.HyphaeHandshake;
+import dev.hyphae.handshake.TrustStore;
+import dev.hyphae.spec.Requirement;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.util.HexFormat;
+import java.util.List;
+
+import static dev.hyphae.conformance.checks.PeerChecks.CLOSE_INTERVAL_MILLIS;
+import static dev.hyphae.conformance.checks.PeerChecks.RANDOM;
+import static dev.hyphae.conformance.checks.PeerChecks.READ_TIMEOUT_MILLIS;
+import static dev.hyphae.conformance.checks.PeerChecks.standardOffer;
+import static dev.hyphae.conformance.checks.PeerChecks.target;
+
+/**
+ * The Peer profile's checks of chapter "Framing" that a peer shows only in what it sends and when: the first frame.
+ */
+@Checks(Profile.PEER)
+class PeerFramingChecks {
+
+    @BeforeEach
+    void claimed() {
+        Sut.requireProfile(Profile.PEER);
+    }
+
+    /**
+     * A responder sends no frame before it has read and processed the third handshake message (HY-FRAME-007). The suite
+     * plays an attacker on purpose: its third message does not authenticate (one bit of its tag is flipped), so that the
+     * peer's handshake never completes, and every byte that the peer sends after the second message, before it closes the
+     * connection, is a frame sent too early. (A frame that a peer sends after a third message that it accepted could not be
+     * told apart from one it sent before.)
+     */
+    @Test
+    @Requirement({"HY-FRAME-007", "HY-HS-009"})
+    void aResponderSendsNoFrameBeforeTheThirdHandshakeMessage() throws Exception {
+        PeerTarget t = target();
+        try (Socket socket = new Socket(t.address().getAddress(), t.address().getPort())) {
+            socket.setSoTimeout(READ_TIMEOUT_MILLIS);
+            HyphaeHandshake.Initiator handshake = new HyphaeHandshake.Initiator(new HyphaeHandshake.Credentials(t.suiteKey(), null,
+                    TrustStore.of(List.of(t.peerKey()), List.of()), System::currentTimeMillis), standardOffer(), RANDOM);
+            OutputStream out = socket.getOutputStream();
+            InputStream in = socket.getInputStream();
+            FramedChannel.sendHandshakeMessage(out, handshake.start());
+            byte[] third = handshake.onSelection(FramedChannel.receiveHandshakeMessage(in));
+            third[third.length - 1] ^= 0x01;
+            FramedChannel.sendHandshakeMessage(out, third);
+            socket.setSoTimeout(CLOSE_INTERVAL_MILLIS);
+            ByteArrayOutputStream early = new ByteArrayOutputStream();
+            try {
+                for (int b = in.read(); b != -1; b = in.read()) {
+                    early.write(b);
+                }
+            } catch (SocketTimeoutException e) {
+                throw new AssertionError("the peer kept the connection open " + CLOSE_INTERVAL_MILLIS + " ms (CLOSE_INTERVAL) after a third"
+                        + " handshake message that does not authenticate (HY-HS-009)" + sent(early));
+            } catch (java.net.SocketException e) {
+                // Reset: the peer closed.
+            }
+            if (early.size() > 0) {
+                throw new AssertionError("the peer's handshake never completed, yet it sent after its second handshake message"
+                        + sent(early) + ": a responder sends no frame before it has read and processed the third (HY-FRAME-007)");
+            }
+        }
+    }
+
+    private static String sent(ByteArrayOutputStream early) {
+        byte[] bytes = early.toByteArray();
+        return bytes.length == 0 ? "" : " " + bytes.length + " bytes, "
+                + HexFormat.of().formatHex(bytes, 0, Math.min(bytes.length, 64)) + (bytes.length > 64 ? "..." : "");
+    }
+}

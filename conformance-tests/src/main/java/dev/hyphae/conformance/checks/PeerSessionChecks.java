@@ -1,0 +1,224 @@
+package dev.hyphae.conformance.checks;
+
+import dev.hyphae.ErrorCode;
+import dev.hyphae.ProtocolException;
+import dev.hyphae.conformance.Checks;
+import dev.hyphae.conformance.Profile;
+import dev.hyphae.conformance.Sut;
+import dev.hyphae.conformance.checks.PeerChecks.Connection;
+import dev.hyphae.data.ReplicaId;
+import dev.hyphae.handshake.AccessPolicy.Right;
+import dev.hyphae.session.SessionMessage;
+import dev.hyphae.spec.Requirement;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.util.TreeMap;
+
+import static dev.hyphae.conformance.checks.PeerChecks.RANDOM;
+import static dev.hyphae.conformance.checks.PeerChecks.acknowledges;
+import static dev.hyphae.conformance.checks.PeerChecks.answersOpen;
+import static dev.hyphae.conformance.checks.PeerChecks.freshDocument;
+import static dev.hyphae.conformance.checks.PeerChecks.increment;
+import static dev.hyphae.conformance.checks.PeerChecks.openDocument;
+import static dev.hyphae.conformance.checks.PeerChecks.writeInASessionOfItsOwn;
+
+/**
+ * The Peer profile's checks of chapter "Session" that a peer shows only in what it sends: the channel numbers that it
+ * chooses and names, what it does once a document is closed, and what it sends where it may only read. The client they drive is {@link PeerChecks.Connection}.
+ */
+@Checks(Profile.PEER)
+class PeerSessionChecks {
+
+    @BeforeEach
+    void claimed() {
+        Sut.requireProfile(Profile.PEER);
+    }
+
+    /**
+     * The suite numbers its channels from 1001, apart from the numbers a peer is likely to choose, so that a peer that
+     * names its own number where the suite's belongs is seen. Each document that the peer answers gets a number the peer
+     * has not chosen before in the session, a document reopened after its Close too (HY-SESS-154); the peer names the
+     * suite's number in what it sends about a document (HY-SESS-024); and after the suite's Close of a document the peer
+     * sends nothing more about it and takes a new Open of it as the Open of a closed document (HY-SESS-054).
+     */
+    @Test
+    @Requirement({"HY-SESS-023", "HY-SESS-024", "HY-SESS-054", "HY-SESS-154", "HY-SESS-031"})
+    void channelsAreChosenAfreshAndNamedAsTheReceiverChoseThem() throws Exception {
+        String first = freshDocument();
+        String second = freshDocument();
+        ReplicaId me = ReplicaId.random(RANDOM);
+        try (Connection c = Connection.openWriting()) {
+            SessionMessage.Open a = openDocument(c, 1001, first, me);
+            c.send(new SessionMessage.Delta(a.channel(), SessionMessage.Kind.STATE, 0, 1, increment(me, 1)));
+            expectAcknowledged(c, 1001, 1);
+            c.send(new SessionMessage.Close(a.channel(), ErrorCode.NO_ERROR.value(), "done with the document"));
+            int closedAt = c.received.size();
+
+            SessionMessage.Open b = openDocument(c, 1002, second, me);
+            if (b.channel() == a.channel()) {
+                throw new AssertionError("the peer chose channel " + b.channel() + " for " + second + ", the number it had chosen for "
+                        + first + " earlier in the session (HY-SESS-023)");
+            }
+            c.send(new SessionMessage.Open(1003, first, Right.WRITE, Right.WRITE, me, new TreeMap<>(), null, 0, 16));
+            SessionMessage reopened = c.next(m -> m instanceof SessionMessage.Open o && answersOpen(o, 1003, first)
+                    || m instanceof SessionMessage.SessionError e && (e.channel() == 0 || e.channel() == 1003),
+                    "answer to a second Open of " + first + ", which the suite closed");
+            if (reopened instanceof SessionMessage.SessionError e) {
+                throw new AssertionError("the suite closed " + first + " with a Close of its channel, which the peer treats as closed"
+                        + " (HY-SESS-054) and so may be opened again (HY-SESS-031); the peer answered the new Open with " + e);
+            }
+            SessionMessage.Open again = (SessionMessage.Open) reopened;
+            if (again.channel() == a.channel() || again.channel() == b.channel()) {
+                throw new AssertionError("the peer chose channel " + again.channel() + " for " + first + " opened again, a number it had"
+                        + " chosen before in the session (" + a.channel() + " and " + b.channel() + "): a document opened again gets new"
+                        + " channel numbers (HY-SESS-154, HY-SESS-023)");
+            }
+            c.send(new SessionMessage.Delta(b.channel(), SessionMessage.Kind.STATE, 0, 1, increment(me, 2)));
+            expectAcknowledged(c, 1002, 1);
+            c.send(new SessionMessage.Ping(0x1001));
+            c.next(m -> m.equals(new SessionMessage.Pong(0x1001)), "Pong");
+            for (SessionMessage m : c.received.subList(closedAt, c.received.size())) {
+                if (channelOf(m) == 1001) {
+                    throw new AssertionError("after the suite's Close of " + first + " the peer sent " + m + " about it (HY-SESS-054)");
+                }
+            }
+        }
+    }
+
+    /**
+     * The next message of a document that the peer sends is an acknowledgement of entry {@code seq} on the suite's
+     * channel {@code channel}; one that names another channel, the peer's own number among them, fails (HY-SESS-024).
+     */
+    private static void expectAcknowledged(Connection c, long channel, long seq) throws IOException, ProtocolException {
+        SessionMessage m = c.next(x -> channelOf(x) != 0 || x instanceof SessionMessage.SessionError, "acknowledgement of entry " + seq
+                + " on channel " + channel);
+        if (!acknowledges(m, channel, seq)) {
+            throw new AssertionError("expected an acknowledgement of entry " + seq + " on channel " + channel + ", the number that the suite"
+                    + " chose in its Open of the document, which a peer names in every Delta, Ack, SessionError and Close of it"
+                    + " (HY-SESS-024); got " + m);
+        }
+    }
+
+    /** The channel that a message about a document names, or 0 for one about none or about the session. */
+    private static long channelOf(SessionMessage m) {
+        if (m instanceof SessionMessage.Delta d) {
+            return d.channel();
+        }
+        if (m instanceof SessionMessage.Ack a) {
+            return a.channel();
+        }
+        if (m instanceof SessionMessage.SessionError e) {
+            return e.channel();
+        }
+        if (m instanceof SessionMessage.Close close) {
+            return close.channel();
+        }
+        if (m instanceof SessionMessage.Summary s) {
+            return s.channel();
+        }
+        if (m instanceof SessionMessage.SummaryRequest r) {
+            return r.channel();
+        }
+        return 0;
+    }
+
+    /**
+     * The suite's reader opens a fresh document and grants the peer read only: the peer answers with mode read
+     * (HY-SESS-147). The suite's writer then writes the document, and the peer, which would pass the write on to a
+     * neighbour that granted it write (HY-SYNC-004), sends the reader no Delta of it, neither as one the reader did not
+     * grant it write for (HY-SESS-035) nor on a document whose Open asked for read (HY-SESS-037). The reader's Ping, sent
+     * once the writer's write is acknowledged, is answered once the peer has acted on the write.
+     */
+    @Test
+    @Requirement({"HY-SESS-035", "HY-SESS-037", "HY-SESS-147"})
+    void aPeerGrantedReadOnlySendsNoDelta() throws Exception {
+        String document = freshDocument();
+        ReplicaId writer = ReplicaId.random(RANDOM);
+        try (Connection r = Connection.open(); Connection w = Connection.openWriting()) {
+            r.send(new SessionMessage.Open(7, document, Right.READ, Right.READ, ReplicaId.random(RANDOM), new TreeMap<>(), null, 0, 16));
+            SessionMessage.Open answer = (SessionMessage.Open) r.next(m -> m instanceof SessionMessage.Open o && answersOpen(o, 7, document),
+                    "answer to an Open that grants the peer read only");
+            SessionMessage.Open written = openDocument(w, document, writer);
+            w.send(new SessionMessage.Delta(written.channel(), SessionMessage.Kind.STATE, 0, 1, increment(writer, 3)));
+            w.next(m -> acknowledges(m, 7, 1), "acknowledgement of a write of " + document);
+            r.send(new SessionMessage.Ping(0x7ead));
+            r.next(m -> m.equals(new SessionMessage.Pong(0x7ead)), "Pong after the write was acknowledged");
+            for (SessionMessage m : r.received) {
+                if (m instanceof SessionMessage.Delta d && d.channel() == 7) {
+                    throw new AssertionError("the peer, granted read only by the suite's Open, answered with mode " + answer.mode()
+                            + " and then sent " + d + ": a peer sends no Delta to a receiver that did not grant it write (HY-SESS-035),"
+                            + " nor on a document whose Open asked for read (HY-SESS-037)");
+                }
+            }
+        }
+    }
+
+    /**
+     * A refusal of the peer's own Open closes the document for the peer (HY-SESS-150): a message that names the peer's
+     * channel of it is ignored, not taken for a message on a channel never opened (HY-SESS-025), and the document can be
+     * opened again. The suite writes a document, so that the peer holds it, and in a later session refuses the peer's
+     * Open of it, which it may: it grants the peer no right on it there. It then plays an attacker on purpose, sending an
+     * acknowledgement on the refused channel, as one that crossed its refusal would arrive. A peer that opens no document
+     * of its own leaves this check unsupported.
+     */
+    @Test
+    @Requirement({"HY-SESS-150", "HY-SESS-026", "HY-SESS-029", "HY-SESS-031"})
+    void aRefusalOfThePeersOpenClosesTheDocumentForThePeer() throws Exception {
+        String document = freshDocument();
+        ReplicaId me = ReplicaId.random(RANDOM);
+        writeInASessionOfItsOwn(document, ReplicaId.random(RANDOM), 2);
+        try (Connection c = Connection.open()) {
+            c.send(new SessionMessage.Ping(0x150));
+            SessionMessage m = c.next(x -> x instanceof SessionMessage.Open o && o.answers() == 0 && document.equals(o.document())
+                    || x.equals(new SessionMessage.Pong(0x150)), "the peer's Open of " + document + ", which it holds, or the Pong");
+            if (!(m instanceof SessionMessage.Open own)) {
+                throw new dev.hyphae.conformance.Unsupported("the peer opened no document of its own at the start of the session");
+            }
+            c.send(new SessionMessage.SessionError(own.channel(), 0, ErrorCode.ACCESS_DENIED.value(), "no access to this document"));
+            c.send(new SessionMessage.Ack(own.channel(), 1));
+            c.send(new SessionMessage.Ping(0x151));
+            SessionMessage answer = c.next(x -> x.equals(new SessionMessage.Pong(0x151)) || x instanceof SessionMessage.SessionError e
+                    && e.channel() == 0, "Pong after an Ack on the channel of the peer's refused Open");
+            if (answer instanceof SessionMessage.SessionError e) {
+                throw new AssertionError("the suite refused the peer's Open of " + document + " on its channel " + own.channel() + ", then sent"
+                        + " an Ack there, which the peer ignores, the document being closed for it (HY-SESS-150); the peer ended the session: "
+                        + e);
+            }
+            SessionMessage.Open again = openDocument(c, 8, document, me);
+            if (again.channel() == own.channel()) {
+                throw new AssertionError("the peer chose channel " + again.channel() + " again for " + document + " opened after a refusal"
+                        + " (HY-SESS-154)");
+            }
+        }
+    }
+
+    /**
+     * A Delta that is ignored, on a channel of a document that the suite closed, does not count toward the window
+     * (HY-SESS-151): the suite sends window + 1 of them, and the session carries on. The suite plays an attacker on
+     * purpose, sending deltas after its own Close, which HY-SESS-053 forbids; to the peer they are deltas that crossed
+     * the close.
+     */
+    @Test
+    @Requirement({"HY-SESS-151", "HY-SESS-026", "HY-SESS-054"})
+    void deltasIgnoredOnAClosedChannelDoNotCountTowardTheWindow() throws Exception {
+        String document = freshDocument();
+        ReplicaId me = ReplicaId.random(RANDOM);
+        try (Connection c = Connection.openWriting()) {
+            SessionMessage.Open answer = openDocument(c, 7, document, me);
+            c.send(new SessionMessage.Close(answer.channel(), ErrorCode.NO_ERROR.value(), "done with the document"));
+            for (int seq = 1; seq <= answer.window() + 1; seq++) {
+                c.send(new SessionMessage.Delta(answer.channel(), seq == 1 ? SessionMessage.Kind.STATE : SessionMessage.Kind.INTERVAL,
+                        seq - 1, seq, increment(me, seq)));
+            }
+            c.send(new SessionMessage.Ping(0x151));
+            SessionMessage m = c.next(x -> x.equals(new SessionMessage.Pong(0x151)) || x instanceof SessionMessage.SessionError,
+                    "Pong after window + 1 deltas on a closed channel");
+            if (m instanceof SessionMessage.SessionError e) {
+                throw new AssertionError("the peer answered " + (answer.window() + 1) + " deltas on the channel of a document that the suite"
+                        + " closed, which it ignores (HY-SESS-026) and counts toward no window (HY-SESS-151), with " + e);
+            }
+        }
+    }
+}

@@ -1,0 +1,193 @@
+package dev.hyphae.conformance.checks;
+
+import dev.hyphae.ErrorCode;
+import dev.hyphae.ProtocolException;
+import dev.hyphae.conformance.Checks;
+import dev.hyphae.conformance.Profile;
+import dev.hyphae.conformance.Sut;
+import dev.hyphae.conformance.checks.PeerChecks.Connection;
+import dev.hyphae.conformance.checks.PeerChecks.DocumentsModel;
+import dev.hyphae.data.ReplicaId;
+import dev.hyphae.handshake.AccessPolicy.Right;
+import dev.hyphae.model.CausalContext;
+import dev.hyphae.model.Dot;
+import dev.hyphae.model.EntryKey;
+import dev.hyphae.model.ORMap;
+import dev.hyphae.model.State;
+import dev.hyphae.model.Store;
+import dev.hyphae.model.Unknown;
+import dev.hyphae.model.Value;
+import dev.hyphae.model.encoding.PayloadEncoder;
+import dev.hyphae.session.SessionMessage;
+import dev.hyphae.spec.Requirement;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+import static dev.hyphae.conformance.checks.PeerChecks.RANDOM;
+import static dev.hyphae.conformance.checks.PeerChecks.acknowledges;
+import static dev.hyphae.conformance.checks.PeerChecks.answersOpen;
+import static dev.hyphae.conformance.checks.PeerChecks.freshDocument;
+import static dev.hyphae.conformance.checks.PeerChecks.openDocument;
+import static dev.hyphae.conformance.checks.PeerChecks.writeInASessionOfItsOwn;
+
+/**
+ * The Peer profile's checks of chapter "Versioning and extensibility" that a peer shows only on the wire: the types
+ * of the messages that it sends, what it does with an error code that it does not know, and a value of a CRDT type
+ * that it does not know, which it keeps and passes on. The client they drive is {@link PeerChecks.Connection}.
+ */
+@Checks(Profile.PEER)
+class PeerVersioningChecks {
+
+    /**
+     * An error code that no revision of this version assigns: the last of the Specification Required range, which a
+     * peer of version 1.0 cannot know.
+     */
+    private static final int UNKNOWN_CODE = 59_999;
+    /** A CRDT type id of the Standard range that version 1 does not assign: a type that no peer of version 1.0 knows. */
+    private static final int UNKNOWN_TYPE = 0x3001;
+
+    @BeforeEach
+    void claimed() {
+        Sut.requireProfile(Profile.PEER);
+    }
+
+    /**
+     * The peer sends messages of many kinds on one session (an Open, a Delta, a SummaryRequest or not, a Pong, an Ack):
+     * each of a type that the session knows (HY-VER-018), none of type 0, and no CRDT type id 0 in a payload or
+     * capability 0 in the selection (HY-VER-032). Every message that the suite reads is checked so; this check makes the
+     * peer send each kind, and reads all that the peer sends until it closes the session after the suite's Close.
+     */
+    @Test
+    @Requirement({"HY-VER-018", "HY-VER-032", "HY-SESS-056"})
+    void everyMessageThePeerSendsIsOfATypeTheSessionKnows() throws Exception {
+        String document = freshDocument();
+        writeInASessionOfItsOwn(document, ReplicaId.random(RANDOM), 2);
+        try (Connection c = Connection.open()) {
+            c.send(new SessionMessage.Open(7, document, Right.WRITE, Right.WRITE, ReplicaId.random(RANDOM), null, null, 0, 16));
+            SessionMessage.Open answer = (SessionMessage.Open) c.next(m -> m instanceof SessionMessage.Open o && answersOpen(o, 7, document),
+                    "answer to its Open of " + document);
+            SessionMessage m = c.next(x -> x instanceof SessionMessage.SummaryRequest r && r.channel() == 7
+                    || x instanceof SessionMessage.Delta d && d.channel() == 7, "a SummaryRequest or a delta of " + document);
+            if (m instanceof SessionMessage.SummaryRequest) {
+                c.send(new SessionMessage.Summary(answer.channel(), new TreeMap<>()));
+                m = c.next(x -> x instanceof SessionMessage.Delta d && d.channel() == 7, "a delta of " + document);
+            }
+            SessionMessage.Delta delta = (SessionMessage.Delta) m;
+            DocumentsModel.join(DocumentsModel.empty(), delta, c);
+            c.send(new SessionMessage.Ack(answer.channel(), delta.toSeq()));
+            c.send(new SessionMessage.Ping(0x0e18));
+            c.next(x -> x.equals(new SessionMessage.Pong(0x0e18)), "Pong");
+            if (c.result.capabilities().contains(0)) {
+                throw new AssertionError("the peer selected capability 0 (HY-VER-032)");
+            }
+            // An orderly end, and every message that the peer sends until it closes, read and checked.
+            c.send(new SessionMessage.Close(0, ErrorCode.NO_ERROR.value(), "done"));
+            c.expectClosed("the suite's Close of the session (HY-SESS-056)");
+        }
+    }
+
+    /**
+     * An error of a code that the peer does not know is acted on by the extent that its fields carry (HY-VER-029,
+     * HY-SESS-142) and never answered with an error (HY-VER-031): naming a delta of the peer, it refuses that delta alone
+     * and the session carries on; naming a document with seq 0, it closes that document, which can then be opened
+     * again; on channel 0, it ends the session, unanswered.
+     */
+    @Test
+    @Requirement({"HY-VER-029", "HY-VER-031", "HY-SESS-142"})
+    void anErrorOfAnUnknownCodeIsActedOnByItsExtentAndNotAnswered() throws Exception {
+        String document = freshDocument();
+        ReplicaId me = ReplicaId.random(RANDOM);
+        writeInASessionOfItsOwn(document, ReplicaId.random(RANDOM), 4);
+        try (Connection c = Connection.open()) {
+            SessionMessage.Open answer = openDocument(c, 7, document, me);
+            SessionMessage.Delta delta = (SessionMessage.Delta) c.next(m -> m instanceof SessionMessage.Delta d && d.channel() == 7,
+                    "a delta of " + document);
+            c.send(new SessionMessage.SessionError(answer.channel(), delta.toSeq(), UNKNOWN_CODE, "a code of no registry entry, for a delta"));
+            expectCarriesOn(c, 0x0e29, "an error of unknown code " + UNKNOWN_CODE + " that refuses the peer's delta " + delta.toSeq()
+                    + " of channel " + answer.channel());
+            c.send(new SessionMessage.SessionError(answer.channel(), 0, UNKNOWN_CODE, "a code of no registry entry, for a document"));
+            c.send(new SessionMessage.Open(8, document, Right.WRITE, Right.WRITE, me, new TreeMap<>(), null, 0, 16));
+            SessionMessage again = c.next(m -> m instanceof SessionMessage.Open o && answersOpen(o, 8, document)
+                    || m instanceof SessionMessage.SessionError || m instanceof SessionMessage.Close close && close.channel() == 0,
+                    "answer to a second Open of the document that an error of unknown code on its channel, seq 0, closed");
+            if (!(again instanceof SessionMessage.Open)) {
+                throw new AssertionError("an error of unknown code on channel " + answer.channel() + " with seq 0 closes that document only,"
+                        + " which may then be opened again, and is never answered (HY-VER-029, HY-VER-031); the peer sent " + again);
+            }
+            c.send(new SessionMessage.SessionError(0, 0, UNKNOWN_CODE, "a code of no registry entry, for the session"));
+            c.expectClosed("an error of unknown code on channel 0, which ends the session (HY-VER-029)");
+            for (SessionMessage m : c.received) {
+                if (m instanceof SessionMessage.SessionError || m instanceof SessionMessage.Close) {
+                    throw new AssertionError("the peer answered an error of unknown code with " + m + " (HY-VER-031)");
+                }
+            }
+        }
+    }
+
+    /** The session carries on after {@code after}: the suite's Ping is answered, and nothing before it is an error or a Close. */
+    private static void expectCarriesOn(Connection c, long nonce, String after) throws IOException, ProtocolException {
+        SessionMessage m;
+        try {
+            c.send(new SessionMessage.Ping(nonce));
+            m = c.next(x -> x.equals(new SessionMessage.Pong(nonce)) || x instanceof SessionMessage.SessionError
+                    || x instanceof SessionMessage.Close, "Pong after " + after);
+        } catch (AssertionError | IOException e) {
+            throw new AssertionError("after " + after + ", which refuses that delta alone, the session carries on (HY-VER-029); the peer"
+                    + " ended it: " + e.getMessage(), e);
+        }
+        if (!(m instanceof SessionMessage.Pong)) {
+            throw new AssertionError("after " + after + " the peer sent " + m + ": an error of a code that the receiver does not know is"
+                    + " acted on by its extent (HY-VER-029) and never answered with an error (HY-VER-031)");
+        }
+    }
+
+    /**
+     * A value of a CRDT type that the peer does not know, under a key of the document, reaches another neighbour as it
+     * was written: the same type id, dots and data (HY-VER-021, HY-DATA-037, HY-SYNC-080), in the deltas that the peer
+     * computes as for any entry, beside the known entries of the document (HY-DATA-038). The type is of the Standard
+     * range: no capability is needed to forward it (HY-VER-033).
+     */
+    @Test
+    @Requirement({"HY-VER-021", "HY-VER-020", "HY-DATA-037", "HY-DATA-038", "HY-SYNC-080"})
+    void aValueOfAnUnknownTypeIsForwardedByteForByte() throws Exception {
+        String document = freshDocument();
+        ReplicaId writer = ReplicaId.random(RANDOM);
+        dev.hyphae.model.ReplicaId model = new dev.hyphae.model.ReplicaId(writer.toHex());
+        Dot dot = new Dot(model, 1);
+        Unknown unknown = new Unknown(UNKNOWN_TYPE, new TreeSet<>(List.of(new Unknown.Version(List.of(dot), "c0ffee00ba5e"))));
+        EntryKey key = new EntryKey(Value.of("vendor-reading"), UNKNOWN_TYPE);
+        State written = new State(ORMap.of(Map.of(key, unknown)), CausalContext.of(List.of(dot)));
+        try (Connection w = Connection.openWriting()) {
+            SessionMessage.Open answer = openDocument(w, document, writer);
+            w.send(new SessionMessage.Delta(answer.channel(), SessionMessage.Kind.STATE, 0, 1, PayloadEncoder.encode(written)));
+            SessionMessage m = w.next(x -> acknowledges(x, 7, 1) || x instanceof SessionMessage.SessionError,
+                    "acknowledgement of a write of a value of unknown type " + UNKNOWN_TYPE);
+            if (m instanceof SessionMessage.SessionError e) {
+                throw new AssertionError("the peer refused a payload for an entry of a CRDT type that it does not know (HY-VER-020): " + e);
+            }
+            w.send(new SessionMessage.Close(0, ErrorCode.NO_ERROR.value(), "done"));
+        }
+        try (Connection r = Connection.open()) {
+            SessionMessage.Open read = openDocument(r, document, ReplicaId.random(RANDOM));
+            State state = DocumentsModel.empty();
+            while (!state.context().contains(dot)) {
+                SessionMessage.Delta delta = (SessionMessage.Delta) r.next(x -> x instanceof SessionMessage.Delta d && d.channel() == 7,
+                        "a delta of " + document + " holding the value of unknown type " + UNKNOWN_TYPE + " (HY-VER-021)");
+                state = DocumentsModel.join(state, delta, r);
+                r.send(new SessionMessage.Ack(read.channel(), delta.toSeq()));
+            }
+            Store forwarded = ((ORMap) state.store()).entries().get(key);
+            if (!unknown.equals(forwarded)) {
+                throw new AssertionError("the suite wrote under " + key + " the value " + unknown + " of a CRDT type that the peer does not"
+                        + " know; the peer's deltas, whose context covers its dot, hold " + forwarded + " there, not the value byte for byte"
+                        + " (HY-VER-021, HY-DATA-037)");
+            }
+        }
+    }
+}
