@@ -96,6 +96,12 @@ enum Defect {
     HS_INITIATOR_SKIPS_LOW_ORDER("hs-initiator-skips-low-order"),
     /** The responder's error Selection also announces max_frame_size, as its Selection of a version does (HY-HS-017). */
     HS_ERROR_SELECTION_WITH_FIELDS("hs-error-selection-with-fields"),
+    /**
+     * The responder reads an offer only as its own writer lays one out, as a reader that finds each field where its own
+     * writer puts it does: an offer in another valid layout, such as one that leaves max_frame_size out, is refused as
+     * malformed (HY-HS-018).
+     */
+    HS_OWN_LAYOUT_ONLY("hs-own-layout-only"),
 
     // Peer: seeded into the reference peer that `hyphae conformance --peer-defect NAME` starts (SeededPeer), each the
     // other reading of a decision of the network chapters.

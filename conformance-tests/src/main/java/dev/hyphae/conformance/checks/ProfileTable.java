@@ -28,7 +28,7 @@ public final class ProfileTable {
     static final List<Class<?>> CHECKS = List.of(VectorChecks.class, CodecProperties.class, CodecCornerProperties.class,
             CompactCodecProperties.class, SessionFormProperties.class, KeyIndexProperties.class, CompressionProperties.class,
             ReplicaProperties.class, QueryProperties.class, MutatorProperties.class, MutationAnswers.class, HandshakeProperties.class,
-            HandshakeChecks.class, PeerChecks.class);
+            HandshakeChecks.class, HandshakeLayoutChecks.class, PeerChecks.class);
 
     private ProfileTable() {
     }
