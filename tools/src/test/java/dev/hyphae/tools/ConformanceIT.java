@@ -432,6 +432,18 @@ class ConformanceIT {
         }
     }
 
+    /** An adapter whose hello claims Replica semantics without the Codec profile fails the check of that claim. */
+    @Test
+    @Requirement("HY-CONF-002")
+    void aClaimOfReplicaSemanticsWithoutTheCodecFails(@TempDir Path reports) throws Exception {
+        Run run = conformanceWith(reports, SHORT_RUN_JVM, "--profiles", "replica-semantics", "--shrinking-seconds", NO_SHRINKING,
+                "--adapter", adapter("--profiles", "replica-semantics"));
+        assertEquals(1, run.status(), run.out());
+        JsonNode c = check(run.report(), "ClaimChecks.replicaSemanticsIsClaimedWithTheCodec");
+        assertEquals("failed", c.path("status").asText(), c.toString());
+        assertEquals("fail", requirement(run.report(), "HY-CONF-002").path("status").asText());
+    }
+
     @Test
     void aUsageErrorExitsWithTwo(@TempDir Path reports) throws Exception {
         assertEquals(2, conformance(reports, "--expected-failures", reports.resolve("missing.txt").toString()).status());
