@@ -77,6 +77,13 @@ enum Defect {
     /** A counter's value is summed in 64-bit arithmetic, which wraps around past 2^64-1 (HY-DATA-026). */
     COUNTER_VALUE_WRAPS("counter-value-wraps"),
 
+    /**
+     * Every refusal is reported in the phase apply, as by an implementation that checks a payload only once it has joined
+     * it into a copy of the document: the right code, in a phase later than it should (HY-VEC-015). A "SHOULD": the
+     * suite warns of it and still passes the vectors, which it decides on their codes (HY-VEC-016).
+     */
+    LATE_PHASE("late-phase"),
+
     /** Answers a query, then exits, as an implementation that frees its state twice after a query might: a crash after the answer. */
     EXIT_AFTER_QUERY("exit-after-query"),
 

@@ -168,7 +168,8 @@ final class ReferenceAdapter {
         error.put("code", code.value());
         error.put("name", code.name());
         error.put("message", e.getMessage());
-        e.phase().ifPresent(phase -> error.put("phase", phase.label()));
+        // The seeded defect LATE_PHASE: the phase that the refusal names is always the last one.
+        e.phase().ifPresent(phase -> error.put("phase", defect == Defect.LATE_PHASE ? "apply" : phase.label()));
     }
 
     /** The profile whose checks use {@code op}, or null for the requests every adapter answers. */

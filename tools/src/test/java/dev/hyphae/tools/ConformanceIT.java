@@ -282,6 +282,30 @@ class ConformanceIT {
     }
 
     /**
+     * A seeded defect that breaks only a "SHOULD": the run conforms, the advisory check that catches it ends in a warning,
+     * and every vector of the profile passes, since a runner decides an invalid case on its code alone (HY-VEC-016).
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+            // defect,   profile, requirement, advisory check that warns of it
+            "late-phase, codec,   HY-VEC-015,  VectorChecks.refusalsComeNoLaterThanTheirPhase"})
+    @Requirement({"HY-VEC-016", "HY-CONF-018"})
+    void eachAdvisoryDefectEndsInAWarningOnItsRequirement(String defect, String profile, String requirement, String checkId,
+                                                          @TempDir Path reports) throws Exception {
+        Run run = conformanceWith(reports, SHORT_RUN_JVM, "--profiles", profile, "--shrinking-seconds", NO_SHRINKING,
+                "--adapter", adapter("--defect", defect));
+        assertEquals(0, run.status(), run.out());
+        JsonNode check = check(run.report(), checkId);
+        assertEquals("warning", check.path("status").asText(), check.toString());
+        assertTrue(check.path("requirements").toString().contains("\"" + requirement + "\""), check.toString());
+        for (JsonNode c : run.report().path("checks")) {
+            if (c.path("id").asText().startsWith("vectors/")) {
+                assertEquals("passed", c.path("status").asText(), c.toString());
+            }
+        }
+    }
+
+    /**
      * Each seeded peer defect fails the Peer profile, on the requirement it breaks and in the check that pins the decision
      * it reads the other way: the command starts the reference peer with the defect seeded ({@code --peer-defect}, which
      * starts {@link SeededPeer}) and checks only the Peer profile.
