@@ -27,7 +27,7 @@ public final class ProfileTable {
     /** The classes of checks, in the order of the chapter. */
     static final List<Class<?>> CHECKS = List.of(VectorChecks.class, CodecProperties.class, CodecCornerProperties.class,
             CompactCodecProperties.class, SessionFormProperties.class, KeyIndexProperties.class, CompressionProperties.class,
-            ReplicaProperties.class, QueryProperties.class, MutatorProperties.class, MutationAnswers.class, ClaimChecks.class,
+            ReplicaProperties.class, QueryProperties.class, MutatorProperties.class, MutationAnswers.class, UnknownTypeQueries.class, ClaimChecks.class,
             HandshakeProperties.class, HandshakeChecks.class, HandshakeLayoutChecks.class, PeerChecks.class);
 
     private ProfileTable() {
