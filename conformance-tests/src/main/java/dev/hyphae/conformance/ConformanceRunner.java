@@ -169,7 +169,8 @@ public final class ConformanceRunner {
                     // The defaults, in case a property escapes SuiteSettingsHook, which sets them with the seed.
                     .configurationParameter("jqwik.tries.default", Integer.toString(settings.tries()))
                     .configurationParameter("jqwik.edgecases.default", "NONE")
-                    .configurationParameter("jqwik.shrinking.bounded.seconds", Integer.toString(settings.shrinkingSeconds()))
+                    .configurationParameter("jqwik.shrinking.default", settings.shrinks() ? "BOUNDED" : "OFF")
+                    .configurationParameter("jqwik.shrinking.bounded.seconds", Integer.toString(Math.max(1, settings.shrinkingSeconds())))
                     .build();
             // What the test engines write themselves (jqwik's notices and log records) goes to the engine log, not
             // between the result lines; the collector writes to the stream it was given before the switch.

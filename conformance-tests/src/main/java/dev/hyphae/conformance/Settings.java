@@ -22,8 +22,10 @@ import java.util.Set;
  * @param profiles         the profiles whose checks run: all of them, unless a run is narrowed to some (a run that
  *                         checks one defect, or one area of an implementation in development); the verdict then
  *                         speaks of these profiles only
- * @param shrinkingSeconds how long the shrinking of one failing property may take, at least 1; a run that only has to
- *                         show that checks fail can make it short
+ * @param shrinkingSeconds how long the shrinking of one failing property may take, in seconds; 0 for no shrinking at
+ *                         all ({@link #NO_SHRINKING}), which a run that only has to show that checks fail, such as one
+ *                         against a seeded defect, asks for: its counterexample is then the first failing try, and no
+ *                         shrinking goes on beside the next check (see {@link SuiteSettingsHook})
  * @param peerChecks       the ids ({@code Class.method}) of the Peer profile's checks that run, or empty for all of them: a run
  *                         that only has to show that one check fails a seeded peer defect runs that check alone
  */
@@ -35,6 +37,8 @@ public record Settings(List<String> adapterCommand, Path vectorRoot, Path report
     public static final int DEFAULT_TRIES = 100;
     /** The default time bound of the shrinking of one failing property: jqwik's own. */
     public static final int DEFAULT_SHRINKING_SECONDS = 10;
+    /** {@code shrinkingSeconds} of a run without shrinking. */
+    public static final int NO_SHRINKING = 0;
     /** The default timeout of one request. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
 
@@ -46,8 +50,8 @@ public record Settings(List<String> adapterCommand, Path vectorRoot, Path report
         if (tries < 1) {
             throw new IllegalArgumentException("tries must be at least 1");
         }
-        if (shrinkingSeconds < 1) {
-            throw new IllegalArgumentException("shrinkingSeconds must be at least 1");
+        if (shrinkingSeconds < 0) {
+            throw new IllegalArgumentException("shrinkingSeconds must be at least 0");
         }
         profiles = profiles == null || profiles.isEmpty() ? EnumSet.allOf(Profile.class) : Collections.unmodifiableSet(EnumSet.copyOf(profiles));
         peerChecks = peerChecks == null ? Set.of() : Set.copyOf(peerChecks);
@@ -66,6 +70,11 @@ public record Settings(List<String> adapterCommand, Path vectorRoot, Path report
                     long seed, int tries, Duration timeout, Path counterexamples, PeerTarget peer) {
         this(adapterCommand, vectorRoot, reportDirectory, expectedFailures, seed, tries, timeout, counterexamples, peer, null,
                 DEFAULT_SHRINKING_SECONDS);
+    }
+
+    /** Whether a failing property is shrunk at all. */
+    public boolean shrinks() {
+        return shrinkingSeconds != NO_SHRINKING;
     }
 
     /** Whether the checks of {@code profile} run. */

@@ -1,6 +1,7 @@
 package dev.hyphae.conformance;
 
 import net.jqwik.api.EdgeCasesMode;
+import net.jqwik.api.ShrinkingMode;
 import net.jqwik.api.lifecycle.AroundPropertyHook;
 import net.jqwik.api.lifecycle.AroundTryHook;
 import net.jqwik.api.lifecycle.Lifespan;
@@ -21,6 +22,13 @@ import java.util.List;
  * included, with the number of the property's check, so that a try left running after its check has ended cannot
  * reach the adapter ({@link Suite#inCheck}). Each property class registers it with
  * {@code @AddLifecycleHook(SuiteSettingsHook.class)}.
+ *
+ * <p>A run without shrinking ({@link Settings#shrinks()} false) turns jqwik's shrinking off for every property. jqwik
+ * bounds shrinking by time on a pooled thread and, when the bound runs out, stops waiting for it without stopping it:
+ * the shrinking steps then run on beside the next property, in jqwik's stores (a ConcurrentModificationException) and
+ * at the adapter. {@link Suite#inCheck} keeps those steps away from the adapter; only no shrinking at all keeps them
+ * out of jqwik. Runs that fail by design, against a seeded defect, need no smaller counterexample, so they run
+ * without; a vendor's run keeps jqwik's bounded shrinking, whose smaller counterexample is worth the rare stray step.
  */
 public final class SuiteSettingsHook implements AroundPropertyHook, AroundTryHook {
 
@@ -35,6 +43,9 @@ public final class SuiteSettingsHook implements AroundPropertyHook, AroundTryHoo
         // The generators already draw from pools full of corner values; jqwik's own edge cases of these nested
         // generators number in the thousands and cost more time to build than the tries themselves.
         context.attributes().setEdgeCases(EdgeCasesMode.NONE);
+        if (!settings.shrinks()) {
+            context.attributes().setShrinking(ShrinkingMode.OFF);
+        }
         long check = Suite.currentCheck();
         Store.create(CHECK, Lifespan.PROPERTY, () -> check);
         return property.execute();

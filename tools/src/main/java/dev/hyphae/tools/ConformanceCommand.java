@@ -82,7 +82,8 @@ final class ConformanceCommand implements Callable<Integer> {
     List<String> profiles = List.of();
 
     @Option(names = "--shrinking-seconds", paramLabel = "N",
-            description = "How long the shrinking of one failing property may take, in seconds. Default: ${DEFAULT-VALUE}.",
+            description = "How long the shrinking of one failing property may take, in seconds; 0 turns shrinking off, so that "
+                    + "a counterexample is the first failing input. Default: ${DEFAULT-VALUE}.",
             defaultValue = "" + Settings.DEFAULT_SHRINKING_SECONDS)
     int shrinkingSeconds;
 
@@ -105,8 +106,8 @@ final class ConformanceCommand implements Callable<Integer> {
             }
             selected.add(profile);
         }
-        if (tries < 1 || timeoutSeconds < 1 || shrinkingSeconds < 1) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--tries, --timeout and --shrinking-seconds must be at least 1");
+        if (tries < 1 || timeoutSeconds < 1 || shrinkingSeconds < 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--tries and --timeout must be at least 1, --shrinking-seconds at least 0");
         }
         if (expectedFailures != null && !Files.isRegularFile(expectedFailures)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "no expected-failures file " + expectedFailures);

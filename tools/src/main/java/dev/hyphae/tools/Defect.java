@@ -77,6 +77,13 @@ enum Defect {
     /** A counter's value is summed in 64-bit arithmetic, which wraps around past 2^64-1 (HY-DATA-026). */
     COUNTER_VALUE_WRAPS("counter-value-wraps"),
 
+    /**
+     * Every refusal is reported in the phase apply, as by an implementation that checks a payload only once it has joined
+     * it into a copy of the document: the right code, in a phase later than it should (HY-VEC-015). A "SHOULD": the
+     * suite warns of it and still passes the vectors, which it decides on their codes (HY-VEC-016).
+     */
+    LATE_PHASE("late-phase"),
+
     /** Answers a query, then exits, as an implementation that frees its state twice after a query might: a crash after the answer. */
     EXIT_AFTER_QUERY("exit-after-query"),
 
@@ -96,6 +103,12 @@ enum Defect {
     HS_INITIATOR_SKIPS_LOW_ORDER("hs-initiator-skips-low-order"),
     /** The responder's error Selection also announces max_frame_size, as its Selection of a version does (HY-HS-017). */
     HS_ERROR_SELECTION_WITH_FIELDS("hs-error-selection-with-fields"),
+    /**
+     * The responder reads an offer only as its own writer lays one out, as a reader that finds each field where its own
+     * writer puts it does: an offer in another valid layout, such as one that leaves max_frame_size out, is refused as
+     * malformed (HY-HS-018).
+     */
+    HS_OWN_LAYOUT_ONLY("hs-own-layout-only"),
 
     // Peer: seeded into the reference peer that `hyphae conformance --peer-defect NAME` starts (SeededPeer), each the
     // other reading of a decision of the network chapters.

@@ -22,6 +22,7 @@ import static dev.hyphae.tools.HandshakeVectors.DAY;
 import static dev.hyphae.tools.HandshakeVectors.NOW;
 import static dev.hyphae.tools.HandshakeVectors.certifiedPair;
 import static dev.hyphae.tools.HandshakeVectors.invalid;
+import static dev.hyphae.tools.HandshakeVectors.invalidWithReply;
 import static dev.hyphae.tools.HandshakeVectors.pair;
 import static dev.hyphae.tools.HandshakeVectors.run;
 
@@ -96,10 +97,11 @@ final class HandshakeRefusalVectors {
         Side[] lowOrderReply = pair();
         byte[] zeroReply = ForgedResponder.answerWithZeroEphemeral(lowOrderReply[1].staticPrivate, lowOrderReply[1].ephemeralPrivate,
                 lowOrderReply[0].initiator().start(), ProtocolVersion.V1_0, List.of());
-        invalid(out, "handshake_low_order_responder_ephemeral_key", "The responder's ephemeral public key in message 2 is the all-zero "
-                        + "point, and the rest of the message is encrypted under the all-zero ee that both sides compute from it: only "
-                        + "the initiator's check of the DH output refuses it.", lowOrderReply,
-                Arrays.asList(null, zeroReply, null), "initiator", 2, ErrorCode.HANDSHAKE_FAILED, "HY-HS-016", "HY-HS-009");
+        invalidWithReply(out, "handshake_low_order_responder_ephemeral_key", "The responder's ephemeral public key in message 2 is the "
+                        + "all-zero point, and the rest of the message is encrypted under the all-zero ee that both sides compute from it: "
+                        + "only the initiator's check of the DH output refuses it.", lowOrderReply, Arrays.asList(null, zeroReply, null),
+                HandshakeVectors.reply(NoiseSuite.MANDATORY, true, ForgedResponder.selection(ProtocolVersion.V1_0, List.of())),
+                "initiator", 2, ErrorCode.HANDSHAKE_FAILED, "HY-HS-016", "HY-HS-009");
 
         // A certificate beside a trusted static key is checked all the same (HY-AUTH-010).
         Side[] badButTrusted = certifiedPair(acme);
@@ -125,9 +127,10 @@ final class HandshakeRefusalVectors {
     /** A message 2 that reports {@code error}, which has no session scope: the initiator ends with HANDSHAKE_FAILED (HY-HS-015). */
     private static void selectionError(VectorWriter out, String id, int error, String what) throws Exception {
         Side[] p = pair();
-        invalid(out, id, "The responder's message 2 reports " + what + ": the initiator ends the handshake with HANDSHAKE_FAILED "
-                        + "and sends nothing.", p, Arrays.asList(null, forgedSelection(p, selectionError(error)), null), "initiator", 2,
-                ErrorCode.HANDSHAKE_FAILED, "HY-HS-007", "HY-HS-015");
+        invalidWithReply(out, id, "The responder's message 2 reports " + what + ": the initiator ends the handshake with "
+                        + "HANDSHAKE_FAILED and sends nothing.", p, Arrays.asList(null, forgedSelection(p, selectionError(error)), null),
+                HandshakeVectors.reply(NoiseSuite.MANDATORY, false, selectionError(error)), "initiator", 2, ErrorCode.HANDSHAKE_FAILED,
+                "HY-HS-007", "HY-HS-015");
     }
 
     /** The ephemeral public key of {@code initiator}. */

@@ -302,14 +302,16 @@ final class HandshakeVectors {
 
         Side[] truncated = pair();
         byte[] reply = run(truncated[0], truncated[1], null).written().get(1);
-        invalid(out, "handshake_truncated_message", "Message 2 loses its last byte.", truncated,
-                Arrays.asList(null, Arrays.copyOf(reply, reply.length - 1), null), "initiator", 2, ErrorCode.HANDSHAKE_FAILED, "HY-HS-009");
+        invalidWithReply(out, "handshake_truncated_message", "Message 2 loses its last byte.", truncated,
+                Arrays.asList(null, Arrays.copyOf(reply, reply.length - 1), null), Map.of("truncatedBy", 1), "initiator", 2,
+                ErrorCode.HANDSHAKE_FAILED, "HY-HS-009");
 
         Side[] wrongSuite = pair();
         byte[] fromOtherSuite = otherSuiteReply(wrongSuite);
-        invalid(out, "handshake_wrong_protocol_name", "The responder runs Noise_XX_25519_ChaChaPoly_BLAKE2b: its second message does "
-                + "not decrypt under the mandatory protocol.", wrongSuite, Arrays.asList(null, fromOtherSuite, null), "initiator", 2,
-                ErrorCode.HANDSHAKE_FAILED, "HY-HS-001", "HY-HS-009");
+        invalidWithReply(out, "handshake_wrong_protocol_name", "The responder runs Noise_XX_25519_ChaChaPoly_BLAKE2b: its second message "
+                + "does not decrypt under the mandatory protocol.", wrongSuite, Arrays.asList(null, fromOtherSuite, null),
+                reply("Noise_XX_25519_ChaChaPoly_BLAKE2b", false, new byte[0]), "initiator", 2, ErrorCode.HANDSHAKE_FAILED, "HY-HS-001",
+                "HY-HS-009");
 
         Side[] critical = pair();
         critical[0].capabilities = new TreeSet<>(List.of(7));
@@ -375,6 +377,7 @@ final class HandshakeVectors {
         Map<String, Object> v = setup(out, "handshake", id, "valid", description, p, requirements);
         v.put("operation", "handshake");
         v.put("messages", run.written().stream().map(HEX::formatHex).toList());
+        v.put("delivered", List.of(WRITTEN, WRITTEN, WRITTEN));
         Map<String, Object> expected = new LinkedHashMap<>();
         expected.put("version", run.initiator().version().toString());
         expected.put("capabilities", run.initiator().capabilities().stream().map(String::valueOf).toList());
@@ -387,6 +390,16 @@ final class HandshakeVectors {
 
     static void invalid(VectorWriter out, String id, String description, Side[] p, List<byte[]> delivered,
                                 String side, int at, ErrorCode code, String... requirements) {
+        invalidWithReply(out, id, description, p, delivered, null, side, at, code, requirements);
+    }
+
+    /**
+     * An invalid case whose message 2 is not the responder's own: {@code delivered.get(1)} is that message as the
+     * reference's sides meet it, and {@code reply} says how a runner makes it for the message 1 that the initiator
+     * actually wrote (HY-VEC-047), which the generator checks by making it so for the reference's message 1.
+     */
+    static void invalidWithReply(VectorWriter out, String id, String description, Side[] p, List<byte[]> delivered,
+                                 Map<String, Object> reply, String side, int at, ErrorCode code, String... requirements) {
         Run run = run(p[0], p[1], delivered);
         if (run.error() == null || run.error().code() != code || !side.equals(run.failingSide()) || run.atMessage() != at) {
             throw new IllegalStateException(id + " did not fail as stated: " + (run.error() == null ? "it succeeded"
@@ -403,11 +416,65 @@ final class HandshakeVectors {
             messages.add(HEX.formatHex(m));
         }
         v.put("messages", messages.subList(0, Math.min(messages.size(), at)));
+        v.put("delivered", delivery(id, p, run, delivered, reply).subList(0, Math.min(messages.size(), at)));
         v.put("error", Map.of("code", code.value(), "name", code.name()));
         v.put("failingSide", side);
         v.put("atMessage", at);
         v.put("reported", run.reply() != null);
         out.write("handshake", "invalid", id, v);
+    }
+
+    /** How a message of a case reaches its receiver: as its peer wrote it (HY-VEC-046). */
+    static final String WRITTEN = "written";
+
+    /**
+     * The case's {@code delivered} (HY-VEC-046): {@code written} for a message that its receiver reads as its peer wrote
+     * it, {@code recorded} for a forged message 1, which is in clear and answers no transcript, and {@code reply} for a
+     * forged message 2, checked here against the bytes that the reference's sides meet.
+     */
+    private static List<Object> delivery(String id, Side[] p, Run run, List<byte[]> delivered, Map<String, Object> reply) {
+        List<Object> delivery = new ArrayList<>();
+        for (int k = 0; k < 3; k++) {
+            byte[] forged = delivered != null && k < delivered.size() ? delivered.get(k) : null;
+            if (forged == null) {
+                delivery.add(WRITTEN);
+            } else if (k == 0) {
+                delivery.add("recorded");
+            } else if (k == 1 && reply != null) {
+                if (!Arrays.equals(forged, makeReply(p, run.written().get(0), reply))) {
+                    throw new IllegalStateException(id + ": message 2 is not what its description " + reply + " makes");
+                }
+                delivery.add(reply);
+            } else {
+                throw new IllegalStateException(id + ": message " + (k + 1) + " is forged, and the case does not say how");
+            }
+        }
+        return delivery;
+    }
+
+    /** Message 2 as {@code how} describes it, for the message 1 {@code first}: the runner's side of HY-VEC-047. */
+    private static byte[] makeReply(Side[] p, byte[] first, Map<String, Object> how) {
+        try {
+            if (how.containsKey("truncatedBy")) {
+                byte[] own = p[1].responder().onOffer(first);
+                return Arrays.copyOf(own, own.length - (Integer) how.get("truncatedBy"));
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> reply = (Map<String, Object>) how.get("reply");
+            return dev.hyphae.conformance.model.ForgedResponder.reply(p[1].staticPrivate, p[1].ephemeralPrivate, first,
+                    (String) reply.get("protocol"), (Boolean) reply.get("zeroEphemeral"), HEX.parseHex((String) reply.get("payload")));
+        } catch (Exception e) {
+            throw new IllegalStateException("message 2 cannot be made as " + how + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The {@code reply} of a forged message 2 written by the case's responder under {@code protocol}, carrying {@code payload}. */
+    static Map<String, Object> reply(String protocol, boolean zeroEphemeral, byte[] payload) {
+        Map<String, Object> reply = new LinkedHashMap<>();
+        reply.put("protocol", protocol);
+        reply.put("zeroEphemeral", zeroEphemeral);
+        reply.put("payload", HEX.formatHex(payload));
+        return Map.of("reply", reply);
     }
 
     /** HY-HS-007 and HY-HS-015: the code with which an initiator ends on reading a Selection whose error is {@code code}. */

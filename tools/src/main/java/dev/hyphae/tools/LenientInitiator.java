@@ -55,25 +55,31 @@ final class LenientInitiator {
 
     /** Message 1, laid out as the reference initiator lays it out. */
     byte[] start() throws ProtocolException {
+        return write(offer(side.versions, side.capabilities, side.critical, FramingLimits.MAX_FRAME_SIZE));
+    }
+
+    /** The payload of an offer, laid out byte for byte as the reference initiator lays one out. */
+    static byte[] offer(java.util.List<ProtocolVersion> versions, java.util.SortedSet<Integer> ids, java.util.Set<Integer> critical,
+                        int maxFrameSize) {
         FlatBufferBuilder b = new FlatBufferBuilder(128);
-        int[] tables = new int[side.capabilities.size()];
+        int[] tables = new int[ids.size()];
         int i = 0;
-        for (int id : side.capabilities) {
-            tables[i++] = Capability.createCapability(b, id, 0, side.critical.contains(id));
+        for (int id : ids) {
+            tables[i++] = Capability.createCapability(b, id, 0, critical.contains(id));
         }
         int capabilities = Offer.createCapabilitiesVector(b, tables);
-        Offer.startVersionsVector(b, side.versions.size());
-        for (int k = side.versions.size() - 1; k >= 0; k--) {
-            hyphae.v1.ProtocolVersion.createProtocolVersion(b, side.versions.get(k).major(), side.versions.get(k).minor());
+        Offer.startVersionsVector(b, versions.size());
+        for (int k = versions.size() - 1; k >= 0; k--) {
+            hyphae.v1.ProtocolVersion.createProtocolVersion(b, versions.get(k).major(), versions.get(k).minor());
         }
-        int versions = b.endVector();
+        int versionVector = b.endVector();
         Offer.startOffer(b);
-        Offer.addVersions(b, versions);
+        Offer.addVersions(b, versionVector);
         Offer.addCapabilities(b, capabilities);
-        Offer.addMaxFrameSize(b, FramingLimits.MAX_FRAME_SIZE);
+        Offer.addMaxFrameSize(b, maxFrameSize);
         int offer = Offer.endOffer(b);
         HandshakePayload.finishHandshakePayloadBuffer(b, HandshakePayload.createHandshakePayload(b, offer, 0, 0));
-        return write(b.sizedByteArray());
+        return b.sizedByteArray();
     }
 
     /** Reads message 2 and returns message 3. */

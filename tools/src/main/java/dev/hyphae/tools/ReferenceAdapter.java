@@ -168,7 +168,8 @@ final class ReferenceAdapter {
         error.put("code", code.value());
         error.put("name", code.name());
         error.put("message", e.getMessage());
-        e.phase().ifPresent(phase -> error.put("phase", phase.label()));
+        // The seeded defect LATE_PHASE: the phase that the refusal names is always the last one.
+        e.phase().ifPresent(phase -> error.put("phase", defect == Defect.LATE_PHASE ? "apply" : phase.label()));
     }
 
     /** The profile whose checks use {@code op}, or null for the requests every adapter answers. */
@@ -576,6 +577,9 @@ final class ReferenceAdapter {
             h.result = h.lenientResponder.result();
             result.putNull("message");
         } else if (h.read == 1) {
+            if (defect == Defect.HS_OWN_LAYOUT_ONLY) {
+                ownLayoutOnly(message);
+            }
             byte[] second = h.responder.onOffer(message);
             if (h.responder.failure() != null) {
                 throw new Refusal(h.responder.failure(), second);
@@ -599,6 +603,36 @@ final class ReferenceAdapter {
             outcome.put("remoteOrganisation", h.result.identity().organisation());
         }
         return result;
+    }
+
+    /**
+     * The seeded bug HS_OWN_LAYOUT_ONLY: message 1 is read only if its offer is laid out byte for byte as this
+     * implementation's own writer lays out an offer of the same content; any other layout is refused as malformed.
+     */
+    private static void ownLayoutOnly(byte[] message) throws ProtocolException {
+        byte[] payload = java.util.Arrays.copyOfRange(message, Math.min(message.length, dev.hyphae.noise.KeyPair.LENGTH), message.length);
+        try {
+            hyphae.v1.Offer offer = hyphae.v1.HandshakePayload.getRootAsHandshakePayload(
+                    java.nio.ByteBuffer.wrap(payload).order(java.nio.ByteOrder.LITTLE_ENDIAN)).offer();
+            List<ProtocolVersion> versions = new ArrayList<>();
+            for (int i = 0; i < offer.versionsLength(); i++) {
+                versions.add(new ProtocolVersion(offer.versions(i).major(), offer.versions(i).minor()));
+            }
+            java.util.TreeSet<Integer> ids = new java.util.TreeSet<>();
+            java.util.TreeSet<Integer> critical = new java.util.TreeSet<>();
+            for (int i = 0; i < offer.capabilitiesLength(); i++) {
+                ids.add(offer.capabilities(i).id());
+                if (offer.capabilities(i).critical()) {
+                    critical.add(offer.capabilities(i).id());
+                }
+            }
+            if (java.util.Arrays.equals(payload, LenientInitiator.offer(versions, ids, critical, offer.maxFrameSize()))) {
+                return;
+            }
+        } catch (RuntimeException unreadable) {
+            // Refused below, as any layout but its own.
+        }
+        throw ProtocolException.sessionError(ErrorCode.MALFORMED_MESSAGE, "the offer is not laid out as this implementation lays one out");
     }
 
     private JsonNode channelReceive(JsonNode request) {

@@ -23,7 +23,7 @@ final class ValidHandshakes {
      * equals the vector's byte for byte.
      */
     static void judge(JsonNode v) {
-        VectorRunner.Run run = VectorRunner.replay(v, true);
+        HandshakeReplay.Run run = HandshakeReplay.replay(v, true);
         if (run.error != null) {
             throw new AssertionError("the " + run.failingSide + " refused message " + run.atMessage + ", written by the other side: "
                     + run.error.describe());

@@ -1,7 +1,6 @@
 package dev.hyphae.conformance.checks;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.hyphae.conformance.Profile;
 import dev.hyphae.conformance.Response;
 import dev.hyphae.conformance.Sut;
@@ -55,7 +54,7 @@ final class VectorRunner {
             }
             case "framing" -> {
                 Sut.requireProfile(Profile.HANDSHAKE);
-                framing(v);
+                HandshakeReplay.framing(v);
             }
             case "compression" -> {
                 Sut.requireProfile(Profile.CODEC);
@@ -226,19 +225,19 @@ final class VectorRunner {
     }
 
     /**
-     * HY-VEC-025, HY-VEC-026 and HY-VEC-036: the adapter plays both sides, each receiving the vector's message where
-     * the vector gives one; the suite relays, and judges what a side that refuses sends (HY-CONF-023).
+     * HY-VEC-025, HY-VEC-026 and HY-VEC-036: the adapter plays both sides, each receiving its message as the case
+     * delivers it (HY-VEC-046); the suite relays, and judges what a side that refuses sends (HY-CONF-023).
      */
     private static void handshake(JsonNode v) {
         if (v.path("result").asText().equals("valid")) {
             ValidHandshakes.judge(v);
             return;
         }
-        Run run = replay(v, false);
+        HandshakeReplay.Run run = HandshakeReplay.replay(v, false);
         int code = v.path("error").path("code").asInt();
         JsonNode messages = v.path("messages");
-        // A forged message 2: the initiator read a messages[1] that is not the responder's own answer to messages[0].
-        boolean initiatorReadAForgedReply = messages.size() >= 2 && (run.error == null || run.atMessage >= 2)
+        // A case played as recorded, whose forged message 2 is not the responder's own answer to messages[0].
+        boolean initiatorReadAForgedReply = !HandshakeReplay.live(v) && messages.size() >= 2 && (run.error == null || run.atMessage >= 2)
                 && run.written.size() >= 2 && !messages.get(1).asText().equals(run.written.get(1));
         if (initiatorReadAForgedReply && !messages.get(0).asText().equals(run.written.get(0))) {
             // HY-VEC-037: the forged message 2 answers the vector's message 1. An initiator whose own message 1 differs
@@ -272,14 +271,15 @@ final class VectorRunner {
 
     /**
      * HY-VEC-036: the responder's own message 2 reports the refusal. The suite reads it as the case's initiator, whose
-     * transcript holds the vector's message 1; and when the adapter's initiator wrote that very message 1, the
-     * adapter's initiator reads it too, and must end with the code that HY-HS-007 makes of the reported one.
+     * transcript holds the message 1 that the responder read; and when that is the message 1 that the adapter's
+     * initiator wrote, the adapter's initiator reads it too, and must end with the code that HY-HS-007 makes of the
+     * reported one.
      */
-    private static void expectReported(JsonNode v, Run run, int code) {
+    private static void expectReported(JsonNode v, HandshakeReplay.Run run, int code) {
         if (run.error.message() == null) {
             throw new AssertionError("the responder refused message 1 with " + code + " and sent no message 2 to report it");
         }
-        String first = v.path("messages").get(0).asText();
+        String first = run.delivered.get(0);
         JsonNode initiator = v.path("initiator");
         try {
             SelectionReader.Reply reply = SelectionReader.read(Sut.bytes(initiator.path("staticPrivateKey")),
@@ -305,100 +305,6 @@ final class VectorRunner {
         if (!r.isError() || r.code() != ends || r.message() != null) {
             throw new AssertionError("the initiator read the responder's report of " + code + " and answered " + r.describe()
                     + "; expected a refusal with " + ends + " and no message");
-        }
-    }
-
-    /** What a replayed handshake did. */
-    static final class Run {
-        final List<String> written = new ArrayList<>();
-        String initiator;
-        String responder;
-        JsonNode initiatorOutcome;
-        JsonNode responderOutcome;
-        /** The refusal, with the message that the refusing side sent, if it sent one. */
-        Response error;
-        String failingSide;
-        int atMessage;
-    }
-
-    /**
-     * Plays a case's handshake with the adapter on both sides. With {@code relayOwn}, each side reads the message
-     * that the other side wrote; otherwise it reads the vector's message where the vector gives one, which a case with
-     * a forged message or a framing case, whose stream is encrypted under the keys of the recorded transcript, needs.
-     */
-    static Run replay(JsonNode v, boolean relayOwn) {
-        Run run = new Run();
-        JsonNode started = Sut.result(Sut.handshakeStart("initiator", v.path("initiator")), "handshakeStart of the initiator");
-        run.initiator = started.path("handshake").asText();
-        run.written.add(started.path("message").asText());
-        run.responder = Sut.result(Sut.handshakeStart("responder", v.path("responder")), "handshakeStart of the responder")
-                .path("handshake").asText();
-        JsonNode messages = v.path("messages");
-        for (int k = 0; k < 3; k++) {
-            String receiver = k % 2 == 0 ? "responder" : "initiator";
-            if (k >= run.written.size() && k >= messages.size()) {
-                break;
-            }
-            String delivered = (relayOwn || k >= messages.size()) && k < run.written.size() ? run.written.get(k) : messages.get(k).asText();
-            Response r = Sut.supported(Sut.handshakeRead(receiver.equals("responder") ? run.responder : run.initiator,
-                    Sut.bytes(delivered)), "handshakeRead");
-            if (!r.isResult()) {
-                // A refusal stops the replay at the side whose check failed (HY-VEC-026); a message it sent with the
-                // refusal (HY-HS-006) is judged by the caller, not delivered as if the handshake went on.
-                run.error = r;
-                run.failingSide = receiver;
-                run.atMessage = k + 1;
-                return run;
-            }
-            JsonNode result = r.result();
-            if (result.hasNonNull("message")) {
-                run.written.add(result.path("message").asText());
-            }
-            if (result.path("complete").asBoolean()) {
-                if (receiver.equals("initiator")) {
-                    run.initiatorOutcome = result.path("outcome");
-                } else {
-                    run.responderOutcome = result.path("outcome");
-                }
-            }
-        }
-        if (run.initiatorOutcome == null || run.responderOutcome == null) {
-            throw new AssertionError("the handshake neither completed nor failed: messages written " + run.written);
-        }
-        return run;
-    }
-
-    /** HY-VEC-027: after the handshake, the responder's channel delivers the expected messages, then refuses with the error. */
-    private static void framing(JsonNode v) {
-        Run run = replay(v, false);
-        if (run.error != null) {
-            // HY-VEC-045: the stream is encrypted under the keys of the recorded transcript; a side that wrote other bytes
-            // than the vector's message made its peer read a recorded message that answers another transcript.
-            JsonNode messages = v.path("messages");
-            for (int k = 0; k < Math.min(messages.size(), run.written.size()); k++) {
-                if (!messages.get(k).asText().equals(run.written.get(k))) {
-                    throw new AssertionError("not judgeable: message " + (k + 1) + " that the " + (k % 2 == 0 ? "initiator" : "responder")
-                            + " wrote, " + run.written.get(k) + ", differs in its bytes from the vector's, under whose transcript the "
-                            + "stream is encrypted (HY-VEC-045); then the " + run.failingSide + " refused message " + run.atMessage
-                            + " with " + run.error.describe());
-                }
-            }
-            throw new AssertionError("the handshake of the case failed: the " + run.failingSide + " refused message " + run.atMessage
-                    + " with " + run.error.describe());
-        }
-        JsonNode r = Sut.result(Sut.channelReceive(run.responder, v.path("receiveFrameSize").asInt(), Sut.bytes(v.path("stream"))),
-                "channelReceive");
-        ArrayNode expected = (ArrayNode) v.path("expectedMessages");
-        if (!expected.equals(r.path("messages"))) {
-            throw new AssertionError("delivered " + r.path("messages") + ", expected " + expected);
-        }
-        JsonNode error = r.path("error");
-        if (v.has("error")) {
-            if (!error.isObject() || error.path("code").asInt() != v.path("error").path("code").asInt()) {
-                throw new AssertionError("expected the rest of the stream refused with " + v.path("error") + ", got " + error);
-            }
-        } else if (error.isObject()) {
-            throw new AssertionError("refused a valid stream: " + error);
         }
     }
 }

@@ -13,6 +13,7 @@ import hyphae.v1.Capability;
 import hyphae.v1.HandshakePayload;
 import hyphae.v1.Selection;
 
+import java.security.GeneralSecurityException;
 import java.util.List;
 
 /**
@@ -75,8 +76,34 @@ public final class ForgedResponder {
         return responder.writeMessage(selection(version, capabilities));
     }
 
+    /**
+     * A forged message 2 made live (HY-VEC-047): the answer to {@code first}, the message 1 that the initiator actually
+     * wrote, of a responder with the given fixed keys that runs the Noise protocol {@code protocol} and sends
+     * {@code payload}; with {@code zeroEphemeral}, one whose ephemeral key is the zero point ({@link UncheckedNoise},
+     * which runs the mandatory protocol only).
+     */
+    public static byte[] reply(byte[] staticPrivate, byte[] ephemeralPrivate, byte[] first, String protocol, boolean zeroEphemeral,
+                               byte[] payload) throws GeneralSecurityException, NoiseException {
+        if (zeroEphemeral) {
+            if (!protocol.equals(NoiseSuite.MANDATORY)) {
+                throw new IllegalArgumentException("a zero ephemeral key is forged under " + NoiseSuite.MANDATORY + " only");
+            }
+            UncheckedNoise responder = new UncheckedNoise(false, staticPrivate, ephemeralPrivate, true);
+            responder.readMessage(first);
+            return responder.writeMessage(payload);
+        }
+        HandshakeState responder = new HandshakeState(NoiseSuite.parse(protocol), false, HyphaeHandshake.PROLOGUE,
+                KeyPair.fromPrivateKey(staticPrivate), KeyPair.fromPrivateKey(ephemeralPrivate), null);
+        try {
+            responder.readMessage(first);
+            return responder.writeMessage(payload);
+        } finally {
+            responder.destroy();
+        }
+    }
+
     /** The payload of a Selection, laid out as the schema spec/schema/handshake.fbs says. */
-    static byte[] selection(ProtocolVersion version, List<Integer> capabilities) {
+    public static byte[] selection(ProtocolVersion version, List<Integer> capabilities) {
         FlatBufferBuilder b = new FlatBufferBuilder(128);
         int[] tables = new int[capabilities.size()];
         for (int i = 0; i < tables.length; i++) {

@@ -65,6 +65,37 @@ public final class UncheckedNoise {
         return h.clone();
     }
 
+    /**
+     * Split() of a completed handshake: the keys of the two cipher states, {@code [0]} for what the initiator sends
+     * and {@code [1]} for what the responder sends (Noise specification, section 5.2).
+     */
+    public byte[][] splitKeys() {
+        if (message != XX.size()) {
+            throw new IllegalStateException("the handshake is not complete");
+        }
+        byte[] temp = hmac(ck, new byte[0]);
+        byte[] first = hmac(temp, new byte[] {1});
+        byte[] second = new byte[LENGTH + 1];
+        System.arraycopy(first, 0, second, 0, LENGTH);
+        second[LENGTH] = 2;
+        return new byte[][] {first, hmac(temp, second)};
+    }
+
+    /**
+     * ENCRYPT(k, n, ad, plaintext) of ChaChaPoly as Noise uses it: the 96-bit nonce is 32 zero bits then {@code n},
+     * little-endian. A framed channel encrypts each frame so, with the nonce counting its frames (chapter "Framing").
+     */
+    public static byte[] encrypt(byte[] key, long n, byte[] ad, byte[] plaintext) throws GeneralSecurityException {
+        byte[] nonce = new byte[12];
+        for (int i = 0; i < 8; i++) {
+            nonce[4 + i] = (byte) (n >>> (8 * i));
+        }
+        Cipher c = Cipher.getInstance("ChaCha20-Poly1305");
+        c.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "ChaCha20"), new IvParameterSpec(nonce));
+        c.updateAAD(ad);
+        return c.doFinal(plaintext);
+    }
+
     /** WriteMessage(payload): the next message of the pattern, which must be this side's to write. */
     public byte[] writeMessage(byte[] payload) throws GeneralSecurityException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -1,5 +1,8 @@
 package dev.hyphae.model.encoding;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * Reads one packed column (section "Packed columns") from its first byte to its last: varints, zigzag varints,
  * front-coded strings. Every refusal is of the decode phase.
@@ -11,16 +14,18 @@ final class ColumnReader {
     private int position;
     private final int end;
     /** The requirements that a refusal of a varint, of an item cut short and of bytes after the last item applies. */
-    private final String varintRules;
-    private final String shortRules;
-    private final String trailingRules;
+    private final String[] varintRules;
+    private final String[] shortRules;
+    private final String[] trailingRules;
 
     /** The column of {@code length} bytes at {@code start}; an absent column is empty. */
     ColumnReader(byte[] buffer, String name, int start, int length) {
-        this(buffer, name, start, length, "HY-ENC-019", "HY-ENC-019, HY-ENC-022", "HY-ENC-024");
+        this(buffer, name, start, length, new String[] {"HY-ENC-019"}, new String[] {"HY-ENC-019", "HY-ENC-022"},
+                new String[] {"HY-ENC-024"});
     }
 
-    private ColumnReader(byte[] buffer, String name, int start, int length, String varintRules, String shortRules, String trailingRules) {
+    private ColumnReader(byte[] buffer, String name, int start, int length, String[] varintRules, String[] shortRules,
+                         String[] trailingRules) {
         this.buffer = buffer;
         this.name = name;
         this.position = start;
@@ -32,7 +37,8 @@ final class ColumnReader {
 
     /** A payload in the compact form, read as one column, whose refusals apply the compact form's rules (HY-ENC-065, HY-ENC-066). */
     static ColumnReader compact(byte[] buffer) {
-        return new ColumnReader(buffer, "compact payload", 0, buffer.length, "HY-ENC-065, HY-ENC-019", "HY-ENC-066", "HY-ENC-066");
+        return new ColumnReader(buffer, "compact payload", 0, buffer.length, new String[] {"HY-ENC-065", "HY-ENC-019"},
+                new String[] {"HY-ENC-066"}, new String[] {"HY-ENC-066"});
     }
 
     static ColumnReader empty(String name) {
@@ -46,13 +52,13 @@ final class ColumnReader {
     /** HY-ENC-024: every byte of a column belongs to an item. */
     void requireEnd() throws Malformed {
         if (position != end) {
-            throw Malformed.decode("the column " + name + " holds bytes after its last item (" + trailingRules + ")");
+            throw Malformed.decode("the column " + name + " holds bytes after its last item", trailingRules);
         }
     }
 
     int readByte() throws Malformed {
         if (position >= end) {
-            throw Malformed.decode("the column " + name + " ends inside an item (" + shortRules + ")");
+            throw Malformed.decode("the column " + name + " ends inside an item", shortRules);
         }
         return buffer[position++] & 0xFF;
     }
@@ -63,12 +69,12 @@ final class ColumnReader {
         for (int i = 0; i < 10; i++) {
             int b = readByte();
             if (i == 9 && b > 0x01) {
-                throw Malformed.decode("a varint of the column " + name + " has more than 64 bits or more than 10 bytes (" + varintRules + ")");
+                throw Malformed.decode("a varint of the column " + name + " has more than 64 bits or more than 10 bytes", varintRules);
             }
             value |= (long) (b & 0x7F) << (7 * i);
             if ((b & 0x80) == 0) {
                 if (b == 0 && i > 0) {
-                    throw Malformed.decode("a varint of the column " + name + " is not minimal (" + varintRules + ")");
+                    throw Malformed.decode("a varint of the column " + name + " is not minimal", varintRules);
                 }
                 return value;
             }
@@ -88,9 +94,13 @@ final class ColumnReader {
     long varint(long max, String what, String rule) throws Malformed {
         long value = varint();
         if (Long.compareUnsigned(value, max) > 0) {
-            throw Malformed.decode(what + " " + Long.toUnsignedString(value) + " is above its maximum "
-                    + Long.toUnsignedString(max) + " in the column " + name + " (" + (rule == null ? "" : rule + ", ")
-                    + (name.equals("compact payload") ? varintRules : "HY-ENC-021") + ")");
+            List<String> rules = new ArrayList<>();
+            if (rule != null) {
+                rules.add(rule);
+            }
+            rules.addAll(name.equals("compact payload") ? List.of(varintRules) : List.of("HY-ENC-021"));
+            throw Malformed.decode(what + " " + Long.toUnsignedString(value) + " is above its maximum " + Long.toUnsignedString(max)
+                    + " in the column " + name, rules.toArray(String[]::new));
         }
         return value;
     }
@@ -109,7 +119,7 @@ final class ColumnReader {
             long item = varint();
             if (read > 0 && item == values[read - 1]) {
                 if (afterCount) {
-                    throw Malformed.decode("a run of the column " + name + " goes on after its Count (HY-ENC-083)");
+                    throw Malformed.decode("a run of the column " + name + " goes on after its Count", "HY-ENC-083");
                 }
                 values[read++] = item;
                 long count = varint(n - read, "a repeat Count", "HY-ENC-082");
@@ -139,10 +149,10 @@ final class ColumnReader {
         long shared = varint(previous.length, "a shared length", "HY-ENC-022");
         long suffix = varint(limit, "a suffix length", "HY-ENC-022");
         if (shared + suffix > limit) {
-            throw Malformed.decode("a string of the column " + name + " is longer than its limit " + limit + " (HY-ENC-022)");
+            throw Malformed.decode("a string of the column " + name + " is longer than its limit " + limit, "HY-ENC-022");
         }
         if (suffix > end - position) {
-            throw Malformed.decode("a suffix runs past the end of the column " + name + " (HY-ENC-022)");
+            throw Malformed.decode("a suffix runs past the end of the column " + name, "HY-ENC-022");
         }
         byte[] string = new byte[(int) (shared + suffix)];
         System.arraycopy(previous, 0, string, 0, (int) shared);

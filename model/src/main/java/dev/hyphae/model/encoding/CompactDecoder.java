@@ -58,7 +58,7 @@ public final class CompactDecoder {
      */
     public static State decode(byte[] bytes, List<ReplicaId> table) throws Malformed {
         if (bytes.length > Limits.MAX_PAYLOAD_SIZE) {
-            throw new Malformed(Malformed.Phase.FRAME, "a compact payload longer than MAX_PAYLOAD_SIZE (HY-ENC-076)");
+            throw new Malformed(Malformed.Phase.FRAME, "a compact payload longer than MAX_PAYLOAD_SIZE", "HY-ENC-076");
         }
         CompactDecoder d = new CompactDecoder(bytes, table);
         int type = d.typeId();
@@ -73,7 +73,7 @@ public final class CompactDecoder {
     private int typeId() throws Malformed {
         long id = in.varint(0xFFFF, "a CRDT type id");
         if (CrdtType.of((int) id) == null) {
-            throw Malformed.decode("CRDT type id " + id + " has no compact form (HY-ENC-064)");
+            throw Malformed.decode("CRDT type id " + id + " has no compact form", "HY-ENC-064");
         }
         return (int) id;
     }
@@ -82,17 +82,17 @@ public final class CompactDecoder {
     private void count(long n) throws Malformed {
         elements += n;
         if (elements > Limits.MAX_ELEMENTS) {
-            throw Malformed.decode("more than MAX_ELEMENTS elements (HY-ENC-067)");
+            throw Malformed.decode("more than MAX_ELEMENTS elements", "HY-ENC-067");
         }
     }
 
     private Store store(int type, int depth) throws Malformed {
         if (type == CrdtType.OR_MAP.id() && depth > Limits.MAX_NESTING_DEPTH) {
-            throw Malformed.decode("an ORMap deeper than MAX_NESTING_DEPTH (HY-ENC-075)");
+            throw Malformed.decode("an ORMap deeper than MAX_NESTING_DEPTH", "HY-ENC-075");
         }
         long n = in.varint(Limits.MAX_ELEMENTS, "a Count", "HY-ENC-067");
         if (n == 0 && depth > 1) {
-            throw Malformed.decode("an empty store under a map entry (HY-ENC-067)");
+            throw Malformed.decode("an empty store under a map entry", "HY-ENC-067");
         }
         count(n);
         switch (CrdtType.of(type)) {
@@ -121,7 +121,7 @@ public final class CompactDecoder {
                     if (timestamp == null) {
                         long ms = in.varint();
                         if (Long.compareUnsigned(ms, (1L << 48) - 1) > 0) {
-                            throw Malformed.decode("a millisecond part beyond 48 bits (HY-ENC-070)");
+                            throw Malformed.decode("a millisecond part beyond 48 bits", "HY-ENC-070");
                         }
                         t = ms << 16 | in.varint(0xFFFF, "a logical part", "HY-ENC-070");
                     } else {
@@ -153,11 +153,11 @@ public final class CompactDecoder {
                     Value previous = m.isEmpty() ? null : m.lastKey();
                     Value element = value(previous, false);
                     if (previous != null && element.compareTo(previous) <= 0) {
-                        throw Malformed.decode("AWSet elements out of order (HY-ENC-068)");
+                        throw Malformed.decode("AWSet elements out of order", "HY-ENC-068");
                     }
                     long dots = in.varint(Limits.MAX_ELEMENTS, "a Dot Count");
                     if (dots == 0) {
-                        throw Malformed.decode("an AWSet element with no dots (HY-ENC-067)");
+                        throw Malformed.decode("an AWSet element with no dots", "HY-ENC-067");
                     }
                     count(dots);
                     TreeSet<Dot> s = new TreeSet<>();
@@ -175,7 +175,7 @@ public final class CompactDecoder {
                     Value key = value(previous == null ? null : previous.key(), true);
                     EntryKey entry = new EntryKey(key, typeId());
                     if (previous != null && entry.compareTo(previous) <= 0) {
-                        throw Malformed.decode("ORMap entries out of order (HY-ENC-068)");
+                        throw Malformed.decode("ORMap entries out of order", "HY-ENC-068");
                     }
                     m.put(entry, store(entry.typeId(), depth + 1));
                 }
@@ -188,7 +188,7 @@ public final class CompactDecoder {
     /** A replica index (HY-ENC-061): less than the number of entries of the table. */
     private ReplicaId replica(long index) throws Malformed {
         if (Long.compareUnsigned(index, table.size()) >= 0) {
-            throw Malformed.decode("replica index " + Long.toUnsignedString(index) + " past the replica table (HY-ENC-061)");
+            throw Malformed.decode("replica index " + Long.toUnsignedString(index) + " past the replica table", "HY-ENC-061");
         }
         return table.get((int) index);
     }
@@ -198,13 +198,13 @@ public final class CompactDecoder {
         ReplicaId r = replica(in.varint());
         long k = counter == null ? in.varint() : counter + in.zigzag();
         if (k == 0) {
-            throw Malformed.decode("a dot with counter 0 (HY-ENC-069)");
+            throw Malformed.decode("a dot with counter 0", "HY-ENC-069");
         }
         counter = k;
         cursorReplica = r;
         Dot d = new Dot(r, k);
         if (previous != null && d.compareTo(previous) <= 0) {
-            throw Malformed.decode("dots of a store out of order (HY-ENC-068)");
+            throw Malformed.decode("dots of a store out of order", "HY-ENC-068");
         }
         held.add(d);
         return d;
@@ -216,7 +216,7 @@ public final class CompactDecoder {
         long kind = head & 7;
         long suffix = head >>> 3;
         if (kind == 7 || (kind < 5 && suffix != 0) || (key && kind != 3 && kind != 5 && kind != 6)) {
-            throw Malformed.decode("a value head " + Long.toUnsignedString(head) + " (HY-ENC-071)");
+            throw Malformed.decode("a value head " + Long.toUnsignedString(head), "HY-ENC-071");
         }
         if (kind == 0) {
             return Value.NULL;
@@ -235,11 +235,11 @@ public final class CompactDecoder {
         byte[] before = previous != null && previous.rank() == (kind == 5 ? 4 : 5) ? CompactEncoder.content(previous) : null;
         long shared = before == null ? 0 : in.varint(before.length, "a Shared Length");
         if (shared + suffix > limit) {
-            throw Malformed.decode("a string or bytes value longer than its limit (HY-ENC-071)");
+            throw Malformed.decode("a string or bytes value longer than its limit", "HY-ENC-071");
         }
         decodedBytes += shared + suffix;
         if (decodedBytes > Layout.MAX_DECODED_BYTES) {
-            throw Malformed.decode("more than MAX_DECODED_BYTES of strings and bytes (HY-ENC-073)");
+            throw Malformed.decode("more than MAX_DECODED_BYTES of strings and bytes", "HY-ENC-073");
         }
         byte[] bytes = new byte[(int) (shared + suffix)];
         if (before != null) {
@@ -250,7 +250,7 @@ public final class CompactDecoder {
         }
         // The Shared Length is the longest common prefix: the suffix starts where the previous value differs.
         if (before != null && shared < before.length && shared < bytes.length && before[(int) shared] == bytes[(int) shared]) {
-            throw Malformed.decode("a Shared Length shorter than the common prefix (HY-ENC-071)");
+            throw Malformed.decode("a Shared Length shorter than the common prefix", "HY-ENC-071");
         }
         if (kind == 6) {
             return Value.Bytes.of(bytes);
@@ -259,7 +259,7 @@ public final class CompactDecoder {
             return Value.of(StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString());
         } catch (CharacterCodingException e) {
-            throw Malformed.decode("a string that is not well-formed UTF-8 (HY-ENC-071, HY-DATA-012)");
+            throw Malformed.decode("a string that is not well-formed UTF-8", "HY-ENC-071", "HY-DATA-012");
         }
     }
 
@@ -273,22 +273,22 @@ public final class CompactDecoder {
             ReplicaId r;
             if (field >>> 1 == 0) {
                 if (cursorReplica == null) {
-                    throw Malformed.decode("a context run of the replica before it, with none before it (HY-ENC-072)");
+                    throw Malformed.decode("a context run of the replica before it, with none before it", "HY-ENC-072");
                 }
                 r = cursorReplica;
             } else {
                 r = replica((field >>> 1) - 1);
                 if (r.equals(cursorReplica)) {
-                    throw Malformed.decode("a context run of the replica before it, named by index (HY-ENC-072)");
+                    throw Malformed.decode("a context run of the replica before it, named by index", "HY-ENC-072");
                 }
             }
             long first = counter == null ? in.varint() : counter + in.zigzag();
             long length = (field & 1) == 0 ? 1 : in.varint();
             if ((field & 1) == 1 && Long.compareUnsigned(length, 2) < 0) {
-                throw Malformed.decode("a context run whose Length is below 2 (HY-ENC-072)");
+                throw Malformed.decode("a context run whose Length is below 2", "HY-ENC-072");
             }
             if (first == 0 || Long.compareUnsigned(length - 1, -1L - first) > 0) {
-                throw Malformed.decode("a context run from counter 0 or past 2^64-1 (HY-ENC-072)");
+                throw Malformed.decode("a context run from counter 0 or past 2^64-1", "HY-ENC-072");
             }
             long last = first + length - 1;
             if (!runs.isEmpty()) {
@@ -296,11 +296,11 @@ public final class CompactDecoder {
                 long plast = runs.get(runs.size() - 1)[1];
                 int order = r.compareTo(pr);
                 if (order < 0 || order == 0 && (plast == -1L || Long.compareUnsigned(first, plast + 1) <= 0)) {
-                    throw Malformed.decode("context runs out of order, overlapping or adjacent (HY-ENC-072)");
+                    throw Malformed.decode("context runs out of order, overlapping or adjacent", "HY-ENC-072");
                 }
             }
             if (!held.subSet(new Dot(r, first), true, new Dot(r, last), true).isEmpty()) {
-                throw Malformed.decode("a context run holds a dot of the store (HY-ENC-072)");
+                throw Malformed.decode("a context run holds a dot of the store", "HY-ENC-072");
             }
             counter = last;
             cursorReplica = r;
@@ -334,7 +334,7 @@ public final class CompactDecoder {
                 long length = iv[1] - iv[0] + 1;
                 cloudDots += length;
                 if (Long.compareUnsigned(length, Limits.MAX_CLOUD_DOTS) > 0 || cloudDots > Limits.MAX_CLOUD_DOTS) {
-                    throw Malformed.decode("a context whose cloud exceeds MAX_CLOUD_DOTS (HY-ENC-073)");
+                    throw Malformed.decode("a context whose cloud exceeds MAX_CLOUD_DOTS", "HY-ENC-073");
                 }
             }
         }

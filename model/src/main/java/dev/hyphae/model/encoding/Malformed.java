@@ -1,16 +1,14 @@
 package dev.hyphae.model.encoding;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * A payload refused as malformed (chapter "Encoding"): with {@code MALFORMED_DELTA} (101) when a delta carries it,
  * and {@code MALFORMED_MESSAGE} (100) otherwise; the phase in which the decoder refused it; and the requirements that
- * the payload breaks, named in the message as "(HY-ENC-019)", so that a check that the model's verdict decides can say
- * which rule an implementation got wrong. Every refusal names at least one.
+ * the payload breaks, given as ids beside the text and named at its end, as "(HY-ENC-019)", so that a check that the
+ * model's verdict decides can say which rule an implementation got wrong. Every refusal names at least one.
  */
 public final class Malformed extends Exception {
 
@@ -34,21 +32,25 @@ public final class Malformed extends Exception {
     private final Phase phase;
     private final List<String> requirements;
 
-    Malformed(Phase phase, String message) {
-        super(message);
+    /**
+     * A refusal in {@code phase}: {@code what} is wrong, which breaks {@code requirements}, at least one, each a
+     * requirement id.
+     */
+    Malformed(Phase phase, String what, String... requirements) {
+        super(what + " (" + String.join(", ", requirements) + ")");
+        if (requirements.length == 0) {
+            throw new IllegalArgumentException("a refusal of the model names the requirement it applies: " + what);
+        }
+        for (String id : requirements) {
+            if (!ID.matcher(id).matches()) {
+                throw new IllegalArgumentException("not a requirement id: " + id);
+            }
+        }
         this.phase = phase;
-        List<String> ids = new ArrayList<>();
-        Matcher m = ID.matcher(message);
-        while (m.find()) {
-            ids.add(m.group());
-        }
-        if (ids.isEmpty()) {
-            throw new IllegalArgumentException("a refusal of the model names the requirement it applies: " + message);
-        }
-        this.requirements = List.copyOf(ids);
+        this.requirements = List.of(requirements);
     }
 
-    /** The ids of the requirements that the refused payload breaks, in the order the message names them; never empty. */
+    /** The ids of the requirements that the refused payload breaks, in the order given; never empty. */
     public List<String> requirements() {
         return requirements;
     }
@@ -57,11 +59,11 @@ public final class Malformed extends Exception {
         return phase;
     }
 
-    static Malformed verify(String message) {
-        return new Malformed(Phase.VERIFY, message);
+    static Malformed verify(String what, String... requirements) {
+        return new Malformed(Phase.VERIFY, what, requirements);
     }
 
-    static Malformed decode(String message) {
-        return new Malformed(Phase.DECODE, message);
+    static Malformed decode(String what, String... requirements) {
+        return new Malformed(Phase.DECODE, what, requirements);
     }
 }

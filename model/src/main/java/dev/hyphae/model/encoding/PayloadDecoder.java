@@ -102,7 +102,7 @@ public final class PayloadDecoder {
             throw new IllegalArgumentException("an external key table with a key twice or a value that is not a map key");
         }
         if (payload.length > Limits.MAX_PAYLOAD_SIZE) {
-            throw new Malformed(Malformed.Phase.FRAME, "a payload longer than MAX_PAYLOAD_SIZE (HY-ENC-004)");
+            throw new Malformed(Malformed.Phase.FRAME, "a payload longer than MAX_PAYLOAD_SIZE", "HY-ENC-004");
         }
         return new PayloadDecoder(payload, table == null ? null : List.copyOf(table), keys == null ? null : List.copyOf(keys))
                 .payload();
@@ -130,18 +130,18 @@ public final class PayloadDecoder {
         }
         int n = q < 0 ? 0 : buffer.vectorLength(q);
         if (n % 16 != 0) {
-            throw Malformed.decode("the replica table is " + n + " bytes, not a multiple of 16 (HY-ENC-025)");
+            throw Malformed.decode("the replica table is " + n + " bytes, not a multiple of 16", "HY-ENC-025");
         }
         HexFormat hex = HexFormat.of();
         Set<ReplicaId> seen = new HashSet<>();
         for (int i = 0; i < n / 16; i++) {
             String id = hex.formatHex(buffer.bytes, q + 4 + 16 * i, q + 20 + 16 * i);
             if (id.chars().allMatch(c -> c == '0')) {
-                throw Malformed.decode("the replica table holds the all-zero replica id (HY-ENC-025, HY-DATA-002)");
+                throw Malformed.decode("the replica table holds the all-zero replica id", "HY-ENC-025", "HY-DATA-002");
             }
             ReplicaId replica = new ReplicaId(id);
             if (!seen.add(replica)) {
-                throw Malformed.decode("the replica table holds " + id + " twice (HY-ENC-025)");
+                throw Malformed.decode("the replica table holds " + id + " twice", "HY-ENC-025");
             }
             replicas.add(replica);
         }
@@ -150,7 +150,7 @@ public final class PayloadDecoder {
     /** A replica index (HY-ENC-026, HY-ENC-056): less than the number of entries of the replica table, own or external. */
     private ReplicaId replica(ColumnReader c) throws Malformed {
         if (replicas.isEmpty()) {
-            throw Malformed.decode("a replica index, and the replica table is empty (HY-ENC-026)");
+            throw Malformed.decode("a replica index, and the replica table is empty", "HY-ENC-026");
         }
         return replicas.get((int) c.varint(replicas.size() - 1, "a replica index", "HY-ENC-026"));
     }
@@ -159,7 +159,7 @@ public final class PayloadDecoder {
     private void count(long n) throws Malformed {
         elements += n;
         if (elements > Limits.MAX_ELEMENTS) {
-            throw Malformed.decode("more than MAX_ELEMENTS elements (HY-ENC-046, HY-DATA-040)");
+            throw Malformed.decode("more than MAX_ELEMENTS elements", "HY-ENC-046", "HY-DATA-040");
         }
     }
 
@@ -176,10 +176,10 @@ public final class PayloadDecoder {
             long counter = vector.varint();
             count(1);
             if (counter == 0) {
-                throw Malformed.decode("a version vector entry with counter 0 (HY-ENC-028)");
+                throw Malformed.decode("a version vector entry with counter 0", "HY-ENC-028");
             }
             if (previous != null && r.compareTo(previous) <= 0) {
-                throw Malformed.decode("version vector entries out of order (HY-ENC-028)");
+                throw Malformed.decode("version vector entries out of order", "HY-ENC-028");
             }
             vv.put(r, counter);
             previous = r;
@@ -194,17 +194,17 @@ public final class PayloadDecoder {
             long length = cloud.varint();
             cloudDots += length;
             if (Long.compareUnsigned(length, Limits.MAX_CLOUD_DOTS) > 0 || cloudDots > Limits.MAX_CLOUD_DOTS) {
-                throw Malformed.decode("a cloud of more than MAX_CLOUD_DOTS dots (HY-DATA-040)");
+                throw Malformed.decode("a cloud of more than MAX_CLOUD_DOTS dots", "HY-DATA-040");
             }
             count(length);
             checkRun(first, length);
             Dot start = new Dot(r, first);
             if (last != null && (start.compareTo(last) <= 0 || r.equals(last.replica()) && first == last.counter() + 1)) {
-                throw Malformed.decode("cloud runs out of order, overlapping or not maximal (HY-ENC-029)");
+                throw Malformed.decode("cloud runs out of order, overlapping or not maximal", "HY-ENC-029");
             }
             long covered = vv.getOrDefault(r, 0L);
             if (covered == -1L || Long.compareUnsigned(first, covered + 1) <= 0) {
-                throw Malformed.decode("a cloud dot that the version vector covers or extends (HY-DATA-010)");
+                throw Malformed.decode("a cloud dot that the version vector covers or extends", "HY-DATA-010");
             }
             for (long k = 0; k < length; k++) {
                 dots.add(new Dot(r, first + k));
@@ -217,7 +217,7 @@ public final class PayloadDecoder {
     /** HY-ENC-027: a run has a Length, a First Counter, and a last counter that is a counter. */
     private static void checkRun(long first, long length) throws Malformed {
         if (length == 0 || first == 0 || Long.compareUnsigned(length - 1, -1L - first) > 0) {
-            throw Malformed.decode("a dot run of length 0, from counter 0, or past 2^64-1 (HY-ENC-027)");
+            throw Malformed.decode("a dot run of length 0, from counter 0, or past 2^64-1", "HY-ENC-027");
         }
     }
 
@@ -259,17 +259,17 @@ public final class PayloadDecoder {
         int type = buffer.field(t, Column.TYPE.id()) < 0 ? 0 : buffer.u16(buffer.field(t, Column.TYPE.id()));
         long count = buffer.field(t, Column.COUNT.id()) < 0 ? 0 : buffer.u32(buffer.field(t, Column.COUNT.id()));
         if (type == 0) {
-            throw Malformed.decode("a batch of CRDT type 0 (HY-VER-024, HY-DATA-039)");
+            throw Malformed.decode("a batch of CRDT type 0", "HY-VER-024", "HY-DATA-039");
         }
         if (expectedType != 0 && type != expectedType) {
-            throw Malformed.decode("a child batch of type " + type + " where its position gives " + expectedType + " (HY-ENC-038)");
+            throw Malformed.decode("a child batch of type " + type + " where its position gives " + expectedType, "HY-ENC-038");
         }
         if (count != announced) {
-            throw Malformed.decode("a batch of count " + count + " that holds " + announced + " stores (HY-ENC-031)");
+            throw Malformed.decode("a batch of count " + count + " that holds " + announced + " stores", "HY-ENC-031");
         }
         for (Column c : Column.values()) {
             if (c != Column.TYPE && c != Column.COUNT && present(t, c) && !Layout.columnsOf(type).contains(c)) {
-                throw Malformed.decode("a batch of type " + type + " has the column " + c + " (HY-ENC-033)");
+                throw Malformed.decode("a batch of type " + type + " has the column " + c, "HY-ENC-033");
             }
         }
         if (level == 1 && hasNoEntries(t, count)) {
@@ -279,13 +279,13 @@ public final class PayloadDecoder {
                 boolean allowed = c == Column.TYPE || c == Column.COUNT || c == Column.SIZES
                         || c == Column.OPAQUE && CrdtType.of(type) == null;
                 if (!allowed && present(t, c)) {
-                    throw Malformed.decode("a batch with no entries has the column " + c + " (HY-ENC-120"
-                            + (c == Column.VALUES ? ", HY-ENC-042)" : ")"));
+                    String column = "a batch with no entries has the column " + c;
+                    throw c == Column.VALUES ? Malformed.decode(column, "HY-ENC-120", "HY-ENC-042") : Malformed.decode(column, "HY-ENC-120");
                 }
             }
         }
         if (type == CrdtType.OR_MAP.id() && level > Limits.MAX_NESTING_DEPTH) {
-            throw Malformed.decode("an ORMap nested deeper than MAX_NESTING_DEPTH (HY-DATA-040)");
+            throw Malformed.decode("an ORMap nested deeper than MAX_NESTING_DEPTH", "HY-DATA-040");
         }
         long[] sizes = sizes(t, level, count);
         long n = 0;
@@ -415,10 +415,10 @@ public final class PayloadDecoder {
             sizes[i] = c.varint(Limits.MAX_ELEMENTS, "a size", "HY-ENC-032");
             sum += sizes[i];
             if (sum > Limits.MAX_ELEMENTS) {
-                throw Malformed.decode("sizes that add up to more than MAX_ELEMENTS (HY-ENC-032)");
+                throw Malformed.decode("sizes that add up to more than MAX_ELEMENTS", "HY-ENC-032");
             }
             if (sizes[i] == 0 && level > 1) {
-                throw Malformed.decode("an empty store under an ORMap entry (HY-ENC-032, HY-DATA-018)");
+                throw Malformed.decode("an empty store under an ORMap entry", "HY-ENC-032", "HY-DATA-018");
             }
         }
         c.requireEnd();
@@ -437,7 +437,7 @@ public final class PayloadDecoder {
                 dotCounts[i] = c.varint(Limits.MAX_ELEMENTS, "a dot count", "HY-ENC-036");
                 sum += dotCounts[i];
                 if (dotCounts[i] == 0 || sum > Limits.MAX_ELEMENTS) {
-                    throw Malformed.decode("a dot count of 0, or dot counts beyond MAX_ELEMENTS (HY-ENC-036)");
+                    throw Malformed.decode("a dot count of 0, or dot counts beyond MAX_ELEMENTS", "HY-ENC-036");
                 }
             }
             c.requireEnd();
@@ -470,12 +470,12 @@ public final class PayloadDecoder {
     /** Section "ORMap": keys in {@code values}, type ids in runs in {@code types}, stores in {@code children}. */
     private List<Store> orMaps(int t, int level, long n, List<List<Integer>> entriesOfStore) throws Malformed {
         if (n == 0 && (present(t, Column.TYPES) || present(t, Column.CHILDREN) || present(t, Column.KEY_INDEXES))) {
-            throw Malformed.decode("an ORMap batch with no entries has no types, children or key_indexes (HY-ENC-033)");
+            throw Malformed.decode("an ORMap batch with no entries has no types, children or key_indexes", "HY-ENC-033");
         }
         List<Value> keys = present(t, Column.KEY_INDEXES) ? keysByIndex(t, n, entriesOfStore) : values(t, n);
         for (Value key : keys) {
             if (!key.isMapKey()) {
-                throw Malformed.decode("an ORMap key that is not a map key: " + key + " (HY-DATA-016)");
+                throw Malformed.decode("an ORMap key that is not a map key: " + key, "HY-DATA-016");
             }
         }
         ColumnReader column = buffer.column(t, Column.TYPES.id(), "types");
@@ -485,10 +485,10 @@ public final class PayloadDecoder {
             int type = (int) column.varint(0xFFFF, "a type id");
             long length = column.varint(n - read, "a type run length");
             if (type == 0) {
-                throw Malformed.decode("an ORMap entry of CRDT type 0 (HY-DATA-039)");
+                throw Malformed.decode("an ORMap entry of CRDT type 0", "HY-DATA-039");
             }
             if (length == 0) {
-                throw Malformed.decode("a type run of length 0 (HY-ENC-037)");
+                throw Malformed.decode("a type run of length 0", "HY-ENC-037");
             }
             for (int k = 0; k < length; k++) {
                 types[read++] = type;
@@ -500,7 +500,7 @@ public final class PayloadDecoder {
                 for (int k = 1; k < entries.size(); k++) {
                     int i = entries.get(k);
                     if (keys.get(i).equals(keys.get(i - 1)) && types[i] <= types[i - 1]) {
-                        throw Malformed.decode("two entries of one key index whose type ids are not ascending (HY-ENC-104)");
+                        throw Malformed.decode("two entries of one key index whose type ids are not ascending", "HY-ENC-104");
                     }
                 }
             }
@@ -513,7 +513,7 @@ public final class PayloadDecoder {
         int children = q < 0 ? 0 : buffer.vectorLength(q);
         if (children != entriesOfType.size()) {
             throw Malformed.decode("an ORMap batch with " + children + " children for " + entriesOfType.size()
-                    + " type ids (HY-ENC-038)");
+                    + " type ids", "HY-ENC-038");
         }
         Map<Integer, List<Store>> storesOfType = new LinkedHashMap<>();
         int j = 0;
@@ -538,10 +538,10 @@ public final class PayloadDecoder {
      */
     private List<Value> keysByIndex(int t, long n, List<List<Integer>> entriesOfStore) throws Malformed {
         if (!sessionForm || keyTable == null) {
-            throw Malformed.decode("key_indexes in a payload that is not read against a session key table (HY-ENC-100)");
+            throw Malformed.decode("key_indexes in a payload that is not read against a session key table", "HY-ENC-100");
         }
         if (buffer.reference(t, Column.VALUES.id()) >= 0) {
-            throw Malformed.decode("an ORMap batch with both values and key_indexes (HY-ENC-101)");
+            throw Malformed.decode("an ORMap batch with both values and key_indexes", "HY-ENC-101");
         }
         ColumnReader column = buffer.column(t, Column.KEY_INDEXES.id(), "key_indexes");
         long[] items = column.repeatCoded(n);
@@ -553,7 +553,7 @@ public final class PayloadDecoder {
                 long item = items[next++];
                 // Compared before it is added: an item that would take the index past the table is refused (HY-ENC-103).
                 if (Long.compareUnsigned(item, keyTable.size() - previous) >= 0) {
-                    throw Malformed.decode("a key index past the external key table (HY-ENC-103)");
+                    throw Malformed.decode("a key index past the external key table", "HY-ENC-103");
                 }
                 previous += item;
                 keys.add(keyTable.get((int) previous));
@@ -569,7 +569,7 @@ public final class PayloadDecoder {
         int q = buffer.reference(t, Column.OPAQUE.id());
         int opaque = q < 0 ? 0 : buffer.vectorLength(q);
         if (opaque != count) {
-            throw Malformed.decode("a batch of an unknown type with " + opaque + " Opaque tables for " + count + " stores (HY-ENC-039)");
+            throw Malformed.decode("a batch of an unknown type with " + opaque + " Opaque tables for " + count + " stores", "HY-ENC-039");
         }
         List<Store> stores = new ArrayList<>();
         for (int s = 0; s < count; s++) {
@@ -596,7 +596,7 @@ public final class PayloadDecoder {
     private void decoded(long length) throws Malformed {
         decodedBytes += length;
         if (decodedBytes > Layout.MAX_DECODED_BYTES) {
-            throw Malformed.decode("more than MAX_DECODED_BYTES of strings, bytes and opaque data (HY-ENC-045)");
+            throw Malformed.decode("more than MAX_DECODED_BYTES of strings, bytes and opaque data", "HY-ENC-045");
         }
     }
 
@@ -604,7 +604,7 @@ public final class PayloadDecoder {
     private List<Value> values(int t, long n) throws Malformed {
         int v = buffer.reference(t, Column.VALUES.id());
         if (n > 0 && v < 0 || n == 0 && v >= 0) {
-            throw Malformed.decode("a batch with " + n + " entries " + (v < 0 ? "and no" : "and a") + " Values table (HY-ENC-042)");
+            throw Malformed.decode("a batch with " + n + " entries " + (v < 0 ? "and no" : "and a") + " Values table", "HY-ENC-042");
         }
         List<Value> values = new ArrayList<>();
         if (n == 0) {
@@ -617,11 +617,11 @@ public final class PayloadDecoder {
         while (read < n) {
             int kind = kinds.readByte();
             if (kind > Layout.KIND_BYTES) {
-                throw Malformed.decode("the value kind " + kind + " (HY-ENC-021)");
+                throw Malformed.decode("the value kind " + kind, "HY-ENC-021");
             }
             long length = kinds.varint(n - read, "a kind run length");
             if (length == 0) {
-                throw Malformed.decode("a kind run of length 0 (HY-ENC-043)");
+                throw Malformed.decode("a kind run of length 0", "HY-ENC-043");
             }
             for (int k = 0; k < length; k++) {
                 kindOf[read++] = kind;
@@ -631,7 +631,7 @@ public final class PayloadDecoder {
         kinds.requireEnd();
         int f = buffer.reference(v, Layout.VALUES_FLOAT_PLANES);
         if ((f < 0 ? 0 : buffer.vectorLength(f)) != 8L * floats) {
-            throw Malformed.decode("float_planes holds another number of bytes than 8 for each float64 value (HY-ENC-043)");
+            throw Malformed.decode("float_planes holds another number of bytes than 8 for each float64 value", "HY-ENC-043");
         }
         ColumnReader ints = buffer.column(v, Layout.VALUES_INTS, "ints");
         ColumnReader strings = buffer.column(v, Layout.VALUES_STRINGS, "strings");
@@ -679,21 +679,21 @@ public final class PayloadDecoder {
             return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(string)).toString();
         } catch (CharacterCodingException e) {
-            throw Malformed.decode("a string that is not well-formed UTF-8 (HY-ENC-044, HY-DATA-012)");
+            throw Malformed.decode("a string that is not well-formed UTF-8", "HY-ENC-044", "HY-DATA-012");
         }
     }
 
     /** HY-DATA-018: no dot function has two entries for one dot, no dot map two entries for one key. */
     private static <K, V> void putOnce(Map<K, V> store, K key, V value) throws Malformed {
         if (store.put(key, value) != null) {
-            throw Malformed.decode("a store holds " + key + " twice (HY-DATA-018)");
+            throw Malformed.decode("a store holds " + key + " twice", "HY-DATA-018");
         }
     }
 
     /** HY-DATA-018: no dot set holds one dot twice. */
     private static void addOnce(Set<Dot> store, Dot dot) throws Malformed {
         if (!store.add(dot)) {
-            throw Malformed.decode("a store holds the dot " + dot + " twice (HY-DATA-018)");
+            throw Malformed.decode("a store holds the dot " + dot + " twice", "HY-DATA-018");
         }
     }
 
@@ -705,7 +705,7 @@ public final class PayloadDecoder {
         Set<Dot> seen = new java.util.HashSet<>();
         for (Dot d : root.dots()) {
             if (!seen.add(d)) {
-                throw Malformed.decode("the dot " + d + " occurs twice in the store (HY-DATA-055)");
+                throw Malformed.decode("the dot " + d + " occurs twice in the store", "HY-DATA-055");
             }
         }
     }
@@ -723,7 +723,7 @@ public final class PayloadDecoder {
         }
         for (Dot d : store.dots()) {
             if (!context.contains(d)) {
-                throw Malformed.decode("the dot " + d + " is not in the causal context (HY-DATA-019)");
+                throw Malformed.decode("the dot " + d + " is not in the causal context", "HY-DATA-019");
             }
         }
     }

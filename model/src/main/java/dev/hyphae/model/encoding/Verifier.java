@@ -31,11 +31,11 @@ final class Verifier {
 
     private void payload() throws Malformed {
         if (length < 8) {
-            throw Malformed.verify("a payload is at least 8 bytes (HY-ENC-008)");
+            throw Malformed.verify("a payload is at least 8 bytes", "HY-ENC-008");
         }
         for (int i = 0; i < 4; i++) {
             if (buffer.bytes[4 + i] != IDENTIFIER[i]) {
-                throw Malformed.verify("the file identifier is not HYP1 (HY-ENC-008)");
+                throw Malformed.verify("the file identifier is not HYP1", "HY-ENC-008");
             }
         }
         long t = follow(0);
@@ -49,14 +49,14 @@ final class Verifier {
         }
         long root = tableField(t, v, Layout.PAYLOAD_ROOT);
         if (root < 0) {
-            throw Malformed.verify("the Payload has no root (HY-ENC-015)");
+            throw Malformed.verify("the Payload has no root", "HY-ENC-015");
         }
         batch(root, 1);
     }
 
     private void batch(long t, int level) throws Malformed {
         if (level > Limits.MAX_NESTING_DEPTH + 1) {
-            throw Malformed.verify("a Batch at level " + level + " (HY-ENC-018)");
+            throw Malformed.verify("a Batch at level " + level, "HY-ENC-018");
         }
         long v = table(t, Layout.BATCH_FIELDS);
         scalarField(t, v, Layout.Column.TYPE.id(), 2);
@@ -104,10 +104,10 @@ final class Verifier {
     private long follow(long p) throws Malformed {
         long u = buffer.u32(p);
         if (u == 0 || p + u >= length) {
-            throw Malformed.verify("a uoffset at " + p + " is 0 or leads past the end (HY-ENC-009)");
+            throw Malformed.verify("a uoffset at " + p + " is 0 or leads past the end", "HY-ENC-009");
         }
         if (!reached.add(p + u)) {
-            throw Malformed.verify("two uoffsets refer to position " + (p + u) + " (HY-ENC-016)");
+            throw Malformed.verify("two uoffsets refer to position " + (p + u), "HY-ENC-016");
         }
         return p + u;
     }
@@ -115,27 +115,27 @@ final class Verifier {
     /** HY-ENC-011 and HY-ENC-017: the table at {@code t} and its vtable; returns the position of the vtable. */
     private long table(long t, int declaredFields) throws Malformed {
         if (++tables > Limits.MAX_ELEMENTS) {
-            throw Malformed.verify("more than MAX_ELEMENTS tables (HY-ENC-017)");
+            throw Malformed.verify("more than MAX_ELEMENTS tables", "HY-ENC-017");
         }
         if (t % 4 != 0 || t + 4 > length) {
-            throw Malformed.verify("a table at " + t + " is misaligned or past the end (HY-ENC-011)");
+            throw Malformed.verify("a table at " + t + " is misaligned or past the end", "HY-ENC-011");
         }
         long v = t - buffer.i32(t);
         if (v < 0 || v % 2 != 0 || v + 4 > length) {
-            throw Malformed.verify("the vtable of the table at " + t + " is outside the buffer or odd (HY-ENC-011)");
+            throw Malformed.verify("the vtable of the table at " + t + " is outside the buffer or odd", "HY-ENC-011");
         }
         int vtableSize = buffer.u16(v);
         if (vtableSize < 4 || vtableSize > 0x7FFF || vtableSize % 2 != 0 || vtableSize > length - v) {
-            throw Malformed.verify("the vtable size " + vtableSize + " at " + v + " (HY-ENC-011)");
+            throw Malformed.verify("the vtable size " + vtableSize + " at " + v, "HY-ENC-011");
         }
         int tableSize = buffer.u16(v + 2);
         if (tableSize < 4 || tableSize > 0x7FFF || tableSize > length - t) {
-            throw Malformed.verify("the table size " + tableSize + " at " + t + " (HY-ENC-011)");
+            throw Malformed.verify("the table size " + tableSize + " at " + t, "HY-ENC-011");
         }
         for (int i = 0; i < declaredFields && 4 + 2 * i < vtableSize; i++) {
             int entry = buffer.u16(v + 4 + 2 * i);
             if (entry != 0 && (entry < 4 || entry > tableSize - 1)) {
-                throw Malformed.verify("the vtable entry of field " + i + " of the table at " + t + " (HY-ENC-011)");
+                throw Malformed.verify("the vtable entry of field " + i + " of the table at " + t, "HY-ENC-011");
             }
         }
         return v;
@@ -151,7 +151,7 @@ final class Verifier {
     private void scalarField(long t, long v, int id, int size) throws Malformed {
         int e = entry(v, id);
         if (e != 0 && (e + size > buffer.u16(v + 2) || (t + e) % size != 0)) {
-            throw Malformed.verify("a scalar field " + id + " of a Batch outside its table or misaligned (HY-ENC-012)");
+            throw Malformed.verify("a scalar field " + id + " of a Batch outside its table or misaligned", "HY-ENC-012");
         }
     }
 
@@ -166,7 +166,7 @@ final class Verifier {
         }
         long p = t + e;
         if (p % 4 != 0 || e + 4 > buffer.u16(v + 2)) {
-            throw Malformed.verify("the field " + id + " of the table at " + t + " is misaligned or not inside its table (HY-ENC-010)");
+            throw Malformed.verify("the field " + id + " of the table at " + t + " is misaligned or not inside its table", "HY-ENC-010");
         }
         return p;
     }
@@ -185,17 +185,17 @@ final class Verifier {
         }
         long q = follow(p);
         if (q % 4 != 0 || q + 4 > length) {
-            throw Malformed.verify("a vector at " + q + " is misaligned or past the end (HY-ENC-013)");
+            throw Malformed.verify("a vector at " + q + " is misaligned or past the end", "HY-ENC-013");
         }
         long n = buffer.u32(q);
         if (n > maxElements) {
-            throw Malformed.verify("a vector of " + n + " elements, more than " + maxElements + " (HY-ENC-013)");
+            throw Malformed.verify("a vector of " + n + " elements, more than " + maxElements, "HY-ENC-013");
         }
         if (q + 4 + n * elementSize > length) {
-            throw Malformed.verify("a vector at " + q + " runs past the end (HY-ENC-013)");
+            throw Malformed.verify("a vector at " + q + " runs past the end", "HY-ENC-013");
         }
         if (elementSize == 8 && (q + 4) % 8 != 0) {
-            throw Malformed.verify("a vector of 8-byte elements at " + q + " is misaligned (HY-ENC-013)");
+            throw Malformed.verify("a vector of 8-byte elements at " + q + " is misaligned", "HY-ENC-013");
         }
         return q;
     }
