@@ -194,8 +194,9 @@ final class CompactVectors {
         invalid("compact_entry_keys_out_of_order", "An ORMap with the keys \"b\" then \"a\".",
                 bytes(map, 2, 5 + 8, "b", flag, 1, 1, 1, 5 + 8, 0, "a", flag, 1, 1, 2, 0), "HY-ENC-068", "HY-ENC-071");
         invalid("compact_dot_under_two_map_keys", "An ORMap whose keys \"a\" and \"b\" each hold an EWFlag with the dot "
-                        + "(1, 1): in order, each store valid, one write in two places.",
-                bytes(map, 2, 5 + 8, "a", flag, 1, 1, 1, 5 + 8, 0, "b", flag, 1, 1, 1, 0), "HY-DATA-055");
+                        + "(1, 1), the second written as the difference 0 from the first: in order, each store valid, one write in two "
+                        + "places.",
+                bytes(map, 2, 5 + 8, "a", flag, 1, 1, 1, 5 + 8, 0, "b", flag, 1, 1, 0, 0), "HY-DATA-055");
         invalid("compact_dot_counter_zero", "An EWFlag dot whose Counter is 0.", bytes(flag, 1, 1, 0, 0), "HY-ENC-069");
         invalid("compact_milliseconds_beyond_48_bits", "An LWWRegister timestamp whose millisecond part is 2^48.",
                 bytes(lww, 1, 1, 1, 1L << 48, 0, 0, 0), "HY-ENC-070");
