@@ -90,12 +90,23 @@ final class Difference {
                 }
             }
         }
-        for (Dot dot : state.context().cloud()) {
-            if (!(seen.contains(dot) && keep.getOrDefault(dot.replica(), new TreeSet<>(Seq.ORDER)).contains(dot.counter()))) {
-                cloud.add(dot);
+        // The state's cloud is held as runs, which a few bytes of a neighbour's payload can make long: walk them and
+        // stop at the first dot past the limit, so that no more than MAX_CLOUD_DOTS + 1 dots are ever made here.
+        boolean[] tooMany = {cloud.size() > Limits.MAX_CLOUD_DOTS};
+        state.context().forEachCloudRun((replica, first, last) -> {
+            TreeSet<Long> kept = keep.getOrDefault(replica, new TreeSet<>(Seq.ORDER));
+            for (long k = first; !tooMany[0]; k++) {
+                Dot dot = new Dot(replica, k);
+                if (!(seen.contains(dot) && kept.contains(k))) {
+                    cloud.add(dot);
+                    tooMany[0] = cloud.size() > Limits.MAX_CLOUD_DOTS;
+                }
+                if (k == last) {
+                    break;
+                }
             }
-        }
-        if (cloud.size() > Limits.MAX_CLOUD_DOTS) {
+        });
+        if (tooMany[0]) {
             return null;
         }
         CausalContext context = CausalContext.ofCanonical(vector, new TreeSet<>()).union(CausalContext.of(cloud));
