@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 
 /** {@code hyphae keygen}, {@code hyphae peer serve|connect} and {@code hyphae doc}: run a peer from the shell. */
 public final class PeerCommand {
@@ -156,12 +157,29 @@ public final class PeerCommand {
         }
     }
 
+    /**
+     * Where a running peer takes its document commands from, and so how it stops: shared by {@code peer serve} and
+     * {@code peer connect} without {@code --once}.
+     */
+    static final class Input {
+        @Option(names = "--no-stdin",
+                description = {"Do not read standard input: run until the process is stopped by a signal (SIGTERM or SIGINT),"
+                        + " then close every session and the data folder. For a service, whose standard input is closed or"
+                        + " /dev/null.",
+                        "Without it the peer reads document commands from standard input and stops when it ends."})
+        boolean noStdin;
+    }
+
     @Command(name = "serve", mixinStandardHelpOptions = true,
-            description = {"Listen for neighbours and keep documents in sync until standard input ends.",
+            description = {"Listen for neighbours and keep documents in sync until standard input ends, or with --no-stdin"
+                    + " until signalled.",
                     "Standard input takes document commands, one per line: " + DocumentShell.USAGE})
     static final class Serve implements Callable<Integer> {
         @CommandLine.Mixin
         Trust trust;
+
+        @CommandLine.Mixin
+        Input input;
 
         @Option(names = "--listen", required = true, paramLabel = "HOST:PORT", description = "The address to listen on.")
         String listen;
@@ -211,7 +229,7 @@ public final class PeerCommand {
                 for (String neighbour : connect) {
                     startKeeper(peer, address(neighbour), err);
                 }
-                readCommands(peer, out, err);
+                run(peer, input, out, err);
             }
             return 0;
         }
@@ -224,9 +242,43 @@ public final class PeerCommand {
         keeper.start();
     }
 
-    /** Runs the document commands of standard input until it ends. */
-    static void readCommands(Peer peer, PrintWriter out, PrintWriter err) throws IOException {
-        DocumentShell.runLines(peer, new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)), out, err);
+    /**
+     * Runs the peer until it should stop: with {@code --no-stdin} until the process is signalled, else for as long as
+     * standard input brings document commands.
+     *
+     * <p>The rule is an option rather than a guess from standard input: an input that ends at once is what a service
+     * started with {@code </dev/null} sees, and also what a script that runs a peer for a moment and then closes its
+     * input sees, so ending at once cannot tell the two apart. Such an input is only answered with a hint on standard
+     * error.
+     */
+    static void run(Peer peer, Input input, PrintWriter out, PrintWriter err) throws IOException, InterruptedException {
+        if (input.noStdin) {
+            untilSignalled(peer);
+            return;
+        }
+        int lines = DocumentShell.runLines(peer, new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)), out, err);
+        if (lines == 0) {
+            err.println("hyphae: standard input ended before any command; stopping (with --no-stdin a peer runs until signalled)");
+            err.flush();
+        }
+    }
+
+    /**
+     * Blocks until the JVM shuts down (SIGTERM, SIGINT, or {@code System.exit} elsewhere), and closes {@code peer} on
+     * the way out: each session ends with a Close and the data folder's lock is released. Every acknowledged write is
+     * on disk already; closing is for the neighbours. The exit status is then the JVM's for the signal (143 for
+     * SIGTERM, 130 for SIGINT), which service managers count as a clean stop.
+     */
+    private static void untilSignalled(Peer peer) throws InterruptedException {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                peer.close();
+            } catch (IOException e) {
+                System.err.println("hyphae: closing: " + e.getMessage());
+            }
+        }, "hyphae-shutdown"));
+        // Waits for ever: the JVM halts once the hook has closed the peer, so the caller's own close never runs after it.
+        new CountDownLatch(1).await();
     }
 
     /**
@@ -259,11 +311,14 @@ public final class PeerCommand {
     @Command(name = "connect", mixinStandardHelpOptions = true,
             description = {"Connect to a neighbour and keep documents in sync.",
                     "With --once: sync, wait until every document is in step, and exit (0 in step, 1 otherwise).",
-                    "Without: stay connected (reconnecting) until standard input ends; standard input takes document commands: "
-                            + DocumentShell.USAGE})
+                    "Without: stay connected (reconnecting) until standard input ends, or with --no-stdin until signalled;"
+                            + " standard input takes document commands: " + DocumentShell.USAGE})
     static final class Connect implements Callable<Integer> {
         @CommandLine.Mixin
         Trust trust;
+
+        @CommandLine.Mixin
+        Input input;
 
         @Parameters(index = "0", paramLabel = "HOST:PORT", description = "The neighbour's address.")
         String neighbour;
@@ -288,7 +343,7 @@ public final class PeerCommand {
                 peer.recoveryReports().forEach(line -> err.println("hyphae: recovery: " + line));
                 if (!once) {
                     startKeeper(peer, address(neighbour), err);
-                    readCommands(peer, out, err);
+                    run(peer, input, out, err);
                     return 0;
                 }
                 Connection link = peer.connect(address(neighbour), documents);
