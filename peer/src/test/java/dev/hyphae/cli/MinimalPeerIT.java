@@ -6,6 +6,7 @@ import dev.hyphae.noise.KeyPair;
 import dev.hyphae.peer.Connection;
 import dev.hyphae.peer.MapHandle;
 import dev.hyphae.peer.Peer;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,6 +19,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -128,6 +130,106 @@ class MinimalPeerIT {
         builder.environment().put("JAVA_OPTS", "-XX:+UseParallelGC -Xlog:gc:file=" + log);
         run(builder);
         assertTrue(Files.readString(log).contains("Using Parallel"), Files.readString(log));
+    }
+
+    /**
+     * A service's peer: {@code peer serve --no-stdin}, whose standard input is closed from the start, keeps serving (a
+     * neighbour completes a handshake with it after its input ended) until SIGTERM, and then stops with the JVM's
+     * status for that signal, printing nothing on standard error.
+     */
+    @Test
+    void aPeerWithoutStandardInputServesUntilSignalled(@TempDir Path dir) throws Exception {
+        String servePublic = run(dir, "keygen", "--out", "a.key");
+        KeyPair neighbour = KeyPair.generate(new SecureRandom());
+        Path err = dir.resolve("err.txt");
+        Process serve = hyphae(dir, "peer", "serve", "--no-stdin", "--listen", "127.0.0.1:0", "--data", "a-data", "--key", "a.key",
+                "--trust-peer", HexFormat.of().formatHex(neighbour.publicKey()) + ":write").redirectError(err.toFile()).start();
+        try {
+            serve.getOutputStream().close();
+            BlockingQueue<String> out = lines(serve);
+            String listening = out.poll(60, TimeUnit.SECONDS);
+            assertNotNull(listening, "peer serve printed nothing");
+            assertTrue(listening.startsWith("listening on "), listening);
+            int port = Integer.parseInt(listening.substring(listening.lastIndexOf(':') + 1));
+
+            byte[] serveKey = HexFormat.of().parseHex(servePublic);
+            AccessPolicy policy = new AccessPolicy();
+            policy.grant(serveKey, AccessPolicy.EVERY_DOCUMENT, AccessPolicy.Right.WRITE);
+            try (Peer client = Peer.open(new Peer.Config(dir.resolve("b-data"), neighbour, null,
+                    TrustStore.of(List.of(serveKey), List.of()), policy))) {
+                Connection link = client.connect(new InetSocketAddress("127.0.0.1", port), List.of("plant"));
+                assertEquals(Connection.State.OPEN, link.state());
+                client.document("plant").map().register("firmware").set("1.4.2");
+            }
+            assertTrue(serve.isAlive(), "peer serve --no-stdin stopped");
+
+            serve.destroy();   // SIGTERM
+            assertTrue(serve.waitFor(60, TimeUnit.SECONDS), "peer serve --no-stdin stops on SIGTERM");
+            assertEquals(128 + 15, serve.exitValue());
+            assertEquals("", Files.readString(err));
+        } finally {
+            serve.destroyForcibly();
+        }
+    }
+
+    /** keygen, doc and peer connect start from the class-data archive that the build made, when it made one. */
+    @Test
+    void theShortCommandsStartFromTheClassDataArchive(@TempDir Path dir) throws Exception {
+        Assumptions.assumeTrue(Files.isRegularFile(TARGET.resolve("hyphae-peer.jsa")), "the build made no archive (-Dhyphae.cds.skip)");
+        Path classes = dir.resolve("classes.txt");
+        ProcessBuilder builder = hyphae(dir, "doc", "--data", "data", "set", "plant", "firmware", "1.4.2");
+        builder.environment().put("JAVA_OPTS", "-Xlog:class+load=info:file=" + classes);
+        assertEquals("ok", run(builder));
+        assertTrue(Files.readAllLines(classes).stream().anyMatch(line -> line.contains(" " + PeerMain.class.getName() + " source: shared objects file (top)")),
+                "the class-loading log shows " + PeerMain.class.getName() + " loaded from the archive");
+    }
+
+    /**
+     * An archive the JVM cannot use never stops a command nor shows in its output: the launcher and its class path
+     * copied elsewhere, with an archive of random bytes newer than the jars, with the build's archive made for the
+     * jars where they were, and with an archive older than a jar.
+     */
+    @Test
+    void anArchiveThatCannotServeIsLeftAside(@TempDir Path dir) throws Exception {
+        Path copy = dir.resolve("copy");
+        Files.createDirectories(copy.resolve("tools"));
+        Files.copy(ROOT.resolve("tools/hyphae"), copy.resolve("tools/hyphae"));
+        Path target = copy.resolve("peer/target");
+        Files.createDirectories(target.resolve("lib"));
+        Files.copy(TARGET.resolve("hyphae-peer.jar"), target.resolve("hyphae-peer.jar"), StandardCopyOption.COPY_ATTRIBUTES);
+        try (Stream<Path> jars = Files.list(TARGET.resolve("lib"))) {
+            for (Path jar : (Iterable<Path>) jars::iterator) {
+                Files.copy(jar, target.resolve("lib").resolve(jar.getFileName()), StandardCopyOption.COPY_ATTRIBUTES);
+            }
+        }
+        Path archive = target.resolve("hyphae-peer.jsa");
+        byte[] noise = new byte[64 * 1024];
+        new SecureRandom().nextBytes(noise);
+        Files.write(archive, noise);
+        assertWorks(copy, dir, "random bytes");
+
+        if (Files.isRegularFile(TARGET.resolve("hyphae-peer.jsa"))) {
+            Files.copy(TARGET.resolve("hyphae-peer.jsa"), archive, StandardCopyOption.REPLACE_EXISTING);
+            Files.setLastModifiedTime(archive, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis()));
+            assertWorks(copy, dir, "an archive of another class path");
+        }
+
+        Files.setLastModifiedTime(archive, java.nio.file.attribute.FileTime.fromMillis(0));
+        assertWorks(copy, dir, "an archive older than the jars");
+    }
+
+    private static void assertWorks(Path copy, Path dir, String archive) throws Exception {
+        Path data = dir.resolve("data-" + archive.replace(' ', '-'));
+        for (String[] command : List.of(new String[] {"set", "plant", "firmware", "1.4.2"}, new String[] {"get", "plant"})) {
+            List<String> args = new ArrayList<>(List.of("sh", copy.resolve("tools/hyphae").toString(), "doc", "--data", data.toString()));
+            args.addAll(List.of(command));
+            ProcessBuilder builder = new ProcessBuilder(args).directory(dir.toFile());
+            builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+            builder.environment().remove("JAVA_OPTS");
+            builder.environment().remove("PEER_JAVA_OPTS");
+            String out = run(builder);
+            assertEquals(command[0].equals("set") ? "ok" : "{\"firmware\":\"1.4.2\"}", out, archive);
+        }
     }
 
     private static ProcessBuilder hyphae(Path dir, String... args) {
