@@ -42,7 +42,8 @@ import java.util.stream.Stream;
  * launcher looks. The build runs this at {@code package}; on a device, run it again with the device's JVM (an archive
  * serves only the JVM that made it, and the class path it was made with).
  *
- * <p>Exit status 0 when {@code OUT} was written, 1 otherwise (the reason on standard error).
+ * <p>Exit status 1 when a command of the training failed, else 0: also when this JVM made no archive it can use (a
+ * JDK without a default CDS archive), which a line on standard error reports and which leaves no {@code OUT}.
  */
 public final class ClassDataArchive {
 
@@ -71,20 +72,33 @@ public final class ClassDataArchive {
         Path work = Files.createTempDirectory("hyphae-cds");
         try {
             Files.deleteIfExists(part);
+            // A dynamic archive extends the JDK's default one: a JVM without it refuses to start for the training.
+            if (run(List.of(java, "-Xshare:on", "-Xlog:cds=off", "-Xlog:cds+dynamic=off", "-version"), ProcessBuilder.Redirect.DISCARD) != 0) {
+                System.err.println("hyphae: this JDK has no default class-data archive to extend; the peer's commands start without one");
+                Files.deleteIfExists(archive);
+                return true;
+            }
             List<String> training = new ArrayList<>(List.of(java, "-XX:ArchiveClassesAtExit=" + part, "-Xlog:cds=off",
                     "-Xlog:cds+dynamic=off"));
             training.addAll(TRAINING_OPTIONS);
             training.addAll(List.of("-cp", classPath, ClassDataArchive.class.getName(), "--train", work.toString()));
-            if (run(training) != 0 || !Files.isRegularFile(part) || Files.size(part) == 0) {
-                System.err.println("hyphae: the training run made no class-data archive");
+            if (run(training) != 0) {
+                System.err.println("hyphae: the training run of the peer's commands failed");
                 return false;
+            }
+            // A JVM that could not write its archive still ends well: the commands then start without one.
+            if (!Files.isRegularFile(part) || Files.size(part) == 0) {
+                System.err.println("hyphae: this JVM made no class-data archive; the peer's commands start without one");
+                Files.deleteIfExists(archive);
+                return true;
             }
             List<String> check = new ArrayList<>(List.of(java, "-Xshare:on", "-XX:SharedArchiveFile=" + part));
             check.addAll(TRAINING_OPTIONS);
             check.addAll(List.of("-cp", classPath, PeerMain.class.getName(), "--version"));
             if (run(check) != 0) {
-                System.err.println("hyphae: this JVM cannot use the class-data archive it made");
-                return false;
+                System.err.println("hyphae: this JVM cannot use the class-data archive it made; the peer's commands start without one");
+                Files.deleteIfExists(archive);
+                return true;
             }
             Files.move(part, archive, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             return true;
@@ -94,10 +108,13 @@ public final class ClassDataArchive {
         }
     }
 
-    /** Runs {@code command} with its output on this process's standard error; returns its exit status. */
+    /** Runs {@code command}, its standard output discarded, its errors on this process's; returns its exit status. */
     private static int run(List<String> command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        return run(command, ProcessBuilder.Redirect.INHERIT);
+    }
+
+    private static int run(List<String> command, ProcessBuilder.Redirect errors) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(errors).start();
         process.getOutputStream().close();
         if (!process.waitFor(5, TimeUnit.MINUTES)) {
             process.destroyForcibly();
