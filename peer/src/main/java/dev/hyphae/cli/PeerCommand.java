@@ -13,9 +13,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +23,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 
 /** {@code hyphae keygen}, {@code hyphae peer serve|connect} and {@code hyphae doc}: run a peer from the shell. */
 public final class PeerCommand {
@@ -157,19 +154,6 @@ public final class PeerCommand {
         }
     }
 
-    /**
-     * Where a running peer takes its document commands from, and so how it stops: shared by {@code peer serve} and
-     * {@code peer connect} without {@code --once}.
-     */
-    static final class Input {
-        @Option(names = "--no-stdin",
-                description = {"Do not read standard input: run until the process is stopped by a signal (SIGTERM or SIGINT),"
-                        + " then close every session and the data folder. For a service, whose standard input is closed or"
-                        + " /dev/null.",
-                        "Without it the peer reads document commands from standard input and stops when it ends."})
-        boolean noStdin;
-    }
-
     @Command(name = "serve", mixinStandardHelpOptions = true,
             description = {"Listen for neighbours and keep documents in sync until standard input ends, or with --no-stdin"
                     + " until signalled.",
@@ -179,7 +163,7 @@ public final class PeerCommand {
         Trust trust;
 
         @CommandLine.Mixin
-        Input input;
+        CommandInput input;
 
         @Option(names = "--listen", required = true, paramLabel = "HOST:PORT", description = "The address to listen on.")
         String listen;
@@ -229,7 +213,7 @@ public final class PeerCommand {
                 for (String neighbour : connect) {
                     startKeeper(peer, address(neighbour), err);
                 }
-                run(peer, input, out, err);
+                input.run(peer, out, err);
             }
             return 0;
         }
@@ -240,45 +224,6 @@ public final class PeerCommand {
         Thread keeper = new Thread(() -> keepConnected(peer, address, err), "hyphae-keeper");
         keeper.setDaemon(true);
         keeper.start();
-    }
-
-    /**
-     * Runs the peer until it should stop: with {@code --no-stdin} until the process is signalled, else for as long as
-     * standard input brings document commands.
-     *
-     * <p>The rule is an option rather than a guess from standard input: an input that ends at once is what a service
-     * started with {@code </dev/null} sees, and also what a script that runs a peer for a moment and then closes its
-     * input sees, so ending at once cannot tell the two apart. Such an input is only answered with a hint on standard
-     * error.
-     */
-    static void run(Peer peer, Input input, PrintWriter out, PrintWriter err) throws IOException, InterruptedException {
-        if (input.noStdin) {
-            untilSignalled(peer);
-            return;
-        }
-        int lines = DocumentShell.runLines(peer, new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)), out, err);
-        if (lines == 0) {
-            err.println("hyphae: standard input ended before any command; stopping (with --no-stdin a peer runs until signalled)");
-            err.flush();
-        }
-    }
-
-    /**
-     * Blocks until the JVM shuts down (SIGTERM, SIGINT, or {@code System.exit} elsewhere), and closes {@code peer} on
-     * the way out: each session ends with a Close and the data folder's lock is released. Every acknowledged write is
-     * on disk already; closing is for the neighbours. The exit status is then the JVM's for the signal (143 for
-     * SIGTERM, 130 for SIGINT), which service managers count as a clean stop.
-     */
-    private static void untilSignalled(Peer peer) throws InterruptedException {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                peer.close();
-            } catch (IOException e) {
-                System.err.println("hyphae: closing: " + e.getMessage());
-            }
-        }, "hyphae-shutdown"));
-        // Waits for ever: the JVM halts once the hook has closed the peer, so the caller's own close never runs after it.
-        new CountDownLatch(1).await();
     }
 
     /**
@@ -318,7 +263,7 @@ public final class PeerCommand {
         Trust trust;
 
         @CommandLine.Mixin
-        Input input;
+        CommandInput input;
 
         @Parameters(index = "0", paramLabel = "HOST:PORT", description = "The neighbour's address.")
         String neighbour;
@@ -343,7 +288,7 @@ public final class PeerCommand {
                 peer.recoveryReports().forEach(line -> err.println("hyphae: recovery: " + line));
                 if (!once) {
                     startKeeper(peer, address(neighbour), err);
-                    run(peer, input, out, err);
+                    input.run(peer, out, err);
                     return 0;
                 }
                 Connection link = peer.connect(address(neighbour), documents);
