@@ -22,7 +22,7 @@ final class CommandInput {
 
     @Option(names = "--no-stdin",
             description = {"Do not read standard input: run until the process is stopped by a signal (SIGTERM or SIGINT),"
-                    + " then close every session and the data folder. For a service, whose standard input is closed or"
+                    + " then close every session and the data folder and exit with status 0. For a service, whose standard input is closed or"
                     + " /dev/null.",
                     "Without it the peer reads document commands from standard input and stops when it ends."})
     boolean noStdin;
@@ -44,20 +44,31 @@ final class CommandInput {
     }
 
     /**
-     * Blocks until the JVM shuts down (SIGTERM, SIGINT, or {@code System.exit} elsewhere), and closes {@code peer} on
-     * the way out: each session ends with a Close and the data folder's lock is released. Every acknowledged write is
-     * on disk already; closing is for the neighbours. The exit status is then the JVM's for the signal (143 for
-     * SIGTERM, 130 for SIGINT), which service managers count as a clean stop.
+     * Blocks until the JVM shuts down (SIGTERM or SIGINT), and closes {@code peer} on the way out: each session ends
+     * with a Close and the data folder's lock is released. Every acknowledged write is on disk already; closing is for
+     * the neighbours. The process then exits with status 0, or 1 if closing failed.
+     *
+     * <p>Why the hook ends with {@link Runtime#halt}: left to itself, the JVM exits with the signal's status (143 for
+     * SIGTERM, 130 for SIGINT), which systemd counts as a failure unless the unit says {@code SuccessExitStatus=143},
+     * and which a script cannot tell from a peer killed before it closed anything. A stop that closed the peer in
+     * order is a clean stop, so it says 0. Halting inside a shutdown hook is allowed and ends the JVM at once; it skips
+     * any other hook still running, and this command registers none (nor any file deleted on exit). A close that hangs
+     * is ended by SIGKILL, as a service manager sends once its stop timeout passes.
      */
     private static void untilSignalled(Peer peer) throws InterruptedException {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            int status = 0;
             try {
                 peer.close();
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) {
                 System.err.println("hyphae: closing: " + e.getMessage());
+                status = 1;
             }
+            System.out.flush();
+            System.err.flush();
+            Runtime.getRuntime().halt(status);
         }, "hyphae-shutdown"));
-        // Waits for ever: the JVM halts once the hook has closed the peer, so the caller's own close never runs after it.
+        // Waits for ever: the hook halts the JVM once it has closed the peer, so the caller's own close never runs.
         new CountDownLatch(1).await();
     }
 }

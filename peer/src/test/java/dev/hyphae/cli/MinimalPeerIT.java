@@ -134,11 +134,12 @@ class MinimalPeerIT {
 
     /**
      * A service's peer: {@code peer serve --no-stdin}, whose standard input is closed from the start, keeps serving (a
-     * neighbour completes a handshake with it after its input ended) until SIGTERM, and then stops with the JVM's
-     * status for that signal, printing nothing on standard error.
+     * neighbour completes a handshake with it after its input ended) until SIGTERM; then it closes in order, so that
+     * a neighbour still connected sees a Close rather than a dropped stream, and exits with status 0, printing
+     * nothing on standard error.
      */
     @Test
-    void aPeerWithoutStandardInputServesUntilSignalled(@TempDir Path dir) throws Exception {
+    void aPeerWithoutStandardInputServesUntilSignalledAndThenClosesInOrder(@TempDir Path dir) throws Exception {
         String servePublic = run(dir, "keygen", "--out", "a.key");
         KeyPair neighbour = KeyPair.generate(new SecureRandom());
         Path err = dir.resolve("err.txt");
@@ -160,12 +161,16 @@ class MinimalPeerIT {
                 Connection link = client.connect(new InetSocketAddress("127.0.0.1", port), List.of("plant"));
                 assertEquals(Connection.State.OPEN, link.state());
                 client.document("plant").map().register("firmware").set("1.4.2");
-            }
-            assertTrue(serve.isAlive(), "peer serve --no-stdin stopped");
+                assertTrue(serve.isAlive(), "peer serve --no-stdin stopped");
 
-            serve.destroy();   // SIGTERM
-            assertTrue(serve.waitFor(60, TimeUnit.SECONDS), "peer serve --no-stdin stops on SIGTERM");
-            assertEquals(128 + 15, serve.exitValue());
+                // The link stays open across the signal: only the shutdown hook's close sends the Close that ends it
+                // as CLOSED; a process that died without it would leave the link FAILED ("connection lost").
+                serve.destroy();   // SIGTERM
+                assertTrue(serve.waitFor(60, TimeUnit.SECONDS), "peer serve --no-stdin stops on SIGTERM");
+                assertTrue(link.awaitEnd(60_000), "the neighbour's link ended");
+                assertEquals(Connection.State.CLOSED, link.state(), "failure: " + link.failure());
+            }
+            assertEquals(0, serve.exitValue(), "a stop that closed the peer in order is a clean stop");
             assertEquals("", Files.readString(err));
         } finally {
             serve.destroyForcibly();
