@@ -8,7 +8,6 @@ import dev.hyphae.peer.Peer;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
 import java.io.PrintStream;
@@ -26,6 +25,7 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 /**
@@ -55,7 +55,15 @@ public final class ClassDataArchive {
 
     public static void main(String[] args) throws Exception {
         if (args.length == 2 && args[0].equals("--train")) {
-            train(Path.of(args[1]));
+            // System.exit in both cases, not a return from main: a failed step may leave a peer's threads running,
+            // which would keep this JVM alive until the parent's timeout.
+            try {
+                train(Path.of(args[1]));
+            } catch (Exception | AssertionError e) {
+                System.err.println("hyphae: training: " + e.getMessage());
+                System.err.flush();
+                System.exit(1);
+            }
             System.exit(0);
         }
         if (args.length != 1) {
@@ -155,17 +163,30 @@ public final class ClassDataArchive {
         }
 
         // `peer serve` and `peer connect --once` syncing a document over loopback, in this JVM: serve on a thread of
-        // its own, reading its commands from a pipe that stands for its standard input.
+        // its own, reading its commands from a pipe that stands for its standard input. A daemon thread, so that a
+        // serve that never listens or never stops cannot keep this JVM alive once the training has failed.
         PipedOutputStream commands = new PipedOutputStream();
         InputStream stdin = System.in;
         System.setIn(new PipedInputStream(commands));
         BlockingQueue<String> served = new LinkedBlockingQueue<>();
-        Thread serve = new Thread(() -> execute(new LineWriter(served), "peer", "serve", "--data", dir.resolve("s").toString(),
-                "--key", dir.resolve("a.key").toString(), "--listen", "127.0.0.1:0", "--trust-peer", b + ":write"), "training-serve");
+        BoundedWriter serveErrors = new BoundedWriter();
+        AtomicInteger serveStatus = new AtomicInteger(-1);
+        String[] serveArgs = {"peer", "serve", "--data", dir.resolve("s").toString(), "--key", dir.resolve("a.key").toString(),
+                "--listen", "127.0.0.1:0", "--trust-peer", b + ":write"};
+        Thread serve = new Thread(() -> serveStatus.set(execute(new LineWriter(served), serveErrors, serveArgs)), "training-serve");
+        serve.setDaemon(true);
         serve.start();
-        String listening = served.poll(60, TimeUnit.SECONDS);
+        String listening = null;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (listening == null && serve.isAlive() && System.nanoTime() - deadline < 0) {
+            listening = served.poll(100, TimeUnit.MILLISECONDS);
+        }
+        if (listening == null) {
+            listening = served.poll();
+        }
         if (listening == null || !listening.startsWith("listening on ")) {
-            throw new IllegalStateException("peer serve did not listen: " + listening);
+            throw new IllegalStateException("hyphae " + String.join(" ", serveArgs) + (serve.isAlive()
+                    ? " did not listen within 60 s" : " ended with " + serveStatus.get()) + " (printed " + listening + "): " + serveErrors);
         }
         PrintStream toServe = new PrintStream(commands, true, StandardCharsets.UTF_8);
         toServe.println("set plant kwh 7");
@@ -175,23 +196,63 @@ public final class ClassDataArchive {
         toServe.close();
         serve.join(TimeUnit.MINUTES.toMillis(1));
         System.setIn(stdin);
+        if (serve.isAlive() || serveStatus.get() != 0) {
+            throw new IllegalStateException("hyphae " + String.join(" ", serveArgs) + (serve.isAlive()
+                    ? " did not stop within a minute of the end of its input" : " ended with " + serveStatus.get()) + ": " + serveErrors);
+        }
     }
 
-    /** Runs a command as {@code hyphae ARGS} does and returns its output, failing unless it ends with {@code status}. */
+    /**
+     * Runs a command as {@code hyphae ARGS} does and returns its output, failing unless it ends with {@code status};
+     * the failure quotes what the command wrote on standard output and standard error (the start of each).
+     */
     private static String expect(int status, String... args) {
         StringWriter out = new StringWriter();
-        int actual = execute(out, args);
+        BoundedWriter errors = new BoundedWriter();
+        int actual = execute(out, errors, args);
         if (actual != status) {
-            throw new IllegalStateException("hyphae " + String.join(" ", args) + " ended with " + actual + ": " + out);
+            String printed = out.toString();
+            if (printed.length() > BoundedWriter.LIMIT) {
+                printed = printed.substring(0, BoundedWriter.LIMIT) + "...";
+            }
+            throw new IllegalStateException("hyphae " + String.join(" ", args) + " ended with " + actual
+                    + "; standard output: " + printed + "; standard error: " + errors);
         }
         return out.toString();
     }
 
-    private static int execute(Writer out, String... args) {
+    private static int execute(Writer out, Writer err, String... args) {
         return Subcommands.forArguments(new PeerMain(), PeerMain.SUBCOMMANDS, args)
                 .setOut(new PrintWriter(out, true))
-                .setErr(new PrintWriter(OutputStream.nullOutputStream(), true))
+                .setErr(new PrintWriter(err, true))
                 .execute(args);
+    }
+
+    /** A writer that keeps the first {@link #LIMIT} characters written to it, and notes that more were cut. */
+    private static final class BoundedWriter extends Writer {
+        static final int LIMIT = 4096;
+        private final StringBuilder kept = new StringBuilder();
+        private boolean cut;
+
+        @Override
+        public synchronized void write(char[] buffer, int offset, int length) {
+            int room = LIMIT - kept.length();
+            kept.append(buffer, offset, Math.min(room, length));
+            cut |= length > room;
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+
+        @Override
+        public synchronized String toString() {
+            return cut ? kept + "..." : kept.toString();
+        }
     }
 
     /** A writer that hands each line written to it to a queue. */
