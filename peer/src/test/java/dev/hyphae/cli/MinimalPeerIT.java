@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -190,9 +191,38 @@ class MinimalPeerIT {
     }
 
     /**
-     * An archive the JVM cannot use never stops a command nor shows in its output: the launcher and its class path
-     * copied elsewhere, with an archive of random bytes newer than the jars, with the build's archive made for the
-     * jars where they were, and with an archive older than a jar.
+     * A peer that runs until stopped, {@code peer serve} and {@code peer connect} without {@code --once}, starts with no
+     * class-data sharing at all (not even the JDK's archive), while {@code peer connect --once} starts from the
+     * peer's archive. ({@code --help} stands for the command: the launcher decides on the arguments alone.)
+     */
+    @Test
+    void aLongRunningPeerStartsWithoutClassDataSharing(@TempDir Path dir) throws Exception {
+        for (String[] command : List.of(new String[] {"peer", "serve", "--help"}, new String[] {"peer", "connect", "--help"})) {
+            List<String> loaded = classesLoaded(dir, command);
+            assertTrue(loaded.stream().anyMatch(line -> line.contains(" " + PeerMain.class.getName() + " ")), String.join("\n", loaded));
+            assertEquals(List.of(), loaded.stream().filter(line -> line.contains("shared objects file")).limit(3).toList(),
+                    String.join(" ", command));
+        }
+        Assumptions.assumeTrue(Files.isRegularFile(TARGET.resolve("hyphae-peer.jsa")), "the build made no archive (-Dhyphae.cds.skip)");
+        assertTrue(classesLoaded(dir, "peer", "connect", "--once", "--help").stream()
+                .anyMatch(line -> line.contains(" " + PeerMain.class.getName() + " source: shared objects file (top)")), "peer connect --once");
+    }
+
+    /** The class-loading log of a command run through the launcher. */
+    private static List<String> classesLoaded(Path dir, String... command) throws Exception {
+        Path classes = Files.createTempFile(dir, "classes", ".txt");
+        ProcessBuilder builder = hyphae(dir, command);
+        builder.environment().put("JAVA_OPTS", "-Xlog:class+load=info:file=" + classes);
+        run(builder);
+        return Files.readAllLines(classes);
+    }
+
+    /**
+     * An archive that cannot serve never stops a command nor shows in its output: the launcher and its class path
+     * copied elsewhere, with an archive of random bytes newer than the jars, and with the build's archive made for the
+     * jars where they were (both of which the JVM refuses). Then an archive made for the copy, which serves, and the
+     * same archive dated before the jars: the JVM would still take it (it checks the jars' dates, not the archive's),
+     * so only the launcher's check of dates leaves it aside.
      */
     @Test
     void anArchiveThatCannotServeIsLeftAside(@TempDir Path dir) throws Exception {
@@ -211,29 +241,45 @@ class MinimalPeerIT {
         byte[] noise = new byte[64 * 1024];
         new SecureRandom().nextBytes(noise);
         Files.write(archive, noise);
-        assertWorks(copy, dir, "random bytes");
+        assertWorks(copy, dir, "random bytes", false);
 
-        if (Files.isRegularFile(TARGET.resolve("hyphae-peer.jsa"))) {
-            Files.copy(TARGET.resolve("hyphae-peer.jsa"), archive, StandardCopyOption.REPLACE_EXISTING);
-            Files.setLastModifiedTime(archive, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis()));
-            assertWorks(copy, dir, "an archive of another class path");
-        }
+        Assumptions.assumeTrue(Files.isRegularFile(TARGET.resolve("hyphae-peer.jsa")), "the build made no archive (-Dhyphae.cds.skip)");
+        Files.copy(TARGET.resolve("hyphae-peer.jsa"), archive, StandardCopyOption.REPLACE_EXISTING);
+        Files.setLastModifiedTime(archive, FileTime.fromMillis(System.currentTimeMillis()));
+        assertWorks(copy, dir, "an archive of another class path", false);
 
-        Files.setLastModifiedTime(archive, java.nio.file.attribute.FileTime.fromMillis(0));
-        assertWorks(copy, dir, "an archive older than the jars");
+        Files.delete(archive);
+        ProcessBuilder make = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", target.resolve("hyphae-peer.jar") + ":" + target.resolve("lib") + "/*",
+                ClassDataArchive.class.getName(), archive.toString()).directory(dir.toFile());
+        run(make);
+        assertTrue(Files.isRegularFile(archive), "ClassDataArchive made an archive for the copy");
+        assertWorks(copy, dir, "an archive of the copy", true);
+
+        Files.setLastModifiedTime(archive, FileTime.fromMillis(0));
+        assertWorks(copy, dir, "an archive older than the jars", false);
     }
 
-    private static void assertWorks(Path copy, Path dir, String archive) throws Exception {
+    /**
+     * {@code doc set} and {@code doc get} through the copied launcher print what they should and nothing on standard
+     * error, and load {@link PeerMain} from the archive exactly when {@code fromArchive}.
+     */
+    private static void assertWorks(Path copy, Path dir, String archive, boolean fromArchive) throws Exception {
         Path data = dir.resolve("data-" + archive.replace(' ', '-'));
         for (String[] command : List.of(new String[] {"set", "plant", "firmware", "1.4.2"}, new String[] {"get", "plant"})) {
             List<String> args = new ArrayList<>(List.of("sh", copy.resolve("tools/hyphae").toString(), "doc", "--data", data.toString()));
             args.addAll(List.of(command));
+            Path classes = Files.createTempFile(dir, "classes", ".txt");
             ProcessBuilder builder = new ProcessBuilder(args).directory(dir.toFile());
             builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
-            builder.environment().remove("JAVA_OPTS");
+            builder.environment().put("JAVA_OPTS", "-Xlog:class+load=info:file=" + classes);
             builder.environment().remove("PEER_JAVA_OPTS");
-            String out = run(builder);
-            assertEquals(command[0].equals("set") ? "ok" : "{\"firmware\":\"1.4.2\"}", out, archive);
+            String[] outAndErr = runBoth(builder);
+            assertEquals(command[0].equals("set") ? "ok" : "{\"firmware\":\"1.4.2\"}", outAndErr[0], archive);
+            assertEquals("", outAndErr[1], archive + ": standard error");
+            boolean shared = Files.readAllLines(classes).stream()
+                    .anyMatch(line -> line.contains(" " + PeerMain.class.getName() + " source: shared objects file (top)"));
+            assertEquals(fromArchive, shared, archive + ": " + PeerMain.class.getName() + " loaded from the archive");
         }
     }
 
@@ -253,6 +299,11 @@ class MinimalPeerIT {
     }
 
     private static String run(ProcessBuilder builder) throws Exception {
+        return runBoth(builder)[0];
+    }
+
+    /** Runs a command to its end; returns its standard output (trimmed) and error, failing on a non-zero status. */
+    private static String[] runBoth(ProcessBuilder builder) throws Exception {
         String command = String.join(" ", builder.command());
         Process process = builder.start();
         process.getOutputStream().close();
@@ -263,7 +314,7 @@ class MinimalPeerIT {
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, process.exitValue(), command + ": " + out + err);
-        return out.trim();
+        return new String[] {out.trim(), err};
     }
 
     /** The lines a process prints, read on a thread of their own so that silence fails the test instead of hanging it. */
