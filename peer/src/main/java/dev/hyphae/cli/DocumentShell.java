@@ -124,14 +124,17 @@ final class DocumentShell {
         }
     }
 
-    /** Runs commands from {@code in}, one per line, until it ends. */
-    static void runLines(Peer peer, BufferedReader in, PrintWriter out, PrintWriter err) throws IOException {
+    /** Runs commands from {@code in}, one per line, until it ends; returns how many lines it read. */
+    static int runLines(Peer peer, BufferedReader in, PrintWriter out, PrintWriter err) throws IOException {
+        int lines = 0;
         String line;
         while ((line = in.readLine()) != null) {
+            lines++;
             List<String> words = new ArrayList<>(Arrays.asList(line.trim().split("\\s+")));
             words.removeIf(String::isEmpty);
             run(peer, words, out, err);
         }
+        return lines;
     }
 
     private static void need(List<String> words, int count) {

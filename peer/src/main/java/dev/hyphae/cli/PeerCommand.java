@@ -13,9 +13,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -157,11 +155,15 @@ public final class PeerCommand {
     }
 
     @Command(name = "serve", mixinStandardHelpOptions = true,
-            description = {"Listen for neighbours and keep documents in sync until standard input ends.",
+            description = {"Listen for neighbours and keep documents in sync until standard input ends, or with --no-stdin"
+                    + " until signalled.",
                     "Standard input takes document commands, one per line: " + DocumentShell.USAGE})
     static final class Serve implements Callable<Integer> {
         @CommandLine.Mixin
         Trust trust;
+
+        @CommandLine.Mixin
+        CommandInput input;
 
         @Option(names = "--listen", required = true, paramLabel = "HOST:PORT", description = "The address to listen on.")
         String listen;
@@ -211,7 +213,7 @@ public final class PeerCommand {
                 for (String neighbour : connect) {
                     startKeeper(peer, address(neighbour), err);
                 }
-                readCommands(peer, out, err);
+                input.run(peer, out, err);
             }
             return 0;
         }
@@ -222,11 +224,6 @@ public final class PeerCommand {
         Thread keeper = new Thread(() -> keepConnected(peer, address, err), "hyphae-keeper");
         keeper.setDaemon(true);
         keeper.start();
-    }
-
-    /** Runs the document commands of standard input until it ends. */
-    static void readCommands(Peer peer, PrintWriter out, PrintWriter err) throws IOException {
-        DocumentShell.runLines(peer, new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)), out, err);
     }
 
     /**
@@ -259,11 +256,14 @@ public final class PeerCommand {
     @Command(name = "connect", mixinStandardHelpOptions = true,
             description = {"Connect to a neighbour and keep documents in sync.",
                     "With --once: sync, wait until every document is in step, and exit (0 in step, 1 otherwise).",
-                    "Without: stay connected (reconnecting) until standard input ends; standard input takes document commands: "
-                            + DocumentShell.USAGE})
+                    "Without: stay connected (reconnecting) until standard input ends, or with --no-stdin until signalled;"
+                            + " standard input takes document commands: " + DocumentShell.USAGE})
     static final class Connect implements Callable<Integer> {
         @CommandLine.Mixin
         Trust trust;
+
+        @CommandLine.Mixin
+        CommandInput input;
 
         @Parameters(index = "0", paramLabel = "HOST:PORT", description = "The neighbour's address.")
         String neighbour;
@@ -288,7 +288,7 @@ public final class PeerCommand {
                 peer.recoveryReports().forEach(line -> err.println("hyphae: recovery: " + line));
                 if (!once) {
                     startKeeper(peer, address(neighbour), err);
-                    readCommands(peer, out, err);
+                    input.run(peer, out, err);
                     return 0;
                 }
                 Connection link = peer.connect(address(neighbour), documents);

@@ -13,6 +13,9 @@ import java.util.Map;
  * command lists none; the subcommand named by the first argument is added alone, and only when the first argument
  * names none (help, a version, a usage error) are they all added, so that help lists them and an error can suggest
  * one.
+ *
+ * <p>Every subcommand answers {@code --version} with the top command's versions: picocli gives each command its own
+ * version, and a subcommand that declares none would print nothing.
  */
 public final class Subcommands {
 
@@ -33,6 +36,18 @@ public final class Subcommands {
         } else {
             all.forEach(commandLine::addSubcommand);
         }
+        shareVersion(commandLine, commandLine.getCommandSpec().versionProvider());
         return commandLine;
+    }
+
+    /** Gives {@code version} to every subcommand under {@code parent} that has no version of its own. */
+    private static void shareVersion(CommandLine parent, CommandLine.IVersionProvider version) {
+        for (CommandLine sub : parent.getSubcommands().values()) {
+            CommandLine.Model.CommandSpec spec = sub.getCommandSpec();
+            if (spec.versionProvider() == null && spec.version().length == 0) {
+                spec.versionProvider(version);
+            }
+            shareVersion(sub, version);
+        }
     }
 }

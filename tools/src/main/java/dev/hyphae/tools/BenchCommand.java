@@ -38,13 +38,37 @@ import java.util.zip.Deflater;
  * stream; then the time to encode and decode the full state.
  * Times are medians of repeated runs in this JVM after a warm-up: figures of this machine, not a test.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {BenchCommand.Sensor.class, BenchCommand.Noise.class, SyncBench.class, ReplicaBench.class, DurableBench.class, LoadBench.class},
+@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {BenchCommand.Sensor.class, BenchCommand.Noise.class, SyncBench.class, ReplicaBench.class, DurableBench.class, LoadBench.class,
+        BenchCommand.Startup.class},
         description = "Benchmarks. Figures, not tests: nothing here passes or fails.")
 final class BenchCommand implements Runnable {
 
     @Override
     public void run() {
         new picocli.CommandLine(this).usage(System.out);
+    }
+
+    /**
+     * {@code tools/bench-startup}, the script that measures the peer's commands as a user starts them (each in a new
+     * JVM, through the launcher): a script because what it measures is the JVM's start-up, which a command running in
+     * this JVM cannot show. Its options are passed on unread.
+     */
+    @Command(name = "startup",
+            description = {"Start-up and footprint of the peer's commands: runs tools/bench-startup with the options given"
+                    + " (see tools/bench-startup --help); Linux, bash."})
+    static final class Startup implements Callable<Integer> {
+        @picocli.CommandLine.Unmatched
+        List<String> arguments = new java.util.ArrayList<>();
+
+        @Override
+        public Integer call() throws Exception {
+            String home = System.getProperty("hyphae.home");
+            java.nio.file.Path script = java.nio.file.Path.of(home != null ? home : ".", "tools", "bench-startup")
+                    .toAbsolutePath().normalize();
+            List<String> command = new java.util.ArrayList<>(List.of("bash", script.toString()));
+            command.addAll(arguments);
+            return new ProcessBuilder(command).inheritIO().start().waitFor();
+        }
     }
 
     @Command(name = "sensor", mixinStandardHelpOptions = true,
