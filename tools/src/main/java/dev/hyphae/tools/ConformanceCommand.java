@@ -181,7 +181,7 @@ final class ConformanceCommand implements Callable<Integer> {
                             folder.resolve("peer.key").toString(), HexFormat.of().formatHex(suite.publicKey()), PeerTarget.DOCUMENT_PREFIX,
                             defect.flag())
                     : List.of(javaCommand, "-cp", System.getProperty("java.class.path"), Hyphae.class.getName(), "peer", "serve",
-                            "--data", folder.resolve("data").toString(), "--key", folder.resolve("peer.key").toString(),
+                            "--no-stdin", "--data", folder.resolve("data").toString(), "--key", folder.resolve("peer.key").toString(),
                             "--listen", "127.0.0.1:0", "--trust-peer", HexFormat.of().formatHex(suite.publicKey()) + ":write:"
                                     + PeerTarget.DOCUMENT_PREFIX + "*");
             Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
@@ -222,7 +222,10 @@ final class ConformanceCommand implements Callable<Integer> {
         @Override
         public void close() {
             try {
-                process.getOutputStream().close();   // end of its standard input: it stops
+                // The seeded peer stops at the end of its standard input; the reference peer runs with --no-stdin, as a
+                // service does, and stops on SIGTERM after closing its sessions.
+                process.getOutputStream().close();
+                process.destroy();
                 if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
                     process.destroyForcibly().waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
                 }
