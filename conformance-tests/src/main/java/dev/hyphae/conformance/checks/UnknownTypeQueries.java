@@ -25,7 +25,8 @@ import java.util.TreeSet;
 
 /**
  * The query of a value whose CRDT type the implementation does not know (HY-VER-023): reported as of unknown type,
- * with its type id, never as a value of a known type. The types 8 and 0x8000 are assigned by no specification.
+ * with its type id, never as a value of a known type. Version 1 defines neither type 8, which is unassigned, nor
+ * 0x8000, which is of the Private Use range: both stay opaque to an implementation of version 1.
  */
 @Checks(Profile.REPLICA_SEMANTICS)
 class UnknownTypeQueries {

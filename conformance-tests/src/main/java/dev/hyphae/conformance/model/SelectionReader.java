@@ -84,8 +84,11 @@ public final class SelectionReader {
         int selection = table(b, at + Integer.toUnsignedLong(b.getInt(at)));
         int error = field(b, selection, 2, 2);
         // version (id 0) is a struct of two ubytes, capabilities (1) and certificate (3) offsets, max_frame_size (4) a ushort.
-        boolean otherFields = field(b, selection, 0, 1) != 0 || field(b, selection, 1, 4) != 0 || field(b, selection, 3, 4) != 0
-                || field(b, selection, 4, 2) != 0;
+        // A field is held by what it reads as, not by whether it is written (HY-HS-018): a max_frame_size written as
+        // 0, its default, and an empty capabilities vector hold nothing.
+        int frameSize = field(b, selection, 4, 2);
+        boolean otherFields = field(b, selection, 0, 1) != 0 || capabilities(b, field(b, selection, 1, 4)) > 0
+                || field(b, selection, 3, 4) != 0 || frameSize != 0 && b.getShort(frameSize) != 0;
         return new Reply(error == 0 ? 0 : Short.toUnsignedInt(b.getShort(error)), otherFields);
     }
 
@@ -104,6 +107,18 @@ public final class SelectionReader {
             throw malformed("a vtable or a table that does not fit the buffer");
         }
         return (int) t;
+    }
+
+    /** The length of the vector whose offset field is at {@code at}, 0 when the field is absent. */
+    private static long capabilities(ByteBuffer b, int at) throws ProtocolException {
+        if (at == 0) {
+            return 0;
+        }
+        long vector = at + Integer.toUnsignedLong(b.getInt(at));
+        if (vector % 4 != 0 || vector + 4 > b.limit()) {
+            throw malformed("a vector outside the buffer");
+        }
+        return Integer.toUnsignedLong(b.getInt((int) vector));
     }
 
     /** The position of field {@code id}, of {@code size} bytes, of table {@code t}, or 0 when it is absent. */
