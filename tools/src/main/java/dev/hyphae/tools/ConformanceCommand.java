@@ -112,6 +112,13 @@ final class ConformanceCommand implements Callable<Integer> {
         if (expectedFailures != null && !Files.isRegularFile(expectedFailures)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "no expected-failures file " + expectedFailures);
         }
+        if ((peerDefect != null || !peerChecks.isEmpty())
+                && (peer != null || adapter != null || !selected.isEmpty() && !selected.contains(Profile.PEER))) {
+            // Both act on the reference peer that this command starts for the Peer profile, which --peer, --adapter and
+            // a choice of profiles without it leave unstarted: refused rather than silently ignored.
+            throw new CommandLine.ParameterException(spec.commandLine(), "--peer-defect and --peer-check go with the Peer profile"
+                    + " run against the reference peer, not with --peer, --adapter or profiles without peer");
+        }
         Path root = home();
         Path vectorRoot = vectors != null ? vectors : root.resolve("test-vectors");
         if (!Files.isDirectory(vectorRoot.resolve("v1"))) {

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.util.Set;
 import java.util.TreeMap;
 
 import static dev.hyphae.conformance.checks.PeerChecks.RANDOM;
@@ -31,6 +32,9 @@ import static dev.hyphae.conformance.checks.PeerChecks.writeInASessionOfItsOwn;
 @Checks(Profile.PEER)
 class PeerSessionChecks {
 
+    /** The channels that the suite chooses in its Opens of {@link #channelsAreChosenAfreshAndNamedAsTheReceiverChoseThem}. */
+    private static final Set<Long> SUITE_CHANNELS = Set.of(1001L, 1002L, 1003L);
+
     @BeforeEach
     void claimed() {
         Sut.requireProfile(Profile.PEER);
@@ -40,8 +44,10 @@ class PeerSessionChecks {
      * The suite numbers its channels from 1001, apart from the numbers a peer is likely to choose, so that a peer that
      * names its own number where the suite's belongs is seen. Each document that the peer answers gets a number the peer
      * has not chosen before in the session, a document reopened after its Close too (HY-SESS-154); the peer names the
-     * suite's number in what it sends about a document (HY-SESS-024); and after the suite's Close of a document the peer
-     * sends nothing more about it and takes a new Open of it as the Open of a closed document (HY-SESS-054).
+     * suite's number in every Delta, Ack, SessionError and Close of a document (HY-SESS-024); and once the suite's Close
+     * of a document has reached the peer, the peer sends nothing more about it and takes a new Open of it as the Open of
+     * a closed document (HY-SESS-054). What the peer sent before the Close reached it crosses the Close and is not held
+     * against it: the suite sends a Ping after its Close, and only what names the closed channel after the Pong counts.
      */
     @Test
     @Requirement({"HY-SESS-023", "HY-SESS-024", "HY-SESS-054", "HY-SESS-154", "HY-SESS-031"})
@@ -54,6 +60,8 @@ class PeerSessionChecks {
             c.send(new SessionMessage.Delta(a.channel(), SessionMessage.Kind.STATE, 0, 1, increment(me, 1)));
             expectAcknowledged(c, 1001, 1);
             c.send(new SessionMessage.Close(a.channel(), ErrorCode.NO_ERROR.value(), "done with the document"));
+            c.send(new SessionMessage.Ping(0x1054));
+            c.next(m -> m.equals(new SessionMessage.Pong(0x1054)), "Pong after the suite's Close of " + first);
             int closedAt = c.received.size();
 
             SessionMessage.Open b = openDocument(c, 1002, second, me);
@@ -79,26 +87,59 @@ class PeerSessionChecks {
             expectAcknowledged(c, 1002, 1);
             c.send(new SessionMessage.Ping(0x1001));
             c.next(m -> m.equals(new SessionMessage.Pong(0x1001)), "Pong");
+            expectSuiteChannelsNamed(c);
             for (SessionMessage m : c.received.subList(closedAt, c.received.size())) {
                 if (channelOf(m) == 1001) {
-                    throw new AssertionError("after the suite's Close of " + first + " the peer sent " + m + " about it (HY-SESS-054)");
+                    throw new AssertionError("after the suite's Close of " + first + " had reached the peer (its Ping after the Close"
+                            + " was answered) the peer sent " + m + " about it (HY-SESS-054)");
                 }
             }
         }
     }
 
     /**
-     * The next message of a document that the peer sends is an acknowledgement of entry {@code seq} on the suite's
-     * channel {@code channel}; one that names another channel, the peer's own number among them, fails (HY-SESS-024).
+     * Waits for an acknowledgement of entry {@code seq} on the suite's channel {@code channel}. Other messages may come
+     * first, a Delta of the document among them (the suite's own write sent back, HY-SYNC-026, HY-SYNC-027); each must
+     * name one of the suite's channels ({@link #expectSuiteChannelsNamed}). An acknowledgement that names another
+     * channel, the peer's own number among them, fails at once (HY-SESS-024), rather than when the wait runs out.
      */
     private static void expectAcknowledged(Connection c, long channel, long seq) throws IOException, ProtocolException {
-        SessionMessage m = c.next(x -> channelOf(x) != 0 || x instanceof SessionMessage.SessionError, "acknowledgement of entry " + seq
-                + " on channel " + channel);
-        if (!acknowledges(m, channel, seq)) {
-            throw new AssertionError("expected an acknowledgement of entry " + seq + " on channel " + channel + ", the number that the suite"
-                    + " chose in its Open of the document, which a peer names in every Delta, Ack, SessionError and Close of it"
-                    + " (HY-SESS-024); got " + m);
+        c.next(x -> acknowledges(x, channel, seq) || !namesASuiteChannel(c, x), "acknowledgement of entry " + seq + " on channel "
+                + channel);
+        expectSuiteChannelsNamed(c);
+    }
+
+    /**
+     * Every Delta, Ack, SessionError and Close that the peer has sent names a channel that the suite chose in one of its
+     * Opens, or channel 0 for a SessionError or Close of the session (HY-SESS-024).
+     */
+    private static void expectSuiteChannelsNamed(Connection c) {
+        for (SessionMessage m : c.received) {
+            if (!namesASuiteChannel(c, m)) {
+                throw new AssertionError("the peer sent " + m + ", which names channel " + channelOf(m) + ", not a number that the suite"
+                        + " chose in one of its Opens (" + SUITE_CHANNELS + "): a peer names the receiver's number in every Delta, Ack,"
+                        + " SessionError and Close of a document (HY-SESS-024)");
+            }
         }
+    }
+
+    /**
+     * Whether {@code m}, if a Delta, Ack, SessionError or Close, names a channel that the suite chose, or 0 for one of
+     * the session. The channel of an Open of the peer's own, which the suite leaves unanswered here, is also accepted:
+     * the peer has no number of the suite's to name for it.
+     */
+    private static boolean namesASuiteChannel(Connection c, SessionMessage m) {
+        boolean namesAChannel = m instanceof SessionMessage.Delta || m instanceof SessionMessage.Ack
+                || m instanceof SessionMessage.SessionError || m instanceof SessionMessage.Close;
+        if (!namesAChannel) {
+            return true;
+        }
+        long channel = channelOf(m);
+        if (channel == 0) {
+            return m instanceof SessionMessage.SessionError || m instanceof SessionMessage.Close;
+        }
+        return SUITE_CHANNELS.contains(channel) || c.received.stream()
+                .anyMatch(x -> x instanceof SessionMessage.Open o && o.answers() == 0 && o.channel() == channel);
     }
 
     /** The channel that a message about a document names, or 0 for one about none or about the session. */
@@ -140,6 +181,10 @@ class PeerSessionChecks {
             r.send(new SessionMessage.Open(7, document, Right.READ, Right.READ, ReplicaId.random(RANDOM), new TreeMap<>(), null, 0, 16));
             SessionMessage.Open answer = (SessionMessage.Open) r.next(m -> m instanceof SessionMessage.Open o && answersOpen(o, 7, document),
                     "answer to an Open that grants the peer read only");
+            if (answer.mode() != Right.READ) {
+                throw new AssertionError("the suite's Open of " + document + " granted the peer read only; the peer answered with mode "
+                        + answer.mode() + ", not read (HY-SESS-147)");
+            }
             SessionMessage.Open written = openDocument(w, document, writer);
             w.send(new SessionMessage.Delta(written.channel(), SessionMessage.Kind.STATE, 0, 1, increment(writer, 3)));
             w.next(m -> acknowledges(m, 7, 1), "acknowledgement of a write of " + document);
