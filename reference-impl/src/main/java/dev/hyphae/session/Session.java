@@ -147,7 +147,8 @@ public final class Session {
         this.options = options;
         this.outbox = outbox;
         this.keepalive = new Keepalive(options.keepaliveMillis(), options.idleTimeoutMillis());
-        this.compression = new DeltaCompression(options.deflate());
+        // The compressors of every session of the process come from one bounded pool (HY-COMP-019).
+        this.compression = new DeltaCompression(options.deflate(), DeflaterPool.shared());
         this.previousReplica = layer.lastReplicaId(remoteIdentity.staticKey());
     }
 
