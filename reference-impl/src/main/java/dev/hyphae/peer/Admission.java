@@ -30,15 +30,25 @@ import java.util.Objects;
  * A newcomer whose source already holds its budget displaces only that source's connections, so a source competes
  * with itself. A source is an address; for IPv6 its /64 prefix, which one host or site usually holds whole.
  *
+ * <p>Only a newcomer within its source's rate displaces anyone (HY-SEC-018): each source has a bucket of
+ * {@link Limits#perSource} tokens, refilled at {@link Limits#perSourceRate} a second, and a newcomer takes one. A
+ * newcomer whose source's bucket is empty is still admitted while both budgets have room, but at a full budget it is
+ * refused, and the handshakes in progress stay. Without this, a flood that reopens its connections as fast as they
+ * are dropped turns the whole budget over in milliseconds, and an honest handshake accepted a moment before its first
+ * message arrives is displaced before it can show progress; with it, the budget turns over at most at the sum of the
+ * flooding sources' rates, and an honest handshake has as long as the budget takes to turn over to send its first
+ * message. The buckets of at most {@link #MAX_RATED_SOURCES} sources are kept, those seen least recently forgotten
+ * first (HY-SEC-019): a forgotten source starts again with a full bucket, as a new one would.
+ *
  * <p>What this bounds, and what not: silent and trickling connections, however many and from however many
  * sources, cannot displace an honest handshake that has sent its first message while any of them are held; one
  * source holds at most its budget. An attacker who completes first messages (cheap: an ephemeral key) from as
  * many sources as the budget for all divided by the budget for one, faster than honest handshakes complete, still
- * crowds honest peers out; and honest clients behind one NAT share one source's budget. A limit on the rate of
- * connections per source, or a cookie exchanged before any state is kept, would be the next step.
+ * crowds honest peers out; and honest clients behind one NAT share one source's budget and rate. A cookie exchanged
+ * before any state is kept would be the next step.
  *
  * <p>This class decides and does nothing else: it sees a connection as an opaque handle {@code C} with a source
- * address and a start time, in any monotonic unit (compared by difference, as {@link System#nanoTime} asks). The
+ * address and a start time, in nanoseconds of a monotonic clock (compared by difference, as {@link System#nanoTime} asks). The
  * I/O engine closes the connections it is told to drop, calls {@link #progressed} when a connection's first
  * handshake message is complete and accepted, calls {@link #release} the moment a handshake completes (before any document work,
  * so that a slow replica does not hold the budget; the commit point: a connection that was dropped is not released)
@@ -54,6 +64,15 @@ public final class Admission<C> {
     public static final int MAX_UNAUTHENTICATED_PER_SOURCE = 8;
     /** How long a whole handshake may take, from the connection, before the connection is dropped (HY-SEC-008). */
     public static final long HANDSHAKE_DEADLINE_MILLIS = 10_000;
+    /**
+     * New connections a second from one source that may displace a handshake in progress, beyond a burst of
+     * {@link #MAX_UNAUTHENTICATED_PER_SOURCE} (HY-SEC-018). One a second is far above what an honest device needs
+     * (it connects once, and reconnects after pauses of 100 ms and more, growing), and holds a flood from 250
+     * addresses to 250 displacements a second: the budget of 64 then turns over in a quarter of a second.
+     */
+    public static final int PER_SOURCE_RATE = 1;
+    /** The most sources whose rate is remembered (HY-SEC-019): some 100 bytes each. */
+    public static final int MAX_RATED_SOURCES = 16_384;
 
     /**
      * The budgets and the deadline.
@@ -61,15 +80,23 @@ public final class Admission<C> {
      * @param unauthenticated         most handshakes in progress from all sources, at least 1
      * @param perSource               most from one source address, 1 to {@code unauthenticated}
      * @param handshakeDeadlineMillis how long a whole handshake may take, from the connection, at least 1
+     * @param perSourceRate           new connections a second from one source that may displace a handshake in
+     *                                progress, beyond a burst of {@code perSource}; 0 for no limit of rate
      */
-    public record Limits(int unauthenticated, int perSource, long handshakeDeadlineMillis) {
+    public record Limits(int unauthenticated, int perSource, long handshakeDeadlineMillis, int perSourceRate) {
         /** The limits named by this class's constants. */
-        public static final Limits DEFAULT = new Limits(MAX_UNAUTHENTICATED, MAX_UNAUTHENTICATED_PER_SOURCE, HANDSHAKE_DEADLINE_MILLIS);
+        public static final Limits DEFAULT = new Limits(MAX_UNAUTHENTICATED, MAX_UNAUTHENTICATED_PER_SOURCE, HANDSHAKE_DEADLINE_MILLIS,
+                PER_SOURCE_RATE);
+
+        /** The budgets and the deadline, with no limit of rate: every newcomer may displace. */
+        public Limits(int unauthenticated, int perSource, long handshakeDeadlineMillis) {
+            this(unauthenticated, perSource, handshakeDeadlineMillis, 0);
+        }
 
         public Limits {
-            if (unauthenticated < 1 || perSource < 1 || perSource > unauthenticated || handshakeDeadlineMillis < 1) {
+            if (unauthenticated < 1 || perSource < 1 || perSource > unauthenticated || handshakeDeadlineMillis < 1 || perSourceRate < 0) {
                 throw new IllegalArgumentException("limits out of range: " + unauthenticated + " in all, " + perSource
-                        + " per source, a deadline of " + handshakeDeadlineMillis + " ms");
+                        + " per source, a deadline of " + handshakeDeadlineMillis + " ms, " + perSourceRate + " a second per source");
             }
         }
     }
@@ -90,6 +117,24 @@ public final class Admission<C> {
     /** The connections admitted and not released, in the order they were admitted. */
     private final Map<C, Pending> pending = new LinkedHashMap<>();
     private final Map<InetAddress, Integer> perSource = new HashMap<>();
+    /** The buckets of the sources seen, the one seen least recently first; only with a limit of rate. */
+    private final Map<InetAddress, Bucket> rates = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<InetAddress, Bucket> eldest) {
+            return size() > MAX_RATED_SOURCES;
+        }
+    };
+
+    /** A token bucket: {@code tokens} as of {@code at}. */
+    private static final class Bucket {
+        double tokens;
+        long at;
+
+        Bucket(double tokens, long at) {
+            this.tokens = tokens;
+            this.at = at;
+        }
+    }
 
     public Admission(Limits limits) {
         this.limits = Objects.requireNonNull(limits);
@@ -101,13 +146,21 @@ public final class Admission<C> {
     }
 
     /**
-     * Admits {@code connection} from {@code address}, which started at {@code now}; a newcomer is always admitted.
+     * Admits {@code connection} from {@code address}, which started at {@code now} (nanoseconds); a newcomer is
+     * admitted unless a budget is full and its source has passed its rate.
      *
-     * @return the connections to drop to make room for it, stalest first: none, or one; they are no longer counted
+     * @return the connections to drop: none; one, to make room for the newcomer, which is then counted; or the
+     *         newcomer itself, refused, which is not counted
      */
     public synchronized List<C> admit(C connection, InetAddress address, long now) {
         InetAddress source = source(address);
+        boolean withinRate = takeToken(source, now);
         List<C> dropped = new ArrayList<>(1);
+        boolean full = perSource.getOrDefault(source, 0) >= limits.perSource() || pending.size() >= limits.unauthenticated();
+        if (full && !withinRate) {
+            // HY-SEC-018: past its rate, a source displaces nobody.
+            return List.of(connection);
+        }
         if (perSource.getOrDefault(source, 0) >= limits.perSource()) {
             dropped.add(victim(source));
         } else if (pending.size() >= limits.unauthenticated()) {
@@ -144,6 +197,27 @@ public final class Admission<C> {
     /** How many connections are counted now. */
     public synchronized int pending() {
         return pending.size();
+    }
+
+    /** Whether {@code source} is within its rate at {@code now}: takes a token of its bucket if it has one. */
+    private boolean takeToken(InetAddress source, long now) {
+        if (limits.perSourceRate() == 0) {
+            return true;
+        }
+        Bucket b = rates.get(source);
+        if (b == null) {
+            b = new Bucket(limits.perSource(), now);
+            rates.put(source, b);
+        } else {
+            double refill = (now - b.at) / 1e9 * limits.perSourceRate();
+            b.tokens = Math.min(limits.perSource(), b.tokens + Math.max(0, refill));
+            b.at = now;
+        }
+        if (b.tokens >= 1) {
+            b.tokens -= 1;
+            return true;
+        }
+        return false;
     }
 
     /** The source that {@code address} counts against: the address, or for IPv6 its /64 prefix. */

@@ -95,7 +95,61 @@ class AdmissionTest {
         assertThrows(IllegalArgumentException.class, () -> new Admission.Limits(0, 1, 1));
         assertThrows(IllegalArgumentException.class, () -> new Admission.Limits(4, 5, 1));
         assertThrows(IllegalArgumentException.class, () -> new Admission.Limits(4, 2, 0));
+        assertThrows(IllegalArgumentException.class, () -> new Admission.Limits(4, 2, 1, -1));
         assertEquals(new Admission.Limits(Admission.MAX_UNAUTHENTICATED, Admission.MAX_UNAUTHENTICATED_PER_SOURCE,
-                Admission.HANDSHAKE_DEADLINE_MILLIS), Admission.Limits.DEFAULT);
+                Admission.HANDSHAKE_DEADLINE_MILLIS, Admission.PER_SOURCE_RATE), Admission.Limits.DEFAULT);
+    }
+
+    private static final long SECOND = 1_000_000_000L;
+
+    @Test
+    @Requirement("HY-SEC-018")
+    void aSourcePastItsRateDisplacesNobodyAndIsRefusedAtAFullBudget() throws Exception {
+        // 4 in all, 2 per source, 1 a second per source after a burst of 2.
+        Admission<String> admission = new Admission<>(new Admission.Limits(4, 2, 1000, 1));
+        admission.admit("honest", address(1), 0);
+        assertEquals(List.of(), admission.admit("flood-1", address(9), 1));
+        assertEquals(List.of(), admission.admit("flood-2", address(9), 2));
+        assertEquals(List.of(), admission.admit("flood-3", address(8), 3));
+        // The budget in all is full. Source 9 has spent its burst: its newcomer is refused, and nobody is displaced.
+        assertEquals(List.of("flood-4"), admission.admit("flood-4", address(9), 4));
+        assertEquals(4, admission.pending());
+        // A second later source 9 has one token again, and displaces its own stalest.
+        assertEquals(List.of("flood-1"), admission.admit("flood-5", address(9), SECOND + 4));
+        assertEquals(List.of("flood-6"), admission.admit("flood-6", address(9), SECOND + 5));
+        // Another source within its rate still displaces as HY-SEC-011 says: the busiest source's stalest.
+        assertEquals(List.of("flood-2"), admission.admit("newcomer", address(2), SECOND + 6));
+        assertTrue(admission.release("honest"));
+    }
+
+    @Test
+    @Requirement("HY-SEC-018")
+    void aSourcePastItsRateIsStillAdmittedWhileTheBudgetsHaveRoom() throws Exception {
+        Admission<String> admission = new Admission<>(new Admission.Limits(64, 8, 1000, 1));
+        for (int i = 0; i < 8; i++) {
+            assertEquals(List.of(), admission.admit("c" + i, address(1), i));
+            assertTrue(admission.release("c" + i));
+        }
+        // Its burst of 8 is spent, but nothing is full: the connection is admitted.
+        assertEquals(List.of(), admission.admit("more", address(1), 9));
+        assertEquals(1, admission.pending());
+    }
+
+    @Test
+    @Requirement("HY-SEC-019")
+    void theRatesOfABoundedNumberOfSourcesAreKept() throws Exception {
+        Admission<String> admission = new Admission<>(new Admission.Limits(1, 1, 1000, 1));
+        admission.admit("held", address(1), 0);
+        assertEquals(List.of("held-again"), admission.admit("held-again", address(1), 1), "source 1 spent its one token");
+        // So many other sources are seen, each within its rate and displacing the one before it, that source 1's
+        // bucket is forgotten.
+        String last = "held";
+        for (int i = 0; i <= Admission.MAX_RATED_SOURCES; i++) {
+            InetAddress other = InetAddress.getByAddress(new byte[] {10, 1, (byte) (i >> 8), (byte) i});
+            assertEquals(List.of(last), admission.admit("s" + i, other, 2 + i));
+            last = "s" + i;
+        }
+        // Forgotten, source 1 starts again with a full bucket, as a new source would.
+        assertEquals(List.of(last), admission.admit("back", address(1), 3 + Admission.MAX_RATED_SOURCES));
     }
 }

@@ -45,7 +45,9 @@ import java.util.stream.Stream;
  * <li>Flood ({@code --flood}): connections that send nothing ({@code --silent}, from {@code --sources} loopback
  * addresses, reopened as the server drops them) and connections that send one byte a second
  * ({@code --trickling}) are held open while {@code --handshakes} fresh honest handshakes are made, a few at a
- * time; the share completed within one second.</li>
+ * time, each from a loopback address of its own (127.1.x.y), or from {@code --honest-sources} addresses in turn, so
+ * that the server's rules for each source address see them as the devices they stand for; the share completed
+ * within one second.</li>
  * </ul>
  * Figures of this machine, not a test: the clients share the machine with the server.
  *
@@ -80,6 +82,12 @@ final class LoadBench implements Callable<Integer> {
 
     @Option(names = "--handshakes", defaultValue = "200", description = "With --flood: fresh honest handshakes to time (default ${DEFAULT-VALUE}).")
     int handshakes;
+
+    @Option(names = "--honest-sources", defaultValue = "0",
+            description = "With --flood: loopback addresses (127.1.x.y) the honest handshakes come from, in turn; 0 (the default) for"
+                    + " one each, as devices each on its own address. A few stand for devices behind one address translator,"
+                    + " which share that address's budget and rate.")
+    int honestSources;
 
     @Option(names = "--client-folders", paramLabel = "DIR",
             description = "Where the clients' folders go. The clients stand for devices with disks of their own: on one shared disk"
@@ -251,12 +259,16 @@ final class LoadBench implements Callable<Integer> {
             ExecutorService honest = Executors.newFixedThreadPool(honestPeers);
             List<Future<?>> done = new ArrayList<>();
             int each = (handshakes + honestPeers - 1) / honestPeers;
+            AtomicInteger made = new AtomicInteger();
+            int addresses = honestSources > 0 ? honestSources : handshakes;
             for (Peer client : clients) {
                 done.add(honest.submit(() -> {
                     for (int i = 0; i < each; i++) {
+                        int n = made.getAndIncrement() % addresses;
+                        InetAddress from = InetAddress.getByAddress(new byte[] {127, 1, (byte) (n / 250), (byte) (2 + n % 250)});
                         long t0 = System.nanoTime();
                         try {
-                            Connection c = client.connect(server.address, List.of("load"));
+                            Connection c = client.connect(server.address, List.of("load"), from);
                             times.add(System.nanoTime() - t0);
                             c.close();
                             c.awaitEnd(5_000);
@@ -275,8 +287,8 @@ final class LoadBench implements Callable<Integer> {
             honest.shutdown();
             long within = times.stream().filter(t -> t <= TimeUnit.SECONDS.toNanos(1)).count();
             int total = times.size() + failed.get();
-            System.out.printf("honest handshakes: %d of %d within 1 s (%.1f%%), %d failed; p50 %s, p95 %s, max %s%n",
-                    within, total, 100.0 * within / Math.max(1, total), failed.get(), ms(pct(times, 50)), ms(pct(times, 95)),
+            System.out.printf("honest handshakes from %d addresses: %d of %d within 1 s (%.1f%%), %d failed; p50 %s, p95 %s, max %s%n",
+                    Math.min(addresses, total), within, total, 100.0 * within / Math.max(1, total), failed.get(), ms(pct(times, 50)), ms(pct(times, 95)),
                     ms(times.stream().max(Long::compare).orElse(0L)));
             reasons.stream().distinct().limit(3).forEach(r -> System.out.println("  failed: " + r));
             System.out.printf("attack: %d silent connections opened in all, %d trickling; server %d threads, %s RSS, %s peak RSS%n",
