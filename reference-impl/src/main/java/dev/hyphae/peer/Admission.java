@@ -31,7 +31,7 @@ import java.util.Objects;
  * with itself. A source is an address; for IPv6 its /64 prefix, which one host or site usually holds whole.
  *
  * <p>Only a newcomer within its source's rate displaces anyone (HY-SEC-018): each source has a bucket of
- * {@link Limits#perSource} tokens, refilled at {@link Limits#perSourceRate} a second, and a newcomer takes one. A
+ * {@link Limits#perSource} tokens, refilled at {@link Limits#perSourcePerMinute} a minute, and a newcomer takes one. A
  * newcomer whose source's bucket is empty is still admitted while both budgets have room, but at a full budget it is
  * refused, and the handshakes in progress stay. Without this, a flood that reopens its connections as fast as they
  * are dropped turns the whole budget over in milliseconds, and an honest handshake accepted a moment before its first
@@ -65,12 +65,14 @@ public final class Admission<C> {
     /** How long a whole handshake may take, from the connection, before the connection is dropped (HY-SEC-008). */
     public static final long HANDSHAKE_DEADLINE_MILLIS = 10_000;
     /**
-     * New connections a second from one source that may displace a handshake in progress, beyond a burst of
-     * {@link #MAX_UNAUTHENTICATED_PER_SOURCE} (HY-SEC-018). One a second is far above what an honest device needs
-     * (it connects once, and reconnects after pauses of 100 ms and more, growing), and holds a flood from 250
-     * addresses to 250 displacements a second: the budget of 64 then turns over in a quarter of a second.
+     * New connections a minute from one source that may displace a handshake in progress, beyond a burst of
+     * {@link #MAX_UNAUTHENTICATED_PER_SOURCE} (HY-SEC-018). One every 5 seconds is what an honest device needs
+     * beyond its burst: it connects once, and reconnects after pauses that grow to a few seconds; and a source past it
+     * is still admitted while the budgets have room. It holds a flood from 250 addresses to 50 displacements a second:
+     * the budget of 64 then turns over in about a second, time enough for an honest initiator's first message, which
+     * then protects its handshake (HY-SEC-014).
      */
-    public static final int PER_SOURCE_RATE = 1;
+    public static final int PER_SOURCE_PER_MINUTE = 12;
     /** The most sources whose rate is remembered (HY-SEC-019): some 100 bytes each. */
     public static final int MAX_RATED_SOURCES = 16_384;
 
@@ -80,13 +82,13 @@ public final class Admission<C> {
      * @param unauthenticated         most handshakes in progress from all sources, at least 1
      * @param perSource               most from one source address, 1 to {@code unauthenticated}
      * @param handshakeDeadlineMillis how long a whole handshake may take, from the connection, at least 1
-     * @param perSourceRate           new connections a second from one source that may displace a handshake in
+     * @param perSourcePerMinute      new connections a minute from one source that may displace a handshake in
      *                                progress, beyond a burst of {@code perSource}; 0 for no limit of rate
      */
-    public record Limits(int unauthenticated, int perSource, long handshakeDeadlineMillis, int perSourceRate) {
+    public record Limits(int unauthenticated, int perSource, long handshakeDeadlineMillis, int perSourcePerMinute) {
         /** The limits named by this class's constants. */
         public static final Limits DEFAULT = new Limits(MAX_UNAUTHENTICATED, MAX_UNAUTHENTICATED_PER_SOURCE, HANDSHAKE_DEADLINE_MILLIS,
-                PER_SOURCE_RATE);
+                PER_SOURCE_PER_MINUTE);
 
         /** The budgets and the deadline, with no limit of rate: every newcomer may displace. */
         public Limits(int unauthenticated, int perSource, long handshakeDeadlineMillis) {
@@ -94,9 +96,9 @@ public final class Admission<C> {
         }
 
         public Limits {
-            if (unauthenticated < 1 || perSource < 1 || perSource > unauthenticated || handshakeDeadlineMillis < 1 || perSourceRate < 0) {
+            if (unauthenticated < 1 || perSource < 1 || perSource > unauthenticated || handshakeDeadlineMillis < 1 || perSourcePerMinute < 0) {
                 throw new IllegalArgumentException("limits out of range: " + unauthenticated + " in all, " + perSource
-                        + " per source, a deadline of " + handshakeDeadlineMillis + " ms, " + perSourceRate + " a second per source");
+                        + " per source, a deadline of " + handshakeDeadlineMillis + " ms, " + perSourcePerMinute + " a minute per source");
             }
         }
     }
@@ -201,7 +203,7 @@ public final class Admission<C> {
 
     /** Whether {@code source} is within its rate at {@code now}: takes a token of its bucket if it has one. */
     private boolean takeToken(InetAddress source, long now) {
-        if (limits.perSourceRate() == 0) {
+        if (limits.perSourcePerMinute() == 0) {
             return true;
         }
         Bucket b = rates.get(source);
@@ -209,7 +211,7 @@ public final class Admission<C> {
             b = new Bucket(limits.perSource(), now);
             rates.put(source, b);
         } else {
-            double refill = (now - b.at) / 1e9 * limits.perSourceRate();
+            double refill = (now - b.at) / 60e9 * limits.perSourcePerMinute();
             b.tokens = Math.min(limits.perSource(), b.tokens + Math.max(0, refill));
             b.at = now;
         }

@@ -97,7 +97,7 @@ class AdmissionTest {
         assertThrows(IllegalArgumentException.class, () -> new Admission.Limits(4, 2, 0));
         assertThrows(IllegalArgumentException.class, () -> new Admission.Limits(4, 2, 1, -1));
         assertEquals(new Admission.Limits(Admission.MAX_UNAUTHENTICATED, Admission.MAX_UNAUTHENTICATED_PER_SOURCE,
-                Admission.HANDSHAKE_DEADLINE_MILLIS, Admission.PER_SOURCE_RATE), Admission.Limits.DEFAULT);
+                Admission.HANDSHAKE_DEADLINE_MILLIS, Admission.PER_SOURCE_PER_MINUTE), Admission.Limits.DEFAULT);
     }
 
     private static final long SECOND = 1_000_000_000L;
@@ -106,7 +106,7 @@ class AdmissionTest {
     @Requirement("HY-SEC-018")
     void aSourcePastItsRateDisplacesNobodyAndIsRefusedAtAFullBudget() throws Exception {
         // 4 in all, 2 per source, 1 a second per source after a burst of 2.
-        Admission<String> admission = new Admission<>(new Admission.Limits(4, 2, 1000, 1));
+        Admission<String> admission = new Admission<>(new Admission.Limits(4, 2, 1000, 60));
         admission.admit("honest", address(1), 0);
         assertEquals(List.of(), admission.admit("flood-1", address(9), 1));
         assertEquals(List.of(), admission.admit("flood-2", address(9), 2));
@@ -125,7 +125,7 @@ class AdmissionTest {
     @Test
     @Requirement("HY-SEC-018")
     void aSourcePastItsRateIsStillAdmittedWhileTheBudgetsHaveRoom() throws Exception {
-        Admission<String> admission = new Admission<>(new Admission.Limits(64, 8, 1000, 1));
+        Admission<String> admission = new Admission<>(new Admission.Limits(64, 8, 1000, 60));
         for (int i = 0; i < 8; i++) {
             assertEquals(List.of(), admission.admit("c" + i, address(1), i));
             assertTrue(admission.release("c" + i));
@@ -138,7 +138,7 @@ class AdmissionTest {
     @Test
     @Requirement("HY-SEC-019")
     void theRatesOfABoundedNumberOfSourcesAreKept() throws Exception {
-        Admission<String> admission = new Admission<>(new Admission.Limits(1, 1, 1000, 1));
+        Admission<String> admission = new Admission<>(new Admission.Limits(1, 1, 1000, 60));
         admission.admit("held", address(1), 0);
         assertEquals(List.of("held-again"), admission.admit("held-again", address(1), 1), "source 1 spent its one token");
         // So many other sources are seen, each within its rate and displacing the one before it, that source 1's
