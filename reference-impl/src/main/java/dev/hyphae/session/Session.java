@@ -55,6 +55,16 @@ public final class Session {
         default boolean congested() {
             return false;
         }
+
+        /**
+         * Runs {@code work} soon, in order with the rest of this session's work, on whatever runs it: a session hands
+         * the news of a changed document ({@link Session#documentChanged}) here, so that the thread that tells every
+         * session of a write hands each its work (choosing, encoding and compressing its delta) rather than doing all
+         * of it in turn. By default at once, on the caller's thread.
+         */
+        default void schedule(Runnable work) {
+            work.run();
+        }
     }
 
     /**
@@ -451,7 +461,7 @@ public final class Session {
         // Never waits on the lock: a writer or another session telling of news must not wait on this session's work
         // (a sync, or a delta of another document). Whoever holds the lock handles the news before releasing it.
         changed.add(document);
-        drainChanged();
+        outbox.schedule(this::drainChanged);
     }
 
     /** Handles the news queued by {@link #documentChanged}, if no other thread holds the lock (which then does). */
