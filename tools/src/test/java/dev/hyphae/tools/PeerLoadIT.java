@@ -3,6 +3,7 @@ package dev.hyphae.tools;
 import dev.hyphae.handshake.AccessPolicy;
 import dev.hyphae.handshake.TrustStore;
 import dev.hyphae.noise.KeyPair;
+import dev.hyphae.peer.Admission;
 import dev.hyphae.peer.Connection;
 import dev.hyphae.peer.Peer;
 import dev.hyphae.spec.Requirement;
@@ -14,7 +15,10 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,8 +37,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A `hyphae peer serve` process under many sessions at a small scale, from in-process clients over loopback: the cap
- * of sessions refuses the one past it with a code and frees its place when a session ends, and the number of
- * threads of the server does not grow with its sessions.
+ * of sessions refuses the one past it with a code and frees its place when a session ends, the number of
+ * threads of the server does not grow with its sessions, sessions that outnumber the server's compressors still
+ * carry every write, and a source address past its rate of connections displaces no handshake.
  */
 class PeerLoadIT {
 
@@ -50,6 +55,11 @@ class PeerLoadIT {
         final byte[] publicKey;
 
         Server(Path dir, List<KeyPair> clients, String... options) throws Exception {
+            this(dir, clients, "", options);
+        }
+
+        /** With {@code javaOptions} for the server's JVM (JAVA_OPTS of the launcher). */
+        Server(Path dir, List<KeyPair> clients, String javaOptions, String... options) throws Exception {
             Process keygen = launcher(dir, "keygen", "--out", "server.key").start();
             keygen.getOutputStream().close();
             assertTrue(keygen.waitFor(120, TimeUnit.SECONDS));
@@ -62,7 +72,9 @@ class PeerLoadIT {
                 args.addAll(List.of("--trust-peer", HexFormat.of().formatHex(client.publicKey()) + ":write"));
             }
             args.addAll(List.of(options));
-            process = launcher(dir, args.toArray(String[]::new)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            ProcessBuilder serve = launcher(dir, args.toArray(String[]::new)).redirectError(ProcessBuilder.Redirect.INHERIT);
+            serve.environment().put("JAVA_OPTS", javaOptions);
+            process = serve.start();
             in = new PrintWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8), true);
             Thread reader = new Thread(() -> {
                 try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
@@ -223,5 +235,93 @@ class PeerLoadIT {
                 }
             }
         }
+    }
+
+    @Requirement({"HY-COMP-019", "HY-COMP-005"})
+    @Test
+    void sessionsThatOutnumberTheServersCompressorsStillCarryEveryWriteToEveryClient(@TempDir Path dir) throws Exception {
+        int n = 8;
+        List<KeyPair> keys = keys(n);
+        // Two compressors for the server's 8 compressing sessions: its streams lose their compressor to one another
+        // and start again, and every client must still inflate every delta as it was sent.
+        try (Server server = new Server(dir, keys, "-Dhyphae.deflaters=2")) {
+            List<Peer> clients = new ArrayList<>();
+            try {
+                for (KeyPair key : keys) {
+                    Peer client = client(dir, key, server.publicKey);
+                    clients.add(client);
+                    client.connect(server.address, List.of("plant"));
+                }
+                String note = "the compressor of this stream may have gone to another session since the last delta; ".repeat(8);
+                for (int round = 0; round < 3; round++) {
+                    for (int i = 0; i < n; i++) {
+                        // Payloads that compress well, so that every session's deltas borrow a compressor.
+                        clients.get(i).document("plant").map().register("note-" + i).set(note + round);
+                        clients.get(i).document("plant").map().counter("kwh").increment(1);
+                    }
+                }
+                for (Peer client : clients) {
+                    await(() -> client.document("plant").map().counter("kwh").value().intValue() == 3 * n,
+                            "a client did not see every write");
+                    for (int i = 0; i < n; i++) {
+                        int writer = i;
+                        await(() -> client.document("plant").map().register("note-" + writer).get()
+                                .map(v -> v.toString().contains(note.substring(0, 40))).orElse(false), "a client lacks a note");
+                    }
+                    assertEquals(1, client.connections().size(), "a client's session ended: " + client.connections());
+                }
+            } finally {
+                for (Peer client : clients) {
+                    client.close();
+                }
+            }
+        }
+    }
+
+    @Requirement({"HY-SEC-018", "HY-SEC-011"})
+    @Test
+    void aSourcePastItsRateOfConnectionsDisplacesNoHandshakeAndOthersAreStillAdmitted(@TempDir Path dir) throws Exception {
+        List<KeyPair> keys = keys(1);
+        try (Server server = new Server(dir, keys)) {
+            InetAddress flood = InetAddress.getByAddress(new byte[] {127, 3, 0, 2});
+            List<SocketChannel> held = new ArrayList<>();
+            try {
+                // The source's burst (MAX_UNAUTHENTICATED_PER_SOURCE) fills its budget with connections that send nothing.
+                for (int i = 0; i < Admission.MAX_UNAUTHENTICATED_PER_SOURCE; i++) {
+                    held.add(open(flood, server.address));
+                }
+                // Its next connections come faster than its rate: each is closed before any handshake message, and the
+                // handshakes in progress stay.
+                for (int i = 0; i < 3; i++) {
+                    try (SocketChannel past = open(flood, server.address)) {
+                        assertEquals(-1, past.read(ByteBuffer.allocate(1)), "a connection past the source's rate was kept");
+                    }
+                }
+                for (SocketChannel c : held) {
+                    c.configureBlocking(false);
+                    assertEquals(0, c.read(ByteBuffer.allocate(1)), "a handshake in progress was ended by a source past its rate");
+                }
+                // An honest client from another address is admitted as ever.
+                Peer client = client(dir, keys.get(0), server.publicKey);
+                try {
+                    Connection c = client.connect(server.address, List.of("plant"), InetAddress.getByAddress(new byte[] {127, 3, 0, 3}));
+                    assertEquals(Connection.State.OPEN, c.state(), String.valueOf(c.failure()));
+                } finally {
+                    client.close();
+                }
+            } finally {
+                for (SocketChannel c : held) {
+                    c.close();
+                }
+            }
+        }
+    }
+
+    /** A connection from {@code from} that sends nothing, read with a blocking read that a server's close ends. */
+    private static SocketChannel open(InetAddress from, InetSocketAddress to) throws IOException {
+        SocketChannel c = SocketChannel.open();
+        c.bind(new InetSocketAddress(from, 0));
+        c.connect(to);
+        return c;
     }
 }
