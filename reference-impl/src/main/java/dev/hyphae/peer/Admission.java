@@ -90,9 +90,9 @@ public final class Admission<C> {
         public static final Limits DEFAULT = new Limits(MAX_UNAUTHENTICATED, MAX_UNAUTHENTICATED_PER_SOURCE, HANDSHAKE_DEADLINE_MILLIS,
                 PER_SOURCE_PER_MINUTE);
 
-        /** The budgets and the deadline, with no limit of rate: every newcomer may displace. */
+        /** The budgets and the deadline, with the default rate per source ({@link #PER_SOURCE_PER_MINUTE}). */
         public Limits(int unauthenticated, int perSource, long handshakeDeadlineMillis) {
-            this(unauthenticated, perSource, handshakeDeadlineMillis, 0);
+            this(unauthenticated, perSource, handshakeDeadlineMillis, PER_SOURCE_PER_MINUTE);
         }
 
         public Limits {

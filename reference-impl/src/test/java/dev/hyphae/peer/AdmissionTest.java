@@ -21,7 +21,7 @@ class AdmissionTest {
     @Test
     @Requirement({"HY-SEC-009", "HY-SEC-011"})
     void aNewcomerIsAlwaysAdmittedAndTheStalestMakesRoom() throws Exception {
-        Admission<String> admission = new Admission<>(new Admission.Limits(3, 3, 1000));
+        Admission<String> admission = new Admission<>(new Admission.Limits(3, 3, 1000, 0));
         assertEquals(List.of(), admission.admit("a", address(1), 10));
         assertEquals(List.of(), admission.admit("b", address(2), 20));
         assertEquals(List.of(), admission.admit("c", address(3), 30));
@@ -36,7 +36,7 @@ class AdmissionTest {
     @Test
     @Requirement({"HY-SEC-010", "HY-SEC-011"})
     void aSourceAtItsBudgetDisplacesOnlyItsOwnStalest() throws Exception {
-        Admission<String> admission = new Admission<>(new Admission.Limits(10, 2, 1000));
+        Admission<String> admission = new Admission<>(new Admission.Limits(10, 2, 1000, 0));
         admission.admit("honest", address(1), 0);
         admission.admit("flood-1", address(9), 1);
         admission.admit("flood-2", address(9), 2);
@@ -50,7 +50,7 @@ class AdmissionTest {
     @Test
     @Requirement("HY-SEC-011")
     void whenAllAreFullTheBusiestSourceLosesFirst() throws Exception {
-        Admission<String> admission = new Admission<>(new Admission.Limits(4, 3, 1000));
+        Admission<String> admission = new Admission<>(new Admission.Limits(4, 3, 1000, 0));
         admission.admit("honest", address(1), 0);   // the stalest of all
         admission.admit("flood-1", address(9), 1);
         admission.admit("flood-2", address(9), 2);
@@ -62,7 +62,7 @@ class AdmissionTest {
     @Test
     @Requirement("HY-SEC-014")
     void aHandshakeThatSentItsFirstMessageGoesAfterSilentOnes() throws Exception {
-        Admission<String> admission = new Admission<>(new Admission.Limits(3, 2, 1000));
+        Admission<String> admission = new Admission<>(new Admission.Limits(3, 2, 1000, 0));
         admission.admit("honest", address(1), 0);   // the stalest of all, but it has sent its first message
         admission.progressed("honest");
         admission.admit("silent-1", address(2), 1);
@@ -82,7 +82,7 @@ class AdmissionTest {
     @Test
     @Requirement("HY-SEC-013")
     void anIpv6SourceIsItsSlash64() throws Exception {
-        Admission<String> admission = new Admission<>(new Admission.Limits(10, 2, 1000));
+        Admission<String> admission = new Admission<>(new Admission.Limits(10, 2, 1000, 0));
         admission.admit("a", InetAddress.getByName("2001:db8:0:1::1"), 0);
         admission.admit("b", InetAddress.getByName("2001:db8:0:1::2"), 1);
         assertEquals(List.of("a"), admission.admit("c", InetAddress.getByName("2001:db8:0:1:ffff::3"), 2),
@@ -92,9 +92,9 @@ class AdmissionTest {
 
     @Test
     void limitsAreChecked() {
-        assertThrows(IllegalArgumentException.class, () -> new Admission.Limits(0, 1, 1));
-        assertThrows(IllegalArgumentException.class, () -> new Admission.Limits(4, 5, 1));
-        assertThrows(IllegalArgumentException.class, () -> new Admission.Limits(4, 2, 0));
+        assertThrows(IllegalArgumentException.class, () -> new Admission.Limits(0, 1, 1, 0));
+        assertThrows(IllegalArgumentException.class, () -> new Admission.Limits(4, 5, 1, 0));
+        assertThrows(IllegalArgumentException.class, () -> new Admission.Limits(4, 2, 0, 0));
         assertThrows(IllegalArgumentException.class, () -> new Admission.Limits(4, 2, 1, -1));
         assertEquals(new Admission.Limits(Admission.MAX_UNAUTHENTICATED, Admission.MAX_UNAUTHENTICATED_PER_SOURCE,
                 Admission.HANDSHAKE_DEADLINE_MILLIS, Admission.PER_SOURCE_PER_MINUTE), Admission.Limits.DEFAULT);

@@ -42,7 +42,8 @@ import java.util.stream.Stream;
  * over loopback, each a peer with its own key and folder.
  *
  * <ul>
- * <li>Crowd (the default): N clients connect, {@code --concurrent} at a time, and each handshake that fails is
+ * <li>Crowd (the default): N clients connect, {@code --concurrent} at a time, each from a loopback address of its own
+ * (127.2.x.y), and each handshake that fails is
  * counted as refused; then one client at a time writes, and the time until each other client sees the write is its
  * fan-out latency (p50 and p95 over every pair of writer and receiver, and of the last receiver of each write);
  * the server's resident memory (VmRSS, and its peak VmHWM) and threads, from {@code /proc}.</li>
@@ -149,10 +150,13 @@ final class LoadBench implements Callable<Integer> {
             for (int i = 0; i < sessions; i++) {
                 Peer client = clients.get(i);
                 int me = i;
+                // Each client from a loopback address of its own, as devices are: the server's rules for each source
+                // address (HY-SEC-010, HY-SEC-018) then see them as it would see devices.
+                InetAddress from = InetAddress.getByAddress(new byte[] {127, 2, (byte) (i / 250), (byte) (2 + i % 250)});
                 done.add(connecting.submit(() -> {
                     for (int attempt = 0; attempt < 3; attempt++) {
                         try {
-                            Connection c = client.connect(server.address, List.of("load"));
+                            Connection c = client.connect(server.address, List.of("load"), from);
                             if (!c.awaitEnd(200)) {
                                 connected[me] = true;
                                 return null;

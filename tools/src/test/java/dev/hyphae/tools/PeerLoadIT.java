@@ -55,11 +55,11 @@ class PeerLoadIT {
         final byte[] publicKey;
 
         Server(Path dir, List<KeyPair> clients, String... options) throws Exception {
-            this(dir, clients, "", options);
+            this(dir, clients, "", List.of(options));
         }
 
         /** With {@code javaOptions} for the server's JVM (JAVA_OPTS of the launcher). */
-        Server(Path dir, List<KeyPair> clients, String javaOptions, String... options) throws Exception {
+        Server(Path dir, List<KeyPair> clients, String javaOptions, List<String> options) throws Exception {
             Process keygen = launcher(dir, "keygen", "--out", "server.key").start();
             keygen.getOutputStream().close();
             assertTrue(keygen.waitFor(120, TimeUnit.SECONDS));
@@ -71,7 +71,7 @@ class PeerLoadIT {
             for (KeyPair client : clients) {
                 args.addAll(List.of("--trust-peer", HexFormat.of().formatHex(client.publicKey()) + ":write"));
             }
-            args.addAll(List.of(options));
+            args.addAll(options);
             ProcessBuilder serve = launcher(dir, args.toArray(String[]::new)).redirectError(ProcessBuilder.Redirect.INHERIT);
             serve.environment().put("JAVA_OPTS", javaOptions);
             process = serve.start();
@@ -244,7 +244,7 @@ class PeerLoadIT {
         List<KeyPair> keys = keys(n);
         // Two compressors for the server's 8 compressing sessions: its streams lose their compressor to one another
         // and start again, and every client must still inflate every delta as it was sent.
-        try (Server server = new Server(dir, keys, "-Dhyphae.deflaters=2")) {
+        try (Server server = new Server(dir, keys, "-Dhyphae.deflaters=2", List.of())) {
             List<Peer> clients = new ArrayList<>();
             try {
                 for (KeyPair key : keys) {

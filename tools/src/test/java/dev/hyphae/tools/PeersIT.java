@@ -348,8 +348,11 @@ class PeersIT {
                 "--max-handshakes", "8", "--max-handshakes-per-address", "4", "--handshake-deadline", "60000")) {
             List<Socket> silent = new ArrayList<>();
             try {
+                // From ten loopback addresses other than the honest peer's, four each: every one of them within its
+                // address's rate (HY-SEC-018), so that each may displace a handshake in progress.
                 for (int i = 0; i < 40; i++) {
-                    silent.add(new Socket("127.0.0.1", server.port));
+                    silent.add(new Socket("127.0.0.1", server.port,
+                            java.net.InetAddress.getByAddress(new byte[] {127, 0, 0, (byte) (2 + i % 10)}), 0));
                 }
                 // The honest peer is admitted and syncs while the silent connections are still held open.
                 String out = run(dir, "peer", "connect", "127.0.0.1:" + server.port, "--data", "b-data", "--key", "b.key",
