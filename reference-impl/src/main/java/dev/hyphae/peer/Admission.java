@@ -66,13 +66,13 @@ public final class Admission<C> {
     public static final long HANDSHAKE_DEADLINE_MILLIS = 10_000;
     /**
      * New connections a minute from one source that may displace a handshake in progress, beyond a burst of
-     * {@link #MAX_UNAUTHENTICATED_PER_SOURCE} (HY-SEC-018). One every 5 seconds is what an honest device needs
+     * {@link #MAX_UNAUTHENTICATED_PER_SOURCE} (HY-SEC-018). One every 10 seconds is what an honest device needs
      * beyond its burst: it connects once, and reconnects after pauses that grow to a few seconds; and a source past it
-     * is still admitted while the budgets have room. It holds a flood from 250 addresses to 50 displacements a second:
-     * the budget of 64 then turns over in about a second, time enough for an honest initiator's first message, which
-     * then protects its handshake (HY-SEC-014).
+     * is still admitted while the budgets have room. It holds a flood from 250 addresses to 25 displacements a second:
+     * the budget of 64 then turns over in more than two seconds, time enough for an honest initiator's first message
+     * on a loaded machine, which then protects its handshake (HY-SEC-014).
      */
-    public static final int PER_SOURCE_PER_MINUTE = 12;
+    public static final int PER_SOURCE_PER_MINUTE = 6;
     /** The most sources whose rate is remembered (HY-SEC-019): some 100 bytes each. */
     public static final int MAX_RATED_SOURCES = 16_384;
 
