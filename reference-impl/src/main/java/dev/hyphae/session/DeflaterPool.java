@@ -41,7 +41,7 @@ public final class DeflaterPool {
     private int alive;
     /** Compressors that hold a stream's state and are not lent, by stream, the one idle longest first. */
     private final LinkedHashMap<Object, Deflater> idle = new LinkedHashMap<>();
-    /** Compressors that hold no stream's state. */
+    /** Compressors that hold the state of no live stream: reset when lent, not before, so that each is reset once. */
     private final ArrayDeque<Deflater> free = new ArrayDeque<>();
 
     /** A pool of at most {@code capacity} compressors, at least 1. */
@@ -78,6 +78,9 @@ public final class DeflaterPool {
             return new Lease(own, true);
         }
         Deflater d = free.poll();
+        if (d != null) {
+            d.reset();
+        }
         if (d == null && alive < capacity) {
             // Raw DEFLATE (nowrap): no zlib header or checksum, and a 32 KiB window (HY-COMP-004).
             d = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
@@ -99,7 +102,6 @@ public final class DeflaterPool {
 
     /** {@code deflater}, lent to a stream that has ended, holds no stream's state any more. */
     public synchronized void discard(Deflater deflater) {
-        deflater.reset();
         free.push(deflater);
     }
 
@@ -107,7 +109,6 @@ public final class DeflaterPool {
     public synchronized void forget(Object stream) {
         Deflater d = idle.remove(stream);
         if (d != null) {
-            d.reset();
             free.push(d);
         }
     }
