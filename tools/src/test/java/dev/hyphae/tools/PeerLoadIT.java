@@ -324,4 +324,24 @@ class PeerLoadIT {
         c.connect(to);
         return c;
     }
+
+    @Requirement({"HY-TRANS-004", "HY-TRANS-005"})
+    @Test
+    void afterTheServerIsKilledAndRestartedEveryClientComesBackInStep() throws Exception {
+        // bench load --restarts at its smallest: three clients that reconnect as `peer connect` does, a server killed
+        // with SIGKILL and started again on its port and folder, and a write made while it was down reaching the
+        // others through it. The bench prints how long that took; here only that it happened counts.
+        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream out = System.out;
+        int status;
+        System.setOut(new java.io.PrintStream(printed, true, StandardCharsets.UTF_8));
+        try {
+            status = new picocli.CommandLine(new LoadBench()).execute("--sessions", "3", "--restarts", "1");
+        } finally {
+            System.setOut(out);
+        }
+        String text = printed.toString(StandardCharsets.UTF_8);
+        assertEquals(0, status, text);
+        assertTrue(text.contains("2 of 2 clients back in step"), text);
+    }
 }
