@@ -30,22 +30,30 @@ import java.util.Objects;
  * A newcomer whose source already holds its budget displaces only that source's connections, so a source competes
  * with itself. A source is an address; for IPv6 its /64 prefix, which one host or site usually holds whole.
  *
- * <p>Only a newcomer within its source's rate displaces anyone (HY-SEC-018): each source has a bucket of
- * {@link Limits#perSource} tokens, refilled at {@link Limits#perSourcePerMinute} a minute, and a newcomer takes one. A
- * newcomer whose source's bucket is empty is still admitted while both budgets have room, but at a full budget it is
- * refused, and the handshakes in progress stay. Without this, a flood that reopens its connections as fast as they
- * are dropped turns the whole budget over in milliseconds, and an honest handshake accepted a moment before its first
- * message arrives is displaced before it can show progress; with it, the budget turns over at most at the sum of the
- * flooding sources' rates, and an honest handshake has as long as the budget takes to turn over to send its first
- * message. The buckets of at most {@link #MAX_RATED_SOURCES} sources are kept, those seen least recently forgotten
- * first (HY-SEC-019): a forgotten source starts again with a full bucket, as a new one would.
+ * <p>A newcomer that would displace another source's handshake, because the budget for all is full, must be within
+ * its source's rate (HY-SEC-018): each source has a bucket of {@link Limits#perSource} tokens, refilled at
+ * {@link Limits#perSourcePerMinute} a minute, and such a newcomer takes one. Past its rate it is refused, and the
+ * handshakes in progress stay. Without this, a flood that reopens its connections as fast as they are dropped turns
+ * the whole budget over in milliseconds, and an honest handshake accepted a moment before its first message arrives
+ * is displaced before it can show progress; with it, the budget turns over at most at the sum of the flooding
+ * sources' rates, and an honest handshake has as long as the budget takes to turn over to send its first message. A
+ * newcomer whose source holds its own budget displaces that source's stalest without any token: that hurts nobody
+ * else, and a rate there would let an attacker sharing an honest peer's source (a NAT, an IPv6 /64) spend the rate and
+ * keep the honest peer out. A newcomer admitted while both budgets have room takes no token either. The buckets of at
+ * most {@link #MAX_RATED_SOURCES} sources are kept (HY-SEC-019); when that many are, the bucket of the source seen
+ * least recently is forgotten only if it has refilled completely (forgetting it changes nothing), and otherwise a
+ * source not kept counts as past its rate, so that an attacker with more sources than that gains no fresh bursts.
  *
  * <p>What this bounds, and what not: silent and trickling connections, however many and from however many
  * sources, cannot displace an honest handshake that has sent its first message while any of them are held; one
  * source holds at most its budget. An attacker who completes first messages (cheap: an ephemeral key) from as
  * many sources as the budget for all divided by the budget for one, faster than honest handshakes complete, still
- * crowds honest peers out; and honest clients behind one NAT share one source's budget and rate. A cookie exchanged
- * before any state is kept would be the next step.
+ * crowds honest peers out; honest clients behind one NAT share one source's budget and rate; and an attacker at an
+ * honest peer's source, its own connections silent, displaces the honest handshake only by opening as many new
+ * connections as the source's budget between the honest one's acceptance and its first message (the staler silent
+ * ones go first, and once it has sent its first message only connections that have too can outlast it), which is a
+ * race the attacker wins only with a flood fast against the honest peer's round trip. A cookie exchanged before any
+ * state is kept would be the next step.
  *
  * <p>This class decides and does nothing else: it sees a connection as an opaque handle {@code C} with a source
  * address and a start time, in nanoseconds of a monotonic clock (compared by difference, as {@link System#nanoTime} asks). The
@@ -120,12 +128,7 @@ public final class Admission<C> {
     private final Map<C, Pending> pending = new LinkedHashMap<>();
     private final Map<InetAddress, Integer> perSource = new HashMap<>();
     /** The buckets of the sources seen, the one seen least recently first; only with a limit of rate. */
-    private final Map<InetAddress, Bucket> rates = new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<InetAddress, Bucket> eldest) {
-            return size() > MAX_RATED_SOURCES;
-        }
-    };
+    private final Map<InetAddress, Bucket> rates = new LinkedHashMap<>(16, 0.75f, true);
 
     /** A token bucket: {@code tokens} as of {@code at}. */
     private static final class Bucket {
@@ -156,16 +159,17 @@ public final class Admission<C> {
      */
     public synchronized List<C> admit(C connection, InetAddress address, long now) {
         InetAddress source = source(address);
-        boolean withinRate = takeToken(source, now);
         List<C> dropped = new ArrayList<>(1);
-        boolean full = perSource.getOrDefault(source, 0) >= limits.perSource() || pending.size() >= limits.unauthenticated();
-        if (full && !withinRate) {
-            // HY-SEC-018: past its rate, a source displaces nobody.
-            return List.of(connection);
-        }
         if (perSource.getOrDefault(source, 0) >= limits.perSource()) {
+            // Within its own budget a source displaces only its own stalest, which hurts nobody else: no rate applies,
+            // so that others at the same source cannot use up a rate and lock an honest peer there out.
             dropped.add(victim(source));
         } else if (pending.size() >= limits.unauthenticated()) {
+            // HY-SEC-018: displacing another source's handshake takes a token; past its rate, a source displaces
+            // nobody and its newcomer is refused.
+            if (!takeToken(source, now)) {
+                return List.of(connection);
+            }
             dropped.add(victim(null));
         }
         dropped.forEach(this::release);
@@ -201,18 +205,28 @@ public final class Admission<C> {
         return pending.size();
     }
 
-    /** Whether {@code source} is within its rate at {@code now}: takes a token of its bucket if it has one. */
+    /**
+     * Whether {@code source} is within its rate at {@code now}: takes a token of its bucket if it has one. A source
+     * not tracked while {@link #MAX_RATED_SOURCES} are is past its rate, unless the bucket of the source seen least
+     * recently has refilled completely: forgetting that one changes nothing (HY-SEC-019).
+     */
     private boolean takeToken(InetAddress source, long now) {
         if (limits.perSourcePerMinute() == 0) {
             return true;
         }
         Bucket b = rates.get(source);
         if (b == null) {
+            if (rates.size() >= MAX_RATED_SOURCES) {
+                Map.Entry<InetAddress, Bucket> eldest = rates.entrySet().iterator().next();
+                if (refill(eldest.getValue(), now) < limits.perSource()) {
+                    return false;
+                }
+                rates.remove(eldest.getKey());
+            }
             b = new Bucket(limits.perSource(), now);
             rates.put(source, b);
         } else {
-            double refill = (now - b.at) / 60e9 * limits.perSourcePerMinute();
-            b.tokens = Math.min(limits.perSource(), b.tokens + Math.max(0, refill));
+            b.tokens = refill(b, now);
             b.at = now;
         }
         if (b.tokens >= 1) {
@@ -220,6 +234,12 @@ public final class Admission<C> {
             return true;
         }
         return false;
+    }
+
+    /** The tokens of {@code b} at {@code now}, refilled since it was last seen, at most a full burst. */
+    private double refill(Bucket b, long now) {
+        double refill = (now - b.at) / 60e9 * limits.perSourcePerMinute();
+        return Math.min(limits.perSource(), b.tokens + Math.max(0, refill));
     }
 
     /** The source that {@code address} counts against: the address, or for IPv6 its /64 prefix. */
