@@ -127,16 +127,25 @@ public final class DeltaCompression implements AutoCloseable {
         // A stream whose compressor another stream took, or a new one, starts (again) with compression 2.
         int compression = lease.continues() ? CONTINUE : RESTART;
         byte[] payload = delta.payload();
-        byte[] compressed = deflate(lease.deflater(), payload);
-        if (compressed.length >= payload.length || payload.length > bound(compressed.length)) {
-            // HY-COMP-009: sent as it is, which ends the stream at both ends; the next delta starts a new one.
-            sending.remove(channel);
-            deflaters.discard(lease.deflater());
-            return delta;
+        boolean kept = false;
+        try {
+            byte[] compressed = deflate(lease.deflater(), payload);
+            if (compressed.length >= payload.length || payload.length > bound(compressed.length)) {
+                // HY-COMP-009: sent as it is, which ends the stream at both ends; the next delta starts a new one.
+                return delta;
+            }
+            sending.put(channel, stream);
+            deflaters.giveBack(stream, lease.deflater());
+            kept = true;
+            return delta.withPayload(compressed, compression);
+        } finally {
+            if (!kept) {
+                // Sent uncompressed, or deflating failed: the stream ends, and the compressor goes back to the pool
+                // holding no stream's state (reset when next lent), so that the pool never loses a place.
+                sending.remove(channel);
+                deflaters.discard(lease.deflater());
+            }
         }
-        sending.put(channel, stream);
-        deflaters.giveBack(stream, lease.deflater());
-        return delta.withPayload(compressed, compression);
     }
 
     /**

@@ -65,33 +65,46 @@ class DeflaterPoolProperties {
         } finally {
             senders.forEach(DeltaCompression::close);
             receivers.forEach(DeltaCompression::close);
+            pool.end();
         }
+        assertEquals(0, pool.alive(), "closed sessions leave every compressor to the pool, which ends them");
     }
 
     @Test
     @Requirement("HY-COMP-019")
     void aStreamThatKeepsItsCompressorContinuesAndOneThatLostItStartsAgain() {
         DeflaterPool pool = new DeflaterPool(1);
-        try (DeltaCompression a = new DeltaCompression(true, pool); DeltaCompression b = new DeltaCompression(true, pool)) {
-            assertEquals(DeltaCompression.RESTART, a.compress(delta(payload(0, 0)), c -> true).compression());
-            assertEquals(DeltaCompression.CONTINUE, a.compress(delta(payload(0, 1)), c -> true).compression(),
-                    "the compressor still holds a's stream");
-            assertEquals(DeltaCompression.RESTART, b.compress(delta(payload(1, 2)), c -> true).compression());
-            assertEquals(DeltaCompression.RESTART, a.compress(delta(payload(0, 3)), c -> true).compression(),
-                    "b took the one compressor: a's stream starts again");
-            assertEquals(1, pool.alive());
+        try {
+            try (DeltaCompression a = new DeltaCompression(true, pool); DeltaCompression b = new DeltaCompression(true, pool)) {
+                assertEquals(DeltaCompression.RESTART, a.compress(delta(payload(0, 0)), c -> true).compression());
+                assertEquals(DeltaCompression.CONTINUE, a.compress(delta(payload(0, 1)), c -> true).compression(),
+                        "the compressor still holds a's stream");
+                assertEquals(DeltaCompression.RESTART, b.compress(delta(payload(1, 2)), c -> true).compression());
+                assertEquals(DeltaCompression.RESTART, a.compress(delta(payload(0, 3)), c -> true).compression(),
+                        "b took the one compressor: a's stream starts again");
+                assertEquals(1, pool.alive());
+            }
+        } finally {
+            pool.end();
         }
+        assertEquals(0, pool.alive());
     }
 
     @Test
     void aPoolLendsNothingWhileEveryCompressorIsLentOut() {
         DeflaterPool pool = new DeflaterPool(1);
-        DeflaterPool.Lease first = pool.borrow(new Object());
-        assertNotNull(first);
-        assertNull(pool.borrow(new Object()), "the one compressor is in use");
-        pool.discard(first.deflater());
-        assertNotNull(pool.borrow(new Object()));
-        pool.end();
+        try {
+            DeflaterPool.Lease first = pool.borrow(new Object());
+            assertNotNull(first);
+            assertNull(pool.borrow(new Object()), "the one compressor is in use");
+            pool.discard(first.deflater());
+            DeflaterPool.Lease second = pool.borrow(new Object());
+            assertNotNull(second, "a compressor given back is lent again");
+            pool.discard(second.deflater());
+        } finally {
+            pool.end();
+        }
+        assertEquals(0, pool.alive(), "a pool ended with nothing lent out holds no compressor");
     }
 
     private static SessionMessage.Delta delta(byte[] payload) {
