@@ -14,9 +14,13 @@ import java.util.zip.Deflater;
  * specification lets a sender drop its compressor's state whenever it wants: it starts the stream again with
  * {@code compression} 2, or sends a payload uncompressed (HY-COMP-019). So a stream does not own a compressor; it
  * borrows one for each payload and gives it back, and finds its own again on the next payload if no other stream took
- * it meanwhile. Streams that send often keep their context; when more streams send than there are compressors, the
- * one idle longest loses its compressor to the newcomer, and its next payload starts a new stream. What the receiver
- * holds does not change: it still inflates each stream on its own inflater (HY-COMP-005).
+ * it meanwhile. When more streams send than there are compressors, the one idle longest loses its compressor to the
+ * newcomer, and its next payload starts a new stream. A stream keeps its context only while fewer other streams than
+ * the pool's capacity send between two of its payloads: a write fanned out to 2,000 sessions that take turns through
+ * 64 compressors finds none of them still holding its stream, so every such delta starts again (compression 2) and
+ * is compressed against itself alone, without the window of the deltas before it. The pool bounds memory; it
+ * does not keep the context that a compressor for each stream would. What the receiver holds does not change: it
+ * still inflates each stream on its own inflater (HY-COMP-005).
  *
  * <p>A compressor is used by one thread at a time, between {@link #borrow} and {@link #giveBack} (or
  * {@link #discard}); the pool's own bookkeeping is synchronised. A stream is named by any object, compared by
@@ -26,7 +30,7 @@ public final class DeflaterPool {
 
     /**
      * Compressors of the process's shared pool, unless {@code -Dhyphae.deflaters=N} says otherwise: 64 hold some
-     * 16 MiB, and serve 64 streams that send at once with their context kept.
+     * 16 MiB, and keep the context of up to 64 streams that take turns; beyond that, streams start again.
      */
     public static final int DEFAULT_CAPACITY = 64;
 
