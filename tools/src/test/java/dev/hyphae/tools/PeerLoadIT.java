@@ -17,8 +17,9 @@ import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,6 +30,7 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -243,16 +245,18 @@ class PeerLoadIT {
         int n = 8;
         List<KeyPair> keys = keys(n);
         // Two compressors for the server's 8 compressing sessions: its streams lose their compressor to one another
-        // and start again, and every client must still inflate every delta as it was sent.
-        try (Server server = new Server(dir, keys, "-Dhyphae.deflaters=2", List.of())) {
+        // and start again, and every client must still inflate every delta as it was sent. The clients connect through
+        // a proxy that counts the bytes the server sends, to show that compression was in force.
+        try (Server server = new Server(dir, keys, "-Dhyphae.deflaters=2", List.of());
+             CountingProxy proxy = new CountingProxy(server.address)) {
             List<Peer> clients = new ArrayList<>();
+            String note = "the compressor of this stream may have gone to another session since the last delta; ".repeat(64);
             try {
                 for (KeyPair key : keys) {
                     Peer client = client(dir, key, server.publicKey);
                     clients.add(client);
-                    client.connect(server.address, List.of("plant"));
+                    client.connect(proxy.address(), List.of("plant"));
                 }
-                String note = "the compressor of this stream may have gone to another session since the last delta; ".repeat(8);
                 for (int round = 0; round < 3; round++) {
                     for (int i = 0; i < n; i++) {
                         // Payloads that compress well, so that every session's deltas borrow a compressor.
@@ -275,6 +279,68 @@ class PeerLoadIT {
                     client.close();
                 }
             }
+            // Each client received at least the last note of every other writer: uncompressed, that alone is more bytes
+            // than the server sent, frames, handshakes and counters included.
+            long atLeastUncompressed = (long) n * (n - 1) * note.length();
+            assertTrue(proxy.fromServer.get() < atLeastUncompressed,
+                    "the server sent " + proxy.fromServer.get() + " bytes, no fewer than " + atLeastUncompressed + " uncompressed");
+        }
+    }
+
+    /** Forwards each connection to {@code to} from 127.0.0.1, counting the bytes that come back. */
+    private static final class CountingProxy implements AutoCloseable {
+        final ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        final AtomicLong fromServer = new AtomicLong();
+        final List<Socket> sockets = java.util.Collections.synchronizedList(new ArrayList<>());
+
+        CountingProxy(InetSocketAddress to) throws IOException {
+            Thread accept = new Thread(() -> {
+                try {
+                    while (true) {
+                        Socket client = listener.accept();
+                        Socket server = new Socket(to.getAddress(), to.getPort());
+                        sockets.add(client);
+                        sockets.add(server);
+                        pump(client, server, new AtomicLong());
+                        pump(server, client, fromServer);
+                    }
+                } catch (IOException closed) {
+                    // The proxy is closed.
+                }
+            });
+            accept.setDaemon(true);
+            accept.start();
+        }
+
+        InetSocketAddress address() {
+            return new InetSocketAddress("127.0.0.1", listener.getLocalPort());
+        }
+
+        private static void pump(Socket from, Socket to, AtomicLong count) {
+            Thread t = new Thread(() -> {
+                byte[] buffer = new byte[8192];
+                try {
+                    for (int n; (n = from.getInputStream().read(buffer)) != -1; ) {
+                        to.getOutputStream().write(buffer, 0, n);
+                        count.addAndGet(n);
+                    }
+                    to.shutdownOutput();
+                } catch (IOException ended) {
+                    // Either side closed.
+                }
+            });
+            t.setDaemon(true);
+            t.start();
+        }
+
+        @Override
+        public void close() throws IOException {
+            listener.close();
+            synchronized (sockets) {
+                for (Socket s : sockets) {
+                    s.close();
+                }
+            }
         }
     }
 
@@ -282,24 +348,33 @@ class PeerLoadIT {
     @Test
     void aSourcePastItsRateOfConnectionsDisplacesNoHandshakeAndOthersAreStillAdmitted(@TempDir Path dir) throws Exception {
         List<KeyPair> keys = keys(1);
-        try (Server server = new Server(dir, keys)) {
-            InetAddress flood = InetAddress.getByAddress(new byte[] {127, 3, 0, 2});
-            List<SocketChannel> held = new ArrayList<>();
+        // 4 handshakes in all, 2 per address (and so a burst of 2 at the default rate of 6 a minute), and a deadline
+        // far past the test's length: a connection closed here was refused or displaced, never ended by the deadline.
+        try (Server server = new Server(dir, keys, "--max-handshakes", "4", "--max-handshakes-per-address", "2",
+                "--handshake-deadline", "3600000")) {
+            List<Socket> all = new ArrayList<>();
             try {
-                // The source's burst (MAX_UNAUTHENTICATED_PER_SOURCE) fills its budget with connections that send nothing.
-                for (int i = 0; i < Admission.MAX_UNAUTHENTICATED_PER_SOURCE; i++) {
-                    held.add(open(flood, server.address));
+                // Accepted and admitted in this order; none sends anything.
+                Socket o1a = open(all, 4, server.address);
+                Socket o1b = open(all, 4, server.address);
+                Socket o2a = open(all, 5, server.address);
+                Socket o2b = open(all, 5, server.address);
+                // The budget in all is full. The flooding source spends its burst of 2 displacing other addresses'
+                // handshakes: the stalest of the busiest address each time.
+                Socket f1 = open(all, 2, server.address);
+                Socket f2 = open(all, 2, server.address);
+                // Another address, within its rate, displaces the flooding source's stalest (it is now the busiest).
+                Socket o3 = open(all, 6, server.address);
+                // The flooding source, below its own budget and past its rate, would displace another address's
+                // handshake: it is closed instead, before any handshake message, and nobody is displaced.
+                Socket f3 = open(all, 2, server.address);
+                assertTrue(closedByServer(f3), "a connection past its source's rate was kept");
+                for (Socket displaced : List.of(o1a, o2a, f1)) {
+                    assertTrue(closedByServer(displaced), "a handshake was not displaced as HY-SEC-011 says");
                 }
-                // Its next connections come faster than its rate: each is closed before any handshake message, and the
-                // handshakes in progress stay.
-                for (int i = 0; i < 3; i++) {
-                    try (SocketChannel past = open(flood, server.address)) {
-                        assertEquals(-1, past.read(ByteBuffer.allocate(1)), "a connection past the source's rate was kept");
-                    }
-                }
-                for (SocketChannel c : held) {
-                    c.configureBlocking(false);
-                    assertEquals(0, c.read(ByteBuffer.allocate(1)), "a handshake in progress was ended by a source past its rate");
+                // Every close above happened on the server's one accepting thread before f3's: what is open now stays.
+                for (Socket kept : List.of(o1b, o2b, f2, o3)) {
+                    assertTrue(open(kept), "a handshake in progress was ended by a source past its rate");
                 }
                 // An honest client from another address is admitted as ever.
                 Peer client = client(dir, keys.get(0), server.publicKey);
@@ -310,19 +385,47 @@ class PeerLoadIT {
                     client.close();
                 }
             } finally {
-                for (SocketChannel c : held) {
+                for (Socket c : all) {
                     c.close();
                 }
             }
         }
     }
 
-    /** A connection from {@code from} that sends nothing, read with a blocking read that a server's close ends. */
-    private static SocketChannel open(InetAddress from, InetSocketAddress to) throws IOException {
-        SocketChannel c = SocketChannel.open();
-        c.bind(new InetSocketAddress(from, 0));
-        c.connect(to);
-        return c;
+    /** A connection from 127.3.0.{@code last} that sends nothing, added to {@code all}. */
+    private static Socket open(List<Socket> all, int last, InetSocketAddress to) throws IOException {
+        Socket s = new Socket();
+        all.add(s);
+        s.bind(new InetSocketAddress(InetAddress.getByAddress(new byte[] {127, 3, 0, (byte) last}), 0));
+        s.connect(to);
+        return s;
+    }
+
+    /**
+     * Whether the server closed {@code s}: its read ends (or is reset). A minute without either counts as not closed;
+     * the handshake deadline of the server is far longer, so a close seen here is the admission's.
+     */
+    private static boolean closedByServer(Socket s) throws IOException {
+        s.setSoTimeout(60_000);
+        try {
+            return s.getInputStream().read() == -1;
+        } catch (SocketTimeoutException e) {
+            return false;
+        } catch (IOException reset) {
+            return true;
+        }
+    }
+
+    /** Whether {@code s} is still open at the server: no end of stream is waiting to be read. */
+    private static boolean open(Socket s) throws IOException {
+        s.setSoTimeout(1);
+        try {
+            return s.getInputStream().read() != -1;
+        } catch (SocketTimeoutException e) {
+            return true;
+        } catch (IOException reset) {
+            return false;
+        }
     }
 
     @Requirement({"HY-TRANS-004", "HY-TRANS-005"})
