@@ -73,8 +73,8 @@ public final class Admission<C> {
     /** How long a whole handshake may take, from the connection, before the connection is dropped (HY-SEC-008). */
     public static final long HANDSHAKE_DEADLINE_MILLIS = 10_000;
     /**
-     * New connections a minute from one source that may displace a handshake in progress, beyond a burst of
-     * {@link #MAX_UNAUTHENTICATED_PER_SOURCE} (HY-SEC-018). One every 10 seconds is what an honest device needs
+     * New connections a minute from one source that may displace another source's handshake in progress, beyond a
+     * burst of {@link #MAX_UNAUTHENTICATED_PER_SOURCE} (HY-SEC-018). One every 10 seconds is what an honest device needs
      * beyond its burst: it connects once, and reconnects after pauses that grow to a few seconds; and a source past it
      * is still admitted while the budgets have room. It holds a flood from 250 addresses to 25 displacements a second:
      * the budget of 64 then turns over in more than two seconds, time enough for an honest initiator's first message
@@ -90,8 +90,8 @@ public final class Admission<C> {
      * @param unauthenticated         most handshakes in progress from all sources, at least 1
      * @param perSource               most from one source address, 1 to {@code unauthenticated}
      * @param handshakeDeadlineMillis how long a whole handshake may take, from the connection, at least 1
-     * @param perSourcePerMinute      new connections a minute from one source that may displace a handshake in
-     *                                progress, beyond a burst of {@code perSource}; 0 for no limit of rate
+     * @param perSourcePerMinute      new connections a minute from one source that may displace another source's
+     *                                handshake in progress, beyond a burst of {@code perSource}; 0 for no limit of rate
      */
     public record Limits(int unauthenticated, int perSource, long handshakeDeadlineMillis, int perSourcePerMinute) {
         /** The limits named by this class's constants. */
@@ -152,7 +152,8 @@ public final class Admission<C> {
 
     /**
      * Admits {@code connection} from {@code address}, which started at {@code now} (nanoseconds); a newcomer is
-     * admitted unless a budget is full and its source has passed its rate.
+     * admitted unless the budget for all is full, its source is below its own budget, and its source has passed its
+     * rate.
      *
      * @return the connections to drop: none; one, to make room for the newcomer, which is then counted; or the
      *         newcomer itself, refused, which is not counted
