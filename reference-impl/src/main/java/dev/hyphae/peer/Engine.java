@@ -183,12 +183,18 @@ final class Engine implements Runnable {
         }
     }
 
-    /** Connects {@code link} to {@code address}: its handshake starts once the connection is made. */
-    void connect(Link link, InetSocketAddress address) {
+    /**
+     * Connects {@code link} to {@code address}, from the local address {@code from} if not null: its handshake starts
+     * once the connection is made.
+     */
+    void connect(Link link, InetSocketAddress address, java.net.InetAddress from) {
         execute(() -> {
             SocketChannel channel = null;
             try {
                 channel = SocketChannel.open();
+                if (from != null) {
+                    channel.bind(new InetSocketAddress(from, 0));
+                }
                 configure(channel);
                 boolean connected = channel.connect(address);
                 register(link, channel, connected ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT);

@@ -629,6 +629,12 @@ final class Link implements Connection {
             }
         }
 
+        /** The session's news of a document is handled as this link's task, on a worker, not by whoever told it. */
+        @Override
+        public void schedule(Runnable work) {
+            submit(work);
+        }
+
         @Override
         public void end() {
             orderlyEnd = true;

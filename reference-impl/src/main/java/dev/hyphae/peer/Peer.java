@@ -16,6 +16,7 @@ import dev.hyphae.session.Session;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -184,8 +185,12 @@ public final class Peer implements Closeable {
         }
         Link link = Link.responder(this, engine);
         InetSocketAddress remote = (InetSocketAddress) channel.getRemoteAddress();
-        // HY-SEC-009 to HY-SEC-014: the newcomer is admitted; at a budget, another handshake makes room.
+        // HY-SEC-009 to HY-SEC-014: the newcomer is admitted; at a budget, another handshake makes room, unless the
+        // newcomer's source is past its rate (HY-SEC-018), which refuses the newcomer instead.
         for (Link dropped : admission.admit(link, remote.getAddress(), System.nanoTime())) {
+            if (dropped == link) {
+                return null;
+            }
             dropped.forceClose();
         }
         links.add(link);
@@ -257,13 +262,23 @@ public final class Peer implements Closeable {
      *                     the peer holds as many sessions as its cap allows
      */
     public Connection connect(InetSocketAddress address, Collection<String> documents) throws IOException, ProtocolException {
+        return connect(address, documents, null);
+    }
+
+    /**
+     * As {@link #connect(InetSocketAddress, Collection)}, from the local address {@code from} (a port the system
+     * chooses), or from whichever address the system chooses if null: for a host with several addresses, and for
+     * tests and benchmarks that stand for many hosts on one machine's loopback addresses.
+     */
+    public Connection connect(InetSocketAddress address, Collection<String> documents, InetAddress from)
+            throws IOException, ProtocolException {
         checkNetworking();
         if (sessions.get() >= config.maxSessions()) {
             throw new IOException("this peer holds " + config.maxSessions() + " sessions, its cap");
         }
         Link link = Link.initiator(this, engine(), documents);
         links.add(link);
-        engine.connect(link, address);
+        engine.connect(link, address, from);
         try {
             link.awaitEstablished();
         } catch (IOException | ProtocolException | RuntimeException e) {

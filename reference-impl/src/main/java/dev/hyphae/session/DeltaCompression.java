@@ -58,15 +58,36 @@ public final class DeltaCompression implements AutoCloseable {
     private final boolean inForce;
     /** The streams this side inflates, by the channel number this side chose. */
     private final Map<Long, Inflater> receiving = new HashMap<>();
-    /** The streams this side deflates, by the channel number the peer chose. */
-    private final Map<Long, Deflater> sending = new HashMap<>();
+    /**
+     * The streams this side deflates, by the channel number the peer chose: each a name under which it borrows a
+     * compressor from {@code deflaters} for each payload.
+     */
+    private final Map<Long, Object> sending = new HashMap<>();
+    private final DeflaterPool deflaters;
+    /** Whether {@code deflaters} is this object's own, ended with it. */
+    private final boolean ownPool;
 
     /**
      * The compression of a session on which it is in force, or not (HY-COMP-001): the handshake's responder selected
-     * the capability {@code deflate}.
+     * the capability {@code deflate}. Its streams have compressors of their own, one for each, as many as
+     * {@code MAX_COMPRESSED_CHANNELS}.
      */
     public DeltaCompression(boolean inForce) {
+        this(inForce, new DeflaterPool(MAX_COMPRESSED_CHANNELS), true);
+    }
+
+    /**
+     * The compression of a session whose streams borrow their compressors from {@code deflaters}, which other
+     * sessions share: a stream whose compressor another took starts again (HY-COMP-019).
+     */
+    public DeltaCompression(boolean inForce, DeflaterPool deflaters) {
+        this(inForce, deflaters, false);
+    }
+
+    private DeltaCompression(boolean inForce, DeflaterPool deflaters, boolean ownPool) {
         this.inForce = inForce;
+        this.deflaters = java.util.Objects.requireNonNull(deflaters);
+        this.ownPool = ownPool;
     }
 
     /** Whether compression is in force on the session. */
@@ -77,7 +98,9 @@ public final class DeltaCompression implements AutoCloseable {
     /**
      * The Delta to send for {@code delta}: its payload compressed on the stream of its channel when compression is in
      * force, or the delta itself (with compression 0) when it is not, when {@code MAX_COMPRESSED_CHANNELS} channels
-     * have a stream already, or when compressing would not make it smaller or would pass the bounds a receiver checks.
+     * have a stream already, when every compressor of the pool is in use at this instant, or when compressing would
+     * not make it smaller or would pass the bounds a receiver checks. A stream whose compressor the pool lent to
+     * another stream since its last payload starts again, with compression 2.
      *
      * @param open whether a channel number of the peer (that is, of a sent Delta) is still open
      */
@@ -86,27 +109,43 @@ public final class DeltaCompression implements AutoCloseable {
             return delta;
         }
         long channel = delta.channel();
-        Deflater deflater = sending.get(channel);
-        int compression = CONTINUE;
-        if (deflater == null) {
-            release(sending, open);
+        Object stream = sending.get(channel);
+        if (stream == null) {
+            releaseSending(open);
             if (sending.size() >= MAX_COMPRESSED_CHANNELS) {
                 // HY-COMP-010: no new stream beyond the limit; this channel's deltas go as they are.
                 return delta;
             }
-            // Raw DEFLATE (nowrap): no zlib header or checksum, and a 32 KiB window (HY-COMP-004).
-            deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
-            sending.put(channel, deflater);
-            compression = RESTART;
+            stream = new Object();
         }
-        byte[] payload = delta.payload();
-        byte[] compressed = deflate(deflater, payload);
-        if (compressed.length >= payload.length || payload.length > bound(compressed.length)) {
-            // HY-COMP-009: sent as it is, which ends the stream at both ends; the next delta starts a new one.
-            sending.remove(channel).end();
+        DeflaterPool.Lease lease = deflaters.borrow(stream);
+        if (lease == null) {
+            // Every compressor of the pool is in use this instant: sent as it is, which ends the stream (HY-COMP-019).
+            sending.remove(channel);
             return delta;
         }
-        return delta.withPayload(compressed, compression);
+        // A stream whose compressor another stream took, or a new one, starts (again) with compression 2.
+        int compression = lease.continues() ? CONTINUE : RESTART;
+        byte[] payload = delta.payload();
+        boolean kept = false;
+        try {
+            byte[] compressed = deflate(lease.deflater(), payload);
+            if (compressed.length >= payload.length || payload.length > bound(compressed.length)) {
+                // HY-COMP-009: sent as it is, which ends the stream at both ends; the next delta starts a new one.
+                return delta;
+            }
+            sending.put(channel, stream);
+            deflaters.giveBack(stream, lease.deflater());
+            kept = true;
+            return delta.withPayload(compressed, compression);
+        } finally {
+            if (!kept) {
+                // Sent uncompressed, or deflating failed: the stream ends, and the compressor goes back to the pool
+                // holding no stream's state (reset when next lent), so that the pool never loses a place.
+                sending.remove(channel);
+                deflaters.discard(lease.deflater());
+            }
+        }
     }
 
     /**
@@ -149,7 +188,7 @@ public final class DeltaCompression implements AutoCloseable {
             if (compression == CONTINUE) {
                 throw malformed("a payload continues a stream that channel %d does not have", channel);
             }
-            release(receiving, open);
+            releaseReceiving(open);
             if (receiving.size() >= MAX_COMPRESSED_CHANNELS) {
                 throw ProtocolException.sessionError(ErrorCode.COMPRESSION_LIMIT_EXCEEDED, ProtocolException.Phase.FRAME,
                         "a stream on channel %d beside %d others, more than MAX_COMPRESSED_CHANNELS", channel, receiving.size());
@@ -172,9 +211,12 @@ public final class DeltaCompression implements AutoCloseable {
     @Override
     public void close() {
         receiving.values().forEach(Inflater::end);
-        sending.values().forEach(Deflater::end);
+        sending.values().forEach(deflaters::forget);
         receiving.clear();
         sending.clear();
+        if (ownPool) {
+            deflaters.end();
+        }
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -184,16 +226,23 @@ public final class DeltaCompression implements AutoCloseable {
         return Math.min(Limits.MAX_PAYLOAD_SIZE, (long) MAX_COMPRESSION_RATIO * compressed + COMPRESSION_ALLOWANCE);
     }
 
-    /** Ends the streams of channels that are no longer open: a stream ends with its channel (HY-COMP-003). */
-    private static <T> void release(Map<Long, T> streams, LongPredicate open) {
-        for (Iterator<Map.Entry<Long, T>> i = streams.entrySet().iterator(); i.hasNext(); ) {
-            Map.Entry<Long, T> e = i.next();
+    /** Ends the receiving streams of channels that are no longer open: a stream ends with its channel (HY-COMP-003). */
+    private void releaseReceiving(LongPredicate open) {
+        for (Iterator<Map.Entry<Long, Inflater>> i = receiving.entrySet().iterator(); i.hasNext(); ) {
+            Map.Entry<Long, Inflater> e = i.next();
             if (!open.test(e.getKey())) {
-                if (e.getValue() instanceof Inflater inflater) {
-                    inflater.end();
-                } else {
-                    ((Deflater) e.getValue()).end();
-                }
+                e.getValue().end();
+                i.remove();
+            }
+        }
+    }
+
+    /** Ends the sending streams of channels that are no longer open: their compressors hold their state no more. */
+    private void releaseSending(LongPredicate open) {
+        for (Iterator<Map.Entry<Long, Object>> i = sending.entrySet().iterator(); i.hasNext(); ) {
+            Map.Entry<Long, Object> e = i.next();
+            if (!open.test(e.getKey())) {
+                deflaters.forget(e.getValue());
                 i.remove();
             }
         }

@@ -14,7 +14,9 @@ import java.util.List;
 import java.util.Queue;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -54,6 +56,16 @@ public final class Session {
          */
         default boolean congested() {
             return false;
+        }
+
+        /**
+         * Runs {@code work} soon, in order with the rest of this session's work, on whatever runs it: a session hands
+         * the news of a changed document ({@link Session#documentChanged}) here, so that the thread that tells every
+         * session of a write hands each its work (choosing, encoding and compressing its delta) rather than doing all
+         * of it in turn. By default at once, on the caller's thread.
+         */
+        default void schedule(Runnable work) {
+            work.run();
         }
     }
 
@@ -100,8 +112,14 @@ public final class Session {
      * write, of another document.
      */
     private final ReentrantLock lock = new ReentrantLock();
-    /** Documents with news that arrived while another thread held the lock: handled by whoever holds it next. */
+    /**
+     * Documents with news not handled yet, each at most once (in {@link #changedSet} too): handled by whoever holds
+     * the lock next. However many writes come before the session's task runs, it holds one entry a document.
+     */
     private final Queue<String> changed = new ConcurrentLinkedQueue<>();
+    private final Set<String> changedSet = ConcurrentHashMap.newKeySet();
+    /** Whether a task to handle {@link #changed} is scheduled and not yet started: at most one is. */
+    private final AtomicBoolean newsScheduled = new AtomicBoolean();
     private final TrustStore.Identity remoteIdentity;
     private final AccessPolicy policy;
     private final Options options;
@@ -147,7 +165,8 @@ public final class Session {
         this.options = options;
         this.outbox = outbox;
         this.keepalive = new Keepalive(options.keepaliveMillis(), options.idleTimeoutMillis());
-        this.compression = new DeltaCompression(options.deflate());
+        // The compressors of every session of the process come from one bounded pool (HY-COMP-019).
+        this.compression = new DeltaCompression(options.deflate(), DeflaterPool.shared());
         this.previousReplica = layer.lastReplicaId(remoteIdentity.staticKey());
     }
 
@@ -449,7 +468,18 @@ public final class Session {
     public void documentChanged(String document) {
         // Never waits on the lock: a writer or another session telling of news must not wait on this session's work
         // (a sync, or a delta of another document). Whoever holds the lock handles the news before releasing it.
-        changed.add(document);
+        // Bounded whatever the rate of writes: one entry a document, one task pending a session.
+        if (changedSet.add(document)) {
+            changed.add(document);
+        }
+        if (newsScheduled.compareAndSet(false, true)) {
+            outbox.schedule(this::drainScheduledNews);
+        }
+    }
+
+    /** The scheduled task: news told after it starts schedules another. */
+    private void drainScheduledNews() {
+        newsScheduled.set(false);
         drainChanged();
     }
 
@@ -462,6 +492,8 @@ public final class Session {
             try {
                 String document;
                 while ((document = changed.poll()) != null) {
+                    // Out of the set before it is handled, so that news told meanwhile is handled again after.
+                    changedSet.remove(document);
                     onDocumentChanged(document);
                 }
             } finally {

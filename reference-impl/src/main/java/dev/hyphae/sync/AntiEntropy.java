@@ -208,6 +208,17 @@ final class AntiEntropy implements DocumentSync {
 
     @Override
     public SessionMessage.Delta next(long channel, boolean outstanding) throws DocumentClosedException, IOException {
+        Unformed next = nextAsLogged(channel, outstanding);
+        return next == null ? null : next.inSessionForm();
+    }
+
+    /**
+     * The next Delta's payload as the log keeps it, and what it covers: the part of {@link #next} that reads the
+     * document, and so needs its lock. Putting it in session form ({@link Unformed#inSessionForm}) reads only this
+     * session's tables, under the session's lock: it runs after the document's lock is released, so that fanning a
+     * write out to many sessions does not encode every session's copy in turn under that lock.
+     */
+    Unformed nextAsLogged(long channel, boolean outstanding) throws DocumentClosedException, IOException {
         while (true) {
             if (needsDifference) {
                 // Without the neighbour's summary there is no difference to compute: the session asks for it
@@ -228,11 +239,38 @@ final class AntiEntropy implements DocumentSync {
                 continue;
             }
             sent = interval.to();
-            if (interval.forwarded()) {
-                // Forwarded as received: its bytes, its own replica table included, stay as they are (HY-VER-017).
-                return new SessionMessage.Delta(channel, SessionMessage.Kind.INTERVAL, interval.from(), interval.to(), interval.payload());
-            }
-            return inSessionForm(channel, SessionMessage.Kind.INTERVAL, interval.from(), interval.to(), interval.payload(), interval.state());
+            // Forwarded as received: its bytes, its own replica table included, stay as they are (HY-VER-017).
+            return new Unformed(channel, SessionMessage.Kind.INTERVAL, interval.from(), interval.to(), interval.payload(),
+                    interval.forwarded(), interval.state());
+        }
+    }
+
+    /** A Delta whose payload is as the log keeps it: sent so if {@code asLogged}, else in session form. */
+    final class Unformed {
+        private final long channel;
+        private final SessionMessage.Kind kind;
+        private final long from;
+        private final long to;
+        private final byte[] payload;
+        private final boolean asLogged;
+        private final CausalState<ORMap> state;
+
+        /** {@code state} is the state {@code payload} was encoded from, so that no payload is decoded again. */
+        Unformed(long channel, SessionMessage.Kind kind, long from, long to, byte[] payload, boolean asLogged,
+                 CausalState<ORMap> state) {
+            this.channel = channel;
+            this.kind = kind;
+            this.from = from;
+            this.to = to;
+            this.payload = payload;
+            this.asLogged = asLogged;
+            this.state = state;
+        }
+
+        /** The Delta to send; needs the session's lock, not the document's. */
+        SessionMessage.Delta inSessionForm() {
+            return asLogged ? new SessionMessage.Delta(channel, kind, from, to, payload)
+                    : AntiEntropy.this.inSessionForm(channel, kind, from, to, payload, state);
         }
     }
 
@@ -250,7 +288,7 @@ final class AntiEntropy implements DocumentSync {
      * The difference from the neighbour's summary, or the state when the difference is not smaller or cannot be
      * encoded (HY-SYNC-018); null while nothing durable is there to cover.
      */
-    private SessionMessage.Delta differenceOrState(long channel) throws DocumentClosedException {
+    private Unformed differenceOrState(long channel) throws DocumentClosedException {
         if (document.durableSeq() == 0) {
             return null;   // the flush that stores the first entry announces it again
         }
@@ -291,7 +329,7 @@ final class AntiEntropy implements DocumentSync {
         }
         needsDifference = false;
         sent = document.durableSeq();
-        return inSessionForm(channel, kind, 0, sent, payload, sentState);
+        return new Unformed(channel, kind, 0, sent, payload, false, sentState);
     }
 
     /**

@@ -12,15 +12,15 @@ import java.util.SortedMap;
 /**
  * The sync of one document on one session ({@link AntiEntropy}) under the document's lock: each call holds it for
  * its whole run, since several sessions and local writers share the document, while the session holds only its own
- * lock. The exception is {@link #sync}, the group commit, which takes the lock itself and must not hold it while the
- * log is forced.
+ * lock. The exceptions are {@link #sync}, the group commit, which takes the lock itself and must not hold it while the
+ * log is forced, and {@link #next}, which encodes the Delta in the session's form after releasing it.
  */
 final class DocumentLocked implements DocumentSync {
 
     private final DocumentReplica document;
-    private final DocumentSync sync;
+    private final AntiEntropy sync;
 
-    DocumentLocked(DocumentReplica document, DocumentSync sync) {
+    DocumentLocked(DocumentReplica document, AntiEntropy sync) {
         this.document = document;
         this.sync = sync;
     }
@@ -67,11 +67,18 @@ final class DocumentLocked implements DocumentSync {
         }
     }
 
+    /**
+     * The next Delta: chosen from the log under the document's lock, then put in session form after it (the session's
+     * tables are the session's, under its own lock), so that a write fanned out to many sessions does not encode each
+     * session's copy in turn under the document's lock.
+     */
     @Override
     public SessionMessage.Delta next(long channel, boolean outstanding) throws DocumentClosedException, IOException {
+        AntiEntropy.Unformed next;
         synchronized (document) {
-            return sync.next(channel, outstanding);
+            next = sync.nextAsLogged(channel, outstanding);
         }
+        return next == null ? null : next.inSessionForm();
     }
 
     @Override

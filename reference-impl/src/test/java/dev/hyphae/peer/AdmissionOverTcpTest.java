@@ -67,7 +67,7 @@ class AdmissionOverTcpTest {
     @Test
     @Requirement({"HY-SEC-009", "HY-SEC-010", "HY-SEC-011"})
     void aFloodOfSilentConnectionsDoesNotLockOutAnHonestPeer(@TempDir Path dir) throws Exception {
-        Admission.Limits limits = new Admission.Limits(8, 4, 60_000);
+        Admission.Limits limits = new Admission.Limits(8, 4, 60_000, 0);
         try (Peer server = server(dir, limits); Peer honest = client(dir, 0)) {
             InetSocketAddress address = server.listen(new InetSocketAddress("127.0.0.1", 0));
             List<Socket> silent = new ArrayList<>();
@@ -91,7 +91,7 @@ class AdmissionOverTcpTest {
     @Test
     @Requirement("HY-SEC-008")
     void aTrickledHandshakeIsDroppedAtTheDeadline(@TempDir Path dir) throws Exception {
-        Admission.Limits limits = new Admission.Limits(8, 4, 1_500);
+        Admission.Limits limits = new Admission.Limits(8, 4, 1_500, 0);
         try (Peer server = server(dir, limits); Socket trickler = new Socket()) {
             InetSocketAddress address = server.listen(new InetSocketAddress("127.0.0.1", 0));
             trickler.connect(address);
@@ -127,7 +127,7 @@ class AdmissionOverTcpTest {
     @Requirement("HY-SEC-012")
     void aHandshakeReleasesItsBudgetBeforeTheSessionStarts(@TempDir Path dir) throws Exception {
         // A budget of one: if the first handshake held it until its session started, the second would displace it.
-        Admission.Limits limits = new Admission.Limits(1, 1, 60_000);
+        Admission.Limits limits = new Admission.Limits(1, 1, 60_000, 0);
         try (Peer server = server(dir, limits); Peer first = client(dir, 0); Peer second = client(dir, 1)) {
             InetSocketAddress address = server.listen(new InetSocketAddress("127.0.0.1", 0));
             CountDownLatch firstAdmitted = new CountDownLatch(1);
@@ -156,7 +156,7 @@ class AdmissionOverTcpTest {
     @Test
     @Requirement({"HY-SEC-011", "HY-SEC-012"})
     void aHandshakeDroppedJustAsItCompletesStartsNoSession(@TempDir Path dir) throws Exception {
-        Admission.Limits limits = new Admission.Limits(1, 1, 60_000);
+        Admission.Limits limits = new Admission.Limits(1, 1, 60_000, 0);
         try (Peer server = server(dir, limits); Peer first = client(dir, 0); Socket newcomer = new Socket()) {
             InetSocketAddress address = server.listen(new InetSocketAddress("127.0.0.1", 0));
             CountDownLatch authenticated = new CountDownLatch(1);
@@ -203,6 +203,6 @@ class AdmissionOverTcpTest {
 
     @Test
     void limitsOutOfRangeAreRefused() {
-        assertThrows(IllegalArgumentException.class, () -> new Admission.Limits(1, 2, 1));
+        assertThrows(IllegalArgumentException.class, () -> new Admission.Limits(1, 2, 1, 0));
     }
 }

@@ -342,6 +342,44 @@ class SessionTest {
         assertTrue(s.ended());
     }
 
+    @Test
+    void theNewsOfManyWritesIsOneTaskAndOneEntryADocument() throws IOException {
+        AccessPolicy policy = new AccessPolicy();
+        policy.grant(PEER_KEY, AccessPolicy.EVERY_DOCUMENT, Right.READ);
+        List<Runnable> scheduled = new ArrayList<>();
+        Session session = replica.newSession(new TrustStore.Identity(PEER_KEY, null, null), policy, OPTIONS, new Session.Outbox() {
+            @Override
+            public void send(SessionMessage message) {
+                sent.add(message);
+            }
+
+            @Override
+            public void end() {
+                ended[0] = true;
+            }
+
+            @Override
+            public void schedule(Runnable work) {
+                scheduled.add(work);
+            }
+        });
+        write();
+        replica.write("meter", state -> state.store().update(Value.of("kwh"), CrdtType.GCOUNTER,
+                (GCounter c) -> c.increment(state.context(), replica.replicaId(), 1)));
+        // However many writes are told before the session's task runs, one task is pending, and each document is
+        // handled once: the work a burst of writes queues on a session is bounded.
+        for (int i = 0; i < 1000; i++) {
+            session.documentChanged("plant");
+            session.documentChanged("meter");
+        }
+        assertEquals(1, scheduled.size());
+        scheduled.remove(0).run();
+        assertEquals(2, sent.stream().filter(m -> m instanceof SessionMessage.Open).count(), "each document opened once: " + sent);
+        // News told after the task ran schedules another.
+        session.documentChanged("plant");
+        assertEquals(1, scheduled.size());
+    }
+
     private void write() throws IOException {
         replica.write("plant", state -> state.store().update(Value.of("kwh"), CrdtType.GCOUNTER,
                 (GCounter c) -> c.increment(state.context(), replica.replicaId(), 1)));

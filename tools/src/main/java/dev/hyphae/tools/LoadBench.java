@@ -3,6 +3,8 @@ package dev.hyphae.tools;
 import dev.hyphae.handshake.AccessPolicy;
 import dev.hyphae.handshake.TrustStore;
 import dev.hyphae.noise.KeyPair;
+import dev.hyphae.ProtocolException;
+import dev.hyphae.peer.Backoff;
 import dev.hyphae.peer.Connection;
 import dev.hyphae.peer.Peer;
 import picocli.CommandLine.Command;
@@ -24,12 +26,14 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
@@ -38,18 +42,26 @@ import java.util.stream.Stream;
  * over loopback, each a peer with its own key and folder.
  *
  * <ul>
- * <li>Crowd (the default): N clients connect, {@code --concurrent} at a time, and each handshake that fails is
+ * <li>Crowd (the default): N clients connect, {@code --concurrent} at a time, each from a loopback address of its own
+ * (127.2.x.y), and each handshake that fails is
  * counted as refused; then one client at a time writes, and the time until each other client sees the write is its
  * fan-out latency (p50 and p95 over every pair of writer and receiver, and of the last receiver of each write);
  * the server's resident memory (VmRSS, and its peak VmHWM) and threads, from {@code /proc}.</li>
  * <li>Flood ({@code --flood}): connections that send nothing ({@code --silent}, from {@code --sources} loopback
  * addresses, reopened as the server drops them) and connections that send one byte a second
  * ({@code --trickling}) are held open while {@code --handshakes} fresh honest handshakes are made, a few at a
- * time; the share completed within one second.</li>
+ * time, each from a loopback address of its own (127.1.x.y), or from {@code --honest-sources} addresses in turn, so
+ * that the server's rules for each source address see them as the devices they stand for; the share completed
+ * within one second.</li>
+ * <li>Restart ({@code --restarts K}): N clients stay connected to the server as {@code peer connect} does, each
+ * reconnecting after the pauses of {@link dev.hyphae.peer.Backoff}; K times the server is killed (SIGKILL), one client
+ * writes while it is down, and the server is started again on its port and folder. A client is back in step when it
+ * has seen that write, which needs the writer and it to have reconnected and the server to have passed the write on;
+ * the time from the restarted server's first line (and from the kill), p50 and p95 over every client and restart.</li>
  * </ul>
  * Figures of this machine, not a test: the clients share the machine with the server.
  *
- * <p>Why this class is over 400 lines: the two modes share the server process, the client peers and the figures,
+ * <p>Why this class is over 400 lines: the three modes share the server process, the client peers and the figures,
  * and the flood's attacker, a small state machine of its own, is kept beside the mode that uses it.
  */
 @Command(name = "load", mixinStandardHelpOptions = true,
@@ -81,6 +93,17 @@ final class LoadBench implements Callable<Integer> {
     @Option(names = "--handshakes", defaultValue = "200", description = "With --flood: fresh honest handshakes to time (default ${DEFAULT-VALUE}).")
     int handshakes;
 
+    @Option(names = "--honest-sources", defaultValue = "0",
+            description = "With --flood: loopback addresses (127.1.x.y) the honest handshakes come from, in turn; 0 (the default) for"
+                    + " one each, as devices each on its own address. A few stand for devices behind one address translator,"
+                    + " which share that address's budget and rate.")
+    int honestSources;
+
+    @Option(names = "--restarts", defaultValue = "0",
+            description = "Instead of a crowd's fan-out: kill (SIGKILL) and restart the server this many times under --sessions clients,"
+                    + " and time until every client is back in step (default ${DEFAULT-VALUE}: not done).")
+    int restarts;
+
     @Option(names = "--client-folders", paramLabel = "DIR",
             description = "Where the clients' folders go. The clients stand for devices with disks of their own: on one shared disk"
                     + " their syncs queue behind one another and dominate the fan-out; on a tmpfs such as /dev/shm they cost"
@@ -99,7 +122,7 @@ final class LoadBench implements Callable<Integer> {
     public Integer call() throws Exception {
         Path dir = Files.createTempDirectory("hyphae-load");
         try {
-            return flood ? flood(dir) : crowd(dir);
+            return flood ? flood(dir) : restarts > 0 ? restarts(dir) : crowd(dir);
         } finally {
             deleteQuietly(dir);
         }
@@ -127,10 +150,13 @@ final class LoadBench implements Callable<Integer> {
             for (int i = 0; i < sessions; i++) {
                 Peer client = clients.get(i);
                 int me = i;
+                // Each client from a loopback address of its own, as devices are: the server's rules for each source
+                // address (HY-SEC-010, HY-SEC-018) then see them as it would see devices.
+                InetAddress from = InetAddress.getByAddress(new byte[] {127, 2, (byte) (i / 250), (byte) (2 + i % 250)});
                 done.add(connecting.submit(() -> {
                     for (int attempt = 0; attempt < 3; attempt++) {
                         try {
-                            Connection c = client.connect(server.address, List.of("load"));
+                            Connection c = client.connect(server.address, List.of("load"), from);
                             if (!c.awaitEnd(200)) {
                                 connected[me] = true;
                                 return null;
@@ -233,6 +259,133 @@ final class LoadBench implements Callable<Integer> {
 
     // ---------------------------------------------------------------------------------------------------------
 
+    private int restarts(Path dir) throws Exception {
+        List<KeyPair> keys = keys(sessions);
+        List<Peer> clients = new ArrayList<>();
+        List<Thread> keepers = new ArrayList<>();
+        AtomicBoolean stop = new AtomicBoolean();
+        Path folders = null;
+        try (Server server = new Server(dir, keys, List.of("--max-sessions", String.valueOf(Math.max(sessions, 1))))) {
+            folders = clientFolders == null ? null : Files.createTempDirectory(clientFolders, "hyphae-load-clients");
+            for (KeyPair key : keys) {
+                clients.add(client(folders == null ? dir : folders, key, server.publicKey));
+            }
+            int port = server.address.getPort();
+            long[][] seen = new long[restarts + 1][sessions];
+            CountDownLatch[] all = new CountDownLatch[restarts + 1];
+            for (int r = 0; r <= restarts; r++) {
+                all[r] = new CountDownLatch(sessions - 1);
+            }
+            for (int i = 0; i < sessions; i++) {
+                Peer client = clients.get(i);
+                int me = i;
+                client.onChange((document, local) -> {
+                    if (!document.equals("load")) {
+                        return;
+                    }
+                    int count = client.document("load").map().counter("restarts").value().intValue();
+                    long now = System.nanoTime();
+                    for (int r = 1; r <= Math.min(count, restarts); r++) {
+                        synchronized (seen[r]) {
+                            if (seen[r][me] == 0) {
+                                seen[r][me] = now;
+                                all[r].countDown();
+                            }
+                        }
+                    }
+                });
+                // Each client keeps its link as `peer connect` does, from a loopback address of its own (a device).
+                InetAddress from = InetAddress.getByAddress(new byte[] {127, 2, (byte) (i / 250), (byte) (2 + i % 250)});
+                Thread keeper = new Thread(() -> keep(client, server.address, from, stop), "load-keeper-" + i);
+                keeper.setDaemon(true);
+                keepers.add(keeper);
+                keeper.start();
+            }
+            List<Long> fromRestart = new ArrayList<>();
+            List<Long> fromKill = new ArrayList<>();
+            int late = 0;
+            for (int r = 1; r <= restarts; r++) {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+                while (clients.stream().anyMatch(c -> c.connections().isEmpty()) && System.nanoTime() < deadline) {
+                    Thread.sleep(100);
+                }
+                // Long enough that every session counts as one that worked (Backoff.WORKED_AFTER_MILLIS), as a
+                // neighbour's session before a crash usually has.
+                Thread.sleep(Backoff.WORKED_AFTER_MILLIS + 1_000);
+                long killed = System.nanoTime();
+                server.kill();
+                int writer = (r * 7919) % sessions;
+                synchronized (seen[r]) {
+                    seen[r][writer] = -1;
+                }
+                clients.get(writer).document("load").map().counter("restarts").increment(1);
+                server.start(port);
+                long restarted = System.nanoTime();
+                if (!all[r].await(60, TimeUnit.SECONDS)) {
+                    late++;
+                }
+                long last = 0;
+                int back = 0;
+                synchronized (seen[r]) {
+                    for (int i = 0; i < sessions; i++) {
+                        if (i != writer && seen[r][i] > 0) {
+                            fromRestart.add(Math.max(0, seen[r][i] - restarted));
+                            fromKill.add(seen[r][i] - killed);
+                            last = Math.max(last, seen[r][i] - restarted);
+                            back++;
+                        }
+                    }
+                }
+                System.out.printf("restart %d: server up %s after the kill; %d of %d clients back in step, the last %s after it was up%n",
+                        r, ms(restarted - killed), back, sessions - 1, ms(last));
+            }
+            System.out.printf("back in step after a SIGKILL and restart, over %d clients x %d restarts: from the restarted server's first line"
+                            + " p50 %s, p95 %s, max %s; from the kill p50 %s, p95 %s%s%n",
+                    sessions - 1, restarts, ms(pct(fromRestart, 50)), ms(pct(fromRestart, 95)),
+                    ms(fromRestart.stream().max(Long::compare).orElse(0L)), ms(pct(fromKill, 50)), ms(pct(fromKill, 95)),
+                    late == 0 ? "" : "; " + late + " restarts after which some client was not back in step within 60 s");
+        } finally {
+            stop.set(true);
+            closeAll(clients);
+            for (Thread keeper : keepers) {
+                keeper.join(5_000);
+            }
+            if (folders != null) {
+                deleteQuietly(folders);
+            }
+        }
+        return 0;
+    }
+
+    /** Keeps {@code client} connected to {@code server} from {@code from}, as `peer connect` does, until {@code stop}. */
+    private static void keep(Peer client, InetSocketAddress server, InetAddress from, AtomicBoolean stop) {
+        Backoff backoff = new Backoff(new SplittableRandom(), () -> System.nanoTime() / 1_000_000);
+        while (!stop.get()) {
+            try {
+                Connection c = client.connect(server, List.of("load"), from);
+                backoff.connected();
+                while (!c.awaitEnd(200)) {
+                    if (stop.get()) {
+                        return;
+                    }
+                }
+            } catch (IOException | ProtocolException e) {
+                // Not reachable, or refused: the pause below.
+            } catch (IllegalStateException closed) {
+                return;   // the client was closed
+            } catch (InterruptedException e) {
+                return;
+            }
+            try {
+                Thread.sleep(backoff.nextPause());
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+
     private int flood(Path dir) throws Exception {
         int honestPeers = 8;
         List<KeyPair> keys = keys(honestPeers);
@@ -251,12 +404,16 @@ final class LoadBench implements Callable<Integer> {
             ExecutorService honest = Executors.newFixedThreadPool(honestPeers);
             List<Future<?>> done = new ArrayList<>();
             int each = (handshakes + honestPeers - 1) / honestPeers;
+            AtomicInteger made = new AtomicInteger();
+            int addresses = honestSources > 0 ? honestSources : handshakes;
             for (Peer client : clients) {
                 done.add(honest.submit(() -> {
                     for (int i = 0; i < each; i++) {
+                        int n = made.getAndIncrement() % addresses;
+                        InetAddress from = InetAddress.getByAddress(new byte[] {127, 1, (byte) (n / 250), (byte) (2 + n % 250)});
                         long t0 = System.nanoTime();
                         try {
-                            Connection c = client.connect(server.address, List.of("load"));
+                            Connection c = client.connect(server.address, List.of("load"), from);
                             times.add(System.nanoTime() - t0);
                             c.close();
                             c.awaitEnd(5_000);
@@ -275,8 +432,8 @@ final class LoadBench implements Callable<Integer> {
             honest.shutdown();
             long within = times.stream().filter(t -> t <= TimeUnit.SECONDS.toNanos(1)).count();
             int total = times.size() + failed.get();
-            System.out.printf("honest handshakes: %d of %d within 1 s (%.1f%%), %d failed; p50 %s, p95 %s, max %s%n",
-                    within, total, 100.0 * within / Math.max(1, total), failed.get(), ms(pct(times, 50)), ms(pct(times, 95)),
+            System.out.printf("honest handshakes from %d addresses: %d of %d within 1 s (%.1f%%), %d failed; p50 %s, p95 %s, max %s%n",
+                    Math.min(addresses, total), within, total, 100.0 * within / Math.max(1, total), failed.get(), ms(pct(times, 50)), ms(pct(times, 95)),
                     ms(times.stream().max(Long::compare).orElse(0L)));
             reasons.stream().distinct().limit(3).forEach(r -> System.out.println("  failed: " + r));
             System.out.printf("attack: %d silent connections opened in all, %d trickling; server %d threads, %s RSS, %s peak RSS%n",
@@ -395,26 +552,44 @@ final class LoadBench implements Callable<Integer> {
 
     /** A `peer serve` process of this same class path, trusting every client to write. */
     private final class Server implements AutoCloseable {
-        final Process process;
-        final InetSocketAddress address;
+        Process process;
+        InetSocketAddress address;
         final byte[] publicKey;
+        private final Path dir;
+        private final List<KeyPair> clients;
+        private final List<String> extra;
 
         Server(Path dir, List<KeyPair> clients, List<String> extra) throws IOException {
             byte[] secret = new byte[32];
             RANDOM.nextBytes(secret);
             publicKey = KeyPair.fromPrivateKey(secret).publicKey();
-            Path key = dir.resolve("server.key");
-            Files.writeString(key, HexFormat.of().formatHex(secret) + "\n", StandardCharsets.US_ASCII);
+            Files.writeString(dir.resolve("server.key"), HexFormat.of().formatHex(secret) + "\n", StandardCharsets.US_ASCII);
+            this.dir = dir;
+            this.clients = clients;
+            this.extra = extra;
+            start(0);
+        }
+
+        /** Kills the process at once (SIGKILL), as a crash or a power loss would end it. */
+        void kill() throws InterruptedException {
+            process.destroyForcibly();
+            process.waitFor();
+        }
+
+        /** Starts the process on {@code port} (0: any), with the same key and folder; returns once it listens. */
+        void start(int port) throws IOException {
             List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
             command.addAll(serverJvmOptions);
             command.addAll(List.of("-cp", System.getProperty("java.class.path"), Hyphae.class.getName(), "peer", "serve",
-                    "--listen", "127.0.0.1:0", "--data", dir.resolve("server-data").toString(), "--key", key.toString()));
+                    "--listen", "127.0.0.1:" + port, "--data", dir.resolve("server-data").toString(),
+                    "--key", dir.resolve("server.key").toString()));
             for (KeyPair client : clients) {
                 command.addAll(List.of("--trust-peer", HexFormat.of().formatHex(client.publicKey()) + ":write"));
             }
             command.addAll(extra);
             command.addAll(serverOptions);
-            process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            this.process = process;
             BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
             String listening = out.readLine();
             while (listening != null && !listening.startsWith("listening on ")) {

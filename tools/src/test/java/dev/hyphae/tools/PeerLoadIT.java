@@ -3,6 +3,7 @@ package dev.hyphae.tools;
 import dev.hyphae.handshake.AccessPolicy;
 import dev.hyphae.handshake.TrustStore;
 import dev.hyphae.noise.KeyPair;
+import dev.hyphae.peer.Admission;
 import dev.hyphae.peer.Connection;
 import dev.hyphae.peer.Peer;
 import dev.hyphae.spec.Requirement;
@@ -14,7 +15,11 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +30,7 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -33,8 +39,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A `hyphae peer serve` process under many sessions at a small scale, from in-process clients over loopback: the cap
- * of sessions refuses the one past it with a code and frees its place when a session ends, and the number of
- * threads of the server does not grow with its sessions.
+ * of sessions refuses the one past it with a code and frees its place when a session ends, the number of
+ * threads of the server does not grow with its sessions, sessions that outnumber the server's compressors still
+ * carry every write, and a source address past its rate of connections displaces no handshake.
  */
 class PeerLoadIT {
 
@@ -50,6 +57,11 @@ class PeerLoadIT {
         final byte[] publicKey;
 
         Server(Path dir, List<KeyPair> clients, String... options) throws Exception {
+            this(dir, clients, "", List.of(options));
+        }
+
+        /** With {@code javaOptions} for the server's JVM (JAVA_OPTS of the launcher). */
+        Server(Path dir, List<KeyPair> clients, String javaOptions, List<String> options) throws Exception {
             Process keygen = launcher(dir, "keygen", "--out", "server.key").start();
             keygen.getOutputStream().close();
             assertTrue(keygen.waitFor(120, TimeUnit.SECONDS));
@@ -61,8 +73,10 @@ class PeerLoadIT {
             for (KeyPair client : clients) {
                 args.addAll(List.of("--trust-peer", HexFormat.of().formatHex(client.publicKey()) + ":write"));
             }
-            args.addAll(List.of(options));
-            process = launcher(dir, args.toArray(String[]::new)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            args.addAll(options);
+            ProcessBuilder serve = launcher(dir, args.toArray(String[]::new)).redirectError(ProcessBuilder.Redirect.INHERIT);
+            serve.environment().put("JAVA_OPTS", javaOptions);
+            process = serve.start();
             in = new PrintWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8), true);
             Thread reader = new Thread(() -> {
                 try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
@@ -223,5 +237,214 @@ class PeerLoadIT {
                 }
             }
         }
+    }
+
+    @Requirement({"HY-COMP-019", "HY-COMP-005"})
+    @Test
+    void sessionsThatOutnumberTheServersCompressorsStillCarryEveryWriteToEveryClient(@TempDir Path dir) throws Exception {
+        int n = 8;
+        List<KeyPair> keys = keys(n);
+        // Two compressors for the server's 8 compressing sessions: its streams lose their compressor to one another
+        // and start again, and every client must still inflate every delta as it was sent. The clients connect through
+        // a proxy that counts the bytes the server sends, to show that compression was in force.
+        try (Server server = new Server(dir, keys, "-Dhyphae.deflaters=2", List.of());
+             CountingProxy proxy = new CountingProxy(server.address)) {
+            List<Peer> clients = new ArrayList<>();
+            String note = "the compressor of this stream may have gone to another session since the last delta; ".repeat(64);
+            try {
+                for (KeyPair key : keys) {
+                    Peer client = client(dir, key, server.publicKey);
+                    clients.add(client);
+                    client.connect(proxy.address(), List.of("plant"));
+                }
+                for (int round = 0; round < 3; round++) {
+                    for (int i = 0; i < n; i++) {
+                        // Payloads that compress well, so that every session's deltas borrow a compressor.
+                        clients.get(i).document("plant").map().register("note-" + i).set(note + round);
+                        clients.get(i).document("plant").map().counter("kwh").increment(1);
+                    }
+                }
+                for (Peer client : clients) {
+                    await(() -> client.document("plant").map().counter("kwh").value().intValue() == 3 * n,
+                            "a client did not see every write");
+                    for (int i = 0; i < n; i++) {
+                        int writer = i;
+                        await(() -> client.document("plant").map().register("note-" + writer).get()
+                                .map(v -> v.toString().contains(note.substring(0, 40))).orElse(false), "a client lacks a note");
+                    }
+                    assertEquals(1, client.connections().size(), "a client's session ended: " + client.connections());
+                }
+            } finally {
+                for (Peer client : clients) {
+                    client.close();
+                }
+            }
+            // Each client received at least the last note of every other writer: uncompressed, that alone is more bytes
+            // than the server sent, frames, handshakes and counters included.
+            long atLeastUncompressed = (long) n * (n - 1) * note.length();
+            assertTrue(proxy.fromServer.get() < atLeastUncompressed,
+                    "the server sent " + proxy.fromServer.get() + " bytes, no fewer than " + atLeastUncompressed + " uncompressed");
+        }
+    }
+
+    /** Forwards each connection to {@code to} from 127.0.0.1, counting the bytes that come back. */
+    private static final class CountingProxy implements AutoCloseable {
+        final ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        final AtomicLong fromServer = new AtomicLong();
+        final List<Socket> sockets = java.util.Collections.synchronizedList(new ArrayList<>());
+
+        CountingProxy(InetSocketAddress to) throws IOException {
+            Thread accept = new Thread(() -> {
+                try {
+                    while (true) {
+                        Socket client = listener.accept();
+                        Socket server = new Socket(to.getAddress(), to.getPort());
+                        sockets.add(client);
+                        sockets.add(server);
+                        pump(client, server, new AtomicLong());
+                        pump(server, client, fromServer);
+                    }
+                } catch (IOException closed) {
+                    // The proxy is closed.
+                }
+            });
+            accept.setDaemon(true);
+            accept.start();
+        }
+
+        InetSocketAddress address() {
+            return new InetSocketAddress("127.0.0.1", listener.getLocalPort());
+        }
+
+        private static void pump(Socket from, Socket to, AtomicLong count) {
+            Thread t = new Thread(() -> {
+                byte[] buffer = new byte[8192];
+                try {
+                    for (int n; (n = from.getInputStream().read(buffer)) != -1; ) {
+                        to.getOutputStream().write(buffer, 0, n);
+                        count.addAndGet(n);
+                    }
+                    to.shutdownOutput();
+                } catch (IOException ended) {
+                    // Either side closed.
+                }
+            });
+            t.setDaemon(true);
+            t.start();
+        }
+
+        @Override
+        public void close() throws IOException {
+            listener.close();
+            synchronized (sockets) {
+                for (Socket s : sockets) {
+                    s.close();
+                }
+            }
+        }
+    }
+
+    @Requirement({"HY-SEC-018", "HY-SEC-011"})
+    @Test
+    void aSourcePastItsRateOfConnectionsDisplacesNoHandshakeAndOthersAreStillAdmitted(@TempDir Path dir) throws Exception {
+        List<KeyPair> keys = keys(1);
+        // 4 handshakes in all, 2 per address (and so a burst of 2 at the default rate of 6 a minute), and a deadline
+        // far past the test's length: a connection closed here was refused or displaced, never ended by the deadline.
+        try (Server server = new Server(dir, keys, "--max-handshakes", "4", "--max-handshakes-per-address", "2",
+                "--handshake-deadline", "3600000")) {
+            List<Socket> all = new ArrayList<>();
+            try {
+                // Accepted and admitted in this order; none sends anything.
+                Socket o1a = open(all, 4, server.address);
+                Socket o1b = open(all, 4, server.address);
+                Socket o2a = open(all, 5, server.address);
+                Socket o2b = open(all, 5, server.address);
+                // The budget in all is full. The flooding source spends its burst of 2 displacing other addresses'
+                // handshakes: the stalest of the busiest address each time.
+                Socket f1 = open(all, 2, server.address);
+                Socket f2 = open(all, 2, server.address);
+                // Another address, within its rate, displaces the flooding source's stalest (it is now the busiest).
+                Socket o3 = open(all, 6, server.address);
+                // The flooding source, below its own budget and past its rate, would displace another address's
+                // handshake: it is closed instead, before any handshake message, and nobody is displaced.
+                Socket f3 = open(all, 2, server.address);
+                assertTrue(closedByServer(f3), "a connection past its source's rate was kept");
+                for (Socket displaced : List.of(o1a, o2a, f1)) {
+                    assertTrue(closedByServer(displaced), "a handshake was not displaced as HY-SEC-011 says");
+                }
+                // Every close above happened on the server's one accepting thread before f3's: what is open now stays.
+                for (Socket kept : List.of(o1b, o2b, f2, o3)) {
+                    assertTrue(open(kept), "a handshake in progress was ended by a source past its rate");
+                }
+                // An honest client from another address is admitted as ever.
+                Peer client = client(dir, keys.get(0), server.publicKey);
+                try {
+                    Connection c = client.connect(server.address, List.of("plant"), InetAddress.getByAddress(new byte[] {127, 3, 0, 3}));
+                    assertEquals(Connection.State.OPEN, c.state(), String.valueOf(c.failure()));
+                } finally {
+                    client.close();
+                }
+            } finally {
+                for (Socket c : all) {
+                    c.close();
+                }
+            }
+        }
+    }
+
+    /** A connection from 127.3.0.{@code last} that sends nothing, added to {@code all}. */
+    private static Socket open(List<Socket> all, int last, InetSocketAddress to) throws IOException {
+        Socket s = new Socket();
+        all.add(s);
+        s.bind(new InetSocketAddress(InetAddress.getByAddress(new byte[] {127, 3, 0, (byte) last}), 0));
+        s.connect(to);
+        return s;
+    }
+
+    /**
+     * Whether the server closed {@code s}: its read ends (or is reset). A minute without either counts as not closed;
+     * the handshake deadline of the server is far longer, so a close seen here is the admission's.
+     */
+    private static boolean closedByServer(Socket s) throws IOException {
+        s.setSoTimeout(60_000);
+        try {
+            return s.getInputStream().read() == -1;
+        } catch (SocketTimeoutException e) {
+            return false;
+        } catch (IOException reset) {
+            return true;
+        }
+    }
+
+    /** Whether {@code s} is still open at the server: no end of stream is waiting to be read. */
+    private static boolean open(Socket s) throws IOException {
+        s.setSoTimeout(1);
+        try {
+            return s.getInputStream().read() != -1;
+        } catch (SocketTimeoutException e) {
+            return true;
+        } catch (IOException reset) {
+            return false;
+        }
+    }
+
+    @Requirement({"HY-TRANS-004", "HY-TRANS-005"})
+    @Test
+    void afterTheServerIsKilledAndRestartedEveryClientComesBackInStep() throws Exception {
+        // bench load --restarts at its smallest: three clients that reconnect as `peer connect` does, a server killed
+        // with SIGKILL and started again on its port and folder, and a write made while it was down reaching the
+        // others through it. The bench prints how long that took; here only that it happened counts.
+        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream out = System.out;
+        int status;
+        System.setOut(new java.io.PrintStream(printed, true, StandardCharsets.UTF_8));
+        try {
+            status = new picocli.CommandLine(new LoadBench()).execute("--sessions", "3", "--restarts", "1");
+        } finally {
+            System.setOut(out);
+        }
+        String text = printed.toString(StandardCharsets.UTF_8);
+        assertEquals(0, status, text);
+        assertTrue(text.contains("2 of 2 clients back in step"), text);
     }
 }

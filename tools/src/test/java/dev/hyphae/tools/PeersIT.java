@@ -336,9 +336,27 @@ class PeersIT {
         }
     }
 
-    @Requirement({"HY-SEC-009", "HY-SEC-010", "HY-SEC-011"})
+    @Requirement({"HY-SEC-009", "HY-SEC-010", "HY-SEC-011", "HY-SEC-018"})
     @Test
     void aFloodOfSilentConnectionsDoesNotLockOutAnHonestPeer(@TempDir Path dir) throws Exception {
+        // From the honest peer's own address, as an attacker behind the same NAT would: ten times the address's
+        // budget, far past its rate, each newcomer displacing the address's stalest.
+        floodThenSync(dir, i -> new byte[] {127, 0, 0, 1});
+    }
+
+    @Requirement({"HY-SEC-009", "HY-SEC-010", "HY-SEC-011", "HY-SEC-018"})
+    @Test
+    void aFloodOfSilentConnectionsFromOtherAddressesDoesNotLockOutAnHonestPeer(@TempDir Path dir) throws Exception {
+        // From ten loopback addresses other than the honest peer's, four each, every one within its address's rate:
+        // they fill the budget in all, and the honest peer's newcomer displaces one of them.
+        floodThenSync(dir, i -> new byte[] {127, 0, 0, (byte) (2 + i % 10)});
+    }
+
+    /**
+     * Holds 40 silent connections, the i-th from the address {@code from} gives, open on a server that admits 8
+     * handshakes at a time, 4 per address; then an honest peer from 127.0.0.1 connects and syncs.
+     */
+    private void floodThenSync(Path dir, java.util.function.IntFunction<byte[]> from) throws Exception {
         String a = keygen(dir, "a.key");
         String b = keygen(dir, "b.key");
         run(dir, "doc", "--data", "b-data", "set", "plant", "firmware", "1.4.2");
@@ -349,7 +367,7 @@ class PeersIT {
             List<Socket> silent = new ArrayList<>();
             try {
                 for (int i = 0; i < 40; i++) {
-                    silent.add(new Socket("127.0.0.1", server.port));
+                    silent.add(new Socket("127.0.0.1", server.port, java.net.InetAddress.getByAddress(from.apply(i)), 0));
                 }
                 // The honest peer is admitted and syncs while the silent connections are still held open.
                 String out = run(dir, "peer", "connect", "127.0.0.1:" + server.port, "--data", "b-data", "--key", "b.key",
