@@ -581,7 +581,7 @@ final class LoadBench implements Callable<Integer> {
             List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
             command.addAll(serverJvmOptions);
             command.addAll(List.of("-cp", System.getProperty("java.class.path"), Hyphae.class.getName(), "peer", "serve",
-                    "--listen", "127.0.0.1:" + port, "--data", dir.resolve("server-data").toString(),
+                    "--no-stdin", "--listen", "127.0.0.1:" + port, "--data", dir.resolve("server-data").toString(),
                     "--key", dir.resolve("server.key").toString()));
             for (KeyPair client : clients) {
                 command.addAll(List.of("--trust-peer", HexFormat.of().formatHex(client.publicKey()) + ":write"));
@@ -640,11 +640,7 @@ final class LoadBench implements Callable<Integer> {
 
         @Override
         public void close() throws InterruptedException {
-            try {
-                process.getOutputStream().close();   // the end of its standard input stops `peer serve`
-            } catch (IOException ignored) {
-                // Stopped below.
-            }
+            process.destroy();   // SIGTERM: `peer serve --no-stdin` closes its sessions and exits
             if (!process.waitFor(30, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
             }
