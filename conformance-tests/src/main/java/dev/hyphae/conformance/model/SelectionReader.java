@@ -69,7 +69,7 @@ public final class SelectionReader {
      * two, and the {@code Selection}'s {@code error} is its field id 2, a ushort; its other fields are only looked for. The suite reads it on its own, not
      * with the reference implementation's verifier, which is part of what it judges.
      */
-    private static Reply selection(ByteBuffer b) throws ProtocolException {
+    static Reply selection(ByteBuffer b) throws ProtocolException {
         if (b.limit() < 8 || b.get(4) != 'H' || b.get(5) != 'Y' || b.get(6) != 'H' || b.get(7) != '1') {
             throw malformed("a handshake payload starts with a root offset and the file identifier HYH1");
         }
