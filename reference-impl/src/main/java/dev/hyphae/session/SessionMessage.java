@@ -20,6 +20,32 @@ public sealed interface SessionMessage {
     int type();
 
     /**
+     * The channel that {@code m} names in its receiver's numbering: that of a Delta, Ack, SessionError, Close, Summary
+     * or SummaryRequest; 0 for a message of the session, and for an Open, whose {@code channel} is its sender's own.
+     */
+    static long channelNamed(SessionMessage m) {
+        if (m instanceof Delta d) {
+            return d.channel();
+        }
+        if (m instanceof Ack a) {
+            return a.channel();
+        }
+        if (m instanceof SessionError e) {
+            return e.channel();
+        }
+        if (m instanceof Close c) {
+            return c.channel();
+        }
+        if (m instanceof Summary x) {
+            return x.channel();
+        }
+        if (m instanceof SummaryRequest r) {
+            return r.channel();
+        }
+        return 0;
+    }
+
+    /**
      * Opens a document on the session, or answers the peer's Open of it.
      *
      * @param channel      the number by which the sender wants the document named in messages to it

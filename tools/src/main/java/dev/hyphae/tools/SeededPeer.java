@@ -216,7 +216,7 @@ final class SeededPeer {
                 documentByRemote.put(o.channel(), o.document());
             }
             if (!localByWire.isEmpty()) {
-                long wire = channelOf(m);
+                long wire = SessionMessage.channelNamed(m);
                 if (m instanceof SessionMessage.Close c && wire != 0) {
                     freed.add(wire);
                     closedByDocument.put(documentByWire.get(wire), wire);
@@ -230,7 +230,8 @@ final class SeededPeer {
                 case PEER_REFUSAL_LEAVES_CHANNEL_UNKNOWN -> {
                     if (m instanceof SessionMessage.SessionError e && e.seq() == 0 && e.code() == ErrorCode.ACCESS_DENIED.value()) {
                         refusedOwn.add(e.channel());
-                    } else if (channelOf(m) != 0 && refusedOwn.contains(channelOf(m)) && !(m instanceof SessionMessage.SessionError)
+                    } else if (SessionMessage.channelNamed(m) != 0 && refusedOwn.contains(SessionMessage.channelNamed(m))
+                            && !(m instanceof SessionMessage.SessionError)
                             && !(m instanceof SessionMessage.Close)) {
                         endWith(ErrorCode.PROTOCOL_VIOLATION, "a message on a channel whose Open was not received");
                         return null;
@@ -311,29 +312,6 @@ final class SeededPeer {
                 default -> { }
             }
             return bytes;
-        }
-
-        /** The channel that {@code m} names, in the numbering of its receiver, or 0 for a message of no channel. */
-        private static long channelOf(SessionMessage m) {
-            if (m instanceof SessionMessage.Delta d) {
-                return d.channel();
-            }
-            if (m instanceof SessionMessage.Ack a) {
-                return a.channel();
-            }
-            if (m instanceof SessionMessage.SessionError e) {
-                return e.channel();
-            }
-            if (m instanceof SessionMessage.Close c) {
-                return c.channel();
-            }
-            if (m instanceof SessionMessage.Summary x) {
-                return x.channel();
-            }
-            if (m instanceof SessionMessage.SummaryRequest r) {
-                return r.channel();
-            }
-            return 0;
         }
 
         /** {@code m}, naming {@code channel} instead. */

@@ -89,7 +89,7 @@ class PeerSessionChecks {
             c.next(m -> m.equals(new SessionMessage.Pong(0x1001)), "Pong");
             expectSuiteChannelsNamed(c);
             for (SessionMessage m : c.received.subList(closedAt, c.received.size())) {
-                if (channelOf(m) == 1001) {
+                if (SessionMessage.channelNamed(m) == 1001) {
                     throw new AssertionError("after the suite's Close of " + first + " had reached the peer (its Ping after the Close"
                             + " was answered) the peer sent " + m + " about it (HY-SESS-054)");
                 }
@@ -116,7 +116,8 @@ class PeerSessionChecks {
     private static void expectSuiteChannelsNamed(Connection c) {
         for (SessionMessage m : c.received) {
             if (!namesASuiteChannel(c, m)) {
-                throw new AssertionError("the peer sent " + m + ", which names channel " + channelOf(m) + ", not a number that the suite"
+                throw new AssertionError("the peer sent " + m + ", which names channel " + SessionMessage.channelNamed(m)
+                        + ", not a number that the suite"
                         + " chose in one of its Opens (" + SUITE_CHANNELS + "): a peer names the receiver's number in every Delta, Ack,"
                         + " SessionError and Close of a document (HY-SESS-024)");
             }
@@ -134,35 +135,12 @@ class PeerSessionChecks {
         if (!namesAChannel) {
             return true;
         }
-        long channel = channelOf(m);
+        long channel = SessionMessage.channelNamed(m);
         if (channel == 0) {
             return m instanceof SessionMessage.SessionError || m instanceof SessionMessage.Close;
         }
         return SUITE_CHANNELS.contains(channel) || c.received.stream()
                 .anyMatch(x -> x instanceof SessionMessage.Open o && o.answers() == 0 && o.channel() == channel);
-    }
-
-    /** The channel that a message about a document names, or 0 for one about none or about the session. */
-    private static long channelOf(SessionMessage m) {
-        if (m instanceof SessionMessage.Delta d) {
-            return d.channel();
-        }
-        if (m instanceof SessionMessage.Ack a) {
-            return a.channel();
-        }
-        if (m instanceof SessionMessage.SessionError e) {
-            return e.channel();
-        }
-        if (m instanceof SessionMessage.Close close) {
-            return close.channel();
-        }
-        if (m instanceof SessionMessage.Summary s) {
-            return s.channel();
-        }
-        if (m instanceof SessionMessage.SummaryRequest r) {
-            return r.channel();
-        }
-        return 0;
     }
 
     /**
