@@ -69,16 +69,8 @@ class MinimalPeerIT {
         try {
             PrintWriter in = new PrintWriter(new OutputStreamWriter(serve.getOutputStream(), StandardCharsets.UTF_8), true);
             BlockingQueue<String> out = lines(serve);
-            String listening = out.poll(60, TimeUnit.SECONDS);
-            assertNotNull(listening, "peer serve printed nothing");
-            assertTrue(listening.startsWith("listening on "), listening);
-            int port = Integer.parseInt(listening.substring(listening.lastIndexOf(':') + 1));
-
-            byte[] serveKey = HexFormat.of().parseHex(servePublic);
-            AccessPolicy policy = new AccessPolicy();
-            policy.grant(serveKey, AccessPolicy.EVERY_DOCUMENT, AccessPolicy.Right.WRITE);
-            try (Peer writer = Peer.open(new Peer.Config(dir.resolve("b-data"), neighbour, null,
-                    TrustStore.of(List.of(serveKey), List.of()), policy))) {
+            int port = listeningPort(out);
+            try (Peer writer = neighbourOf(dir.resolve("b-data"), neighbour, servePublic)) {
                 Connection link = writer.connect(new InetSocketAddress("127.0.0.1", port), List.of("sensors"));
                 MapHandle sensors = writer.document("sensors").map();
                 for (int round = 0; round < ROUNDS; round++) {
@@ -149,16 +141,8 @@ class MinimalPeerIT {
         try {
             serve.getOutputStream().close();
             BlockingQueue<String> out = lines(serve);
-            String listening = out.poll(60, TimeUnit.SECONDS);
-            assertNotNull(listening, "peer serve printed nothing");
-            assertTrue(listening.startsWith("listening on "), listening);
-            int port = Integer.parseInt(listening.substring(listening.lastIndexOf(':') + 1));
-
-            byte[] serveKey = HexFormat.of().parseHex(servePublic);
-            AccessPolicy policy = new AccessPolicy();
-            policy.grant(serveKey, AccessPolicy.EVERY_DOCUMENT, AccessPolicy.Right.WRITE);
-            try (Peer client = Peer.open(new Peer.Config(dir.resolve("b-data"), neighbour, null,
-                    TrustStore.of(List.of(serveKey), List.of()), policy))) {
+            int port = listeningPort(out);
+            try (Peer client = neighbourOf(dir.resolve("b-data"), neighbour, servePublic)) {
                 Connection link = client.connect(new InetSocketAddress("127.0.0.1", port), List.of("plant"));
                 assertEquals(Connection.State.OPEN, link.state());
                 client.document("plant").map().register("firmware").set("1.4.2");
@@ -318,6 +302,22 @@ class MinimalPeerIT {
     }
 
     /** The lines a process prints, read on a thread of their own so that silence fails the test instead of hanging it. */
+    /** The port of the first line that {@code peer serve} prints, "listening on HOST:PORT", within a minute. */
+    private static int listeningPort(BlockingQueue<String> out) throws InterruptedException {
+        String listening = out.poll(60, TimeUnit.SECONDS);
+        assertNotNull(listening, "peer serve printed nothing");
+        assertTrue(listening.startsWith("listening on "), listening);
+        return Integer.parseInt(listening.substring(listening.lastIndexOf(':') + 1));
+    }
+
+    /** A neighbour peer in {@code data} that trusts {@code servePublic} (hex) and grants it write on every document. */
+    private static Peer neighbourOf(Path data, KeyPair key, String servePublic) throws java.io.IOException {
+        byte[] serveKey = HexFormat.of().parseHex(servePublic);
+        AccessPolicy policy = new AccessPolicy();
+        policy.grant(serveKey, AccessPolicy.EVERY_DOCUMENT, AccessPolicy.Right.WRITE);
+        return Peer.open(new Peer.Config(data, key, null, TrustStore.of(List.of(serveKey), List.of()), policy));
+    }
+
     private static BlockingQueue<String> lines(Process process) {
         BlockingQueue<String> lines = new LinkedBlockingQueue<>();
         Thread reader = new Thread(() -> {
