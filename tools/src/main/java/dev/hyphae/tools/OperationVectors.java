@@ -1,5 +1,7 @@
 package dev.hyphae.tools;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hyphae.ProtocolException;
 import dev.hyphae.codec.Codec;
 import dev.hyphae.codec.JsonView;
@@ -30,12 +32,14 @@ import static dev.hyphae.tools.VectorStates.*;
 import static dev.hyphae.tools.RawPayload.bytes;
 
 /**
- * The vectors of the area {@code operations}: joins of encoded states, each with the state the join must give.
- * Each input is checked, as it is written, to decode to the state it encodes.
+ * The vectors of the area {@code operations}: joins of encoded states, each with the state the join must give, and
+ * queries of one encoded state, each with what the query must report. Each input is checked, as it is written, to
+ * decode to the state it encodes.
  */
 final class OperationVectors {
 
     private static final HexFormat HEX = HexFormat.of();
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final VectorWriter out;
 
@@ -135,6 +139,77 @@ final class OperationVectors {
                         + "versions, as under a map key. The version with the dots (A,1), (A,2) is dropped by the third "
                         + "payload, whose context saw (A,1); the versions (B,1) and (B,2) are both kept.",
                 List.of("HY-DATA-056", "HY-VER-022"), rootVersion, rootOther, rootSeen);
+
+        // HY-DATA-037: what is kept byte for byte is the entry's opaque version, not the payload that carried it. Joined
+        // with a write of another key, and the join encoded again (HY-VEC-049), the version comes out unchanged.
+        Dot w = new Dot(B, 1);
+        CausalState<ORMap> otherKey = new CausalState<>(ORMap.of(new TreeMap<>(Map.of(new EntryKey(Value.of("kwh"), CrdtType.GCOUNTER.id()),
+                GCounter.EMPTY.increment(CausalContext.EMPTY, B, 4).store()))), CausalContext.of(List.of(w)));
+        operation("unknown_entry_joined_with_another_write", "An entry of the unknown type 0x4001 joined with a write of another "
+                        + "key: the opaque version, its type id, dots and data 09, is kept byte for byte in the result, and in the "
+                        + "payload that encodes the result, though not the payload that carried it.",
+                List.of("HY-DATA-037", "HY-DATA-038", "HY-SYNC-080", "HY-ENC-052", "HY-VEC-049"), version, otherKey);
+
+        // HY-SYNC-073: the difference of a state that has seen (A,1) to (A,5) and holds element 3 alone, sent to a
+        // neighbour that has seen them all and holds every element: its context leaves out the dot (A,3) only, so that
+        // the neighbour removes the elements 1, 2, 4 and 5 and keeps 3.
+        CausalState<ORMap> five = emptyMap();
+        for (long i = 1; i <= 5; i++) {
+            Value element = Value.of(i);
+            five = put(five, Value.of("set"), CrdtType.AW_SET, (AWSet set, CausalContext ctx) -> set.add(ctx, A, element));
+        }
+        CausalState<ORMap> difference = new CausalState<>(ORMap.EMPTY,
+                CausalContext.of(List.of(new Dot(A, 1), new Dot(A, 2), new Dot(A, 4), new Dot(A, 5))));
+        operation("difference_context_removes_what_the_sender_removed", "A neighbour holding the elements 1 to 5 of an AWSet, "
+                        + "with the dots (A,1) to (A,5), joins the difference of a state that has seen those dots and holds "
+                        + "element 3 alone: no entry, and the context A:2 with the cloud (A,4), (A,5). Element 3 alone stays; a "
+                        + "context that kept (A,3) would remove it, one without (A,4) and (A,5) would keep 4 and 5.",
+                List.of("HY-SYNC-073", "HY-SYNC-016", "HY-DATA-020"), five, difference);
+
+        // HY-VER-023: the query of a value of a type that the implementation does not know (HY-VEC-050).
+        CausalState<ORMap> mixed = put(emptyMap(), Value.of("known"), CrdtType.EW_FLAG, (EWFlag fl, CausalContext ctx) -> fl.enable(ctx, A));
+        Dot p1 = mixed.context().nextDot(B);
+        Dot p2 = new Dot(C, 1);
+        TreeMap<EntryKey, Crdt> entries = new TreeMap<>(mixed.store().entries());
+        entries.put(new EntryKey(Value.of("future"), 0x4001), UnknownCrdt.of(0x4001, new TreeSet<>(List.of(p1)), bytes(0x01)));
+        entries.put(new EntryKey(Value.of("private"), 0x8001), UnknownCrdt.of(0x8001, new TreeSet<>(List.of(p2)), bytes(0x01)));
+        query("query_unknown_entries_of_a_map", "An ORMap holding an enabled EWFlag and entries of the types 0x4001 and 0x8001 "
+                        + "(Private Use), which version 1 does not define: the query reports each with its type id and the value "
+                        + "null, never as a value of a known type, whose query the data 01 would resemble.",
+                List.of("HY-VER-023", "HY-VEC-050"), new CausalState<>(ORMap.of(entries), mixed.context().with(List.of(p1, p2))));
+        query("query_unknown_root", "A state whose root is of the type 0x4001, which version 1 does not define: its query is null.",
+                List.of("HY-VER-023", "HY-VEC-050"), rootVersion);
+        CausalState<ORMap> nestedUnknown = put(emptyMap(), Value.of("outer"), CrdtType.OR_MAP, (ORMap inner, CausalContext ctx) ->
+                inner.update(Value.of("count"), CrdtType.GCOUNTER, (GCounter c) -> c.increment(ctx, A, 7)));
+        Dot deep = nestedUnknown.context().nextDot(B);
+        ORMap outer = nestedUnknown.store().get(Value.of("outer"), CrdtType.OR_MAP);
+        TreeMap<EntryKey, Crdt> inner = new TreeMap<>(outer.entries());
+        inner.put(new EntryKey(Value.of("future"), 0x4001), UnknownCrdt.of(0x4001, new TreeSet<>(List.of(deep)), bytes(0x07)));
+        query("query_unknown_entry_of_a_nested_map", "A map under the key outer holds a GCounter of value 7 and an entry of the "
+                        + "unknown type 0x4001: the query reports the nested entry as of unknown type, with its type id, beside "
+                        + "the counter's value.", List.of("HY-VER-023", "HY-VEC-050"),
+                new CausalState<>(ORMap.of(new TreeMap<>(Map.of(new EntryKey(Value.of("outer"), CrdtType.OR_MAP.id()), ORMap.of(inner)))),
+                        nestedUnknown.context().with(List.of(deep))));
+    }
+
+    /** The query of {@code state} (table "The result of query"), as the reference adapter answers it. */
+    static JsonNode queryOf(CausalState<? extends Crdt> state) {
+        return ReferenceAdapter.queryOf(JSON.valueToTree(JsonView.of(state)).path("store"));
+    }
+
+    /** A query case: one input, and the query of the state that it decodes to, as the reference adapter answers it. */
+    private void query(String id, String description, List<String> requirements, CausalState<? extends Crdt> input)
+            throws ProtocolException {
+        byte[] bytes = Codec.encode(input);
+        CausalState<Crdt> built = general(input);
+        if (!Codec.decode(bytes).state().equals(built)) {
+            throw new IllegalStateException(id + ": the input does not decode to the state it encodes");
+        }
+        Map<String, Object> v = out.header("operations", id, "valid", description, requirements);
+        v.put("operation", "query");
+        v.put("inputs", List.of(HEX.formatHex(bytes)));
+        v.put("expected", Map.of("value", queryOf(built)));
+        out.write("operations", "valid", id, v);
     }
 
     @SafeVarargs

@@ -471,8 +471,8 @@ final class ReferenceAdapter {
         return result;
     }
 
-    /** The query of a store, read from its view, where the view's query member holds it. */
-    private static JsonNode queryOf(JsonNode store) {
+    /** The query of a store, read from its view, where the view's query member holds it; also what the query vectors expect. */
+    static JsonNode queryOf(JsonNode store) {
         return switch (store.path("type").asText()) {
             case "GCounter", "PNCounter", "LWWRegister", "EWFlag" -> store.get("value");
             case "MVRegister" -> store.get("values");

@@ -487,6 +487,29 @@ class ConformanceIT {
         }
     }
 
+    /**
+     * Framing cases played live without their frames (HY-VEC-051): those of test-vectors/v1, whose messages the reference
+     * writes byte for byte, pass on their recorded stream; the same cases recorded again in another layout are reported
+     * as failed and not judgeable.
+     */
+    @Test
+    @Requirement("HY-VEC-051")
+    void aFramingCaseWithoutFramesIsJudgedOnlyOnItsRecordedTranscript(@TempDir Path dir) throws Exception {
+        java.util.Map<String, Boolean> ids = FramelessCases.write(ROOT.resolve("test-vectors"), dir.resolve("scratch"), dir.resolve("vectors"));
+        assertEquals(2 * 11, ids.size(), ids.toString());
+        Run run = conformanceWith(dir.resolve("reports"), SHORT_RUN_JVM, "--profiles", "handshake", "--vectors",
+                dir.resolve("vectors").toString());
+        ids.forEach((id, judgeable) -> {
+            JsonNode c = check(run.report(), "vectors/" + id);
+            if (judgeable) {
+                assertEquals("passed", c.path("status").asText(), c.toString());
+            } else {
+                assertEquals("failed", c.path("status").asText(), c.toString());
+                assertTrue(c.path("detail").asText().startsWith("not judgeable"), c.toString());
+            }
+        });
+    }
+
     /** An adapter whose hello claims Replica semantics without the Codec profile fails the check of that claim. */
     @Test
     @Requirement("HY-CONF-002")

@@ -18,7 +18,8 @@ import java.util.List;
  * and the frames are encrypted under the keys of the transcript that the two sides actually exchanged (HY-VEC-048). So
  * an implementation that lays out its handshake payloads otherwise than the vector's producer gets the same judgement
  * as one that copies the producer's bytes. A case without those members is played as the vector recorded it, which
- * asks those bytes of both sides (HY-VEC-037, HY-VEC-045).
+ * asks those bytes of both sides (HY-VEC-037, HY-VEC-045); a framing case with {@code delivered} but without
+ * {@code frames} asks them too, for its recorded stream (HY-VEC-051).
  */
 final class HandshakeReplay {
 
@@ -152,6 +153,9 @@ final class HandshakeReplay {
             throw new AssertionError("the handshake of the case failed: the " + run.failingSide + " refused message " + run.atMessage
                     + " with " + run.error.describe());
         }
+        if (live(v) && !v.has("frames")) {
+            recordedTranscript(v, run);
+        }
         byte[] stream = v.has("frames") && live(v) ? stream(v, run) : Sut.bytes(v.path("stream"));
         JsonNode r = Sut.result(Sut.channelReceive(run.responder, v.path("receiveFrameSize").asInt(), stream), "channelReceive");
         JsonNode expected = v.path("expectedMessages");
@@ -165,6 +169,25 @@ final class HandshakeReplay {
             }
         } else if (error.isObject()) {
             throw new AssertionError("refused a valid stream: " + error);
+        }
+    }
+
+    /**
+     * HY-VEC-051: a case played live without {@code frames} can give the channel only the recorded {@code stream}, which is
+     * encrypted under the keys of the recorded transcript; unless the sides exchanged exactly the recorded messages, no
+     * channel could read it, and the case judges nothing.
+     */
+    private static void recordedTranscript(JsonNode v, Run run) {
+        JsonNode messages = v.path("messages");
+        for (int k = 0; k < Math.max(messages.size(), run.delivered.size()); k++) {
+            String recorded = messages.path(k).asText("");
+            String exchanged = k < run.delivered.size() ? run.delivered.get(k) : "";
+            if (!recorded.equals(exchanged)) {
+                throw new AssertionError("not judgeable: the case has no frames, so its recorded stream is encrypted under the "
+                        + "keys of the recorded transcript, and message " + (k + 1) + " that the sides exchanged, "
+                        + (exchanged.isEmpty() ? "none" : exchanged) + ", differs in its bytes from the vector's, "
+                        + (recorded.isEmpty() ? "none" : recorded) + " (HY-VEC-051)");
+            }
         }
     }
 
