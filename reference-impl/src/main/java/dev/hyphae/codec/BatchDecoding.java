@@ -355,7 +355,7 @@ final class BatchDecoding {
             if (data != null) {
                 data.get(data.position(), bytes);
             }
-            stores.add(UnknownCrdt.of(typeId, set, bytes));
+            stores.add(UnknownCrdt.of(typeId, set, bytes, replicas.replicas()));   // HY-ENC-053: the data's table
         }
         return stores;
     }

@@ -42,16 +42,18 @@ public final class Codec {
     }
 
     /**
-     * Encodes a payload. The replica table starts with {@code payload.replicaTable()}, so that values of
-     * unknown type decoded with it stay valid.
+     * Encodes a payload. The replica table starts with {@code payload.replicaTable()}, or with the longer table that
+     * carried one of its opaque versions, so that values of unknown type stay valid (HY-ENC-053).
      *
-     * <p>Every refusal to encode is a {@link PayloadNotEncodableException}, unchecked, of one of the two kinds
+     * <p>Every refusal to encode is a {@link PayloadNotEncodableException}, unchecked, of one of the kinds
      * below; a caller that can send something else catches that type.
      *
      * @throws PayloadTooLargeException       if the encoding would break a limit of {@link Limits} or
      *                                        {@link EncodingLimits} (HY-DATA-043, HY-ENC-050)
      * @throws SeveralOpaqueVersionsException if a value of unknown type holds several versions (HY-ENC-051;
      *                                        forward the payloads that carried them instead)
+     * @throws ConflictingReplicaTablesException if opaque versions came under replica tables that are not a prefix
+     *                                        one of the other (HY-ENC-053; forward the payloads that carried them)
      * @throws IllegalArgumentException       if a store of a known type holds a dot that the context lacks, which
      *                                        no valid state does (HY-DATA-019): a defect, not a refusal
      */

@@ -84,7 +84,7 @@ final class PayloadEncoder {
             }
         } else {
             // The table keeps a prescribed prefix (so opaque data stays valid), then every other replica in id order.
-            payload.replicaTable().forEach(this::index);
+            prefix(payload).forEach(this::index);
             named.forEach(this::index);
         }
 
@@ -106,6 +106,38 @@ final class PayloadEncoder {
         hyphae.v1.Payload.addRoot(builder, rootBatch);
         hyphae.v1.Payload.finishPayloadBuffer(builder, hyphae.v1.Payload.endPayload(builder));
         return builder.sizedByteArray();
+    }
+
+    /**
+     * HY-ENC-053: the first entries of the replica table: the caller's prescribed table and the table that carried each
+     * opaque version, whichever is longest, since every other must be a prefix of it for the data of each version to
+     * name the same replicas in the new payload.
+     *
+     * @throws ConflictingReplicaTablesException if two of those tables are not a prefix one of the other
+     */
+    private static List<ReplicaId> prefix(Payload payload) {
+        List<ReplicaId> prefix = payload.replicaTable();
+        List<Crdt> pending = new ArrayList<>(List.of(payload.state().store()));
+        while (!pending.isEmpty()) {
+            Crdt store = pending.remove(pending.size() - 1);
+            if (store instanceof ORMap map) {
+                pending.addAll(map.entries().values());
+            } else if (store instanceof UnknownCrdt unknown) {
+                for (UnknownCrdt.Version version : unknown.versions()) {
+                    List<ReplicaId> origin = version.origin();
+                    if (isPrefix(prefix, origin)) {
+                        prefix = origin;
+                    } else if (!isPrefix(origin, prefix)) {
+                        throw new ConflictingReplicaTablesException(unknown.typeId());
+                    }
+                }
+            }
+        }
+        return prefix;
+    }
+
+    private static boolean isPrefix(List<ReplicaId> shorter, List<ReplicaId> longer) {
+        return shorter.size() <= longer.size() && longer.subList(0, shorter.size()).equals(shorter);
     }
 
     private void index(ReplicaId replica) {

@@ -2,12 +2,14 @@ package dev.hyphae.crdt;
 
 import dev.hyphae.data.CausalContext;
 import dev.hyphae.data.Dot;
+import dev.hyphae.data.ReplicaId;
 
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.Iterator;
+import java.util.List;
 import java.util.NavigableSet;
 import java.util.SortedSet;
 import java.util.TreeSet;
@@ -28,16 +30,28 @@ public final class UnknownCrdt implements Crdt {
     /**
      * One opaque version.
      *
-     * @param dots the dots of the store, never empty
-     * @param data the store's type-specific data as encoded; never read, never changed
+     * <p>Its identity is its dots and its data: {@code origin} says where the data's replica indexes point, and any
+     * payload that carries the same version has that table as a prefix of its own (HY-ENC-053), so it is not compared.
+     *
+     * @param dots   the dots of the store, never empty
+     * @param data   the store's type-specific data as encoded; never read, never changed
+     * @param origin the replica table of the payload that carried the version, which the data may name replicas by
+     *               index in; a payload that writes the version starts its table with it (HY-ENC-053). Empty for a
+     *               version that came with no table, such as one read from a JSON view (HY-VEC-028)
      */
-    public record Version(SortedSet<Dot> dots, byte[] data) {
+    public record Version(SortedSet<Dot> dots, byte[] data, List<ReplicaId> origin) {
         public Version {
             if (dots.isEmpty()) {
                 throw new IllegalArgumentException("a stored value has at least one dot");
             }
             dots = Collections.unmodifiableSortedSet(new TreeSet<>(dots));
             data = data.clone();
+            origin = List.copyOf(origin);
+        }
+
+        /** A version that came with no replica table. */
+        public Version(SortedSet<Dot> dots, byte[] data) {
+            this(dots, data, List.of());
         }
 
         /** Versions are ordered by their dots (as sorted lists), then their data as unsigned bytes. */
@@ -100,10 +114,15 @@ public final class UnknownCrdt implements Crdt {
         return new UnknownCrdt(typeId, new TreeSet<>(Version.ORDER));
     }
 
-    /** One version of type {@code typeId}, as received. */
+    /** One version of type {@code typeId}, with no replica table. */
     public static UnknownCrdt of(int typeId, SortedSet<Dot> dots, byte[] data) {
+        return of(typeId, dots, data, List.of());
+    }
+
+    /** One version of type {@code typeId}, as received in a payload whose replica table is {@code origin}. */
+    public static UnknownCrdt of(int typeId, SortedSet<Dot> dots, byte[] data, List<ReplicaId> origin) {
         TreeSet<Version> versions = new TreeSet<>(Version.ORDER);
-        versions.add(new Version(dots, data));
+        versions.add(new Version(dots, data, origin));
         return new UnknownCrdt(typeId, versions);
     }
 

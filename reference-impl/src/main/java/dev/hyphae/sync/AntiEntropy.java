@@ -6,6 +6,7 @@ import dev.hyphae.codec.Codec;
 import dev.hyphae.codec.ExternalTables;
 import dev.hyphae.codec.KeyRuns;
 import dev.hyphae.codec.Payload;
+import dev.hyphae.codec.ConflictingReplicaTablesException;
 import dev.hyphae.codec.PayloadNotEncodableException;
 import dev.hyphae.codec.PayloadTooLargeException;
 import dev.hyphae.codec.SeveralOpaqueVersionsException;
@@ -304,10 +305,16 @@ final class AntiEntropy implements DocumentSync {
             // HY-ENC-051: the versions travel only in the payloads that carried them, and this neighbour can get
             // those only as intervals, which HY-SYNC-011 allows only after a difference or the state. The
             // difference cannot leave out a value of unknown type (see Difference), so nothing can bring this
-            // neighbour up to date on this session: this document closes on it, and only it, with the reason.
+            // neighbour up to date on this session: this document closes on it, and only it, with the reason
+            // (HY-DATA-067).
             throw new DocumentClosedException(ErrorCode.LIMIT_EXCEEDED, "the document's state holds " + several.versions()
                     + " concurrent versions of a value of unknown type " + several.typeId()
                     + ", which no payload may carry together (HY-ENC-051)");
+        } catch (ConflictingReplicaTablesException conflicting) {
+            // HY-ENC-053: the same, for versions whose carrying payloads' replica tables no one table can start with.
+            throw new DocumentClosedException(ErrorCode.LIMIT_EXCEEDED, "the document's state holds versions of a value of "
+                    + "unknown type " + conflicting.typeId() + " that came under conflicting replica tables, which no "
+                    + "payload may carry together (HY-ENC-053)");
         }
         SessionMessage.Kind kind = SessionMessage.Kind.STATE;
         CausalState<ORMap> sentState = state;

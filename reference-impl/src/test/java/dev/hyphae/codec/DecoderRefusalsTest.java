@@ -451,7 +451,8 @@ class DecoderRefusalsTest {
     void everyRefusalToEncodeIsOfOneUncheckedFamily() {
         // A caller that can send something else catches one type; nothing else that encode throws is a refusal.
         assertTrue(RuntimeException.class.isAssignableFrom(PayloadNotEncodableException.class));
-        assertEquals(java.util.Set.of(PayloadTooLargeException.class, SeveralOpaqueVersionsException.class),
+        assertEquals(java.util.Set.of(PayloadTooLargeException.class, SeveralOpaqueVersionsException.class,
+                        ConflictingReplicaTablesException.class),
                 java.util.Set.of(PayloadNotEncodableException.class.getPermittedSubclasses()));
     }
 
