@@ -113,6 +113,7 @@ final class PayloadEncoder {
      * opaque version, whichever is longest, since every other must be a prefix of it for the data of each version to
      * name the same replicas in the new payload.
      *
+     * @throws SeveralOpaqueVersionsException    if a store of unknown type holds several versions (HY-ENC-051)
      * @throws ConflictingReplicaTablesException if two of those tables are not a prefix one of the other
      */
     private static List<ReplicaId> prefix(Payload payload) {
@@ -123,6 +124,10 @@ final class PayloadEncoder {
             if (store instanceof ORMap map) {
                 pending.addAll(map.entries().values());
             } else if (store instanceof UnknownCrdt unknown) {
+                if (unknown.versions().size() > 1) {
+                    // HY-ENC-051 refuses the store whatever its tables: the refusal that names it comes first.
+                    throw new SeveralOpaqueVersionsException(unknown.typeId(), unknown.versions().size());
+                }
                 for (UnknownCrdt.Version version : unknown.versions()) {
                     List<ReplicaId> origin = version.origin();
                     if (isPrefix(prefix, origin)) {
