@@ -181,14 +181,15 @@ final class PayloadVectors {
         valid("context_with_cloud", "A context whose dots do not all follow on: version vector A:2, C:1; cloud (A,5..6) and (B,3).",
                 new CausalState<>(ORMap.EMPTY, gaps), "HY-DATA-009", "HY-ENC-028", "HY-ENC-029");
 
-        // HY-SYNC-073: a difference sent to a neighbour that has seen (A,1) to (A,5), from a state that has seen them too
-        // and still holds only the entry of (A,3): its context leaves (A,3) out, which splits A's entry of the version
-        // vector, and the encoding writes the result as any context, A:2 and the cloud (A,4), (A,5).
+        // The context that a difference (HY-SYNC-073) yields when sent to a neighbour that has seen (A,1) to (A,5), from a
+        // state that has seen them too and still holds only the entry of (A,3): (A,3) is left out, which splits A's entry
+        // of the version vector, and the encoding writes it as any context, A:2 and the cloud (A,4), (A,5). The vector
+        // decodes that context; it cannot check how a peer computes a difference, so it cites what it exercises.
         CausalContext split = CausalContext.of(List.of(new Dot(A, 1), new Dot(A, 2), new Dot(A, 4), new Dot(A, 5)));
         valid("difference_context_split_around_a_held_dot", "The context of a difference from a state that has seen (A,1) to "
                         + "(A,5) and holds only the entry of (A,3), sent to a neighbour whose summary is A:5: (A,3) is taken out, "
                         + "so the version vector covers A up to 2 and the cloud holds (A,4) and (A,5).",
-                new CausalState<>(ORMap.EMPTY, split), "HY-SYNC-073", "HY-SYNC-016", "HY-DATA-009");
+                new CausalState<>(ORMap.EMPTY, split), "HY-DATA-009", "HY-ENC-028", "HY-ENC-029");
 
         CausalContext high = CausalContext.of(List.of(new Dot(A, Long.MIN_VALUE), new Dot(A, Long.MIN_VALUE + 1), new Dot(B, -1L)));
         valid("context_counters_beyond_2_63", "Counters of 2^63 and up, compared and encoded unsigned.",
