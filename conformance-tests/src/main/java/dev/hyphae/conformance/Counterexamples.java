@@ -100,7 +100,8 @@ public final class Counterexamples {
         private static final long serialVersionUID = 1L;
         private final List<String> broken;
 
-        Failure(String message, List<String> broken) {
+        /** A failure whose message names what broke, and the requirements it breaks beside those the check cites. */
+        public Failure(String message, List<String> broken) {
             super(message);
             this.broken = List.copyOf(broken);
         }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hyphae.ErrorCode;
 import dev.hyphae.ProtocolException;
 import dev.hyphae.codec.Codec;
+import dev.hyphae.codec.ConflictingReplicaTablesException;
 import dev.hyphae.codec.ExternalTables;
 import dev.hyphae.codec.JsonView;
 import dev.hyphae.codec.Payload;
@@ -262,8 +263,10 @@ final class ReferenceAdapter {
             try {
                 // An opaque version of the view is taken as carried by a payload with an empty replica table (HY-VEC-028).
                 result.put("payload", HEX.formatHex(table == null ? Codec.encode(state) : Codec.encode(state, table)));
-            } catch (SeveralOpaqueVersionsException e) {
-                result.putNull("payload"); // HY-ENC-051: one payload carries one version of a store of unknown type
+            } catch (SeveralOpaqueVersionsException | ConflictingReplicaTablesException e) {
+                // HY-ENC-051, HY-ENC-053: one payload carries one version of a store of unknown type, and versions
+                // under one table
+                result.putNull("payload");
             }
         }
         return result;
