@@ -34,6 +34,14 @@ final class DotIndex<V> {
 
         /** The position of {@code counter}, or -(insertion point) - 1, by binary search. */
         int find(long counter) {
+            // A replica's counters are nearly always held one after another, with no gap (holes keep their counter),
+            // so the counter's offset from the first is tried before the search.
+            if (size > 0) {
+                long offset = counter - counters[0];
+                if (offset >= 0 && offset < size && counters[(int) offset] == counter) {
+                    return (int) offset;
+                }
+            }
             int low = 0;
             int high = size - 1;
             while (low <= high) {
