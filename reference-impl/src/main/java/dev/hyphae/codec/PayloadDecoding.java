@@ -155,7 +155,7 @@ final class PayloadDecoding {
      * them all. A set of at most MAX_ELEMENTS dots, since every dot has been counted (HY-ENC-046).
      */
     static void checkDotsOnce(Crdt store) throws ProtocolException {
-        java.util.Set<Dot> seen = new java.util.HashSet<>();
+        SeenDots seen = new SeenDots();
         List<Dot> twice = new ArrayList<>(1);
         store.forEachDot(dot -> {
             if (!seen.add(dot) && twice.isEmpty()) {
@@ -186,7 +186,7 @@ final class PayloadDecoding {
     /** The walk of {@link #checkDots}: the first dot seen twice, and the first dot of a known type outside the context. */
     private static final class DotWalk {
         private final CausalContext context;
-        private final java.util.Set<Dot> seen = new java.util.HashSet<>();
+        private final SeenDots seen = new SeenDots();
         private Dot twice;
         private Dot uncovered;
 
