@@ -47,8 +47,9 @@ final class PayloadDecoding {
         CausalContext context = decoding.readContext(payload.context());
         // HY-ENC-100: key indexes only in session form; a self-contained payload names its keys itself.
         List<Value> keys = sessionForm ? external.keys() : null;
-        Crdt store = new BatchDecoding(decoding.replicas, keys, decoding.limits).readRoot(payload.root());
-        checkDots(store, context);
+        BatchDecoding batches = new BatchDecoding(decoding.replicas, keys, decoding.limits);
+        Crdt store = batches.readRoot(payload.root());
+        checkDots(store, context, batches.dotsRead());
         CausalState<Crdt> state = new CausalState<>(store, context);
         if (sessionForm && !holdsUnknownType(store)) {
             // The session's table is only the frame the indexes were written in; nothing in the state depends on its
@@ -155,7 +156,7 @@ final class PayloadDecoding {
      * them all. A set of at most MAX_ELEMENTS dots, since every dot has been counted (HY-ENC-046).
      */
     static void checkDotsOnce(Crdt store) throws ProtocolException {
-        SeenDots seen = new SeenDots();
+        SeenDots seen = new SeenDots(0);
         List<Dot> twice = new ArrayList<>(1);
         store.forEachDot(dot -> {
             if (!seen.add(dot) && twice.isEmpty()) {
@@ -172,8 +173,8 @@ final class PayloadDecoding {
      * context; both in one walk of the store, which visits its dots in the order of {@link Crdt#forEachDot}. A dot held
      * twice is reported before a dot outside the context, whichever comes first.
      */
-    private static void checkDots(Crdt store, CausalContext context) throws ProtocolException {
-        DotWalk walk = new DotWalk(context);
+    private static void checkDots(Crdt store, CausalContext context, int dots) throws ProtocolException {
+        DotWalk walk = new DotWalk(context, dots);
         walk.visit(store);
         if (walk.twice != null) {
             throw Malformed.decode("dot %s occurs twice in the store", walk.twice);
@@ -186,12 +187,13 @@ final class PayloadDecoding {
     /** The walk of {@link #checkDots}: the first dot seen twice, and the first dot of a known type outside the context. */
     private static final class DotWalk {
         private final CausalContext context;
-        private final SeenDots seen = new SeenDots();
+        private final SeenDots seen;
         private Dot twice;
         private Dot uncovered;
 
-        DotWalk(CausalContext context) {
+        DotWalk(CausalContext context, int dots) {
             this.context = context;
+            this.seen = new SeenDots(dots);
         }
 
         void visit(Crdt store) {

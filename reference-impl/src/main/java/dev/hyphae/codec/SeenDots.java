@@ -20,9 +20,19 @@ final class SeenDots {
     private ReplicaId lastReplica;
     private int lastNumber;
     /** Per slot: the replica's number plus one, or 0 where the slot is free. */
-    private int[] replicas = new int[64];
-    private long[] counters = new long[64];
+    private int[] replicas;
+    private long[] counters;
     private int size;
+
+    /** An empty set, sized for {@code expected} dots (more are taken: it grows). */
+    SeenDots(int expected) {
+        int capacity = 16;
+        while (capacity < 2 * expected && capacity < 1 << 30) {
+            capacity <<= 1;
+        }
+        replicas = new int[capacity];
+        counters = new long[capacity];
+    }
 
     /** Adds {@code dot}; whether it was not there already. */
     boolean add(Dot dot) {
