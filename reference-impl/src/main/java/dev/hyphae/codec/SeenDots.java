@@ -3,86 +3,135 @@ package dev.hyphae.codec;
 import dev.hyphae.data.Dot;
 import dev.hyphae.data.ReplicaId;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * The dots met so far in one walk of a decoded store, to find a dot held twice (HY-DATA-055): a hash set of
- * (replica, counter) pairs held in two arrays, with the replicas numbered as they are met, so that checking a dot
- * allocates nothing. A received delta holds a dot per entry, and a set of dot objects cost a node per dot.
+ * The dots met in one walk of a decoded store, to find a dot held twice (HY-DATA-055): (replica, counter) pairs held
+ * in two arrays, with the replicas numbered as they are met, so that recording a dot allocates nothing. A received
+ * delta holds a dot per entry, and a set of dot objects cost a node per dot.
  *
- * <p>The walk counts every dot against {@code MAX_ELEMENTS} before it gets here, so the arrays stay within a few
- * times that many entries. Not thread-safe.
+ * <p>No hashing: the dots are sent by a peer, which could choose counters that all fall in one bucket of any fixed hash
+ * and make each check cost as many probes as dots already held. Instead the pairs are sorted once the walk is done, and
+ * a dot held twice is two equal pairs side by side: O(n log n) whatever the input, and O(n) where the dots come in
+ * ascending order, as a delta written by one replica usually holds them.
+ *
+ * <p>The walk counts every dot against {@code MAX_ELEMENTS} before it gets here, so the arrays stay within twice that
+ * many entries. Not thread-safe.
  */
 final class SeenDots {
 
     private final Map<ReplicaId, Integer> numbers = new HashMap<>();
+    private final List<ReplicaId> replicasByNumber = new ArrayList<>();
     private ReplicaId lastReplica;
     private int lastNumber;
-    /** Per slot: the replica's number plus one, or 0 where the slot is free. */
+    /** Dot i, in the order added: the number of its replica and its counter. */
     private int[] replicas;
     private long[] counters;
     private int size;
+    /** Whether every dot so far came after the one before it, in the order of {@link #compare}: then none is repeated. */
+    private boolean ascending = true;
 
-    /** An empty set, sized for {@code expected} dots (more are taken: it grows). */
+    /** An empty record, sized for {@code expected} dots (more are taken: it grows). */
     SeenDots(int expected) {
-        int capacity = 16;
-        while (capacity < 2 * expected && capacity < 1 << 30) {
-            capacity <<= 1;
-        }
+        int capacity = Math.max(16, expected);
         replicas = new int[capacity];
         counters = new long[capacity];
     }
 
-    /** Adds {@code dot}; whether it was not there already. */
-    boolean add(Dot dot) {
-        int replica = number(dot.replica()) + 1;
-        long counter = dot.counter();
-        int mask = replicas.length - 1;
-        for (int slot = slotOf(replica, counter, mask); ; slot = (slot + 1) & mask) {
-            if (replicas[slot] == 0) {
-                replicas[slot] = replica;
-                counters[slot] = counter;
-                if (++size > replicas.length / 2) {
-                    grow();
-                }
-                return true;
-            }
-            if (replicas[slot] == replica && counters[slot] == counter) {
-                return false;
+    /** Records {@code dot}, which may have been recorded before. */
+    void add(Dot dot) {
+        if (size == replicas.length) {
+            replicas = Arrays.copyOf(replicas, 2 * size);
+            counters = Arrays.copyOf(counters, 2 * size);
+        }
+        replicas[size] = number(dot.replica());
+        counters[size] = dot.counter();
+        if (ascending && size > 0 && compare(size - 1, size) >= 0) {
+            ascending = false;
+        }
+        size++;
+    }
+
+    /**
+     * The first dot, in the order recorded, that had been recorded before it, or null if no dot was recorded twice: the
+     * dot a set would have refused first, so that which dot a refusal names does not depend on how it is found.
+     */
+    Dot firstRepeated() {
+        if (ascending) {
+            return null;
+        }
+        int[] order = sortedPositions();
+        // The sort is stable: of equal dots, the first recorded comes first, so each later one of a run is a repeat.
+        int first = -1;
+        for (int i = 1; i < size; i++) {
+            if (compare(order[i - 1], order[i]) == 0 && (first < 0 || order[i] < first)) {
+                first = order[i];
             }
         }
+        return first < 0 ? null : new Dot(replicasByNumber.get(replicas[first]), counters[first]);
     }
 
     private int number(ReplicaId replica) {
         // The dots of a payload name replicas of its table, one object each, and mostly the same one in a row.
         if (replica != lastReplica) {
-            lastNumber = numbers.computeIfAbsent(replica, r -> numbers.size());
+            Integer known = numbers.get(replica);
+            if (known == null) {
+                known = replicasByNumber.size();
+                numbers.put(replica, known);
+                replicasByNumber.add(replica);
+            }
+            lastNumber = known;
             lastReplica = replica;
         }
         return lastNumber;
     }
 
-    private static int slotOf(int replica, long counter, int mask) {
-        long h = (counter + replica * 0x9E3779B97F4A7C15L) * 0xC2B2AE3D27D4EB4FL;
-        return (int) (h ^ (h >>> 32)) & mask;
+    /**
+     * Orders dots i and j by replica number, then counter. Any total order finds equal pairs; this one need not be the
+     * order of {@link Dot}.
+     */
+    private int compare(int i, int j) {
+        int byReplica = Integer.compare(replicas[i], replicas[j]);
+        return byReplica != 0 ? byReplica : Long.compare(counters[i], counters[j]);
     }
 
-    private void grow() {
-        int[] oldReplicas = replicas;
-        long[] oldCounters = counters;
-        replicas = new int[2 * oldReplicas.length];
-        counters = new long[2 * oldCounters.length];
-        int mask = replicas.length - 1;
-        for (int i = 0; i < oldReplicas.length; i++) {
-            if (oldReplicas[i] != 0) {
-                int slot = slotOf(oldReplicas[i], oldCounters[i], mask);
-                while (replicas[slot] != 0) {
-                    slot = (slot + 1) & mask;
-                }
-                replicas[slot] = oldReplicas[i];
-                counters[slot] = oldCounters[i];
-            }
+    /**
+     * The positions 0 to {@code size - 1} sorted stably by {@link #compare}: a bottom-up merge sort, which is O(n log n) on
+     * every input and skips a merge where the two runs are already in order.
+     */
+    private int[] sortedPositions() {
+        int[] from = new int[size];
+        for (int i = 0; i < size; i++) {
+            from[i] = i;
         }
+        int[] to = new int[size];
+        for (int width = 1; width < size; width *= 2) {
+            for (int low = 0; low < size; low += 2 * width) {
+                int middle = Math.min(low + width, size);
+                int high = Math.min(low + 2 * width, size);
+                if (middle == high || compare(from[middle - 1], from[middle]) <= 0) {
+                    System.arraycopy(from, low, to, low, high - low);
+                    continue;
+                }
+                int left = low;
+                int right = middle;
+                for (int out = low; out < high; out++) {
+                    // "<= 0" takes the left run's dot first among equals: the sort is stable.
+                    if (right >= high || left < middle && compare(from[left], from[right]) <= 0) {
+                        to[out] = from[left++];
+                    } else {
+                        to[out] = from[right++];
+                    }
+                }
+            }
+            int[] swap = from;
+            from = to;
+            to = swap;
+        }
+        return from;
     }
 }
