@@ -12,6 +12,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.BiConsumer;
@@ -41,6 +42,11 @@ public final class LWWRegister implements Crdt {
      * @param value     the value written
      */
     public record Write(long timestamp, Value value) {
+        /** @throws NullPointerException if {@code value} is null: a register that holds a write has a value */
+        public Write {
+            Objects.requireNonNull(value, "value");
+        }
+
         /** The data order used to break a tie between two entries of one dot: timestamp, then value. */
         static final Comparator<Write> ORDER = Comparator.<Write>comparingLong(w -> w.timestamp ^ Long.MIN_VALUE)
                 .thenComparing(Write::value);
@@ -71,8 +77,9 @@ public final class LWWRegister implements Crdt {
         if (writes.size() == 1) {
             Map.Entry<Dot, Write> only = writes.firstEntry();
             this.writes = null;
-            this.dot = only.getKey();
-            this.write = only.getValue();
+            // As in of(dot, write): the one write is held bare, so nothing else would refuse a null in it.
+            this.dot = Objects.requireNonNull(only.getKey(), "dot");
+            this.write = Objects.requireNonNull(only.getValue(), "write");
         } else {
             this.writes = Collections.unmodifiableNavigableMap(writes);
             this.dot = null;
@@ -82,16 +89,29 @@ public final class LWWRegister implements Crdt {
 
     private LWWRegister(Dot dot, Write write) {
         this.writes = null;
-        this.dot = java.util.Objects.requireNonNull(dot);
-        this.write = java.util.Objects.requireNonNull(write);
+        this.dot = Objects.requireNonNull(dot, "dot");
+        this.write = Objects.requireNonNull(write, "write");
     }
 
-    /** The register with exactly these entries. */
+    /**
+     * The register with exactly these entries.
+     *
+     * @throws NullPointerException if a dot or a write is null
+     */
     public static LWWRegister of(java.util.SortedMap<Dot, Write> writes) {
-        return new LWWRegister(new TreeMap<>(writes));
+        TreeMap<Dot, Write> copy = new TreeMap<>(writes);
+        copy.forEach((dot, write) -> {
+            Objects.requireNonNull(dot, "dot");
+            Objects.requireNonNull(write, "write");
+        });
+        return new LWWRegister(copy);
     }
 
-    /** The register holding the one write {@code write}, under {@code dot}. */
+    /**
+     * The register holding the one write {@code write}, under {@code dot}.
+     *
+     * @throws NullPointerException if {@code dot} or {@code write} is null
+     */
     public static LWWRegister of(Dot dot, Write write) {
         return new LWWRegister(dot, write);
     }
