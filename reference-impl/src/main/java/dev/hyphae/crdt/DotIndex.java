@@ -19,7 +19,9 @@ import java.util.function.Consumer;
  * squeezed out once they outnumber the values, so the arrays stay within twice the dots held and each removal costs
  * a constant amount on average. A put between two held counters (dots arriving out of order) shifts the array's tail.
  *
- * <p>Counters are unsigned, as everywhere. Not thread-safe.
+ * <p>Counters are unsigned, as everywhere. Not thread-safe, not even for readers only: every lookup, {@link #get}
+ * included, changes the index, which keeps the replica it last looked up (and that replica's counters) so that the
+ * dots of one replica in a row cost one lookup. An instance is confined to one thread, or guarded by its owner.
  *
  * @param <V> the values, never null
  */
