@@ -17,7 +17,8 @@ import java.util.Map;
  * <p>No hashing: the dots are sent by a peer, which could choose counters that all fall in one bucket of any fixed hash
  * and make each check cost as many probes as dots already held. Instead the pairs are sorted once the walk is done, and
  * a dot held twice is two equal pairs side by side: O(n log n) whatever the input, and O(n) where the dots come in
- * ascending order, as a delta written by one replica usually holds them.
+ * ascending order, as a delta written by one replica usually holds them. Whether there is a repeat is found by sorting
+ * primitive counters; only a store about to be refused pays for the slower stable sort that names the first repeat.
  *
  * <p>The walk counts every dot against {@code MAX_ELEMENTS} before it gets here, so the arrays stay within twice that
  * many entries. Not thread-safe.
@@ -61,9 +62,10 @@ final class SeenDots {
      * dot a set would have refused first, so that which dot a refusal names does not depend on how it is found.
      */
     Dot firstRepeated() {
-        if (ascending) {
+        if (ascending || !holdsARepeat()) {
             return null;
         }
+        // Only a payload about to be refused gets here: find which repeat came first in the order recorded.
         int[] order = sortedPositions();
         // The sort is stable: of equal dots, the first recorded comes first, so each later one of a run is a repeat.
         int first = -1;
@@ -73,6 +75,36 @@ final class SeenDots {
             }
         }
         return first < 0 ? null : new Dot(replicasByNumber.get(replicas[first]), counters[first]);
+    }
+
+    /**
+     * Whether some dot was recorded twice: the counters grouped by replica (a counting sort, which keeps their order),
+     * then each replica's sorted as primitives, where a repeat is two equal counters side by side. The sort of the JDK
+     * turns to a heap sort where its quicksort recurses too deep, so no order of counters makes it quadratic.
+     */
+    private boolean holdsARepeat() {
+        int replicaCount = replicasByNumber.size();
+        int[] starts = new int[replicaCount + 1];
+        for (int i = 0; i < size; i++) {
+            starts[replicas[i] + 1]++;
+        }
+        for (int r = 0; r < replicaCount; r++) {
+            starts[r + 1] += starts[r];
+        }
+        int[] next = Arrays.copyOf(starts, replicaCount);
+        long[] byReplica = new long[size];
+        for (int i = 0; i < size; i++) {
+            byReplica[next[replicas[i]]++] = counters[i];
+        }
+        for (int r = 0; r < replicaCount; r++) {
+            Arrays.sort(byReplica, starts[r], starts[r + 1]);
+            for (int i = starts[r] + 1; i < starts[r + 1]; i++) {
+                if (byReplica[i] == byReplica[i - 1]) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private int number(ReplicaId replica) {
