@@ -44,6 +44,8 @@ final class BatchDecoding {
     /** The external key table that {@code key_indexes} name entries of, or null where a payload has none. */
     private final List<Value> keyTable;
     private final DecodingLimits limits;
+    /** The number of dots read so far from the {@code dots} columns of every batch. */
+    private int dotsRead;
 
     /**
      * @param keyTable the external key table of a payload in session form, or null for a payload that must name its
@@ -53,6 +55,11 @@ final class BatchDecoding {
         this.replicas = replicas;
         this.keyTable = keyTable;
         this.limits = limits;
+    }
+
+    /** The number of dots that the batches read so far hold, each counted against {@code MAX_ELEMENTS}. */
+    int dotsRead() {
+        return dotsRead;
     }
 
     /** The store of the root batch: the payload's value, whose type is the payload's CRDT type. */
@@ -410,6 +417,7 @@ final class BatchDecoding {
             }
         }
         reader.expectEnd();
+        dotsRead += n;
         return dots;
     }
 

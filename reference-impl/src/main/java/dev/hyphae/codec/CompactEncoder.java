@@ -101,8 +101,8 @@ final class CompactEncoder {
             }
             case LWW_REGISTER -> {
                 LWWRegister r = (LWWRegister) store;
-                out.varint(r.writes().size());
-                r.writes().forEach((dot, write) -> {
+                out.varint(r.size());
+                r.forEachWrite((dot, write) -> {
                     dot(dot);
                     timestamp(write.timestamp());
                     value(write.value(), null);

@@ -35,16 +35,27 @@ final class Packed {
 
     /** Reads a packed column: a bounded slice of the payload, consumed front to back. */
     static final class Reader {
-        private final ByteBuffer buffer;
+        /**
+         * The bytes the column is read from, {@code [position, end)} of it: the buffer's own array where it has one
+         * (every payload decoded from a byte array), otherwise a copy of the column. Read as an array rather than
+         * through the buffer, which checks every index and its memory scope on each of the many single-byte reads.
+         */
+        private final byte[] bytes;
         private final String column;
         private int position;
         private final int end;
 
         /** The column named {@code column} at {@code [start, start + length)} of the buffer, already verified in bounds. */
         Reader(ByteBuffer buffer, int start, int length, String column) {
-            this.buffer = buffer;
-            this.position = start;
-            this.end = start + length;
+            if (buffer.hasArray()) {
+                this.bytes = buffer.array();
+                this.position = buffer.arrayOffset() + start;
+            } else {
+                this.bytes = new byte[length];
+                buffer.get(start, this.bytes);
+                this.position = 0;
+            }
+            this.end = this.position + length;
             this.column = column;
         }
 
@@ -75,12 +86,15 @@ final class Packed {
 
         /** An unsigned 64-bit varint, as a Java long read unsigned. */
         long varint() throws ProtocolException {
+            if (position < end && bytes[position] >= 0) {
+                return bytes[position++];   // one byte, the common case: minimal whatever its value
+            }
             long value = 0;
             for (int i = 0; i < 10; i++) {
                 if (position >= end) {
                     throw Malformed.decode("%s ends inside a varint", column);
                 }
-                int b = buffer.get(position++) & 0xFF;
+                int b = bytes[position++] & 0xFF;
                 if (i == 9 && b > 1) {
                     throw Malformed.decode("%s holds a varint beyond 64 bits", column);
                 }
@@ -147,7 +161,7 @@ final class Packed {
 
         /** The next {@code n} bytes, which {@link #hasBytes} has confirmed are there, into {@code into} at {@code offset}. */
         void bytes(byte[] into, int offset, int n) {
-            buffer.get(position, into, offset, n);
+            System.arraycopy(bytes, position, into, offset, n);
             position += n;
         }
 
@@ -158,7 +172,7 @@ final class Packed {
             }
             long value = 0;
             for (int i = 0; i < 8; i++) {
-                value |= (long) (buffer.get(position++) & 0xFF) << (8 * i);
+                value |= (long) (bytes[position++] & 0xFF) << (8 * i);
             }
             return value;
         }
@@ -178,7 +192,7 @@ final class Packed {
                 throw Malformed.decode("%s: a suffix of %d bytes runs past the column", column, suffix);
             }
             byte[] value = Arrays.copyOf(previous, shared + suffix);
-            buffer.get(position, value, shared, suffix);
+            System.arraycopy(bytes, position, value, shared, suffix);
             position += suffix;
             return value;
         }

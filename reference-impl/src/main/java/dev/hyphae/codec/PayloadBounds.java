@@ -98,7 +98,7 @@ final class PayloadBounds {
         } else if (store instanceof PNCounter p) {
             p.totals().keySet().forEach(this::dot);
         } else if (store instanceof LWWRegister r) {
-            r.writes().forEach((dot, write) -> {
+            r.forEachWrite((dot, write) -> {
                 dot(dot);
                 value(write.value());
             });

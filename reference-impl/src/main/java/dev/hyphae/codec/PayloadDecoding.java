@@ -13,7 +13,6 @@ import dev.hyphae.data.Value;
 import hyphae.v1.Context;
 
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.TreeMap;
@@ -47,8 +46,9 @@ final class PayloadDecoding {
         CausalContext context = decoding.readContext(payload.context());
         // HY-ENC-100: key indexes only in session form; a self-contained payload names its keys itself.
         List<Value> keys = sessionForm ? external.keys() : null;
-        Crdt store = new BatchDecoding(decoding.replicas, keys, decoding.limits).readRoot(payload.root());
-        checkDots(store, context);
+        BatchDecoding batches = new BatchDecoding(decoding.replicas, keys, decoding.limits);
+        Crdt store = batches.readRoot(payload.root());
+        checkDots(store, context, batches.dotsRead());
         CausalState<Crdt> state = new CausalState<>(store, context);
         if (sessionForm && !holdsUnknownType(store)) {
             // The session's table is only the frame the indexes were written in; nothing in the state depends on its
@@ -152,18 +152,14 @@ final class PayloadDecoding {
     /**
      * HY-DATA-055: no dot occurs twice in the whole store, at any depth: under two elements of an AWSet, under two
      * entries of an ORMap, or in two opaque versions. The batches check one store at a time (HY-DATA-018); this sees
-     * them all. A set of at most MAX_ELEMENTS dots, since every dot has been counted (HY-ENC-046).
+     * them all. A record of at most MAX_ELEMENTS dots, since every dot has been counted (HY-ENC-046).
      */
     static void checkDotsOnce(Crdt store) throws ProtocolException {
-        java.util.Set<Dot> seen = new java.util.HashSet<>();
-        List<Dot> twice = new ArrayList<>(1);
-        store.forEachDot(dot -> {
-            if (!seen.add(dot) && twice.isEmpty()) {
-                twice.add(dot);
-            }
-        });
-        if (!twice.isEmpty()) {
-            throw Malformed.decode("dot %s occurs twice in the store", twice.get(0));
+        SeenDots seen = new SeenDots(0);
+        store.forEachDot(seen::add);
+        Dot twice = seen.firstRepeated();
+        if (twice != null) {
+            throw Malformed.decode("dot %s occurs twice in the store", twice);
         }
     }
 
@@ -172,26 +168,27 @@ final class PayloadDecoding {
      * context; both in one walk of the store, which visits its dots in the order of {@link Crdt#forEachDot}. A dot held
      * twice is reported before a dot outside the context, whichever comes first.
      */
-    private static void checkDots(Crdt store, CausalContext context) throws ProtocolException {
-        DotWalk walk = new DotWalk(context);
+    private static void checkDots(Crdt store, CausalContext context, int dots) throws ProtocolException {
+        DotWalk walk = new DotWalk(context, dots);
         walk.visit(store);
-        if (walk.twice != null) {
-            throw Malformed.decode("dot %s occurs twice in the store", walk.twice);
+        Dot twice = walk.seen.firstRepeated();
+        if (twice != null) {
+            throw Malformed.decode("dot %s occurs twice in the store", twice);
         }
         if (walk.uncovered != null) {
             throw Malformed.decode("dot %s of the store is not in the causal context", walk.uncovered);
         }
     }
 
-    /** The walk of {@link #checkDots}: the first dot seen twice, and the first dot of a known type outside the context. */
+    /** The walk of {@link #checkDots}: every dot, and the first dot of a known type outside the context. */
     private static final class DotWalk {
         private final CausalContext context;
-        private final java.util.Set<Dot> seen = new java.util.HashSet<>();
-        private Dot twice;
+        private final SeenDots seen;
         private Dot uncovered;
 
-        DotWalk(CausalContext context) {
+        DotWalk(CausalContext context, int dots) {
             this.context = context;
+            this.seen = new SeenDots(dots);
         }
 
         void visit(Crdt store) {
@@ -204,9 +201,7 @@ final class PayloadDecoding {
             // A value of unknown type is exempt from HY-DATA-019, not from HY-DATA-055.
             boolean known = !(store instanceof UnknownCrdt);
             store.forEachDot(dot -> {
-                if (!seen.add(dot) && twice == null) {
-                    twice = dot;
-                }
+                seen.add(dot);
                 if (known && uncovered == null && !context.contains(dot)) {
                     uncovered = dot;
                 }

@@ -214,8 +214,8 @@ final class PayloadEncoder {
                     long[] previous = {0};
                     stores.forEach(s -> {
                         LWWRegister r = (LWWRegister) s;
-                        c.size(r.writes().size());
-                        r.writes().forEach((dot, write) -> {
+                        c.size(r.size());
+                        r.forEachWrite((dot, write) -> {
                             c.dots.add(dot);
                             c.timestampDifference(write.timestamp() - previous[0]);
                             previous[0] = write.timestamp();

@@ -57,6 +57,11 @@ final class ValuesDecoding {
         if (planesLength != 8L * floatCount) {
             throw Malformed.decode("float_planes holds %d bytes for %d float64 values", planesLength, floatCount);
         }
+        // Copied once (its length is 8 per value of the batch) and read as an array, eight bytes per value.
+        byte[] planeBytes = new byte[planesLength];
+        if (planesLength > 0) {
+            planes.get(planes.position(), planeBytes);
+        }
         Packed.Reader ints = Packed.Reader.of(column.intsAsByteBuffer(), "ints");
         Packed.Reader strings = Packed.Reader.of(column.stringsAsByteBuffer(), "strings");
         Packed.Reader bytes = Packed.Reader.of(column.bytesAsByteBuffer(), "bytes");
@@ -69,7 +74,7 @@ final class ValuesDecoding {
                 case ValueKinds.FALSE -> Value.of(false);
                 case ValueKinds.TRUE -> Value.of(true);
                 case ValueKinds.INT64 -> Value.of(ints.zigzag());
-                case ValueKinds.FLOAT64 -> new Value.Float64(floatBits(planes, floatCount, floatsRead++));
+                case ValueKinds.FLOAT64 -> new Value.Float64(floatBits(planeBytes, floatCount, floatsRead++));
                 case ValueKinds.STRING -> {
                     previousString = strings.frontCoded(previousString, Limits.MAX_STRING_LENGTH);
                     limits.decodedBytes(previousString.length);
@@ -96,10 +101,10 @@ final class ValuesDecoding {
      * The 64-bit pattern of float64 value {@code j} of {@code n}, from byte planes whose length is 8 × n (HY-ENC-086):
      * byte i of the pattern, counted from the most significant, is at i × n + j. Never converted to a double.
      */
-    private static long floatBits(ByteBuffer planes, int n, int j) {
+    private static long floatBits(byte[] planes, int n, int j) {
         long bits = 0;
-        for (int i = 0; i < 8; i++) {
-            bits = bits << 8 | (planes.get(planes.position() + i * n + j) & 0xFF);
+        for (int i = 0, at = j; i < 8; i++, at += n) {
+            bits = bits << 8 | (planes[at] & 0xFF);
         }
         return bits;
     }

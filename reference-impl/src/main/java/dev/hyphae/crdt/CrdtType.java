@@ -33,12 +33,25 @@ public enum CrdtType {
 
     /** The type with registry id {@code id}, or {@code null} if version 1 does not define it. */
     public static CrdtType of(int id) {
+        return id >= 0 && id < BY_ID.length ? BY_ID[id] : null;
+    }
+
+    /**
+     * The types by registry id, null where version 1 defines none: a join asks for the empty store of each entry's
+     * type, and {@code values()} would copy the array every time.
+     */
+    private static final CrdtType[] BY_ID = byId();
+
+    private static CrdtType[] byId() {
+        int max = 0;
         for (CrdtType type : values()) {
-            if (type.id == id) {
-                return type;
-            }
+            max = Math.max(max, type.id);
         }
-        return null;
+        CrdtType[] byId = new CrdtType[max + 1];
+        for (CrdtType type : values()) {
+            byId[type.id] = type;
+        }
+        return byId;
     }
 
     /** The empty store of this type. */

@@ -19,7 +19,9 @@ import java.util.function.Consumer;
  * squeezed out once they outnumber the values, so the arrays stay within twice the dots held and each removal costs
  * a constant amount on average. A put between two held counters (dots arriving out of order) shifts the array's tail.
  *
- * <p>Counters are unsigned, as everywhere. Not thread-safe.
+ * <p>Counters are unsigned, as everywhere. Not thread-safe, not even for readers only: every lookup, {@link #get}
+ * included, changes the index, which keeps the replica it last looked up (and that replica's counters) so that the
+ * dots of one replica in a row cost one lookup. An instance is confined to one thread, or guarded by its owner.
  *
  * @param <V> the values, never null
  */
@@ -34,6 +36,14 @@ final class DotIndex<V> {
 
         /** The position of {@code counter}, or -(insertion point) - 1, by binary search. */
         int find(long counter) {
+            // A replica's counters are nearly always held one after another, with no gap (holes keep their counter),
+            // so the counter's offset from the first is tried before the search.
+            if (size > 0) {
+                long offset = counter - counters[0];
+                if (offset >= 0 && offset < size && counters[(int) offset] == counter) {
+                    return (int) offset;
+                }
+            }
             int low = 0;
             int high = size - 1;
             while (low <= high) {
@@ -78,11 +88,30 @@ final class DotIndex<V> {
     }
 
     private final Map<ReplicaId, Counters> replicas = new HashMap<>();
+    /**
+     * The replica last looked up and its counters (null if it has none), so that the dots of one replica in a row,
+     * the common case, cost one lookup: reset whenever a replica's counters are dropped.
+     */
+    private ReplicaId lastReplica;
+    private Counters lastCounters;
+
+    /** The counters of {@code replica}, or null if it has no dots here; made for it if {@code create}. */
+    private Counters countersOf(ReplicaId replica, boolean create) {
+        if (replica != lastReplica && !replica.equals(lastReplica)) {
+            lastCounters = replicas.get(replica);
+            lastReplica = replica;
+        }
+        if (lastCounters == null && create) {
+            lastCounters = new Counters();
+            replicas.put(replica, lastCounters);
+        }
+        return lastCounters;
+    }
 
     /** The value of {@code dot}, or null. */
     @SuppressWarnings("unchecked")
     V get(Dot dot) {
-        Counters of = replicas.get(dot.replica());
+        Counters of = countersOf(dot.replica(), false);
         if (of == null) {
             return null;
         }
@@ -92,8 +121,10 @@ final class DotIndex<V> {
 
     /** Sets the value of {@code dot}. */
     void put(Dot dot, V value) {
-        Counters of = replicas.computeIfAbsent(dot.replica(), r -> new Counters());
-        long counter = dot.counter();
+        put(countersOf(dot.replica(), true), dot.counter(), value);
+    }
+
+    private static void put(Counters of, long counter, Object value) {
         if (of.size == 0 || Long.compareUnsigned(of.counters[of.size - 1], counter) < 0) {
             of.insert(of.size, counter, value);   // the common case: a dot after every other of its replica
             return;
@@ -112,20 +143,20 @@ final class DotIndex<V> {
     /** The value of {@code dot} if it has one, else sets it to {@code value} and returns null. */
     @SuppressWarnings("unchecked")
     V putIfAbsent(Dot dot, V value) {
-        Counters of = replicas.get(dot.replica());
-        if (of != null && of.size > 0 && Long.compareUnsigned(of.counters[of.size - 1], dot.counter()) >= 0) {
+        Counters of = countersOf(dot.replica(), true);
+        if (of.size > 0 && Long.compareUnsigned(of.counters[of.size - 1], dot.counter()) >= 0) {
             int at = of.find(dot.counter());
             if (at >= 0 && of.values[at] != null) {
                 return (V) of.values[at];
             }
         }
-        put(dot, value);
+        put(of, dot.counter(), value);
         return null;
     }
 
     /** Removes {@code dot} if its value is {@code value} (the same object); whether it did. */
     boolean remove(Dot dot, V value) {
-        Counters of = replicas.get(dot.replica());
+        Counters of = countersOf(dot.replica(), false);
         if (of == null) {
             return false;
         }
@@ -137,6 +168,8 @@ final class DotIndex<V> {
         of.live--;
         if (of.live == 0) {
             replicas.remove(dot.replica());
+            lastReplica = null;
+            lastCounters = null;
         } else if (of.live < of.size / 2) {
             of.squeeze();
         }
@@ -146,7 +179,7 @@ final class DotIndex<V> {
     /** Calls {@code action} with the value of every dot (replica, k) with first &le; k &le; last, in counter order. */
     @SuppressWarnings("unchecked")
     void forEachBetween(ReplicaId replica, long first, long last, Consumer<V> action) {
-        Counters of = replicas.get(replica);
+        Counters of = countersOf(replica, false);
         if (of == null) {
             return;
         }

@@ -41,6 +41,8 @@ public final class CausalContext {
     private static final long[] NO_RUNS = new long[0];
 
     private final SortedMap<ReplicaId, Long> versionVector;
+    /** The tree that {@link #versionVector} views, for {@link #contains}, which a join asks once per dot it meets. */
+    private final TreeMap<ReplicaId, Long> vector;
     /**
      * The cloud, per replica: its runs as pairs (first, last) of counters, {@code [first0, last0, first1, last1, ...]},
      * in ascending unsigned order, never empty, never overlapping or adjacent, and each first counter above VV[r] + 1.
@@ -54,6 +56,7 @@ public final class CausalContext {
 
     private CausalContext(TreeMap<ReplicaId, Long> versionVector, TreeMap<ReplicaId, long[]> runs) {
         this.versionVector = Collections.unmodifiableSortedMap(versionVector);
+        this.vector = versionVector;
         this.runs = runs;
         long size = 0;
         for (long[] pairs : runs.values()) {
@@ -171,9 +174,15 @@ public final class CausalContext {
 
     /** Whether the context holds the dot (replica, counter). */
     public boolean contains(ReplicaId replica, long counter) {
-        Long n = versionVector.get(replica);
-        if (n != null && Long.compareUnsigned(counter, n) <= 0) {
-            return true;
+        // A delta's context is often a cloud alone, and a context of a few dots has no vector: no lookup in an empty map.
+        if (!vector.isEmpty()) {
+            Long n = vector.get(replica);
+            if (n != null && Long.compareUnsigned(counter, n) <= 0) {
+                return true;
+            }
+        }
+        if (runs.isEmpty()) {
+            return false;
         }
         long[] pairs = runs.get(replica);
         return pairs != null && runContaining(pairs, counter) >= 0;

@@ -171,7 +171,12 @@ public sealed interface Value extends Comparable<Value>
     /** A string: a sequence of Unicode scalar values, held as its UTF-8 bytes, ordered by those bytes. */
     final class Str implements Value {
         private final byte[] utf8;
-        private final String value;
+        /**
+         * The string, or null until first asked for when the bytes are ASCII: a received delta decodes a key per
+         * entry and mostly only hashes and compares its bytes. Not volatile: a race makes it twice, and a String is
+         * safely published through a race.
+         */
+        private String value;
         /** The hash code once computed, or 0 (a race only computes it twice). */
         private int hash;
 
@@ -197,8 +202,9 @@ public sealed interface Value extends Comparable<Value>
             }
             if (isAscii(utf8)) {
                 // Bytes below 0x80 are valid UTF-8 and decode one character each, as Latin-1 decodes them, without
-                // a decoder: most map keys are ASCII, and a received delta decodes one per entry.
-                return new Str(utf8.clone(), new String(utf8, StandardCharsets.ISO_8859_1));
+                // a decoder: most map keys are ASCII, and a received delta decodes one per entry. The String itself
+                // is made when first asked for.
+                return new Str(utf8.clone(), null);
             }
             try {
                 String decoded = StandardCharsets.UTF_8.newDecoder()
@@ -228,7 +234,12 @@ public sealed interface Value extends Comparable<Value>
 
         /** The string. */
         public String value() {
-            return value;
+            String v = value;
+            if (v == null) {
+                v = new String(utf8, StandardCharsets.ISO_8859_1);   // only ASCII strings are left without it
+                value = v;
+            }
+            return v;
         }
 
         /** A copy of the UTF-8 bytes. */
@@ -254,7 +265,7 @@ public sealed interface Value extends Comparable<Value>
 
         @Override
         public String toString() {
-            return '"' + value + '"';
+            return '"' + value() + '"';
         }
     }
 

@@ -86,6 +86,53 @@ class DotIndexProperties {
         }
     }
 
+    /**
+     * A run of counters one after another from {@code start} (across the sign bit, up to 2^64-1), some removed: the
+     * lookup that tries a counter's offset from the first must fall back to the search where holes were squeezed out or
+     * a counter was never put, and must never find a counter by a wrapped offset.
+     */
+    @Property(tries = 300)
+    void findsCountersOfARunWithHoles(@ForAll("runStarts") long start, @ForAll("runLengths") int length,
+                                      @ForAll("removals") List<Integer> removed, @ForAll("runStarts") long asked) {
+        DotIndex<Long> index = new DotIndex<>();
+        TreeMap<Dot, Long> tree = new TreeMap<>();
+        for (int i = 0; i < length; i++) {
+            Dot dot = new Dot(A, start + i);
+            Long value = start + i;   // a box per dot: removal compares values by identity
+            index.put(dot, value);
+            tree.put(dot, value);
+        }
+        for (int i : removed) {
+            Dot dot = new Dot(A, start + i % length);
+            Long held = tree.remove(dot);
+            assertEquals(held != null, held != null && index.remove(dot, held));
+        }
+        for (int i = -2; i < length + 2; i++) {
+            if (start + i == 0) {
+                continue;   // not a counter
+            }
+            Dot dot = new Dot(A, start + i);   // past 0 or 2^64-1, wrapped: a counter far from the run
+            assertEquals(tree.get(dot), index.get(dot), "counter " + Long.toUnsignedString(start + i));
+        }
+        assertEquals(tree.get(new Dot(A, asked)), index.get(new Dot(A, asked)));
+        assertEquals(tree.get(new Dot(B, start)), index.get(new Dot(B, start)));
+    }
+
+    @Provide
+    Arbitrary<Long> runStarts() {
+        return Arbitraries.of(1L, 2L, 100L, Long.MAX_VALUE - 3, Long.MAX_VALUE, Long.MIN_VALUE, Long.MIN_VALUE + 7, -40L, -20L);
+    }
+
+    @Provide
+    Arbitrary<Integer> runLengths() {
+        return Arbitraries.integers().between(1, 20);
+    }
+
+    @Provide
+    Arbitrary<List<Integer>> removals() {
+        return Arbitraries.integers().between(0, 19).list().ofMaxSize(25);
+    }
+
     private static List<Dot> dotsOf(ReplicaId replica) {
         return COUNTERS.stream().map(c -> new Dot(replica, c)).toList();
     }

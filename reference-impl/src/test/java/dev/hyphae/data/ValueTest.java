@@ -75,4 +75,29 @@ class ValueTest {
         assertEquals(Limits.MAX_STRING_LENGTH, ((Value.Str) Value.of("x".repeat(Limits.MAX_STRING_LENGTH))).utf8().length);
         assertThrows(IllegalArgumentException.class, () -> Value.of(new byte[Limits.MAX_BYTES_LENGTH + 1]));
     }
+    /**
+     * A string decoded from ASCII bytes makes its String only when asked: before and after, it equals the string made
+     * from a String, with the same hash code, order and text, whichever is asked first.
+     */
+    @net.jqwik.api.Property(tries = 300)
+    void aStringMadeLazilyEqualsOneMadeEagerly(@net.jqwik.api.ForAll @net.jqwik.api.constraints.CharRange(from = 0, to = 0x7f)
+                                                @net.jqwik.api.constraints.StringLength(max = 20) String text,
+                                                @net.jqwik.api.ForAll @net.jqwik.api.constraints.StringLength(max = 20) String other) {
+        Value eager = Value.of(text);
+        Value.Str lazy = Value.Str.fromUtf8(text.getBytes(StandardCharsets.US_ASCII));
+        Value.Str lazyAskedFirst = Value.Str.fromUtf8(text.getBytes(StandardCharsets.US_ASCII));
+        assertEquals(text, lazyAskedFirst.value());
+        for (Value.Str str : List.of(lazy, lazyAskedFirst)) {
+            assertEquals(eager, str);
+            assertEquals(str, eager);
+            assertEquals(eager.hashCode(), str.hashCode());
+            assertEquals(0, eager.compareTo(str));
+            assertEquals(0, str.compareTo(eager));
+            Value others = Value.of(other);
+            assertEquals(Integer.signum(eager.compareTo(others)), Integer.signum(str.compareTo(others)));
+            assertEquals(Integer.signum(others.compareTo(eager)), Integer.signum(others.compareTo(str)));
+            assertEquals(eager.toString(), str.toString());
+            assertEquals(text, str.value());
+        }
+    }
 }
