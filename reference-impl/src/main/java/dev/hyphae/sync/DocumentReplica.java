@@ -229,6 +229,11 @@ final class DocumentReplica {
         append(delta, joined, null, Codec.encode(delta));
     }
 
+    /** Whether joining {@code delta} would touch no root entry under another key than {@code key}; changes nothing. */
+    synchronized boolean touchesOnly(CausalState<ORMap> delta, Value key) {
+        return state.prepare(delta).touchesOnly(key);
+    }
+
     /**
      * A delta received from {@code origin}'s log, covering its entries up to {@code to}: joins it, and if it
      * brought anything new, appends it to the log so that it travels on to other neighbours.

@@ -235,15 +235,108 @@ public final class Replica implements Closeable {
         } catch (IOException e) {
             return CompletableFuture.failedFuture(e);
         }
-        CompletableFuture<Void> durable = applied.document().whenDurable(applied.record());
-        if (!durable.isDone() && commitQueued.add(applied.document())) {
+        return whenDurable(applied.document(), applied.record()).thenApply(ignored -> applied.delta());
+    }
+
+    /**
+     * Makes a batch of local writes to {@code document}: {@code writes} receives the batch and makes its writes through
+     * it ({@link WriteBatch#write}), each reading the document as the batch's earlier writes leave it. When
+     * {@code writes} returns, the join of the batch's writes is applied, appended to the log as ONE entry, and its
+     * encoding made once; reads see it from then on. The future completes with that join once it is durable, and only
+     * then is it sent to neighbours, as one delta (HY-SYNC-005).
+     *
+     * <p>A batch is one unit, durable entirely or not at all: a crash never leaves part of it, and a restart never
+     * applies part of it twice. Its failures are the batch's, never a single write's: storage that refuses the entry
+     * fails the future with a {@link dev.hyphae.store.StorageException} of code {@code NOT_WRITTEN} (nothing of the
+     * batch is applied, and it can be made again as it is); a sync that fails puts the whole batch in doubt
+     * ({@code IN_DOUBT}: applied in memory, made durable once storage recovers, or lost whole in a crash before then).
+     * A write of the batch that touches another key than its own ({@link IllegalArgumentException}), a mutator that
+     * throws, a batch whose join exceeds the limits of one payload
+     * ({@link dev.hyphae.codec.PayloadNotEncodableException}), and a closed replica ({@link IllegalStateException})
+     * refuse the whole batch at once, by that exception, with nothing applied.
+     *
+     * <p>{@code writes} runs under the document's lock, on the calling thread: the document takes no other write and
+     * no delta from a neighbour meanwhile, and its reads wait. It should make the batch's writes and nothing else, and
+     * must not wait for another thread that uses the document.
+     */
+    public CompletableFuture<CausalState<ORMap>> batch(String document, java.util.function.Consumer<WriteBatch> writes) {
+        checkOpen();
+        DocumentReplica d;
+        try {
+            d = document(document);
+        } catch (IOException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        CausalState<ORMap> joined;
+        long record;
+        synchronized (d) {
+            WriteBatch batch = new WriteBatch(d);
             try {
-                committer.execute(() -> commitQueued(applied.document()));
+                writes.accept(batch);
+            } catch (RuntimeException | Error e) {
+                batch.abandon();
+                throw e;
+            }
+            joined = batch.close();
+            if (joined.isEmptyDelta()) {
+                return CompletableFuture.completedFuture(joined);   // changes nothing, waits for nothing
+            }
+            try {
+                d.applyLocal(joined);
+            } catch (IOException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+            record = d.appended();
+        }
+        return whenDurable(d, record).thenApply(ignored -> joined);
+    }
+
+    /**
+     * Makes everything written to this replica before the call durable, every document's: the asynchronous writes and
+     * batches still waiting for their sync, and the deltas received from neighbours; returns once it is.
+     *
+     * @throws dev.hyphae.store.StorageException {@code IN_DOUBT} if a document's sync failed (the first such failure)
+     */
+    public void flush() throws IOException {
+        try {
+            flushAsync().join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * As {@link #flush()}, without blocking: the future completes once everything written before the call is durable,
+     * or fails with the {@code IN_DOUBT} {@link dev.hyphae.store.StorageException} of a document whose sync failed.
+     * The sync is made on the replica's commit thread, shared with the asynchronous writes waiting (group commit).
+     */
+    public CompletableFuture<Void> flushAsync() {
+        checkOpen();
+        List<CompletableFuture<Void>> all = new ArrayList<>();
+        for (DocumentReplica d : documents.values()) {
+            d.recover();   // a document whose sync failed is written whole again, if its storage allows it now
+            all.add(whenDurable(d, d.appended()));
+        }
+        return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
+    }
+
+    /**
+     * A future completed once the first {@code record} records of {@code d} are durable; the sync that makes them so is
+     * queued on the commit thread, once per document while writes of it wait.
+     */
+    private CompletableFuture<Void> whenDurable(DocumentReplica d, long record) {
+        CompletableFuture<Void> durable = d.whenDurable(record);
+        if (!durable.isDone() && commitQueued.add(d)) {
+            try {
+                committer.execute(() -> commitQueued(d));
             } catch (java.util.concurrent.RejectedExecutionException closing) {
-                commitQueued(applied.document());   // the replica is closing: synced here, so that the future completes
+                commitQueued(d);   // the replica is closing: synced here, so that the future completes
             }
         }
-        return durable.thenApply(ignored -> applied.delta());
+        return durable;
     }
 
     /** On the committer's thread: syncs a document that asynchronous writes wait for. */
