@@ -67,6 +67,15 @@ public final class Document {
         return peer.batch(this, writes);
     }
 
+    /**
+     * The number of the last entry of this peer's log of the document: each write, each batch, and each delta from a
+     * neighbour that changed the document is one entry. A {@link Connection} whose {@link Connection#acknowledged}
+     * reaches it has a neighbour that holds, durably, everything this document held when it was read.
+     */
+    public long logLength() {
+        return peer.replica().seq(name);
+    }
+
     /** The whole state, as the protocol sees it: for inspection and tools. */
     public CausalState<ORMap> state() {
         return peer.state(name);

@@ -501,6 +501,16 @@ public final class Replica implements Closeable {
         return new DocumentLocked(d, new AntiEntropy(d, maxIntervalEntries, tables));
     }
 
+    /**
+     * The number of the last entry of this replica's log of {@code document} (0 if it holds none): a write or a batch
+     * is one entry, and so is a delta received that changed the state. A neighbour that acknowledged this far holds
+     * everything this replica held when it was read.
+     */
+    public long seq(String document) {
+        DocumentReplica d = documents.get(document);
+        return d == null ? 0 : d.seq();
+    }
+
     /** How much of this replica's log of {@code document} the neighbour {@code neighbour} has acknowledged. */
     public long acknowledged(String document, ReplicaId neighbour) {
         DocumentReplica d = documents.get(document);
