@@ -45,7 +45,8 @@ import java.util.stream.Stream;
  * <li>One writer to one peer connected over loopback TCP, durable at both ends: a write counts once it is durable at
  * the writer and the peer has acknowledged it, which it does only once it is durable there (durable acks). Three
  * ways of writing: strictly one at a time, each blocking write returning before the next starts; in batches
- * ({@link Document#batch}: the writes of a round are one entry of the log, with one sync); and from several threads at once, each writing
+ * ({@link Document#batch}: the writes of a round are one entry of the log, with one sync), each batch durable before
+ * the next is made; and from several threads at once, each writing
  * one at a time (their writes share syncs by group commit).</li>
  * <li>Reopening a folder whose document was written 100,000 times: in a new JVM, as after a crash, the time from
  * the start of {@link Replica#open} to its return; and in this JVM once warm. The log's tail that the opening reads
