@@ -146,7 +146,8 @@ public final class ClassDataArchive {
         try (Peer peer = Peer.open(new Peer.Config(data, KeyPair.generate(new SecureRandom()), null,
                 TrustStore.of(List.of(), List.of()), new AccessPolicy()))) {
             Document sensors = peer.document("sensors");
-            for (int round = 0; round < 3; round++) {
+            // A batch is one record of the log (some 13 KB here): twelve pass the compaction threshold of 128 KiB.
+            for (int round = 0; round < 12; round++) {
                 int r = round;
                 sensors.batch(map -> {
                     for (int k = 0; k < 1000; k++) {
