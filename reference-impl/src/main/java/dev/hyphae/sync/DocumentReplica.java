@@ -63,6 +63,11 @@ final class DocumentReplica {
     }
 
     final String name;
+    /**
+     * The batch whose function runs now ({@link Replica#batch}), on the thread that holds this document's lock; null
+     * when none. Guarded by this document's lock.
+     */
+    WriteBatch openBatch;
     private final ReplicaId self;
     private final DocumentStore store;
     private MutableState state;

@@ -24,6 +24,8 @@ public final class WriteBatch {
     private final DocumentReplica document;
     /** The join of the batch's deltas so far. */
     private final MutableState pending = new MutableState();
+    /** The thread that opened the batch: the only one that may write through it. */
+    private final Thread owner = Thread.currentThread();
     private boolean open = true;
 
     WriteBatch(DocumentReplica document) {
@@ -39,7 +41,7 @@ public final class WriteBatch {
      * @throws IllegalArgumentException if the delta touches an entry under another key than {@code key}, which its
      *                                  mutator did not see; the batch is then refused whole, as is one whose mutator
      *                                  throws
-     * @throws IllegalStateException    if the batch is closed
+     * @throws IllegalStateException    if the batch is closed, or used by another thread than its function's
      */
     public CausalState<ORMap> write(Value key, UnaryOperator<CausalState<ORMap>> mutator) {
         checkOpen();
@@ -87,6 +89,11 @@ public final class WriteBatch {
     private void checkOpen() {
         if (!open) {
             throw new IllegalStateException("the batch is closed: its writes are made in the function that receives it");
+        }
+        // Confined to its function: a batch leaked to another thread would
+        // read and write the document without its lock.
+        if (Thread.currentThread() != owner || !Thread.holdsLock(document)) {
+            throw new IllegalStateException("the batch is used by another thread than its function's");
         }
     }
 }

@@ -158,6 +158,118 @@ class WriteBatchTest {
         }
     }
 
+    @Test
+    void aWriteToTheBatchsOwnDocumentInsideItsFunctionIsRefusedAndLosesNothing() throws Exception {
+        try (Replica replica = Replica.open(dir.resolve("r"), RANDOM)) {
+            replica.write("d", K, increment(replica, K));
+            replica.batch("d", batch -> {
+                batch.write(K, increment(replica, K));
+                // Outside the batch, such a write would take the dot the batch took: one of the two would be lost.
+                IllegalStateException refused = assertThrows(IllegalStateException.class,
+                        () -> replica.write("d", K, increment(replica, K)));
+                assertEquals("a batch of this document is open on this thread: write through it", refused.getMessage());
+                assertThrows(IllegalStateException.class, () -> replica.writeAsync("d", K, increment(replica, K)));
+                assertThrows(IllegalStateException.class, () -> replica.batch("d", b -> b.write(K, increment(replica, K))));
+                batch.write(K, increment(replica, K));
+            }).join();
+            assertEquals(3, count(replica, K));
+            replica.write("d", K, increment(replica, K));   // refused only while the batch is open
+            assertEquals(4, count(replica, K));
+        }
+        try (Replica reopened = Replica.open(dir.resolve("r"), RANDOM)) {
+            assertEquals(4, count(reopened, K));
+        }
+    }
+
+    @Test
+    void aBatchsFunctionIsRefusedFlushesOtherBatchesAndWritesThatCouldWaitForever() throws Exception {
+        try (Replica replica = Replica.open(dir.resolve("r"), RANDOM)) {
+            replica.write("e", K, increment(replica, K));
+            replica.batch("d", batch -> {
+                batch.write(K, increment(replica, K));
+                assertThrows(IllegalStateException.class, replica::flush);
+                assertThrows(IllegalStateException.class, replica::flushAsync);
+                assertThrows(IllegalStateException.class, () -> replica.batch("e", b -> b.write(K, increment(replica, K))));
+                assertThrows(IllegalStateException.class, () -> replica.write("e", K, increment(replica, K)));
+            }).join();
+            replica.batch("e", b -> b.write(K, increment(replica, K))).join();   // refused only while the batch is open
+            replica.flush();
+            assertEquals(1, count(replica, K));
+            assertEquals(2, replica.state("e").store().<GCounter>get(K, CrdtType.GCOUNTER).value().longValue());
+        }
+    }
+
+    @Test
+    void aBatchIsConfinedToItsFunctionsThreadAndClosesWhateverEndsTheFunction() throws Exception {
+        try (Replica replica = Replica.open(dir.resolve("r"), RANDOM)) {
+            replica.batch("d", batch -> {
+                CompletableFuture<Void> elsewhere = CompletableFuture.runAsync(() -> batch.write(K, increment(replica, K)));
+                CompletionException failed = assertThrows(CompletionException.class, elsewhere::join);
+                assertInstanceOf(IllegalStateException.class, failed.getCause());
+                batch.write(K, increment(replica, K));
+            }).join();
+            assertEquals(1, count(replica, K));
+
+            // A checked exception thrown where the compiler does not see it still closes the batch, and drops it.
+            assertThrows(java.io.IOException.class, () -> replica.batch("d", batch -> {
+                batch.write(K, increment(replica, K));
+                WriteBatchTest.<RuntimeException>sneakyThrow(new java.io.IOException("thrown by the function"));
+            }));
+            assertEquals(1, count(replica, K));
+            replica.write("d", K, increment(replica, K));   // the document and this thread are free again
+            replica.batch("d", batch -> batch.write(K, increment(replica, K))).join();
+            assertEquals(3, count(replica, K));
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T extends Throwable> void sneakyThrow(Throwable t) throws T {
+        throw (T) t;
+    }
+
+    @Test
+    void flushFromTheCallbackOfAFutureReturnsAndMakesLaterWritesDurable() throws Exception {
+        try (FaultyDisk disk = FaultyDisk.install(dir); Replica replica = Replica.open(dir.resolve("r"), RANDOM)) {
+            replica.write("d", K, increment(replica, K));
+            replica.write("e", K, increment(replica, K));
+            disk.closeGate();
+            CompletableFuture<?> write = replica.writeAsync("d", K, increment(replica, K));
+            disk.awaitSyncAtGate();
+            // Completed on the commit thread: a flush there must not wait for that thread.
+            CompletableFuture<?> flushed = write.thenRun(() -> {
+                replica.writeAsync("e", K, increment(replica, K));
+                try {
+                    replica.flush();
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            disk.openGate();
+            flushed.join();
+        }
+        try (Replica reopened = Replica.open(dir.resolve("r"), RANDOM)) {
+            assertEquals(2, reopened.state("e").store().<GCounter>get(K, CrdtType.GCOUNTER).value().longValue());
+        }
+    }
+
+    @Test
+    void whatARecoveryByFlushMakesDurableIsToldToListeners() throws Exception {
+        try (FaultyDisk disk = FaultyDisk.install(dir); Replica replica = Replica.open(dir.resolve("r"), RANDOM)) {
+            replica.write("d", K, increment(replica, K));
+            java.util.concurrent.CountDownLatch told = new java.util.concurrent.CountDownLatch(1);
+            disk.failSyncs();
+            assertEquals(StorageException.Code.IN_DOUBT, codeOf(replica.batch("d", b -> b.write(K, increment(replica, K)))));
+            replica.addChangeListener((document, local) -> {
+                if (local) {
+                    told.countDown();
+                }
+            });
+            disk.clear();
+            replica.flushAsync().join();   // recovers the document: the batch in doubt is durable now, and told
+            told.await();
+        }
+    }
+
     private static StorageException.Code codeOf(CompletableFuture<?> write) {
         CompletionException failed = assertThrows(CompletionException.class, write::join);
         return assertInstanceOf(StorageException.class, failed.getCause()).code();
