@@ -131,6 +131,13 @@ public final class ClassDataArchive {
         return process.exitValue();
     }
 
+    /** Whether a document under the peer folder {@code data} has a snapshot, written when its log was compacted. */
+    private static boolean hasSnapshot(Path data) throws java.io.IOException {
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(data)) {
+            return files.anyMatch(file -> file.getFileName().toString().equals("snapshot"));
+        }
+    }
+
     /** The training: the commands the archive serves, as a user runs them, in {@code dir}. */
     private static void train(Path dir) throws Exception {
         // Help and versions: the usage messages of every command.
@@ -146,7 +153,13 @@ public final class ClassDataArchive {
         try (Peer peer = Peer.open(new Peer.Config(data, KeyPair.generate(new SecureRandom()), null,
                 TrustStore.of(List.of(), List.of()), new AccessPolicy()))) {
             Document sensors = peer.document("sensors");
-            for (int round = 0; round < 3; round++) {
+            // Batches until the log passes the compaction threshold and a snapshot is written (a batch is one record
+            // of the log, some 13 KB here): bounded, and a failure if no snapshot came, so that the training never
+            // silently stops covering the snapshot's reading.
+            for (int round = 0; !hasSnapshot(data); round++) {
+                if (round == 200) {
+                    throw new IllegalStateException("the training wrote " + round + " batches and the log was never compacted");
+                }
                 int r = round;
                 sensors.batch(map -> {
                     for (int k = 0; k < 1000; k++) {

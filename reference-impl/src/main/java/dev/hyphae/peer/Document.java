@@ -3,8 +3,6 @@ package dev.hyphae.peer;
 import dev.hyphae.crdt.CausalState;
 import dev.hyphae.crdt.ORMap;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
@@ -42,39 +40,40 @@ public final class Document {
     }
 
     /**
-     * Makes the writes that {@code writes} makes through the handle it is given as one batch: each is applied at
-     * once (reads see it) and appended to the log, and all of them share one sync to storage, instead of one sync
-     * each. Returns a future completed once every write of the batch is durable, and only then are they sent to
-     * neighbours; or failed with a {@link WriteFailedException}, whose code is that of the first write of the batch
-     * that could not be made durable ({@code NOT_WRITTEN}: refused whole; {@code IN_DOUBT}: applied here, durable
-     * only once storage recovers). The writes after a refused one are still made. A write of the batch that touches
-     * another key than its handle's, or a closed peer, throws at once, as a blocking write does.
+     * Makes the writes that {@code writes} makes through the handle it is given as one batch, one unit that is durable
+     * entirely or not at all. Each write reads the document as the batch's earlier writes leave it; when
+     * {@code writes} returns, the batch is applied (reads see it from then on) and stored as ONE record of the log,
+     * with one sync; only once that sync is done does the future complete, and only then is the batch sent to
+     * neighbours, as one delta. A crash never keeps part of a batch.
+     *
+     * <p>Failures are the whole batch's: the future fails with a {@link WriteFailedException} of code
+     * {@code NOT_WRITTEN} if storage refused the batch (nothing of it applied; it can be made again as it is), or
+     * {@code IN_DOUBT} if its sync failed (applied here, durable only once storage recovers, or lost whole in a
+     * crash before then). A write of the batch that touches another key than its handle's, a batch larger than one
+     * payload may be, or a closed peer, throws at once, and nothing of the batch is applied.
+     *
+     * <p>{@code writes} runs under the document's lock: keep it to the batch's writes, and use only the handle it is
+     * given (and the handles it hands out), not the document's other handles.
      *
      * <pre>{@code
      * plant.batch(map -> {
      *     for (Reading r : readings) {
      *         map.register(r.sensor()).set(r.value());
      *     }
-     * }).join();   // every reading durable, with one sync
+     * }).join();   // every reading durable, with one record and one sync
      * }</pre>
      */
     public CompletableFuture<Void> batch(Consumer<MapHandle> writes) {
-        List<CompletableFuture<?>> futures = new ArrayList<>();
-        writes.accept(new MapHandle(this, List.of(), futures));
-        CompletableFuture<Void> all = new CompletableFuture<>();
-        CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).whenComplete((ignored, failure) -> {
-            if (failure == null) {
-                all.complete(null);
-                return;
-            }
-            for (CompletableFuture<?> future : futures) {   // in the order the writes were made
-                if (future.isCompletedExceptionally()) {
-                    all.completeExceptionally(future.handle((value, e) -> e).join());
-                    return;
-                }
-            }
-        });
-        return all;
+        return peer.batch(this, writes);
+    }
+
+    /**
+     * The number of the last entry of this peer's log of the document: each write, each batch, and each delta from a
+     * neighbour that changed the document is one entry. A {@link Connection} whose {@link Connection#acknowledged}
+     * reaches it has a neighbour that holds, durably, everything this document held when it was read.
+     */
+    public long logLength() {
+        return peer.replica().seq(name);
     }
 
     /** The whole state, as the protocol sees it: for inspection and tools. */

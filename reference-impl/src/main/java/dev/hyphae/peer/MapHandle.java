@@ -12,12 +12,12 @@ import dev.hyphae.crdt.PNCounter;
 import dev.hyphae.data.CausalContext;
 import dev.hyphae.data.ReplicaId;
 import dev.hyphae.data.Value;
+import dev.hyphae.sync.WriteBatch;
 
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
@@ -29,14 +29,17 @@ public final class MapHandle {
 
     private final Document document;
     private final List<Value> path;
-    /** The writes of a batch ({@link Document#batch}) made through this handle, or null: its writes then block. */
-    private final List<CompletableFuture<?>> batch;
+    /**
+     * The batch ({@link Document#batch}) whose writes this handle makes, and through which it reads, or null: its
+     * writes then block.
+     */
+    private final WriteBatch batch;
 
     MapHandle(Document document, List<Value> path) {
         this(document, path, null);
     }
 
-    MapHandle(Document document, List<Value> path, List<CompletableFuture<?>> batch) {
+    MapHandle(Document document, List<Value> path, WriteBatch batch) {
         this.document = document;
         this.path = List.copyOf(path);
         this.batch = batch;
@@ -89,7 +92,7 @@ public final class MapHandle {
     }
 
     ORMap current() {
-        ORMap map = document.state().store();
+        ORMap map = (batch == null ? document.state() : batch.state()).store();
         for (Value key : path) {
             map = map.get(key, CrdtType.OR_MAP);
         }
@@ -101,7 +104,8 @@ public final class MapHandle {
      * the first of the path, without building the whole state.
      */
     <T extends Crdt> T get(Value key, CrdtType type) {
-        ORMap map = document.peer().entriesUnder(document.name(), rootKey(key)).store();
+        ORMap map = (batch == null ? document.peer().entriesUnder(document.name(), rootKey(key))
+                : batch.entriesUnder(rootKey(key))).store();
         for (Value step : path) {
             map = map.get(step, CrdtType.OR_MAP);
         }
@@ -131,7 +135,7 @@ public final class MapHandle {
         if (batch == null) {
             document.peer().write(document.name(), rootKey(key), mutator);
         } else {
-            batch.add(document.peer().writeAsync(document.name(), rootKey(key), mutator));
+            batch.write(rootKey(key), mutator);
         }
     }
 
@@ -140,7 +144,7 @@ public final class MapHandle {
     }
 
     CausalContext context() {
-        return document.peer().context(document.name());
+        return batch == null ? document.peer().context(document.name()) : batch.context();
     }
 
     ReplicaId replica() {

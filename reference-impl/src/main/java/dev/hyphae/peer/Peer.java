@@ -340,18 +340,51 @@ public final class Peer implements Closeable {
     }
 
     /**
-     * A write as {@link #write}, made asynchronously ({@link Replica#writeAsync}): the future fails with a
-     * {@link WriteFailedException} that carries the storage's code.
+     * A batch of writes to {@code document} ({@link Replica#batch}), made through a {@link MapHandle} of its root map:
+     * the future fails with a {@link WriteFailedException} that carries the storage's code, for the whole batch.
      */
-    CompletableFuture<CausalState<ORMap>> writeAsync(String document, Value key, UnaryOperator<CausalState<ORMap>> mutator) {
-        CompletableFuture<CausalState<ORMap>> durable = new CompletableFuture<>();
-        replica.writeAsync(document, key, mutator).whenComplete((delta, failure) -> {
+    CompletableFuture<Void> batch(Document document, java.util.function.Consumer<MapHandle> writes) {
+        CompletableFuture<Void> durable = new CompletableFuture<>();
+        replica.batch(document.name(), batch -> writes.accept(new MapHandle(document, List.of(), batch)))
+                .whenComplete((joined, failure) -> {
+                    if (failure == null) {
+                        durable.complete(null);
+                    } else {
+                        Throwable cause = failure instanceof java.util.concurrent.CompletionException ? failure.getCause() : failure;
+                        durable.completeExceptionally(cause instanceof IOException io
+                                ? new WriteFailedException("the batch could not be made durable: " + io.getMessage(), io) : cause);
+                    }
+                });
+        return durable;
+    }
+
+    /**
+     * Returns once everything written to this peer before the call is durable: the batches whose futures have not
+     * completed yet, and what neighbours sent. Blocking writes need none: they return durable.
+     *
+     * @throws WriteFailedException {@code IN_DOUBT} if a document's sync failed
+     */
+    public void flush() {
+        try {
+            replica.flush();
+        } catch (IOException e) {
+            throw new WriteFailedException("what was written could not be made durable: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * As {@link #flush()}, without blocking: the future completes once everything written before the call is durable,
+     * or fails with a {@link WriteFailedException}.
+     */
+    public CompletableFuture<Void> flushAsync() {
+        CompletableFuture<Void> durable = new CompletableFuture<>();
+        replica.flushAsync().whenComplete((ignored, failure) -> {
             if (failure == null) {
-                durable.complete(delta);
+                durable.complete(null);
             } else {
                 Throwable cause = failure instanceof java.util.concurrent.CompletionException ? failure.getCause() : failure;
                 durable.completeExceptionally(cause instanceof IOException io
-                        ? new WriteFailedException("the write could not be made durable: " + io.getMessage(), io) : cause);
+                        ? new WriteFailedException("what was written could not be made durable: " + io.getMessage(), io) : cause);
             }
         });
         return durable;

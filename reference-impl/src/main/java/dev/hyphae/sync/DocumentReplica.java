@@ -63,6 +63,11 @@ final class DocumentReplica {
     }
 
     final String name;
+    /**
+     * The batch whose function runs now ({@link Replica#batch}), on the thread that holds this document's lock; null
+     * when none. Guarded by this document's lock.
+     */
+    WriteBatch openBatch;
     private final ReplicaId self;
     private final DocumentStore store;
     private MutableState state;
@@ -227,6 +232,11 @@ final class DocumentReplica {
             throw new IllegalArgumentException("a write to key " + key + " touches an entry under another key");
         }
         append(delta, joined, null, Codec.encode(delta));
+    }
+
+    /** Whether joining {@code delta} would touch no root entry under another key than {@code key}; changes nothing. */
+    synchronized boolean touchesOnly(CausalState<ORMap> delta, Value key) {
+        return state.prepare(delta).touchesOnly(key);
     }
 
     /**

@@ -13,6 +13,7 @@ import dev.hyphae.session.SessionTables;
 import dev.hyphae.session.Session;
 import dev.hyphae.session.SyncLayer;
 import dev.hyphae.store.ReplicaStore;
+import dev.hyphae.store.StorageException;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -40,10 +41,16 @@ import java.util.function.UnaryOperator;
  *
  * <p>Locks: each document has its own ({@link DocumentReplica}), and each session its own; there is no lock of the
  * whole replica on any path that touches a document. A write to one document never waits on a session that applies
- * a delta to another, nor on another document's sync. The order is session, then document; a document's lock is
+ * a delta to another. The order is session, then document; a document's lock is
  * never held while a session's is taken, and sessions hear of changes without waiting on their lock
  * ({@link Session#documentChanged}). Writes are made durable by group commit ({@link DocumentReplica#commit}):
  * blocking writes of many threads, and asynchronous writes ({@link #writeAsync}), share one sync of the log.
+ *
+ * <p>A blocking write syncs on its own thread. Asynchronous writes, batches and {@link #flushAsync} are synced by one
+ * commit thread for every document, which also completes their futures: so a callback of such a future runs on that
+ * thread and delays every asynchronous sync while it runs, and so does a batch's function, which holds its document's
+ * lock, once the commit thread comes to that document. A blocking write to one document waits on no other
+ * document's sync; an asynchronous one may wait behind them.
  *
  * <p>A replica id names one history of writes. It is never reused: a folder that is lost takes its id with it,
  * and the replica that starts in a new folder is a new one (so that no dot is ever issued twice).
@@ -99,6 +106,8 @@ public final class Replica implements Closeable {
     private final Set<String> quarantined = new TreeSet<>();
     private final List<String> recoveryReports = new ArrayList<>();
     private volatile boolean closed;
+    /** Set on a thread while it runs a batch's function ({@link #batch}). */
+    private final ThreadLocal<Boolean> inBatch = new ThreadLocal<>();
 
     private final int maxIntervalEntries;
 
@@ -235,15 +244,168 @@ public final class Replica implements Closeable {
         } catch (IOException e) {
             return CompletableFuture.failedFuture(e);
         }
-        CompletableFuture<Void> durable = applied.document().whenDurable(applied.record());
-        if (!durable.isDone() && commitQueued.add(applied.document())) {
+        return whenDurable(applied.document(), applied.record()).thenApply(ignored -> applied.delta());
+    }
+
+    /**
+     * Makes a batch of local writes to {@code document}: {@code writes} receives the batch and makes its writes through
+     * it ({@link WriteBatch#write}), each reading the document as the batch's earlier writes leave it. When
+     * {@code writes} returns, the join of the batch's writes is applied, appended to the log as ONE entry, and its
+     * encoding made once; reads see it from then on. The future completes with that join once it is durable, and only
+     * then is it sent to neighbours, as one delta (HY-SYNC-005).
+     *
+     * <p>A batch is one unit, durable entirely or not at all: a crash never leaves part of it, and a restart never
+     * applies part of it twice. Its failures are the batch's, never a single write's: storage that refuses the entry
+     * fails the future with a {@link dev.hyphae.store.StorageException} of code {@code NOT_WRITTEN} (nothing of the
+     * batch is applied, and it can be made again as it is); a sync that fails puts the whole batch in doubt
+     * ({@code IN_DOUBT}: applied in memory, made durable once storage recovers, or lost whole in a crash before then).
+     * A write of the batch that touches another key than its own ({@link IllegalArgumentException}), a mutator that
+     * throws, a batch whose join exceeds the limits of one payload
+     * ({@link dev.hyphae.codec.PayloadNotEncodableException}), and a closed replica ({@link IllegalStateException})
+     * refuse the whole batch at once, by that exception, with nothing applied.
+     *
+     * <p>{@code writes} runs under the document's lock, on the calling thread: the document takes no other write and
+     * no delta from a neighbour meanwhile, and its reads wait, as does the commit thread once it comes to this
+     * document (so a long function delays the asynchronous writes of every document). It makes the batch's writes
+     * through the batch and nothing else: the replica refuses it ({@link IllegalStateException}) a write of its own,
+     * another batch and a flush, which could lose a write or wait forever; it must not read other documents nor wait
+     * for another thread that uses the document. The batch is confined to the function and its thread.
+     */
+    public CompletableFuture<CausalState<ORMap>> batch(String document, java.util.function.Consumer<WriteBatch> writes) {
+        checkOpen();
+        DocumentReplica d;
+        try {
+            d = document(document);
+        } catch (IOException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        checkNotInBatch(d);
+        CausalState<ORMap> joined;
+        long record;
+        synchronized (d) {
+            WriteBatch batch = new WriteBatch(d);
+            boolean made = false;
+            d.openBatch = batch;
+            inBatch.set(Boolean.TRUE);
             try {
-                committer.execute(() -> commitQueued(applied.document()));
-            } catch (java.util.concurrent.RejectedExecutionException closing) {
-                commitQueued(applied.document());   // the replica is closing: synced here, so that the future completes
+                writes.accept(batch);
+                made = true;
+            } finally {
+                // Whatever ends the function (a checked exception thrown sneakily included), the batch closes here.
+                inBatch.remove();
+                d.openBatch = null;
+                if (!made) {
+                    batch.abandon();
+                }
+            }
+            joined = batch.close();
+            if (joined.isEmptyDelta()) {
+                return CompletableFuture.completedFuture(joined);   // changes nothing, waits for nothing
+            }
+            try {
+                d.applyLocal(joined);
+            } catch (IOException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+            record = d.appended();
+        }
+        return whenDurable(d, record).thenApply(ignored -> joined);
+    }
+
+    /**
+     * A batch function is refused every call that writes or waits for a sync: a write to its own document would take
+     * a dot that the batch may take too (both would then be lost), and a flush or another batch would wait, holding
+     * the document's lock, for a sync or a lock that waits for it.
+     */
+    private void checkNotInBatch(DocumentReplica d) {
+        // Before taking d's lock: a batch of another document holds its own, and two such would wait on each other.
+        if (Thread.holdsLock(d) && d.openBatch != null) {
+            throw new IllegalStateException("a batch of this document is open on this thread: write through it");
+        }
+        checkNotInBatch();
+    }
+
+    private void checkNotInBatch() {
+        if (inBatch.get() != null) {
+            throw new IllegalStateException("a batch is open on this thread: its function makes the batch's writes, "
+                    + "through the batch, and nothing else");
+        }
+    }
+
+    /**
+     * Makes everything written to this replica before the call durable, every document's: the asynchronous writes and
+     * batches still waiting for their sync, and the deltas received from neighbours; returns once it is.
+     *
+     * @throws dev.hyphae.store.StorageException {@code IN_DOUBT} if a document's sync failed (the first such failure)
+     */
+    public void flush() throws IOException {
+        checkOpen();
+        checkNotInBatch();
+        // On the calling thread, as a blocking write syncs: never behind the commit thread, which may be this one
+        // (a future's callback).
+        StorageException first = null;
+        for (DocumentReplica d : documents.values()) {
+            recover(d);
+            try {
+                d.commit(d.appended());
+            } catch (StorageException e) {
+                if (first == null) {
+                    first = e;
+                }
             }
         }
-        return durable.thenApply(ignored -> applied.delta());
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    /**
+     * As {@link #flush()}, without blocking: the future completes once everything written before the call is durable,
+     * or fails with the {@code IN_DOUBT} {@link dev.hyphae.store.StorageException} of a document whose sync failed
+     * (or with {@link IllegalStateException} if the replica is closed). The sync is made on the replica's commit
+     * thread, shared with the asynchronous writes waiting (group commit), and that thread completes the future: a
+     * callback of it runs there, and delays every asynchronous write's sync while it runs.
+     *
+     * @throws IllegalStateException if called from a batch's function
+     */
+    public CompletableFuture<Void> flushAsync() {
+        checkNotInBatch();
+        if (closed) {
+            return CompletableFuture.failedFuture(new IllegalStateException("the replica is closed"));
+        }
+        List<CompletableFuture<Void>> all = new ArrayList<>();
+        for (DocumentReplica d : documents.values()) {
+            recover(d);
+            all.add(whenDurable(d, d.appended()));
+        }
+        return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
+    }
+
+    /**
+     * A document whose sync failed is written whole again, if its storage allows it now; what that made durable is
+     * then told, outside the document's lock, as a sync tells it: to listeners, and to sessions, which may send it.
+     */
+    private void recover(DocumentReplica d) {
+        boolean was = d.failed();
+        if (d.recover() && was) {
+            durable(d.name);
+        }
+    }
+
+    /**
+     * A future completed once the first {@code record} records of {@code d} are durable; the sync that makes them so is
+     * queued on the commit thread, once per document while writes of it wait.
+     */
+    private CompletableFuture<Void> whenDurable(DocumentReplica d, long record) {
+        CompletableFuture<Void> durable = d.whenDurable(record);
+        if (!durable.isDone() && commitQueued.add(d)) {
+            try {
+                committer.execute(() -> commitQueued(d));
+            } catch (java.util.concurrent.RejectedExecutionException closing) {
+                commitQueued(d);   // the replica is closing: synced here, so that the future completes
+            }
+        }
+        return durable;
     }
 
     /** On the committer's thread: syncs a document that asynchronous writes wait for. */
@@ -264,6 +426,7 @@ public final class Replica implements Closeable {
     private Applied apply(String document, Value key, UnaryOperator<CausalState<ORMap>> mutator) throws IOException {
         checkOpen();
         DocumentReplica d = document(document);
+        checkNotInBatch(d);
         synchronized (d) {
             CausalState<ORMap> delta = mutator.apply(key == null ? d.state() : d.entriesUnder(key));
             if (!delta.isEmptyDelta()) {
@@ -406,6 +569,16 @@ public final class Replica implements Closeable {
         }
         DocumentReplica d = document(document);
         return new DocumentLocked(d, new AntiEntropy(d, maxIntervalEntries, tables));
+    }
+
+    /**
+     * The number of the last entry of this replica's log of {@code document} (0 if it holds none): a write or a batch
+     * is one entry, and so is a delta received that changed the state. A neighbour that acknowledged this far holds
+     * everything this replica held when it was read.
+     */
+    public long seq(String document) {
+        DocumentReplica d = documents.get(document);
+        return d == null ? 0 : d.seq();
     }
 
     /** How much of this replica's log of {@code document} the neighbour {@code neighbour} has acknowledged. */

@@ -12,21 +12,26 @@ import java.util.concurrent.Semaphore;
 
 /**
  * The process that {@link GroupCommitKillTest} kills: a replica written by {@link #THREADS} threads at once, until it
- * is killed. Thread t increments the counter "c-t" once per write: threads 0 and 1 write the document "shared"
+ * is killed. Thread t increments the counter "c-t" once per write: threads 0, 1 and 4 write the document "shared"
  * (their writes share syncs), threads 2 and 3 documents of their own; the odd threads write asynchronously, with up
- * to 64 writes in flight, the even ones block. Before a write is made it prints "start t i"; once it has returned or
- * its future has completed, "done t i". Both lines are flushed before anything else happens, so what the killing
- * test read is a lower bound of what was done and an upper bound of what was started.
+ * to 64 writes in flight, the even ones block, and thread 4 writes batches of {@link #BATCH} increments
+ * ({@link Replica#batch}), with up to 8 batches in flight. Before a write (or a batch) is made it prints "start t i",
+ * i counting writes; once it has returned or its future has completed, "done t i". Both lines are flushed before
+ * anything else happens, so what the killing test read is a lower bound of what was done and an upper bound of what
+ * was started.
  */
 final class ConcurrentWriters {
 
-    static final int THREADS = 4;
+    static final int THREADS = 5;
+    /** The thread that writes batches, and the writes in each of its batches. */
+    static final int BATCHING = 4;
+    static final int BATCH = 10;
 
     private ConcurrentWriters() {
     }
 
     static String document(int thread) {
-        return thread < 2 ? "shared" : "own-" + thread;
+        return thread < 2 || thread == BATCHING ? "shared" : "own-" + thread;
     }
 
     public static void main(String[] args) throws Exception {
@@ -45,10 +50,26 @@ final class ConcurrentWriters {
         Semaphore inFlight = new Semaphore(64);
         try {
             for (long i = 1; ; i++) {
-                print(out, "start " + thread + " " + i);
+                if (thread != BATCHING) {
+                    print(out, "start " + thread + " " + i);
+                }
                 var increment = (java.util.function.UnaryOperator<dev.hyphae.crdt.CausalState<dev.hyphae.crdt.ORMap>>) state ->
                         state.store().update(key, CrdtType.GCOUNTER, (GCounter c) -> c.increment(state.context(), replica.replicaId(), 1));
-                if (thread % 2 == 0) {
+                if (thread == BATCHING) {
+                    inFlight.acquire(8);
+                    long n = i * BATCH;
+                    print(out, "start " + thread + " " + n);
+                    replica.batch(document(thread), batch -> {
+                        for (int w = 0; w < BATCH; w++) {
+                            batch.write(key, increment);
+                        }
+                    }).whenComplete((joined, failure) -> {
+                        if (failure == null) {
+                            print(out, "done " + thread + " " + n);
+                        }
+                        inFlight.release(8);
+                    });
+                } else if (thread % 2 == 0) {
                     replica.write(document(thread), key, increment);
                     print(out, "done " + thread + " " + i);
                 } else {
