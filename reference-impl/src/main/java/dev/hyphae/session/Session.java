@@ -146,6 +146,12 @@ public final class Session {
             Session.this.event(event);
         }
     };
+    /**
+     * The documents that this side opened of its own accord on the session, with an Open that answers none of the
+     * peer's: at most half of {@link Options#maxDocuments()} (HY-SESS-155), so that the peer's own Opens always find
+     * room, however theirs and this side's cross.
+     */
+    private final Set<String> ownOpens = new java.util.HashSet<>();
     private ReplicaId remoteReplica;
     /** The replica id of the peer's first Open, refused or not: every later Open must name it (HY-SESS-148). */
     private ReplicaId openedReplica;
@@ -172,7 +178,8 @@ public final class Session {
 
     /**
      * Starts the session at time {@code now}: opens every document this replica holds that the peer may read,
-     * and the documents in {@code also}.
+     * and the documents in {@code also}, in the order of their names, as far as this side's half of the session's
+     * documents allows (HY-SESS-155). The others are not on this session unless the peer opens them.
      */
     public void start(long now, Collection<String> also) throws IOException {
         lock.lock();
@@ -199,11 +206,19 @@ public final class Session {
             if (ended || channels.get(document) != null) {
                 return;
             }
+            if (!ownOpens.contains(document) && ownOpens.size() >= ownOpenLimit()) {
+                // HY-SESS-155: the other half of the session is the peer's, for its own Opens; this document waits for
+                // the peer to open it, or for a later session.
+                event("not opening \"" + document + "\": this side has opened " + ownOpens.size() + " documents on the session");
+                return;
+            }
             if (channels.size() >= options.maxDocuments()) {
                 event("not opening \"" + document + "\": the session has " + options.maxDocuments() + " documents open");
                 return;
             }
-            sendOpen(channels.add(document, layer.open(document, sessionTables)));
+            Channel c = channels.add(document, layer.open(document, sessionTables));
+            ownOpens.add(document);
+            sendOpen(c);
         } finally {
             unlock();
         }
@@ -748,6 +763,11 @@ public final class Session {
         boolean metBefore = previousReplica != null && previousReplica.equals(known);
         sessionTables.openSent(layer.replicaId());
         c.sendOpen(wire, grantFor(c.document), layer.replicaId(), known, options.window(), metBefore);
+    }
+
+    /** How many documents this side may open of its own accord on the session: half of them (HY-SESS-155). */
+    private int ownOpenLimit() {
+        return Math.max(1, options.maxDocuments() / 2);
     }
 
     private Right grantFor(String document) {
