@@ -5,6 +5,7 @@ import dev.hyphae.handshake.TrustStore;
 import dev.hyphae.noise.KeyPair;
 import dev.hyphae.peer.Connection;
 import dev.hyphae.peer.Peer;
+import dev.hyphae.spec.Requirement;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,6 +43,7 @@ class DocumentLimitIT {
     private static final int HELD = 6;
 
     @Test
+    @Requirement("HY-SESS-155")
     void aPeerHoldingMoreDocumentsThanASessionHoldsOpensItsHalfAndKeepsServing(@TempDir Path dir) throws Exception {
         byte[] secret = new byte[32];
         new SecureRandom().nextBytes(secret);

@@ -168,6 +168,19 @@ class PeerChecks {
         }
 
         /**
+         * A connection of the suite's reader, whom the peer trusts with read only on the documents named
+         * {@link PeerTarget#DOCUMENT_PREFIX}* (HY-CONF-049).
+         */
+        static Connection openAsReader() throws IOException, ProtocolException {
+            KeyPair reader = target().readerKey();
+            if (reader == null) {
+                throw new AssertionError("this check needs the suite's reader, whom the peer trusts with read only on documents named "
+                        + PeerTarget.DOCUMENT_PREFIX + "* (HY-CONF-049): give its key file with --reader-key");
+            }
+            return open(reader, null, standardOffer());
+        }
+
+        /**
          * A connection on which the suite only writes: it announces {@code durable-acks}, so that the peer's
          * acknowledgements are exercised under it. The suite keeps nothing on stable storage, and may announce the
          * capability only where it sends no Ack, no Delta with an ack and no Open with a held_seq (HY-SESS-153, HY-CONF-048).

@@ -218,6 +218,54 @@ class PeerSessionChecks {
     }
 
     /**
+     * The suite's reader, whom the peer grants read only (HY-CONF-049), opens a fresh document, which the peer does not
+     * hold. The peer answers with its Open, which ends what this check can see of a peer that makes that choice, or, as
+     * HY-SESS-060 allows, with a Close of the reader's channel and NO_ERROR. After such a Close it sends nothing more about
+     * the document on the session (HY-SESS-053): neither an answer to the Open that it closed nor anything on its
+     * channel. Once the suite's writer has written the document, the peer holds it, and opens it itself on the reader's
+     * session (HY-SESS-060): an Open that answers nothing, whose channel the reader can then answer.
+     */
+    @Test
+    @Requirement({"HY-SESS-060", "HY-SESS-053", "HY-CONF-049"})
+    void aReaderGetsADocumentThatThePeerClosedForItOnceThePeerHoldsIt() throws Exception {
+        String document = freshDocument();
+        try (Connection r = Connection.openAsReader()) {
+            r.send(new SessionMessage.Open(7, document, Right.READ, Right.WRITE, ReplicaId.random(RANDOM), new TreeMap<>(), null, 0, 16));
+            SessionMessage answer = r.next(m -> m instanceof SessionMessage.Open o && answersOpen(o, 7, document)
+                    || m instanceof SessionMessage.Close c && c.channel() == 7
+                    || m instanceof SessionMessage.SessionError e && (e.channel() == 7 || e.channel() == 0),
+                    "answer to the reader's Open of " + document + ", which the peer does not hold");
+            if (answer instanceof SessionMessage.SessionError e) {
+                throw new AssertionError("the peer refused the reader's Open of " + document + " with " + e + ": it must trust the reader's key"
+                        + " with read on documents named conformance-* (HY-CONF-049)");
+            }
+            if (!(answer instanceof SessionMessage.Close close)) {
+                return;   // Answered with an Open: the peer does not take the choice that HY-SESS-060 gives it.
+            }
+            if (close.code() != dev.hyphae.ErrorCode.NO_ERROR.value()) {
+                throw new AssertionError("the peer closed the reader's Open of a document it does not hold with code " + close.code()
+                        + ", not NO_ERROR (HY-SESS-060): " + close);
+            }
+            int closedAt = r.received.size();
+            writeInASessionOfItsOwn(document, ReplicaId.random(RANDOM), 4);
+            SessionMessage.Open own = (SessionMessage.Open) r.next(m -> m instanceof SessionMessage.Open o && document.equals(o.document())
+                    && o.answers() == 0 || m instanceof SessionMessage.Open o && o.answers() == 7,
+                    "the peer's own Open of " + document + ", which it holds once the suite's writer has written it (HY-SESS-060)");
+            for (SessionMessage m : r.received.subList(closedAt, r.received.size())) {
+                if (SessionMessage.channelNamed(m) == 7 && !(m instanceof SessionMessage.Open) || m instanceof SessionMessage.Open o
+                        && o.answers() == 7) {
+                    throw new AssertionError("the peer closed the reader's Open of " + document + " on channel 7 and then sent " + m
+                            + " about it: after its Close a peer sends nothing more about the document on the session (HY-SESS-053);"
+                            + " once it holds the document it opens it anew, with an Open of its own (HY-SESS-060)");
+                }
+            }
+            if (own.channel() == 0) {
+                throw new AssertionError("the peer's own Open of " + document + " names channel 0: " + own);
+            }
+        }
+    }
+
+    /**
      * A Delta that is ignored, on a channel of a document that the suite closed, does not count toward the window
      * (HY-SESS-151): the suite sends window + 1 of them, and the session carries on. The suite plays an attacker on
      * purpose, sending deltas after its own Close, which HY-SESS-053 forbids; to the peer they are deltas that crossed
