@@ -175,7 +175,9 @@ enum Defect {
      */
     PEER_ANSWERS_ITS_CLOSED_OPEN("peer-answers-its-closed-open"),
     /** A reader's Open of a document that the peer does not hold is closed, and the peer never opens it once it holds it (HY-SESS-060). */
-    PEER_NEVER_OPENS_AFTER_CLOSE("peer-never-opens-after-close");
+    PEER_NEVER_OPENS_AFTER_CLOSE("peer-never-opens-after-close"),
+    /** An Open of a document past MAX_DOCUMENTS refuses that document alone, and the session carries on (HY-SESS-033). */
+    PEER_REFUSES_DOCUMENT_PAST_LIMIT("peer-refuses-document-past-limit");
 
     private final String flag;
 

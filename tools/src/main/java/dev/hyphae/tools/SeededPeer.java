@@ -228,6 +228,8 @@ final class SeededPeer {
          * (PEER_ANSWERS_ITS_CLOSED_OPEN, PEER_NEVER_OPENS_AFTER_CLOSE).
          */
         private final Map<String, Long> closedForReader = new HashMap<>();
+        /** The documents that either side opened on the session (PEER_REFUSES_DOCUMENT_PAST_LIMIT). */
+        private final Set<String> onSession = new HashSet<>();
 
         Connection(Socket socket, FramedChannel channel) {
             this.socket = socket;
@@ -257,6 +259,16 @@ final class SeededPeer {
                 }
             }
             switch (defect) {
+                case PEER_REFUSES_DOCUMENT_PAST_LIMIT -> {
+                    if (m instanceof SessionMessage.Open o && o.answers() == 0 && o.document() != null && !onSession.contains(o.document())) {
+                        if (onSession.size() >= SessionLimits.MAX_DOCUMENTS) {
+                            // The one document past the limit is refused, and the session carries on.
+                            send(new SessionMessage.SessionError(o.channel(), 0, ErrorCode.LIMIT_EXCEEDED.value(), "too many documents"));
+                            return null;
+                        }
+                        onSession.add(o.document());
+                    }
+                }
                 case PEER_REFUSAL_LEAVES_CHANNEL_UNKNOWN -> {
                     if (m instanceof SessionMessage.SessionError e && e.seq() == 0 && e.code() == ErrorCode.ACCESS_DENIED.value()) {
                         refusedOwn.add(e.channel());
@@ -439,6 +451,9 @@ final class SeededPeer {
             if (message instanceof SessionMessage.Close c && c.channel() != 0 && c.code() == ErrorCode.NO_ERROR.value()
                     && documentByRemote.containsKey(c.channel())) {
                 closedForReader.put(documentByRemote.get(c.channel()), c.channel());
+            }
+            if (message instanceof SessionMessage.Open o && o.answers() == 0 && o.document() != null) {
+                onSession.add(o.document());
             }
             switch (defect) {
                 case PEER_ANSWERS_ITS_CLOSED_OPEN -> {

@@ -343,7 +343,8 @@ class ConformanceIT {
             "peer-drops-unknown-entries,                 HY-SYNC-080,  PeerVersioningChecks.aValueOfAnUnknownTypeIsForwardedByteForByte",
             "peer-refuses-capability-parameters,         HY-SESS-044,  PeerCapabilityChecks.theParametersOfDurableAcksAreIgnoredAndSentEmpty",
             "peer-answers-its-closed-open,               HY-SESS-053,  PeerSessionChecks.aReaderGetsADocumentThatThePeerClosedForItOnceThePeerHoldsIt",
-            "peer-never-opens-after-close,               HY-SESS-060,  PeerSessionChecks.aReaderGetsADocumentThatThePeerClosedForItOnceThePeerHoldsIt"})
+            "peer-never-opens-after-close,               HY-SESS-060,  PeerSessionChecks.aReaderGetsADocumentThatThePeerClosedForItOnceThePeerHoldsIt",
+            "peer-refuses-document-past-limit,           HY-SESS-033,  PeerDocumentLimitChecks.anOpenPastMaxDocumentsEndsTheSession"})
     @Requirement({"HY-CONF-006", "HY-CONF-018"})
     void eachSeededPeerDefectIsCaughtOnItsRequirement(String defect, String requirement, String checkId, @TempDir Path reports)
             throws Exception {

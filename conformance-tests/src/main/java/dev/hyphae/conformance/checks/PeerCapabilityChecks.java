@@ -72,7 +72,7 @@ class PeerCapabilityChecks {
             byte[] second;
             try {
                 second = FramedChannel.receiveHandshakeMessage(in);
-            } catch (EOFException | java.net.SocketException e) {
+            } catch (EOFException | java.net.SocketException | dev.hyphae.ProtocolException e) {
                 throw new AssertionError("the peer closed the connection instead of answering an offer of version 1.0 and durable-acks"
                         + " with the parameters " + HexFormat.of().formatHex(PARAMETERS) + ", which a receiver ignores (HY-SESS-044)", e);
             } catch (SocketTimeoutException e) {

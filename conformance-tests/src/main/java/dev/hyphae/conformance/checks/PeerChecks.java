@@ -203,12 +203,21 @@ class PeerChecks {
          * {@link #received}. Fails if the peer sends nothing within the read timeout.
          */
         SessionMessage next(java.util.function.Predicate<SessionMessage> wanted, String what) throws IOException, ProtocolException {
+            SessionMessage m = poll(wanted, what);
+            if (m == null) {
+                throw new AssertionError("the peer sent no " + what + " within " + READ_TIMEOUT_MILLIS + " ms; it sent " + received);
+            }
+            return m;
+        }
+
+        /** As {@link #next}, but null when the peer sends nothing that {@code wanted} accepts within the read timeout. */
+        SessionMessage poll(java.util.function.Predicate<SessionMessage> wanted, String what) throws IOException, ProtocolException {
             while (true) {
                 byte[] bytes;
                 try {
                     bytes = channel.receive();
                 } catch (SocketTimeoutException e) {
-                    throw new AssertionError("the peer sent no " + what + " within " + READ_TIMEOUT_MILLIS + " ms; it sent " + received);
+                    return null;
                 } catch (EOFException | java.net.SocketException e) {
                     throw new AssertionError("the peer closed the connection while the suite waited for " + what + "; it sent " + received, e);
                 }
