@@ -195,6 +195,37 @@ class SessionTest {
         assertTrue(replica.state("plant").isEmptyDelta());
     }
 
+    /**
+     * A replica that holds more documents that the peer may read than a session holds opens of its own accord only
+     * half of the session's documents (2 of 4 here), so that the peer's own Opens find room; the documents it holds
+     * beyond its half wait for the peer to open them, and a change to one of them opens nothing either. The session ends
+     * only when an Open would take it past its documents.
+     */
+    @Test
+    @Requirement({"HY-SESS-155", "HY-SESS-033"})
+    void aSideOpensOfItsOwnAccordOnlyHalfOfTheSessionsDocuments() throws Exception {
+        for (int k = 0; k < 6; k++) {
+            replica.write("doc-" + k, state -> state.store().update(Value.of("kwh"), CrdtType.GCOUNTER,
+                    (GCounter c) -> c.increment(state.context(), replica.replicaId(), 1)));
+        }
+        Session s = session(AccessPolicy.Right.WRITE);
+        s.start(0, List.of());
+        assertEquals(List.of("doc-0", "doc-1"), sent.stream().filter(m -> m instanceof SessionMessage.Open)
+                .map(m -> ((SessionMessage.Open) m).document()).toList());
+        replica.write("doc-2", state -> state.store().update(Value.of("kwh"), CrdtType.GCOUNTER,
+                (GCounter c) -> c.increment(state.context(), replica.replicaId(), 1)));
+        assertEquals(2, sent.stream().filter(m -> m instanceof SessionMessage.Open).count(), "a change opens nothing past the half: " + sent);
+        s.receive(open(9, "fresh"), 0);
+        s.receive(open(10, "doc-5"), 0);
+        assertEquals(List.of(9L, 10L), sent.stream().filter(m -> m instanceof SessionMessage.Open o && o.answers() != 0)
+                .map(m -> ((SessionMessage.Open) m).answers()).toList());
+        assertFalse(s.ended());
+        s.receive(open(11, "doc-4"), 0);
+        assertEquals(ErrorCode.LIMIT_EXCEEDED.value(), lastError().code());
+        assertEquals(0, lastError().channel());
+        assertTrue(s.ended());
+    }
+
     @Test
     @Requirement({"HY-SESS-039", "HY-SESS-040"})
     void moreDeltasThanTheWindowEndTheSession() throws Exception {

@@ -113,8 +113,8 @@ class ConformanceIT {
     }
 
     /**
-     * Peer mode alone, as a vendor with a running peer and no adapter runs it: the suite's key is made with
-     * {@code keygen}, the peer is started to trust it, and only the Peer profile is checked.
+     * Peer mode alone, as a vendor with a running peer and no adapter runs it: the suite's key and its reader's are made
+     * with {@code keygen}, the peer is started to trust them, and only the Peer profile is checked.
      */
     @Test
     void aRunningPeerIsCheckedWithoutAnAdapter(@TempDir Path dir) throws Exception {
@@ -131,16 +131,24 @@ class ConformanceIT {
         Process pk = peerKeygen.start();
         String peerKey = new String(pk.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
         assertEquals(0, pk.waitFor());
+        ProcessBuilder readerKeygen = new ProcessBuilder("sh", ROOT.resolve("tools/hyphae").toString(), "keygen", "--out",
+                dir.resolve("reader.key").toString());
+        readerKeygen.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        Process rk = readerKeygen.start();
+        String reader = new String(rk.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertEquals(0, rk.waitFor());
         ProcessBuilder serve = new ProcessBuilder("sh", ROOT.resolve("tools/hyphae").toString(), "peer", "serve",
                 "--data", dir.resolve("data").toString(), "--key", dir.resolve("peer.key").toString(), "--listen", "127.0.0.1:0",
-                "--trust-peer", suite + ":write:conformance-*").redirectError(ProcessBuilder.Redirect.INHERIT);
+                "--trust-peer", suite + ":write:conformance-*", "--trust-peer", reader + ":read:conformance-*")
+                .redirectError(ProcessBuilder.Redirect.INHERIT);
         serve.environment().put("JAVA_HOME", System.getProperty("java.home"));
         Process peer = serve.start();
         try {
             String listening = new java.io.BufferedReader(new java.io.InputStreamReader(peer.getInputStream(), StandardCharsets.UTF_8)).readLine();
             assertTrue(listening != null && listening.startsWith("listening on "), String.valueOf(listening));
             String address = listening.substring("listening on ".length());
-            Run run = conformance(reports, "--peer", address, "--peer-key", peerKey, "--suite-key", dir.resolve("suite.key").toString());
+            Run run = conformance(reports, "--peer", address, "--peer-key", peerKey, "--suite-key", dir.resolve("suite.key").toString(),
+                    "--reader-key", dir.resolve("reader.key").toString());
             assertEquals(0, run.status(), run.out());
             assertTrue(run.report().path("adapter").isNull());
             assertEquals(address, run.report().path("peer").path("address").asText());
