@@ -113,7 +113,8 @@ public final class ConformanceRunner {
                 LauncherDiscoveryRequestBuilder.request().selectors(selectPackage(CHECKS))
                         .filters(ClassNameFilter.includeClassNamePatterns(PEER_CHECKS), selectedPeerChecks(settings))
                         // A check that leaves the peer changed for every later session runs last, by its @Order.
-                        .configurationParameter("junit.jupiter.testclass.order.default", "org.junit.jupiter.api.ClassOrderer$OrderAnnotation"),
+                        .configurationParameter("junit.jupiter.testclass.order.default",
+                                "org.junit.jupiter.api.ClassOrderer$OrderAnnotation"),
                 settings, collector);
     }
 

@@ -59,7 +59,8 @@ class DocumentLimitIT {
             }
         }
         List<String> command = new ArrayList<>(List.of("sh", ROOT.resolve("tools/hyphae").toString(), "peer", "serve", "--listen",
-                "127.0.0.1:0", "--data", "a-data", "--key", "a.key", "--trust-peer", HexFormat.of().formatHex(neighbour.publicKey()) + ":write"));
+                "127.0.0.1:0", "--data", "a-data", "--key", "a.key", "--trust-peer",
+                HexFormat.of().formatHex(neighbour.publicKey()) + ":write"));
         ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
         builder.environment().remove("PEER_JAVA_OPTS");

@@ -214,7 +214,8 @@ class SessionTest {
                 .map(m -> ((SessionMessage.Open) m).document()).toList());
         replica.write("doc-2", state -> state.store().update(Value.of("kwh"), CrdtType.GCOUNTER,
                 (GCounter c) -> c.increment(state.context(), replica.replicaId(), 1)));
-        assertEquals(2, sent.stream().filter(m -> m instanceof SessionMessage.Open).count(), "a change opens nothing past the half: " + sent);
+        assertEquals(2, sent.stream().filter(m -> m instanceof SessionMessage.Open).count(),
+                "a change opens nothing past the half: " + sent);
         s.receive(open(9, "fresh"), 0);
         s.receive(open(10, "doc-5"), 0);
         assertEquals(List.of(9L, 10L), sent.stream().filter(m -> m instanceof SessionMessage.Open o && o.answers() != 0)

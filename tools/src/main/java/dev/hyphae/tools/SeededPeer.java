@@ -260,7 +260,8 @@ final class SeededPeer {
             }
             switch (defect) {
                 case PEER_REFUSES_DOCUMENT_PAST_LIMIT -> {
-                    if (m instanceof SessionMessage.Open o && o.answers() == 0 && o.document() != null && !onSession.contains(o.document())) {
+                    if (m instanceof SessionMessage.Open o && o.answers() == 0 && o.document() != null
+                            && !onSession.contains(o.document())) {
                         if (onSession.size() >= SessionLimits.MAX_DOCUMENTS) {
                             // The one document past the limit is refused, and the session carries on.
                             send(new SessionMessage.SessionError(o.channel(), 0, ErrorCode.LIMIT_EXCEEDED.value(), "too many documents"));

@@ -246,8 +246,8 @@ class PeerSessionChecks {
                     || m instanceof SessionMessage.SessionError e && (e.channel() == 7 || e.channel() == 0),
                     "answer to the reader's Open of " + document + ", which the peer does not hold");
             if (answer instanceof SessionMessage.SessionError e) {
-                throw new AssertionError("the peer refused the reader's Open of " + document + " with " + e + ": it must trust the reader's key"
-                        + " with read on documents named conformance-* (HY-CONF-049)");
+                throw new AssertionError("the peer refused the reader's Open of " + document + " with " + e + ": it must trust the"
+                        + " reader's key with read on documents named conformance-* (HY-CONF-049)");
             }
             if (!(answer instanceof SessionMessage.Close close)) {
                 return;   // Answered with an Open: the peer does not take the choice that HY-SESS-060 gives it.
