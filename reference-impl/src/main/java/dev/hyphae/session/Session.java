@@ -177,21 +177,31 @@ public final class Session {
     }
 
     /**
-     * Starts the session at time {@code now}: opens every document this replica holds that the peer may read,
-     * and the documents in {@code also}, in the order of their names, as far as this side's half of the session's
-     * documents allows (HY-SESS-155). The others are not on this session unless the peer opens them.
+     * Starts the session at time {@code now}: opens the documents in {@code also}, and every document this replica
+     * holds that the peer may read, as far as this side's half of the session's documents allows (HY-SESS-155): first
+     * those of which the peer, as it was in its last session, has not acknowledged every entry, then the others, each
+     * in the order of their names (HY-SESS-156). The others are not on this session unless the peer opens them.
      */
     public void start(long now, Collection<String> also) throws IOException {
         lock.lock();
         try {
             keepalive.start(now);
-            Set<String> names = new TreeSet<>(also);
+            Set<String> names = new TreeSet<>();
             for (String name : layer.documents()) {
                 if (grantFor(name) != Right.NONE) {
                     names.add(name);
                 }
             }
+            List<String> order = new ArrayList<>(new TreeSet<>(also));
+            List<String> inStep = new ArrayList<>();
             for (String name : names) {
+                if (also.contains(name)) {
+                    continue;
+                }
+                (layer.acknowledgedWhole(name, previousReplica) ? inStep : order).add(name);
+            }
+            order.addAll(inStep);
+            for (String name : order) {
                 open(name);
             }
         } finally {

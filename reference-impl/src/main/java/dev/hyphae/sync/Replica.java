@@ -497,6 +497,12 @@ public final class Replica implements Closeable {
         }
 
         @Override
+        public boolean acknowledgedWhole(String document, ReplicaId neighbour) {
+            DocumentReplica d = documents.get(document);
+            return d != null && neighbour != null && d.acknowledgedBy(neighbour) >= d.seq();
+        }
+
+        @Override
         public boolean claimReplicaId(byte[] staticKey, ReplicaId replica) {
             return Replica.this.claimReplicaId(staticKey, replica);
         }

@@ -227,6 +227,40 @@ class SessionTest {
         assertTrue(s.ended());
     }
 
+    /**
+     * A side that cannot open every document it holds opens first those that the peer, as it was in its last session,
+     * has not acknowledged whole: a session that synced the first two of six documents is followed by one that opens the
+     * next two, so that sessions one after the other bring every document in step.
+     */
+    @Test
+    @Requirement("HY-SESS-156")
+    void aSideOpensFirstTheDocumentsThatThePeerHasNotAcknowledgedWhole() throws Exception {
+        for (int k = 0; k < 6; k++) {
+            replica.write("doc-" + k, state -> state.store().update(Value.of("kwh"), CrdtType.GCOUNTER,
+                    (GCounter c) -> c.increment(state.context(), replica.replicaId(), 1)));
+        }
+        Session first = session(AccessPolicy.Right.WRITE);
+        first.start(0, List.of());
+        List<SessionMessage.Open> opened = sent.stream().filter(m -> m instanceof SessionMessage.Open)
+                .map(m -> (SessionMessage.Open) m).toList();
+        assertEquals(List.of("doc-0", "doc-1"), opened.stream().map(SessionMessage.Open::document).toList());
+        for (SessionMessage.Open o : opened) {
+            first.receive(new SessionMessage.Open(o.channel() + 100, null, Right.WRITE, Right.WRITE, PEER, new TreeMap<>(), null, 0, 8,
+                    o.channel()), 0);
+        }
+        for (SessionMessage.Open o : opened) {
+            SessionMessage.Delta delta = (SessionMessage.Delta) sent.stream()
+                    .filter(m -> m instanceof SessionMessage.Delta d && d.channel() == o.channel() + 100).findFirst().orElseThrow();
+            first.receive(new SessionMessage.Ack(o.channel(), delta.toSeq()), 0);
+        }
+        first.close("done");
+        sent.clear();
+        Session second = session(AccessPolicy.Right.WRITE);
+        second.start(0, List.of());
+        assertEquals(List.of("doc-2", "doc-3"), sent.stream().filter(m -> m instanceof SessionMessage.Open)
+                .map(m -> ((SessionMessage.Open) m).document()).toList());
+    }
+
     @Test
     @Requirement({"HY-SESS-039", "HY-SESS-040"})
     void moreDeltasThanTheWindowEndTheSession() throws Exception {
