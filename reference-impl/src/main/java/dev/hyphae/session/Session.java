@@ -152,6 +152,12 @@ public final class Session {
      * room, however theirs and this side's cross.
      */
     private final Set<String> ownOpens = new java.util.HashSet<>();
+    /**
+     * The documents whose Open by the peer this side answered with a Close, not holding them (HY-SESS-060). Closing takes
+     * nothing off the session (HY-SESS-033), so they count toward its documents, in the peer's half; this side's own
+     * Open of one, once it holds it, takes nothing of its own half (HY-SESS-155 concerns documents not on the session).
+     */
+    private final Set<String> closedUnheld = new java.util.HashSet<>();
     private ReplicaId remoteReplica;
     /** The replica id of the peer's first Open, refused or not: every later Open must name it (HY-SESS-148). */
     private ReplicaId openedReplica;
@@ -216,18 +222,21 @@ public final class Session {
             if (ended || channels.get(document) != null) {
                 return;
             }
-            if (!ownOpens.contains(document) && ownOpens.size() >= ownOpenLimit()) {
+            boolean onSession = closedUnheld.contains(document);
+            if (!onSession && !ownOpens.contains(document) && ownOpens.size() >= ownOpenLimit()) {
                 // HY-SESS-155: the other half of the session is the peer's, for its own Opens; this document waits for
                 // the peer to open it, or for a later session.
                 event("not opening \"" + document + "\": this side has opened " + ownOpens.size() + " documents on the session");
                 return;
             }
-            if (channels.size() >= options.maxDocuments()) {
+            if (!onSession && documentsOnSession() >= options.maxDocuments()) {
                 event("not opening \"" + document + "\": the session has " + options.maxDocuments() + " documents open");
                 return;
             }
             Channel c = channels.add(document, layer.open(document, sessionTables));
-            ownOpens.add(document);
+            if (!closedUnheld.remove(document)) {
+                ownOpens.add(document);
+            }
             sendOpen(c);
         } finally {
             unlock();
@@ -655,7 +664,11 @@ public final class Session {
         if (c == null && grant != Right.WRITE && !layer.holds(open.document())) {
             // HY-SESS-060: a peer that may only read gets nothing from a document this replica does not hold, and
             // must not make it create one (readers could fill its disk). The document is closed on the session
-            // until this replica has content, when it opens the document itself.
+            // until this replica has content, when it opens the document itself. It stays on the session (HY-SESS-033).
+            if (!closedUnheld.contains(open.document()) && documentsOnSession() >= options.maxDocuments()) {
+                throw ProtocolException.sessionError(ErrorCode.LIMIT_EXCEEDED, "more than %d documents open", options.maxDocuments());
+            }
+            closedUnheld.add(open.document());
             send(new SessionMessage.Close(open.channel(), ErrorCode.NO_ERROR.value(), "this peer does not hold the document"));
             return;
         }
@@ -670,7 +683,7 @@ public final class Session {
         } catch (IOException e) {
             // One document that storage cannot serve closes that document only, never the session.
             send(new SessionMessage.Close(open.channel(), ErrorCode.INTERNAL_ERROR.value(), "the document is not available"));
-            if (c == null && sync != null && channels.size() < options.maxDocuments()) {
+            if (c == null && sync != null && documentsOnSession() < options.maxDocuments()) {
                 c = channels.add(open.document(), sync);   // kept, closed, so that the retries of HY-SESS-130 find it
             }
             if (c != null) {
@@ -681,7 +694,8 @@ public final class Session {
             return;
         }
         if (c == null) {
-            if (channels.size() >= options.maxDocuments()) {
+            // A document closed under HY-SESS-060 and opened again is on the session already.
+            if (!closedUnheld.remove(open.document()) && documentsOnSession() >= options.maxDocuments()) {
                 throw ProtocolException.sessionError(ErrorCode.LIMIT_EXCEEDED, "more than %d documents open", options.maxDocuments());
             }
             c = channels.add(open.document(), sync);
@@ -773,6 +787,11 @@ public final class Session {
         boolean metBefore = previousReplica != null && previousReplica.equals(known);
         sessionTables.openSent(layer.replicaId());
         c.sendOpen(wire, grantFor(c.document), layer.replicaId(), known, options.window(), metBefore);
+    }
+
+    /** The documents on the session (HY-SESS-033): those with a channel, and those closed under HY-SESS-060. */
+    private int documentsOnSession() {
+        return channels.size() + closedUnheld.size();
     }
 
     /** How many documents this side may open of its own accord on the session: half of them (HY-SESS-155). */

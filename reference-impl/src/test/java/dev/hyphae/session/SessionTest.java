@@ -228,6 +228,29 @@ class SessionTest {
     }
 
     /**
+     * A reader's Open of a document that this replica does not hold is closed (HY-SESS-060) and stays on the session, in
+     * the reader's half: once the replica holds the document it opens it itself, although its own half is full, since
+     * the document is on the session already (HY-SESS-155 bounds Opens of documents that are not).
+     */
+    @Test
+    @Requirement({"HY-SESS-060", "HY-SESS-155"})
+    void aDocumentClosedForAReaderIsOpenedOnceHeldEvenWithThisSidesHalfFull() throws Exception {
+        for (int k = 0; k < 3; k++) {
+            replica.write("doc-" + k, state -> state.store().update(Value.of("kwh"), CrdtType.GCOUNTER,
+                    (GCounter c) -> c.increment(state.context(), replica.replicaId(), 1)));
+        }
+        Session s = session(AccessPolicy.Right.READ);
+        s.start(0, List.of());
+        s.receive(open(9, "fresh"), 0);
+        assertEquals(new SessionMessage.Close(9, ErrorCode.NO_ERROR.value(), "this peer does not hold the document"), sent.get(sent.size() - 1));
+        replica.write("fresh", state -> state.store().update(Value.of("kwh"), CrdtType.GCOUNTER,
+                (GCounter c) -> c.increment(state.context(), replica.replicaId(), 1)));
+        assertEquals(List.of("doc-0", "doc-1", "fresh"), sent.stream().filter(m -> m instanceof SessionMessage.Open o && o.answers() == 0)
+                .map(m -> ((SessionMessage.Open) m).document()).toList());
+        assertFalse(s.ended());
+    }
+
+    /**
      * A side that cannot open every document it holds opens first those that the peer, as it was in its last session,
      * has not acknowledged whole: a session that synced the first two of six documents is followed by one that opens the
      * next two, so that sessions one after the other bring every document in step.
