@@ -150,6 +150,14 @@ public final class Peer implements Closeable {
     }
 
     /**
+     * How many documents a session opens of this peer's own accord: half of the documents a session holds
+     * (HY-SESS-155). An application that asks for more on one connection sees the rest left out.
+     */
+    public static int documentsOpenedPerSession() {
+        return sessionOptions().maxDocuments() / 2;
+    }
+
+    /**
      * The options of every session: the defaults, except that the system property {@code hyphae.maxDocuments} may
      * lower the documents on one session below {@code MAX_DOCUMENTS}, so that tests with real processes reach the
      * limit with a handful of documents. It never raises it.
@@ -157,6 +165,10 @@ public final class Peer implements Closeable {
     private static Session.Options sessionOptions() {
         Session.Options d = Session.Options.DEFAULT;
         int max = Integer.getInteger("hyphae.maxDocuments", d.maxDocuments());
+        if (max < 2) {
+            // Half of one is nothing: a side could open no document of its own accord (HY-SESS-155).
+            throw new IllegalArgumentException("hyphae.maxDocuments is at least 2: " + max);
+        }
         return max == d.maxDocuments() ? d : new Session.Options(d.window(), d.keepaliveMillis(), d.idleTimeoutMillis(), max, d.deflate());
     }
 

@@ -153,11 +153,22 @@ public final class Session {
      */
     private final Set<String> ownOpens = new java.util.HashSet<>();
     /**
-     * The documents whose Open by the peer this side answered with a Close, not holding them (HY-SESS-060). Closing takes
-     * nothing off the session (HY-SESS-033), so they count toward its documents, in the peer's half; this side's own
-     * Open of one, once it holds it, takes nothing of its own half (HY-SESS-155 concerns documents not on the session).
+     * The documents on the session (HY-SESS-033): every document of which either side sent an Open that was not
+     * refused for want of a right, whatever became of it since (answered with a Close under HY-SESS-060, closed for
+     * storage, closed by either side). Closing takes nothing off the session, so each counts toward
+     * {@link Options#maxDocuments()} until the session ends, and either side may open it again at any time: this side's
+     * own Open of one takes nothing of its half (HY-SESS-155 bounds documents not on the session).
      */
-    private final Set<String> closedUnheld = new java.util.HashSet<>();
+    private final Set<String> onSession = new java.util.HashSet<>();
+    /** How long nothing must have been received before a session ends in order for documents it could not open. */
+    static final long QUIET_BEFORE_ORDERLY_END_MILLIS = 500;
+    /**
+     * The documents that this side could not open on the session, its half being full (HY-SESS-155), and that the
+     * peer has not opened since: once everything on the session is in step, they end it in order (HY-SESS-157).
+     */
+    private final Set<String> waiting = new java.util.TreeSet<>();
+    /** Whether the session ended with a Close of the session with NO_ERROR, sent or received. */
+    private boolean endedInOrder;
     private ReplicaId remoteReplica;
     /** The replica id of the peer's first Open, refused or not: every later Open must name it (HY-SESS-148). */
     private ReplicaId openedReplica;
@@ -222,21 +233,27 @@ public final class Session {
             if (ended || channels.get(document) != null) {
                 return;
             }
-            boolean onSession = closedUnheld.contains(document);
-            if (!onSession && !ownOpens.contains(document) && ownOpens.size() >= ownOpenLimit()) {
+            boolean known = onSession.contains(document);
+            if (!known && ownOpens.size() >= ownOpenLimit()) {
                 // HY-SESS-155: the other half of the session is the peer's, for its own Opens; this document waits for
-                // the peer to open it, or for a later session.
-                event("not opening \"" + document + "\": this side has opened " + ownOpens.size() + " documents on the session");
+                // the peer to open it, or for a later session (HY-SESS-157).
+                if (waiting.add(document)) {
+                    event("not opening \"" + document + "\": this side has opened " + ownOpens.size() + " documents on the session");
+                }
                 return;
             }
-            if (!onSession && documentsOnSession() >= options.maxDocuments()) {
-                event("not opening \"" + document + "\": the session has " + options.maxDocuments() + " documents open");
+            if (!known && onSession.size() >= options.maxDocuments()) {
+                if (waiting.add(document)) {
+                    event("not opening \"" + document + "\": the session has " + options.maxDocuments() + " documents open");
+                }
                 return;
             }
             Channel c = channels.add(document, layer.open(document, sessionTables));
-            if (!closedUnheld.remove(document)) {
+            if (!known) {
+                onSession.add(document);
                 ownOpens.add(document);
             }
+            waiting.remove(document);
             sendOpen(c);
         } finally {
             unlock();
@@ -292,7 +309,66 @@ public final class Session {
         lock.lock();
         try {
             Channel c = channels.get(document);
-            return c == null || c.idle();
+            if (c != null) {
+                return c.idle();
+            }
+            // Not on the session: in step only if the peer may not read it, this replica does not hold it, or the
+            // peer has acknowledged all of it, here or on an earlier session. A document left out of this side's half
+            // (HY-SESS-155) is not in step merely because it is not open.
+            return grantFor(document) == Right.NONE || !layer.holds(document) || layer.acknowledgedWhole(document, neighbour());
+        } finally {
+            unlock();
+        }
+    }
+
+    /**
+     * Whether every document on the session is in step while some document that this side could not open is not
+     * (HY-SESS-157): then only a new session can bring it, and this one should end in order.
+     */
+    private boolean onlyWaitingLeft() {
+        // Checked on a tick, after a quiet moment: the peer's deltas that follow its Opens have then arrived, so a
+        // document on which only the peer has something to send is not taken for one in step.
+        if (ended || waiting.isEmpty()) {
+            return false;
+        }
+        for (Channel c : channels.all()) {
+            if (!c.idle()) {
+                return false;
+            }
+        }
+        for (String document : waiting) {
+            if (!onSession.contains(document) && layer.holds(document) && grantFor(document) != Right.NONE
+                    && !layer.acknowledgedWhole(document, neighbour())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** HY-SESS-157: ends the session in order once only documents that it could not open are left out of step. */
+    private void endIfOnlyWaitingLeft() {
+        if (onlyWaitingLeft()) {
+            event("ending the session: every document on it is in step, and " + waiting.size()
+                    + " more wait for a new session");
+            send(new SessionMessage.Close(0, ErrorCode.NO_ERROR.value(), "more documents than one session holds"));
+            endedInOrder = true;
+            end();
+        }
+    }
+
+    /** The peer's replica id on this session, or else the one of its last session: whose acknowledgements count. */
+    private ReplicaId neighbour() {
+        return remoteReplica != null ? remoteReplica : previousReplica;
+    }
+
+    /**
+     * Whether the session ended in order: a Close of the whole session with NO_ERROR, sent or received. A side that
+     * connects again at once after such an end loses nothing to the back-off meant for failures (HY-SESS-157).
+     */
+    public boolean endedInOrder() {
+        lock.lock();
+        try {
+            return endedInOrder;
         } finally {
             unlock();
         }
@@ -438,6 +514,9 @@ public final class Session {
             if (!ended) {
                 retryStorage(now);
             }
+            if (now - keepalive.lastReceived() >= QUIET_BEFORE_ORDERLY_END_MILLIS) {
+                endIfOnlyWaitingLeft();
+            }
         } finally {
             unlock();
         }
@@ -577,6 +656,7 @@ public final class Session {
         try {
             if (!ended) {
                 send(new SessionMessage.Close(0, ErrorCode.NO_ERROR.value(), detail));
+                endedInOrder = true;
                 end();
             }
         } finally {
@@ -661,14 +741,18 @@ public final class Session {
             }
             remoteReplica = open.replica();
         }
+        if (!onSession.contains(open.document())) {
+            // HY-SESS-033: a document not on the session comes on it, whatever becomes of the Open below, and stays.
+            if (onSession.size() >= options.maxDocuments()) {
+                throw ProtocolException.sessionError(ErrorCode.LIMIT_EXCEEDED, "more than %d documents open", options.maxDocuments());
+            }
+            onSession.add(open.document());
+        }
+        waiting.remove(open.document());
         if (c == null && grant != Right.WRITE && !layer.holds(open.document())) {
             // HY-SESS-060: a peer that may only read gets nothing from a document this replica does not hold, and
             // must not make it create one (readers could fill its disk). The document is closed on the session
-            // until this replica has content, when it opens the document itself. It stays on the session (HY-SESS-033).
-            if (!closedUnheld.contains(open.document()) && documentsOnSession() >= options.maxDocuments()) {
-                throw ProtocolException.sessionError(ErrorCode.LIMIT_EXCEEDED, "more than %d documents open", options.maxDocuments());
-            }
-            closedUnheld.add(open.document());
+            // until this replica has content, when it opens the document itself; it stays on the session.
             send(new SessionMessage.Close(open.channel(), ErrorCode.NO_ERROR.value(), "this peer does not hold the document"));
             return;
         }
@@ -683,7 +767,7 @@ public final class Session {
         } catch (IOException e) {
             // One document that storage cannot serve closes that document only, never the session.
             send(new SessionMessage.Close(open.channel(), ErrorCode.INTERNAL_ERROR.value(), "the document is not available"));
-            if (c == null && sync != null && documentsOnSession() < options.maxDocuments()) {
+            if (c == null && sync != null) {
                 c = channels.add(open.document(), sync);   // kept, closed, so that the retries of HY-SESS-130 find it
             }
             if (c != null) {
@@ -694,10 +778,6 @@ public final class Session {
             return;
         }
         if (c == null) {
-            // A document closed under HY-SESS-060 and opened again is on the session already.
-            if (!closedUnheld.remove(open.document()) && documentsOnSession() >= options.maxDocuments()) {
-                throw ProtocolException.sessionError(ErrorCode.LIMIT_EXCEEDED, "more than %d documents open", options.maxDocuments());
-            }
             c = channels.add(open.document(), sync);
         }
         c.remote = open;
@@ -760,6 +840,11 @@ public final class Session {
         }
         if (error.seq() == 0) {
             c.closed = true;
+            if (c.remote == null) {
+                // HY-SESS-033: a document that the peer refused, not having opened it itself, is not on the session.
+                onSession.remove(c.document);
+                ownOpens.remove(c.document);
+            }
             event("the peer refused \"" + c.document + "\": " + codeName(error.code()) + " " + error.detail());
             return;
         }
@@ -770,6 +855,7 @@ public final class Session {
     private void onClose(SessionMessage.Close close) {
         if (close.channel() == 0) {
             event("the peer closed the session: " + codeName(close.code()) + " " + close.detail());
+            endedInOrder = close.code() == ErrorCode.NO_ERROR.value();
             end();
             return;
         }
@@ -787,11 +873,6 @@ public final class Session {
         boolean metBefore = previousReplica != null && previousReplica.equals(known);
         sessionTables.openSent(layer.replicaId());
         c.sendOpen(wire, grantFor(c.document), layer.replicaId(), known, options.window(), metBefore);
-    }
-
-    /** The documents on the session (HY-SESS-033): those with a channel, and those closed under HY-SESS-060. */
-    private int documentsOnSession() {
-        return channels.size() + closedUnheld.size();
     }
 
     /** How many documents this side may open of its own accord on the session: half of them (HY-SESS-155). */

@@ -284,6 +284,63 @@ class SessionTest {
                 .map(m -> ((SessionMessage.Open) m).document()).toList());
     }
 
+    /**
+     * A side that holds documents past its half is not in step for them merely because they are not on the session; once
+     * everything on the session is acknowledged and nothing has come for a moment, it ends the session in order, so that
+     * the next session brings them (HY-SESS-157). Before the quiet moment it waits: deltas that follow the peer's Opens
+     * may be on their way.
+     */
+    @Test
+    @Requirement({"HY-SESS-157", "HY-SESS-155"})
+    void aSideWithDocumentsPastItsHalfEndsTheSessionInOrderOnceTheRestIsInStep() throws Exception {
+        for (int k = 0; k < 6; k++) {
+            replica.write("doc-" + k, state -> state.store().update(Value.of("kwh"), CrdtType.GCOUNTER,
+                    (GCounter c) -> c.increment(state.context(), replica.replicaId(), 1)));
+        }
+        Session s = session(AccessPolicy.Right.WRITE);
+        s.start(0, List.of());
+        List<SessionMessage.Open> opened = sent.stream().filter(m -> m instanceof SessionMessage.Open)
+                .map(m -> (SessionMessage.Open) m).toList();
+        for (SessionMessage.Open o : opened) {
+            s.receive(new SessionMessage.Open(o.channel() + 100, null, Right.WRITE, Right.WRITE, PEER, new TreeMap<>(), null, 0, 8,
+                    o.channel()), 0);
+        }
+        for (SessionMessage.Open o : opened) {
+            SessionMessage.Delta delta = (SessionMessage.Delta) sent.stream()
+                    .filter(m -> m instanceof SessionMessage.Delta d && d.channel() == o.channel() + 100).findFirst().orElseThrow();
+            s.receive(new SessionMessage.Ack(o.channel(), delta.toSeq()), 10);
+        }
+        assertTrue(s.idle("doc-0"));
+        assertFalse(s.idle("doc-4"), "a document left out of the half is not in step");
+        s.tick(10 + Session.QUIET_BEFORE_ORDERLY_END_MILLIS - 1);
+        assertFalse(s.ended(), "nothing received for less than the quiet moment");
+        s.tick(10 + Session.QUIET_BEFORE_ORDERLY_END_MILLIS);
+        assertTrue(s.ended());
+        assertTrue(s.endedInOrder());
+        assertEquals(new SessionMessage.Close(0, ErrorCode.NO_ERROR.value(), "more documents than one session holds"),
+                sent.get(sent.size() - 1));
+    }
+
+    /**
+     * A document that the peer opened and closed stays on the session (HY-SESS-033): the peer may open it again on a
+     * session that is full, and a side whose own half is full may still open it itself.
+     */
+    @Test
+    @Requirement({"HY-SESS-033", "HY-SESS-155"})
+    void aDocumentClosedOnTheSessionCanBeOpenedAgainWhenTheSessionIsFull() throws Exception {
+        Session s = session(AccessPolicy.Right.WRITE);
+        s.start(0, List.of());
+        for (int k = 0; k < 4; k++) {
+            s.receive(open(9 + k, "doc-" + k), 0);
+        }
+        SessionMessage.Open answer = (SessionMessage.Open) sent.stream()
+                .filter(m -> m instanceof SessionMessage.Open o && o.answers() == 9).findFirst().orElseThrow();
+        s.receive(new SessionMessage.Close(answer.channel(), ErrorCode.NO_ERROR.value(), "done"), 0);
+        s.receive(open(20, "doc-0"), 0);
+        assertFalse(s.ended(), "the peer opened again a document on the session: " + sent);
+        assertTrue(sent.stream().anyMatch(m -> m instanceof SessionMessage.Open o && o.answers() == 20), "answered: " + sent);
+    }
+
     @Test
     @Requirement({"HY-SESS-039", "HY-SESS-040"})
     void moreDeltasThanTheWindowEndTheSession() throws Exception {
