@@ -74,7 +74,7 @@ final class ConformanceCommand implements Callable<Integer> {
 
     @Option(names = "--reader-key", paramLabel = "FILE",
             description = "The private key file of the suite's reader, which the peer trusts with read only on documents named"
-                    + " conformance-* (goes with --peer; without it, the checks of a reader fail).")
+                    + " conformance-reader-* (goes with --peer; without it, the checks of a reader are unsupported).")
     Path readerKey;
 
     @Option(names = "--save-counterexamples", paramLabel = "DIR",
@@ -199,7 +199,7 @@ final class ConformanceCommand implements Callable<Integer> {
                             "--no-stdin", "--data", folder.resolve("data").toString(), "--key", folder.resolve("peer.key").toString(),
                             "--listen", "127.0.0.1:0", "--trust-peer", HexFormat.of().formatHex(suite.publicKey()) + ":write:"
                                     + PeerTarget.DOCUMENT_PREFIX + "*", "--trust-peer", HexFormat.of().formatHex(reader.publicKey())
-                                    + ":read:" + PeerTarget.DOCUMENT_PREFIX + "*");
+                                    + ":read:" + PeerTarget.READER_PREFIX + "*");
             Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
             try {
                 java.io.BufferedReader lines = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream(),

@@ -47,7 +47,8 @@ import java.util.Set;
  * each check fails a peer that takes the other reading of the decision it pins.
  *
  * <p>Run as {@code java -cp ... dev.hyphae.tools.SeededPeer DATA KEY_FILE SUITE_KEY PREFIX DEFECT READER_KEY}: it trusts
- * {@code SUITE_KEY} with write and {@code READER_KEY} with read on the documents whose names start with {@code PREFIX},
+ * {@code SUITE_KEY} with write on the documents whose names start with {@code PREFIX}, and {@code READER_KEY} with read
+ * on those whose names start with {@code PREFIX} and {@code reader-} (HY-CONF-049),
  * prints {@code listening on HOST:PORT}, and serves until its standard input closes.
  *
  * <p>It is longer than most classes because it is the whole catalogue of peer defects in one place: each is a few
@@ -79,7 +80,7 @@ final class SeededPeer {
         }
         byte[] reader = HexFormat.of().parseHex(args[5]);
         AccessPolicy policy = new AccessPolicy().grant(suite, args[3] + "*", AccessPolicy.Right.WRITE)
-                .grant(reader, args[3] + "*", AccessPolicy.Right.READ);
+                .grant(reader, args[3] + "reader-*", AccessPolicy.Right.READ);   // HY-CONF-049: PeerTarget.READER_PREFIX
         HyphaeHandshake.Credentials credentials = new HyphaeHandshake.Credentials(key, null, TrustStore.of(List.of(suite, reader),
                 List.of()), System::currentTimeMillis);
         SeededPeer peer = new SeededPeer(Replica.open(data, new SecureRandom()), credentials, policy, defect);

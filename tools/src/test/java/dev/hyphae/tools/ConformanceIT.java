@@ -139,7 +139,7 @@ class ConformanceIT {
         assertEquals(0, rk.waitFor());
         ProcessBuilder serve = new ProcessBuilder("sh", ROOT.resolve("tools/hyphae").toString(), "peer", "serve",
                 "--data", dir.resolve("data").toString(), "--key", dir.resolve("peer.key").toString(), "--listen", "127.0.0.1:0",
-                "--trust-peer", suite + ":write:conformance-*", "--trust-peer", reader + ":read:conformance-*")
+                "--trust-peer", suite + ":write:conformance-*", "--trust-peer", reader + ":read:conformance-reader-*")
                 .redirectError(ProcessBuilder.Redirect.INHERIT);
         serve.environment().put("JAVA_HOME", System.getProperty("java.home"));
         Process peer = serve.start();

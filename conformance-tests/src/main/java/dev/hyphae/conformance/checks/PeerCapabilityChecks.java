@@ -52,15 +52,44 @@ class PeerCapabilityChecks {
     }
 
     /**
-     * The suite offers {@code durable-acks} with the parameters 010203, which a sender never writes (HY-SESS-044): it
-     * plays an attacker on purpose. The peer ignores them: it answers with a Selection that is no error, in which a
-     * {@code durable-acks} that it selects has empty parameters, and the session that follows works (the suite's Ping
-     * is answered). The suite acknowledges nothing on this session, so its offer of the capability promises nothing
-     * that it does not keep (HY-SESS-153).
+     * The suite offers {@code durable-acks} twice: first with empty parameters, as a sender writes them, to learn whether
+     * the peer selects the capability at all; then with the parameters 010203, which a sender never writes
+     * (HY-SESS-044): there it plays an attacker on purpose. The peer ignores them: it answers the second offer as it
+     * answered the first, selecting {@code durable-acks} exactly when it did then, with empty parameters, in a
+     * Selection that is no error, and the session that follows works (the suite's Ping is answered). A peer that
+     * declines the capability only because parameters are present fails. The suite acknowledges nothing on these
+     * sessions, so its offer of the capability promises nothing that it does not keep (HY-SESS-153).
      */
     @Test
     @Requirement({"HY-SESS-044"})
     void theParametersOfDurableAcksAreIgnoredAndSentEmpty() throws Exception {
+        boolean baseline = selectsDurableAcks(handshake(new byte[0]));
+        JsonNode selection = handshake(PARAMETERS);
+        boolean selected = selectsDurableAcks(selection);
+        if (selected != baseline) {
+            throw new AssertionError("the peer " + (baseline ? "selected" : "declined") + " durable-acks offered with empty parameters"
+                    + " but " + (selected ? "selected" : "declined") + " it offered with the parameters " + HexFormat.of().formatHex(PARAMETERS)
+                    + ", which a receiver ignores (HY-SESS-044): " + selection);
+        }
+    }
+
+    private static boolean selectsDurableAcks(JsonNode selection) {
+        for (JsonNode c : selection.path("capabilities")) {
+            if (c.path("id").asInt() == DURABLE_ACKS) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A handshake that offers version 1.0 and {@code durable-acks} with {@code parameters}, and a session whose first
+     * Ping the peer answers: returns the peer's Selection, which is no error, and in which a {@code durable-acks} that
+     * the peer selects has empty parameters (HY-SESS-044).
+     */
+    private static JsonNode handshake(byte[] parameters) throws Exception {
+        String offered = "an offer of version 1.0 and durable-acks with " + (parameters.length == 0 ? "empty parameters"
+                : "the parameters " + HexFormat.of().formatHex(parameters) + ", which a receiver ignores");
         PeerTarget t = target();
         try (Socket socket = new Socket(t.address().getAddress(), t.address().getPort())) {
             socket.setSoTimeout(READ_TIMEOUT_MILLIS);
@@ -68,21 +97,18 @@ class PeerCapabilityChecks {
             InputStream in = socket.getInputStream();
             HandshakeState noise = new HandshakeState(NoiseSuite.parse(NoiseSuite.MANDATORY), true, HyphaeHandshake.PROLOGUE, t.suiteKey(),
                     KeyPair.generate(RANDOM), RANDOM);
-            FramedChannel.sendHandshakeMessage(out, noise.writeMessage(offer()));
+            FramedChannel.sendHandshakeMessage(out, noise.writeMessage(offer(parameters)));
             byte[] second;
             try {
                 second = FramedChannel.receiveHandshakeMessage(in);
             } catch (EOFException | java.net.SocketException | dev.hyphae.ProtocolException e) {
-                throw new AssertionError("the peer closed the connection instead of answering an offer of version 1.0 and durable-acks"
-                        + " with the parameters " + HexFormat.of().formatHex(PARAMETERS) + ", which a receiver ignores (HY-SESS-044)", e);
+                throw new AssertionError("the peer closed the connection instead of answering " + offered + " (HY-SESS-044)", e);
             } catch (SocketTimeoutException e) {
-                throw new AssertionError("the peer did not answer, within " + READ_TIMEOUT_MILLIS + " ms, an offer of version 1.0 and"
-                        + " durable-acks with the parameters " + HexFormat.of().formatHex(PARAMETERS) + " (HY-SESS-044)");
+                throw new AssertionError("the peer did not answer, within " + READ_TIMEOUT_MILLIS + " ms, " + offered + " (HY-SESS-044)");
             }
             JsonNode selection = HandshakeContent.content(noise.readMessage(second), 2).path("selection");
             if (selection.path("error").asInt() != 0) {
-                throw new AssertionError("the peer refused, with error " + selection.path("error").asInt() + ", an offer of version 1.0"
-                        + " and durable-acks with the parameters " + HexFormat.of().formatHex(PARAMETERS) + ", which a receiver ignores"
+                throw new AssertionError("the peer refused, with error " + selection.path("error").asInt() + ", " + offered
                         + " (HY-SESS-044): " + selection);
             }
             for (JsonNode c : selection.path("capabilities")) {
@@ -101,28 +127,28 @@ class PeerCapabilityChecks {
                 try {
                     m = PeerChecks.Connection.decodeOrFail(channel.receive());
                 } catch (SocketTimeoutException | EOFException | java.net.SocketException e) {
-                    throw new AssertionError("the peer selected " + selection.path("capabilities") + " for an offer of durable-acks with"
-                            + " parameters, then did not answer the suite's first Ping: it ignores the parameters (HY-SESS-044)", e);
+                    throw new AssertionError("the peer selected " + selection.path("capabilities") + " for " + offered
+                            + ", then did not answer the suite's first Ping (HY-SESS-044)", e);
                 }
                 if (m.equals(new SessionMessage.Pong(0x44))) {
-                    return;
+                    channel.send(SessionCodec.encode(new SessionMessage.Close(0, dev.hyphae.ErrorCode.NO_ERROR.value(), "done")));
+                    return selection;
                 }
                 if (m instanceof SessionMessage.Ping p) {
                     channel.send(SessionCodec.encode(new SessionMessage.Pong(p.nonce())));
                 } else if (m instanceof SessionMessage.SessionError e && e.channel() == 0
                         || m instanceof SessionMessage.Close c && c.channel() == 0) {
-                    throw new AssertionError("the peer ended the session that followed an offer of durable-acks with parameters, which it"
-                            + " ignores (HY-SESS-044): " + m);
+                    throw new AssertionError("the peer ended the session that followed " + offered + " (HY-SESS-044): " + m);
                 }
             }
         }
     }
 
-    /** The payload of message 1: version 1.0, and {@code durable-acks} with {@link #PARAMETERS}. */
-    private static byte[] offer() {
+    /** The payload of message 1: version 1.0, and {@code durable-acks} with {@code parameters} (none when empty). */
+    private static byte[] offer(byte[] parameters) {
         FlatBufferBuilder b = new FlatBufferBuilder(128);
-        int parameters = Capability.createParametersVector(b, PARAMETERS);
-        int capability = Capability.createCapability(b, DURABLE_ACKS, parameters, false);
+        int written = parameters.length == 0 ? 0 : Capability.createParametersVector(b, parameters);
+        int capability = Capability.createCapability(b, DURABLE_ACKS, written, false);
         int capabilities = Offer.createCapabilitiesVector(b, new int[] {capability});
         Offer.startVersionsVector(b, 1);
         hyphae.v1.ProtocolVersion.createProtocolVersion(b, 1, 0);

@@ -109,6 +109,13 @@ class PeerChecks {
         return PeerTarget.DOCUMENT_PREFIX + HexFormat.of().formatHex(random);
     }
 
+    /** A fresh document that the suite's reader may read (HY-CONF-049), and its writer write. */
+    static String freshReaderDocument() {
+        byte[] random = new byte[6];
+        RANDOM.nextBytes(random);
+        return PeerTarget.READER_PREFIX + HexFormat.of().formatHex(random);
+    }
+
     /** A connection to the peer under test, after a handshake that the suite runs as initiator. */
     static final class Connection implements AutoCloseable {
         final Socket socket;
@@ -169,13 +176,15 @@ class PeerChecks {
 
         /**
          * A connection of the suite's reader, whom the peer trusts with read only on the documents named
-         * {@link PeerTarget#DOCUMENT_PREFIX}* (HY-CONF-049).
+         * {@link PeerTarget#READER_PREFIX}* (HY-CONF-049). A run given no reader's key is a set-up that lacks it, not a
+         * failure of the peer: the checks that need it are unsupported, and say how to supply it.
          */
         static Connection openAsReader() throws IOException, ProtocolException {
             KeyPair reader = target().readerKey();
             if (reader == null) {
-                throw new AssertionError("this check needs the suite's reader, whom the peer trusts with read only on documents named "
-                        + PeerTarget.DOCUMENT_PREFIX + "* (HY-CONF-049): give its key file with --reader-key");
+                throw new dev.hyphae.conformance.Unsupported("this check needs the suite's reader (HY-CONF-049), and the run was given"
+                        + " no reader's key: trust a second key with read only on documents named " + PeerTarget.READER_PREFIX
+                        + "* and give its key file with --reader-key");
             }
             return open(reader, null, standardOffer());
         }

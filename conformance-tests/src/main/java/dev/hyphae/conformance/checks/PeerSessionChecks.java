@@ -236,9 +236,9 @@ class PeerSessionChecks {
      * session (HY-SESS-060): an Open that answers nothing, whose channel the reader can then answer.
      */
     @Test
-    @Requirement({"HY-SESS-060", "HY-SESS-053", "HY-CONF-049"})
+    @Requirement({"HY-SESS-060", "HY-SESS-053", "HY-CONF-049", "HY-CONF-050"})
     void aReaderGetsADocumentThatThePeerClosedForItOnceThePeerHoldsIt() throws Exception {
-        String document = freshDocument();
+        String document = PeerChecks.freshReaderDocument();
         try (Connection r = Connection.openAsReader()) {
             r.send(new SessionMessage.Open(7, document, Right.READ, Right.WRITE, ReplicaId.random(RANDOM), new TreeMap<>(), null, 0, 16));
             SessionMessage answer = r.next(m -> m instanceof SessionMessage.Open o && answersOpen(o, 7, document)
@@ -247,7 +247,7 @@ class PeerSessionChecks {
                     "answer to the reader's Open of " + document + ", which the peer does not hold");
             if (answer instanceof SessionMessage.SessionError e) {
                 throw new AssertionError("the peer refused the reader's Open of " + document + " with " + e + ": it must trust the"
-                        + " reader's key with read on documents named conformance-* (HY-CONF-049)");
+                        + " reader's key with read on documents named " + dev.hyphae.conformance.PeerTarget.READER_PREFIX + "* (HY-CONF-049)");
             }
             if (!(answer instanceof SessionMessage.Close close)) {
                 return;   // Answered with an Open: the peer does not take the choice that HY-SESS-060 gives it.
