@@ -258,7 +258,8 @@ public final class PeerCommand {
 
     @Command(name = "connect", mixinStandardHelpOptions = true,
             description = {"Connect to a neighbour and keep documents in sync.",
-                    "With --once: sync, wait until every document is in step, and exit (0 in step, 1 otherwise).",
+                    "With --once: sync, over as many sessions as it takes, until every document is in step, and exit (0 in step,"
+                            + " 1 otherwise, 2 for more --doc than one session opens).",
                     "Without: stay connected (reconnecting) until standard input ends, or with --no-stdin until signalled;"
                             + " standard input takes document commands: " + DocumentShell.USAGE})
     static final class Connect implements Callable<Integer> {

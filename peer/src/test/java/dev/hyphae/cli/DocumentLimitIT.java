@@ -34,7 +34,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * with real processes at a small scale: {@code peer serve} runs with the documents on one session lowered to 4 (the
  * test property {@code hyphae.maxDocuments}) and holds 6 documents. It opens of its own accord only its half, 2, so
  * that the neighbour's own Opens, of a document that the served peer does not hold and of one of the 4 that it left
- * out, find room; before, it opened 4 and ended the session at the neighbour's first Open with LIMIT_EXCEEDED.
+ * out, find room; before, it opened 4 and ended the session at the neighbour's first Open with LIMIT_EXCEEDED. Then
+ * sessions one after the other bring every document (HY-SESS-157), and {@code peer connect --once} says "in step" only
+ * when it is.
  */
 class DocumentLimitIT {
 
