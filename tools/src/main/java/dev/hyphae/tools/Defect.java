@@ -169,6 +169,8 @@ enum Defect {
     PEER_COUNTS_IGNORED_DELTAS("peer-counts-ignored-deltas"),
     /** An offer of durable-acks with parameters is taken for a malformed offer, and the connection closed (HY-SESS-044). */
     PEER_REFUSES_CAPABILITY_PARAMETERS("peer-refuses-capability-parameters"),
+    /** An offer of durable-acks with parameters is answered without durable-acks, which the peer selects otherwise (HY-SESS-044). */
+    PEER_DECLINES_CAPABILITY_WITH_PARAMETERS("peer-declines-capability-with-parameters"),
     /**
      * A reader's Open of a document that the peer does not hold is closed (HY-SESS-060), and once the peer holds the
      * document it answers that closed Open after all, instead of opening the document anew (HY-SESS-053).

@@ -113,12 +113,14 @@ final class SeededPeer {
             socket.setTcpNoDelay(true);
             InputStream in = new BufferedInputStream(socket.getInputStream(), 1 << 16);
             OutputStream out = new BufferedOutputStream(socket.getOutputStream(), 1 << 16);
-            var handshake = new HyphaeHandshake.Responder(credentials, List.of(ProtocolVersion.V1_0),
-                    Set.of(Capabilities.DURABLE_ACKS, Capabilities.DEFLATE), random);
             byte[] first = FramedChannel.receiveHandshakeMessage(in);
             if (defect == Defect.PEER_REFUSES_CAPABILITY_PARAMETERS && durableAcksWithParameters(first)) {
                 return;   // as a reader that takes parameters it does not expect for a malformed offer, and hangs up
             }
+            // As a peer that supports only the form of durable-acks it knows, and declines one with parameters.
+            boolean declines = defect == Defect.PEER_DECLINES_CAPABILITY_WITH_PARAMETERS && durableAcksWithParameters(first);
+            var handshake = new HyphaeHandshake.Responder(credentials, List.of(ProtocolVersion.V1_0),
+                    declines ? Set.of(Capabilities.DEFLATE) : Set.of(Capabilities.DURABLE_ACKS, Capabilities.DEFLATE), random);
             FramedChannel.sendHandshakeMessage(out, handshake.onOffer(first));
             out.flush();
             if (handshake.failure() != null) {

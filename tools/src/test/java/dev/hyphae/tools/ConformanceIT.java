@@ -350,6 +350,7 @@ class ConformanceIT {
             "peer-unknown-code-ends-session,             HY-VER-029,   PeerVersioningChecks.anErrorOfAnUnknownCodeIsActedOnByItsExtentAndNotAnswered",
             "peer-drops-unknown-entries,                 HY-SYNC-080,  PeerVersioningChecks.aValueOfAnUnknownTypeIsForwardedByteForByte",
             "peer-refuses-capability-parameters,         HY-SESS-044,  PeerCapabilityChecks.theParametersOfDurableAcksAreIgnoredAndSentEmpty",
+            "peer-declines-capability-with-parameters,   HY-SESS-044,  PeerCapabilityChecks.theParametersOfDurableAcksAreIgnoredAndSentEmpty",
             "peer-answers-its-closed-open,               HY-SESS-053,  PeerSessionChecks.aReaderGetsADocumentThatThePeerClosedForItOnceThePeerHoldsIt",
             "peer-never-opens-after-close,               HY-SESS-060,  PeerSessionChecks.aReaderGetsADocumentThatThePeerClosedForItOnceThePeerHoldsIt",
             "peer-refuses-document-past-limit,           HY-SESS-033,  PeerDocumentLimitChecks.anOpenPastMaxDocumentsEndsTheSession"})
