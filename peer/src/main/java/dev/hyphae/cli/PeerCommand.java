@@ -318,11 +318,11 @@ public final class PeerCommand {
                     Connection link = peer.connect(address(neighbour), documents);
                     // In step: every document of this peer in step (open both ways with nothing in flight, or not on
                     // the session and acknowledged whole), three times in a row a moment apart, and nothing received
-                    // for two seconds: longer than the neighbour takes to end a session in order for documents of its
-                    // own that wait (HY-SESS-157), which this side cannot otherwise know of.
+                    // for three seconds: well beyond the second and a half that the neighbour takes to end a session
+                    // in order for documents of its own that wait (HY-SESS-157), which this side cannot know of.
                     int steady = 0;
                     while (System.currentTimeMillis() < deadline && link.state() == Connection.State.OPEN) {
-                        boolean idle = System.currentTimeMillis() - link.lastReceivedMillis() >= 2000 && link.idle();
+                        boolean idle = System.currentTimeMillis() - link.lastReceivedMillis() >= 3000 && link.idle();
                         steady = idle ? steady + 1 : 0;
                         if (steady >= 3) {
                             link.close();
