@@ -237,13 +237,14 @@ public final class Session {
             if (!known && ownOpens.size() >= ownOpenLimit()) {
                 // HY-SESS-155: the other half of the session is the peer's, for its own Opens; this document waits for
                 // the peer to open it, or for a later session (HY-SESS-157).
-                if (waiting.add(document)) {
+                if (waiting.add(document) && !layer.acknowledgedWhole(document, neighbour())) {
+                    // Told only of a document that the peer lacks: one in step waits unnoticed.
                     event("not opening \"" + document + "\": this side has opened " + ownOpens.size() + " documents on the session");
                 }
                 return;
             }
             if (!known && onSession.size() >= options.maxDocuments()) {
-                if (waiting.add(document)) {
+                if (waiting.add(document) && !layer.acknowledgedWhole(document, neighbour())) {
                     event("not opening \"" + document + "\": the session has " + options.maxDocuments() + " documents open");
                 }
                 return;
