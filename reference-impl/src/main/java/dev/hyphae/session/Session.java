@@ -303,8 +303,9 @@ public final class Session {
 
     /**
      * Whether this session has nothing left to do for {@code document}: it is open both ways with nothing in
-     * flight, to send or to acknowledge; or it was refused or closed; or it is not open here at all, which happens
-     * only when the peer may not read it or it has nothing to send yet (any change opens it).
+     * flight, to send or to acknowledge; or it was refused or closed; or it is not open here at all, because the peer
+     * may not read it or it has nothing to send yet (any change opens it). A document that this side could not open,
+     * its half of the session being full (HY-SESS-155), is idle only once the peer has acknowledged all of it.
      */
     public boolean idle(String document) {
         lock.lock();
@@ -313,10 +314,12 @@ public final class Session {
             if (c != null) {
                 return c.idle();
             }
-            // Not on the session: in step only if the peer may not read it, this replica does not hold it, or the
-            // peer has acknowledged all of it, here or on an earlier session. A document left out of this side's half
-            // (HY-SESS-155) is not in step merely because it is not open.
-            return grantFor(document) == Right.NONE || !layer.holds(document) || layer.acknowledgedWhole(document, neighbour());
+            // Not on the session. A document that this side could not open, its half being full (HY-SESS-155), is in
+            // step only if the peer has acknowledged all of it, here or on an earlier session: it is not in step merely
+            // because it is not open. Any other is not open because the peer may not read it or this replica has had
+            // nothing of it for this session (the peer may hold its entries from another neighbour), as before.
+            return !waiting.contains(document) || onSession.contains(document) || grantFor(document) == Right.NONE
+                    || !layer.holds(document) || layer.acknowledgedWhole(document, neighbour());
         } finally {
             unlock();
         }
