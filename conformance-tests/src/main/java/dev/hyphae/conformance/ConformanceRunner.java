@@ -111,7 +111,11 @@ public final class ConformanceRunner {
         }
         runPhase(new Suite.Run(adapter, hello, settings, peer),
                 LauncherDiscoveryRequestBuilder.request().selectors(selectPackage(CHECKS))
-                        .filters(ClassNameFilter.includeClassNamePatterns(PEER_CHECKS), selectedPeerChecks(settings)), settings, collector);
+                        .filters(ClassNameFilter.includeClassNamePatterns(PEER_CHECKS), selectedPeerChecks(settings))
+                        // A check that leaves the peer changed for every later session runs last, by its @Order.
+                        .configurationParameter("junit.jupiter.testclass.order.default",
+                                "org.junit.jupiter.api.ClassOrderer$OrderAnnotation"),
+                settings, collector);
     }
 
     /** Leaves out the Peer profile's checks other than those that the run is narrowed to, if it is. */

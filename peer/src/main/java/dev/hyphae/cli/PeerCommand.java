@@ -237,6 +237,9 @@ public final class PeerCommand {
                 Connection link = peer.connect(address, List.of());
                 backoff.connected();
                 link.awaitEnd(Long.MAX_VALUE);
+                if (link.endedInOrder()) {
+                    backoff.endedInOrder();   // HY-SESS-157: documents may wait for the next session
+                }
             } catch (IOException | ProtocolException e) {
                 err.println("hyphae: cannot reach " + address + ": " + e.getMessage());
                 err.flush();
@@ -255,7 +258,8 @@ public final class PeerCommand {
 
     @Command(name = "connect", mixinStandardHelpOptions = true,
             description = {"Connect to a neighbour and keep documents in sync.",
-                    "With --once: sync, wait until every document is in step, and exit (0 in step, 1 otherwise).",
+                    "With --once: sync, over as many sessions as it takes, until every document is in step, and exit (0 in step,"
+                            + " 1 otherwise, 2 for more --doc than one session opens).",
                     "Without: stay connected (reconnecting) until standard input ends, or with --no-stdin until signalled;"
                             + " standard input takes document commands: " + DocumentShell.USAGE})
     static final class Connect implements Callable<Integer> {
@@ -291,27 +295,61 @@ public final class PeerCommand {
                     input.run(peer, out, err);
                     return 0;
                 }
-                Connection link = peer.connect(address(neighbour), documents);
-                long deadline = System.currentTimeMillis() + timeout * 1000L;
-                // In step: every document open both ways with nothing in flight, three times in a row a moment
-                // apart, and nothing received for half a second (the neighbour opens what it holds at once, but this
-                // side cannot know how much that is).
-                int steady = 0;
-                while (System.currentTimeMillis() < deadline && link.state() == Connection.State.OPEN) {
-                    boolean idle = System.currentTimeMillis() - link.lastReceivedMillis() >= 500 && link.idle();
-                    steady = idle ? steady + 1 : 0;
-                    if (steady >= 3) {
-                        link.close();
-                        link.awaitEnd(5000);
-                        out.println("in step: " + String.join(" ", peer.documents()));
-                        link.events().forEach(e -> err.println("hyphae: " + e));
-                        return 0;
-                    }
-                    Thread.sleep(100);
+                int half = Peer.documentsOpenedPerSession();
+                if (documents.size() > half) {
+                    // HY-SESS-155: a session takes at most this many Opens of this side's own; the rest would be
+                    // silently left out.
+                    err.println("hyphae: error: --doc names " + documents.size() + " documents, more than the " + half
+                            + " that one session opens (HY-SESS-155); sync them in several runs");
+                    return 2;
                 }
-                err.println("hyphae: not in step" + (link.failure() != null ? ": " + link.failure() : ""));
-                link.events().forEach(e -> err.println("hyphae: " + e));
-                return 1;
+                java.util.concurrent.atomic.AtomicLong received = new java.util.concurrent.atomic.AtomicLong();
+                peer.onChange((document, local) -> {
+                    if (!local) {
+                        received.incrementAndGet();
+                    }
+                });
+                long deadline = System.currentTimeMillis() + timeout * 1000L;
+                long progress = -1;
+                // Sessions one after the other: a side with more documents than one session holds ends a session in
+                // order once everything on it is in step (HY-SESS-157), and the next brings the documents that
+                // waited (HY-SESS-156). Each session must bring something, received or acknowledged, or the run fails.
+                for (int sessions = 1; ; sessions++) {
+                    Connection link = peer.connect(address(neighbour), documents);
+                    // In step: every document of this peer in step (open both ways with nothing in flight, or not on
+                    // the session and acknowledged whole), three times in a row a moment apart, and nothing received
+                    // for three seconds: well beyond the second and a half that the neighbour takes to end a session
+                    // in order for documents of its own that wait (HY-SESS-157), which this side cannot know of.
+                    int steady = 0;
+                    while (System.currentTimeMillis() < deadline && link.state() == Connection.State.OPEN) {
+                        boolean idle = System.currentTimeMillis() - link.lastReceivedMillis() >= 3000 && link.idle();
+                        steady = idle ? steady + 1 : 0;
+                        if (steady >= 3) {
+                            link.close();
+                            link.awaitEnd(5000);
+                            out.println("in step: " + String.join(" ", peer.documents()));
+                            link.events().forEach(e -> err.println("hyphae: " + e));
+                            return 0;
+                        }
+                        Thread.sleep(100);
+                    }
+                    link.awaitEnd(5000);
+                    long now = received.get();
+                    for (String document : peer.documents()) {
+                        now += link.acknowledged(document);
+                    }
+                    if (System.currentTimeMillis() >= deadline || !link.endedInOrder() || now <= progress) {
+                        String why = link.failure() != null ? ": " + link.failure()
+                                : System.currentTimeMillis() >= deadline ? ": no more time (--timeout)"
+                                : link.endedInOrder() ? ": session " + sessions + " ended in order but brought nothing"
+                                : ": the session ended";
+                        err.println("hyphae: not in step" + why);
+                        link.events().forEach(e -> err.println("hyphae: " + e));
+                        return 1;
+                    }
+                    progress = now;
+                    link.events().forEach(e -> err.println("hyphae: " + e));
+                }
             }
         }
     }

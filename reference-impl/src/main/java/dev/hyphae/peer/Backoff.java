@@ -57,6 +57,15 @@ public final class Backoff {
     }
 
     /**
+     * The session ended in order, by a Close with NO_ERROR (for instance because more documents wait than one session
+     * holds, HY-SESS-157): nothing failed, so the schedule starts again from the first pause.
+     */
+    public void endedInOrder() {
+        failures = 0;
+        connected = false;
+    }
+
+    /**
      * The session or the attempt ended (the neighbour could not be reached, the handshake failed, or the session
      * ended): returns how long to wait before the next attempt. After a session that worked the schedule starts
      * again from the first pause.

@@ -44,6 +44,12 @@ public interface Connection extends AutoCloseable {
     /** When the connection last received anything from the neighbour, in milliseconds since the epoch. */
     long lastReceivedMillis();
 
+    /**
+     * Whether the connection ended in order, by a Close of the session with NO_ERROR of either side: for one that
+     * ended because more documents wait than one session holds (HY-SESS-157), the next connection is due at once.
+     */
+    boolean endedInOrder();
+
     /** How much of this peer's log of {@code document} the neighbour has acknowledged, on this or earlier connections. */
     long acknowledged(String document);
 }

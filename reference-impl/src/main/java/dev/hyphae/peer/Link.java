@@ -802,6 +802,12 @@ final class Link implements Connection {
     }
 
     @Override
+    public boolean endedInOrder() {
+        Session s = session;
+        return s != null && failure == null && s.endedInOrder();
+    }
+
+    @Override
     public long lastReceivedMillis() {
         Session s = session;
         return s == null ? 0 : s.lastReceived();

@@ -136,7 +136,7 @@ public final class Peer implements Closeable {
 
     /** Opens the peer's folder, recovering every document from storage. */
     public static Peer open(Config config) throws IOException {
-        return new Peer(config, Replica.open(config.directory(), new SecureRandom()), Session.Options.DEFAULT, false);
+        return new Peer(config, Replica.open(config.directory(), new SecureRandom()), sessionOptions(), false);
     }
 
     /**
@@ -146,7 +146,30 @@ public final class Peer implements Closeable {
      * its neighbour's replica id in the folder, and a neighbour's writes could only be refused.
      */
     public static Peer openReadOnly(Config config) throws IOException {
-        return new Peer(config, Replica.openReadOnly(config.directory(), new SecureRandom()), Session.Options.DEFAULT, true);
+        return new Peer(config, Replica.openReadOnly(config.directory(), new SecureRandom()), sessionOptions(), true);
+    }
+
+    /**
+     * How many documents a session opens of this peer's own accord: half of the documents a session holds
+     * (HY-SESS-155). An application that asks for more on one connection sees the rest left out.
+     */
+    public static int documentsOpenedPerSession() {
+        return sessionOptions().maxDocuments() / 2;
+    }
+
+    /**
+     * The options of every session: the defaults, except that the system property {@code hyphae.maxDocuments} may
+     * lower the documents on one session below {@code MAX_DOCUMENTS}, so that tests with real processes reach the
+     * limit with a handful of documents. It never raises it.
+     */
+    private static Session.Options sessionOptions() {
+        Session.Options d = Session.Options.DEFAULT;
+        int max = Integer.getInteger("hyphae.maxDocuments", d.maxDocuments());
+        if (max < 2) {
+            // Half of one is nothing: a side could open no document of its own accord (HY-SESS-155).
+            throw new IllegalArgumentException("hyphae.maxDocuments is at least 2: " + max);
+        }
+        return max == d.maxDocuments() ? d : new Session.Options(d.window(), d.keepaliveMillis(), d.idleTimeoutMillis(), max, d.deflate());
     }
 
     private void checkNetworking() {

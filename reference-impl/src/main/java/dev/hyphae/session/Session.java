@@ -146,6 +146,29 @@ public final class Session {
             Session.this.event(event);
         }
     };
+    /**
+     * The documents that this side opened of its own accord on the session, with an Open that answers none of the
+     * peer's: at most half of {@link Options#maxDocuments()} (HY-SESS-155), so that the peer's own Opens always find
+     * room, however theirs and this side's cross.
+     */
+    private final Set<String> ownOpens = new java.util.HashSet<>();
+    /**
+     * The documents on the session (HY-SESS-033): every document of which either side sent an Open that was not
+     * refused for want of a right, whatever became of it since (answered with a Close under HY-SESS-060, closed for
+     * storage, closed by either side). Closing takes nothing off the session, so each counts toward
+     * {@link Options#maxDocuments()} until the session ends, and either side may open it again at any time: this side's
+     * own Open of one takes nothing of its half (HY-SESS-155 bounds documents not on the session).
+     */
+    private final Set<String> onSession = new java.util.HashSet<>();
+    /** How long nothing must have been received before a session ends in order for documents it could not open. */
+    static final long QUIET_BEFORE_ORDERLY_END_MILLIS = 500;
+    /**
+     * The documents that this side could not open on the session, its half being full (HY-SESS-155), and that the
+     * peer has not opened since: once everything on the session is in step, they end it in order (HY-SESS-157).
+     */
+    private final Set<String> waiting = new java.util.TreeSet<>();
+    /** Whether the session ended with a Close of the session with NO_ERROR, sent or received. */
+    private boolean endedInOrder;
     private ReplicaId remoteReplica;
     /** The replica id of the peer's first Open, refused or not: every later Open must name it (HY-SESS-148). */
     private ReplicaId openedReplica;
@@ -171,20 +194,31 @@ public final class Session {
     }
 
     /**
-     * Starts the session at time {@code now}: opens every document this replica holds that the peer may read,
-     * and the documents in {@code also}.
+     * Starts the session at time {@code now}: opens the documents in {@code also}, and every document this replica
+     * holds that the peer may read, as far as this side's half of the session's documents allows (HY-SESS-155): first
+     * those of which the peer, as it was in its last session, has not acknowledged every entry, then the others, each
+     * in the order of their names (HY-SESS-156). The others are not on this session unless the peer opens them.
      */
     public void start(long now, Collection<String> also) throws IOException {
         lock.lock();
         try {
             keepalive.start(now);
-            Set<String> names = new TreeSet<>(also);
+            Set<String> names = new TreeSet<>();
             for (String name : layer.documents()) {
                 if (grantFor(name) != Right.NONE) {
                     names.add(name);
                 }
             }
+            List<String> order = new ArrayList<>(new TreeSet<>(also));
+            List<String> inStep = new ArrayList<>();
             for (String name : names) {
+                if (also.contains(name)) {
+                    continue;
+                }
+                (layer.acknowledgedWhole(name, previousReplica) ? inStep : order).add(name);
+            }
+            order.addAll(inStep);
+            for (String name : order) {
                 open(name);
             }
         } finally {
@@ -199,11 +233,29 @@ public final class Session {
             if (ended || channels.get(document) != null) {
                 return;
             }
-            if (channels.size() >= options.maxDocuments()) {
-                event("not opening \"" + document + "\": the session has " + options.maxDocuments() + " documents open");
+            boolean known = onSession.contains(document);
+            if (!known && ownOpens.size() >= ownOpenLimit()) {
+                // HY-SESS-155: the other half of the session is the peer's, for its own Opens; this document waits for
+                // the peer to open it, or for a later session (HY-SESS-157).
+                if (waiting.add(document) && !layer.acknowledgedWhole(document, neighbour())) {
+                    // Told only of a document that the peer lacks: one in step waits unnoticed.
+                    event("not opening \"" + document + "\": this side has opened " + ownOpens.size() + " documents on the session");
+                }
                 return;
             }
-            sendOpen(channels.add(document, layer.open(document, sessionTables)));
+            if (!known && onSession.size() >= options.maxDocuments()) {
+                if (waiting.add(document) && !layer.acknowledgedWhole(document, neighbour())) {
+                    event("not opening \"" + document + "\": the session has " + options.maxDocuments() + " documents open");
+                }
+                return;
+            }
+            Channel c = channels.add(document, layer.open(document, sessionTables));
+            if (!known) {
+                onSession.add(document);
+                ownOpens.add(document);
+            }
+            waiting.remove(document);
+            sendOpen(c);
         } finally {
             unlock();
         }
@@ -251,14 +303,76 @@ public final class Session {
 
     /**
      * Whether this session has nothing left to do for {@code document}: it is open both ways with nothing in
-     * flight, to send or to acknowledge; or it was refused or closed; or it is not open here at all, which happens
-     * only when the peer may not read it or it has nothing to send yet (any change opens it).
+     * flight, to send or to acknowledge; or it was refused or closed; or it is not open here at all, because the peer
+     * may not read it or it has nothing to send yet (any change opens it). A document that this side could not open,
+     * its half of the session being full (HY-SESS-155), is idle only once the peer has acknowledged all of it.
      */
     public boolean idle(String document) {
         lock.lock();
         try {
             Channel c = channels.get(document);
-            return c == null || c.idle();
+            if (c != null) {
+                return c.idle();
+            }
+            // Not on the session. A document that this side could not open, its half being full (HY-SESS-155), is in
+            // step only if the peer has acknowledged all of it, here or on an earlier session: it is not in step merely
+            // because it is not open. Any other is not open because the peer may not read it or this replica has had
+            // nothing of it for this session (the peer may hold its entries from another neighbour), as before.
+            return !waiting.contains(document) || onSession.contains(document) || grantFor(document) == Right.NONE
+                    || !layer.holds(document) || layer.acknowledgedWhole(document, neighbour());
+        } finally {
+            unlock();
+        }
+    }
+
+    /**
+     * Whether every document on the session is in step while some document that this side could not open is not
+     * (HY-SESS-157): then only a new session can bring it, and this one should end in order.
+     */
+    private boolean onlyWaitingLeft() {
+        // Checked on a tick, after a quiet moment: the peer's deltas that follow its Opens have then arrived, so a
+        // document on which only the peer has something to send is not taken for one in step.
+        if (ended || waiting.isEmpty()) {
+            return false;
+        }
+        for (Channel c : channels.all()) {
+            if (!c.idle()) {
+                return false;
+            }
+        }
+        for (String document : waiting) {
+            if (!onSession.contains(document) && layer.holds(document) && grantFor(document) != Right.NONE
+                    && !layer.acknowledgedWhole(document, neighbour())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** HY-SESS-157: ends the session in order once only documents that it could not open are left out of step. */
+    private void endIfOnlyWaitingLeft() {
+        if (onlyWaitingLeft()) {
+            event("ending the session: every document on it is in step, and " + waiting.size()
+                    + " more wait for a new session");
+            send(new SessionMessage.Close(0, ErrorCode.NO_ERROR.value(), "more documents than one session holds"));
+            endedInOrder = true;
+            end();
+        }
+    }
+
+    /** The peer's replica id on this session, or else the one of its last session: whose acknowledgements count. */
+    private ReplicaId neighbour() {
+        return remoteReplica != null ? remoteReplica : previousReplica;
+    }
+
+    /**
+     * Whether the session ended in order: a Close of the whole session with NO_ERROR, sent or received. A side that
+     * connects again at once after such an end loses nothing to the back-off meant for failures (HY-SESS-157).
+     */
+    public boolean endedInOrder() {
+        lock.lock();
+        try {
+            return endedInOrder;
         } finally {
             unlock();
         }
@@ -404,6 +518,9 @@ public final class Session {
             if (!ended) {
                 retryStorage(now);
             }
+            if (now - keepalive.lastReceived() >= QUIET_BEFORE_ORDERLY_END_MILLIS) {
+                endIfOnlyWaitingLeft();
+            }
         } finally {
             unlock();
         }
@@ -543,6 +660,7 @@ public final class Session {
         try {
             if (!ended) {
                 send(new SessionMessage.Close(0, ErrorCode.NO_ERROR.value(), detail));
+                endedInOrder = true;
                 end();
             }
         } finally {
@@ -627,10 +745,18 @@ public final class Session {
             }
             remoteReplica = open.replica();
         }
+        if (!onSession.contains(open.document())) {
+            // HY-SESS-033: a document not on the session comes on it, whatever becomes of the Open below, and stays.
+            if (onSession.size() >= options.maxDocuments()) {
+                throw ProtocolException.sessionError(ErrorCode.LIMIT_EXCEEDED, "more than %d documents open", options.maxDocuments());
+            }
+            onSession.add(open.document());
+        }
+        waiting.remove(open.document());
         if (c == null && grant != Right.WRITE && !layer.holds(open.document())) {
             // HY-SESS-060: a peer that may only read gets nothing from a document this replica does not hold, and
             // must not make it create one (readers could fill its disk). The document is closed on the session
-            // until this replica has content, when it opens the document itself.
+            // until this replica has content, when it opens the document itself; it stays on the session.
             send(new SessionMessage.Close(open.channel(), ErrorCode.NO_ERROR.value(), "this peer does not hold the document"));
             return;
         }
@@ -645,7 +771,7 @@ public final class Session {
         } catch (IOException e) {
             // One document that storage cannot serve closes that document only, never the session.
             send(new SessionMessage.Close(open.channel(), ErrorCode.INTERNAL_ERROR.value(), "the document is not available"));
-            if (c == null && sync != null && channels.size() < options.maxDocuments()) {
+            if (c == null && sync != null) {
                 c = channels.add(open.document(), sync);   // kept, closed, so that the retries of HY-SESS-130 find it
             }
             if (c != null) {
@@ -656,9 +782,6 @@ public final class Session {
             return;
         }
         if (c == null) {
-            if (channels.size() >= options.maxDocuments()) {
-                throw ProtocolException.sessionError(ErrorCode.LIMIT_EXCEEDED, "more than %d documents open", options.maxDocuments());
-            }
             c = channels.add(open.document(), sync);
         }
         c.remote = open;
@@ -721,6 +844,11 @@ public final class Session {
         }
         if (error.seq() == 0) {
             c.closed = true;
+            if (c.remote == null) {
+                // HY-SESS-033: a document that the peer refused, not having opened it itself, is not on the session.
+                onSession.remove(c.document);
+                ownOpens.remove(c.document);
+            }
             event("the peer refused \"" + c.document + "\": " + codeName(error.code()) + " " + error.detail());
             return;
         }
@@ -731,6 +859,7 @@ public final class Session {
     private void onClose(SessionMessage.Close close) {
         if (close.channel() == 0) {
             event("the peer closed the session: " + codeName(close.code()) + " " + close.detail());
+            endedInOrder = close.code() == ErrorCode.NO_ERROR.value();
             end();
             return;
         }
@@ -748,6 +877,11 @@ public final class Session {
         boolean metBefore = previousReplica != null && previousReplica.equals(known);
         sessionTables.openSent(layer.replicaId());
         c.sendOpen(wire, grantFor(c.document), layer.replicaId(), known, options.window(), metBefore);
+    }
+
+    /** How many documents this side may open of its own accord on the session: half of them (HY-SESS-155). */
+    private int ownOpenLimit() {
+        return Math.max(1, options.maxDocuments() / 2);
     }
 
     private Right grantFor(String document) {

@@ -29,6 +29,15 @@ public interface SyncLayer {
     ReplicaId lastReplicaId(byte[] staticKey);
 
     /**
+     * Whether {@code neighbour} has acknowledged every entry of this replica's log of {@code document}: a session that
+     * cannot open every document opens first those that it has something to send of (HY-SESS-156). False when in
+     * doubt, or when {@code neighbour} is null (a neighbour never met).
+     */
+    default boolean acknowledgedWhole(String document, ReplicaId neighbour) {
+        return false;
+    }
+
+    /**
      * Binds {@code replica} to the peer with {@code staticKey} (HY-SESS-059); false if another key used it first.
      */
     boolean claimReplicaId(byte[] staticKey, ReplicaId replica);

@@ -5,6 +5,7 @@ import dev.hyphae.crdt.ORMap;
 import dev.hyphae.data.CausalContext;
 import dev.hyphae.data.Value;
 import dev.hyphae.data.ReplicaId;
+import dev.hyphae.data.Seq;
 import dev.hyphae.handshake.AccessPolicy;
 import dev.hyphae.handshake.TrustStore;
 
@@ -667,6 +668,12 @@ public final class Replica implements Closeable {
         @Override
         public ReplicaId lastReplicaId(byte[] staticKey) {
             return Replica.this.lastReplicaId(staticKey);
+        }
+
+        @Override
+        public boolean acknowledgedWhole(String document, ReplicaId neighbour) {
+            DocumentReplica d = documents.get(document);
+            return d != null && neighbour != null && !Seq.before(d.acknowledgedBy(neighbour), d.seq());
         }
 
         @Override

@@ -195,6 +195,152 @@ class SessionTest {
         assertTrue(replica.state("plant").isEmptyDelta());
     }
 
+    /**
+     * A replica that holds more documents that the peer may read than a session holds opens of its own accord only
+     * half of the session's documents (2 of 4 here), so that the peer's own Opens find room; the documents it holds
+     * beyond its half wait for the peer to open them, and a change to one of them opens nothing either. The session ends
+     * only when an Open would take it past its documents.
+     */
+    @Test
+    @Requirement({"HY-SESS-155", "HY-SESS-033"})
+    void aSideOpensOfItsOwnAccordOnlyHalfOfTheSessionsDocuments() throws Exception {
+        for (int k = 0; k < 6; k++) {
+            replica.write("doc-" + k, state -> state.store().update(Value.of("kwh"), CrdtType.GCOUNTER,
+                    (GCounter c) -> c.increment(state.context(), replica.replicaId(), 1)));
+        }
+        Session s = session(AccessPolicy.Right.WRITE);
+        s.start(0, List.of());
+        assertEquals(List.of("doc-0", "doc-1"), sent.stream().filter(m -> m instanceof SessionMessage.Open)
+                .map(m -> ((SessionMessage.Open) m).document()).toList());
+        replica.write("doc-2", state -> state.store().update(Value.of("kwh"), CrdtType.GCOUNTER,
+                (GCounter c) -> c.increment(state.context(), replica.replicaId(), 1)));
+        assertEquals(2, sent.stream().filter(m -> m instanceof SessionMessage.Open).count(),
+                "a change opens nothing past the half: " + sent);
+        s.receive(open(9, "fresh"), 0);
+        s.receive(open(10, "doc-5"), 0);
+        assertEquals(List.of(9L, 10L), sent.stream().filter(m -> m instanceof SessionMessage.Open o && o.answers() != 0)
+                .map(m -> ((SessionMessage.Open) m).answers()).toList());
+        assertFalse(s.ended());
+        s.receive(open(11, "doc-4"), 0);
+        assertEquals(ErrorCode.LIMIT_EXCEEDED.value(), lastError().code());
+        assertEquals(0, lastError().channel());
+        assertTrue(s.ended());
+    }
+
+    /**
+     * A reader's Open of a document that this replica does not hold is closed (HY-SESS-060) and stays on the session, in
+     * the reader's half: once the replica holds the document it opens it itself, although its own half is full, since
+     * the document is on the session already (HY-SESS-155 bounds Opens of documents that are not).
+     */
+    @Test
+    @Requirement({"HY-SESS-060", "HY-SESS-155"})
+    void aDocumentClosedForAReaderIsOpenedOnceHeldEvenWithThisSidesHalfFull() throws Exception {
+        for (int k = 0; k < 3; k++) {
+            replica.write("doc-" + k, state -> state.store().update(Value.of("kwh"), CrdtType.GCOUNTER,
+                    (GCounter c) -> c.increment(state.context(), replica.replicaId(), 1)));
+        }
+        Session s = session(AccessPolicy.Right.READ);
+        s.start(0, List.of());
+        s.receive(open(9, "fresh"), 0);
+        assertEquals(new SessionMessage.Close(9, ErrorCode.NO_ERROR.value(), "this peer does not hold the document"), sent.get(sent.size() - 1));
+        replica.write("fresh", state -> state.store().update(Value.of("kwh"), CrdtType.GCOUNTER,
+                (GCounter c) -> c.increment(state.context(), replica.replicaId(), 1)));
+        assertEquals(List.of("doc-0", "doc-1", "fresh"), sent.stream().filter(m -> m instanceof SessionMessage.Open o && o.answers() == 0)
+                .map(m -> ((SessionMessage.Open) m).document()).toList());
+        assertFalse(s.ended());
+    }
+
+    /**
+     * A side that cannot open every document it holds opens first those that the peer, as it was in its last session,
+     * has not acknowledged whole: a session that synced the first two of six documents is followed by one that opens the
+     * next two, so that sessions one after the other bring every document in step.
+     */
+    @Test
+    @Requirement("HY-SESS-156")
+    void aSideOpensFirstTheDocumentsThatThePeerHasNotAcknowledgedWhole() throws Exception {
+        for (int k = 0; k < 6; k++) {
+            replica.write("doc-" + k, state -> state.store().update(Value.of("kwh"), CrdtType.GCOUNTER,
+                    (GCounter c) -> c.increment(state.context(), replica.replicaId(), 1)));
+        }
+        Session first = session(AccessPolicy.Right.WRITE);
+        first.start(0, List.of());
+        List<SessionMessage.Open> opened = sent.stream().filter(m -> m instanceof SessionMessage.Open)
+                .map(m -> (SessionMessage.Open) m).toList();
+        assertEquals(List.of("doc-0", "doc-1"), opened.stream().map(SessionMessage.Open::document).toList());
+        for (SessionMessage.Open o : opened) {
+            first.receive(new SessionMessage.Open(o.channel() + 100, null, Right.WRITE, Right.WRITE, PEER, new TreeMap<>(), null, 0, 8,
+                    o.channel()), 0);
+        }
+        for (SessionMessage.Open o : opened) {
+            SessionMessage.Delta delta = (SessionMessage.Delta) sent.stream()
+                    .filter(m -> m instanceof SessionMessage.Delta d && d.channel() == o.channel() + 100).findFirst().orElseThrow();
+            first.receive(new SessionMessage.Ack(o.channel(), delta.toSeq()), 0);
+        }
+        first.close("done");
+        sent.clear();
+        Session second = session(AccessPolicy.Right.WRITE);
+        second.start(0, List.of());
+        assertEquals(List.of("doc-2", "doc-3"), sent.stream().filter(m -> m instanceof SessionMessage.Open)
+                .map(m -> ((SessionMessage.Open) m).document()).toList());
+    }
+
+    /**
+     * A side that holds documents past its half is not in step for them merely because they are not on the session; once
+     * everything on the session is acknowledged and nothing has come for a moment, it ends the session in order, so that
+     * the next session brings them (HY-SESS-157). Before the quiet moment it waits: deltas that follow the peer's Opens
+     * may be on their way.
+     */
+    @Test
+    @Requirement({"HY-SESS-157", "HY-SESS-155"})
+    void aSideWithDocumentsPastItsHalfEndsTheSessionInOrderOnceTheRestIsInStep() throws Exception {
+        for (int k = 0; k < 6; k++) {
+            replica.write("doc-" + k, state -> state.store().update(Value.of("kwh"), CrdtType.GCOUNTER,
+                    (GCounter c) -> c.increment(state.context(), replica.replicaId(), 1)));
+        }
+        Session s = session(AccessPolicy.Right.WRITE);
+        s.start(0, List.of());
+        List<SessionMessage.Open> opened = sent.stream().filter(m -> m instanceof SessionMessage.Open)
+                .map(m -> (SessionMessage.Open) m).toList();
+        for (SessionMessage.Open o : opened) {
+            s.receive(new SessionMessage.Open(o.channel() + 100, null, Right.WRITE, Right.WRITE, PEER, new TreeMap<>(), null, 0, 8,
+                    o.channel()), 0);
+        }
+        for (SessionMessage.Open o : opened) {
+            SessionMessage.Delta delta = (SessionMessage.Delta) sent.stream()
+                    .filter(m -> m instanceof SessionMessage.Delta d && d.channel() == o.channel() + 100).findFirst().orElseThrow();
+            s.receive(new SessionMessage.Ack(o.channel(), delta.toSeq()), 10);
+        }
+        assertTrue(s.idle("doc-0"));
+        assertFalse(s.idle("doc-4"), "a document left out of the half is not in step");
+        s.tick(10 + Session.QUIET_BEFORE_ORDERLY_END_MILLIS - 1);
+        assertFalse(s.ended(), "nothing received for less than the quiet moment");
+        s.tick(10 + Session.QUIET_BEFORE_ORDERLY_END_MILLIS);
+        assertTrue(s.ended());
+        assertTrue(s.endedInOrder());
+        assertEquals(new SessionMessage.Close(0, ErrorCode.NO_ERROR.value(), "more documents than one session holds"),
+                sent.get(sent.size() - 1));
+    }
+
+    /**
+     * A document that the peer opened and closed stays on the session (HY-SESS-033): the peer may open it again on a
+     * session that is full, and a side whose own half is full may still open it itself.
+     */
+    @Test
+    @Requirement({"HY-SESS-033", "HY-SESS-155"})
+    void aDocumentClosedOnTheSessionCanBeOpenedAgainWhenTheSessionIsFull() throws Exception {
+        Session s = session(AccessPolicy.Right.WRITE);
+        s.start(0, List.of());
+        for (int k = 0; k < 4; k++) {
+            s.receive(open(9 + k, "doc-" + k), 0);
+        }
+        SessionMessage.Open answer = (SessionMessage.Open) sent.stream()
+                .filter(m -> m instanceof SessionMessage.Open o && o.answers() == 9).findFirst().orElseThrow();
+        s.receive(new SessionMessage.Close(answer.channel(), ErrorCode.NO_ERROR.value(), "done"), 0);
+        s.receive(open(20, "doc-0"), 0);
+        assertFalse(s.ended(), "the peer opened again a document on the session: " + sent);
+        assertTrue(sent.stream().anyMatch(m -> m instanceof SessionMessage.Open o && o.answers() == 20), "answered: " + sent);
+    }
+
     @Test
     @Requirement({"HY-SESS-039", "HY-SESS-040"})
     void moreDeltasThanTheWindowEndTheSession() throws Exception {

@@ -72,6 +72,11 @@ final class ConformanceCommand implements Callable<Integer> {
             description = "The suite's private key file (from `hyphae keygen`), which the peer trusts with write on documents named conformance-*.")
     Path suiteKey;
 
+    @Option(names = "--reader-key", paramLabel = "FILE",
+            description = "The private key file of the suite's reader, which the peer trusts with read only on documents named"
+                    + " conformance-reader-* (goes with --peer; without it, the checks of a reader are unsupported).")
+    Path readerKey;
+
     @Option(names = "--save-counterexamples", paramLabel = "DIR",
             description = "Save the smallest failing input of each failing property as a vector file under DIR/v1/.")
     Path counterexamples;
@@ -133,16 +138,18 @@ final class ConformanceCommand implements Callable<Integer> {
             }
             PeerTarget target;
             try {
-                target = new PeerTarget(PeerCommand.address(peer), HexFormat.of().parseHex(peerKey), PeerCommand.readKey(suiteKey));
+                target = new PeerTarget(PeerCommand.address(peer), HexFormat.of().parseHex(peerKey), PeerCommand.readKey(suiteKey),
+                        readerKey == null ? null : PeerCommand.readKey(readerKey));
             } catch (IllegalArgumentException | java.io.IOException e) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--peer, --peer-key or --suite-key: " + e.getMessage());
+                throw new CommandLine.ParameterException(spec.commandLine(), "--peer, --peer-key, --suite-key or --reader-key: "
+                        + e.getMessage());
             }
             List<String> command = adapter != null ? List.of("/bin/sh", "-c", adapter) : List.of();
             return ConformanceRunner.run(new Settings(command, vectorRoot, reportDirectory, expectedFailures, seed, tries,
                     Duration.ofSeconds(timeoutSeconds), counterexamples, target, selected, shrinkingSeconds), out);
         }
-        if (peerKey != null || suiteKey != null) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--peer-key and --suite-key go with --peer");
+        if (peerKey != null || suiteKey != null || readerKey != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--peer-key, --suite-key and --reader-key go with --peer");
         }
         if (adapter != null) {
             return ConformanceRunner.run(new Settings(List.of("/bin/sh", "-c", adapter), vectorRoot, reportDirectory, expectedFailures,
@@ -182,15 +189,17 @@ final class ConformanceCommand implements Callable<Integer> {
             Path folder = Files.createTempDirectory("hyphae-conformance-peer");
             KeyPair peerKey = keyFile(folder.resolve("peer.key"), random);
             KeyPair suite = KeyPair.generate(random);
+            KeyPair reader = KeyPair.generate(random);
             String javaCommand = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             List<String> command = defect != null
                     ? List.of(javaCommand, "-cp", System.getProperty("java.class.path"), SeededPeer.class.getName(), folder.resolve("data").toString(),
                             folder.resolve("peer.key").toString(), HexFormat.of().formatHex(suite.publicKey()), PeerTarget.DOCUMENT_PREFIX,
-                            defect.flag())
+                            defect.flag(), HexFormat.of().formatHex(reader.publicKey()))
                     : List.of(javaCommand, "-cp", System.getProperty("java.class.path"), Hyphae.class.getName(), "peer", "serve",
                             "--no-stdin", "--data", folder.resolve("data").toString(), "--key", folder.resolve("peer.key").toString(),
                             "--listen", "127.0.0.1:0", "--trust-peer", HexFormat.of().formatHex(suite.publicKey()) + ":write:"
-                                    + PeerTarget.DOCUMENT_PREFIX + "*");
+                                    + PeerTarget.DOCUMENT_PREFIX + "*", "--trust-peer", HexFormat.of().formatHex(reader.publicKey())
+                                    + ":read:" + PeerTarget.READER_PREFIX + "*");
             Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
             try {
                 java.io.BufferedReader lines = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream(),
@@ -207,7 +216,7 @@ final class ConformanceCommand implements Callable<Integer> {
                 }
                 int port = Integer.parseInt(listening.substring(listening.lastIndexOf(':') + 1));
                 return new ReferencePeer(process, folder, new PeerTarget(new java.net.InetSocketAddress("127.0.0.1", port),
-                        peerKey.publicKey(), suite));
+                        peerKey.publicKey(), suite, reader));
             } catch (Exception e) {
                 process.destroyForcibly();
                 deleteQuietly(folder);

@@ -166,7 +166,20 @@ enum Defect {
     /** A refusal of the peer's own Open leaves its channel unknown: a message on it ends the session (HY-SESS-150). */
     PEER_REFUSAL_LEAVES_CHANNEL_UNKNOWN("peer-refusal-leaves-channel-unknown"),
     /** Deltas ignored on a closed channel count toward its window, and the session ends with LIMIT_EXCEEDED past it (HY-SESS-151). */
-    PEER_COUNTS_IGNORED_DELTAS("peer-counts-ignored-deltas");
+    PEER_COUNTS_IGNORED_DELTAS("peer-counts-ignored-deltas"),
+    /** An offer of durable-acks with parameters is taken for a malformed offer, and the connection closed (HY-SESS-044). */
+    PEER_REFUSES_CAPABILITY_PARAMETERS("peer-refuses-capability-parameters"),
+    /** An offer of durable-acks with parameters is answered without durable-acks, which the peer selects otherwise (HY-SESS-044). */
+    PEER_DECLINES_CAPABILITY_WITH_PARAMETERS("peer-declines-capability-with-parameters"),
+    /**
+     * A reader's Open of a document that the peer does not hold is closed (HY-SESS-060), and once the peer holds the
+     * document it answers that closed Open after all, instead of opening the document anew (HY-SESS-053).
+     */
+    PEER_ANSWERS_ITS_CLOSED_OPEN("peer-answers-its-closed-open"),
+    /** A reader's Open of a document that the peer does not hold is closed, and the peer never opens it once it holds it (HY-SESS-060). */
+    PEER_NEVER_OPENS_AFTER_CLOSE("peer-never-opens-after-close"),
+    /** An Open of a document past MAX_DOCUMENTS refuses that document alone, and the session carries on (HY-SESS-033). */
+    PEER_REFUSES_DOCUMENT_PAST_LIMIT("peer-refuses-document-past-limit");
 
     private final String flag;
 

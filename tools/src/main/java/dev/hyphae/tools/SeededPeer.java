@@ -46,9 +46,10 @@ import java.util.Set;
  * session's clock. None of this is how the reference peer runs ({@code hyphae peer serve}); it exists only to show that
  * each check fails a peer that takes the other reading of the decision it pins.
  *
- * <p>Run as {@code java -cp ... dev.hyphae.tools.SeededPeer DATA KEY_FILE SUITE_KEY PREFIX DEFECT}: it trusts
- * {@code SUITE_KEY} with write on the documents whose names start with {@code PREFIX}, prints {@code listening on
- * HOST:PORT}, and serves until its standard input closes.
+ * <p>Run as {@code java -cp ... dev.hyphae.tools.SeededPeer DATA KEY_FILE SUITE_KEY PREFIX DEFECT READER_KEY}: it trusts
+ * {@code SUITE_KEY} with write on the documents whose names start with {@code PREFIX}, and {@code READER_KEY} with read
+ * on those whose names start with {@code PREFIX} and {@code reader-} (HY-CONF-049),
+ * prints {@code listening on HOST:PORT}, and serves until its standard input closes.
  *
  * <p>It is longer than most classes because it is the whole catalogue of peer defects in one place: each is a few
  * lines in {@link Connection#incoming} or {@link Connection#send}, beside the others that touch the same messages, so
@@ -77,9 +78,11 @@ final class SeededPeer {
         if (!defect.name().startsWith("PEER_")) {
             throw new IllegalArgumentException("not a peer defect: " + args[4]);
         }
-        AccessPolicy policy = new AccessPolicy().grant(suite, args[3] + "*", AccessPolicy.Right.WRITE);
-        HyphaeHandshake.Credentials credentials = new HyphaeHandshake.Credentials(key, null, TrustStore.of(List.of(suite), List.of()),
-                System::currentTimeMillis);
+        byte[] reader = HexFormat.of().parseHex(args[5]);
+        AccessPolicy policy = new AccessPolicy().grant(suite, args[3] + "*", AccessPolicy.Right.WRITE)
+                .grant(reader, args[3] + "reader-*", AccessPolicy.Right.READ);   // HY-CONF-049: PeerTarget.READER_PREFIX
+        HyphaeHandshake.Credentials credentials = new HyphaeHandshake.Credentials(key, null, TrustStore.of(List.of(suite, reader),
+                List.of()), System::currentTimeMillis);
         SeededPeer peer = new SeededPeer(Replica.open(data, new SecureRandom()), credentials, policy, defect);
         ServerSocket server = new ServerSocket(0, 64, InetAddress.getLoopbackAddress());
         System.out.println("listening on 127.0.0.1:" + server.getLocalPort());
@@ -110,9 +113,15 @@ final class SeededPeer {
             socket.setTcpNoDelay(true);
             InputStream in = new BufferedInputStream(socket.getInputStream(), 1 << 16);
             OutputStream out = new BufferedOutputStream(socket.getOutputStream(), 1 << 16);
+            byte[] first = FramedChannel.receiveHandshakeMessage(in);
+            if (defect == Defect.PEER_REFUSES_CAPABILITY_PARAMETERS && durableAcksWithParameters(first)) {
+                return;   // as a reader that takes parameters it does not expect for a malformed offer, and hangs up
+            }
+            // As a peer that supports only the form of durable-acks it knows, and declines one with parameters.
+            boolean declines = defect == Defect.PEER_DECLINES_CAPABILITY_WITH_PARAMETERS && durableAcksWithParameters(first);
             var handshake = new HyphaeHandshake.Responder(credentials, List.of(ProtocolVersion.V1_0),
-                    Set.of(Capabilities.DURABLE_ACKS, Capabilities.DEFLATE), random);
-            FramedChannel.sendHandshakeMessage(out, handshake.onOffer(FramedChannel.receiveHandshakeMessage(in)));
+                    declines ? Set.of(Capabilities.DEFLATE) : Set.of(Capabilities.DURABLE_ACKS, Capabilities.DEFLATE), random);
+            FramedChannel.sendHandshakeMessage(out, handshake.onOffer(first));
             out.flush();
             if (handshake.failure() != null) {
                 return;
@@ -165,6 +174,25 @@ final class SeededPeer {
         }
     }
 
+    /**
+     * Whether message 1, {@code first}, offers {@code durable-acks} with parameters: its payload follows the initiator's
+     * ephemeral key in the clear (Noise's first message of XX carries no key yet).
+     */
+    private static boolean durableAcksWithParameters(byte[] first) {
+        try {
+            ByteBuffer payload = ByteBuffer.wrap(first, 32, first.length - 32).slice().order(ByteOrder.LITTLE_ENDIAN);
+            hyphae.v1.Offer offer = hyphae.v1.HandshakePayload.getRootAsHandshakePayload(payload).offer();
+            for (int i = 0; offer != null && i < offer.capabilitiesLength(); i++) {
+                if (offer.capabilities(i).id() == Capabilities.DURABLE_ACKS && offer.capabilities(i).parametersLength() > 0) {
+                    return true;
+                }
+            }
+        } catch (RuntimeException unreadable) {
+            // Not an offer this defect reads.
+        }
+        return false;
+    }
+
     /** The wire of one session, where the defect is applied. */
     private final class Connection implements Session.Outbox {
         private final Socket socket;
@@ -198,6 +226,13 @@ final class SeededPeer {
         private int window = Integer.MAX_VALUE;
         /** The peer's channels whose Open granted this side read only (PEER_DELTAS_AFTER_MODE_READ). */
         private final Set<Long> grantedReadOnly = new HashSet<>();
+        /**
+         * The documents whose Open, by a reader, this side answered with a Close (HY-SESS-060), with the reader's channel
+         * (PEER_ANSWERS_ITS_CLOSED_OPEN, PEER_NEVER_OPENS_AFTER_CLOSE).
+         */
+        private final Map<String, Long> closedForReader = new HashMap<>();
+        /** The documents that either side opened on the session (PEER_REFUSES_DOCUMENT_PAST_LIMIT). */
+        private final Set<String> onSession = new HashSet<>();
 
         Connection(Socket socket, FramedChannel channel) {
             this.socket = socket;
@@ -227,6 +262,17 @@ final class SeededPeer {
                 }
             }
             switch (defect) {
+                case PEER_REFUSES_DOCUMENT_PAST_LIMIT -> {
+                    if (m instanceof SessionMessage.Open o && o.answers() == 0 && o.document() != null
+                            && !onSession.contains(o.document())) {
+                        if (onSession.size() >= SessionLimits.MAX_DOCUMENTS) {
+                            // The one document past the limit is refused, and the session carries on.
+                            send(new SessionMessage.SessionError(o.channel(), 0, ErrorCode.LIMIT_EXCEEDED.value(), "too many documents"));
+                            return null;
+                        }
+                        onSession.add(o.document());
+                    }
+                }
                 case PEER_REFUSAL_LEAVES_CHANNEL_UNKNOWN -> {
                     if (m instanceof SessionMessage.SessionError e && e.seq() == 0 && e.code() == ErrorCode.ACCESS_DENIED.value()) {
                         refusedOwn.add(e.channel());
@@ -406,7 +452,26 @@ final class SeededPeer {
 
         @Override
         public void send(SessionMessage message) {
+            if (message instanceof SessionMessage.Close c && c.channel() != 0 && c.code() == ErrorCode.NO_ERROR.value()
+                    && documentByRemote.containsKey(c.channel())) {
+                closedForReader.put(documentByRemote.get(c.channel()), c.channel());
+            }
+            if (message instanceof SessionMessage.Open o && o.answers() == 0 && o.document() != null) {
+                onSession.add(o.document());
+            }
             switch (defect) {
+                case PEER_ANSWERS_ITS_CLOSED_OPEN -> {
+                    // Once it holds the document, the Open it closed is answered after all, rather than opened anew.
+                    if (message instanceof SessionMessage.Open o && o.answers() == 0 && closedForReader.containsKey(o.document())) {
+                        message = new SessionMessage.Open(o.channel(), o.document(), o.mode(), o.granted(), o.replica(), o.summary(),
+                                o.heldReplica(), o.heldSeq(), o.window(), closedForReader.get(o.document()));
+                    }
+                }
+                case PEER_NEVER_OPENS_AFTER_CLOSE -> {
+                    if (message instanceof SessionMessage.Open o && o.answers() == 0 && closedForReader.containsKey(o.document())) {
+                        return;
+                    }
+                }
                 case PEER_REUSES_CLOSED_CHANNEL, PEER_REOPEN_REUSES_CHANNEL -> {
                     if (message instanceof SessionMessage.Open o && o.answers() != 0) {
                         String document = o.document() != null ? o.document() : documentByRemote.get(o.answers());

@@ -113,8 +113,8 @@ class ConformanceIT {
     }
 
     /**
-     * Peer mode alone, as a vendor with a running peer and no adapter runs it: the suite's key is made with
-     * {@code keygen}, the peer is started to trust it, and only the Peer profile is checked.
+     * Peer mode alone, as a vendor with a running peer and no adapter runs it: the suite's key and its reader's are made
+     * with {@code keygen}, the peer is started to trust them, and only the Peer profile is checked.
      */
     @Test
     void aRunningPeerIsCheckedWithoutAnAdapter(@TempDir Path dir) throws Exception {
@@ -131,16 +131,24 @@ class ConformanceIT {
         Process pk = peerKeygen.start();
         String peerKey = new String(pk.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
         assertEquals(0, pk.waitFor());
+        ProcessBuilder readerKeygen = new ProcessBuilder("sh", ROOT.resolve("tools/hyphae").toString(), "keygen", "--out",
+                dir.resolve("reader.key").toString());
+        readerKeygen.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        Process rk = readerKeygen.start();
+        String reader = new String(rk.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertEquals(0, rk.waitFor());
         ProcessBuilder serve = new ProcessBuilder("sh", ROOT.resolve("tools/hyphae").toString(), "peer", "serve",
                 "--data", dir.resolve("data").toString(), "--key", dir.resolve("peer.key").toString(), "--listen", "127.0.0.1:0",
-                "--trust-peer", suite + ":write:conformance-*").redirectError(ProcessBuilder.Redirect.INHERIT);
+                "--trust-peer", suite + ":write:conformance-*", "--trust-peer", reader + ":read:conformance-reader-*")
+                .redirectError(ProcessBuilder.Redirect.INHERIT);
         serve.environment().put("JAVA_HOME", System.getProperty("java.home"));
         Process peer = serve.start();
         try {
             String listening = new java.io.BufferedReader(new java.io.InputStreamReader(peer.getInputStream(), StandardCharsets.UTF_8)).readLine();
             assertTrue(listening != null && listening.startsWith("listening on "), String.valueOf(listening));
             String address = listening.substring("listening on ".length());
-            Run run = conformance(reports, "--peer", address, "--peer-key", peerKey, "--suite-key", dir.resolve("suite.key").toString());
+            Run run = conformance(reports, "--peer", address, "--peer-key", peerKey, "--suite-key", dir.resolve("suite.key").toString(),
+                    "--reader-key", dir.resolve("reader.key").toString());
             assertEquals(0, run.status(), run.out());
             assertTrue(run.report().path("adapter").isNull());
             assertEquals(address, run.report().path("peer").path("address").asText());
@@ -340,7 +348,12 @@ class ConformanceIT {
             "peer-extension-message,                     HY-VER-018,   PeerVersioningChecks.everyMessageThePeerSendsIsOfATypeTheSessionKnows",
             "peer-answers-unknown-code,                  HY-VER-031,   PeerVersioningChecks.anErrorOfAnUnknownCodeIsActedOnByItsExtentAndNotAnswered",
             "peer-unknown-code-ends-session,             HY-VER-029,   PeerVersioningChecks.anErrorOfAnUnknownCodeIsActedOnByItsExtentAndNotAnswered",
-            "peer-drops-unknown-entries,                 HY-SYNC-080,  PeerVersioningChecks.aValueOfAnUnknownTypeIsForwardedByteForByte"})
+            "peer-drops-unknown-entries,                 HY-SYNC-080,  PeerVersioningChecks.aValueOfAnUnknownTypeIsForwardedByteForByte",
+            "peer-refuses-capability-parameters,         HY-SESS-044,  PeerCapabilityChecks.theParametersOfDurableAcksAreIgnoredAndSentEmpty",
+            "peer-declines-capability-with-parameters,   HY-SESS-044,  PeerCapabilityChecks.theParametersOfDurableAcksAreIgnoredAndSentEmpty",
+            "peer-answers-its-closed-open,               HY-SESS-053,  PeerSessionChecks.aReaderGetsADocumentThatThePeerClosedForItOnceThePeerHoldsIt",
+            "peer-never-opens-after-close,               HY-SESS-060,  PeerSessionChecks.aReaderGetsADocumentThatThePeerClosedForItOnceThePeerHoldsIt",
+            "peer-refuses-document-past-limit,           HY-SESS-033,  PeerDocumentLimitChecks.anOpenPastMaxDocumentsEndsTheSession"})
     @Requirement({"HY-CONF-006", "HY-CONF-018"})
     void eachSeededPeerDefectIsCaughtOnItsRequirement(String defect, String requirement, String checkId, @TempDir Path reports)
             throws Exception {
@@ -361,12 +374,13 @@ class ConformanceIT {
 
     /**
      * The seeded peer defects that share a check with another defect: the four caught by the check of channel numbers,
-     * the two of unknown error codes, the two of the positions of the first delta, and the undeclared replicas
-     * (HY-SESS-077, where the check also cites HY-SESS-071).
+     * the two of unknown error codes, the two of the positions of the first delta, the undeclared replicas
+     * (HY-SESS-077, where the check also cites HY-SESS-071), and the two of a reader's Open that the peer closed.
      */
     private static final Set<String> DEFECTS_SHARING_A_CHECK = Set.of("peer-reuses-closed-channel", "peer-reopen-reuses-channel",
             "peer-ack-on-own-channel", "peer-ignores-document-close", "peer-answers-unknown-code", "peer-unknown-code-ends-session",
-            "peer-state-to-seq-zero", "peer-state-to-seq-behind", "peer-undeclared-replicas");
+            "peer-state-to-seq-zero", "peer-state-to-seq-behind", "peer-undeclared-replicas", "peer-answers-its-closed-open",
+            "peer-never-opens-after-close");
 
     /**
      * The catalogue of seeded defects is run whole: a defect that no test of seeded defects here lists (the first

@@ -109,6 +109,13 @@ class PeerChecks {
         return PeerTarget.DOCUMENT_PREFIX + HexFormat.of().formatHex(random);
     }
 
+    /** A fresh document that the suite's reader may read (HY-CONF-049), and its writer write. */
+    static String freshReaderDocument() {
+        byte[] random = new byte[6];
+        RANDOM.nextBytes(random);
+        return PeerTarget.READER_PREFIX + HexFormat.of().formatHex(random);
+    }
+
     /** A connection to the peer under test, after a handshake that the suite runs as initiator. */
     static final class Connection implements AutoCloseable {
         final Socket socket;
@@ -168,6 +175,21 @@ class PeerChecks {
         }
 
         /**
+         * A connection of the suite's reader, whom the peer trusts with read only on the documents named
+         * {@link PeerTarget#READER_PREFIX}* (HY-CONF-049). A run given no reader's key is a set-up that lacks it, not a
+         * failure of the peer: the checks that need it are unsupported, and say how to supply it.
+         */
+        static Connection openAsReader() throws IOException, ProtocolException {
+            KeyPair reader = target().readerKey();
+            if (reader == null) {
+                throw new dev.hyphae.conformance.Unsupported("this check needs the suite's reader (HY-CONF-049), and the run was given"
+                        + " no reader's key: trust a second key with read only on documents named " + PeerTarget.READER_PREFIX
+                        + "* and give its key file with --reader-key");
+            }
+            return open(reader, null, standardOffer());
+        }
+
+        /**
          * A connection on which the suite only writes: it announces {@code durable-acks}, so that the peer's
          * acknowledgements are exercised under it. The suite keeps nothing on stable storage, and may announce the
          * capability only where it sends no Ack, no Delta with an ack and no Open with a held_seq (HY-SESS-153, HY-CONF-048).
@@ -190,12 +212,21 @@ class PeerChecks {
          * {@link #received}. Fails if the peer sends nothing within the read timeout.
          */
         SessionMessage next(java.util.function.Predicate<SessionMessage> wanted, String what) throws IOException, ProtocolException {
+            SessionMessage m = poll(wanted, what);
+            if (m == null) {
+                throw new AssertionError("the peer sent no " + what + " within " + READ_TIMEOUT_MILLIS + " ms; it sent " + received);
+            }
+            return m;
+        }
+
+        /** As {@link #next}, but null when the peer sends nothing that {@code wanted} accepts within the read timeout. */
+        SessionMessage poll(java.util.function.Predicate<SessionMessage> wanted, String what) throws IOException, ProtocolException {
             while (true) {
                 byte[] bytes;
                 try {
                     bytes = channel.receive();
                 } catch (SocketTimeoutException e) {
-                    throw new AssertionError("the peer sent no " + what + " within " + READ_TIMEOUT_MILLIS + " ms; it sent " + received);
+                    return null;
                 } catch (EOFException | java.net.SocketException e) {
                     throw new AssertionError("the peer closed the connection while the suite waited for " + what + "; it sent " + received, e);
                 }

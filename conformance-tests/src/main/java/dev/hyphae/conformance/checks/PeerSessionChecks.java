@@ -183,8 +183,11 @@ class PeerSessionChecks {
      * channel of it is ignored, not taken for a message on a channel never opened (HY-SESS-025), and the document can be
      * opened again. The suite writes a document, so that the peer holds it, and in a later session refuses the peer's
      * Open of it, which it may: it grants the peer no right on it there. It then plays an attacker on purpose, sending an
-     * acknowledgement on the refused channel, as one that crossed its refusal would arrive. A peer that opens no document
-     * of its own leaves this check unsupported.
+     * acknowledgement on the refused channel, as one that crossed its refusal would arrive. A peer that does not open the
+     * document at the session's start gets a second chance: another session of the suite writes it again, and a peer
+     * that opens a document of its own when it changes does so then. A peer that does neither never sends an Open of its
+     * own here, so it never meets the refusal that HY-SESS-150 concerns, and leaves this check unsupported: no
+     * requirement obliges a peer to open documents of its own accord (HY-SESS-027).
      */
     @Test
     @Requirement({"HY-SESS-150", "HY-SESS-026", "HY-SESS-029", "HY-SESS-031"})
@@ -196,8 +199,15 @@ class PeerSessionChecks {
             c.send(new SessionMessage.Ping(0x150));
             SessionMessage m = c.next(x -> x instanceof SessionMessage.Open o && o.answers() == 0 && document.equals(o.document())
                     || x.equals(new SessionMessage.Pong(0x150)), "the peer's Open of " + document + ", which it holds, or the Pong");
+            if (!(m instanceof SessionMessage.Open)) {
+                writeInASessionOfItsOwn(document, ReplicaId.random(RANDOM), 3);
+                m = c.poll(x -> x instanceof SessionMessage.Open o && o.answers() == 0 && document.equals(o.document()),
+                        "the peer's Open of " + document + ", which another session wrote");
+            }
             if (!(m instanceof SessionMessage.Open own)) {
-                throw new dev.hyphae.conformance.Unsupported("the peer opened no document of its own at the start of the session");
+                throw new dev.hyphae.conformance.Unsupported("the peer opened no document of its own, neither at the start of the session"
+                        + " nor when another session wrote one that the suite may read; HY-SESS-150 concerns the refusal of a peer's own"
+                        + " Open, which such a peer never meets");
             }
             c.send(new SessionMessage.SessionError(own.channel(), 0, ErrorCode.ACCESS_DENIED.value(), "no access to this document"));
             c.send(new SessionMessage.Ack(own.channel(), 1));
@@ -213,6 +223,54 @@ class PeerSessionChecks {
             if (again.channel() == own.channel()) {
                 throw new AssertionError("the peer chose channel " + again.channel() + " again for " + document + " opened after a refusal"
                         + " (HY-SESS-154)");
+            }
+        }
+    }
+
+    /**
+     * The suite's reader, whom the peer grants read only (HY-CONF-049), opens a fresh document, which the peer does not
+     * hold. The peer answers with its Open, which ends what this check can see of a peer that makes that choice, or, as
+     * HY-SESS-060 allows, with a Close of the reader's channel and NO_ERROR. After such a Close it sends nothing more about
+     * the document on the session (HY-SESS-053): neither an answer to the Open that it closed nor anything on its
+     * channel. Once the suite's writer has written the document, the peer holds it, and opens it itself on the reader's
+     * session (HY-SESS-060): an Open that answers nothing, whose channel the reader can then answer.
+     */
+    @Test
+    @Requirement({"HY-SESS-060", "HY-SESS-053", "HY-CONF-049", "HY-CONF-050"})
+    void aReaderGetsADocumentThatThePeerClosedForItOnceThePeerHoldsIt() throws Exception {
+        String document = PeerChecks.freshReaderDocument();
+        try (Connection r = Connection.openAsReader()) {
+            r.send(new SessionMessage.Open(7, document, Right.READ, Right.WRITE, ReplicaId.random(RANDOM), new TreeMap<>(), null, 0, 16));
+            SessionMessage answer = r.next(m -> m instanceof SessionMessage.Open o && answersOpen(o, 7, document)
+                    || m instanceof SessionMessage.Close c && c.channel() == 7
+                    || m instanceof SessionMessage.SessionError e && (e.channel() == 7 || e.channel() == 0),
+                    "answer to the reader's Open of " + document + ", which the peer does not hold");
+            if (answer instanceof SessionMessage.SessionError e) {
+                throw new AssertionError("the peer refused the reader's Open of " + document + " with " + e + ": it must trust the"
+                        + " reader's key with read on documents named " + dev.hyphae.conformance.PeerTarget.READER_PREFIX + "* (HY-CONF-049)");
+            }
+            if (!(answer instanceof SessionMessage.Close close)) {
+                return;   // Answered with an Open: the peer does not take the choice that HY-SESS-060 gives it.
+            }
+            if (close.code() != dev.hyphae.ErrorCode.NO_ERROR.value()) {
+                throw new AssertionError("the peer closed the reader's Open of a document it does not hold with code " + close.code()
+                        + ", not NO_ERROR (HY-SESS-060): " + close);
+            }
+            int closedAt = r.received.size();
+            writeInASessionOfItsOwn(document, ReplicaId.random(RANDOM), 4);
+            SessionMessage.Open own = (SessionMessage.Open) r.next(m -> m instanceof SessionMessage.Open o
+                    && (o.answers() == 0 && document.equals(o.document()) || o.answers() == 7),
+                    "the peer's own Open of " + document + ", which it holds once the suite's writer has written it (HY-SESS-060)");
+            for (SessionMessage m : r.received.subList(closedAt, r.received.size())) {
+                if (SessionMessage.channelNamed(m) == 7 && !(m instanceof SessionMessage.Open) || m instanceof SessionMessage.Open o
+                        && o.answers() == 7) {
+                    throw new AssertionError("the peer closed the reader's Open of " + document + " on channel 7 and then sent " + m
+                            + " about it: after its Close a peer sends nothing more about the document on the session (HY-SESS-053);"
+                            + " once it holds the document it opens it anew, with an Open of its own (HY-SESS-060)");
+                }
+            }
+            if (own.channel() == 0) {
+                throw new AssertionError("the peer's own Open of " + document + " names channel 0: " + own);
             }
         }
     }
