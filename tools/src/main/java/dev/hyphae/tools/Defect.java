@@ -163,6 +163,11 @@ enum Defect {
     PEER_UNKNOWN_CODE_ENDS_SESSION("peer-unknown-code-ends-session"),
     /** Entries of a CRDT type that the peer does not know are dropped from the deltas it receives (HY-VER-021). */
     PEER_DROPS_UNKNOWN_ENTRIES("peer-drops-unknown-entries"),
+    /**
+     * A payload received with a value of a Private Use CRDT type is sent on, as received, to every neighbour that reads
+     * the document, where no capability defines that type (HY-VER-033, HY-VER-034).
+     */
+    PEER_FORWARDS_PRIVATE_USE("peer-forwards-private-use"),
     /** A refusal of the peer's own Open leaves its channel unknown: a message on it ends the session (HY-SESS-150). */
     PEER_REFUSAL_LEAVES_CHANNEL_UNKNOWN("peer-refusal-leaves-channel-unknown"),
     /** Deltas ignored on a closed channel count toward its window, and the session ends with LIMIT_EXCEEDED past it (HY-SESS-151). */

@@ -61,6 +61,11 @@ final class SeededPeer {
     private final AccessPolicy policy;
     private final Defect defect;
     private final SecureRandom random = new SecureRandom();
+    /**
+     * The last payload received for each document that held a value of a Private Use CRDT type, as received, whichever
+     * connection carried it (PEER_FORWARDS_PRIVATE_USE).
+     */
+    private final Map<String, byte[]> privateUsePayloads = new java.util.concurrent.ConcurrentHashMap<>();
 
     private SeededPeer(Replica replica, HyphaeHandshake.Credentials credentials, AccessPolicy policy, Defect defect) {
         this.replica = replica;
@@ -176,6 +181,8 @@ final class SeededPeer {
         /** The payload of the last delta received on each of this side's channels (PEER_ECHOES_WRITES). */
         private final Map<Long, byte[]> lastReceived = new HashMap<>();
         private final Set<Long> echoed = new HashSet<>();
+        /** The peer's channels on which a payload with a Private Use value went (PEER_FORWARDS_PRIVATE_USE). */
+        private final Set<Long> forwarded = new HashSet<>();
         /** The deltas refused for their payload, as channel and seq (PEER_NO_ACK_AFTER_REFUSAL). */
         private final Set<List<Long>> refused = new HashSet<>();
         /** This side's channels that the peer closed (PEER_DROPS_DECLARATIONS_ON_CLOSED_CHANNEL). */
@@ -278,6 +285,16 @@ final class SeededPeer {
                         }
                     }
                 }
+                case PEER_FORWARDS_PRIVATE_USE -> {
+                    if (m instanceof SessionMessage.Delta d && !d.compact() && d.compression() == 0 && d.replicas().isEmpty()
+                            && d.keys().isEmpty() && holdsPrivateUseEntry(d.payload())) {
+                        Long remote = remoteOf(d.channel());
+                        String document = remote == null ? null : documentByRemote.get(remote);
+                        if (document != null) {
+                            privateUsePayloads.put(document, d.payload());
+                        }
+                    }
+                }
                 case PEER_ERROR_SCOPE_BY_CODE -> {
                     if (m instanceof SessionMessage.SessionError e && e.channel() != 0) {
                         ErrorCode code = ErrorCode.of(e.code());
@@ -354,6 +371,16 @@ final class SeededPeer {
             return null;
         }
 
+        /** Whether {@code payload}'s root map holds an entry of a CRDT type of the Private Use range, 0x8000 to 0xFFFF. */
+        private static boolean holdsPrivateUseEntry(byte[] payload) {
+            try {
+                return Codec.decode(payload).state().store() instanceof ORMap map
+                        && map.entries().keySet().stream().anyMatch(k -> k.typeId() >= 0x8000);
+            } catch (ProtocolException | RuntimeException e) {
+                return false;
+            }
+        }
+
         /** The peer's channel number of this side's channel {@code local}, or null. */
         private Long remoteOf(long local) {
             for (Map.Entry<Long, Long> e : localByRemote.entrySet()) {
@@ -418,6 +445,14 @@ final class SeededPeer {
                         localByWire.put(wire, o.channel());
                         message = new SessionMessage.Open(wire, o.document(), o.mode(), o.granted(), o.replica(), o.summary(),
                                 o.heldReplica(), o.heldSeq(), o.window(), o.answers());
+                    }
+                }
+                case PEER_FORWARDS_PRIVATE_USE -> {
+                    // The first delta of a document that held such a value goes with the payload that carried it instead.
+                    if (message instanceof SessionMessage.Delta d && documentByRemote.containsKey(d.channel())
+                            && privateUsePayloads.containsKey(documentByRemote.get(d.channel())) && forwarded.add(d.channel())) {
+                        message = new SessionMessage.Delta(d.channel(), d.kind(), d.fromSeq(), d.toSeq(),
+                                privateUsePayloads.get(documentByRemote.get(d.channel())));
                     }
                 }
                 case PEER_ACK_ON_OWN_CHANNEL -> {

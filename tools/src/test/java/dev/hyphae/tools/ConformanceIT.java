@@ -340,7 +340,8 @@ class ConformanceIT {
             "peer-extension-message,                     HY-VER-018,   PeerVersioningChecks.everyMessageThePeerSendsIsOfATypeTheSessionKnows",
             "peer-answers-unknown-code,                  HY-VER-031,   PeerVersioningChecks.anErrorOfAnUnknownCodeIsActedOnByItsExtentAndNotAnswered",
             "peer-unknown-code-ends-session,             HY-VER-029,   PeerVersioningChecks.anErrorOfAnUnknownCodeIsActedOnByItsExtentAndNotAnswered",
-            "peer-drops-unknown-entries,                 HY-SYNC-080,  PeerVersioningChecks.aValueOfAnUnknownTypeIsForwardedByteForByte"})
+            "peer-drops-unknown-entries,                 HY-SYNC-080,  PeerVersioningChecks.aValueOfAnUnknownTypeIsForwardedByteForByte",
+            "peer-forwards-private-use,                  HY-VER-034,   PeerPrivateUseChecks.aValueOfAPrivateUseTypeIsLeftOutWhereNoCapabilityDefinesIt"})
     @Requirement({"HY-CONF-006", "HY-CONF-018"})
     void eachSeededPeerDefectIsCaughtOnItsRequirement(String defect, String requirement, String checkId, @TempDir Path reports)
             throws Exception {

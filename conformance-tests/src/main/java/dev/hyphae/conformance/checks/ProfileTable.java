@@ -29,7 +29,8 @@ public final class ProfileTable {
             CompactCodecProperties.class, SessionFormProperties.class, KeyIndexProperties.class, CompressionProperties.class,
             ReplicaProperties.class, QueryProperties.class, MutatorProperties.class, MutationAnswers.class, UnknownTypeQueries.class, ClaimChecks.class,
             HandshakeProperties.class, HandshakeChecks.class, HandshakeLayoutChecks.class, PeerChecks.class, PeerFramingChecks.class,
-            PeerSessionChecks.class, PeerSyncChecks.class, PeerVersioningChecks.class);
+            PeerSessionChecks.class, PeerSyncChecks.class, PeerVersioningChecks.class,
+            PeerPrivateUseChecks.class);
 
     private ProfileTable() {
     }
