@@ -131,7 +131,7 @@ class PrivateUseSyncTest {
     }
 
     @Test
-    @Requirement({"HY-VER-033", "HY-VER-034", "HY-VER-035"})
+    @Requirement({"HY-VER-033", "HY-VER-034", "HY-VER-035", "HY-VER-021"})
     void entriesOfAPrivateUseTypeAreKeptButLeftOutOfTheStateAndOfIntervals() throws Exception {
         try (SimulatedNetwork network = new SimulatedNetwork(1, dir, 1)) {
             Replica replica = network.replica(0);

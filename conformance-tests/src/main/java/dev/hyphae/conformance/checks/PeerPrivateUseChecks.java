@@ -55,10 +55,10 @@ class PeerPrivateUseChecks {
      * the payload for a type that it does not know (HY-VER-020). Another connection of the suite then reads the document:
      * no payload that the peer sends it holds the Private Use value, at any depth, or covers its dot in its context
      * (HY-VER-033, HY-VER-034, HY-VER-035), and the value of the Standard type still arrives (HY-VER-034: the rest of
-     * the delta is not withheld).
+     * the delta is not withheld), its type id, dot and data as written (HY-VER-021).
      */
     @Test
-    @Requirement({"HY-VER-033", "HY-VER-034", "HY-VER-035"})
+    @Requirement({"HY-VER-033", "HY-VER-034", "HY-VER-035", "HY-VER-021"})
     void aValueOfAPrivateUseTypeIsLeftOutWhereNoCapabilityDefinesIt() throws Exception {
         String document = freshDocument();
         ReplicaId writer = ReplicaId.random(RANDOM);
@@ -106,7 +106,8 @@ class PeerPrivateUseChecks {
             if (!standard.equals(forwarded)) {
                 throw new AssertionError("the suite wrote under " + standardKey + " the value " + standard + " beside a value of Private"
                         + " Use type; the peer's deltas, whose context covers its dot, hold " + forwarded + " there: only the"
-                        + " Private Use value is left out, not the rest of the delta (HY-VER-034)");
+                        + " Private Use value is left out, not the rest of the delta (HY-VER-034), and a value of unknown type is"
+                        + " forwarded as its opaque versions were received (HY-VER-021)");
             }
         }
     }
