@@ -5,10 +5,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import java.io.BufferedReader;
 import java.io.BufferedWriter;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.InputStream;
 import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -22,7 +22,8 @@ import java.util.concurrent.TimeUnit;
  * protocol"): one adapter process, one JSON request per line on its standard input, one JSON response per
  * line on its standard output. Each request has a timeout; an adapter that exits, writes something that is
  * not a response, or does not answer in time is counted as crashed, stopped, and started again for the next
- * request, so that one crash fails one check and not the rest of the suite.
+ * request, so that one crash fails one check and not the rest of the suite. A line longer than
+ * {@link #MAX_RESPONSE_LINE} is such a crash too, read no further than that (HY-CONF-060).
  *
  * <p>The adapter's standard error is passed through to the suite's, so that its diagnostics stay visible.
  */
@@ -31,6 +32,14 @@ public final class Adapter implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Marks the end of the adapter's output in the queue of lines. */
     private static final String END = new String("end of output");
+    /** Stands in the queue of lines for a line longer than the limit, whose bytes are not kept. */
+    private static final String TOO_LONG = new String("line too long");
+
+    /**
+     * The most bytes of one response line that the suite reads, 64 MiB (HY-CONF-060): room for the JSON view of any
+     * payload that the suite's checks make, and a bound on what a broken adapter can make the suite hold.
+     */
+    public static final int MAX_RESPONSE_LINE = 64 * 1024 * 1024;
 
     private final List<String> command;
     private final Duration timeout;
@@ -44,6 +53,7 @@ public final class Adapter implements AutoCloseable {
 
     /** Where the adapter's standard error goes: appended to a file, or, when null, to the suite's own. */
     private final java.nio.file.Path stderr;
+    private final int maxLine;
 
     /**
      * @param command the adapter's command line, as program and arguments
@@ -60,9 +70,15 @@ public final class Adapter implements AutoCloseable {
      *                prints (a crash's stack trace) stays out of the suite's output; null: the suite's own
      */
     public Adapter(List<String> command, Duration timeout, java.nio.file.Path stderr) {
+        this(command, timeout, stderr, MAX_RESPONSE_LINE);
+    }
+
+    /** As {@link #Adapter(List, Duration, java.nio.file.Path)}, reading at most {@code maxLine} bytes of a line. */
+    Adapter(List<String> command, Duration timeout, java.nio.file.Path stderr, int maxLine) {
         this.command = List.copyOf(command);
         this.timeout = timeout;
         this.stderr = stderr;
+        this.maxLine = maxLine;
     }
 
     /** The command line this adapter runs. */
@@ -146,6 +162,10 @@ public final class Adapter implements AutoCloseable {
             if (line == null) {
                 return crashed("no response to request " + id + " (" + request.path("op").asText() + ") within " + timeout.toSeconds() + " s");
             }
+            if (line == TOO_LONG) {
+                return crashed("the adapter wrote a line longer than " + maxLine + " bytes in answer to request " + id + " ("
+                        + request.path("op").asText() + ") (HY-CONF-060)");
+            }
             if (line == END) {
                 return crashed("the adapter exited" + exitStatus() + " while request " + id + " (" + request.path("op").asText() + ") was pending");
             }
@@ -206,11 +226,8 @@ public final class Adapter implements AutoCloseable {
         lines = queue;
         Process started = process;
         Thread reader = new Thread(() -> {
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(started.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = out.readLine()) != null) {
-                    queue.put(line);
-                }
+            try (InputStream out = started.getInputStream()) {
+                readLines(out, queue, maxLine);
             } catch (IOException | InterruptedException e) {
                 // The process was stopped; END below tells the waiting request.
             } finally {
@@ -219,6 +236,51 @@ public final class Adapter implements AutoCloseable {
         }, "adapter-stdout");
         reader.setDaemon(true);
         reader.start();
+    }
+
+    /**
+     * Puts each line of {@code in} into {@code queue}, without its LF (and CR before it), decoded as UTF-8; a line of
+     * more than {@code maxLine} bytes as {@link #TOO_LONG}, as soon as it passes the limit, and the rest of it skipped.
+     */
+    private static void readLines(InputStream in, BlockingQueue<String> queue, int maxLine) throws IOException, InterruptedException {
+        byte[] buffer = new byte[1 << 16];
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        boolean skipping = false;
+        int n;
+        while ((n = in.read(buffer)) != -1) {
+            int start = 0;
+            for (int i = 0; i < n; i++) {
+                if (buffer[i] != '\n') {
+                    continue;
+                }
+                if (!skipping) {
+                    line.write(buffer, start, i - start);
+                    if (line.size() > maxLine) {
+                        queue.put(TOO_LONG);
+                    } else {
+                        queue.put(withoutCarriageReturn(line.toString(StandardCharsets.UTF_8)));
+                    }
+                }
+                line.reset();
+                skipping = false;
+                start = i + 1;
+            }
+            if (!skipping) {
+                line.write(buffer, start, n - start);
+                if (line.size() > maxLine) {
+                    queue.put(TOO_LONG);
+                    line.reset();
+                    skipping = true;
+                }
+            }
+        }
+        if (!skipping && line.size() > 0) {
+            queue.put(withoutCarriageReturn(line.toString(StandardCharsets.UTF_8)));
+        }
+    }
+
+    private static String withoutCarriageReturn(String line) {
+        return line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
     }
 
     private void stop() {

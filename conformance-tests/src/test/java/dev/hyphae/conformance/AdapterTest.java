@@ -74,6 +74,28 @@ class AdapterTest {
         }
     }
 
+    /**
+     * A line past the limit is a crash as soon as the limit is passed, without waiting for its end, which here never
+     * comes; the adapter started again answers the next request, and a line just within the limit is read.
+     */
+    @Test
+    @Requirement({"HY-CONF-016", "HY-CONF-060"})
+    void aLineLongerThanTheLimitIsACrashReadNoFurther() {
+        String endless = "read -r line; printf '{\"id\":1,\"result\":{\"x\":\"'; exec yes 0123456789abcdef | tr -d '\\n'";
+        try (Adapter adapter = new Adapter(List.of("/bin/sh", "-c", endless), Duration.ofSeconds(10), null, 1024)) {
+            Response r = adapter.send(Adapter.request("hello"));
+            assertEquals(Response.Kind.CRASHED, r.kind(), r.describe());
+            assertTrue(r.text().contains("longer than 1024 bytes"), r.text());
+            assertEquals(1, adapter.crashes());
+        }
+        // {"id":1,"result":{"x":"..."}} of exactly 1024 bytes: 26 bytes around a string of 998.
+        String exact = "read -r line; printf '{\"id\":1,\"result\":{\"x\":\"%s\"}}\\n' \"$(head -c 998 /dev/zero | tr '\\0' a)\"; exec sleep 60";
+        try (Adapter adapter = new Adapter(List.of("/bin/sh", "-c", exact), Duration.ofSeconds(10), null, 1024)) {
+            Response r = adapter.send(Adapter.request("hello"));
+            assertEquals(Response.Kind.RESULT, r.kind(), r.describe());
+        }
+    }
+
     @Test
     void errorsAndUnsupportedAreReadAsSuch() {
         String script = "read -r a; printf '{\"id\":1,\"error\":{\"code\":101,\"name\":\"MALFORMED_DELTA\"}}\\n';"
