@@ -41,6 +41,13 @@ public final class Adapter implements AutoCloseable {
      */
     public static final int MAX_RESPONSE_LINE = 64 * 1024 * 1024;
 
+    /**
+     * The least time that the first request after the adapter process starts may take, 30 seconds, whatever the run's
+     * timeout (HY-CONF-061): that request's answer waits on the process's start as well, and a start slowed by a busy
+     * machine must not fail the next check, which would spill one crash into another.
+     */
+    public static final Duration START_ALLOWANCE = Duration.ofSeconds(30);
+
     private final List<String> command;
     private final Duration timeout;
     private Process process;
@@ -137,8 +144,9 @@ public final class Adapter implements AutoCloseable {
             return crashed("the adapter exited with status " + process.exitValue() + " before request " + id + " ("
                     + request.path("op").asText() + ")");
         }
+        boolean started;
         try {
-            ensureStarted();
+            started = ensureStarted();
         } catch (IOException e) {
             return crashed("the adapter could not be started: " + e.getMessage());
         }
@@ -150,7 +158,8 @@ public final class Adapter implements AutoCloseable {
             return crashed("the adapter's standard input is closed (" + e.getMessage() + "); the adapter exited" + exitStatus()
                     + " before it read request " + id + " (" + request.path("op").asText() + ")");
         }
-        long deadline = System.nanoTime() + timeout.toNanos();
+        Duration allowed = started && START_ALLOWANCE.compareTo(timeout) > 0 ? START_ALLOWANCE : timeout;
+        long deadline = System.nanoTime() + allowed.toNanos();
         while (true) {
             String line;
             try {
@@ -160,7 +169,8 @@ public final class Adapter implements AutoCloseable {
                 return crashed("interrupted while waiting for the adapter");
             }
             if (line == null) {
-                return crashed("no response to request " + id + " (" + request.path("op").asText() + ") within " + timeout.toSeconds() + " s");
+                return crashed("no response to request " + id + " (" + request.path("op").asText() + ") within " + spoken(allowed)
+                        + (started ? " of the adapter's start" : ""));
             }
             if (line == TOO_LONG) {
                 return crashed("the adapter wrote a line longer than " + maxLine + " bytes in answer to request " + id + " ("
@@ -201,6 +211,11 @@ public final class Adapter implements AutoCloseable {
         return "";
     }
 
+    /** A duration as a reader says it: whole seconds in seconds, anything else in milliseconds. */
+    private static String spoken(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+    }
+
     private static String abbreviate(String line) {
         return line.length() > 200 ? line.substring(0, 200) + "..." : line;
     }
@@ -212,9 +227,10 @@ public final class Adapter implements AutoCloseable {
         return Response.crashed(why);
     }
 
-    private void ensureStarted() throws IOException {
+    /** Starts the adapter unless it runs; true if it was started now. */
+    private boolean ensureStarted() throws IOException {
         if (process != null && process.isAlive()) {
-            return;
+            return false;
         }
         stop();
         ProcessBuilder builder = new ProcessBuilder(command).redirectError(
@@ -236,6 +252,7 @@ public final class Adapter implements AutoCloseable {
         }, "adapter-stdout");
         reader.setDaemon(true);
         reader.start();
+        return true;
     }
 
     /**
