@@ -86,6 +86,13 @@ enum Defect {
 
     /** Answers a query, then exits, as an implementation that frees its state twice after a query might: a crash after the answer. */
     EXIT_AFTER_QUERY("exit-after-query"),
+    /** Never answers a query, as an implementation that deadlocks on one kind of request: a timeout, not a crash. */
+    STALL_ON_QUERY("stall-on-query"),
+    /**
+     * The channel takes frames up to the largest that the protocol allows, not up to the size that this side announced
+     * in its handshake (HY-FRAME-019).
+     */
+    IGNORE_FRAME_LIMIT("ignore-frame-limit"),
 
     // Handshake defects: each breaks one rule of the chapter "Handshake", as a responder or an initiator.
 

@@ -261,7 +261,8 @@ class ConformanceIT {
             "hs-error-scope-ignored,         handshake,         HY-HS-015,   HandshakeChecks.aSelectionErrorWithoutSessionScopeEndsWithHandshakeFailed",
             "hs-initiator-skips-low-order,   handshake,         HY-HS-016,   HandshakeChecks.aLowOrderResponderKeyIsRefused",
             "hs-error-selection-with-fields, handshake,         HY-HS-017,   HandshakeChecks.anErrorSelectionHoldsTheErrorAlone",
-            "hs-own-layout-only,             handshake,         HY-HS-018,   HandshakeLayoutChecks.aResponderReadsAnOfferAndAConfirmationInAnotherLayout"})
+            "hs-own-layout-only,             handshake,         HY-HS-018,   HandshakeLayoutChecks.aResponderReadsAnOfferAndAConfirmationInAnotherLayout",
+            "ignore-frame-limit,             handshake,         HY-FRAME-019, vectors/framing/invalid/framing_frame_larger_than_announced"})
     @Requirement({"HY-CONF-006", "HY-CONF-018"})
     void eachSeededDefectIsCaughtOnItsRequirement(String defect, String profile, String requirement, String checkId, @TempDir Path reports)
             throws Exception {
@@ -385,6 +386,7 @@ class ConformanceIT {
             }
         }
         tested.add("exit-after-query"); // aCrashFailsOnlyTheCheckItHappenedIn
+        tested.add("stall-on-query"); // aStallFailsOnlyTheCheckItHappenedIn
         Set<String> catalogue = new HashSet<>();
         for (Defect d : Defect.values()) {
             catalogue.add(d.flag());
@@ -463,6 +465,39 @@ class ConformanceIT {
         JsonNode adapter = run.report().path("adapter");
         assertTrue(adapter.path("crashes").asInt() >= 2, adapter.toString());
         assertTrue(adapter.path("starts").asInt() > adapter.path("crashes").asInt(), adapter.toString());
+    }
+
+    /**
+     * An adapter that never answers one kind of request, {@code query}, under a timeout of two seconds: each check that
+     * queries fails at its first query, on HY-CONF-016, as a crash that names the timeout, and every other check of the
+     * profile passes with the adapter started again, its start not counted against the next request's timeout
+     * (HY-CONF-061). The run is of the profile Replica semantics alone, to keep it short.
+     */
+    @Test
+    @Requirement({"HY-CONF-016", "HY-CONF-022", "HY-CONF-061"})
+    void aStallFailsOnlyTheCheckItHappenedIn(@TempDir Path reports) throws Exception {
+        Run run = conformanceWith(reports, SHORT_RUN_JVM, "--profiles", "replica-semantics", "--shrinking-seconds", NO_SHRINKING,
+                "--timeout", "2", "--adapter", adapter("--defect", "stall-on-query"));
+        assertEquals(1, run.status(), run.out());
+        Set<String> failed = new HashSet<>();
+        for (JsonNode c : run.report().path("checks")) {
+            String status = c.path("status").asText();
+            if (status.equals("failed")) {
+                failed.add(c.path("id").asText());
+                assertTrue(c.path("requirements").toString().contains("\"HY-CONF-016\""), c.toString());
+                assertTrue(c.path("detail").asText().startsWith("the adapter crashed"), c.toString());
+                assertTrue(c.path("detail").asText().contains("(query) within 2 s"), c.toString());
+            } else {
+                assertEquals("passed", status, c.toString());
+            }
+        }
+        // The checks of this profile that query, as the crash after a query shows above.
+        assertEquals(Set.of("QueryProperties.aCounterIsQueriedExactly", "QueryProperties.anLwwRegisterIsQueriedToItsWinner",
+                "QueryProperties.anMvRegisterIsQueriedToEachDistinctValueOnce", "QueryProperties.anAwSetIsQueriedInValueOrder",
+                "QueryProperties.anOrMapIsQueriedEntryByEntry", "QueryProperties.valuesAreComparedAndOrderedAsDefined",
+                "ReplicaProperties.replicasConvergeUnderAnyDeliveryOrder", "UnknownTypeQueries.anEntryOfUnknownTypeIsQueriedAsUnknown",
+                "UnknownTypeQueries.aRootOfUnknownTypeIsQueriedAsUnknown"), failed, run.out());
+        assertEquals(failed.size(), run.report().path("adapter").path("crashes").asInt(), run.report().path("adapter").toString());
     }
 
     /**
