@@ -219,34 +219,6 @@ final class AntiEntropy implements DocumentSync {
      * write out to many sessions does not encode every session's copy in turn under that lock.
      */
     Unformed nextAsLogged(long channel, boolean outstanding) throws DocumentClosedException, IOException {
-        Unformed next = nextOfAnyType(channel);
-        return next == null ? null : withoutPrivateUse(next);
-    }
-
-    /**
-     * {@code next} without the entries of a Private Use type, which no capability of this session defines (HY-VER-033):
-     * the rest of the delta goes (HY-VER-034), encoded again, with their dots left out of its context (HY-VER-035). The
-     * payload that carried such an entry therefore no longer travels byte for byte, as HY-VER-021 allows.
-     */
-    private Unformed withoutPrivateUse(Unformed next) throws DocumentClosedException {
-        if (next.state == null || !PrivateUseEntries.holdsAny(next.state.store())) {
-            return next;
-        }
-        CausalState<ORMap> kept = PrivateUseEntries.leftOut(next.state);
-        try {
-            if (kept != null) {
-                return new Unformed(next.channel, next.kind, next.from, next.to, Codec.encode(kept), false, kept);
-            }
-        } catch (PayloadNotEncodableException e) {
-            // Falls through: the context with those dots taken out needs more cloud than a payload may hold.
-        }
-        // What is left cannot be written without saying that the neighbour has seen what it is not sent, which would
-        // remove the value where it is held: this document closes on this session, and only it, with the reason.
-        throw new DocumentClosedException(ErrorCode.LIMIT_EXCEEDED, "leaving the dots of a value of a Private Use type out of the"
-                + " context of a delta would take it past MAX_CLOUD_DOTS (HY-VER-035)");
-    }
-
-    private Unformed nextOfAnyType(long channel) throws DocumentClosedException, IOException {
         while (true) {
             if (needsDifference) {
                 // Without the neighbour's summary there is no difference to compute: the session asks for it
@@ -266,6 +238,9 @@ final class AntiEntropy implements DocumentSync {
                 needsDifference = true;
                 continue;
             }
+            // Checked on what is sent, not on the document: an entry of a Private Use type that the neighbour never
+            // needs does not close the document (HY-VER-034).
+            PrivateUseEntries.refuseToSend(interval.state().store());
             sent = interval.to();
             // Forwarded as received: its bytes, its own replica table included, stay as they are (HY-VER-017).
             return new Unformed(channel, SessionMessage.Kind.INTERVAL, interval.from(), interval.to(), interval.payload(),
@@ -321,6 +296,8 @@ final class AntiEntropy implements DocumentSync {
             return null;   // the flush that stores the first entry announces it again
         }
         CausalState<ORMap> state = document.state();
+        // Before the state is encoded: a difference of it holds no more (HY-VER-034).
+        PrivateUseEntries.refuseToSend(state.store());
         byte[] payload;
         try {
             payload = Codec.encode(state);

@@ -1,30 +1,21 @@
 package dev.hyphae.sync;
 
-import dev.hyphae.crdt.CausalState;
+import dev.hyphae.ErrorCode;
 import dev.hyphae.crdt.Crdt;
 import dev.hyphae.crdt.EntryKey;
 import dev.hyphae.crdt.ORMap;
-import dev.hyphae.data.CausalContext;
-import dev.hyphae.data.Dot;
-import dev.hyphae.data.Limits;
-import dev.hyphae.data.ReplicaId;
-import dev.hyphae.data.Seq;
+import dev.hyphae.session.DocumentClosedException;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.SortedMap;
-import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
- * What a peer leaves out of a payload for a neighbour with which no capability defines a CRDT type of the Private Use
- * range (specification, chapter "Versioning and extensibility", section "Private Use values"): every entry of such a
- * type, at any depth (HY-VER-033, HY-VER-034), and its dots from the payload's causal context (HY-VER-035), so that the
- * rest of the delta still travels and the neighbour takes the value as not yet seen, never as removed.
+ * The check of section "Private Use values" of chapter "Versioning and extensibility" on what a peer sends: a delta
+ * whose payload holds an entry of a CRDT type of the Private Use range is not sent in a session where no capability
+ * defines that type (HY-VER-034); the document closes on that session instead (HY-VER-035).
  *
- * <p>No capability that this implementation knows defines a Private Use CRDT type, so it leaves out every one, in
- * every session.
+ * <p>No capability that this implementation knows defines a Private Use CRDT type, so the check holds in every session.
+ * It walks the decoded state of the delta about to be sent, which the sender has at hand, and only the maps: a value
+ * of any other type, known or not, holds no entry of its own here.
  */
 final class PrivateUseEntries {
 
@@ -39,112 +30,36 @@ final class PrivateUseEntries {
         return typeId >= FIRST_PRIVATE_USE_TYPE;
     }
 
-    /** Whether {@code map} holds, at any depth, an entry of a Private Use type. */
-    static boolean holdsAny(ORMap map) {
-        for (Map.Entry<EntryKey, Crdt> e : map.entries().entrySet()) {
-            if (isPrivateUse(e.getKey().typeId()) || (e.getValue() instanceof ORMap nested && holdsAny(nested))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /**
-     * {@code state} without its entries of a Private Use type and without their dots in its context: less than
-     * {@code state} in the order of states, so joining it tells a neighbour nothing that {@code state} does not. Null
-     * when the context, with those dots taken out, would need more than {@code MAX_CLOUD_DOTS} cloud dots, so that no
-     * payload can carry it.
+     * Refuses to send {@code sent}, the store of a delta, when it holds, at any depth of its maps, an entry of a Private
+     * Use type: the delta cannot be sent on this session without it, and leaving out its entry would take its dots
+     * out of the context too, which soon needs more cloud than a payload may carry; withholding the delta alone would
+     * stall the channel, whose intervals follow on one from another.
+     *
+     * @throws DocumentClosedException with {@code UNSUPPORTED_CAPABILITY}: the document needs a capability that this
+     *                                 session did not negotiate, so it closes on this session, and only on it
      */
-    static CausalState<ORMap> leftOut(CausalState<ORMap> state) {
-        List<Dot> dots = new ArrayList<>();
-        ORMap kept = without(state.store(), dots);
-        if (dots.isEmpty()) {
-            return state;
+    static void refuseToSend(ORMap sent) throws DocumentClosedException {
+        EntryKey key = firstPrivateUse(sent);
+        if (key != null) {
+            throw new DocumentClosedException(ErrorCode.UNSUPPORTED_CAPABILITY, "the document holds an entry of Private Use CRDT type "
+                    + key.typeId() + ", which no capability of this session defines (HY-VER-034, HY-VER-035)");
         }
-        CausalContext context = minus(state.context(), dots);
-        return context == null ? null : new CausalState<>(kept, context);
     }
 
-    /** {@code map} without its entries of a Private Use type, at any depth; their dots are added to {@code leftOut}. */
-    private static ORMap without(ORMap map, List<Dot> leftOut) {
-        TreeMap<EntryKey, Crdt> kept = null;
+    /** The first key of an entry of a Private Use type in {@code map}, at any depth of its maps, or null. */
+    static EntryKey firstPrivateUse(ORMap map) {
         for (Map.Entry<EntryKey, Crdt> e : map.entries().entrySet()) {
-            Crdt value = e.getValue();
-            Crdt keptValue = value;
             if (isPrivateUse(e.getKey().typeId())) {
-                value.forEachDot(leftOut::add);
-                keptValue = null;
-            } else if (value instanceof ORMap nested) {
-                keptValue = without(nested, leftOut);
+                return e.getKey();
             }
-            if (keptValue != value) {
-                if (kept == null) {
-                    kept = new TreeMap<>(map.entries());
-                }
-                if (keptValue == null) {
-                    kept.remove(e.getKey());
-                } else {
-                    kept.put(e.getKey(), keptValue);   // a nested map left empty is dropped by ORMap.of
+            if (e.getValue() instanceof ORMap nested) {
+                EntryKey inside = firstPrivateUse(nested);
+                if (inside != null) {
+                    return inside;
                 }
             }
         }
-        return kept == null ? map : ORMap.of(kept);
-    }
-
-    /**
-     * {@code context} without {@code dots}, in canonical form: per replica, the runs of the vector and the cloud with
-     * the dots cut out, the run that starts at 1 as the vector entry and the others as the cloud. Null past
-     * {@code MAX_CLOUD_DOTS} cloud dots.
-     */
-    static CausalContext minus(CausalContext context, List<Dot> dots) {
-        TreeMap<ReplicaId, List<long[]>> runs = new TreeMap<>();
-        context.versionVector().forEach((replica, count) -> runs.computeIfAbsent(replica, r -> new ArrayList<>()).add(new long[] {1, count}));
-        context.forEachCloudRun((replica, first, last) -> runs.computeIfAbsent(replica, r -> new ArrayList<>()).add(new long[] {first, last}));
-        TreeMap<ReplicaId, TreeSet<Long>> cut = new TreeMap<>();
-        for (Dot dot : dots) {
-            cut.computeIfAbsent(dot.replica(), r -> new TreeSet<>(Seq.ORDER)).add(dot.counter());
-        }
-        TreeMap<ReplicaId, Long> vector = new TreeMap<>();
-        SortedMap<ReplicaId, long[]> cloud = new TreeMap<>();
-        runs.forEach((replica, ofReplica) -> {
-            TreeSet<Long> counters = cut.getOrDefault(replica, new TreeSet<>(Seq.ORDER));
-            List<Long> pairs = new ArrayList<>();
-            for (long[] run : ofReplica) {
-                long first = run[0];
-                // The counters cut from this run, in ascending order; each splits it. Counters are unsigned: a run
-                // is cut only inside itself, so first - 1 and counter + 1 never wrap.
-                for (long counter : counters.subSet(run[0], true, run[1], true)) {
-                    if (counter != first) {
-                        pairs.add(first);
-                        pairs.add(counter - 1);
-                    }
-                    first = counter + 1;
-                    if (counter == run[1]) {
-                        first = 0;   // nothing left of this run
-                    }
-                }
-                if (first != 0) {
-                    pairs.add(first);
-                    pairs.add(run[1]);
-                }
-            }
-            int start = 0;
-            if (!pairs.isEmpty() && pairs.get(0) == 1L) {
-                vector.put(replica, pairs.get(1));
-                start = 2;
-            }
-            if (start < pairs.size()) {
-                long[] rest = new long[pairs.size() - start];
-                for (int i = start; i < pairs.size(); i++) {
-                    rest[i - start] = pairs.get(i);
-                }
-                cloud.put(replica, rest);
-            }
-        });
-        CausalContext result = CausalContext.ofCanonicalRuns(vector, cloud);
-        if (result == null) {
-            throw new IllegalStateException("runs cut from a canonical context are canonical: " + context + " minus " + dots);
-        }
-        return result.cloudSize() > Limits.MAX_CLOUD_DOTS ? null : result;
+        return null;
     }
 }

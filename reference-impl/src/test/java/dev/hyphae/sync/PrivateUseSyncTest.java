@@ -1,5 +1,6 @@
 package dev.hyphae.sync;
 
+import dev.hyphae.ErrorCode;
 import dev.hyphae.codec.Codec;
 import dev.hyphae.crdt.CausalState;
 import dev.hyphae.crdt.Crdt;
@@ -8,7 +9,6 @@ import dev.hyphae.crdt.ORMap;
 import dev.hyphae.crdt.UnknownCrdt;
 import dev.hyphae.data.CausalContext;
 import dev.hyphae.data.Dot;
-import dev.hyphae.data.Limits;
 import dev.hyphae.data.ReplicaId;
 import dev.hyphae.data.Value;
 import dev.hyphae.handshake.AccessPolicy;
@@ -25,20 +25,19 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Entries of a Private Use CRDT type, which no capability of this implementation defines: the replica keeps them as it
- * keeps any value of unknown type, and leaves them, with their dots, out of every delta that it sends, whether the
- * state, a difference or an interval, while the rest of the delta goes (HY-VER-033 to HY-VER-035).
+ * keeps any value of unknown type, sends no delta that holds one, at any depth of its maps, whether the state, a
+ * difference or an interval, and closes the document on that session instead, while the session's other documents go
+ * on (HY-VER-033 to HY-VER-035).
  */
 class PrivateUseSyncTest {
 
@@ -92,111 +91,97 @@ class PrivateUseSyncTest {
         return new Dot(WRITER, counter);
     }
 
-    /**
-     * One write of a newer implementation: a value of a Private Use type at the root and one nested in a map, beside a
-     * value of an unknown Standard type at each level; dots 1 to 4.
-     */
-    private static byte[] mixedWrite() {
-        ORMap nested = ORMap.of(new TreeMap<>(Map.of(
-                new EntryKey(Value.of("vendor"), PRIVATE_TYPE), opaque(PRIVATE_TYPE, dot(2), "nested, private"),
-                new EntryKey(Value.of("future"), FUTURE_TYPE), opaque(FUTURE_TYPE, dot(3), "nested, standard"))));
-        ORMap root = ORMap.of(new TreeMap<>(Map.of(
-                new EntryKey(Value.of("vendor"), PRIVATE_TYPE), opaque(PRIVATE_TYPE, dot(1), "root, private"),
-                new EntryKey(Value.of("room"), 7), nested,
-                new EntryKey(Value.of("future"), FUTURE_TYPE), opaque(FUTURE_TYPE, dot(4), "root, standard"))));
-        return Codec.encode(new CausalState<>(root, CausalContext.of(List.of(dot(1), dot(2), dot(3), dot(4)))));
-    }
-
-    /** Every CRDT type id of an entry of {@code map}, at any depth. */
-    private static List<Integer> typesIn(ORMap map) {
-        List<Integer> types = new ArrayList<>();
-        map.entries().forEach((key, value) -> {
-            types.add(key.typeId());
-            if (value instanceof ORMap nested) {
-                types.addAll(typesIn(nested));
+    /** Whether {@code map} holds, at any depth of its maps, an entry of a Private Use type. */
+    private static boolean holdsPrivateUse(ORMap map) {
+        for (Map.Entry<EntryKey, Crdt> e : map.entries().entrySet()) {
+            if (e.getKey().typeId() >= 0x8000 || e.getValue() instanceof ORMap nested && holdsPrivateUse(nested)) {
+                return true;
             }
-        });
-        return types;
+        }
+        return false;
     }
 
-    private static void assertLeftOut(CausalState<Crdt> sent) {
-        ORMap map = (ORMap) sent.store();
-        assertFalse(typesIn(map).contains(PRIVATE_TYPE), "HY-VER-034: no entry of a Private Use type in " + map);
-        assertEquals(opaque(FUTURE_TYPE, dot(4), "root, standard"), map.get(Value.of("future")).get(FUTURE_TYPE));
-        ORMap nested = (ORMap) map.get(Value.of("room")).get(7);
-        assertEquals(opaque(FUTURE_TYPE, dot(3), "nested, standard"), nested.get(Value.of("future")).get(FUTURE_TYPE));
-        assertFalse(sent.context().contains(dot(1)), "HY-VER-035: " + sent.context());
-        assertFalse(sent.context().contains(dot(2)), "HY-VER-035: " + sent.context());
-        assertTrue(sent.context().contains(dot(3)) && sent.context().contains(dot(4)), sent.context().toString());
+    /** A write of a value of a Private Use type, at the root of the document or nested in a map; dot {@code counter}. */
+    private static byte[] privateWrite(boolean nestedInAMap, long counter) {
+        EntryKey key = new EntryKey(Value.of("vendor"), PRIVATE_TYPE);
+        ORMap root = ORMap.of(new TreeMap<>(Map.of(key, opaque(PRIVATE_TYPE, dot(counter), "private"))));
+        if (nestedInAMap) {
+            root = ORMap.of(new TreeMap<>(Map.of(new EntryKey(Value.of("room"), 7), root)));
+        }
+        return Codec.encode(new CausalState<>(root, CausalContext.of(List.of(dot(counter)))));
     }
 
+    /** A write of a value of an unknown Standard type at the root; dot {@code counter}. */
+    private static byte[] standardWrite(long counter) {
+        ORMap root = ORMap.of(new TreeMap<>(Map.of(new EntryKey(Value.of("future"), FUTURE_TYPE),
+                opaque(FUTURE_TYPE, dot(counter), "standard"))));
+        return Codec.encode(new CausalState<>(root, CausalContext.of(List.of(dot(counter)))));
+    }
+
+    /** Opens {@code document} on {@code peer}'s session as channel {@code channel}, and returns the replica's channel. */
+    private static long open(HandDrivenPeer peer, String document, long channel, ReplicaId as) throws Exception {
+        peer.session.receive(new SessionMessage.Open(channel, document, Right.WRITE, Right.WRITE, as, new TreeMap<>(), null, 0, 8), 0);
+        return peer.received.stream()
+                .filter(m -> m instanceof SessionMessage.Open o && o.answers() == channel)
+                .map(m -> ((SessionMessage.Open) m).channel()).findFirst().orElseThrow();
+    }
+
+    /** The codes of the Close messages that {@code peer} received for its channel {@code channel}. */
+    private static List<Integer> closes(HandDrivenPeer peer, long channel) {
+        List<Integer> codes = new ArrayList<>();
+        for (SessionMessage m : peer.received) {
+            if (m instanceof SessionMessage.Close c && c.channel() == channel) {
+                codes.add(c.code());
+            }
+        }
+        return codes;
+    }
+
+    /**
+     * Three documents: one with a value of a Private Use type at its root, one with such a value nested in a map, one with
+     * a value of an unknown Standard type alone. A neighbour connected before the writes would get them as intervals of
+     * the log, a neighbour met after them as the state: each gets no delta of the first two documents but a Close of each
+     * with UNSUPPORTED_CAPABILITY (HY-VER-034, HY-VER-035), and the third document's value, its session going on.
+     */
     @Test
     @Requirement({"HY-VER-033", "HY-VER-034", "HY-VER-035", "HY-VER-021"})
-    void entriesOfAPrivateUseTypeAreKeptButLeftOutOfTheStateAndOfIntervals() throws Exception {
+    void aDocumentThatWouldSendAnEntryOfAPrivateUseTypeClosesOnTheSessionAndTheOthersGoOn() throws Exception {
         try (SimulatedNetwork network = new SimulatedNetwork(1, dir, 1)) {
             Replica replica = network.replica(0);
-            // A neighbour connected before the write gets it as an interval of the log.
-            ReplicaId other = ReplicaId.fromHex("000000000000000000000000000f0002");
+            List<String> documents = List.of("root-private", "nested-private", "standard");
             HandDrivenPeer intervalReader = new HandDrivenPeer(replica, 0x72);
-            intervalReader.session.receive(new SessionMessage.Open(4, "plant", Right.WRITE, Right.WRITE, other, new TreeMap<>(), null, 0, 8), 0);
+            ReplicaId other = ReplicaId.fromHex("000000000000000000000000000f0002");
+            for (int i = 0; i < documents.size(); i++) {
+                open(intervalReader, documents.get(i), 11 + i, other);
+            }
             HandDrivenPeer writer = new HandDrivenPeer(replica, 0x70);
-            writer.session.receive(new SessionMessage.Open(9, "plant", Right.WRITE, Right.WRITE, WRITER, new TreeMap<>(), null, 0, 8), 0);
-            long channel = writer.received.stream()
-                    .filter(m -> m instanceof SessionMessage.Open o && o.answers() == 9)
-                    .map(m -> ((SessionMessage.Open) m).channel()).findFirst().orElseThrow();
-            writer.session.receive(new SessionMessage.Delta(channel, SessionMessage.Kind.INTERVAL, 0, 1, mixedWrite()), 0);
+            List<byte[]> writes = List.of(privateWrite(false, 1), privateWrite(true, 1), standardWrite(1));
+            for (int i = 0; i < documents.size(); i++) {
+                long channel = open(writer, documents.get(i), 21 + i, WRITER);
+                writer.session.receive(new SessionMessage.Delta(channel, SessionMessage.Kind.INTERVAL, 0, 1, writes.get(i)), 0);
+            }
             writer.session.flush();
             // Kept, as any value of unknown type (HY-VER-020, HY-VER-021).
-            assertNotNull(replica.state("plant").store().get(Value.of("vendor")).get(PRIVATE_TYPE));
+            assertNotNull(replica.state("root-private").store().get(Value.of("vendor")).get(PRIVATE_TYPE));
 
-            // A neighbour met for the first time states an empty summary, and gets the state.
-            ReplicaId fresh = ReplicaId.fromHex("000000000000000000000000000f0001");
             HandDrivenPeer stateReader = new HandDrivenPeer(replica, 0x71);
-            stateReader.session.receive(new SessionMessage.Open(3, "plant", Right.WRITE, Right.WRITE, fresh, new TreeMap<>(), null, 0, 8), 0);
-            List<CausalState<Crdt>> states = stateReader.deltas(3);
-            assertEquals(1, states.size(), stateReader.received.toString());
-            assertLeftOut(states.get(0));
-
-            List<CausalState<Crdt>> intervals = intervalReader.deltas(4);
-            assertFalse(intervals.isEmpty(), intervalReader.received.toString());
-            for (CausalState<Crdt> interval : intervals) {
-                assertLeftOut(interval);
+            ReplicaId fresh = ReplicaId.fromHex("000000000000000000000000000f0001");
+            for (int i = 0; i < documents.size(); i++) {
+                open(stateReader, documents.get(i), 11 + i, fresh);
             }
-            assertFalse(stateReader.session.ended());
-            assertFalse(intervalReader.session.ended());
+            for (HandDrivenPeer reader : List.of(intervalReader, stateReader)) {
+                for (int i = 0; i < 2; i++) {
+                    for (CausalState<Crdt> sent : reader.deltas(11 + i)) {
+                        assertFalse(holdsPrivateUse((ORMap) sent.store()), "HY-VER-034: " + sent);
+                    }
+                    assertEquals(List.of(ErrorCode.UNSUPPORTED_CAPABILITY.value()), closes(reader, 11 + i), "HY-VER-035: " + reader.received);
+                }
+                List<CausalState<Crdt>> standard = reader.deltas(13);
+                assertEquals(1, standard.size(), reader.received.toString());
+                assertEquals(opaque(FUTURE_TYPE, dot(1), "standard"), ((ORMap) standard.get(0).store()).get(Value.of("future")).get(FUTURE_TYPE));
+                assertTrue(closes(reader, 13).isEmpty(), reader.received.toString());
+                assertFalse(reader.session.ended());
+            }
         }
-    }
-
-    @Test
-    @Requirement("HY-VER-035")
-    void dotsAreCutFromTheVectorAndTheCloudInCanonicalForm() {
-        ReplicaId a = ReplicaId.fromHex("0000000000000000000000000000000a");
-        ReplicaId b = ReplicaId.fromHex("0000000000000000000000000000000b");
-        SortedMap<ReplicaId, Long> vector = new TreeMap<>(Map.of(a, 10L, b, 3L));
-        CausalContext context = CausalContext.of(List.of(new Dot(b, 7), new Dot(b, 8))).union(CausalContext.ofCanonical(vector, new TreeSet<>()));
-
-        CausalContext cut = PrivateUseEntries.minus(context, List.of(new Dot(a, 4), new Dot(a, 10), new Dot(b, 1), new Dot(b, 8)));
-        List<Dot> expected = new ArrayList<>();
-        for (long k : new long[] {1, 2, 3, 5, 6, 7, 8, 9}) {
-            expected.add(new Dot(a, k));
-        }
-        expected.add(new Dot(b, 2));
-        expected.add(new Dot(b, 3));
-        expected.add(new Dot(b, 7));
-        assertEquals(CausalContext.of(expected), cut);
-        assertEquals(Map.of(a, 3L), cut.versionVector());
-
-        // Counters are unsigned: the last counter of all is cut as any other.
-        CausalContext top = CausalContext.of(List.of(new Dot(a, -2L), new Dot(a, -1L)));
-        assertEquals(CausalContext.of(List.of(new Dot(a, -2L))), PrivateUseEntries.minus(top, List.of(new Dot(a, -1L))));
-    }
-
-    @Test
-    @Requirement("HY-VER-035")
-    void aCutThatLeavesMoreCloudThanAPayloadMayCarryIsRefused() {
-        ReplicaId a = ReplicaId.fromHex("0000000000000000000000000000000a");
-        CausalContext context = CausalContext.ofCanonical(new TreeMap<>(Map.of(a, Limits.MAX_CLOUD_DOTS + 2L)), new TreeSet<>());
-        assertNull(PrivateUseEntries.minus(context, List.of(new Dot(a, 1))));
-        assertNotNull(PrivateUseEntries.minus(context, List.of(new Dot(a, 2))));
     }
 }
