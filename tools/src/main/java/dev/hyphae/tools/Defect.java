@@ -171,8 +171,9 @@ enum Defect {
     /** Entries of a CRDT type that the peer does not know are dropped from the deltas it receives (HY-VER-021). */
     PEER_DROPS_UNKNOWN_ENTRIES("peer-drops-unknown-entries"),
     /**
-     * A payload received with a value of a Private Use CRDT type is sent on, as received, to every neighbour that reads
-     * the document, where no capability defines that type (HY-VER-033, HY-VER-034).
+     * A payload received with a value of a Private Use CRDT type, at the root or nested, is sent on, as received, to a
+     * neighbour that reads the document, where no capability defines that type, instead of closing the document on
+     * that session (HY-VER-033, HY-VER-034).
      */
     PEER_FORWARDS_PRIVATE_USE("peer-forwards-private-use"),
     /** A refusal of the peer's own Open leaves its channel unknown: a message on it ends the session (HY-SESS-150). */

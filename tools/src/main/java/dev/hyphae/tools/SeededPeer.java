@@ -181,8 +181,6 @@ final class SeededPeer {
         /** The payload of the last delta received on each of this side's channels (PEER_ECHOES_WRITES). */
         private final Map<Long, byte[]> lastReceived = new HashMap<>();
         private final Set<Long> echoed = new HashSet<>();
-        /** The peer's channels on which a payload with a Private Use value went (PEER_FORWARDS_PRIVATE_USE). */
-        private final Set<Long> forwarded = new HashSet<>();
         /** The deltas refused for their payload, as channel and seq (PEER_NO_ACK_AFTER_REFUSAL). */
         private final Set<List<Long>> refused = new HashSet<>();
         /** This side's channels that the peer closed (PEER_DROPS_DECLARATIONS_ON_CLOSED_CHANNEL). */
@@ -371,14 +369,18 @@ final class SeededPeer {
             return null;
         }
 
-        /** Whether {@code payload}'s root map holds an entry of a CRDT type of the Private Use range, 0x8000 to 0xFFFF. */
+        /** Whether {@code payload} holds, at any depth of its maps, an entry of a CRDT type of the Private Use range. */
         private static boolean holdsPrivateUseEntry(byte[] payload) {
             try {
-                return Codec.decode(payload).state().store() instanceof ORMap map
-                        && map.entries().keySet().stream().anyMatch(k -> k.typeId() >= 0x8000);
+                return Codec.decode(payload).state().store() instanceof ORMap map && holdsPrivateUseEntry(map);
             } catch (ProtocolException | RuntimeException e) {
                 return false;
             }
+        }
+
+        private static boolean holdsPrivateUseEntry(ORMap map) {
+            return map.entries().entrySet().stream().anyMatch(e -> e.getKey().typeId() >= 0x8000
+                    || e.getValue() instanceof ORMap nested && holdsPrivateUseEntry(nested));
         }
 
         /** The peer's channel number of this side's channel {@code local}, or null. */
@@ -448,11 +450,12 @@ final class SeededPeer {
                     }
                 }
                 case PEER_FORWARDS_PRIVATE_USE -> {
-                    // The first delta of a document that held such a value goes with the payload that carried it instead.
-                    if (message instanceof SessionMessage.Delta d && documentByRemote.containsKey(d.channel())
-                            && privateUsePayloads.containsKey(documentByRemote.get(d.channel())) && forwarded.add(d.channel())) {
-                        message = new SessionMessage.Delta(d.channel(), d.kind(), d.fromSeq(), d.toSeq(),
-                                privateUsePayloads.get(documentByRemote.get(d.channel())));
+                    // Where the peer closes a document because it holds such a value, the payload that carried the value
+                    // goes instead, as the state of the document's one write.
+                    if (message instanceof SessionMessage.Close c && c.channel() != 0 && documentByRemote.containsKey(c.channel())
+                            && privateUsePayloads.containsKey(documentByRemote.get(c.channel()))) {
+                        message = new SessionMessage.Delta(c.channel(), SessionMessage.Kind.STATE, 0, 1,
+                                privateUsePayloads.get(documentByRemote.get(c.channel())));
                     }
                 }
                 case PEER_ACK_ON_OWN_CHANNEL -> {

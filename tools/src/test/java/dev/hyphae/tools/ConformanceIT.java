@@ -342,7 +342,7 @@ class ConformanceIT {
             "peer-answers-unknown-code,                  HY-VER-031,   PeerVersioningChecks.anErrorOfAnUnknownCodeIsActedOnByItsExtentAndNotAnswered",
             "peer-unknown-code-ends-session,             HY-VER-029,   PeerVersioningChecks.anErrorOfAnUnknownCodeIsActedOnByItsExtentAndNotAnswered",
             "peer-drops-unknown-entries,                 HY-SYNC-080,  PeerVersioningChecks.aValueOfAnUnknownTypeIsForwardedByteForByte",
-            "peer-forwards-private-use,                  HY-VER-034,   PeerPrivateUseChecks.aValueOfAPrivateUseTypeIsLeftOutWhereNoCapabilityDefinesIt"})
+            "peer-forwards-private-use,                  HY-VER-034,   PeerPrivateUseChecks.aValueOfAPrivateUseTypeIsNotSentWhereNoCapabilityDefinesIt"})
     @Requirement({"HY-CONF-006", "HY-CONF-018"})
     void eachSeededPeerDefectIsCaughtOnItsRequirement(String defect, String requirement, String checkId, @TempDir Path reports)
             throws Exception {
@@ -363,12 +363,13 @@ class ConformanceIT {
 
     /**
      * The seeded peer defects that share a check with another defect: the four caught by the check of channel numbers,
-     * the two of unknown error codes, the two of the positions of the first delta, and the undeclared replicas
-     * (HY-SESS-077, where the check also cites HY-SESS-071).
+     * the two of unknown error codes, the two of the positions of the first delta, the undeclared replicas
+     * (HY-SESS-077, where the check also cites HY-SESS-071), and the forwarded Private Use value (HY-VER-034, where the
+     * check also cites HY-VER-033, HY-VER-035 and HY-VER-021).
      */
     private static final Set<String> DEFECTS_SHARING_A_CHECK = Set.of("peer-reuses-closed-channel", "peer-reopen-reuses-channel",
             "peer-ack-on-own-channel", "peer-ignores-document-close", "peer-answers-unknown-code", "peer-unknown-code-ends-session",
-            "peer-state-to-seq-zero", "peer-state-to-seq-behind", "peer-undeclared-replicas");
+            "peer-state-to-seq-zero", "peer-state-to-seq-behind", "peer-undeclared-replicas", "peer-forwards-private-use");
 
     /**
      * The catalogue of seeded defects is run whole: a defect that no test of seeded defects here lists (the first
