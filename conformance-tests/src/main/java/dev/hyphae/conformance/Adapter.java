@@ -52,7 +52,15 @@ public final class Adapter implements AutoCloseable {
     private final Duration timeout;
     private Process process;
     private BufferedWriter stdin;
+    /**
+     * The adapter's output lines, read ahead of the request that waits for them by {@link #reader}. The protocol is one
+     * request, one response, so the queue holds two lines (a response, and the end of the output after it): what a
+     * broken adapter writes beyond them waits in the pipe, and the suite holds at most three lines of
+     * {@link #MAX_RESPONSE_LINE} bytes, counting the one that the reader is reading.
+     */
     private BlockingQueue<String> lines;
+    /** The thread that reads the running process's output into {@link #lines}. */
+    private Thread reader;
     private long nextId = 1;
     private int crashes;
     private int starts;
@@ -238,14 +246,14 @@ public final class Adapter implements AutoCloseable {
         process = builder.start();
         starts++;
         stdin = new BufferedWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8));
-        BlockingQueue<String> queue = new ArrayBlockingQueue<>(1024);
+        BlockingQueue<String> queue = new ArrayBlockingQueue<>(2);
         lines = queue;
         Process started = process;
-        Thread reader = new Thread(() -> {
+        reader = new Thread(() -> {
             try (InputStream out = started.getInputStream()) {
                 readLines(out, queue, maxLine);
             } catch (IOException | InterruptedException e) {
-                // The process was stopped; END below tells the waiting request.
+                // The process was stopped, or this reader with it (stop); END below tells a waiting request.
             } finally {
                 queue.offer(END);
             }
@@ -258,6 +266,8 @@ public final class Adapter implements AutoCloseable {
     /**
      * Puts each line of {@code in} into {@code queue}, without its LF (and CR before it), decoded as UTF-8; a line of
      * more than {@code maxLine} bytes as {@link #TOO_LONG}, as soon as it passes the limit, and the rest of it skipped.
+     * After a line of more than {@link #KEPT_LINE_CAPACITY} bytes the line buffer is allocated again, so that one long
+     * line does not keep its memory for the rest of the run.
      */
     private static void readLines(InputStream in, BlockingQueue<String> queue, int maxLine) throws IOException, InterruptedException {
         byte[] buffer = new byte[1 << 16];
@@ -278,7 +288,7 @@ public final class Adapter implements AutoCloseable {
                         queue.put(withoutCarriageReturn(line.toString(StandardCharsets.UTF_8)));
                     }
                 }
-                line.reset();
+                line = emptied(line);
                 skipping = false;
                 start = i + 1;
             }
@@ -286,7 +296,7 @@ public final class Adapter implements AutoCloseable {
                 line.write(buffer, start, n - start);
                 if (line.size() > maxLine) {
                     queue.put(TOO_LONG);
-                    line.reset();
+                    line = emptied(line);
                     skipping = true;
                 }
             }
@@ -296,11 +306,31 @@ public final class Adapter implements AutoCloseable {
         }
     }
 
+    /** The line buffer of the longest line that is emptied for reuse; a buffer that held more is allocated again. */
+    private static final int KEPT_LINE_CAPACITY = 1 << 20;
+
+    /** {@code line} emptied, or a new buffer where {@code line} grew past {@link #KEPT_LINE_CAPACITY}. */
+    private static ByteArrayOutputStream emptied(ByteArrayOutputStream line) {
+        if (line.size() > KEPT_LINE_CAPACITY) {
+            return new ByteArrayOutputStream();
+        }
+        line.reset();
+        return line;
+    }
+
     private static String withoutCarriageReturn(String line) {
         return line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
     }
 
     private void stop() {
+        if (reader != null) {
+            // A reader blocked on a full queue that no request reads any more would hold its lines for ever.
+            reader.interrupt();
+            reader = null;
+        }
+        if (lines != null) {
+            lines.clear();
+        }
         if (process != null) {
             process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly();

@@ -2,7 +2,9 @@ package dev.hyphae.conformance;
 
 import dev.hyphae.spec.Requirement;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
@@ -95,12 +97,20 @@ class AdapterTest {
      */
     @Test
     @Requirement({"HY-CONF-016", "HY-CONF-060"})
-    void aLineLongerThanTheLimitIsACrashReadNoFurther() {
-        String endless = "read -r line; printf '{\"id\":1,\"result\":{\"x\":\"'; exec yes 0123456789abcdef | tr -d '\\n'";
+    void aLineLongerThanTheLimitIsACrashReadNoFurther(@TempDir Path dir) {
+        // The first start writes an endless line; the second, which finds the marker that the first left, answers.
+        String marker = dir.resolve("started").toString();
+        String endless = "read -r line; if [ -e '" + marker + "' ]; then printf '{\"id\":2,\"result\":{\"again\":true}}\\n'; exec sleep 60; fi;"
+                + " touch '" + marker + "'; printf '{\"id\":1,\"result\":{\"x\":\"'; exec yes 0123456789abcdef | tr -d '\\n'";
         try (Adapter adapter = new Adapter(List.of("/bin/sh", "-c", endless), Duration.ofSeconds(10), null, 1024)) {
             Response r = adapter.send(Adapter.request("hello"));
             assertEquals(Response.Kind.CRASHED, r.kind(), r.describe());
             assertTrue(r.text().contains("longer than 1024 bytes"), r.text());
+            assertEquals(1, adapter.crashes());
+            Response next = adapter.send(Adapter.request("hello"));
+            assertEquals(Response.Kind.RESULT, next.kind(), next.describe());
+            assertTrue(next.result().path("again").asBoolean(), next.describe());
+            assertEquals(2, adapter.starts());
             assertEquals(1, adapter.crashes());
         }
         // {"id":1,"result":{"x":"..."}} of exactly 1024 bytes: 26 bytes around a string of 998.
