@@ -118,7 +118,7 @@ class HandshakeProperties {
      * message 3. The suite's own side of the exchange only plays the handshake; the expected outcome is the model's.
      */
     @Property
-    @Requirement({"HY-HS-001", "HY-HS-005", "HY-HS-006", "HY-HS-007", "HY-HS-010", "HY-VER-002", "HY-VER-003", "HY-VER-025",
+    @Requirement({"HY-HS-001", "HY-HS-005", "HY-HS-006", "HY-HS-007", "HY-HS-008", "HY-HS-010", "HY-VER-002", "HY-VER-003", "HY-VER-025",
             "HY-VER-026", "HY-AUTH-001", "HY-AUTH-005", "HY-AUTH-006"})
     void negotiationAgreesWithTheModel(@ForAll("setups") Setup setup) {
         HandshakeSide[] sides = sides(setup);
@@ -140,7 +140,7 @@ class HandshakeProperties {
             // The responder does not trust the initiator: it ends on reading message 3.
             expectRefusal(!setup.adapterInitiates(), 3, ErrorCode.UNKNOWN_PEER.value(), x, context, "HY-AUTH-005, HY-AUTH-006");
         } else {
-            expectAgreed(agreed, setup.adapterInitiates() ? sides[1] : sides[0], x, context);
+            expectAgreed(agreed, setup.adapterInitiates() ? sides[1] : sides[0], setup.adapterInitiates(), x, context);
         }
     }
 
@@ -195,11 +195,15 @@ class HandshakeProperties {
         return String.join(", ", ids);
     }
 
-    /** Both sides complete with the model's version and capabilities, the same handshake hash and each other's static key. */
-    private static void expectAgreed(Outcome.Agreed agreed, HandshakeSide peer, Exchange x, String context) {
+    /**
+     * Both sides complete with the model's version and capabilities, the same handshake hash and each other's static key.
+     * A failure names the rules of the adapter's side: a responder's selection (HY-HS-005, HY-VER-002, HY-VER-025,
+     * HY-VER-026) or, when {@code adapterInitiates}, an initiator's reading of a selection that the model made (HY-HS-008).
+     */
+    private static void expectAgreed(Outcome.Agreed agreed, HandshakeSide peer, boolean adapterInitiates, Exchange x, String context) {
         if (x.adapterError != null || x.modelError != null || x.adapterOutcome == null) {
-            throw new AssertionError("the model agrees on " + agreed + "; the handshake with the adapter did not complete (HY-HS-005)\n"
-                    + context);
+            throw new AssertionError("the model agrees on " + agreed + "; the handshake with the adapter did not complete ("
+                    + (adapterInitiates ? "HY-HS-008" : "HY-HS-005") + ")\n" + context);
         }
         HyphaeHandshake.Result other = x.modelResult;
         JsonNode got = x.adapterOutcome;
@@ -214,10 +218,10 @@ class HandshakeProperties {
             // The ids of what differs: the version, the capabilities, the hash (the Noise protocol run) or the identity.
             List<String> ids = new ArrayList<>();
             if (!got.path("version").asText().equals(agreed.version().toString()) || !other.version().toString().equals(agreed.version().toString())) {
-                ids.add("HY-VER-002");
+                ids.add(adapterInitiates ? "HY-HS-008" : "HY-VER-002");
             }
             if (!gotCaps.equals(caps) || !other.capabilities().equals(agreed.capabilities())) {
-                ids.addAll(List.of("HY-VER-025", "HY-VER-026"));
+                ids.addAll(adapterInitiates ? List.of("HY-HS-008") : List.of("HY-VER-025", "HY-VER-026"));
             }
             if (!got.path("handshakeHash").asText().equals(HEX.formatHex(other.handshakeHash()))) {
                 ids.add("HY-HS-001");
@@ -228,7 +232,7 @@ class HandshakeProperties {
             throw new AssertionError("expected version " + agreed.version() + ", capabilities " + caps + ", the handshake hash "
                     + HEX.formatHex(other.handshakeHash()) + " of the other side and its static key as the peer's; the other side "
                     + "agreed on version " + other.version() + " and capabilities " + other.capabilities() + " ("
-                    + String.join(", ", ids) + ")\n" + context);
+                    + String.join(", ", ids.stream().distinct().toList()) + ")\n" + context);
         }
     }
 
