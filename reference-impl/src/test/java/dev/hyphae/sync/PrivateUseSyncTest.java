@@ -161,6 +161,23 @@ class PrivateUseSyncTest {
                 writer.session.receive(new SessionMessage.Delta(channel, SessionMessage.Kind.INTERVAL, 0, 1, writes.get(i)), 0);
             }
             writer.session.flush();
+            // The writer's write is acknowledged before any Close of its document on the writer's session, after which
+            // nothing about the document may follow (HY-SESS-053).
+            for (int i = 0; i < documents.size(); i++) {
+                long channel = 21 + i;
+                int ack = -1;
+                int close = -1;
+                for (int k = 0; k < writer.received.size(); k++) {
+                    SessionMessage m = writer.received.get(k);
+                    if (ack < 0 && (m instanceof SessionMessage.Ack a && a.channel() == channel && a.seq() == 1
+                            || m instanceof SessionMessage.Delta d && d.channel() == channel && d.ack() == 1)) {
+                        ack = k;
+                    } else if (m instanceof SessionMessage.Close c && c.channel() == channel) {
+                        close = k;
+                    }
+                }
+                assertTrue(ack >= 0 && (close < 0 || ack < close), writer.received.toString());
+            }
             // Kept, as any value of unknown type (HY-VER-020, HY-VER-021).
             assertNotNull(replica.state("root-private").store().get(Value.of("vendor")).get(PRIVATE_TYPE));
 

@@ -90,7 +90,10 @@ class PeerPrivateUseChecks {
                 SessionMessage.Open answer = openDocument(w, e.getKey(), document, writer);
                 w.send(new SessionMessage.Delta(answer.channel(), SessionMessage.Kind.STATE, 0, 1, PayloadEncoder.encode(e.getValue())));
                 long channel = e.getKey();
-                SessionMessage m = w.next(x -> acknowledges(x, channel, 1) || x instanceof SessionMessage.SessionError,
+                // The peer may close the document on this session too, where it would send the value back (HY-VER-035).
+                SessionMessage m = w.next(x -> acknowledges(x, channel, 1) || x instanceof SessionMessage.SessionError
+                                || x instanceof SessionMessage.Close c && c.channel() == channel && channel != STANDARD
+                                && c.code() == ErrorCode.UNSUPPORTED_CAPABILITY.value(),
                         "acknowledgement of a write of " + e.getValue().store());
                 if (m instanceof SessionMessage.SessionError error) {
                     throw new AssertionError("HY-VER-020: the peer refused a payload holding a value of a CRDT type that it does not"
