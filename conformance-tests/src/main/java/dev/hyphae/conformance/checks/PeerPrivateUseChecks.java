@@ -105,8 +105,9 @@ class PeerPrivateUseChecks {
         try (Connection r = Connection.open()) {
             Map<Long, State> read = new TreeMap<>();
             Map<Long, Long> peerChannels = new TreeMap<>();
+            ReplicaId reader = ReplicaId.random(RANDOM);   // one replica id in every Open of a session (HY-SESS-032)
             for (Map.Entry<Long, String> e : documents.entrySet()) {
-                peerChannels.put(e.getKey(), openDocument(r, e.getKey(), e.getValue(), ReplicaId.random(RANDOM)).channel());
+                peerChannels.put(e.getKey(), openDocument(r, e.getKey(), e.getValue(), reader).channel());
                 read.put(e.getKey(), DocumentsModel.empty());
             }
             while (!read.get(STANDARD).context().contains(dot)) {
