@@ -106,16 +106,23 @@ class PeerPrivateUseChecks {
             Map<Long, State> read = new TreeMap<>();
             Map<Long, Long> peerChannels = new TreeMap<>();
             ReplicaId reader = ReplicaId.random(RANDOM);   // one replica id in every Open of a session (HY-SESS-032)
+            // All three Opens go at once: the peer's answers, or its own Opens of the documents, come in its order, and
+            // a document's deltas and Close can come before another's answer; one loop reads them all.
             for (Map.Entry<Long, String> e : documents.entrySet()) {
-                peerChannels.put(e.getKey(), openDocument(r, e.getKey(), e.getValue(), reader).channel());
+                r.send(PeerChecks.openOf(e.getKey(), e.getValue(), reader));
                 read.put(e.getKey(), DocumentsModel.empty());
             }
             while (!read.get(STANDARD).context().contains(dot)) {
                 SessionMessage m = r.next(x -> x instanceof SessionMessage.Delta d && documents.containsKey(d.channel())
-                                || x instanceof SessionMessage.Close c && documents.containsKey(c.channel()),
+                                || x instanceof SessionMessage.Close c && documents.containsKey(c.channel())
+                                || x instanceof SessionMessage.Open o && answered(o, documents) != null,
                         "delta of " + documents.get(STANDARD) + " holding the value of unknown type " + UNKNOWN_TYPE
                                 + " (HY-VER-021), on the session on which the peer may close the documents that hold a value of"
                                 + " Private Use type " + PRIVATE_USE_TYPE + " (HY-VER-035)");
+                if (m instanceof SessionMessage.Open o) {
+                    peerChannels.putIfAbsent(answered(o, documents), o.channel());
+                    continue;
+                }
                 if (m instanceof SessionMessage.Close c) {
                     if (c.channel() == STANDARD) {
                         throw new AssertionError("HY-VER-035: the peer closed " + documents.get(STANDARD) + ", which holds no value of"
@@ -146,6 +153,16 @@ class PeerPrivateUseChecks {
                         + " forwarded as its opaque versions were received");
             }
         }
+    }
+
+    /** The suite's channel of the document of {@code documents} that the peer's Open {@code o} answers or opens, or null. */
+    private static Long answered(SessionMessage.Open o, Map<Long, String> documents) {
+        for (Map.Entry<Long, String> e : documents.entrySet()) {
+            if (PeerChecks.answersOpen(o, e.getKey(), e.getValue())) {
+                return e.getKey();
+            }
+        }
+        return null;
     }
 
     /** Whether {@code map} holds, at any depth, an entry of CRDT type {@code type}. */
