@@ -2,7 +2,9 @@ package dev.hyphae.conformance;
 
 import dev.hyphae.spec.Requirement;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
@@ -56,11 +58,26 @@ class AdapterTest {
     @Test
     @Requirement("HY-CONF-016")
     void anAdapterThatDoesNotAnswerInTimeIsCountedAndRestarted() {
-        try (Adapter adapter = shell("read -r line; exec sleep 60", Duration.ofMillis(300))) {
-            Response r = adapter.send(Adapter.request("hello"));
+        // Answers its first request, which has the start's allowance, then never again.
+        String once = "read -r line; id=$(printf '%s' \"$line\" | sed 's/.*\"id\":\\([0-9]*\\).*/\\1/');"
+                + " printf '{\"id\":%s,\"result\":{}}\\n' \"$id\"; read -r line; exec sleep 60";
+        try (Adapter adapter = shell(once, Duration.ofMillis(300))) {
+            assertEquals(Response.Kind.RESULT, adapter.send(Adapter.request("hello")).kind());
+            Response r = adapter.send(Adapter.request("query"));
             assertEquals(Response.Kind.CRASHED, r.kind());
-            assertTrue(r.text().contains("within"), r.text());
+            assertTrue(r.text().contains("(query) within 300 ms"), r.text());
             assertEquals(1, adapter.crashes());
+        }
+    }
+
+    /** The first request after a start waits for the start as well: a start slower than the timeout is no crash. */
+    @Test
+    @Requirement("HY-CONF-061")
+    void theFirstRequestAfterAStartHasTheStartsAllowance() {
+        try (Adapter adapter = shell("sleep 1; " + ECHO, Duration.ofMillis(300))) {
+            Response r = adapter.send(Adapter.request("hello"));
+            assertEquals(Response.Kind.RESULT, r.kind(), r.describe());
+            assertEquals(0, adapter.crashes());
         }
     }
 
@@ -71,6 +88,36 @@ class AdapterTest {
             Response r = adapter.send(Adapter.request("hello"));
             assertEquals(Response.Kind.CRASHED, r.kind());
             assertTrue(r.text().contains("not JSON"), r.text());
+        }
+    }
+
+    /**
+     * A line past the limit is a crash as soon as the limit is passed, without waiting for its end, which here never
+     * comes; the adapter started again answers the next request, and a line just within the limit is read.
+     */
+    @Test
+    @Requirement({"HY-CONF-016", "HY-CONF-060"})
+    void aLineLongerThanTheLimitIsACrashReadNoFurther(@TempDir Path dir) {
+        // The first start writes an endless line; the second, which finds the marker that the first left, answers.
+        String marker = dir.resolve("started").toString();
+        String endless = "read -r line; if [ -e '" + marker + "' ]; then printf '{\"id\":2,\"result\":{\"again\":true}}\\n'; exec sleep 60; fi;"
+                + " touch '" + marker + "'; printf '{\"id\":1,\"result\":{\"x\":\"'; exec yes 0123456789abcdef | tr -d '\\n'";
+        try (Adapter adapter = new Adapter(List.of("/bin/sh", "-c", endless), Duration.ofSeconds(10), null, 1024)) {
+            Response r = adapter.send(Adapter.request("hello"));
+            assertEquals(Response.Kind.CRASHED, r.kind(), r.describe());
+            assertTrue(r.text().contains("longer than 1024 bytes"), r.text());
+            assertEquals(1, adapter.crashes());
+            Response next = adapter.send(Adapter.request("hello"));
+            assertEquals(Response.Kind.RESULT, next.kind(), next.describe());
+            assertTrue(next.result().path("again").asBoolean(), next.describe());
+            assertEquals(2, adapter.starts());
+            assertEquals(1, adapter.crashes());
+        }
+        // {"id":1,"result":{"x":"..."}} of exactly 1024 bytes: 26 bytes around a string of 998.
+        String exact = "read -r line; printf '{\"id\":1,\"result\":{\"x\":\"%s\"}}\\n' \"$(head -c 998 /dev/zero | tr '\\0' a)\"; exec sleep 60";
+        try (Adapter adapter = new Adapter(List.of("/bin/sh", "-c", exact), Duration.ofSeconds(10), null, 1024)) {
+            Response r = adapter.send(Adapter.request("hello"));
+            assertEquals(Response.Kind.RESULT, r.kind(), r.describe());
         }
     }
 

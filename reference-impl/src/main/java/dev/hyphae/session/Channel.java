@@ -160,10 +160,11 @@ final class Channel {
     }
 
     /**
-     * Sends what the sync layer has for the peer; the first delta sent carries {@code ack}, if not 0. Asks for the
-     * peer's summary when the sync layer needs it (HY-SESS-081).
+     * Sends what the sync layer has for the peer; the first delta sent carries {@code ack}, if not 0, or, when the
+     * document closes on this session instead, an Ack before the Close. Asks for the peer's summary when the sync layer
+     * needs it (HY-SESS-081).
      *
-     * @return whether a delta carried {@code ack}
+     * @return whether {@code ack} went, on a delta or before a Close
      */
     private boolean pump(Wire wire, long ack) throws IOException {
         if (!sends()) {
@@ -189,6 +190,12 @@ final class Channel {
                 wire.send(delta);
             }
         } catch (DocumentClosedException e) {
+            if (ack != 0 && !carried) {
+                // What it acknowledges is durable whatever becomes of the document on this session, and nothing about
+                // the document may follow its Close (HY-SESS-053): the Ack goes first.
+                wire.send(new SessionMessage.Ack(remote.channel(), ack));
+                carried = true;
+            }
             close(wire, e.code(), e.getMessage());
             return carried;
         }

@@ -239,6 +239,9 @@ final class AntiEntropy implements DocumentSync {
                 needsDifference = true;
                 continue;
             }
+            // Checked on what is sent, not on the document: an entry of a Private Use type that the neighbour never
+            // needs does not close the document (HY-VER-034).
+            PrivateUseEntries.refuseToSend(interval.state().store());
             sent = interval.to();
             // Forwarded as received: its bytes, its own replica table included, stay as they are (HY-VER-017).
             return new Unformed(channel, SessionMessage.Kind.INTERVAL, interval.from(), interval.to(), interval.payload(),
@@ -294,6 +297,8 @@ final class AntiEntropy implements DocumentSync {
             return null;   // the flush that stores the first entry announces it again
         }
         CausalState<ORMap> state = document.state();
+        // Before the state is encoded: a difference of it holds no more (HY-VER-034).
+        PrivateUseEntries.refuseToSend(state.store());
         byte[] payload;
         try {
             payload = Codec.encode(state);

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -86,12 +87,15 @@ class CoverageExceptionsTest {
 
     @Test
     void theAppendixIsGeneratedFromTheListAndTheBuildFailsWhenItIsStale() throws IOException {
-        write(CoverageExceptions.FILE, "[one] Not observable\nHY-AA-002  A | reason.\n[two] Later\nHY-AA-004  Another.\n");
+        write(CoverageExceptions.FILE, "[one] Not observable\nHY-AA-002  A | reason.\n[empty] All cited\n\n[two] Later\nHY-AA-004  Another.\n");
         CoverageExceptions list = CoverageExceptions.read(root);
         String table = list.asciidoc();
         assertTrue(table.contains(".Not observable (1)\n"), table);
         assertTrue(table.contains("|<<HY-AA-002>> |A \\| reason.\n"), table);
         assertTrue(table.contains(".Later (1)\n"), table);
+        // A group without entries has no table, which would render as a header alone.
+        assertFalse(table.contains("All cited"), table);
+        assertEquals(2L, table.lines().filter(line -> line.startsWith(".")).count(), table);
 
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);

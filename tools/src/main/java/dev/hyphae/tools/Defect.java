@@ -86,6 +86,13 @@ enum Defect {
 
     /** Answers a query, then exits, as an implementation that frees its state twice after a query might: a crash after the answer. */
     EXIT_AFTER_QUERY("exit-after-query"),
+    /** Never answers a query, as an implementation that deadlocks on one kind of request: a timeout, not a crash. */
+    STALL_ON_QUERY("stall-on-query"),
+    /**
+     * The channel takes frames up to the largest that the protocol allows, not up to the size that this side announced
+     * in its handshake (HY-FRAME-019).
+     */
+    IGNORE_FRAME_LIMIT("ignore-frame-limit"),
 
     // Handshake defects: each breaks one rule of the chapter "Handshake", as a responder or an initiator.
 
@@ -163,6 +170,12 @@ enum Defect {
     PEER_UNKNOWN_CODE_ENDS_SESSION("peer-unknown-code-ends-session"),
     /** Entries of a CRDT type that the peer does not know are dropped from the deltas it receives (HY-VER-021). */
     PEER_DROPS_UNKNOWN_ENTRIES("peer-drops-unknown-entries"),
+    /**
+     * A payload received with a value of a Private Use CRDT type, at the root or nested, is sent on, as received, to a
+     * neighbour that reads the document, where no capability defines that type, instead of closing the document on
+     * that session (HY-VER-033, HY-VER-034).
+     */
+    PEER_FORWARDS_PRIVATE_USE("peer-forwards-private-use"),
     /** A refusal of the peer's own Open leaves its channel unknown: a message on it ends the session (HY-SESS-150). */
     PEER_REFUSAL_LEAVES_CHANNEL_UNKNOWN("peer-refusal-leaves-channel-unknown"),
     /** Deltas ignored on a closed channel count toward its window, and the session ends with LIMIT_EXCEEDED past it (HY-SESS-151). */

@@ -122,6 +122,9 @@ final class ReferenceAdapter {
             }
             response.set("id", request.path("id"));
             String op = request.path("op").asText();
+            if (op.equals("query") && defect == Defect.STALL_ON_QUERY) {
+                stall();
+            }
             try {
                 JsonNode result = handle(op, request);
                 response.set("result", result);
@@ -142,6 +145,17 @@ final class ReferenceAdapter {
             }
             if (op.equals("query") && defect == Defect.EXIT_AFTER_QUERY) {
                 System.exit(3);
+            }
+        }
+    }
+
+    /** STALL_ON_QUERY: waits until the suite stops the process, which it does when the request's timeout passes. */
+    private static void stall() {
+        while (true) {
+            try {
+                Thread.sleep(Long.MAX_VALUE);
+            } catch (InterruptedException e) {
+                // Nothing interrupts this thread; keep waiting.
             }
         }
     }
@@ -644,7 +658,8 @@ final class ReferenceAdapter {
             throw new IllegalArgumentException("the handshake is not complete");
         }
         FramedChannel channel = new FramedChannel(new ByteArrayInputStream(hex(request, "stream")), new ByteArrayOutputStream(),
-                h.result.sender(), h.result.receiver(), FramingLimits.MAX_FRAME_SIZE, request.path("receiveFrameSize").asInt());
+                h.result.sender(), h.result.receiver(), FramingLimits.MAX_FRAME_SIZE,
+                defect == Defect.IGNORE_FRAME_LIMIT ? FramingLimits.MAX_FRAME_SIZE : request.path("receiveFrameSize").asInt());
         ObjectNode result = JSON.createObjectNode();
         ArrayNode messages = result.putArray("messages");
         result.putNull("error");

@@ -62,6 +62,11 @@ final class SeededPeer {
     private final AccessPolicy policy;
     private final Defect defect;
     private final SecureRandom random = new SecureRandom();
+    /**
+     * The last payload received for each document that held a value of a Private Use CRDT type, as received, whichever
+     * connection carried it (PEER_FORWARDS_PRIVATE_USE).
+     */
+    private final Map<String, byte[]> privateUsePayloads = new java.util.concurrent.ConcurrentHashMap<>();
 
     private SeededPeer(Replica replica, HyphaeHandshake.Credentials credentials, AccessPolicy policy, Defect defect) {
         this.replica = replica;
@@ -324,6 +329,16 @@ final class SeededPeer {
                         }
                     }
                 }
+                case PEER_FORWARDS_PRIVATE_USE -> {
+                    if (m instanceof SessionMessage.Delta d && !d.compact() && d.compression() == 0 && d.replicas().isEmpty()
+                            && d.keys().isEmpty() && holdsPrivateUseEntry(d.payload())) {
+                        Long remote = remoteOf(d.channel());
+                        String document = remote == null ? null : documentByRemote.get(remote);
+                        if (document != null) {
+                            privateUsePayloads.put(document, d.payload());
+                        }
+                    }
+                }
                 case PEER_ERROR_SCOPE_BY_CODE -> {
                     if (m instanceof SessionMessage.SessionError e && e.channel() != 0) {
                         ErrorCode code = ErrorCode.of(e.code());
@@ -398,6 +413,20 @@ final class SeededPeer {
                 // Not a payload this defect reads: left as it is.
             }
             return null;
+        }
+
+        /** Whether {@code payload} holds, at any depth of its maps, an entry of a CRDT type of the Private Use range. */
+        private static boolean holdsPrivateUseEntry(byte[] payload) {
+            try {
+                return Codec.decode(payload).state().store() instanceof ORMap map && holdsPrivateUseEntry(map);
+            } catch (ProtocolException | RuntimeException e) {
+                return false;
+            }
+        }
+
+        private static boolean holdsPrivateUseEntry(ORMap map) {
+            return map.entries().entrySet().stream().anyMatch(e -> e.getKey().typeId() >= 0x8000
+                    || e.getValue() instanceof ORMap nested && holdsPrivateUseEntry(nested));
         }
 
         /** The peer's channel number of this side's channel {@code local}, or null. */
@@ -483,6 +512,15 @@ final class SeededPeer {
                         localByWire.put(wire, o.channel());
                         message = new SessionMessage.Open(wire, o.document(), o.mode(), o.granted(), o.replica(), o.summary(),
                                 o.heldReplica(), o.heldSeq(), o.window(), o.answers());
+                    }
+                }
+                case PEER_FORWARDS_PRIVATE_USE -> {
+                    // Where the peer closes a document because it holds such a value, the payload that carried the value
+                    // goes instead, as the state of the document's one write.
+                    if (message instanceof SessionMessage.Close c && c.channel() != 0 && documentByRemote.containsKey(c.channel())
+                            && privateUsePayloads.containsKey(documentByRemote.get(c.channel()))) {
+                        message = new SessionMessage.Delta(c.channel(), SessionMessage.Kind.STATE, 0, 1,
+                                privateUsePayloads.get(documentByRemote.get(c.channel())));
                     }
                 }
                 case PEER_ACK_ON_OWN_CHANNEL -> {

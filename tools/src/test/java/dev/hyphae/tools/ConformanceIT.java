@@ -269,7 +269,8 @@ class ConformanceIT {
             "hs-error-scope-ignored,         handshake,         HY-HS-015,   HandshakeChecks.aSelectionErrorWithoutSessionScopeEndsWithHandshakeFailed",
             "hs-initiator-skips-low-order,   handshake,         HY-HS-016,   HandshakeChecks.aLowOrderResponderKeyIsRefused",
             "hs-error-selection-with-fields, handshake,         HY-HS-017,   HandshakeChecks.anErrorSelectionHoldsTheErrorAlone",
-            "hs-own-layout-only,             handshake,         HY-HS-018,   HandshakeLayoutChecks.aResponderReadsAnOfferAndAConfirmationInAnotherLayout"})
+            "hs-own-layout-only,             handshake,         HY-HS-018,   HandshakeLayoutChecks.aResponderReadsAnOfferAndAConfirmationInAnotherLayout",
+            "ignore-frame-limit,             handshake,         HY-FRAME-019, vectors/framing/invalid/framing_frame_larger_than_announced"})
     @Requirement({"HY-CONF-006", "HY-CONF-018"})
     void eachSeededDefectIsCaughtOnItsRequirement(String defect, String profile, String requirement, String checkId, @TempDir Path reports)
             throws Exception {
@@ -353,7 +354,8 @@ class ConformanceIT {
             "peer-declines-capability-with-parameters,   HY-SESS-044,  PeerCapabilityChecks.theParametersOfDurableAcksAreIgnoredAndSentEmpty",
             "peer-answers-its-closed-open,               HY-SESS-053,  PeerSessionChecks.aReaderGetsADocumentThatThePeerClosedForItOnceThePeerHoldsIt",
             "peer-never-opens-after-close,               HY-SESS-060,  PeerSessionChecks.aReaderGetsADocumentThatThePeerClosedForItOnceThePeerHoldsIt",
-            "peer-refuses-document-past-limit,           HY-SESS-033,  PeerDocumentLimitChecks.anOpenPastMaxDocumentsEndsTheSession"})
+            "peer-refuses-document-past-limit,           HY-SESS-033,  PeerDocumentLimitChecks.anOpenPastMaxDocumentsEndsTheSession",
+            "peer-forwards-private-use,                  HY-VER-034,   PeerPrivateUseChecks.aValueOfAPrivateUseTypeIsNotSentWhereNoCapabilityDefinesIt"})
     @Requirement({"HY-CONF-006", "HY-CONF-018"})
     void eachSeededPeerDefectIsCaughtOnItsRequirement(String defect, String requirement, String checkId, @TempDir Path reports)
             throws Exception {
@@ -375,12 +377,13 @@ class ConformanceIT {
     /**
      * The seeded peer defects that share a check with another defect: the four caught by the check of channel numbers,
      * the two of unknown error codes, the two of the positions of the first delta, the undeclared replicas
-     * (HY-SESS-077, where the check also cites HY-SESS-071), and the two of a reader's Open that the peer closed.
+     * (HY-SESS-077, where the check also cites HY-SESS-071), the two of a reader's Open that the peer closed, and the
+     * forwarded Private Use value (HY-VER-034, where the check also cites HY-VER-033, HY-VER-035 and HY-VER-021).
      */
     private static final Set<String> DEFECTS_SHARING_A_CHECK = Set.of("peer-reuses-closed-channel", "peer-reopen-reuses-channel",
             "peer-ack-on-own-channel", "peer-ignores-document-close", "peer-answers-unknown-code", "peer-unknown-code-ends-session",
             "peer-state-to-seq-zero", "peer-state-to-seq-behind", "peer-undeclared-replicas", "peer-answers-its-closed-open",
-            "peer-never-opens-after-close");
+            "peer-never-opens-after-close", "peer-forwards-private-use");
 
     /**
      * The catalogue of seeded defects is run whole: a defect that no test of seeded defects here lists (the first
@@ -398,6 +401,7 @@ class ConformanceIT {
             }
         }
         tested.add("exit-after-query"); // aCrashFailsOnlyTheCheckItHappenedIn
+        tested.add("stall-on-query"); // aStallFailsOnlyTheCheckItHappenedIn
         Set<String> catalogue = new HashSet<>();
         for (Defect d : Defect.values()) {
             catalogue.add(d.flag());
@@ -478,6 +482,39 @@ class ConformanceIT {
         JsonNode adapter = run.report().path("adapter");
         assertTrue(adapter.path("crashes").asInt() >= 2, adapter.toString());
         assertTrue(adapter.path("starts").asInt() > adapter.path("crashes").asInt(), adapter.toString());
+    }
+
+    /**
+     * An adapter that never answers one kind of request, {@code query}, under a timeout of two seconds: each check that
+     * queries fails at its first query, on HY-CONF-016, as a crash that names the timeout, and every other check of the
+     * profile passes with the adapter started again, its start not counted against the next request's timeout
+     * (HY-CONF-061). The run is of the profile Replica semantics alone, to keep it short.
+     */
+    @Test
+    @Requirement({"HY-CONF-016", "HY-CONF-022", "HY-CONF-061"})
+    void aStallFailsOnlyTheCheckItHappenedIn(@TempDir Path reports) throws Exception {
+        Run run = conformanceWith(reports, SHORT_RUN_JVM, "--profiles", "replica-semantics", "--shrinking-seconds", NO_SHRINKING,
+                "--timeout", "2", "--adapter", adapter("--defect", "stall-on-query"));
+        assertEquals(1, run.status(), run.out());
+        Set<String> failed = new HashSet<>();
+        for (JsonNode c : run.report().path("checks")) {
+            String status = c.path("status").asText();
+            if (status.equals("failed")) {
+                failed.add(c.path("id").asText());
+                assertTrue(c.path("requirements").toString().contains("\"HY-CONF-016\""), c.toString());
+                assertTrue(c.path("detail").asText().startsWith("the adapter crashed"), c.toString());
+                assertTrue(c.path("detail").asText().contains("(query) within 2 s"), c.toString());
+            } else {
+                assertEquals("passed", status, c.toString());
+            }
+        }
+        // The checks of this profile that query, as the crash after a query shows above.
+        assertEquals(Set.of("QueryProperties.aCounterIsQueriedExactly", "QueryProperties.anLwwRegisterIsQueriedToItsWinner",
+                "QueryProperties.anMvRegisterIsQueriedToEachDistinctValueOnce", "QueryProperties.anAwSetIsQueriedInValueOrder",
+                "QueryProperties.anOrMapIsQueriedEntryByEntry", "QueryProperties.valuesAreComparedAndOrderedAsDefined",
+                "ReplicaProperties.replicasConvergeUnderAnyDeliveryOrder", "UnknownTypeQueries.anEntryOfUnknownTypeIsQueriedAsUnknown",
+                "UnknownTypeQueries.aRootOfUnknownTypeIsQueriedAsUnknown"), failed, run.out());
+        assertEquals(failed.size(), run.report().path("adapter").path("crashes").asInt(), run.report().path("adapter").toString());
     }
 
     /**

@@ -118,7 +118,7 @@ class HandshakeProperties {
      * message 3. The suite's own side of the exchange only plays the handshake; the expected outcome is the model's.
      */
     @Property
-    @Requirement({"HY-HS-001", "HY-HS-005", "HY-HS-006", "HY-HS-007", "HY-HS-010", "HY-VER-002", "HY-VER-003", "HY-VER-025",
+    @Requirement({"HY-HS-001", "HY-HS-005", "HY-HS-006", "HY-HS-007", "HY-HS-008", "HY-HS-010", "HY-VER-002", "HY-VER-003", "HY-VER-025",
             "HY-VER-026", "HY-AUTH-001", "HY-AUTH-005", "HY-AUTH-006"})
     void negotiationAgreesWithTheModel(@ForAll("setups") Setup setup) {
         HandshakeSide[] sides = sides(setup);
@@ -135,12 +135,12 @@ class HandshakeProperties {
         Outcome.Agreed agreed = (Outcome.Agreed) negotiated;
         if (setup.trust() == 0) {
             // The initiator does not trust the responder: it ends on reading message 2 and sends no message 3.
-            expectRefusal(setup.adapterInitiates(), 2, ErrorCode.UNKNOWN_PEER.value(), x, context);
+            expectRefusal(setup.adapterInitiates(), 2, ErrorCode.UNKNOWN_PEER.value(), x, context, "HY-AUTH-005, HY-AUTH-006");
         } else if (setup.trust() == 1) {
             // The responder does not trust the initiator: it ends on reading message 3.
-            expectRefusal(!setup.adapterInitiates(), 3, ErrorCode.UNKNOWN_PEER.value(), x, context);
+            expectRefusal(!setup.adapterInitiates(), 3, ErrorCode.UNKNOWN_PEER.value(), x, context, "HY-AUTH-005, HY-AUTH-006");
         } else {
-            expectAgreed(agreed, setup.adapterInitiates() ? sides[1] : sides[0], x, context);
+            expectAgreed(agreed, setup.adapterInitiates() ? sides[1] : sides[0], setup.adapterInitiates(), x, context);
         }
     }
 
@@ -153,35 +153,57 @@ class HandshakeProperties {
             if (x.modelError == null || x.modelFailedAt != 1 || !refused.admits(x.modelError.code().value())) {
                 throw new IllegalStateException("the suite's responder did not refuse the offer as the model does\n" + context);
             }
-            expectRefusal(true, 2, Negotiation.initiatorEndsWith(x.modelError.code().value()), x, context);
+            expectRefusal(true, 2, Negotiation.initiatorEndsWith(x.modelError.code().value()), x, context, "HY-HS-007");
             return;
         }
         if (x.adapterError == null || x.adapterFailedAt != 1 || !refused.admits(x.adapterError.code())) {
-            throw new AssertionError("expected the adapter to refuse message 1 with " + codes(refused) + "\n" + context);
+            throw new AssertionError("expected the adapter to refuse message 1 with " + codes(refused) + " (" + refusalIds(refused) + ")\n"
+                    + context);
         }
         int reported = Negotiation.initiatorEndsWith(x.adapterError.code());
         if (x.modelError == null || x.modelFailedAt != 2 || x.modelError.code().value() != reported) {
             throw new AssertionError("the adapter refused message 1 with " + x.adapterError.code() + ", so its message 2 must report "
-                    + "that code and make the initiator end with " + reported + "\n" + context);
+                    + "that code and make the initiator end with " + reported + " (HY-HS-006)\n" + context);
         }
     }
 
-    /** The side that is {@code theAdapter} or not ends the handshake on reading message {@code at} with {@code code}. */
-    private static void expectRefusal(boolean theAdapter, int at, int code, Exchange x, String context) {
+    /**
+     * The side that is {@code theAdapter} or not ends the handshake on reading message {@code at} with {@code code}, as
+     * the requirements {@code ids} say; a failure names them, so that it points at the rule broken, not at all of this
+     * property's.
+     */
+    private static void expectRefusal(boolean theAdapter, int at, int code, Exchange x, String context, String ids) {
         if (theAdapter) {
             if (x.adapterError == null || x.adapterFailedAt != at || x.adapterError.code() != code) {
-                throw new AssertionError("expected the adapter to refuse message " + at + " with " + code + "\n" + context);
+                throw new AssertionError("expected the adapter to refuse message " + at + " with " + code + " (" + ids + ")\n" + context);
             }
         } else if (x.adapterError != null || x.modelError == null || x.modelFailedAt != at || x.modelError.code().value() != code) {
-            throw new AssertionError("expected the adapter to carry on, and its peer to refuse message " + at + " with " + code + "\n"
-                    + context);
+            throw new AssertionError("expected the adapter to carry on, and its peer to refuse message " + at + " with " + code + " ("
+                    + ids + ")\n" + context);
         }
     }
 
-    /** Both sides complete with the model's version and capabilities, the same handshake hash and each other's static key. */
-    private static void expectAgreed(Outcome.Agreed agreed, HandshakeSide peer, Exchange x, String context) {
+    /** The requirements that a responder breaks when it does not refuse an offer as {@code refused} says. */
+    private static String refusalIds(Outcome.Refused refused) {
+        List<String> ids = new ArrayList<>(List.of("HY-HS-006"));
+        if (refused.codes().contains(ErrorCode.UNSUPPORTED_VERSION.value())) {
+            ids.add("HY-VER-003");
+        }
+        if (refused.codes().contains(ErrorCode.UNSUPPORTED_CAPABILITY.value())) {
+            ids.add("HY-HS-010");
+        }
+        return String.join(", ", ids);
+    }
+
+    /**
+     * Both sides complete with the model's version and capabilities, the same handshake hash and each other's static key.
+     * A failure names the rules of the adapter's side: a responder's selection (HY-HS-005, HY-VER-002, HY-VER-025,
+     * HY-VER-026) or, when {@code adapterInitiates}, an initiator's reading of a selection that the model made (HY-HS-008).
+     */
+    private static void expectAgreed(Outcome.Agreed agreed, HandshakeSide peer, boolean adapterInitiates, Exchange x, String context) {
         if (x.adapterError != null || x.modelError != null || x.adapterOutcome == null) {
-            throw new AssertionError("the model agrees on " + agreed + "; the handshake with the adapter did not complete\n" + context);
+            throw new AssertionError("the model agrees on " + agreed + "; the handshake with the adapter did not complete ("
+                    + (adapterInitiates ? "HY-HS-008" : "HY-HS-005") + ")\n" + context);
         }
         HyphaeHandshake.Result other = x.modelResult;
         JsonNode got = x.adapterOutcome;
@@ -193,9 +215,24 @@ class HandshakeProperties {
                 || !got.path("remoteStaticKey").asText().equals(HEX.formatHex(peer.publicKey()))
                 || !other.version().toString().equals(agreed.version().toString())
                 || !other.capabilities().equals(agreed.capabilities())) {
+            // The ids of what differs: the version, the capabilities, the hash (the Noise protocol run) or the identity.
+            List<String> ids = new ArrayList<>();
+            if (!got.path("version").asText().equals(agreed.version().toString()) || !other.version().toString().equals(agreed.version().toString())) {
+                ids.add(adapterInitiates ? "HY-HS-008" : "HY-VER-002");
+            }
+            if (!gotCaps.equals(caps) || !other.capabilities().equals(agreed.capabilities())) {
+                ids.addAll(adapterInitiates ? List.of("HY-HS-008") : List.of("HY-VER-025", "HY-VER-026"));
+            }
+            if (!got.path("handshakeHash").asText().equals(HEX.formatHex(other.handshakeHash()))) {
+                ids.add("HY-HS-001");
+            }
+            if (!got.path("remoteStaticKey").asText().equals(HEX.formatHex(peer.publicKey()))) {
+                ids.add("HY-AUTH-001");
+            }
             throw new AssertionError("expected version " + agreed.version() + ", capabilities " + caps + ", the handshake hash "
                     + HEX.formatHex(other.handshakeHash()) + " of the other side and its static key as the peer's; the other side "
-                    + "agreed on version " + other.version() + " and capabilities " + other.capabilities() + "\n" + context);
+                    + "agreed on version " + other.version() + " and capabilities " + other.capabilities() + " ("
+                    + String.join(", ", ids.stream().distinct().toList()) + ")\n" + context);
         }
     }
 

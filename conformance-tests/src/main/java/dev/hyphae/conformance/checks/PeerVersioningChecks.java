@@ -150,10 +150,11 @@ class PeerVersioningChecks {
      * (HY-VER-020) and reaches another neighbour as it was written: the same type id, dots and data, whether in the
      * payload that carried it, forwarded unchanged (HY-DATA-037), or in a payload that the peer computes (HY-SYNC-080).
      * The type is of the Standard range: no capability is needed to forward it (HY-VER-033). What the check reads is the
-     * entry, not the payload: that a peer forwards the carrying payload byte for byte (HY-VER-021) it does not show.
+     * entry, its opaque version, which HY-VER-021 requires to be stored and forwarded as received; whether the payload
+     * that carried it travels byte for byte or the peer computes another that holds it, the check does not tell apart.
      */
     @Test
-    @Requirement({"HY-VER-020", "HY-DATA-037", "HY-SYNC-080"})
+    @Requirement({"HY-VER-020", "HY-VER-021", "HY-DATA-037", "HY-SYNC-080"})
     void aValueOfAnUnknownTypeIsForwardedByteForByte() throws Exception {
         String document = freshDocument();
         ReplicaId writer = ReplicaId.random(RANDOM);

@@ -1,0 +1,177 @@
+package dev.hyphae.conformance.checks;
+
+import dev.hyphae.ErrorCode;
+import dev.hyphae.conformance.Checks;
+import dev.hyphae.conformance.Profile;
+import dev.hyphae.conformance.Sut;
+import dev.hyphae.conformance.checks.PeerChecks.Connection;
+import dev.hyphae.conformance.checks.PeerChecks.DocumentsModel;
+import dev.hyphae.data.ReplicaId;
+import dev.hyphae.model.CausalContext;
+import dev.hyphae.model.Dot;
+import dev.hyphae.model.EntryKey;
+import dev.hyphae.model.ORMap;
+import dev.hyphae.model.State;
+import dev.hyphae.model.Store;
+import dev.hyphae.model.Unknown;
+import dev.hyphae.model.Value;
+import dev.hyphae.model.encoding.PayloadEncoder;
+import dev.hyphae.session.SessionMessage;
+import dev.hyphae.spec.Requirement;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+import static dev.hyphae.conformance.checks.PeerChecks.RANDOM;
+import static dev.hyphae.conformance.checks.PeerChecks.acknowledges;
+import static dev.hyphae.conformance.checks.PeerChecks.freshDocument;
+import static dev.hyphae.conformance.checks.PeerChecks.openDocument;
+
+/**
+ * The Peer profile's check of section "Private Use values" of chapter "Versioning and extensibility": a value of a
+ * Private Use CRDT type never reaches a neighbour with which no capability defines that type; the peer may close the
+ * document on that session instead, and the session's other documents go on. The suite's handshake offers no
+ * capability, so none defines a Private Use type in any of its sessions. The client it drives is
+ * {@link PeerChecks.Connection}.
+ */
+@Checks(Profile.PEER)
+class PeerPrivateUseChecks {
+
+    /** A CRDT type id of the Private Use range (0x8000 to 0xFFFF), which no capability of the suite's sessions defines. */
+    private static final int PRIVATE_USE_TYPE = 0x8001;
+    /** A CRDT type id of the Standard range that version 1 does not assign: it travels without a capability (HY-SYNC-080). */
+    private static final int UNKNOWN_TYPE = 0x3001;
+    /** The CRDT type id of the ORMap (chapter "Registries"). */
+    private static final int OR_MAP = 7;
+    /** The suite's channels of the three documents, on both connections. */
+    private static final long ROOT = 7;
+    private static final long NESTED = 8;
+    private static final long STANDARD = 9;
+
+    @BeforeEach
+    void claimed() {
+        Sut.requireProfile(Profile.PEER);
+    }
+
+    /**
+     * The suite writes three documents: one with a value of a Private Use type at its root, one with such a value in a
+     * nested ORMap, one with a value of an unknown Standard type alone. Writing them, the suite breaks HY-VER-033 on
+     * purpose, as a neighbour that does would: the peer may not refuse a payload for a type that it does not know
+     * (HY-VER-020). Another connection then opens the three: no delta that the peer sends it holds the Private Use
+     * value, at any depth (HY-VER-033, HY-VER-034); a Close of either of the first two documents carries
+     * {@code UNSUPPORTED_CAPABILITY} (HY-VER-035); and the third document's value arrives, its type id, dot and data
+     * as written (HY-VER-021), on the session that the closes left open (HY-VER-035). Each failure names, first in its
+     * detail, the requirement that it found broken.
+     */
+    @Test
+    @Requirement({"HY-VER-033", "HY-VER-034", "HY-VER-035", "HY-VER-021"})
+    void aValueOfAPrivateUseTypeIsNotSentWhereNoCapabilityDefinesIt() throws Exception {
+        ReplicaId writer = ReplicaId.random(RANDOM);
+        dev.hyphae.model.ReplicaId model = new dev.hyphae.model.ReplicaId(writer.toHex());
+        Dot dot = new Dot(model, 1);
+        Unknown privateUse = new Unknown(PRIVATE_USE_TYPE, new TreeSet<>(List.of(new Unknown.Version(List.of(dot), "5ec4e7"))));
+        Unknown standard = new Unknown(UNKNOWN_TYPE, new TreeSet<>(List.of(new Unknown.Version(List.of(dot), "c0ffee00ba5e"))));
+        EntryKey privateKey = new EntryKey(Value.of("vendor-private"), PRIVATE_USE_TYPE);
+        EntryKey standardKey = new EntryKey(Value.of("vendor-reading"), UNKNOWN_TYPE);
+        Map<Long, State> written = new TreeMap<>();
+        written.put(ROOT, new State(ORMap.of(Map.of(privateKey, privateUse)), CausalContext.of(List.of(dot))));
+        written.put(NESTED, new State(ORMap.of(Map.of(new EntryKey(Value.of("room"), OR_MAP), ORMap.of(Map.of(privateKey, privateUse)))),
+                CausalContext.of(List.of(dot))));
+        written.put(STANDARD, new State(ORMap.of(Map.of(standardKey, standard)), CausalContext.of(List.of(dot))));
+        Map<Long, String> documents = new TreeMap<>();
+        try (Connection w = Connection.openWriting()) {
+            for (Map.Entry<Long, State> e : written.entrySet()) {
+                String document = freshDocument();
+                documents.put(e.getKey(), document);
+                SessionMessage.Open answer = openDocument(w, e.getKey(), document, writer);
+                w.send(new SessionMessage.Delta(answer.channel(), SessionMessage.Kind.STATE, 0, 1, PayloadEncoder.encode(e.getValue())));
+                long channel = e.getKey();
+                // The peer may close the document on this session too, where it would send the value back (HY-VER-035).
+                SessionMessage m = w.next(x -> acknowledges(x, channel, 1) || x instanceof SessionMessage.SessionError
+                                || x instanceof SessionMessage.Close c && c.channel() == channel && channel != STANDARD
+                                && c.code() == ErrorCode.UNSUPPORTED_CAPABILITY.value(),
+                        "acknowledgement of a write of " + e.getValue().store());
+                if (m instanceof SessionMessage.SessionError error) {
+                    throw new AssertionError("HY-VER-020: the peer refused a payload holding a value of a CRDT type that it does not"
+                            + " know: " + e.getValue().store() + ": " + error);
+                }
+            }
+            w.send(new SessionMessage.Close(0, ErrorCode.NO_ERROR.value(), "done"));
+        }
+        try (Connection r = Connection.open()) {
+            Map<Long, State> read = new TreeMap<>();
+            Map<Long, Long> peerChannels = new TreeMap<>();
+            ReplicaId reader = ReplicaId.random(RANDOM);   // one replica id in every Open of a session (HY-SESS-032)
+            // All three Opens go at once: the peer's answers, or its own Opens of the documents, come in its order, and
+            // a document's deltas and Close can come before another's answer; one loop reads them all.
+            for (Map.Entry<Long, String> e : documents.entrySet()) {
+                r.send(PeerChecks.openOf(e.getKey(), e.getValue(), reader));
+                read.put(e.getKey(), DocumentsModel.empty());
+            }
+            while (!read.get(STANDARD).context().contains(dot)) {
+                SessionMessage m = r.next(x -> x instanceof SessionMessage.Delta d && documents.containsKey(d.channel())
+                                || x instanceof SessionMessage.Close c && documents.containsKey(c.channel())
+                                || x instanceof SessionMessage.Open o && answered(o, documents) != null,
+                        "delta of " + documents.get(STANDARD) + " holding the value of unknown type " + UNKNOWN_TYPE
+                                + " (HY-VER-021), on the session on which the peer may close the documents that hold a value of"
+                                + " Private Use type " + PRIVATE_USE_TYPE + " (HY-VER-035)");
+                if (m instanceof SessionMessage.Open o) {
+                    peerChannels.putIfAbsent(answered(o, documents), o.channel());
+                    continue;
+                }
+                if (m instanceof SessionMessage.Close c) {
+                    if (c.channel() == STANDARD) {
+                        throw new AssertionError("HY-VER-035: the peer closed " + documents.get(STANDARD) + ", which holds no value of"
+                                + " a Private Use type, with " + c.code() + " " + c.detail() + "; it sent " + r.received);
+                    }
+                    if (c.code() != ErrorCode.UNSUPPORTED_CAPABILITY.value()) {
+                        throw new AssertionError("HY-VER-035: the peer closed " + documents.get(c.channel()) + ", which holds a value of"
+                                + " Private Use type " + PRIVATE_USE_TYPE + " that it may not send here, with code " + c.code()
+                                + ", not UNSUPPORTED_CAPABILITY (" + ErrorCode.UNSUPPORTED_CAPABILITY.value() + ")");
+                    }
+                    continue;
+                }
+                SessionMessage.Delta delta = (SessionMessage.Delta) m;
+                State state = DocumentsModel.join(read.get(delta.channel()), delta, r);
+                read.put(delta.channel(), state);
+                r.send(new SessionMessage.Ack(peerChannels.get(delta.channel()), delta.toSeq()));
+                if (holdsType((ORMap) state.store(), PRIVATE_USE_TYPE)) {
+                    throw new AssertionError("HY-VER-034: the peer sent, in a session where no capability defines the Private Use type "
+                            + PRIVATE_USE_TYPE + ", a delta " + delta.kind() + " " + delta.fromSeq() + ".." + delta.toSeq() + " of "
+                            + documents.get(delta.channel()) + " that holds a value of that type: " + state.store()
+                            + " (HY-VER-033)");
+                }
+            }
+            Store forwarded = ((ORMap) read.get(STANDARD).store()).entries().get(standardKey);
+            if (!standard.equals(forwarded)) {
+                throw new AssertionError("HY-VER-021: the suite wrote under " + standardKey + " the value " + standard + "; the peer's"
+                        + " deltas, whose context covers its dot, hold " + forwarded + " there: a value of unknown type is"
+                        + " forwarded as its opaque versions were received");
+            }
+        }
+    }
+
+    /** The suite's channel of the document of {@code documents} that the peer's Open {@code o} answers or opens, or null. */
+    private static Long answered(SessionMessage.Open o, Map<Long, String> documents) {
+        for (Map.Entry<Long, String> e : documents.entrySet()) {
+            if (PeerChecks.answersOpen(o, e.getKey(), e.getValue())) {
+                return e.getKey();
+            }
+        }
+        return null;
+    }
+
+    /** Whether {@code map} holds, at any depth, an entry of CRDT type {@code type}. */
+    private static boolean holdsType(ORMap map, int type) {
+        for (Map.Entry<EntryKey, Store> e : map.entries().entrySet()) {
+            if (e.getKey().typeId() == type || e.getValue() instanceof ORMap nested && holdsType(nested, type)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
