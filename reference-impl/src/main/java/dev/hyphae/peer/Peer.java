@@ -367,18 +367,8 @@ public final class Peer implements Closeable {
      * the future fails with a {@link WriteFailedException} that carries the storage's code, for the whole batch.
      */
     CompletableFuture<Void> batch(Document document, java.util.function.Consumer<MapHandle> writes) {
-        CompletableFuture<Void> durable = new CompletableFuture<>();
-        replica.batch(document.name(), batch -> writes.accept(new MapHandle(document, List.of(), batch)))
-                .whenComplete((joined, failure) -> {
-                    if (failure == null) {
-                        durable.complete(null);
-                    } else {
-                        Throwable cause = failure instanceof java.util.concurrent.CompletionException ? failure.getCause() : failure;
-                        durable.completeExceptionally(cause instanceof IOException io
-                                ? new WriteFailedException("the batch could not be made durable: " + io.getMessage(), io) : cause);
-                    }
-                });
-        return durable;
+        return durableOrFailed(replica.batch(document.name(), batch -> writes.accept(new MapHandle(document, List.of(), batch))),
+                "the batch could not be made durable: ");
     }
 
     /**
@@ -400,14 +390,22 @@ public final class Peer implements Closeable {
      * or fails with a {@link WriteFailedException}.
      */
     public CompletableFuture<Void> flushAsync() {
+        return durableOrFailed(replica.flushAsync(), "what was written could not be made durable: ");
+    }
+
+    /**
+     * A future that completes when {@code sync} does, failing with a {@link WriteFailedException} that carries the
+     * storage's code where {@code sync} failed for the storage, and with the cause itself otherwise.
+     */
+    private static CompletableFuture<Void> durableOrFailed(CompletableFuture<?> sync, String failedToSync) {
         CompletableFuture<Void> durable = new CompletableFuture<>();
-        replica.flushAsync().whenComplete((ignored, failure) -> {
+        sync.whenComplete((ignored, failure) -> {
             if (failure == null) {
                 durable.complete(null);
             } else {
                 Throwable cause = failure instanceof java.util.concurrent.CompletionException ? failure.getCause() : failure;
                 durable.completeExceptionally(cause instanceof IOException io
-                        ? new WriteFailedException("what was written could not be made durable: " + io.getMessage(), io) : cause);
+                        ? new WriteFailedException(failedToSync + io.getMessage(), io) : cause);
             }
         });
         return durable;
