@@ -228,7 +228,8 @@ public final class PeerCommand {
 
     /**
      * Keeps a link to {@code address}, reconnecting after a pause that grows exponentially with jitter, up to a few
-     * seconds, and starts short again after a session that worked ({@link Backoff}).
+     * seconds, and starts short again after a session that worked, or that ended in order having brought something
+     * ({@link Backoff}).
      */
     static void keepConnected(Peer peer, InetSocketAddress address, PrintWriter err) {
         Backoff backoff = new Backoff(new java.util.SplittableRandom(), () -> System.nanoTime() / 1_000_000);
@@ -238,7 +239,9 @@ public final class PeerCommand {
                 backoff.connected();
                 link.awaitEnd(Long.MAX_VALUE);
                 if (link.endedInOrder()) {
-                    backoff.endedInOrder();   // HY-SESS-157: documents may wait for the next session
+                    // HY-SESS-157: documents may wait for the next session, which is due at once if this one brought
+                    // something (HY-SESS-158), and after the growing pauses of failures if not (HY-SESS-159).
+                    backoff.endedInOrder(link.brought());
                 }
             } catch (IOException | ProtocolException e) {
                 err.println("hyphae: cannot reach " + address + ": " + e.getMessage());

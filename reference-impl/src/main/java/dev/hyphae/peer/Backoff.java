@@ -58,11 +58,17 @@ public final class Backoff {
 
     /**
      * The session ended in order, by a Close with NO_ERROR (for instance because more documents wait than one session
-     * holds, HY-SESS-157): nothing failed, so the schedule starts again from the first pause.
+     * holds, HY-SESS-157). If it {@code brought} something (an entry that either side sent was acknowledged or joined),
+     * nothing failed and documents may wait for the next session: the schedule starts again from the first pause
+     * (HY-SESS-158). If it brought nothing, it is left to {@link #nextPause} as any other end, and counts as a failure
+     * unless it worked (HY-SESS-159): a neighbour that ends every session in order at once is then reconnected to
+     * after pauses that grow to {@link #MAX_PAUSE_MILLIS}, not in a tight loop.
      */
-    public void endedInOrder() {
-        failures = 0;
-        connected = false;
+    public void endedInOrder(boolean brought) {
+        if (brought) {
+            failures = 0;
+            connected = false;
+        }
     }
 
     /**

@@ -46,9 +46,17 @@ public interface Connection extends AutoCloseable {
 
     /**
      * Whether the connection ended in order, by a Close of the session with NO_ERROR of either side: for one that
-     * ended because more documents wait than one session holds (HY-SESS-157), the next connection is due at once.
+     * ended because more documents wait than one session holds (HY-SESS-157), and that {@link #brought} something, the
+     * next connection is due at once (HY-SESS-158).
      */
     boolean endedInOrder();
+
+    /**
+     * Whether the connection brought something: the neighbour acknowledged a delta that this peer sent on it, or this
+     * peer joined a delta that it received on it. One that ended in order having brought nothing is, for the pause
+     * before the next connection, an attempt that failed (HY-SESS-159).
+     */
+    boolean brought();
 
     /** How much of this peer's log of {@code document} the neighbour has acknowledged, on this or earlier connections. */
     long acknowledged(String document);

@@ -808,6 +808,12 @@ final class Link implements Connection {
     }
 
     @Override
+    public boolean brought() {
+        Session s = session;
+        return s != null && s.brought();
+    }
+
+    @Override
     public long lastReceivedMillis() {
         Session s = session;
         return s == null ? 0 : s.lastReceived();

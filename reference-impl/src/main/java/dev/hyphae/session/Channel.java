@@ -54,6 +54,11 @@ final class Channel {
     /** Whether this side has asked for the peer's summary (at most once, HY-SESS-081), and whether it has come. */
     boolean summaryAsked;
     boolean summaryReceived;
+    /**
+     * Whether the document brought something on this session: the peer acknowledged a delta that this side sent on
+     * it, or this side joined a delta that it received on it (HY-SESS-158, HY-SESS-159).
+     */
+    boolean brought;
 
     Channel(String document, long local, DocumentSync sync) {
         this.document = document;
@@ -128,6 +133,8 @@ final class Channel {
         }
         if (receipt.refusal() != null) {
             refuse(wire, delta, receipt.refusal().code(), receipt.refusal().getMessage());
+        } else {
+            brought = true;
         }
         ackDue = Seq.max(ackDue, receipt.held());
     }
@@ -144,6 +151,7 @@ final class Channel {
         sync.acknowledged(seq);
         while (!outstanding.isEmpty() && !Seq.after(outstanding.peekFirst(), seq)) {
             outstanding.pollFirst();
+            brought = true;
         }
         pump(wire);
     }

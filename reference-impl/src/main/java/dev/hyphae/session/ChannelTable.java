@@ -48,6 +48,16 @@ final class ChannelTable {
         return c;
     }
 
+    /** Whether any document, on the session or closed on it since, brought something on it ({@link Channel#brought}). */
+    boolean brought() {
+        for (Channel c : byLocal.values()) {
+            if (c.brought) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Takes a closed document off the session, so that it can be opened again under a new number. */
     void forget(Channel closed) {
         byDocument.remove(closed.document, closed);

@@ -367,12 +367,28 @@ public final class Session {
 
     /**
      * Whether the session ended in order: a Close of the whole session with NO_ERROR, sent or received. A side that
-     * connects again at once after such an end loses nothing to the back-off meant for failures (HY-SESS-157).
+     * connects again at once after such an end of a session that {@link #brought} something loses nothing to the
+     * back-off meant for failures (HY-SESS-157, HY-SESS-158).
      */
     public boolean endedInOrder() {
         lock.lock();
         try {
             return endedInOrder;
+        } finally {
+            unlock();
+        }
+    }
+
+    /**
+     * Whether the session brought something: the peer acknowledged a delta that this side sent on it, or this side
+     * joined a delta that it received on it. A session that ended in order without bringing anything is, for the
+     * pause before the next one, an attempt that failed (HY-SESS-159): otherwise a peer that ends every session in
+     * order at once would be reconnected to in a tight loop.
+     */
+    public boolean brought() {
+        lock.lock();
+        try {
+            return channels.brought();
         } finally {
             unlock();
         }

@@ -55,6 +55,41 @@ class BackoffTest {
     }
 
     @Property
+    @Requirement("HY-SESS-158")
+    void aSessionThatEndedInOrderHavingBroughtSomethingStartsTheScheduleAfresh(@ForAll long seed) {
+        long[] now = {0};
+        Backoff backoff = new Backoff(new SplittableRandom(seed), () -> now[0]);
+        for (int i = 0; i < 6; i++) {
+            backoff.nextPause();
+        }
+        backoff.connected();
+        now[0] += 10;
+        backoff.endedInOrder(true);
+        assertTrue(backoff.nextPause() <= Backoff.FIRST_PAUSE_MILLIS);
+    }
+
+    /**
+     * A neighbour that ends every session in order at once, so that none brings anything: each counts as a failure,
+     * and the pauses grow as after failed attempts, to the cap, rather than staying at the first (HY-SESS-159).
+     */
+    @Property
+    @Requirement("HY-SESS-159")
+    void sessionsThatEndInOrderAtOnceBringingNothingCountAsFailures(@ForAll long seed) {
+        long[] now = {0};
+        Backoff backoff = new Backoff(new SplittableRandom(seed), () -> now[0]);
+        long ceiling = Backoff.FIRST_PAUSE_MILLIS;
+        for (int session = 0; session < 12; session++) {
+            backoff.connected();
+            now[0] += 10;
+            backoff.endedInOrder(false);
+            long pause = backoff.nextPause();
+            assertTrue(pause >= ceiling / 2 && pause <= ceiling, "session " + session + ": " + pause);
+            now[0] += pause;
+            ceiling = Math.min(Backoff.MAX_PAUSE_MILLIS, ceiling * 2);
+        }
+    }
+
+    @Property
     void theSameSeedGivesTheSameSchedule(@ForAll long seed) {
         Backoff a = new Backoff(new SplittableRandom(seed), () -> 0);
         Backoff b = new Backoff(new SplittableRandom(seed), () -> 0);
