@@ -8,15 +8,21 @@ package dev.hyphae;
  * refusal with that code ends.
  */
 public enum ErrorCode {
-    /** Orderly close: the sender ends the session because it is done. Not a fault. */
+    /** Orderly close: the sender ends the session because it is done, or closes one document for no fault. Not a fault. */
     NO_ERROR(0, Scope.SESSION),
-    /** The sender failed for a reason of its own that the receiver's input did not cause. */
+    /**
+     * The sender failed for a reason of its own that the receiver's input did not cause; in the Close of a document,
+     * its storage of that document failed (HY-SESS-061).
+     */
     INTERNAL_ERROR(1, Scope.SESSION),
     /** A violation of the specification for which no more specific code exists. */
     PROTOCOL_VIOLATION(2, Scope.SESSION),
     /** The peers have no protocol version in common. */
     UNSUPPORTED_VERSION(3, Scope.SESSION),
-    /** A size, count or nesting depth of a session-level structure exceeds a named limit. */
+    /**
+     * A size, count or nesting depth of a session-level structure exceeds a named limit; in the Close of a document,
+     * no one payload can carry the document's state (HY-DATA-067).
+     */
     LIMIT_EXCEEDED(4, Scope.SESSION),
     /** A message type that the negotiated version and capabilities do not define. */
     UNKNOWN_MESSAGE_TYPE(5, Scope.SESSION),
@@ -37,7 +43,10 @@ public enum ErrorCode {
     BAD_CERTIFICATE(201, Scope.SESSION),
     /** A certificate presented outside its period of validity. */
     CERTIFICATE_EXPIRED(202, Scope.SESSION),
-    /** The initiator marked critical a capability that the responder does not implement. */
+    /**
+     * The initiator marked critical a capability that the responder does not implement; in the Close of a document, a
+     * delta of the document needs a capability that the session did not negotiate (HY-VER-035).
+     */
     UNSUPPORTED_CAPABILITY(203, Scope.SESSION),
     /**
      * A frame shorter than its overhead, with unknown flags or an empty fragment without FIN, or the stream ended
@@ -57,7 +66,10 @@ public enum ErrorCode {
     /** A peer whose static key is not trusted, and that no trusted organisation vouches for. */
     UNKNOWN_PEER(601, Scope.SESSION);
 
-    /** How much a refusal ends. */
+    /**
+     * How much a refusal, a SessionError, with the code ends. A Close of a document may carry a code of either scope,
+     * and closes that document alone whatever it is (HY-REG-003, HY-REG-004).
+     */
     public enum Scope {
         /** The session ends; other sessions are not affected. */
         SESSION,

@@ -92,6 +92,12 @@ class SessionTest {
         return (SessionMessage.Open) sent.stream().filter(m -> m instanceof SessionMessage.Open).findFirst().orElseThrow();
     }
 
+    /** This side's channel of the document that the peer opened on its channel {@code answers}. */
+    private long answering(long answers) {
+        return sent.stream().filter(m -> m instanceof SessionMessage.Open o && o.answers() == answers)
+                .mapToLong(m -> ((SessionMessage.Open) m).channel()).findFirst().orElseThrow();
+    }
+
     private SessionMessage.Ack lastAck() {
         for (int i = sent.size() - 1; i >= 0; i--) {
             if (sent.get(i) instanceof SessionMessage.Ack a) {
@@ -108,6 +114,48 @@ class SessionTest {
             }
         }
         throw new AssertionError("no error sent: " + sent);
+    }
+
+    /**
+     * A Close of a document closes that document alone whatever its code, of session scope as much as of delta scope
+     * or of private use: the registry's scope binds refusals, not a Close, which only says why (HY-REG-003, HY-REG-004).
+     */
+    @Test
+    @Requirement({"HY-REG-003", "HY-REG-004", "HY-SESS-054"})
+    void aCloseOfADocumentClosesItAloneWhateverTheScopeOfItsCode() throws Exception {
+        AccessPolicy policy = new AccessPolicy().grant(PEER_KEY, AccessPolicy.EVERY_DOCUMENT, AccessPolicy.Right.WRITE);
+        Session s = replica.newSession(new TrustStore.Identity(PEER_KEY, null, null), policy,
+                new Session.Options(2, 15_000, 60_000, 64), new Session.Outbox() {
+                    @Override
+                    public void send(SessionMessage message) {
+                        sent.add(message);
+                    }
+
+                    @Override
+                    public void end() {
+                        ended[0] = true;
+                    }
+                });
+        List<Integer> codes = new ArrayList<>();
+        for (ErrorCode code : ErrorCode.values()) {
+            codes.add(code.value());
+        }
+        codes.add(ErrorCode.FIRST_PRIVATE_USE + 1);
+        s.receive(open(1, "plant"), 0);
+        for (int i = 0; i < codes.size(); i++) {
+            s.receive(open(10 + i, "doc-" + i), 0);
+        }
+        for (int i = 0; i < codes.size(); i++) {
+            long local = answering(10 + i);
+            s.receive(new SessionMessage.Close(local, codes.get(i), "closing one document"), 0);
+            assertFalse(s.ended() || ended[0], "a Close of a document with code " + codes.get(i) + " ended the session");
+        }
+        long plant = answering(1);
+        sent.clear();
+        s.receive(new SessionMessage.Delta(plant, SessionMessage.Kind.INTERVAL, 0, 1, increment(1, 5)), 0);
+        s.flush();
+        assertEquals(new SessionMessage.Ack(1, 1), lastAck(), "the session's other documents carry on");
+        assertTrue(s.idle("doc-0"), "a closed document has nothing left to do");
     }
 
     @Test
