@@ -192,7 +192,12 @@ enum Defect {
     /** A reader's Open of a document that the peer does not hold is closed, and the peer never opens it once it holds it (HY-SESS-060). */
     PEER_NEVER_OPENS_AFTER_CLOSE("peer-never-opens-after-close"),
     /** An Open of a document past MAX_DOCUMENTS refuses that document alone, and the session carries on (HY-SESS-033). */
-    PEER_REFUSES_DOCUMENT_PAST_LIMIT("peer-refuses-document-past-limit");
+    PEER_REFUSES_DOCUMENT_PAST_LIMIT("peer-refuses-document-past-limit"),
+    /**
+     * At a session's start the peer opens of its own accord every document that it holds and the neighbour may read, up
+     * to {@code MAX_DOCUMENTS}, not half of them (HY-SESS-155).
+     */
+    PEER_OPENS_PAST_HALF("peer-opens-past-half");
 
     private final String flag;
 

@@ -57,6 +57,9 @@ import java.util.Set;
  */
 final class SeededPeer {
 
+    /** The first channel number of the Opens past the half (PEER_OPENS_PAST_HALF): far above any that the session chooses. */
+    private static final long PAST_HALF_CHANNELS = 0x8000_0000L;
+
     private final Replica replica;
     private final HyphaeHandshake.Credentials credentials;
     private final AccessPolicy policy;
@@ -159,6 +162,9 @@ final class SeededPeer {
                 };
                 ticker.scheduleAtFixedRate(tick, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
                 session.start(System.currentTimeMillis(), List.of());
+                if (defect == Defect.PEER_OPENS_PAST_HALF) {
+                    connection.openPastHalf(result.identity());
+                }
                 while (!session.ended() && !socket.isClosed()) {
                     byte[] bytes = channel.receive();
                     connection.receivedAny = true;
@@ -236,12 +242,36 @@ final class SeededPeer {
          * (PEER_ANSWERS_ITS_CLOSED_OPEN, PEER_NEVER_OPENS_AFTER_CLOSE).
          */
         private final Map<String, Long> closedForReader = new HashMap<>();
-        /** The documents that either side opened on the session (PEER_REFUSES_DOCUMENT_PAST_LIMIT). */
+        /** The documents that either side opened on the session (PEER_REFUSES_DOCUMENT_PAST_LIMIT, PEER_OPENS_PAST_HALF). */
         private final Set<String> onSession = new HashSet<>();
+        /** The channels of the Opens past this side's half (PEER_OPENS_PAST_HALF), numbered from {@link #PAST_HALF_CHANNELS}. */
+        private final Set<Long> pastHalf = new HashSet<>();
 
         Connection(Socket socket, FramedChannel channel) {
             this.socket = socket;
             this.channel = channel;
+        }
+
+        /**
+         * PEER_OPENS_PAST_HALF: after the session's own Opens, which stop at half of MAX_DOCUMENTS (HY-SESS-155), an Open of
+         * each other document that the peer holds and the suite may read, as far as MAX_DOCUMENTS in all. They go on
+         * channels of their own, which the session does not know: what the suite says on them is taken away
+         * ({@link #incoming}), so that the session carries on.
+         */
+        void openPastHalf(dev.hyphae.handshake.TrustStore.Identity suite) {
+            for (String document : new java.util.TreeSet<>(replica.documents())) {
+                AccessPolicy.Right grant = policy.right(suite, document);
+                if (onSession.size() >= SessionLimits.MAX_DOCUMENTS) {
+                    return;
+                }
+                if (grant == AccessPolicy.Right.NONE || onSession.contains(document)) {
+                    continue;
+                }
+                long channel = PAST_HALF_CHANNELS + pastHalf.size();
+                pastHalf.add(channel);
+                send(new SessionMessage.Open(channel, document, AccessPolicy.Right.WRITE, grant, replica.replicaId(), null, null, 0,
+                        Session.Options.DEFAULT.window()));
+            }
         }
 
         /** A message received: what the session gets of it, or null when the defect takes it away. */
@@ -251,6 +281,10 @@ final class SeededPeer {
                 m = SessionCodec.decode(bytes);
             } catch (ProtocolException e) {
                 return refusedDifferently(bytes, e) ? null : bytes;
+            }
+            if (!pastHalf.isEmpty() && (m instanceof SessionMessage.Open o && pastHalf.contains(o.answers())
+                    || pastHalf.contains(SessionMessage.channelNamed(m)))) {
+                return null;   // PEER_OPENS_PAST_HALF: about a channel that the session does not know
             }
             if (m instanceof SessionMessage.Open o && o.answers() == 0 && o.document() != null) {
                 documentByRemote.put(o.channel(), o.document());

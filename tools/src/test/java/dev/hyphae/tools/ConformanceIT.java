@@ -355,7 +355,8 @@ class ConformanceIT {
             "peer-answers-its-closed-open,               HY-SESS-053,  PeerSessionChecks.aReaderGetsADocumentThatThePeerClosedForItOnceThePeerHoldsIt",
             "peer-never-opens-after-close,               HY-SESS-060,  PeerSessionChecks.aReaderGetsADocumentThatThePeerClosedForItOnceThePeerHoldsIt",
             "peer-refuses-document-past-limit,           HY-SESS-033,  PeerDocumentLimitChecks.anOpenPastMaxDocumentsEndsTheSession",
-            "peer-forwards-private-use,                  HY-VER-034,   PeerPrivateUseChecks.aValueOfAPrivateUseTypeIsNotSentWhereNoCapabilityDefinesIt"})
+            "peer-forwards-private-use,                  HY-VER-034,   PeerPrivateUseChecks.aValueOfAPrivateUseTypeIsNotSentWhereNoCapabilityDefinesIt",
+            "peer-opens-past-half,                       HY-SESS-155,  PeerDocumentLimitChecks.aPeerOpensOfItsOwnAccordAtMostHalfTheDocumentsOfASession"})
     @Requirement({"HY-CONF-006", "HY-CONF-018"})
     void eachSeededPeerDefectIsCaughtOnItsRequirement(String defect, String requirement, String checkId, @TempDir Path reports)
             throws Exception {

@@ -10,11 +10,16 @@ import dev.hyphae.data.ReplicaId;
 import dev.hyphae.session.SessionLimits;
 import dev.hyphae.session.SessionMessage;
 import dev.hyphae.spec.Requirement;
+import dev.hyphae.handshake.AccessPolicy.Right;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 import static dev.hyphae.conformance.checks.PeerChecks.RANDOM;
@@ -23,20 +28,24 @@ import static dev.hyphae.conformance.checks.PeerChecks.expectSessionError;
 import static dev.hyphae.conformance.checks.PeerChecks.openOf;
 
 /**
- * The Peer profile's check of the limit of documents on a session. It runs after every other check of the profile
- * ({@link Order}; the peer phase orders its classes by that annotation): it leaves the peer holding some
+ * The Peer profile's checks of the limit of documents on a session. They run after every other check of the profile
+ * ({@link Order}; the peer phase orders its classes by that annotation): they leave the peer holding some
  * {@code MAX_DOCUMENTS} documents, which every later session would meet, since a peer may open on every session the
  * documents that it holds and that the neighbour may read. They are always the same documents, named from one pool,
- * so that a peer checked again and again holds no more of them than one run leaves.
+ * so that a peer checked again and again holds no more of them than one run leaves. The check of the peer's own Opens
+ * runs last, when the pool is there already and costs it only Opens that the peer answers at once.
  */
 @Checks(Profile.PEER)
 @Order(Integer.MAX_VALUE)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PeerDocumentLimitChecks {
 
     /** How many Opens the suite sends before it reads their answers: a bounded amount of the peer's writing is left unread. */
     private static final int BATCH = 128;
     /** The documents that the check opens are named with this prefix and a number below {@code 2 * MAX_DOCUMENTS}. */
     private static final String POOL = PeerTarget.DOCUMENT_PREFIX + "limit-";
+    /** How many documents of the pool the check of the peer's own Opens needs the peer to hold: more than half a session. */
+    private static final int HELD_FOR_OWN_OPENS = SessionLimits.MAX_DOCUMENTS / 2 + 16;
 
     @BeforeEach
     void claimed() {
@@ -52,6 +61,7 @@ class PeerDocumentLimitChecks {
      * the peer opened meanwhile.
      */
     @Test
+    @Order(1)
     @Requirement({"HY-SESS-033", "HY-SESS-028"})
     void anOpenPastMaxDocumentsEndsTheSession() throws Exception {
         ReplicaId me = ReplicaId.random(RANDOM);
@@ -104,6 +114,85 @@ class PeerDocumentLimitChecks {
             expectSessionError(c, ErrorCode.LIMIT_EXCEEDED, "an Open of a document not on the session when MAX_DOCUMENTS ("
                     + SessionLimits.MAX_DOCUMENTS + ") documents were on it (HY-SESS-033)");
         }
+    }
+
+    /**
+     * A peer opens of its own accord at most half of {@code MAX_DOCUMENTS} documents on a session (HY-SESS-155), so
+     * that the neighbour's Opens always find room. The suite first makes sure that the peer holds more documents that
+     * the suite may read than that half: the first {@link #HELD_FOR_OWN_OPENS} of the pool, which the check above has
+     * left (a run of this check alone opens them, in sessions that keep the suite's own Opens within its half). Then,
+     * on a session in which the suite opens nothing, it counts the peer's Opens that answer none, up to a Ping's Pong:
+     * a peer opens what it holds when the session starts, before it answers anything. The suite answers each of them
+     * (HY-SESS-028), granting read only so that no delta follows, and ends every session in order.
+     */
+    @Test
+    @Order(2)
+    @Requirement("HY-SESS-155")
+    void aPeerOpensOfItsOwnAccordAtMostHalfTheDocumentsOfASession() throws Exception {
+        ReplicaId me = ReplicaId.random(RANDOM);
+        int next = 0;
+        while (next < HELD_FOR_OWN_OPENS) {
+            try (Connection c = Connection.open()) {
+                Set<String> onSession = new HashSet<>(answerOwnOpens(c, me, 0x1550000));
+                long channel = 100;
+                int own = 0;
+                while (next < HELD_FOR_OWN_OPENS && own < SessionLimits.MAX_DOCUMENTS / 2) {
+                    List<String> batch = new ArrayList<>();
+                    while (next < HELD_FOR_OWN_OPENS && own + batch.size() < SessionLimits.MAX_DOCUMENTS / 2 && batch.size() < BATCH) {
+                        String document = POOL + next++;
+                        if (!onSession.contains(document)) {
+                            batch.add(document);
+                        }
+                    }
+                    long first = channel;
+                    for (String document : batch) {
+                        c.send(openOf(channel++, document, me));
+                    }
+                    for (int i = 0; i < batch.size(); i++) {
+                        long ch = first + i;
+                        String document = batch.get(i);
+                        SessionMessage answer = c.next(m -> m instanceof SessionMessage.Open o && answersOpen(o, ch, document)
+                                || m instanceof SessionMessage.SessionError e && (e.channel() == ch || e.channel() == 0),
+                                "answer to the Open of " + document);
+                        if (answer instanceof SessionMessage.SessionError e) {
+                            throw new AssertionError("the peer answered the Open of " + document + ", which the suite may write, with "
+                                    + e + " (HY-SESS-028)");
+                        }
+                    }
+                    own += batch.size();
+                }
+                c.send(new SessionMessage.Close(0, ErrorCode.NO_ERROR.value(), "the suite has opened what it needs"));
+            }
+        }
+        try (Connection c = Connection.open()) {
+            List<String> opened = answerOwnOpens(c, me, 0x1550100);
+            c.send(new SessionMessage.Close(0, ErrorCode.NO_ERROR.value(), "the suite has counted the peer's Opens"));
+            if (opened.size() > SessionLimits.MAX_DOCUMENTS / 2) {
+                throw new AssertionError("on a session in which the suite opened nothing, the peer, holding at least " + HELD_FOR_OWN_OPENS
+                        + " documents that the suite may read, sent " + opened.size() + " Opens that answer none, more than MAX_DOCUMENTS / 2 ("
+                        + SessionLimits.MAX_DOCUMENTS / 2 + "): a peer opens of its own accord at most half of the documents that a session"
+                        + " holds, so that the neighbour's own Opens find room whatever crosses them (HY-SESS-155)");
+            }
+        }
+    }
+
+    /**
+     * The documents that the peer has opened of its own accord on {@code c} so far, up to the Pong of a Ping with
+     * {@code nonce}, each answered with an Open that grants read only and says that no delta follows (HY-SESS-147).
+     */
+    private static List<String> answerOwnOpens(Connection c, ReplicaId me, long nonce) throws Exception {
+        c.send(new SessionMessage.Ping(nonce));
+        c.next(m -> m.equals(new SessionMessage.Pong(nonce)), "Pong");
+        List<String> opened = new ArrayList<>();
+        long channel = 1_000_000;
+        for (SessionMessage m : c.received) {
+            if (m instanceof SessionMessage.Open o && o.answers() == 0 && o.document() != null) {
+                opened.add(o.document());
+                c.send(new SessionMessage.Open(channel++, null, Right.READ, Right.READ, me, null, null, 0, 16, o.channel()));
+            }
+        }
+        c.received.clear();
+        return opened;
     }
 
     /**
