@@ -67,8 +67,10 @@ public enum ErrorCode {
     UNKNOWN_PEER(601, Scope.SESSION);
 
     /**
-     * How much a refusal, a SessionError, with the code ends. A Close of a document may carry a code of either scope,
-     * and closes that document alone whatever it is (HY-REG-003, HY-REG-004).
+     * How much a refusal that carries the code ends: a SessionError, or a refusal in the handshake (HY-REG-001). The
+     * scope does not bind the Close of a document, which is sent with NO_ERROR, INTERNAL_ERROR, LIMIT_EXCEEDED or
+     * UNSUPPORTED_CAPABILITY (or a private-use code) and closes that document alone whatever its code (HY-REG-003,
+     * HY-REG-004).
      */
     public enum Scope {
         /** The session ends; other sessions are not affected. */
