@@ -53,7 +53,8 @@ public interface Connection extends AutoCloseable {
 
     /**
      * Whether the connection brought something: the neighbour acknowledged a delta that this peer sent on it, or this
-     * peer joined a delta that it received on it. One that ended in order having brought nothing is, for the pause
+     * peer joined a delta that it received on it and that held an entry it did not hold (a duplicate brings nothing).
+     * One that ended in order having brought nothing is, for the pause
      * before the next connection, an attempt that failed (HY-SESS-159).
      */
     boolean brought();

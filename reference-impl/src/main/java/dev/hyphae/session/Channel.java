@@ -56,7 +56,8 @@ final class Channel {
     boolean summaryReceived;
     /**
      * Whether the document brought something on this session: the peer acknowledged a delta that this side sent on
-     * it, or this side joined a delta that it received on it (HY-SESS-158, HY-SESS-159).
+     * it, or this side joined a delta that it received on it and that moved its state or its held position of the
+     * peer's log (HY-SESS-158, HY-SESS-159).
      */
     boolean brought;
 
@@ -133,8 +134,8 @@ final class Channel {
         }
         if (receipt.refusal() != null) {
             refuse(wire, delta, receipt.refusal().code(), receipt.refusal().getMessage());
-        } else {
-            brought = true;
+        } else if (receipt.moved()) {
+            brought = true;   // a duplicate, whose entries this side held already, brings nothing (HY-SESS-158)
         }
         ackDue = Seq.max(ackDue, receipt.held());
     }

@@ -21,8 +21,14 @@ public interface DocumentSync {
      * @param held    the position of the sender's log that the receiver now holds: what the next Ack states
      * @param refusal why the payload was refused (a delta-scope error that names the delta), or null if it was
      *                joined. A refused delta that is in order is consumed all the same (HY-SYNC-025).
+     * @param moved   whether a joined delta moved the receiver's state or the position it holds of the sender's log:
+     *                it held an entry that the receiver did not hold. A duplicate brings nothing (HY-SESS-158).
      */
-    record Receipt(long held, ProtocolException refusal) {
+    record Receipt(long held, ProtocolException refusal, boolean moved) {
+        /** A receipt that counts every joined delta as one that moved something. */
+        public Receipt(long held, ProtocolException refusal) {
+            this(held, refusal, refusal == null);
+        }
     }
 
     /** Whether a sync of the document's storage failed and it has not recovered since: nothing of it is sent. */

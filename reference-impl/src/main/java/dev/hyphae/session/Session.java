@@ -381,7 +381,8 @@ public final class Session {
 
     /**
      * Whether the session brought something: the peer acknowledged a delta that this side sent on it, or this side
-     * joined a delta that it received on it. A session that ended in order without bringing anything is, for the
+     * joined a delta that it received on it and that moved its state or its held position of the peer's log (a
+     * duplicate brings nothing, HY-SESS-158). A session that ended in order without bringing anything is, for the
      * pause before the next one, an attempt that failed (HY-SESS-159): otherwise a peer that ends every session in
      * order at once would be reconnected to in a tight loop.
      */

@@ -153,8 +153,9 @@ final class AntiEntropy implements DocumentSync {
             document.consume(neighbour, delta.toSeq());
             return new Receipt(document.held(neighbour), refused);
         }
-        document.receive(state, stored, neighbour, delta.toSeq());
-        return new Receipt(document.held(neighbour), null);
+        boolean changed = document.receive(state, stored, neighbour, delta.toSeq());
+        long now = document.held(neighbour);
+        return new Receipt(now, null, changed || Seq.after(now, held));
     }
 
     /** {@link Codec#selfContained}, whose one refusal refuses the delta as a payload that breaks a limit. */
