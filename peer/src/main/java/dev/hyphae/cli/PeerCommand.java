@@ -232,7 +232,28 @@ public final class PeerCommand {
      * ({@link Backoff}).
      */
     static void keepConnected(Peer peer, InetSocketAddress address, PrintWriter err) {
-        Backoff backoff = new Backoff(new java.util.SplittableRandom(), () -> System.nanoTime() / 1_000_000);
+        keepConnected(peer, address, err, new Backoff(new java.util.SplittableRandom(), () -> System.nanoTime() / 1_000_000),
+                new Keeping() {
+                });
+    }
+
+    /**
+     * What the keeper does between connections: told of each connection once it has ended, and waits out each pause.
+     * Tests give their own, to read the schedule without waiting it out.
+     */
+    interface Keeping {
+        /** The connection has ended; the pause before the next one follows. */
+        default void ended(Connection link) {
+        }
+
+        /** Waits {@code millis} before the next attempt; an interruption stops the keeper. */
+        default void pause(long millis) throws InterruptedException {
+            Thread.sleep(millis);
+        }
+    }
+
+    /** {@link #keepConnected(Peer, InetSocketAddress, PrintWriter)} with the schedule and the waiting given. */
+    static void keepConnected(Peer peer, InetSocketAddress address, PrintWriter err, Backoff backoff, Keeping keeping) {
         while (true) {
             try {
                 Connection link = peer.connect(address, List.of());
@@ -243,6 +264,7 @@ public final class PeerCommand {
                     // something (HY-SESS-158), and after the growing pauses of failures if not (HY-SESS-159).
                     backoff.endedInOrder(link.brought());
                 }
+                keeping.ended(link);
             } catch (IOException | ProtocolException e) {
                 err.println("hyphae: cannot reach " + address + ": " + e.getMessage());
                 err.flush();
@@ -252,7 +274,7 @@ public final class PeerCommand {
                 return;
             }
             try {
-                Thread.sleep(backoff.nextPause());
+                keeping.pause(backoff.nextPause());
             } catch (InterruptedException e) {
                 return;
             }
@@ -306,17 +328,11 @@ public final class PeerCommand {
                             + " that one session opens (HY-SESS-155); sync them in several runs");
                     return 2;
                 }
-                java.util.concurrent.atomic.AtomicLong received = new java.util.concurrent.atomic.AtomicLong();
-                peer.onChange((document, local) -> {
-                    if (!local) {
-                        received.incrementAndGet();
-                    }
-                });
                 long deadline = System.currentTimeMillis() + timeout * 1000L;
-                long progress = -1;
                 // Sessions one after the other: a side with more documents than one session holds ends a session in
                 // order once everything on it is in step (HY-SESS-157), and the next brings the documents that
-                // waited (HY-SESS-156). Each session must bring something, received or acknowledged, or the run fails.
+                // waited (HY-SESS-156). Each session must bring something, as the keeper counts it (HY-SESS-158: an
+                // entry acknowledged, or one received that was new), or the run fails.
                 for (int sessions = 1; ; sessions++) {
                     Connection link = peer.connect(address(neighbour), documents);
                     // In step: every document of this peer in step (open both ways with nothing in flight, or not on
@@ -337,11 +353,7 @@ public final class PeerCommand {
                         Thread.sleep(100);
                     }
                     link.awaitEnd(5000);
-                    long now = received.get();
-                    for (String document : peer.documents()) {
-                        now += link.acknowledged(document);
-                    }
-                    if (System.currentTimeMillis() >= deadline || !link.endedInOrder() || now <= progress) {
+                    if (System.currentTimeMillis() >= deadline || !link.endedInOrder() || !link.brought()) {
                         String why = link.failure() != null ? ": " + link.failure()
                                 : System.currentTimeMillis() >= deadline ? ": no more time (--timeout)"
                                 : link.endedInOrder() ? ": session " + sessions + " ended in order but brought nothing"
@@ -350,7 +362,6 @@ public final class PeerCommand {
                         link.events().forEach(e -> err.println("hyphae: " + e));
                         return 1;
                     }
-                    progress = now;
                     link.events().forEach(e -> err.println("hyphae: " + e));
                 }
             }

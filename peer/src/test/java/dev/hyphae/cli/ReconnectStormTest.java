@@ -1,14 +1,17 @@
 package dev.hyphae.cli;
 
 import dev.hyphae.ErrorCode;
+import dev.hyphae.data.ReplicaId;
 import dev.hyphae.framing.FramedChannel;
 import dev.hyphae.handshake.AccessPolicy;
 import dev.hyphae.handshake.Capabilities;
 import dev.hyphae.handshake.HyphaeHandshake;
 import dev.hyphae.handshake.ProtocolVersion;
+import dev.hyphae.handshake.AccessPolicy.Right;
 import dev.hyphae.handshake.TrustStore;
 import dev.hyphae.noise.KeyPair;
 import dev.hyphae.peer.Backoff;
+import dev.hyphae.peer.Connection;
 import dev.hyphae.peer.Peer;
 import dev.hyphae.session.SessionCodec;
 import dev.hyphae.session.SessionMessage;
@@ -30,63 +33,101 @@ import java.net.Socket;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * The keeper of {@code peer connect} ({@link PeerCommand#keepConnected}), over real TCP, against a neighbour that ends
- * every session in order at once, with a {@code Close} of the session whose code is NO_ERROR, and so never acknowledges
- * the entry that the keeper's peer has to send it: such sessions bring nothing, and the keeper reconnects after the
- * growing pauses of failures (HY-SESS-159), not at once in a tight loop as HY-SESS-158 first allowed. The neighbour is
- * this test: the reference handshake as responder, then the one message.
+ * every session in order at once, with a {@code Close} of the session whose code is NO_ERROR. The neighbour is this
+ * test: the reference handshake as responder, then that one message; on one connection it first answers the keeper's
+ * {@code Open} and acknowledges its delta, so that this session brings something.
  *
- * <p>The assertion is a lower bound on time, which a slow or loaded machine only makes easier to meet: the first
- * {@link #CONNECTIONS} connections are spread over at least the sum of the shortest pauses of the schedule after that
- * many failures, where the first pause alone, repeated, would take a fraction of it.
+ * <p>The keeper's schedule is read, not waited out: its pauses are recorded, with a seeded jitter and a clock that
+ * stands still (no session stays up long enough to count as one that worked, HY-TRANS-005). A session that ended in
+ * order and brought nothing counts as a failure, so the pauses grow (HY-SESS-159); one that brought something starts
+ * them afresh (HY-SESS-158), and the next one that brings nothing grows them again from there.
  */
 @Timeout(120)
 class ReconnectStormTest {
 
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final long SEED = 20_261_207L;
+    /** The connection, counted from 0, on which the neighbour acknowledges the keeper's delta before it ends. */
+    private static final int BRINGING = 4;
     private static final int CONNECTIONS = 7;
 
+    /** What the keeper saw of one connection, and the pause that it drew after it. */
+    private record Round(boolean endedInOrder, boolean brought, long pause) {
+    }
+
     @Test
-    @Requirement({"HY-SESS-159", "HY-SESS-158"})
-    void aNeighbourThatEndsEverySessionInOrderAtOnceIsNotReconnectedToInATightLoop(@TempDir Path dir) throws Exception {
+    @Requirement({"HY-SESS-159", "HY-SESS-158", "HY-TRANS-004", "HY-TRANS-005"})
+    void pausesGrowAfterSessionsThatBroughtNothingAndStartAfreshAfterOneThatBroughtSomething(@TempDir Path dir)
+            throws Exception {
         KeyPair keeperKey = KeyPair.generate(RANDOM);
         KeyPair neighbourKey = KeyPair.generate(RANDOM);
         HyphaeHandshake.Credentials neighbour = new HyphaeHandshake.Credentials(neighbourKey, null,
                 TrustStore.of(List.of(keeperKey.publicKey()), List.of()), System::currentTimeMillis);
-        List<Long> connectedAt = new ArrayList<>();
+        List<Round> rounds = Collections.synchronizedList(new ArrayList<>());
         try (ServerSocket server = new ServerSocket(0, 8, InetAddress.getLoopbackAddress());
              Peer peer = Peer.open(new Peer.Config(dir.resolve("data"), keeperKey, null,
                      TrustStore.of(List.of(neighbourKey.publicKey()), List.of()),
                      new AccessPolicy().grant(neighbourKey.publicKey(), AccessPolicy.EVERY_DOCUMENT, AccessPolicy.Right.WRITE)))) {
             server.setSoTimeout(60_000);
-            peer.document("plant").map().register("firmware").set("1.4.2");   // something to send, never acknowledged
-            PeerCommand.startKeeper(peer, new InetSocketAddress(server.getInetAddress(), server.getLocalPort()),
-                    new PrintWriter(new StringWriter()));
-            while (connectedAt.size() < CONNECTIONS) {
+            peer.document("plant").map().register("firmware").set("1.4.2");   // acknowledged on one connection only
+            Backoff backoff = new Backoff(new SplittableRandom(SEED), () -> 0L);
+            PeerCommand.Keeping keeping = new PeerCommand.Keeping() {
+                private Connection last;
+
+                @Override
+                public void ended(Connection link) {
+                    last = link;
+                }
+
+                @Override
+                public void pause(long millis) throws InterruptedException {
+                    rounds.add(new Round(last != null && last.endedInOrder(), last != null && last.brought(), millis));
+                    last = null;
+                    if (rounds.size() == CONNECTIONS) {
+                        throw new InterruptedException("enough rounds");
+                    }
+                }
+            };
+            Thread keeper = new Thread(() -> PeerCommand.keepConnected(peer,
+                    new InetSocketAddress(server.getInetAddress(), server.getLocalPort()),
+                    new PrintWriter(new StringWriter()), backoff, keeping), "keeper-under-test");
+            keeper.setDaemon(true);
+            keeper.start();
+            for (int i = 0; i < CONNECTIONS; i++) {
                 try (Socket socket = server.accept()) {
-                    connectedAt.add(System.nanoTime());
-                    endInOrderAtOnce(socket, neighbour);
+                    endInOrder(socket, neighbour, i == BRINGING);
                 }
             }
+            keeper.join(60_000);
         }
-        long spanMillis = (connectedAt.get(CONNECTIONS - 1) - connectedAt.get(0)) / 1_000_000;
-        long shortest = 0;
-        for (int failures = 0; failures < CONNECTIONS - 1; failures++) {
-            shortest += Math.min(Backoff.MAX_PAUSE_MILLIS, Backoff.FIRST_PAUSE_MILLIS << failures) / 2;
+
+        // The failures counted before each pause: they grow, start afresh after the session that brought something
+        // (HY-SESS-158), and grow again after it.
+        int[] failures = {0, 1, 2, 3, 0, 1, 2};
+        SplittableRandom jitter = new SplittableRandom(SEED);
+        List<Round> expected = new ArrayList<>();
+        for (int i = 0; i < CONNECTIONS; i++) {
+            expected.add(new Round(true, i == BRINGING, Backoff.pause(failures[i], jitter)));
         }
-        assertTrue(spanMillis >= shortest, CONNECTIONS + " connections within " + spanMillis
-                + " ms: sessions that brought nothing must count as failures, with pauses of at least " + shortest
-                + " ms in all (HY-SESS-159)");
+        assertEquals(expected, rounds);
     }
 
-    /** The handshake as responder, then a Close of the session with NO_ERROR, and the end of the stream once read. */
-    private static void endInOrderAtOnce(Socket socket, HyphaeHandshake.Credentials credentials) throws Exception {
+    /**
+     * The handshake as responder; if {@code acknowledge}, answers the keeper's Open and acknowledges its delta; then a
+     * Close of the session with NO_ERROR, and the end of the stream once read.
+     */
+    private static void endInOrder(Socket socket, HyphaeHandshake.Credentials credentials, boolean acknowledge)
+            throws Exception {
         socket.setSoTimeout(30_000);
         InputStream in = new BufferedInputStream(socket.getInputStream());
         OutputStream out = socket.getOutputStream();
@@ -98,6 +139,22 @@ class ReconnectStormTest {
         HyphaeHandshake.Result result = handshake.result();
         FramedChannel channel = new FramedChannel(in, out, result.sender(), result.receiver(), result.sendFrameSize(),
                 result.receiveFrameSize());
+        if (acknowledge) {
+            ReplicaId self = ReplicaId.random(RANDOM);
+            long keeperChannel = 0;
+            while (true) {
+                SessionMessage message = SessionCodec.decode(channel.receive());
+                if (message instanceof SessionMessage.Open open && open.answers() == 0) {
+                    keeperChannel = open.channel();
+                    channel.send(SessionCodec.encode(new SessionMessage.Open(1, null, Right.READ, Right.WRITE, self,
+                            new TreeMap<>(), null, 0, 16, open.channel())));
+                    out.flush();
+                } else if (message instanceof SessionMessage.Delta delta) {
+                    channel.send(SessionCodec.encode(new SessionMessage.Ack(keeperChannel, delta.toSeq())));
+                    break;
+                }
+            }
+        }
         channel.send(SessionCodec.encode(new SessionMessage.Close(0, ErrorCode.NO_ERROR.value(), "nothing to do")));
         out.flush();
         socket.shutdownOutput();
