@@ -197,7 +197,12 @@ enum Defect {
      * At a session's start the peer opens of its own accord every document that it holds and the neighbour may read, up
      * to {@code MAX_DOCUMENTS}, not half of them (HY-SESS-155).
      */
-    PEER_OPENS_PAST_HALF("peer-opens-past-half");
+    PEER_OPENS_PAST_HALF("peer-opens-past-half"),
+    /**
+     * A Close of a document whose code has session scope in the registry is taken for the end of the session, which the
+     * peer then ends without a word (HY-REG-004).
+     */
+    PEER_CLOSE_CODE_ENDS_SESSION("peer-close-code-ends-session");
 
     private final String flag;
 

@@ -301,6 +301,15 @@ final class SeededPeer {
                 }
             }
             switch (defect) {
+                case PEER_CLOSE_CODE_ENDS_SESSION -> {
+                    if (m instanceof SessionMessage.Close c && c.channel() != 0 && c.code() != ErrorCode.NO_ERROR.value()
+                            && ErrorCode.of(c.code()) != null && ErrorCode.of(c.code()).scope() == ErrorCode.Scope.SESSION) {
+                        // Read by the registry's scope, as an error of session scope: the session ends, unanswered.
+                        session.abandon();
+                        socket.close();
+                        return null;
+                    }
+                }
                 case PEER_REFUSES_DOCUMENT_PAST_LIMIT -> {
                     if (m instanceof SessionMessage.Open o && o.answers() == 0 && o.document() != null
                             && !onSession.contains(o.document())) {

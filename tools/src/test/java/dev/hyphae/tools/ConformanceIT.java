@@ -356,7 +356,8 @@ class ConformanceIT {
             "peer-never-opens-after-close,               HY-SESS-060,  PeerSessionChecks.aReaderGetsADocumentThatThePeerClosedForItOnceThePeerHoldsIt",
             "peer-refuses-document-past-limit,           HY-SESS-033,  PeerDocumentLimitChecks.anOpenPastMaxDocumentsEndsTheSession",
             "peer-forwards-private-use,                  HY-VER-034,   PeerPrivateUseChecks.aValueOfAPrivateUseTypeIsNotSentWhereNoCapabilityDefinesIt",
-            "peer-opens-past-half,                       HY-SESS-155,  PeerDocumentLimitChecks.aPeerOpensOfItsOwnAccordAtMostHalfTheDocumentsOfASession"})
+            "peer-opens-past-half,                       HY-SESS-155,  PeerDocumentLimitChecks.aPeerOpensOfItsOwnAccordAtMostHalfTheDocumentsOfASession",
+            "peer-close-code-ends-session,               HY-REG-004,   PeerSessionChecks.aCloseOfADocumentWithACodeOfSessionScopeClosesThatDocumentAlone"})
     @Requirement({"HY-CONF-006", "HY-CONF-018"})
     void eachSeededPeerDefectIsCaughtOnItsRequirement(String defect, String requirement, String checkId, @TempDir Path reports)
             throws Exception {

@@ -41,6 +41,38 @@ class PeerSessionChecks {
     }
 
     /**
+     * A Close of a document closes that document alone, whatever its code (HY-REG-004). The suite closes one of two
+     * documents with LIMIT_EXCEEDED, a code of session scope that a peer sends in the Close of one document whose state
+     * no payload can carry (HY-DATA-067), then writes the other: the peer acknowledges the write, the session going on.
+     */
+    @Test
+    @Requirement("HY-REG-004")
+    void aCloseOfADocumentWithACodeOfSessionScopeClosesThatDocumentAlone() throws Exception {
+        String closed = freshDocument();
+        String other = freshDocument();
+        ReplicaId me = ReplicaId.random(RANDOM);
+        try (Connection c = Connection.openWriting()) {
+            SessionMessage.Open a = openDocument(c, 2001, closed, me);
+            SessionMessage.Open b = openDocument(c, 2002, other, me);
+            String law = "the suite closed " + closed + " with a Close of its channel and LIMIT_EXCEEDED (4), a code of session scope,"
+                    + " then wrote " + other + ": a Close of a document closes that document alone, whatever its code (HY-REG-004)";
+            c.send(new SessionMessage.Close(a.channel(), ErrorCode.LIMIT_EXCEEDED.value(), "no one payload can carry this state"));
+            try {
+                c.send(new SessionMessage.Delta(b.channel(), SessionMessage.Kind.STATE, 0, 1, increment(me, 4)));
+            } catch (java.io.IOException closedOnIt) {
+                throw new AssertionError(law + "; the peer closed the connection instead", closedOnIt);
+            }
+            SessionMessage m = c.next(x -> acknowledges(x, 2002, 1)
+                    || x instanceof SessionMessage.SessionError e && e.channel() == 0
+                    || x instanceof SessionMessage.Close close && close.channel() == 0,
+                    "acknowledgement of the write of " + other + " (entry 1); " + law);
+            if (!acknowledges(m, 2002, 1)) {
+                throw new AssertionError(law + "; the peer ended the session with " + m + " instead of acknowledging entry 1");
+            }
+        }
+    }
+
+    /**
      * The suite numbers its channels from 1001, apart from the numbers a peer is likely to choose, so that a peer that
      * names its own number where the suite's belongs is seen. Each document that the peer answers gets a number the peer
      * has not chosen before in the session, a document reopened after its Close too (HY-SESS-154); the peer names the
