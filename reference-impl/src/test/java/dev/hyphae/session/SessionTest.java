@@ -118,10 +118,10 @@ class SessionTest {
 
     /**
      * A Close of a document closes that document alone whatever its code, of session scope as much as of delta scope
-     * or of private use: the registry's scope binds refusals, not a Close, which only says why (HY-REG-003, HY-REG-004).
+     * or of private use: the registry's scope binds refusals, not a Close, which only says why (HY-REG-004).
      */
     @Test
-    @Requirement({"HY-REG-003", "HY-REG-004", "HY-SESS-054"})
+    @Requirement({"HY-REG-004", "HY-SESS-054"})
     void aCloseOfADocumentClosesItAloneWhateverTheScopeOfItsCode() throws Exception {
         AccessPolicy policy = new AccessPolicy().grant(PEER_KEY, AccessPolicy.EVERY_DOCUMENT, AccessPolicy.Right.WRITE);
         Session s = replica.newSession(new TrustStore.Identity(PEER_KEY, null, null), policy,
