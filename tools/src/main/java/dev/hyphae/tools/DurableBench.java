@@ -41,7 +41,11 @@ import java.util.stream.Stream;
  * sensor, 1,000 sensors), in a temporary folder on the disk of {@code --dir}.
  *
  * <ul>
- * <li>The disk's sync rate: appending 100 bytes to a file and syncing it (fdatasync), one after the other.</li>
+ * <li>The disk's sync rate: appending 100 bytes to a file and syncing it (fdatasync), one after the other. It is
+ * measured again just before each figure of one write at a time, which is compared with it.</li>
+ * <li>One writer alone, no neighbour: strictly one blocking write at a time. Each write is one record of the log and
+ * one fdatasync of it, so this is the ceiling of one write at a time on this disk, below the sync rate by what a
+ * write costs besides its sync.</li>
  * <li>One writer to one peer connected over loopback TCP, durable at both ends: a write counts once it is durable at
  * the writer and the peer has acknowledged it, which it does only once it is durable there (durable acks). Three
  * ways of writing: strictly one at a time, each blocking write returning before the next starts; in batches
@@ -83,12 +87,17 @@ final class DurableBench implements Callable<Integer> {
         try {
             double fsyncs = fsyncRate(root, single);
             System.out.printf("Disk: %.0f syncs per second (append 100 B + fdatasync, %d times, one after the other)%n", fsyncs, single);
+            // The disk's rate varies by tens of percent within a minute on a shared machine: each figure of one write at
+            // a time is compared with the rate measured just before it, and both are printed.
+            double before = fsyncRate(root, single);
+            alone(root.resolve("alone"), single, before);
             System.out.println("One writer to one peer over loopback TCP, durable at both ends (a write counts once the peer acknowledged it):");
+            double beforeConnected = fsyncRate(root, single);
             connected(root.resolve("one"), "one at a time (blocking)  ", single, (document, values, n) -> {
                 for (int i = 0; i < n; i++) {
                     set(document.map(), i, values);
                 }
-            }, fsyncs);
+            }, beforeConnected);
             connected(root.resolve("batched"), "batched, 1,000 per batch  ", writes, (document, values, n) -> {
                 for (int done = 0; done < n; done += SENSORS) {
                     int from = done;
@@ -152,6 +161,32 @@ final class DurableBench implements Callable<Integer> {
         }
     }
 
+    /**
+     * One writer alone, no neighbour: strictly one blocking write at a time, each synced before it returns. What a
+     * write costs beyond its one sync (making, encoding and appending it; a compaction every ~1,100 writes) shows as
+     * the distance from {@code fsyncs}, the disk's rate measured just before.
+     */
+    private static void alone(Path root, int count, double fsyncs) throws Exception {
+        KeyPair key = KeyPair.generate(RANDOM);
+        AccessPolicy policy = new AccessPolicy().grant(key.publicKey(), AccessPolicy.EVERY_DOCUMENT, AccessPolicy.Right.WRITE);
+        TrustStore trust = TrustStore.of(List.of(key.publicKey()), List.of());
+        try (Peer peer = Peer.open(new Peer.Config(root, key, null, trust, policy))) {
+            Document document = peer.document("sensors");
+            Random warm = new Random(7);
+            for (int i = 0; i < count; i++) {
+                set(document.map(), i, warm);
+            }
+            Random values = new Random(42);
+            long start = System.nanoTime();
+            for (int i = 0; i < count; i++) {
+                set(document.map(), i, values);
+            }
+            double rate = count / ((System.nanoTime() - start) / 1e9);
+            System.out.printf("One writer alone, no neighbour, one blocking write at a time: %.0f writes/s (%d writes;"
+                    + " %.2f x the disk's sync rate of %.0f/s measured just before)%n", rate, count, rate / fsyncs, fsyncs);
+        }
+    }
+
     private static void connected(Path root, String label, int count, Workload workload, double fsyncs) throws Exception {
         KeyPair ka = KeyPair.generate(RANDOM);
         KeyPair kb = KeyPair.generate(RANDOM);
@@ -181,8 +216,8 @@ final class DurableBench implements Callable<Integer> {
             }
             long acknowledged = System.nanoTime();
             double rate = count / ((acknowledged - start) / 1e9);
-            System.out.printf("  %s %9.0f writes/s (%d writes; durable at the writer at %.0f/s; %.2f x the disk's sync rate)%n",
-                    label, rate, count, count / ((written - start) / 1e9), rate / fsyncs);
+            System.out.printf("  %s %9.0f writes/s (%d writes; durable at the writer at %.0f/s; %.2f x the disk's sync rate of %.0f/s)%n",
+                    label, rate, count, count / ((written - start) / 1e9), rate / fsyncs, fsyncs);
         }
     }
 
