@@ -39,6 +39,10 @@ import java.util.SortedMap;
  *
  * <p>Not thread-safe: the session calls it under its own lock, through {@link DocumentLocked}, which holds the
  * document's lock around each call but {@link #sync}.
+ *
+ * <p>Longer than most classes here because the sender and the receiver of one document's anti-entropy share its
+ * positions ({@code sent}, {@code echoes}, whether a difference is due) and the putting of payloads in session form;
+ * split, that state would be shared between classes that each change it.
  */
 final class AntiEntropy implements DocumentSync {
 
@@ -65,16 +69,6 @@ final class AntiEntropy implements DocumentSync {
     private long echoes;
     /** Whether the next delta must be a difference or the state (HY-SYNC-011). */
     private boolean needsDifference;
-    /**
-     * The session tables of this side's direction as a payload in session form is encoded against them, kept from one
-     * Delta to the next: building them copies and checks every replica id and key the session declared (the sensor
-     * workload's 1,000 keys for a delta of one write): an eighth of the CPU samples of 16 threads writing to a
-     * neighbour. A session's tables only grow, so a copy of the same length is the same table. Set only to a copy of
-     * the tables as they stand, never to one with declarations that may not be sent. Read and set in session form only
-     * ({@link #inSessionForm}), under the session's lock.
-     */
-    private ExternalTables sessionTables;
-
     AntiEntropy(DocumentReplica document, int maxEntries, SessionTables tables) {
         this.document = document;
         this.maxEntries = maxEntries;
@@ -152,7 +146,7 @@ final class AntiEntropy implements DocumentSync {
                 state = DocumentReplica.asMap(Codec.decodeCompact(delta.payload(), tables.received()));
                 stored = selfContained(state);
             } else {
-                Payload payload = Codec.decode(delta.payload(), new ExternalTables(tables.received(), tables.receivedKeys()));
+                Payload payload = Codec.decode(delta.payload(), tables.receivedExternal());
                 state = DocumentReplica.asMap(payload.state());
                 stored = selfContained(delta.payload(), payload);
             }
@@ -371,11 +365,9 @@ final class AntiEntropy implements DocumentSync {
         List<Value> declareKeys = tables.keysToDeclare(keysInOrderOfFirstWrite(state.store()));
         ExternalTables external;
         if (declare.isEmpty() && declareKeys.isEmpty()) {
-            if (sessionTables == null || sessionTables.replicas().size() != tables.sent().size()
-                    || sessionTables.keys().size() != tables.sentKeys().size()) {
-                sessionTables = new ExternalTables(tables.sent(), tables.sentKeys());
-            }
-            external = sessionTables;
+            // Most Deltas: the session's copy of its tables, built once for every document of the session until a
+            // declaration grows them (SessionTables#sentExternal). The encoder still indexes its entries per payload.
+            external = tables.sentExternal();
         } else {
             List<ReplicaId> replicaTable = new ArrayList<>(tables.sent());
             replicaTable.addAll(declare);
