@@ -2,6 +2,7 @@ package dev.hyphae.session;
 
 import dev.hyphae.ErrorCode;
 import dev.hyphae.ProtocolException;
+import dev.hyphae.codec.ExternalTables;
 import dev.hyphae.codec.KeyRuns;
 import dev.hyphae.data.ReplicaId;
 import dev.hyphae.data.Value;
@@ -54,6 +55,27 @@ public final class SessionTables {
     /** The key table of the peer's direction, as the Deltas received so far have declared it. */
     public List<Value> receivedKeys() {
         return received.keys.view;
+    }
+
+    /**
+     * The tables of this side's direction as the {@link ExternalTables} that a payload in session form is encoded
+     * against when its Delta declares nothing (HY-SESS-071, HY-ENC-055). Built when first asked for and shared by every
+     * document of the session until a declaration or the first Open grows the direction, which drops it: building it
+     * copies and checks every entry (up to {@code MAX_SESSION_KEYS} keys), which for a Delta of one write costs more
+     * than the rest of putting it in session form. One copy per direction and session, whatever the number of
+     * documents. Like the tables, read under the session's lock.
+     */
+    public ExternalTables sentExternal() {
+        return sent.external();
+    }
+
+    /**
+     * The tables of the peer's direction as the {@link ExternalTables} that a payload received in session form is read
+     * against, once the Delta's own declarations have been appended ({@link #received(SessionMessage.Delta)}): built
+     * and dropped as {@link #sentExternal}.
+     */
+    public ExternalTables receivedExternal() {
+        return received.external();
     }
 
     /**
@@ -135,6 +157,18 @@ public final class SessionTables {
         long keyBytes;
         /** Whether the first Open of this direction has gone by. */
         boolean opened;
+        /**
+         * Both tables as they stand, as one {@link ExternalTables}; null until asked for, and again whenever either
+         * table grows. A table only grows, and only here, so a copy stays equal to it until then.
+         */
+        private ExternalTables external;
+
+        ExternalTables external() {
+            if (external == null) {
+                external = new ExternalTables(replicas.view, keys.view);
+            }
+            return external;
+        }
 
         /**
          * The first Open of the direction appends its replica id; later ones do not (all name the same, HY-SESS-032).
@@ -146,6 +180,7 @@ public final class SessionTables {
                 opened = true;
                 if (!replicas.members.contains(replica)) {
                     replicas.add(List.of(replica));
+                    external = null;
                 }
             }
         }
@@ -173,6 +208,9 @@ public final class SessionTables {
             replicas.add(delta.replicas());
             keys.add(delta.keys());
             keyBytes += bytes;
+            if (!delta.replicas().isEmpty() || !delta.keys().isEmpty()) {
+                external = null;   // most Deltas declare nothing: the copy serves until one does
+            }
         }
     }
 

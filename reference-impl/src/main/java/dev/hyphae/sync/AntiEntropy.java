@@ -39,6 +39,10 @@ import java.util.SortedMap;
  *
  * <p>Not thread-safe: the session calls it under its own lock, through {@link DocumentLocked}, which holds the
  * document's lock around each call but {@link #sync}.
+ *
+ * <p>Longer than most classes here because the sender and the receiver of one document's anti-entropy share its
+ * positions ({@code sent}, {@code echoes}, whether a difference is due) and the putting of payloads in session form;
+ * split, that state would be shared between classes that each change it.
  */
 final class AntiEntropy implements DocumentSync {
 
@@ -65,7 +69,6 @@ final class AntiEntropy implements DocumentSync {
     private long echoes;
     /** Whether the next delta must be a difference or the state (HY-SYNC-011). */
     private boolean needsDifference;
-
     AntiEntropy(DocumentReplica document, int maxEntries, SessionTables tables) {
         this.document = document;
         this.maxEntries = maxEntries;
@@ -143,7 +146,7 @@ final class AntiEntropy implements DocumentSync {
                 state = DocumentReplica.asMap(Codec.decodeCompact(delta.payload(), tables.received()));
                 stored = selfContained(state);
             } else {
-                Payload payload = Codec.decode(delta.payload(), new ExternalTables(tables.received(), tables.receivedKeys()));
+                Payload payload = Codec.decode(delta.payload(), tables.receivedExternal());
                 state = DocumentReplica.asMap(payload.state());
                 stored = selfContained(delta.payload(), payload);
             }
@@ -358,16 +361,25 @@ final class AntiEntropy implements DocumentSync {
         if (declare == null || Difference.holdsUnknownType(state.store())) {
             return new SessionMessage.Delta(channel, kind, from, to, payload);
         }
-        List<ReplicaId> table = new ArrayList<>(tables.sent());
-        table.addAll(declare);
         // HY-SESS-103: the keys the key table lacks, in the order of their first write, so that the entries of a map,
         // in the order of their key indexes, keep their dots and timestamps in the order they were written.
         List<Value> declareKeys = tables.keysToDeclare(keysInOrderOfFirstWrite(state.store()));
-        List<Value> keyTable = new ArrayList<>(tables.sentKeys());
-        keyTable.addAll(declareKeys);
+        ExternalTables external;
+        if (declare.isEmpty() && declareKeys.isEmpty()) {
+            // Most Deltas: the session's copy of its tables, built once for every document of the session until a
+            // declaration grows them (SessionTables#sentExternal). The encoder still indexes its entries per payload.
+            external = tables.sentExternal();
+        } else {
+            List<ReplicaId> replicaTable = new ArrayList<>(tables.sent());
+            replicaTable.addAll(declare);
+            List<Value> keyTable = new ArrayList<>(tables.sentKeys());
+            keyTable.addAll(declareKeys);
+            external = new ExternalTables(replicaTable, keyTable);
+        }
+        List<ReplicaId> table = external.replicas();
         byte[] columnar;
         try {
-            columnar = Codec.encode(state, new ExternalTables(table, keyTable));
+            columnar = Codec.encode(state, external);
         } catch (PayloadNotEncodableException e) {
             return new SessionMessage.Delta(channel, kind, from, to, payload);   // not reached: it is smaller
         }

@@ -41,7 +41,12 @@ import java.util.stream.Stream;
  * sensor, 1,000 sensors), in a temporary folder on the disk of {@code --dir}.
  *
  * <ul>
- * <li>The disk's sync rate: appending 100 bytes to a file and syncing it (fdatasync), one after the other.</li>
+ * <li>The disk's sync rate: appending 100 bytes to a file and syncing it (fdatasync), one after the other. It is
+ * measured again right before the timed loop of each figure of one write at a time, which is compared with it; on a
+ * shared machine the rate swings by tens of percent within a run, and so does the comparison.</li>
+ * <li>One writer alone, no neighbour: strictly one blocking write at a time, each one record of the log and one
+ * fdatasync of it. Both figures of one write at a time run after the same shared warm-up (one pass of the connected
+ * workload) and a warm-up of their own of the same length.</li>
  * <li>One writer to one peer connected over loopback TCP, durable at both ends: a write counts once it is durable at
  * the writer and the peer has acknowledged it, which it does only once it is durable there (durable acks). Three
  * ways of writing: strictly one at a time, each blocking write returning before the next starts; in batches
@@ -56,7 +61,7 @@ import java.util.stream.Stream;
  * <p>Figures of this machine and its disk, not a test.
  */
 @Command(name = "durable", mixinStandardHelpOptions = true,
-        description = "Durable writes per second to a connected peer (one at a time, batched, concurrent) beside the disk's sync rate; reopening a folder of 100,000 writes.")
+        description = "Durable writes per second of one writer alone and to a connected peer (one at a time, batched, concurrent) beside the disk's sync rate; reopening a folder of 100,000 writes.")
 final class DurableBench implements Callable<Integer> {
 
     @Option(names = "--dir", description = "Where to put the temporary folders (default: the system's temporary folder).")
@@ -83,12 +88,20 @@ final class DurableBench implements Callable<Integer> {
         try {
             double fsyncs = fsyncRate(root, single);
             System.out.printf("Disk: %.0f syncs per second (append 100 B + fdatasync, %d times, one after the other)%n", fsyncs, single);
-            System.out.println("One writer to one peer over loopback TCP, durable at both ends (a write counts once the peer acknowledged it):");
-            connected(root.resolve("one"), "one at a time (blocking)  ", single, (document, values, n) -> {
+            // The disk's rate varies by tens of percent within a minute on a shared machine: each figure of one write at
+            // a time is compared with the rate measured right before its timed loop, and both are printed.
+            SyncRate measuredNow = () -> fsyncRate(root, single);
+            Workload oneAtATime = (document, values, n) -> {
                 for (int i = 0; i < n; i++) {
                     set(document.map(), i, values);
                 }
-            }, fsyncs);
+            };
+            // Shared warm-up: the writer's and the session's code paths compiled before either figure is taken, so
+            // that the figure taken first does not pay for it.
+            connected(root.resolve("warm-up"), null, single, oneAtATime, null);
+            alone(root.resolve("alone"), single, measuredNow);
+            System.out.println("One writer to one peer over loopback TCP, durable at both ends (a write counts once the peer acknowledged it):");
+            connected(root.resolve("one"), "one at a time (blocking)  ", single, oneAtATime, measuredNow);
             connected(root.resolve("batched"), "batched, 1,000 per batch  ", writes, (document, values, n) -> {
                 for (int done = 0; done < n; done += SENSORS) {
                     int from = done;
@@ -98,7 +111,7 @@ final class DurableBench implements Callable<Integer> {
                         }
                     }).join();
                 }
-            }, fsyncs);
+            }, () -> fsyncs);
             connected(root.resolve("concurrent"), String.format("%2d threads, blocking      ", threads), writes, (document, values, n) -> {
                 ExecutorService pool = Executors.newFixedThreadPool(threads);
                 try {
@@ -116,7 +129,7 @@ final class DurableBench implements Callable<Integer> {
                 } finally {
                     pool.shutdown();
                 }
-            }, fsyncs);
+            }, () -> fsyncs);
             reopen(root.resolve("reopen"));
         } finally {
             deleteTree(root);
@@ -126,6 +139,11 @@ final class DurableBench implements Callable<Integer> {
 
     private interface Workload {
         void write(Document document, Random values, int writes) throws Exception;
+    }
+
+    /** The disk's sync rate that a figure is compared with: measured when asked, or one measured earlier. */
+    private interface SyncRate {
+        double get() throws IOException;
     }
 
     private static void set(dev.hyphae.peer.MapHandle map, int i, Random values) {
@@ -152,7 +170,34 @@ final class DurableBench implements Callable<Integer> {
         }
     }
 
-    private static void connected(Path root, String label, int count, Workload workload, double fsyncs) throws Exception {
+    /**
+     * One writer alone, no neighbour: strictly one blocking write at a time, each synced before it returns, against
+     * the disk's rate measured right before the timed loop.
+     */
+    private static void alone(Path root, int count, SyncRate syncRate) throws Exception {
+        KeyPair key = KeyPair.generate(RANDOM);
+        AccessPolicy policy = new AccessPolicy().grant(key.publicKey(), AccessPolicy.EVERY_DOCUMENT, AccessPolicy.Right.WRITE);
+        TrustStore trust = TrustStore.of(List.of(key.publicKey()), List.of());
+        try (Peer peer = Peer.open(new Peer.Config(root, key, null, trust, policy))) {
+            Document document = peer.document("sensors");
+            Random warm = new Random(7);
+            for (int i = 0; i < count; i++) {
+                set(document.map(), i, warm);
+            }
+            Random values = new Random(42);
+            double fsyncs = syncRate.get();
+            long start = System.nanoTime();
+            for (int i = 0; i < count; i++) {
+                set(document.map(), i, values);
+            }
+            double rate = count / ((System.nanoTime() - start) / 1e9);
+            System.out.printf("One writer alone, no neighbour, one blocking write at a time: %.0f writes/s (%d writes;"
+                    + " %.2f x the disk's sync rate of %.0f/s measured right before)%n", rate, count, rate / fsyncs, fsyncs);
+        }
+    }
+
+    /** {@code label} null: a warm-up pass, neither timed nor printed. */
+    private static void connected(Path root, String label, int count, Workload workload, SyncRate syncRate) throws Exception {
         KeyPair ka = KeyPair.generate(RANDOM);
         KeyPair kb = KeyPair.generate(RANDOM);
         AccessPolicy policy = new AccessPolicy()
@@ -172,6 +217,10 @@ final class DurableBench implements Callable<Integer> {
             while (link.acknowledged("sensors") < warm) {
                 Thread.sleep(1);
             }
+            if (label == null) {
+                return;
+            }
+            double fsyncs = syncRate.get();
             long start = System.nanoTime();
             workload.write(document, new Random(42), count);
             long written = System.nanoTime();
@@ -181,8 +230,8 @@ final class DurableBench implements Callable<Integer> {
             }
             long acknowledged = System.nanoTime();
             double rate = count / ((acknowledged - start) / 1e9);
-            System.out.printf("  %s %9.0f writes/s (%d writes; durable at the writer at %.0f/s; %.2f x the disk's sync rate)%n",
-                    label, rate, count, count / ((written - start) / 1e9), rate / fsyncs);
+            System.out.printf("  %s %9.0f writes/s (%d writes; durable at the writer at %.0f/s; %.2f x the disk's sync rate of %.0f/s)%n",
+                    label, rate, count, count / ((written - start) / 1e9), rate / fsyncs, fsyncs);
         }
     }
 
