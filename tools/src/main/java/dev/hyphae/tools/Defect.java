@@ -192,7 +192,21 @@ enum Defect {
     /** A reader's Open of a document that the peer does not hold is closed, and the peer never opens it once it holds it (HY-SESS-060). */
     PEER_NEVER_OPENS_AFTER_CLOSE("peer-never-opens-after-close"),
     /** An Open of a document past MAX_DOCUMENTS refuses that document alone, and the session carries on (HY-SESS-033). */
-    PEER_REFUSES_DOCUMENT_PAST_LIMIT("peer-refuses-document-past-limit");
+    PEER_REFUSES_DOCUMENT_PAST_LIMIT("peer-refuses-document-past-limit"),
+
+    // Replica semantics, caught by the mutation vectors: mutators that go wrong only on states larger than the suite's
+    // generators draw (at most four siblings of an MVRegister, three dots of an AWSet element).
+
+    /**
+     * An MVRegister keeps four siblings inline and the others in an overflow list, which a write forgets: from five
+     * siblings on, those past the fourth survive the write (HY-DATA-021).
+     */
+    MV_WRITE_FORGETS_FIFTH_SIBLING("mv-write-forgets-fifth-sibling"),
+    /**
+     * An AWSet keeps three dots of an element inline and the others in an overflow list, which a remove forgets: from four
+     * dots on, the element survives its remove (HY-DATA-021).
+     */
+    AWSET_REMOVE_FORGETS_FOURTH_DOT("awset-remove-forgets-fourth-dot");
 
     private final String flag;
 

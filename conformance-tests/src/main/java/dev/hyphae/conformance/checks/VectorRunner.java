@@ -45,13 +45,13 @@ final class VectorRunner {
             }
             case "operations" -> {
                 Sut.requireProfile(Profile.REPLICA_SEMANTICS);
-                if (!result.equals("valid") || !(operation.equals("join") || operation.equals("query"))) {
+                if (!result.equals("valid") || !List.of("join", "query", "mutate").contains(operation)) {
                     throw new Unsupported("operation '" + operation + "' with result '" + result + "'");
                 }
-                if (operation.equals("join")) {
-                    join(v);
-                } else {
-                    query(v);
+                switch (operation) {
+                    case "join" -> join(v);
+                    case "query" -> query(v);
+                    default -> mutate(v);
                 }
             }
             case "handshake" -> {
@@ -270,6 +270,37 @@ final class VectorRunner {
         JsonNode expected = v.path("expected").path("value");
         if (!expected.equals(value)) {
             throw new AssertionError("the query of the input gave\n" + value + "\nexpected\n" + expected);
+        }
+    }
+
+    /**
+     * HY-VEC-052 and HY-VEC-053: the adapter's {@code mutate}, given the case's input, type, replica, timestamp and mutation as
+     * they are, makes the mutation, with the expected delta, and gives the expected state after it; each payload is read
+     * back through the adapter's {@code decode}.
+     */
+    private static void mutate(JsonNode v) {
+        if (v.path("inputs").size() != 1) {
+            throw new Unsupported("a mutate case with " + v.path("inputs").size() + " inputs");
+        }
+        int type = Integer.parseInt(v.path("type").asText());
+        Sut.requireType(type);
+        Sut.requireTypesOf(v.path("expected").path("state"));
+        Long timestamp = v.hasNonNull("timestamp") ? Long.parseUnsignedLong(v.path("timestamp").asText()) : null;
+        String doing = "mutation " + v.path("mutation") + (timestamp == null ? "" : " at timestamp " + v.path("timestamp").asText())
+                + " by replica " + v.path("replica").asText() + " of the input";
+        JsonNode r = Sut.result(Sut.mutate(Sut.bytes(v.path("inputs").get(0)), type, v.path("replica").asText(), timestamp,
+                v.path("mutation")), doing);
+        if (r.has("refused")) {
+            throw new AssertionError(doing + " was refused (" + r.path("refused").asText() + "); expected the delta\n"
+                    + v.path("expected").path("delta"));
+        }
+        JsonNode delta = Sut.result(Sut.decode(Sut.bytes(r.path("delta"))), "decode of the delta " + r.path("delta").asText()).path("view");
+        if (!v.path("expected").path("delta").equals(delta)) {
+            throw new AssertionError(doing + " gave the delta\n" + delta + "\nexpected\n" + v.path("expected").path("delta"));
+        }
+        JsonNode state = Sut.result(Sut.decode(Sut.bytes(r.path("state"))), "decode of the state " + r.path("state").asText()).path("view");
+        if (!v.path("expected").path("state").equals(state)) {
+            throw new AssertionError(doing + " left the state\n" + state + "\nexpected\n" + v.path("expected").path("state"));
         }
     }
 
