@@ -115,8 +115,8 @@ class PayloadVectorsTest {
      * of unknown type with several opaque versions, which no payload carries; a query reports the vector's value.
      */
     @TestFactory
-    @Requirement({"HY-VEC-017", "HY-VEC-049", "HY-VEC-050", "HY-VEC-052", "HY-VEC-053", "HY-VEC-054", "HY-DATA-020", "HY-DATA-021",
-            "HY-VER-023"})
+    @Requirement({"HY-VEC-017", "HY-VEC-049", "HY-VEC-050", "HY-VEC-052", "HY-VEC-053", "HY-VEC-054", "HY-VEC-055", "HY-DATA-020",
+            "HY-DATA-021", "HY-VER-023"})
     Stream<DynamicTest> operationVectors() throws IOException {
         return vectors("operations").stream().map(file -> DynamicTest.dynamicTest(file.getFileName().toString(), () -> {
             JsonNode vector = JSON.readTree(file.toFile());
@@ -148,17 +148,17 @@ class PayloadVectorsTest {
      * and the case has a timestamp exactly when the mutation is a write to an LWWRegister.
      */
     private static void mutationVector(JsonNode vector, List<State> states) throws Malformed {
+        assertEquals("valid", vector.path("result").asText(), "HY-VEC-055: mutate cases are valid cases only");
         assertEquals(1, states.size());
         State state = states.get(0);
         assertEquals(vector.path("type").asText(), Integer.toString(state.store().typeId()));
         Long timestamp = vector.hasNonNull("timestamp") ? Long.parseUnsignedLong(vector.path("timestamp").asText()) : null;
         Mutation mutation = mutation(vector.path("mutation"), timestamp);
-        assertEquals(timestamp, JsonView.timestamp(mutation));
         // The notation is read back to what it says: the model writes the same object.
         assertEquals(vector.path("mutation"), JsonView.mutation(mutation));
-        if (timestamp != null) {
-            assertTrue(lwwWrite(state.store().typeId(), mutation), "a timestamp for a mutation that is no write to an LWWRegister");
-        }
+        // HY-VEC-054: a timestamp exactly for a write to an LWWRegister, at the root or in an update.
+        assertEquals(lwwWrite(state.store().typeId(), mutation), timestamp != null,
+                "the case has a timestamp exactly when its mutation is a write to an LWWRegister");
         State delta = Mutators.delta(state, new ReplicaId(vector.path("replica").asText()), mutation);
         assertEquals(vector.path("expected").path("delta"), JsonView.of(delta));
         assertEquals(vector.path("expected").path("state"), JsonView.of(state.join(delta)));
