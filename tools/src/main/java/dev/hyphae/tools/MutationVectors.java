@@ -113,8 +113,8 @@ final class MutationVectors {
                 covered(EWFlag.of(new TreeSet<>(List.of(new Dot(A, 1), new Dot(B, 1))))),
                 C, null, Map.of("op", "disable"));
 
-        // An update is made in the causal context of the whole map (the Conformance chapter's table of mutations): A's
-        // next dot is (A,4), after the dot (A,3) of another key, not (A,3), the next dot of the entry alone.
+        // An update is made in the causal context of the whole map (update(k, t, m) in the ORMap section of the data model
+        // chapter): A's next dot is (A,4), after the dot (A,3) of another key, not (A,3), the next dot of the entry alone.
         TreeMap<EntryKey, Crdt> entries = new TreeMap<>();
         entries.put(new EntryKey(Value.of("kwh"), CrdtType.GCOUNTER.id()),
                 GCounter.of(new TreeMap<>(Map.of(new Dot(A, 1), 5L, new Dot(A, 2), 3L))));

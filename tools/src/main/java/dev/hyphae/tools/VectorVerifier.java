@@ -27,7 +27,8 @@ import java.util.stream.Stream;
  * Runs the reference implementation against a tree of vector files (format {@value VectorGenerator#FORMAT}):
  * a valid payload must decode to its expected view and re-encode to a payload with the same view; an
  * invalid one must be refused with its error code, in its phase; a join must give its expected view, and encode to a
- * payload with that view; a query must report its expected value.
+ * payload with that view; a query must report its expected value; a mutation of the one input, by the case's replica, must
+ * give a delta with the expected view, and the input joined with that delta the expected state.
  */
 final class VectorVerifier {
 
