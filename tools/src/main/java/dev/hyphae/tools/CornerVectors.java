@@ -6,9 +6,12 @@ import dev.hyphae.codec.JsonView;
 import dev.hyphae.crdt.AWSet;
 import dev.hyphae.crdt.CausalState;
 import dev.hyphae.crdt.Crdt;
+import dev.hyphae.crdt.CrdtType;
+import dev.hyphae.crdt.EWFlag;
 import dev.hyphae.crdt.EntryKey;
 import dev.hyphae.crdt.GCounter;
 import dev.hyphae.crdt.LWWRegister;
+import dev.hyphae.crdt.MVRegister;
 import dev.hyphae.crdt.ORMap;
 import dev.hyphae.crdt.UnknownCrdt;
 import dev.hyphae.data.CausalContext;
@@ -95,6 +98,52 @@ final class CornerVectors {
         minus.put(Value.of(-0.0), new TreeSet<>(List.of(new Dot(B, 1))));
         join("awset_signed_zeros_stay_two_elements", "0.0 added at one replica and -0.0 at another: joined, two elements, -0.0 first.",
                 List.of("HY-DATA-014", "HY-DATA-015"), AWSet.of(plus), AWSet.of(minus));
+
+        // The corners of item "generators that reach the corners" that had a payload vector and no join, or no vector at
+        // all: each join below is one that a seeded defect, or an implementation that compares values as numbers or
+        // strings as UTF-16, gets wrong.
+        TreeMap<Value, SortedSet<Dot>> quiet = new TreeMap<>();
+        quiet.put(Value.of(Double.NaN), new TreeSet<>(List.of(new Dot(A, 1))));
+        TreeMap<Value, SortedSet<Dot>> payload = new TreeMap<>();
+        payload.put(Value.of(Double.longBitsToDouble(0x7ff8000000000001L)), new TreeSet<>(List.of(new Dot(B, 1))));
+        join("awset_nans_of_two_payloads_stay_two_elements", "The NaN 7ff8000000000000 added at one replica and the NaN "
+                        + "7ff8000000000001 at another: joined, two elements, compared by their bits, not as numbers, which no "
+                        + "NaN equals.", List.of("HY-DATA-011", "HY-DATA-014", "HY-DATA-015"), AWSet.of(quiet), AWSet.of(payload));
+
+        TreeMap<Dot, Value> left = new TreeMap<>();
+        left.put(new Dot(A, 1), Value.of(1L));
+        left.put(new Dot(B, 1), Value.of(2L));
+        TreeMap<Dot, Value> right = new TreeMap<>();
+        right.put(new Dot(A, 1), Value.of(1L));
+        right.put(new Dot(C, 1), Value.of(3L));
+        join("mvregister_join_keeps_siblings_both_hold", "Two MVRegisters that both hold the sibling (A,1), each beside one of its "
+                        + "own: joined, three siblings; the one that both hold is kept, though each side's context has seen it.",
+                List.of("HY-DATA-020"), MVRegister.of(left), MVRegister.of(right));
+
+        TreeMap<EntryKey, Crdt> keys = new TreeMap<>();
+        counter = 1;
+        for (String text : List.of("\uff5e", "\ud83c\udf44", "\ue000", "\ud800\udc00")) {
+            keys.put(new EntryKey(Value.of(text), CrdtType.EW_FLAG.id()), EWFlag.of(new TreeSet<>(List.of(new Dot(A, counter++)))));
+        }
+        payload("ormap_string_keys_in_utf8_order", "Four string keys, U+FF5E and U+E000 among them, which UTF-16 code units order "
+                + "after U+1F344 and U+10000, and UTF-8 bytes before: the entries are in UTF-8 order of their keys.", ORMap.of(keys),
+                "HY-DATA-015", "HY-VEC-022");
+
+        Crdt deepest = null;
+        for (int level = Limits.MAX_NESTING_DEPTH; level >= 1; level--) {
+            TreeMap<EntryKey, Crdt> entries = new TreeMap<>();
+            if (deepest == null) {
+                entries.put(new EntryKey(Value.of("count"), CrdtType.GCOUNTER.id()), GCounter.of(new TreeMap<>(Map.of(new Dot(A, 1), 1L))));
+                entries.put(new EntryKey(Value.of("opaque"), 0x4001), UnknownCrdt.of(0x4001, new TreeSet<>(List.of(new Dot(B, 1))),
+                        new byte[] {4, 5, 6}));
+            } else {
+                entries.put(new EntryKey(Value.of((long) level), deepest.typeId()), deepest);
+            }
+            deepest = ORMap.of(entries);
+        }
+        payload("unknown_type_at_max_nesting_depth", "ORMaps nested to MAX_NESTING_DEPTH, whose deepest map holds a GCounter and "
+                + "an entry of type 0x4001, which version 1 does not define: kept, with its data byte for byte, at the deepest "
+                + "level a payload may hold, as at the root.", deepest, "HY-VER-020", "HY-DATA-037", "HY-ENC-018");
     }
 
     /** A valid payload of {@code store}, with the smallest context that covers it. */

@@ -202,7 +202,21 @@ enum Defect {
      * A Close of a document whose code has session scope in the registry is taken for the end of the session, which the
      * peer then ends without a word (HY-REG-004).
      */
-    PEER_CLOSE_CODE_ENDS_SESSION("peer-close-code-ends-session");
+    PEER_CLOSE_CODE_ENDS_SESSION("peer-close-code-ends-session"),
+
+    // Replica semantics, caught by the mutation vectors: mutators that go wrong only on states larger than the suite's
+    // generators draw (at most four siblings of an MVRegister, three dots of an AWSet element).
+
+    /**
+     * An MVRegister keeps four siblings inline and the others in an overflow list, which a write forgets: from five
+     * siblings on, those past the fourth survive the write (HY-DATA-021).
+     */
+    MV_WRITE_FORGETS_FIFTH_SIBLING("mv-write-forgets-fifth-sibling"),
+    /**
+     * An AWSet keeps three dots of an element inline and the others in an overflow list, which a remove forgets: from four
+     * dots on, the element survives its remove (HY-DATA-021).
+     */
+    AWSET_REMOVE_FORGETS_FOURTH_DOT("awset-remove-forgets-fourth-dot");
 
     private final String flag;
 

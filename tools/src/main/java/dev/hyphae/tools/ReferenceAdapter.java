@@ -422,6 +422,16 @@ final class ReferenceAdapter {
         return result;
     }
 
+    /**
+     * The delta of {@code mutation}, in the notation of the {@code mutate} request, of {@code state} by {@code replica}, as
+     * this adapter answers it with no seeded defect: the mutation vectors are generated and verified with it.
+     *
+     * @throws MutationRefusedException when the data model refuses the mutation
+     */
+    static CausalState<Crdt> deltaOf(CausalState<Crdt> state, ReplicaId replica, Long timestamp, JsonNode mutation) {
+        return castState(new ReferenceAdapter(null, "", List.of()).mutation(state.store(), state.context(), replica, timestamp, mutation));
+    }
+
     /** The delta of one mutation of {@code store}, whose document's context is {@code context}. */
     private CausalState<? extends Crdt> mutation(Crdt store, CausalContext context, ReplicaId replica, Long timestamp, JsonNode m) {
         String op = m.path("op").asText();
@@ -445,7 +455,7 @@ final class ReferenceAdapter {
                 return made;
             }
         } else if (store instanceof MVRegister r && op.equals("write")) {
-            return r.write(context, replica, ViewReader.value(m.path("value")));
+            return SeededDefects.mvWrite(defect, r, r.write(context, replica, ViewReader.value(m.path("value"))));
         } else if (store instanceof EWFlag f && op.equals("enable")) {
             return f.enable(context, replica);
         } else if (store instanceof EWFlag f && op.equals("disable")) {
@@ -453,7 +463,8 @@ final class ReferenceAdapter {
         } else if (store instanceof AWSet s && op.equals("add")) {
             return s.add(context, replica, ViewReader.value(m.path("element")));
         } else if (store instanceof AWSet s && op.equals("remove")) {
-            return s.remove(ViewReader.value(m.path("element")));
+            Value element = ViewReader.value(m.path("element"));
+            return SeededDefects.remove(defect, s, element, s.remove(element));
         } else if (store instanceof AWSet s && op.equals("clear")) {
             return s.clear();
         } else if (store instanceof ORMap map && op.equals("update")) {

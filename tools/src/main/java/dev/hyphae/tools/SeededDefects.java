@@ -217,6 +217,43 @@ final class SeededDefects {
         return new CausalState<>(LWWRegister.of(writes), CausalContext.of(seen));
     }
 
+    /**
+     * The delta of an MVRegister write with {@code defect}: its context covers the first four of the register's dots
+     * only, so that a fifth sibling, and any after it, is not removed.
+     */
+    static CausalState<MVRegister> mvWrite(Defect defect, MVRegister register, CausalState<MVRegister> delta) {
+        List<Dot> siblings = new ArrayList<>(register.entries().keySet());
+        if (defect != Defect.MV_WRITE_FORGETS_FIFTH_SIBLING || siblings.size() <= INLINE_SIBLINGS) {
+            return delta;
+        }
+        return new CausalState<>(delta.store(), covering(siblings.subList(0, INLINE_SIBLINGS), delta.store()));
+    }
+
+    /** How many siblings the MVRegister of its defect keeps before its overflow list. */
+    private static final int INLINE_SIBLINGS = 4;
+
+    /**
+     * The delta of an AWSet remove with {@code defect}: its context covers the first three of the element's dots only, so
+     * that the element, with its fourth dot and any after it, stays.
+     */
+    static CausalState<AWSet> remove(Defect defect, AWSet set, Value element, CausalState<AWSet> delta) {
+        SortedSet<Dot> dots = set.entries().getOrDefault(element, new TreeSet<>());
+        if (defect != Defect.AWSET_REMOVE_FORGETS_FOURTH_DOT || dots.size() <= INLINE_DOTS) {
+            return delta;
+        }
+        return new CausalState<>(delta.store(), covering(new ArrayList<>(dots).subList(0, INLINE_DOTS), delta.store()));
+    }
+
+    /** How many dots of an element the AWSet of its defect keeps before its overflow list. */
+    private static final int INLINE_DOTS = 3;
+
+    /** The context of {@code seen} and of the dots of the delta's store {@code made}. */
+    private static CausalContext covering(List<Dot> seen, Crdt made) {
+        List<Dot> dots = new ArrayList<>(seen);
+        made.forEachDot(dots::add);
+        return CausalContext.of(dots);
+    }
+
     // ---- views -----------------------------------------------------------------------------------------------
 
     /** Changes the JSON view of a state, in place, as an implementation with {@code defect} shows it. */

@@ -22,7 +22,7 @@ import java.util.TreeMap;
  *
  * <p>This class writes the files and the specification's partials; the cases of each area are built by their own
  * class: {@link PayloadVectors}, {@link InvalidPayloadVectors} and {@link CompactVectors} (area {@code payload}),
- * {@link OperationVectors} ({@code operations}), {@link HandshakeVectors} ({@code handshake} and {@code framing}), and
+ * {@link OperationVectors} and {@link MutationVectors} ({@code operations}), {@link HandshakeVectors} ({@code handshake} and {@code framing}), and
  * {@link CompressionVectors} ({@code compression}), {@link SessionVectors} ({@code session}). Each invalid case is
  * checked, as it is generated, to be refused by the reference implementation with the code and in the phase it
  * states; a case that is not refused as described stops the generator.
@@ -84,6 +84,7 @@ final class VectorGenerator implements VectorWriter {
         g.payloads.write();
         g.compact.write();
         new OperationVectors(g).write();
+        new MutationVectors(g).write();
         new InvalidPayloadVectors(g).write();
         new CompressionVectors(g).write();
         new SessionVectors(g).write();

@@ -10,6 +10,7 @@ import dev.hyphae.codec.Payload;
 import dev.hyphae.codec.SeveralOpaqueVersionsException;
 import dev.hyphae.crdt.CausalState;
 import dev.hyphae.crdt.Crdt;
+import dev.hyphae.data.MutationRefusedException;
 import dev.hyphae.data.ReplicaId;
 import dev.hyphae.data.Value;
 
@@ -26,7 +27,8 @@ import java.util.stream.Stream;
  * Runs the reference implementation against a tree of vector files (format {@value VectorGenerator#FORMAT}):
  * a valid payload must decode to its expected view and re-encode to a payload with the same view; an
  * invalid one must be refused with its error code, in its phase; a join must give its expected view, and encode to a
- * payload with that view; a query must report its expected value.
+ * payload with that view; a query must report its expected value; a mutation of the one input, by the case's replica, must
+ * give a delta with the expected view, and the input joined with that delta the expected state.
  */
 final class VectorVerifier {
 
@@ -116,6 +118,9 @@ final class VectorVerifier {
                 JsonNode expected = v.path("expected").path("value");
                 return !expected.isMissingNode() && expected.equals(value) ? null : "queried to " + value + ", expected " + expected;
             }
+            if (operation.equals("mutate")) {
+                return mutate(v);
+            }
             if (operation.equals("join")) {
                 state = null;
                 for (JsonNode input : v.path("inputs")) {
@@ -156,6 +161,50 @@ final class VectorVerifier {
         } catch (RuntimeException e) {
             return e.getClass().getSimpleName() + ": " + e.getMessage();
         }
+    }
+
+    /**
+     * HY-VEC-052 and HY-VEC-053: the mutation of the one input, by the case's replica, gives the expected delta, which a
+     * payload carries unchanged, and the input joined with it the expected state; HY-VEC-054: the input's root is of the
+     * case's type, the mutation is not refused, and the case has a timestamp exactly when the reference needs one.
+     */
+    private static String mutate(JsonNode v) throws ProtocolException {
+        if (v.path("inputs").size() != 1) {
+            return "a mutation without exactly one input";
+        }
+        CausalState<Crdt> state = Codec.decode(HEX.parseHex(v.path("inputs").get(0).asText())).state();
+        if (!Integer.toString(state.store().typeId()).equals(v.path("type").asText())) {
+            return "the input's root is of the type " + state.store().typeId() + ", not " + v.path("type").asText();
+        }
+        Long timestamp = v.hasNonNull("timestamp") ? Long.parseUnsignedLong(v.path("timestamp").asText()) : null;
+        CausalState<Crdt> delta;
+        try {
+            delta = ReferenceAdapter.deltaOf(state, ReplicaId.fromHex(v.path("replica").asText()), timestamp, v.path("mutation"));
+        } catch (MutationRefusedException e) {
+            return "the mutation is refused: " + e.getMessage();
+        }
+        if ((timestamp != null) != lwwWrite(state.store().typeId(), v.path("mutation"))) {
+            return timestamp == null ? "no timestamp for a write to an LWWRegister" : "a timestamp, though the mutation is no write to an "
+                    + "LWWRegister";
+        }
+        if (!Codec.decode(Codec.encode(delta)).state().equals(delta)) {
+            return "encoding the delta changed it";
+        }
+        JsonNode actual = JSON.valueToTree(JsonView.of(delta));
+        if (!actual.equals(v.path("expected").path("delta"))) {
+            return "the delta is " + actual + ", expected " + v.path("expected").path("delta");
+        }
+        JsonNode after = JSON.valueToTree(JsonView.of(state.join(delta)));
+        return after.equals(v.path("expected").path("state")) ? null : "the state after it is " + after + ", expected "
+                + v.path("expected").path("state");
+    }
+
+    /** Whether {@code mutation} of a store of the type {@code typeId} is a write to an LWWRegister, at the root or in an update. */
+    private static boolean lwwWrite(int typeId, JsonNode mutation) {
+        if (mutation.path("op").asText().equals("update")) {
+            return lwwWrite(Integer.parseInt(mutation.path("type").asText()), mutation.path("mutation"));
+        }
+        return typeId == dev.hyphae.crdt.CrdtType.LWW_REGISTER.id() && mutation.path("op").asText().equals("write");
     }
 
     /** Why an invalid case's refusal {@code e} is not the one the case states (its code and phase), or null if it is. */

@@ -7,7 +7,9 @@ import dev.hyphae.conformance.Profile;
 import dev.hyphae.conformance.Response;
 import dev.hyphae.conformance.Sut;
 import dev.hyphae.conformance.Unsupported;
+import dev.hyphae.conformance.model.Model;
 import dev.hyphae.conformance.model.SelectionReader;
+import dev.hyphae.model.encoding.Malformed;
 import dev.hyphae.model.handshake.Negotiation;
 import dev.hyphae.ProtocolException;
 
@@ -45,13 +47,13 @@ final class VectorRunner {
             }
             case "operations" -> {
                 Sut.requireProfile(Profile.REPLICA_SEMANTICS);
-                if (!result.equals("valid") || !(operation.equals("join") || operation.equals("query"))) {
+                if (!result.equals("valid") || !List.of("join", "query", "mutate").contains(operation)) {
                     throw new Unsupported("operation '" + operation + "' with result '" + result + "'");
                 }
-                if (operation.equals("join")) {
-                    join(v);
-                } else {
-                    query(v);
+                switch (operation) {
+                    case "join" -> join(v);
+                    case "query" -> query(v);
+                    default -> mutate(v);
                 }
             }
             case "handshake" -> {
@@ -270,6 +272,57 @@ final class VectorRunner {
         JsonNode expected = v.path("expected").path("value");
         if (!expected.equals(value)) {
             throw new AssertionError("the query of the input gave\n" + value + "\nexpected\n" + expected);
+        }
+    }
+
+    /**
+     * HY-VEC-052 and HY-VEC-053: the adapter's {@code mutate}, given the one input as its {@code state} with the case's type,
+     * replica, timestamp and mutation, makes the mutation, with the expected delta, and gives the expected state after it.
+     * The payloads it returns are read by the model, as the mutator properties read them, so that an adapter's decoder
+     * cannot excuse its own mutator; a payload the model refuses fails on HY-ENC-047.
+     */
+    private static void mutate(JsonNode v) {
+        if (v.path("inputs").size() != 1) {
+            throw new Unsupported("a mutate case with " + v.path("inputs").size() + " inputs");
+        }
+        if (!v.path("type").asText().matches("[0-9]{1,9}")) {
+            throw new AssertionError("a mutate case must give in type the CRDT type id of the root of its input (HY-VEC-054); it gives "
+                    + (v.has("type") ? v.path("type") : "none"));
+        }
+        int type = Integer.parseInt(v.path("type").asText());
+        byte[] input = Sut.bytes(v.path("inputs").get(0));
+        // HY-CONF-007: the types the request itself holds, those of the state it sends.
+        Sut.requireType(type);
+        try {
+            Sut.requireTypesOf(Model.view(Model.decode(input)));
+        } catch (Malformed e) {
+            throw new AssertionError("the input of the case is not a valid payload: " + e.getMessage());
+        }
+        Long timestamp = v.hasNonNull("timestamp") ? Long.parseUnsignedLong(v.path("timestamp").asText()) : null;
+        String doing = "mutation " + v.path("mutation") + (timestamp == null ? "" : " at timestamp " + v.path("timestamp").asText())
+                + " by replica " + v.path("replica").asText() + " of the input";
+        JsonNode r = Sut.result(Sut.mutate(input, type, v.path("replica").asText(), timestamp, v.path("mutation")), doing);
+        if (r.has("refused")) {
+            throw new AssertionError(doing + " was refused (" + r.path("refused").asText() + "); expected the delta\n"
+                    + v.path("expected").path("delta"));
+        }
+        JsonNode delta = modelView(Sut.bytes(r.path("delta")), doing + ", the delta");
+        if (!v.path("expected").path("delta").equals(delta)) {
+            throw new AssertionError(doing + " gave the delta\n" + delta + "\nexpected\n" + v.path("expected").path("delta"));
+        }
+        JsonNode state = modelView(Sut.bytes(r.path("state")), doing + ", the state after it");
+        if (!v.path("expected").path("state").equals(state)) {
+            throw new AssertionError(doing + " left the state\n" + state + "\nexpected\n" + v.path("expected").path("state"));
+        }
+    }
+
+    /** The model's view of a payload that the adapter wrote, which a decoder must accept (HY-ENC-047). */
+    private static JsonNode modelView(byte[] payload, String what) {
+        try {
+            return Model.view(Model.decode(payload));
+        } catch (Malformed e) {
+            throw new Counterexamples.Failure("HY-ENC-047: " + what + " is a payload that a decoder must refuse: " + e.getMessage() + "\n"
+                    + Sut.hex(payload), List.of("HY-ENC-047"));
         }
     }
 

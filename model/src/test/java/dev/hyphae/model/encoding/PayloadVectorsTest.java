@@ -3,6 +3,8 @@ package dev.hyphae.model.encoding;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hyphae.model.JsonView;
+import dev.hyphae.model.Mutation;
+import dev.hyphae.model.Mutators;
 import dev.hyphae.model.ORMap;
 import dev.hyphae.model.Query;
 import dev.hyphae.model.ReplicaId;
@@ -30,7 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Every payload and operations vector of {@code test-vectors/v1}, run against the model's decoder and encoder: a
  * valid input decodes to the vector's view, and so does the model's encoding of what it decoded; an invalid input
  * is refused in the vector's phase (the code of every payload refusal is MALFORMED_DELTA); the inputs of an
- * operation, decoded and joined in order, give the vector's view.
+ * operation, decoded and joined in order, give the vector's view; a mutation gives the vector's delta and state.
  */
 class PayloadVectorsTest {
 
@@ -113,7 +115,8 @@ class PayloadVectorsTest {
      * of unknown type with several opaque versions, which no payload carries; a query reports the vector's value.
      */
     @TestFactory
-    @Requirement({"HY-VEC-017", "HY-VEC-049", "HY-VEC-050", "HY-DATA-020", "HY-VER-023"})
+    @Requirement({"HY-VEC-017", "HY-VEC-049", "HY-VEC-050", "HY-VEC-052", "HY-VEC-053", "HY-VEC-054", "HY-VEC-055", "HY-DATA-020",
+            "HY-DATA-021", "HY-VER-023"})
     Stream<DynamicTest> operationVectors() throws IOException {
         return vectors("operations").stream().map(file -> DynamicTest.dynamicTest(file.getFileName().toString(), () -> {
             JsonNode vector = JSON.readTree(file.toFile());
@@ -126,6 +129,10 @@ class PayloadVectorsTest {
                 assertEquals(vector.path("expected").path("value"), Query.of(states.get(0)));
                 return;
             }
+            if (vector.path("operation").asText().equals("mutate")) {
+                mutationVector(vector, states);
+                return;
+            }
             assertEquals("join", vector.path("operation").asText());
             State joined = State.joinAll(states);
             assertEquals(vector.get("expected"), JsonView.of(joined));
@@ -133,6 +140,53 @@ class PayloadVectorsTest {
                 assertEquals(vector.get("expected"), JsonView.of(PayloadDecoder.decode(PayloadEncoder.encode(joined))));
             }
         }));
+    }
+
+    /**
+     * A mutation: the model's delta mutator, given the case's replica, mutation and timestamp, makes the mutation of the
+     * one input, of the case's type, without refusing it; its delta, and the input joined with it, have the case's views;
+     * and the case has a timestamp exactly when the mutation is a write to an LWWRegister.
+     */
+    private static void mutationVector(JsonNode vector, List<State> states) throws Malformed {
+        assertEquals("valid", vector.path("result").asText(), "HY-VEC-055: mutate cases are valid cases only");
+        assertEquals(1, states.size());
+        State state = states.get(0);
+        assertEquals(vector.path("type").asText(), Integer.toString(state.store().typeId()));
+        Long timestamp = vector.hasNonNull("timestamp") ? Long.parseUnsignedLong(vector.path("timestamp").asText()) : null;
+        Mutation mutation = mutation(vector.path("mutation"), timestamp);
+        // The notation is read back to what it says: the model writes the same object.
+        assertEquals(vector.path("mutation"), JsonView.mutation(mutation));
+        // HY-VEC-054: a timestamp exactly for a write to an LWWRegister, at the root or in an update.
+        assertEquals(lwwWrite(state.store().typeId(), mutation), timestamp != null,
+                "the case has a timestamp exactly when its mutation is a write to an LWWRegister");
+        State delta = Mutators.delta(state, new ReplicaId(vector.path("replica").asText()), mutation);
+        assertEquals(vector.path("expected").path("delta"), JsonView.of(delta));
+        assertEquals(vector.path("expected").path("state"), JsonView.of(state.join(delta)));
+        assertEquals(vector.path("expected").path("delta"), JsonView.of(PayloadDecoder.decode(PayloadEncoder.encode(delta))));
+    }
+
+    /** The mutation of a {@code mutate} case, in the notation of the adapter's request, whose LWW writes are at {@code timestamp}. */
+    private static Mutation mutation(JsonNode m, Long timestamp) {
+        String op = m.path("op").asText();
+        return switch (op) {
+            case "increment" -> new Mutation.Increment(Long.parseUnsignedLong(m.path("amount").asText()));
+            case "decrement" -> new Mutation.Decrement(Long.parseUnsignedLong(m.path("amount").asText()));
+            case "write" -> new Mutation.Write(JsonView.readValue(m.path("value")), timestamp);
+            case "enable" -> new Mutation.Enable();
+            case "disable" -> new Mutation.Disable();
+            case "add" -> new Mutation.Add(JsonView.readValue(m.path("element")));
+            case "remove" -> m.has("key") ? new Mutation.RemoveKey(JsonView.readValue(m.path("key")))
+                    : new Mutation.Remove(JsonView.readValue(m.path("element")));
+            case "clear" -> new Mutation.Clear();
+            case "update" -> new Mutation.Update(JsonView.readValue(m.path("key")), Integer.parseInt(m.path("type").asText()),
+                    mutation(m.path("mutation"), timestamp));
+            default -> throw new IllegalArgumentException("no mutation '" + op + "'");
+        };
+    }
+
+    private static boolean lwwWrite(int typeId, Mutation m) {
+        return m instanceof Mutation.Update u ? lwwWrite(u.typeId(), u.mutation())
+                : m instanceof Mutation.Write && typeId == dev.hyphae.model.CrdtType.LWW_REGISTER.id();
     }
 
     /** Whether {@code store} holds, at any depth, a value of unknown type with more than one opaque version (HY-ENC-051). */
