@@ -18,7 +18,7 @@ import java.util.List;
 
 /**
  * Gives every property of the suite the run's seed and number of tries, so that a run is repeatable with
- * {@code --seed} and as thorough as {@code --tries} asks, and marks every try of a property, shrinking tries
+ * {@code --seed} and as thorough as {@code --tries} asks (a property split into several shares them, {@link ShareOfTries}), and marks every try of a property, shrinking tries
  * included, with the number of the property's check, so that a try left running after its check has ended cannot
  * reach the adapter ({@link Suite#inCheck}). Each property class registers it with
  * {@code @AddLifecycleHook(SuiteSettingsHook.class)}.
@@ -39,7 +39,8 @@ public final class SuiteSettingsHook implements AroundPropertyHook, AroundTryHoo
     public PropertyExecutionResult aroundProperty(PropertyLifecycleContext context, PropertyExecutor property) {
         Settings settings = Suite.current().settings();
         context.attributes().setSeed(Long.toString(settings.seed()));
-        context.attributes().setTries(settings.tries());
+        ShareOfTries share = context.targetMethod().getAnnotation(ShareOfTries.class);
+        context.attributes().setTries(share == null ? settings.tries() : Math.max(1, (settings.tries() + share.value() - 1) / share.value()));
         // The generators already draw from pools full of corner values; jqwik's own edge cases of these nested
         // generators number in the thousands and cost more time to build than the tries themselves.
         context.attributes().setEdgeCases(EdgeCasesMode.NONE);

@@ -67,10 +67,11 @@ class CodecCornerProperties {
     }
 
     @Property
-    @Requirement({"HY-DATA-011", "HY-DATA-013"})
+    @Requirement({"HY-DATA-011", "HY-DATA-013", "HY-VEC-021"})
     void floatsAndStringsAreKeptBitForBit(@ForAll("valueCorners") State state) {
         expectTheSameState("floatsAndStringsAreKeptBitForBit", state, "every bit of a float64 value is kept, the sign of a zero and the "
-                + "sign and payload bits of a NaN included, and a string is kept as its UTF-8 bytes, never normalised");
+                + "sign and payload bits of a NaN included, and written in a view as its 64-bit pattern; and a string is kept as its UTF-8 "
+                + "bytes, never normalised");
     }
 
     @Property
@@ -97,8 +98,8 @@ class CodecCornerProperties {
                     + "decodes to another view.", List.of("HY-VEC-012"));
             v.put("input", Sut.hex(payload));
             v.set("expected", expected);
-            throw Counterexamples.failure(rule + ".\ndecode of the payload " + Sut.hex(payload) + "\nexpected the view\n" + expected
-                    + "\nthe adapter's view\n" + view, v);
+            throw Counterexamples.failure(rule + ".\ninput: decode of the payload " + Sut.hex(payload) + "\nthe views differ "
+                    + Views.firstDifference(expected, view) + "\nexpected: " + expected + "\nactual: " + view, v);
         }
         byte[] encoded = Sut.bytes(Sut.result(Sut.encode(view), "encode").path("payload"));
         JsonNode again;
