@@ -192,7 +192,12 @@ enum Defect {
     /** A reader's Open of a document that the peer does not hold is closed, and the peer never opens it once it holds it (HY-SESS-060). */
     PEER_NEVER_OPENS_AFTER_CLOSE("peer-never-opens-after-close"),
     /** An Open of a document past MAX_DOCUMENTS refuses that document alone, and the session carries on (HY-SESS-033). */
-    PEER_REFUSES_DOCUMENT_PAST_LIMIT("peer-refuses-document-past-limit");
+    PEER_REFUSES_DOCUMENT_PAST_LIMIT("peer-refuses-document-past-limit"),
+    /**
+     * The adapter has no answer for a view that one payload may not carry because it is beyond a limit: its encoder's
+     * refusal escapes as a failure instead of the answer {@code null} (HY-CONF-067).
+     */
+    ENCODE_FAILS_BEYOND_LIMITS("encode-fails-beyond-limits");
 
     private final String flag;
 

@@ -235,7 +235,7 @@ class ConformanceIT {
             "remove-ignores-context,        replica-semantics, HY-DATA-020, vectors/operations/valid/awset_remove_of_observed_add",
             "accept-truncated,              codec,             HY-ENC-009,  CodecProperties.truncatedInputIsRefusedWithTheRightCode",
             "wrong-error-code,              codec,             HY-VEC-014,  CodecProperties.mutatedInputIsRefusedWithTheModelsCode",
-            "downgrade,                     handshake,         HY-VER-002,  HandshakeProperties.negotiationAgreesWithTheModel",
+            "downgrade,                     handshake,         HY-VER-002,  HandshakeProperties.aResponderSelectsTheHighestCommonVersion",
             "accept-downgrade,              handshake,         HY-VER-004,  HandshakeChecks.aSelectionOfAVersionNotOfferedIsRefused",
             "shared-stream,                 codec,             HY-COMP-003, vectors/compression/valid/compression_two_channels_two_streams",
             "unsupported-ormap-join,        replica-semantics, HY-CONF-012, vectors/operations/valid/ormap_update_survives_concurrent_remove",
@@ -252,7 +252,7 @@ class ConformanceIT {
             "drop-unknown-entries,          codec,             HY-DATA-037, vectors/payload/valid/unknown_type_in_map",
             "drop-deep-unknown-entries,     codec,             HY-DATA-037, CodecCornerProperties.entriesOfUnknownTypeAreKeptAtEveryDepth",
             "increment-largest-entry,       replica-semantics, HY-DATA-021, MutatorProperties.counterMutatorsGiveTheDefinedDelta",
-            "lww-accepts-stale-write,       replica-semantics, HY-DATA-029, MutatorProperties.registerWritesGiveTheDefinedDelta",
+            "lww-accepts-stale-write,       replica-semantics, HY-DATA-029, MutatorProperties.aStaleLwwWriteIsRefused",
             "lww-signed-timestamps,         replica-semantics, HY-DATA-032, QueryProperties.anLwwRegisterIsQueriedToItsWinner",
             "remove-wins-set,               replica-semantics, HY-DATA-020, ReplicaProperties.joinAgreesWithTheDefinition",
             "pncounter-join-adds,           replica-semantics, HY-DATA-020, ReplicaProperties.joinIsIdempotent",
@@ -270,7 +270,8 @@ class ConformanceIT {
             "hs-initiator-skips-low-order,   handshake,         HY-HS-016,   HandshakeChecks.aLowOrderResponderKeyIsRefused",
             "hs-error-selection-with-fields, handshake,         HY-HS-017,   HandshakeChecks.anErrorSelectionHoldsTheErrorAlone",
             "hs-own-layout-only,             handshake,         HY-HS-018,   HandshakeLayoutChecks.aResponderReadsAnOfferAndAConfirmationInAnotherLayout",
-            "ignore-frame-limit,             handshake,         HY-FRAME-019, vectors/framing/invalid/framing_frame_larger_than_announced"})
+            "ignore-frame-limit,             handshake,         HY-FRAME-019, vectors/framing/invalid/framing_frame_larger_than_announced",
+            "encode-fails-beyond-limits,     codec,             HY-CONF-067, CodecCornerProperties.aStateBeyondTheLimitsOfOnePayloadIsEncodedAsNull"})
     @Requirement({"HY-CONF-006", "HY-CONF-018"})
     void eachSeededDefectIsCaughtOnItsRequirement(String defect, String profile, String requirement, String checkId, @TempDir Path reports)
             throws Exception {

@@ -5,13 +5,17 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hyphae.conformance.Checks;
 import dev.hyphae.conformance.Counterexamples;
 import dev.hyphae.conformance.Profile;
+import dev.hyphae.conformance.Response;
 import dev.hyphae.conformance.SuiteSettingsHook;
 import dev.hyphae.conformance.Sut;
 import dev.hyphae.conformance.model.Model;
 import dev.hyphae.model.CrdtType;
+import dev.hyphae.model.Limits;
+import dev.hyphae.model.ReplicaId;
 import dev.hyphae.model.State;
 import dev.hyphae.model.encoding.Malformed;
 import dev.hyphae.model.testkit.Corners;
+import dev.hyphae.model.testkit.States;
 import dev.hyphae.spec.Requirement;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -27,7 +31,8 @@ import java.util.List;
  * Generated properties of the Codec profile at the corners of the data model, each citing the requirement that its
  * corner tests: float64 values and strings kept bit for bit, entries of unknown CRDT type kept at every depth, and
  * maps nested as deep as a payload may hold them. Each decodes the model's payload and compares the view with the
- * model's, then has the adapter encode that view and the model decode the result.
+ * model's, then has the adapter encode that view and the model decode the result. Past the corner, maps nested one
+ * level deeper than a payload may hold are a state that the adapter's {@code encode} answers with {@code null}.
  */
 @Checks(Profile.CODEC)
 @AddLifecycleHook(SuiteSettingsHook.class)
@@ -86,6 +91,36 @@ class CodecCornerProperties {
     void mapsNestedToTheLimitAreDecoded(@ForAll("deepMaps") State state) {
         expectTheSameState("mapsNestedToTheLimitAreDecoded", state, "a payload may hold ORMaps nested to MAX_NESTING_DEPTH (16, the root "
                 + "at depth 1); only deeper ones are refused");
+    }
+
+    @Provide
+    Arbitrary<State> mapsTooDeep() {
+        Sut.requireProfile(Profile.CODEC);
+        Sut.requireType(CrdtType.OR_MAP.id());
+        return Corners.deepMaps(Limits.MAX_NESTING_DEPTH + 1, false);
+    }
+
+    /**
+     * A state whose maps are nested one level deeper than a payload may hold: the adapter writes no payload of it, in
+     * either form, and says so with the answer {@code payload: null}, not with a payload, an error or a failure.
+     */
+    @Property
+    @Requirement({"HY-CONF-067", "HY-DATA-043"})
+    void aStateBeyondTheLimitsOfOnePayloadIsEncodedAsNull(@ForAll("mapsTooDeep") State state) {
+        JsonNode view = Model.view(state);
+        Sut.requireTypesOf(view);
+        List<String> table = States.REPLICAS.stream().map(ReplicaId::hex).toList();
+        for (boolean compact : new boolean[] {false, true}) {
+            Response r = Sut.supported(compact ? Sut.encodeCompact(view, table) : Sut.encode(view),
+                    compact ? "encode in the compact form" : "encode");
+            if (!r.isResult() || !r.result().path("payload").isNull()) {
+                throw new AssertionError("an encoder produces no payload beyond a limit of one payload, and an adapter answers encode "
+                        + "of a state that one payload may not carry with the payload null\ninput: encode"
+                        + (compact ? " in the compact form under the replica table " + table : "") + " of a state whose maps are nested "
+                        + (Limits.MAX_NESTING_DEPTH + 1) + " deep, one more than MAX_NESTING_DEPTH: " + view + "\nexpected: the payload null"
+                        + "\nactual: " + (r.isResult() ? "the payload " + r.result().path("payload") : r.describe()));
+            }
+        }
     }
 
     /** Decoding the model's payload gives the model's view, and the adapter's encoding of that view holds the same state. */
