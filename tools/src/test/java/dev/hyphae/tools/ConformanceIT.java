@@ -265,7 +265,7 @@ class ConformanceIT {
             "hs-ignore-critical,             handshake,         HY-HS-010,   vectors/handshake/invalid/handshake_unknown_critical_capability",
             "hs-first-common-version,        handshake,         HY-VER-002,  vectors/handshake/valid/handshake_negotiates_version_and_capabilities",
             "hs-accept-small-frames,         handshake,         HY-HS-011,   vectors/handshake/invalid/handshake_offer_frame_size_below_minimum",
-            "hs-report-malformed,            handshake,         HY-HS-013,   HandshakeChecks.aMalformedOfferEndsTheHandshakeWithoutAWord",
+            "hs-report-malformed,            handshake,         HY-HS-013,   OfferRefusalChecks.aMalformedOfferEndsTheHandshakeWithoutAWord",
             "hs-error-scope-ignored,         handshake,         HY-HS-015,   HandshakeChecks.aSelectionErrorWithoutSessionScopeEndsWithHandshakeFailed",
             "hs-initiator-skips-low-order,   handshake,         HY-HS-016,   HandshakeChecks.aLowOrderResponderKeyIsRefused",
             "hs-error-selection-with-fields, handshake,         HY-HS-017,   HandshakeChecks.anErrorSelectionHoldsTheErrorAlone",
