@@ -22,6 +22,7 @@ import dev.hyphae.crdt.LWWRegister;
 import dev.hyphae.crdt.MVRegister;
 import dev.hyphae.crdt.ORMap;
 import dev.hyphae.crdt.PNCounter;
+import dev.hyphae.crdt.UnknownCrdt;
 import dev.hyphae.data.CausalContext;
 import dev.hyphae.data.Dot;
 import dev.hyphae.data.MutationRefusedException;
@@ -274,6 +275,10 @@ final class ReferenceAdapter {
             if (compact(request)) {
                 // Also null when the compact form cannot represent the state (HY-ENC-062).
                 result.put("payload", Codec.encodeCompact(state, compactTable(request)).map(HEX::formatHex).orElse(null));
+            } else if (table != null && holdsUnknownType(state.store())) {
+                // Data of an unknown type may name replicas by index in the table of the payload that carried it, and
+                // travels only in that payload, never against a session's table (HY-CONF-067).
+                result.putNull("payload");
             } else {
                 // An opaque version of the view is taken as carried by a payload with an empty replica table (HY-VEC-028).
                 result.put("payload", HEX.formatHex(table == null ? Codec.encode(state) : Codec.encode(state, table)));
@@ -287,6 +292,12 @@ final class ReferenceAdapter {
             result.putNull("payload");
         }
         return result;
+    }
+
+    /** Whether {@code store} is, or holds at some depth of its maps, a store of a CRDT type that this version does not define. */
+    private static boolean holdsUnknownType(Crdt store) {
+        return store instanceof UnknownCrdt || (store instanceof ORMap map && map.entries().values().stream()
+                .anyMatch(ReferenceAdapter::holdsUnknownType));
     }
 
     /** Whether the request's {@code form} is {@code compact}; absent, it is {@code columnar}. */
