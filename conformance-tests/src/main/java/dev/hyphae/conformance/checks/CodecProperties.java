@@ -86,7 +86,7 @@ class CodecProperties {
     @Requirement({"HY-ENC-047", "HY-DATA-043"})
     void encodeWritesAPayloadThatADecoderAccepts(@ForAll("states") State state) {
         JsonNode view = Model.view(state);
-        byte[] payload = Sut.bytes(Sut.result(Sut.encode(view), "encode").path("payload"));
+        byte[] payload = Sut.payload(Sut.result(Sut.encode(view), "encode"), "encode of the view " + view);
         try {
             Model.decode(payload);
         } catch (Malformed e) {
@@ -103,7 +103,7 @@ class CodecProperties {
     @Requirement({"HY-VEC-013", "HY-VEC-028"})
     void decodeInvertsEncode(@ForAll("states") State state) {
         JsonNode view = Model.view(state);
-        byte[] payload = Sut.bytes(Sut.result(Sut.encode(view), "encode").path("payload"));
+        byte[] payload = Sut.payload(Sut.result(Sut.encode(view), "encode"), "encode of the view " + view);
         String law = "an implementation decodes the payload that it wrote for a state to that state, opaque versions byte for byte";
         JsonNode modelView;
         try {

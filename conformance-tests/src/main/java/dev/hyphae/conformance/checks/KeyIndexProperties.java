@@ -116,8 +116,9 @@ class KeyIndexProperties {
         List<ReplicaId> replicas = replicas(seed);
         List<Value> keys = keys(state.store(), seed);
         JsonNode view = Model.view(state);
-        byte[] payload = Sut.bytes(Sut.result(Sut.encode(view, hex(replicas), json(keys)), "encode against a key table")
-                .path("payload"));
+        byte[] payload = Sut.payload(Sut.result(Sut.encode(view, hex(replicas), json(keys)), "encode against a key table"),
+                "encode in session form against the replica table " + hex(replicas) + " and the key table " + json(keys)
+                        + " of the view " + view);
         State decoded;
         try {
             decoded = PayloadDecoder.decode(payload, replicas, keys);

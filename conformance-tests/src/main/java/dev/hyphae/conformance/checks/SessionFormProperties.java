@@ -81,7 +81,8 @@ class SessionFormProperties {
     void encodeInSessionFormIsReadAgainstTheTable(@ForAll("states") State state, @ForAll long seed) {
         List<ReplicaId> table = table(seed);
         JsonNode view = Model.view(state);
-        byte[] payload = Sut.bytes(Sut.result(Sut.encode(view, hex(table)), "encode in session form").path("payload"));
+        byte[] payload = Sut.payload(Sut.result(Sut.encode(view, hex(table)), "encode in session form"),
+                "encode in session form against the replica table " + hex(table) + " of the view " + view);
         State decoded;
         try {
             decoded = PayloadDecoder.decode(payload, table);
