@@ -42,7 +42,10 @@ final class Views {
         }
     }
 
-    /** The first place, in document order, where {@code actual} differs from {@code expected}, or null if they are equal. */
+    /**
+     * The first place where {@code actual} differs from {@code expected}, or null if they are equal: members of an object
+     * are visited in the alphabetical order of their names, elements of an array in their order.
+     */
     static String firstDifference(JsonNode expected, JsonNode actual) {
         return difference("", expected, actual);
     }
