@@ -69,7 +69,8 @@ public final class ConformanceRunner {
             if (!claims.unknownProfiles().isEmpty()) {
                 out.println("the adapter claims profiles this suite does not know, which are not checked: " + claims.unknownProfiles());
             }
-            out.printf("seed %d, %d tries per property, reports in %s%n", settings.seed(), settings.tries(), settings.reportDirectory());
+            out.printf("seed %d, %d tries per property (a split check: its share), reports in %s%n", settings.seed(), settings.tries(),
+                    settings.reportDirectory());
             if (settings.narrowed()) {
                 out.println("narrowed to the profiles " + settings.profiles().stream().map(Profile::id).toList()
                         + "; the verdict speaks of these only");

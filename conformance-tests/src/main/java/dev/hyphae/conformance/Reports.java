@@ -248,7 +248,8 @@ public final class Reports {
                 .append(esc(hello.version())).append(", protocol versions ").append(esc(String.join(", ", hello.protocolVersions())))
                 .append(". Suite ").append(esc(Counterexamples.suite().getProperty("suite.version", "?")))
                 .append(", specification revision ").append(esc(Counterexamples.suite().getProperty("spec.revision", "?")))
-                .append(", seed ").append(settings.seed()).append(", ").append(settings.tries()).append(" tries per property.</p>\n");
+                .append(", seed ").append(settings.seed()).append(", ").append(settings.tries()).append(" tries per property")
+                .append(" (a check split from another: its share of them).</p>\n");
         h.append("<p>Verdict: <b>").append(conforms() ? "conforms" : "does not conform").append("</b>.");
         if (adapter != null) {
             h.append(" Adapter started ").append(adapter.starts()).append(" time(s), crashed or timed out ").append(adapter.crashes())

@@ -18,7 +18,8 @@ import java.util.List;
 
 /**
  * Gives every property of the suite the run's seed and number of tries, so that a run is repeatable with
- * {@code --seed} and as thorough as {@code --tries} asks, and marks every try of a property, shrinking tries
+ * {@code --seed} and as thorough as {@code --tries} asks (the checks of a property split into several share its tries
+ * and draw from seeds of their own, {@link ShareOfTries}), and marks every try of a property, shrinking tries
  * included, with the number of the property's check, so that a try left running after its check has ended cannot
  * reach the adapter ({@link Suite#inCheck}). Each property class registers it with
  * {@code @AddLifecycleHook(SuiteSettingsHook.class)}.
@@ -38,8 +39,9 @@ public final class SuiteSettingsHook implements AroundPropertyHook, AroundTryHoo
     @Override
     public PropertyExecutionResult aroundProperty(PropertyLifecycleContext context, PropertyExecutor property) {
         Settings settings = Suite.current().settings();
-        context.attributes().setSeed(Long.toString(settings.seed()));
-        context.attributes().setTries(settings.tries());
+        ShareOfTries share = context.targetMethod().getAnnotation(ShareOfTries.class);
+        context.attributes().setSeed(Long.toString(seed(settings.seed(), share, context.targetMethod().getName())));
+        context.attributes().setTries(tries(settings.tries(), share));
         // The generators already draw from pools full of corner values; jqwik's own edge cases of these nested
         // generators number in the thousands and cost more time to build than the tries themselves.
         context.attributes().setEdgeCases(EdgeCasesMode.NONE);
@@ -49,6 +51,23 @@ public final class SuiteSettingsHook implements AroundPropertyHook, AroundTryHoo
         long check = Suite.currentCheck();
         Store.create(CHECK, Lifespan.PROPERTY, () -> check);
         return property.execute();
+    }
+
+    /** The tries of a check: all the run's, or its share of them ({@link ShareOfTries}), rounded up, at least 1. */
+    static int tries(int tries, ShareOfTries share) {
+        if (share == null) {
+            return tries;
+        }
+        if (share.value() < 1 || share.parts() < 1 || share.parts() > share.value()) {
+            throw new IllegalStateException("a share of tries needs 1 <= parts <= value, not " + share.parts() + "/" + share.value());
+        }
+        // In long: tries * parts may pass Integer.MAX_VALUE; the quotient does not.
+        return (int) Math.max(1, ((long) tries * share.parts() + share.value() - 1) / share.value());
+    }
+
+    /** The seed of a check: the run's, or for a check split from another the run's plus its name's hash ({@link ShareOfTries}). */
+    static long seed(long seed, ShareOfTries share, String check) {
+        return share == null ? seed : seed + check.hashCode();
     }
 
     @Override

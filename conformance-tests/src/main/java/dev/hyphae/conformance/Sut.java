@@ -230,6 +230,28 @@ public final class Sut {
         Claims.versionOneTypes(view).forEach(Sut::requireType);
     }
 
+    /**
+     * The payload of an {@code encode} result, or the end of the check as failed when there is none: every state that
+     * a check asks the adapter to encode can be carried by one payload in the form asked for, so {@code null} (or no
+     * payload at all) breaks HY-CONF-067.
+     *
+     * @param result the result of the {@code encode} request
+     * @param input  the request, as a failure states its input: the form asked for and the view
+     */
+    public static byte[] payload(JsonNode result, String input) {
+        JsonNode payload = result.path("payload");
+        if (payload.isTextual()) {
+            try {
+                return bytes(payload);
+            } catch (IllegalArgumentException e) {
+                // Not hexadecimal: reported below as no payload.
+            }
+        }
+        throw new AssertionError("an adapter answers encode with a payload, not null, for every state that one payload in the form "
+                + "asked for can carry (HY-CONF-067)\ninput: " + input + "\nexpected: a payload\nactual: "
+                + (payload.isMissingNode() ? "no member payload" : payload));
+    }
+
     /** Bytes from hex. */
     public static byte[] bytes(JsonNode hex) {
         return HEX.parseHex(hex.asText());

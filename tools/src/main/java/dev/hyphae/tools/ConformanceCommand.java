@@ -52,7 +52,8 @@ final class ConformanceCommand implements Callable<Integer> {
             defaultValue = "42")
     long seed;
 
-    @Option(names = "--tries", paramLabel = "N", description = "Inputs tried by each generated property. Default: ${DEFAULT-VALUE}.",
+    @Option(names = "--tries", paramLabel = "N", description = "Inputs tried by each generated property; a check split from one that checked several rules runs "
+                    + "its share of them. Default: ${DEFAULT-VALUE}.",
             defaultValue = "" + Settings.DEFAULT_TRIES)
     int tries;
 

@@ -216,7 +216,11 @@ enum Defect {
      * An AWSet keeps three dots of an element inline and the others in an overflow list, which a remove forgets: from four
      * dots on, the element survives its remove (HY-DATA-021).
      */
-    AWSET_REMOVE_FORGETS_FOURTH_DOT("awset-remove-forgets-fourth-dot");
+    AWSET_REMOVE_FORGETS_FOURTH_DOT("awset-remove-forgets-fourth-dot"),
+     * The adapter has no answer for a view that one payload may not carry because it is beyond a limit: its encoder's
+     * refusal escapes as a failure instead of the answer {@code null} (HY-CONF-067).
+     */
+    ENCODE_FAILS_BEYOND_LIMITS("encode-fails-beyond-limits");
 
     private final String flag;
 

@@ -7,12 +7,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hyphae.ErrorCode;
 import dev.hyphae.ProtocolException;
 import dev.hyphae.codec.Codec;
-import dev.hyphae.codec.ConflictingReplicaTablesException;
 import dev.hyphae.codec.ExternalTables;
 import dev.hyphae.codec.JsonView;
 import dev.hyphae.codec.Payload;
 import dev.hyphae.codec.PayloadNotEncodableException;
-import dev.hyphae.codec.SeveralOpaqueVersionsException;
+import dev.hyphae.codec.PayloadTooLargeException;
 import dev.hyphae.crdt.AWSet;
 import dev.hyphae.crdt.CausalState;
 import dev.hyphae.crdt.Crdt;
@@ -23,6 +22,7 @@ import dev.hyphae.crdt.LWWRegister;
 import dev.hyphae.crdt.MVRegister;
 import dev.hyphae.crdt.ORMap;
 import dev.hyphae.crdt.PNCounter;
+import dev.hyphae.crdt.UnknownCrdt;
 import dev.hyphae.data.CausalContext;
 import dev.hyphae.data.Dot;
 import dev.hyphae.data.MutationRefusedException;
@@ -270,20 +270,34 @@ final class ReferenceAdapter {
         CausalState<Crdt> state = ViewReader.state(request.path("view"));
         ExternalTables table = tables(request);
         ObjectNode result = JSON.createObjectNode();
-        if (compact(request)) {
-            // null when the compact form cannot represent the state (HY-ENC-062).
-            result.put("payload", Codec.encodeCompact(state, compactTable(request)).map(HEX::formatHex).orElse(null));
-        } else {
-            try {
+        // HY-CONF-067: null when one payload in the form asked for may not carry the state.
+        try {
+            if (compact(request)) {
+                // Also null when the compact form cannot represent the state (HY-ENC-062).
+                result.put("payload", Codec.encodeCompact(state, compactTable(request)).map(HEX::formatHex).orElse(null));
+            } else if (table != null && holdsUnknownType(state.store())) {
+                // Data of an unknown type may name replicas by index in the table of the payload that carried it, and
+                // travels only in that payload, never against a session's table (HY-CONF-067).
+                result.putNull("payload");
+            } else {
                 // An opaque version of the view is taken as carried by a payload with an empty replica table (HY-VEC-028).
                 result.put("payload", HEX.formatHex(table == null ? Codec.encode(state) : Codec.encode(state, table)));
-            } catch (SeveralOpaqueVersionsException | ConflictingReplicaTablesException e) {
-                // HY-ENC-051, HY-ENC-053: one payload carries one version of a store of unknown type, and versions
-                // under one table
-                result.putNull("payload");
             }
+        } catch (PayloadNotEncodableException e) {
+            // Beyond a limit of one payload (HY-DATA-043, HY-ENC-050, HY-ENC-063); several versions of a store of unknown
+            // type (HY-ENC-051); versions under replica tables that are not prefixes one of the other (HY-ENC-053).
+            if (defect == Defect.ENCODE_FAILS_BEYOND_LIMITS && e instanceof PayloadTooLargeException) {
+                throw e;
+            }
+            result.putNull("payload");
         }
         return result;
+    }
+
+    /** Whether {@code store} is, or holds at some depth of its maps, a store of a CRDT type that this version does not define. */
+    private static boolean holdsUnknownType(Crdt store) {
+        return store instanceof UnknownCrdt || (store instanceof ORMap map && map.entries().values().stream()
+                .anyMatch(ReferenceAdapter::holdsUnknownType));
     }
 
     /** Whether the request's {@code form} is {@code compact}; absent, it is {@code columnar}. */

@@ -95,63 +95,6 @@ class HandshakeChecks {
     }
 
     /**
-     * The suite, as an initiator that offers what it likes, sends the adapter's responder an offer it cannot verify: a
-     * frame size below 1024, or a capability listed twice. The responder ends the handshake without a word. Each offer
-     * also holds version 2.0 alone, capability 0 and the unknown capability 7 marked critical, which checks 4 to 6 of
-     * HY-HS-012 refuse with a reported code: a responder that negotiates before it verifies the payload answers them.
-     */
-    @Test
-    @Requirement({"HY-HS-012", "HY-HS-013", "HY-HS-011", "HY-HS-003", "HY-CONF-023"})
-    void aMalformedOfferEndsTheHandshakeWithoutAWord() {
-        HandshakeSide[] p = HandshakeSide.pair();
-        List<ProtocolVersion> unsupported = List.of(new ProtocolVersion(2, 0));
-        for (byte[] first : List.of(ForgedInitiator.firstMessage(p[0], unsupported, new int[] {0, 7}, Set.of(7), 512),
-                ForgedInitiator.firstMessage(p[0], unsupported, new int[] {0, 1, 1, 7}, Set.of(7), 0))) {
-            String handle = Sut.result(Sut.handshakeStart("responder", p[1].json(false)), "handshakeStart").path("handshake").asText();
-            Response r = Sut.supported(Sut.handshakeRead(handle, first), "handshakeRead");
-            if (!r.isError() || r.code() != ErrorCode.MALFORMED_MESSAGE.value() || r.message() != null) {
-                throw new AssertionError("message 1 " + Sut.hex(first) + " offers 2.0 alone, capability 0 and the unknown capability 7 "
-                        + "marked critical, with a max_frame_size of 512 or capability 1 listed twice: expected a refusal with 100 "
-                        + "MALFORMED_MESSAGE and no message 2, got " + r.describe() + (r.message() == null ? "" : " with message " + r.message()));
-            }
-        }
-    }
-
-    /**
-     * An offer that breaks several rules of negotiation: capability 0, no version in common and an unknown capability
-     * marked critical. The adapter's responder refuses it for the first of the checks 4 to 6 of HY-HS-012, capability 0,
-     * and its own message 2, which the suite reads as the initiator, reports exactly that code.
-     */
-    @Test
-    @Requirement({"HY-HS-012", "HY-HS-013", "HY-HS-014", "HY-HS-006", "HY-CONF-023"})
-    void aRefusedOfferIsReportedWithTheCodeOfTheFirstCheckThatFails() throws ProtocolException {
-        HandshakeSide[] p = HandshakeSide.pair();
-        byte[][] offers = {ForgedInitiator.firstMessage(p[0], List.of(new ProtocolVersion(2, 0)), new int[] {0}, Set.of(), 0),
-                ForgedInitiator.firstMessage(p[0], List.of(new ProtocolVersion(2, 0)), new int[] {7}, Set.of(7), 0)};
-        int[] codes = {ErrorCode.PROTOCOL_VIOLATION.value(), ErrorCode.UNSUPPORTED_VERSION.value()};
-        for (int k = 0; k < offers.length; k++) {
-            String handle = Sut.result(Sut.handshakeStart("responder", p[1].json(false)), "handshakeStart").path("handshake").asText();
-            Response r = Sut.supported(Sut.handshakeRead(handle, offers[k]), "handshakeRead");
-            String offer = k == 0 ? "capability 0 and version 2.0 alone" : "version 2.0 alone and the unknown capability 7 marked critical";
-            if (!r.isError() || r.code() != codes[k] || r.message() == null) {
-                throw new AssertionError("an offer of " + offer + ": expected a refusal with " + codes[k] + " reported in message 2, got "
-                        + r.describe());
-            }
-            SelectionReader.Reply reply;
-            try {
-                reply = SelectionReader.read(p[0].staticPrivate, p[0].ephemeralPrivate, offers[k], Sut.bytes(r.message()));
-            } catch (ProtocolException e) {
-                throw new AssertionError("an offer of " + offer + ": the adapter's message 2 " + r.message() + " cannot be read: "
-                        + e.getMessage());
-            }
-            if (reply.error() != codes[k]) {
-                throw new AssertionError("an offer of " + offer + ": the adapter refused with " + codes[k] + " but its message 2 reports "
-                        + reply.error());
-            }
-        }
-    }
-
-    /**
      * The adapter's responder refuses an offer of version 2.0 alone with UNSUPPORTED_VERSION, and an offer of version
      * 1.0 with the unknown capability 7 marked critical with UNSUPPORTED_CAPABILITY, each reported in message 2: the
      * suite reads that message as the initiator, and its Selection holds the error and no other field (HY-HS-017).

@@ -58,7 +58,8 @@ class SessionFormProperties {
     }
 
     @Property
-    @Requirement({"HY-ENC-055", "HY-ENC-057", "HY-VEC-011", "HY-CONF-013"})
+    // How the adapter presents a payload against a table (HY-CONF-013) is KeyIndexProperties' to cite.
+    @Requirement({"HY-ENC-055", "HY-ENC-057", "HY-VEC-011"})
     void decodeInSessionFormAgreesWithTheModel(@ForAll("states") State state, @ForAll long seed) {
         List<ReplicaId> table = table(seed);
         byte[] payload = PayloadEncoder.encode(state, table);
@@ -80,7 +81,8 @@ class SessionFormProperties {
     void encodeInSessionFormIsReadAgainstTheTable(@ForAll("states") State state, @ForAll long seed) {
         List<ReplicaId> table = table(seed);
         JsonNode view = Model.view(state);
-        byte[] payload = Sut.bytes(Sut.result(Sut.encode(view, hex(table)), "encode in session form").path("payload"));
+        byte[] payload = Sut.payload(Sut.result(Sut.encode(view, hex(table)), "encode in session form"),
+                "encode in session form against the replica table " + hex(table) + " of the view " + view);
         State decoded;
         try {
             decoded = PayloadDecoder.decode(payload, table);

@@ -22,6 +22,7 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.RandomDistribution;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -152,13 +153,24 @@ public final class Corners {
                 .map(m -> valid(AWSet.of(m)));
     }
 
+    /** The types of the leaves of {@link #deepMaps(int, boolean)}: a counter, a register and a set. */
+    private static final List<CrdtType> LEAVES = List.of(CrdtType.GCOUNTER, CrdtType.MV_REGISTER, CrdtType.AW_SET);
+
     /**
-     * ORMaps nested {@code depth} levels deep along one path of keys (the root is level 1), with a leaf of any type
-     * of version 1 but ORMap at the bottom and, when {@code unknown}, an entry of unknown type beside the path at
-     * one level drawn at random.
+     * ORMaps nested {@code depth} levels deep along one path of keys (the root is level 1), with a non-empty leaf of
+     * GCounter, MVRegister or AWSet at the bottom and, when {@code unknown}, an entry of unknown type beside the path
+     * at one level drawn at random.
      */
     public static Arbitrary<State> deepMaps(int depth, boolean unknown) {
-        Arbitrary<Store> leaf = Arbitraries.of(CrdtType.GCOUNTER, CrdtType.MV_REGISTER, CrdtType.AW_SET)
+        return deepMaps(depth, unknown, LEAVES);
+    }
+
+    /** {@link #deepMaps(int, boolean)} with a leaf of one of {@code leaves} (none of them ORMap, which would nest deeper). */
+    public static Arbitrary<State> deepMaps(int depth, boolean unknown, Collection<CrdtType> leaves) {
+        if (leaves.isEmpty() || leaves.contains(CrdtType.OR_MAP)) {
+            throw new IllegalArgumentException("the leaves of nested maps are of a type other than ORMap: " + leaves);
+        }
+        Arbitrary<Store> leaf = Arbitraries.of(List.copyOf(leaves))
                 .flatMap(t -> States.stores(t, 0, false).filter(s -> !s.isEmpty()));
         return Combinators.combine(leaf, States.keys().list().ofSize(depth), Arbitraries.integers().between(1, depth),
                         Arbitraries.of(8, 0x8000), States.dots().set().ofMinSize(1).ofMaxSize(2))
@@ -181,8 +193,13 @@ public final class Corners {
 
     /** Maps nested from one level to {@code MAX_NESTING_DEPTH}, the deepest a payload may hold, half of them at or near it. */
     public static Arbitrary<State> deepMaps(boolean unknown) {
+        return deepMaps(unknown, LEAVES);
+    }
+
+    /** {@link #deepMaps(boolean)} with a leaf of one of {@code leaves}, as {@link #deepMaps(int, boolean, Collection)}. */
+    public static Arbitrary<State> deepMaps(boolean unknown, Collection<CrdtType> leaves) {
         return Arbitraries.oneOf(Arbitraries.integers().between(1, 4), Arbitraries.integers().between(Limits.MAX_NESTING_DEPTH - 2,
-                Limits.MAX_NESTING_DEPTH)).flatMap(depth -> deepMaps(depth, unknown));
+                Limits.MAX_NESTING_DEPTH)).flatMap(depth -> deepMaps(depth, unknown, leaves));
     }
 
     /** A state of {@code store}, with the smallest context that covers it. */
