@@ -52,8 +52,14 @@ final class ReplicaBench implements Callable<Integer> {
     @Option(names = "--rounds", defaultValue = "100", description = "Rounds of one write per key (default: ${DEFAULT-VALUE}).")
     int rounds;
 
-    @Option(names = "--runs", defaultValue = "10", description = "Timed runs of each measure, after as many warm-up runs (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--runs", defaultValue = "10", description = "Timed runs of the write and heap measures, after as many warm-up runs; the apply measure times 30 times as many, after its warm-up (default: ${DEFAULT-VALUE}).")
     int runs;
+
+    @Option(names = "--warm-up", defaultValue = "10", description = "Seconds of warm-up runs before the apply path is timed, and half as many before the previous path (default: ${DEFAULT-VALUE}).")
+    int warmUpSeconds;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
 
     private static final ReplicaId REPLICA = ReplicaId.fromHex("5e4503000000000000000000000000a1");
 
@@ -95,7 +101,10 @@ final class ReplicaBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws ProtocolException {
-        System.out.printf("Sensor workload: %d keys, %d rounds, %d writes by one replica; medians of %d runs after %d warm-up runs%n",
+        if (warmUpSeconds <= 0) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--warm-up must be at least 1 second");
+        }
+        System.out.printf("Sensor workload: %d keys, %d rounds, %d writes by one replica; writes: medians of %d runs after %d warm-up runs%n",
                 keys, rounds, keys * rounds, runs, runs);
         heap();
         writes();
@@ -159,38 +168,69 @@ final class ReplicaBench implements Callable<Integer> {
         }
         byte[] payload = Codec.encode(round.state());
 
-        // Each run is short: many runs, after as many again to warm up, so that the compiler has done its work.
+        // Each run is short, and the compiler needs thousands of them before its code settles: a few hundred runs
+        // left the figures up to twice the settled ones, and swinging with unrelated changes to the code. So each path
+        // warms up for a while first, and is then timed on its own, not interleaved with the other.
         int applyRuns = runs * 30;
         long[] decode = new long[applyRuns];
         long[] join = new long[applyRuns];
         long[] oldJoin = new long[applyRuns];
-        for (int pass = 0; pass < 2; pass++) {
-            for (int i = 0; i < applyRuns; i++) {
-                MutableState target = new MutableState(heldState);
-                long t0 = System.nanoTime();
-                CausalState<ORMap> delta = asMap(Codec.decode(payload).state());
-                long t1 = System.nanoTime();
-                boolean changed = target.join(delta);
-                long t2 = System.nanoTime();
-                CausalState<ORMap> joined = heldState.join(delta);
-                boolean oldChanged = !joined.equals(heldState);
-                long t3 = System.nanoTime();
-                if (!changed || !oldChanged || !target.state().equals(joined)) {
-                    throw new IllegalStateException("the two joins disagree");
-                }
-                decode[i] = t1 - t0;
-                join[i] = t2 - t1;
-                oldJoin[i] = t3 - t2;
-            }
+        long warmUpUntil = System.nanoTime() + warmUpSeconds * 1_000_000_000L;
+        do {
+            applyOnce(heldState, payload, decode, join, 0);
+        } while (System.nanoTime() < warmUpUntil);
+        for (int i = 0; i < applyRuns; i++) {
+            applyOnce(heldState, payload, decode, join, i);
+        }
+        CausalState<ORMap> delta = asMap(Codec.decode(payload).state());
+        MutableState target = new MutableState(heldState);
+        target.join(delta);
+        CausalState<ORMap> expected = target.state();
+        // The previous path is only the comparison: half the warm-up is enough for it to settle, and keeps the run short.
+        warmUpUntil = System.nanoTime() + warmUpSeconds * 1_000_000_000L / 2;
+        do {
+            oldPathOnce(heldState, delta, expected, oldJoin, 0);
+        } while (System.nanoTime() < warmUpUntil);
+        for (int i = 0; i < applyRuns; i++) {
+            oldPathOnce(heldState, delta, expected, oldJoin, i);
         }
         System.out.println();
         System.out.printf("Applying the last round's delta (%d writes, %d bytes) to a replica holding the %d rounds before%n",
                 keys, payload.length, rounds - 1);
-        System.out.printf("  (medians of %d runs after %d warm-up runs)%n", applyRuns, applyRuns);
+        System.out.printf("  (medians of %d runs after %d s of warm-up runs; JMH figures: the benchmarks module)%n", applyRuns, warmUpSeconds);
         System.out.printf("  %-72s %9.3f ms%n", "decode (verification included)", median(decode) / 1e6);
         System.out.printf("  %-72s %9.3f ms%n", "join into the replica's state, which reports the change", median(join) / 1e6);
         System.out.printf("  %-72s %9.3f ms%n", "decode + join", (median(decode) + median(join)) / 1e6);
         System.out.printf("  %-72s %9.3f ms%n", "previous path: immutable join and comparison of whole states", median(oldJoin) / 1e6);
+    }
+
+    /** Decodes {@code payload} and joins it into a replica holding {@code held}; records the two times at {@code i}. */
+    private void applyOnce(CausalState<ORMap> held, byte[] payload, long[] decode, long[] join, int i)
+            throws ProtocolException {
+        MutableState target = new MutableState(held);
+        long t0 = System.nanoTime();
+        CausalState<ORMap> delta = asMap(Codec.decode(payload).state());
+        long t1 = System.nanoTime();
+        boolean changed = target.join(delta);
+        long t2 = System.nanoTime();
+        if (!changed) {
+            throw new IllegalStateException("the delta brought nothing");
+        }
+        decode[i] = t1 - t0;
+        join[i] = t2 - t1;
+    }
+
+    /** The previous path: the immutable join, and the comparison of whole states that told whether it changed. */
+    private void oldPathOnce(CausalState<ORMap> held, CausalState<ORMap> delta, CausalState<ORMap> expected,
+                             long[] times, int i) {
+        long t0 = System.nanoTime();
+        CausalState<ORMap> joined = held.join(delta);
+        boolean changed = !joined.equals(held);
+        long t1 = System.nanoTime();
+        if (!changed || !joined.equals(expected)) {
+            throw new IllegalStateException("the two joins disagree");
+        }
+        times[i] = t1 - t0;
     }
 
     /** The heap while the workload is written in memory, measured before anything else has run in this JVM. */
