@@ -217,6 +217,7 @@ enum Defect {
      * dots on, the element survives its remove (HY-DATA-021).
      */
     AWSET_REMOVE_FORGETS_FOURTH_DOT("awset-remove-forgets-fourth-dot"),
+    /**
      * The adapter has no answer for a view that one payload may not carry because it is beyond a limit: its encoder's
      * refusal escapes as a failure instead of the answer {@code null} (HY-CONF-067).
      */
