@@ -263,7 +263,9 @@ public final class Replica implements Closeable {
      * A write of the batch that touches another key than its own ({@link IllegalArgumentException}), a mutator that
      * throws, a batch whose join exceeds the limits of one payload
      * ({@link dev.hyphae.codec.PayloadNotEncodableException}), and a closed replica ({@link IllegalStateException})
-     * refuse the whole batch at once, by that exception, with nothing applied.
+     * refuse the whole batch at once, by that exception, with nothing applied, when the exception leaves
+     * {@code writes}. A function that catches the refusal of one of its writes goes on with the batch: the refused
+     * write changed nothing, and the batch's other writes are applied as above.
      *
      * <p>{@code writes} runs under the document's lock, on the calling thread: the document takes no other write and
      * no delta from a neighbour meanwhile, and its reads wait, as does the commit thread once it comes to this
