@@ -428,9 +428,14 @@ final class Engine implements Runnable {
             return;
         }
         try {
+            // Read before writing: a link requests its end only after it has queued its last message (a
+            // SessionError, say), so an end requested before writeTo has everything it wants sent queued. Read
+            // after, it could be an end requested while writeTo ran, whose last message writeTo never saw; the
+            // socket would then close with that message unsent. A request made meanwhile asks for another write.
+            boolean endRequested = link.endRequested;
             boolean drained = link.writeTo(link.channel);
             key.interestOps(drained ? key.interestOps() & ~SelectionKey.OP_WRITE : key.interestOps() | SelectionKey.OP_WRITE);
-            if (drained && link.endRequested) {
+            if (drained && endRequested) {
                 closeNow(link, null);
             }
         } catch (IOException e) {
