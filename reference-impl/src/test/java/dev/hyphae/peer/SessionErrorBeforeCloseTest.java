@@ -50,7 +50,7 @@ class SessionErrorBeforeCloseTest {
     /** Documents the peer holds: each session starts with this many Opens of the peer's. */
     private static final int DOCUMENTS = 64;
     private static final int CLIENTS = 4;
-    private static final int SESSIONS_PER_CLIENT = 400;
+    private static final int SESSIONS_PER_CLIENT = 300;
     /** Ten bytes that are no session message: a session ends on them with MALFORMED_MESSAGE. */
     private static final byte[] GARBAGE = {0x42, 0x42, 0x42, 0x42, 0x42, 0x42, 0x42, 0x42, 0x42, 0x42};
 
