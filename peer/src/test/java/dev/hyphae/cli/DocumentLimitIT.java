@@ -44,7 +44,7 @@ class DocumentLimitIT {
         KeyPair neighbour = KeyPair.generate(new SecureRandom());
         List<String> held = new ArrayList<>();
         write(dir.resolve("a-data"), serveKey, "doc-", HELD, new ArrayList<>(), held);
-        try (Launcher.Running serve = new Launcher.Running(limited(dir, "peer", "serve", "--listen", "127.0.0.1:0",
+        try (Launcher.PeerProcess serve = new Launcher.PeerProcess(limited(dir, "peer", "serve", "--listen", "127.0.0.1:0",
                 "--data", "a-data", "--key", "a.key", "--trust-peer", hex(neighbour) + ":write"))) {
             int port = serve.listeningPort();
 
@@ -99,10 +99,10 @@ class DocumentLimitIT {
         List<String> contents = new ArrayList<>();
         write(dir.resolve("a-data"), a, "a-", HELD, documents, contents);
         write(dir.resolve("b-data"), b, "b-", HELD - 1, documents, contents);
-        try (Launcher.Running serve = new Launcher.Running(limited(dir, "peer", "serve", "--listen", "127.0.0.1:0",
+        try (Launcher.PeerProcess serve = new Launcher.PeerProcess(limited(dir, "peer", "serve", "--listen", "127.0.0.1:0",
                 "--data", "a-data", "--key", "a.key", "--trust-peer", hex(b) + ":write", "--trust-peer", hex(c) + ":write"))) {
             String address = serve.listening();
-            try (Launcher.Running connect = new Launcher.Running(limited(dir, "peer", "connect", address, "--data", "b-data",
+            try (Launcher.PeerProcess connect = new Launcher.PeerProcess(limited(dir, "peer", "connect", address, "--data", "b-data",
                     "--key", "b.key", "--trust-peer", hex(a) + ":write"))) {
                 for (int k = 0; k < documents.size(); k++) {
                     String name = documents.get(k);
@@ -112,14 +112,14 @@ class DocumentLimitIT {
                 connect.stop("peer connect");
             }
 
-            Process once = limited(dir, "peer", "connect", address, "--once", "--timeout", "120", "--data", "c-data",
-                    "--key", "c.key", "--trust-peer", hex(a) + ":write").redirectError(ProcessBuilder.Redirect.INHERIT).start();
-            BlockingQueue<String> onceOut = Launcher.lines(once.getInputStream());
-            assertTrue(once.waitFor(180, TimeUnit.SECONDS), "peer connect --once ends");
-            assertEquals(0, once.exitValue(), "peer connect --once is in step");
-            String inStep = onceOut.poll(10, TimeUnit.SECONDS);
-            assertNotNull(inStep, "peer connect --once printed nothing");
-            assertTrue(inStep.startsWith("in step: "), inStep);
+            try (Launcher.PeerProcess once = new Launcher.PeerProcess(limited(dir, "peer", "connect", address, "--once",
+                    "--timeout", "120", "--data", "c-data", "--key", "c.key", "--trust-peer", hex(a) + ":write"))) {
+                assertTrue(once.process.waitFor(180, TimeUnit.SECONDS), "peer connect --once ends");
+                assertEquals(0, once.process.exitValue(), "peer connect --once is in step");
+                String inStep = once.lines.poll(10, TimeUnit.SECONDS);
+                assertNotNull(inStep, "peer connect --once printed nothing");
+                assertTrue(inStep.startsWith("in step: "), inStep);
+            }
             try (Peer synced = Peer.open(new Peer.Config(dir.resolve("c-data"), c, null, TrustStore.of(List.of(), List.of()),
                     new AccessPolicy()))) {
                 for (int k = 0; k < documents.size(); k++) {
@@ -138,12 +138,16 @@ class DocumentLimitIT {
         key(dir, "b.key");
         Process once = limited(dir, "peer", "connect", "127.0.0.1:9", "--once", "--data", "b-data", "--key", "b.key",
                 "--doc", "x", "--doc", "y", "--doc", "z").start();
-        BlockingQueue<String> err = Launcher.lines(once.getErrorStream());
-        assertTrue(once.waitFor(60, TimeUnit.SECONDS), "peer connect --once ends");
-        assertEquals(2, once.exitValue());
-        String line = err.poll(10, TimeUnit.SECONDS);
-        assertNotNull(line, "an error line");
-        assertTrue(line.contains("HY-SESS-155"), line);
+        try {
+            BlockingQueue<String> err = Launcher.lines(once.getErrorStream());
+            assertTrue(once.waitFor(60, TimeUnit.SECONDS), "peer connect --once ends");
+            assertEquals(2, once.exitValue());
+            String line = err.poll(10, TimeUnit.SECONDS);
+            assertNotNull(line, "an error line");
+            assertTrue(line.contains("HY-SESS-155"), line);
+        } finally {
+            once.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        }
     }
 
     private static KeyPair key(Path dir, String file) throws IOException {

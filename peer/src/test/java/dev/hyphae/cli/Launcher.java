@@ -25,8 +25,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The {@code tools/hyphae} launcher run as a user runs it, in a test's folder: with this JVM's Java and without the
- * Java options of the environment that runs the build (a test sets its own in {@code JAVA_OPTS}). What a command
- * prints is read on a thread of its own, so that a silent process fails the test instead of hanging it.
+ * Java options of the environment that runs the build (a test sets its own in {@code JAVA_OPTS}), as the tools
+ * module's {@code PeerProcess} runs it. What a command prints is read on a thread of its own, so that a silent
+ * process fails the test instead of hanging it.
  */
 final class Launcher {
 
@@ -95,27 +96,31 @@ final class Launcher {
     }
 
     /**
-     * A running {@code peer serve} or {@code peer connect}, driven through its standard input as from a keyboard; closing
-     * it kills what is still running (a test that means the process to stop on its own says so first, {@link #stop}).
+     * A running {@code peer serve} or {@code peer connect}, driven through its standard input as from a keyboard. As the
+     * tools module's {@code PeerProcess} (whose tests cannot share this one): closing it ends its input, as Ctrl-D does,
+     * and kills it if it has not stopped half a minute later, then waits for it to be gone, so that no process outlives
+     * its test's folder. A test that means the process to stop on its own says so first, with {@link #stop}. Unlike
+     * there, it takes a builder, since these tests set the process's own Java options, and a test reads the address
+     * that {@code peer serve} prints with {@link #listening()}.
      */
-    static final class Running implements AutoCloseable {
+    static final class PeerProcess implements AutoCloseable {
         final Process process;
         final PrintWriter in;
-        final BlockingQueue<String> out;
+        final BlockingQueue<String> lines;
 
         /** Starts {@code builder}; its standard error goes to this JVM's, unless the builder sends it elsewhere. */
-        Running(ProcessBuilder builder) throws IOException {
+        PeerProcess(ProcessBuilder builder) throws IOException {
             if (builder.redirectError() == ProcessBuilder.Redirect.PIPE) {
                 builder.redirectError(ProcessBuilder.Redirect.INHERIT);
             }
             process = builder.start();
             in = new PrintWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8), true);
-            out = lines(process.getInputStream());
+            lines = lines(process.getInputStream());
         }
 
         /** The next line printed, within a minute. */
         String next() throws InterruptedException {
-            String line = out.poll(60, TimeUnit.SECONDS);
+            String line = lines.poll(60, TimeUnit.SECONDS);
             assertNotNull(line, "the process printed nothing");
             return line;
         }
@@ -141,7 +146,7 @@ final class Launcher {
                     Thread.sleep(100);
                 }
                 in.println("get " + document);
-                seen = out.poll(60, TimeUnit.SECONDS);
+                seen = lines.poll(60, TimeUnit.SECONDS);
                 assertNotNull(seen, "no answer to get " + document);
             }
             return seen;
@@ -154,8 +159,11 @@ final class Launcher {
         }
 
         @Override
-        public void close() {
-            process.destroyForcibly();
+        public void close() throws InterruptedException {
+            in.close();
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            }
         }
     }
 }

@@ -57,7 +57,7 @@ class MinimalPeerIT {
         ProcessBuilder builder = hyphae(dir, "peer", "serve", "--listen", "127.0.0.1:0", "--data", "a-data", "--key", "a.key",
                 "--trust-peer", HexFormat.of().formatHex(neighbour.publicKey()) + ":write");
         builder.environment().put("JAVA_OPTS", "-Xmx16m -Xlog:class+load=info:file=" + classes);
-        try (Launcher.Running serve = new Launcher.Running(builder)) {
+        try (Launcher.PeerProcess serve = new Launcher.PeerProcess(builder)) {
             int port = serve.listeningPort();
             try (Peer writer = Launcher.neighbourOf(dir.resolve("b-data"), neighbour, HexFormat.of().parseHex(servePublic))) {
                 Connection link = writer.connect(new InetSocketAddress("127.0.0.1", port), List.of("sensors"));
@@ -115,7 +115,7 @@ class MinimalPeerIT {
         String servePublic = run(dir, "keygen", "--out", "a.key");
         KeyPair neighbour = KeyPair.generate(new SecureRandom());
         Path err = dir.resolve("err.txt");
-        try (Launcher.Running serve = new Launcher.Running(hyphae(dir, "peer", "serve", "--no-stdin", "--listen", "127.0.0.1:0",
+        try (Launcher.PeerProcess serve = new Launcher.PeerProcess(hyphae(dir, "peer", "serve", "--no-stdin", "--listen", "127.0.0.1:0",
                 "--data", "a-data", "--key", "a.key", "--trust-peer", HexFormat.of().formatHex(neighbour.publicKey()) + ":write")
                 .redirectError(err.toFile()))) {
             serve.in.close();

@@ -19,9 +19,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A running {@code hyphae peer serve} or {@code peer connect}, started with the launcher {@code tools/hyphae} as a user
- * starts it, and driven through its standard input as from a keyboard; what it prints is read on a thread of its own,
- * so that a process that prints nothing fails the test instead of hanging it. Closing it ends its input, as Ctrl-D
- * does, and kills it if it has not stopped half a minute later. Also the launcher's shorter commands, run to their end.
+ * starts it (with this JVM's Java and without the Java options of the environment that runs the build), and driven
+ * through its standard input as from a keyboard; what it prints is read on a thread of its own, so that a process that
+ * prints nothing fails the test instead of hanging it. Closing it ends its input, as Ctrl-D does, kills it if it has
+ * not stopped half a minute later, and waits for it to be gone, so that no process outlives its test's folder; a test
+ * that means the process to stop on its own says so first, with {@link #stop}. Also the launcher's shorter commands,
+ * run to their end. The peer module's tests have the same in their {@code Launcher.PeerProcess} (the two modules'
+ * tests share no code); there a test starts {@code peer serve} from a builder of its own, with its own Java options.
  */
 class PeerProcess implements AutoCloseable {
 
@@ -62,11 +66,17 @@ class PeerProcess implements AutoCloseable {
         return next();
     }
 
+    /** Ends its input, as Ctrl-D does, and asserts that it then stops by itself within a minute. */
+    void stop(String what) throws InterruptedException {
+        in.close();
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS), what + " stops at the end of its input");
+    }
+
     @Override
-    public void close() throws Exception {
+    public void close() throws InterruptedException {
         in.close();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
+            process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
         }
     }
 
@@ -88,12 +98,14 @@ class PeerProcess implements AutoCloseable {
         }
     }
 
-    /** The launcher with {@code args}, to be started in {@code dir} with this JVM's Java. */
+    /** The launcher with {@code args}, to be started in {@code dir} with this JVM's Java and no Java options of the build's. */
     static ProcessBuilder hyphae(Path dir, String... args) {
         List<String> command = new ArrayList<>(List.of("sh", ROOT.resolve("tools/hyphae").toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        builder.environment().remove("JAVA_OPTS");
+        builder.environment().remove("PEER_JAVA_OPTS");
         return builder;
     }
 

@@ -72,27 +72,27 @@ class PeersIT {
             assertEquals("ok", terminal1.command("inc plant kwh 3"));
 
             // The screen is read on its own thread, so that a peer that prints nothing fails the test instead of hanging it.
-            PeerProcess terminal2 = new PeerProcess(hyphae(dir, "peer", "connect", "127.0.0.1:" + terminal1.port,
-                    "--data", "b-data", "--key", "b.key", "--trust-peer", a + ":write"));
-            PrintWriter keyboard = terminal2.in;
-            BlockingQueue<String> screen = terminal2.lines;
-            String seen = "";
-            for (int i = 0; i < 100 && !seen.equals("{\"firmware\":\"1.4.2\",\"kwh\":3}"); i++) {
-                Thread.sleep(100);
-                keyboard.println("get plant");
-                seen = screen.poll(60, TimeUnit.SECONDS);
+            try (PeerProcess terminal2 = new PeerProcess(hyphae(dir, "peer", "connect", "127.0.0.1:" + terminal1.port,
+                    "--data", "b-data", "--key", "b.key", "--trust-peer", a + ":write"))) {
+                PrintWriter keyboard = terminal2.in;
+                BlockingQueue<String> screen = terminal2.lines;
+                String seen = "";
+                for (int i = 0; i < 100 && !seen.equals("{\"firmware\":\"1.4.2\",\"kwh\":3}"); i++) {
+                    Thread.sleep(100);
+                    keyboard.println("get plant");
+                    seen = screen.poll(60, TimeUnit.SECONDS);
+                }
+                assertEquals("{\"firmware\":\"1.4.2\",\"kwh\":3}", seen, "A's writes reached B");
+                keyboard.println("add plant alarms door-open");
+                assertEquals("ok", screen.poll(60, TimeUnit.SECONDS));
+                String onA = "";
+                for (int i = 0; i < 100 && !onA.contains("door-open"); i++) {
+                    Thread.sleep(100);
+                    onA = terminal1.command("get plant");
+                }
+                assertEquals("{\"alarms\":[\"door-open\"],\"firmware\":\"1.4.2\",\"kwh\":3}", onA, "B's write reached A");
+                terminal2.stop("terminal 2's peer");
             }
-            assertEquals("{\"firmware\":\"1.4.2\",\"kwh\":3}", seen, "A's writes reached B");
-            keyboard.println("add plant alarms door-open");
-            assertEquals("ok", screen.poll(60, TimeUnit.SECONDS));
-            String onA = "";
-            for (int i = 0; i < 100 && !onA.contains("door-open"); i++) {
-                Thread.sleep(100);
-                onA = terminal1.command("get plant");
-            }
-            assertEquals("{\"alarms\":[\"door-open\"],\"firmware\":\"1.4.2\",\"kwh\":3}", onA, "B's write reached A");
-            keyboard.close();
-            assertTrue(terminal2.process.waitFor(60, TimeUnit.SECONDS), "terminal 2's peer stops at end of input");
 
             assertEquals("ok", terminal1.command("inc plant kwh 2"));
             assertEquals("ok", terminal1.command("set plant firmware 1.5.0"));
@@ -141,12 +141,12 @@ class PeersIT {
         String a = keygen(dir, "a.key");
         KeyPair writerKey = KeyPair.generate(RANDOM);
         String writer = HexFormat.of().formatHex(writerKey.publicKey());
-        Served server = new Served(dir, "--data", "a-data", "--key", "a.key", "--trust-peer", writer + ":write");
         long acknowledged;
         int written;
-        try (Peer peer = Peer.open(new Peer.Config(dir.resolve("writer"), writerKey, null,
-                TrustStore.of(List.of(HexFormat.of().parseHex(a)), List.of()),
-                new AccessPolicy().grant(HexFormat.of().parseHex(a), AccessPolicy.EVERY_DOCUMENT, AccessPolicy.Right.WRITE)))) {
+        try (Served server = new Served(dir, "--data", "a-data", "--key", "a.key", "--trust-peer", writer + ":write");
+             Peer peer = Peer.open(new Peer.Config(dir.resolve("writer"), writerKey, null,
+                     TrustStore.of(List.of(HexFormat.of().parseHex(a)), List.of()),
+                     new AccessPolicy().grant(HexFormat.of().parseHex(a), AccessPolicy.EVERY_DOCUMENT, AccessPolicy.Right.WRITE)))) {
             Connection link = peer.connect(new InetSocketAddress("127.0.0.1", server.port), List.of("stream"));
             int i = 0;
             // Write until the receiver has acknowledged a good part of the stream, then kill it mid-stream.
