@@ -45,14 +45,18 @@ final class HandDrivenPeer {
 
     /**
      * Opens {@code document} as channel {@code channel}, as a neighbour that holds nothing of the replica's log;
-     * returns the replica's channel of the document.
+     * returns the replica's channel of the document, that of its Open that answers this one (HY-SESS-090).
+     *
+     * <p>Only the answer is looked for, not any Open of the same document: the session is never started, so the
+     * replica opens nothing of its own accord, and an Open of its own of the document, had it sent one, would be
+     * another channel. (The answer leaves the document's name out, so a match on the name never found it.)
      */
     long open(long channel, String document) {
         session.receive(new SessionMessage.Open(channel, document, Right.WRITE, Right.WRITE, id, new TreeMap<>(), null, 0, 8), 0);
         return received.stream()
-                .filter(m -> m instanceof SessionMessage.Open o && (o.answers() == channel || document.equals(o.document())))
+                .filter(m -> m instanceof SessionMessage.Open o && o.answers() == channel)
                 .map(m -> ((SessionMessage.Open) m).channel())
-                .findFirst().orElseThrow();
+                .findFirst().orElseThrow(() -> new AssertionError("no answer to the Open of " + document + ": " + received));
     }
 
     /** Sends the entries of its log as intervals, one entry each, and lets the replica flush. */
