@@ -7,30 +7,27 @@ import dev.hyphae.session.SessionCodec;
 import dev.hyphae.session.SessionMessage;
 
 import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Deque;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedDeque;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * One session between two replicas, A and B, in memory: each side's messages are encoded and queued for the other in
  * order, as over TCP, until the test delivers them; and kept as sent, for the test to read. No threads and no clock:
- * time is 0 throughout. The two peers' identities are fixed, and each may write every document. One side may be
- * delivered to on another thread while the test goes on (the queues and logs are thread-safe), as when a test holds
- * that side's storage at a gate.
+ * time is 0 throughout. The two peers' identities are fixed, and each may write every document. For one thread.
  */
 final class SessionPair {
 
     final Session a;
     final Session b;
     /** What each side sent, in order. */
-    final List<SessionMessage> fromA = Collections.synchronizedList(new ArrayList<>());
-    final List<SessionMessage> fromB = Collections.synchronizedList(new ArrayList<>());
-    private final Deque<byte[]> toA = new ConcurrentLinkedDeque<>();
-    private final Deque<byte[]> toB = new ConcurrentLinkedDeque<>();
+    final List<SessionMessage> fromA = new ArrayList<>();
+    final List<SessionMessage> fromB = new ArrayList<>();
+    private final Deque<byte[]> toA = new ArrayDeque<>();
+    private final Deque<byte[]> toB = new ArrayDeque<>();
 
     /** A session between {@code replicaA} and {@code replicaB}, not yet started, with the default options. */
     SessionPair(Replica replicaA, Replica replicaB) {
