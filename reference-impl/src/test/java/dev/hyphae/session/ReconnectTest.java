@@ -31,12 +31,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ReconnectTest extends ReplicaSessionFixture {
 
-    private static final Session.Options OPTIONS = new Session.Options(4, 15_000, 60_000, 4);
+    private static final Session.Options WINDOW_OF_4 = new Session.Options(4, 15_000, 60_000, 4);
 
     /** Reconnection's tests run with a window of 4 deltas. */
     @Override
     Session session() {
-        return session(grant(Right.WRITE), OPTIONS);
+        return session(grant(Right.WRITE), WINDOW_OF_4);
     }
 
     private static SessionMessage.Open open(long channel, TreeMap<ReplicaId, Long> summary, ReplicaId heldReplica, long heldSeq) {

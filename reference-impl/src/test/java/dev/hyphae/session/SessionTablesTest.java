@@ -120,7 +120,7 @@ class SessionTablesTest extends ReplicaSessionFixture {
     @Test
     @Requirement({"HY-SESS-065", "HY-SESS-110"})
     void aNewSessionStartsWithEmptyTables() throws Exception {
-        AccessPolicy policy = new AccessPolicy().grant(PEER_KEY, AccessPolicy.EVERY_DOCUMENT, Right.WRITE);
+        AccessPolicy policy = grant(Right.WRITE);
         Session first = session(policy);
         first.receive(open(2, "plant"), 0);
         first.receive(new SessionMessage.Delta(channelOf("plant"), SessionMessage.Kind.INTERVAL, 0, 1,
@@ -152,7 +152,7 @@ class SessionTablesTest extends ReplicaSessionFixture {
         byte[] secondKey = new byte[32];
         secondKey[0] = 10;
         ReplicaId second = ReplicaId.fromHex("0000000000000000000000000000d00d");
-        AccessPolicy policy = new AccessPolicy().grant(PEER_KEY, AccessPolicy.EVERY_DOCUMENT, Right.WRITE)
+        AccessPolicy policy = grant(Right.WRITE)
                 .grant(secondKey, AccessPolicy.EVERY_DOCUMENT, Right.WRITE);
         Session first = session(policy);
         List<SessionMessage> toSecond = new ArrayList<>();
@@ -182,7 +182,7 @@ class SessionTablesTest extends ReplicaSessionFixture {
     @Test
     @Requirement("HY-SESS-067")
     void anIdDeclaredTwiceEndsTheSession() throws Exception {
-        AccessPolicy policy = new AccessPolicy().grant(PEER_KEY, AccessPolicy.EVERY_DOCUMENT, Right.WRITE);
+        AccessPolicy policy = grant(Right.WRITE);
         Session s = session(policy);
         s.receive(open(2, "plant"), 0);
         long channel = channelOf("plant");
@@ -199,7 +199,7 @@ class SessionTablesTest extends ReplicaSessionFixture {
     @Test
     @Requirement({"HY-SESS-110", "HY-SESS-067"})
     void declaringTheReplicaOfTheSendersOpenEndsTheSession() throws Exception {
-        AccessPolicy policy = new AccessPolicy().grant(PEER_KEY, AccessPolicy.EVERY_DOCUMENT, Right.WRITE);
+        AccessPolicy policy = grant(Right.WRITE);
         Session s = session(policy);
         s.receive(open(2, "plant"), 0);
         s.receive(new SessionMessage.Delta(channelOf("plant"), SessionMessage.Kind.INTERVAL, 0, 1,
@@ -211,7 +211,7 @@ class SessionTablesTest extends ReplicaSessionFixture {
     @Test
     @Requirement("HY-SESS-068")
     void aTableTakenPastItsLimitEndsTheSession() throws Exception {
-        AccessPolicy policy = new AccessPolicy().grant(PEER_KEY, AccessPolicy.EVERY_DOCUMENT, Right.WRITE);
+        AccessPolicy policy = grant(Right.WRITE);
         Session s = session(policy);
         s.receive(open(2, "plant"), 0);
         long channel = channelOf("plant");
@@ -234,7 +234,7 @@ class SessionTablesTest extends ReplicaSessionFixture {
     @Test
     @Requirement({"HY-SESS-071", "HY-SESS-072", "HY-SESS-073", "HY-SESS-110", "HY-ENC-054"})
     void theSenderDeclaresEachReplicaOnceBeforeItsPayloadsNameIt() throws Exception {
-        AccessPolicy policy = new AccessPolicy().grant(PEER_KEY, AccessPolicy.EVERY_DOCUMENT, Right.WRITE);
+        AccessPolicy policy = grant(Right.WRITE);
         Session s = session(policy);
         s.receive(open(2, "plant"), 0);
         s.receive(new SessionMessage.Delta(channelOf("plant"), SessionMessage.Kind.INTERVAL, 0, 1,
@@ -282,7 +282,7 @@ class SessionTablesTest extends ReplicaSessionFixture {
     @Test
     @Requirement({"HY-SESS-076", "HY-SESS-074", "HY-ENC-080"})
     void aDeltaInTheCompactFormIsReadAgainstTheTableAndStoredWithATableOfItsOwn() throws Exception {
-        AccessPolicy policy = new AccessPolicy().grant(PEER_KEY, AccessPolicy.EVERY_DOCUMENT, Right.WRITE);
+        AccessPolicy policy = grant(Right.WRITE);
         Session s = session(policy);
         s.receive(open(2, "plant"), 0);
         long channel = channelOf("plant");
