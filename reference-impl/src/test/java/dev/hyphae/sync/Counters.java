@@ -23,14 +23,17 @@ final class Counters {
                 (GCounter c) -> c.increment(state.context(), replica.replicaId(), 1));
     }
 
-    /** The value of the counter under {@code key} in document "d", 0 if there is none. */
+    /** The value of the counter under {@code key} in document "d"; an absent counter reads 0. */
     static long count(Replica replica, Value key) {
         return count(replica, "d", key);
     }
 
-    /** The value of the counter under {@code key} in {@code document}, 0 if there is none. */
+    /**
+     * The value of the counter under {@code key} in {@code document}; an absent counter reads 0 (the map gives the
+     * type's empty counter).
+     */
     static long count(Replica replica, String document, Value key) {
         GCounter counter = replica.state(document).store().get(key, CrdtType.GCOUNTER);
-        return counter == null ? 0 : counter.value().longValue();
+        return counter.value().longValue();
     }
 }
