@@ -39,7 +39,7 @@ class BatchTest {
             }).join();
             assertEquals(before + 1, plant.logLength(), "201 writes, one entry of the log");
             assertEquals(100, plant.map().counter("kwh").value().longValue());
-            TwoPeers.await(() -> link.acknowledged("plant") >= plant.logLength());
+            TwoPeers.await("the acknowledgement of every write", () -> link.acknowledged("plant") >= plant.logLength());
             Document there = b.document("plant");
             assertEquals(100, there.map().counter("kwh").value().longValue());
             assertEquals(34, there.map().map("line-0").counter("parts").value().longValue());

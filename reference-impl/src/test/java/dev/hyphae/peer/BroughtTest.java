@@ -33,7 +33,7 @@ class BroughtTest {
             plant.map().register("firmware").set("1.4.2");
 
             Connection first = a.connect(address, List.of());
-            await(() -> first.acknowledged("plant") >= plant.logLength());
+            await("the acknowledgement of every write", () -> first.acknowledged("plant") >= plant.logLength());
             awaitIdle(first);
             Connection there = only(b);
             awaitIdle(there);

@@ -36,7 +36,7 @@ class FlushRecoveryTest {
                 Connection link = TwoPeers.connect(a, b, "plant");
                 Document plant = a.document("plant");
                 plant.map().counter("kwh").increment(1);
-                await(() -> link.acknowledged("plant") >= plant.logLength());
+                await("the acknowledgement of every write", () -> link.acknowledged("plant") >= plant.logLength());
                 long acknowledged = link.acknowledged("plant");
 
                 disk.failSyncs();
@@ -55,7 +55,7 @@ class FlushRecoveryTest {
                 disk.clear();
                 a.flush();
                 disk.failSyncs();
-                await(() -> Seq.after(link.acknowledged("plant"), acknowledged)
+                await("the acknowledgement of every write, past the one held back", () -> Seq.after(link.acknowledged("plant"), acknowledged)
                         && link.acknowledged("plant") >= plant.logLength());
                 disk.clear();
                 Document there = b.document("plant");

@@ -54,26 +54,33 @@ final class TwoPeers {
         return from.connect(to.listen(LOOPBACK), List.of(documents));
     }
 
-    /** Waits until {@code condition} holds, for up to 30 s, looking every 10 ms; fails if it never does. */
-    static void await(BooleanSupplier condition) throws InterruptedException {
+    /**
+     * Waits until {@code condition} holds, for up to 30 s, looking every 10 ms; fails if it never does, saying that
+     * {@code what} never came about.
+     */
+    static void await(String what, BooleanSupplier condition) throws InterruptedException {
         for (int i = 0; i < 3000 && !condition.getAsBoolean(); i++) {
             Thread.sleep(10);
         }
-        assertTrue(condition.getAsBoolean(), "the condition never came about");
+        assertTrue(condition.getAsBoolean(), what + " never came about (30 s)");
     }
 
-    /** Waits until {@code link} is in step three times in a row a moment apart. */
+    /**
+     * Waits until {@code link} is in step three times in a row a moment apart, for up to 30 s; fails if it never
+     * is.
+     */
     static void awaitIdle(Connection link) throws InterruptedException {
         int steady = 0;
-        while (steady < 3) {
+        for (int i = 0; i < 600 && steady < 3; i++) {
             steady = link.idle() ? steady + 1 : 0;
             Thread.sleep(50);
         }
+        assertTrue(steady >= 3, "the connection was never in step (30 s); events " + link.events());
     }
 
     /** The one connection that {@code peer} accepted, once its session has started. */
     static Connection only(Peer peer) throws InterruptedException {
-        await(() -> peer.connections().size() == 1);
+        await("a connection accepted by the peer", () -> peer.connections().size() == 1);
         return peer.connections().get(0);
     }
 }
