@@ -9,20 +9,14 @@ import dev.hyphae.spec.Requirement;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStreamWriter;
-import java.io.PrintWriter;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -40,45 +34,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class DocumentLimitIT {
 
-    private static final Path ROOT = Path.of(System.getProperty("hyphae.root", "..")).toAbsolutePath();
     private static final int LIMIT = 4;
     private static final int HELD = 6;
 
     @Test
     @Requirement("HY-SESS-155")
     void aPeerHoldingMoreDocumentsThanASessionHoldsOpensItsHalfAndKeepsServing(@TempDir Path dir) throws Exception {
-        byte[] secret = new byte[32];
-        new SecureRandom().nextBytes(secret);
-        KeyPair serveKey = KeyPair.fromPrivateKey(secret);
-        java.nio.file.Files.writeString(dir.resolve("a.key"), HexFormat.of().formatHex(secret) + "\n");
+        KeyPair serveKey = key(dir, "a.key");
         KeyPair neighbour = KeyPair.generate(new SecureRandom());
         List<String> held = new ArrayList<>();
-        try (Peer writer = Peer.open(new Peer.Config(dir.resolve("a-data"), serveKey, null, TrustStore.of(List.of(), List.of()),
-                new AccessPolicy()))) {
-            for (int k = 0; k < HELD; k++) {
-                writer.document("doc-" + k).map().register("v").set(k + 0.5);
-                held.add(DocumentShell.json(writer.document("doc-" + k).state().store()));
-            }
-        }
-        List<String> command = new ArrayList<>(List.of("sh", ROOT.resolve("tools/hyphae").toString(), "peer", "serve", "--listen",
-                "127.0.0.1:0", "--data", "a-data", "--key", "a.key", "--trust-peer",
-                HexFormat.of().formatHex(neighbour.publicKey()) + ":write"));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
-        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
-        builder.environment().remove("PEER_JAVA_OPTS");
-        builder.environment().put("JAVA_OPTS", "-Dhyphae.maxDocuments=" + LIMIT);
-        Process serve = builder.redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        try {
-            PrintWriter in = new PrintWriter(new OutputStreamWriter(serve.getOutputStream(), StandardCharsets.UTF_8), true);
-            BlockingQueue<String> out = lines(serve);
-            String listening = out.poll(60, TimeUnit.SECONDS);
-            assertNotNull(listening, "peer serve printed nothing");
-            assertTrue(listening.startsWith("listening on "), listening);
-            int port = Integer.parseInt(listening.substring(listening.lastIndexOf(':') + 1));
+        write(dir.resolve("a-data"), serveKey, "doc-", HELD, new ArrayList<>(), held);
+        try (Launcher.PeerProcess serve = new Launcher.PeerProcess(limited(dir, "peer", "serve", "--listen", "127.0.0.1:0",
+                "--data", "a-data", "--key", "a.key", "--trust-peer", hex(neighbour) + ":write"))) {
+            int port = serve.listeningPort();
 
-            AccessPolicy policy = new AccessPolicy().grant(serveKey.publicKey(), AccessPolicy.EVERY_DOCUMENT, AccessPolicy.Right.WRITE);
-            try (Peer reader = Peer.open(new Peer.Config(dir.resolve("b-data"), neighbour, null,
-                    TrustStore.of(List.of(serveKey.publicKey()), List.of()), policy))) {
+            try (Peer reader = Launcher.neighbourOf(dir.resolve("b-data"), neighbour, serveKey.publicKey())) {
                 reader.document("fresh").map().register("v").set(42.0);
                 String fresh = DocumentShell.json(reader.document("fresh").state().store());
                 // The neighbour opens "fresh", which the served peer does not hold, and doc-5, which it holds but leaves
@@ -93,14 +63,7 @@ class DocumentLimitIT {
                     }
                     assertEquals(held.get(k), seen, name + " reached the neighbour; events " + link.events());
                 }
-                String seen = "";
-                for (int i = 0; i < 600 && !seen.equals(fresh); i++) {
-                    Thread.sleep(50);
-                    in.println("get fresh");
-                    seen = out.poll(60, TimeUnit.SECONDS);
-                    assertNotNull(seen, "no answer to get");
-                }
-                assertEquals(fresh, seen, "the served peer holds the neighbour's document");
+                assertEquals(fresh, serve.awaitDocument("fresh", fresh), "the served peer holds the neighbour's document");
                 // The session is open, or the served peer ended it in order once everything on it was in step, its
                 // other documents waiting for a new session (HY-SESS-157): never LIMIT_EXCEEDED.
                 link.awaitEnd(0);
@@ -114,11 +77,8 @@ class DocumentLimitIT {
                             + " peer's half was full");
                 }
             }
-            in.close();
-            assertTrue(serve.waitFor(60, TimeUnit.SECONDS), "peer serve stops at the end of its input");
-            assertEquals(0, serve.exitValue());
-        } finally {
-            serve.destroyForcibly();
+            serve.stop("peer serve");
+            assertEquals(0, serve.process.exitValue());
         }
     }
 
@@ -139,35 +99,27 @@ class DocumentLimitIT {
         List<String> contents = new ArrayList<>();
         write(dir.resolve("a-data"), a, "a-", HELD, documents, contents);
         write(dir.resolve("b-data"), b, "b-", HELD - 1, documents, contents);
-        Process serve = start(dir, "peer", "serve", "--listen", "127.0.0.1:0", "--data", "a-data", "--key", "a.key",
-                "--trust-peer", hex(b) + ":write", "--trust-peer", hex(c) + ":write");
-        Process connect = null;
-        try {
-            PrintWriter serveIn = input(serve);
-            BlockingQueue<String> serveOut = lines(serve);
-            String listening = serveOut.poll(60, TimeUnit.SECONDS);
-            assertNotNull(listening, "peer serve printed nothing");
-            String address = listening.substring("listening on ".length());
-            connect = start(dir, "peer", "connect", address, "--data", "b-data", "--key", "b.key",
-                    "--trust-peer", hex(a) + ":write");
-            PrintWriter connectIn = input(connect);
-            BlockingQueue<String> connectOut = lines(connect);
-            for (int k = 0; k < documents.size(); k++) {
-                String name = documents.get(k);
-                assertEquals(contents.get(k), await(serveIn, serveOut, name, contents.get(k)), name + " at peer serve");
-                assertEquals(contents.get(k), await(connectIn, connectOut, name, contents.get(k)), name + " at peer connect");
+        try (Launcher.PeerProcess serve = new Launcher.PeerProcess(limited(dir, "peer", "serve", "--listen", "127.0.0.1:0",
+                "--data", "a-data", "--key", "a.key", "--trust-peer", hex(b) + ":write", "--trust-peer", hex(c) + ":write"))) {
+            String address = serve.listening();
+            try (Launcher.PeerProcess connect = new Launcher.PeerProcess(limited(dir, "peer", "connect", address, "--data", "b-data",
+                    "--key", "b.key", "--trust-peer", hex(a) + ":write"))) {
+                for (int k = 0; k < documents.size(); k++) {
+                    String name = documents.get(k);
+                    assertEquals(contents.get(k), serve.awaitDocument(name, contents.get(k)), name + " at peer serve");
+                    assertEquals(contents.get(k), connect.awaitDocument(name, contents.get(k)), name + " at peer connect");
+                }
+                connect.stop("peer connect");
             }
-            connectIn.close();
-            assertTrue(connect.waitFor(60, TimeUnit.SECONDS), "peer connect stops at the end of its input");
 
-            Process once = start(dir, "peer", "connect", address, "--once", "--timeout", "120", "--data", "c-data",
-                    "--key", "c.key", "--trust-peer", hex(a) + ":write");
-            BlockingQueue<String> onceOut = lines(once);
-            assertTrue(once.waitFor(180, TimeUnit.SECONDS), "peer connect --once ends");
-            assertEquals(0, once.exitValue(), "peer connect --once is in step");
-            String inStep = onceOut.poll(10, TimeUnit.SECONDS);
-            assertNotNull(inStep, "peer connect --once printed nothing");
-            assertTrue(inStep.startsWith("in step: "), inStep);
+            try (Launcher.PeerProcess once = new Launcher.PeerProcess(limited(dir, "peer", "connect", address, "--once",
+                    "--timeout", "120", "--data", "c-data", "--key", "c.key", "--trust-peer", hex(a) + ":write"))) {
+                assertTrue(once.process.waitFor(180, TimeUnit.SECONDS), "peer connect --once ends");
+                assertEquals(0, once.process.exitValue(), "peer connect --once is in step");
+                String inStep = once.lines.poll(10, TimeUnit.SECONDS);
+                assertNotNull(inStep, "peer connect --once printed nothing");
+                assertTrue(inStep.startsWith("in step: "), inStep);
+            }
             try (Peer synced = Peer.open(new Peer.Config(dir.resolve("c-data"), c, null, TrustStore.of(List.of(), List.of()),
                     new AccessPolicy()))) {
                 for (int k = 0; k < documents.size(); k++) {
@@ -175,13 +127,7 @@ class DocumentLimitIT {
                             documents.get(k) + " reached peer connect --once");
                 }
             }
-            serveIn.close();
-            assertTrue(serve.waitFor(60, TimeUnit.SECONDS), "peer serve stops at the end of its input");
-        } finally {
-            serve.destroyForcibly();
-            if (connect != null) {
-                connect.destroyForcibly();
-            }
+            serve.stop("peer serve");
         }
     }
 
@@ -190,14 +136,18 @@ class DocumentLimitIT {
     @Requirement("HY-SESS-155")
     void connectOnceRefusesMoreDocumentsThanASessionOpens(@TempDir Path dir) throws Exception {
         key(dir, "b.key");
-        Process once = builder(dir, "peer", "connect", "127.0.0.1:9", "--once", "--data", "b-data", "--key", "b.key",
+        Process once = limited(dir, "peer", "connect", "127.0.0.1:9", "--once", "--data", "b-data", "--key", "b.key",
                 "--doc", "x", "--doc", "y", "--doc", "z").start();
-        BlockingQueue<String> err = lines(once.getErrorStream());
-        assertTrue(once.waitFor(60, TimeUnit.SECONDS), "peer connect --once ends");
-        assertEquals(2, once.exitValue());
-        String line = err.poll(10, TimeUnit.SECONDS);
-        assertNotNull(line, "an error line");
-        assertTrue(line.contains("HY-SESS-155"), line);
+        try {
+            BlockingQueue<String> err = Launcher.lines(once.getErrorStream());
+            assertTrue(once.waitFor(60, TimeUnit.SECONDS), "peer connect --once ends");
+            assertEquals(2, once.exitValue());
+            String line = err.poll(10, TimeUnit.SECONDS);
+            assertNotNull(line, "an error line");
+            assertTrue(line.contains("HY-SESS-155"), line);
+        } finally {
+            once.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        }
     }
 
     private static KeyPair key(Path dir, String file) throws IOException {
@@ -222,57 +172,10 @@ class DocumentLimitIT {
         }
     }
 
-    /** Starts {@code tools/hyphae} with {@code args} in {@code dir}, its sessions holding at most {@link #LIMIT} documents. */
-    private static Process start(Path dir, String... args) throws IOException {
-        return builder(dir, args).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-    }
-
-    private static ProcessBuilder builder(Path dir, String... args) {
-        List<String> command = new ArrayList<>(List.of("sh", ROOT.resolve("tools/hyphae").toString()));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
-        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
-        builder.environment().remove("PEER_JAVA_OPTS");
+    /** The launcher with {@code args}, its sessions holding at most {@link #LIMIT} documents. */
+    private static ProcessBuilder limited(Path dir, String... args) {
+        ProcessBuilder builder = Launcher.hyphae(dir, args);
         builder.environment().put("JAVA_OPTS", "-Dhyphae.maxDocuments=" + LIMIT);
         return builder;
-    }
-
-    private static PrintWriter input(Process process) {
-        return new PrintWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8), true);
-    }
-
-    /** Asks a running peer for {@code document} until it reads {@code expected}, for up to a minute; returns the last read. */
-    private static String await(PrintWriter in, BlockingQueue<String> out, String document, String expected) throws Exception {
-        String seen = "";
-        for (int i = 0; i < 600 && !seen.equals(expected); i++) {
-            if (i > 0) {
-                Thread.sleep(100);
-            }
-            in.println("get " + document);
-            seen = out.poll(60, TimeUnit.SECONDS);
-            assertNotNull(seen, "no answer to get " + document);
-        }
-        return seen;
-    }
-
-    private static BlockingQueue<String> lines(Process process) {
-        return lines(process.getInputStream());
-    }
-
-    private static BlockingQueue<String> lines(java.io.InputStream stream) {
-        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = out.readLine()) != null) {
-                    lines.add(line);
-                }
-            } catch (IOException ignored) {
-                // The process is gone.
-            }
-        });
-        reader.setDaemon(true);
-        reader.start();
-        return lines;
     }
 }

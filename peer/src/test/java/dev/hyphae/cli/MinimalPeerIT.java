@@ -1,7 +1,5 @@
 package dev.hyphae.cli;
 
-import dev.hyphae.handshake.AccessPolicy;
-import dev.hyphae.handshake.TrustStore;
 import dev.hyphae.noise.KeyPair;
 import dev.hyphae.peer.Connection;
 import dev.hyphae.peer.MapHandle;
@@ -10,13 +8,8 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStreamWriter;
-import java.io.PrintWriter;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -25,13 +18,13 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import static dev.hyphae.cli.Launcher.hyphae;
+import static dev.hyphae.cli.Launcher.run;
+import static dev.hyphae.cli.Launcher.runBoth;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -40,8 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class MinimalPeerIT {
 
-    private static final Path ROOT = Path.of(System.getProperty("hyphae.root", "..")).toAbsolutePath();
-    private static final Path TARGET = ROOT.resolve("peer/target").toAbsolutePath().normalize();
+    private static final Path TARGET = Launcher.ROOT.resolve("peer/target").toAbsolutePath().normalize();
     private static final int KEYS = 1000;
     /** Rounds of one write per key: three keep the test short; every round after the first overwrites the last. */
     private static final int ROUNDS = 3;
@@ -65,12 +57,9 @@ class MinimalPeerIT {
         ProcessBuilder builder = hyphae(dir, "peer", "serve", "--listen", "127.0.0.1:0", "--data", "a-data", "--key", "a.key",
                 "--trust-peer", HexFormat.of().formatHex(neighbour.publicKey()) + ":write");
         builder.environment().put("JAVA_OPTS", "-Xmx16m -Xlog:class+load=info:file=" + classes);
-        Process serve = builder.redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        try {
-            PrintWriter in = new PrintWriter(new OutputStreamWriter(serve.getOutputStream(), StandardCharsets.UTF_8), true);
-            BlockingQueue<String> out = lines(serve);
-            int port = listeningPort(out);
-            try (Peer writer = neighbourOf(dir.resolve("b-data"), neighbour, servePublic)) {
+        try (Launcher.PeerProcess serve = new Launcher.PeerProcess(builder)) {
+            int port = serve.listeningPort();
+            try (Peer writer = Launcher.neighbourOf(dir.resolve("b-data"), neighbour, HexFormat.of().parseHex(servePublic))) {
                 Connection link = writer.connect(new InetSocketAddress("127.0.0.1", port), List.of("sensors"));
                 MapHandle sensors = writer.document("sensors").map();
                 for (int round = 0; round < ROUNDS; round++) {
@@ -79,21 +68,11 @@ class MinimalPeerIT {
                     }
                 }
                 String expected = DocumentShell.json(writer.document("sensors").state().store());
-                String seen = "";
-                for (int i = 0; i < 600 && !seen.equals(expected); i++) {
-                    Thread.sleep(100);
-                    in.println("get sensors");
-                    seen = out.poll(60, TimeUnit.SECONDS);
-                    assertNotNull(seen, "no answer to get");
-                }
-                assertEquals(expected, seen, "the served peer holds the neighbour's last round");
+                assertEquals(expected, serve.awaitDocument("sensors", expected), "the served peer holds the neighbour's last round");
                 assertEquals(Connection.State.OPEN, link.state());
             }
-            in.close();
-            assertTrue(serve.waitFor(60, TimeUnit.SECONDS), "peer serve stops at the end of its input");
-            assertEquals(0, serve.exitValue());
-        } finally {
-            serve.destroyForcibly();
+            serve.stop("peer serve");
+            assertEquals(0, serve.process.exitValue());
         }
 
         // Every class came from the JDK or from the peer module's jar and lib folder; and the log is the one that
@@ -136,29 +115,26 @@ class MinimalPeerIT {
         String servePublic = run(dir, "keygen", "--out", "a.key");
         KeyPair neighbour = KeyPair.generate(new SecureRandom());
         Path err = dir.resolve("err.txt");
-        Process serve = hyphae(dir, "peer", "serve", "--no-stdin", "--listen", "127.0.0.1:0", "--data", "a-data", "--key", "a.key",
-                "--trust-peer", HexFormat.of().formatHex(neighbour.publicKey()) + ":write").redirectError(err.toFile()).start();
-        try {
-            serve.getOutputStream().close();
-            BlockingQueue<String> out = lines(serve);
-            int port = listeningPort(out);
-            try (Peer client = neighbourOf(dir.resolve("b-data"), neighbour, servePublic)) {
+        try (Launcher.PeerProcess serve = new Launcher.PeerProcess(hyphae(dir, "peer", "serve", "--no-stdin", "--listen", "127.0.0.1:0",
+                "--data", "a-data", "--key", "a.key", "--trust-peer", HexFormat.of().formatHex(neighbour.publicKey()) + ":write")
+                .redirectError(err.toFile()))) {
+            serve.in.close();
+            int port = serve.listeningPort();
+            try (Peer client = Launcher.neighbourOf(dir.resolve("b-data"), neighbour, HexFormat.of().parseHex(servePublic))) {
                 Connection link = client.connect(new InetSocketAddress("127.0.0.1", port), List.of("plant"));
                 assertEquals(Connection.State.OPEN, link.state());
                 client.document("plant").map().register("firmware").set("1.4.2");
-                assertTrue(serve.isAlive(), "peer serve --no-stdin stopped");
+                assertTrue(serve.process.isAlive(), "peer serve --no-stdin stopped");
 
                 // The link stays open across the signal: only the shutdown hook's close sends the Close that ends it
                 // as CLOSED; a process that died without it would leave the link FAILED ("connection lost").
-                serve.destroy();   // SIGTERM
-                assertTrue(serve.waitFor(60, TimeUnit.SECONDS), "peer serve --no-stdin stops on SIGTERM");
+                serve.process.destroy();   // SIGTERM
+                assertTrue(serve.process.waitFor(60, TimeUnit.SECONDS), "peer serve --no-stdin stops on SIGTERM");
                 assertTrue(link.awaitEnd(60_000), "the neighbour's link ended");
                 assertEquals(Connection.State.CLOSED, link.state(), "failure: " + link.failure());
             }
-            assertEquals(0, serve.exitValue(), "a stop that closed the peer in order is a clean stop");
+            assertEquals(0, serve.process.exitValue(), "a stop that closed the peer in order is a clean stop");
             assertEquals("", Files.readString(err));
-        } finally {
-            serve.destroyForcibly();
         }
     }
 
@@ -212,7 +188,7 @@ class MinimalPeerIT {
     void anArchiveThatCannotServeIsLeftAside(@TempDir Path dir) throws Exception {
         Path copy = dir.resolve("copy");
         Files.createDirectories(copy.resolve("tools"));
-        Files.copy(ROOT.resolve("tools/hyphae"), copy.resolve("tools/hyphae"));
+        Files.copy(Launcher.ROOT.resolve("tools/hyphae"), copy.resolve("tools/hyphae"));
         Path target = copy.resolve("peer/target");
         Files.createDirectories(target.resolve("lib"));
         Files.copy(TARGET.resolve("hyphae-peer.jar"), target.resolve("hyphae-peer.jar"), StandardCopyOption.COPY_ATTRIBUTES);
@@ -265,73 +241,5 @@ class MinimalPeerIT {
                     .anyMatch(line -> line.contains(" " + PeerMain.class.getName() + " source: shared objects file (top)"));
             assertEquals(fromArchive, shared, archive + ": " + PeerMain.class.getName() + " loaded from the archive");
         }
-    }
-
-    private static ProcessBuilder hyphae(Path dir, String... args) {
-        List<String> command = new ArrayList<>(List.of("sh", ROOT.resolve("tools/hyphae").toString()));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
-        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
-        builder.environment().remove("JAVA_OPTS");
-        builder.environment().remove("PEER_JAVA_OPTS");
-        return builder;
-    }
-
-    /** Runs a command to its end; returns its standard output, failing on a non-zero status. */
-    private static String run(Path dir, String... args) throws Exception {
-        return run(hyphae(dir, args));
-    }
-
-    private static String run(ProcessBuilder builder) throws Exception {
-        return runBoth(builder)[0];
-    }
-
-    /** Runs a command to its end; returns its standard output (trimmed) and error, failing on a non-zero status. */
-    private static String[] runBoth(ProcessBuilder builder) throws Exception {
-        String command = String.join(" ", builder.command());
-        Process process = builder.start();
-        process.getOutputStream().close();
-        if (!process.waitFor(120, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError(command + " did not finish");
-        }
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, process.exitValue(), command + ": " + out + err);
-        return new String[] {out.trim(), err};
-    }
-
-    /** The lines a process prints, read on a thread of their own so that silence fails the test instead of hanging it. */
-    /** The port of the first line that {@code peer serve} prints, "listening on HOST:PORT", within a minute. */
-    private static int listeningPort(BlockingQueue<String> out) throws InterruptedException {
-        String listening = out.poll(60, TimeUnit.SECONDS);
-        assertNotNull(listening, "peer serve printed nothing");
-        assertTrue(listening.startsWith("listening on "), listening);
-        return Integer.parseInt(listening.substring(listening.lastIndexOf(':') + 1));
-    }
-
-    /** A neighbour peer in {@code data} that trusts {@code servePublic} (hex) and grants it write on every document. */
-    private static Peer neighbourOf(Path data, KeyPair key, String servePublic) throws java.io.IOException {
-        byte[] serveKey = HexFormat.of().parseHex(servePublic);
-        AccessPolicy policy = new AccessPolicy();
-        policy.grant(serveKey, AccessPolicy.EVERY_DOCUMENT, AccessPolicy.Right.WRITE);
-        return Peer.open(new Peer.Config(data, key, null, TrustStore.of(List.of(serveKey), List.of()), policy));
-    }
-
-    private static BlockingQueue<String> lines(Process process) {
-        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = out.readLine()) != null) {
-                    lines.add(line);
-                }
-            } catch (IOException ignored) {
-                // The process is gone.
-            }
-        });
-        reader.setDaemon(true);
-        reader.start();
-        return lines;
     }
 }

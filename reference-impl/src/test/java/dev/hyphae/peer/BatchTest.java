@@ -1,17 +1,11 @@
 package dev.hyphae.peer;
 
 import dev.hyphae.data.Value;
-import dev.hyphae.handshake.AccessPolicy;
-import dev.hyphae.handshake.TrustStore;
-import dev.hyphae.noise.KeyPair;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.util.List;
 import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -25,19 +19,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 @Timeout(120)
 class BatchTest {
 
-    private static final SecureRandom RANDOM = new SecureRandom();
-
     @Test
     void aBatchThroughTheHandlesIsOneEntryThatTheNeighbourAcknowledgesWhole(@TempDir Path dir) throws Exception {
-        KeyPair ka = KeyPair.generate(RANDOM);
-        KeyPair kb = KeyPair.generate(RANDOM);
-        TrustStore trust = TrustStore.of(List.of(ka.publicKey(), kb.publicKey()), List.of());
-        AccessPolicy policy = new AccessPolicy()
-                .grant(ka.publicKey(), AccessPolicy.EVERY_DOCUMENT, AccessPolicy.Right.WRITE)
-                .grant(kb.publicKey(), AccessPolicy.EVERY_DOCUMENT, AccessPolicy.Right.WRITE);
-        try (Peer a = Peer.open(new Peer.Config(dir.resolve("a"), ka, null, trust, policy));
-             Peer b = Peer.open(new Peer.Config(dir.resolve("b"), kb, null, trust, policy))) {
-            Connection link = a.connect(b.listen(new InetSocketAddress("127.0.0.1", 0)), List.of("plant"));
+        TwoPeers peers = new TwoPeers(dir);
+        try (Peer a = peers.openA(); Peer b = peers.openB()) {
+            Connection link = TwoPeers.connect(a, b, "plant");
             Document plant = a.document("plant");
             plant.map().register("firmware").set("1.4.1");
             long before = plant.logLength();
@@ -53,9 +39,7 @@ class BatchTest {
             }).join();
             assertEquals(before + 1, plant.logLength(), "201 writes, one entry of the log");
             assertEquals(100, plant.map().counter("kwh").value().longValue());
-            while (link.acknowledged("plant") < plant.logLength()) {
-                Thread.sleep(1);
-            }
+            TwoPeers.await("the acknowledgement of every write", () -> link.acknowledged("plant") >= plant.logLength());
             Document there = b.document("plant");
             assertEquals(100, there.map().counter("kwh").value().longValue());
             assertEquals(34, there.map().map("line-0").counter("parts").value().longValue());

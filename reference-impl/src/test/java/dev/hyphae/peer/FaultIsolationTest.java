@@ -10,34 +10,25 @@ import dev.hyphae.crdt.PNCounter;
 import dev.hyphae.data.CausalContext;
 import dev.hyphae.data.ReplicaId;
 import dev.hyphae.data.Value;
-import dev.hyphae.framing.FramedChannel;
 import dev.hyphae.handshake.AccessPolicy;
 import dev.hyphae.handshake.AccessPolicy.Right;
-import dev.hyphae.handshake.HyphaeHandshake;
-import dev.hyphae.handshake.Negotiation;
-import dev.hyphae.handshake.ProtocolVersion;
 import dev.hyphae.handshake.TrustStore;
 import dev.hyphae.noise.KeyPair;
-import dev.hyphae.session.SessionCodec;
 import dev.hyphae.session.SessionMessage;
 import dev.hyphae.spec.Requirement;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.EOFException;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -49,45 +40,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class FaultIsolationTest {
 
     private static final SecureRandom RANDOM = new SecureRandom();
-
-    /** A hand-driven client: the handshake, then session messages written and read one by one. */
-    private static final class RawClient implements AutoCloseable {
-        final Socket socket;
-        final FramedChannel channel;
-
-        RawClient(InetSocketAddress address, KeyPair key, byte[] serverKey) throws Exception {
-            socket = new Socket(address.getAddress(), address.getPort());
-            socket.setSoTimeout(10_000);
-            HyphaeHandshake.Initiator handshake = new HyphaeHandshake.Initiator(
-                    new HyphaeHandshake.Credentials(key, null, TrustStore.of(List.of(serverKey), List.of()), System::currentTimeMillis),
-                    new Negotiation.Offer(List.of(ProtocolVersion.V1_0), new TreeSet<>()), RANDOM);
-            FramedChannel.sendHandshakeMessage(socket.getOutputStream(), handshake.start());
-            FramedChannel.sendHandshakeMessage(socket.getOutputStream(),
-                    handshake.onSelection(FramedChannel.receiveHandshakeMessage(socket.getInputStream())));
-            HyphaeHandshake.Result result = handshake.result();
-            channel = new FramedChannel(socket.getInputStream(), socket.getOutputStream(), result.sender(), result.receiver(),
-                    result.sendFrameSize(), result.receiveFrameSize());
-        }
-
-        void send(SessionMessage message) throws IOException, ProtocolException {
-            channel.send(SessionCodec.encode(message));
-        }
-
-        /** The next message that is not a Ping, Pong or Open of another document. */
-        SessionMessage next() throws IOException, ProtocolException {
-            while (true) {
-                SessionMessage m = SessionCodec.decode(channel.receive());
-                if (!(m instanceof SessionMessage.Ping) && !(m instanceof SessionMessage.Pong)) {
-                    return m;
-                }
-            }
-        }
-
-        @Override
-        public void close() throws IOException {
-            socket.close();
-        }
-    }
 
     @Requirement({"HY-SESS-003", "HY-SESS-022", "HY-SESS-045", "HY-SESS-046", "HY-SYNC-025"})
     @Test

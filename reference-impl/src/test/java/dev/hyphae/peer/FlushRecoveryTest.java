@@ -1,9 +1,6 @@
 package dev.hyphae.peer;
 
 import dev.hyphae.data.Seq;
-import dev.hyphae.handshake.AccessPolicy;
-import dev.hyphae.handshake.TrustStore;
-import dev.hyphae.noise.KeyPair;
 import dev.hyphae.spec.Requirement;
 import dev.hyphae.store.FaultyDisk;
 import dev.hyphae.store.StorageException;
@@ -11,17 +8,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.util.List;
 import java.util.concurrent.CompletionException;
-import java.util.function.BooleanSupplier;
 
+import static dev.hyphae.peer.TwoPeers.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A batch whose sync fails is in doubt and stays at the writer; once the disk works again, {@link Peer#flush()}
@@ -32,26 +26,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(120)
 class FlushRecoveryTest {
 
-    private static final SecureRandom RANDOM = new SecureRandom();
-
     @Test
     @Requirement({"HY-SYNC-005", "HY-SESS-130"})
     void aBatchRecoveredByAFlushReachesTheNeighbour(@TempDir Path dir) throws Exception {
-        KeyPair ka = KeyPair.generate(RANDOM);
-        KeyPair kb = KeyPair.generate(RANDOM);
-        TrustStore trust = TrustStore.of(List.of(ka.publicKey(), kb.publicKey()), List.of());
-        AccessPolicy policy = new AccessPolicy()
-                .grant(ka.publicKey(), AccessPolicy.EVERY_DOCUMENT, AccessPolicy.Right.WRITE)
-                .grant(kb.publicKey(), AccessPolicy.EVERY_DOCUMENT, AccessPolicy.Right.WRITE);
-        Path aDir = dir.resolve("a");
-        Path bDir = dir.resolve("b");
+        TwoPeers peers = new TwoPeers(dir);
+        Path aDir = peers.aDir;
         try (FaultyDisk disk = FaultyDisk.install(aDir)) {
-            try (Peer a = Peer.open(new Peer.Config(aDir, ka, null, trust, policy));
-                 Peer b = Peer.open(new Peer.Config(bDir, kb, null, trust, policy))) {
-                Connection link = a.connect(b.listen(new InetSocketAddress("127.0.0.1", 0)), List.of("plant"));
+            try (Peer a = peers.openA(); Peer b = peers.openB()) {
+                Connection link = TwoPeers.connect(a, b, "plant");
                 Document plant = a.document("plant");
                 plant.map().counter("kwh").increment(1);
-                awaitCondition(() -> link.acknowledged("plant") >= plant.logLength());
+                await("the acknowledgement of every write", () -> link.acknowledged("plant") >= plant.logLength());
                 long acknowledged = link.acknowledged("plant");
 
                 disk.failSyncs();
@@ -70,7 +55,7 @@ class FlushRecoveryTest {
                 disk.clear();
                 a.flush();
                 disk.failSyncs();
-                awaitCondition(() -> Seq.after(link.acknowledged("plant"), acknowledged)
+                await("the acknowledgement of every write, past the one held back", () -> Seq.after(link.acknowledged("plant"), acknowledged)
                         && link.acknowledged("plant") >= plant.logLength());
                 disk.clear();
                 Document there = b.document("plant");
@@ -80,18 +65,10 @@ class FlushRecoveryTest {
             }
         }
         // The neighbour acknowledged it, so it is on its disk; the writer's recovery made it durable there too.
-        try (Peer a = Peer.open(new Peer.Config(aDir, ka, null, trust, policy));
-             Peer b = Peer.open(new Peer.Config(bDir, kb, null, trust, policy))) {
+        try (Peer a = peers.openA(); Peer b = peers.openB()) {
             assertEquals(11, a.document("plant").map().counter("kwh").value().longValue());
             assertEquals(11, b.document("plant").map().counter("kwh").value().longValue());
             assertEquals(List.of(), a.recoveryReports());
         }
-    }
-
-    private static void awaitCondition(BooleanSupplier condition) throws InterruptedException {
-        for (int i = 0; i < 3000 && !condition.getAsBoolean(); i++) {
-            Thread.sleep(10);
-        }
-        assertTrue(condition.getAsBoolean(), "the condition never came about");
     }
 }

@@ -10,20 +10,11 @@ import dev.hyphae.crdt.PNCounter;
 import dev.hyphae.data.CausalContext;
 import dev.hyphae.data.ReplicaId;
 import dev.hyphae.data.Value;
-import dev.hyphae.handshake.AccessPolicy;
 import dev.hyphae.handshake.AccessPolicy.Right;
-import dev.hyphae.handshake.TrustStore;
 import dev.hyphae.spec.Requirement;
-import dev.hyphae.sync.Replica;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
 
@@ -38,52 +29,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * that leaves its summary out, the SummaryRequest that asks for it when the log does not reach, and
  * acknowledgements that ride on deltas, each with the checks that keep them safe.
  */
-class ReconnectTest {
+class ReconnectTest extends ReplicaSessionFixture {
 
-    private static final byte[] PEER_KEY = new byte[32];
-    private static final ReplicaId PEER = ReplicaId.fromHex("0000000000000000000000000000abcd");
-    private static final Session.Options OPTIONS = new Session.Options(4, 15_000, 60_000, 4);
+    private static final Session.Options WINDOW_OF_4 = new Session.Options(4, 15_000, 60_000, 4);
 
-    @TempDir
-    Path dir;
-    Replica replica;
-    List<SessionMessage> sent;
-    boolean congested;
-
-    @BeforeEach
-    void open() throws IOException {
-        PEER_KEY[0] = 7;
-        replica = Replica.open(dir.resolve("r"), new SecureRandom());
-        sent = new ArrayList<>();
-    }
-
-    @AfterEach
-    void close() throws IOException {
-        replica.close();
-    }
-
-    private Session session() {
-        AccessPolicy policy = new AccessPolicy().grant(PEER_KEY, AccessPolicy.EVERY_DOCUMENT, Right.WRITE);
-        return replica.newSession(new TrustStore.Identity(PEER_KEY, null, null), policy, OPTIONS, new Session.Outbox() {
-            @Override
-            public void send(SessionMessage message) {
-                // What the replica sends must be a valid message: it goes through the codec both ways.
-                try {
-                    sent.add(SessionCodec.decode(SessionCodec.encode(message)));
-                } catch (dev.hyphae.ProtocolException e) {
-                    throw new AssertionError(e);
-                }
-            }
-
-            @Override
-            public void end() {
-            }
-
-            @Override
-            public boolean congested() {
-                return congested;
-            }
-        });
+    /** Reconnection's tests run with a window of 4 deltas. */
+    @Override
+    Session session() {
+        return session(grant(Right.WRITE), WINDOW_OF_4);
     }
 
     private static SessionMessage.Open open(long channel, TreeMap<ReplicaId, Long> summary, ReplicaId heldReplica, long heldSeq) {

@@ -9,19 +9,11 @@ import dev.hyphae.crdt.PNCounter;
 import dev.hyphae.data.CausalContext;
 import dev.hyphae.data.ReplicaId;
 import dev.hyphae.data.Value;
-import dev.hyphae.handshake.AccessPolicy;
 import dev.hyphae.handshake.AccessPolicy.Right;
-import dev.hyphae.handshake.TrustStore;
 import dev.hyphae.spec.Requirement;
-import dev.hyphae.sync.Replica;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
@@ -36,42 +28,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * replica on real files: compressed deltas are inflated before anything else looks at them, even the ones then
  * refused, and compression that the session does not allow ends it.
  */
-class SessionCompressionTest {
-
-    private static final byte[] PEER_KEY = new byte[32];
-    private static final ReplicaId PEER = ReplicaId.fromHex("0000000000000000000000000000abcd");
-    private static final Session.Options OPTIONS = new Session.Options(8, 15_000, 60_000, 4);
-
-    @TempDir
-    Path dir;
-    Replica replica;
-    List<SessionMessage> sent;
-
-    @BeforeEach
-    void open() throws IOException {
-        PEER_KEY[0] = 9;
-        replica = Replica.open(dir.resolve("r"), new SecureRandom());
-        sent = new ArrayList<>();
-    }
-
-    @AfterEach
-    void close() throws IOException {
-        replica.close();
-    }
+class SessionCompressionTest extends ReplicaSessionFixture {
 
     private Session session(Right right, boolean deflate) {
-        AccessPolicy policy = new AccessPolicy();
-        policy.grant(PEER_KEY, AccessPolicy.EVERY_DOCUMENT, right);
-        return replica.newSession(new TrustStore.Identity(PEER_KEY, null, null), policy, OPTIONS.withDeflate(deflate), new Session.Outbox() {
-            @Override
-            public void send(SessionMessage message) {
-                sent.add(message);
-            }
-
-            @Override
-            public void end() {
-            }
-        });
+        return session(grant(right), OPTIONS.withDeflate(deflate));
     }
 
     private static byte[] increment(long seq, long amount) {

@@ -15,21 +15,12 @@ import dev.hyphae.data.CausalContext;
 import dev.hyphae.data.Dot;
 import dev.hyphae.data.ReplicaId;
 import dev.hyphae.data.Value;
-import dev.hyphae.handshake.AccessPolicy;
 import dev.hyphae.handshake.AccessPolicy.Right;
-import dev.hyphae.handshake.TrustStore;
 import dev.hyphae.spec.Requirement;
-import dev.hyphae.sync.Replica;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -47,50 +38,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * delta; a key declared twice, or a table past its limits, ends the session; and the sender declares each key once, in
  * the order of its first write, before its payloads name it.
  */
-class SessionKeyTablesTest {
+class SessionKeyTablesTest extends ReplicaSessionFixture {
 
-    private static final byte[] PEER_KEY = new byte[32];
-    private static final ReplicaId PEER = ReplicaId.fromHex("0000000000000000000000000000abcd");
-    private static final Session.Options OPTIONS = new Session.Options(8, 15_000, 60_000, 4);
     private static final Value KWH = Value.of("kwh");
     private static final Value VOLTS = Value.of("volts");
-
-    @TempDir
-    Path dir;
-    Replica replica;
-    List<SessionMessage> sent;
-    Long peerChannel;
-
-    @BeforeEach
-    void open() throws IOException {
-        PEER_KEY[0] = 9;
-        replica = Replica.open(dir.resolve("r"), new SecureRandom());
-        sent = new ArrayList<>();
-    }
-
-    @AfterEach
-    void close() throws IOException {
-        replica.close();
-    }
-
-    private Session session() {
-        AccessPolicy policy = new AccessPolicy().grant(PEER_KEY, AccessPolicy.EVERY_DOCUMENT, Right.WRITE);
-        return replica.newSession(new TrustStore.Identity(PEER_KEY, null, null), policy, OPTIONS, new Session.Outbox() {
-            @Override
-            public void send(SessionMessage message) {
-                // Every message goes through the wire codec, as over a real transport.
-                try {
-                    sent.add(SessionCodec.decode(SessionCodec.encode(message)));
-                } catch (ProtocolException e) {
-                    throw new AssertionError(e);
-                }
-            }
-
-            @Override
-            public void end() {
-            }
-        });
-    }
 
     /** The peer opens "plant" on its channel 2; returns the channel this side chose, which the peer's deltas name. */
     private long openPlant(Session s) {
@@ -141,8 +92,7 @@ class SessionKeyTablesTest {
         assertEquals(BigInteger.valueOf(4), counter(VOLTS));
 
         // What was stored names its keys itself: it reads back without the session (HY-SESS-104).
-        replica.close();
-        replica = Replica.open(dir.resolve("r"), new SecureRandom());
+        reopen();
         assertEquals(BigInteger.valueOf(4), counter(VOLTS));
     }
 

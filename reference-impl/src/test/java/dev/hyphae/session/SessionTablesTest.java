@@ -1,7 +1,6 @@
 package dev.hyphae.session;
 
 import dev.hyphae.ErrorCode;
-import dev.hyphae.ProtocolException;
 import dev.hyphae.codec.Codec;
 import dev.hyphae.crdt.CausalState;
 import dev.hyphae.crdt.CrdtType;
@@ -15,16 +14,9 @@ import dev.hyphae.handshake.AccessPolicy;
 import dev.hyphae.handshake.AccessPolicy.Right;
 import dev.hyphae.handshake.TrustStore;
 import dev.hyphae.spec.Requirement;
-import dev.hyphae.sync.Replica;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
 import java.math.BigInteger;
-import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -41,49 +33,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * receiver's table moves with every valid Delta, whatever becomes of the delta, and the sender declares each other
  * replica once, before its payloads name it.
  */
-class SessionTablesTest {
+class SessionTablesTest extends ReplicaSessionFixture {
 
-    private static final byte[] PEER_KEY = new byte[32];
-    private static final ReplicaId PEER = ReplicaId.fromHex("0000000000000000000000000000abcd");
     private static final ReplicaId OTHER = ReplicaId.fromHex("0000000000000000000000000000beef");
     private static final ReplicaId THIRD = ReplicaId.fromHex("0000000000000000000000000000cafe");
     private static final ReplicaId FOURTH = ReplicaId.fromHex("0000000000000000000000000000f00d");
-    private static final Session.Options OPTIONS = new Session.Options(8, 15_000, 60_000, 4);
 
-    @TempDir
-    Path dir;
-    Replica replica;
-    List<SessionMessage> sent;
     final java.util.Map<String, Long> peerChannels = new java.util.HashMap<>();
 
-    @BeforeEach
-    void open() throws IOException {
-        PEER_KEY[0] = 9;
-        replica = Replica.open(dir.resolve("r"), new SecureRandom());
-        sent = new ArrayList<>();
-    }
-
-    @AfterEach
-    void close() throws IOException {
-        replica.close();
-    }
-
     private Session session(AccessPolicy policy) {
-        return replica.newSession(new TrustStore.Identity(PEER_KEY, null, null), policy, OPTIONS, new Session.Outbox() {
-            @Override
-            public void send(SessionMessage message) {
-                // Every message goes through the wire codec, as over a real transport.
-                try {
-                    sent.add(SessionCodec.decode(SessionCodec.encode(message)));
-                } catch (ProtocolException e) {
-                    throw new AssertionError(e);
-                }
-            }
-
-            @Override
-            public void end() {
-            }
-        });
+        return session(policy, OPTIONS);
     }
 
     /** The peer's Open of {@code document} on its {@code channel}, remembered so that this side's answer can be found. */
@@ -161,7 +120,7 @@ class SessionTablesTest {
     @Test
     @Requirement({"HY-SESS-065", "HY-SESS-110"})
     void aNewSessionStartsWithEmptyTables() throws Exception {
-        AccessPolicy policy = new AccessPolicy().grant(PEER_KEY, AccessPolicy.EVERY_DOCUMENT, Right.WRITE);
+        AccessPolicy policy = grant(Right.WRITE);
         Session first = session(policy);
         first.receive(open(2, "plant"), 0);
         first.receive(new SessionMessage.Delta(channelOf("plant"), SessionMessage.Kind.INTERVAL, 0, 1,
@@ -193,7 +152,7 @@ class SessionTablesTest {
         byte[] secondKey = new byte[32];
         secondKey[0] = 10;
         ReplicaId second = ReplicaId.fromHex("0000000000000000000000000000d00d");
-        AccessPolicy policy = new AccessPolicy().grant(PEER_KEY, AccessPolicy.EVERY_DOCUMENT, Right.WRITE)
+        AccessPolicy policy = grant(Right.WRITE)
                 .grant(secondKey, AccessPolicy.EVERY_DOCUMENT, Right.WRITE);
         Session first = session(policy);
         List<SessionMessage> toSecond = new ArrayList<>();
@@ -223,7 +182,7 @@ class SessionTablesTest {
     @Test
     @Requirement("HY-SESS-067")
     void anIdDeclaredTwiceEndsTheSession() throws Exception {
-        AccessPolicy policy = new AccessPolicy().grant(PEER_KEY, AccessPolicy.EVERY_DOCUMENT, Right.WRITE);
+        AccessPolicy policy = grant(Right.WRITE);
         Session s = session(policy);
         s.receive(open(2, "plant"), 0);
         long channel = channelOf("plant");
@@ -240,7 +199,7 @@ class SessionTablesTest {
     @Test
     @Requirement({"HY-SESS-110", "HY-SESS-067"})
     void declaringTheReplicaOfTheSendersOpenEndsTheSession() throws Exception {
-        AccessPolicy policy = new AccessPolicy().grant(PEER_KEY, AccessPolicy.EVERY_DOCUMENT, Right.WRITE);
+        AccessPolicy policy = grant(Right.WRITE);
         Session s = session(policy);
         s.receive(open(2, "plant"), 0);
         s.receive(new SessionMessage.Delta(channelOf("plant"), SessionMessage.Kind.INTERVAL, 0, 1,
@@ -252,7 +211,7 @@ class SessionTablesTest {
     @Test
     @Requirement("HY-SESS-068")
     void aTableTakenPastItsLimitEndsTheSession() throws Exception {
-        AccessPolicy policy = new AccessPolicy().grant(PEER_KEY, AccessPolicy.EVERY_DOCUMENT, Right.WRITE);
+        AccessPolicy policy = grant(Right.WRITE);
         Session s = session(policy);
         s.receive(open(2, "plant"), 0);
         long channel = channelOf("plant");
@@ -275,7 +234,7 @@ class SessionTablesTest {
     @Test
     @Requirement({"HY-SESS-071", "HY-SESS-072", "HY-SESS-073", "HY-SESS-110", "HY-ENC-054"})
     void theSenderDeclaresEachReplicaOnceBeforeItsPayloadsNameIt() throws Exception {
-        AccessPolicy policy = new AccessPolicy().grant(PEER_KEY, AccessPolicy.EVERY_DOCUMENT, Right.WRITE);
+        AccessPolicy policy = grant(Right.WRITE);
         Session s = session(policy);
         s.receive(open(2, "plant"), 0);
         s.receive(new SessionMessage.Delta(channelOf("plant"), SessionMessage.Kind.INTERVAL, 0, 1,
@@ -323,7 +282,7 @@ class SessionTablesTest {
     @Test
     @Requirement({"HY-SESS-076", "HY-SESS-074", "HY-ENC-080"})
     void aDeltaInTheCompactFormIsReadAgainstTheTableAndStoredWithATableOfItsOwn() throws Exception {
-        AccessPolicy policy = new AccessPolicy().grant(PEER_KEY, AccessPolicy.EVERY_DOCUMENT, Right.WRITE);
+        AccessPolicy policy = grant(Right.WRITE);
         Session s = session(policy);
         s.receive(open(2, "plant"), 0);
         long channel = channelOf("plant");
@@ -346,8 +305,7 @@ class SessionTablesTest {
         assertTrue(sent.contains(new SessionMessage.Ack(2, 2)), String.valueOf(sent));
 
         // What was stored reads back without the session's table.
-        replica.close();
-        replica = Replica.open(dir.resolve("r"), new SecureRandom());
+        reopen();
         assertEquals(BigInteger.valueOf(5), kwh("plant"));
     }
 

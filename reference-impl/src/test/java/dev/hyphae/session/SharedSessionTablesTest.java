@@ -1,6 +1,5 @@
 package dev.hyphae.session;
 
-import dev.hyphae.ProtocolException;
 import dev.hyphae.codec.Codec;
 import dev.hyphae.codec.ExternalTables;
 import dev.hyphae.crdt.CausalState;
@@ -10,19 +9,11 @@ import dev.hyphae.crdt.ORMap;
 import dev.hyphae.data.CausalContext;
 import dev.hyphae.data.ReplicaId;
 import dev.hyphae.data.Value;
-import dev.hyphae.handshake.AccessPolicy;
 import dev.hyphae.handshake.AccessPolicy.Right;
-import dev.hyphae.handshake.TrustStore;
 import dev.hyphae.spec.Requirement;
-import dev.hyphae.sync.Replica;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -40,46 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * renew. Driven message by message against a replica on real files; the peer's side is replayed from the messages
  * sent, as the peer would read them.
  */
-class SharedSessionTablesTest {
-
-    private static final byte[] PEER_KEY = new byte[32];
-    private static final ReplicaId PEER = ReplicaId.fromHex("0000000000000000000000000000abcd");
-    private static final Session.Options OPTIONS = new Session.Options(8, 15_000, 60_000, 4);
-
-    @TempDir
-    Path dir;
-    Replica replica;
-    List<SessionMessage> sent;
-
-    @BeforeEach
-    void open() throws IOException {
-        PEER_KEY[0] = 9;
-        replica = Replica.open(dir.resolve("r"), new SecureRandom());
-        sent = new ArrayList<>();
-    }
-
-    @AfterEach
-    void close() throws IOException {
-        replica.close();
-    }
-
-    private Session session() {
-        AccessPolicy policy = new AccessPolicy().grant(PEER_KEY, AccessPolicy.EVERY_DOCUMENT, Right.WRITE);
-        return replica.newSession(new TrustStore.Identity(PEER_KEY, null, null), policy, OPTIONS, new Session.Outbox() {
-            @Override
-            public void send(SessionMessage message) {
-                try {
-                    sent.add(SessionCodec.decode(SessionCodec.encode(message)));
-                } catch (ProtocolException e) {
-                    throw new AssertionError(e);
-                }
-            }
-
-            @Override
-            public void end() {
-            }
-        });
-    }
+class SharedSessionTablesTest extends ReplicaSessionFixture {
 
     /** The peer opens {@code document} on its {@code channel}, which the Deltas of this side then name. */
     private static long open(Session s, long channel, String document) {

@@ -11,10 +11,6 @@ import dev.hyphae.data.CausalContext;
 import dev.hyphae.data.Dot;
 import dev.hyphae.data.ReplicaId;
 import dev.hyphae.data.Value;
-import dev.hyphae.handshake.AccessPolicy;
-import dev.hyphae.handshake.AccessPolicy.Right;
-import dev.hyphae.handshake.TrustStore;
-import dev.hyphae.session.Session;
 import dev.hyphae.session.SessionMessage;
 import dev.hyphae.spec.Requirement;
 import org.junit.jupiter.api.Test;
@@ -48,39 +44,16 @@ class PrivateUseSyncTest {
     @TempDir
     Path dir;
 
-    /** A neighbour driven message by message, whose messages to it are kept for the test to read. */
-    private static final class HandDrivenPeer {
-        final List<SessionMessage> received = new ArrayList<>();
-        final Session session;
-
-        HandDrivenPeer(Replica replica, int keyByte) {
-            byte[] key = new byte[32];
-            key[0] = (byte) keyByte;
-            AccessPolicy policy = new AccessPolicy().grant(key, AccessPolicy.EVERY_DOCUMENT, Right.WRITE);
-            session = replica.newSession(new TrustStore.Identity(key, null, null), policy, SimulatedNetwork.OPTIONS,
-                    new Session.Outbox() {
-                        @Override
-                        public void send(SessionMessage message) {
-                            received.add(message);
-                        }
-
-                        @Override
-                        public void end() {
-                        }
-                    });
-        }
-
-        /** The payloads of the deltas received on {@code channel}, decoded. */
-        List<CausalState<Crdt>> deltas(long channel) throws Exception {
-            List<CausalState<Crdt>> states = new ArrayList<>();
-            for (SessionMessage m : received) {
-                if (m instanceof SessionMessage.Delta d && d.channel() == channel) {
-                    assertFalse(d.compact(), "a payload that holds a value of unknown type travels in the columnar form");
-                    states.add(Codec.decode(d.payload()).state());
-                }
+    /** The payloads of the deltas that {@code peer} received on {@code channel}, decoded. */
+    private static List<CausalState<Crdt>> deltas(HandDrivenPeer peer, long channel) throws Exception {
+        List<CausalState<Crdt>> states = new ArrayList<>();
+        for (SessionMessage m : peer.received) {
+            if (m instanceof SessionMessage.Delta d && d.channel() == channel) {
+                assertFalse(d.compact(), "a payload that holds a value of unknown type travels in the columnar form");
+                states.add(Codec.decode(d.payload()).state());
             }
-            return states;
         }
+        return states;
     }
 
     private static UnknownCrdt opaque(int type, Dot dot, String data) {
@@ -118,14 +91,6 @@ class PrivateUseSyncTest {
         return Codec.encode(new CausalState<>(root, CausalContext.of(List.of(dot(counter)))));
     }
 
-    /** Opens {@code document} on {@code peer}'s session as channel {@code channel}, and returns the replica's channel. */
-    private static long open(HandDrivenPeer peer, String document, long channel, ReplicaId as) throws Exception {
-        peer.session.receive(new SessionMessage.Open(channel, document, Right.WRITE, Right.WRITE, as, new TreeMap<>(), null, 0, 8), 0);
-        return peer.received.stream()
-                .filter(m -> m instanceof SessionMessage.Open o && o.answers() == channel)
-                .map(m -> ((SessionMessage.Open) m).channel()).findFirst().orElseThrow();
-    }
-
     /** The codes of the Close messages that {@code peer} received for its channel {@code channel}. */
     private static List<Integer> closes(HandDrivenPeer peer, long channel) {
         List<Integer> codes = new ArrayList<>();
@@ -149,15 +114,14 @@ class PrivateUseSyncTest {
         try (SimulatedNetwork network = new SimulatedNetwork(1, dir, 1)) {
             Replica replica = network.replica(0);
             List<String> documents = List.of("root-private", "nested-private", "standard");
-            HandDrivenPeer intervalReader = new HandDrivenPeer(replica, 0x72);
-            ReplicaId other = ReplicaId.fromHex("000000000000000000000000000f0002");
+            HandDrivenPeer intervalReader = new HandDrivenPeer(replica, 0x72, ReplicaId.fromHex("000000000000000000000000000f0002"));
             for (int i = 0; i < documents.size(); i++) {
-                open(intervalReader, documents.get(i), 11 + i, other);
+                intervalReader.open(11 + i, documents.get(i));
             }
-            HandDrivenPeer writer = new HandDrivenPeer(replica, 0x70);
+            HandDrivenPeer writer = new HandDrivenPeer(replica, 0x70, WRITER);
             List<byte[]> writes = List.of(privateWrite(false, 1), privateWrite(true, 1), standardWrite(1));
             for (int i = 0; i < documents.size(); i++) {
-                long channel = open(writer, documents.get(i), 21 + i, WRITER);
+                long channel = writer.open(21 + i, documents.get(i));
                 writer.session.receive(new SessionMessage.Delta(channel, SessionMessage.Kind.INTERVAL, 0, 1, writes.get(i)), 0);
             }
             writer.session.flush();
@@ -181,19 +145,18 @@ class PrivateUseSyncTest {
             // Kept, as any value of unknown type (HY-VER-020, HY-VER-021).
             assertNotNull(replica.state("root-private").store().get(Value.of("vendor")).get(PRIVATE_TYPE));
 
-            HandDrivenPeer stateReader = new HandDrivenPeer(replica, 0x71);
-            ReplicaId fresh = ReplicaId.fromHex("000000000000000000000000000f0001");
+            HandDrivenPeer stateReader = new HandDrivenPeer(replica, 0x71, ReplicaId.fromHex("000000000000000000000000000f0001"));
             for (int i = 0; i < documents.size(); i++) {
-                open(stateReader, documents.get(i), 11 + i, fresh);
+                stateReader.open(11 + i, documents.get(i));
             }
             for (HandDrivenPeer reader : List.of(intervalReader, stateReader)) {
                 for (int i = 0; i < 2; i++) {
-                    for (CausalState<Crdt> sent : reader.deltas(11 + i)) {
+                    for (CausalState<Crdt> sent : deltas(reader, 11 + i)) {
                         assertFalse(holdsPrivateUse((ORMap) sent.store()), "HY-VER-034: " + sent);
                     }
                     assertEquals(List.of(ErrorCode.UNSUPPORTED_CAPABILITY.value()), closes(reader, 11 + i), "HY-VER-035: " + reader.received);
                 }
-                List<CausalState<Crdt>> standard = reader.deltas(13);
+                List<CausalState<Crdt>> standard = deltas(reader, 13);
                 assertEquals(1, standard.size(), reader.received.toString());
                 assertEquals(opaque(FUTURE_TYPE, dot(1), "standard"), ((ORMap) standard.get(0).store()).get(Value.of("future")).get(FUTURE_TYPE));
                 assertTrue(closes(reader, 13).isEmpty(), reader.received.toString());

@@ -3,10 +3,6 @@ package dev.hyphae.sync;
 import dev.hyphae.crdt.CrdtType;
 import dev.hyphae.crdt.GCounter;
 import dev.hyphae.data.Value;
-import dev.hyphae.handshake.AccessPolicy;
-import dev.hyphae.handshake.TrustStore;
-import dev.hyphae.session.Session;
-import dev.hyphae.session.SessionCodec;
 import dev.hyphae.session.SessionMessage;
 import dev.hyphae.spec.Requirement;
 import org.junit.jupiter.api.AfterEach;
@@ -17,8 +13,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -38,20 +32,9 @@ class ResyncTest {
     Path dir;
     Replica a;
     Replica b;
-    final TrustStore.Identity ida = new TrustStore.Identity(key(1), null, null);
-    final TrustStore.Identity idb = new TrustStore.Identity(key(2), null, null);
-    final AccessPolicy policy = new AccessPolicy()
-            .grant(ida.staticKey(), AccessPolicy.EVERY_DOCUMENT, AccessPolicy.Right.WRITE)
-            .grant(idb.staticKey(), AccessPolicy.EVERY_DOCUMENT, AccessPolicy.Right.WRITE);
     /** What each side sent in the last {@link #meet()}. */
-    final List<SessionMessage> fromA = new ArrayList<>();
-    final List<SessionMessage> fromB = new ArrayList<>();
-
-    private static byte[] key(int first) {
-        byte[] key = new byte[32];
-        key[0] = (byte) first;
-        return key;
-    }
+    List<SessionMessage> fromA;
+    List<SessionMessage> fromB;
 
     @BeforeEach
     void open() throws IOException {
@@ -67,45 +50,12 @@ class ResyncTest {
 
     /** One session between the two, run until nothing is in flight, then dropped. */
     private void meet() throws IOException {
-        fromA.clear();
-        fromB.clear();
-        ArrayDeque<byte[]> toA = new ArrayDeque<>();
-        ArrayDeque<byte[]> toB = new ArrayDeque<>();
-        Session sa = a.newSession(idb, policy, Session.Options.DEFAULT, outbox(toB, fromA));
-        Session sb = b.newSession(ida, policy, Session.Options.DEFAULT, outbox(toA, fromB));
-        sa.start(0, List.of("d"));
-        sb.start(0, List.of());
-        while (!toA.isEmpty() || !toB.isEmpty()) {
-            deliver(toB, sb);
-            deliver(toA, sa);
-        }
-        assertTrue(!sa.ended() && !sb.ended(), "the session ended: " + sa.events() + " " + sb.events());
-        assertTrue(sa.idle("d") && sb.idle("d"));
-        sa.abandon();
-        sb.abandon();
+        SessionPair session = SessionPair.meet(a, b, "d");
+        fromA = session.fromA;
+        fromB = session.fromB;
+        assertTrue(session.a.idle("d") && session.b.idle("d"));
+        session.abandon();
         assertEquals(a.state("d"), b.state("d"));
-    }
-
-    private static void deliver(ArrayDeque<byte[]> queue, Session to) {
-        byte[] m;
-        while ((m = queue.pollFirst()) != null) {
-            to.receive(m, 0);
-        }
-        to.flush();
-    }
-
-    private static Session.Outbox outbox(ArrayDeque<byte[]> queue, List<SessionMessage> log) {
-        return new Session.Outbox() {
-            @Override
-            public void send(SessionMessage message) {
-                log.add(message);
-                queue.addLast(SessionCodec.encode(message));
-            }
-
-            @Override
-            public void end() {
-            }
-        };
     }
 
     private static void write(Replica replica, String key) throws IOException {

@@ -1,9 +1,5 @@
 package dev.hyphae.sync;
 
-import dev.hyphae.crdt.CausalState;
-import dev.hyphae.crdt.CrdtType;
-import dev.hyphae.crdt.GCounter;
-import dev.hyphae.crdt.ORMap;
 import dev.hyphae.data.Value;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -12,9 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Arrays;
-import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
+import static dev.hyphae.sync.Counters.count;
+import static dev.hyphae.sync.Counters.increment;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -31,16 +28,6 @@ class TornBatchTest {
 
     @TempDir
     Path dir;
-
-    private static UnaryOperator<CausalState<ORMap>> increment(Replica replica, Value key) {
-        return state -> state.store().update(key, CrdtType.GCOUNTER,
-                (GCounter c) -> c.increment(state.context(), replica.replicaId(), 1));
-    }
-
-    private static long count(Replica replica, Value key) {
-        var counter = replica.state("d").store().<GCounter>get(key, CrdtType.GCOUNTER);
-        return counter == null ? 0 : counter.value().longValue();
-    }
 
     @Test
     void aBatchCutAtAnyByteOfItsRecordIsKeptWholeOrNotAtAll() throws Exception {

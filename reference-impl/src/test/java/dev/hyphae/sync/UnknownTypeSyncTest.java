@@ -14,10 +14,7 @@ import dev.hyphae.data.CausalContext;
 import dev.hyphae.data.Dot;
 import dev.hyphae.data.ReplicaId;
 import dev.hyphae.data.Value;
-import dev.hyphae.handshake.AccessPolicy;
 import dev.hyphae.handshake.AccessPolicy.Right;
-import dev.hyphae.handshake.TrustStore;
-import dev.hyphae.session.Session;
 import dev.hyphae.session.SessionMessage;
 import dev.hyphae.spec.Requirement;
 import dev.hyphae.store.DocumentStore;
@@ -26,7 +23,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -53,48 +49,6 @@ class UnknownTypeSyncTest {
 
     @TempDir
     Path dir;
-
-    /** A neighbour driven message by message, whose messages to it are kept for the test to read. */
-    private static final class HandDrivenPeer {
-        final List<SessionMessage> received = new ArrayList<>();
-        final Session session;
-        final ReplicaId id;
-
-        HandDrivenPeer(Replica replica, int keyByte, ReplicaId id) {
-            byte[] key = new byte[32];
-            key[0] = (byte) keyByte;
-            this.id = id;
-            AccessPolicy policy = new AccessPolicy().grant(key, AccessPolicy.EVERY_DOCUMENT, Right.WRITE);
-            session = replica.newSession(new TrustStore.Identity(key, null, null), policy, SimulatedNetwork.OPTIONS,
-                    new Session.Outbox() {
-                        @Override
-                        public void send(SessionMessage message) {
-                            received.add(message);
-                        }
-
-                        @Override
-                        public void end() {
-                        }
-                    });
-        }
-
-        /** Opens {@code document} as a neighbour that holds nothing of the replica's log; returns the replica's channel. */
-        long open(long channel, String document) {
-            session.receive(new SessionMessage.Open(channel, document, Right.WRITE, Right.WRITE, id, new TreeMap<>(), null, 0, 8), 0);
-            return received.stream()
-                    .filter(m -> m instanceof SessionMessage.Open o && (o.answers() == channel || document.equals(o.document())))
-                    .map(m -> ((SessionMessage.Open) m).channel())
-                    .findFirst().orElseThrow();
-        }
-
-        /** Sends the entries of its log as intervals, one entry each, and lets the replica flush. */
-        void sendEntries(long channel, byte[]... payloads) {
-            for (int i = 0; i < payloads.length; i++) {
-                session.receive(new SessionMessage.Delta(channel, SessionMessage.Kind.INTERVAL, i, i + 1, payloads[i]), 0);
-            }
-            session.flush();
-        }
-    }
 
     /** A delta of a newer implementation: one version of a value of type {@link #FUTURE_TYPE}, written with {@code dot}. */
     private static byte[] futureWrite(Dot dot, String data) {

@@ -1,9 +1,7 @@
 package dev.hyphae.sync;
 
-import dev.hyphae.crdt.CausalState;
 import dev.hyphae.crdt.CrdtType;
 import dev.hyphae.crdt.GCounter;
-import dev.hyphae.crdt.ORMap;
 import dev.hyphae.data.Value;
 import dev.hyphae.store.FaultyDisk;
 import dev.hyphae.store.StorageException;
@@ -15,8 +13,9 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.function.UnaryOperator;
 
+import static dev.hyphae.sync.Counters.count;
+import static dev.hyphae.sync.Counters.increment;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -39,15 +38,6 @@ class WriteBatchTest {
 
     @TempDir
     Path dir;
-
-    private static UnaryOperator<CausalState<ORMap>> increment(Replica replica, Value key) {
-        return state -> state.store().update(key, CrdtType.GCOUNTER,
-                (GCounter c) -> c.increment(state.context(), replica.replicaId(), 1));
-    }
-
-    private static long count(Replica replica, Value key) {
-        return replica.state("d").store().<GCounter>get(key, CrdtType.GCOUNTER).value().longValue();
-    }
 
     private static long seq(Replica replica) throws Exception {
         return replica.document("d").seq();
@@ -153,8 +143,8 @@ class WriteBatchTest {
             replica.flush();   // the blocking one, with nothing left to wait for
         }
         try (Replica reopened = Replica.open(dir.resolve("r"), RANDOM)) {
-            assertEquals(2, reopened.state("d").store().<GCounter>get(K, CrdtType.GCOUNTER).value().longValue());
-            assertEquals(2, reopened.state("e").store().<GCounter>get(K, CrdtType.GCOUNTER).value().longValue());
+            assertEquals(2, count(reopened, K));
+            assertEquals(2, count(reopened, "e", K));
         }
     }
 
@@ -195,7 +185,7 @@ class WriteBatchTest {
             replica.batch("e", b -> b.write(K, increment(replica, K))).join();   // refused only while the batch is open
             replica.flush();
             assertEquals(1, count(replica, K));
-            assertEquals(2, replica.state("e").store().<GCounter>get(K, CrdtType.GCOUNTER).value().longValue());
+            assertEquals(2, count(replica, "e", K));
         }
     }
 
@@ -248,7 +238,7 @@ class WriteBatchTest {
             flushed.join();
         }
         try (Replica reopened = Replica.open(dir.resolve("r"), RANDOM)) {
-            assertEquals(2, reopened.state("e").store().<GCounter>get(K, CrdtType.GCOUNTER).value().longValue());
+            assertEquals(2, count(reopened, "e", K));
         }
     }
 

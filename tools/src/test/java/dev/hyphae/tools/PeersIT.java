@@ -15,14 +15,13 @@ import dev.hyphae.peer.Peer;
 import dev.hyphae.session.SessionCodec;
 import dev.hyphae.session.SessionMessage;
 import dev.hyphae.spec.Requirement;
+import dev.hyphae.tools.PeerProcess.Outcome;
+import dev.hyphae.tools.PeerProcess.Served;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -34,16 +33,16 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import static dev.hyphae.tools.PeerProcess.hyphae;
+import static dev.hyphae.tools.PeerProcess.outcome;
+import static dev.hyphae.tools.PeerProcess.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -52,95 +51,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class PeersIT {
 
-    private static final Path ROOT = Path.of(System.getProperty("hyphae.root", "..")).toAbsolutePath();
     private static final SecureRandom RANDOM = new SecureRandom();
-
-    private static ProcessBuilder hyphae(Path dir, String... args) {
-        List<String> command = new ArrayList<>(List.of("sh", ROOT.resolve("tools/hyphae").toString()));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
-        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
-        return builder;
-    }
-
-    /** Runs a command to its end; returns its standard output, failing on a non-zero status. */
-    private static String run(Path dir, String... args) throws Exception {
-        Process process = hyphae(dir, args).redirectErrorStream(false).start();
-        process.getOutputStream().close();
-        if (!process.waitFor(120, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError("hyphae " + String.join(" ", args) + " did not finish");
-        }
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, process.exitValue(), "hyphae " + String.join(" ", args) + ": " + out + err);
-        return out.trim();
-    }
-
-    /** What a command printed, and its exit status. */
-    private record Outcome(int status, String out, String err) {
-    }
-
-    /** Runs a command to its end, whatever its status. */
-    private static Outcome outcome(Path dir, String... args) throws Exception {
-        Process process = hyphae(dir, args).start();
-        process.getOutputStream().close();
-        if (!process.waitFor(120, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError("hyphae " + String.join(" ", args) + " did not finish");
-        }
-        return new Outcome(process.exitValue(), new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim(),
-                new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).trim());
-    }
-
-    /** A `hyphae peer serve` process, driven through its standard input. */
-    private static final class Server implements AutoCloseable {
-        final Process process;
-        final PrintWriter in;
-        final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        final int port;
-
-        Server(Path dir, String... args) throws Exception {
-            List<String> all = new ArrayList<>(List.of("peer", "serve", "--listen", "127.0.0.1:0"));
-            all.addAll(List.of(args));
-            process = hyphae(dir, all.toArray(String[]::new)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-            in = new PrintWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8), true);
-            Thread reader = new Thread(() -> {
-                try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                    String line;
-                    while ((line = out.readLine()) != null) {
-                        lines.add(line);
-                    }
-                } catch (IOException ignored) {
-                    // The process is gone.
-                }
-            });
-            reader.setDaemon(true);
-            reader.start();
-            String listening = next();
-            assertTrue(listening.startsWith("listening on "), listening);
-            port = Integer.parseInt(listening.substring(listening.lastIndexOf(':') + 1));
-        }
-
-        String next() throws InterruptedException {
-            String line = lines.poll(60, TimeUnit.SECONDS);
-            assertNotNull(line, "the peer process printed nothing");
-            return line;
-        }
-
-        String command(String command) throws InterruptedException {
-            in.println(command);
-            return next();
-        }
-
-        @Override
-        public void close() throws Exception {
-            in.close();
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-        }
-    }
 
     private static String keygen(Path dir, String name) throws Exception {
         return run(dir, "keygen", "--out", name);
@@ -156,44 +67,32 @@ class PeersIT {
         Files.writeString(dir.resolve("b.pub"), keygen(dir, "b.key"));
         String a = Files.readString(dir.resolve("a.pub")).trim();
         String b = Files.readString(dir.resolve("b.pub")).trim();
-        try (Server terminal1 = new Server(dir, "--data", "a-data", "--key", "a.key", "--trust-peer", b + ":write")) {
+        try (Served terminal1 = new Served(dir, "--data", "a-data", "--key", "a.key", "--trust-peer", b + ":write")) {
             assertEquals("ok", terminal1.command("set plant firmware 1.4.2"));
             assertEquals("ok", terminal1.command("inc plant kwh 3"));
 
-            Process terminal2 = hyphae(dir, "peer", "connect", "127.0.0.1:" + terminal1.port, "--data", "b-data", "--key", "b.key",
-                    "--trust-peer", a + ":write").redirectError(ProcessBuilder.Redirect.INHERIT).start();
-            PrintWriter keyboard = new PrintWriter(new OutputStreamWriter(terminal2.getOutputStream(), StandardCharsets.UTF_8), true);
             // The screen is read on its own thread, so that a peer that prints nothing fails the test instead of hanging it.
-            BlockingQueue<String> screen = new LinkedBlockingQueue<>();
-            Thread screenReader = new Thread(() -> {
-                try (BufferedReader lines = new BufferedReader(new InputStreamReader(terminal2.getInputStream(), StandardCharsets.UTF_8))) {
-                    String line;
-                    while ((line = lines.readLine()) != null) {
-                        screen.add(line);
-                    }
-                } catch (IOException ignored) {
-                    // The process is gone.
+            try (PeerProcess terminal2 = new PeerProcess(hyphae(dir, "peer", "connect", "127.0.0.1:" + terminal1.port,
+                    "--data", "b-data", "--key", "b.key", "--trust-peer", a + ":write"))) {
+                PrintWriter keyboard = terminal2.in;
+                BlockingQueue<String> screen = terminal2.lines;
+                String seen = "";
+                for (int i = 0; i < 100 && !seen.equals("{\"firmware\":\"1.4.2\",\"kwh\":3}"); i++) {
+                    Thread.sleep(100);
+                    keyboard.println("get plant");
+                    seen = screen.poll(60, TimeUnit.SECONDS);
                 }
-            });
-            screenReader.setDaemon(true);
-            screenReader.start();
-            String seen = "";
-            for (int i = 0; i < 100 && !seen.equals("{\"firmware\":\"1.4.2\",\"kwh\":3}"); i++) {
-                Thread.sleep(100);
-                keyboard.println("get plant");
-                seen = screen.poll(60, TimeUnit.SECONDS);
+                assertEquals("{\"firmware\":\"1.4.2\",\"kwh\":3}", seen, "A's writes reached B");
+                keyboard.println("add plant alarms door-open");
+                assertEquals("ok", screen.poll(60, TimeUnit.SECONDS));
+                String onA = "";
+                for (int i = 0; i < 100 && !onA.contains("door-open"); i++) {
+                    Thread.sleep(100);
+                    onA = terminal1.command("get plant");
+                }
+                assertEquals("{\"alarms\":[\"door-open\"],\"firmware\":\"1.4.2\",\"kwh\":3}", onA, "B's write reached A");
+                terminal2.stop("terminal 2's peer");
             }
-            assertEquals("{\"firmware\":\"1.4.2\",\"kwh\":3}", seen, "A's writes reached B");
-            keyboard.println("add plant alarms door-open");
-            assertEquals("ok", screen.poll(60, TimeUnit.SECONDS));
-            String onA = "";
-            for (int i = 0; i < 100 && !onA.contains("door-open"); i++) {
-                Thread.sleep(100);
-                onA = terminal1.command("get plant");
-            }
-            assertEquals("{\"alarms\":[\"door-open\"],\"firmware\":\"1.4.2\",\"kwh\":3}", onA, "B's write reached A");
-            keyboard.close();
-            assertTrue(terminal2.waitFor(60, TimeUnit.SECONDS), "terminal 2's peer stops at end of input");
 
             assertEquals("ok", terminal1.command("inc plant kwh 2"));
             assertEquals("ok", terminal1.command("set plant firmware 1.5.0"));
@@ -213,7 +112,7 @@ class PeersIT {
         String a = keygen(dir, "a.key");
         String b = keygen(dir, "b.key");
         run(dir, "doc", "--data", "b-data", "set", "plant", "firmware", "1.4.2");
-        try (Server server = new Server(dir, "--data", "a-data", "--key", "a.key", "--trust-peer", b + ":write")) {
+        try (Served server = new Served(dir, "--data", "a-data", "--key", "a.key", "--trust-peer", b + ":write")) {
             assertEquals("ok", server.command("inc plant kwh 2"));
             String address = "127.0.0.1:" + server.port;
             run(dir, "peer", "connect", address, "--data", "b-data", "--key", "b.key", "--trust-peer", a + ":write", "--once");
@@ -242,12 +141,12 @@ class PeersIT {
         String a = keygen(dir, "a.key");
         KeyPair writerKey = KeyPair.generate(RANDOM);
         String writer = HexFormat.of().formatHex(writerKey.publicKey());
-        Server server = new Server(dir, "--data", "a-data", "--key", "a.key", "--trust-peer", writer + ":write");
         long acknowledged;
         int written;
-        try (Peer peer = Peer.open(new Peer.Config(dir.resolve("writer"), writerKey, null,
-                TrustStore.of(List.of(HexFormat.of().parseHex(a)), List.of()),
-                new AccessPolicy().grant(HexFormat.of().parseHex(a), AccessPolicy.EVERY_DOCUMENT, AccessPolicy.Right.WRITE)))) {
+        try (Served server = new Served(dir, "--data", "a-data", "--key", "a.key", "--trust-peer", writer + ":write");
+             Peer peer = Peer.open(new Peer.Config(dir.resolve("writer"), writerKey, null,
+                     TrustStore.of(List.of(HexFormat.of().parseHex(a)), List.of()),
+                     new AccessPolicy().grant(HexFormat.of().parseHex(a), AccessPolicy.EVERY_DOCUMENT, AccessPolicy.Right.WRITE)))) {
             Connection link = peer.connect(new InetSocketAddress("127.0.0.1", server.port), List.of("stream"));
             int i = 0;
             // Write until the receiver has acknowledged a good part of the stream, then kill it mid-stream.
@@ -281,7 +180,7 @@ class PeersIT {
         String a = keygen(dir, "a.key");
         KeyPair intruder = KeyPair.generate(RANDOM);
         run(dir, "doc", "--data", "a-data", "set", "secret", "code", "TOPSECRET-4711");
-        try (Server server = new Server(dir, "--data", "a-data", "--key", "a.key",
+        try (Served server = new Served(dir, "--data", "a-data", "--key", "a.key",
                 "--trust-peer", HexFormat.of().formatHex(intruder.publicKey()) + ":none")) {
             ByteArrayOutputStream received = new ByteArrayOutputStream();
             List<SessionMessage> messages = new ArrayList<>();
@@ -362,7 +261,7 @@ class PeersIT {
         run(dir, "doc", "--data", "b-data", "set", "plant", "firmware", "1.4.2");
         // A deadline far longer than the test: the silent connections do not expire, they must be dropped. A peer
         // that refused newcomers at the budget would refuse the honest one.
-        try (Server server = new Server(dir, "--data", "a-data", "--key", "a.key", "--trust-peer", b + ":write",
+        try (Served server = new Served(dir, "--data", "a-data", "--key", "a.key", "--trust-peer", b + ":write",
                 "--max-handshakes", "8", "--max-handshakes-per-address", "4", "--handshake-deadline", "60000")) {
             List<Socket> silent = new ArrayList<>();
             try {
@@ -387,7 +286,7 @@ class PeersIT {
     @Test
     void aTrickledHandshakeIsCutAtItsDeadline(@TempDir Path dir) throws Exception {
         keygen(dir, "a.key");
-        try (Server server = new Server(dir, "--data", "a-data", "--key", "a.key", "--handshake-deadline", "2000");
+        try (Served server = new Served(dir, "--data", "a-data", "--key", "a.key", "--handshake-deadline", "2000");
              Socket trickler = new Socket("127.0.0.1", server.port)) {
             // A handshake message that announces 65,535 bytes, then a byte every 100 ms: every read makes progress
             // long before a per-read timeout, so only the bound on the whole handshake can end it.
@@ -431,7 +330,7 @@ class PeersIT {
         assertTrue(refused.err().contains("hyphae: error: ") && refused.err().contains("nothing written"), refused.err());
         assertFalse(refused.err().contains("Exception"), "an error line, not a stack trace: " + refused.err());
 
-        try (Server server = new Server(dir, "--data", "a-data", "--key", "a.key")) {
+        try (Served server = new Served(dir, "--data", "a-data", "--key", "a.key")) {
             server.in.println("set broken k 1");
             // The peer keeps serving: the next command is answered, and other documents take writes.
             assertEquals("{\"firmware\":\"1.4.2\"}", server.command("get plant"));
