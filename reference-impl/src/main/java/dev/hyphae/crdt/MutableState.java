@@ -130,6 +130,40 @@ public final class MutableState {
         return new Join(touched, replacements, seenByDelta, !context.holdsAll(seenByDelta), version);
     }
 
+    /**
+     * Whether joining {@code delta} would touch no root entry under another key than {@code key}: what
+     * {@code prepare(delta).touchesOnly(key)} answers, without joining any entry. The entries a join touches are those
+     * under the delta's keys and those holding a dot that the delta's context covers (see {@link #prepare}), so the
+     * answer reads only the delta's keys and the index over the delta's context, and costs what the delta costs.
+     */
+    public boolean touchesOnly(CausalState<ORMap> delta, Value key) {
+        for (EntryKey entry : delta.store().entries().keySet()) {
+            if (!entry.key().equals(key)) {
+                return false;
+            }
+        }
+        boolean[] only = {true};
+        java.util.function.Consumer<Object> check = slots -> only[0] &= allUnder(slots, key);
+        CausalContext seenByDelta = delta.context();
+        seenByDelta.versionVector().forEach((replica, upTo) -> index.forEachBetween(replica, 1, upTo, check));
+        seenByDelta.forEachCloudRun((replica, first, last) -> index.forEachBetween(replica, first, last, check));
+        return only[0];
+    }
+
+    /** Whether the slot or slots that the index holds for a dot are all entries under {@code key}. */
+    @SuppressWarnings("unchecked")
+    private static boolean allUnder(Object slots, Value key) {
+        if (slots instanceof Slot slot) {
+            return slot.key.key().equals(key);
+        }
+        for (Slot slot : (Set<Slot>) slots) {
+            if (!slot.key.key().equals(key)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Joins the entry of {@code slot} (null if absent) with {@code other} (null for the empty store) under {@code key}. */
     private void joinEntry(EntryKey key, Slot slot, Crdt other, CausalContext seenByDelta, List<Replacement> into) {
         Crdt mine = slot == null ? null : slot.store;

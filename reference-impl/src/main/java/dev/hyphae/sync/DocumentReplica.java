@@ -234,9 +234,12 @@ final class DocumentReplica {
         append(delta, joined, null, Codec.encode(delta));
     }
 
-    /** Whether joining {@code delta} would touch no root entry under another key than {@code key}; changes nothing. */
+    /**
+     * Whether joining {@code delta} would touch no root entry under another key than {@code key}; changes nothing, and
+     * joins nothing: it reads the delta's keys and the dots its context covers.
+     */
     synchronized boolean touchesOnly(CausalState<ORMap> delta, Value key) {
-        return state.prepare(delta).touchesOnly(key);
+        return state.touchesOnly(delta, key);
     }
 
     /**

@@ -113,6 +113,30 @@ class MutableStateProperties {
         }
     }
 
+    /**
+     * The check that a write to one key touches only that key, made without joining
+     * ({@link MutableState#touchesOnly}), answers as the prepared join does, for every key of any of the deltas, at
+     * every state those deltas reach.
+     */
+    @Property(tries = 300)
+    @Requirement("HY-DATA-020")
+    void theCheckOfAWriteToOneKeyAnswersAsThePreparedJoin(@ForAll("modelDeltas") List<State> deltas) {
+        List<CausalState<ORMap>> all = deltas.stream().map(MutableStateProperties::fromModel).toList();
+        java.util.Set<dev.hyphae.data.Value> keys = new java.util.HashSet<>();
+        all.forEach(d -> d.store().entries().keySet().forEach(k -> keys.add(k.key())));
+        keys.add(dev.hyphae.data.Value.of("a key no delta holds"));
+        MutableState fast = new MutableState();
+        for (CausalState<ORMap> state : all) {
+            for (CausalState<ORMap> delta : all) {
+                for (dev.hyphae.data.Value key : keys) {
+                    assertEquals(fast.prepare(delta).touchesOnly(key), fast.touchesOnly(delta, key),
+                            "touches only " + key + ": " + delta + " into " + fast.state());
+                }
+            }
+            fast.join(state);
+        }
+    }
+
     @Provide
     Arbitrary<List<ConvergenceProperties.Step>> histories() {
         Arbitrary<ConvergenceProperties.Step> step = Combinators.combine(
