@@ -1,6 +1,7 @@
 package dev.hyphae.codec;
 
 import dev.hyphae.ProtocolException;
+import dev.hyphae.crdt.AscendingEntries;
 import dev.hyphae.crdt.AWSet;
 import dev.hyphae.crdt.Crdt;
 import dev.hyphae.crdt.CrdtType;

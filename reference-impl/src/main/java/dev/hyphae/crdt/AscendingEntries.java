@@ -1,7 +1,4 @@
-package dev.hyphae.codec;
-
-import dev.hyphae.crdt.Crdt;
-import dev.hyphae.crdt.EntryKey;
+package dev.hyphae.crdt;
 
 import java.util.AbstractMap;
 import java.util.AbstractSet;
@@ -14,12 +11,13 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * An ORMap's entries as decoded, keys in strictly ascending order ({@link #ifAscending} checks each key against the
- * one before), seen as a sorted map: {@link dev.hyphae.crdt.ORMap#of} then builds its tree from them in one pass,
- * where putting them one by one would compare each key with a dozen others. Entries in any other order take the
- * ordinary path, with the same checks.
+ * An ORMap's entries with keys in strictly ascending order ({@link #ifAscending} checks each key against the one
+ * before), seen as a sorted map: {@link ORMap#of} then builds its tree from them in one pass, where putting them one by
+ * one would compare each key with a dozen others. The decoder uses it for entries as decoded (every encoder writes
+ * them in order), and {@link MutableState} for its entries once sorted. Entries in any other order take the ordinary
+ * path, with the same checks.
  */
-final class AscendingEntries extends AbstractMap<EntryKey, Crdt> implements SortedMap<EntryKey, Crdt> {
+public final class AscendingEntries extends AbstractMap<EntryKey, Crdt> implements SortedMap<EntryKey, Crdt> {
 
     private final EntryKey[] keys;
     private final Crdt[] stores;
@@ -34,7 +32,7 @@ final class AscendingEntries extends AbstractMap<EntryKey, Crdt> implements Sort
      *
      * @return the entries, or {@code null} if the keys are not in strictly ascending order
      */
-    static AscendingEntries ifAscending(EntryKey[] keys, Crdt[] stores) {
+    public static AscendingEntries ifAscending(EntryKey[] keys, Crdt[] stores) {
         for (int i = 1; i < keys.length; i++) {
             if (keys[i - 1].compareTo(keys[i]) >= 0) {
                 return null;
