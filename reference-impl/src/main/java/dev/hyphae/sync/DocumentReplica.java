@@ -231,6 +231,13 @@ final class DocumentReplica {
         if (!joined.touchesOnly(key)) {
             throw new IllegalArgumentException("a write to key " + key + " touches an entry under another key");
         }
+        // Encoded here, under the document's lock, on purpose. The record is appended before the state changes, so
+        // that an append that fails (a full disk) refuses the write whole, with nothing applied; and the next write's
+        // mutator must read the state this one leaves (its dot, its timestamp). So each write's encoding lies on the
+        // chain that orders one document's writes, whichever lock is held while it runs: encoding after the lock is
+        // released would mean applying first and appending after, which turns a full disk into a write in doubt. The
+        // encoding costs what the delta costs (a few microseconds for one register); the sync, the long part, is
+        // made outside the lock and shared (commit).
         append(delta, joined, null, Codec.encode(delta));
     }
 
