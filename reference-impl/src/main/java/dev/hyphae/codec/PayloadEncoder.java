@@ -35,7 +35,11 @@ import java.util.TreeSet;
  */
 final class PayloadEncoder {
 
-    private final FlatBufferBuilder builder = new FlatBufferBuilder(1024);
+    /**
+     * Starts small, the size of a few writes' delta, which is what most payloads are (the log's record of each write);
+     * a large one grows it by doubling, which copies less than the payload's own size in all.
+     */
+    private final FlatBufferBuilder builder = new FlatBufferBuilder(256);
     /**
      * The index of each replica in the payload's replica table: in session form the external table's own indexes
      * (built once per table, {@link ExternalTables}); otherwise built here, as {@link #table} grows.
