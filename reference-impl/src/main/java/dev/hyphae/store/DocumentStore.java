@@ -213,11 +213,18 @@ public final class DocumentStore implements Closeable {
 
     /** Appends a log entry. Durable once {@link #sync()} returns. */
     public void appendEntry(Entry entry) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(entry.payload().length + 48);
-        DataOutputStream out = new DataOutputStream(bytes);
-        out.writeByte(ENTRY);
-        writeEntry(out, entry);
-        writable().append(bytes.toByteArray());
+        // Written straight into a body of its exact size (the layout of writeEntry, after the kind): the payload is
+        // copied once here, not into a growing stream and then out of it, on the path of every write.
+        byte[] payload = entry.payload();
+        java.nio.ByteBuffer body = java.nio.ByteBuffer.allocate(1 + Long.BYTES + ReplicaId.LENGTH + Integer.BYTES + payload.length);
+        body.put(ENTRY).putLong(entry.seq());
+        if (entry.origin() == null) {
+            body.put(new byte[ReplicaId.LENGTH]);
+        } else {
+            body.put(entry.origin().toBytes());
+        }
+        body.putInt(payload.length).put(payload);
+        writable().append(body.array());
     }
 
     /** Appends that the state holds the prefix of {@code origin}'s log up to {@code seq}. */
