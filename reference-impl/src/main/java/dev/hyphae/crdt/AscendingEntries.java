@@ -13,11 +13,14 @@ import java.util.TreeMap;
 /**
  * An ORMap's entries with keys in strictly ascending order ({@link #ifAscending} checks each key against the one
  * before), seen as a sorted map: {@link ORMap#of} then builds its tree from them in one pass, where putting them one by
- * one would compare each key with a dozen others. The decoder uses it for entries as decoded (every encoder writes
- * them in order), and {@link MutableState} for its entries once sorted. Entries in any other order take the ordinary
- * path, with the same checks.
+ * one would compare each key with a dozen others. The decoder uses it, through {@link ORMap#ofAscending}, for entries as
+ * decoded (every encoder writes them in order), and {@link MutableState} for its entries once sorted. Entries in any
+ * other order take the ordinary path, with the same checks.
+ *
+ * <p>Package-private on purpose: it wraps the caller's arrays without copying them, and its sub-map views are
+ * mutable copies; it lives only for the length of one {@link ORMap#of} call, which copies it into the map's tree.
  */
-public final class AscendingEntries extends AbstractMap<EntryKey, Crdt> implements SortedMap<EntryKey, Crdt> {
+final class AscendingEntries extends AbstractMap<EntryKey, Crdt> implements SortedMap<EntryKey, Crdt> {
 
     private final EntryKey[] keys;
     private final Crdt[] stores;
@@ -32,7 +35,7 @@ public final class AscendingEntries extends AbstractMap<EntryKey, Crdt> implemen
      *
      * @return the entries, or {@code null} if the keys are not in strictly ascending order
      */
-    public static AscendingEntries ifAscending(EntryKey[] keys, Crdt[] stores) {
+    static AscendingEntries ifAscending(EntryKey[] keys, Crdt[] stores) {
         for (int i = 1; i < keys.length; i++) {
             if (keys[i - 1].compareTo(keys[i]) >= 0) {
                 return null;
