@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 
 /**
  * The state of a document (an ORMap with its causal context) that a replica holds and changes in place, so that
@@ -39,6 +40,10 @@ import java.util.TreeSet;
  * <p>Not thread-safe. The immutable value ({@link #state()}) is built from the entries when asked for after a
  * change, in time proportional to the state; a replica asks for it to encode a snapshot or to answer a reader, not
  * on the path of a write or a received delta.
+ *
+ * <p>One class, over 400 lines, on purpose: the slots, the index from dots to slots and the context are changed
+ * together by every join, and their invariant (every dot of every slot's store indexed to that slot, and no other)
+ * holds only across all three, so a split would have to expose the slots to whichever part held the index.
  */
 public final class MutableState {
 
@@ -143,7 +148,7 @@ public final class MutableState {
             }
         }
         boolean[] only = {true};
-        java.util.function.Consumer<Object> check = slots -> only[0] &= allUnder(slots, key);
+        Consumer<Object> check = slots -> only[0] &= allUnder(slots, key);
         CausalContext seenByDelta = delta.context();
         seenByDelta.versionVector().forEach((replica, upTo) -> index.forEachBetween(replica, 1, upTo, check));
         seenByDelta.forEachCloudRun((replica, first, last) -> index.forEachBetween(replica, first, last, check));
@@ -378,7 +383,11 @@ public final class MutableState {
                 stores[i] = slots.get(i).store;
             }
             // Every slot has its own entry key, so they are strictly ascending, and no slot holds an empty store.
-            value = new CausalState<>(ORMap.of(AscendingEntries.ifAscending(keys, stores)), context.value());
+            ORMap map = ORMap.ofAscending(keys, stores);
+            if (map == null) {
+                throw new IllegalStateException("two slots hold one entry key");   // a bug of this class
+            }
+            value = new CausalState<>(map, context.value());
         }
         return value;
     }
