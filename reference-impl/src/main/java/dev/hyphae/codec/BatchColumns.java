@@ -112,8 +112,13 @@ final class BatchColumns {
         return Batch.endBatch(builder);
     }
 
-    private boolean allOnes(List<Integer> list) {
-        return list.stream().allMatch(n -> n == 1);
+    private static boolean allOnes(List<Integer> list) {
+        for (int n : list) {   // a loop, not a stream: asked twice of every batch, of every payload
+            if (n != 1) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private int varints(List<Integer> list) {

@@ -25,7 +25,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -267,18 +266,18 @@ final class BatchDecoding {
                 keysOf[i] = new EntryKey(keys[e], types[e]);
                 storesOf[i] = values.get(childOf[e]).get(taken[childOf[e]]++);
             }
-            stores.add(ORMap.of(entries(keysOf, storesOf)));
+            stores.add(map(keysOf, storesOf));
         }
         return stores;
     }
 
     /**
-     * One ORMap store's entries, in any order (HY-ENC-041), refused if they hold an entry key twice (HY-DATA-018).
+     * One ORMap store from its entries, in any order (HY-ENC-041), refused if they hold an entry key twice (HY-DATA-018).
      * Keys in strictly ascending order, which every encoder writes, hold none twice and are taken as they are; in
      * any other order, a tree finds a repeated key.
      */
-    private static SortedMap<EntryKey, Crdt> entries(EntryKey[] keys, Crdt[] stores) throws ProtocolException {
-        AscendingEntries ascending = AscendingEntries.ifAscending(keys, stores);
+    private static ORMap map(EntryKey[] keys, Crdt[] stores) throws ProtocolException {
+        ORMap ascending = ORMap.ofAscending(keys, stores);
         if (ascending != null) {
             return ascending;
         }
@@ -288,7 +287,7 @@ final class BatchDecoding {
                 throw Malformed.decode("an ORMap holds key %s with type %d twice", keys[i].key(), keys[i].typeId());
             }
         }
-        return entries;
+        return ORMap.of(entries);
     }
 
     /**

@@ -35,11 +35,20 @@ import java.util.TreeSet;
  */
 final class PayloadEncoder {
 
-    private final FlatBufferBuilder builder = new FlatBufferBuilder(1024);
-    private final Map<ReplicaId, Integer> indexes = new HashMap<>();
+    /**
+     * Starts small, the size of a few writes' delta, which is what most payloads are (the log's record of each write);
+     * a large one grows it by doubling, which copies less than the payload's own size in all.
+     */
+    private final FlatBufferBuilder builder = new FlatBufferBuilder(256);
+    /**
+     * The index of each replica in the payload's replica table: in session form the external table's own indexes
+     * (built once per table, {@link ExternalTables}); otherwise built here, as {@link #table} grows.
+     */
+    private Map<ReplicaId, Integer> indexes = new HashMap<>();
+    /** The payload's own replica table; unused in session form. */
     private final List<ReplicaId> table = new ArrayList<>();
     /** In session form, the index of each key of the external key table; otherwise empty. */
-    private final Map<Value, Integer> keyIndexes = new HashMap<>();
+    private Map<Value, Integer> keyIndexes = Map.of();
 
     private PayloadEncoder() {
     }
@@ -75,10 +84,8 @@ final class PayloadEncoder {
         TreeSet<ReplicaId> named = named(payload.state());
         if (external != null) {
             // HY-ENC-059: indexes into the session's table, which must already hold every replica named.
-            external.replicas().forEach(this::index);
-            for (Value key : external.keys()) {
-                keyIndexes.put(key, keyIndexes.size());
-            }
+            indexes = external.replicaIndexes();
+            keyIndexes = external.keyIndexes();
             if (!indexes.keySet().containsAll(named)) {
                 throw new IllegalArgumentException("the session replica table lacks a replica that the payload names");
             }

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 
 /**
  * The state of a document (an ORMap with its causal context) that a replica holds and changes in place, so that
@@ -39,6 +40,10 @@ import java.util.TreeSet;
  * <p>Not thread-safe. The immutable value ({@link #state()}) is built from the entries when asked for after a
  * change, in time proportional to the state; a replica asks for it to encode a snapshot or to answer a reader, not
  * on the path of a write or a received delta.
+ *
+ * <p>One class, over 400 lines, on purpose: the slots, the index from dots to slots and the context are changed
+ * together by every join, and their invariant (every dot of every slot's store indexed to that slot, and no other)
+ * holds only across all three, so a split would have to expose the slots to whichever part held the index.
  */
 public final class MutableState {
 
@@ -128,6 +133,40 @@ public final class MutableState {
             joinEntry(slot.key, slot, null, seenByDelta, replacements);
         }
         return new Join(touched, replacements, seenByDelta, !context.holdsAll(seenByDelta), version);
+    }
+
+    /**
+     * Whether joining {@code delta} would touch no root entry under another key than {@code key}: what
+     * {@code prepare(delta).touchesOnly(key)} answers, without joining any entry. The entries a join touches are those
+     * under the delta's keys and those holding a dot that the delta's context covers (see {@link #prepare}), so the
+     * answer reads only the delta's keys and the index over the delta's context, and costs what the delta costs.
+     */
+    public boolean touchesOnly(CausalState<ORMap> delta, Value key) {
+        for (EntryKey entry : delta.store().entries().keySet()) {
+            if (!entry.key().equals(key)) {
+                return false;
+            }
+        }
+        boolean[] only = {true};
+        Consumer<Object> check = slots -> only[0] &= allUnder(slots, key);
+        CausalContext seenByDelta = delta.context();
+        seenByDelta.versionVector().forEach((replica, upTo) -> index.forEachBetween(replica, 1, upTo, check));
+        seenByDelta.forEachCloudRun((replica, first, last) -> index.forEachBetween(replica, first, last, check));
+        return only[0];
+    }
+
+    /** Whether the slot or slots that the index holds for a dot are all entries under {@code key}. */
+    @SuppressWarnings("unchecked")
+    private static boolean allUnder(Object slots, Value key) {
+        if (slots instanceof Slot slot) {
+            return slot.key.key().equals(key);
+        }
+        for (Slot slot : (Set<Slot>) slots) {
+            if (!slot.key.key().equals(key)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Joins the entry of {@code slot} (null if absent) with {@code other} (null for the empty store) under {@code key}. */
@@ -328,9 +367,27 @@ public final class MutableState {
     /** The state as an immutable value; built anew after a change, in time proportional to the state. */
     public CausalState<ORMap> state() {
         if (value == null) {
-            TreeMap<EntryKey, Crdt> all = new TreeMap<>();
-            entries.values().forEach(first -> entriesOf(first, all));
-            value = new CausalState<>(ORMap.of(all), context.value());
+            // Sorted once as an array, then built into the map's tree in one pass: cheaper than putting the entries
+            // into a tree one by one and copying it, on what a snapshot and a batch's close both pay in full.
+            List<Slot> slots = new ArrayList<>(entries.size());
+            entries.values().forEach(first -> {
+                for (Slot s = first; s != null; s = s.next) {
+                    slots.add(s);
+                }
+            });
+            slots.sort((a, b) -> a.key.compareTo(b.key));
+            EntryKey[] keys = new EntryKey[slots.size()];
+            Crdt[] stores = new Crdt[slots.size()];
+            for (int i = 0; i < keys.length; i++) {
+                keys[i] = slots.get(i).key;
+                stores[i] = slots.get(i).store;
+            }
+            // Every slot has its own entry key, so they are strictly ascending, and no slot holds an empty store.
+            ORMap map = ORMap.ofAscending(keys, stores);
+            if (map == null) {
+                throw new IllegalStateException("two slots hold one entry key");   // a bug of this class
+            }
+            value = new CausalState<>(map, context.value());
         }
         return value;
     }

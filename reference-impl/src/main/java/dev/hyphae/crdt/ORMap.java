@@ -62,6 +62,24 @@ public final class ORMap implements Crdt {
         return new ORMap(copy);
     }
 
+    /**
+     * The map with exactly these entries, given in strictly ascending key order, one store for each key at the same
+     * index; entries whose store is empty are left out. The tree is then built in one pass, without comparing keys
+     * (a decoder's case: every encoder writes an ORMap's entries in order). The arrays are read, not kept.
+     *
+     * @return the map, or {@code null} if the keys are not in strictly ascending order (the caller then takes
+     *         {@link #of}, which finds a repeated key)
+     * @throws IllegalArgumentException if the arrays differ in length, or an entry key's type id differs from its
+     *                                  store's
+     */
+    public static ORMap ofAscending(EntryKey[] keys, Crdt[] stores) {
+        if (keys.length != stores.length) {
+            throw new IllegalArgumentException(keys.length + " entry keys for " + stores.length + " stores");
+        }
+        AscendingEntries ascending = AscendingEntries.ifAscending(keys, stores);
+        return ascending == null ? null : of(ascending);
+    }
+
     /** The entries, in entry key order. */
     public NavigableMap<EntryKey, Crdt> entries() {
         return entries;

@@ -131,7 +131,6 @@ public final class Peer implements Closeable {
         this.options = options;
         this.readOnly = readOnly;
         this.admission = new Admission<>(config.admission());
-        replica.addChangeListener((document, local) -> listeners.forEach(l -> l.accept(document, local)));
     }
 
     /** Opens the peer's folder, recovering every document from storage. */
@@ -334,7 +333,14 @@ public final class Peer implements Closeable {
 
     /** Calls {@code listener} with a document's name, and whether the change was local, after every change. */
     public void onChange(BiConsumer<String, Boolean> listener) {
-        listeners.add(listener);
+        synchronized (listeners) {
+            if (listeners.isEmpty()) {
+                // Registered with the replica only once someone listens: until then a write hands the replica's
+                // listener thread no task (one that would tell no one, and cost the writer a thread's wake-up).
+                replica.addChangeListener((document, local) -> listeners.forEach(l -> l.accept(document, local)));
+            }
+            listeners.add(listener);
+        }
     }
 
     CausalState<ORMap> state(String document) {

@@ -9,6 +9,7 @@ import java.io.Closeable;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -213,11 +214,9 @@ public final class DocumentStore implements Closeable {
 
     /** Appends a log entry. Durable once {@link #sync()} returns. */
     public void appendEntry(Entry entry) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(entry.payload().length + 48);
-        DataOutputStream out = new DataOutputStream(bytes);
-        out.writeByte(ENTRY);
-        writeEntry(out, entry);
-        writable().append(bytes.toByteArray());
+        ByteBuffer record = entryRecord(1, entry);
+        record.put(0, ENTRY);
+        writable().append(record.array());
     }
 
     /** Appends that the state holds the prefix of {@code origin}'s log up to {@code seq}. */
@@ -273,9 +272,7 @@ public final class DocumentStore implements Closeable {
         try (RecordLog snapshot = RecordLog.open(temporary)) {
             snapshot.append(bytes.toByteArray());
             for (Entry entry : contents.entries()) {
-                ByteArrayOutputStream one = new ByteArrayOutputStream(entry.payload().length + 32);
-                writeEntry(new DataOutputStream(one), entry);
-                snapshot.append(one.toByteArray());
+                snapshot.append(entryRecord(0, entry).array());
             }
             snapshot.sync();
         } catch (IOException | RuntimeException e) {
@@ -324,11 +321,22 @@ public final class DocumentStore implements Closeable {
         }
     }
 
-    private static void writeEntry(DataOutputStream out, Entry entry) throws IOException {
-        out.writeLong(entry.seq());
-        out.write(entry.origin() == null ? new byte[ReplicaId.LENGTH] : entry.origin().toBytes());
-        out.writeInt(entry.payload().length);
-        out.write(entry.payload());
+    /**
+     * A record of exactly the size it needs: {@code before} bytes left for the caller (the log's kind byte; none in a
+     * snapshot), then the entry's sequence number, origin (16 zero bytes for none), payload length and payload. The
+     * payload is copied once, on the path of every write, not into a growing stream and out of it again.
+     */
+    private static ByteBuffer entryRecord(int before, Entry entry) {
+        byte[] payload = entry.payload();
+        ByteBuffer record = ByteBuffer.allocate(before + Long.BYTES + ReplicaId.LENGTH + Integer.BYTES + payload.length);
+        record.position(before);
+        record.putLong(entry.seq());
+        if (entry.origin() != null) {
+            entry.origin().copyTo(record.array(), record.position());
+        }
+        record.position(record.position() + ReplicaId.LENGTH);   // a new buffer's bytes are already zero
+        record.putInt(payload.length).put(payload);
+        return record;
     }
 
     private static Entry readEntry(DataInputStream in) throws IOException {

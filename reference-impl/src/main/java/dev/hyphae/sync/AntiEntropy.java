@@ -367,7 +367,7 @@ final class AntiEntropy implements DocumentSync {
         ExternalTables external;
         if (declare.isEmpty() && declareKeys.isEmpty()) {
             // Most Deltas: the session's copy of its tables, built once for every document of the session until a
-            // declaration grows them (SessionTables#sentExternal). The encoder still indexes its entries per payload.
+            // declaration grows them (SessionTables#sentExternal), with the index of each entry computed once with it.
             external = tables.sentExternal();
         } else {
             List<ReplicaId> replicaTable = new ArrayList<>(tables.sent());

@@ -231,12 +231,23 @@ final class DocumentReplica {
         if (!joined.touchesOnly(key)) {
             throw new IllegalArgumentException("a write to key " + key + " touches an entry under another key");
         }
+        // Encoded here, under the document's lock: a decision, not a necessity. The record is appended before the
+        // state changes, so that an append that fails (a full disk) refuses the write whole, with nothing applied: a
+        // write is all or nothing, which we prefer to the microseconds that encoding outside the lock would save (it
+        // costs what the delta costs, a few microseconds for one register; the sync, the long part, is made outside
+        // the lock and shared, see commit). The alternative would be to apply under the lock, then encode and append
+        // outside it in the order of the writes' sequence numbers, and to treat a failed append as a failed sync is
+        // treated (see recover: the writes in doubt stay applied, neither acknowledged nor sent, until the document
+        // is written again whole).
         append(delta, joined, null, Codec.encode(delta));
     }
 
-    /** Whether joining {@code delta} would touch no root entry under another key than {@code key}; changes nothing. */
+    /**
+     * Whether joining {@code delta} would touch no root entry under another key than {@code key}; changes nothing, and
+     * joins nothing: it reads the delta's keys and the dots its context covers.
+     */
     synchronized boolean touchesOnly(CausalState<ORMap> delta, Value key) {
-        return state.prepare(delta).touchesOnly(key);
+        return state.touchesOnly(delta, key);
     }
 
     /**

@@ -1,7 +1,4 @@
-package dev.hyphae.codec;
-
-import dev.hyphae.crdt.Crdt;
-import dev.hyphae.crdt.EntryKey;
+package dev.hyphae.crdt;
 
 import java.util.AbstractMap;
 import java.util.AbstractSet;
@@ -14,10 +11,14 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * An ORMap's entries as decoded, keys in strictly ascending order ({@link #ifAscending} checks each key against the
- * one before), seen as a sorted map: {@link dev.hyphae.crdt.ORMap#of} then builds its tree from them in one pass,
- * where putting them one by one would compare each key with a dozen others. Entries in any other order take the
- * ordinary path, with the same checks.
+ * An ORMap's entries with keys in strictly ascending order ({@link #ifAscending} checks each key against the one
+ * before), seen as a sorted map: {@link ORMap#of} then builds its tree from them in one pass, where putting them one by
+ * one would compare each key with a dozen others. The decoder uses it, through {@link ORMap#ofAscending}, for entries as
+ * decoded (every encoder writes them in order), and {@link MutableState} for its entries once sorted. Entries in any
+ * other order take the ordinary path, with the same checks.
+ *
+ * <p>Package-private on purpose: it wraps the caller's arrays without copying them, and its sub-map views are
+ * mutable copies; it lives only for the length of one {@link ORMap#of} call, which copies it into the map's tree.
  */
 final class AscendingEntries extends AbstractMap<EntryKey, Crdt> implements SortedMap<EntryKey, Crdt> {
 
