@@ -294,11 +294,19 @@ final class AntiEntropy implements DocumentSync {
 
     /**
      * The difference from the neighbour's summary, or the state when the difference is not smaller or cannot be
-     * encoded (HY-SYNC-018); null while nothing durable is there to cover.
+     * encoded (HY-SYNC-018); null while nothing durable is there to cover, and while nothing durable follows what was
+     * sent already.
      */
     private Unformed differenceOrState(long channel) throws DocumentClosedException {
-        if (document.durableSeq() == 0) {
-            return null;   // the flush that stores the first entry announces it again
+        if (!Seq.after(document.durableSeq(), sent)) {
+            // Its to_seq would not pass the greatest one sent on the channel: the first Ack that covers the earlier
+            // delta would then answer this one too for the session's window (HY-SESS-039), while the receiver still
+            // counts it until its next Ack (HY-SESS-151), and the sender could run past the receiver's window
+            // (HY-SESS-040). This happens when the log no longer reaches what was sent because entries not yet durable
+            // were dropped from it (no neighbour known yet): each pump would send the same state again, a window of
+            // them at once. It carries nothing new either. The sync that makes the next entries durable announces
+            // them, and the difference or state goes then, covering them. Also covers durableSeq 0: nothing durable.
+            return null;
         }
         CausalState<ORMap> state = document.state();
         // Before the state is encoded: a difference of it holds no more (HY-VER-034).
