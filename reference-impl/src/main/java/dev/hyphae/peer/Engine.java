@@ -223,8 +223,7 @@ final class Engine implements Runnable {
     void wantsToRead(Link link) {
         execute(() -> {
             SelectionKey key = link.key;
-            if (key != null && key.isValid() && link.readPaused && !link.inputEnded) {
-                link.readPaused = false;
+            if (key != null && key.isValid() && !link.inputEnded) {
                 key.interestOps(key.interestOps() | SelectionKey.OP_READ);
             }
         });
@@ -416,8 +415,9 @@ final class Engine implements Runnable {
         }
         readBuffer.flip();
         if (link.received(readBuffer)) {
-            // Its records wait for a worker: stop reading until they have been taken (the worker asks again).
-            link.readPaused = true;
+            // Its records wait for a worker: stop reading until they have been taken. The link is paused already
+            // (Link.received decides it under the lock that its drain reads it under); the worker asks again, once
+            // per pause, and its request, a chore of this thread, runs after this.
             key.interestOps(key.interestOps() & ~SelectionKey.OP_READ);
         }
     }

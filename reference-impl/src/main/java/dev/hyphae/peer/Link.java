@@ -84,7 +84,6 @@ final class Link implements Connection {
     SocketChannel channel;
     SelectionKey key;
     boolean socketClosed;
-    volatile boolean readPaused;
     volatile boolean inputEnded;
     private int lengthBytes;
     private int length;
@@ -93,6 +92,12 @@ final class Link implements Connection {
 
     // Records read, waiting for this link's tasks.
     private final ArrayDeque<byte[]> inbound = new ArrayDeque<>();
+    /**
+     * Whether the selector stopped reading the socket until the records waiting go down. Guarded by the lock of
+     * {@link #inbound}: set by {@link #received}, cleared by the {@link #drain} that asks the selector to read again,
+     * so that each pause is answered by exactly one request.
+     */
+    private boolean readPaused;
     private long inboundBytes;
     private final AtomicBoolean draining = new AtomicBoolean();
 
@@ -194,7 +199,8 @@ final class Link implements Connection {
     /**
      * Bytes read: cut into records (a 16-bit big-endian length, then as many bytes) and queued for the tasks.
      *
-     * @return whether the records waiting have passed {@link #MAX_INBOUND_BYTES}: then the selector stops reading
+     * @return whether the records waiting have passed {@link #MAX_INBOUND_BYTES}: the link is then paused
+     *         ({@code readPaused}), and the selector stops reading until a worker asks again
      */
     boolean received(ByteBuffer bytes) {
         while (bytes.hasRemaining()) {
@@ -226,7 +232,15 @@ final class Link implements Connection {
             }
         }
         synchronized (inbound) {
-            return inboundBytes > MAX_INBOUND_BYTES;
+            // Decided and set under the lock that drain reads it under, in one step with the count. Set by the selector
+            // after this returned, a worker's drain could empty the queue in between, find the link not paused, and
+            // not ask to read again: the socket would then stay unread until the idle timeout. Set here, records past
+            // the limit are waiting, so a drain polls after this and sees the pause.
+            if (inboundBytes > MAX_INBOUND_BYTES) {
+                readPaused = true;
+                return true;
+            }
+            return false;
         }
     }
 
@@ -376,6 +390,9 @@ final class Link implements Connection {
                     inboundBytes -= next.length;
                 }
                 resume = readPaused && inboundBytes <= MAX_INBOUND_BYTES / 2;
+                if (resume) {
+                    readPaused = false;   // one request per pause
+                }
             }
             if (resume) {
                 engine.wantsToRead(this);

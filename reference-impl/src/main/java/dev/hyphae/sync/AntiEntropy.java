@@ -69,6 +69,12 @@ final class AntiEntropy implements DocumentSync {
     private long echoes;
     /** Whether the next delta must be a difference or the state (HY-SYNC-011). */
     private boolean needsDifference;
+    /**
+     * A difference or state made from a snapshot that covers entries not yet durable: it goes once the sync that covers
+     * them is done (HY-SYNC-005), and nothing else goes before it; null when none waits.
+     */
+    private Unformed awaitingSync;
+
     AntiEntropy(DocumentReplica document, int maxEntries, SessionTables tables) {
         this.document = document;
         this.maxEntries = maxEntries;
@@ -196,7 +202,7 @@ final class AntiEntropy implements DocumentSync {
 
     @Override
     public boolean pending() {
-        return needsDifference || hasNews();
+        return awaitingSync != null || needsDifference || hasNews();
     }
 
     @Override
@@ -225,6 +231,21 @@ final class AntiEntropy implements DocumentSync {
      */
     Unformed nextAsLogged(long channel, boolean outstanding) throws DocumentClosedException, IOException {
         while (true) {
+            if (awaitingSync != null) {
+                if (Seq.after(awaitingSync.to, document.durableSeq())) {
+                    // The sync that makes its entries durable announces them, and this is asked again then.
+                    return null;
+                }
+                Unformed ready = awaitingSync;
+                awaitingSync = null;
+                if (!Seq.after(ready.to, sent)) {
+                    // Acknowledged meanwhile up to what it covers or past it (another way): the neighbour needs it no
+                    // more.
+                    continue;
+                }
+                sent = ready.to;
+                return ready;
+            }
             if (needsDifference) {
                 // Without the neighbour's summary there is no difference to compute: the session asks for it
                 // (wantsSummary), and the difference goes once it has come (HY-SESS-081).
@@ -294,13 +315,26 @@ final class AntiEntropy implements DocumentSync {
 
     /**
      * The difference from the neighbour's summary, or the state when the difference is not smaller or cannot be
-     * encoded (HY-SYNC-018); null while nothing durable is there to cover.
+     * encoded (HY-SYNC-018), of a snapshot of the document; null while the log holds nothing after what was sent
+     * already, and while the entries that the snapshot covers are not all durable: it then waits in
+     * {@link #awaitingSync}.
      */
     private Unformed differenceOrState(long channel) throws DocumentClosedException {
-        if (document.durableSeq() == 0) {
-            return null;   // the flush that stores the first entry announces it again
+        // The state in memory holds every entry applied, durable or not; sent as covering only the durable ones, it
+        // would give the neighbour an entry (a dot) that a crash before its sync loses here, and that this replica
+        // then writes again with other content (HY-SYNC-005). So the state is taken with the number of the last entry
+        // it covers, which is its to_seq, and it goes once that entry is durable, as an interval goes only up to what
+        // is durable. Waiting instead until nothing applied is undurable would never send it under steady writes.
+        DocumentReplica.Snapshot snapshot = document.snapshot();
+        if (!Seq.after(snapshot.seq(), sent)) {
+            // Its to_seq would not pass the greatest one sent on the channel: the first Ack that covers the earlier
+            // delta would then answer this one too for the session's window (HY-SESS-039), while the receiver still
+            // counts it until its next Ack (HY-SESS-151), and the sender could run past the receiver's window
+            // (HY-SESS-040). It carries nothing new either: entries that follow announce themselves when their sync
+            // makes them durable, and the difference or state goes then, covering them. Also covers an empty log.
+            return null;
         }
-        CausalState<ORMap> state = document.state();
+        CausalState<ORMap> state = snapshot.state();
         // Before the state is encoded: a difference of it holds no more (HY-VER-034).
         PrivateUseEntries.refuseToSend(state.store());
         byte[] payload;
@@ -344,8 +378,13 @@ final class AntiEntropy implements DocumentSync {
             }
         }
         needsDifference = false;
-        sent = document.durableSeq();
-        return new Unformed(channel, kind, 0, sent, payload, false, sentState);
+        Unformed made = new Unformed(channel, kind, 0, snapshot.seq(), payload, false, sentState);
+        if (Seq.after(snapshot.seq(), document.durableSeq())) {
+            awaitingSync = made;
+            return null;
+        }
+        sent = snapshot.seq();
+        return made;
     }
 
     /**

@@ -169,6 +169,20 @@ final class DocumentReplica {
         return state.state();
     }
 
+    /**
+     * The state with the number of the last entry of the log that it covers, read together under this document's
+     * lock: every entry changes the state and takes its number in one step ({@link #append}). Unlike
+     * {@link #state()} with {@link #durableSeq()}, which may hold entries past that number that are not durable yet,
+     * it may be sent as covering the log up to {@code seq}, once {@code seq} is durable (HY-SYNC-005).
+     */
+    synchronized Snapshot snapshot() {
+        return new Snapshot(state.state(), seq);
+    }
+
+    /** The state, and the last entry of the log that it covers: {@link #snapshot()}. */
+    record Snapshot(CausalState<ORMap> state, long seq) {
+    }
+
     /** The entries under the root key {@code key} with the whole context: what a write to that key reads. */
     synchronized CausalState<ORMap> entriesUnder(Value key) {
         return state.entriesUnder(key);
