@@ -221,7 +221,13 @@ enum Defect {
      * The adapter has no answer for a view that one payload may not carry because it is beyond a limit: its encoder's
      * refusal escapes as a failure instead of the answer {@code null} (HY-CONF-067).
      */
-    ENCODE_FAILS_BEYOND_LIMITS("encode-fails-beyond-limits");
+    ENCODE_FAILS_BEYOND_LIMITS("encode-fails-beyond-limits"),
+    /**
+     * The encoder does not write key indexes: asked to encode against a session key table, the adapter answers
+     * {@code null}, as if one payload in session form could not carry the state (HY-CONF-067). A valid vector with a key
+     * table catches it only if its runner reads that answer as an answer, not as hexadecimal digits.
+     */
+    ENCODE_NULL_AGAINST_KEY_TABLE("encode-null-against-key-table");
 
     private final String flag;
 

@@ -275,6 +275,8 @@ final class ReferenceAdapter {
             if (compact(request)) {
                 // Also null when the compact form cannot represent the state (HY-ENC-062).
                 result.put("payload", Codec.encodeCompact(state, compactTable(request)).map(HEX::formatHex).orElse(null));
+            } else if (defect == Defect.ENCODE_NULL_AGAINST_KEY_TABLE && request.has("keys")) {
+                result.putNull("payload");
             } else if (table != null && holdsUnknownType(state.store())) {
                 // Data of an unknown type may name replicas by index in the table of the payload that carried it, and
                 // travels only in that payload, never against a session's table (HY-CONF-067).

@@ -97,6 +97,9 @@ final class VectorVerifier {
             return checkCompact(v, result);
         }
         try {
+            if (operation.equals("mutate")) {
+                return mutate(v, result);
+            }
             if (result.equals("invalid")) {
                 try {
                     Codec.decode(HEX.parseHex(v.path("input").asText()), tables(v));
@@ -117,9 +120,6 @@ final class VectorVerifier {
                 JsonNode value = OperationVectors.queryOf(Codec.decode(HEX.parseHex(v.path("inputs").get(0).asText())).state());
                 JsonNode expected = v.path("expected").path("value");
                 return !expected.isMissingNode() && expected.equals(value) ? null : "queried to " + value + ", expected " + expected;
-            }
-            if (operation.equals("mutate")) {
-                return mutate(v);
             }
             if (operation.equals("join")) {
                 state = null;
@@ -166,9 +166,10 @@ final class VectorVerifier {
     /**
      * HY-VEC-052 and HY-VEC-053: the mutation of the one input, by the case's replica, gives the expected delta, which a
      * payload carries unchanged, and the input joined with it the expected state; HY-VEC-054: the input's root is of the
-     * case's type, the mutation is not refused, and the case has a timestamp exactly when the reference needs one.
+     * case's type, the mutation is not refused, and the case has a timestamp exactly when the reference needs one; HY-VEC-056
+     * and HY-VEC-057: an invalid case's mutation is refused, and the case has no {@code expected}.
      */
-    private static String mutate(JsonNode v) throws ProtocolException {
+    private static String mutate(JsonNode v, String result) throws ProtocolException {
         if (v.path("inputs").size() != 1) {
             return "a mutation without exactly one input";
         }
@@ -177,15 +178,21 @@ final class VectorVerifier {
             return "the input's root is of the type " + state.store().typeId() + ", not " + v.path("type").asText();
         }
         Long timestamp = v.hasNonNull("timestamp") ? Long.parseUnsignedLong(v.path("timestamp").asText()) : null;
+        if ((timestamp != null) != lwwWrite(state.store().typeId(), v.path("mutation"))) {
+            return timestamp == null ? "no timestamp for a write to an LWWRegister" : "a timestamp, though the mutation is no write to an "
+                    + "LWWRegister";
+        }
         CausalState<Crdt> delta;
         try {
             delta = ReferenceAdapter.deltaOf(state, ReplicaId.fromHex(v.path("replica").asText()), timestamp, v.path("mutation"));
         } catch (MutationRefusedException e) {
-            return "the mutation is refused: " + e.getMessage();
+            // HY-VEC-056, HY-VEC-057: an invalid case's mutation is refused, and the case says nothing of what it would give.
+            return result.equals("invalid") ? (v.has("expected") ? "an invalid mutate case with the member expected" : null)
+                    : "the mutation is refused: " + e.getMessage();
         }
-        if ((timestamp != null) != lwwWrite(state.store().typeId(), v.path("mutation"))) {
-            return timestamp == null ? "no timestamp for a write to an LWWRegister" : "a timestamp, though the mutation is no write to an "
-                    + "LWWRegister";
+        if (!result.equals("valid")) {
+            return result.equals("invalid") ? "the mutation is made, not refused: its delta is " + JSON.valueToTree(JsonView.of(delta))
+                    : "unknown result '" + result + "'";
         }
         if (!Codec.decode(Codec.encode(delta)).state().equals(delta)) {
             return "encoding the delta changed it";
