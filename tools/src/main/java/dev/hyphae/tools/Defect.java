@@ -227,7 +227,13 @@ enum Defect {
      * {@code null}, as if one payload in session form could not carry the state (HY-CONF-067). A valid vector with a key
      * table catches it only if its runner reads that answer as an answer, not as hexadecimal digits.
      */
-    ENCODE_NULL_AGAINST_KEY_TABLE("encode-null-against-key-table");
+    ENCODE_NULL_AGAINST_KEY_TABLE("encode-null-against-key-table"),
+    /**
+     * A GCounter increment is checked against the range on the largest of the replica's entries, not on their sum: with
+     * several entries of its own, an increment that takes the sum past 2^64-1 is made, and the count wraps around
+     * (HY-DATA-025). The invalid mutate case of such an increment catches it.
+     */
+    COUNTER_RANGE_OF_LARGEST_ENTRY("counter-range-of-largest-entry");
 
     private final String flag;
 

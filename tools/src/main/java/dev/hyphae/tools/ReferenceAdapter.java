@@ -452,7 +452,15 @@ final class ReferenceAdapter {
     private CausalState<? extends Crdt> mutation(Crdt store, CausalContext context, ReplicaId replica, Long timestamp, JsonNode m) {
         String op = m.path("op").asText();
         if (store instanceof GCounter c && op.equals("increment")) {
-            return SeededDefects.increment(defect, c, c.increment(context, replica, amount(m)), replica, amount(m));
+            try {
+                return SeededDefects.increment(defect, c, c.increment(context, replica, amount(m)), replica, amount(m));
+            } catch (MutationRefusedException refused) {
+                CausalState<GCounter> made = SeededDefects.incrementPastTheRange(defect, c, context, replica, amount(m));
+                if (made == null) {
+                    throw refused;
+                }
+                return made;
+            }
         } else if (store instanceof PNCounter c && op.equals("increment")) {
             return c.increment(context, replica, amount(m));
         } else if (store instanceof PNCounter c && op.equals("decrement")) {
