@@ -117,9 +117,8 @@ class PayloadVectorsTest {
      * of unknown type with several opaque versions, which no payload carries; a query reports the vector's value.
      */
     @TestFactory
-    @Requirement({"HY-VEC-017", "HY-VEC-049", "HY-VEC-050", "HY-VEC-052", "HY-VEC-053", "HY-VEC-054", "HY-VEC-056", "HY-VEC-057",
-            "HY-DATA-020",
-            "HY-DATA-021", "HY-VER-023"})
+    @Requirement({"HY-VEC-017", "HY-VEC-049", "HY-VEC-050", "HY-VEC-052", "HY-VEC-053", "HY-VEC-054", "HY-VEC-055", "HY-VEC-056",
+            "HY-VEC-057", "HY-DATA-020", "HY-DATA-021", "HY-VER-023"})
     Stream<DynamicTest> operationVectors() throws IOException {
         return vectors("operations").stream().map(file -> DynamicTest.dynamicTest(file.getFileName().toString(), () -> {
             JsonNode vector = JSON.readTree(file.toFile());
@@ -167,12 +166,15 @@ class PayloadVectorsTest {
             MutationRefused refused = assertThrows(MutationRefused.class,
                     () -> Mutators.delta(state, new ReplicaId(vector.path("replica").asText()), mutation));
             assertFalse(vector.has("expected"), "an invalid mutate case has no expected");
+            assertFalse(vector.has("error"), "an invalid mutate case has no error: a refused mutation has no code");
+            assertFalse(vector.has("phase"), "an invalid mutate case has no phase: a refused mutation has no code");
             List<String> cited = new ArrayList<>();
             vector.path("requirements").forEach(r -> cited.add(r.asText()));
             assertTrue(cited.stream().anyMatch(refused.getMessage()::contains), vector.path("id").asText() + ": the model refuses it ("
                     + refused.getMessage() + "), under no requirement that the case cites, " + cited);
             return;
         }
+        // HY-VEC-055: a mutate case is valid or invalid.
         assertEquals("valid", vector.path("result").asText());
         State delta = Mutators.delta(state, new ReplicaId(vector.path("replica").asText()), mutation);
         assertEquals(vector.path("expected").path("delta"), JsonView.of(delta));
