@@ -87,7 +87,7 @@ final class HandshakeRefusalVectors {
         invalid(out, "handshake_offer_capability_zero", "The offer lists capability 0 and no version in common: capability 0 is "
                         + "checked first, and the responder reports PROTOCOL_VIOLATION in its message 2.", zero,
                 Arrays.asList(forgedOffer(ephemeral(zero[0]), unsupported, new int[] {0}, 0, 65535), null, null),
-                "responder", 1, ErrorCode.PROTOCOL_VIOLATION, "HY-VER-028", "HY-HS-012", "HY-HS-014");
+                "responder", 1, ErrorCode.PROTOCOL_VIOLATION, "HY-VER-028", "HY-HS-012", "HY-HS-014", "HY-HS-013");
 
         selectionError(out, "handshake_selection_error_private_use", 60001, "the private-use code 60001");
         selectionError(out, "handshake_selection_error_unregistered", 299, "the code 299, which the registry does not list");
