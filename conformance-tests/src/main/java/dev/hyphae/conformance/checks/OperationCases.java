@@ -3,6 +3,7 @@ package dev.hyphae.conformance.checks;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hyphae.conformance.BrokenClaim;
 import dev.hyphae.conformance.Counterexamples;
+import dev.hyphae.conformance.Response;
 import dev.hyphae.conformance.Sut;
 import dev.hyphae.conformance.Unsupported;
 import dev.hyphae.conformance.model.Model;
@@ -44,7 +45,8 @@ final class OperationCases {
         List<byte[]> inputs = new ArrayList<>();
         v.path("inputs").forEach(i -> inputs.add(Sut.bytes(i)));
         JsonNode joined = Sut.result(Sut.join(inputs), "join");
-        VectorRunner.expectView(v, joined.path("view"), "the join of the inputs, left to right");
+        VectorRunner.expectView(v, joined.path("view"), "the inputs joined left to right give the view of the case", "HY-VEC-017",
+                "the join of the inputs, left to right");
         JsonNode payload = joined.path("payload");
         String law = "the payload of a join decodes to the join's view";
         if (!payload.isTextual()) {
@@ -126,8 +128,17 @@ final class OperationCases {
             return new Request(input, type, v.path("replica").asText(), timestamp, v.path("mutation"), doing);
         }
 
-        JsonNode answer() {
-            return Sut.result(Sut.mutate(input, type, replica, timestamp, mutation), "mutate");
+        /**
+         * The adapter's answer to the request, a result; any other answer fails {@code rule}, with the case's input and
+         * {@code expected}, since the adapter protocol answers a mutation that is made or refused with a result, and a
+         * refusal as its member {@code refused}, never as an error, which a refused mutation does not have (HY-DATA-024).
+         */
+        JsonNode answer(String rule, String expected) {
+            Response r = Sut.supported(Sut.mutate(input, type, replica, timestamp, mutation), "mutate");
+            if (r.kind() != Response.Kind.RESULT) {
+                throw new AssertionError(rule + "\ninput: " + doing + "\nexpected: " + expected + "\nactual: " + r.describe());
+            }
+            return r.result();
         }
     }
 
@@ -139,8 +150,9 @@ final class OperationCases {
      */
     private static void mutate(JsonNode v) {
         Request request = Request.of(v);
-        JsonNode r = request.answer();
         JsonNode expected = v.path("expected");
+        JsonNode r = request.answer("a mutation that the data model does not require to be refused is made, and answered as a "
+                + "result with its delta and the state after it", "the delta " + expected.path("delta"));
         if (r.has("refused")) {
             throw new AssertionError("a mutation that the data model does not require to be refused is made\ninput: " + request.doing()
                     + "\nexpected: the delta " + expected.path("delta") + "\nactual: refused (" + r.path("refused").asText() + ")");
@@ -165,13 +177,14 @@ final class OperationCases {
      */
     private static void refusedMutation(JsonNode v) {
         Request request = Request.of(v);
-        JsonNode r = request.answer();
+        List<String> rules = new ArrayList<>();
+        v.path("requirements").forEach(id -> rules.add(id.asText()));
+        String law = "a mutation that the Data model chapter requires a replica to refuse is refused, with no delta and no change "
+                + "of state, and answered as a result whose only member is refused (" + String.join(", ", rules) + ")";
+        String expected = "a result {\"refused\": \"...\"} and nothing else";
+        JsonNode r = request.answer(law, expected);
         if (!r.path("refused").isTextual() || r.has("delta") || r.has("state")) {
-            List<String> rules = new ArrayList<>();
-            v.path("requirements").forEach(id -> rules.add(id.asText()));
-            throw new AssertionError("a mutation that the Data model chapter requires a replica to refuse is refused, with no delta "
-                    + "and no change of state (" + String.join(", ", rules) + ")\ninput: " + request.doing()
-                    + "\nexpected: a result {\"refused\": \"...\"} and nothing else\nactual: " + r);
+            throw new AssertionError(law + "\ninput: " + request.doing() + "\nexpected: " + expected + "\nactual: " + r);
         }
     }
 

@@ -24,19 +24,31 @@ final class SessionCases {
         JsonNode r = Sut.result(Sut.inflate(v.path("negotiated").asBoolean(), deltas), "inflate");
         if (!r.path("payloads").equals(v.path("expected"))) {
             throw new AssertionError("each compressed delta inflates to the payload that was compressed, on its channel's own stream"
-                    + "\ninput: the deltas of the case\nexpected: " + v.path("expected") + "\nactual: " + r.path("payloads"));
+                    + "\ninput: " + deltas(v) + "\nexpected: " + v.path("expected") + "\nactual: " + r.path("payloads"));
         }
         JsonNode error = r.path("error");
         if (v.path("result").asText().equals("valid")) {
             if (!error.isNull()) {
                 throw new AssertionError("a valid compressed delta is inflated\ninput: delta " + (r.path("payloads").size() + 1)
-                        + " of the case\nexpected: its payload\nactual: refused with " + error);
+                        + " of " + deltas(v) + "\nexpected: its payload\nactual: refused with " + error);
             }
         } else if (error.isNull() || error.path("code").asInt() != v.path("error").path("code").asInt()) {
             throw new AssertionError("a delta that breaks a rule of compression is refused with the code of the case\ninput: the last "
-                    + "delta of the case\nexpected: a refusal with " + v.path("error").path("code").asInt() + " "
+                    + "of " + deltas(v) + "\nexpected: a refusal with " + v.path("error").path("code").asInt() + " "
                     + v.path("error").path("name").asText() + "\nactual: " + (error.isNull() ? "no refusal" : error));
         }
+    }
+
+    /** The deltas of a compression case as the session receives them, for a failure's input line. */
+    private static String deltas(JsonNode v) {
+        StringBuilder text = new StringBuilder((v.path("negotiated").asBoolean() ? "compression negotiated" : "compression not negotiated")
+                + ", the deltas");
+        int i = 1;
+        for (JsonNode d : v.path("deltas")) {
+            text.append(i == 1 ? " " : "; ").append(i++).append(": channel ").append(d.path("channel").asLong()).append(", compression ")
+                    .append(d.path("compression").asInt()).append(", payload ").append(d.path("payload").asText());
+        }
+        return text.toString();
     }
 
     /**

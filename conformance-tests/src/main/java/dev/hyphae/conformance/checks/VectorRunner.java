@@ -1,6 +1,7 @@
 package dev.hyphae.conformance.checks;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.hyphae.conformance.Counterexamples;
 import dev.hyphae.conformance.Profile;
 import dev.hyphae.conformance.Response;
 import dev.hyphae.conformance.Sut;
@@ -80,7 +81,8 @@ final class VectorRunner {
             return;
         }
         JsonNode view = Sut.result(decode(v, Sut.bytes(v.path("input"))), "decode of a valid payload").path("view");
-        expectView(v, view, "the decode of the payload " + v.path("input").asText());
+        expectView(v, view, "a valid payload decodes to the view of the case", "HY-VEC-012",
+                "the decode of the payload " + v.path("input").asText());
         Response encoded = v.has("keys") ? Sut.encode(view, replicas(v), v.path("keys"))
                 : v.has("replicas") ? Sut.encode(view, replicas(v)) : Sut.encode(view);
         // A valid case's state is one that one payload carries, in the form of the case: null breaks HY-CONF-067.
@@ -88,7 +90,8 @@ final class VectorRunner {
                 + "case's replica and key tables, " : v.has("replicas") ? "session form against the case's replica table, " : "")
                 + "the view " + view);
         JsonNode second = Sut.result(decode(v, again), "decode of the re-encoded payload " + Sut.hex(again)).path("view");
-        expectView(v, second, "the decode of the adapter's own encoding of that state, " + Sut.hex(again));
+        expectView(v, second, "a decoded state, encoded again, decodes to the same view", "HY-VEC-013",
+                "the decode of the adapter's own encoding of that state, " + Sut.hex(again));
     }
 
     /**
@@ -107,7 +110,8 @@ final class VectorRunner {
     private static void validCompactPayload(JsonNode v) {
         List<String> table = replicas(v);
         JsonNode view = Sut.result(Sut.decodeCompact(Sut.bytes(v.path("input")), table), "decode of a valid payload").path("view");
-        expectView(v, view, "the decode in the compact form of the payload " + v.path("input").asText());
+        expectView(v, view, "a valid payload decodes to the view of the case", "HY-VEC-012",
+                "the decode in the compact form of the payload " + v.path("input").asText());
         // The compact form holds this state, since the case's input holds it: null breaks HY-CONF-067.
         byte[] again = Sut.payload(Sut.result(Sut.encodeCompact(view, table), "encode of the decoded state"),
                 "the compact form against the case's replica table, the view " + view);
@@ -140,16 +144,29 @@ final class VectorRunner {
         int code = v.path("error").path("code").asInt();
         if (!r.isError() || r.code() != code) {
             throw new AssertionError("an invalid payload is refused with the code of the case\ninput: " + v.path("input").asText()
-                    + "\nexpected: a refusal with " + code + " " + v.path("error").path("name").asText() + "\nactual: " + r.describe());
+                    + presented(v) + "\nexpected: a refusal with " + code + " " + v.path("error").path("name").asText()
+                    + "\nactual: " + r.describe());
         }
     }
 
-    static void expectView(JsonNode v, JsonNode view, String doing) {
-        // HY-VEC-023: JSON values compared as values; Jackson's equality is member-order-free and array-order-exact.
+    /**
+     * How the case presents its input beside the bytes: in which form, and against which replica and key tables (HY-VEC-011);
+     * empty for a columnar payload read alone.
+     */
+    private static String presented(JsonNode v) {
+        return (compact(v) ? ", in the compact form" : "") + (v.has("replicas") ? ", against the replica table " + v.path("replicas") : "")
+                + (v.has("keys") ? " and the key table " + v.path("keys") : "");
+    }
+
+    /**
+     * The view that the adapter gave, {@code view}, is the case's {@code expected}, or the check fails on {@code rule}, the
+     * requirement {@code id}, with what the adapter was doing as the input. HY-VEC-023: JSON values are compared as values;
+     * Jackson's equality is member-order-free and array-order-exact.
+     */
+    static void expectView(JsonNode v, JsonNode view, String rule, String id, String doing) {
         if (!v.path("expected").equals(view)) {
-            throw new AssertionError("the state of the case is viewed as the JSON view section defines, whatever its payload\ninput: "
-                    + doing + "\nexpected: " + v.path("expected") + "\nactual: " + view + "\nthe views differ "
-                    + Views.firstDifference(v.path("expected"), view));
+            throw new Counterexamples.Failure(rule + " (" + id + ")\ninput: " + doing + "\nexpected: " + v.path("expected")
+                    + "\nactual: " + view + "\nthe views differ " + Views.firstDifference(v.path("expected"), view), List.of(id));
         }
     }
 }
