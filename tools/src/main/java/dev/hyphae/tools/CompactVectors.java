@@ -110,7 +110,7 @@ final class CompactVectors {
     private void validCases() throws ProtocolException {
         valid("compact_sensor_write", "The delta of one write of the sensor workload: 21.5 under \"sensor-123\", "
                 + "with the dot (A, 5124), overwriting the dot (A, 4124).", sensorDelta(6, List.of(123)), TABLE,
-                "HY-ENC-060", "HY-ENC-079");
+                "HY-ENC-060", "HY-VEC-011");
         List<Integer> ten = new ArrayList<>();
         for (int k = 120; k < 130; k++) {
             ten.add(k);
