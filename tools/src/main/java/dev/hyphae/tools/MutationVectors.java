@@ -138,7 +138,8 @@ final class MutationVectors {
     private void refusals(TreeMap<Dot, LWWRegister.Write> tie) throws ProtocolException {
         refused("lwwregister_write_at_the_timestamp_of_a_tie", "The LWWRegister of lwwregister_write_over_a_timestamp_tie, whose "
                         + "greatest timestamp two writes share: A's write at exactly that timestamp does not exceed every "
-                        + "timestamp of the store, and is refused, though it would win the tie by no rule.",
+                        + "timestamp of the store, and is refused: a write must be above every timestamp of the store, even where, at a tie's "
+                        + "timestamp, its new dot would be the greatest and so the winner.",
                 List.of("HY-DATA-029", "HY-DATA-024", "HY-VEC-056"), covered(LWWRegister.of(tie)), A, T0,
                 Map.of("op", "write", "value", JsonView.value(Value.of("from A again"))));
 

@@ -9,7 +9,6 @@ import dev.hyphae.conformance.SuiteSettingsHook;
 import dev.hyphae.conformance.Sut;
 import dev.hyphae.conformance.model.Model;
 import dev.hyphae.model.CrdtType;
-import dev.hyphae.model.Dot;
 import dev.hyphae.model.JsonView;
 import dev.hyphae.model.LWWRegister;
 import dev.hyphae.model.Query;
@@ -23,9 +22,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AddLifecycleHook;
 
-import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Generated properties of the queries of the Replica semantics profile, one for each requirement of a query, each
@@ -150,10 +147,7 @@ class QueryProperties {
 
     /** The winner of an LWWRegister's store, as the rule of its query names it, for a failure message. */
     private static String winner(State state) {
-        LWWRegister register = (LWWRegister) state.store();
-        Comparator<Map.Entry<Dot, LWWRegister.Write>> order = Comparator.<Map.Entry<Dot, LWWRegister.Write>, Long>comparing(
-                e -> e.getValue().timestamp(), Long::compareUnsigned).thenComparing(Map.Entry::getKey);
-        return register.writes().entrySet().stream().max(order).map(e -> "the entry of the dot (" + e.getKey().replica().hex() + ", "
+        return ((LWWRegister) state.store()).winner().map(e -> "the entry of the dot (" + e.getKey().replica().hex() + ", "
                 + Long.toUnsignedString(e.getKey().counter()) + ") at the timestamp " + Long.toUnsignedString(e.getValue().timestamp())
                 + ", whose value is " + JsonView.value(e.getValue().value())).orElse("none: the register is empty");
     }

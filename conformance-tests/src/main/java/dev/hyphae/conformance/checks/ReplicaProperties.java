@@ -109,7 +109,8 @@ class ReplicaProperties {
                     + "join(join(a, b), c), the adapter's " + left + "\nactual: join(a, join(b, c)) = " + right + "\nthe views differ "
                     + Views.firstDifference(left, right) + "\nthe join that the Data model chapter defines: "
                     + Views.withoutQueries(Model.view(Model.join(a, b, c))),
-                    joinVector("joinIsAssociative", List.of(a, b, c), Model.view(Model.join(a, b, c)), "Three states whose join the adapter gets wrong."));
+                    joinVector("joinIsAssociative", List.of(a, b, c), Model.view(Model.join(a, b, c)),
+                            "Three states whose join the adapter gets wrong."));
         }
     }
 
@@ -122,8 +123,8 @@ class ReplicaProperties {
         if (!aa.equals(expected)) {
             throw Counterexamples.failure("join is idempotent: join(a, a) = a, so that a delta received twice changes nothing\ninput: "
                     + "a = " + Model.view(a) + " (payload " + Sut.hex(Model.encode(a)) + ")\nexpected: join(a, a) = a, " + expected
-                    + "\nactual: join(a, a) = " + aa + "\nthe views differ " + Views.firstDifference(expected, aa), joinVector("joinIsIdempotent", List.of(a, a), Model.view(a),
-                    "A state joined with itself is itself."));
+                    + "\nactual: join(a, a) = " + aa + "\nthe views differ " + Views.firstDifference(expected, aa),
+                    joinVector("joinIsIdempotent", List.of(a, a), Model.view(a), "A state joined with itself is itself."));
         }
     }
 
