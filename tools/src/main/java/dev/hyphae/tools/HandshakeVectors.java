@@ -276,7 +276,7 @@ final class HandshakeVectors {
         noCommon[0].versions = List.of(new ProtocolVersion(2, 0));
         invalid(out, "handshake_no_common_version", "The initiator offers only 2.0; the responder supports 1.0: it refuses the offer "
                         + "and reports UNSUPPORTED_VERSION in its message 2, which the initiator ends the handshake on.", noCommon, null,
-                "responder", 1, ErrorCode.UNSUPPORTED_VERSION, "HY-VER-003", "HY-HS-006", "HY-VEC-036");
+                "responder", 1, ErrorCode.UNSUPPORTED_VERSION, "HY-VER-003", "HY-HS-006", "HY-VEC-026", "HY-VEC-036");
 
         Side[] downgrade = pair();
         downgrade[0].versions = List.of(ProtocolVersion.V1_0, new ProtocolVersion(1, 1));
