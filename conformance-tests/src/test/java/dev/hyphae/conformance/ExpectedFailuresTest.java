@@ -50,9 +50,9 @@ class ExpectedFailuresTest {
     @Requirement("HY-CONF-019")
     void anUnsupportedCheckIsNotTheFailureTheFileExpects(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("expected-failures.txt");
-        Files.writeString(file, "HandshakeChecks.anUntrustedInitiatorIsRefused\n");
+        Files.writeString(file, "AuthenticationChecks.anUntrustedInitiatorIsRefused\n");
         List<CheckResult> applied = ExpectedFailures.read(file).apply(List.of(
-                check("HandshakeChecks.anUntrustedInitiatorIsRefused", CheckResult.Status.UNSUPPORTED)));
+                check("AuthenticationChecks.anUntrustedInitiatorIsRefused", CheckResult.Status.UNSUPPORTED)));
         assertTrue(applied.get(0).failsTheRun());
     }
 }

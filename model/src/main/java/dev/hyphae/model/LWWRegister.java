@@ -51,12 +51,17 @@ public record LWWRegister(SortedMap<Dot, Write> writes) implements Store {
     }
 
     /**
-     * The query (HY-DATA-032): the value of the winner, the entry greatest by timestamp, then by the replica id of
-     * its dot, then by its counter; empty when the register is unset.
+     * The winner of the query (HY-DATA-032): the entry greatest by timestamp, then by the replica id of its dot, then by
+     * its counter; empty when the register is unset.
      */
-    public Optional<Value> value() {
-        Comparator<Map.Entry<Dot, Write>> winner = Comparator.<Map.Entry<Dot, Write>, Long>comparing(
+    public Optional<Map.Entry<Dot, Write>> winner() {
+        Comparator<Map.Entry<Dot, Write>> order = Comparator.<Map.Entry<Dot, Write>, Long>comparing(
                 e -> e.getValue().timestamp(), Long::compareUnsigned).thenComparing(Map.Entry::getKey);
-        return writes.entrySet().stream().max(winner).map(e -> e.getValue().value());
+        return writes.entrySet().stream().max(order);
+    }
+
+    /** The query (HY-DATA-032): the value of the {@linkplain #winner() winner}; empty when the register is unset. */
+    public Optional<Value> value() {
+        return winner().map(e -> e.getValue().value());
     }
 }

@@ -221,7 +221,19 @@ enum Defect {
      * The adapter has no answer for a view that one payload may not carry because it is beyond a limit: its encoder's
      * refusal escapes as a failure instead of the answer {@code null} (HY-CONF-067).
      */
-    ENCODE_FAILS_BEYOND_LIMITS("encode-fails-beyond-limits");
+    ENCODE_FAILS_BEYOND_LIMITS("encode-fails-beyond-limits"),
+    /**
+     * The encoder does not write key indexes: asked to encode against a session key table, the adapter answers
+     * {@code null}, as if one payload in session form could not carry the state (HY-CONF-067). A valid vector with a key
+     * table catches it only if its runner reads that answer as an answer, not as hexadecimal digits.
+     */
+    ENCODE_NULL_AGAINST_KEY_TABLE("encode-null-against-key-table"),
+    /**
+     * A GCounter increment is checked against the range on the largest of the replica's entries, not on their sum: with
+     * several entries of its own, an increment that takes the sum past 2^64-1 is made, and the count wraps around
+     * (HY-DATA-025). The invalid mutate case of such an increment catches it.
+     */
+    COUNTER_RANGE_OF_LARGEST_ENTRY("counter-range-of-largest-entry");
 
     private final String flag;
 

@@ -17,6 +17,7 @@ import dev.hyphae.crdt.ORMap;
 import dev.hyphae.crdt.PNCounter;
 import dev.hyphae.data.CausalContext;
 import dev.hyphae.data.Dot;
+import dev.hyphae.data.MutationRefusedException;
 import dev.hyphae.data.ReplicaId;
 import dev.hyphae.data.Value;
 
@@ -36,7 +37,8 @@ import static dev.hyphae.tools.VectorStates.T0;
 /**
  * The {@code mutate} cases of the area {@code operations} (chapter "Test vectors", HY-VEC-052 to HY-VEC-054): a state, the
  * replica that mutates it and the mutation, in the notation of the adapter's {@code mutate} request, with the delta that
- * the mutator must return and the state after it. Each state is one that generated inputs seldom reach and on which a
+ * the mutator must return and the state after it; and, as invalid cases, mutations that must be refused (HY-VEC-056,
+ * HY-VEC-057). Each state is one that generated inputs seldom reach and on which a
  * mutator was once found wrong: the first is the shrunk counterexample of a counter increment that added to the largest
  * of the replica's own entries instead of to their sum.
  *
@@ -125,6 +127,30 @@ final class MutationVectors {
                 List.of("HY-DATA-021", "HY-VEC-052", "HY-VEC-053"), covered(ORMap.of(entries)), A, null,
                 Map.of("op", "update", "key", JsonView.value(Value.of("kwh")), "type", Integer.toString(CrdtType.GCOUNTER.id()),
                         "mutation", Map.of("op", "increment", "amount", "1")));
+
+        refusals(tie);
+    }
+
+    /**
+     * The invalid {@code mutate} cases (HY-VEC-056, HY-VEC-057): mutations that the data model requires a replica to refuse,
+     * each citing the rule that refuses it. A refusal has no code, since it is no protocol error (HY-DATA-024).
+     */
+    private void refusals(TreeMap<Dot, LWWRegister.Write> tie) throws ProtocolException {
+        refused("lwwregister_write_at_the_timestamp_of_a_tie", "The LWWRegister of lwwregister_write_over_a_timestamp_tie, whose "
+                        + "greatest timestamp two writes share: A's write at exactly that timestamp does not exceed every "
+                        + "timestamp of the store, and is refused: a write must be above every timestamp of the store, even where, at a tie's "
+                        + "timestamp, its new dot would be the greatest and so the winner.",
+                List.of("HY-DATA-029", "HY-DATA-024", "HY-VEC-056"), covered(LWWRegister.of(tie)), A, T0,
+                Map.of("op", "write", "value", JsonView.value(Value.of("from A again"))));
+
+        // 2^63 + (2^63 - 2) = 2^64 - 2: each entry is far from the end of the range, their sum is not.
+        GCounter nearTheEnd = GCounter.of(new TreeMap<>(Map.of(new Dot(A, 1), Long.MIN_VALUE, new Dot(A, 2), Long.MAX_VALUE - 1,
+                new Dot(B, 1), 1L)));
+        refused("gcounter_increment_past_the_range_with_several_own_entries", "A GCounter in which replica A holds two entries, "
+                        + "2^63 and 2^63 - 2, and B one of 1: A's increment by 2 would make A's count, the sum of its entries, "
+                        + "2^64, past 2^64 - 1, though each entry alone is far from it; it is refused.",
+                List.of("HY-DATA-025", "HY-DATA-024", "HY-VEC-056"), covered(nearTheEnd), A, null,
+                Map.of("op", "increment", "amount", "2"));
     }
 
     /**
@@ -133,13 +159,37 @@ final class MutationVectors {
      */
     private void mutate(String id, String description, List<String> requirements, CausalState<Crdt> input, ReplicaId replica,
                         Long timestamp, Map<String, Object> mutation) throws ProtocolException {
+        // HY-VEC-054: a refused mutation throws here, and no valid case is written.
+        CausalState<Crdt> delta = ReferenceAdapter.deltaOf(input, replica, timestamp, JSON.valueToTree(mutation));
+        Map<String, Object> v = request(id, "valid", description, requirements, input, replica, timestamp, mutation);
+        v.put("expected", Map.of("delta", JsonView.of(delta), "state", JsonView.of(input.join(delta))));
+        out.write("operations", "valid", id, v);
+    }
+
+    /**
+     * An invalid {@code mutate} case: {@code input}, and a mutation of it that the reference adapter refuses; it has no
+     * {@code expected} (HY-VEC-057).
+     */
+    private void refused(String id, String description, List<String> requirements, CausalState<Crdt> input, ReplicaId replica,
+                         Long timestamp, Map<String, Object> mutation) throws ProtocolException {
+        try {
+            ReferenceAdapter.deltaOf(input, replica, timestamp, JSON.valueToTree(mutation));
+            throw new IllegalStateException(id + ": the mutation is made, not refused");
+        } catch (MutationRefusedException expected) {
+            // HY-VEC-057: only a mutation that must be refused.
+        }
+        Map<String, Object> v = request(id, "invalid", description, requirements, input, replica, timestamp, mutation);
+        out.write("operations", "invalid", id, v);
+    }
+
+    /** The members that every {@code mutate} case has: the one input, its type, the replica, the timestamp and the mutation. */
+    private Map<String, Object> request(String id, String result, String description, List<String> requirements, CausalState<Crdt> input,
+                                        ReplicaId replica, Long timestamp, Map<String, Object> mutation) throws ProtocolException {
         byte[] bytes = Codec.encode(input);
         if (!Codec.decode(bytes).state().equals(input)) {
             throw new IllegalStateException(id + ": the input does not decode to the state it encodes");
         }
-        // HY-VEC-054: a refused mutation throws here, and no case is written.
-        CausalState<Crdt> delta = ReferenceAdapter.deltaOf(input, replica, timestamp, JSON.valueToTree(mutation));
-        Map<String, Object> v = out.header("operations", id, "valid", description, requirements);
+        Map<String, Object> v = out.header("operations", id, result, description, requirements);
         v.put("operation", "mutate");
         v.put("inputs", List.of(HEX.formatHex(bytes)));
         v.put("type", Integer.toString(input.store().typeId()));
@@ -148,8 +198,7 @@ final class MutationVectors {
             v.put("timestamp", Long.toUnsignedString(timestamp));
         }
         v.put("mutation", mutation);
-        v.put("expected", Map.of("delta", JsonView.of(delta), "state", JsonView.of(input.join(delta))));
-        out.write("operations", "valid", id, v);
+        return v;
     }
 
     /** {@code store}, with the smallest context that covers it. */

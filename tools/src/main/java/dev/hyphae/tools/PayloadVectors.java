@@ -163,7 +163,7 @@ final class PayloadVectors {
         }
         valid("ormap_timestamps_in_runs", "Eight registers whose timestamp differences are T0, 5, 5, 5, 1, 1, 7, 7: the "
                         + "repeat-coded timestamps column holds a run of three and two runs of two.",
-                runs, "HY-ENC-081", "HY-ENC-084", "HY-ENC-085", "HY-ENC-034");
+                runs, "HY-ENC-081", "HY-ENC-085", "HY-ENC-034");
 
         CausalState<ORMap> planes = emptyMap();
         double[] corners = {1.0, -0.0, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY,
@@ -203,7 +203,7 @@ final class PayloadVectors {
         valid("unknown_type_in_map", "An ORMap entry of type 0x4001, which version 1 does not define: kept as an opaque version, "
                         + "its data byte for byte.",
                 new CausalState<>(ORMap.of(entries), withUnknown.context().with(List.of(future))),
-                "HY-VER-020", "HY-DATA-037", "HY-ENC-039", "HY-ENC-052");
+                "HY-VER-020", "HY-DATA-037", "HY-ENC-052");
 
         // A valid payload the reference encoder would never write: runs out of order, and split where they could
         // have been one. A decoder accepts it (HY-ENC-041); its view is the same as for the encoder's form.
@@ -254,7 +254,7 @@ final class PayloadVectors {
         validSessionForm("session_form_keys_by_index", "Four register writes, to sensor-2, sensor-10, sensor-1 and sensor-0 in "
                         + "that order, in session form against a key table in the order of first write: key_indexes 0, 1, 1, 1, "
                         + "repeat-coded as 00 01 01 01, the entries in that order, not in key order, and their dots in one run.",
-                sensors4, List.of(A), firstWrite, "HY-ENC-102", "HY-ENC-104", "HY-ENC-106", "HY-ENC-108", "HY-SESS-099");
+                sensors4, List.of(A), firstWrite, "HY-ENC-102", "HY-ENC-108", "HY-SESS-099");
         CausalState<ORMap> nested = put(emptyMap(), Value.of("room"), CrdtType.OR_MAP,
                 (ORMap inner, CausalContext ctx) -> inner.update(Value.of(7L), CrdtType.EW_FLAG, (EWFlag flag) -> flag.enable(ctx, A)));
         validSessionForm("session_form_key_table_lacks_some_keys", "A map in a map, against a key table that holds the outer "

@@ -275,6 +275,8 @@ final class ReferenceAdapter {
             if (compact(request)) {
                 // Also null when the compact form cannot represent the state (HY-ENC-062).
                 result.put("payload", Codec.encodeCompact(state, compactTable(request)).map(HEX::formatHex).orElse(null));
+            } else if (defect == Defect.ENCODE_NULL_AGAINST_KEY_TABLE && request.has("keys")) {
+                result.putNull("payload");
             } else if (table != null && holdsUnknownType(state.store())) {
                 // Data of an unknown type may name replicas by index in the table of the payload that carried it, and
                 // travels only in that payload, never against a session's table (HY-CONF-067).
@@ -450,7 +452,15 @@ final class ReferenceAdapter {
     private CausalState<? extends Crdt> mutation(Crdt store, CausalContext context, ReplicaId replica, Long timestamp, JsonNode m) {
         String op = m.path("op").asText();
         if (store instanceof GCounter c && op.equals("increment")) {
-            return SeededDefects.increment(defect, c, c.increment(context, replica, amount(m)), replica, amount(m));
+            try {
+                return SeededDefects.increment(defect, c, c.increment(context, replica, amount(m)), replica, amount(m));
+            } catch (MutationRefusedException refused) {
+                CausalState<GCounter> made = SeededDefects.incrementPastTheRange(defect, c, context, replica, amount(m));
+                if (made == null) {
+                    throw refused;
+                }
+                return made;
+            }
         } else if (store instanceof PNCounter c && op.equals("increment")) {
             return c.increment(context, replica, amount(m));
         } else if (store instanceof PNCounter c && op.equals("decrement")) {

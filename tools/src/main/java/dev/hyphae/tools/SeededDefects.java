@@ -203,6 +203,34 @@ final class SeededDefects {
         return new CausalState<>(GCounter.of(counts), delta.context());
     }
 
+    /**
+     * The delta of a GCounter increment that the reference refuses because the sum of the replica's entries and the amount
+     * would pass 2^64-1, made all the same with {@code defect}: the range is checked on the largest entry alone, and the
+     * new entry holds the sum wrapped around (HY-DATA-025); null when the defect is another or the largest entry fails too.
+     */
+    static CausalState<GCounter> incrementPastTheRange(Defect defect, GCounter counter, CausalContext context, ReplicaId replica,
+                                                       long amount) {
+        if (defect != Defect.COUNTER_RANGE_OF_LARGEST_ENTRY || amount == 0) {
+            return null;
+        }
+        List<Dot> own = new ArrayList<>();
+        long largest = 0;
+        long sum = 0;
+        for (Map.Entry<Dot, Long> e : counter.counts().entrySet()) {
+            if (e.getKey().replica().equals(replica)) {
+                own.add(e.getKey());
+                largest = Long.compareUnsigned(largest, e.getValue()) >= 0 ? largest : e.getValue();
+                sum += e.getValue();
+            }
+        }
+        if (Long.compareUnsigned(largest, -1L - amount) > 0) {
+            return null;
+        }
+        Dot dot = context.nextDot(replica);
+        own.add(dot);
+        return new CausalState<>(GCounter.of(new TreeMap<>(Map.of(dot, sum + amount))), CausalContext.of(own));
+    }
+
     /** The delta of an LWW write that the reference refuses as stale, made all the same with {@code defect}; null otherwise. */
     static CausalState<LWWRegister> staleWrite(Defect defect, LWWRegister register, CausalContext context, ReplicaId replica, Value value,
                                                long timestamp) {

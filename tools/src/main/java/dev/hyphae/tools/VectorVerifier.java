@@ -28,7 +28,8 @@ import java.util.stream.Stream;
  * a valid payload must decode to its expected view and re-encode to a payload with the same view; an
  * invalid one must be refused with its error code, in its phase; a join must give its expected view, and encode to a
  * payload with that view; a query must report its expected value; a mutation of the one input, by the case's replica, must
- * give a delta with the expected view, and the input joined with that delta the expected state.
+ * give a delta with the expected view, and the input joined with that delta the expected state, or, in an invalid mutate
+ * case, which has no error code and no phase, be refused.
  */
 final class VectorVerifier {
 
@@ -97,6 +98,9 @@ final class VectorVerifier {
             return checkCompact(v, result);
         }
         try {
+            if (operation.equals("mutate")) {
+                return mutate(v, result);
+            }
             if (result.equals("invalid")) {
                 try {
                     Codec.decode(HEX.parseHex(v.path("input").asText()), tables(v));
@@ -117,9 +121,6 @@ final class VectorVerifier {
                 JsonNode value = OperationVectors.queryOf(Codec.decode(HEX.parseHex(v.path("inputs").get(0).asText())).state());
                 JsonNode expected = v.path("expected").path("value");
                 return !expected.isMissingNode() && expected.equals(value) ? null : "queried to " + value + ", expected " + expected;
-            }
-            if (operation.equals("mutate")) {
-                return mutate(v);
             }
             if (operation.equals("join")) {
                 state = null;
@@ -166,9 +167,11 @@ final class VectorVerifier {
     /**
      * HY-VEC-052 and HY-VEC-053: the mutation of the one input, by the case's replica, gives the expected delta, which a
      * payload carries unchanged, and the input joined with it the expected state; HY-VEC-054: the input's root is of the
-     * case's type, the mutation is not refused, and the case has a timestamp exactly when the reference needs one.
+     * case's type, the mutation is not refused, and the case has a timestamp exactly when the reference needs one; HY-VEC-056
+     * and HY-VEC-057: an invalid case's mutation is refused, and the case has no {@code expected}, {@code error} or {@code phase};
+     * HY-VEC-055: a mutate case is valid or invalid.
      */
-    private static String mutate(JsonNode v) throws ProtocolException {
+    private static String mutate(JsonNode v, String result) throws ProtocolException {
         if (v.path("inputs").size() != 1) {
             return "a mutation without exactly one input";
         }
@@ -177,15 +180,29 @@ final class VectorVerifier {
             return "the input's root is of the type " + state.store().typeId() + ", not " + v.path("type").asText();
         }
         Long timestamp = v.hasNonNull("timestamp") ? Long.parseUnsignedLong(v.path("timestamp").asText()) : null;
+        if ((timestamp != null) != lwwWrite(state.store().typeId(), v.path("mutation"))) {
+            return timestamp == null ? "no timestamp for a write to an LWWRegister" : "a timestamp, though the mutation is no write to an "
+                    + "LWWRegister";
+        }
         CausalState<Crdt> delta;
         try {
             delta = ReferenceAdapter.deltaOf(state, ReplicaId.fromHex(v.path("replica").asText()), timestamp, v.path("mutation"));
         } catch (MutationRefusedException e) {
-            return "the mutation is refused: " + e.getMessage();
+            // HY-VEC-056, HY-VEC-057: an invalid case's mutation is refused, and the case says nothing of what it would give,
+            // neither a result (expected) nor a code and a phase, since a refused mutation has none.
+            if (!result.equals("invalid")) {
+                return "the mutation is refused: " + e.getMessage();
+            }
+            for (String member : List.of("expected", "error", "phase")) {
+                if (v.has(member)) {
+                    return "an invalid mutate case with the member " + member;
+                }
+            }
+            return null;
         }
-        if ((timestamp != null) != lwwWrite(state.store().typeId(), v.path("mutation"))) {
-            return timestamp == null ? "no timestamp for a write to an LWWRegister" : "a timestamp, though the mutation is no write to an "
-                    + "LWWRegister";
+        if (!result.equals("valid")) {
+            return result.equals("invalid") ? "the mutation is made, not refused: its delta is " + JSON.valueToTree(JsonView.of(delta))
+                    : "unknown result '" + result + "'";
         }
         if (!Codec.decode(Codec.encode(delta)).state().equals(delta)) {
             return "encoding the delta changed it";

@@ -13,11 +13,9 @@ import dev.hyphae.conformance.model.ForgedInitiator;
 import dev.hyphae.conformance.model.ForgedResponder;
 import dev.hyphae.conformance.model.SelectionReader;
 import dev.hyphae.conformance.model.HandshakeSide;
-import dev.hyphae.handshake.Certificate;
 import dev.hyphae.handshake.ProtocolVersion;
 import dev.hyphae.noise.KeyPair;
 import dev.hyphae.spec.Requirement;
-import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -31,23 +29,35 @@ import java.util.TreeSet;
 
 /**
  * Handshake scenarios with the suite as the adapter's peer, and as an attacker between the two: an altered offer
- * (a downgrade attempt), an altered or truncated message, a low-order key, certificates that are forged, of
- * another key or expired, and a peer that nobody trusts.
+ * (a downgrade attempt), an altered or truncated message, a low-order key, a forged Selection. Who is admitted, by
+ * certificate or trust, is {@link AuthenticationChecks}'.
  */
 @Checks(Profile.HANDSHAKE)
 class HandshakeChecks {
-
-    private static final Ed25519PrivateKeyParameters ACME = HandshakeSide.organisation("acme");
 
     @BeforeEach
     void claimed() {
         Sut.requireProfile(Profile.HANDSHAKE);
     }
 
-    private static void expectRefusal(Exchange x, int at, ErrorCode code, String what) {
+    /**
+     * The adapter refused message {@code at} with {@code code}, or the check fails stating {@code law}, the {@code input} (what
+     * the suite did), the refusal expected, what the adapter did, and the messages exchanged.
+     */
+    static void expectRefusal(Exchange x, int at, ErrorCode code, String law, String input) {
         if (x.adapterError == null || x.adapterError.code() != code.value() || x.adapterFailedAt != at) {
-            throw new AssertionError(what + ": expected the adapter to refuse message " + at + " with " + code.value() + " " + code
-                    + "\n" + x.describe());
+            throw new AssertionError(law + "\ninput: " + input + "\nexpected: the adapter refuses message " + at + " with "
+                    + code.value() + " " + code + "\nactual: " + (x.adapterError != null ? "it refused message " + x.adapterFailedAt
+                    + " with " + x.adapterError.describe() : x.adapterOutcome != null ? "it completed the handshake"
+                    : "it did not refuse") + "\nthe exchange:\n" + x.describe());
+        }
+    }
+
+    /** The adapter sent nothing with its refusal, or the check fails stating {@code law}, the input and the message sent. */
+    static void expectNothingSent(Response refusal, String law, String input) {
+        if (refusal.message() != null) {
+            throw new AssertionError(law + "\ninput: " + input + "\nexpected: a refusal and no message\nactual: "
+                    + refusal.describe() + ", and the message " + refusal.message());
         }
     }
 
@@ -71,7 +81,9 @@ class HandshakeChecks {
             }
             return forged;
         });
-        expectRefusal(x, 2, ErrorCode.HANDSHAKE_FAILED, "after a downgraded offer");
+        expectRefusal(x, 2, ErrorCode.HANDSHAKE_FAILED, "the handshake's transcript covers the offer, so that an offer altered in "
+                + "transit fails the handshake", "the adapter, as initiator, offers 1.0 and 1.1; an attacker replaces the offer with "
+                + "one of 1.0 alone, made with the same keys, which the responder answers");
     }
 
     @Test
@@ -83,7 +95,9 @@ class HandshakeChecks {
             changed[changed.length - 1] ^= 0x01;
             return changed;
         }, Exchange.FAITHFUL);
-        expectRefusal(x, 2, ErrorCode.HANDSHAKE_FAILED, "after one bit of message 2 flipped");
+        expectRefusal(x, 2, ErrorCode.HANDSHAKE_FAILED, "a handshake message that fails to authenticate ends the handshake with "
+                + "HANDSHAKE_FAILED", "the adapter, as initiator, receives the responder's message 2 with the last bit of its last "
+                + "byte flipped");
     }
 
     @Test
@@ -91,7 +105,8 @@ class HandshakeChecks {
     void aTruncatedConfirmationIsRefused() {
         HandshakeSide[] p = HandshakeSide.pair();
         Exchange x = Exchange.adapterResponds(p[0], p[1], (k, m) -> k == 3 ? Arrays.copyOf(m, m.length - 1) : m);
-        expectRefusal(x, 3, ErrorCode.HANDSHAKE_FAILED, "after message 3 lost its last byte");
+        expectRefusal(x, 3, ErrorCode.HANDSHAKE_FAILED, "a handshake message that fails to authenticate ends the handshake with "
+                + "HANDSHAKE_FAILED", "the adapter, as responder, receives the initiator's message 3 without its last byte");
     }
 
     /**
@@ -110,14 +125,18 @@ class HandshakeChecks {
             String offer = k == 0 ? "version 2.0 alone" : "version 1.0 and the unknown capability 7 marked critical";
             String handle = Sut.result(Sut.handshakeStart("responder", p[1].json(false)), "handshakeStart").path("handshake").asText();
             Response r = Sut.supported(Sut.handshakeRead(handle, offers[k]), "handshakeRead");
+            String law = "a Selection that reports an error holds the error alone: no version, capabilities, certificate or "
+                    + "max_frame_size";
+            String input = "the adapter, as responder, reads an offer of " + offer + ": " + Sut.hex(offers[k]);
             if (!r.isError() || r.code() != codes[k] || r.message() == null) {
-                throw new AssertionError("an offer of " + offer + ": expected a refusal with " + codes[k] + " reported in message 2, got "
-                        + r.describe());
+                throw new AssertionError(law + "\ninput: " + input + "\nexpected: a refusal with " + codes[k] + ", reported in message 2"
+                        + "\nactual: " + r.describe() + (r.isError() && r.message() == null ? ", and no message 2" : ""));
             }
             SelectionReader.Reply reply = SelectionReader.read(p[0].staticPrivate, p[0].ephemeralPrivate, offers[k], Sut.bytes(r.message()));
             if (reply.otherFields()) {
-                throw new AssertionError("an offer of " + offer + ": the adapter's message 2 reports " + reply.error() + " in a Selection "
-                        + "that also holds a version, capabilities, a certificate or a max_frame_size: " + r.message());
+                throw new AssertionError(law + "\ninput: " + input + "\nexpected: a message 2 whose Selection holds the error "
+                        + codes[k] + " alone\nactual: the message 2 " + r.message() + ", whose Selection reports " + reply.error()
+                        + " and holds other fields too");
             }
         }
     }
@@ -135,8 +154,11 @@ class HandshakeChecks {
             byte[] second = new ForgedResponder(p[1]).answerWithError(Sut.bytes(started.path("message")), error);
             Response r = Sut.supported(Sut.handshakeRead(started.path("handshake").asText(), second), "handshakeRead");
             if (!r.isError() || r.code() != ErrorCode.HANDSHAKE_FAILED.value() || r.message() != null) {
-                throw new AssertionError("a Selection reporting error " + error + ": expected a refusal with 200 HANDSHAKE_FAILED and no "
-                        + "message, got " + r.describe());
+                throw new AssertionError("an initiator that reads a Selection reporting an error whose scope in the registry is not "
+                        + "session ends with HANDSHAKE_FAILED and sends nothing\ninput: the adapter, as initiator, reads a message 2 "
+                        + "whose Selection reports the error " + error + ": " + Sut.hex(second) + "\nexpected: a refusal with 200 "
+                        + "HANDSHAKE_FAILED and no message\nactual: " + r.describe() + (r.message() == null ? "" : ", and the message "
+                        + r.message()));
             }
         }
     }
@@ -155,9 +177,10 @@ class HandshakeChecks {
                 Sut.bytes(started.path("message")), ProtocolVersion.V1_0, List.of());
         Response r = Sut.supported(Sut.handshakeRead(started.path("handshake").asText(), second), "handshakeRead");
         if (!r.isError() || r.code() != ErrorCode.HANDSHAKE_FAILED.value() || r.message() != null) {
-            throw new AssertionError("a message 2 whose ephemeral key is the all-zero point, encrypted under the all-zero ee: "
-                    + "expected a refusal with 200 HANDSHAKE_FAILED and no message 3, got " + r.describe()
-                    + (r.message() == null ? "" : " with message " + r.message()));
+            throw new AssertionError("an initiator refuses a responder's ephemeral key of low order with HANDSHAKE_FAILED, and sends "
+                    + "no message 3\ninput: the adapter, as initiator, reads a message 2 whose ephemeral key is the all-zero point, "
+                    + "encrypted under the all-zero ee: " + Sut.hex(second) + "\nexpected: a refusal with 200 HANDSHAKE_FAILED and no "
+                    + "message\nactual: " + r.describe() + (r.message() == null ? "" : ", and the message " + r.message()));
         }
     }
 
@@ -170,139 +193,53 @@ class HandshakeChecks {
             Arrays.fill(changed, 0, KeyPair.LENGTH, (byte) 0);
             return changed;
         });
-        expectRefusal(x, 1, ErrorCode.HANDSHAKE_FAILED, "after the initiator's ephemeral key was replaced by the all-zero point");
-        if (x.adapterError.message() != null) {
-            throw new AssertionError("the adapter refused a low-order key and still sent message 2");
-        }
-    }
-
-    /**
-     * Two sides, initiator and responder; side {@code subject} holds a certificate from the organisation "Acme",
-     * and the other side trusts it only through Acme.
-     */
-    private static HandshakeSide[] certified(int subject) {
-        HandshakeSide[] p = HandshakeSide.pair();
-        HandshakeSide certifiedSide = p[subject];
-        HandshakeSide verifier = p[1 - subject];
-        verifier.trustedPeers.clear();
-        verifier.trustedOrganisations.add(ACME.generatePublicKey().getEncoded());
-        certifiedSide.certificate = Certificate.issue(ACME, "Acme", certifiedSide.publicKey(), HandshakeSide.NOW - HandshakeSide.DAY,
-                HandshakeSide.NOW + 30 * HandshakeSide.DAY);
-        return p;
-    }
-
-    @Test
-    @Requirement({"HY-AUTH-001", "HY-AUTH-002"})
-    void anOrganisationCertificateIdentifiesThePeer() {
-        for (boolean adapterInitiates : List.of(true, false)) {
-            // The model presents the certificate; the adapter trusts its organisation alone.
-            HandshakeSide[] p = certified(adapterInitiates ? 1 : 0);
-            Exchange x = adapterInitiates ? Exchange.adapterInitiates(p[0], p[1], Exchange.FAITHFUL, Exchange.FAITHFUL)
-                    : Exchange.adapterResponds(p[0], p[1], Exchange.FAITHFUL);
-            HandshakeSide model = p[adapterInitiates ? 1 : 0];
-            if (x.adapterOutcome == null || !"Acme".equals(x.adapterOutcome.path("remoteOrganisation").asText())
-                    || !Sut.hex(model.publicKey()).equals(x.adapterOutcome.path("remoteStaticKey").asText())) {
-                throw new AssertionError("as " + (adapterInitiates ? "initiator" : "responder") + ", expected to admit the peer as "
-                        + "certified by Acme, with its static key\n" + x.describe());
-            }
-        }
-    }
-
-    @Test
-    @Requirement({"HY-AUTH-003"})
-    void aCertificateWithABadSignatureIsRefused() {
-        for (boolean adapterInitiates : List.of(true, false)) {
-            HandshakeSide[] p = certified(adapterInitiates ? 1 : 0);
-            HandshakeSide model = p[adapterInitiates ? 1 : 0];
-            Certificate good = model.certificate;
-            byte[] signature = good.signature();
-            signature[0] ^= 1;
-            model.certificate = new Certificate(good.organisationKey(), good.subjectKey(), good.organisation(), good.notBefore(),
-                    good.notAfter(), signature);
-            Exchange x = adapterInitiates ? Exchange.adapterInitiates(p[0], p[1], Exchange.FAITHFUL, Exchange.FAITHFUL)
-                    : Exchange.adapterResponds(p[0], p[1], Exchange.FAITHFUL);
-            expectRefusal(x, adapterInitiates ? 2 : 3, ErrorCode.BAD_CERTIFICATE, "a certificate with one bit of its signature flipped");
-        }
-    }
-
-    @Test
-    @Requirement({"HY-AUTH-003"})
-    void aCertificateOfAnotherKeyIsRefused() {
-        HandshakeSide[] p = certified(0);
-        // The model, as initiator, presents a genuine certificate that Acme issued for somebody else's key.
-        p[0].certificate = Certificate.issue(ACME, "Acme", HandshakeSide.named("somebody else").publicKey(),
-                HandshakeSide.NOW - HandshakeSide.DAY, HandshakeSide.NOW + HandshakeSide.DAY);
-        Exchange x = Exchange.adapterResponds(p[0], p[1], Exchange.FAITHFUL);
-        expectRefusal(x, 3, ErrorCode.BAD_CERTIFICATE, "a certificate of another static key");
-    }
-
-    @Test
-    @Requirement({"HY-AUTH-004"})
-    void anExpiredCertificateIsRefused() {
-        HandshakeSide[] p = certified(0);
-        p[1].now = HandshakeSide.NOW + 31 * HandshakeSide.DAY;
-        Exchange x = Exchange.adapterResponds(p[0], p[1], Exchange.FAITHFUL);
-        expectRefusal(x, 3, ErrorCode.CERTIFICATE_EXPIRED, "a certificate whose Not After has passed");
-    }
-
-    @Test
-    @Requirement({"HY-AUTH-005", "HY-AUTH-006"})
-    void anUntrustedResponderLearnsNothing() {
-        HandshakeSide[] p = HandshakeSide.pair();
-        p[0].trustedPeers.clear();
-        Exchange x = Exchange.adapterInitiates(p[0], p[1], Exchange.FAITHFUL, Exchange.FAITHFUL);
-        expectRefusal(x, 2, ErrorCode.UNKNOWN_PEER, "a responder the adapter does not trust");
-        if (x.adapterError.message() != null) {
-            throw new AssertionError("the adapter refused an untrusted responder and still sent message 3, which reveals its static key");
-        }
-    }
-
-    @Test
-    @Requirement({"HY-AUTH-005"})
-    void anUntrustedInitiatorIsRefused() {
-        HandshakeSide[] p = HandshakeSide.pair();
-        p[1].trustedPeers.clear();
-        Exchange x = Exchange.adapterResponds(p[0], p[1], Exchange.FAITHFUL);
-        expectRefusal(x, 3, ErrorCode.UNKNOWN_PEER, "an initiator the adapter does not trust");
+        String law = "a responder refuses an initiator's ephemeral key of low order with HANDSHAKE_FAILED, and sends no message 2";
+        String input = "the adapter, as responder, reads a message 1 whose ephemeral key is replaced by the all-zero point";
+        expectRefusal(x, 1, ErrorCode.HANDSHAKE_FAILED, law, input);
+        expectNothingSent(x.adapterError, law, input);
     }
 
     /**
      * The suite, as a responder that runs the real handshake but selects what it likes, answers the adapter's
      * offer; the adapter, as initiator, must check the selection against its offer.
      */
-    private static void expectTheSelectionRefused(ProtocolVersion version, List<Integer> capabilities, String what) throws ProtocolException {
+    private static void expectTheSelectionRefused(ProtocolVersion version, List<Integer> capabilities, String what, String law)
+            throws ProtocolException {
         HandshakeSide[] p = HandshakeSide.pair();
         p[0].versions = List.of(new ProtocolVersion(1, 1));
         p[0].capabilities = new TreeSet<>(List.of(1));
         JsonNode started = Sut.result(Sut.handshakeStart("initiator", p[0].json(true)), "handshakeStart");
         byte[] second = new ForgedResponder(p[1]).answer(Sut.bytes(started.path("message")), version, capabilities);
         Response r = Sut.supported(Sut.handshakeRead(started.path("handshake").asText(), second), "handshakeRead");
+        String input = "the adapter, as initiator, offers version 1.1 and capability 1; the suite's Selection selects " + what + ": "
+                + Sut.hex(second);
         if (!r.isError() || r.code() != ErrorCode.PROTOCOL_VIOLATION.value()) {
-            throw new AssertionError("offered version 1.1 and capability 1, selected " + what + ": expected a refusal with 2 "
-                    + "PROTOCOL_VIOLATION, got " + r.describe());
+            throw new AssertionError(law + "\ninput: " + input + "\nexpected: a refusal with 2 PROTOCOL_VIOLATION\nactual: "
+                    + r.describe());
         }
-        if (r.message() != null) {
-            throw new AssertionError("the adapter refused the selection and still sent message 3");
-        }
+        expectNothingSent(r, law, input);
     }
 
     /** Accepting a version it never offered is how an initiator lets a responder downgrade it. */
     @Test
     @Requirement({"HY-VER-004", "HY-HS-008"})
     void aSelectionOfAVersionNotOfferedIsRefused() throws ProtocolException {
-        expectTheSelectionRefused(ProtocolVersion.V1_0, List.of(1), "version 1.0");
+        expectTheSelectionRefused(ProtocolVersion.V1_0, List.of(1), "version 1.0", "an initiator refuses with PROTOCOL_VIOLATION a "
+                + "Selection of a version that it did not offer, and sends no message 3");
     }
 
     @Test
     @Requirement({"HY-VER-027", "HY-HS-008"})
     void aSelectionOfACapabilityNotOfferedIsRefused() throws ProtocolException {
-        expectTheSelectionRefused(new ProtocolVersion(1, 1), List.of(1, 2), "capabilities 1 and 2");
+        expectTheSelectionRefused(new ProtocolVersion(1, 1), List.of(1, 2), "capabilities 1 and 2", "an initiator refuses with "
+                + "PROTOCOL_VIOLATION a Selection of a capability that it did not offer, and sends no message 3");
     }
 
     @Test
     @Requirement({"HY-VER-028"})
     void capabilityZeroInASelectionIsRefused() throws ProtocolException {
-        expectTheSelectionRefused(new ProtocolVersion(1, 1), List.of(0), "capability 0");
+        expectTheSelectionRefused(new ProtocolVersion(1, 1), List.of(0), "capability 0", "an initiator refuses with "
+                + "PROTOCOL_VIOLATION a Selection that lists the capability 0, which no one may select, and sends no message 3");
     }
 
     /**
@@ -318,8 +255,10 @@ class HandshakeChecks {
                 .answer(Sut.bytes(started.path("message")), ProtocolVersion.V1_0, List.of());
         Response r = Sut.supported(Sut.handshakeRead(started.path("handshake").asText(), second), "handshakeRead");
         if (!r.isError() || r.code() != ErrorCode.HANDSHAKE_FAILED.value()) {
-            throw new AssertionError("a message 2 made with the prologue hyphae/handshake/2: expected a refusal with 200 "
-                    + "HANDSHAKE_FAILED, got " + r.describe());
+            throw new AssertionError("the prologue of the handshake is the 18 bytes hyphae/handshake/1, so that a peer with another "
+                    + "prologue fails to authenticate\ninput: the adapter, as initiator, reads a message 2 made with the prologue "
+                    + "hyphae/handshake/2 and a Selection that it would accept: " + Sut.hex(second) + "\nexpected: a refusal with 200 "
+                    + "HANDSHAKE_FAILED\nactual: " + r.describe());
         }
     }
 
@@ -339,7 +278,8 @@ class HandshakeChecks {
             }
         }
         if (!missing.isEmpty()) {
-            throw new AssertionError("claims " + claimed + " but not " + missing);
+            throw new AssertionError("a peer that supports the version M.n supports every M.k with k < n\ninput: the versions that "
+                    + "hello claims\nexpected: also " + missing + "\nactual: " + claimed);
         }
     }
 }

@@ -106,7 +106,10 @@ class KeyIndexProperties {
             hex(replicas).forEach(v.putArray("replicas")::add);
             v.set("keys", json(keys));
             v.set("expected", expected);
-            throw Counterexamples.failure("decode against the tables gave\n" + view, v);
+            throw Counterexamples.failure("the key indexes of a payload in session form name the keys of the session key table, and "
+                    + "the payload decodes to the state whose maps hold those keys\ninput: the payload " + Sut.hex(payload)
+                    + " against the replica table " + hex(replicas) + " and the key table " + json(keys) + "\nexpected: " + expected
+                    + "\nactual: " + (view.isMissingNode() ? "no view" : view) + "\nthe views differ " + Views.firstDifference(expected, view), v);
         }
     }
 
@@ -119,18 +122,20 @@ class KeyIndexProperties {
         byte[] payload = Sut.payload(Sut.result(Sut.encode(view, hex(replicas), json(keys)), "encode against a key table"),
                 "encode in session form against the replica table " + hex(replicas) + " and the key table " + json(keys)
                         + " of the view " + view);
+        String law = "an encoder given a session key table writes a payload that, read against that table, holds the state";
+        String input = "\ninput: encode in session form against the replica table " + hex(replicas) + " and the key table "
+                + json(keys) + " of the view " + view;
         State decoded;
         try {
             decoded = PayloadDecoder.decode(payload, replicas, keys);
         } catch (Malformed e) {
-            throw new AssertionError("the adapter encoded, in session form against the keys " + json(keys) + ", a payload "
-                    + "that a decoder must refuse: " + e.getMessage() + "\nthe view: " + Counterexamples.pretty(view)
-                    + "\nits payload: " + Sut.hex(payload));
+            throw new AssertionError(law + input + "\nexpected: a payload that a decoder accepts against those tables\nactual: the "
+                    + "payload " + Sut.hex(payload) + ", refused under " + String.join(", ", e.requirements()) + ": " + e.getMessage());
         }
-        if (!view.equals(Model.view(decoded))) {
-            throw new AssertionError("the adapter's payload in session form decodes against the keys " + json(keys) + " to\n"
-                    + Counterexamples.pretty(Model.view(decoded)) + "\nnot to\n" + Counterexamples.pretty(view)
-                    + "\nits payload: " + Sut.hex(payload));
+        JsonNode actual = Model.view(decoded);
+        if (!view.equals(actual)) {
+            throw new AssertionError(law + input + "\nexpected: a payload that decodes against those tables to the view\nactual: the "
+                    + "payload " + Sut.hex(payload) + ", which decodes to " + actual + "\nthe views differ " + Views.firstDifference(view, actual));
         }
     }
 
@@ -155,8 +160,11 @@ class KeyIndexProperties {
             v.set("keys", json(shorter));
             v.putObject("error").put("code", Malformed.MALFORMED_DELTA).put("name", "MALFORMED_DELTA");
             v.put("phase", "decode");
-            throw Counterexamples.failure("expected a refusal with " + Malformed.MALFORMED_DELTA + " MALFORMED_DELTA, got "
-                    + r.describe(), v);
+            throw Counterexamples.failure("a payload whose key index is past the end of the session key table is refused with "
+                    + "MALFORMED_DELTA\ninput: the payload " + Sut.hex(payload) + " against the replica table " + hex(replicas)
+                    + " and the key table " + json(shorter) + ", which ends before the key " + JsonView.value(keys.get(last))
+                    + " that the payload names by the index " + last + "\nexpected: a refusal with " + Malformed.MALFORMED_DELTA
+                    + " MALFORMED_DELTA\nactual: " + r.describe(), v);
         }
     }
 }

@@ -49,11 +49,13 @@ class MutationAnswers {
         ObjectNode again = JSON.objectNode().put("op", "write");
         again.set("value", JsonView.value(new Value.Str("second")));
         Response second = Sut.mutate(state, CrdtType.LWW_REGISTER.id(), States.REPLICAS.get(1).hex(), 5L, again);
-        String doing = "a write at timestamp 5 to a register that holds a write at timestamp 5";
         if (second.kind() != Response.Kind.RESULT || !second.result().path("refused").isTextual()
                 || second.result().has("delta") || second.result().has("state")) {
-            throw new AssertionError(doing + " must be refused with a result {\"refused\": \"...\"} and nothing else; "
-                    + "the adapter answered: " + second.describe());
+            throw new AssertionError("a write to an LWWRegister whose timestamp is not above every timestamp of its store is refused, "
+                    + "and a refusal is answered as a result whose only member is refused\ninput: replica "
+                    + States.REPLICAS.get(1).hex() + " writes \"second\" at the timestamp 5 to the register " + Sut.hex(state)
+                    + ", which holds a write at the timestamp 5\nexpected: a result {\"refused\": \"...\"} and nothing else\nactual: "
+                    + second.describe());
         }
     }
 
@@ -71,8 +73,10 @@ class MutationAnswers {
         update.set("mutation", JSON.objectNode().put("op", "enable"));
         Response r = Sut.mutate(null, CrdtType.OR_MAP.id(), replica.hex(), null, update);
         if (r.kind() != Response.Kind.UNSUPPORTED) {
-            throw new AssertionError("an update of an ORMap entry of the unassigned CRDT type " + UNASSIGNED_TYPE
-                    + " must be answered with unsupported; the adapter answered: " + r.describe());
+            throw new AssertionError("an implementation mutates only the CRDT types that it knows, and answers a mutation of another "
+                    + "type unsupported, neither refused nor made\ninput: the update " + update + " of the empty ORMap by replica "
+                    + replica.hex() + ", of an entry of the unassigned CRDT type " + UNASSIGNED_TYPE + "\nexpected: unsupported\nactual: "
+                    + r.describe());
         }
     }
 }

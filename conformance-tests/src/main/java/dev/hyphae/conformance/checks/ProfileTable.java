@@ -28,7 +28,8 @@ public final class ProfileTable {
     static final List<Class<?>> CHECKS = List.of(VectorChecks.class, CodecProperties.class, CodecCornerProperties.class,
             CompactCodecProperties.class, SessionFormProperties.class, KeyIndexProperties.class, CompressionProperties.class,
             ReplicaProperties.class, QueryProperties.class, MutatorProperties.class, MutationAnswers.class, UnknownTypeQueries.class,
-            ClaimChecks.class, HandshakeProperties.class, FramedChannelProperties.class, HandshakeChecks.class, OfferRefusalChecks.class,
+            ClaimChecks.class, HandshakeProperties.class, FramedChannelProperties.class, HandshakeChecks.class, AuthenticationChecks.class,
+            OfferRefusalChecks.class,
             HandshakeLayoutChecks.class, PeerChecks.class, PeerFramingChecks.class, PeerSessionChecks.class, PeerSyncChecks.class, PeerVersioningChecks.class, PeerCapabilityChecks.class,
             PeerPrivateUseChecks.class, PeerDocumentLimitChecks.class);
 

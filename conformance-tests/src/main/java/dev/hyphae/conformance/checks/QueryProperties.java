@@ -9,6 +9,8 @@ import dev.hyphae.conformance.SuiteSettingsHook;
 import dev.hyphae.conformance.Sut;
 import dev.hyphae.conformance.model.Model;
 import dev.hyphae.model.CrdtType;
+import dev.hyphae.model.JsonView;
+import dev.hyphae.model.LWWRegister;
 import dev.hyphae.model.Query;
 import dev.hyphae.model.State;
 import dev.hyphae.model.testkit.Corners;
@@ -78,7 +80,8 @@ class QueryProperties {
     @Requirement("HY-DATA-032")
     void anLwwRegisterIsQueriedToItsWinner(@ForAll("lwwRegisters") State state) {
         expectTheQuery("anLwwRegisterIsQueriedToItsWinner", state, "the query of an LWWRegister is the value of its winner, the entry "
-                + "greatest by timestamp (unsigned), then by the replica id of its dot (unsigned bytes), then by its counter");
+                + "greatest by timestamp (unsigned), then by the replica id of its dot (unsigned bytes), then by its counter, and unset "
+                + "when the register is empty; the winner here is " + winner(state));
     }
 
     @Property
@@ -131,13 +134,22 @@ class QueryProperties {
             v.put("operation", "join");
             v.putArray("inputs").add(Sut.hex(Model.encode(a))).add(Sut.hex(Model.encode(b)));
             v.set("expected", expected);
+            boolean viewRight = view.equals(expected);
             throw Counterexamples.failure("values are equal exactly when they have the same type and content (a float64 by its bit "
                     + "pattern, a string by its UTF-8 bytes) and are ordered by type rank, then within the type (float64 by totalOrder "
-                    + "of the bit pattern, string by UTF-8 bytes); the join of two sets of them holds each element once, in that order.\n"
-                    + ReplicaProperties.inputs(a, b) + "expected elements: " + Query.of(joined) + "\nthe adapter's join lists: "
-                    + view.path("store").path("elements") + ", and its query: " + query + "\nexpected view:\n" + expected
-                    + "\nthe adapter's view:\n" + view, v);
+                    + "of the bit pattern, string by UTF-8 bytes); the join of two sets of them holds each element once, in that order"
+                    + "\ninput: the join of two AWSets, " + ReplicaProperties.inputs(a, b) + "\nexpected: the elements "
+                    + Query.of(joined) + (viewRight ? " in the query of the join" : " in the join's view")
+                    + "\nactual: " + (viewRight ? query : view.path("store").path("elements")
+                    + "\nthe views differ " + Views.firstDifference(expected, view)), v);
         }
+    }
+
+    /** The winner of an LWWRegister's store, as the rule of its query names it, for a failure message. */
+    private static String winner(State state) {
+        return ((LWWRegister) state.store()).winner().map(e -> "the entry of the dot (" + e.getKey().replica().hex() + ", "
+                + Long.toUnsignedString(e.getKey().counter()) + ") at the timestamp " + Long.toUnsignedString(e.getValue().timestamp())
+                + ", whose value is " + JsonView.value(e.getValue().value())).orElse("none: the register is empty");
     }
 
     /** The adapter's query of {@code state} is the model's, or the check fails stating {@code rule}. */
@@ -151,8 +163,8 @@ class QueryProperties {
                     List.of("HY-VEC-012"));
             v.put("input", Sut.hex(payload));
             v.set("expected", Model.view(state));
-            throw Counterexamples.failure(rule + ".\nstate: " + Model.view(state).path("store") + "\n(payload " + Sut.hex(payload)
-                    + ")\nexpected query: " + expected + "\nthe adapter's query: " + value, v);
+            throw Counterexamples.failure(rule + "\ninput: the state " + Model.view(state).path("store") + " (payload "
+                    + Sut.hex(payload) + ")\nexpected: " + expected + "\nactual: " + value, v);
         }
     }
 }

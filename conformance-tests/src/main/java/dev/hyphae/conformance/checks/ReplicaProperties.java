@@ -67,8 +67,10 @@ class ReplicaProperties {
         JsonNode expected = Views.withoutQueries(Model.view(Model.join(a, b)));
         JsonNode ab = Views.withoutQueries(joinView(List.of(a, b)));
         if (!ab.equals(expected)) {
-            throw Counterexamples.failure("join(a, b) is not the join that HY-DATA-020 defines.\n" + inputs(a, b)
-                    + "expected join(a, b):\n" + expected + "\nthe adapter's join(a, b):\n" + ab, joinVector("joinAgreesWithTheDefinition",
+            String type = a.store().getClass().getSimpleName();
+            throw Counterexamples.failure("the join of two " + type + " states is the join that the Data model chapter defines for "
+                    + type + "\ninput: " + inputs(a, b) + "\nexpected: join(a, b) = " + expected + "\nactual: join(a, b) = " + ab
+                    + "\nthe views differ " + Views.firstDifference(expected, ab), joinVector("joinAgreesWithTheDefinition",
                     List.of(a, b), Model.view(Model.join(a, b)), "Two states whose join the adapter gets wrong."));
         }
     }
@@ -82,8 +84,9 @@ class ReplicaProperties {
         JsonNode ab = Views.withoutQueries(joinView(List.of(a, b)));
         JsonNode ba = Views.withoutQueries(joinView(List.of(b, a)));
         if (!ab.equals(ba)) {
-            throw Counterexamples.failure("join is not commutative: join(a, b) differs from join(b, a).\n" + inputs(a, b)
-                    + "join(a, b):\n" + ab + "\njoin(b, a):\n" + ba + "\nexpected, both:\n"
+            throw Counterexamples.failure("join is commutative: join(a, b) = join(b, a)\ninput: " + inputs(a, b)
+                    + "\nexpected: join(b, a) = join(a, b), the adapter's " + ab + "\nactual: join(b, a) = " + ba + "\nthe views differ "
+                    + Views.firstDifference(ab, ba) + "\nthe join that the Data model chapter defines: "
                     + Views.withoutQueries(Model.view(Model.join(a, b))), joinVector("joinIsCommutative", List.of(b, a),
                     Model.view(Model.join(a, b)), "Joined in this order, these two states give another state than in the other order."));
         }
@@ -101,11 +104,13 @@ class ReplicaProperties {
         JsonNode right = Views.withoutQueries(Sut.result(Sut.join(List.of(Model.encode(a), Sut.bytes(bc.path("payload")))),
                 "join(a, join(b, c))").path("view"));
         if (!left.equals(right)) {
-            throw Counterexamples.failure("join is not associative: join(join(a, b), c) differs from join(a, join(b, c)).\n"
-                    + inputs(a, b) + "c = " + Model.view(c) + " (payload " + Sut.hex(Model.encode(c)) + ")\n"
-                    + "join(join(a, b), c):\n" + left + "\njoin(a, join(b, c)):\n" + right + "\nexpected, both:\n"
+            throw Counterexamples.failure("join is associative: join(join(a, b), c) = join(a, join(b, c))\ninput: " + inputs(a, b)
+                    + ", c = " + Model.view(c) + " (payload " + Sut.hex(Model.encode(c)) + ")\nexpected: join(a, join(b, c)) = "
+                    + "join(join(a, b), c), the adapter's " + left + "\nactual: join(a, join(b, c)) = " + right + "\nthe views differ "
+                    + Views.firstDifference(left, right) + "\nthe join that the Data model chapter defines: "
                     + Views.withoutQueries(Model.view(Model.join(a, b, c))),
-                    joinVector("joinIsAssociative", List.of(a, b, c), Model.view(Model.join(a, b, c)), "Three states whose join the adapter gets wrong."));
+                    joinVector("joinIsAssociative", List.of(a, b, c), Model.view(Model.join(a, b, c)),
+                            "Three states whose join the adapter gets wrong."));
         }
     }
 
@@ -116,16 +121,17 @@ class ReplicaProperties {
         JsonNode expected = Views.withoutQueries(Model.view(a));
         JsonNode aa = Views.withoutQueries(joinView(List.of(a, a)));
         if (!aa.equals(expected)) {
-            throw Counterexamples.failure("join is not idempotent: join(a, a) differs from a.\na = " + expected + "\n(payload "
-                    + Sut.hex(Model.encode(a)) + ")\njoin(a, a):\n" + aa, joinVector("joinIsIdempotent", List.of(a, a), Model.view(a),
-                    "A state joined with itself is itself."));
+            throw Counterexamples.failure("join is idempotent: join(a, a) = a, so that a delta received twice changes nothing\ninput: "
+                    + "a = " + Model.view(a) + " (payload " + Sut.hex(Model.encode(a)) + ")\nexpected: join(a, a) = a, " + expected
+                    + "\nactual: join(a, a) = " + aa + "\nthe views differ " + Views.firstDifference(expected, aa),
+                    joinVector("joinIsIdempotent", List.of(a, a), Model.view(a), "A state joined with itself is itself."));
         }
     }
 
-    /** The two inputs of a join, as views and payloads, for a failure message. */
+    /** The two inputs of a join, as views and payloads, for the line {@code input:} of a failure message. */
     static String inputs(State a, State b) {
-        return "a = " + Model.view(a) + " (payload " + Sut.hex(Model.encode(a)) + ")\nb = " + Model.view(b) + " (payload "
-                + Sut.hex(Model.encode(b)) + ")\n";
+        return "a = " + Model.view(a) + " (payload " + Sut.hex(Model.encode(a)) + "), b = " + Model.view(b) + " (payload "
+                + Sut.hex(Model.encode(b)) + ")";
     }
 
     @Provide
@@ -199,7 +205,9 @@ class ReplicaProperties {
             JsonNode r = Sut.result(Sut.mutate(adapter.get(i), type.id(), replica.hex(), timestamp, JsonView.mutation(m)),
                     "mutate\n" + log);
             if (r.has("refused")) {
-                throw new AssertionError(log + "the adapter refused the last mutation, which the model makes: " + r.path("refused").asText());
+                throw new AssertionError("a replica makes every mutation that the Data model chapter does not require it to refuse"
+                        + "\ninput: the program\n" + log + "expected: the last mutation made, as the model makes it: "
+                        + Model.view(delta) + "\nactual: refused (" + r.path("refused").asText() + ")");
             }
             modelDeltas.add(delta);
             model.set(i, model.get(i).join(delta));
@@ -222,7 +230,7 @@ class ReplicaProperties {
             }
             log.append("replica ").append(i).append(" receives deltas ").append(order).append('\n');
             byte[] last = deliver(adapter.get(i), adapterDeltas, order, log);
-            JsonNode view = modelView(last, log + "the state of replica " + i);
+            JsonNode view = modelView(last, "the state in which replica " + i + " ends, after the program\n" + log);
             if (!view.equals(expected)) {
                 ObjectNode v = Counterexamples.vector("operations", "valid", "replicasConvergeUnderAnyDeliveryOrder",
                         "The model's deltas of a program, joined in one order; the adapter's replicas did not converge to this.",
@@ -232,11 +240,14 @@ class ReplicaProperties {
                 inputs.add(Sut.hex(Model.encode(empty)));
                 modelDeltas.forEach(d -> inputs.add(Sut.hex(Model.encode(d))));
                 v.set("expected", expected);
-                throw Counterexamples.failure(log + "replica " + i + " ends in\n" + view + "\nexpected\n" + expected, v);
+                throw Counterexamples.failure("replicas that received the same deltas, in any order and any number of times, hold the "
+                        + "same state: the join of those deltas\ninput: the program\n" + log + "expected: replica " + i + " ends in "
+                        + expected + "\nactual: " + view + "\nthe views differ " + Views.firstDifference(expected, view), v);
             }
             JsonNode query = Sut.result(Sut.query(last), "query").path("value");
             if (!query.equals(expectedQuery)) {
-                throw new AssertionError(log + "replica " + i + " queries to " + query + ", expected " + expectedQuery);
+                throw new AssertionError("the query of a state that received every delta is the query of their join\ninput: the "
+                        + "program\n" + log + "expected: the query of replica " + i + " is " + expectedQuery + "\nactual: " + query);
             }
         }
     }
@@ -271,8 +282,9 @@ class ReplicaProperties {
         try {
             return Model.view(Model.decode(payload));
         } catch (Malformed e) {
-            throw new AssertionError(what + ": the adapter wrote a payload that a decoder must refuse: " + e.getMessage()
-                    + "\n" + Sut.hex(payload));
+            throw new Counterexamples.Failure("an encoder produces only payloads that a decoder accepts (HY-ENC-047)\ninput: " + what
+                    + "\nexpected: a payload that the model accepts\nactual: the payload " + Sut.hex(payload) + ", refused under "
+                    + String.join(", ", e.requirements()) + ": " + e.getMessage(), List.of("HY-ENC-047"));
         }
     }
 

@@ -72,7 +72,10 @@ class SessionFormProperties {
             v.put("input", Sut.hex(payload));
             replicas(v, table);
             v.set("expected", expected);
-            throw Counterexamples.failure("decode against the table gave\n" + view, v);
+            throw Counterexamples.failure("a payload in session form is read against the session replica table: its replica indexes "
+                    + "name the table's ids\ninput: the payload " + Sut.hex(payload) + " against the replica table " + hex(table)
+                    + "\nexpected: " + expected + "\nactual: " + (view.isMissingNode() ? "no view" : view) + "\nthe views differ "
+                    + Views.firstDifference(expected, view), v);
         }
     }
 
@@ -83,27 +86,33 @@ class SessionFormProperties {
         JsonNode view = Model.view(state);
         byte[] payload = Sut.payload(Sut.result(Sut.encode(view, hex(table)), "encode in session form"),
                 "encode in session form against the replica table " + hex(table) + " of the view " + view);
+        String law = "an encoder asked for session form leaves the payload's replica table out and names each replica by its index "
+                + "in the session replica table";
+        String input = "\ninput: encode in session form against the replica table " + hex(table) + " of the view " + view;
         State decoded;
         try {
             decoded = PayloadDecoder.decode(payload, table);
         } catch (Malformed e) {
-            throw new AssertionError("the adapter encoded, in session form against " + hex(table) + ", a payload that a "
-                    + "decoder must refuse: " + e.getMessage() + "\nthe view: " + Counterexamples.pretty(view)
-                    + "\nits payload: " + Sut.hex(payload));
+            throw new AssertionError(law + input + "\nexpected: a payload that a decoder accepts against that table\nactual: the "
+                    + "payload " + Sut.hex(payload) + ", refused under " + String.join(", ", e.requirements()) + ": " + e.getMessage());
         }
-        if (!view.equals(Model.view(decoded))) {
-            throw new AssertionError("the adapter's payload in session form decodes against " + hex(table) + " to\n"
-                    + Counterexamples.pretty(Model.view(decoded)) + "\nnot to\n" + Counterexamples.pretty(view)
-                    + "\nits payload: " + Sut.hex(payload));
+        JsonNode actual = Model.view(decoded);
+        if (!view.equals(actual)) {
+            throw new AssertionError(law + input + "\nexpected: a payload that decodes against that table to the view\nactual: the "
+                    + "payload " + Sut.hex(payload) + ", which decodes to " + actual + "\nthe views differ " + Views.firstDifference(view, actual));
         }
         if (!state.context().replicas().isEmpty()) {
             // Session form: the indexes are the table's, so outside the session the payload names nothing.
+            boolean selfContained;
             try {
                 PayloadDecoder.decode(payload);
-                throw new AssertionError("asked for session form against " + hex(table) + ", the adapter wrote a payload "
-                        + "with a replica table of its own: " + Sut.hex(payload));
+                selfContained = true;
             } catch (Malformed expected) {
-                // As it should be.
+                selfContained = false;
+            }
+            if (selfContained) {
+                throw new AssertionError(law + input + "\nexpected: a payload without a replica table of its own, which a decoder "
+                        + "without the session's table refuses\nactual: the payload " + Sut.hex(payload) + ", which has one");
             }
         }
     }
@@ -126,8 +135,10 @@ class SessionFormProperties {
             replicas(v, shorter);
             v.putObject("error").put("code", Malformed.MALFORMED_DELTA).put("name", "MALFORMED_DELTA");
             v.put("phase", "decode");
-            throw Counterexamples.failure("expected a refusal with " + Malformed.MALFORMED_DELTA + " MALFORMED_DELTA, got "
-                    + r.describe(), v);
+            throw Counterexamples.failure("a payload in session form that names a replica index past the end of the session replica "
+                    + "table is refused with MALFORMED_DELTA\ninput: the payload " + Sut.hex(payload) + " against the replica table "
+                    + hex(shorter) + ", which ends before the index " + last + " that the payload names\nexpected: a refusal with "
+                    + Malformed.MALFORMED_DELTA + " MALFORMED_DELTA\nactual: " + r.describe(), v);
         }
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hyphae.model.JsonView;
 import dev.hyphae.model.Mutation;
+import dev.hyphae.model.MutationRefused;
 import dev.hyphae.model.Mutators;
 import dev.hyphae.model.ORMap;
 import dev.hyphae.model.Query;
@@ -25,6 +26,7 @@ import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -115,8 +117,8 @@ class PayloadVectorsTest {
      * of unknown type with several opaque versions, which no payload carries; a query reports the vector's value.
      */
     @TestFactory
-    @Requirement({"HY-VEC-017", "HY-VEC-049", "HY-VEC-050", "HY-VEC-052", "HY-VEC-053", "HY-VEC-054", "HY-VEC-055", "HY-DATA-020",
-            "HY-DATA-021", "HY-VER-023"})
+    @Requirement({"HY-VEC-017", "HY-VEC-049", "HY-VEC-050", "HY-VEC-052", "HY-VEC-053", "HY-VEC-054", "HY-VEC-055", "HY-VEC-056",
+            "HY-VEC-057", "HY-DATA-020", "HY-DATA-021", "HY-VER-023"})
     Stream<DynamicTest> operationVectors() throws IOException {
         return vectors("operations").stream().map(file -> DynamicTest.dynamicTest(file.getFileName().toString(), () -> {
             JsonNode vector = JSON.readTree(file.toFile());
@@ -145,10 +147,10 @@ class PayloadVectorsTest {
     /**
      * A mutation: the model's delta mutator, given the case's replica, mutation and timestamp, makes the mutation of the
      * one input, of the case's type, without refusing it; its delta, and the input joined with it, have the case's views;
-     * and the case has a timestamp exactly when the mutation is a write to an LWWRegister.
+     * and the case has a timestamp exactly when the mutation is a write to an LWWRegister. An invalid case's mutation the
+     * model refuses, under a rule that the case cites.
      */
     private static void mutationVector(JsonNode vector, List<State> states) throws Malformed {
-        assertEquals("valid", vector.path("result").asText(), "HY-VEC-055: mutate cases are valid cases only");
         assertEquals(1, states.size());
         State state = states.get(0);
         assertEquals(vector.path("type").asText(), Integer.toString(state.store().typeId()));
@@ -159,6 +161,21 @@ class PayloadVectorsTest {
         // HY-VEC-054: a timestamp exactly for a write to an LWWRegister, at the root or in an update.
         assertEquals(lwwWrite(state.store().typeId(), mutation), timestamp != null,
                 "the case has a timestamp exactly when its mutation is a write to an LWWRegister");
+        if (vector.path("result").asText().equals("invalid")) {
+            // HY-VEC-056, HY-VEC-057: a mutation that the data model refuses, under a rule that the case cites; no expected.
+            MutationRefused refused = assertThrows(MutationRefused.class,
+                    () -> Mutators.delta(state, new ReplicaId(vector.path("replica").asText()), mutation));
+            assertFalse(vector.has("expected"), "an invalid mutate case has no expected");
+            assertFalse(vector.has("error"), "an invalid mutate case has no error: a refused mutation has no code");
+            assertFalse(vector.has("phase"), "an invalid mutate case has no phase: a refused mutation has no code");
+            List<String> cited = new ArrayList<>();
+            vector.path("requirements").forEach(r -> cited.add(r.asText()));
+            assertTrue(cited.stream().anyMatch(refused.getMessage()::contains), vector.path("id").asText() + ": the model refuses it ("
+                    + refused.getMessage() + "), under no requirement that the case cites, " + cited);
+            return;
+        }
+        // HY-VEC-055: a mutate case is valid or invalid.
+        assertEquals("valid", vector.path("result").asText());
         State delta = Mutators.delta(state, new ReplicaId(vector.path("replica").asText()), mutation);
         assertEquals(vector.path("expected").path("delta"), JsonView.of(delta));
         assertEquals(vector.path("expected").path("state"), JsonView.of(state.join(delta)));
