@@ -95,8 +95,10 @@ class StateNotSentAgainTest {
             for (int round = 0; round < 3; round++) {
                 deliver(toB, sb, 1);
                 deliver(toA, sa, Integer.MAX_VALUE);
+                sa.resume();   // pumps A's channels: the waiting state is asked for, and must not go yet
             }
             assertEquals(List.of(), deltas(fromA), "nothing before the sync");
+            assertFalse(sa.idle("d"), "A owes B the state that waits for the sync");
             assertFalse(sb.ended(), "B ended the session: " + sb.events());
             assertFalse(sa.ended(), "A's session ended: " + sa.events());
 
