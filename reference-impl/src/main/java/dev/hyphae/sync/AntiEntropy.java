@@ -202,7 +202,8 @@ final class AntiEntropy implements DocumentSync {
 
     @Override
     public boolean pending() {
-        return awaitingSync != null || needsDifference || hasNews();
+        // A difference owed goes only once the log holds an entry past what was sent (see differenceOrState).
+        return awaitingSync != null || (needsDifference && Seq.after(document.seq(), sent)) || hasNews();
     }
 
     @Override
@@ -243,6 +244,9 @@ final class AntiEntropy implements DocumentSync {
                     // more.
                     continue;
                 }
+                // Cleared only here, where the difference or state goes: if an Ack dropped it above, the next
+                // delta must still be a difference or the state, not an interval (HY-SYNC-011).
+                needsDifference = false;
                 sent = ready.to;
                 return ready;
             }
@@ -323,8 +327,9 @@ final class AntiEntropy implements DocumentSync {
         // The state in memory holds every entry applied, durable or not; sent as covering only the durable ones, it
         // would give the neighbour an entry (a dot) that a crash before its sync loses here, and that this replica
         // then writes again with other content (HY-SYNC-005). So the state is taken with the number of the last entry
-        // it covers, which is its to_seq, and it goes once that entry is durable, as an interval goes only up to what
-        // is durable. Waiting instead until nothing applied is undurable would never send it under steady writes.
+        // it covers, which is its to_seq (HY-SYNC-014), and it goes once that entry is durable, as an interval goes
+        // only up to what is durable. Waiting instead until nothing applied is undurable would never send it under
+        // steady writes.
         DocumentReplica.Snapshot snapshot = document.snapshot();
         if (!Seq.after(snapshot.seq(), sent)) {
             // Its to_seq would not pass the greatest one sent on the channel: the first Ack that covers the earlier
@@ -377,12 +382,12 @@ final class AntiEntropy implements DocumentSync {
                 // here: a state that holds a value of unknown type has no difference.
             }
         }
-        needsDifference = false;
         Unformed made = new Unformed(channel, kind, 0, snapshot.seq(), payload, false, sentState);
         if (Seq.after(snapshot.seq(), document.durableSeq())) {
             awaitingSync = made;
             return null;
         }
+        needsDifference = false;
         sent = snapshot.seq();
         return made;
     }

@@ -60,7 +60,7 @@ class StateAfterItsSyncTest {
 
     @Test
     @Timeout(120)
-    @Requirement({"HY-SYNC-005", "HY-SYNC-011"})
+    @Requirement({"HY-SYNC-005", "HY-SYNC-011", "HY-SYNC-014"})
     void anEntryAppliedButNotSyncedTravelsInNoStateUntilItsSync() throws Exception {
         ExecutorService writer = Executors.newSingleThreadExecutor();
         try (FaultyDisk disk = FaultyDisk.install(dir);
@@ -84,12 +84,14 @@ class StateAfterItsSyncTest {
             for (int round = 0; round < 4; round++) {
                 deliver(toB, sb);
                 deliver(toA, sa);
+                sa.resume();   // pumps A's channels: the waiting state is asked for, and must not go yet
             }
             assertFalse(sa.ended() || sb.ended(), "the session ended: " + sa.events() + " " + sb.events());
             // A's state holds the fourth entry, which may yet be lost: nothing of it reaches B before its sync.
             assertEquals(List.of(), deltas(fromA), "no Delta before the sync of the entry that the state covers");
             Long heldByB = b.context("d").versionVector().get(a.replicaId());
             assertTrue(heldByB == null || heldByB < 4, "B holds A's fourth entry before its sync: " + heldByB);
+            assertFalse(sa.idle("d"), "A owes B the state that waits for the sync");
 
             // The sync completes and announces the entry: the state goes, covering it, and B holds every entry.
             disk.openGate();

@@ -38,10 +38,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *
  * <p>A writer's log keeps nothing while no neighbour is known, not even entries that are not durable yet; a session
  * that starts while such an entry waits for its sync finds a log that does not reach back to what it sent, and must
- * send the state. It sent that state again at every pump, a window of copies at once, each with the same
- * {@code to_seq}; its neighbour, having acknowledged the first, then received more than its window and ended the
- * session (LIMIT_EXCEEDED), and the writer's entries stopped travelling. The state goes once, when the sync of the
- * last entry it covers is done (HY-SYNC-005); the next delta goes when a sync makes more durable.
+ * send the state. The state is made once and waits, as the one delta owed, until the sync of the last entry it
+ * covers is done (HY-SYNC-005); pumps before then find it waiting and make no other. It then goes once, and the next
+ * delta goes only when a sync makes more durable, so no two deltas of A share a {@code to_seq} and the neighbour's
+ * window holds. (That no difference or state goes at or below an Ack that came first is
+ * {@link AntiEntropyAcknowledgedBeforeDifferenceTest}.)
  *
  * <p>Real files: the sync of the writer's entry is held at a gate of the disk ({@link FaultyDisk}) to make the
  * interleaving happen, not to time anything; the timeout is only a guard.
@@ -95,8 +96,10 @@ class StateNotSentAgainTest {
             for (int round = 0; round < 3; round++) {
                 deliver(toB, sb, 1);
                 deliver(toA, sa, Integer.MAX_VALUE);
+                sa.resume();   // pumps A's channels: the waiting state is asked for, and must not go yet
             }
             assertEquals(List.of(), deltas(fromA), "nothing before the sync");
+            assertFalse(sa.idle("d"), "A owes B the state that waits for the sync");
             assertFalse(sb.ended(), "B ended the session: " + sb.events());
             assertFalse(sa.ended(), "A's session ended: " + sa.events());
 
