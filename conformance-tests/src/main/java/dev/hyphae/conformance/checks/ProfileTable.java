@@ -30,7 +30,7 @@ public final class ProfileTable {
             ReplicaProperties.class, QueryProperties.class, MutatorProperties.class, MutationAnswers.class, UnknownTypeQueries.class,
             ClaimChecks.class, HandshakeProperties.class, FramedChannelProperties.class, HandshakeChecks.class, OfferRefusalChecks.class,
             HandshakeLayoutChecks.class, PeerChecks.class, PeerFramingChecks.class, PeerSessionChecks.class, PeerSyncChecks.class, PeerVersioningChecks.class, PeerCapabilityChecks.class,
-            PeerPrivateUseChecks.class, PeerDocumentLimitChecks.class);
+            PeerPrivateUseChecks.class, PeerDocumentLimitChecks.class, PeerEndingChecks.class, PeerAccessChecks.class);
 
     private ProfileTable() {
     }
