@@ -114,9 +114,13 @@ class ConformanceIT {
 
     /**
      * Peer mode alone, as a vendor with a running peer and no adapter runs it: the suite's key and its reader's are made
-     * with {@code keygen}, the peer is started to trust them, and only the Peer profile is checked.
+     * with {@code keygen}, the peer is started to trust them, and only the Peer profile is checked. The reference peer
+     * refuses a delta, or ends the session, where a neighbour breaks a rule that it checks, and it passes every check: where
+     * a check does not say that the suite breaks a requirement on purpose, the suite is a neighbour that such a peer
+     * accepts (HY-CONF-048).
      */
     @Test
+    @Requirement("HY-CONF-048")
     void aRunningPeerIsCheckedWithoutAnAdapter(@TempDir Path dir) throws Exception {
         Path reports = dir.resolve("reports");
         ProcessBuilder keygen = new ProcessBuilder("sh", ROOT.resolve("tools/hyphae").toString(), "keygen", "--out",
@@ -328,28 +332,28 @@ class ConformanceIT {
     @ParameterizedTest(name = "{0}")
     @CsvSource({
             // defect,                                   requirement,  check that catches it
-            "peer-close-instead-of-error,                HY-SESS-140,  PeerChecks.aMalformedSessionMessageEndsTheSessionWithItsCode",
-            "peer-error-scope-by-code,                   HY-SESS-142,  PeerChecks.aSessionErrorIsScopedByItsFieldsNotByItsCode",
+            "peer-close-instead-of-error,                HY-SESS-140,  PeerEndingChecks.aSessionEndedForAFaultEndsWithASessionErrorAsItsLastMessage",
+            "peer-error-scope-by-code,                   HY-SESS-142,  PeerEndingChecks.aSessionErrorOnAChannelClosesThatDocumentWhateverItsCode",
             "peer-no-ack-after-refusal,                  HY-SYNC-071,  PeerChecks.aDeltaRefusedForItsPayloadGetsItsErrorThenItsAcknowledgement",
             "peer-answer-mode-write,                     HY-SESS-147,  PeerChecks.anAnswerStatesItsModeAndNamesNoPrefixItDoesNotHold",
             "peer-held-replica-without-prefix,           HY-SESS-146,  PeerChecks.anAnswerStatesItsModeAndNamesNoPrefixItDoesNotHold",
-            "peer-refusals-count-toward-limit,           HY-SESS-149,  PeerChecks.refusedOpensAreAnsweredEachAndTheFirstFixesTheReplicaId",
+            "peer-refusals-count-toward-limit,           HY-SESS-149,  PeerAccessChecks.everyRefusedOpenIsAnsweredHoweverMany",
             "peer-echoes-writes,                         HY-SYNC-070,  PeerChecks.aPeerWhoseStateWasEmptyEchoesNothingBack",
             "peer-context-only-changes-nothing,          HY-SYNC-072,  PeerChecks.aRemovalThatChangesOnlyTheContextTravelsOn",
             "peer-keepalive-from-first-message,          HY-SESS-152,  PeerChecks.aSilentSessionGetsAPingAfterTheKeepaliveInterval",
-            "peer-table-before-type,                     HY-SESS-144,  PeerChecks.theTypeIsCheckedBeforeTheTableAndASummaryAgainstTheMessageBeforeItsLimit",
-            "peer-summary-limit-before-bounds,           HY-SESS-145,  PeerChecks.theTypeIsCheckedBeforeTheTableAndASummaryAgainstTheMessageBeforeItsLimit",
-            "peer-drops-declarations-on-closed-channel,  HY-SESS-078,  PeerChecks.declarationsStandOnAChannelThatIsClosed",
-            "peer-undeclared-replicas,                   HY-SESS-077,  PeerChecks.thePeerReadsAndWritesPayloadsInSessionForm",
+            "peer-table-before-type,                     HY-SESS-144,  PeerEndingChecks.aMessageOfUnknownTypeWithoutItsTableEndsTheSessionAsUnknown",
+            "peer-summary-limit-before-bounds,           HY-SESS-145,  PeerEndingChecks.aSummaryThatRunsPastTheMessageIsMalformedWhateverItsLength",
+            "peer-drops-declarations-on-closed-channel,  HY-SESS-078,  PeerSessionFormChecks.declarationsStandOnAChannelThatIsClosed",
+            "peer-undeclared-replicas,                   HY-SESS-077,  PeerSessionFormChecks.thePeersPayloadsNameNoReplicaPastTheTableOfItsDirection",
             "peer-frame-before-confirmation,             HY-FRAME-007, PeerFramingChecks.aResponderSendsNoFrameBeforeTheThirdHandshakeMessage",
-            "peer-reuses-closed-channel,                 HY-SESS-023,  PeerSessionChecks.channelsAreChosenAfreshAndNamedAsTheReceiverChoseThem",
-            "peer-reopen-reuses-channel,                 HY-SESS-154,  PeerSessionChecks.channelsAreChosenAfreshAndNamedAsTheReceiverChoseThem",
-            "peer-ack-on-own-channel,                    HY-SESS-024,  PeerSessionChecks.channelsAreChosenAfreshAndNamedAsTheReceiverChoseThem",
-            "peer-ignores-document-close,                HY-SESS-054,  PeerSessionChecks.channelsAreChosenAfreshAndNamedAsTheReceiverChoseThem",
+            "peer-reuses-closed-channel,                 HY-SESS-023,  PeerSessionChecks.channelsAreChosenAfreshForEveryOpenOfTheSession",
+            "peer-reopen-reuses-channel,                 HY-SESS-154,  PeerSessionChecks.channelsAreChosenAfreshForEveryOpenOfTheSession",
+            "peer-ack-on-own-channel,                    HY-SESS-024,  PeerSessionChecks.theReceiversChannelIsNamedInEveryMessageOfADocument",
+            "peer-ignores-document-close,                HY-SESS-054,  PeerSessionChecks.aDocumentThatTheSuiteClosedIsClosedForThePeer",
             "peer-deltas-after-mode-read,                HY-SESS-037,  PeerSessionChecks.aPeerGrantedReadOnlySendsNoDelta",
             "peer-refusal-leaves-channel-unknown,        HY-SESS-150,  PeerSessionChecks.aRefusalOfThePeersOpenClosesTheDocumentForThePeer",
             "peer-counts-ignored-deltas,                 HY-SESS-151,  PeerSessionChecks.deltasIgnoredOnAClosedChannelDoNotCountTowardTheWindow",
-            "peer-state-to-seq-zero,                     HY-SESS-021,  PeerSyncChecks.theDeltaThatStartsASyncBearsTheSeqOfTheLog",
+            "peer-state-to-seq-zero,                     HY-SESS-021,  PeerSyncChecks.theDeltaThatStartsASyncDoesNotBearSeqZero",
             "peer-state-to-seq-behind,                   HY-SYNC-014,  PeerSyncChecks.theDeltaThatStartsASyncBearsTheSeqOfTheLog",
             "peer-extension-message,                     HY-VER-018,   PeerVersioningChecks.everyMessageThePeerSendsIsOfATypeTheSessionKnows",
             "peer-answers-unknown-code,                  HY-VER-031,   PeerVersioningChecks.anErrorOfAnUnknownCodeIsActedOnByItsExtentAndNotAnswered",
@@ -363,7 +367,7 @@ class ConformanceIT {
             "peer-forwards-private-use,                  HY-VER-034,   PeerPrivateUseChecks.aValueOfAPrivateUseTypeIsNotSentWhereNoCapabilityDefinesIt",
             "peer-opens-past-half,                       HY-SESS-155,  PeerDocumentLimitChecks.aPeerOpensOfItsOwnAccordAtMostHalfTheDocumentsOfASession",
             "peer-close-code-ends-session,               HY-REG-004,   PeerSessionChecks.aCloseOfADocumentWithACodeOfSessionScopeClosesThatDocumentAlone"})
-    @Requirement({"HY-CONF-006", "HY-CONF-018"})
+    @Requirement({"HY-CONF-006", "HY-CONF-018", "HY-CONF-047"})
     void eachSeededPeerDefectIsCaughtOnItsRequirement(String defect, String requirement, String checkId, @TempDir Path reports)
             throws Exception {
         Run run = conformanceWith(reports, SHORT_RUN_JVM, "--profiles", "peer", "--peer-defect", defect, "--peer-check", checkId);
@@ -382,15 +386,21 @@ class ConformanceIT {
     }
 
     /**
-     * The seeded peer defects that share a check with another defect: the four caught by the check of channel numbers,
-     * the two of unknown error codes, the two of the positions of the first delta, the undeclared replicas
-     * (HY-SESS-077, where the check also cites HY-SESS-071), the two of a reader's Open that the peer closed, and the
-     * forwarded Private Use value (HY-VER-034, where the check also cites HY-VER-033, HY-VER-035 and HY-VER-021).
+     * The seeded peer defects caught by a check that cites more than the requirement that the defect breaks: the two
+     * channel numbers chosen again (HY-SESS-023, HY-SESS-154), the Close that the peer ignores (HY-SESS-054, where the check
+     * also cites HY-SESS-031), the two of unknown error codes, the Close sent for a fault (HY-SESS-140, with HY-SESS-046),
+     * the error scoped by its code (HY-SESS-142, with HY-SESS-031), the keepalive timed from the first message (HY-SESS-152,
+     * with HY-SESS-048 and HY-CONF-046), the writes echoed back (HY-SYNC-070, with HY-SYNC-028), the declarations dropped on
+     * a closed channel (HY-SESS-078, with HY-SESS-063), the first delta's seq behind the log (HY-SYNC-014, with HY-SYNC-002),
+     * the undeclared replicas (HY-SESS-077, with HY-SESS-071 and HY-SESS-072), the two of a reader's Open that the peer
+     * closed, the forwarded Private Use value (HY-VER-034, with HY-VER-033) and the dropped unknown entries (HY-SYNC-080,
+     * with HY-VER-021 and HY-DATA-037). The peer defect test asserts that the failure's detail names the requirement.
      */
     private static final Set<String> DEFECTS_SHARING_A_CHECK = Set.of("peer-reuses-closed-channel", "peer-reopen-reuses-channel",
-            "peer-ack-on-own-channel", "peer-ignores-document-close", "peer-answers-unknown-code", "peer-unknown-code-ends-session",
-            "peer-state-to-seq-zero", "peer-state-to-seq-behind", "peer-undeclared-replicas", "peer-answers-its-closed-open",
-            "peer-never-opens-after-close", "peer-forwards-private-use");
+            "peer-ignores-document-close", "peer-answers-unknown-code", "peer-unknown-code-ends-session", "peer-close-instead-of-error",
+            "peer-error-scope-by-code", "peer-keepalive-from-first-message", "peer-echoes-writes", "peer-drops-declarations-on-closed-channel",
+            "peer-state-to-seq-behind", "peer-undeclared-replicas", "peer-answers-its-closed-open", "peer-never-opens-after-close",
+            "peer-forwards-private-use", "peer-drops-unknown-entries");
 
     /**
      * The catalogue of seeded defects is run whole: a defect that no test of seeded defects here lists (the first

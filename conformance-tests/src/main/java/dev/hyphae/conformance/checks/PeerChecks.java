@@ -331,6 +331,13 @@ class PeerChecks {
         return PayloadEncoder.encode(delta);
     }
 
+    /** {@link #increment(ReplicaId, long)} in session form, against the suite's session replica table {@code table}. */
+    static byte[] increment(ReplicaId replica, long amount, List<ReplicaId> table) {
+        State delta = Mutators.delta(State.empty(CrdtType.OR_MAP.id()), new dev.hyphae.model.ReplicaId(replica.toHex()),
+                new Mutation.Update(Value.of("kwh"), CrdtType.PNCOUNTER.id(), new Mutation.Increment(amount)));
+        return PayloadEncoder.encode(delta, table.stream().map(id -> new dev.hyphae.model.ReplicaId(id.toHex())).toList());
+    }
+
     /** Opens a fresh document and returns the peer's answering Open. */
     static SessionMessage.Open openDocument(Connection c, String document, ReplicaId replica) throws IOException, ProtocolException {
         return openDocument(c, 7, document, replica);
@@ -630,15 +637,16 @@ class PeerChecks {
 
     /**
      * A write is acknowledged with the seq that its Delta brought: a state to seq 1, then an interval from 1 to 3, which
-     * moves the suite's held position to 3. The suite announces durable-acks, and acknowledges nothing (HY-CONF-048).
+     * moves the suite's held position to 3. The suite sends nothing else meanwhile, so the acknowledgement may not wait.
+     * The suite announces durable-acks, and acknowledges nothing (HY-CONF-048).
      */
     @Test
-    @Requirement({"HY-SYNC-021", "HY-SYNC-022"})
+    @Requirement({"HY-SYNC-021", "HY-SYNC-022", "HY-SYNC-023"})
     void aWriteIsAcknowledgedWithTheSeqItsDeltaBrought() throws Exception {
         String document = freshDocument();
         ReplicaId me = ReplicaId.random(RANDOM);
         String rule = "a receiver sets held(r) to the to_seq of each Delta that it accepts (HY-SYNC-021) and acknowledges it with an Ack"
-                + " on the same document whose seq is held(r) (HY-SYNC-022)";
+                + " on the same document whose seq is held(r) (HY-SYNC-022), once no message of the session is waiting (HY-SYNC-023)";
         try (Connection c = Connection.openWriting()) {
             SessionMessage.Open answer = openDocument(c, document, me);
             c.send(new SessionMessage.Delta(answer.channel(), SessionMessage.Kind.STATE, 0, 1, increment(me, 5)));
@@ -694,138 +702,6 @@ class PeerChecks {
     }
 
     /**
-     * With deflate negotiated, the suite writes a document in two compressed deltas on one stream, the second continuing
-     * it; a later session, without compression, is given the two writes back. A peer that does not select deflate leaves
-     * this check unsupported.
-     */
-    @Test
-    @Requirement({"HY-COMP-005", "HY-COMP-012"})
-    void compressedDeltasAreInflatedOnTheirStreamAndApplied() throws Exception {
-        String document = freshDocument();
-        ReplicaId me = ReplicaId.random(RANDOM);
-        State first = Mutators.delta(DocumentsModel.empty(), new dev.hyphae.model.ReplicaId(me.toHex()),
-                new Mutation.Update(Value.of("kwh"), CrdtType.PNCOUNTER.id(), new Mutation.Increment(5)));
-        State second = Mutators.delta(first, new dev.hyphae.model.ReplicaId(me.toHex()),
-                new Mutation.Update(Value.of("kwh"), CrdtType.PNCOUNTER.id(), new Mutation.Increment(7)));
-        String rule = "a receiver inflates a payload of compression 2 on a new stream of its channel and one of compression 1 on the"
-                + " stream as it stands (HY-COMP-005), and checks and applies the inflated payload as an uncompressed one (HY-COMP-012)";
-        String input = "with deflate in force, an Open of " + document + ", a STATE to seq 1 of an increment of 5, compression 2, then an"
-                + " INTERVAL from 1 to 2 of an increment of 7, compression 1, on the same stream; in a later session without compression,"
-                + " an Open of it by a fresh replica";
-        try (Connection c = openDeflating()) {
-            SessionMessage.Open answer = openDocument(c, document, me);
-            try (DeflateStreams.Sender stream = new DeflateStreams.Sender(java.util.zip.Deflater.DEFAULT_COMPRESSION)) {
-                c.send(new SessionMessage.Delta(answer.channel(), SessionMessage.Kind.STATE, 0, 1, stream.compress(PayloadEncoder.encode(first)), List.of(), false, 2));
-                c.send(new SessionMessage.Delta(answer.channel(), SessionMessage.Kind.INTERVAL, 1, 2, stream.compress(PayloadEncoder.encode(second)), List.of(), false, 1));
-            }
-            SessionMessage m = c.poll(x -> x instanceof SessionMessage.Ack a && a.channel() == 7 && a.seq() == 2
-                    || x instanceof SessionMessage.SessionError e && (e.channel() == 7 || e.channel() == 0), "Ack of the two compressed deltas");
-            if (!(m instanceof SessionMessage.Ack)) {
-                throw broken(rule, input, "an Ack of channel 7 with seq 2, and no refusal", m == null ? "nothing within "
-                        + READ_TIMEOUT_MILLIS + " ms; before, " + c.received : m);
-            }
-            c.send(new SessionMessage.Close(0, ErrorCode.NO_ERROR.value(), "done"));
-        }
-        try (Connection c = Connection.open()) {
-            SessionMessage.Open answer = openDocument(c, document, ReplicaId.random(RANDOM));
-            State state = DocumentsModel.empty();
-            while (!value(state).equals(BigInteger.valueOf(12))) {
-                SessionMessage m = c.poll(x -> x instanceof SessionMessage.Delta d && d.channel() == 7, "delta of " + document);
-                if (m == null) {
-                    throw broken(rule, input, "deltas of " + document + " that bring the counter to 12", "deltas that bring it to "
-                            + value(state) + ", then nothing within " + READ_TIMEOUT_MILLIS + " ms");
-                }
-                state = DocumentsModel.join(state, (SessionMessage.Delta) m, c);
-                c.send(new SessionMessage.Ack(answer.channel(), ((SessionMessage.Delta) m).toSeq()));
-            }
-        }
-    }
-
-    /**
-     * A document of {@value #READINGS} counters, written without compression, is given back on a session with deflate in
-     * force: every compressed delta of the peer's inflates on the suite's stream of the channel, as raw DEFLATE data that
-     * ends with a sync flush whose last four bytes are removed. A peer that does not select deflate, or that compresses
-     * none of these deltas, which it may, leaves this check unsupported.
-     */
-    @Test
-    @Requirement("HY-COMP-004")
-    void thePeersCompressedDeltasInflateOnTheReceiversStream() throws Exception {
-        String document = freshDocument();
-        ReplicaId me = ReplicaId.random(RANDOM);
-        dev.hyphae.model.ReplicaId writer = new dev.hyphae.model.ReplicaId(me.toHex());
-        State written = DocumentsModel.empty();
-        for (int i = 0; i < READINGS; i++) {
-            written = written.join(Mutators.delta(written, writer, new Mutation.Update(Value.of(String.format("meter-reading-%03d", i)),
-                    CrdtType.PNCOUNTER.id(), new Mutation.Increment(i + 1))));
-        }
-        try (Connection w = Connection.openWriting()) {
-            SessionMessage.Open answer = openDocument(w, document, me);
-            w.send(new SessionMessage.Delta(answer.channel(), SessionMessage.Kind.STATE, 0, 1, PayloadEncoder.encode(written)));
-            w.next(m -> acknowledges(m, 7, 1), "acknowledgement of entry 1");
-            w.send(new SessionMessage.Close(0, ErrorCode.NO_ERROR.value(), "done"));
-        }
-        String rule = "a sender writes each compressed payload as raw DEFLATE data without a preset dictionary and with no final block,"
-                + " ending with a sync flush whose last four bytes 00 00 FF FF it removes (HY-COMP-004)";
-        String input = "in an earlier session, a write of " + READINGS + " counters to " + document + "; in this one, with deflate in"
-                + " force, an Open of it by a fresh replica";
-        try (Connection c = openDeflating(); DeflateStreams.Receiver stream = new DeflateStreams.Receiver()) {
-            SessionMessage.Open answer = openDocument(c, document, ReplicaId.random(RANDOM));
-            State state = DocumentsModel.empty();
-            boolean streaming = false;
-            boolean compressed = false;
-            while (!state.store().equals(written.store())) {
-                SessionMessage m = c.poll(x -> x instanceof SessionMessage.Delta d && d.channel() == 7, "delta of " + document);
-                if (m == null) {
-                    throw new AssertionError("the peer did not give back " + document + " within " + READ_TIMEOUT_MILLIS + " ms of its last"
-                            + " delta (HY-SYNC-004); it sent " + c.received);
-                }
-                SessionMessage.Delta delta = (SessionMessage.Delta) m;
-                byte[] payload = delta.payload();
-                if (delta.compression() == 2) {
-                    stream.restart();
-                    streaming = true;
-                }
-                if (delta.compression() == 1 && !streaming || delta.compression() > 2) {
-                    throw new AssertionError("the peer sent a delta with compression " + delta.compression() + " that no stream allows"
-                            + " (HY-COMP-006): " + delta);
-                }
-                if (delta.compression() == 0) {
-                    streaming = false;
-                } else {
-                    compressed = true;
-                    try {
-                        payload = stream.inflate(payload);
-                    } catch (java.util.zip.DataFormatException e) {
-                        throw broken(rule, input, "a payload that inflates on the channel's stream once 00 00 FF FF is appended",
-                                "the " + delta.kind() + " " + delta.fromSeq() + ".." + delta.toSeq() + " of compression " + delta.compression()
-                                        + ", which does not inflate (" + e.getMessage() + "): " + HexFormat.of().formatHex(delta.payload()));
-                    }
-                }
-                state = DocumentsModel.join(state, payload, delta.compact(), c);
-                c.send(new SessionMessage.Ack(answer.channel(), delta.toSeq()));
-            }
-            if (!compressed) {
-                throw new dev.hyphae.conformance.Unsupported("the peer compressed none of the deltas of a document of " + READINGS
-                        + " counters, as it may; HY-COMP-004 binds only the payloads that it compresses");
-            }
-        }
-    }
-
-    /** How many counters the document of {@link #thePeersCompressedDeltasInflateOnTheReceiversStream} holds: enough to compress. */
-    static final int READINGS = 64;
-
-    /** A connection that offers deflate; a peer that does not select it leaves the check unsupported. */
-    static Connection openDeflating() throws IOException, ProtocolException {
-        Connection c = Connection.open(target().suiteKey(), null,
-                new Negotiation.Offer(List.of(ProtocolVersion.V1_0), new TreeSet<>(Set.of(DEFLATE))));
-        if (!c.result.capabilities().contains(DEFLATE)) {
-            c.close();
-            throw new dev.hyphae.conformance.Unsupported("the peer does not select the capability deflate");
-        }
-        return c;
-    }
-
-    /**
      * One session of the suite that opens {@code document} as {@code writer}, sends the state of one increment of
      * {@code amount}, waits for its acknowledgement and closes: a write the peer holds when a later session begins.
      */
@@ -876,174 +752,6 @@ class PeerChecks {
             }
             return state.join(decoded);
         }
-    }
-
-    /**
-     * Writes of three replicas reach the peer through one session, two of them in session form: the first declares the
-     * one replica it names, the second is self-contained, the third names the replica of the suite's Open and the one
-     * declared before, and declares a new one. The peer accepts all three.
-     */
-    @Test
-    @Requirement({"HY-SESS-063", "HY-SESS-069"})
-    void thePeerReadsPayloadsInSessionFormAgainstTheDeclaredTable() throws Exception {
-        String document = freshDocument();
-        ReplicaId writer = ReplicaId.random(RANDOM);
-        List<ReplicaId> others = List.of(ReplicaId.random(RANDOM), ReplicaId.random(RANDOM), ReplicaId.random(RANDOM));
-        try (Connection w = Connection.open()) {
-            SessionMessage.Open answer = openDocument(w, document, writer);
-            SessionMessage m = writeThreeReplicas(w, answer.channel(), writer, others, true);
-            if (!(m instanceof SessionMessage.Ack)) {
-                throw broken("a receiver appends the replica ids that a Delta declares to the table of the sender's direction (HY-SESS-063),"
-                                + " and reads a payload in session form against that table once they are appended (HY-SESS-069)",
-                        "an Open of " + document + " by " + writer + ", then an INTERVAL 0..1 in session form that declares " + others.get(0)
-                                + " and names indexes 0 and 1, a self-contained INTERVAL 1..2, and an INTERVAL 2..3 in session form that"
-                                + " declares " + others.get(2) + " and names indexes 0 to 2",
-                        "an Ack of channel 7 with seq 3, and no refusal", m == null ? "nothing within " + READ_TIMEOUT_MILLIS + " ms" : m);
-            }
-        }
-    }
-
-    /**
-     * Writes of three replicas reach the peer; a second session of the suite reads them back from the peer: each replica
-     * id that the peer declares is declared once, and no payload of the peer's, in session form or in the compact form,
-     * names an index past the table of its direction (the suite's connection judges both as it reads).
-     */
-    @Test
-    @Requirement({"HY-SESS-071", "HY-SESS-072", "HY-SESS-077"})
-    void thePeersPayloadsNameNoReplicaPastTheTableOfItsDirection() throws Exception {
-        String document = freshDocument();
-        ReplicaId writer = ReplicaId.random(RANDOM);
-        List<ReplicaId> others = List.of(ReplicaId.random(RANDOM), ReplicaId.random(RANDOM), ReplicaId.random(RANDOM));
-        try (Connection w = Connection.open(); Connection r = Connection.open()) {
-            SessionMessage.Open answer = openDocument(w, document, writer);
-            writeThreeReplicas(w, answer.channel(), writer, others, false);
-            SessionMessage.Open read = openDocument(r, document, ReplicaId.random(RANDOM));
-            State state = DocumentsModel.empty();
-            while (!value(state).equals(BigInteger.valueOf(3))) {
-                SessionMessage.Delta delta = (SessionMessage.Delta) r.next(m -> m instanceof SessionMessage.Delta d && d.channel() == 7,
-                        "delta of " + document + " holding the three writes");
-                state = DocumentsModel.join(state, delta, r);
-                r.send(new SessionMessage.Ack(read.channel(), delta.toSeq()));
-            }
-        }
-    }
-
-    /**
-     * Sends, on the suite's channel 7 whose peer's number is {@code channel}, increments by each of {@code others}, as
-     * intervals 0..1, 1..2 and 2..3; when {@code sessionForm}, the first and the third in session form, each declaring the
-     * replica that it introduces. Returns the Ack of seq 3, or what the peer sent instead (a refusal, or null for nothing).
-     */
-    private static SessionMessage writeThreeReplicas(Connection w, long channel, ReplicaId writer, List<ReplicaId> others,
-            boolean sessionForm) throws IOException, ProtocolException {
-        // The suite's table starts with the replica of its Open (HY-SESS-110).
-        w.send(sessionForm ? new SessionMessage.Delta(channel, SessionMessage.Kind.INTERVAL, 0, 1,
-                increment(others.get(0), 1, List.of(writer, others.get(0))), List.of(others.get(0)))
-                : new SessionMessage.Delta(channel, SessionMessage.Kind.INTERVAL, 0, 1, increment(others.get(0), 1)));
-        w.send(new SessionMessage.Delta(channel, SessionMessage.Kind.INTERVAL, 1, 2, increment(others.get(1), 1)));
-        w.send(sessionForm ? new SessionMessage.Delta(channel, SessionMessage.Kind.INTERVAL, 2, 3,
-                increment(others.get(2), 1, List.of(writer, others.get(0), others.get(2))), List.of(others.get(2)))
-                : new SessionMessage.Delta(channel, SessionMessage.Kind.INTERVAL, 2, 3, increment(others.get(2), 1)));
-        return w.poll(m -> m.equals(new SessionMessage.Ack(7, 3))
-                || m instanceof SessionMessage.SessionError e && (e.channel() == 7 || e.channel() == 0), "Ack of entries 1 to 3");
-    }
-
-    /**
-     * The replica id of the suite's Open is entry 0 of the table of its direction: a payload in session form names it
-     * without a declaration, and a Delta that declares it ends the session.
-     */
-    @Test
-    @Requirement({"HY-SESS-110", "HY-SESS-067"})
-    void theReplicaOfTheOpenIsEntryZeroOfItsTable() throws Exception {
-        String document = freshDocument();
-        ReplicaId me = ReplicaId.random(RANDOM);
-        try (Connection c = Connection.open()) {
-            SessionMessage.Open answer = openDocument(c, document, me);
-            c.send(new SessionMessage.Delta(answer.channel(), SessionMessage.Kind.INTERVAL, 0, 1, increment(me, 2, List.of(me))));
-            c.next(m -> acknowledges(m, 7, 1), "acknowledgement of entry 1, in session form against a table of the Open's replica");
-            c.send(new SessionMessage.Delta(answer.channel(), SessionMessage.Kind.INTERVAL, 1, 2, increment(me, 3, List.of(me)),
-                    List.of(me)));
-            expectSessionError(c, ErrorCode.PROTOCOL_VIOLATION, "a Delta declaring the replica id of the sender's Open");
-        }
-    }
-
-    /** {@link #increment(ReplicaId, long)} in session form, against the suite's session replica table {@code table}. */
-    static byte[] increment(ReplicaId replica, long amount, List<ReplicaId> table) {
-        State delta = Mutators.delta(State.empty(CrdtType.OR_MAP.id()), new dev.hyphae.model.ReplicaId(replica.toHex()),
-                new Mutation.Update(Value.of("kwh"), CrdtType.PNCOUNTER.id(), new Mutation.Increment(amount)));
-        return PayloadEncoder.encode(delta, table.stream().map(id -> new dev.hyphae.model.ReplicaId(id.toHex())).toList());
-    }
-
-    /**
-     * A Delta that declares the key "kwh" and whose payload names key index 1 of a table of one key is refused alone; the
-     * key that it declared stands, so that the next Delta, whose map names key index 0, is accepted.
-     */
-    @Test
-    @Requirement({"HY-SESS-100", "HY-SESS-094", "HY-SESS-099"})
-    void aKeyIndexPastTheKeyTableIsRefusedAloneAndTheKeysDeclaredStand() throws Exception {
-        String document = freshDocument();
-        ReplicaId me = ReplicaId.random(RANDOM);
-        String input = "an Open of " + document + ", then a Delta 0..1 that declares the key \"kwh\" and whose payload, in session"
-                + " form, names key index 1, then a Delta 1..2 whose payload names key index 0 and declares nothing";
-        try (Connection c = Connection.open()) {
-            SessionMessage.Open answer = openDocument(c, document, me);
-            // It declares no replica: the suite's Open made its id index 0 (HY-SESS-110).
-            c.channel.send(declaringKwh(answer.channel(), 0, 1, incrementByIndex(me, "volts", List.of("kwh", "volts")), null));
-            SessionMessage first = c.poll(m -> m instanceof SessionMessage.SessionError x && (x.channel() == 7 || x.channel() == 0)
-                    || acknowledges(m, 7, 1), "refusal of the delta that names key index 1");
-            if (!(first instanceof SessionMessage.SessionError e) || e.channel() != 7 || e.seq() != 1
-                    || e.code() != ErrorCode.MALFORMED_DELTA.value()) {
-                throw broken("a receiver refuses a Delta whose payload holds a key index past the key table with MALFORMED_DELTA in a"
-                        + " SessionError that names the delta (HY-SESS-100)", input, "a SessionError of channel 7, seq 1, code 101",
-                        first == null ? "nothing within " + READ_TIMEOUT_MILLIS + " ms" : first);
-            }
-            c.send(new SessionMessage.Delta(answer.channel(), SessionMessage.Kind.INTERVAL, 1, 2, incrementByIndex(me, "kwh", List.of("kwh"))));
-            SessionMessage second = c.poll(m -> m instanceof SessionMessage.SessionError x && (x.channel() == 7 && x.seq() == 2
-                    || x.channel() == 0) || acknowledges(m, 7, 2), "acknowledgement of entry 2, whose map names key index 0");
-            if (!acknowledges(second, 7, 2)) {
-                throw broken("a receiver appends the keys that a Delta declares to the key table (HY-SESS-094) and keeps them when it"
-                                + " refuses the Delta (HY-SESS-100), and reads key indexes against that table (HY-SESS-099)", input,
-                        "the refusal of the first Delta, then an acknowledgement of seq 2 and no refusal of the second",
-                        second == null ? "nothing within " + READ_TIMEOUT_MILLIS + " ms" : second);
-            }
-        }
-    }
-
-    /** A Delta that declares a key that an earlier Delta of the session declared ends the session. */
-    @Test
-    @Requirement("HY-SESS-096")
-    void aKeyDeclaredTwiceEndsTheSession() throws Exception {
-        String document = freshDocument();
-        ReplicaId me = ReplicaId.random(RANDOM);
-        try (Connection c = Connection.open()) {
-            SessionMessage.Open answer = openDocument(c, document, me);
-            c.channel.send(declaringKwh(answer.channel(), 0, 1, increment(me, 1), null));
-            c.next(m -> acknowledges(m, 7, 1), "acknowledgement of entry 1, which declared the key \"kwh\"");
-            c.channel.send(declaringKwh(answer.channel(), 1, 2, increment(me, 1), null));
-            expectSessionError(c, ErrorCode.PROTOCOL_VIOLATION, "a Delta that declares the key \"kwh\" a second time (HY-SESS-096)");
-        }
-    }
-
-    /**
-     * A Delta, an interval from {@code from} to {@code to}, that declares the key "kwh", and {@code replica} unless it is
-     * null, built field by field: the suite states keys in the model's terms, not the reference's.
-     */
-    private static byte[] declaringKwh(long channel, long from, long to, byte[] payload, ReplicaId replica) {
-        com.google.flatbuffers.FlatBufferBuilder b = new com.google.flatbuffers.FlatBufferBuilder(256);
-        int columnar = hyphae.v1.Delta.createPayloadVector(b, payload);
-        int replicas = replica == null ? 0 : hyphae.v1.Delta.createReplicasVector(b, replica.toBytes());
-        int keys = hyphae.v1.Delta.createKeysVector(b, DeclaredKeys.strings(List.of("kwh")));
-        int delta = hyphae.v1.Delta.createDelta(b, channel, SessionMessage.Kind.INTERVAL.value(), from, to, columnar, 0, replicas,
-                0, 0, keys);
-        b.finish(hyphae.v1.SessionMessage.createSessionMessage(b, hyphae.v1.Message.Delta, delta), SessionCodec.FILE_IDENTIFIER);
-        return b.sizedByteArray();
-    }
-
-    /** An increment by {@code replica} of the counter under {@code key}, in session form: replica index 0, keys by index. */
-    private static byte[] incrementByIndex(ReplicaId replica, String key, List<String> keys) {
-        dev.hyphae.model.ReplicaId writer = new dev.hyphae.model.ReplicaId(replica.toHex());
-        State delta = Mutators.delta(State.empty(CrdtType.OR_MAP.id()), writer,
-                new Mutation.Update(Value.of(key), CrdtType.PNCOUNTER.id(), new Mutation.Increment(1)));
-        return PayloadEncoder.encode(delta, List.of(writer), keys.stream().map(Value::of).toList());
     }
 
     static BigInteger value(State state) {
@@ -1348,35 +1056,6 @@ class PeerChecks {
                 if (m instanceof SessionMessage.Ping) {
                     return;
                 }
-            }
-        }
-    }
-
-    /**
-     * A Delta's declarations stand even on a channel of a closed document (HY-SESS-078): the channel is checked after
-     * them. The suite plays an attacker on purpose: it sends a Delta on a document after its own Close of it, which
-     * HY-SESS-053 forbids; to the peer it is a delta that crossed a close. The replica it declares is then named by
-     * index in a payload of another, open, document, which the peer must accept.
-     */
-    @Test
-    @Requirement({"HY-SESS-078", "HY-SESS-063"})
-    void declarationsStandOnAChannelThatIsClosed() throws Exception {
-        ReplicaId me = ReplicaId.random(RANDOM);
-        ReplicaId declared = ReplicaId.random(RANDOM);
-        try (Connection c = Connection.openWriting()) {
-            SessionMessage.Open closed = openDocument(c, 7, freshDocument(), me);
-            SessionMessage.Open open = openDocument(c, 8, freshDocument(), me);
-            c.send(new SessionMessage.Close(closed.channel(), ErrorCode.NO_ERROR.value(), "done"));
-            c.send(new SessionMessage.Delta(closed.channel(), SessionMessage.Kind.STATE, 0, 1, increment(declared, 1), List.of(declared)));
-            c.send(new SessionMessage.Delta(open.channel(), SessionMessage.Kind.STATE, 0, 1, increment(declared, 2, List.of(me, declared))));
-            SessionMessage answer = c.next(m -> acknowledges(m, 8, 1) || m instanceof SessionMessage.SessionError,
-                    "acknowledgement of a payload naming the replica that a Delta on a closed channel declared");
-            if (answer instanceof SessionMessage.SessionError e) {
-                throw broken("a receiver appends the replica ids that a Delta declares to the table of the sender's direction before it"
-                                + " checks the Delta's channel (HY-SESS-078), also when the channel is that of a closed document (HY-SESS-063)",
-                        "two documents opened on channels 7 and 8 by " + me + "; a Close of channel 7; a Delta on channel 7 that declares "
-                                + declared + "; a Delta on channel 8 in session form whose payload names it as replica index 1",
-                        "an acknowledgement of channel 8 with seq 1, and no refusal", e);
             }
         }
     }

@@ -30,7 +30,8 @@ public final class ProfileTable {
             ReplicaProperties.class, QueryProperties.class, MutatorProperties.class, MutationAnswers.class, UnknownTypeQueries.class,
             ClaimChecks.class, HandshakeProperties.class, FramedChannelProperties.class, HandshakeChecks.class, OfferRefusalChecks.class,
             HandshakeLayoutChecks.class, PeerChecks.class, PeerFramingChecks.class, PeerSessionChecks.class, PeerSyncChecks.class, PeerVersioningChecks.class, PeerCapabilityChecks.class,
-            PeerPrivateUseChecks.class, PeerDocumentLimitChecks.class, PeerEndingChecks.class, PeerAccessChecks.class);
+            PeerPrivateUseChecks.class, PeerDocumentLimitChecks.class, PeerEndingChecks.class, PeerAccessChecks.class,
+            PeerCompressionChecks.class, PeerSessionFormChecks.class);
 
     private ProfileTable() {
     }
