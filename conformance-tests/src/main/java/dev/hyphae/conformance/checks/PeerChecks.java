@@ -64,10 +64,16 @@ import java.util.TreeSet;
  * requirement on purpose, to see what the peer does with it, says so in its description. Every time it waits is a
  * constant of the specification (chapter "Conformance", table "The times of peer mode").
  *
- * <p>This class is longer than most because it is the whole profile in one place: a small client that speaks
- * just enough of the handshake and the session to be a hostile neighbour, and one check per method, in the order
- * of the profile's table, so that a vendor reading a failure finds the check beside the client it drives. The
- * checks at its end pin the decisions of the network chapters, each failing a peer that takes the other reading.
+ * <p>Each check judges one requirement, or a small group that one verdict cannot tell apart, and fails with the rule,
+ * what the suite sent, what the rule expects and what the peer sent ({@link #broken}). Where one exchange shows several
+ * rules, several checks run it, each judging its own. The peer may hold the documents of earlier checks, and open up to
+ * half a session of them at the start of every session (HY-SESS-155): no check counts on what it opens, or on its
+ * opening nothing.
+ *
+ * <p>This class is longer than most because it holds the client that every class of the profile drives, a small one
+ * that speaks just enough of the handshake and the session to be a hostile neighbour, with the checks of admission,
+ * of a document opened and written, and of the positions of a sync beside it, so that a vendor reading a failure finds
+ * the check beside the client it drives. The other chapters' checks have classes of their own, named Peer*Checks.
  */
 @Checks(Profile.PEER)
 class PeerChecks {
@@ -388,14 +394,14 @@ class PeerChecks {
     static void expectSessionError(Connection c, ErrorCode code, String after) throws IOException, ProtocolException {
         SessionMessage m = c.next(x -> x instanceof SessionMessage.SessionError e && e.channel() == 0
                 || x instanceof SessionMessage.Close close && close.channel() == 0, "session error after " + after);
+        String expected = "a SessionError with channel 0, seq 0 and code " + code.value() + " " + code + ", then the close";
         if (m instanceof SessionMessage.Close close) {
-            throw new AssertionError("after " + after + " the peer ended the session with a Close (code " + close.code()
-                    + "), not a SessionError of channel 0 with " + code.value() + " " + code + " (HY-SESS-140)");
+            throw broken("a peer that ends a session because of a fault ends it with a SessionError of channel 0 and the fault's code, not"
+                    + " a Close (HY-SESS-140)", after, expected, close);
         }
         SessionMessage.SessionError e = (SessionMessage.SessionError) m;
         if (e.code() != code.value()) {
-            throw new AssertionError("after " + after + " the peer ended the session with " + e.code() + ", not " + code.value() + " " + code
-                    + " (" + e.detail() + ")");
+            throw broken("the session ends with the code that the fault calls for, " + code.value() + " " + code, after, expected, e);
         }
         c.expectClosed("its session error");
     }
@@ -743,9 +749,11 @@ class PeerChecks {
                 decoded = compact ? dev.hyphae.model.encoding.CompactDecoder.decode(payload, table)
                         : PayloadDecoder.decode(payload, table, c.peerKeys);
             } catch (Malformed e) {
-                throw new AssertionError("the peer sent a payload that a decoder must refuse, read against its session replica "
-                        + "table " + table + " (" + e.phase().specName() + ": " + e.getMessage() + "); a sender names no index past the"
-                        + " table of its direction (" + (compact ? "HY-SESS-077" : "HY-SESS-071") + "): " + HexFormat.of().formatHex(payload));
+                throw broken("a sender names no replica index past the table of its direction once the ids that the same Delta declares"
+                                + " are appended (" + (compact ? "HY-SESS-077" : "HY-SESS-071") + ")", "the Opens and deltas of this check;"
+                                + " the peer's session replica table, as its first Open and its Deltas made it, is " + table,
+                        "a payload that a decoder accepts, read against that table", "a payload that a decoder refuses ("
+                                + e.phase().specName() + ": " + e.getMessage() + "): " + HexFormat.of().formatHex(payload));
             }
             if (!(decoded.store() instanceof ORMap)) {
                 throw new AssertionError("the peer sent a delta whose root is of type " + decoded.store().typeId() + ", not an ORMap (HY-SYNC-019)");

@@ -206,20 +206,23 @@ class PeerVersioningChecks {
         }
         try (Connection r = Connection.open()) {
             SessionMessage.Open read = openDocument(r, written.document(), ReplicaId.random(RANDOM));
+            String rule = "a peer stores a value of a CRDT type unknown to it as the opaque versions that it received, and forwards"
+                    + " them unchanged: its type id, dots and data byte for byte (HY-VER-021, HY-DATA-037, HY-SYNC-080)";
+            String input = written.input() + "; in a later session, an Open of it by a fresh replica";
+            String expected = "deltas whose context covers " + written.dot() + " and that hold " + written.value() + " under " + written.key();
             State state = DocumentsModel.empty();
             while (!state.context().contains(written.dot())) {
-                SessionMessage.Delta delta = (SessionMessage.Delta) r.next(x -> x instanceof SessionMessage.Delta d && d.channel() == 7,
-                        "a delta of " + written.document() + " holding the value of unknown type " + UNKNOWN_TYPE + " (HY-VER-021)");
-                state = DocumentsModel.join(state, delta, r);
-                r.send(new SessionMessage.Ack(read.channel(), delta.toSeq()));
+                SessionMessage next = r.poll(x -> x instanceof SessionMessage.Delta d && d.channel() == 7, "a delta of " + written.document());
+                if (next == null) {
+                    throw broken(rule, input, expected, "deltas that hold " + state.store() + ", then nothing within "
+                            + PeerChecks.READ_TIMEOUT_MILLIS + " ms");
+                }
+                state = DocumentsModel.join(state, (SessionMessage.Delta) next, r);
+                r.send(new SessionMessage.Ack(read.channel(), ((SessionMessage.Delta) next).toSeq()));
             }
             Store forwarded = ((ORMap) state.store()).entries().get(written.key());
             if (!written.value().equals(forwarded)) {
-                throw broken("a peer stores a value of a CRDT type unknown to it as the opaque versions that it received, and forwards"
-                                + " them unchanged: its type id, dots and data byte for byte (HY-VER-021, HY-DATA-037, HY-SYNC-080)",
-                        written.input() + "; in a later session, an Open of it by a fresh replica",
-                        "deltas whose context covers " + written.dot() + " and that hold " + written.value() + " under " + written.key(),
-                        "deltas whose context covers it and that hold " + forwarded + " there");
+                throw broken(rule, input, expected, "deltas whose context covers it and that hold " + forwarded + " there");
             }
         }
     }
