@@ -123,8 +123,9 @@ class PeerCompressionChecks {
             while (!state.store().equals(written.store())) {
                 SessionMessage m = c.poll(x -> x instanceof SessionMessage.Delta d && d.channel() == 7, "delta of " + document);
                 if (m == null) {
-                    throw new AssertionError("the peer did not give back " + document + " within " + READ_TIMEOUT_MILLIS + " ms of its last"
-                            + " delta (HY-SYNC-004); it sent " + c.received);
+                    throw broken("a peer sends the receiver deltas that cover every entry of its log (HY-SYNC-004)", input,
+                            "deltas that bring " + document + " to the " + READINGS + " counters written", "deltas that bring it to "
+                            + state.store() + ", then nothing within " + READ_TIMEOUT_MILLIS + " ms");
                 }
                 SessionMessage.Delta delta = (SessionMessage.Delta) m;
                 byte[] payload = delta.payload();
@@ -133,8 +134,9 @@ class PeerCompressionChecks {
                     streaming = true;
                 }
                 if (delta.compression() == 1 && !streaming || delta.compression() > 2) {
-                    throw new AssertionError("the peer sent a delta with compression " + delta.compression() + " that no stream allows"
-                            + " (HY-COMP-006): " + delta);
+                    throw broken("a peer sends no Delta whose compression a receiver must refuse, neither 0, 1 nor 2, or 1 where the channel"
+                            + " has no stream (HY-COMP-006)",
+                            input, "deltas of compression 0, 1 or 2, each allowed by its stream", delta);
                 }
                 if (delta.compression() == 0) {
                     streaming = false;
