@@ -300,20 +300,51 @@ class PeerChecks {
 
         /** Reads until the peer closes the connection; fails if it stays open past {@code CLOSE_INTERVAL}. */
         void expectClosed(String after) throws IOException {
-            socket.setSoTimeout(CLOSE_INTERVAL_MILLIS);
+            if (!readUntilClosed(closeDeadline())) {
+                throw new AssertionError("the peer kept the connection open " + CLOSE_INTERVAL_MILLIS + " ms (CLOSE_INTERVAL, HY-SESS-143) after "
+                        + after + "; it sent " + received);
+            }
+        }
+
+        /** The deadline, in {@link System#nanoTime()}, of a close due within {@code CLOSE_INTERVAL} from now. */
+        static long closeDeadline() {
+            return System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(CLOSE_INTERVAL_MILLIS);
+        }
+
+        /**
+         * Reads what the peer sends, keeping it in {@link #received}, until the peer closes the connection (true) or
+         * {@code deadline} ({@link System#nanoTime()}) passes with the connection open (false). The deadline bounds the whole
+         * wait, not each read, so that a peer that keeps sending does not hold the connection open past it. A socket that
+         * the suite closed itself (its watchdog, at {@code CONNECTION_LIMIT}) is not a close by the peer: false.
+         */
+        boolean readUntilClosed(long deadline) throws IOException {
             try {
                 while (true) {
-                    byte[] bytes = channel.receive();
-                    SessionMessage m = decodeOrFail(bytes);
-                    received.add(m);
-                    declared(m, bytes);
+                    long left = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                    if (left <= 0) {
+                        return false;
+                    }
+                    socket.setSoTimeout((int) Math.min(left, Integer.MAX_VALUE));
+                    receive();
                 }
             } catch (SocketTimeoutException e) {
-                throw new AssertionError("the peer kept the connection open " + CLOSE_INTERVAL_MILLIS + " ms (CLOSE_INTERVAL, HY-SESS-143) after "
-                        + after);
+                return false;
             } catch (EOFException | ProtocolException | java.net.SocketException e) {
-                // Closed: the end of the stream, or a broken one.
+                // The end of the stream, or a broken one: the peer's close, unless the suite closed the socket itself.
+                return !socket.isClosed();
             }
+        }
+
+        /**
+         * Reads the peer's next message within the socket's timeout, keeps it in {@link #received} and reads its
+         * declarations; Pings are not answered.
+         */
+        SessionMessage receive() throws IOException, ProtocolException {
+            byte[] bytes = channel.receive();
+            SessionMessage m = decodeOrFail(bytes);
+            received.add(m);
+            declared(m, bytes);
+            return m;
         }
 
         @Override
