@@ -137,10 +137,14 @@ class PeerChecks {
         /** The session key table of the peer's direction, as its Deltas have declared it (HY-SESS-094). */
         final List<Value> peerKeys = new ArrayList<>();
 
-        private Connection(Socket socket, FramedChannel channel, HyphaeHandshake.Result result) {
+        /** Whether the suite announced {@code durable-acks} on this connection: then it acknowledges nothing on it. */
+        private final boolean announcedDurableAcks;
+
+        private Connection(Socket socket, FramedChannel channel, HyphaeHandshake.Result result, boolean announcedDurableAcks) {
             this.socket = socket;
             this.channel = channel;
             this.result = result;
+            this.announcedDurableAcks = announcedDurableAcks;
         }
 
         /**
@@ -169,7 +173,7 @@ class PeerChecks {
                 HyphaeHandshake.Result result = handshake.result();
                 FramedChannel channel = new FramedChannel(in, out, result.sender(), result.receiver(), result.sendFrameSize(),
                         result.receiveFrameSize());
-                return new Connection(socket, channel, result);
+                return new Connection(socket, channel, result, offer.capabilities().contains(DURABLE_ACKS));
             } catch (IOException | ProtocolException | RuntimeException e) {
                 socket.close();
                 throw e;
@@ -209,7 +213,19 @@ class PeerChecks {
             return received.stream().filter(kind::isInstance).map(kind::cast).toList();
         }
 
+        /**
+         * Sends {@code message}. On a connection where the suite announced {@code durable-acks}, an Ack, a Delta with an ack
+         * or an Open with a held_seq is a bug of the suite, not a message to send: the suite keeps nothing on stable storage,
+         * so it would claim a durability it lacks (HY-SESS-153), and HY-CONF-048 allows the capability only where it sends
+         * none of them. Every run thus enforces that half of HY-CONF-048 for the messages sent through here.
+         */
         void send(SessionMessage message) throws IOException, ProtocolException {
+            if (announcedDurableAcks && (message instanceof SessionMessage.Ack
+                    || message instanceof SessionMessage.Delta d && d.ack() != 0
+                    || message instanceof SessionMessage.Open o && o.heldSeq() != 0)) {
+                throw new IllegalStateException("the suite announced durable-acks on this connection and keeps nothing on stable"
+                        + " storage: it must not send " + message + " on it (HY-SESS-153, HY-CONF-048)");
+            }
             channel.send(SessionCodec.encode(message));
         }
 
@@ -1068,10 +1084,12 @@ class PeerChecks {
 
     /**
      * A peer that has sent nothing since the handshake sends a Ping within KEEPALIVE_INTERVAL of the start of the session,
-     * or of its last message (HY-SESS-152), whether or not it has received anything: the suite sends nothing at all.
+     * or of its last message (HY-SESS-152), whether or not it has received anything: the suite sends nothing at all. A
+     * Ping later than KEEPALIVE_INTERVAL + PEER_ANSWER_TIMEOUT after the peer's last message is judged as not sent
+     * (HY-CONF-047): the read's timeout is that bound.
      */
     @Test
-    @Requirement({"HY-SESS-048", "HY-SESS-152", "HY-CONF-046"})
+    @Requirement({"HY-SESS-048", "HY-SESS-152", "HY-CONF-046", "HY-CONF-047"})
     void aSilentSessionGetsAPingAfterTheKeepaliveInterval() throws Exception {
         try (Connection c = Connection.open()) {
             int wait = KEEPALIVE_INTERVAL_MILLIS + READ_TIMEOUT_MILLIS;
@@ -1083,7 +1101,8 @@ class PeerChecks {
                 } catch (SocketTimeoutException e) {
                     throw broken("a peer sends a Ping when it has sent no message on the session for KEEPALIVE_INTERVAL (HY-SESS-048),"
                                     + " an interval that starts with the session, whether or not anything is received (HY-SESS-152); a peer"
-                                    + " under test runs with its default, " + KEEPALIVE_INTERVAL_MILLIS + " ms (HY-CONF-046)",
+                                    + " under test runs with its default, " + KEEPALIVE_INTERVAL_MILLIS + " ms (HY-CONF-046); a Ping"
+                                    + " later than the bound below counts as not sent (HY-CONF-047)",
                             "nothing after the handshake", "a Ping within " + wait + " ms (KEEPALIVE_INTERVAL + PEER_ANSWER_TIMEOUT) of the"
                                     + " session's start or of the peer's last message", c.received.isEmpty() ? "nothing"
                                     : c.received + ", then nothing for " + wait + " ms");
