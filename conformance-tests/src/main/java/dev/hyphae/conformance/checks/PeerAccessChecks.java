@@ -148,7 +148,8 @@ class PeerAccessChecks {
 
     /**
      * The first Open of a session fixes the sender's replica id even when it is refused: an Open under another id then
-     * ends the session.
+     * ends the session. The suite breaks HY-SESS-032 on purpose (HY-CONF-048): its second Open names another replica id
+     * than its first.
      */
     @Test
     @Requirement({"HY-SESS-148", "HY-SESS-032"})

@@ -31,6 +31,11 @@ import static dev.hyphae.conformance.checks.PeerChecks.openDocument;
  * The Peer profile's checks of how a session ends: the code with which the peer ends it for a fault, the message it
  * ends it with, the close that follows, and what ends a session when the suite sends it. Several checks here send the
  * same message and each judges one rule of what the peer does with it, so that a failure names that rule alone.
+ *
+ * <p>Requirements the suite breaks on purpose (HY-CONF-048): the checks that send {@code MALFORMED}, a message without
+ * its table, or a summary whose vector runs past the message send what is not a session message as HY-SESS-001 encodes
+ * one; the check of a summary past {@code MAX_REPLICAS} sends a version vector past that limit of the data model's
+ * table of limits; the three checks of a SessionError's extent say below which rules they break.
  */
 @Checks(Profile.PEER)
 class PeerEndingChecks {

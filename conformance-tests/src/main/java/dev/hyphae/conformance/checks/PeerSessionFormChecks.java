@@ -119,7 +119,8 @@ class PeerSessionFormChecks {
 
     /**
      * The replica id of the suite's Open is entry 0 of the table of its direction: a payload in session form names it
-     * without a declaration, and a Delta that declares it ends the session.
+     * without a declaration, and a Delta that declares it ends the session. The suite breaks HY-SESS-072 on purpose
+     * (HY-CONF-048): its second Delta declares its own id, which the table of its direction already holds.
      */
     @Test
     @Requirement({"HY-SESS-110", "HY-SESS-067"})
@@ -138,7 +139,8 @@ class PeerSessionFormChecks {
 
     /**
      * A Delta that declares the key "kwh" and whose payload names key index 1 of a table of one key is refused alone; the
-     * key that it declared stands, so that the next Delta, whose map names key index 0, is accepted.
+     * key that it declared stands, so that the next Delta, whose map names key index 0, is accepted. The suite breaks
+     * HY-SESS-101 on purpose (HY-CONF-048): its first Delta names a key index past its key table.
      */
     @Test
     @Requirement({"HY-SESS-100", "HY-SESS-094", "HY-SESS-099"})
@@ -171,7 +173,10 @@ class PeerSessionFormChecks {
         }
     }
 
-    /** A Delta that declares a key that an earlier Delta of the session declared ends the session. */
+    /**
+     * A Delta that declares a key that an earlier Delta of the session declared ends the session. The suite breaks
+     * HY-SESS-102 on purpose (HY-CONF-048): its second Delta declares "kwh" again.
+     */
     @Test
     @Requirement("HY-SESS-096")
     void aKeyDeclaredTwiceEndsTheSession() throws Exception {
