@@ -161,7 +161,8 @@ class PeerAccessChecks {
                         + " HY-CONF-045): " + answers.get(0));
             }
             c.send(openOf(7, freshDocument(), ReplicaId.random(RANDOM)));
-            expectSessionError(c, dev.hyphae.ErrorCode.PROTOCOL_VIOLATION, "an Open under a replica id other than that of the refused Open"
+            expectSessionError(c, dev.hyphae.ErrorCode.PROTOCOL_VIOLATION, "a receiver ends the session with PROTOCOL_VIOLATION when an Open names a replica id other than that of the first Open of the session, refused or not (HY-SESS-032, HY-SESS-148)",
+                    "an Open under a replica id other than that of the refused Open"
                     + " before it: the first Open of a session fixes the sender's replica id, refused or not (HY-SESS-148), and two Opens"
                     + " that name different ids end the session (HY-SESS-032)");
         }

@@ -64,8 +64,10 @@ import java.util.TreeSet;
  * requirement on purpose, to see what the peer does with it, says so in its description. Every time it waits is a
  * constant of the specification (chapter "Conformance", table "The times of peer mode").
  *
- * <p>Each check judges one requirement, or a small group that one verdict cannot tell apart, and fails with the rule,
- * what the suite sent, what the rule expects and what the peer sent ({@link #broken}). Where one exchange shows several
+ * <p>Each check judges one requirement, or a small group that one verdict cannot tell apart, and its verdict fails with
+ * the rule, what the suite sent, what the rule expects and what the peer sent ({@link #broken}). A failure met on the way
+ * to the verdict (the peer refusing a document it must grant, closing or falling silent while the suite waits, sending
+ * what does not decode) is still a plain sentence naming what the peer did and the requirement. Where one exchange shows several
  * rules, several checks run it, each judging its own. The peer may hold the documents of earlier checks, and open up to
  * half a session of them at the start of every session (HY-SESS-155): no check counts on what it opens, or on its
  * opening nothing.
@@ -436,9 +438,10 @@ class PeerChecks {
 
     /**
      * Expects the session to end with a SessionError of channel 0 and {@code code}, then the close (HY-SESS-140,
-     * HY-SESS-143). A Close of the session in its place fails: a fault ends a session with an error.
+     * HY-SESS-143). A Close of the session in its place fails: a fault ends a session with an error. {@code rule} is the
+     * rule, with its id, that calls for {@code code}: a wrong code fails on it.
      */
-    static void expectSessionError(Connection c, ErrorCode code, String after) throws IOException, ProtocolException {
+    static void expectSessionError(Connection c, ErrorCode code, String rule, String after) throws IOException, ProtocolException {
         SessionMessage m = c.next(x -> x instanceof SessionMessage.SessionError e && e.channel() == 0
                 || x instanceof SessionMessage.Close close && close.channel() == 0, "session error after " + after);
         String expected = "a SessionError with channel 0, seq 0 and code " + code.value() + " " + code + ", then the close";
@@ -448,7 +451,7 @@ class PeerChecks {
         }
         SessionMessage.SessionError e = (SessionMessage.SessionError) m;
         if (e.code() != code.value()) {
-            throw broken("the session ends with the code that the fault calls for, " + code.value() + " " + code, after, expected, e);
+            throw broken(rule, after, expected, e);
         }
         c.expectClosed("its session error");
     }
@@ -652,7 +655,7 @@ class PeerChecks {
         }
         try (Connection c = Connection.open()) {
             c.channel.send(unknown);
-            expectSessionError(c, ErrorCode.UNKNOWN_MESSAGE_TYPE, "a message of type 200");
+            expectSessionError(c, ErrorCode.UNKNOWN_MESSAGE_TYPE, "a receiver ends the session with UNKNOWN_MESSAGE_TYPE when message_type is a value that the session does not define (HY-SESS-004)", "a message of type 200");
         }
     }
 
@@ -661,7 +664,7 @@ class PeerChecks {
     void aMessageOnAChannelNeverOpenedEndsTheSession() throws Exception {
         try (Connection c = Connection.open()) {
             c.send(new SessionMessage.Ack(4_000_000_000L, 1));
-            expectSessionError(c, ErrorCode.PROTOCOL_VIOLATION, "an Ack on a channel never opened");
+            expectSessionError(c, ErrorCode.PROTOCOL_VIOLATION, "a receiver ends the session with PROTOCOL_VIOLATION when an Ack names a channel number that it has not chosen in an Open of the session (HY-SESS-025)", "an Ack on a channel never opened");
         }
     }
 
@@ -785,8 +788,9 @@ class PeerChecks {
 
         /**
          * Joins a payload that the peer sent, read against its session replica table {@code table} when it is in
-         * session form or in the compact form: an index past the table is a payload that a decoder must refuse
-         * (HY-SESS-071, HY-SESS-077).
+         * session form or in the compact form. A payload that the model's decoder refuses fails on what the refusal names:
+         * an index past the table (HY-SESS-071, HY-SESS-077), a key index past the key table (HY-SESS-101), or any other
+         * rule of a valid payload.
          */
         static State join(State state, byte[] payload, boolean compact, Connection c) {
             List<dev.hyphae.model.ReplicaId> table = c.peerTable;
@@ -796,8 +800,8 @@ class PeerChecks {
                 decoded = compact ? dev.hyphae.model.encoding.CompactDecoder.decode(payload, table)
                         : PayloadDecoder.decode(payload, table, c.peerKeys);
             } catch (Malformed e) {
-                throw broken("a sender names no replica index past the table of its direction once the ids that the same Delta declares"
-                                + " are appended (" + (compact ? "HY-SESS-077" : "HY-SESS-071") + ")", "the Opens and deltas of this check;"
+                throw broken("a peer sends only payloads that a decoder accepts, read against the session tables of its direction; this"
+                                + " one breaks " + String.join(", ", e.requirements()) + " (" + e.getMessage() + ")", "the Opens and deltas of this check;"
                                 + " the peer's session replica table, as its first Open and its Deltas made it, is " + table,
                         "a payload that a decoder accepts, read against that table", "a payload that a decoder refuses ("
                                 + e.phase().specName() + ": " + e.getMessage() + "): " + HexFormat.of().formatHex(payload));
@@ -840,7 +844,7 @@ class PeerChecks {
         try (Connection c = Connection.open()) {
             SessionMessage.Open answer = openDocument(c, document, me);
             c.send(new SessionMessage.Delta(answer.channel(), SessionMessage.Kind.INTERVAL, 5, 6, increment(me, 1)));
-            expectSessionError(c, ErrorCode.PROTOCOL_VIOLATION, "an interval from entry 5 of a log it holds nothing of");
+            expectSessionError(c, ErrorCode.PROTOCOL_VIOLATION, "a receiver ends the session with PROTOCOL_VIOLATION when a Delta of kind INTERVAL has a from_seq greater than what it holds of the sender's log (HY-SYNC-008)", "an interval from entry 5 of a log it holds nothing of");
         }
     }
 
@@ -863,7 +867,7 @@ class PeerChecks {
             c.send(new SessionMessage.Delta(answer.channel(), SessionMessage.Kind.INTERVAL, 1, 2, increment(me, 3)).withAck(1));
             c.next(m -> acknowledges(m, 7, 2), "acknowledgement of entry 2, which carried an acknowledgement of the peer's entry 1");
             c.send(new SessionMessage.Delta(answer.channel(), SessionMessage.Kind.INTERVAL, 2, 3, increment(me, 4)).withAck(1_000_000));
-            expectSessionError(c, ErrorCode.PROTOCOL_VIOLATION, "a Delta acknowledging entry 1,000,000 of a log of a few entries");
+            expectSessionError(c, ErrorCode.PROTOCOL_VIOLATION, "a receiver treats the ack of a Delta as an Ack (HY-SESS-083), and ends the session with PROTOCOL_VIOLATION when an Ack claims entries past the end of its log (HY-SESS-042)", "a Delta acknowledging entry 1,000,000 of a log of a few entries");
         }
     }
 
@@ -882,7 +886,7 @@ class PeerChecks {
             SessionMessage.Open answer = openDocument(c, document, me);
             c.send(new SessionMessage.SummaryRequest(answer.channel()));
             if (answer.summary() != null) {
-                expectSessionError(c, ErrorCode.PROTOCOL_VIOLATION, "a SummaryRequest of a summary that the peer's Open stated");
+                expectSessionError(c, ErrorCode.PROTOCOL_VIOLATION, "a receiver ends the session with PROTOCOL_VIOLATION on a SummaryRequest of a document whose Open by the receiver stated a summary (HY-SESS-087)", "a SummaryRequest of a summary that the peer's Open stated");
                 return;
             }
             SessionMessage.Summary summary = (SessionMessage.Summary) c.next(m -> m instanceof SessionMessage.Summary s && s.channel() == 7,
@@ -892,7 +896,7 @@ class PeerChecks {
                 throw new AssertionError("the peer's summary counts " + summary.summary().get(me) + " of the suite's writes, not 1: " + summary);
             }
             c.send(new SessionMessage.SummaryRequest(answer.channel()));
-            expectSessionError(c, ErrorCode.PROTOCOL_VIOLATION, "a second SummaryRequest of one document");
+            expectSessionError(c, ErrorCode.PROTOCOL_VIOLATION, "a receiver ends the session with PROTOCOL_VIOLATION on a second SummaryRequest of a document on the session (HY-SESS-087)", "a second SummaryRequest of one document");
         }
     }
 
@@ -942,7 +946,7 @@ class PeerChecks {
         try (Connection c = Connection.open()) {
             SessionMessage.Open answer = openDocument(c, document, ReplicaId.random(RANDOM));
             c.send(new SessionMessage.Ack(answer.channel(), 1_000_000));
-            expectSessionError(c, ErrorCode.PROTOCOL_VIOLATION, "an Ack of entry 1,000,000 of a fresh document");
+            expectSessionError(c, ErrorCode.PROTOCOL_VIOLATION, "a receiver ends the session with PROTOCOL_VIOLATION when an Ack has a seq greater than the last entry of its log of the document (HY-SESS-042)", "an Ack of entry 1,000,000 of a fresh document");
         }
     }
 

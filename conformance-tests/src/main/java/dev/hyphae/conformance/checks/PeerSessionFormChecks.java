@@ -133,7 +133,7 @@ class PeerSessionFormChecks {
             c.next(m -> acknowledges(m, 7, 1), "acknowledgement of entry 1, in session form against a table of the Open's replica");
             c.send(new SessionMessage.Delta(answer.channel(), SessionMessage.Kind.INTERVAL, 1, 2, increment(me, 3, List.of(me)),
                     List.of(me)));
-            expectSessionError(c, ErrorCode.PROTOCOL_VIOLATION, "a Delta declaring the replica id of the sender's Open");
+            expectSessionError(c, ErrorCode.PROTOCOL_VIOLATION, "a receiver ends the session with PROTOCOL_VIOLATION when a Delta declares a replica id that the table of the sender's direction already holds, the id of the sender's Open, entry 0, among them (HY-SESS-067, HY-SESS-110)", "a Delta declaring the replica id of the sender's Open");
         }
     }
 
@@ -187,7 +187,7 @@ class PeerSessionFormChecks {
             c.channel.send(declaringKwh(answer.channel(), 0, 1, increment(me, 1), null));
             c.next(m -> acknowledges(m, 7, 1), "acknowledgement of entry 1, which declared the key \"kwh\"");
             c.channel.send(declaringKwh(answer.channel(), 1, 2, increment(me, 1), null));
-            expectSessionError(c, ErrorCode.PROTOCOL_VIOLATION, "a Delta that declares the key \"kwh\" a second time (HY-SESS-096)");
+            expectSessionError(c, ErrorCode.PROTOCOL_VIOLATION, "a receiver ends the session with PROTOCOL_VIOLATION when a Delta declares a key that the key table of the sender's direction already holds (HY-SESS-096)", "a Delta that declares the key \"kwh\" a second time");
         }
     }
 
