@@ -679,6 +679,11 @@ class PeerChecks {
             c.send(openOf(7, document, ReplicaId.random(RANDOM)));
             SessionMessage answer = c.poll(m -> m instanceof SessionMessage.Open o && answersOpen(o, 7, document)
                     || m instanceof SessionMessage.SessionError e && (e.channel() == 7 || e.channel() == 0), "answer to its Open");
+            if (answer instanceof SessionMessage.SessionError e && e.channel() == 7) {
+                // A refusal is allowed by HY-SESS-028; what it breaks is the set-up that the suite's key is granted write.
+                throw new AssertionError("the peer refused the document " + document + " with " + e.code() + " " + e.detail()
+                        + ": it must grant the suite's key write on documents named " + PeerTarget.DOCUMENT_PREFIX + "* (HY-CONF-045)");
+            }
             if (!(answer instanceof SessionMessage.Open open)) {
                 throw broken("a peer answers an Open of a document that is not on the session with an Open of the same document, unless"
                         + " it refuses it (HY-SESS-028)", input, "an Open of " + document, answer == null ? "nothing within "
