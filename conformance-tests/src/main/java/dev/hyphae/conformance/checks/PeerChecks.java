@@ -793,9 +793,9 @@ class PeerChecks {
 
         /**
          * Joins a payload that the peer sent, read against its session replica table {@code table} when it is in
-         * session form or in the compact form. A payload that the model's decoder refuses fails on what the refusal names:
-         * an index past the table (HY-SESS-071, HY-SESS-077), a key index past the key table (HY-SESS-101), or any other
-         * rule of a valid payload.
+         * session form or in the compact form. A payload that the model's decoder refuses fails on the sender's rule of
+         * replica indexes (HY-SESS-071, HY-SESS-077) when the refusal is an index past the table, and otherwise on the
+         * requirements that the refusal names.
          */
         static State join(State state, byte[] payload, boolean compact, Connection c) {
             List<dev.hyphae.model.ReplicaId> table = c.peerTable;
@@ -805,8 +805,15 @@ class PeerChecks {
                 decoded = compact ? dev.hyphae.model.encoding.CompactDecoder.decode(payload, table)
                         : PayloadDecoder.decode(payload, table, c.peerKeys);
             } catch (Malformed e) {
-                throw broken("a peer sends only payloads that a decoder accepts, read against the session tables of its direction; this"
-                                + " one breaks " + String.join(", ", e.requirements()) + " (" + e.getMessage() + ")", "the Opens and deltas of this check;"
+                // A replica index past the table (HY-ENC-026 in session form, HY-ENC-061 in the compact form) breaks the
+                // sender's rule of that form; any other refusal breaks what the refusal names.
+                boolean pastTheTable = e.requirements().contains(compact ? "HY-ENC-061" : "HY-ENC-026");
+                String rule = pastTheTable
+                        ? "a sender names no replica index past the table of its direction once the ids that the same Delta declares"
+                                + " are appended (" + (compact ? "HY-SESS-077" : "HY-SESS-071") + ")"
+                        : "a peer sends only payloads that a decoder accepts, read against the session tables of its direction ("
+                                + String.join(", ", e.requirements()) + ")";
+                throw broken(rule, "the Opens and deltas of this check;"
                                 + " the peer's session replica table, as its first Open and its Deltas made it, is " + table,
                         "a payload that a decoder accepts, read against that table", "a payload that a decoder refuses ("
                                 + e.phase().specName() + ": " + e.getMessage() + "): " + HexFormat.of().formatHex(payload));
