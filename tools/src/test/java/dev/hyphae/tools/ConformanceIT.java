@@ -379,29 +379,9 @@ class ConformanceIT {
         assertEquals("failed", check.path("status").asText(), check.toString());
         assertTrue(check.path("requirements").toString().contains("\"" + requirement + "\""), check.toString());
         assertTrue(run.out().contains("FAILED " + checkId), run.out());
-        if (DEFECTS_SHARING_A_CHECK.contains(defect)) {
-            // A failed check fails every id it cites: where defects share a check, only the failure's detail tells
-            // which requirement caught the defect.
-            assertTrue(check.path("detail").asText().contains(requirement), check.toString());
-        }
+        // A failed check fails every id it cites: the failure's detail must name the requirement that the defect breaks.
+        assertTrue(check.path("detail").asText().contains(requirement), check.toString());
     }
-
-    /**
-     * The seeded peer defects caught by a check that cites more than the requirement that the defect breaks: the two
-     * channel numbers chosen again (HY-SESS-023, HY-SESS-154), the Close that the peer ignores (HY-SESS-054, where the check
-     * also cites HY-SESS-031), the two of unknown error codes, the Close sent for a fault (HY-SESS-140, with HY-SESS-046),
-     * the error scoped by its code (HY-SESS-142, with HY-SESS-031), the keepalive timed from the first message (HY-SESS-152,
-     * with HY-SESS-048 and HY-CONF-046), the writes echoed back (HY-SYNC-070, with HY-SYNC-028), the declarations dropped on
-     * a closed channel (HY-SESS-078, with HY-SESS-063), the first delta's seq behind the log (HY-SYNC-014, with HY-SYNC-002),
-     * the undeclared replicas (HY-SESS-077, with HY-SESS-071 and HY-SESS-072), the two of a reader's Open that the peer
-     * closed, the forwarded Private Use value (HY-VER-034, with HY-VER-033) and the dropped unknown entries (HY-SYNC-080,
-     * with HY-VER-021 and HY-DATA-037). The peer defect test asserts that the failure's detail names the requirement.
-     */
-    private static final Set<String> DEFECTS_SHARING_A_CHECK = Set.of("peer-reuses-closed-channel", "peer-reopen-reuses-channel",
-            "peer-ignores-document-close", "peer-answers-unknown-code", "peer-unknown-code-ends-session", "peer-close-instead-of-error",
-            "peer-error-scope-by-code", "peer-keepalive-from-first-message", "peer-echoes-writes", "peer-drops-declarations-on-closed-channel",
-            "peer-state-to-seq-behind", "peer-undeclared-replicas", "peer-answers-its-closed-open", "peer-never-opens-after-close",
-            "peer-forwards-private-use", "peer-drops-unknown-entries");
 
     /**
      * The catalogue of seeded defects is run whole: a defect that no test of seeded defects here lists (the first
