@@ -114,7 +114,7 @@ class PeerDocumentLimitChecks {
                         + " session when MAX_DOCUMENTS documents are on it (HY-SESS-033)");
             }
             c.send(openOf(channel, notOn(onSession, new String[0]), me));
-            expectSessionError(c, ErrorCode.LIMIT_EXCEEDED, "an Open of a document not on the session when MAX_DOCUMENTS ("
+            expectSessionError(c, ErrorCode.LIMIT_EXCEEDED, "a receiver ends the session with LIMIT_EXCEEDED when it receives an Open of a document not on the session while MAX_DOCUMENTS documents are on it (HY-SESS-033)", "an Open of a document not on the session when MAX_DOCUMENTS ("
                     + SessionLimits.MAX_DOCUMENTS + ") documents were on it (HY-SESS-033)");
         }
     }

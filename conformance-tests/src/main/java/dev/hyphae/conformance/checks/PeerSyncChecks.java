@@ -23,6 +23,7 @@ import java.math.BigInteger;
 
 import static dev.hyphae.conformance.checks.PeerChecks.RANDOM;
 import static dev.hyphae.conformance.checks.PeerChecks.acknowledges;
+import static dev.hyphae.conformance.checks.PeerChecks.broken;
 import static dev.hyphae.conformance.checks.PeerChecks.freshDocument;
 import static dev.hyphae.conformance.checks.PeerChecks.openDocument;
 import static dev.hyphae.conformance.checks.PeerChecks.value;
@@ -45,15 +46,12 @@ class PeerSyncChecks {
     /**
      * The suite writes a fresh document in {@value #WRITES} deltas of successive dots, each of which changes the peer's
      * state and so adds an entry to its log (HY-SYNC-002); a later session, as a fresh replica that states an empty
-     * summary, is given the document by a DIFFERENCE or a STATE (HY-SYNC-011) whose {@code to_seq} is the peer's
-     * {@code seq} when it computed the payload, {@value #WRITES} (HY-SYNC-014), never 0 (HY-SESS-021), and whose payload
-     * holds every write (HY-SYNC-015, HY-SYNC-016). The empty summary names no prefix of the peer's log, so the peer may
-     * instead resume from 0 with an INTERVAL (HY-SYNC-029), which HY-SYNC-014 does not bind: such a peer leaves this
-     * check unsupported.
+     * summary, is given the document by a DIFFERENCE or a STATE, the first delta on the channel (HY-SYNC-011). The empty
+     * summary names no prefix of the peer's log, so the peer may instead resume from 0 with an INTERVAL (HY-SYNC-029),
+     * which the rules that the checks below judge do not bind: such a peer leaves them unsupported. Returns that first
+     * delta and the state that its payload holds.
      */
-    @Test
-    @Requirement({"HY-SYNC-014", "HY-SESS-021", "HY-SYNC-002", "HY-SYNC-011", "HY-SYNC-015", "HY-SYNC-016"})
-    void theDeltaThatStartsASyncBearsTheSeqOfTheLog() throws Exception {
+    private static FirstDelta firstDeltaOfADocumentOfThreeWrites() throws Exception {
         String document = freshDocument();
         ReplicaId writer = ReplicaId.random(RANDOM);
         dev.hyphae.model.ReplicaId model = new dev.hyphae.model.ReplicaId(writer.toHex());
@@ -75,23 +73,56 @@ class PeerSyncChecks {
                     "the first delta of " + document);
             if (first.kind() == SessionMessage.Kind.INTERVAL) {
                 throw new Unsupported("the peer resumed from position 0 with an INTERVAL, as it may when the receiver's Open names no"
-                        + " prefix of its log (HY-SYNC-029); HY-SYNC-014 binds only a DIFFERENCE or a STATE");
-            }
-            if (first.toSeq() == 0) {
-                throw new AssertionError("the peer's " + first.kind() + " of " + document + " bears to_seq 0, which a DIFFERENCE or a STATE"
-                        + " never bears (HY-SESS-021), though the log has " + WRITES + " entries (HY-SYNC-014)");
-            }
-            if (first.toSeq() != WRITES) {
-                throw new AssertionError("the peer's log of " + document + " has " + WRITES + " entries, one for each write that changed"
-                        + " its state (HY-SYNC-002), and nothing else was written to it; its " + first.kind() + " bears to_seq "
-                        + first.toSeq() + ", not the seq of its log when it computed the payload, " + WRITES + " (HY-SYNC-014)");
+                        + " prefix of its log (HY-SYNC-029); the rule checked here binds only a DIFFERENCE or a STATE");
             }
             State state = DocumentsModel.join(DocumentsModel.empty(), first, r);
-            if (!value(state).equals(BigInteger.valueOf(WRITES))) {
-                throw new AssertionError("the peer's " + first.kind() + " of " + document + " holds a counter of " + value(state) + ", not the "
-                        + WRITES + " writes that its to_seq covers (HY-SYNC-015, HY-SYNC-016)");
-            }
             r.send(new SessionMessage.Ack(answer.channel(), first.toSeq()));
+            return new FirstDelta(first, state);
+        }
+    }
+
+    private record FirstDelta(SessionMessage.Delta delta, State state) {
+    }
+
+    private static final String INPUT = "in one session, an Open of a fresh document and " + WRITES + " writes of it, STATE 0..1 then"
+            + " INTERVALs 1..2 and 2..3, each an increment of the counter \"kwh\" by a new dot, acknowledged; in a later session, an Open"
+            + " of it by a fresh replica with an empty summary";
+
+    @Test
+    @Requirement("HY-SESS-021")
+    void theDeltaThatStartsASyncDoesNotBearSeqZero() throws Exception {
+        SessionMessage.Delta first = firstDeltaOfADocumentOfThreeWrites().delta();
+        if (first.toSeq() == 0) {
+            throw broken("a peer sends no Delta of kind DIFFERENCE or STATE whose to_seq is 0 (HY-SESS-021)", INPUT,
+                    "a first Delta whose to_seq is not 0", first);
+        }
+    }
+
+    /**
+     * Each write changed the peer's state and so added an entry to its log (HY-SYNC-002), and nothing else was written to
+     * it: the first delta, computed from that log, bears its seq.
+     */
+    @Test
+    @Requirement({"HY-SYNC-014", "HY-SYNC-002"})
+    void theDeltaThatStartsASyncBearsTheSeqOfTheLog() throws Exception {
+        SessionMessage.Delta first = firstDeltaOfADocumentOfThreeWrites().delta();
+        if (first.toSeq() != WRITES) {
+            throw broken("a peer appends to its log an entry for each delta that changes its state (HY-SYNC-002), and sets the to_seq of"
+                    + " a DIFFERENCE or a STATE to the seq of its log when it computes the payload (HY-SYNC-014)", INPUT,
+                    "a first Delta whose to_seq is " + WRITES, first);
+        }
+    }
+
+    /** The payload of the first delta, a state or a difference from an empty summary, holds every write. */
+    @Test
+    @Requirement({"HY-SYNC-015", "HY-SYNC-016"})
+    void theDeltaThatStartsASyncHoldsEveryWrite() throws Exception {
+        FirstDelta first = firstDeltaOfADocumentOfThreeWrites();
+        if (!value(first.state()).equals(BigInteger.valueOf(WRITES))) {
+            throw broken("the payload of a STATE is the sender's state (HY-SYNC-015), and that of a DIFFERENCE from an empty summary joins"
+                    + " into any state as the sender's state does (HY-SYNC-016)", INPUT, "a first Delta whose payload holds the counter "
+                    + WRITES, first.delta().kind() + " " + first.delta().fromSeq() + ".." + first.delta().toSeq() + " whose counter is "
+                    + value(first.state()));
         }
     }
 }
