@@ -41,10 +41,11 @@ final class HandshakeCases {
             // HY-VEC-037: the forged message 2 answers the vector's message 1. An initiator whose own message 1 differs
             // has another transcript and fails to decrypt it whatever it checks, so its refusal proves nothing. (When
             // messages[0] itself is tampered, the responder's genuine answer failing at the initiator is the point.)
-            throw new Counterexamples.Failure("the same keys and offer give the same message 1 byte for byte (HY-VEC-037), so that "
-                    + "the initiator can read the case's recorded message 2" + input(v) + "\nexpected: the initiator's message 1 "
-                    + messages.get(0).asText() + ", then " + refusal + "\nactual: message 1 " + run.written.get(0) + ", then "
-                    + outcome(run) + " (not judgeable: the recorded message 2 answers another message 1)", List.of("HY-VEC-037"));
+            // The detail starts with "not judgeable", as every case that could not be judged does (HY-VEC-037).
+            throw new Counterexamples.Failure("not judgeable: the recorded message 2 answers another message 1\nthe same keys and "
+                    + "offer give the same message 1 byte for byte (HY-VEC-037), so that the initiator can read the case's recorded "
+                    + "message 2" + input(v) + "\nexpected: the initiator's message 1 " + messages.get(0).asText() + ", then "
+                    + refusal + "\nactual: message 1 " + run.written.get(0) + ", then " + outcome(run), List.of("HY-VEC-037"));
         }
         if (run.error == null || run.error.code() != code || !run.failingSide.equals(v.path("failingSide").asText())
                 || run.atMessage != v.path("atMessage").asInt()) {
