@@ -25,8 +25,8 @@ import java.util.TreeMap;
  * since. Nothing needs a server: a folder with two files.
  *
  * <pre>
- * DIR/snapshot   the state, delta log, and positions at the last compaction (one record, replaced atomically)
- * DIR/log        records since then: log entries, and positions held and acknowledged
+ * DIR/snapshot   the state, delta log, and positions at the last compaction (records, replaced atomically)
+ * DIR/log        records since then: log entries, and positions held and acknowledged (in space allocated ahead)
  * </pre>
  *
  * Replaying the log onto the snapshot is idempotent: an entry carries its sequence number, and positions only
@@ -269,12 +269,13 @@ public final class DocumentStore implements Closeable {
         // The header and state in the first record, then one record per entry: no record exceeds its limit.
         Path temporary = directory.resolve("snapshot.tmp");
         Files.deleteIfExists(temporary);
-        try (RecordLog snapshot = RecordLog.open(temporary)) {
-            snapshot.append(bytes.toByteArray());
-            for (Entry entry : contents.entries()) {
-                snapshot.append(entryRecord(0, entry).array());
-            }
-            snapshot.sync();
+        List<byte[]> records = new ArrayList<>(1 + contents.entries().size());
+        records.add(bytes.toByteArray());
+        for (Entry entry : contents.entries()) {
+            records.add(entryRecord(0, entry).array());
+        }
+        try {
+            RecordLog.writeSnapshot(temporary, records);
         } catch (IOException | RuntimeException e) {
             // A snapshot that could not be written whole is not left to take space; the old one and the log stand.
             Files.deleteIfExists(temporary);
@@ -295,10 +296,10 @@ public final class DocumentStore implements Closeable {
         }
     }
 
-    /** Test seam: a power loss, which keeps only what was synced (see {@link RecordLog#loseUnsynced()}). */
-    void loseUnsynced() throws IOException {
+    /** Test seam: a power loss, which keeps what was synced and loses some of the rest (see {@link RecordLog#loseUnsynced}). */
+    void loseUnsynced(java.util.Random random) throws IOException {
         if (log != null) {
-            log.loseUnsynced();
+            log.loseUnsynced(random);
         }
     }
 

@@ -5,37 +5,75 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 import java.util.zip.CRC32C;
 
 /**
- * An append-only file of records, each with its own checksum.
+ * An append-only file of records, each with its own checksum, in space allocated ahead of the records.
  *
  * <pre>
+ * Log {
+ *   Magic (64),               // the ASCII bytes "HYPHALOG"
+ *   Version (32),             // 2, little-endian
+ *   Reserved (32),            // zero
+ *   Record (..) ...,
+ *   Zeros (..),               // space allocated for later records
+ * }
+ *
  * Record {
  *   Length (32),              // of the body, little-endian, 1 to MAX_RECORD_SIZE
- *   Checksum (32),            // CRC-32C of the body, little-endian
+ *   Checksum (32),            // CRC-32C of Synced and Body, little-endian
+ *   Synced (64),              // how many bytes of the file were synced when the record was appended, little-endian
  *   Body (..),
  * }
  * </pre>
  *
- * An append is buffered by the operating system until {@link #sync()}, which returns once every record
- * appended so far is on stable storage. A crash can therefore leave the last records torn: on opening, the
- * file is read up to the first record that is incomplete or fails its checksum, and cut there. A damaged
- * record followed by a sound one is not a torn tail but damage to records that were already synced; the log
- * refuses to open rather than drop them.
+ * <p>Why the space is allocated ahead: a sync of a file that grows must also make its new length durable, which on
+ * common file systems costs a journal commit; writing inside space the file already has does not, and one blocking
+ * write then costs one cheaper sync. The file grows by {@link #PREALLOCATION} bytes at a time, as a sparse extension
+ * that reads as zeros.
+ *
+ * <p>Why each record carries {@code Synced}: an append is buffered by the operating system until {@link #sync()},
+ * and a power loss may then keep some of the unsynced pages and not others, in any order, since they lie inside the
+ * file's length. Recovery reads the records up to the first one that is incomplete or fails its checksum. A sound
+ * record after it tells which case this is: if that record was appended once the bad one had been synced (its
+ * {@code Synced} reaches past the bad one), the bad one is damage to a record that was synced, and the log refuses to
+ * open rather than drop it; otherwise everything from the bad record on was never synced, hence never acknowledged,
+ * and is a torn tail, cut off and reported. Damage inside the records of the last syncs, which no later record
+ * vouches for, cannot be told from a torn tail: such damage is cut off too.
+ *
+ * <p>A log of the first format (records without {@code Synced}, no header, no space allocated ahead) is read as it
+ * was written, then rewritten in this format before the log takes any record.
  */
 public final class RecordLog implements Closeable {
 
     /** Largest record body: a delta at its limit with room for its envelope. */
     public static final int MAX_RECORD_SIZE = 8 * 1024 * 1024;
-    static final int HEADER = 8;
+    /** The log's header: magic, version, reserved. */
+    static final int FILE_HEADER = 16;
+    /** A record's fields before its body. */
+    static final int HEADER = 16;
+    /** A snapshot's record's fields before its body: Length and Checksum (the first format's record). */
+    static final int SNAPSHOT_HEADER = 8;
+    /**
+     * How far the file is extended beyond the last record when a record would not fit: some 450 small writes of the
+     * sensor workload, so that about one sync in 450 pays for a new length. Sparse: a log that is compacted before it
+     * fills the space never takes it on the disk.
+     */
+    static final int PREALLOCATION = 64 * 1024;
 
-    /** What opening the file found. */
+    private static final byte[] MAGIC = "HYPHALOG".getBytes(StandardCharsets.US_ASCII);
+    private static final int VERSION = 2;
+
+    /** What opening the file found: the records read, the bytes they end at, and the bytes of a torn tail cut off. */
     public record Recovery(int records, long keptBytes, long truncatedBytes) {
         /** Whether a torn tail was cut. */
         public boolean truncated() {
@@ -57,108 +95,168 @@ public final class RecordLog implements Closeable {
     private final FileChannel file;
     private final List<byte[]> recovered;
     private final Recovery recovery;
+    /** Where the next record goes: the end of the last whole record. */
     private volatile long size;
+    /** The file's length: the space allocated ahead of the records ends here. */
+    private long allocated;
+    /** The bytes that the last completed sync covered. Guarded by this for updates; read by appends. */
     private volatile long syncedSize;
     private IOException failed;
 
-    private RecordLog(FileChannel file, List<byte[]> recovered, Recovery recovery) {
+    private RecordLog(FileChannel file, List<byte[]> recovered, Recovery recovery, long allocated) {
         this.file = file;
         this.recovered = recovered;
         this.recovery = recovery;
         this.size = recovery.keptBytes();
         this.syncedSize = size;
+        this.allocated = allocated;
     }
 
     /**
-     * Opens the log at {@code path}, creating it if absent, and recovers its records.
+     * Opens the log at {@code path}, creating it if absent, and recovers its records. A log of the first format is
+     * rewritten in this one (beside it, synced, renamed into place, its folder synced).
      *
-     * @throws DamagedStoreException if a record that is not at the tail is damaged
+     * @throws DamagedStoreException if a record that was synced is damaged
      */
     public static RecordLog open(Path path) throws IOException {
+        Path rewritten = path.resolveSibling(path.getFileName() + ".v2");
+        java.nio.file.Files.deleteIfExists(rewritten);   // a rewriting that a crash interrupted: the old log stands
         FileChannel file = files.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         try {
-            long length = file.size();
-            List<byte[]> records = new ArrayList<>();
-            long position = scan(file, path, records);
-            if (position < length) {
-                file.truncate(position);
+            byte[] bytes = readWhole(file, path);
+            if (bytes.length == 0) {
+                ByteBuffer header = ByteBuffer.allocate(FILE_HEADER).order(ByteOrder.LITTLE_ENDIAN);
+                header.put(MAGIC).putInt(VERSION).putInt(0).flip();
+                writeFully(file, header, 0);
+                file.write(ByteBuffer.allocate(1), PREALLOCATION - 1L);   // the space ahead, sparse
                 file.force(true);
+                return new RecordLog(file, new ArrayList<>(), new Recovery(0, FILE_HEADER, 0), PREALLOCATION);
             }
-            file.position(position);
+            if (!hasHeader(bytes)) {
+                List<byte[]> records = new ArrayList<>();
+                int end = scanFirstFormat(bytes, path, records);
+                file.close();
+                return rewrite(path, rewritten, records, bytes.length - end);
+            }
+            checkVersion(bytes, path);
+            List<byte[]> records = new ArrayList<>();
+            Tail tail = scan(bytes, path, records);
+            long allocated = bytes.length;
+            if (tail.tornBytes() > 0) {
+                file.truncate(tail.end());   // cut, and zero when the space is allocated again
+                allocated = tail.end();
+            }
             // What was read may have been in the operating system's cache only (a process killed before its sync):
             // make it durable before anything is built on it.
             file.force(true);
-            return new RecordLog(file, records, new Recovery(records.size(), position, length - position));
+            return new RecordLog(file, records, new Recovery(records.size(), tail.end(), tail.tornBytes()), allocated);
         } catch (IOException | RuntimeException e) {
             file.close();
             throw e;
         }
     }
 
-    /** The body of the sound record at {@code position}, or null if it is incomplete or fails its checksum. */
-    private static byte[] readAt(FileChannel file, long position, long length) throws IOException {
-        if (position + HEADER > length) {
-            return null;
-        }
-        ByteBuffer header = ByteBuffer.allocate(HEADER).order(ByteOrder.LITTLE_ENDIAN);
-        readFully(file, header, position);
-        int bodyLength = header.getInt(0);
-        int checksum = header.getInt(4);
-        if (bodyLength < 1 || bodyLength > MAX_RECORD_SIZE || position + HEADER + bodyLength > length) {
-            return null;
-        }
-        ByteBuffer body = ByteBuffer.allocate(bodyLength);
-        readFully(file, body, position + HEADER);
-        CRC32C crc = new CRC32C();
-        crc.update(body.array());
-        return (int) crc.getValue() == checksum ? body.array() : null;
-    }
-
-    private static void readFully(FileChannel file, ByteBuffer buffer, long position) throws IOException {
-        while (buffer.hasRemaining()) {
-            if (file.read(buffer, position + buffer.position()) < 0) {
-                throw new IOException("unexpected end of file");
+    /** A log of the first format, read whole, written again in this one; the old file is replaced only once it is. */
+    private static RecordLog rewrite(Path path, Path rewritten, List<byte[]> records, long tornBytes) throws IOException {
+        try (RecordLog log = open(rewritten)) {
+            for (byte[] body : records) {
+                log.append(body);
             }
+            log.sync();
+        }
+        java.nio.file.Files.move(rewritten, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        DocumentStore.syncDirectory(path.getParent());
+        RecordLog log = open(path);
+        return new RecordLog(log.file, log.recovered, new Recovery(records.size(), log.size, tornBytes), log.allocated);
+    }
+
+    private static boolean hasHeader(byte[] bytes) {
+        return bytes.length >= FILE_HEADER && Arrays.equals(bytes, 0, MAGIC.length, MAGIC, 0, MAGIC.length);
+    }
+
+    private static void checkVersion(byte[] bytes, Path path) throws DamagedStoreException {
+        if (readInt(bytes, MAGIC.length) != VERSION || readInt(bytes, MAGIC.length + 4) != 0) {
+            throw new DamagedStoreException(path + ": a log of unknown version " + readInt(bytes, MAGIC.length)
+                    + " (reserved " + readInt(bytes, MAGIC.length + 4) + ")");
         }
     }
 
-    /**
-     * The sound records at the start of the log at {@code path}, without changing it: for a folder opened read-only.
-     * A torn tail is left where it is and not read; damage before a sound record is refused as {@link #open} refuses
-     * it. An absent file holds no records.
-     */
-    public static List<byte[]> readPrefix(Path path) throws IOException {
-        if (!java.nio.file.Files.exists(path)) {
-            return List.of();
-        }
-        try (FileChannel file = FileChannel.open(path, StandardOpenOption.READ)) {
-            List<byte[]> records = new ArrayList<>();
-            scan(file, path, records);
-            return records;
-        }
+    /** Where the sound records end, and how many bytes after them are not zero (a torn tail). */
+    private record Tail(long end, long tornBytes) {
     }
 
     /**
-     * Reads the sound records from the start of {@code file} into {@code records}, up to the first one that is
-     * incomplete or fails its checksum, and returns where they end. What follows them may only be a torn tail: if
-     * a sound record follows the bad one, the bad one is damage in the middle, and the log is refused.
+     * Reads the sound records after the header into {@code records}, up to the first one that is incomplete or fails
+     * its checksum, and tells what follows them: zeros (space allocated ahead), or a torn tail.
      *
-     * @throws DamagedStoreException if a record that is not at the tail is damaged
+     * @throws DamagedStoreException if a sound record that follows the bad one was appended after a sync that covered
+     *                               the bad one
      */
-    private static long scan(FileChannel file, Path path, List<byte[]> records) throws IOException {
-        long length = file.size();
-        long position = 0;
-        while (position < length) {
-            byte[] body = readAt(file, position, length);
-            if (body == null) {
+    private static Tail scan(byte[] bytes, Path path, List<byte[]> records) throws DamagedStoreException {
+        int position = FILE_HEADER;
+        while (true) {
+            int length = soundRecordAt(bytes, position);
+            if (length < 0) {
                 break;
             }
-            records.add(body);
-            position += HEADER + body.length;
+            records.add(Arrays.copyOfRange(bytes, position + HEADER, position + HEADER + length));
+            position += HEADER + length;
         }
-        // Is what follows a torn tail, or damage in the middle? Look for any sound record after the bad one.
-        for (long probe = position + 1; probe + HEADER < length; probe++) {
-            if (readAt(file, probe, length) != null) {
+        int lastNonZero = -1;
+        for (int probe = bytes.length - 1; probe >= position; probe--) {
+            if (bytes[probe] != 0) {
+                lastNonZero = probe;
+                break;
+            }
+        }
+        // Is what follows a torn tail, or damage to records that were synced? Ask every sound record after it.
+        for (int probe = position + 1; probe <= lastNonZero; probe++) {
+            if (soundRecordAt(bytes, probe) >= 0 && readLong(bytes, probe + 8) > position) {
+                throw new DamagedStoreException(path + ": the record at byte " + position + " is damaged, and the sound"
+                        + " record at byte " + probe + " was appended after a sync that covered it (to byte "
+                        + readLong(bytes, probe + 8) + "); refusing to drop records that were synced");
+            }
+        }
+        return new Tail(position, lastNonZero < 0 ? 0 : lastNonZero + 1L - position);
+    }
+
+    /**
+     * The body length of the sound record at {@code position}, or -1 if there is none: incomplete, failing its
+     * checksum, or claiming a sync beyond its own start (no record can be appended after a sync that covered it).
+     */
+    private static int soundRecordAt(byte[] bytes, int position) {
+        if (position > bytes.length - HEADER) {
+            return -1;
+        }
+        int length = readInt(bytes, position);
+        if (length < 1 || length > MAX_RECORD_SIZE || length > bytes.length - position - HEADER) {
+            return -1;
+        }
+        long synced = readLong(bytes, position + 8);
+        if (synced < 0 || synced > position) {
+            return -1;
+        }
+        CRC32C crc = new CRC32C();
+        crc.update(bytes, position + 8, 8 + length);
+        return (int) crc.getValue() == readInt(bytes, position + 4) ? length : -1;
+    }
+
+    /**
+     * Reads the records of a log of the first format, which has no space allocated ahead: a bad record followed by
+     * a sound one is damage, since that format's file grew with each append.
+     */
+    private static int scanFirstFormat(byte[] bytes, Path path, List<byte[]> records) throws DamagedStoreException {
+        int position = 0;
+        while (true) {
+            int length = soundSnapshotRecordAt(bytes, position);
+            if (length < 0) {
+                break;
+            }
+            records.add(Arrays.copyOfRange(bytes, position + SNAPSHOT_HEADER, position + SNAPSHOT_HEADER + length));
+            position += SNAPSHOT_HEADER + length;
+        }
+        for (int probe = position + 1; probe + SNAPSHOT_HEADER < bytes.length; probe++) {
+            if (soundSnapshotRecordAt(bytes, probe) >= 0) {
                 throw new DamagedStoreException(path + ": the record at byte " + position
                         + " is damaged, and a sound record follows at byte " + probe
                         + "; refusing to drop records that were synced");
@@ -167,28 +265,139 @@ public final class RecordLog implements Closeable {
         return position;
     }
 
+    /** The body length of the sound record of the snapshot's format (Length, Checksum, Body) at {@code position}, or -1. */
+    private static int soundSnapshotRecordAt(byte[] bytes, int position) {
+        if (position > bytes.length - SNAPSHOT_HEADER) {
+            return -1;
+        }
+        int length = readInt(bytes, position);
+        if (length < 1 || length > MAX_RECORD_SIZE || length > bytes.length - position - SNAPSHOT_HEADER) {
+            return -1;
+        }
+        CRC32C crc = new CRC32C();
+        crc.update(bytes, position + SNAPSHOT_HEADER, length);
+        return (int) crc.getValue() == readInt(bytes, position + 4) ? length : -1;
+    }
+
+    private static byte[] readWhole(FileChannel file, Path path) throws IOException {
+        long length = file.size();
+        if (length > Integer.MAX_VALUE - 16) {
+            throw new DamagedStoreException(path + ": " + length + " bytes, more than a log can hold");
+        }
+        ByteBuffer buffer = ByteBuffer.allocate((int) length);
+        while (buffer.hasRemaining()) {
+            if (file.read(buffer, buffer.position()) < 0) {
+                throw new IOException(path + ": unexpected end of file");
+            }
+        }
+        return buffer.array();
+    }
+
+    private static int readInt(byte[] bytes, int at) {
+        return ByteBuffer.wrap(bytes, at, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
+    }
+
+    private static long readLong(byte[] bytes, int at) {
+        return ByteBuffer.wrap(bytes, at, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+    }
+
+    private static void writeFully(FileChannel file, ByteBuffer buffer, long position) throws IOException {
+        while (buffer.hasRemaining()) {
+            file.write(buffer, position + buffer.position());
+        }
+    }
+
     /**
-     * Reads a file that was synced whole before it was put in place (a snapshot), without changing it.
+     * The sound records at the start of the log at {@code path}, without changing it: for a folder opened read-only.
+     * A torn tail is left where it is and not read; damage to a synced record is refused as {@link #open} refuses
+     * it. An absent file holds no records; a log of the first format is read as it is.
+     */
+    public static List<byte[]> readPrefix(Path path) throws IOException {
+        if (!java.nio.file.Files.exists(path)) {
+            return List.of();
+        }
+        try (FileChannel file = FileChannel.open(path, StandardOpenOption.READ)) {
+            byte[] bytes = readWhole(file, path);
+            List<byte[]> records = new ArrayList<>();
+            if (bytes.length == 0) {
+                return records;
+            }
+            if (!hasHeader(bytes)) {
+                scanFirstFormat(bytes, path, records);
+            } else {
+                checkVersion(bytes, path);
+                scan(bytes, path, records);
+            }
+            return records;
+        }
+    }
+
+    /**
+     * The bytes of the log at {@code path} that its header and sound records take, as {@link #size()} counts them,
+     * without the space allocated ahead: for tools that report how long a log is. Changes nothing.
+     */
+    public static long recordsEnd(Path path) throws IOException {
+        long end = FILE_HEADER;
+        for (byte[] body : readPrefix(path)) {
+            end += HEADER + body.length;
+        }
+        return end;
+    }
+
+    /**
+     * Writes {@code bodies} as a snapshot: records of Length, Checksum and Body, one after the other, with no header
+     * and no space ahead, synced whole before it returns. The file must not exist.
+     */
+    public static void writeSnapshot(Path path, List<byte[]> bodies) throws IOException {
+        long total = 0;
+        for (byte[] body : bodies) {
+            checkBody(body);
+            total += SNAPSHOT_HEADER + body.length;
+        }
+        try (FileChannel file = files.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            long position = 0;
+            for (byte[] body : bodies) {
+                CRC32C crc = new CRC32C();
+                crc.update(body);
+                ByteBuffer record = ByteBuffer.allocate(SNAPSHOT_HEADER + body.length).order(ByteOrder.LITTLE_ENDIAN);
+                record.putInt(body.length).putInt((int) crc.getValue()).put(body).flip();
+                writeFully(file, record, position);
+                position += record.capacity();
+            }
+            assert position == total;
+            file.force(true);
+        }
+    }
+
+    /**
+     * Reads a snapshot (see {@link #writeSnapshot}), which was synced whole before it was put in place, without
+     * changing it.
      *
      * @throws DamagedStoreException if any part of it is not a sound record, or it holds none
      */
     public static List<byte[]> readAll(Path path) throws IOException {
         try (FileChannel file = FileChannel.open(path, StandardOpenOption.READ)) {
-            long length = file.size();
+            byte[] bytes = readWhole(file, path);
             List<byte[]> records = new ArrayList<>();
-            long position = 0;
-            while (position < length) {
-                byte[] body = readAt(file, position, length);
-                if (body == null) {
+            int position = 0;
+            while (position < bytes.length) {
+                int length = soundSnapshotRecordAt(bytes, position);
+                if (length < 0) {
                     throw new DamagedStoreException(path + ": the record at byte " + position + " is damaged");
                 }
-                records.add(body);
-                position += HEADER + body.length;
+                records.add(Arrays.copyOfRange(bytes, position + SNAPSHOT_HEADER, position + SNAPSHOT_HEADER + length));
+                position += SNAPSHOT_HEADER + length;
             }
             if (records.isEmpty()) {
                 throw new DamagedStoreException(path + ": empty");
             }
             return records;
+        }
+    }
+
+    private static void checkBody(byte[] body) {
+        if (body.length < 1 || body.length > MAX_RECORD_SIZE) {
+            throw new IllegalArgumentException("a record body is 1 to " + MAX_RECORD_SIZE + " bytes: " + body.length);
         }
     }
 
@@ -202,46 +411,51 @@ public final class RecordLog implements Closeable {
         return recovery;
     }
 
-    /** The bytes in the log. */
+    /** The bytes of the log's header and records, without the space allocated ahead of them. */
     public long size() {
         return size;
     }
 
-    /** Appends a record; it is durable once {@link #sync()} returns. */
+    /**
+     * Appends a record; it is durable once {@link #sync()} returns. Appends are made one at a time (the caller holds
+     * its document's lock); a sync may run meanwhile.
+     */
     public void append(byte[] body) throws IOException {
-        if (body.length < 1 || body.length > MAX_RECORD_SIZE) {
-            throw new IllegalArgumentException("a record body is 1 to " + MAX_RECORD_SIZE + " bytes: " + body.length);
-        }
-        CRC32C crc = new CRC32C();
-        crc.update(body);
+        checkBody(body);
         ByteBuffer record = ByteBuffer.allocate(HEADER + body.length).order(ByteOrder.LITTLE_ENDIAN);
-        record.putInt(body.length).putInt((int) crc.getValue()).put(body).flip();
+        record.putInt(body.length).putInt(0).putLong(syncedSize).put(body);
+        CRC32C crc = new CRC32C();
+        crc.update(record.array(), 8, 8 + body.length);
+        record.putInt(4, (int) crc.getValue()).flip();
         if (failed != null) {
             // The cut after an earlier failed append failed too: try it again, since the device may have recovered.
             try {
                 file.truncate(size);
-                file.position(size);
+                allocated = size;
                 failed = null;
             } catch (IOException again) {
                 throw new IOException("the log cannot be cut back after a failed append, and takes no records until it can", again);
             }
         }
+        long end = size + record.capacity();
         try {
-            while (record.hasRemaining()) {
-                file.write(record);
+            writeFully(file, record, size);
+            if (end > allocated) {
+                file.write(ByteBuffer.allocate(1), end + PREALLOCATION - 1);   // the space ahead, sparse
+                allocated = end + PREALLOCATION;
             }
         } catch (IOException e) {
-            // Leave no fragment for a later record to follow (which recovery would take for damage): cut back to
-            // the last whole record, or, if even that fails, refuse every later append.
+            // Leave no fragment for recovery to read (a fragment with a sound record after it would look like
+            // damage): cut back to the last whole record, or, if even that fails, refuse every later append.
             try {
                 file.truncate(size);
-                file.position(size);
+                allocated = size;
             } catch (IOException cut) {
                 failed = cut;
             }
             throw e;
         }
-        size += record.capacity();
+        size = end;
     }
 
     /**
@@ -251,15 +465,27 @@ public final class RecordLog implements Closeable {
     public void sync() throws IOException {
         long covered = size;
         file.force(false);
-        syncedSize = Math.max(syncedSize, covered);
+        synchronized (this) {
+            syncedSize = Math.max(syncedSize, covered);
+        }
     }
 
     /**
-     * Test seam: cuts the file back to what the last {@link #sync()} made durable, as a power loss
-     * may, and closes the log. A process crash keeps what the operating system had buffered; a power loss need not.
+     * Test seam: a power loss, and the log closed. What was synced stays; of what was not, each page of 4,096 bytes
+     * is kept or lost (read as zeros, as the space allocated ahead reads) at random, in no order, as the operating
+     * system may have written some of them back and not others. A process crash keeps all of it; a power loss need
+     * not.
      */
-    void loseUnsynced() throws IOException {
-        file.truncate(syncedSize);
+    void loseUnsynced(Random random) throws IOException {
+        int page = 4096;
+        long from = syncedSize;
+        while (from < size) {
+            long pageEnd = Math.min(size, (from / page + 1) * page);
+            if (random.nextBoolean()) {
+                writeFully(file, ByteBuffer.allocate((int) (pageEnd - from)), from);
+            }
+            from = pageEnd;
+        }
         file.close();
     }
 

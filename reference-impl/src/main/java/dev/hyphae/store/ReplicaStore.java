@@ -250,13 +250,14 @@ public final class ReplicaStore implements Closeable {
     }
 
     /**
-     * Test seam: the machine loses power. Every document store keeps only what it synced and is closed, and the
-     * folder is released, without anything else written.
+     * Test seam: the machine loses power. Every document store keeps what it synced and, of the rest, what
+     * {@code random} picks (see {@link RecordLog#loseUnsynced}), and is closed; the folder is released, without
+     * anything else written.
      */
-    synchronized void loseUnsynced() throws IOException {
+    synchronized void loseUnsynced(java.util.Random random) throws IOException {
         try {
             for (DocumentStore store : opened) {
-                store.loseUnsynced();
+                store.loseUnsynced(random);
             }
         } finally {
             close();   // the folder is released even if a store was already closed by its owner

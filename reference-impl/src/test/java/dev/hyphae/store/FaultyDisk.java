@@ -127,6 +127,11 @@ public final class FaultyDisk implements AutoCloseable {
         private final boolean log;
         /** The file's length at its last successful sync (or when it was opened): what a failed sync keeps. */
         private long synced;
+        /**
+         * The ranges written since the last successful sync, as {from, to}: a failed sync loses them, also inside the
+         * file's length (a log writes in space allocated ahead).
+         */
+        private final java.util.List<long[]> unsynced = new java.util.ArrayList<>();
 
         Faulty(FileChannel file, Path path, boolean log) throws IOException {
             this.file = file;
@@ -150,7 +155,10 @@ public final class FaultyDisk implements AutoCloseable {
                 src.position(src.position() + written);
                 throw new IOException("No space left on device");
             }
-            return position < 0 ? file.write(src) : file.write(src, position);
+            long from = position < 0 ? file.position() : position;
+            int written = position < 0 ? file.write(src) : file.write(src, position);
+            unsynced.add(new long[] {from, from + written});
+            return written;
         }
 
         @Override
@@ -211,12 +219,19 @@ public final class FaultyDisk implements AutoCloseable {
             }
             if (syncsFail) {
                 // The writes since the last successful sync are gone; the store must not count on them.
+                for (long[] range : unsynced) {
+                    if (range[0] < synced) {
+                        file.write(ByteBuffer.allocate((int) (Math.min(range[1], synced) - range[0])), range[0]);
+                    }
+                }
+                unsynced.clear();
                 file.truncate(synced);
                 throw new IOException("Input/output error");
             }
             long size = file.size();
             file.force(metaData);
             synced = size;
+            unsynced.clear();
             if (log) {
                 logSyncs.incrementAndGet();
             }

@@ -103,7 +103,7 @@ class ReplicaModelProperties {
                     replica.compact("d");
                 } else {
                     // Every write was synced before it returned, so a power loss now keeps them all.
-                    PowerLoss.strike(replica.store());
+                    PowerLoss.strike(replica.store(), new java.util.Random(steps.hashCode()));
                     replica.close();
                     replica = Replica.open(folder, random);
                 }

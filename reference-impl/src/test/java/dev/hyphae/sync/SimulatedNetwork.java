@@ -183,7 +183,7 @@ final class SimulatedNetwork implements AutoCloseable {
      */
     void crash(int i) throws IOException {
         // Storage first: what the replica does as it is torn down can then make nothing more durable.
-        PowerLoss.strike(replicas[i].store());
+        PowerLoss.strike(replicas[i].store(), random);
         replicas[i].close();
         for (int j = 0; j < size(); j++) {
             Connection c = connections[Math.min(i, j)][Math.max(i, j)];

@@ -6,6 +6,7 @@ import dev.hyphae.crdt.GCounter;
 import dev.hyphae.crdt.ORMap;
 import dev.hyphae.data.Value;
 import dev.hyphae.store.DocumentStore;
+import dev.hyphae.store.LogFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -133,8 +134,7 @@ class SnapshotRecoveryTest {
             write(replica, 20);
         }
         Path log = documentFolder().resolve("log");
-        byte[] bytes = Files.readAllBytes(log);
-        Files.write(log, Arrays.copyOf(bytes, bytes.length - 7));   // the last record torn
+        Files.write(log, Arrays.copyOf(Files.readAllBytes(log), LogFiles.recordsEnd(log) - 7));   // the last record torn
         try (Replica reopened = Replica.open(folder(), RANDOM)) {
             assertEquals(519, count(reopened));
             assertEquals(1, reopened.recoveryReports().size());
@@ -148,10 +148,11 @@ class SnapshotRecoveryTest {
             write(replica, 500);
             assertTrue(replica.compact("d"));
             write(replica, 20);
+            write(replica, 1);   // appended once the 20 were synced: it vouches for them
         }
         Path log = documentFolder().resolve("log");
         byte[] bytes = Files.readAllBytes(log);
-        bytes[12] ^= 0x10;   // in the body of the tail's first record, which sound records follow
+        bytes[LogFiles.FIRST_BODY + 4] ^= 0x10;   // in the body of the tail's first record, which later records vouch for
         Files.write(log, bytes);
         try (Replica reopened = Replica.open(folder(), RANDOM)) {
             assertEquals(java.util.Set.of(), reopened.documents(), "the damaged document is not served");

@@ -11,6 +11,7 @@ import dev.hyphae.peer.Connection;
 import dev.hyphae.peer.Document;
 import dev.hyphae.peer.Peer;
 import dev.hyphae.store.DocumentStore;
+import dev.hyphae.store.RecordLog;
 import dev.hyphae.sync.Replica;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -260,7 +261,7 @@ final class DurableBench implements Callable<Integer> {
                 log = files.filter(p -> p.getFileName().toString().equals("log")).findFirst().orElseThrow();
             }
             int i = reopenWrites;
-            while (Files.size(log) < DocumentStore.COMPACTION_THRESHOLD * 9 / 10) {
+            while (RecordLog.recordsEnd(log) < DocumentStore.COMPACTION_THRESHOLD * 9 / 10) {
                 Value key = Value.of("sensor-" + (i++ % SENSORS));
                 double value = 15 + values.nextDouble() * 15;
                 replica.write("sensors", key, state -> state.store().update(key, CrdtType.LWW_REGISTER,
@@ -272,7 +273,10 @@ final class DurableBench implements Callable<Integer> {
         long snapshotBytes;
         try (Stream<Path> files = Files.walk(folder)) {
             List<Path> all = files.toList();
-            logBytes = all.stream().filter(p -> p.getFileName().toString().equals("log")).mapToLong(DurableBench::size).sum();
+            logBytes = 0;
+            for (Path log : all.stream().filter(p -> p.getFileName().toString().equals("log")).toList()) {
+                logBytes += RecordLog.recordsEnd(log);
+            }
             snapshotBytes = all.stream().filter(p -> p.getFileName().toString().equals("snapshot")).mapToLong(DurableBench::size).sum();
         }
         System.out.printf("Reopening a folder whose document was written %d times (snapshot %d B; log tail %d B: the last %d writes,"
