@@ -17,6 +17,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -33,7 +35,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * enough for an edge box; Netty would add some 4 MiB of jars and its own buffer pools and threading rules to what an
  * implementer must read. And the peer needs little of Netty: frames are one 16-bit length prefix, with no codec
  * pipeline to compose; TLS is not used (Noise runs in {@link dev.hyphae.framing.FramedChannel}); the handshake's
- * deadline, keepalive and the close grace are three timers, swept here every {@link #SWEEP_MILLIS}. What is left is
+ * deadline, keepalive and the close grace are three timers, swept here every {@link #SWEEP_MILLIS}, and the ack delay a
+ * fourth, too short for the sweep, on a timer thread of its own. What is left is
  * this class and {@link Link}, which an implementer can read as a second specification of what a peer does with a
  * socket.
  *
@@ -82,6 +85,8 @@ final class Engine implements Runnable {
     private final Selector selector;
     private final Thread thread;
     private final ExecutorService workers;
+    /** Delays shorter than the sweep's period; its thread, too, ends when idle. */
+    private final ScheduledExecutorService timers;
     /** What other threads ask the selector thread to do. */
     private final ConcurrentLinkedQueue<Runnable> chores = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean woken = new AtomicBoolean();
@@ -100,6 +105,14 @@ final class Engine implements Runnable {
         });
         pool.allowCoreThreadTimeOut(true);   // an idle peer holds no workers
         workers = pool;
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "hyphae-timer");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.setKeepAliveTime(30, TimeUnit.SECONDS);
+        timer.allowCoreThreadTimeOut(true);   // nor a timer thread
+        timers = timer;
         thread = new Thread(this, "hyphae-io");
         thread.setDaemon(true);
         thread.start();
@@ -132,6 +145,7 @@ final class Engine implements Runnable {
             }
         }
         workers.shutdown();
+        timers.shutdown();
     }
 
     /** Runs {@code task} on a worker. */
@@ -140,6 +154,18 @@ final class Engine implements Runnable {
             workers.execute(task);
         } catch (java.util.concurrent.RejectedExecutionException stopped) {
             task.run();   // the engine has stopped: the link's last tasks run here, so that it still ends
+        }
+    }
+
+    /**
+     * Hands {@code task} to a worker after {@code millis}: for delays shorter than the sweep's period (the ack
+     * delay), which the selector thread's sweep would round up to {@link #SWEEP_MILLIS}. The task must be short.
+     */
+    void later(long millis, Runnable task) {
+        try {
+            timers.schedule(() -> work(task), millis, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException stopped) {
+            work(task);   // the engine has stopped: run it now, so that nothing waits for it
         }
     }
 

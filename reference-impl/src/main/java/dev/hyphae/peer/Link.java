@@ -100,6 +100,8 @@ final class Link implements Connection {
     private boolean readPaused;
     private long inboundBytes;
     private final AtomicBoolean draining = new AtomicBoolean();
+    /** Whether a flush is due to run after the ack delay ({@link #flushOrDefer}). */
+    private final AtomicBoolean flushDeferred = new AtomicBoolean();
 
     // Bytes to send, and the state of sending.
     private final Object sending = new Object();
@@ -405,13 +407,35 @@ final class Link implements Connection {
                 flush();
             }
         }
-        flush();
+        flushOrDefer();
     }
 
     private void flush() {
         Session s = session;
         if (stage == Stage.SESSION && s != null) {
             s.flush();
+        }
+    }
+
+    /**
+     * The flush after a burst, now or a little later. A neighbour that writes one small delta at a time would
+     * otherwise cost a sync of storage per delta here, on top of its own: the flush waits up to the session's ack
+     * delay (HY-SYNC-023) for more deltas to share its sync, unless the neighbour is about to run out of window
+     * (HY-SYNC-081). A flush already waiting covers whatever arrives meanwhile.
+     */
+    private void flushOrDefer() {
+        Session s = session;
+        if (stage != Stage.SESSION || s == null) {
+            return;
+        }
+        long delay = s.options().ackDelayMillis();
+        if (delay == 0 || s.acknowledgementPressing()) {
+            s.flush();
+        } else if (flushDeferred.compareAndSet(false, true)) {
+            engine.later(delay, () -> submit(() -> {
+                flushDeferred.set(false);
+                flush();
+            }));
         }
     }
 

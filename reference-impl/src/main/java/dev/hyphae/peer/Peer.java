@@ -138,6 +138,11 @@ public final class Peer implements Closeable {
         return new Peer(config, Replica.open(config.directory(), new SecureRandom()), sessionOptions(), false);
     }
 
+    /** Test seam: opens the peer as {@link #open(Config)} does, with its sessions run by {@code options}. */
+    static Peer open(Config config, Session.Options options) throws IOException {
+        return new Peer(config, Replica.open(config.directory(), new SecureRandom()), options, false);
+    }
+
     /**
      * Opens the peer's folder to read it, changing nothing in it, so that a folder this process may not write can be
      * read; a folder in use by a running peer is refused. Every write fails with {@link WriteFailedException}

@@ -140,6 +140,11 @@ final class Channel {
         ackDue = Seq.max(ackDue, receipt.held());
     }
 
+    /** The deltas received on this channel and neither acknowledged nor refused yet (HY-SESS-151). */
+    int unacknowledged() {
+        return unacknowledged;
+    }
+
     /** Refuses one delta with a SessionError that names it (HY-SESS-045); it no longer counts against the window. */
     private void refuse(Wire wire, SessionMessage.Delta delta, ErrorCode code, String detail) {
         unacknowledged--;

@@ -78,8 +78,12 @@ public final class Session {
      * @param maxDocuments      how many documents may be open on the session
      * @param deflate           whether compression is in force on the session: its handshake selected the capability
      *                          {@code deflate} (HY-COMP-001); both sides of a session must agree on it
+     * @param ackDelayMillis    how long the acknowledgement of what arrived may wait for more, so that one sync of
+     *                          storage covers it all (HY-SYNC-023, at most {@code ACK_DELAY}); 0 acknowledges after
+     *                          every burst. Whoever drives the session keeps the time: see {@link #acknowledgementPressing}
      */
-    public record Options(int window, long keepaliveMillis, long idleTimeoutMillis, int maxDocuments, boolean deflate) {
+    public record Options(int window, long keepaliveMillis, long idleTimeoutMillis, int maxDocuments, boolean deflate,
+                          long ackDelayMillis) {
         /**
          * The reference implementation's window, and the defaults of the specification; no compression, which only a
          * handshake can put in force.
@@ -87,19 +91,29 @@ public final class Session {
         public static final Options DEFAULT = new Options(32, SessionLimits.KEEPALIVE_INTERVAL.toMillis(),
                 SessionLimits.IDLE_INTERVAL.toMillis(), SessionLimits.MAX_DOCUMENTS);
 
-        /** Options without compression. */
+        /** Options without compression, acknowledging after at most {@code ACK_DELAY}. */
         public Options(int window, long keepaliveMillis, long idleTimeoutMillis, int maxDocuments) {
             this(window, keepaliveMillis, idleTimeoutMillis, maxDocuments, false);
         }
 
+        /** Options acknowledging after at most {@code ACK_DELAY}. */
+        public Options(int window, long keepaliveMillis, long idleTimeoutMillis, int maxDocuments, boolean deflate) {
+            this(window, keepaliveMillis, idleTimeoutMillis, maxDocuments, deflate, SessionLimits.ACK_DELAY.toMillis());
+        }
+
         /** These options, with compression in force or not. */
         public Options withDeflate(boolean inForce) {
-            return new Options(window, keepaliveMillis, idleTimeoutMillis, maxDocuments, inForce);
+            return new Options(window, keepaliveMillis, idleTimeoutMillis, maxDocuments, inForce, ackDelayMillis);
+        }
+
+        /** These options, with acknowledgements held back for at most {@code millis}. */
+        public Options withAckDelay(long millis) {
+            return new Options(window, keepaliveMillis, idleTimeoutMillis, maxDocuments, deflate, millis);
         }
 
         public Options {
             if (window < 1 || window > SessionLimits.MAX_WINDOW || keepaliveMillis < 1 || idleTimeoutMillis <= keepaliveMillis
-                    || maxDocuments < 1 || maxDocuments > SessionLimits.MAX_DOCUMENTS) {
+                    || maxDocuments < 1 || maxDocuments > SessionLimits.MAX_DOCUMENTS || ackDelayMillis < 0) {
                 throw new IllegalArgumentException("bad session options");
             }
         }
@@ -478,6 +492,33 @@ public final class Session {
             local = summary.channel();
         }
         return local == 0 ? null : channels.byLocal(local);
+    }
+
+    /**
+     * Whether the acknowledgement of what arrived may not wait for more (HY-SYNC-081): on some channel, the deltas
+     * neither acknowledged nor refused have reached half this side's window, rounded up. Until then, whoever drives
+     * the session may hold back its {@link #flush()} for up to {@link Options#ackDelayMillis()} (HY-SYNC-023), so
+     * that a stream of small deltas costs one sync of storage per delay rather than one per delta; from then on the
+     * sender is about to run out of window, and waiting would stall it.
+     */
+    public boolean acknowledgementPressing() {
+        lock.lock();
+        try {
+            int half = (options.window() + 1) / 2;
+            for (Channel c : channels.all()) {
+                if (c.unacknowledged() >= half) {
+                    return true;
+                }
+            }
+            return false;
+        } finally {
+            unlock();
+        }
+    }
+
+    /** How this side runs the session. */
+    public Options options() {
+        return options;
     }
 
     /**

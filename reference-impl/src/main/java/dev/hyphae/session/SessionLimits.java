@@ -47,6 +47,13 @@ public final class SessionLimits {
     public static final Duration IDLE_INTERVAL = Duration.ofSeconds(60);
 
     /**
+     * The longest time a receiver may hold back the acknowledgement of a delta, to acknowledge several with one sync
+     * of its storage, once it has processed the delta (HY-SYNC-023); none once the unacknowledged deltas of a channel
+     * reach half its window (HY-SYNC-081).
+     */
+    public static final Duration ACK_DELAY = Duration.ofMillis(25);
+
+    /**
      * The longest time between the end of a session, by an error of session scope or a Close of the session, sent or
      * received, and the close of the framed channel (HY-SESS-143).
      */

@@ -13,7 +13,7 @@ class SessionLimitsTest {
     @Test
     @Requirement({"HY-SESS-048", "HY-SESS-050"})
     void theClassHoldsExactlyTheConstantsOfTheSpecification() throws Exception {
-        assertEquals(10, LimitTables.table("08-session.adoc", "table-session-limits").size());
+        assertEquals(11, LimitTables.table("08-session.adoc", "table-session-limits").size());
         LimitTables.assertMatches(SessionLimits.class, "08-session.adoc", "table-session-limits");
     }
 
@@ -23,6 +23,7 @@ class SessionLimitsTest {
         assertEquals(SessionLimits.KEEPALIVE_INTERVAL.toMillis(), defaults.keepaliveMillis());
         assertEquals(SessionLimits.IDLE_INTERVAL.toMillis(), defaults.idleTimeoutMillis());
         assertEquals(SessionLimits.MAX_DOCUMENTS, defaults.maxDocuments());
+        assertEquals(SessionLimits.ACK_DELAY.toMillis(), defaults.ackDelayMillis());
         assertTrue(defaults.window() <= SessionLimits.MAX_WINDOW);
     }
 }
