@@ -15,7 +15,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Compares a class of constants with a table of named limits of the specification, such as
  * {@code [[table-framing-limits]]}: rows of the form {@code |`NAME` |value |what it bounds}, whose value
- * starts with an integer ({@code 4194304 (4 MiB)}, or {@code 15 seconds, by default} for an interval).
+ * starts with an integer ({@code 4194304 (4 MiB)}, or {@code 15 seconds, by default} or {@code 25 milliseconds} for
+ * an interval, compared in milliseconds).
  */
 public final class LimitTables {
 
@@ -32,7 +33,9 @@ public final class LimitTables {
             Matcher name = NAME.matcher(row[0]);
             Matcher value = VALUE.matcher(row[1]);
             if (name.matches() && value.matches()) {
-                rows.put(name.group(1), Long.parseLong(value.group(1)));
+                long number = Long.parseLong(value.group(1));
+                boolean seconds = row[1].contains(" second");
+                rows.put(name.group(1), seconds ? number * 1000 : number);
             }
         }
         assertTrue(!rows.isEmpty(), "parsed rows of " + tableId);
@@ -40,8 +43,8 @@ public final class LimitTables {
     }
 
     /**
-     * The public static final integer constants of {@code constants}, by name; a {@link Duration} counts in seconds,
-     * the unit in which the tables state intervals ({@code 15 seconds, by default}).
+     * The public static final integer constants of {@code constants}, by name; a {@link Duration} counts in
+     * milliseconds, as {@link #table} counts the intervals of a table.
      */
     public static Map<String, Long> constantsOf(Class<?> constants) throws IllegalAccessException {
         Map<String, Long> values = new TreeMap<>();
@@ -52,7 +55,7 @@ public final class LimitTables {
                 values.put(field.getName(), ((Number) field.get(null)).longValue());
             } else if (Modifier.isPublic(modifiers) && Modifier.isStatic(modifiers) && Modifier.isFinal(modifiers)
                     && field.getType() == Duration.class) {
-                values.put(field.getName(), ((Duration) field.get(null)).toSeconds());
+                values.put(field.getName(), ((Duration) field.get(null)).toMillis());
             }
         }
         return values;
