@@ -101,6 +101,8 @@ public final class RecordLog implements Closeable {
     private long allocated;
     /** The bytes that the last completed sync covered. Guarded by this for updates; read by appends. */
     private volatile long syncedSize;
+    /** Whether a sync failed: {@link #syncedSize} then stays where it was. Guarded by this. */
+    private boolean syncFailed;
     private IOException failed;
 
     private RecordLog(FileChannel file, List<byte[]> recovered, Recovery recovery, long allocated) {
@@ -464,9 +466,20 @@ public final class RecordLog implements Closeable {
      */
     public void sync() throws IOException {
         long covered = size;
-        file.force(false);
+        try {
+            file.force(false);
+        } catch (IOException e) {
+            synchronized (this) {
+                // What was appended before the failure may never reach the disk, even once a later sync succeeds:
+                // no later record may vouch for it, or recovery would take its loss for damage and refuse the log.
+                syncFailed = true;
+            }
+            throw e;
+        }
         synchronized (this) {
-            syncedSize = Math.max(syncedSize, covered);
+            if (!syncFailed) {
+                syncedSize = Math.max(syncedSize, covered);
+            }
         }
     }
 

@@ -170,6 +170,33 @@ class RecordLogTest {
         }
     }
 
+    /**
+     * A sync that fails may have lost what it was to cover, even if a later sync succeeds: no record appended after it
+     * vouches for that, so that its loss reads as a torn tail and not as damage to synced records.
+     */
+    @Test
+    void noRecordVouchesForWhatAFailedSyncMayHaveLost(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("log");
+        try (FaultyDisk disk = FaultyDisk.install(dir)) {
+            RecordLog log = RecordLog.open(file);
+            log.append(record(0, 40));
+            log.sync();
+            log.append(record(1, 40));
+            disk.failSyncs();
+            assertThrows(IOException.class, log::sync);   // record 1 is lost: the faulty disk zeroes it
+            disk.clear();
+            log.append(record(2, 40));
+            log.sync();   // succeeds, and covers record 1's place: yet record 1 is gone
+            log.append(record(3, 40));
+            log.sync();
+            log.close();
+        }
+        try (RecordLog reopened = RecordLog.open(file)) {
+            assertEquals(1, reopened.recovered().size(), "the records after the loss are a torn tail");
+            assertTrue(reopened.recovery().truncated());
+        }
+    }
+
     /** The file is extended ahead of its records, sparse, and the log's size counts only its records. */
     @Test
     void spaceIsAllocatedAheadOfTheRecords(@TempDir Path dir) throws IOException {
