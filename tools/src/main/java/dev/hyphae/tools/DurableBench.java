@@ -214,10 +214,7 @@ final class DurableBench implements Callable<Integer> {
             // The neighbour holds everything once it acknowledged the writer's whole log: a write, or a batch, is one
             // entry of it.
             workload.write(document, new Random(7), count);
-            long warm = document.logLength();
-            while (link.acknowledged("sensors") < warm) {
-                Thread.sleep(1);
-            }
+            awaitAcknowledged(link, document.logLength(), 1_000_000);
             if (label == null) {
                 return;
             }
@@ -225,14 +222,25 @@ final class DurableBench implements Callable<Integer> {
             long start = System.nanoTime();
             workload.write(document, new Random(42), count);
             long written = System.nanoTime();
-            long last = document.logLength();
-            while (link.acknowledged("sensors") < last) {
-                Thread.sleep(0, 100_000);
-            }
+            awaitAcknowledged(link, document.logLength(), 100_000);
             long acknowledged = System.nanoTime();
             double rate = count / ((acknowledged - start) / 1e9);
             System.out.printf("  %s %9.0f writes/s (%d writes; durable at the writer at %.0f/s; %.2f x the disk's sync rate of %.0f/s)%n",
                     label, rate, count, count / ((written - start) / 1e9), rate / fsyncs, fsyncs);
+        }
+    }
+
+    /**
+     * Waits, polling every {@code pollNanos}, until the neighbour acknowledged the writer's log up to {@code entry};
+     * fails if the connection ends first, which no figure could then be taken of.
+     */
+    private static void awaitAcknowledged(Connection link, long entry, long pollNanos) throws InterruptedException {
+        while (link.acknowledged("sensors") < entry) {
+            if (link.state() != Connection.State.OPEN) {
+                throw new IllegalStateException("the connection to the neighbour ended before it acknowledged entry " + entry
+                        + (link.failure() == null ? "" : ": " + link.failure()) + "; its events: " + link.events());
+            }
+            Thread.sleep(pollNanos / 1_000_000, (int) (pollNanos % 1_000_000));
         }
     }
 
