@@ -10,6 +10,7 @@ import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -23,14 +24,14 @@ import java.util.zip.CRC32C;
  * Log {
  *   Magic (64),               // the ASCII bytes "HYPHALOG"
  *   Version (32),             // 2, little-endian
- *   Reserved (32),            // zero
+ *   Salt (32),                // chosen at random when the log is created
  *   Record (..) ...,
  *   Zeros (..),               // space allocated for later records
  * }
  *
  * Record {
  *   Length (32),              // of the body, little-endian, 1 to MAX_RECORD_SIZE
- *   Checksum (32),            // CRC-32C of Synced and Body, little-endian
+ *   Checksum (32),            // CRC-32C of Salt, Synced and Body, little-endian
  *   Synced (64),              // how many bytes of the file were synced when the record was appended, little-endian
  *   Body (..),
  * }
@@ -50,14 +51,20 @@ import java.util.zip.CRC32C;
  * and is a torn tail, cut off and reported. Damage inside the records of the last syncs, which no later record
  * vouches for, cannot be told from a torn tail: such damage is cut off too.
  *
+ * <p>Why the salt: recovery looks for sound records at every byte after a bad one, and a record's body holds what
+ * neighbours sent. Without the salt, a neighbour could put a well-formed record inside a delta, whose {@code Synced}
+ * would vouch for the bytes before it, and a later power loss of unsynced data would then be taken for damage. The
+ * salt is not on the wire: no neighbour can form a record that this log's checksum accepts.
+ *
  * <p>A log of the first format (records without {@code Synced}, no header, no space allocated ahead) is read as it
- * was written, then rewritten in this format before the log takes any record.
+ * was written, then rewritten in this format before the log takes any record. A log whose header is damaged is
+ * refused, not taken for one of the first format.
  */
 public final class RecordLog implements Closeable {
 
     /** Largest record body: a delta at its limit with room for its envelope. */
     public static final int MAX_RECORD_SIZE = 8 * 1024 * 1024;
-    /** The log's header: magic, version, reserved. */
+    /** The log's header: magic, version, salt. */
     static final int FILE_HEADER = 16;
     /** A record's fields before its body. */
     static final int HEADER = 16;
@@ -72,6 +79,7 @@ public final class RecordLog implements Closeable {
 
     private static final byte[] MAGIC = "HYPHALOG".getBytes(StandardCharsets.US_ASCII);
     private static final int VERSION = 2;
+    private static final SecureRandom SALTS = new SecureRandom();
 
     /** What opening the file found: the records read, the bytes they end at, and the bytes of a torn tail cut off. */
     public record Recovery(int records, long keptBytes, long truncatedBytes) {
@@ -93,6 +101,8 @@ public final class RecordLog implements Closeable {
     static volatile Files files = FileChannel::open;
 
     private final FileChannel file;
+    /** The log's salt, from its header: part of every record's checksum. */
+    private final int salt;
     private final List<byte[]> recovered;
     private final Recovery recovery;
     /** Where the next record goes: the end of the last whole record. */
@@ -105,8 +115,9 @@ public final class RecordLog implements Closeable {
     private boolean syncFailed;
     private IOException failed;
 
-    private RecordLog(FileChannel file, List<byte[]> recovered, Recovery recovery, long allocated) {
+    private RecordLog(FileChannel file, int salt, List<byte[]> recovered, Recovery recovery, long allocated) {
         this.file = file;
+        this.salt = salt;
         this.recovered = recovered;
         this.recovery = recovery;
         this.size = recovery.keptBytes();
@@ -126,36 +137,78 @@ public final class RecordLog implements Closeable {
         FileChannel file = files.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         try {
             byte[] bytes = readWhole(file, path);
-            if (bytes.length == 0) {
-                ByteBuffer header = ByteBuffer.allocate(FILE_HEADER).order(ByteOrder.LITTLE_ENDIAN);
-                header.put(MAGIC).putInt(VERSION).putInt(0).flip();
-                writeFully(file, header, 0);
-                file.write(ByteBuffer.allocate(1), PREALLOCATION - 1L);   // the space ahead, sparse
-                file.force(true);
-                return new RecordLog(file, new ArrayList<>(), new Recovery(0, FILE_HEADER, 0), PREALLOCATION);
+            switch (formatOf(bytes, path)) {
+                case NONE -> {
+                    // New, or never written past its header's creation: a new header, with a new salt.
+                    int salt = SALTS.nextInt();
+                    ByteBuffer header = ByteBuffer.allocate(FILE_HEADER).order(ByteOrder.LITTLE_ENDIAN);
+                    header.put(MAGIC).putInt(VERSION).putInt(salt).flip();
+                    writeFully(file, header, 0);
+                    long allocated = Math.max(bytes.length, PREALLOCATION);
+                    file.write(ByteBuffer.allocate(1), allocated - 1);   // the space ahead, sparse
+                    file.force(true);
+                    return new RecordLog(file, salt, new ArrayList<>(), new Recovery(0, FILE_HEADER, 0), allocated);
+                }
+                case FIRST -> {
+                    List<byte[]> records = new ArrayList<>();
+                    int end = scanFirstFormat(bytes, path, records);
+                    file.close();
+                    return rewrite(path, rewritten, records, bytes.length - end);
+                }
+                default -> {
+                    int salt = readInt(bytes, MAGIC.length + 4);
+                    List<byte[]> records = new ArrayList<>();
+                    Tail tail = scan(bytes, salt, path, records);
+                    long allocated = bytes.length;
+                    if (tail.tornBytes() > 0) {
+                        file.truncate(tail.end());   // cut, and zero when the space is allocated again
+                        allocated = tail.end();
+                    }
+                    // What was read may have been in the operating system's cache only (a process killed before its
+                    // sync): make it durable before anything is built on it.
+                    file.force(true);
+                    return new RecordLog(file, salt, records, new Recovery(records.size(), tail.end(), tail.tornBytes()), allocated);
+                }
             }
-            if (!hasHeader(bytes)) {
-                List<byte[]> records = new ArrayList<>();
-                int end = scanFirstFormat(bytes, path, records);
-                file.close();
-                return rewrite(path, rewritten, records, bytes.length - end);
-            }
-            checkVersion(bytes, path);
-            List<byte[]> records = new ArrayList<>();
-            Tail tail = scan(bytes, path, records);
-            long allocated = bytes.length;
-            if (tail.tornBytes() > 0) {
-                file.truncate(tail.end());   // cut, and zero when the space is allocated again
-                allocated = tail.end();
-            }
-            // What was read may have been in the operating system's cache only (a process killed before its sync):
-            // make it durable before anything is built on it.
-            file.force(true);
-            return new RecordLog(file, records, new Recovery(records.size(), tail.end(), tail.tornBytes()), allocated);
         } catch (IOException | RuntimeException e) {
             file.close();
             throw e;
         }
+    }
+
+    /** What a log file holds: nothing yet, a log of the first format, or one of this format. */
+    private enum Format { NONE, FIRST, SECOND }
+
+    /**
+     * Tells the format of a log from its bytes. A file of zeros only, or holding only the start of a header (a crash
+     * while the log was being created), holds no record. A file that does not start with a sound record of the first
+     * format, and whose magic is not this format's but whose version or first record is, has a damaged header: it is
+     * refused, since reading it as the first format would drop every record.
+     *
+     * @throws DamagedStoreException for a damaged header, or a version of this format that is not known
+     */
+    private static Format formatOf(byte[] bytes, Path path) throws DamagedStoreException {
+        byte[] start = ByteBuffer.allocate(MAGIC.length + 4).order(ByteOrder.LITTLE_ENDIAN).put(MAGIC).putInt(VERSION).array();
+        int nonZero = 0;
+        while (nonZero < bytes.length && bytes[nonZero] == 0) {
+            nonZero++;
+        }
+        if (nonZero == bytes.length
+                || bytes.length < start.length && Arrays.equals(bytes, 0, bytes.length, start, 0, bytes.length)) {
+            return Format.NONE;
+        }
+        if (bytes.length >= FILE_HEADER && Arrays.equals(bytes, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
+            if (readInt(bytes, MAGIC.length) != VERSION) {
+                throw new DamagedStoreException(path + ": a log of unknown version " + readInt(bytes, MAGIC.length));
+            }
+            return Format.SECOND;
+        }
+        if (soundSnapshotRecordAt(bytes, 0) < 0 && bytes.length >= FILE_HEADER && (readInt(bytes, MAGIC.length) == VERSION
+                || soundRecordAt(bytes, FILE_HEADER, readInt(bytes, MAGIC.length + 4)) >= 0)) {
+            throw new DamagedStoreException(path + ": the log's header is damaged; refusing to read its records as"
+                    + " those of another format");
+        }
+        return Format.FIRST;
     }
 
     /** A log of the first format, read whole, written again in this one; the old file is replaced only once it is. */
@@ -169,18 +222,7 @@ public final class RecordLog implements Closeable {
         java.nio.file.Files.move(rewritten, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         DocumentStore.syncDirectory(path.getParent());
         RecordLog log = open(path);
-        return new RecordLog(log.file, log.recovered, new Recovery(records.size(), log.size, tornBytes), log.allocated);
-    }
-
-    private static boolean hasHeader(byte[] bytes) {
-        return bytes.length >= FILE_HEADER && Arrays.equals(bytes, 0, MAGIC.length, MAGIC, 0, MAGIC.length);
-    }
-
-    private static void checkVersion(byte[] bytes, Path path) throws DamagedStoreException {
-        if (readInt(bytes, MAGIC.length) != VERSION || readInt(bytes, MAGIC.length + 4) != 0) {
-            throw new DamagedStoreException(path + ": a log of unknown version " + readInt(bytes, MAGIC.length)
-                    + " (reserved " + readInt(bytes, MAGIC.length + 4) + ")");
-        }
+        return new RecordLog(log.file, log.salt, log.recovered, new Recovery(records.size(), log.size, tornBytes), log.allocated);
     }
 
     /** Where the sound records end, and how many bytes after them are not zero (a torn tail). */
@@ -194,10 +236,10 @@ public final class RecordLog implements Closeable {
      * @throws DamagedStoreException if a sound record that follows the bad one was appended after a sync that covered
      *                               the bad one
      */
-    private static Tail scan(byte[] bytes, Path path, List<byte[]> records) throws DamagedStoreException {
+    private static Tail scan(byte[] bytes, int salt, Path path, List<byte[]> records) throws DamagedStoreException {
         int position = FILE_HEADER;
         while (true) {
-            int length = soundRecordAt(bytes, position);
+            int length = soundRecordAt(bytes, position, salt);
             if (length < 0) {
                 break;
             }
@@ -213,7 +255,8 @@ public final class RecordLog implements Closeable {
         }
         // Is what follows a torn tail, or damage to records that were synced? Ask every sound record after it.
         for (int probe = position + 1; probe <= lastNonZero; probe++) {
-            if (soundRecordAt(bytes, probe) >= 0 && readLong(bytes, probe + 8) > position) {
+            // Only a record whose Synced reaches past the bad one matters: that cheap test first.
+            if (probe <= bytes.length - HEADER && readLong(bytes, probe + 8) > position && soundRecordAt(bytes, probe, salt) >= 0) {
                 throw new DamagedStoreException(path + ": the record at byte " + position + " is damaged, and the sound"
                         + " record at byte " + probe + " was appended after a sync that covered it (to byte "
                         + readLong(bytes, probe + 8) + "); refusing to drop records that were synced");
@@ -226,7 +269,7 @@ public final class RecordLog implements Closeable {
      * The body length of the sound record at {@code position}, or -1 if there is none: incomplete, failing its
      * checksum, or claiming a sync beyond its own start (no record can be appended after a sync that covered it).
      */
-    private static int soundRecordAt(byte[] bytes, int position) {
+    private static int soundRecordAt(byte[] bytes, int position, int salt) {
         if (position > bytes.length - HEADER) {
             return -1;
         }
@@ -238,9 +281,7 @@ public final class RecordLog implements Closeable {
         if (synced < 0 || synced > position) {
             return -1;
         }
-        CRC32C crc = new CRC32C();
-        crc.update(bytes, position + 8, 8 + length);
-        return (int) crc.getValue() == readInt(bytes, position + 4) ? length : -1;
+        return checksum(salt, bytes, position + 8, 8 + length) == readInt(bytes, position + 4) ? length : -1;
     }
 
     /**
@@ -279,6 +320,14 @@ public final class RecordLog implements Closeable {
         CRC32C crc = new CRC32C();
         crc.update(bytes, position + SNAPSHOT_HEADER, length);
         return (int) crc.getValue() == readInt(bytes, position + 4) ? length : -1;
+    }
+
+    /** The checksum of a record: CRC-32C of the log's salt, then the record's Synced and Body. */
+    private static int checksum(int salt, byte[] bytes, int offset, int length) {
+        CRC32C crc = new CRC32C();
+        crc.update(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(0, salt));
+        crc.update(bytes, offset, length);
+        return (int) crc.getValue();
     }
 
     private static byte[] readWhole(FileChannel file, Path path) throws IOException {
@@ -321,14 +370,10 @@ public final class RecordLog implements Closeable {
         try (FileChannel file = FileChannel.open(path, StandardOpenOption.READ)) {
             byte[] bytes = readWhole(file, path);
             List<byte[]> records = new ArrayList<>();
-            if (bytes.length == 0) {
-                return records;
-            }
-            if (!hasHeader(bytes)) {
-                scanFirstFormat(bytes, path, records);
-            } else {
-                checkVersion(bytes, path);
-                scan(bytes, path, records);
+            switch (formatOf(bytes, path)) {
+                case NONE -> { }
+                case FIRST -> scanFirstFormat(bytes, path, records);
+                default -> scan(bytes, readInt(bytes, MAGIC.length + 4), path, records);
             }
             return records;
         }
@@ -426,9 +471,7 @@ public final class RecordLog implements Closeable {
         checkBody(body);
         ByteBuffer record = ByteBuffer.allocate(HEADER + body.length).order(ByteOrder.LITTLE_ENDIAN);
         record.putInt(body.length).putInt(0).putLong(syncedSize).put(body);
-        CRC32C crc = new CRC32C();
-        crc.update(record.array(), 8, 8 + body.length);
-        record.putInt(4, (int) crc.getValue()).flip();
+        record.putInt(4, checksum(salt, record.array(), 8, 8 + body.length)).flip();
         if (failed != null) {
             // The cut after an earlier failed append failed too: try it again, since the device may have recovered.
             try {
@@ -440,15 +483,16 @@ public final class RecordLog implements Closeable {
             }
         }
         long end = size + record.capacity();
+        if (end > allocated) {
+            // The space ahead first: if the disk is full, nothing of the record is written, and nothing is to cut.
+            file.write(ByteBuffer.allocate(1), end + PREALLOCATION - 1);
+            allocated = end + PREALLOCATION;
+        }
         try {
             writeFully(file, record, size);
-            if (end > allocated) {
-                file.write(ByteBuffer.allocate(1), end + PREALLOCATION - 1);   // the space ahead, sparse
-                allocated = end + PREALLOCATION;
-            }
         } catch (IOException e) {
-            // Leave no fragment for recovery to read (a fragment with a sound record after it would look like
-            // damage): cut back to the last whole record, or, if even that fails, refuse every later append.
+            // Leave no fragment for recovery to read: cut back to the last whole record, or, if even that fails,
+            // refuse every later append.
             try {
                 file.truncate(size);
                 allocated = size;

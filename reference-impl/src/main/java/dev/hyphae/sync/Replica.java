@@ -168,7 +168,7 @@ public final class Replica implements Closeable {
             var recovery = document.recovery();
             if (recovery.truncated()) {
                 recoveryReports.add("document \"" + name + "\": kept " + recovery.records() + " log records, cut a torn tail of "
-                        + recovery.truncatedBytes() + " bytes (never acknowledged)");
+                        + recovery.truncatedBytes() + " bytes (never synced, or damaged where no later record vouches for it)");
             }
         }
     }

@@ -197,6 +197,75 @@ class RecordLogTest {
         }
     }
 
+    /** A header whose magic is damaged: refused, not read as a log of the first format (which would drop every record). */
+    @Test
+    void aLogWhoseHeaderIsDamagedIsRefusedNotRewritten(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("log");
+        try (RecordLog log = RecordLog.open(file)) {
+            for (int i = 0; i < 5; i++) {
+                log.append(record(i, 30));
+            }
+            log.sync();
+        }
+        byte[] bytes = Files.readAllBytes(file);
+        bytes[0] ^= 0x01;
+        Files.write(file, bytes);
+        DamagedStoreException e = assertThrows(DamagedStoreException.class, () -> RecordLog.open(file));
+        assertTrue(e.getMessage().contains("header is damaged"), e.getMessage());
+        assertArrayEquals(bytes, Files.readAllBytes(file), "the damaged file is left as it was");
+        assertThrows(DamagedStoreException.class, () -> RecordLog.readPrefix(file));
+    }
+
+    /** A file of zeros (a log whose creation was cut before its header reached the disk) holds no record. */
+    @Test
+    void aFileOfZerosIsAnEmptyLog(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("log");
+        Files.write(file, new byte[RecordLog.PREALLOCATION]);
+        try (RecordLog log = RecordLog.open(file)) {
+            assertEquals(0, log.recovered().size());
+            assertFalse(log.recovery().truncated());
+            log.append(record(1, 10));
+            log.sync();
+        }
+        try (RecordLog log = RecordLog.open(file)) {
+            assertEquals(1, log.recovered().size());
+        }
+    }
+
+    /**
+     * A record that a neighbour put inside a delta cannot vouch for anything: a body holding a well-formed record
+     * whose Synced reaches past the unsynced record before it does not turn the loss of that record into damage,
+     * since the neighbour cannot know the log's salt.
+     */
+    @Test
+    void aRecordInsideABodyVouchesForNothing(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("log");
+        int firstRecord = RecordLog.FILE_HEADER;
+        int secondRecord = firstRecord + RecordLog.HEADER + 20;
+        byte[] body = new byte[100];
+        int forgedAt = secondRecord + RecordLog.HEADER + 10;   // where the forged record lands in the file
+        byte[] forgedBody = record(7, 30);
+        java.nio.ByteBuffer forged = java.nio.ByteBuffer.wrap(body, 10, RecordLog.HEADER + forgedBody.length)
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        // The checksum a log without a salt would take: all that the neighbour can compute.
+        crc.update(java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(0, forgedAt));
+        crc.update(forgedBody);
+        forged.putInt(forgedBody.length).putInt((int) crc.getValue()).putLong(forgedAt).put(forgedBody);
+        try (RecordLog log = RecordLog.open(file)) {
+            log.append(record(0, 20));
+            log.sync();
+            log.append(body);   // not synced: a power loss may take its first page
+        }
+        byte[] bytes = Files.readAllBytes(file);
+        java.util.Arrays.fill(bytes, secondRecord, secondRecord + 8, (byte) 0);
+        Files.write(file, bytes);
+        try (RecordLog log = RecordLog.open(file)) {
+            assertEquals(1, log.recovered().size());
+            assertTrue(log.recovery().truncated());
+        }
+    }
+
     /** The file is extended ahead of its records, sparse, and the log's size counts only its records. */
     @Test
     void spaceIsAllocatedAheadOfTheRecords(@TempDir Path dir) throws IOException {
