@@ -203,6 +203,12 @@ enum Defect {
      * peer then ends without a word (HY-REG-004).
      */
     PEER_CLOSE_CODE_ENDS_SESSION("peer-close-code-ends-session"),
+    /**
+     * Every acknowledgement is held back for a fixed timer of 1 second from the first delta that it covers, whatever the
+     * window, as a group commit on a timer does: half the window unacknowledged does not send it at once (HY-SYNC-081).
+     * The second is far more than ACK_DELAY, and far more than the exchange that catches it takes under load.
+     */
+    PEER_ACK_DELAY_IGNORES_WINDOW("peer-ack-delay-ignores-window"),
 
     // Replica semantics, caught by the mutation vectors: mutators that go wrong only on states larger than the suite's
     // generators draw (at most four siblings of an MVRegister, three dots of an AWSet element).

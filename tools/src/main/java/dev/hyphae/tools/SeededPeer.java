@@ -59,6 +59,8 @@ final class SeededPeer {
 
     /** The first channel number of the Opens past the half (PEER_OPENS_PAST_HALF): far above any that the session chooses. */
     private static final long PAST_HALF_CHANNELS = 0x8000_0000L;
+    /** How long every acknowledgement waits (PEER_ACK_DELAY_IGNORES_WINDOW): 40 times ACK_DELAY, whatever the window. */
+    private static final long ACK_TIMER_MILLIS = 1_000;
 
     private final Replica replica;
     private final HyphaeHandshake.Credentials credentials;
@@ -169,11 +171,24 @@ final class SeededPeer {
                     byte[] bytes = channel.receive();
                     connection.receivedAny = true;
                     bytes = connection.incoming(bytes);
+                    connection.receivedDelta |= bytes != null && isDelta(bytes);
                     if (bytes != null) {
                         session.receive(bytes, System.currentTimeMillis());
                     }
                     if (in.available() == 0) {
-                        session.flush();
+                        if (defect == Defect.PEER_ACK_DELAY_IGNORES_WINDOW) {
+                            // The flush, and so every acknowledgement, waits for a timer started by the first delta
+                            // that it covers, however much of the window is unacknowledged.
+                            if (connection.receivedDelta && connection.flushDue.compareAndSet(false, true)) {
+                                ticker.schedule(() -> {
+                                    connection.flushDue.set(false);
+                                    session.flush();
+                                }, ACK_TIMER_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+                            }
+                            connection.receivedDelta = false;
+                        } else {
+                            session.flush();
+                        }
                     }
                 }
             } finally {
@@ -182,6 +197,15 @@ final class SeededPeer {
             }
         } catch (IOException | ProtocolException | RuntimeException e) {
             // The connection ends; the suite judges what was sent before.
+        }
+    }
+
+    /** Whether the session message {@code bytes} is a Delta (PEER_ACK_DELAY_IGNORES_WINDOW). */
+    private static boolean isDelta(byte[] bytes) {
+        try {
+            return SessionCodec.decode(bytes) instanceof SessionMessage.Delta;
+        } catch (ProtocolException e) {
+            return false;
         }
     }
 
@@ -210,6 +234,9 @@ final class SeededPeer {
         private final FramedChannel channel;
         Session session;
         volatile boolean receivedAny;
+        /** Whether a Delta arrived since the last burst ended, and whether a flush waits on its timer (PEER_ACK_DELAY_IGNORES_WINDOW). */
+        boolean receivedDelta;
+        final java.util.concurrent.atomic.AtomicBoolean flushDue = new java.util.concurrent.atomic.AtomicBoolean();
         /** This side's channel number of each document that a peer's Open was answered on, by the peer's number. */
         private final Map<Long, Long> localByRemote = new HashMap<>();
         /** The payload of the last delta received on each of this side's channels (PEER_ECHOES_WRITES). */
