@@ -203,6 +203,11 @@ enum Defect {
      * peer then ends without a word (HY-REG-004).
      */
     PEER_CLOSE_CODE_ENDS_SESSION("peer-close-code-ends-session"),
+    /**
+     * A Delta whose to_seq does not pass that of the Delta before it on its channel is taken for a copy of that one and
+     * dropped without a word, instead of ending the session (HY-SESS-161).
+     */
+    PEER_DROPS_REPEATED_TO_SEQ("peer-drops-repeated-to-seq"),
 
     // Replica semantics, caught by the mutation vectors: mutators that go wrong only on states larger than the suite's
     // generators draw (at most four siblings of an MVRegister, three dots of an AWSet element).

@@ -235,6 +235,8 @@ final class SeededPeer {
         /** The deltas received on each of this side's channels that the peer closed, and the window this side announced. */
         private final Map<Long, Integer> ignored = new HashMap<>();
         private int window = Integer.MAX_VALUE;
+        /** The to_seq of the last Delta received on each of this side's channels (PEER_DROPS_REPEATED_TO_SEQ). */
+        private final Map<Long, Long> lastToSeq = new HashMap<>();
         /** The peer's channels whose Open granted this side read only (PEER_DELTAS_AFTER_MODE_READ). */
         private final Set<Long> grantedReadOnly = new HashSet<>();
         /**
@@ -339,6 +341,15 @@ final class SeededPeer {
                             && ignored.merge(d.channel(), 1, Integer::sum) > window) {
                         endWith(ErrorCode.LIMIT_EXCEEDED, "more deltas than the window");
                         return null;
+                    }
+                }
+                case PEER_DROPS_REPEATED_TO_SEQ -> {
+                    if (m instanceof SessionMessage.Delta d) {
+                        Long last = lastToSeq.get(d.channel());
+                        if (last != null && !dev.hyphae.data.Seq.after(d.toSeq(), last)) {
+                            return null;   // taken for a copy of the delta before it, which the session has had
+                        }
+                        lastToSeq.put(d.channel(), d.toSeq());
                     }
                 }
                 case PEER_IGNORES_DOCUMENT_CLOSE -> {

@@ -372,7 +372,8 @@ class ConformanceIT {
             "peer-refuses-document-past-limit,           HY-SESS-033,  PeerDocumentLimitChecks.anOpenPastMaxDocumentsEndsTheSession",
             "peer-forwards-private-use,                  HY-VER-034,   PeerPrivateUseChecks.aValueOfAPrivateUseTypeIsNotSentWhereNoCapabilityDefinesIt",
             "peer-opens-past-half,                       HY-SESS-155,  PeerDocumentLimitChecks.aPeerOpensOfItsOwnAccordAtMostHalfTheDocumentsOfASession",
-            "peer-close-code-ends-session,               HY-REG-004,   PeerSessionChecks.aCloseOfADocumentWithACodeOfSessionScopeClosesThatDocumentAlone"})
+            "peer-close-code-ends-session,               HY-REG-004,   PeerSessionChecks.aCloseOfADocumentWithACodeOfSessionScopeClosesThatDocumentAlone",
+            "peer-drops-repeated-to-seq,                 HY-SESS-161,  PeerSessionChecks.aDeltaWhoseToSeqDoesNotPassTheOneBeforeItEndsTheSession"})
     @Requirement({"HY-CONF-006", "HY-CONF-018"})
     void eachSeededPeerDefectIsCaughtOnItsRequirement(String defect, String requirement, String checkId, @TempDir Path reports)
             throws Exception {
