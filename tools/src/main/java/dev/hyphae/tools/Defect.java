@@ -208,6 +208,8 @@ enum Defect {
      * dropped without a word, instead of ending the session (HY-SESS-161).
      */
     PEER_DROPS_REPEATED_TO_SEQ("peer-drops-repeated-to-seq"),
+    /** Each DIFFERENCE or STATE is sent twice, the copy with the same to_seq (HY-SESS-160). */
+    PEER_REPEATS_STATE("peer-repeats-state"),
 
     // Replica semantics, caught by the mutation vectors: mutators that go wrong only on states larger than the suite's
     // generators draw (at most four siblings of an MVRegister, three dots of an AWSet element).

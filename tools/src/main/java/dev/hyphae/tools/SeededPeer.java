@@ -601,6 +601,14 @@ final class SeededPeer {
                                 d.compression(), d.ack(), d.keys());
                     }
                 }
+                case PEER_REPEATS_STATE -> {
+                    if (message instanceof SessionMessage.Delta d && d.kind() != SessionMessage.Kind.INTERVAL && d.compression() == 0) {
+                        write(message);
+                        // The copy declares nothing: the receiver's tables hold what the first declared.
+                        message = new SessionMessage.Delta(d.channel(), d.kind(), d.fromSeq(), d.toSeq(), d.payload(), List.of(), d.compact(),
+                                d.compression(), d.ack(), List.of());
+                    }
+                }
                 case PEER_EXTENSION_MESSAGE -> {
                     if (message instanceof SessionMessage.Pong) {
                         write(message);
