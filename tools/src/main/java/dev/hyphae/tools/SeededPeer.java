@@ -230,6 +230,8 @@ final class SeededPeer {
         private final Map<String, Long> closedByDocument = new HashMap<>();
         /** The document of each of the peer's Opens, by the peer's channel. */
         private final Map<Long, String> documentByRemote = new HashMap<>();
+        /** The document of each of this side's Opens that answers none, by this side's channel. */
+        private final Map<Long, String> documentByLocal = new HashMap<>();
         /** This side's channels whose Open the peer refused (PEER_REFUSAL_LEAVES_CHANNEL_UNKNOWN). */
         private final Set<Long> refusedOwn = new HashSet<>();
         /** The deltas received on each of this side's channels that the peer closed, and the window this side announced. */
@@ -483,10 +485,19 @@ final class SeededPeer {
                     || e.getValue() instanceof ORMap nested && holdsPrivateUseEntry(nested));
         }
 
-        /** The peer's channel number of this side's channel {@code local}, or null. */
+        /**
+         * The peer's channel number of this side's channel {@code local}, or null: from this side's answer to the peer's
+         * Open, or, when the two Opens crossed and neither answers the other, from the peer's Open of the same document.
+         */
         private Long remoteOf(long local) {
             for (Map.Entry<Long, Long> e : localByRemote.entrySet()) {
                 if (e.getValue() == local) {
+                    return e.getKey();
+                }
+            }
+            String document = documentByLocal.get(local);
+            for (Map.Entry<Long, String> e : documentByRemote.entrySet()) {
+                if (e.getValue().equals(document)) {
                     return e.getKey();
                 }
             }
@@ -663,6 +674,9 @@ final class SeededPeer {
             }
             if (message instanceof SessionMessage.Open o && o.answers() != 0) {
                 localByRemote.put(o.answers(), o.channel());
+            }
+            if (message instanceof SessionMessage.Open o && o.answers() == 0 && o.document() != null) {
+                documentByLocal.put(o.channel(), o.document());
             }
             if (message instanceof SessionMessage.Open o) {
                 window = o.window();
