@@ -47,6 +47,9 @@ final class Channel {
     private final ArrayDeque<Long> outstanding = new ArrayDeque<>();
     /** Deltas received and neither acknowledged nor refused (HY-SESS-040). */
     private int unacknowledged;
+    /** The to_seq of the last Delta received on this channel, which the next must pass (HY-SESS-161); 0 before the first. */
+    private long lastReceivedToSeq;
+    private boolean receivedAny;
     /** The peer's log position to acknowledge at the next flush, or 0. */
     long ackDue;
     /** Whether this side's Open stated its summary, or this side has answered the peer's request for it. */
@@ -110,12 +113,23 @@ final class Channel {
     }
 
     /**
-     * A delta on this channel, checked in the order of the chapter "Sync", section "Receiving": the window, the
-     * rights, then the sync layer's checks, join and storage, once; the position to acknowledge comes back from it.
+     * A delta on this channel, checked in the order of the chapter "Sync", section "Receiving": the order of its
+     * to_seq, the window, the rights, then the sync layer's checks, join and storage, once; the position to
+     * acknowledge comes back from it.
      *
      * @param window the window of this side's Open
      */
     void onDelta(Wire wire, SessionMessage.Delta delta, int window) throws ProtocolException {
+        // HY-SESS-161: acknowledgements and refusals name a delta by its to_seq, so a repeated one would be answered
+        // twice by one Ack at the sender, which could then overrun this side's window. Checked before the window, so
+        // that such a sender is told what it did, not that it overran.
+        if (receivedAny && !Seq.after(delta.toSeq(), lastReceivedToSeq)) {
+            throw ProtocolException.sessionError(ErrorCode.PROTOCOL_VIOLATION,
+                    "a Delta on \"%s\" whose to_seq %s does not pass the to_seq %s of the Delta before it on the channel",
+                    document, Seq.toString(delta.toSeq()), Seq.toString(lastReceivedToSeq));
+        }
+        receivedAny = true;
+        lastReceivedToSeq = delta.toSeq();
         if (++unacknowledged > window) {
             throw ProtocolException.sessionError(ErrorCode.LIMIT_EXCEEDED, "more than %d unacknowledged deltas on \"%s\"",
                     window, document);

@@ -332,11 +332,12 @@ final class AntiEntropy implements DocumentSync {
         // steady writes.
         DocumentReplica.Snapshot snapshot = document.snapshot();
         if (!Seq.after(snapshot.seq(), sent)) {
-            // Its to_seq would not pass the greatest one sent on the channel: the first Ack that covers the earlier
-            // delta would then answer this one too for the session's window (HY-SESS-039), while the receiver still
-            // counts it until its next Ack (HY-SESS-151), and the sender could run past the receiver's window
-            // (HY-SESS-040). It carries nothing new either: entries that follow announce themselves when their sync
-            // makes them durable, and the difference or state goes then, covering them. Also covers an empty log.
+            // Its to_seq would not pass the greatest one sent on the channel, which HY-SESS-160 forbids and the receiver
+            // refuses (HY-SESS-161): the first Ack that covers the earlier delta would answer this one too for the
+            // session's window (HY-SESS-039), while the receiver still counts it until its next Ack (HY-SESS-151), and
+            // the sender could run past the receiver's window (HY-SESS-040). It carries nothing new either: entries that
+            // follow announce themselves when their sync makes them durable, and the difference or state goes then,
+            // covering them. Also covers an empty log.
             return null;
         }
         CausalState<ORMap> state = snapshot.state();

@@ -244,6 +244,89 @@ class SessionTest {
     }
 
     /**
+     * A Delta whose to_seq does not pass that of the Delta before it on its channel ends the session with
+     * PROTOCOL_VIOLATION (HY-SESS-161): a state sent again with its to_seq, after its acknowledgement; an interval that
+     * ends below the state before it; and a delta that follows one refused for its payload with the same to_seq, since
+     * a refused delta was received all the same. In each case the offending delta is not joined.
+     */
+    @Test
+    @Requirement("HY-SESS-161")
+    void aDeltaWhoseToSeqDoesNotPassTheOneBeforeItOnItsChannelEndsTheSession() throws Exception {
+        byte[] damaged = {1, 2, 3, 4, 5, 6, 7, 8};
+        List<List<SessionMessage.Delta>> cases = List.of(
+                List.of(delta(SessionMessage.Kind.STATE, 0, 1, increment(1, 5)), delta(SessionMessage.Kind.STATE, 0, 1, increment(2, 7))),
+                List.of(delta(SessionMessage.Kind.STATE, 0, 3, increment(1, 5)), delta(SessionMessage.Kind.INTERVAL, 1, 2, increment(2, 7))),
+                List.of(delta(SessionMessage.Kind.INTERVAL, 0, 1, damaged), delta(SessionMessage.Kind.INTERVAL, 0, 1, increment(1, 7))));
+        for (int k = 0; k < cases.size(); k++) {
+            String document = "plant-" + k;
+            sent.clear();
+            Session s = session(AccessPolicy.Right.WRITE);
+            s.receive(open(9, document), 0);
+            long channel = theirOpen().channel();
+            SessionMessage.Delta first = cases.get(k).get(0);
+            SessionMessage.Delta second = cases.get(k).get(1);
+            s.receive(withChannel(first, channel), 0);
+            s.flush();
+            assertFalse(s.ended(), "the first delta is taken: " + sent);
+            CausalState<?> before = replica.state(document);
+            s.receive(withChannel(second, channel), 0);
+            assertEquals(new SessionMessage.SessionError(0, 0, ErrorCode.PROTOCOL_VIOLATION.value(), lastError().detail()), lastError(),
+                    first + " then " + second);
+            assertTrue(s.ended());
+            assertEquals(before, replica.state(document), "the second delta is not joined");
+        }
+    }
+
+    /**
+     * The order of to_seq is checked before the window (HY-SESS-078): with a window of 2, a third delta that repeats the
+     * second's to_seq, which would also overrun the window, ends the session with PROTOCOL_VIOLATION, the fault that
+     * the sender made first, not with LIMIT_EXCEEDED.
+     */
+    @Test
+    @Requirement({"HY-SESS-078", "HY-SESS-161"})
+    void theOrderOfToSeqIsCheckedBeforeTheWindow() throws Exception {
+        Session s = session(AccessPolicy.Right.WRITE);
+        s.receive(open(9, "plant"), 0);
+        long channel = theirOpen().channel();
+        s.receive(new SessionMessage.Delta(channel, SessionMessage.Kind.INTERVAL, 0, 1, increment(1, 1)), 0);
+        s.receive(new SessionMessage.Delta(channel, SessionMessage.Kind.INTERVAL, 1, 2, increment(2, 1)), 0);
+        s.receive(new SessionMessage.Delta(channel, SessionMessage.Kind.INTERVAL, 1, 2, increment(2, 1)), 0);
+        assertEquals(ErrorCode.PROTOCOL_VIOLATION.value(), lastError().code(), sent.toString());
+        assertTrue(s.ended());
+    }
+
+    /**
+     * The order binds each channel alone: a document closed and opened again has new channel numbers, and the first
+     * delta on the new channel may end below the last one on the old, as a sender that resumes from an earlier position
+     * sends it. It is taken, and acknowledged with what this side holds.
+     */
+    @Test
+    @Requirement("HY-SESS-161")
+    void aDocumentOpenedAgainStartsTheOrderOfItsDeltasAfresh() throws Exception {
+        Session s = session(AccessPolicy.Right.WRITE);
+        s.receive(open(9, "plant"), 0);
+        long old = theirOpen().channel();
+        s.receive(new SessionMessage.Delta(old, SessionMessage.Kind.STATE, 0, 3, increment(1, 5)), 0);
+        s.flush();
+        assertEquals(new SessionMessage.Ack(9, 3), lastAck());
+        s.receive(new SessionMessage.Close(old, ErrorCode.NO_ERROR.value(), "done"), 0);
+        s.receive(open(10, "plant"), 0);
+        long renewed = answering(10);
+        s.receive(new SessionMessage.Delta(renewed, SessionMessage.Kind.INTERVAL, 1, 2, increment(2, 7)), 0);
+        s.flush();
+        assertFalse(s.ended(), sent.toString());
+        assertEquals(new SessionMessage.Ack(10, 3), lastAck());
+    }
+
+    private static SessionMessage.Delta delta(SessionMessage.Kind kind, long from, long to, byte[] payload) {
+        return new SessionMessage.Delta(1, kind, from, to, payload);
+    }
+
+    private static SessionMessage.Delta withChannel(SessionMessage.Delta d, long channel) {
+        return new SessionMessage.Delta(channel, d.kind(), d.fromSeq(), d.toSeq(), d.payload());
+    }
+
+    /**
      * A replica that holds more documents that the peer may read than a session holds opens of its own accord only
      * half of the session's documents (2 of 4 here), so that the peer's own Opens find room; the documents it holds
      * beyond its half wait for the peer to open them, and a change to one of them opens nothing either. The session ends

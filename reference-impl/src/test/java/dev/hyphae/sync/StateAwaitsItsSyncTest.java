@@ -42,8 +42,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * neighbour before its sync, and that the state then goes covering it. The second shows that the state is made once:
  * the window of a channel counts deltas by their {@code to_seq} (HY-SESS-039), an Ack answering, for the sender, every
  * delta up to its {@code seq}, while the receiver counts every delta that it received after its last Ack (HY-SESS-040,
- * HY-SESS-151), so a sender that sent two deltas with the same {@code to_seq} would take the second for answered at
- * the Ack of the first and could run past the receiver's window. The state waits, as the one delta owed, until the
+ * HY-SESS-151), so a sender that sent two deltas with the same {@code to_seq}, which HY-SESS-160 forbids and the
+ * receiver refuses (HY-SESS-161), would take the second for answered at the Ack of the first and could run past the
+ * receiver's window. The state waits, as the one delta owed, until the
  * sync of the last entry it covers is done; pumps before then find it waiting and make no other. It then goes once,
  * and the next delta goes only when a sync makes more durable, so no two deltas of A share a {@code to_seq} and the
  * neighbour's window holds. (That no difference or state goes at or below an Ack that came first is
@@ -110,7 +111,7 @@ class StateAwaitsItsSyncTest {
 
     @Test
     @Timeout(120)
-    @Requirement({"HY-SESS-039", "HY-SESS-040"})
+    @Requirement({"HY-SESS-039", "HY-SESS-040", "HY-SESS-160"})
     void aStateWithNothingDurableAfterItGoesOnceAndTheWindowHolds() throws Exception {
         try (HeldFourthEntry f = new HeldFourthEntry()) {
             deliver(f.toB, f.sb, Integer.MAX_VALUE);   // A's Open; B answers

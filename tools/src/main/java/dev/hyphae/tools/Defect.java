@@ -209,6 +209,13 @@ enum Defect {
      * The second is far more than ACK_DELAY, and far more than the exchange that catches it takes under load.
      */
     PEER_ACK_DELAY_IGNORES_WINDOW("peer-ack-delay-ignores-window"),
+    /**
+     * A Delta whose to_seq does not pass that of the Delta before it on its channel is taken for a copy of that one and
+     * dropped without a word, instead of ending the session (HY-SESS-161).
+     */
+    PEER_DROPS_REPEATED_TO_SEQ("peer-drops-repeated-to-seq"),
+    /** Each DIFFERENCE or STATE is sent twice, the copy with the same to_seq (HY-SESS-160). */
+    PEER_REPEATS_STATE("peer-repeats-state"),
 
     // Replica semantics, caught by the mutation vectors: mutators that go wrong only on states larger than the suite's
     // generators draw (at most four siblings of an MVRegister, three dots of an AWSet element).

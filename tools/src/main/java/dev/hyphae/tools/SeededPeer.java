@@ -257,11 +257,15 @@ final class SeededPeer {
         private final Map<String, Long> closedByDocument = new HashMap<>();
         /** The document of each of the peer's Opens, by the peer's channel. */
         private final Map<Long, String> documentByRemote = new HashMap<>();
+        /** The document of each of this side's Opens that answers none, by this side's channel. */
+        private final Map<Long, String> documentByLocal = new HashMap<>();
         /** This side's channels whose Open the peer refused (PEER_REFUSAL_LEAVES_CHANNEL_UNKNOWN). */
         private final Set<Long> refusedOwn = new HashSet<>();
         /** The deltas received on each of this side's channels that the peer closed, and the window this side announced. */
         private final Map<Long, Integer> ignored = new HashMap<>();
         private int window = Integer.MAX_VALUE;
+        /** The to_seq of the last Delta received on each of this side's channels (PEER_DROPS_REPEATED_TO_SEQ). */
+        private final Map<Long, Long> lastToSeq = new HashMap<>();
         /** The peer's channels whose Open granted this side read only (PEER_DELTAS_AFTER_MODE_READ). */
         private final Set<Long> grantedReadOnly = new HashSet<>();
         /**
@@ -366,6 +370,15 @@ final class SeededPeer {
                             && ignored.merge(d.channel(), 1, Integer::sum) > window) {
                         endWith(ErrorCode.LIMIT_EXCEEDED, "more deltas than the window");
                         return null;
+                    }
+                }
+                case PEER_DROPS_REPEATED_TO_SEQ -> {
+                    if (m instanceof SessionMessage.Delta d) {
+                        Long last = lastToSeq.get(d.channel());
+                        if (last != null && !dev.hyphae.data.Seq.after(d.toSeq(), last)) {
+                            return null;   // taken for a copy of the delta before it, which the session has had
+                        }
+                        lastToSeq.put(d.channel(), d.toSeq());
                     }
                 }
                 case PEER_IGNORES_DOCUMENT_CLOSE -> {
@@ -499,10 +512,19 @@ final class SeededPeer {
                     || e.getValue() instanceof ORMap nested && holdsPrivateUseEntry(nested));
         }
 
-        /** The peer's channel number of this side's channel {@code local}, or null. */
+        /**
+         * The peer's channel number of this side's channel {@code local}, or null: from this side's answer to the peer's
+         * Open, or, when the two Opens crossed and neither answers the other, from the peer's Open of the same document.
+         */
         private Long remoteOf(long local) {
             for (Map.Entry<Long, Long> e : localByRemote.entrySet()) {
                 if (e.getValue() == local) {
+                    return e.getKey();
+                }
+            }
+            String document = documentByLocal.get(local);
+            for (Map.Entry<Long, String> e : documentByRemote.entrySet()) {
+                if (e.getValue().equals(document)) {
                     return e.getKey();
                 }
             }
@@ -617,6 +639,14 @@ final class SeededPeer {
                                 d.compression(), d.ack(), d.keys());
                     }
                 }
+                case PEER_REPEATS_STATE -> {
+                    if (message instanceof SessionMessage.Delta d && d.kind() != SessionMessage.Kind.INTERVAL && d.compression() == 0) {
+                        write(message);
+                        // The copy declares nothing: the receiver's tables hold what the first declared.
+                        message = new SessionMessage.Delta(d.channel(), d.kind(), d.fromSeq(), d.toSeq(), d.payload(), List.of(), d.compact(),
+                                d.compression(), d.ack(), List.of());
+                    }
+                }
                 case PEER_EXTENSION_MESSAGE -> {
                     if (message instanceof SessionMessage.Pong) {
                         write(message);
@@ -671,6 +701,9 @@ final class SeededPeer {
             }
             if (message instanceof SessionMessage.Open o && o.answers() != 0) {
                 localByRemote.put(o.answers(), o.channel());
+            }
+            if (message instanceof SessionMessage.Open o && o.answers() == 0 && o.document() != null) {
+                documentByLocal.put(o.channel(), o.document());
             }
             if (message instanceof SessionMessage.Open o) {
                 window = o.window();

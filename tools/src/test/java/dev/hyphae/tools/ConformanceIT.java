@@ -373,7 +373,9 @@ class ConformanceIT {
             "peer-forwards-private-use,                  HY-VER-034,   PeerPrivateUseChecks.aValueOfAPrivateUseTypeIsNotSentWhereNoCapabilityDefinesIt",
             "peer-opens-past-half,                       HY-SESS-155,  PeerDocumentLimitChecks.aPeerOpensOfItsOwnAccordAtMostHalfTheDocumentsOfASession",
             "peer-close-code-ends-session,               HY-REG-004,   PeerSessionChecks.aCloseOfADocumentWithACodeOfSessionScopeClosesThatDocumentAlone",
-            "peer-ack-delay-ignores-window,              HY-SYNC-081,  PeerSyncChecks.halfTheWindowUnacknowledgedIsAcknowledgedBeforeTheNextPingIsAnswered"})
+            "peer-ack-delay-ignores-window,              HY-SYNC-081,  PeerSyncChecks.halfTheWindowUnacknowledgedIsAcknowledgedBeforeTheNextPingIsAnswered",
+            "peer-drops-repeated-to-seq,                 HY-SESS-161,  PeerSessionChecks.aDeltaWhoseToSeqDoesNotPassTheOneBeforeItEndsTheSession",
+            "peer-repeats-state,                         HY-SESS-160,  PeerSyncChecks.theToSeqOfThePeersDeltasOnAChannelGrows"})
     @Requirement({"HY-CONF-006", "HY-CONF-018"})
     void eachSeededPeerDefectIsCaughtOnItsRequirement(String defect, String requirement, String checkId, @TempDir Path reports)
             throws Exception {

@@ -103,11 +103,12 @@ class PeerCompressionChecks {
     /**
      * A document of {@value #READINGS} counters, written without compression, is given back on a session with deflate in
      * force: every compressed delta of the peer's inflates on the suite's stream of the channel, as raw DEFLATE data that
-     * ends with a sync flush whose last four bytes are removed. A peer that does not select deflate, or that compresses
-     * none of these deltas, which it may, leaves this check unsupported.
+     * ends with a sync flush whose last four bytes are removed, and bears a compression of 1 only where the channel has
+     * a stream (HY-COMP-006). A peer that does not select deflate, or that compresses none of these deltas, which it may,
+     * leaves this check unsupported.
      */
     @Test
-    @Requirement("HY-COMP-004")
+    @Requirement({"HY-COMP-004", "HY-COMP-006"})
     void thePeersCompressedDeltasInflateOnTheReceiversStream() throws Exception {
         String document = freshDocument();
         State written = writeReadings(document);

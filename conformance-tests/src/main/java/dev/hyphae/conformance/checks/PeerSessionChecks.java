@@ -357,6 +357,44 @@ class PeerSessionChecks {
     }
 
     /**
+     * A Delta whose to_seq does not pass that of a Delta received before on its channel ends the session with
+     * PROTOCOL_VIOLATION (HY-SESS-161). The suite plays an attacker on purpose, breaking HY-SESS-160 as a sender that
+     * repeats a state does: it writes a fresh document with a STATE to seq 1, which the peer acknowledges, sends the same
+     * STATE again with the same to_seq, then a Ping. A peer that takes the repeat, joining it, acknowledging it or
+     * dropping it, answers the Ping; one that checks the order ends the session first, and never answers it.
+     */
+    @Test
+    @Requirement("HY-SESS-161")
+    void aDeltaWhoseToSeqDoesNotPassTheOneBeforeItEndsTheSession() throws Exception {
+        String document = freshDocument();
+        ReplicaId me = ReplicaId.random(RANDOM);
+        String rule = "a receiver ends the session with PROTOCOL_VIOLATION when a Delta on the channel of an open document has a"
+                + " to_seq that does not pass the to_seq of a Delta that it received before on that channel (HY-SESS-161)";
+        String input = "an Open of " + document + " on channel 7, a STATE 0..1 of an increment, acknowledged, then the same STATE 0..1"
+                + " again on the same channel, and a Ping";
+        String expected = "a SessionError with channel 0, seq 0 and code 2 PROTOCOL_VIOLATION, before any Pong, then the close";
+        try (Connection c = Connection.open()) {
+            SessionMessage.Open answer = openDocument(c, 7, document, me);
+            SessionMessage.Delta state = new SessionMessage.Delta(answer.channel(), SessionMessage.Kind.STATE, 0, 1, increment(me, 5));
+            c.send(state);
+            c.next(m -> acknowledges(m, 7, 1), "acknowledgement of entry 1");
+            c.send(state);
+            c.send(new SessionMessage.Ping(0x161));
+            SessionMessage m = c.next(x -> x instanceof SessionMessage.SessionError e && e.channel() == 0
+                    || x instanceof SessionMessage.Close close && close.channel() == 0
+                    || x.equals(new SessionMessage.Pong(0x161)), "session error after a STATE sent again with its to_seq");
+            if (m instanceof SessionMessage.Close close) {
+                throw broken("a peer that ends a session because of a fault ends it with a SessionError of channel 0 and the fault's code,"
+                        + " not a Close (HY-SESS-140)", input, expected, close);
+            }
+            if (!(m instanceof SessionMessage.SessionError e) || e.code() != ErrorCode.PROTOCOL_VIOLATION.value()) {
+                throw broken(rule, input, expected, m);
+            }
+            c.expectClosed("its session error");
+        }
+    }
+
+    /**
      * A Delta that is ignored, on a channel of a document that the suite closed, does not count toward the window
      * (HY-SESS-151): the suite sends window + 1 of them, and the session carries on. The suite plays an attacker on
      * purpose, sending deltas after its own Close, which HY-SESS-053 forbids; to the peer they are deltas that crossed

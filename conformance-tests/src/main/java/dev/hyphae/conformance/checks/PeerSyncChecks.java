@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.math.BigInteger;
+import java.util.List;
 
 import static dev.hyphae.conformance.checks.PeerChecks.RANDOM;
 import static dev.hyphae.conformance.checks.PeerChecks.acknowledges;
@@ -29,6 +30,7 @@ import static dev.hyphae.conformance.checks.PeerChecks.broken;
 import static dev.hyphae.conformance.checks.PeerChecks.freshDocument;
 import static dev.hyphae.conformance.checks.PeerChecks.openDocument;
 import static dev.hyphae.conformance.checks.PeerChecks.value;
+import static dev.hyphae.conformance.checks.PeerChecks.writeInASessionOfItsOwn;
 
 /**
  * The Peer profile's checks of chapter "Sync" that a peer shows only in what it sends: the positions that its deltas
@@ -89,6 +91,60 @@ class PeerSyncChecks {
     }
 
     private record FirstDelta(SessionMessage.Delta delta, State state) {
+    }
+
+    /**
+     * The to_seq of the peer's deltas on one channel grows (HY-SESS-160). The suite's reader, a fresh replica, opens a
+     * document that an earlier session wrote and acknowledges each delta that the peer sends it; while the reader's
+     * session lasts, two more sessions of the suite write the document, and the peer passes each write on. Once the
+     * reader holds every write, and the Pong of a Ping has come, no delta on the reader's channel bears a to_seq that does
+     * not pass the one before it.
+     */
+    @Test
+    @Requirement("HY-SESS-160")
+    void theToSeqOfThePeersDeltasOnAChannelGrows() throws Exception {
+        String document = freshDocument();
+        writeInASessionOfItsOwn(document, ReplicaId.random(RANDOM), 1);
+        try (Connection r = Connection.open()) {
+            SessionMessage.Open answer = openDocument(r, document, ReplicaId.random(RANDOM));
+            State state = readUntil(r, answer, DocumentsModel.empty(), 1);
+            writeInASessionOfItsOwn(document, ReplicaId.random(RANDOM), 2);
+            state = readUntil(r, answer, state, 3);
+            writeInASessionOfItsOwn(document, ReplicaId.random(RANDOM), 4);
+            readUntil(r, answer, state, 7);
+            r.send(new SessionMessage.Ping(0x160));
+            r.next(m -> m.equals(new SessionMessage.Pong(0x160)), "Pong once every write had come");
+            List<SessionMessage.Delta> deltas = r.receivedOf(SessionMessage.Delta.class).stream().filter(d -> d.channel() == 7).toList();
+            for (int i = 1; i < deltas.size(); i++) {
+                if (!dev.hyphae.data.Seq.after(deltas.get(i).toSeq(), deltas.get(i - 1).toSeq())) {
+                    throw broken("a peer sends on a channel no Delta whose to_seq does not pass the to_seq of a Delta that it sent before on"
+                            + " that channel (HY-SESS-160)", "an Open of " + document + ", which an earlier session wrote, by a fresh"
+                            + " replica that acknowledges each delta; two more writes of it, each in a session of its own, while this"
+                            + " one lasts; a Ping", "deltas on channel 7 whose to_seq grow", deltas.stream().map(d -> d.kind() + " "
+                            + d.fromSeq() + ".." + d.toSeq()).toList());
+                }
+            }
+        }
+    }
+
+    /**
+     * Reads the peer's deltas on the reader's channel 7, joining and acknowledging each, until the counter reaches
+     * {@code total}; returns the state joined.
+     */
+    private static State readUntil(Connection r, SessionMessage.Open answer, State state, long total) throws Exception {
+        while (!value(state).equals(BigInteger.valueOf(total))) {
+            SessionMessage m = r.poll(x -> x instanceof SessionMessage.Delta d && d.channel() == 7, "delta of the document");
+            if (m == null) {
+                throw broken("a peer sends the receiver deltas that cover every entry of its log (HY-SYNC-004)", "writes of a document"
+                        + " whose counter they bring to " + total + ", and an Open of it by a fresh replica", "deltas that bring the"
+                        + " counter to " + total, "deltas that bring it to " + value(state) + ", then nothing within "
+                        + PeerChecks.READ_TIMEOUT_MILLIS + " ms");
+            }
+            SessionMessage.Delta delta = (SessionMessage.Delta) m;
+            state = DocumentsModel.join(state, delta, r);
+            r.send(new SessionMessage.Ack(answer.channel(), delta.toSeq()));
+        }
+        return state;
     }
 
     private static final String INPUT = "in one session, an Open of a fresh document and " + WRITES + " writes of it, STATE 0..1 then"
