@@ -116,7 +116,7 @@ class PeerSyncChecks {
             r.next(m -> m.equals(new SessionMessage.Pong(0x160)), "Pong once every write had come");
             List<SessionMessage.Delta> deltas = r.receivedOf(SessionMessage.Delta.class).stream().filter(d -> d.channel() == 7).toList();
             for (int i = 1; i < deltas.size(); i++) {
-                if (!dev.hyphae.data.Seq.after(deltas.get(i).toSeq(), deltas.get(i - 1).toSeq())) {
+                if (Long.compareUnsigned(deltas.get(i).toSeq(), deltas.get(i - 1).toSeq()) <= 0) {   // seqs are unsigned
                     throw broken("a peer sends on a channel no Delta whose to_seq does not pass the to_seq of a Delta that it sent before on"
                             + " that channel (HY-SESS-160)", "an Open of " + document + ", which an earlier session wrote, by a fresh"
                             + " replica that acknowledges each delta; two more writes of it, each in a session of its own, while this"
