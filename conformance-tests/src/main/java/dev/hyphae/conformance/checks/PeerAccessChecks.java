@@ -6,7 +6,6 @@ import dev.hyphae.conformance.Checks;
 import dev.hyphae.conformance.PeerTarget;
 import dev.hyphae.conformance.Profile;
 import dev.hyphae.conformance.Sut;
-import dev.hyphae.conformance.checks.PeerChecks.Connection;
 import dev.hyphae.data.ReplicaId;
 import dev.hyphae.handshake.AccessPolicy.Right;
 import dev.hyphae.session.SessionMessage;
@@ -51,7 +50,7 @@ class PeerAccessChecks {
      * peer's answer to each in order: a SessionError of its channel or of the session, or its Open; null where nothing
      * came within the read timeout, after which nothing more is read.
      */
-    private static List<SessionMessage> answersToOpens(Connection c, List<String> documents, ReplicaId replica)
+    private static List<SessionMessage> answersToOpens(PeerConnection c, List<String> documents, ReplicaId replica)
             throws IOException, ProtocolException {
         for (int i = 0; i < documents.size(); i++) {
             c.send(openOf(100 + i, documents.get(i), replica));
@@ -83,7 +82,7 @@ class PeerAccessChecks {
     @Requirement({"HY-SESS-029", "HY-AUTH-012", "HY-CONF-045"})
     void anOpenOfADocumentOutsideTheGrantIsRefused() throws Exception {
         String document = deniedDocument();
-        try (Connection c = Connection.open()) {
+        try (PeerConnection c = PeerConnection.open()) {
             List<SessionMessage> answers = answersToOpens(c, List.of(document), ReplicaId.random(RANDOM));
             if (!refuses(answers.get(0), 100)) {
                 throw broken("a grant on a prefix applies to exactly the documents whose names start with it (HY-AUTH-012); the peer grants"
@@ -108,7 +107,7 @@ class PeerAccessChecks {
         for (int i = 0; i < count; i++) {
             documents.add(deniedDocument());
         }
-        try (Connection c = Connection.open()) {
+        try (PeerConnection c = PeerConnection.open()) {
             List<SessionMessage> answers = answersToOpens(c, documents, ReplicaId.random(RANDOM));
             for (int i = 0; i < count; i++) {
                 SessionMessage m = i < answers.size() ? answers.get(i) : null;
@@ -133,7 +132,7 @@ class PeerAccessChecks {
     void aRefusalRevealsNothingOfWhetherThePeerHoldsTheDocument() throws Exception {
         String held = freshDocument();
         String fresh = freshDocument();
-        try (Connection r = Connection.openAsReader()) {
+        try (PeerConnection r = PeerConnection.openAsReader()) {
             writeInASessionOfItsOwn(held, ReplicaId.random(RANDOM), 1);
             List<SessionMessage> answers = answersToOpens(r, List.of(held, fresh), ReplicaId.random(RANDOM));
             String input = "from the suite's reader, an Open on channel 100 of " + held + ", which the suite's writer wrote, then one on"
@@ -154,7 +153,7 @@ class PeerAccessChecks {
     @Test
     @Requirement({"HY-SESS-148", "HY-SESS-032"})
     void aRefusedOpenFixesTheReplicaIdOfTheSession() throws Exception {
-        try (Connection c = Connection.open()) {
+        try (PeerConnection c = PeerConnection.open()) {
             List<SessionMessage> answers = answersToOpens(c, List.of(deniedDocument()), ReplicaId.random(RANDOM));
             if (!refuses(answers.get(0), 100)) {
                 throw new AssertionError("the peer did not refuse an Open of a document outside " + PeerTarget.DOCUMENT_PREFIX + "* (HY-SESS-029,"
@@ -179,7 +178,7 @@ class PeerAccessChecks {
     void theSuitesReaderIsGrantedReadOnlyOnItsPrefix() throws Exception {
         String readable = PeerChecks.freshReaderDocument();
         String other = freshDocument();
-        try (Connection r = Connection.openAsReader()) {
+        try (PeerConnection r = PeerConnection.openAsReader()) {
             writeInASessionOfItsOwn(readable, ReplicaId.random(RANDOM), 1);
             writeInASessionOfItsOwn(other, ReplicaId.random(RANDOM), 1);
             List<SessionMessage> answers = answersToOpens(r, List.of(readable, other), ReplicaId.random(RANDOM));

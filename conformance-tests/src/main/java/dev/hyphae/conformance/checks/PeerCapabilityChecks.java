@@ -37,7 +37,7 @@ import static dev.hyphae.conformance.checks.PeerChecks.target;
 
 /**
  * The Peer profile's checks of what a peer does with the parameters of a capability, which the suite's own handshake
- * ({@link PeerChecks.Connection}) never writes: these checks drive the handshake at the level of its payloads, with the
+ * ({@link PeerConnection}) never writes: these checks drive the handshake at the level of its payloads, with the
  * reference's Noise layer beneath them.
  */
 @Checks(Profile.PEER)
@@ -125,7 +125,7 @@ class PeerCapabilityChecks {
             while (true) {
                 SessionMessage m;
                 try {
-                    m = PeerChecks.Connection.decodeOrFail(channel.receive());
+                    m = PeerConnection.decodeOrFail(channel.receive());
                 } catch (SocketTimeoutException | EOFException | java.net.SocketException e) {
                     throw new AssertionError("the peer selected " + selection.path("capabilities") + " for " + offered
                             + ", then did not answer the suite's first Ping (HY-SESS-044)", e);

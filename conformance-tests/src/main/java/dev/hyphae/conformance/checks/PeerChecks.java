@@ -8,14 +8,11 @@ import dev.hyphae.conformance.Profile;
 import dev.hyphae.conformance.Suite;
 import dev.hyphae.conformance.Sut;
 import dev.hyphae.data.ReplicaId;
-import dev.hyphae.framing.FramedChannel;
 import dev.hyphae.framing.FramingLimits;
 import dev.hyphae.handshake.AccessPolicy.Right;
 import dev.hyphae.handshake.Certificate;
-import dev.hyphae.handshake.HyphaeHandshake;
 import dev.hyphae.handshake.Negotiation;
 import dev.hyphae.handshake.ProtocolVersion;
-import dev.hyphae.handshake.TrustStore;
 import dev.hyphae.model.CrdtType;
 import dev.hyphae.model.Mutation;
 import dev.hyphae.model.Mutators;
@@ -23,8 +20,6 @@ import dev.hyphae.model.ORMap;
 import dev.hyphae.model.PNCounter;
 import dev.hyphae.model.State;
 import dev.hyphae.model.Value;
-import dev.hyphae.model.encoding.Malformed;
-import dev.hyphae.model.encoding.PayloadDecoder;
 import dev.hyphae.model.encoding.PayloadEncoder;
 import dev.hyphae.noise.KeyPair;
 import dev.hyphae.session.SessionCodec;
@@ -36,10 +31,8 @@ import org.junit.jupiter.api.Test;
 
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.math.BigInteger;
-import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -72,10 +65,10 @@ import java.util.TreeSet;
  * half a session of them at the start of every session (HY-SESS-155): no check counts on what it opens, or on its
  * opening nothing.
  *
- * <p>This class is longer than most because it holds the client that every class of the profile drives, a small one
- * that speaks just enough of the handshake and the session to be a hostile neighbour, with the checks of admission,
- * of a document opened and written, and of the positions of a sync beside it, so that a vendor reading a failure finds
- * the check beside the client it drives. The other chapters' checks have classes of their own, named Peer*Checks.
+ * <p>This class holds the checks of admission, of a document opened and written, and of the positions of a sync, with
+ * the helpers that every class of the profile shares. The client that they all drive is {@link PeerConnection}, and
+ * what the suite believes the peer holds is {@link DocumentsModel}. The other chapters' checks have classes of their
+ * own, named Peer*Checks.
  */
 @Checks(Profile.PEER)
 class PeerChecks {
@@ -90,17 +83,6 @@ class PeerChecks {
     static final int CLOSE_INTERVAL_MILLIS = (int) dev.hyphae.session.SessionLimits.CLOSE_INTERVAL.toMillis();
     /** The default {@code KEEPALIVE_INTERVAL}, which a peer under test runs with (HY-CONF-046). */
     private static final int KEEPALIVE_INTERVAL_MILLIS = (int) dev.hyphae.session.SessionLimits.KEEPALIVE_INTERVAL.toMillis();
-    /**
-     * {@code PEER_CONNECTION_LIMIT}: every connection is closed after this long, so that a peer that stops reading cannot
-     * block a write for ever.
-     */
-    private static final long CONNECTION_LIMIT_MILLIS = 60_000;
-    private static final java.util.concurrent.ScheduledExecutorService WATCHDOG =
-            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "conformance-peer-watchdog");
-                t.setDaemon(true);
-                return t;
-            });
 
     @BeforeEach
     void claimed() {
@@ -122,253 +104,6 @@ class PeerChecks {
         byte[] random = new byte[6];
         RANDOM.nextBytes(random);
         return PeerTarget.READER_PREFIX + HexFormat.of().formatHex(random);
-    }
-
-    /** A connection to the peer under test, after a handshake that the suite runs as initiator. */
-    static final class Connection implements AutoCloseable {
-        final Socket socket;
-        final FramedChannel channel;
-        final HyphaeHandshake.Result result;
-        final List<SessionMessage> received = new ArrayList<>();
-        /**
-         * The session replica table of the peer's direction: the replica id of its first Open (HY-SESS-110), then what
-         * its Deltas have declared (HY-SESS-063). What the payloads it sends in session form are read against.
-         */
-        final List<dev.hyphae.model.ReplicaId> peerTable = new ArrayList<>();
-        private boolean peerOpened;
-        /** The session key table of the peer's direction, as its Deltas have declared it (HY-SESS-094). */
-        final List<Value> peerKeys = new ArrayList<>();
-
-        /** Whether the suite announced {@code durable-acks} on this connection: then it acknowledges nothing on it. */
-        private final boolean announcedDurableAcks;
-
-        private Connection(Socket socket, FramedChannel channel, HyphaeHandshake.Result result, boolean announcedDurableAcks) {
-            this.socket = socket;
-            this.channel = channel;
-            this.result = result;
-            this.announcedDurableAcks = announcedDurableAcks;
-        }
-
-        /**
-         * Connects and runs the handshake.
-         *
-         * @throws ProtocolException when the peer refuses in its selection, with the code it gave
-         */
-        static Connection open(KeyPair key, Certificate certificate, Negotiation.Offer offer) throws IOException, ProtocolException {
-            PeerTarget t = target();
-            Socket socket = new Socket(t.address().getAddress(), t.address().getPort());
-            socket.setSoTimeout(READ_TIMEOUT_MILLIS);
-            WATCHDOG.schedule(() -> {
-                try {
-                    socket.close();
-                } catch (IOException ignored) {
-                    // Closed already.
-                }
-            }, CONNECTION_LIMIT_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
-            try {
-                HyphaeHandshake.Initiator handshake = new HyphaeHandshake.Initiator(new HyphaeHandshake.Credentials(key, certificate,
-                        TrustStore.of(List.of(t.peerKey()), List.of()), System::currentTimeMillis), offer, RANDOM);
-                OutputStream out = socket.getOutputStream();
-                InputStream in = socket.getInputStream();
-                FramedChannel.sendHandshakeMessage(out, handshake.start());
-                FramedChannel.sendHandshakeMessage(out, handshake.onSelection(FramedChannel.receiveHandshakeMessage(in)));
-                HyphaeHandshake.Result result = handshake.result();
-                FramedChannel channel = new FramedChannel(in, out, result.sender(), result.receiver(), result.sendFrameSize(),
-                        result.receiveFrameSize());
-                return new Connection(socket, channel, result, offer.capabilities().contains(DURABLE_ACKS));
-            } catch (IOException | ProtocolException | RuntimeException e) {
-                socket.close();
-                throw e;
-            }
-        }
-
-        static Connection open() throws IOException, ProtocolException {
-            return open(target().suiteKey(), null, standardOffer());
-        }
-
-        /**
-         * A connection of the suite's reader, whom the peer trusts with read only on the documents named
-         * {@link PeerTarget#READER_PREFIX}* (HY-CONF-049). A run given no reader's key is a set-up that lacks it, not a
-         * failure of the peer: the checks that need it are unsupported, and say how to supply it.
-         */
-        static Connection openAsReader() throws IOException, ProtocolException {
-            KeyPair reader = target().readerKey();
-            if (reader == null) {
-                throw new dev.hyphae.conformance.Unsupported("this check needs the suite's reader (HY-CONF-049), and the run was given"
-                        + " no reader's key: trust a second key with read only on documents named " + PeerTarget.READER_PREFIX
-                        + "* and give its key file with --reader-key");
-            }
-            return open(reader, null, standardOffer());
-        }
-
-        /**
-         * A connection on which the suite only writes: it announces {@code durable-acks}, so that the peer's
-         * acknowledgements are exercised under it. The suite keeps nothing on stable storage, and may announce the
-         * capability only where it sends no Ack, no Delta with an ack and no Open with a held_seq (HY-SESS-153, HY-CONF-048).
-         */
-        static Connection openWriting() throws IOException, ProtocolException {
-            return open(target().suiteKey(), null, new Negotiation.Offer(List.of(ProtocolVersion.V1_0), new TreeSet<>(Set.of(DURABLE_ACKS))));
-        }
-
-        /** Messages of the kind {@code kind} that the peer has sent so far, in order. */
-        <T extends SessionMessage> List<T> receivedOf(Class<T> kind) {
-            return received.stream().filter(kind::isInstance).map(kind::cast).toList();
-        }
-
-        /**
-         * Sends {@code message}. On a connection where the suite announced {@code durable-acks}, an Ack, a Delta with an ack
-         * or an Open with a held_seq is a bug of the suite, not a message to send: the suite keeps nothing on stable storage,
-         * so it would claim a durability it lacks (HY-SESS-153), and HY-CONF-048 allows the capability only where it sends
-         * none of them. Every run thus enforces that half of HY-CONF-048 for the messages sent through here.
-         */
-        void send(SessionMessage message) throws IOException, ProtocolException {
-            if (announcedDurableAcks && (message instanceof SessionMessage.Ack
-                    || message instanceof SessionMessage.Delta d && d.ack() != 0
-                    || message instanceof SessionMessage.Open o && o.heldSeq() != 0)) {
-                throw new IllegalStateException("the suite announced durable-acks on this connection and keeps nothing on stable"
-                        + " storage: it must not send " + message + " on it (HY-SESS-153, HY-CONF-048)");
-            }
-            channel.send(SessionCodec.encode(message));
-        }
-
-        /**
-         * The next message the peer sends that {@code wanted} accepts; Pings are answered and others kept in
-         * {@link #received}. Fails if the peer sends nothing within the read timeout.
-         */
-        SessionMessage next(java.util.function.Predicate<SessionMessage> wanted, String what) throws IOException, ProtocolException {
-            SessionMessage m = poll(wanted, what);
-            if (m == null) {
-                throw new AssertionError("the peer sent no " + what + " within " + READ_TIMEOUT_MILLIS + " ms; it sent " + received);
-            }
-            return m;
-        }
-
-        /** As {@link #next}, but null when the peer sends nothing that {@code wanted} accepts within the read timeout. */
-        SessionMessage poll(java.util.function.Predicate<SessionMessage> wanted, String what) throws IOException, ProtocolException {
-            while (true) {
-                byte[] bytes;
-                try {
-                    bytes = channel.receive();
-                } catch (SocketTimeoutException e) {
-                    return null;
-                } catch (EOFException | java.net.SocketException e) {
-                    throw new AssertionError("the peer closed the connection while the suite waited for " + what + "; it sent " + received, e);
-                }
-                SessionMessage m = decodeOrFail(bytes);
-                received.add(m);
-                declared(m, bytes);
-                if (m instanceof SessionMessage.Ping p) {
-                    send(new SessionMessage.Pong(p.nonce()));
-                    continue;
-                }
-                if (wanted.test(m)) {
-                    return m;
-                }
-            }
-        }
-
-        /**
-         * Appends the replica id of the peer's first Open, and what a Delta of the peer declares, to its tables,
-         * {@code bytes} being the message: a peer never declares an id or a key twice, nor its own id (HY-SESS-072,
-         * HY-SESS-102, HY-SESS-110).
-         */
-        private void declared(SessionMessage m, byte[] bytes) {
-            if (m instanceof SessionMessage.Open o && !peerOpened) {
-                peerOpened = true;
-                peerTable.add(new dev.hyphae.model.ReplicaId(o.replica().toHex()));
-            }
-            if (m instanceof SessionMessage.Delta d) {
-                if (d.kind() != SessionMessage.Kind.INTERVAL && d.toSeq() == 0) {
-                    throw new AssertionError("the peer sent a Delta of kind " + d.kind() + " whose to_seq is 0, which can be neither"
-                            + " acknowledged nor refused alone (HY-SESS-021): " + d);
-                }
-                for (ReplicaId id : d.replicas()) {
-                    dev.hyphae.model.ReplicaId replica = new dev.hyphae.model.ReplicaId(id.toHex());
-                    if (peerTable.contains(replica)) {
-                        throw new AssertionError("the peer declared replica " + id + " twice in one session (HY-SESS-072): " + d);
-                    }
-                    peerTable.add(replica);
-                }
-                if (peerTable.size() > dev.hyphae.session.SessionLimits.MAX_SESSION_REPLICAS) {
-                    throw new AssertionError("the peer's declarations took its session replica table past MAX_SESSION_REPLICAS");
-                }
-                for (Value key : DeclaredKeys.of(bytes)) {
-                    if (peerKeys.contains(key)) {
-                        throw new AssertionError("the peer declared key " + key + " twice in one session (HY-SESS-102): " + d);
-                    }
-                    peerKeys.add(key);
-                }
-                if (peerKeys.size() > dev.hyphae.session.SessionLimits.MAX_SESSION_KEYS) {
-                    throw new AssertionError("the peer's declarations took its session key table past MAX_SESSION_KEYS (HY-SESS-102)");
-                }
-            }
-        }
-
-        /** A message the peer sent must be a valid session message: one that is not fails the check. */
-        static SessionMessage decodeOrFail(byte[] bytes) {
-            try {
-                return SessionCodec.decode(bytes);
-            } catch (ProtocolException e) {
-                String which = e.code() == ErrorCode.UNKNOWN_MESSAGE_TYPE
-                        ? "of a type unknown in the session, which a sender never sends; the type 0 is never sent (HY-VER-018, HY-VER-032)"
-                        : "that is not a valid session message (" + e.code() + ", HY-SESS-020)";
-                throw new AssertionError("the peer sent a message " + which + ": " + HexFormat.of().formatHex(bytes), e);
-            }
-        }
-
-        /** Reads until the peer closes the connection; fails if it stays open past {@code CLOSE_INTERVAL}. */
-        void expectClosed(String after) throws IOException {
-            if (!readUntilClosed(closeDeadline())) {
-                throw new AssertionError("the peer kept the connection open " + CLOSE_INTERVAL_MILLIS + " ms (CLOSE_INTERVAL, HY-SESS-143) after "
-                        + after + "; it sent " + received);
-            }
-        }
-
-        /** The deadline, in {@link System#nanoTime()}, of a close due within {@code CLOSE_INTERVAL} from now. */
-        static long closeDeadline() {
-            return System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(CLOSE_INTERVAL_MILLIS);
-        }
-
-        /**
-         * Reads what the peer sends, keeping it in {@link #received}, until the peer closes the connection (true) or
-         * {@code deadline} ({@link System#nanoTime()}) passes with the connection open (false). The deadline bounds the whole
-         * wait, not each read, so that a peer that keeps sending does not hold the connection open past it. A socket that
-         * the suite closed itself (its watchdog, at {@code CONNECTION_LIMIT}) is not a close by the peer: false.
-         */
-        boolean readUntilClosed(long deadline) throws IOException {
-            try {
-                while (true) {
-                    long left = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-                    if (left <= 0) {
-                        return false;
-                    }
-                    socket.setSoTimeout((int) Math.min(left, Integer.MAX_VALUE));
-                    receive();
-                }
-            } catch (SocketTimeoutException e) {
-                return false;
-            } catch (EOFException | ProtocolException | java.net.SocketException e) {
-                // The end of the stream, or a broken one: the peer's close, unless the suite closed the socket itself.
-                return !socket.isClosed();
-            }
-        }
-
-        /**
-         * Reads the peer's next message within the socket's timeout, keeps it in {@link #received} and reads its
-         * declarations; Pings are not answered.
-         */
-        SessionMessage receive() throws IOException, ProtocolException {
-            byte[] bytes = channel.receive();
-            SessionMessage m = decodeOrFail(bytes);
-            received.add(m);
-            declared(m, bytes);
-            return m;
-        }
-
-        @Override
-        public void close() throws IOException {
-            socket.close();
-        }
     }
 
     static Negotiation.Offer standardOffer() {
@@ -394,7 +129,7 @@ class PeerChecks {
     }
 
     /** Opens a fresh document and returns the peer's answering Open. */
-    static SessionMessage.Open openDocument(Connection c, String document, ReplicaId replica) throws IOException, ProtocolException {
+    static SessionMessage.Open openDocument(PeerConnection c, String document, ReplicaId replica) throws IOException, ProtocolException {
         return openDocument(c, 7, document, replica);
     }
 
@@ -402,7 +137,7 @@ class PeerChecks {
      * Opens a fresh document on the suite's channel {@code channel} and returns the peer's answering Open, which must grant
      * the suite write (HY-CONF-045): the suite sends deltas only when it may (HY-SESS-035, HY-CONF-048).
      */
-    static SessionMessage.Open openDocument(Connection c, long channel, String document, ReplicaId replica)
+    static SessionMessage.Open openDocument(PeerConnection c, long channel, String document, ReplicaId replica)
             throws IOException, ProtocolException {
         c.send(openOf(channel, document, replica));
         SessionMessage answer = c.next(m -> m instanceof SessionMessage.Open o && answersOpen(o, channel, document)
@@ -441,7 +176,7 @@ class PeerChecks {
      * HY-SESS-143). A Close of the session in its place fails: a fault ends a session with an error. {@code rule} is the
      * rule, with its id, that calls for {@code code}: a wrong code fails on it.
      */
-    static void expectSessionError(Connection c, ErrorCode code, String rule, String after) throws IOException, ProtocolException {
+    static void expectSessionError(PeerConnection c, ErrorCode code, String rule, String after) throws IOException, ProtocolException {
         SessionMessage m = c.next(x -> x instanceof SessionMessage.SessionError e && e.channel() == 0
                 || x instanceof SessionMessage.Close close && close.channel() == 0, "session error after " + after);
         String expected = "a SessionError with channel 0, seq 0 and code " + code.value() + " " + code + ", then the close";
@@ -476,9 +211,9 @@ class PeerChecks {
         String input = "a connection from the suite's trusted key, the first handshake message of an initiator that offers version 1.0,"
                 + " then, once the handshake is complete, a Ping";
         String expected = "the responder's handshake message, then frames that authenticate";
-        Connection c;
+        PeerConnection c;
         try {
-            c = Connection.open();
+            c = PeerConnection.open();
         } catch (IOException | ProtocolException e) {
             throw broken(rule, input, expected, "a handshake that failed: " + e);
         }
@@ -500,7 +235,7 @@ class PeerChecks {
     void aPingIsAnsweredWithAPongOfItsNonce() throws Exception {
         long nonce = 0x0123456789abcdefL;
         String input = "after the handshake, a Ping with nonce " + Long.toHexString(nonce);
-        try (Connection c = Connection.open()) {
+        try (PeerConnection c = PeerConnection.open()) {
             c.send(new SessionMessage.Ping(nonce));
             while (true) {
                 byte[] bytes;
@@ -515,7 +250,7 @@ class PeerChecks {
                             + " positions 4 to 7, as one message of the framed channel (HY-SESS-001)", input,
                             "a message whose bytes 4 to 7 are 48 59 53 31", HexFormat.of().formatHex(bytes));
                 }
-                SessionMessage m = Connection.decodeOrFail(bytes);
+                SessionMessage m = PeerConnection.decodeOrFail(bytes);
                 c.received.add(m);
                 if (m instanceof SessionMessage.Pong pong) {
                     if (pong.nonce() != nonce) {
@@ -535,7 +270,7 @@ class PeerChecks {
     @Requirement({"HY-VER-003", "HY-HS-005"})
     void anOfferWithNoCommonVersionIsRefused() throws Exception {
         Negotiation.Offer offer = new Negotiation.Offer(List.of(new ProtocolVersion(9, 0)), new TreeSet<>());
-        try (Connection c = Connection.open(target().suiteKey(), null, offer)) {
+        try (PeerConnection c = PeerConnection.open(target().suiteKey(), null, offer)) {
             throw new AssertionError("the peer completed a handshake that offered only version 9.0");
         } catch (ProtocolException e) {
             if (e.code() != ErrorCode.UNSUPPORTED_VERSION) {
@@ -549,7 +284,7 @@ class PeerChecks {
     void anUnknownCriticalCapabilityIsRefused() throws Exception {
         Negotiation.Offer offer = new Negotiation.Offer(List.of(ProtocolVersion.V1_0), new TreeSet<>(Set.of(59_999)),
                 new TreeSet<>(Set.of(59_999)));
-        try (Connection c = Connection.open(target().suiteKey(), null, offer)) {
+        try (PeerConnection c = PeerConnection.open(target().suiteKey(), null, offer)) {
             throw new AssertionError("the peer completed a handshake with an unknown critical capability");
         } catch (ProtocolException e) {
             if (e.code() != ErrorCode.UNSUPPORTED_CAPABILITY) {
@@ -562,7 +297,7 @@ class PeerChecks {
     @Test
     @Requirement({"HY-AUTH-005", "HY-AUTH-008"})
     void anUntrustedNeighbourIsRefusedAndReceivesNothing() throws Exception {
-        try (Connection c = Connection.open(KeyPair.generate(RANDOM), null, standardOffer())) {
+        try (PeerConnection c = PeerConnection.open(KeyPair.generate(RANDOM), null, standardOffer())) {
             c.expectClosed("a handshake from an untrusted key");
             if (!c.received.isEmpty()) {
                 throw new AssertionError("the peer sent an untrusted neighbour " + c.received);
@@ -581,7 +316,7 @@ class PeerChecks {
         signature[0] ^= 0x01;
         Certificate forged = new Certificate(genuine.organisationKey(), genuine.subjectKey(), genuine.organisation(),
                 genuine.notBefore(), genuine.notAfter(), signature);
-        try (Connection c = Connection.open(target().suiteKey(), forged, standardOffer())) {
+        try (PeerConnection c = PeerConnection.open(target().suiteKey(), forged, standardOffer())) {
             c.expectClosed("a handshake with a forged certificate");
             if (!c.received.isEmpty()) {
                 throw new AssertionError("the peer admitted a forged certificate and sent " + c.received);
@@ -595,7 +330,7 @@ class PeerChecks {
     @Test
     @Requirement({"HY-FRAME-019", "HY-FRAME-020", "HY-FRAME-024"})
     void garbageAfterTheHandshakeEndsTheSession() throws Exception {
-        try (Connection c = Connection.open()) {
+        try (PeerConnection c = PeerConnection.open()) {
             byte[] garbage = new byte[200];
             RANDOM.nextBytes(garbage);
             garbage[0] = 0;
@@ -611,7 +346,7 @@ class PeerChecks {
     @Test
     @Requirement({"HY-FRAME-019", "HY-FRAME-020", "HY-FRAME-024"})
     void aMessageBeyondTheReassemblyLimitEndsTheSession() throws Exception {
-        try (Connection c = Connection.open()) {
+        try (PeerConnection c = PeerConnection.open()) {
             OutputStream out = c.socket.getOutputStream();
             byte[] fragment = new byte[c.result.sendFrameSize() - FramingLimits.FRAME_OVERHEAD];
             long sent = 0;
@@ -653,7 +388,7 @@ class PeerChecks {
                 }
             }
         }
-        try (Connection c = Connection.open()) {
+        try (PeerConnection c = PeerConnection.open()) {
             c.channel.send(unknown);
             expectSessionError(c, ErrorCode.UNKNOWN_MESSAGE_TYPE, "a receiver ends the session with UNKNOWN_MESSAGE_TYPE when message_type is a value that the session does not define (HY-SESS-004)", "a message of type 200");
         }
@@ -662,7 +397,7 @@ class PeerChecks {
     @Test
     @Requirement({"HY-SESS-025"})
     void aMessageOnAChannelNeverOpenedEndsTheSession() throws Exception {
-        try (Connection c = Connection.open()) {
+        try (PeerConnection c = PeerConnection.open()) {
             c.send(new SessionMessage.Ack(4_000_000_000L, 1));
             expectSessionError(c, ErrorCode.PROTOCOL_VIOLATION, "a receiver ends the session with PROTOCOL_VIOLATION when an Ack names a channel number that it has not chosen in an Open of the session (HY-SESS-025)", "an Ack on a channel never opened");
         }
@@ -675,7 +410,7 @@ class PeerChecks {
         String document = freshDocument();
         String input = "an Open on channel 7 of " + document + ", a fresh document on which the peer grants the suite's key write"
                 + " (HY-CONF-045)";
-        try (Connection c = Connection.open()) {
+        try (PeerConnection c = PeerConnection.open()) {
             c.send(openOf(7, document, ReplicaId.random(RANDOM)));
             SessionMessage answer = c.poll(m -> m instanceof SessionMessage.Open o && answersOpen(o, 7, document)
                     || m instanceof SessionMessage.SessionError e && (e.channel() == 7 || e.channel() == 0), "answer to its Open");
@@ -708,7 +443,7 @@ class PeerChecks {
         ReplicaId me = ReplicaId.random(RANDOM);
         String rule = "a receiver sets held(r) to the to_seq of each Delta that it accepts (HY-SYNC-021) and acknowledges it with an Ack"
                 + " on the same document whose seq is held(r) (HY-SYNC-022), once no message of the session is waiting (HY-SYNC-023)";
-        try (Connection c = Connection.openWriting()) {
+        try (PeerConnection c = PeerConnection.openWriting()) {
             SessionMessage.Open answer = openDocument(c, document, me);
             c.send(new SessionMessage.Delta(answer.channel(), SessionMessage.Kind.STATE, 0, 1, increment(me, 5)));
             expectAcknowledgedAlone(c, 1, rule, "on " + document + ", a STATE to seq 1 of one increment");
@@ -725,7 +460,7 @@ class PeerChecks {
      * Waits for the acknowledgement of the suite's channel 7 up to {@code seq}: one of a smaller seq, or a SessionError
      * that refuses the delta, fails {@code rule}.
      */
-    private static void expectAcknowledgedAlone(Connection c, long seq, String rule, String input) throws IOException, ProtocolException {
+    private static void expectAcknowledgedAlone(PeerConnection c, long seq, String rule, String input) throws IOException, ProtocolException {
         SessionMessage m = c.poll(x -> x instanceof SessionMessage.Ack a && a.channel() == 7
                 || x instanceof SessionMessage.Delta d && d.channel() == 7 && d.ack() != 0
                 || x instanceof SessionMessage.SessionError e && (e.channel() == 7 || e.channel() == 0), "acknowledgement of entry " + seq);
@@ -743,7 +478,7 @@ class PeerChecks {
         writeInASessionOfItsOwn(document, me, 41);
         // A new replica of the suite, which holds nothing: the peer must send what it has.
         ReplicaId fresh = ReplicaId.random(RANDOM);
-        try (Connection c = Connection.open()) {
+        try (PeerConnection c = PeerConnection.open()) {
             SessionMessage.Open answer = openDocument(c, document, fresh);
             State state = DocumentsModel.empty();
             while (!value(state).equals(BigInteger.valueOf(41))) {
@@ -767,7 +502,7 @@ class PeerChecks {
      * {@code amount}, waits for its acknowledgement and closes: a write the peer holds when a later session begins.
      */
     static void writeInASessionOfItsOwn(String document, ReplicaId writer, long amount) throws Exception {
-        try (Connection c = Connection.openWriting()) {
+        try (PeerConnection c = PeerConnection.openWriting()) {
             SessionMessage.Open answer = openDocument(c, document, writer);
             c.send(new SessionMessage.Delta(answer.channel(), SessionMessage.Kind.STATE, 0, 1, increment(writer, amount)));
             c.next(m -> acknowledges(m, 7, 1), "acknowledgement of entry 1");
@@ -780,51 +515,6 @@ class PeerChecks {
     /** The capability durable-acks (registry, capabilities). */
     static final int DURABLE_ACKS = 1;
 
-    /** The model of a document, as the suite keeps it: the join of the payloads the peer sent. */
-    static final class DocumentsModel {
-        static State empty() {
-            return State.empty(CrdtType.OR_MAP.id());
-        }
-
-        /** Joins the payload of a Delta that the peer sent, uncompressed, as {@link #join(State, byte[], boolean, List)} says. */
-        static State join(State state, SessionMessage.Delta delta, Connection c) {
-            return join(state, delta.payload(), delta.compact(), c);
-        }
-
-        /**
-         * Joins a payload that the peer sent, read against its session replica table {@code table} when it is in
-         * session form or in the compact form. A payload that the model's decoder refuses fails on the sender's rule of
-         * replica indexes (HY-SESS-071, HY-SESS-077) when the refusal is an index past the table, and otherwise on the
-         * requirements that the refusal names.
-         */
-        static State join(State state, byte[] payload, boolean compact, Connection c) {
-            List<dev.hyphae.model.ReplicaId> table = c.peerTable;
-            State decoded;
-            try {
-                // In session form, the key indexes of its maps name keys of the session key table (HY-SESS-099, HY-SESS-101).
-                decoded = compact ? dev.hyphae.model.encoding.CompactDecoder.decode(payload, table)
-                        : PayloadDecoder.decode(payload, table, c.peerKeys);
-            } catch (Malformed e) {
-                // A replica index past the table (HY-ENC-026 in session form, HY-ENC-061 in the compact form) breaks the
-                // sender's rule of that form; any other refusal breaks what the refusal names.
-                boolean pastTheTable = e.requirements().contains(compact ? "HY-ENC-061" : "HY-ENC-026");
-                String rule = pastTheTable
-                        ? "a sender names no replica index past the table of its direction once the ids that the same Delta declares"
-                                + " are appended (" + (compact ? "HY-SESS-077" : "HY-SESS-071") + ")"
-                        : "a peer sends only payloads that a decoder accepts, read against the session tables of its direction ("
-                                + String.join(", ", e.requirements()) + ")";
-                throw broken(rule, "the Opens and deltas of this check;"
-                                + " the peer's session replica table, as its first Open and its Deltas made it, is " + table,
-                        "a payload that a decoder accepts, read against that table", "a payload that a decoder refuses ("
-                                + e.phase().specName() + ": " + e.getMessage() + "): " + HexFormat.of().formatHex(payload));
-            }
-            if (!(decoded.store() instanceof ORMap)) {
-                throw new AssertionError("the peer sent a delta whose root is of type " + decoded.store().typeId() + ", not an ORMap (HY-SYNC-019)");
-            }
-            return state.join(decoded);
-        }
-    }
-
     static BigInteger value(State state) {
         return ((PNCounter) ((ORMap) state.store()).get(Value.of("kwh"), CrdtType.PNCOUNTER.id())).value();
     }
@@ -834,7 +524,7 @@ class PeerChecks {
     void aMalformedDeltaIsRefusedAloneAndTheSessionCarriesOn() throws Exception {
         String document = freshDocument();
         ReplicaId me = ReplicaId.random(RANDOM);
-        try (Connection c = Connection.open()) {
+        try (PeerConnection c = PeerConnection.open()) {
             SessionMessage.Open answer = openDocument(c, document, me);
             c.send(new SessionMessage.Delta(answer.channel(), SessionMessage.Kind.INTERVAL, 0, 1, new byte[] {1, 2, 3, 4, 5, 6, 7, 8}));
             SessionMessage refusal = c.next(m -> m instanceof SessionMessage.SessionError x && x.channel() == 7, "refusal of the malformed delta");
@@ -853,7 +543,7 @@ class PeerChecks {
     void anIntervalThatSkipsEntriesEndsTheSession() throws Exception {
         String document = freshDocument();
         ReplicaId me = ReplicaId.random(RANDOM);
-        try (Connection c = Connection.open()) {
+        try (PeerConnection c = PeerConnection.open()) {
             SessionMessage.Open answer = openDocument(c, document, me);
             c.send(new SessionMessage.Delta(answer.channel(), SessionMessage.Kind.INTERVAL, 5, 6, increment(me, 1)));
             expectSessionError(c, ErrorCode.PROTOCOL_VIOLATION, "a receiver ends the session with PROTOCOL_VIOLATION when a Delta of kind INTERVAL has a from_seq greater than what it holds of the sender's log (HY-SYNC-008)", "an interval from entry 5 of a log it holds nothing of");
@@ -869,7 +559,7 @@ class PeerChecks {
     void anAckRidingOnADeltaIsAcceptedAndOnePastTheLogEndsTheSession() throws Exception {
         String document = freshDocument();
         ReplicaId me = ReplicaId.random(RANDOM);
-        try (Connection c = Connection.open()) {
+        try (PeerConnection c = PeerConnection.open()) {
             SessionMessage.Open answer = openDocument(c, document, me);
             c.send(new SessionMessage.Delta(answer.channel(), SessionMessage.Kind.STATE, 0, 1, increment(me, 5)));
             c.next(m -> acknowledges(m, 7, 1), "acknowledgement of entry 1");
@@ -894,7 +584,7 @@ class PeerChecks {
         String document = freshDocument();
         ReplicaId me = ReplicaId.random(RANDOM);
         writeInASessionOfItsOwn(document, me, 5);
-        try (Connection c = Connection.open()) {
+        try (PeerConnection c = PeerConnection.open()) {
             SessionMessage.Open answer = openDocument(c, document, me);
             c.send(new SessionMessage.SummaryRequest(answer.channel()));
             if (answer.summary() != null) {
@@ -924,7 +614,7 @@ class PeerChecks {
         ReplicaId writer = ReplicaId.random(RANDOM);
         writeInASessionOfItsOwn(document, writer, 41);
         ReplicaId fresh = ReplicaId.random(RANDOM);
-        try (Connection c = Connection.open()) {
+        try (PeerConnection c = PeerConnection.open()) {
             c.send(new SessionMessage.Open(7, document, Right.WRITE, Right.WRITE, fresh, null, null, 0, 16));
             SessionMessage.Open answer = (SessionMessage.Open) c.next(m -> m instanceof SessionMessage.Open o && answersOpen(o, 7, document),
                     "answer to its Open of " + document);
@@ -955,7 +645,7 @@ class PeerChecks {
     @Requirement("HY-SESS-042")
     void anAckOfEntriesThatDoNotExistEndsTheSession() throws Exception {
         String document = freshDocument();
-        try (Connection c = Connection.open()) {
+        try (PeerConnection c = PeerConnection.open()) {
             SessionMessage.Open answer = openDocument(c, document, ReplicaId.random(RANDOM));
             c.send(new SessionMessage.Ack(answer.channel(), 1_000_000));
             expectSessionError(c, ErrorCode.PROTOCOL_VIOLATION, "a receiver ends the session with PROTOCOL_VIOLATION when an Ack has a seq greater than the last entry of its log of the document (HY-SESS-042)", "an Ack of entry 1,000,000 of a fresh document");
@@ -963,7 +653,7 @@ class PeerChecks {
     }
 
     /** Fails if the peer sent an error or a close of the session on {@code c}: after {@code after} it must send nothing. */
-    static void expectNoAnswer(Connection c, String after) {
+    static void expectNoAnswer(PeerConnection c, String after) {
         for (SessionMessage m : c.received) {
             if (m instanceof SessionMessage.SessionError || m instanceof SessionMessage.Close) {
                 throw new AssertionError("after " + after + " the peer sent " + m + ": a peer that refuses a frame sends nothing after it,"
@@ -987,7 +677,7 @@ class PeerChecks {
     void aPeerWhoseStateWasEmptyEchoesNothingBack() throws Exception {
         String document = freshDocument();
         ReplicaId me = ReplicaId.random(RANDOM);
-        try (Connection c = Connection.openWriting()) {
+        try (PeerConnection c = PeerConnection.openWriting()) {
             SessionMessage.Open answer = openDocument(c, document, me);
             c.send(new SessionMessage.Delta(answer.channel(), SessionMessage.Kind.STATE, 0, 1, increment(me, 5)));
             c.next(m -> acknowledges(m, 7, 1), "acknowledgement of entry 1");
@@ -1048,7 +738,7 @@ class PeerChecks {
      * order, until it has sent one of each or nothing more within the read timeout.
      */
     private static List<SessionMessage> answersToARefusedDelta() throws IOException, ProtocolException {
-        try (Connection c = Connection.openWriting()) {
+        try (PeerConnection c = PeerConnection.openWriting()) {
             SessionMessage.Open answer = openDocument(c, freshDocument(), ReplicaId.random(RANDOM));
             c.send(new SessionMessage.Delta(answer.channel(), SessionMessage.Kind.INTERVAL, 0, 1, new byte[] {1, 2, 3, 4, 5, 6, 7, 8}));
             List<SessionMessage> answers = new ArrayList<>();
@@ -1083,7 +773,7 @@ class PeerChecks {
         // The writer's state: it saw the entry written elsewhere and removed it. Its store is empty, its context the dot.
         State removal = Mutators.delta(held, new dev.hyphae.model.ReplicaId(writer.toHex()), new Mutation.RemoveKey(Value.of("kwh")));
         dev.hyphae.model.Dot dot = new dev.hyphae.model.Dot(elsewhere, 1);
-        try (Connection r = Connection.open(); Connection w = Connection.openWriting()) {
+        try (PeerConnection r = PeerConnection.open(); PeerConnection w = PeerConnection.openWriting()) {
             SessionMessage.Open read = openDocument(r, document, reader);
             SessionMessage.Open write = openDocument(w, document, writer);
             w.send(new SessionMessage.Delta(write.channel(), SessionMessage.Kind.STATE, 0, 1, PayloadEncoder.encode(removal)));
@@ -1107,7 +797,7 @@ class PeerChecks {
     @Test
     @Requirement({"HY-SESS-048", "HY-SESS-152", "HY-CONF-046", "HY-CONF-047"})
     void aSilentSessionGetsAPingAfterTheKeepaliveInterval() throws Exception {
-        try (Connection c = Connection.open()) {
+        try (PeerConnection c = PeerConnection.open()) {
             int wait = KEEPALIVE_INTERVAL_MILLIS + READ_TIMEOUT_MILLIS;
             c.socket.setSoTimeout(wait);
             while (true) {
@@ -1125,7 +815,7 @@ class PeerChecks {
                 } catch (EOFException | java.net.SocketException e) {
                     throw new AssertionError("the peer closed a session that was silent for less than IDLE_INTERVAL; it sent " + c.received, e);
                 }
-                SessionMessage m = Connection.decodeOrFail(bytes);
+                SessionMessage m = PeerConnection.decodeOrFail(bytes);
                 c.received.add(m);
                 if (m instanceof SessionMessage.Ping) {
                     return;
@@ -1143,7 +833,7 @@ class PeerChecks {
     void anAnswerStatesItsModeAndNamesNoPrefixItDoesNotHold() throws Exception {
         String document = freshDocument();
         ReplicaId me = ReplicaId.random(RANDOM);
-        try (Connection c = Connection.open()) {
+        try (PeerConnection c = PeerConnection.open()) {
             c.send(new SessionMessage.Open(7, document, Right.WRITE, Right.READ, me, new TreeMap<>(), null, 0, 16));
             SessionMessage.Open answer = (SessionMessage.Open) c.next(m -> m instanceof SessionMessage.Open o && answersOpen(o, 7, document),
                     "answer to an Open that grants the peer read only");

@@ -6,7 +6,6 @@ import dev.hyphae.conformance.PeerTarget;
 import dev.hyphae.conformance.Profile;
 import dev.hyphae.conformance.Sut;
 import dev.hyphae.conformance.Unsupported;
-import dev.hyphae.conformance.checks.PeerChecks.Connection;
 import dev.hyphae.data.ReplicaId;
 import dev.hyphae.session.SessionLimits;
 import dev.hyphae.session.SessionMessage;
@@ -68,7 +67,7 @@ class PeerDocumentLimitChecks {
     @Requirement({"HY-SESS-033", "HY-SESS-028"})
     void anOpenPastMaxDocumentsEndsTheSession() throws Exception {
         ReplicaId me = ReplicaId.random(RANDOM);
-        try (Connection c = Connection.open()) {
+        try (PeerConnection c = PeerConnection.open()) {
             Set<String> onSession = new HashSet<>();
             long channel = 100;
             long nonce = 0x330000;
@@ -145,11 +144,11 @@ class PeerDocumentLimitChecks {
                 throw new Unsupported("not exercised: the set-up sessions brought only " + held.size() + " of the "
                         + HELD_FOR_OWN_OPENS + " documents that the check needs the peer to hold (HY-SESS-155)");
             }
-            try (Connection c = Connection.open()) {
+            try (PeerConnection c = PeerConnection.open()) {
                 setUp(c, me, held);
             }
         }
-        try (Connection c = Connection.open()) {
+        try (PeerConnection c = PeerConnection.open()) {
             PeerOpens own = new PeerOpens(c, me);
             boolean ended = false;
             for (long nonce = 0x1550100; nonce < 0x1550102 && !ended; nonce++) {
@@ -182,7 +181,7 @@ class PeerDocumentLimitChecks {
      * one delta to each, and those the peer acknowledges it holds. Returns early, with what it has, if the peer ends
      * the session in order.
      */
-    private static void setUp(Connection c, ReplicaId me, Set<String> held) throws Exception {
+    private static void setUp(PeerConnection c, ReplicaId me, Set<String> held) throws Exception {
         PeerOpens own = new PeerOpens(c, me);
         try {
             setUp(c, own, held);
@@ -191,7 +190,7 @@ class PeerDocumentLimitChecks {
         }
     }
 
-    private static void setUp(Connection c, PeerOpens own, Set<String> held) throws Exception {
+    private static void setUp(PeerConnection c, PeerOpens own, Set<String> held) throws Exception {
         ReplicaId me = own.me;
         c.send(new SessionMessage.Ping(0x1550000));
         if (endsSession(c.next(m -> m.equals(new SessionMessage.Pong(0x1550000)) || endsSession(m), "Pong"))) {
@@ -272,7 +271,7 @@ class PeerDocumentLimitChecks {
      * no delta follows (HY-SESS-147), and the documents that they name, each once.
      */
     private static final class PeerOpens {
-        private final Connection c;
+        private final PeerConnection c;
         final ReplicaId me;
         /** The documents that the peer opened of its own accord on the session. */
         final Set<String> documents = new HashSet<>();
@@ -281,7 +280,7 @@ class PeerDocumentLimitChecks {
         private long channel = 1_000_000;
         private int seen;
 
-        PeerOpens(Connection c, ReplicaId me) {
+        PeerOpens(PeerConnection c, ReplicaId me) {
             this.c = c;
             this.me = me;
         }

@@ -77,7 +77,7 @@ class PeerEndingChecks {
      * the connection or {@code CLOSE_INTERVAL} from the end has passed, whatever it sends meanwhile.
      */
     static Ending endingAfter(byte[] message) throws IOException, ProtocolException {
-        try (PeerChecks.Connection c = PeerChecks.Connection.open()) {
+        try (PeerConnection c = PeerConnection.open()) {
             c.channel.send(message);
             SessionMessage end = null;
             try {
@@ -95,7 +95,7 @@ class PeerEndingChecks {
                 return new Ending(null, List.of(), !c.socket.isClosed());
             }
             int ended = c.received.size();
-            boolean closed = c.readUntilClosed(PeerChecks.Connection.closeDeadline());
+            boolean closed = c.readUntilClosed(PeerConnection.closeDeadline());
             return new Ending(end, List.copyOf(c.received.subList(ended, c.received.size())), closed);
         }
     }
@@ -155,7 +155,7 @@ class PeerEndingChecks {
     void aSessionErrorOnAChannelClosesThatDocumentWhateverItsCode() throws Exception {
         String document = freshDocument();
         ReplicaId me = ReplicaId.random(RANDOM);
-        try (PeerChecks.Connection c = PeerChecks.Connection.open()) {
+        try (PeerConnection c = PeerConnection.open()) {
             SessionMessage.Open answer = openDocument(c, document, me);
             c.send(new SessionMessage.SessionError(answer.channel(), 0, ErrorCode.PROTOCOL_VIOLATION.value(), "a session-scope code on a channel"));
             try {
@@ -208,9 +208,9 @@ class PeerEndingChecks {
     }
 
     private static void expectEndedUnanswered(SessionMessage message, String rule, String input) throws IOException, ProtocolException {
-        try (PeerChecks.Connection c = PeerChecks.Connection.open()) {
+        try (PeerConnection c = PeerConnection.open()) {
             c.send(message);
-            boolean closed = c.readUntilClosed(PeerChecks.Connection.closeDeadline());
+            boolean closed = c.readUntilClosed(PeerConnection.closeDeadline());
             // The peer's own Opens at the session's start, which may come before or after the suite's message, are no answer.
             List<SessionMessage> answers = c.received.stream()
                     .filter(m -> m instanceof SessionMessage.SessionError || m instanceof SessionMessage.Close).toList();

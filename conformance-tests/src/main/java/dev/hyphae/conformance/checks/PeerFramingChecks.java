@@ -59,7 +59,7 @@ class PeerFramingChecks {
             // The first byte decides: one is a frame sent too early, the end of the stream a peer that closed. Every
             // read is bounded by the socket's timeout, this last one by CLOSE_INTERVAL; the suite's writes are three
             // handshake messages into a fresh connection's buffer and cannot block, so no PEER_CONNECTION_LIMIT
-            // watchdog is needed here, unlike on a session (PeerChecks.Connection).
+            // watchdog is needed here, unlike on a session (PeerConnection).
             socket.setSoTimeout(CLOSE_INTERVAL_MILLIS);
             int first;
             try {

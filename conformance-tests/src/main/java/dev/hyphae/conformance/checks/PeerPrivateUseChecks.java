@@ -4,8 +4,6 @@ import dev.hyphae.ErrorCode;
 import dev.hyphae.conformance.Checks;
 import dev.hyphae.conformance.Profile;
 import dev.hyphae.conformance.Sut;
-import dev.hyphae.conformance.checks.PeerChecks.Connection;
-import dev.hyphae.conformance.checks.PeerChecks.DocumentsModel;
 import dev.hyphae.data.ReplicaId;
 import dev.hyphae.model.CausalContext;
 import dev.hyphae.model.Dot;
@@ -37,7 +35,7 @@ import static dev.hyphae.conformance.checks.PeerChecks.openDocument;
  * Private Use CRDT type never reaches a neighbour with which no capability defines that type; the peer may close the
  * document on that session instead, and the session's other documents go on. The suite's handshake offers no
  * capability, so none defines a Private Use type in any of its sessions. The client it drives is
- * {@link PeerChecks.Connection}.
+ * {@link PeerConnection}.
  */
 @Checks(Profile.PEER)
 class PeerPrivateUseChecks {
@@ -92,7 +90,7 @@ class PeerPrivateUseChecks {
                 CausalContext.of(List.of(dot))));
         written.put(STANDARD, new State(ORMap.of(Map.of(standardKey, standard)), CausalContext.of(List.of(dot))));
         Map<Long, String> documents = new TreeMap<>();
-        try (Connection w = Connection.openWriting()) {
+        try (PeerConnection w = PeerConnection.openWriting()) {
             for (Map.Entry<Long, State> e : written.entrySet()) {
                 String document = freshDocument();
                 documents.put(e.getKey(), document);
@@ -111,7 +109,7 @@ class PeerPrivateUseChecks {
             }
             w.send(new SessionMessage.Close(0, ErrorCode.NO_ERROR.value(), "done"));
         }
-        try (Connection r = Connection.open()) {
+        try (PeerConnection r = PeerConnection.open()) {
             Map<Long, State> read = new TreeMap<>();
             Map<Long, Long> peerChannels = new TreeMap<>();
             Map<Long, SessionMessage.Close> closes = new TreeMap<>();

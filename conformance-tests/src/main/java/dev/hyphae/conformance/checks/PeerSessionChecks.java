@@ -5,7 +5,6 @@ import dev.hyphae.ProtocolException;
 import dev.hyphae.conformance.Checks;
 import dev.hyphae.conformance.Profile;
 import dev.hyphae.conformance.Sut;
-import dev.hyphae.conformance.checks.PeerChecks.Connection;
 import dev.hyphae.data.ReplicaId;
 import dev.hyphae.handshake.AccessPolicy.Right;
 import dev.hyphae.session.SessionMessage;
@@ -29,7 +28,7 @@ import static dev.hyphae.conformance.checks.PeerChecks.writeInASessionOfItsOwn;
 
 /**
  * The Peer profile's checks of chapter "Session" that a peer shows only in what it sends: the channel numbers that it
- * chooses and names, what it does once a document is closed, and what it sends where it may only read. The client they drive is {@link PeerChecks.Connection}.
+ * chooses and names, what it does once a document is closed, and what it sends where it may only read. The client they drive is {@link PeerConnection}.
  */
 @Checks(Profile.PEER)
 class PeerSessionChecks {
@@ -53,7 +52,7 @@ class PeerSessionChecks {
         String closed = freshDocument();
         String other = freshDocument();
         ReplicaId me = ReplicaId.random(RANDOM);
-        try (Connection c = Connection.openWriting()) {
+        try (PeerConnection c = PeerConnection.openWriting()) {
             SessionMessage.Open a = openDocument(c, 2001, closed, me);
             SessionMessage.Open b = openDocument(c, 2002, other, me);
             String law = "the suite closed " + closed + " with a Close of its channel and LIMIT_EXCEEDED (4), a code of session scope,"
@@ -94,7 +93,7 @@ class PeerSessionChecks {
         String first = freshDocument();
         String second = freshDocument();
         ReplicaId me = ReplicaId.random(RANDOM);
-        try (Connection c = Connection.openWriting()) {
+        try (PeerConnection c = PeerConnection.openWriting()) {
             SessionMessage.Open a = openDocument(c, 1001, first, me);
             c.send(new SessionMessage.Delta(a.channel(), SessionMessage.Kind.STATE, 0, 1, increment(me, 1)));
             awaitAcknowledgement(c, 1001, 1);
@@ -124,7 +123,7 @@ class PeerSessionChecks {
      * Other messages may come first, a Delta of the document among them (the suite's own write sent back, HY-SYNC-026,
      * HY-SYNC-027).
      */
-    private static void awaitAcknowledgement(Connection c, long channel, long seq) throws IOException, ProtocolException {
+    private static void awaitAcknowledgement(PeerConnection c, long channel, long seq) throws IOException, ProtocolException {
         c.next(x -> acknowledges(x, channel, seq) || !namesASuiteChannel(c, x),
                 "acknowledgement of entry " + seq + " on channel " + channel);
     }
@@ -192,7 +191,7 @@ class PeerSessionChecks {
      * the session. The channel of an Open of the peer's own, which the suite leaves unanswered here, is also accepted:
      * the peer has no number of the suite's to name for it.
      */
-    private static boolean namesASuiteChannel(Connection c, SessionMessage m) {
+    private static boolean namesASuiteChannel(PeerConnection c, SessionMessage m) {
         return namesASuiteChannel(c.received, m);
     }
 
@@ -222,7 +221,7 @@ class PeerSessionChecks {
     void aPeerGrantedReadOnlySendsNoDelta() throws Exception {
         String document = freshDocument();
         ReplicaId writer = ReplicaId.random(RANDOM);
-        try (Connection r = Connection.open(); Connection w = Connection.openWriting()) {
+        try (PeerConnection r = PeerConnection.open(); PeerConnection w = PeerConnection.openWriting()) {
             r.send(new SessionMessage.Open(7, document, Right.READ, Right.READ, ReplicaId.random(RANDOM), new TreeMap<>(), null, 0, 16));
             SessionMessage.Open answer = (SessionMessage.Open) r.next(m -> m instanceof SessionMessage.Open o && answersOpen(o, 7, document),
                     "answer to an Open that grants the peer read only");
@@ -264,7 +263,7 @@ class PeerSessionChecks {
         String document = freshDocument();
         ReplicaId me = ReplicaId.random(RANDOM);
         writeInASessionOfItsOwn(document, ReplicaId.random(RANDOM), 2);
-        try (Connection c = Connection.open()) {
+        try (PeerConnection c = PeerConnection.open()) {
             c.send(new SessionMessage.Ping(0x150));
             SessionMessage m = c.next(x -> x instanceof SessionMessage.Open o && o.answers() == 0 && o.document() != null
                     || x.equals(new SessionMessage.Pong(0x150)), "an Open of the peer's own of a document that it holds, or the Pong");
@@ -315,7 +314,7 @@ class PeerSessionChecks {
     @Requirement({"HY-SESS-060", "HY-SESS-053"})
     void aReaderGetsADocumentThatThePeerClosedForItOnceThePeerHoldsIt() throws Exception {
         String document = PeerChecks.freshReaderDocument();
-        try (Connection r = Connection.openAsReader()) {
+        try (PeerConnection r = PeerConnection.openAsReader()) {
             r.send(new SessionMessage.Open(7, document, Right.READ, Right.WRITE, ReplicaId.random(RANDOM), new TreeMap<>(), null, 0, 16));
             SessionMessage answer = r.next(m -> m instanceof SessionMessage.Open o && answersOpen(o, 7, document)
                     || m instanceof SessionMessage.Close c && c.channel() == 7
@@ -367,7 +366,7 @@ class PeerSessionChecks {
     void deltasIgnoredOnAClosedChannelDoNotCountTowardTheWindow() throws Exception {
         String document = freshDocument();
         ReplicaId me = ReplicaId.random(RANDOM);
-        try (Connection c = Connection.openWriting()) {
+        try (PeerConnection c = PeerConnection.openWriting()) {
             SessionMessage.Open answer = openDocument(c, 7, document, me);
             c.send(new SessionMessage.Close(answer.channel(), ErrorCode.NO_ERROR.value(), "done with the document"));
             for (int seq = 1; seq <= answer.window() + 1; seq++) {

@@ -5,8 +5,6 @@ import dev.hyphae.ProtocolException;
 import dev.hyphae.conformance.Checks;
 import dev.hyphae.conformance.Profile;
 import dev.hyphae.conformance.Sut;
-import dev.hyphae.conformance.checks.PeerChecks.Connection;
-import dev.hyphae.conformance.checks.PeerChecks.DocumentsModel;
 import dev.hyphae.data.ReplicaId;
 import dev.hyphae.model.CrdtType;
 import dev.hyphae.model.Mutation;
@@ -37,7 +35,7 @@ import static dev.hyphae.conformance.checks.PeerChecks.value;
 /**
  * The Peer profile's checks of payloads in session form (chapter "Session", the session replica table and the session
  * key table): what the peer reads against the tables of the suite's direction, and what it writes against its own. The
- * client they drive is {@link PeerChecks.Connection}, which keeps the tables of the peer's direction as the peer
+ * client they drive is {@link PeerConnection}, which keeps the tables of the peer's direction as the peer
  * declares them.
  */
 @Checks(Profile.PEER)
@@ -59,7 +57,7 @@ class PeerSessionFormChecks {
         String document = freshDocument();
         ReplicaId writer = ReplicaId.random(RANDOM);
         List<ReplicaId> others = List.of(ReplicaId.random(RANDOM), ReplicaId.random(RANDOM), ReplicaId.random(RANDOM));
-        try (Connection w = Connection.open()) {
+        try (PeerConnection w = PeerConnection.open()) {
             SessionMessage.Open answer = openDocument(w, document, writer);
             SessionMessage m = writeThreeReplicas(w, answer.channel(), writer, others, true);
             if (!(m instanceof SessionMessage.Ack)) {
@@ -84,7 +82,7 @@ class PeerSessionFormChecks {
         String document = freshDocument();
         ReplicaId writer = ReplicaId.random(RANDOM);
         List<ReplicaId> others = List.of(ReplicaId.random(RANDOM), ReplicaId.random(RANDOM), ReplicaId.random(RANDOM));
-        try (Connection w = Connection.open(); Connection r = Connection.open()) {
+        try (PeerConnection w = PeerConnection.open(); PeerConnection r = PeerConnection.open()) {
             SessionMessage.Open answer = openDocument(w, document, writer);
             writeThreeReplicas(w, answer.channel(), writer, others, false);
             SessionMessage.Open read = openDocument(r, document, ReplicaId.random(RANDOM));
@@ -103,7 +101,7 @@ class PeerSessionFormChecks {
      * intervals 0..1, 1..2 and 2..3; when {@code sessionForm}, the first and the third in session form, each declaring the
      * replica that it introduces. Returns the Ack of seq 3, or what the peer sent instead (a refusal, or null for nothing).
      */
-    private static SessionMessage writeThreeReplicas(Connection w, long channel, ReplicaId writer, List<ReplicaId> others,
+    private static SessionMessage writeThreeReplicas(PeerConnection w, long channel, ReplicaId writer, List<ReplicaId> others,
             boolean sessionForm) throws IOException, ProtocolException {
         // The suite's table starts with the replica of its Open (HY-SESS-110).
         w.send(sessionForm ? new SessionMessage.Delta(channel, SessionMessage.Kind.INTERVAL, 0, 1,
@@ -127,7 +125,7 @@ class PeerSessionFormChecks {
     void theReplicaOfTheOpenIsEntryZeroOfItsTable() throws Exception {
         String document = freshDocument();
         ReplicaId me = ReplicaId.random(RANDOM);
-        try (Connection c = Connection.open()) {
+        try (PeerConnection c = PeerConnection.open()) {
             SessionMessage.Open answer = openDocument(c, document, me);
             c.send(new SessionMessage.Delta(answer.channel(), SessionMessage.Kind.INTERVAL, 0, 1, increment(me, 2, List.of(me))));
             c.next(m -> acknowledges(m, 7, 1), "acknowledgement of entry 1, in session form against a table of the Open's replica");
@@ -149,7 +147,7 @@ class PeerSessionFormChecks {
         ReplicaId me = ReplicaId.random(RANDOM);
         String input = "an Open of " + document + ", then a Delta 0..1 that declares the key \"kwh\" and whose payload, in session"
                 + " form, names key index 1, then a Delta 1..2 whose payload names key index 0 and declares nothing";
-        try (Connection c = Connection.open()) {
+        try (PeerConnection c = PeerConnection.open()) {
             SessionMessage.Open answer = openDocument(c, document, me);
             // It declares no replica: the suite's Open made its id index 0 (HY-SESS-110).
             c.channel.send(declaringKwh(answer.channel(), 0, 1, incrementByIndex(me, "volts", List.of("kwh", "volts")), null));
@@ -182,7 +180,7 @@ class PeerSessionFormChecks {
     void aKeyDeclaredTwiceEndsTheSession() throws Exception {
         String document = freshDocument();
         ReplicaId me = ReplicaId.random(RANDOM);
-        try (Connection c = Connection.open()) {
+        try (PeerConnection c = PeerConnection.open()) {
             SessionMessage.Open answer = openDocument(c, document, me);
             c.channel.send(declaringKwh(answer.channel(), 0, 1, increment(me, 1), null));
             c.next(m -> acknowledges(m, 7, 1), "acknowledgement of entry 1, which declared the key \"kwh\"");
@@ -225,7 +223,7 @@ class PeerSessionFormChecks {
     void declarationsStandOnAChannelThatIsClosed() throws Exception {
         ReplicaId me = ReplicaId.random(RANDOM);
         ReplicaId declared = ReplicaId.random(RANDOM);
-        try (Connection c = Connection.openWriting()) {
+        try (PeerConnection c = PeerConnection.openWriting()) {
             SessionMessage.Open closed = openDocument(c, 7, freshDocument(), me);
             SessionMessage.Open open = openDocument(c, 8, freshDocument(), me);
             c.send(new SessionMessage.Close(closed.channel(), ErrorCode.NO_ERROR.value(), "done"));

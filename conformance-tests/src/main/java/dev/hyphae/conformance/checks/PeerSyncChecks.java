@@ -5,8 +5,6 @@ import dev.hyphae.conformance.Checks;
 import dev.hyphae.conformance.Profile;
 import dev.hyphae.conformance.Sut;
 import dev.hyphae.conformance.Unsupported;
-import dev.hyphae.conformance.checks.PeerChecks.Connection;
-import dev.hyphae.conformance.checks.PeerChecks.DocumentsModel;
 import dev.hyphae.data.ReplicaId;
 import dev.hyphae.model.CrdtType;
 import dev.hyphae.model.Mutation;
@@ -30,7 +28,7 @@ import static dev.hyphae.conformance.checks.PeerChecks.value;
 
 /**
  * The Peer profile's checks of chapter "Sync" that a peer shows only in what it sends: the positions that its deltas
- * bear. The client they drive is {@link PeerChecks.Connection}.
+ * bear. The client they drive is {@link PeerConnection}.
  */
 @Checks(Profile.PEER)
 class PeerSyncChecks {
@@ -55,7 +53,7 @@ class PeerSyncChecks {
         String document = freshDocument();
         ReplicaId writer = ReplicaId.random(RANDOM);
         dev.hyphae.model.ReplicaId model = new dev.hyphae.model.ReplicaId(writer.toHex());
-        try (Connection w = Connection.openWriting()) {
+        try (PeerConnection w = PeerConnection.openWriting()) {
             SessionMessage.Open answer = openDocument(w, document, writer);
             State state = DocumentsModel.empty();
             for (int seq = 1; seq <= WRITES; seq++) {
@@ -67,7 +65,7 @@ class PeerSyncChecks {
             w.next(m -> acknowledges(m, 7, WRITES), "acknowledgement of the " + WRITES + " writes");
             w.send(new SessionMessage.Close(0, ErrorCode.NO_ERROR.value(), "done"));
         }
-        try (Connection r = Connection.open()) {
+        try (PeerConnection r = PeerConnection.open()) {
             SessionMessage.Open answer = openDocument(r, document, ReplicaId.random(RANDOM));
             SessionMessage.Delta first = (SessionMessage.Delta) r.next(m -> m instanceof SessionMessage.Delta d && d.channel() == 7,
                     "the first delta of " + document);

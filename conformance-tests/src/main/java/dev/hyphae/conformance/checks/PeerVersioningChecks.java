@@ -5,8 +5,6 @@ import dev.hyphae.ProtocolException;
 import dev.hyphae.conformance.Checks;
 import dev.hyphae.conformance.Profile;
 import dev.hyphae.conformance.Sut;
-import dev.hyphae.conformance.checks.PeerChecks.Connection;
-import dev.hyphae.conformance.checks.PeerChecks.DocumentsModel;
 import dev.hyphae.data.ReplicaId;
 import dev.hyphae.handshake.AccessPolicy.Right;
 import dev.hyphae.model.CausalContext;
@@ -40,7 +38,7 @@ import static dev.hyphae.conformance.checks.PeerChecks.writeInASessionOfItsOwn;
 /**
  * The Peer profile's checks of chapter "Versioning and extensibility" that a peer shows only on the wire: the types
  * of the messages that it sends, what it does with an error code that it does not know, and a value of a CRDT type
- * that it does not know, which it keeps and passes on. The client they drive is {@link PeerChecks.Connection}.
+ * that it does not know, which it keeps and passes on. The client they drive is {@link PeerConnection}.
  */
 @Checks(Profile.PEER)
 class PeerVersioningChecks {
@@ -70,7 +68,7 @@ class PeerVersioningChecks {
     void everyMessageThePeerSendsIsOfATypeTheSessionKnows() throws Exception {
         String document = freshDocument();
         writeInASessionOfItsOwn(document, ReplicaId.random(RANDOM), 2);
-        try (Connection c = Connection.open()) {
+        try (PeerConnection c = PeerConnection.open()) {
             c.send(new SessionMessage.Open(7, document, Right.WRITE, Right.WRITE, ReplicaId.random(RANDOM), null, null, 0, 16));
             SessionMessage.Open answer = (SessionMessage.Open) c.next(m -> m instanceof SessionMessage.Open o && answersOpen(o, 7, document),
                     "answer to its Open of " + document);
@@ -103,7 +101,7 @@ class PeerVersioningChecks {
         String document = freshDocument();
         ReplicaId me = ReplicaId.random(RANDOM);
         writeInASessionOfItsOwn(document, ReplicaId.random(RANDOM), 4);
-        try (Connection c = Connection.open()) {
+        try (PeerConnection c = PeerConnection.open()) {
             SessionMessage.Open answer = openDocument(c, 7, document, me);
             SessionMessage.Delta delta = (SessionMessage.Delta) c.next(m -> m instanceof SessionMessage.Delta d && d.channel() == 7,
                     "a delta of " + document);
@@ -130,7 +128,7 @@ class PeerVersioningChecks {
     }
 
     /** The session carries on after {@code after}: the suite's Ping is answered, and nothing before it is an error or a Close. */
-    private static void expectCarriesOn(Connection c, long nonce, String after) throws IOException, ProtocolException {
+    private static void expectCarriesOn(PeerConnection c, long nonce, String after) throws IOException, ProtocolException {
         SessionMessage m;
         try {
             c.send(new SessionMessage.Ping(nonce));
@@ -163,7 +161,7 @@ class PeerVersioningChecks {
 
         /** Writes the value in a session of its own, and returns the peer's acknowledgement, its refusal, or null for nothing. */
         SessionMessage write() throws IOException, ProtocolException {
-            try (Connection w = Connection.openWriting()) {
+            try (PeerConnection w = PeerConnection.openWriting()) {
                 SessionMessage.Open answer = openDocument(w, document, ReplicaId.fromHex(dot.replica().hex()));
                 w.send(new SessionMessage.Delta(answer.channel(), SessionMessage.Kind.STATE, 0, 1, PayloadEncoder.encode(state)));
                 SessionMessage m = w.poll(x -> acknowledges(x, 7, 1)
@@ -204,7 +202,7 @@ class PeerVersioningChecks {
             throw new AssertionError("the peer did not accept a payload holding a value of a CRDT type that it does not know (HY-VER-020),"
                     + " so its forwarding cannot be seen: " + m);
         }
-        try (Connection r = Connection.open()) {
+        try (PeerConnection r = PeerConnection.open()) {
             SessionMessage.Open read = openDocument(r, written.document(), ReplicaId.random(RANDOM));
             String rule = "a peer stores a value of a CRDT type unknown to it as the opaque versions that it received, and forwards"
                     + " them unchanged: its type id, dots and data byte for byte (HY-VER-021, HY-DATA-037, HY-SYNC-080)";

@@ -1,0 +1,299 @@
+package dev.hyphae.conformance.checks;
+
+import dev.hyphae.ErrorCode;
+import dev.hyphae.ProtocolException;
+import dev.hyphae.conformance.PeerTarget;
+import dev.hyphae.data.ReplicaId;
+import dev.hyphae.framing.FramedChannel;
+import dev.hyphae.handshake.Certificate;
+import dev.hyphae.handshake.HyphaeHandshake;
+import dev.hyphae.handshake.Negotiation;
+import dev.hyphae.handshake.ProtocolVersion;
+import dev.hyphae.handshake.TrustStore;
+import dev.hyphae.model.Value;
+import dev.hyphae.noise.KeyPair;
+import dev.hyphae.session.SessionCodec;
+import dev.hyphae.session.SessionMessage;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+import static dev.hyphae.conformance.checks.PeerChecks.CLOSE_INTERVAL_MILLIS;
+import static dev.hyphae.conformance.checks.PeerChecks.DURABLE_ACKS;
+import static dev.hyphae.conformance.checks.PeerChecks.RANDOM;
+import static dev.hyphae.conformance.checks.PeerChecks.READ_TIMEOUT_MILLIS;
+import static dev.hyphae.conformance.checks.PeerChecks.standardOffer;
+import static dev.hyphae.conformance.checks.PeerChecks.target;
+
+/**
+ * The suite's side of a session with the peer under test, after a handshake that the suite runs as initiator: the client
+ * that every class of the Peer profile drives, a small one that speaks just enough of the handshake and the session to
+ * be a neighbour, and a hostile one where a check says so. It keeps what the peer has sent, answers its Pings, and reads
+ * its declarations into the tables of the peer's direction, failing the check when the peer breaks their rules.
+ */
+final class PeerConnection implements AutoCloseable {
+
+    /**
+     * {@code PEER_CONNECTION_LIMIT}: every connection is closed after this long, so that a peer that stops reading cannot
+     * block a write for ever.
+     */
+    private static final long CONNECTION_LIMIT_MILLIS = 60_000;
+    private static final java.util.concurrent.ScheduledExecutorService WATCHDOG =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "conformance-peer-watchdog");
+                t.setDaemon(true);
+                return t;
+            });
+    final Socket socket;
+    final FramedChannel channel;
+    final HyphaeHandshake.Result result;
+    final List<SessionMessage> received = new ArrayList<>();
+    /**
+     * The session replica table of the peer's direction: the replica id of its first Open (HY-SESS-110), then what
+     * its Deltas have declared (HY-SESS-063). What the payloads it sends in session form are read against.
+     */
+    final List<dev.hyphae.model.ReplicaId> peerTable = new ArrayList<>();
+    private boolean peerOpened;
+    /** The session key table of the peer's direction, as its Deltas have declared it (HY-SESS-094). */
+    final List<Value> peerKeys = new ArrayList<>();
+
+    /** Whether the suite announced {@code durable-acks} on this connection: then it acknowledges nothing on it. */
+    private final boolean announcedDurableAcks;
+
+    private PeerConnection(Socket socket, FramedChannel channel, HyphaeHandshake.Result result, boolean announcedDurableAcks) {
+        this.socket = socket;
+        this.channel = channel;
+        this.result = result;
+        this.announcedDurableAcks = announcedDurableAcks;
+    }
+
+    /**
+     * Connects and runs the handshake.
+     *
+     * @throws ProtocolException when the peer refuses in its selection, with the code it gave
+     */
+    static PeerConnection open(KeyPair key, Certificate certificate, Negotiation.Offer offer) throws IOException, ProtocolException {
+        PeerTarget t = target();
+        Socket socket = new Socket(t.address().getAddress(), t.address().getPort());
+        socket.setSoTimeout(READ_TIMEOUT_MILLIS);
+        WATCHDOG.schedule(() -> {
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // Closed already.
+            }
+        }, CONNECTION_LIMIT_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        try {
+            HyphaeHandshake.Initiator handshake = new HyphaeHandshake.Initiator(new HyphaeHandshake.Credentials(key, certificate,
+                    TrustStore.of(List.of(t.peerKey()), List.of()), System::currentTimeMillis), offer, RANDOM);
+            OutputStream out = socket.getOutputStream();
+            InputStream in = socket.getInputStream();
+            FramedChannel.sendHandshakeMessage(out, handshake.start());
+            FramedChannel.sendHandshakeMessage(out, handshake.onSelection(FramedChannel.receiveHandshakeMessage(in)));
+            HyphaeHandshake.Result result = handshake.result();
+            FramedChannel channel = new FramedChannel(in, out, result.sender(), result.receiver(), result.sendFrameSize(),
+                    result.receiveFrameSize());
+            return new PeerConnection(socket, channel, result, offer.capabilities().contains(DURABLE_ACKS));
+        } catch (IOException | ProtocolException | RuntimeException e) {
+            socket.close();
+            throw e;
+        }
+    }
+
+    static PeerConnection open() throws IOException, ProtocolException {
+        return open(target().suiteKey(), null, standardOffer());
+    }
+
+    /**
+     * A connection of the suite's reader, whom the peer trusts with read only on the documents named
+     * {@link PeerTarget#READER_PREFIX}* (HY-CONF-049). A run given no reader's key is a set-up that lacks it, not a
+     * failure of the peer: the checks that need it are unsupported, and say how to supply it.
+     */
+    static PeerConnection openAsReader() throws IOException, ProtocolException {
+        KeyPair reader = target().readerKey();
+        if (reader == null) {
+            throw new dev.hyphae.conformance.Unsupported("this check needs the suite's reader (HY-CONF-049), and the run was given"
+                    + " no reader's key: trust a second key with read only on documents named " + PeerTarget.READER_PREFIX
+                    + "* and give its key file with --reader-key");
+        }
+        return open(reader, null, standardOffer());
+    }
+
+    /**
+     * A connection on which the suite only writes: it announces {@code durable-acks}, so that the peer's
+     * acknowledgements are exercised under it. The suite keeps nothing on stable storage, and may announce the
+     * capability only where it sends no Ack, no Delta with an ack and no Open with a held_seq (HY-SESS-153, HY-CONF-048).
+     */
+    static PeerConnection openWriting() throws IOException, ProtocolException {
+        return open(target().suiteKey(), null, new Negotiation.Offer(List.of(ProtocolVersion.V1_0), new TreeSet<>(Set.of(DURABLE_ACKS))));
+    }
+
+    /** Messages of the kind {@code kind} that the peer has sent so far, in order. */
+    <T extends SessionMessage> List<T> receivedOf(Class<T> kind) {
+        return received.stream().filter(kind::isInstance).map(kind::cast).toList();
+    }
+
+    /**
+     * Sends {@code message}. On a connection where the suite announced {@code durable-acks}, an Ack, a Delta with an ack
+     * or an Open with a held_seq is a bug of the suite, not a message to send: the suite keeps nothing on stable storage,
+     * so it would claim a durability it lacks (HY-SESS-153), and HY-CONF-048 allows the capability only where it sends
+     * none of them. Every run thus enforces that half of HY-CONF-048 for the messages sent through here.
+     */
+    void send(SessionMessage message) throws IOException, ProtocolException {
+        if (announcedDurableAcks && (message instanceof SessionMessage.Ack
+                || message instanceof SessionMessage.Delta d && d.ack() != 0
+                || message instanceof SessionMessage.Open o && o.heldSeq() != 0)) {
+            throw new IllegalStateException("the suite announced durable-acks on this connection and keeps nothing on stable"
+                    + " storage: it must not send " + message + " on it (HY-SESS-153, HY-CONF-048)");
+        }
+        channel.send(SessionCodec.encode(message));
+    }
+
+    /**
+     * The next message the peer sends that {@code wanted} accepts; Pings are answered and others kept in
+     * {@link #received}. Fails if the peer sends nothing within the read timeout.
+     */
+    SessionMessage next(java.util.function.Predicate<SessionMessage> wanted, String what) throws IOException, ProtocolException {
+        SessionMessage m = poll(wanted, what);
+        if (m == null) {
+            throw new AssertionError("the peer sent no " + what + " within " + READ_TIMEOUT_MILLIS + " ms; it sent " + received);
+        }
+        return m;
+    }
+
+    /** As {@link #next}, but null when the peer sends nothing that {@code wanted} accepts within the read timeout. */
+    SessionMessage poll(java.util.function.Predicate<SessionMessage> wanted, String what) throws IOException, ProtocolException {
+        while (true) {
+            byte[] bytes;
+            try {
+                bytes = channel.receive();
+            } catch (SocketTimeoutException e) {
+                return null;
+            } catch (EOFException | java.net.SocketException e) {
+                throw new AssertionError("the peer closed the connection while the suite waited for " + what + "; it sent " + received, e);
+            }
+            SessionMessage m = decodeOrFail(bytes);
+            received.add(m);
+            declared(m, bytes);
+            if (m instanceof SessionMessage.Ping p) {
+                send(new SessionMessage.Pong(p.nonce()));
+                continue;
+            }
+            if (wanted.test(m)) {
+                return m;
+            }
+        }
+    }
+
+    /**
+     * Appends the replica id of the peer's first Open, and what a Delta of the peer declares, to its tables,
+     * {@code bytes} being the message: a peer never declares an id or a key twice, nor its own id (HY-SESS-072,
+     * HY-SESS-102, HY-SESS-110).
+     */
+    private void declared(SessionMessage m, byte[] bytes) {
+        if (m instanceof SessionMessage.Open o && !peerOpened) {
+            peerOpened = true;
+            peerTable.add(new dev.hyphae.model.ReplicaId(o.replica().toHex()));
+        }
+        if (m instanceof SessionMessage.Delta d) {
+            if (d.kind() != SessionMessage.Kind.INTERVAL && d.toSeq() == 0) {
+                throw new AssertionError("the peer sent a Delta of kind " + d.kind() + " whose to_seq is 0, which can be neither"
+                        + " acknowledged nor refused alone (HY-SESS-021): " + d);
+            }
+            for (ReplicaId id : d.replicas()) {
+                dev.hyphae.model.ReplicaId replica = new dev.hyphae.model.ReplicaId(id.toHex());
+                if (peerTable.contains(replica)) {
+                    throw new AssertionError("the peer declared replica " + id + " twice in one session (HY-SESS-072): " + d);
+                }
+                peerTable.add(replica);
+            }
+            if (peerTable.size() > dev.hyphae.session.SessionLimits.MAX_SESSION_REPLICAS) {
+                throw new AssertionError("the peer's declarations took its session replica table past MAX_SESSION_REPLICAS");
+            }
+            for (Value key : DeclaredKeys.of(bytes)) {
+                if (peerKeys.contains(key)) {
+                    throw new AssertionError("the peer declared key " + key + " twice in one session (HY-SESS-102): " + d);
+                }
+                peerKeys.add(key);
+            }
+            if (peerKeys.size() > dev.hyphae.session.SessionLimits.MAX_SESSION_KEYS) {
+                throw new AssertionError("the peer's declarations took its session key table past MAX_SESSION_KEYS (HY-SESS-102)");
+            }
+        }
+    }
+
+    /** A message the peer sent must be a valid session message: one that is not fails the check. */
+    static SessionMessage decodeOrFail(byte[] bytes) {
+        try {
+            return SessionCodec.decode(bytes);
+        } catch (ProtocolException e) {
+            String which = e.code() == ErrorCode.UNKNOWN_MESSAGE_TYPE
+                    ? "of a type unknown in the session, which a sender never sends; the type 0 is never sent (HY-VER-018, HY-VER-032)"
+                    : "that is not a valid session message (" + e.code() + ", HY-SESS-020)";
+            throw new AssertionError("the peer sent a message " + which + ": " + HexFormat.of().formatHex(bytes), e);
+        }
+    }
+
+    /** Reads until the peer closes the connection; fails if it stays open past {@code CLOSE_INTERVAL}. */
+    void expectClosed(String after) throws IOException {
+        if (!readUntilClosed(closeDeadline())) {
+            throw new AssertionError("the peer kept the connection open " + CLOSE_INTERVAL_MILLIS + " ms (CLOSE_INTERVAL, HY-SESS-143) after "
+                    + after + "; it sent " + received);
+        }
+    }
+
+    /** The deadline, in {@link System#nanoTime()}, of a close due within {@code CLOSE_INTERVAL} from now. */
+    static long closeDeadline() {
+        return System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(CLOSE_INTERVAL_MILLIS);
+    }
+
+    /**
+     * Reads what the peer sends, keeping it in {@link #received}, until the peer closes the connection (true) or
+     * {@code deadline} ({@link System#nanoTime()}) passes with the connection open (false). The deadline bounds the whole
+     * wait, not each read, so that a peer that keeps sending does not hold the connection open past it. A socket that
+     * the suite closed itself (its watchdog, at {@code CONNECTION_LIMIT}) is not a close by the peer: false.
+     */
+    boolean readUntilClosed(long deadline) throws IOException {
+        try {
+            while (true) {
+                long left = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0) {
+                    return false;
+                }
+                socket.setSoTimeout((int) Math.min(left, Integer.MAX_VALUE));
+                receive();
+            }
+        } catch (SocketTimeoutException e) {
+            return false;
+        } catch (EOFException | ProtocolException | java.net.SocketException e) {
+            // The end of the stream, or a broken one: the peer's close, unless the suite closed the socket itself.
+            return !socket.isClosed();
+        }
+    }
+
+    /**
+     * Reads the peer's next message within the socket's timeout, keeps it in {@link #received} and reads its
+     * declarations; Pings are not answered.
+     */
+    SessionMessage receive() throws IOException, ProtocolException {
+        byte[] bytes = channel.receive();
+        SessionMessage m = decodeOrFail(bytes);
+        received.add(m);
+        declared(m, bytes);
+        return m;
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}
