@@ -13,7 +13,6 @@ import dev.hyphae.noise.CipherState;
 import dev.hyphae.noise.HandshakeState;
 import dev.hyphae.noise.KeyPair;
 import dev.hyphae.noise.NoiseSuite;
-import dev.hyphae.session.SessionCodec;
 import dev.hyphae.session.SessionMessage;
 import dev.hyphae.spec.Requirement;
 import hyphae.v1.Capability;
@@ -121,23 +120,25 @@ class PeerCapabilityChecks {
             CipherState[] keys = noise.split();
             FramedChannel channel = new FramedChannel(in, out, keys[0], keys[1], selection.path("maxFrameSize").asInt(),
                     dev.hyphae.framing.FramingLimits.MAX_FRAME_SIZE);
-            channel.send(SessionCodec.encode(new SessionMessage.Ping(0x44)));
+            // The suite offered durable-acks: what it sends on the session passes the guard of HY-CONF-048.
+            PeerConnection c = PeerConnection.afterHandshake(socket, channel, true);
+            c.send(new SessionMessage.Ping(0x44));
             while (true) {
                 SessionMessage m;
                 try {
-                    m = PeerConnection.decodeOrFail(channel.receive());
+                    m = c.receive();
                 } catch (SocketTimeoutException | EOFException | java.net.SocketException e) {
                     throw new AssertionError("the peer selected " + selection.path("capabilities") + " for " + offered
                             + ", then did not answer the suite's first Ping (HY-SESS-044)", e);
                 }
                 if (m.equals(new SessionMessage.Pong(0x44))) {
-                    channel.send(SessionCodec.encode(new SessionMessage.Close(0, dev.hyphae.ErrorCode.NO_ERROR.value(), "done")));
+                    c.send(new SessionMessage.Close(0, dev.hyphae.ErrorCode.NO_ERROR.value(), "done"));
                     return selection;
                 }
                 if (m instanceof SessionMessage.Ping p) {
-                    channel.send(SessionCodec.encode(new SessionMessage.Pong(p.nonce())));
+                    c.send(new SessionMessage.Pong(p.nonce()));
                 } else if (m instanceof SessionMessage.SessionError e && e.channel() == 0
-                        || m instanceof SessionMessage.Close c && c.channel() == 0) {
+                        || m instanceof SessionMessage.Close close && close.channel() == 0) {
                     throw new AssertionError("the peer ended the session that followed " + offered + " (HY-SESS-044): " + m);
                 }
             }

@@ -31,7 +31,6 @@ import org.junit.jupiter.api.Test;
 
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.math.BigInteger;
 import java.net.SocketTimeoutException;
 import java.security.SecureRandom;
@@ -220,7 +219,7 @@ class PeerChecks {
         try (c) {
             c.send(new SessionMessage.Ping(0x7a5));
             try {
-                c.channel.receive();
+                c.receiveRaw();
             } catch (SocketTimeoutException e) {
                 throw broken(rule, input, expected, "no frame within " + READ_TIMEOUT_MILLIS + " ms of the Ping");
             } catch (IOException | ProtocolException e) {
@@ -240,7 +239,7 @@ class PeerChecks {
             while (true) {
                 byte[] bytes;
                 try {
-                    bytes = c.channel.receive();
+                    bytes = c.receiveRaw();
                 } catch (SocketTimeoutException e) {
                     throw broken("a peer answers every Ping with a Pong that carries the Ping's nonce (HY-SESS-049)", input,
                             "a Pong with nonce " + Long.toHexString(nonce), "nothing within " + READ_TIMEOUT_MILLIS + " ms; before, " + c.received);
@@ -326,7 +325,10 @@ class PeerChecks {
         }
     }
 
-    /** Nothing answers a frame that does not authenticate: no error, no close, not even with the sending key (HY-FRAME-024). */
+    /**
+     * Nothing answers a frame that does not authenticate: no error, no close, not even with the sending key (HY-FRAME-024).
+     * The suite plays an attacker on purpose (HY-CONF-048): it writes 200 random bytes where a frame belongs.
+     */
     @Test
     @Requirement({"HY-FRAME-019", "HY-FRAME-020", "HY-FRAME-024"})
     void garbageAfterTheHandshakeEndsTheSession() throws Exception {
@@ -335,19 +337,20 @@ class PeerChecks {
             RANDOM.nextBytes(garbage);
             garbage[0] = 0;
             garbage[1] = (byte) 150;
-            c.socket.getOutputStream().write(garbage);
-            c.socket.getOutputStream().flush();
+            c.writeAsAttacker(garbage);
             c.expectClosed("a frame that does not authenticate");
             expectNoAnswer(c, "a frame that does not authenticate");
         }
     }
 
-    /** Fragments without FIN beyond MAX_MESSAGE_SIZE: the peer must stop reassembling and close. */
+    /**
+     * Fragments without FIN beyond MAX_MESSAGE_SIZE: the peer must stop reassembling and close. The suite plays an attacker
+     * on purpose (HY-CONF-048): it sends a message longer than a sender may (HY-FRAME-014).
+     */
     @Test
     @Requirement({"HY-FRAME-019", "HY-FRAME-020", "HY-FRAME-024"})
     void aMessageBeyondTheReassemblyLimitEndsTheSession() throws Exception {
         try (PeerConnection c = PeerConnection.open()) {
-            OutputStream out = c.socket.getOutputStream();
             byte[] fragment = new byte[c.result.sendFrameSize() - FramingLimits.FRAME_OVERHEAD];
             long sent = 0;
             try {
@@ -355,12 +358,13 @@ class PeerChecks {
                     byte[] plaintext = new byte[1 + fragment.length];   // flags 0: not the last fragment
                     System.arraycopy(fragment, 0, plaintext, 1, fragment.length);
                     byte[] ciphertext = c.result.sender().encryptWithAd(new byte[0], plaintext);
-                    out.write(ciphertext.length >>> 8);
-                    out.write(ciphertext.length);
-                    out.write(ciphertext);
+                    byte[] frame = new byte[2 + ciphertext.length];
+                    frame[0] = (byte) (ciphertext.length >>> 8);
+                    frame[1] = (byte) ciphertext.length;
+                    System.arraycopy(ciphertext, 0, frame, 2, ciphertext.length);
+                    c.writeAsAttacker(frame);
                     sent += fragment.length;
                 }
-                out.flush();
             } catch (IOException closedWhileSending) {
                 return;   // the peer closed as soon as the limit was passed
             }
@@ -369,6 +373,11 @@ class PeerChecks {
         }
     }
 
+    /**
+     * A message of a type that the session does not define ends the session with UNKNOWN_MESSAGE_TYPE. The suite plays an
+     * attacker on purpose (HY-CONF-048): its message is a Ping whose message_type is 200, which a sender never sends
+     * (HY-VER-018).
+     */
     @Test
     @Requirement("HY-SESS-004")
     void aMessageOfUnknownTypeEndsTheSessionWithItsCode() throws Exception {
@@ -389,7 +398,7 @@ class PeerChecks {
             }
         }
         try (PeerConnection c = PeerConnection.open()) {
-            c.channel.send(unknown);
+            c.sendAsAttacker(unknown);
             expectSessionError(c, ErrorCode.UNKNOWN_MESSAGE_TYPE, "a receiver ends the session with UNKNOWN_MESSAGE_TYPE when message_type is a value that the session does not define (HY-SESS-004)", "a message of type 200");
         }
     }
@@ -799,11 +808,11 @@ class PeerChecks {
     void aSilentSessionGetsAPingAfterTheKeepaliveInterval() throws Exception {
         try (PeerConnection c = PeerConnection.open()) {
             int wait = KEEPALIVE_INTERVAL_MILLIS + READ_TIMEOUT_MILLIS;
-            c.socket.setSoTimeout(wait);
+            c.setReadTimeout(wait);
             while (true) {
                 byte[] bytes;
                 try {
-                    bytes = c.channel.receive();
+                    bytes = c.receiveRaw();
                 } catch (SocketTimeoutException e) {
                     throw broken("a peer sends a Ping when it has sent no message on the session for KEEPALIVE_INTERVAL (HY-SESS-048),"
                                     + " an interval that starts with the session, whether or not anything is received (HY-SESS-152); a peer"

@@ -53,8 +53,10 @@ final class PeerConnection implements AutoCloseable {
                 t.setDaemon(true);
                 return t;
             });
-    final Socket socket;
-    final FramedChannel channel;
+    private final Socket socket;
+    /** Written only by {@link #transmit}, so that every message the suite sends passes the guard of HY-CONF-048. */
+    private final FramedChannel channel;
+    /** The handshake's outcome, or null on a connection whose handshake a check ran itself ({@link #afterHandshake}). */
     final HyphaeHandshake.Result result;
     final List<SessionMessage> received = new ArrayList<>();
     /**
@@ -143,19 +145,115 @@ final class PeerConnection implements AutoCloseable {
     }
 
     /**
+     * A connection whose handshake a check ran itself, at the level of its payloads, on {@code socket}: what it sends on
+     * the session goes through {@link #send} as on any other. {@code announcedDurableAcks} is whether the suite's offer
+     * held {@code durable-acks}. The check closes the socket; no watchdog is scheduled.
+     */
+    static PeerConnection afterHandshake(Socket socket, FramedChannel channel, boolean announcedDurableAcks) {
+        return new PeerConnection(socket, channel, null, announcedDurableAcks);
+    }
+
+    /**
      * Sends {@code message}. On a connection where the suite announced {@code durable-acks}, an Ack, a Delta with an ack
      * or an Open with a held_seq is a bug of the suite, not a message to send: the suite keeps nothing on stable storage,
      * so it would claim a durability it lacks (HY-SESS-153), and HY-CONF-048 allows the capability only where it sends
-     * none of them. Every run thus enforces that half of HY-CONF-048 for the messages sent through here.
+     * none of them. Every run thus enforces that half of HY-CONF-048: every message that the suite sends on a session
+     * passes here, or through {@link #sendEncoded} or {@link #sendAsAttacker}, which apply the same guard.
      */
     void send(SessionMessage message) throws IOException, ProtocolException {
+        refuseWhatClaimsDurability(message);
+        transmit(SessionCodec.encode(message));
+    }
+
+    /**
+     * Sends a valid session message that a check built field by field, to state in the model's terms what the
+     * reference's encoder would write for it (the keys that a Delta declares, for instance). It must decode, and is then
+     * guarded as {@link #send} guards it.
+     *
+     * @throws IllegalArgumentException when {@code message} does not decode: bytes that are meant to be invalid go
+     *         through {@link #sendAsAttacker}
+     */
+    void sendEncoded(byte[] message) throws IOException, ProtocolException {
+        SessionMessage decoded;
+        try {
+            decoded = SessionCodec.decode(message);
+        } catch (ProtocolException e) {
+            throw new IllegalArgumentException("the suite built a session message that does not decode (" + e.code() + "): "
+                    + HexFormat.of().formatHex(message), e);
+        }
+        refuseWhatClaimsDurability(decoded);
+        transmit(message);
+    }
+
+    /**
+     * Sends, as one message of the framed channel, bytes that are no valid session message on purpose: a check that plays
+     * an attacker (HY-CONF-048 allows it where the check says so) sends a message of a type that the session does not
+     * define, or one that fails verification, to see what the peer does with it. The guard of {@link #send} reads a
+     * decoded message, which such bytes are not, so it cannot apply as it stands; the half of HY-CONF-048 that it keeps
+     * is kept here by the message type instead. Bytes that decode are guarded as {@link #send} guards them. On a
+     * connection where the suite announced {@code durable-acks}, bytes that do not decode are sent only when their
+     * message_type can be read and is none of Open, Delta and Ack, the three types that can claim a durability: a peer
+     * might read an acknowledgement or a held_seq in a message that the suite cannot tell apart from one.
+     */
+    void sendAsAttacker(byte[] message) throws IOException, ProtocolException {
+        SessionMessage decoded = null;
+        try {
+            decoded = SessionCodec.decode(message);
+        } catch (ProtocolException e) {
+            // Invalid on purpose: judged by its message type below.
+        }
+        if (decoded != null) {
+            refuseWhatClaimsDurability(decoded);
+        } else if (announcedDurableAcks) {
+            int type = messageTypeOf(message);
+            if (type < 0 || type == hyphae.v1.Message.Open || type == hyphae.v1.Message.Delta || type == hyphae.v1.Message.Ack) {
+                throw new IllegalStateException("the suite announced durable-acks on this connection and keeps nothing on stable"
+                        + " storage: it must not send an invalid message " + (type < 0 ? "whose type it cannot read" : "of type " + type)
+                        + ", which might carry an acknowledgement or a held_seq, on it (HY-SESS-153, HY-CONF-048): "
+                        + HexFormat.of().formatHex(message));
+            }
+        }
+        transmit(message);
+    }
+
+    /**
+     * Writes {@code bytes} to the transport as they are, outside the framed channel: a check that plays an attacker sends
+     * bytes that are no frame of the session's keys, or frames that it made itself, to see what the peer does with them.
+     * No guard can read a session message in them, so on a connection where the suite announced {@code durable-acks}
+     * nothing is written this way at all (HY-SESS-153, HY-CONF-048).
+     */
+    void writeAsAttacker(byte[] bytes) throws IOException {
+        if (announcedDurableAcks) {
+            throw new IllegalStateException("the suite announced durable-acks on this connection: it writes nothing on it that"
+                    + " no guard can read as a session message (HY-SESS-153, HY-CONF-048)");
+        }
+        OutputStream out = socket.getOutputStream();
+        out.write(bytes);
+        out.flush();
+    }
+
+    /** HY-SESS-153, HY-CONF-048: on a connection that announced durable-acks, nothing that claims a durability. */
+    private void refuseWhatClaimsDurability(SessionMessage message) {
         if (announcedDurableAcks && (message instanceof SessionMessage.Ack
                 || message instanceof SessionMessage.Delta d && d.ack() != 0
                 || message instanceof SessionMessage.Open o && o.heldSeq() != 0)) {
             throw new IllegalStateException("the suite announced durable-acks on this connection and keeps nothing on stable"
                     + " storage: it must not send " + message + " on it (HY-SESS-153, HY-CONF-048)");
         }
-        channel.send(SessionCodec.encode(message));
+    }
+
+    /** The only writer of {@link #channel}: every caller has applied the guard of HY-CONF-048 first. */
+    private void transmit(byte[] message) throws IOException, ProtocolException {
+        channel.send(message);
+    }
+
+    /** The message_type of {@code message} read as a SessionMessage buffer, or -1 when it cannot be read. */
+    private static int messageTypeOf(byte[] message) {
+        try {
+            return Byte.toUnsignedInt(hyphae.v1.SessionMessage.getRootAsSessionMessage(java.nio.ByteBuffer.wrap(message)).messageType());
+        } catch (RuntimeException e) {
+            return -1;
+        }
     }
 
     /**
@@ -290,6 +388,27 @@ final class PeerConnection implements AutoCloseable {
         received.add(m);
         declared(m, bytes);
         return m;
+    }
+
+    /**
+     * The peer's next message as it arrived, within the socket's timeout: not decoded, not kept in {@link #received}, its
+     * Pings not answered. For checks that judge the bytes themselves, or that the peer sends anything at all.
+     */
+    byte[] receiveRaw() throws IOException, ProtocolException {
+        return channel.receive();
+    }
+
+    /** Sets how long each read waits for the peer before it fails with a {@link SocketTimeoutException}. */
+    void setReadTimeout(int millis) throws IOException {
+        socket.setSoTimeout(millis);
+    }
+
+    /**
+     * Whether the suite closed the socket itself, as its watchdog does at {@code PEER_CONNECTION_LIMIT}: a stream that
+     * ended then was not closed by the peer.
+     */
+    boolean closedBySuite() {
+        return socket.isClosed();
     }
 
     @Override

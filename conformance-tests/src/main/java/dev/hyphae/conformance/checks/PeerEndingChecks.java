@@ -74,11 +74,13 @@ class PeerEndingChecks {
     /**
      * Sends {@code message} on a new connection and reads what the peer sends: each message within
      * {@code PEER_ANSWER_TIMEOUT} of the one before it until the session's end, and after the end until the peer closes
-     * the connection or {@code CLOSE_INTERVAL} from the end has passed, whatever it sends meanwhile.
+     * the connection or {@code CLOSE_INTERVAL} from the end has passed, whatever it sends meanwhile. The message is sent
+     * as an attacker's ({@link PeerConnection#sendAsAttacker}): each that a check gives here breaks a rule on purpose, as
+     * the class says.
      */
     static Ending endingAfter(byte[] message) throws IOException, ProtocolException {
         try (PeerConnection c = PeerConnection.open()) {
-            c.channel.send(message);
+            c.sendAsAttacker(message);
             SessionMessage end = null;
             try {
                 while (end == null) {
@@ -92,7 +94,7 @@ class PeerEndingChecks {
                 return new Ending(null, List.of(), false);
             } catch (EOFException | ProtocolException | java.net.SocketException e) {
                 // Closed without an end; a socket that the suite closed itself is not a close by the peer.
-                return new Ending(null, List.of(), !c.socket.isClosed());
+                return new Ending(null, List.of(), !c.closedBySuite());
             }
             int ended = c.received.size();
             boolean closed = c.readUntilClosed(PeerConnection.closeDeadline());

@@ -150,7 +150,7 @@ class PeerSessionFormChecks {
         try (PeerConnection c = PeerConnection.open()) {
             SessionMessage.Open answer = openDocument(c, document, me);
             // It declares no replica: the suite's Open made its id index 0 (HY-SESS-110).
-            c.channel.send(declaringKwh(answer.channel(), 0, 1, incrementByIndex(me, "volts", List.of("kwh", "volts")), null));
+            c.sendEncoded(declaringKwh(answer.channel(), 0, 1, incrementByIndex(me, "volts", List.of("kwh", "volts")), null));
             SessionMessage first = c.poll(m -> m instanceof SessionMessage.SessionError x && (x.channel() == 7 || x.channel() == 0)
                     || acknowledges(m, 7, 1), "refusal of the delta that names key index 1");
             if (!(first instanceof SessionMessage.SessionError e) || e.channel() != 7 || e.seq() != 1
@@ -182,9 +182,9 @@ class PeerSessionFormChecks {
         ReplicaId me = ReplicaId.random(RANDOM);
         try (PeerConnection c = PeerConnection.open()) {
             SessionMessage.Open answer = openDocument(c, document, me);
-            c.channel.send(declaringKwh(answer.channel(), 0, 1, increment(me, 1), null));
+            c.sendEncoded(declaringKwh(answer.channel(), 0, 1, increment(me, 1), null));
             c.next(m -> acknowledges(m, 7, 1), "acknowledgement of entry 1, which declared the key \"kwh\"");
-            c.channel.send(declaringKwh(answer.channel(), 1, 2, increment(me, 1), null));
+            c.sendEncoded(declaringKwh(answer.channel(), 1, 2, increment(me, 1), null));
             expectSessionError(c, ErrorCode.PROTOCOL_VIOLATION, "a receiver ends the session with PROTOCOL_VIOLATION when a Delta declares a key that the key table of the sender's direction already holds (HY-SESS-096)", "a Delta that declares the key \"kwh\" a second time");
         }
     }
