@@ -55,7 +55,9 @@ final class DocumentsModel {
                             + e.phase().specName() + ": " + e.getMessage() + "): " + HexFormat.of().formatHex(payload));
         }
         if (!(decoded.store() instanceof ORMap)) {
-            throw new AssertionError("the peer sent a delta whose root is of type " + decoded.store().typeId() + ", not an ORMap (HY-SYNC-019)");
+            throw broken("a receiver refuses a Delta whose payload's root CRDT type id is not 7, the ORMap (HY-SYNC-019): a peer that"
+                            + " meets " + PeerChecks.theChecksRequirements() + " sends none", c.input(), "a payload whose root is an ORMap (7)",
+                    "a payload whose root is of type " + decoded.store().typeId() + ": " + HexFormat.of().formatHex(payload));
         }
         return state.join(decoded);
     }

@@ -12,6 +12,7 @@ import dev.hyphae.session.SessionMessage;
 import dev.hyphae.spec.Requirement;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -36,8 +37,9 @@ import static dev.hyphae.conformance.checks.PeerChecks.writeInASessionOfItsOwn;
 class PeerAccessChecks {
 
     @BeforeEach
-    void claimed() {
+    void claimed(TestInfo check) {
         Sut.requireProfile(Profile.PEER);
+        PeerChecks.judging(check);
     }
 
     /** A name that holds the suite's prefix but does not start with it: the peer grants the suite's key no right on it. */
@@ -156,8 +158,11 @@ class PeerAccessChecks {
         try (PeerConnection c = PeerConnection.open()) {
             List<SessionMessage> answers = answersToOpens(c, List.of(deniedDocument()), ReplicaId.random(RANDOM));
             if (!refuses(answers.get(0), 100)) {
-                throw new AssertionError("the peer did not refuse an Open of a document outside " + PeerTarget.DOCUMENT_PREFIX + "* (HY-SESS-029,"
-                        + " HY-CONF-045): " + answers.get(0));
+                throw c.broken("a peer under test grants the suite's key no right on a document whose name does not start with "
+                                + PeerTarget.DOCUMENT_PREFIX + " (HY-CONF-045), and refuses an Open of a document on which it grants the"
+                                + " sender no right with a SessionError of the Open's channel, seq 0 and ACCESS_DENIED (HY-SESS-029)",
+                        "a SessionError of channel 100, seq 0, code 600 ACCESS_DENIED", answers.get(0) == null
+                                ? "nothing within " + PeerChecks.READ_TIMEOUT_MILLIS + " ms" : answers.get(0));
             }
             c.send(openOf(7, freshDocument(), ReplicaId.random(RANDOM)));
             expectSessionError(c, dev.hyphae.ErrorCode.PROTOCOL_VIOLATION, "a receiver ends the session with PROTOCOL_VIOLATION when an Open names a replica id other than that of the first Open of the session, refused or not (HY-SESS-032, HY-SESS-148)",

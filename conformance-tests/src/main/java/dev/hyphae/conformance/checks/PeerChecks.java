@@ -28,6 +28,7 @@ import dev.hyphae.spec.Requirement;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 
 import java.io.EOFException;
 import java.io.IOException;
@@ -57,12 +58,13 @@ import java.util.TreeSet;
  * constant of the specification (chapter "Conformance", table "The times of peer mode").
  *
  * <p>Each check judges one requirement, or a small group that one verdict cannot tell apart, and its verdict fails with
- * the rule, what the suite sent, what the rule expects and what the peer sent ({@link #broken}). A failure met on the way
- * to the verdict (the peer refusing a document it must grant, closing or falling silent while the suite waits, sending
- * what does not decode) is still a plain sentence naming what the peer did and the requirement. Where one exchange shows several
- * rules, several checks run it, each judging its own. The peer may hold the documents of earlier checks, and open up to
- * half a session of them at the start of every session (HY-SESS-155): no check counts on what it opens, or on its
- * opening nothing.
+ * the rule, what the suite sent, what the rule expects and what the peer sent ({@link #broken}). So does a failure met on
+ * the way to the verdict (the peer refusing a document it must grant, closing or falling silent while the suite waits,
+ * sending what does not decode): where no rule of its own applies, its rule is that of the check, whose requirement ids
+ * it names ({@link #theChecksRequirements}), and its input is what the suite had sent on the connection
+ * ({@link PeerConnection#input}). Where one exchange shows several rules, several checks run it, each judging its own.
+ * The peer may hold the documents of earlier checks, and open up to half a session of them at the start of every session
+ * (HY-SESS-155): no check counts on what it opens, or on its opening nothing.
  *
  * <p>This class holds the checks of admission, of a document opened and written, and of the positions of a sync, with
  * the helpers that every class of the profile shares. The client that they all drive is {@link PeerConnection}, and
@@ -84,8 +86,26 @@ class PeerChecks {
     private static final int KEEPALIVE_INTERVAL_MILLIS = (int) dev.hyphae.session.SessionLimits.KEEPALIVE_INTERVAL.toMillis();
 
     @BeforeEach
-    void claimed() {
+    void claimed(TestInfo check) {
         Sut.requireProfile(Profile.PEER);
+        judging(check);
+    }
+
+    /** The requirement ids that the running check cites, for the failures that its helpers meet on the way to its verdict. */
+    private static final ThreadLocal<List<String>> JUDGED = ThreadLocal.withInitial(List::of);
+
+    /** Notes which check is about to run, on its own thread: every class of the profile calls it before each of its checks. */
+    static void judging(TestInfo check) {
+        JUDGED.set(check.getTestMethod().map(m -> m.getAnnotation(Requirement.class)).map(r -> List.of(r.value())).orElse(List.of()));
+    }
+
+    /**
+     * The requirement ids of the running check, comma-separated: the rule of a failure met on its way to the verdict, where
+     * the peer did not do what the check needs of a peer that meets them.
+     */
+    static String theChecksRequirements() {
+        List<String> ids = JUDGED.get();
+        return ids.isEmpty() ? "the requirements of this check" : String.join(", ", ids);
     }
 
     static PeerTarget target() {
@@ -127,6 +147,13 @@ class PeerChecks {
         return PayloadEncoder.encode(delta, table.stream().map(id -> new dev.hyphae.model.ReplicaId(id.toHex())).toList());
     }
 
+    /**
+     * The set-up that every check which writes needs (HY-CONF-045): a refusal of the suite's Open, or a grant of less than
+     * write, fails on it whatever the check judges.
+     */
+    static final String GRANTS_WRITE = "a peer checked in peer mode trusts the suite's key and grants it write on every document"
+            + " whose name starts with " + PeerTarget.DOCUMENT_PREFIX + " (HY-CONF-045)";
+
     /** Opens a fresh document and returns the peer's answering Open. */
     static SessionMessage.Open openDocument(PeerConnection c, String document, ReplicaId replica) throws IOException, ProtocolException {
         return openDocument(c, 7, document, replica);
@@ -141,14 +168,8 @@ class PeerChecks {
         c.send(openOf(channel, document, replica));
         SessionMessage answer = c.next(m -> m instanceof SessionMessage.Open o && answersOpen(o, channel, document)
                 || m instanceof SessionMessage.SessionError e && e.channel() == channel, "answer to its Open of " + document);
-        if (answer instanceof SessionMessage.SessionError e) {
-            throw new AssertionError("the peer refused the document " + document + " with " + e.code() + " " + e.detail()
-                    + ": it must grant the suite's key write on documents named " + PeerTarget.DOCUMENT_PREFIX + "* (HY-CONF-045)");
-        }
-        SessionMessage.Open open = (SessionMessage.Open) answer;
-        if (open.granted() != Right.WRITE) {
-            throw new AssertionError("the peer granted " + open.granted() + " on " + document + ", not write: it must grant the suite's key"
-                    + " write on documents named " + PeerTarget.DOCUMENT_PREFIX + "* (HY-CONF-045)");
+        if (!(answer instanceof SessionMessage.Open open) || open.granted() != Right.WRITE) {
+            throw c.broken(GRANTS_WRITE, "an Open of " + document + " with granted 2 (write)", answer);
         }
         return open;
     }
@@ -176,9 +197,13 @@ class PeerChecks {
      * rule, with its id, that calls for {@code code}: a wrong code fails on it.
      */
     static void expectSessionError(PeerConnection c, ErrorCode code, String rule, String after) throws IOException, ProtocolException {
-        SessionMessage m = c.next(x -> x instanceof SessionMessage.SessionError e && e.channel() == 0
+        SessionMessage m = c.poll(x -> x instanceof SessionMessage.SessionError e && e.channel() == 0
                 || x instanceof SessionMessage.Close close && close.channel() == 0, "session error after " + after);
         String expected = "a SessionError with channel 0, seq 0 and code " + code.value() + " " + code + ", then the close";
+        if (m == null) {
+            throw broken(rule, after, expected, "no SessionError or Close of the session within " + READ_TIMEOUT_MILLIS
+                    + " ms (PEER_ANSWER_TIMEOUT, HY-CONF-047); the peer sent " + (c.received.isEmpty() ? "nothing" : c.received));
+        }
         if (m instanceof SessionMessage.Close close) {
             throw broken("a peer that ends a session because of a fault ends it with a SessionError of channel 0 and the fault's code, not"
                     + " a Close (HY-SESS-140)", after, expected, close);
@@ -187,7 +212,8 @@ class PeerChecks {
         if (e.code() != code.value()) {
             throw broken(rule, after, expected, e);
         }
-        c.expectClosed("its session error");
+        c.expectClosed("its session error", "a peer that sends a SessionError of session scope closes the framed channel within"
+                + " CLOSE_INTERVAL of sending it (HY-SESS-143)");
     }
 
     /**
@@ -249,7 +275,7 @@ class PeerChecks {
                             + " positions 4 to 7, as one message of the framed channel (HY-SESS-001)", input,
                             "a message whose bytes 4 to 7 are 48 59 53 31", HexFormat.of().formatHex(bytes));
                 }
-                SessionMessage m = PeerConnection.decodeOrFail(bytes);
+                SessionMessage m = c.decodeOrFail(bytes);
                 c.received.add(m);
                 if (m instanceof SessionMessage.Pong pong) {
                     if (pong.nonce() != nonce) {
@@ -269,11 +295,15 @@ class PeerChecks {
     @Requirement({"HY-VER-003", "HY-HS-005"})
     void anOfferWithNoCommonVersionIsRefused() throws Exception {
         Negotiation.Offer offer = new Negotiation.Offer(List.of(new ProtocolVersion(9, 0)), new TreeSet<>());
+        String rule = "a responder fails the handshake with UNSUPPORTED_VERSION (code 3) when no version is both offered and"
+                + " supported (HY-VER-003), reported in the Selection of message 2 (HY-HS-005)";
+        String input = "a handshake as initiator whose offer holds version 9.0 alone";
+        String expected = "a refusal with 3 UNSUPPORTED_VERSION";
         try (PeerConnection c = PeerConnection.open(target().suiteKey(), null, offer)) {
-            throw new AssertionError("the peer completed a handshake that offered only version 9.0");
+            throw broken(rule, input, expected, "a handshake that completed, with version " + c.result.version());
         } catch (ProtocolException e) {
             if (e.code() != ErrorCode.UNSUPPORTED_VERSION) {
-                throw new AssertionError("refused with " + e.code() + ", not UNSUPPORTED_VERSION: " + e.getMessage());
+                throw broken(rule, input, expected, "a refusal with " + e.code().value() + " " + e.code() + ": " + e.getMessage());
             }
         }
     }
@@ -283,11 +313,16 @@ class PeerChecks {
     void anUnknownCriticalCapabilityIsRefused() throws Exception {
         Negotiation.Offer offer = new Negotiation.Offer(List.of(ProtocolVersion.V1_0), new TreeSet<>(Set.of(59_999)),
                 new TreeSet<>(Set.of(59_999)));
+        String rule = "a responder ends the handshake with UNSUPPORTED_CAPABILITY (code 203) when the Offer marks critical a"
+                + " capability that it does not implement (HY-HS-010)";
+        String input = "a handshake as initiator whose offer holds version 1.0 and the capability 59999, which no peer implements,"
+                + " marked critical";
+        String expected = "a refusal with 203 UNSUPPORTED_CAPABILITY";
         try (PeerConnection c = PeerConnection.open(target().suiteKey(), null, offer)) {
-            throw new AssertionError("the peer completed a handshake with an unknown critical capability");
+            throw broken(rule, input, expected, "a handshake that completed, with the capabilities " + c.result.capabilities());
         } catch (ProtocolException e) {
             if (e.code() != ErrorCode.UNSUPPORTED_CAPABILITY) {
-                throw new AssertionError("refused with " + e.code() + ", not UNSUPPORTED_CAPABILITY: " + e.getMessage());
+                throw broken(rule, input, expected, "a refusal with " + e.code().value() + " " + e.code() + ": " + e.getMessage());
             }
         }
     }
@@ -296,10 +331,14 @@ class PeerChecks {
     @Test
     @Requirement({"HY-AUTH-005", "HY-AUTH-008"})
     void anUntrustedNeighbourIsRefusedAndReceivesNothing() throws Exception {
+        String rule = "a peer ends the handshake with UNKNOWN_PEER unless it trusts the other peer's static key (HY-AUTH-005), which"
+                + " a responder learns from message 3, and so closes the connection; it sends no part of a document to a peer that"
+                + " holds no right on it (HY-AUTH-008)";
         try (PeerConnection c = PeerConnection.open(KeyPair.generate(RANDOM), null, standardOffer())) {
-            c.expectClosed("a handshake from an untrusted key");
+            c.expectClosed("a handshake from an untrusted key", rule);
             if (!c.received.isEmpty()) {
-                throw new AssertionError("the peer sent an untrusted neighbour " + c.received);
+                throw broken(rule, "a handshake as initiator from a key that the peer does not trust, then nothing",
+                        "the close of the connection, and no session message", c.received);
             }
         }
     }
@@ -315,10 +354,15 @@ class PeerChecks {
         signature[0] ^= 0x01;
         Certificate forged = new Certificate(genuine.organisationKey(), genuine.subjectKey(), genuine.organisation(),
                 genuine.notBefore(), genuine.notAfter(), signature);
+        String rule = "a peer ends the handshake with BAD_CERTIFICATE when a certificate's signature does not verify (HY-AUTH-003),"
+                + " whatever it thinks of the key, and so closes the connection; it sends no part of a document to a peer that holds"
+                + " no right on it (HY-AUTH-008)";
         try (PeerConnection c = PeerConnection.open(target().suiteKey(), forged, standardOffer())) {
-            c.expectClosed("a handshake with a forged certificate");
+            c.expectClosed("a handshake with a forged certificate", rule);
             if (!c.received.isEmpty()) {
-                throw new AssertionError("the peer admitted a forged certificate and sent " + c.received);
+                throw broken(rule, "a handshake as initiator from the suite's trusted key, with a certificate of that key whose signature"
+                        + " is forged (one bit flipped), then nothing", "a refusal, or the close of the connection, and no session message",
+                        c.received);
             }
         } catch (ProtocolException e) {
             // Also acceptable: refused as early as the handshake allows.
@@ -338,7 +382,7 @@ class PeerChecks {
             garbage[0] = 0;
             garbage[1] = (byte) 150;
             c.writeAsAttacker(garbage);
-            c.expectClosed("a frame that does not authenticate");
+            c.expectClosed("a frame that does not authenticate", REFUSED_FRAME);
             expectNoAnswer(c, "a frame that does not authenticate");
         }
     }
@@ -368,7 +412,7 @@ class PeerChecks {
             } catch (IOException closedWhileSending) {
                 return;   // the peer closed as soon as the limit was passed
             }
-            c.expectClosed("fragments beyond MAX_MESSAGE_SIZE");
+            c.expectClosed("fragments beyond MAX_MESSAGE_SIZE", REFUSED_FRAME);
             expectNoAnswer(c, "fragments beyond MAX_MESSAGE_SIZE");
         }
     }
@@ -425,8 +469,7 @@ class PeerChecks {
                     || m instanceof SessionMessage.SessionError e && (e.channel() == 7 || e.channel() == 0), "answer to its Open");
             if (answer instanceof SessionMessage.SessionError e && e.channel() == 7) {
                 // A refusal is allowed by HY-SESS-028; what it breaks is the set-up that the suite's key is granted write.
-                throw new AssertionError("the peer refused the document " + document + " with " + e.code() + " " + e.detail()
-                        + ": it must grant the suite's key write on documents named " + PeerTarget.DOCUMENT_PREFIX + "* (HY-CONF-045)");
+                throw broken(GRANTS_WRITE, input, "an Open of " + document + " with granted 2 (write)", e);
             }
             if (!(answer instanceof SessionMessage.Open open)) {
                 throw broken("a peer answers an Open of a document that is not on the session with an Open of the same document, unless"
@@ -539,7 +582,8 @@ class PeerChecks {
             SessionMessage refusal = c.next(m -> m instanceof SessionMessage.SessionError x && x.channel() == 7, "refusal of the malformed delta");
             SessionMessage.SessionError e = (SessionMessage.SessionError) refusal;
             if (e.channel() != 7 || e.seq() != 1 || e.code() != ErrorCode.MALFORMED_DELTA.value()) {
-                throw new AssertionError("expected an error of the delta (channel 7, seq 1) with MALFORMED_DELTA, got " + e);
+                throw c.broken("a receiver refuses a Delta whose payload fails a check alone, with MALFORMED_DELTA (code 101) in a"
+                        + " SessionError that names it (HY-SESS-022)", "a SessionError of channel 7, seq 1, code 101", e);
             }
             // The next interval follows on from the consumed one, and is applied.
             c.send(new SessionMessage.Delta(answer.channel(), SessionMessage.Kind.INTERVAL, 1, 2, increment(me, 3)));
@@ -604,7 +648,9 @@ class PeerChecks {
                     "Summary in answer to the SummaryRequest");
             // HY-SYNC-017: the peer holds the suite's write, and nothing of the suite's beyond it.
             if (!Long.valueOf(1).equals(summary.summary().get(me))) {
-                throw new AssertionError("the peer's summary counts " + summary.summary().get(me) + " of the suite's writes, not 1: " + summary);
+                throw c.broken("a peer answers a SummaryRequest with a Summary whose summary obeys what HY-SYNC-017 requires of the"
+                        + " summary of an Open (HY-SESS-082): the peer holds the one write of replica " + me + " that it acknowledged in an"
+                        + " earlier session, and no later one", "a Summary that counts 1 for " + me, summary);
             }
             c.send(new SessionMessage.SummaryRequest(answer.channel()));
             expectSessionError(c, ErrorCode.PROTOCOL_VIOLATION, "a receiver ends the session with PROTOCOL_VIOLATION on a second SummaryRequest of a document on the session (HY-SESS-087)", "a second SummaryRequest of one document");
@@ -634,7 +680,8 @@ class PeerChecks {
                         || x instanceof SessionMessage.Delta d && d.channel() == 7, "a SummaryRequest or a delta holding the earlier write");
                 if (m instanceof SessionMessage.SummaryRequest) {
                     if (asked) {
-                        throw new AssertionError("the peer asked twice for the summary of one document (HY-SESS-081)");
+                        throw c.broken("a peer sends no more than one SummaryRequest on a document of a session (HY-SESS-081)",
+                                "one SummaryRequest of channel 7, then deltas of " + document, m);
                     }
                     asked = true;
                     c.send(new SessionMessage.Summary(answer.channel(), new TreeMap<>()));
@@ -642,7 +689,9 @@ class PeerChecks {
                 }
                 SessionMessage.Delta delta = (SessionMessage.Delta) m;
                 if (delta.kind() == SessionMessage.Kind.DIFFERENCE && !asked) {
-                    throw new AssertionError("the peer sent a difference from a summary the suite never stated: " + delta);
+                    throw c.broken("a peer computes a DIFFERENCE from a summary that the receiver stated on the session; one whose"
+                                    + " receiver's Open stated none asks for it with a SummaryRequest or sends a STATE instead (HY-SYNC-031)",
+                            "a SummaryRequest of channel 7 before any DIFFERENCE, or deltas of kind STATE or INTERVAL", delta);
                 }
                 state = DocumentsModel.join(state, delta, c);
                 c.send(new SessionMessage.Ack(answer.channel(), delta.toSeq()));
@@ -661,12 +710,21 @@ class PeerChecks {
         }
     }
 
+    /**
+     * What a peer does with a frame that it refuses: it processes the frame in the steps of HY-FRAME-019, ends the session
+     * (HY-FRAME-020), which closes the connection, and sends nothing after it (HY-FRAME-024).
+     */
+    private static final String REFUSED_FRAME = "a receiver refuses a frame that does not authenticate, or a message past"
+            + " MAX_MESSAGE_SIZE, as HY-FRAME-019 orders its steps, and then ends the session (HY-FRAME-020), closing the connection"
+            + " within CLOSE_INTERVAL, without sending any frame after it (HY-FRAME-024)";
+
     /** Fails if the peer sent an error or a close of the session on {@code c}: after {@code after} it must send nothing. */
     static void expectNoAnswer(PeerConnection c, String after) {
         for (SessionMessage m : c.received) {
             if (m instanceof SessionMessage.SessionError || m instanceof SessionMessage.Close) {
-                throw new AssertionError("after " + after + " the peer sent " + m + ": a peer that refuses a frame sends nothing after it,"
-                        + " not even with its sending key (HY-FRAME-024)");
+                throw c.broken("a peer that refuses a frame sends no frame after it, not even with its sending key: no error message,"
+                        + " no close message, nothing (HY-FRAME-024)", "nothing after " + after + ", then the close of the connection",
+                        c.received);
             }
         }
     }
@@ -809,22 +867,27 @@ class PeerChecks {
         try (PeerConnection c = PeerConnection.open()) {
             int wait = KEEPALIVE_INTERVAL_MILLIS + READ_TIMEOUT_MILLIS;
             c.setReadTimeout(wait);
+            String rule = "a peer sends a Ping when it has sent no message on the session for KEEPALIVE_INTERVAL (HY-SESS-048), an"
+                    + " interval that starts with the session, whether or not anything is received (HY-SESS-152); a peer under test runs"
+                    + " with its default, " + KEEPALIVE_INTERVAL_MILLIS + " ms (HY-CONF-046); a Ping later than the bound below counts as"
+                    + " not sent (HY-CONF-047)";
+            String expected = "a Ping within " + wait + " ms (KEEPALIVE_INTERVAL + PEER_ANSWER_TIMEOUT) of the session's start or of"
+                    + " the peer's last message";
             while (true) {
                 byte[] bytes;
                 try {
                     bytes = c.receiveRaw();
                 } catch (SocketTimeoutException e) {
-                    throw broken("a peer sends a Ping when it has sent no message on the session for KEEPALIVE_INTERVAL (HY-SESS-048),"
-                                    + " an interval that starts with the session, whether or not anything is received (HY-SESS-152); a peer"
-                                    + " under test runs with its default, " + KEEPALIVE_INTERVAL_MILLIS + " ms (HY-CONF-046); a Ping"
-                                    + " later than the bound below counts as not sent (HY-CONF-047)",
-                            "nothing after the handshake", "a Ping within " + wait + " ms (KEEPALIVE_INTERVAL + PEER_ANSWER_TIMEOUT) of the"
-                                    + " session's start or of the peer's last message", c.received.isEmpty() ? "nothing"
-                                    : c.received + ", then nothing for " + wait + " ms");
+                    throw broken(rule, "nothing after the handshake", expected, c.received.isEmpty() ? "nothing"
+                            : c.received + ", then nothing for " + wait + " ms");
                 } catch (EOFException | java.net.SocketException e) {
-                    throw new AssertionError("the peer closed a session that was silent for less than IDLE_INTERVAL; it sent " + c.received, e);
+                    // The suite sends nothing, but the wait is shorter than IDLE_INTERVAL (HY-SESS-050): no end is due yet.
+                    AssertionError failure = broken(rule, "nothing after the handshake", expected, (c.received.isEmpty() ? "nothing"
+                            : c.received.toString()) + ", then the close of the connection, before IDLE_INTERVAL had passed");
+                    failure.initCause(e);
+                    throw failure;
                 }
-                SessionMessage m = PeerConnection.decodeOrFail(bytes);
+                SessionMessage m = c.decodeOrFail(bytes);
                 c.received.add(m);
                 if (m instanceof SessionMessage.Ping) {
                     return;
@@ -847,11 +910,13 @@ class PeerChecks {
             SessionMessage.Open answer = (SessionMessage.Open) c.next(m -> m instanceof SessionMessage.Open o && answersOpen(o, 7, document),
                     "answer to an Open that grants the peer read only");
             if (answer.mode() != Right.READ) {
-                throw new AssertionError("the peer answered an Open that grants it read only with mode " + answer.mode() + ", not read (HY-SESS-147)");
+                throw c.broken("a peer that answers an Open whose granted is less than 2 sets the mode of its answer to 1, read"
+                        + " (HY-SESS-147)", "an Open of " + document + " with mode 1 (read)", answer);
             }
             if (answer.heldReplica() != null || answer.heldSeq() != 0) {
-                throw new AssertionError("the peer, which holds nothing of a fresh replica's log, named held_replica " + answer.heldReplica()
-                        + " and held_seq " + answer.heldSeq() + " (HY-SESS-146)");
+                throw c.broken("a peer leaves held_replica absent and sets held_seq to 0 in an Open that names no prefix of the"
+                                + " receiver's log, as when it holds no entry of it (HY-SESS-146); the suite's replica " + me + " is fresh",
+                        "an Open of " + document + " with no held_replica and held_seq 0", answer);
             }
             // The other side of HY-SESS-146: an Open that names the peer's replica id with held_seq 0 names no prefix, and is
             // answered as any other.
@@ -860,7 +925,8 @@ class PeerChecks {
             SessionMessage reply = c.next(m -> m instanceof SessionMessage.Open o && answersOpen(o, 8, second) || m instanceof SessionMessage.SessionError,
                     "answer to an Open whose held_replica is the peer's and whose held_seq is 0");
             if (reply instanceof SessionMessage.SessionError e) {
-                throw new AssertionError("an Open with held_replica present and held_seq 0 names no prefix (HY-SESS-146); the peer refused it: " + e);
+                throw c.broken("a receiver reads an Open whose held_replica is present and whose held_seq is 0 as naming no prefix"
+                        + " (HY-SESS-146), and answers it as any other Open", "an Open of " + second + " that answers the suite's Open", e);
             }
         }
     }

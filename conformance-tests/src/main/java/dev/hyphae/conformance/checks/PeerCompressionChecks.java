@@ -18,6 +18,7 @@ import dev.hyphae.session.SessionMessage;
 import dev.hyphae.spec.Requirement;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 
 import java.io.IOException;
 import java.math.BigInteger;
@@ -46,8 +47,9 @@ import static dev.hyphae.conformance.checks.PeerChecks.value;
 class PeerCompressionChecks {
 
     @BeforeEach
-    void claimed() {
+    void claimed(TestInfo check) {
         Sut.requireProfile(Profile.PEER);
+        PeerChecks.judging(check);
     }
 
     /**

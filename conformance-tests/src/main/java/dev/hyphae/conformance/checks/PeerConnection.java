@@ -59,6 +59,8 @@ final class PeerConnection implements AutoCloseable {
     /** The handshake's outcome, or null on a connection whose handshake a check ran itself ({@link #afterHandshake}). */
     final HyphaeHandshake.Result result;
     final List<SessionMessage> received = new ArrayList<>();
+    /** What the suite has sent on the session, in order, as {@link #input} states it. */
+    private final List<String> sent = new ArrayList<>();
     /**
      * The session replica table of the peer's direction: the replica id of its first Open (HY-SESS-110), then what
      * its Deltas have declared (HY-SESS-063). What the payloads it sends in session form are read against.
@@ -162,7 +164,7 @@ final class PeerConnection implements AutoCloseable {
      */
     void send(SessionMessage message) throws IOException, ProtocolException {
         refuseWhatClaimsDurability(message);
-        transmit(SessionCodec.encode(message));
+        transmit(SessionCodec.encode(message), message.toString());
     }
 
     /**
@@ -182,7 +184,7 @@ final class PeerConnection implements AutoCloseable {
                     + HexFormat.of().formatHex(message), e);
         }
         refuseWhatClaimsDurability(decoded);
-        transmit(message);
+        transmit(message, decoded.toString());
     }
 
     /**
@@ -213,7 +215,7 @@ final class PeerConnection implements AutoCloseable {
                         + HexFormat.of().formatHex(message));
             }
         }
-        transmit(message);
+        transmit(message, "the invalid message " + HexFormat.of().formatHex(message));
     }
 
     /**
@@ -230,6 +232,7 @@ final class PeerConnection implements AutoCloseable {
         OutputStream out = socket.getOutputStream();
         out.write(bytes);
         out.flush();
+        note(bytes.length + " bytes written outside the framed channel");
     }
 
     /** HY-SESS-153, HY-CONF-048: on a connection that announced durable-acks, nothing that claims a durability. */
@@ -242,9 +245,55 @@ final class PeerConnection implements AutoCloseable {
         }
     }
 
-    /** The only writer of {@link #channel}: every caller has applied the guard of HY-CONF-048 first. */
-    private void transmit(byte[] message) throws IOException, ProtocolException {
+    /**
+     * The only writer of {@link #channel}: every caller has applied the guard of HY-CONF-048 first. {@code what} is the
+     * message as {@link #input} states it.
+     */
+    private void transmit(byte[] message, String what) throws IOException, ProtocolException {
+        note(what);
         channel.send(message);
+    }
+
+    /** The number of the suite's messages that {@link #input} states in full; of more, the first and the last few. */
+    private static final int INPUT_SHOWN = 12;
+
+    private void note(String what) {
+        sent.add(what);
+    }
+
+    /**
+     * What the suite has sent on this connection since the handshake, in order: the input of a failure met while it
+     * waits for the peer. Of a long session, the first few messages and the last few are stated, and how many between.
+     */
+    String input() {
+        if (sent.isEmpty()) {
+            return "nothing after the handshake";
+        }
+        if (sent.size() <= INPUT_SHOWN) {
+            return "after the handshake, " + String.join(", then ", sent);
+        }
+        int head = INPUT_SHOWN / 3;
+        int tail = INPUT_SHOWN - head;
+        return "after the handshake, " + String.join(", then ", sent.subList(0, head)) + ", then " + (sent.size() - INPUT_SHOWN)
+                + " more messages, then " + String.join(", then ", sent.subList(sent.size() - tail, sent.size()));
+    }
+
+    /**
+     * A failure met on the way to a check's verdict, in the form of every failure ({@link PeerChecks#broken}): the rule,
+     * what the suite sent on this connection, what the rule expects, and what the peer did.
+     */
+    AssertionError broken(String rule, String expected, Object actual) {
+        return PeerChecks.broken(rule, input(), expected, actual);
+    }
+
+    /** What the peer has sent on this connection so far, as the actual answer of a failure states it. */
+    private String sentByThePeer() {
+        return received.isEmpty() ? "nothing" : received.toString();
+    }
+
+    /** The rule of a failure met while the suite waits: that of the running check, whose answer the peer did not give. */
+    private static String theChecksRule() {
+        return "a peer that meets " + PeerChecks.theChecksRequirements() + " answers what this check sends as they require";
     }
 
     /** The message_type of {@code message} read as a SessionMessage buffer, or -1 when it cannot be read. */
@@ -263,7 +312,9 @@ final class PeerConnection implements AutoCloseable {
     SessionMessage next(java.util.function.Predicate<SessionMessage> wanted, String what) throws IOException, ProtocolException {
         SessionMessage m = poll(wanted, what);
         if (m == null) {
-            throw new AssertionError("the peer sent no " + what + " within " + READ_TIMEOUT_MILLIS + " ms; it sent " + received);
+            throw broken(theChecksRule() + "; the suite waits PEER_ANSWER_TIMEOUT for each message that it expects, and judges one"
+                            + " that comes later as not sent (HY-CONF-047)", what + ", within " + READ_TIMEOUT_MILLIS + " ms",
+                    "nothing of the kind within " + READ_TIMEOUT_MILLIS + " ms; before, the peer sent " + sentByThePeer());
         }
         return m;
     }
@@ -277,7 +328,11 @@ final class PeerConnection implements AutoCloseable {
             } catch (SocketTimeoutException e) {
                 return null;
             } catch (EOFException | java.net.SocketException e) {
-                throw new AssertionError("the peer closed the connection while the suite waited for " + what + "; it sent " + received, e);
+                AssertionError failure = broken(theChecksRule() + ", and keeps the session open until one of the two peers ends it",
+                        what, "the close of the connection, with no SessionError or Close of the session; before, the peer sent "
+                                + sentByThePeer());
+                failure.initCause(e);
+                throw failure;
             }
             SessionMessage m = decodeOrFail(bytes);
             received.add(m);
@@ -304,49 +359,72 @@ final class PeerConnection implements AutoCloseable {
         }
         if (m instanceof SessionMessage.Delta d) {
             if (d.kind() != SessionMessage.Kind.INTERVAL && d.toSeq() == 0) {
-                throw new AssertionError("the peer sent a Delta of kind " + d.kind() + " whose to_seq is 0, which can be neither"
-                        + " acknowledged nor refused alone (HY-SESS-021): " + d);
+                throw broken("a peer sends no Delta of kind DIFFERENCE or STATE whose to_seq is 0, which could be neither acknowledged"
+                        + " nor refused alone (HY-SESS-021)", "Deltas of kind DIFFERENCE or STATE whose to_seq is at least 1", d);
             }
             for (ReplicaId id : d.replicas()) {
                 dev.hyphae.model.ReplicaId replica = new dev.hyphae.model.ReplicaId(id.toHex());
                 if (peerTable.contains(replica)) {
-                    throw new AssertionError("the peer declared replica " + id + " twice in one session (HY-SESS-072): " + d);
+                    throw broken("a sender declares no replica id that the table of its direction already holds, its own included"
+                            + " (HY-SESS-072); the peer's table, from its first Open and its Deltas, is " + peerTable,
+                            "a Delta that declares only replica ids new to the session", d);
                 }
                 peerTable.add(replica);
             }
             if (peerTable.size() > dev.hyphae.session.SessionLimits.MAX_SESSION_REPLICAS) {
-                throw new AssertionError("the peer's declarations took its session replica table past MAX_SESSION_REPLICAS");
+                throw broken("a sender declares no replica ids that would take the table of its direction past MAX_SESSION_REPLICAS ("
+                        + dev.hyphae.session.SessionLimits.MAX_SESSION_REPLICAS + ") entries (HY-SESS-072)",
+                        "declarations that keep the peer's table within MAX_SESSION_REPLICAS entries", "a table of " + peerTable.size()
+                                + " entries after " + d);
             }
             for (Value key : DeclaredKeys.of(bytes)) {
                 if (peerKeys.contains(key)) {
-                    throw new AssertionError("the peer declared key " + key + " twice in one session (HY-SESS-102): " + d);
+                    throw broken("a sender declares no key that the key table of its direction already holds (HY-SESS-102); the"
+                            + " peer's key table is " + peerKeys, "a Delta that declares only keys new to the session", d
+                            + ", which declares " + key + " again");
                 }
                 peerKeys.add(key);
             }
             if (peerKeys.size() > dev.hyphae.session.SessionLimits.MAX_SESSION_KEYS) {
-                throw new AssertionError("the peer's declarations took its session key table past MAX_SESSION_KEYS (HY-SESS-102)");
+                throw broken("a sender declares no keys that would take the key table of its direction past MAX_SESSION_KEYS ("
+                        + dev.hyphae.session.SessionLimits.MAX_SESSION_KEYS + ") entries (HY-SESS-102)",
+                        "declarations that keep the peer's key table within MAX_SESSION_KEYS entries", "a key table of " + peerKeys.size()
+                                + " entries after " + d);
             }
         }
     }
 
     /** A message the peer sent must be a valid session message: one that is not fails the check. */
-    static SessionMessage decodeOrFail(byte[] bytes) {
+    SessionMessage decodeOrFail(byte[] bytes) {
         try {
             return SessionCodec.decode(bytes);
         } catch (ProtocolException e) {
-            String which = e.code() == ErrorCode.UNKNOWN_MESSAGE_TYPE
-                    ? "of a type unknown in the session, which a sender never sends; the type 0 is never sent (HY-VER-018, HY-VER-032)"
-                    : "that is not a valid session message (" + e.code() + ", HY-SESS-020)";
-            throw new AssertionError("the peer sent a message " + which + ": " + HexFormat.of().formatHex(bytes), e);
+            String rule = e.code() == ErrorCode.UNKNOWN_MESSAGE_TYPE
+                    ? "a sender sends no message whose type is unknown in the session (HY-VER-018), and never the type 0 (HY-VER-032)"
+                    : "a sender sends no session message that a receiver would refuse (HY-SESS-020)";
+            AssertionError failure = broken(rule, "a valid session message", "a message that the reference decoder refuses ("
+                    + e.getMessage() + "): " + HexFormat.of().formatHex(bytes) + "; before it, the peer sent "
+                    + sentByThePeer());
+            failure.initCause(e);
+            throw failure;
         }
     }
 
-    /** Reads until the peer closes the connection; fails if it stays open past {@code CLOSE_INTERVAL}. */
-    void expectClosed(String after) throws IOException {
+    /**
+     * Reads until the peer closes the connection; fails on {@code rule}, the rule that has the peer close it, if it stays
+     * open past {@code CLOSE_INTERVAL}, the time that the suite waits for a close (chapter "Conformance", table "The times of
+     * peer mode").
+     */
+    void expectClosed(String after, String rule) throws IOException {
         if (!readUntilClosed(closeDeadline())) {
-            throw new AssertionError("the peer kept the connection open " + CLOSE_INTERVAL_MILLIS + " ms (CLOSE_INTERVAL, HY-SESS-143) after "
-                    + after + "; it sent " + received);
+            throw broken(rule, "the close of the connection within CLOSE_INTERVAL (" + CLOSE_INTERVAL_MILLIS + " ms) of " + after,
+                    "the connection still open " + CLOSE_INTERVAL_MILLIS + " ms after " + after + "; the peer sent " + sentByThePeer());
         }
+    }
+
+    /** As {@link #expectClosed(String, String)}, the rule being that of the running check. */
+    void expectClosed(String after) throws IOException {
+        expectClosed(after, "a peer that meets " + PeerChecks.theChecksRequirements() + " closes the connection after " + after);
     }
 
     /** The deadline, in {@link System#nanoTime()}, of a close due within {@code CLOSE_INTERVAL} from now. */

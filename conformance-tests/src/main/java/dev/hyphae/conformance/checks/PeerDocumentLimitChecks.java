@@ -15,6 +15,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import java.util.ArrayList;
@@ -22,9 +23,11 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
+import static dev.hyphae.conformance.checks.PeerChecks.GRANTS_WRITE;
 import static dev.hyphae.conformance.checks.PeerChecks.RANDOM;
 import static dev.hyphae.conformance.checks.PeerChecks.acknowledges;
 import static dev.hyphae.conformance.checks.PeerChecks.answersOpen;
+import static dev.hyphae.conformance.checks.PeerChecks.broken;
 import static dev.hyphae.conformance.checks.PeerChecks.expectSessionError;
 import static dev.hyphae.conformance.checks.PeerChecks.increment;
 import static dev.hyphae.conformance.checks.PeerChecks.openOf;
@@ -50,8 +53,9 @@ class PeerDocumentLimitChecks {
     private static final int HELD_FOR_OWN_OPENS = SessionLimits.MAX_DOCUMENTS / 2 + 16;
 
     @BeforeEach
-    void claimed() {
+    void claimed(TestInfo check) {
         Sut.requireProfile(Profile.PEER);
+        PeerChecks.judging(check);
     }
 
     /**
@@ -100,17 +104,20 @@ class PeerDocumentLimitChecks {
                             || m instanceof SessionMessage.SessionError e && (e.channel() == ch || e.channel() == 0),
                             "answer to the Open of " + document);
                     if (answer instanceof SessionMessage.SessionError e) {
-                        throw new AssertionError("the peer answered the Open of " + document + " with " + e + " when " + onSession.size()
-                                + " documents were on the session, fewer than MAX_DOCUMENTS (" + SessionLimits.MAX_DOCUMENTS
-                                + "): it answers an Open of a document that is not on the session (HY-SESS-028, HY-SESS-033)");
+                        throw c.broken("a peer that grants the suite write on a document (HY-CONF-045) answers its Open of it, when it is"
+                                        + " not on the session, with an Open of the same document (HY-SESS-028), and refuses an Open for the"
+                                        + " document limit only when MAX_DOCUMENTS (" + SessionLimits.MAX_DOCUMENTS + ") documents are on the"
+                                        + " session (HY-SESS-033)", "an Open of " + document + ", with " + onSession.size()
+                                        + " documents on the session", e);
                     }
                     onSession.add(document);
                 }
             }
             if (onSession.size() > SessionLimits.MAX_DOCUMENTS) {
-                throw new AssertionError("the peer opened documents of its own accord while the suite's Opens brought the session to "
-                        + "MAX_DOCUMENTS, " + onSession.size() + " documents in all: a peer sends no Open of a document that is not on the"
-                        + " session when MAX_DOCUMENTS documents are on it (HY-SESS-033)");
+                throw c.broken("a peer sends no Open of a document that is not on the session when MAX_DOCUMENTS ("
+                                + SessionLimits.MAX_DOCUMENTS + ") documents are on it (HY-SESS-033)",
+                        "no Open of the peer's own accord once the suite's Opens and the peer's had brought the session to MAX_DOCUMENTS",
+                        "Opens of the peer's own accord that brought the session to " + onSession.size() + " documents");
             }
             c.send(openOf(channel, notOn(onSession, new String[0]), me));
             expectSessionError(c, ErrorCode.LIMIT_EXCEEDED, "a receiver ends the session with LIMIT_EXCEEDED when it receives an Open of a document not on the session while MAX_DOCUMENTS documents are on it (HY-SESS-033)", "an Open of a document not on the session when MAX_DOCUMENTS ("
@@ -162,10 +169,12 @@ class PeerDocumentLimitChecks {
             }
             int opened = own.documents.size();
             if (opened > SessionLimits.MAX_DOCUMENTS / 2) {
-                throw new AssertionError("on a session in which the suite opened nothing, the peer, holding at least " + HELD_FOR_OWN_OPENS
-                        + " documents that the suite may read, opened " + opened + " documents of its own accord, more than MAX_DOCUMENTS / 2 ("
-                        + SessionLimits.MAX_DOCUMENTS / 2 + "): a peer opens of its own accord at most half of the documents that a session"
-                        + " holds, so that the neighbour's own Opens find room whatever crosses them (HY-SESS-155)");
+                throw broken("a peer opens of its own accord at most half of the documents that a session holds, MAX_DOCUMENTS / 2 ("
+                                + SessionLimits.MAX_DOCUMENTS / 2 + "), so that the neighbour's own Opens find room whatever crosses them"
+                                + " (HY-SESS-155)", "a session in which the suite opens nothing, with a peer that holds at least "
+                                + HELD_FOR_OWN_OPENS + " documents that the suite may read; " + c.input(),
+                        "at most " + SessionLimits.MAX_DOCUMENTS / 2 + " Opens of the peer's own accord",
+                        "Opens of " + opened + " documents of the peer's own accord");
             }
             if (opened < SessionLimits.MAX_DOCUMENTS / 2) {
                 throw new Unsupported("not exercised: on a session in which the suite opened nothing, the peer, holding at least "
@@ -228,8 +237,7 @@ class PeerDocumentLimitChecks {
                     return;
                 }
                 if (answer instanceof SessionMessage.SessionError e) {
-                    throw new AssertionError("the peer answered the Open of " + document + ", which the suite may write, with "
-                            + e + " (HY-SESS-028)");
+                    throw c.broken(GRANTS_WRITE, "an Open of " + document + " with granted 2 (write)", e);
                 }
                 c.send(new SessionMessage.Delta(((SessionMessage.Open) answer).channel(), SessionMessage.Kind.STATE, 0, 1,
                         increment(me, 1)));
@@ -251,7 +259,8 @@ class PeerDocumentLimitChecks {
                     return;
                 }
                 if (m instanceof SessionMessage.SessionError e) {
-                    throw new AssertionError("the peer refused a delta of a document that the suite may write, with " + e + " (HY-CONF-045)");
+                    throw c.broken(GRANTS_WRITE + ", and so accepts the suite's valid deltas of such documents", "acknowledgements of the"
+                            + " STATE 0..1 of one increment sent on each of the suite's channels " + unacknowledged, e);
                 }
                 unacknowledged.removeIf(ch -> acknowledges(m, ch, 1));
             }

@@ -12,6 +12,7 @@ import dev.hyphae.session.SessionMessage;
 import dev.hyphae.spec.Requirement;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 
 import java.io.EOFException;
 import java.io.IOException;
@@ -41,8 +42,9 @@ import static dev.hyphae.conformance.checks.PeerChecks.openDocument;
 class PeerEndingChecks {
 
     @BeforeEach
-    void claimed() {
+    void claimed(TestInfo check) {
         Sut.requireProfile(Profile.PEER);
+        PeerChecks.judging(check);
     }
 
     /** A session message that fails verification: the file identifier, then bytes that are no table. */

@@ -18,6 +18,7 @@ import dev.hyphae.session.SessionMessage;
 import dev.hyphae.spec.Requirement;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 
 import java.util.List;
 import java.util.Map;
@@ -52,8 +53,9 @@ class PeerPrivateUseChecks {
     private static final long STANDARD = 9;
 
     @BeforeEach
-    void claimed() {
+    void claimed(TestInfo check) {
         Sut.requireProfile(Profile.PEER);
+        PeerChecks.judging(check);
     }
 
     /**
@@ -103,8 +105,9 @@ class PeerPrivateUseChecks {
                                 && c.code() == ErrorCode.UNSUPPORTED_CAPABILITY.value(),
                         "acknowledgement of a write of " + e.getValue().store());
                 if (m instanceof SessionMessage.SessionError error) {
-                    throw new AssertionError("HY-VER-020: the peer refused a payload holding a value of a CRDT type that it does not"
-                            + " know, so what it sends of it cannot be seen: " + e.getValue().store() + ": " + error);
+                    throw w.broken("a receiver accepts a payload that holds a value of a CRDT type that it does not know (HY-VER-020):"
+                            + " without that, what the peer sends of it cannot be seen", "an acknowledgement of channel " + channel
+                            + " with seq 1, for the STATE that holds " + e.getValue().store(), error);
                 }
             }
             w.send(new SessionMessage.Close(0, ErrorCode.NO_ERROR.value(), "done"));

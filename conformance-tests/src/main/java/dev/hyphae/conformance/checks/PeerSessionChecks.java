@@ -11,6 +11,7 @@ import dev.hyphae.session.SessionMessage;
 import dev.hyphae.spec.Requirement;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 
 import java.io.IOException;
 import java.util.List;
@@ -37,8 +38,9 @@ class PeerSessionChecks {
     private static final Set<Long> SUITE_CHANNELS = Set.of(1001L, 1002L, 1003L);
 
     @BeforeEach
-    void claimed() {
+    void claimed(TestInfo check) {
         Sut.requireProfile(Profile.PEER);
+        PeerChecks.judging(check);
     }
 
     /**
@@ -55,20 +57,23 @@ class PeerSessionChecks {
         try (PeerConnection c = PeerConnection.openWriting()) {
             SessionMessage.Open a = openDocument(c, 2001, closed, me);
             SessionMessage.Open b = openDocument(c, 2002, other, me);
-            String law = "the suite closed " + closed + " with a Close of its channel and LIMIT_EXCEEDED (4), a code of session scope,"
-                    + " then wrote " + other + ": a Close of a document closes that document alone, whatever its code (HY-REG-004)";
+            String law = "a Close of a document closes that document alone, whatever its code (HY-REG-004)";
+            String expected = "an acknowledgement of channel 2002 with seq 1, the session going on";
             c.send(new SessionMessage.Close(a.channel(), ErrorCode.LIMIT_EXCEEDED.value(), "no one payload can carry this state"));
             try {
                 c.send(new SessionMessage.Delta(b.channel(), SessionMessage.Kind.STATE, 0, 1, increment(me, 4)));
             } catch (java.io.IOException closedOnIt) {
-                throw new AssertionError(law + "; the peer closed the connection instead", closedOnIt);
+                AssertionError failure = c.broken(law, expected, "the close of the connection; before, the peer sent " + c.received);
+                failure.initCause(closedOnIt);
+                throw failure;
             }
             SessionMessage m = c.next(x -> acknowledges(x, 2002, 1)
                     || x instanceof SessionMessage.SessionError e && e.channel() == 0
                     || x instanceof SessionMessage.Close close && close.channel() == 0,
-                    "acknowledgement of the write of " + other + " (entry 1); " + law);
+                    "acknowledgement of the write of " + other + " (entry 1), the session going on after the Close of " + closed
+                            + " with LIMIT_EXCEEDED (HY-REG-004)");
             if (!acknowledges(m, 2002, 1)) {
-                throw new AssertionError(law + "; the peer ended the session with " + m + " instead of acknowledging entry 1");
+                throw c.broken(law, expected, m);
             }
         }
     }
@@ -142,8 +147,9 @@ class PeerSessionChecks {
                     + s.first().channel(), s.second());
         }
         if (!(s.reopened() instanceof SessionMessage.Open again)) {
-            throw new AssertionError("the peer refused the Open of a document that the suite had closed, which may be opened again"
-                    + " (HY-SESS-031), so no channel of a document opened again could be seen: " + s.reopened());
+            throw broken("a document that was closed on the session may be opened again (HY-SESS-031), and a peer under test grants"
+                            + " the suite write on it (HY-CONF-045): without its answer, no channel of a document opened again can be seen"
+                            + " (HY-SESS-154)", CHANNELS_INPUT, "an Open that answers the Open on channel 1003", s.reopened());
         }
         if (again.channel() == s.first().channel() || again.channel() == s.second().channel()) {
             throw broken("a peer chooses, in an Open of a document that was closed on the session, a channel that it has not chosen"
@@ -226,8 +232,8 @@ class PeerSessionChecks {
             SessionMessage.Open answer = (SessionMessage.Open) r.next(m -> m instanceof SessionMessage.Open o && answersOpen(o, 7, document),
                     "answer to an Open that grants the peer read only");
             if (answer.mode() != Right.READ) {
-                throw new AssertionError("the suite's Open of " + document + " granted the peer read only; the peer answered with mode "
-                        + answer.mode() + ", not read (HY-SESS-147)");
+                throw r.broken("a peer that answers an Open whose granted is less than 2 sets the mode of its answer to 1, read"
+                        + " (HY-SESS-147)", "an Open of " + document + " with mode 1 (read)", answer);
             }
             SessionMessage.Open written = openDocument(w, document, writer);
             w.send(new SessionMessage.Delta(written.channel(), SessionMessage.Kind.STATE, 0, 1, increment(writer, 3)));
@@ -236,9 +242,11 @@ class PeerSessionChecks {
             r.next(m -> m.equals(new SessionMessage.Pong(0x7ead)), "Pong after the write was acknowledged");
             for (SessionMessage m : r.received) {
                 if (m instanceof SessionMessage.Delta d && d.channel() == 7) {
-                    throw new AssertionError("the peer, granted read only by the suite's Open, answered with mode " + answer.mode()
-                            + " and then sent " + d + ": a peer sends no Delta to a receiver that did not grant it write (HY-SESS-035),"
-                            + " nor on a document whose Open asked for read (HY-SESS-037)");
+                    throw broken("a peer sends no Delta to a receiver that did not grant it write (HY-SESS-035), nor on a document whose"
+                                    + " Open by it stated mode 1, read (HY-SESS-037, HY-SESS-147)", "from one connection, an Open of " + document
+                                    + " that grants the peer read only; from another, a write of " + document + ", acknowledged; then, on the"
+                                    + " first, a Ping", "no Delta of channel 7 on the first connection before the Pong",
+                            "an answer with mode " + answer.mode() + ", then " + d);
                 }
             }
         }
@@ -321,9 +329,10 @@ class PeerSessionChecks {
                     || m instanceof SessionMessage.SessionError e && (e.channel() == 7 || e.channel() == 0),
                     "answer to the reader's Open of " + document + ", which the peer does not hold");
             if (answer instanceof SessionMessage.SessionError e) {
-                throw new AssertionError("the peer refused the reader's Open of " + document + " with " + e + ": a peer under test trusts"
-                        + " the reader's key with read on documents named " + dev.hyphae.conformance.PeerTarget.READER_PREFIX + "*, as the check"
-                        + " theSuitesReaderIsGrantedReadOnlyOnItsPrefix shows (HY-CONF-049)");
+                throw r.broken("a peer under test trusts the suite's reader and grants it read on every document named "
+                                + dev.hyphae.conformance.PeerTarget.READER_PREFIX + "* (HY-CONF-049), as the check"
+                                + " theSuitesReaderIsGrantedReadOnlyOnItsPrefix shows",
+                        "an Open of " + document + ", or a Close of channel 7 (HY-SESS-060)", e);
             }
             String input = "from the suite's reader, which the peer grants read only, an Open on channel 7 of the fresh document " + document
                     + "; once the peer's Close of channel 7 is received, a write of " + document + " by the suite's writer, in a session of"
@@ -377,8 +386,8 @@ class PeerSessionChecks {
             SessionMessage m = c.next(x -> x.equals(new SessionMessage.Pong(0x151)) || x instanceof SessionMessage.SessionError,
                     "Pong after window + 1 deltas on a closed channel");
             if (m instanceof SessionMessage.SessionError e) {
-                throw new AssertionError("the peer answered " + (answer.window() + 1) + " deltas on the channel of a document that the suite"
-                        + " closed, which it ignores (HY-SESS-026) and counts toward no window (HY-SESS-151), with " + e);
+                throw c.broken("a receiver ignores a Delta on the channel of a document that it closed (HY-SESS-026), and counts it"
+                        + " toward no window (HY-SESS-151)", "the Pong of 0x151, and no SessionError", e);
             }
         }
     }

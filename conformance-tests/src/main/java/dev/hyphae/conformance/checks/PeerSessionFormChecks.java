@@ -17,6 +17,7 @@ import dev.hyphae.session.SessionMessage;
 import dev.hyphae.spec.Requirement;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 
 import java.io.IOException;
 import java.math.BigInteger;
@@ -42,8 +43,9 @@ import static dev.hyphae.conformance.checks.PeerChecks.value;
 class PeerSessionFormChecks {
 
     @BeforeEach
-    void claimed() {
+    void claimed(TestInfo check) {
         Sut.requireProfile(Profile.PEER);
+        PeerChecks.judging(check);
     }
 
     /**

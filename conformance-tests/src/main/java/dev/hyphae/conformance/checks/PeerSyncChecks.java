@@ -16,6 +16,7 @@ import dev.hyphae.session.SessionMessage;
 import dev.hyphae.spec.Requirement;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 
 import java.math.BigInteger;
 
@@ -37,8 +38,9 @@ class PeerSyncChecks {
     private static final int WRITES = 3;
 
     @BeforeEach
-    void claimed() {
+    void claimed(TestInfo check) {
         Sut.requireProfile(Profile.PEER);
+        PeerChecks.judging(check);
     }
 
     /**
