@@ -377,17 +377,28 @@ class PeerSessionChecks {
         ReplicaId me = ReplicaId.random(RANDOM);
         try (PeerConnection c = PeerConnection.openWriting()) {
             SessionMessage.Open answer = openDocument(c, 7, document, me);
+            String rule = "a receiver ignores a Delta on the channel of a document that it closed (HY-SESS-026), and counts it toward"
+                    + " no window (HY-SESS-151)";
+            String expected = "the Pong of 0x151, and no SessionError";
             c.send(new SessionMessage.Close(answer.channel(), ErrorCode.NO_ERROR.value(), "done with the document"));
-            for (int seq = 1; seq <= answer.window() + 1; seq++) {
-                c.send(new SessionMessage.Delta(answer.channel(), seq == 1 ? SessionMessage.Kind.STATE : SessionMessage.Kind.INTERVAL,
-                        seq - 1, seq, increment(me, seq)));
+            try {
+                for (int seq = 1; seq <= answer.window() + 1; seq++) {
+                    c.send(new SessionMessage.Delta(answer.channel(), seq == 1 ? SessionMessage.Kind.STATE : SessionMessage.Kind.INTERVAL,
+                            seq - 1, seq, increment(me, seq)));
+                }
+                c.send(new SessionMessage.Ping(0x151));
+            } catch (IOException closed) {
+                // The peer closed the connection while the suite was still sending: what it sent before the close says why.
+                c.readUntilClosed(PeerConnection.closeDeadline());
+                AssertionError failure = c.broken(rule, expected, "the close of the connection while the suite sent; before, the peer"
+                        + " sent " + c.received);
+                failure.initCause(closed);
+                throw failure;
             }
-            c.send(new SessionMessage.Ping(0x151));
             SessionMessage m = c.next(x -> x.equals(new SessionMessage.Pong(0x151)) || x instanceof SessionMessage.SessionError,
                     "Pong after window + 1 deltas on a closed channel");
             if (m instanceof SessionMessage.SessionError e) {
-                throw c.broken("a receiver ignores a Delta on the channel of a document that it closed (HY-SESS-026), and counts it"
-                        + " toward no window (HY-SESS-151)", "the Pong of 0x151, and no SessionError", e);
+                throw c.broken(rule, expected, e);
             }
         }
     }
