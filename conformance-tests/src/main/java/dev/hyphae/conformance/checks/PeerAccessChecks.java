@@ -6,13 +6,13 @@ import dev.hyphae.conformance.Checks;
 import dev.hyphae.conformance.PeerTarget;
 import dev.hyphae.conformance.Profile;
 import dev.hyphae.conformance.Sut;
-import dev.hyphae.conformance.checks.PeerChecks.Connection;
 import dev.hyphae.data.ReplicaId;
 import dev.hyphae.handshake.AccessPolicy.Right;
 import dev.hyphae.session.SessionMessage;
 import dev.hyphae.spec.Requirement;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -37,8 +37,9 @@ import static dev.hyphae.conformance.checks.PeerChecks.writeInASessionOfItsOwn;
 class PeerAccessChecks {
 
     @BeforeEach
-    void claimed() {
+    void claimed(TestInfo check) {
         Sut.requireProfile(Profile.PEER);
+        PeerChecks.judging(check);
     }
 
     /** A name that holds the suite's prefix but does not start with it: the peer grants the suite's key no right on it. */
@@ -51,7 +52,7 @@ class PeerAccessChecks {
      * peer's answer to each in order: a SessionError of its channel or of the session, or its Open; null where nothing
      * came within the read timeout, after which nothing more is read.
      */
-    private static List<SessionMessage> answersToOpens(Connection c, List<String> documents, ReplicaId replica)
+    private static List<SessionMessage> answersToOpens(PeerConnection c, List<String> documents, ReplicaId replica)
             throws IOException, ProtocolException {
         for (int i = 0; i < documents.size(); i++) {
             c.send(openOf(100 + i, documents.get(i), replica));
@@ -83,7 +84,7 @@ class PeerAccessChecks {
     @Requirement({"HY-SESS-029", "HY-AUTH-012", "HY-CONF-045"})
     void anOpenOfADocumentOutsideTheGrantIsRefused() throws Exception {
         String document = deniedDocument();
-        try (Connection c = Connection.open()) {
+        try (PeerConnection c = PeerConnection.open()) {
             List<SessionMessage> answers = answersToOpens(c, List.of(document), ReplicaId.random(RANDOM));
             if (!refuses(answers.get(0), 100)) {
                 throw broken("a grant on a prefix applies to exactly the documents whose names start with it (HY-AUTH-012); the peer grants"
@@ -108,7 +109,7 @@ class PeerAccessChecks {
         for (int i = 0; i < count; i++) {
             documents.add(deniedDocument());
         }
-        try (Connection c = Connection.open()) {
+        try (PeerConnection c = PeerConnection.open()) {
             List<SessionMessage> answers = answersToOpens(c, documents, ReplicaId.random(RANDOM));
             for (int i = 0; i < count; i++) {
                 SessionMessage m = i < answers.size() ? answers.get(i) : null;
@@ -133,7 +134,7 @@ class PeerAccessChecks {
     void aRefusalRevealsNothingOfWhetherThePeerHoldsTheDocument() throws Exception {
         String held = freshDocument();
         String fresh = freshDocument();
-        try (Connection r = Connection.openAsReader()) {
+        try (PeerConnection r = PeerConnection.openAsReader()) {
             writeInASessionOfItsOwn(held, ReplicaId.random(RANDOM), 1);
             List<SessionMessage> answers = answersToOpens(r, List.of(held, fresh), ReplicaId.random(RANDOM));
             String input = "from the suite's reader, an Open on channel 100 of " + held + ", which the suite's writer wrote, then one on"
@@ -154,11 +155,14 @@ class PeerAccessChecks {
     @Test
     @Requirement({"HY-SESS-148", "HY-SESS-032"})
     void aRefusedOpenFixesTheReplicaIdOfTheSession() throws Exception {
-        try (Connection c = Connection.open()) {
+        try (PeerConnection c = PeerConnection.open()) {
             List<SessionMessage> answers = answersToOpens(c, List.of(deniedDocument()), ReplicaId.random(RANDOM));
             if (!refuses(answers.get(0), 100)) {
-                throw new AssertionError("the peer did not refuse an Open of a document outside " + PeerTarget.DOCUMENT_PREFIX + "* (HY-SESS-029,"
-                        + " HY-CONF-045): " + answers.get(0));
+                throw c.broken("a peer under test grants the suite's key no right on a document whose name does not start with "
+                                + PeerTarget.DOCUMENT_PREFIX + " (HY-CONF-045), and refuses an Open of a document on which it grants the"
+                                + " sender no right with a SessionError of the Open's channel, seq 0 and ACCESS_DENIED (HY-SESS-029)",
+                        "a SessionError of channel 100, seq 0, code 600 ACCESS_DENIED", answers.get(0) == null
+                                ? "nothing within " + PeerChecks.READ_TIMEOUT_MILLIS + " ms" : answers.get(0));
             }
             c.send(openOf(7, freshDocument(), ReplicaId.random(RANDOM)));
             expectSessionError(c, dev.hyphae.ErrorCode.PROTOCOL_VIOLATION, "a receiver ends the session with PROTOCOL_VIOLATION when an Open names a replica id other than that of the first Open of the session, refused or not (HY-SESS-032, HY-SESS-148)",
@@ -179,7 +183,7 @@ class PeerAccessChecks {
     void theSuitesReaderIsGrantedReadOnlyOnItsPrefix() throws Exception {
         String readable = PeerChecks.freshReaderDocument();
         String other = freshDocument();
-        try (Connection r = Connection.openAsReader()) {
+        try (PeerConnection r = PeerConnection.openAsReader()) {
             writeInASessionOfItsOwn(readable, ReplicaId.random(RANDOM), 1);
             writeInASessionOfItsOwn(other, ReplicaId.random(RANDOM), 1);
             List<SessionMessage> answers = answersToOpens(r, List.of(readable, other), ReplicaId.random(RANDOM));

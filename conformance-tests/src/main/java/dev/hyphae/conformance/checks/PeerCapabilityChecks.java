@@ -13,7 +13,6 @@ import dev.hyphae.noise.CipherState;
 import dev.hyphae.noise.HandshakeState;
 import dev.hyphae.noise.KeyPair;
 import dev.hyphae.noise.NoiseSuite;
-import dev.hyphae.session.SessionCodec;
 import dev.hyphae.session.SessionMessage;
 import dev.hyphae.spec.Requirement;
 import hyphae.v1.Capability;
@@ -22,6 +21,7 @@ import hyphae.v1.HandshakePayload;
 import hyphae.v1.Offer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 
 import java.io.EOFException;
 import java.io.InputStream;
@@ -33,22 +33,28 @@ import java.util.HexFormat;
 import static dev.hyphae.conformance.checks.PeerChecks.DURABLE_ACKS;
 import static dev.hyphae.conformance.checks.PeerChecks.RANDOM;
 import static dev.hyphae.conformance.checks.PeerChecks.READ_TIMEOUT_MILLIS;
+import static dev.hyphae.conformance.checks.PeerChecks.broken;
 import static dev.hyphae.conformance.checks.PeerChecks.target;
 
 /**
  * The Peer profile's checks of what a peer does with the parameters of a capability, which the suite's own handshake
- * ({@link PeerChecks.Connection}) never writes: these checks drive the handshake at the level of its payloads, with the
+ * ({@link PeerConnection}) never writes: these checks drive the handshake at the level of its payloads, with the
  * reference's Noise layer beneath them.
  */
 @Checks(Profile.PEER)
 class PeerCapabilityChecks {
 
+    /** The rule of every failure here. */
+    private static final String RULE = "a peer sends durable-acks with empty parameters, and a receiver ignores the parameters of"
+            + " durable-acks (HY-SESS-044)";
+
     /** The parameters that the suite writes into its {@code durable-acks}, which a receiver ignores (HY-SESS-044). */
     private static final byte[] PARAMETERS = {0x01, 0x02, 0x03};
 
     @BeforeEach
-    void claimed() {
+    void claimed(TestInfo check) {
         Sut.requireProfile(Profile.PEER);
+        PeerChecks.judging(check);
     }
 
     /**
@@ -67,9 +73,10 @@ class PeerCapabilityChecks {
         JsonNode selection = handshake(PARAMETERS);
         boolean selected = selectsDurableAcks(selection);
         if (selected != baseline) {
-            throw new AssertionError("the peer " + (baseline ? "selected" : "declined") + " durable-acks offered with empty parameters"
-                    + " but " + (selected ? "selected" : "declined") + " it offered with the parameters " + HexFormat.of().formatHex(PARAMETERS)
-                    + ", which a receiver ignores (HY-SESS-044): " + selection);
+            throw broken(RULE, "a handshake whose offer holds version 1.0 and durable-acks with empty parameters, then another whose"
+                            + " offer holds it with the parameters " + HexFormat.of().formatHex(PARAMETERS),
+                    "durable-acks " + (baseline ? "selected" : "declined") + " in the second Selection, as in the first",
+                    "durable-acks " + (selected ? "selected" : "declined") + " in the second: " + selection);
         }
     }
 
@@ -102,43 +109,56 @@ class PeerCapabilityChecks {
             try {
                 second = FramedChannel.receiveHandshakeMessage(in);
             } catch (EOFException | java.net.SocketException | dev.hyphae.ProtocolException e) {
-                throw new AssertionError("the peer closed the connection instead of answering " + offered + " (HY-SESS-044)", e);
+                AssertionError failure = broken(RULE, offered, "message 2 of the handshake, whose Selection is no error",
+                        "the close of the connection");
+                failure.initCause(e);
+                throw failure;
             } catch (SocketTimeoutException e) {
-                throw new AssertionError("the peer did not answer, within " + READ_TIMEOUT_MILLIS + " ms, " + offered + " (HY-SESS-044)");
+                throw broken(RULE, offered, "message 2 of the handshake, whose Selection is no error, within " + READ_TIMEOUT_MILLIS
+                        + " ms (PEER_ANSWER_TIMEOUT, HY-CONF-047)", "nothing within " + READ_TIMEOUT_MILLIS + " ms");
             }
             JsonNode selection = HandshakeContent.content(noise.readMessage(second), 2).path("selection");
             if (selection.path("error").asInt() != 0) {
-                throw new AssertionError("the peer refused, with error " + selection.path("error").asInt() + ", " + offered
-                        + " (HY-SESS-044): " + selection);
+                throw broken(RULE, offered, "message 2 of the handshake, whose Selection is no error", "a Selection with error "
+                        + selection.path("error").asInt() + ": " + selection);
             }
             for (JsonNode c : selection.path("capabilities")) {
                 if (c.path("id").asInt() == DURABLE_ACKS && !c.path("parameters").asText().isEmpty()) {
-                    throw new AssertionError("the peer selected durable-acks with the parameters " + c.path("parameters").asText()
-                            + "; a peer sends durable-acks with empty parameters (HY-SESS-044): " + selection);
+                    throw broken(RULE, offered, "a Selection that holds durable-acks, if it does, with empty parameters",
+                            "a Selection that holds it with the parameters " + c.path("parameters").asText() + ": " + selection);
                 }
             }
             FramedChannel.sendHandshakeMessage(out, noise.writeMessage(confirmation()));
             CipherState[] keys = noise.split();
             FramedChannel channel = new FramedChannel(in, out, keys[0], keys[1], selection.path("maxFrameSize").asInt(),
                     dev.hyphae.framing.FramingLimits.MAX_FRAME_SIZE);
-            channel.send(SessionCodec.encode(new SessionMessage.Ping(0x44)));
+            // The suite offered durable-acks: what it sends on the session passes the guard of HY-CONF-048.
+            PeerConnection c = PeerConnection.afterHandshake(socket, channel, true);
+            c.send(new SessionMessage.Ping(0x44));
             while (true) {
                 SessionMessage m;
                 try {
-                    m = PeerChecks.Connection.decodeOrFail(channel.receive());
+                    m = c.receive();
                 } catch (SocketTimeoutException | EOFException | java.net.SocketException e) {
-                    throw new AssertionError("the peer selected " + selection.path("capabilities") + " for " + offered
-                            + ", then did not answer the suite's first Ping (HY-SESS-044)", e);
+                    String what = e instanceof SocketTimeoutException ? "nothing within " + READ_TIMEOUT_MILLIS + " ms"
+                            : "the close of the connection";
+                    AssertionError failure = c.broken(RULE + "; the session that follows works as any other",
+                            "after the Selection " + selection.path("capabilities") + " for " + offered
+                                    + ", the Pong of the suite's first Ping within " + READ_TIMEOUT_MILLIS + " ms",
+                            what + "; before, the peer sent " + c.received);
+                    failure.initCause(e);
+                    throw failure;
                 }
                 if (m.equals(new SessionMessage.Pong(0x44))) {
-                    channel.send(SessionCodec.encode(new SessionMessage.Close(0, dev.hyphae.ErrorCode.NO_ERROR.value(), "done")));
+                    c.send(new SessionMessage.Close(0, dev.hyphae.ErrorCode.NO_ERROR.value(), "done"));
                     return selection;
                 }
                 if (m instanceof SessionMessage.Ping p) {
-                    channel.send(SessionCodec.encode(new SessionMessage.Pong(p.nonce())));
+                    c.send(new SessionMessage.Pong(p.nonce()));
                 } else if (m instanceof SessionMessage.SessionError e && e.channel() == 0
-                        || m instanceof SessionMessage.Close c && c.channel() == 0) {
-                    throw new AssertionError("the peer ended the session that followed " + offered + " (HY-SESS-044): " + m);
+                        || m instanceof SessionMessage.Close close && close.channel() == 0) {
+                    throw c.broken(RULE + "; the session that follows works as any other", "after the Selection "
+                            + selection.path("capabilities") + " for " + offered + ", the Pong of the suite's first Ping", m);
                 }
             }
         }

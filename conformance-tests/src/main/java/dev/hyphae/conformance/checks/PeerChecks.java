@@ -8,14 +8,11 @@ import dev.hyphae.conformance.Profile;
 import dev.hyphae.conformance.Suite;
 import dev.hyphae.conformance.Sut;
 import dev.hyphae.data.ReplicaId;
-import dev.hyphae.framing.FramedChannel;
 import dev.hyphae.framing.FramingLimits;
 import dev.hyphae.handshake.AccessPolicy.Right;
 import dev.hyphae.handshake.Certificate;
-import dev.hyphae.handshake.HyphaeHandshake;
 import dev.hyphae.handshake.Negotiation;
 import dev.hyphae.handshake.ProtocolVersion;
-import dev.hyphae.handshake.TrustStore;
 import dev.hyphae.model.CrdtType;
 import dev.hyphae.model.Mutation;
 import dev.hyphae.model.Mutators;
@@ -23,8 +20,6 @@ import dev.hyphae.model.ORMap;
 import dev.hyphae.model.PNCounter;
 import dev.hyphae.model.State;
 import dev.hyphae.model.Value;
-import dev.hyphae.model.encoding.Malformed;
-import dev.hyphae.model.encoding.PayloadDecoder;
 import dev.hyphae.model.encoding.PayloadEncoder;
 import dev.hyphae.noise.KeyPair;
 import dev.hyphae.session.SessionCodec;
@@ -33,13 +28,11 @@ import dev.hyphae.spec.Requirement;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.math.BigInteger;
-import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -65,17 +58,18 @@ import java.util.TreeSet;
  * constant of the specification (chapter "Conformance", table "The times of peer mode").
  *
  * <p>Each check judges one requirement, or a small group that one verdict cannot tell apart, and its verdict fails with
- * the rule, what the suite sent, what the rule expects and what the peer sent ({@link #broken}). A failure met on the way
- * to the verdict (the peer refusing a document it must grant, closing or falling silent while the suite waits, sending
- * what does not decode) is still a plain sentence naming what the peer did and the requirement. Where one exchange shows several
- * rules, several checks run it, each judging its own. The peer may hold the documents of earlier checks, and open up to
- * half a session of them at the start of every session (HY-SESS-155): no check counts on what it opens, or on its
- * opening nothing.
+ * the rule, what the suite sent, what the rule expects and what the peer sent ({@link #broken}). So does a failure met on
+ * the way to the verdict (the peer refusing a document it must grant, closing or falling silent while the suite waits,
+ * sending what does not decode): where no rule of its own applies, its rule is that of the check, whose requirement ids
+ * it names ({@link #theChecksRequirements}), and its input is what the suite had sent on the connection
+ * ({@link PeerConnection#input}). Where one exchange shows several rules, several checks run it, each judging its own.
+ * The peer may hold the documents of earlier checks, and open up to half a session of them at the start of every session
+ * (HY-SESS-155): no check counts on what it opens, or on its opening nothing.
  *
- * <p>This class is longer than most because it holds the client that every class of the profile drives, a small one
- * that speaks just enough of the handshake and the session to be a hostile neighbour, with the checks of admission,
- * of a document opened and written, and of the positions of a sync beside it, so that a vendor reading a failure finds
- * the check beside the client it drives. The other chapters' checks have classes of their own, named Peer*Checks.
+ * <p>This class holds the checks of admission, of a document opened and written, and of the positions of a sync, with
+ * the helpers that every class of the profile shares. The client that they all drive is {@link PeerConnection}, and
+ * what the suite believes the peer holds is {@link DocumentsModel}. The other chapters' checks have classes of their
+ * own, named Peer*Checks.
  */
 @Checks(Profile.PEER)
 class PeerChecks {
@@ -90,21 +84,28 @@ class PeerChecks {
     static final int CLOSE_INTERVAL_MILLIS = (int) dev.hyphae.session.SessionLimits.CLOSE_INTERVAL.toMillis();
     /** The default {@code KEEPALIVE_INTERVAL}, which a peer under test runs with (HY-CONF-046). */
     private static final int KEEPALIVE_INTERVAL_MILLIS = (int) dev.hyphae.session.SessionLimits.KEEPALIVE_INTERVAL.toMillis();
-    /**
-     * {@code PEER_CONNECTION_LIMIT}: every connection is closed after this long, so that a peer that stops reading cannot
-     * block a write for ever.
-     */
-    private static final long CONNECTION_LIMIT_MILLIS = 60_000;
-    private static final java.util.concurrent.ScheduledExecutorService WATCHDOG =
-            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "conformance-peer-watchdog");
-                t.setDaemon(true);
-                return t;
-            });
 
     @BeforeEach
-    void claimed() {
+    void claimed(TestInfo check) {
         Sut.requireProfile(Profile.PEER);
+        judging(check);
+    }
+
+    /** The requirement ids that the running check cites, for the failures that its helpers meet on the way to its verdict. */
+    private static final ThreadLocal<List<String>> JUDGED = ThreadLocal.withInitial(List::of);
+
+    /** Notes which check is about to run, on its own thread: every class of the profile calls it before each of its checks. */
+    static void judging(TestInfo check) {
+        JUDGED.set(check.getTestMethod().map(m -> m.getAnnotation(Requirement.class)).map(r -> List.of(r.value())).orElse(List.of()));
+    }
+
+    /**
+     * The requirement ids of the running check, comma-separated: the rule of a failure met on its way to the verdict, where
+     * the peer did not do what the check needs of a peer that meets them.
+     */
+    static String theChecksRequirements() {
+        List<String> ids = JUDGED.get();
+        return ids.isEmpty() ? "the requirements of this check" : String.join(", ", ids);
     }
 
     static PeerTarget target() {
@@ -122,253 +123,6 @@ class PeerChecks {
         byte[] random = new byte[6];
         RANDOM.nextBytes(random);
         return PeerTarget.READER_PREFIX + HexFormat.of().formatHex(random);
-    }
-
-    /** A connection to the peer under test, after a handshake that the suite runs as initiator. */
-    static final class Connection implements AutoCloseable {
-        final Socket socket;
-        final FramedChannel channel;
-        final HyphaeHandshake.Result result;
-        final List<SessionMessage> received = new ArrayList<>();
-        /**
-         * The session replica table of the peer's direction: the replica id of its first Open (HY-SESS-110), then what
-         * its Deltas have declared (HY-SESS-063). What the payloads it sends in session form are read against.
-         */
-        final List<dev.hyphae.model.ReplicaId> peerTable = new ArrayList<>();
-        private boolean peerOpened;
-        /** The session key table of the peer's direction, as its Deltas have declared it (HY-SESS-094). */
-        final List<Value> peerKeys = new ArrayList<>();
-
-        /** Whether the suite announced {@code durable-acks} on this connection: then it acknowledges nothing on it. */
-        private final boolean announcedDurableAcks;
-
-        private Connection(Socket socket, FramedChannel channel, HyphaeHandshake.Result result, boolean announcedDurableAcks) {
-            this.socket = socket;
-            this.channel = channel;
-            this.result = result;
-            this.announcedDurableAcks = announcedDurableAcks;
-        }
-
-        /**
-         * Connects and runs the handshake.
-         *
-         * @throws ProtocolException when the peer refuses in its selection, with the code it gave
-         */
-        static Connection open(KeyPair key, Certificate certificate, Negotiation.Offer offer) throws IOException, ProtocolException {
-            PeerTarget t = target();
-            Socket socket = new Socket(t.address().getAddress(), t.address().getPort());
-            socket.setSoTimeout(READ_TIMEOUT_MILLIS);
-            WATCHDOG.schedule(() -> {
-                try {
-                    socket.close();
-                } catch (IOException ignored) {
-                    // Closed already.
-                }
-            }, CONNECTION_LIMIT_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
-            try {
-                HyphaeHandshake.Initiator handshake = new HyphaeHandshake.Initiator(new HyphaeHandshake.Credentials(key, certificate,
-                        TrustStore.of(List.of(t.peerKey()), List.of()), System::currentTimeMillis), offer, RANDOM);
-                OutputStream out = socket.getOutputStream();
-                InputStream in = socket.getInputStream();
-                FramedChannel.sendHandshakeMessage(out, handshake.start());
-                FramedChannel.sendHandshakeMessage(out, handshake.onSelection(FramedChannel.receiveHandshakeMessage(in)));
-                HyphaeHandshake.Result result = handshake.result();
-                FramedChannel channel = new FramedChannel(in, out, result.sender(), result.receiver(), result.sendFrameSize(),
-                        result.receiveFrameSize());
-                return new Connection(socket, channel, result, offer.capabilities().contains(DURABLE_ACKS));
-            } catch (IOException | ProtocolException | RuntimeException e) {
-                socket.close();
-                throw e;
-            }
-        }
-
-        static Connection open() throws IOException, ProtocolException {
-            return open(target().suiteKey(), null, standardOffer());
-        }
-
-        /**
-         * A connection of the suite's reader, whom the peer trusts with read only on the documents named
-         * {@link PeerTarget#READER_PREFIX}* (HY-CONF-049). A run given no reader's key is a set-up that lacks it, not a
-         * failure of the peer: the checks that need it are unsupported, and say how to supply it.
-         */
-        static Connection openAsReader() throws IOException, ProtocolException {
-            KeyPair reader = target().readerKey();
-            if (reader == null) {
-                throw new dev.hyphae.conformance.Unsupported("this check needs the suite's reader (HY-CONF-049), and the run was given"
-                        + " no reader's key: trust a second key with read only on documents named " + PeerTarget.READER_PREFIX
-                        + "* and give its key file with --reader-key");
-            }
-            return open(reader, null, standardOffer());
-        }
-
-        /**
-         * A connection on which the suite only writes: it announces {@code durable-acks}, so that the peer's
-         * acknowledgements are exercised under it. The suite keeps nothing on stable storage, and may announce the
-         * capability only where it sends no Ack, no Delta with an ack and no Open with a held_seq (HY-SESS-153, HY-CONF-048).
-         */
-        static Connection openWriting() throws IOException, ProtocolException {
-            return open(target().suiteKey(), null, new Negotiation.Offer(List.of(ProtocolVersion.V1_0), new TreeSet<>(Set.of(DURABLE_ACKS))));
-        }
-
-        /** Messages of the kind {@code kind} that the peer has sent so far, in order. */
-        <T extends SessionMessage> List<T> receivedOf(Class<T> kind) {
-            return received.stream().filter(kind::isInstance).map(kind::cast).toList();
-        }
-
-        /**
-         * Sends {@code message}. On a connection where the suite announced {@code durable-acks}, an Ack, a Delta with an ack
-         * or an Open with a held_seq is a bug of the suite, not a message to send: the suite keeps nothing on stable storage,
-         * so it would claim a durability it lacks (HY-SESS-153), and HY-CONF-048 allows the capability only where it sends
-         * none of them. Every run thus enforces that half of HY-CONF-048 for the messages sent through here.
-         */
-        void send(SessionMessage message) throws IOException, ProtocolException {
-            if (announcedDurableAcks && (message instanceof SessionMessage.Ack
-                    || message instanceof SessionMessage.Delta d && d.ack() != 0
-                    || message instanceof SessionMessage.Open o && o.heldSeq() != 0)) {
-                throw new IllegalStateException("the suite announced durable-acks on this connection and keeps nothing on stable"
-                        + " storage: it must not send " + message + " on it (HY-SESS-153, HY-CONF-048)");
-            }
-            channel.send(SessionCodec.encode(message));
-        }
-
-        /**
-         * The next message the peer sends that {@code wanted} accepts; Pings are answered and others kept in
-         * {@link #received}. Fails if the peer sends nothing within the read timeout.
-         */
-        SessionMessage next(java.util.function.Predicate<SessionMessage> wanted, String what) throws IOException, ProtocolException {
-            SessionMessage m = poll(wanted, what);
-            if (m == null) {
-                throw new AssertionError("the peer sent no " + what + " within " + READ_TIMEOUT_MILLIS + " ms; it sent " + received);
-            }
-            return m;
-        }
-
-        /** As {@link #next}, but null when the peer sends nothing that {@code wanted} accepts within the read timeout. */
-        SessionMessage poll(java.util.function.Predicate<SessionMessage> wanted, String what) throws IOException, ProtocolException {
-            while (true) {
-                byte[] bytes;
-                try {
-                    bytes = channel.receive();
-                } catch (SocketTimeoutException e) {
-                    return null;
-                } catch (EOFException | java.net.SocketException e) {
-                    throw new AssertionError("the peer closed the connection while the suite waited for " + what + "; it sent " + received, e);
-                }
-                SessionMessage m = decodeOrFail(bytes);
-                received.add(m);
-                declared(m, bytes);
-                if (m instanceof SessionMessage.Ping p) {
-                    send(new SessionMessage.Pong(p.nonce()));
-                    continue;
-                }
-                if (wanted.test(m)) {
-                    return m;
-                }
-            }
-        }
-
-        /**
-         * Appends the replica id of the peer's first Open, and what a Delta of the peer declares, to its tables,
-         * {@code bytes} being the message: a peer never declares an id or a key twice, nor its own id (HY-SESS-072,
-         * HY-SESS-102, HY-SESS-110).
-         */
-        private void declared(SessionMessage m, byte[] bytes) {
-            if (m instanceof SessionMessage.Open o && !peerOpened) {
-                peerOpened = true;
-                peerTable.add(new dev.hyphae.model.ReplicaId(o.replica().toHex()));
-            }
-            if (m instanceof SessionMessage.Delta d) {
-                if (d.kind() != SessionMessage.Kind.INTERVAL && d.toSeq() == 0) {
-                    throw new AssertionError("the peer sent a Delta of kind " + d.kind() + " whose to_seq is 0, which can be neither"
-                            + " acknowledged nor refused alone (HY-SESS-021): " + d);
-                }
-                for (ReplicaId id : d.replicas()) {
-                    dev.hyphae.model.ReplicaId replica = new dev.hyphae.model.ReplicaId(id.toHex());
-                    if (peerTable.contains(replica)) {
-                        throw new AssertionError("the peer declared replica " + id + " twice in one session (HY-SESS-072): " + d);
-                    }
-                    peerTable.add(replica);
-                }
-                if (peerTable.size() > dev.hyphae.session.SessionLimits.MAX_SESSION_REPLICAS) {
-                    throw new AssertionError("the peer's declarations took its session replica table past MAX_SESSION_REPLICAS");
-                }
-                for (Value key : DeclaredKeys.of(bytes)) {
-                    if (peerKeys.contains(key)) {
-                        throw new AssertionError("the peer declared key " + key + " twice in one session (HY-SESS-102): " + d);
-                    }
-                    peerKeys.add(key);
-                }
-                if (peerKeys.size() > dev.hyphae.session.SessionLimits.MAX_SESSION_KEYS) {
-                    throw new AssertionError("the peer's declarations took its session key table past MAX_SESSION_KEYS (HY-SESS-102)");
-                }
-            }
-        }
-
-        /** A message the peer sent must be a valid session message: one that is not fails the check. */
-        static SessionMessage decodeOrFail(byte[] bytes) {
-            try {
-                return SessionCodec.decode(bytes);
-            } catch (ProtocolException e) {
-                String which = e.code() == ErrorCode.UNKNOWN_MESSAGE_TYPE
-                        ? "of a type unknown in the session, which a sender never sends; the type 0 is never sent (HY-VER-018, HY-VER-032)"
-                        : "that is not a valid session message (" + e.code() + ", HY-SESS-020)";
-                throw new AssertionError("the peer sent a message " + which + ": " + HexFormat.of().formatHex(bytes), e);
-            }
-        }
-
-        /** Reads until the peer closes the connection; fails if it stays open past {@code CLOSE_INTERVAL}. */
-        void expectClosed(String after) throws IOException {
-            if (!readUntilClosed(closeDeadline())) {
-                throw new AssertionError("the peer kept the connection open " + CLOSE_INTERVAL_MILLIS + " ms (CLOSE_INTERVAL, HY-SESS-143) after "
-                        + after + "; it sent " + received);
-            }
-        }
-
-        /** The deadline, in {@link System#nanoTime()}, of a close due within {@code CLOSE_INTERVAL} from now. */
-        static long closeDeadline() {
-            return System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(CLOSE_INTERVAL_MILLIS);
-        }
-
-        /**
-         * Reads what the peer sends, keeping it in {@link #received}, until the peer closes the connection (true) or
-         * {@code deadline} ({@link System#nanoTime()}) passes with the connection open (false). The deadline bounds the whole
-         * wait, not each read, so that a peer that keeps sending does not hold the connection open past it. A socket that
-         * the suite closed itself (its watchdog, at {@code CONNECTION_LIMIT}) is not a close by the peer: false.
-         */
-        boolean readUntilClosed(long deadline) throws IOException {
-            try {
-                while (true) {
-                    long left = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-                    if (left <= 0) {
-                        return false;
-                    }
-                    socket.setSoTimeout((int) Math.min(left, Integer.MAX_VALUE));
-                    receive();
-                }
-            } catch (SocketTimeoutException e) {
-                return false;
-            } catch (EOFException | ProtocolException | java.net.SocketException e) {
-                // The end of the stream, or a broken one: the peer's close, unless the suite closed the socket itself.
-                return !socket.isClosed();
-            }
-        }
-
-        /**
-         * Reads the peer's next message within the socket's timeout, keeps it in {@link #received} and reads its
-         * declarations; Pings are not answered.
-         */
-        SessionMessage receive() throws IOException, ProtocolException {
-            byte[] bytes = channel.receive();
-            SessionMessage m = decodeOrFail(bytes);
-            received.add(m);
-            declared(m, bytes);
-            return m;
-        }
-
-        @Override
-        public void close() throws IOException {
-            socket.close();
-        }
     }
 
     static Negotiation.Offer standardOffer() {
@@ -393,8 +147,15 @@ class PeerChecks {
         return PayloadEncoder.encode(delta, table.stream().map(id -> new dev.hyphae.model.ReplicaId(id.toHex())).toList());
     }
 
+    /**
+     * The set-up that every check which writes needs (HY-CONF-045): a refusal of the suite's Open, or a grant of less than
+     * write, fails on it whatever the check judges.
+     */
+    static final String GRANTS_WRITE = "a peer checked in peer mode trusts the suite's key and grants it write on every document"
+            + " whose name starts with " + PeerTarget.DOCUMENT_PREFIX + " (HY-CONF-045)";
+
     /** Opens a fresh document and returns the peer's answering Open. */
-    static SessionMessage.Open openDocument(Connection c, String document, ReplicaId replica) throws IOException, ProtocolException {
+    static SessionMessage.Open openDocument(PeerConnection c, String document, ReplicaId replica) throws IOException, ProtocolException {
         return openDocument(c, 7, document, replica);
     }
 
@@ -402,19 +163,13 @@ class PeerChecks {
      * Opens a fresh document on the suite's channel {@code channel} and returns the peer's answering Open, which must grant
      * the suite write (HY-CONF-045): the suite sends deltas only when it may (HY-SESS-035, HY-CONF-048).
      */
-    static SessionMessage.Open openDocument(Connection c, long channel, String document, ReplicaId replica)
+    static SessionMessage.Open openDocument(PeerConnection c, long channel, String document, ReplicaId replica)
             throws IOException, ProtocolException {
         c.send(openOf(channel, document, replica));
         SessionMessage answer = c.next(m -> m instanceof SessionMessage.Open o && answersOpen(o, channel, document)
                 || m instanceof SessionMessage.SessionError e && e.channel() == channel, "answer to its Open of " + document);
-        if (answer instanceof SessionMessage.SessionError e) {
-            throw new AssertionError("the peer refused the document " + document + " with " + e.code() + " " + e.detail()
-                    + ": it must grant the suite's key write on documents named " + PeerTarget.DOCUMENT_PREFIX + "* (HY-CONF-045)");
-        }
-        SessionMessage.Open open = (SessionMessage.Open) answer;
-        if (open.granted() != Right.WRITE) {
-            throw new AssertionError("the peer granted " + open.granted() + " on " + document + ", not write: it must grant the suite's key"
-                    + " write on documents named " + PeerTarget.DOCUMENT_PREFIX + "* (HY-CONF-045)");
+        if (!(answer instanceof SessionMessage.Open open) || open.granted() != Right.WRITE) {
+            throw c.broken(GRANTS_WRITE, "an Open of " + document + " with granted 2 (write)", answer);
         }
         return open;
     }
@@ -441,10 +196,14 @@ class PeerChecks {
      * HY-SESS-143). A Close of the session in its place fails: a fault ends a session with an error. {@code rule} is the
      * rule, with its id, that calls for {@code code}: a wrong code fails on it.
      */
-    static void expectSessionError(Connection c, ErrorCode code, String rule, String after) throws IOException, ProtocolException {
-        SessionMessage m = c.next(x -> x instanceof SessionMessage.SessionError e && e.channel() == 0
+    static void expectSessionError(PeerConnection c, ErrorCode code, String rule, String after) throws IOException, ProtocolException {
+        SessionMessage m = c.poll(x -> x instanceof SessionMessage.SessionError e && e.channel() == 0
                 || x instanceof SessionMessage.Close close && close.channel() == 0, "session error after " + after);
         String expected = "a SessionError with channel 0, seq 0 and code " + code.value() + " " + code + ", then the close";
+        if (m == null) {
+            throw broken(rule, after, expected, "no SessionError or Close of the session within " + READ_TIMEOUT_MILLIS
+                    + " ms (PEER_ANSWER_TIMEOUT, HY-CONF-047); the peer sent " + (c.received.isEmpty() ? "nothing" : c.received));
+        }
         if (m instanceof SessionMessage.Close close) {
             throw broken("a peer that ends a session because of a fault ends it with a SessionError of channel 0 and the fault's code, not"
                     + " a Close (HY-SESS-140)", after, expected, close);
@@ -453,7 +212,8 @@ class PeerChecks {
         if (e.code() != code.value()) {
             throw broken(rule, after, expected, e);
         }
-        c.expectClosed("its session error");
+        c.expectClosed("its session error", "a peer that sends a SessionError of session scope closes the framed channel within"
+                + " CLOSE_INTERVAL of sending it (HY-SESS-143)");
     }
 
     /**
@@ -476,16 +236,16 @@ class PeerChecks {
         String input = "a connection from the suite's trusted key, the first handshake message of an initiator that offers version 1.0,"
                 + " then, once the handshake is complete, a Ping";
         String expected = "the responder's handshake message, then frames that authenticate";
-        Connection c;
+        PeerConnection c;
         try {
-            c = Connection.open();
+            c = PeerConnection.open();
         } catch (IOException | ProtocolException e) {
             throw broken(rule, input, expected, "a handshake that failed: " + e);
         }
         try (c) {
             c.send(new SessionMessage.Ping(0x7a5));
             try {
-                c.channel.receive();
+                c.receiveRaw();
             } catch (SocketTimeoutException e) {
                 throw broken(rule, input, expected, "no frame within " + READ_TIMEOUT_MILLIS + " ms of the Ping");
             } catch (IOException | ProtocolException e) {
@@ -500,12 +260,12 @@ class PeerChecks {
     void aPingIsAnsweredWithAPongOfItsNonce() throws Exception {
         long nonce = 0x0123456789abcdefL;
         String input = "after the handshake, a Ping with nonce " + Long.toHexString(nonce);
-        try (Connection c = Connection.open()) {
+        try (PeerConnection c = PeerConnection.open()) {
             c.send(new SessionMessage.Ping(nonce));
             while (true) {
                 byte[] bytes;
                 try {
-                    bytes = c.channel.receive();
+                    bytes = c.receiveRaw();
                 } catch (SocketTimeoutException e) {
                     throw broken("a peer answers every Ping with a Pong that carries the Ping's nonce (HY-SESS-049)", input,
                             "a Pong with nonce " + Long.toHexString(nonce), "nothing within " + READ_TIMEOUT_MILLIS + " ms; before, " + c.received);
@@ -515,7 +275,7 @@ class PeerChecks {
                             + " positions 4 to 7, as one message of the framed channel (HY-SESS-001)", input,
                             "a message whose bytes 4 to 7 are 48 59 53 31", HexFormat.of().formatHex(bytes));
                 }
-                SessionMessage m = Connection.decodeOrFail(bytes);
+                SessionMessage m = c.decodeOrFail(bytes);
                 c.received.add(m);
                 if (m instanceof SessionMessage.Pong pong) {
                     if (pong.nonce() != nonce) {
@@ -535,11 +295,15 @@ class PeerChecks {
     @Requirement({"HY-VER-003", "HY-HS-005"})
     void anOfferWithNoCommonVersionIsRefused() throws Exception {
         Negotiation.Offer offer = new Negotiation.Offer(List.of(new ProtocolVersion(9, 0)), new TreeSet<>());
-        try (Connection c = Connection.open(target().suiteKey(), null, offer)) {
-            throw new AssertionError("the peer completed a handshake that offered only version 9.0");
+        String rule = "a responder fails the handshake with UNSUPPORTED_VERSION (code 3) when no version is both offered and"
+                + " supported (HY-VER-003), reported in the Selection of message 2 (HY-HS-005)";
+        String input = "a handshake as initiator whose offer holds version 9.0 alone";
+        String expected = "a refusal with 3 UNSUPPORTED_VERSION";
+        try (PeerConnection c = PeerConnection.open(target().suiteKey(), null, offer)) {
+            throw broken(rule, input, expected, "a handshake that completed, with version " + c.result.version());
         } catch (ProtocolException e) {
             if (e.code() != ErrorCode.UNSUPPORTED_VERSION) {
-                throw new AssertionError("refused with " + e.code() + ", not UNSUPPORTED_VERSION: " + e.getMessage());
+                throw broken(rule, input, expected, "a refusal with " + e.code().value() + " " + e.code() + ": " + e.getMessage());
             }
         }
     }
@@ -549,11 +313,16 @@ class PeerChecks {
     void anUnknownCriticalCapabilityIsRefused() throws Exception {
         Negotiation.Offer offer = new Negotiation.Offer(List.of(ProtocolVersion.V1_0), new TreeSet<>(Set.of(59_999)),
                 new TreeSet<>(Set.of(59_999)));
-        try (Connection c = Connection.open(target().suiteKey(), null, offer)) {
-            throw new AssertionError("the peer completed a handshake with an unknown critical capability");
+        String rule = "a responder ends the handshake with UNSUPPORTED_CAPABILITY (code 203) when the Offer marks critical a"
+                + " capability that it does not implement (HY-HS-010)";
+        String input = "a handshake as initiator whose offer holds version 1.0 and the capability 59999, which no peer implements,"
+                + " marked critical";
+        String expected = "a refusal with 203 UNSUPPORTED_CAPABILITY";
+        try (PeerConnection c = PeerConnection.open(target().suiteKey(), null, offer)) {
+            throw broken(rule, input, expected, "a handshake that completed, with the capabilities " + c.result.capabilities());
         } catch (ProtocolException e) {
             if (e.code() != ErrorCode.UNSUPPORTED_CAPABILITY) {
-                throw new AssertionError("refused with " + e.code() + ", not UNSUPPORTED_CAPABILITY: " + e.getMessage());
+                throw broken(rule, input, expected, "a refusal with " + e.code().value() + " " + e.code() + ": " + e.getMessage());
             }
         }
     }
@@ -562,10 +331,14 @@ class PeerChecks {
     @Test
     @Requirement({"HY-AUTH-005", "HY-AUTH-008"})
     void anUntrustedNeighbourIsRefusedAndReceivesNothing() throws Exception {
-        try (Connection c = Connection.open(KeyPair.generate(RANDOM), null, standardOffer())) {
-            c.expectClosed("a handshake from an untrusted key");
+        String rule = "a peer ends the handshake with UNKNOWN_PEER unless it trusts the other peer's static key (HY-AUTH-005), which"
+                + " a responder learns from message 3, and so closes the connection; it sends no part of a document to a peer that"
+                + " holds no right on it (HY-AUTH-008)";
+        try (PeerConnection c = PeerConnection.open(KeyPair.generate(RANDOM), null, standardOffer())) {
+            c.expectClosed("a handshake from an untrusted key", rule);
             if (!c.received.isEmpty()) {
-                throw new AssertionError("the peer sent an untrusted neighbour " + c.received);
+                throw broken(rule, "a handshake as initiator from a key that the peer does not trust, then nothing",
+                        "the close of the connection, and no session message", c.received);
             }
         }
     }
@@ -581,38 +354,47 @@ class PeerChecks {
         signature[0] ^= 0x01;
         Certificate forged = new Certificate(genuine.organisationKey(), genuine.subjectKey(), genuine.organisation(),
                 genuine.notBefore(), genuine.notAfter(), signature);
-        try (Connection c = Connection.open(target().suiteKey(), forged, standardOffer())) {
-            c.expectClosed("a handshake with a forged certificate");
+        String rule = "a peer ends the handshake with BAD_CERTIFICATE when a certificate's signature does not verify (HY-AUTH-003),"
+                + " whatever it thinks of the key, and so closes the connection; it sends no part of a document to a peer that holds"
+                + " no right on it (HY-AUTH-008)";
+        try (PeerConnection c = PeerConnection.open(target().suiteKey(), forged, standardOffer())) {
+            c.expectClosed("a handshake with a forged certificate", rule);
             if (!c.received.isEmpty()) {
-                throw new AssertionError("the peer admitted a forged certificate and sent " + c.received);
+                throw broken(rule, "a handshake as initiator from the suite's trusted key, with a certificate of that key whose signature"
+                        + " is forged (one bit flipped), then nothing", "a refusal, or the close of the connection, and no session message",
+                        c.received);
             }
         } catch (ProtocolException e) {
             // Also acceptable: refused as early as the handshake allows.
         }
     }
 
-    /** Nothing answers a frame that does not authenticate: no error, no close, not even with the sending key (HY-FRAME-024). */
+    /**
+     * Nothing answers a frame that does not authenticate: no error, no close, not even with the sending key (HY-FRAME-024).
+     * The suite plays an attacker on purpose (HY-CONF-048): it writes 200 random bytes where a frame belongs.
+     */
     @Test
     @Requirement({"HY-FRAME-019", "HY-FRAME-020", "HY-FRAME-024"})
     void garbageAfterTheHandshakeEndsTheSession() throws Exception {
-        try (Connection c = Connection.open()) {
+        try (PeerConnection c = PeerConnection.open()) {
             byte[] garbage = new byte[200];
             RANDOM.nextBytes(garbage);
             garbage[0] = 0;
             garbage[1] = (byte) 150;
-            c.socket.getOutputStream().write(garbage);
-            c.socket.getOutputStream().flush();
-            c.expectClosed("a frame that does not authenticate");
+            c.writeAsAttacker(garbage);
+            c.expectClosed("a frame that does not authenticate", REFUSED_FRAME);
             expectNoAnswer(c, "a frame that does not authenticate");
         }
     }
 
-    /** Fragments without FIN beyond MAX_MESSAGE_SIZE: the peer must stop reassembling and close. */
+    /**
+     * Fragments without FIN beyond MAX_MESSAGE_SIZE: the peer must stop reassembling and close. The suite plays an attacker
+     * on purpose (HY-CONF-048): it sends a message longer than a sender may (HY-FRAME-014).
+     */
     @Test
     @Requirement({"HY-FRAME-019", "HY-FRAME-020", "HY-FRAME-024"})
     void aMessageBeyondTheReassemblyLimitEndsTheSession() throws Exception {
-        try (Connection c = Connection.open()) {
-            OutputStream out = c.socket.getOutputStream();
+        try (PeerConnection c = PeerConnection.open()) {
             byte[] fragment = new byte[c.result.sendFrameSize() - FramingLimits.FRAME_OVERHEAD];
             long sent = 0;
             try {
@@ -620,20 +402,26 @@ class PeerChecks {
                     byte[] plaintext = new byte[1 + fragment.length];   // flags 0: not the last fragment
                     System.arraycopy(fragment, 0, plaintext, 1, fragment.length);
                     byte[] ciphertext = c.result.sender().encryptWithAd(new byte[0], plaintext);
-                    out.write(ciphertext.length >>> 8);
-                    out.write(ciphertext.length);
-                    out.write(ciphertext);
+                    byte[] frame = new byte[2 + ciphertext.length];
+                    frame[0] = (byte) (ciphertext.length >>> 8);
+                    frame[1] = (byte) ciphertext.length;
+                    System.arraycopy(ciphertext, 0, frame, 2, ciphertext.length);
+                    c.writeAsAttacker(frame);
                     sent += fragment.length;
                 }
-                out.flush();
             } catch (IOException closedWhileSending) {
                 return;   // the peer closed as soon as the limit was passed
             }
-            c.expectClosed("fragments beyond MAX_MESSAGE_SIZE");
+            c.expectClosed("fragments beyond MAX_MESSAGE_SIZE", REFUSED_FRAME);
             expectNoAnswer(c, "fragments beyond MAX_MESSAGE_SIZE");
         }
     }
 
+    /**
+     * A message of a type that the session does not define ends the session with UNKNOWN_MESSAGE_TYPE. The suite plays an
+     * attacker on purpose (HY-CONF-048): its message is a Ping whose message_type is 200, which a sender never sends
+     * (HY-VER-018).
+     */
     @Test
     @Requirement("HY-SESS-004")
     void aMessageOfUnknownTypeEndsTheSessionWithItsCode() throws Exception {
@@ -653,8 +441,8 @@ class PeerChecks {
                 }
             }
         }
-        try (Connection c = Connection.open()) {
-            c.channel.send(unknown);
+        try (PeerConnection c = PeerConnection.open()) {
+            c.sendAsAttacker(unknown);
             expectSessionError(c, ErrorCode.UNKNOWN_MESSAGE_TYPE, "a receiver ends the session with UNKNOWN_MESSAGE_TYPE when message_type is a value that the session does not define (HY-SESS-004)", "a message of type 200");
         }
     }
@@ -662,7 +450,7 @@ class PeerChecks {
     @Test
     @Requirement({"HY-SESS-025"})
     void aMessageOnAChannelNeverOpenedEndsTheSession() throws Exception {
-        try (Connection c = Connection.open()) {
+        try (PeerConnection c = PeerConnection.open()) {
             c.send(new SessionMessage.Ack(4_000_000_000L, 1));
             expectSessionError(c, ErrorCode.PROTOCOL_VIOLATION, "a receiver ends the session with PROTOCOL_VIOLATION when an Ack names a channel number that it has not chosen in an Open of the session (HY-SESS-025)", "an Ack on a channel never opened");
         }
@@ -675,14 +463,13 @@ class PeerChecks {
         String document = freshDocument();
         String input = "an Open on channel 7 of " + document + ", a fresh document on which the peer grants the suite's key write"
                 + " (HY-CONF-045)";
-        try (Connection c = Connection.open()) {
+        try (PeerConnection c = PeerConnection.open()) {
             c.send(openOf(7, document, ReplicaId.random(RANDOM)));
             SessionMessage answer = c.poll(m -> m instanceof SessionMessage.Open o && answersOpen(o, 7, document)
                     || m instanceof SessionMessage.SessionError e && (e.channel() == 7 || e.channel() == 0), "answer to its Open");
             if (answer instanceof SessionMessage.SessionError e && e.channel() == 7) {
                 // A refusal is allowed by HY-SESS-028; what it breaks is the set-up that the suite's key is granted write.
-                throw new AssertionError("the peer refused the document " + document + " with " + e.code() + " " + e.detail()
-                        + ": it must grant the suite's key write on documents named " + PeerTarget.DOCUMENT_PREFIX + "* (HY-CONF-045)");
+                throw broken(GRANTS_WRITE, input, "an Open of " + document + " with granted 2 (write)", e);
             }
             if (!(answer instanceof SessionMessage.Open open)) {
                 throw broken("a peer answers an Open of a document that is not on the session with an Open of the same document, unless"
@@ -698,7 +485,8 @@ class PeerChecks {
 
     /**
      * A write is acknowledged with the seq that its Delta brought: a state to seq 1, then an interval from 1 to 3, which
-     * moves the suite's held position to 3. The suite sends nothing else meanwhile, so the acknowledgement may not wait.
+     * moves the suite's held position to 3. The suite sends nothing else meanwhile, so the acknowledgement may wait no
+     * longer than ACK_DELAY (the suite waits PEER_ANSWER_TIMEOUT: a bound of 25 ms is not judged on a loaded machine).
      * The suite announces durable-acks, and acknowledges nothing (HY-CONF-048).
      */
     @Test
@@ -707,8 +495,9 @@ class PeerChecks {
         String document = freshDocument();
         ReplicaId me = ReplicaId.random(RANDOM);
         String rule = "a receiver sets held(r) to the to_seq of each Delta that it accepts (HY-SYNC-021) and acknowledges it with an Ack"
-                + " on the same document whose seq is held(r) (HY-SYNC-022), once no message of the session is waiting (HY-SYNC-023)";
-        try (Connection c = Connection.openWriting()) {
+                + " on the same document whose seq is held(r) (HY-SYNC-022), within ACK_DELAY once no message of the session is"
+                + " waiting (HY-SYNC-023; the suite waits PEER_ANSWER_TIMEOUT)";
+        try (PeerConnection c = PeerConnection.openWriting()) {
             SessionMessage.Open answer = openDocument(c, document, me);
             c.send(new SessionMessage.Delta(answer.channel(), SessionMessage.Kind.STATE, 0, 1, increment(me, 5)));
             expectAcknowledgedAlone(c, 1, rule, "on " + document + ", a STATE to seq 1 of one increment");
@@ -725,7 +514,7 @@ class PeerChecks {
      * Waits for the acknowledgement of the suite's channel 7 up to {@code seq}: one of a smaller seq, or a SessionError
      * that refuses the delta, fails {@code rule}.
      */
-    private static void expectAcknowledgedAlone(Connection c, long seq, String rule, String input) throws IOException, ProtocolException {
+    private static void expectAcknowledgedAlone(PeerConnection c, long seq, String rule, String input) throws IOException, ProtocolException {
         SessionMessage m = c.poll(x -> x instanceof SessionMessage.Ack a && a.channel() == 7
                 || x instanceof SessionMessage.Delta d && d.channel() == 7 && d.ack() != 0
                 || x instanceof SessionMessage.SessionError e && (e.channel() == 7 || e.channel() == 0), "acknowledgement of entry " + seq);
@@ -743,7 +532,7 @@ class PeerChecks {
         writeInASessionOfItsOwn(document, me, 41);
         // A new replica of the suite, which holds nothing: the peer must send what it has.
         ReplicaId fresh = ReplicaId.random(RANDOM);
-        try (Connection c = Connection.open()) {
+        try (PeerConnection c = PeerConnection.open()) {
             SessionMessage.Open answer = openDocument(c, document, fresh);
             State state = DocumentsModel.empty();
             while (!value(state).equals(BigInteger.valueOf(41))) {
@@ -767,7 +556,7 @@ class PeerChecks {
      * {@code amount}, waits for its acknowledgement and closes: a write the peer holds when a later session begins.
      */
     static void writeInASessionOfItsOwn(String document, ReplicaId writer, long amount) throws Exception {
-        try (Connection c = Connection.openWriting()) {
+        try (PeerConnection c = PeerConnection.openWriting()) {
             SessionMessage.Open answer = openDocument(c, document, writer);
             c.send(new SessionMessage.Delta(answer.channel(), SessionMessage.Kind.STATE, 0, 1, increment(writer, amount)));
             c.next(m -> acknowledges(m, 7, 1), "acknowledgement of entry 1");
@@ -780,51 +569,6 @@ class PeerChecks {
     /** The capability durable-acks (registry, capabilities). */
     static final int DURABLE_ACKS = 1;
 
-    /** The model of a document, as the suite keeps it: the join of the payloads the peer sent. */
-    static final class DocumentsModel {
-        static State empty() {
-            return State.empty(CrdtType.OR_MAP.id());
-        }
-
-        /** Joins the payload of a Delta that the peer sent, uncompressed, as {@link #join(State, byte[], boolean, List)} says. */
-        static State join(State state, SessionMessage.Delta delta, Connection c) {
-            return join(state, delta.payload(), delta.compact(), c);
-        }
-
-        /**
-         * Joins a payload that the peer sent, read against its session replica table {@code table} when it is in
-         * session form or in the compact form. A payload that the model's decoder refuses fails on the sender's rule of
-         * replica indexes (HY-SESS-071, HY-SESS-077) when the refusal is an index past the table, and otherwise on the
-         * requirements that the refusal names.
-         */
-        static State join(State state, byte[] payload, boolean compact, Connection c) {
-            List<dev.hyphae.model.ReplicaId> table = c.peerTable;
-            State decoded;
-            try {
-                // In session form, the key indexes of its maps name keys of the session key table (HY-SESS-099, HY-SESS-101).
-                decoded = compact ? dev.hyphae.model.encoding.CompactDecoder.decode(payload, table)
-                        : PayloadDecoder.decode(payload, table, c.peerKeys);
-            } catch (Malformed e) {
-                // A replica index past the table (HY-ENC-026 in session form, HY-ENC-061 in the compact form) breaks the
-                // sender's rule of that form; any other refusal breaks what the refusal names.
-                boolean pastTheTable = e.requirements().contains(compact ? "HY-ENC-061" : "HY-ENC-026");
-                String rule = pastTheTable
-                        ? "a sender names no replica index past the table of its direction once the ids that the same Delta declares"
-                                + " are appended (" + (compact ? "HY-SESS-077" : "HY-SESS-071") + ")"
-                        : "a peer sends only payloads that a decoder accepts, read against the session tables of its direction ("
-                                + String.join(", ", e.requirements()) + ")";
-                throw broken(rule, "the Opens and deltas of this check;"
-                                + " the peer's session replica table, as its first Open and its Deltas made it, is " + table,
-                        "a payload that a decoder accepts, read against that table", "a payload that a decoder refuses ("
-                                + e.phase().specName() + ": " + e.getMessage() + "): " + HexFormat.of().formatHex(payload));
-            }
-            if (!(decoded.store() instanceof ORMap)) {
-                throw new AssertionError("the peer sent a delta whose root is of type " + decoded.store().typeId() + ", not an ORMap (HY-SYNC-019)");
-            }
-            return state.join(decoded);
-        }
-    }
-
     static BigInteger value(State state) {
         return ((PNCounter) ((ORMap) state.store()).get(Value.of("kwh"), CrdtType.PNCOUNTER.id())).value();
     }
@@ -834,13 +578,14 @@ class PeerChecks {
     void aMalformedDeltaIsRefusedAloneAndTheSessionCarriesOn() throws Exception {
         String document = freshDocument();
         ReplicaId me = ReplicaId.random(RANDOM);
-        try (Connection c = Connection.open()) {
+        try (PeerConnection c = PeerConnection.open()) {
             SessionMessage.Open answer = openDocument(c, document, me);
             c.send(new SessionMessage.Delta(answer.channel(), SessionMessage.Kind.INTERVAL, 0, 1, new byte[] {1, 2, 3, 4, 5, 6, 7, 8}));
             SessionMessage refusal = c.next(m -> m instanceof SessionMessage.SessionError x && x.channel() == 7, "refusal of the malformed delta");
             SessionMessage.SessionError e = (SessionMessage.SessionError) refusal;
             if (e.channel() != 7 || e.seq() != 1 || e.code() != ErrorCode.MALFORMED_DELTA.value()) {
-                throw new AssertionError("expected an error of the delta (channel 7, seq 1) with MALFORMED_DELTA, got " + e);
+                throw c.broken("a receiver refuses a Delta whose payload fails a check alone, with MALFORMED_DELTA (code 101) in a"
+                        + " SessionError that names it (HY-SESS-022)", "a SessionError of channel 7, seq 1, code 101", e);
             }
             // The next interval follows on from the consumed one, and is applied.
             c.send(new SessionMessage.Delta(answer.channel(), SessionMessage.Kind.INTERVAL, 1, 2, increment(me, 3)));
@@ -853,7 +598,7 @@ class PeerChecks {
     void anIntervalThatSkipsEntriesEndsTheSession() throws Exception {
         String document = freshDocument();
         ReplicaId me = ReplicaId.random(RANDOM);
-        try (Connection c = Connection.open()) {
+        try (PeerConnection c = PeerConnection.open()) {
             SessionMessage.Open answer = openDocument(c, document, me);
             c.send(new SessionMessage.Delta(answer.channel(), SessionMessage.Kind.INTERVAL, 5, 6, increment(me, 1)));
             expectSessionError(c, ErrorCode.PROTOCOL_VIOLATION, "a receiver ends the session with PROTOCOL_VIOLATION when a Delta of kind INTERVAL has a from_seq greater than what it holds of the sender's log (HY-SYNC-008)", "an interval from entry 5 of a log it holds nothing of");
@@ -869,7 +614,7 @@ class PeerChecks {
     void anAckRidingOnADeltaIsAcceptedAndOnePastTheLogEndsTheSession() throws Exception {
         String document = freshDocument();
         ReplicaId me = ReplicaId.random(RANDOM);
-        try (Connection c = Connection.open()) {
+        try (PeerConnection c = PeerConnection.open()) {
             SessionMessage.Open answer = openDocument(c, document, me);
             c.send(new SessionMessage.Delta(answer.channel(), SessionMessage.Kind.STATE, 0, 1, increment(me, 5)));
             c.next(m -> acknowledges(m, 7, 1), "acknowledgement of entry 1");
@@ -894,7 +639,7 @@ class PeerChecks {
         String document = freshDocument();
         ReplicaId me = ReplicaId.random(RANDOM);
         writeInASessionOfItsOwn(document, me, 5);
-        try (Connection c = Connection.open()) {
+        try (PeerConnection c = PeerConnection.open()) {
             SessionMessage.Open answer = openDocument(c, document, me);
             c.send(new SessionMessage.SummaryRequest(answer.channel()));
             if (answer.summary() != null) {
@@ -905,7 +650,9 @@ class PeerChecks {
                     "Summary in answer to the SummaryRequest");
             // HY-SYNC-017: the peer holds the suite's write, and nothing of the suite's beyond it.
             if (!Long.valueOf(1).equals(summary.summary().get(me))) {
-                throw new AssertionError("the peer's summary counts " + summary.summary().get(me) + " of the suite's writes, not 1: " + summary);
+                throw c.broken("a peer answers a SummaryRequest with a Summary whose summary obeys what HY-SYNC-017 requires of the"
+                        + " summary of an Open (HY-SESS-082): the peer holds the one write of replica " + me + " that it acknowledged in an"
+                        + " earlier session, and no later one", "a Summary that counts 1 for " + me, summary);
             }
             c.send(new SessionMessage.SummaryRequest(answer.channel()));
             expectSessionError(c, ErrorCode.PROTOCOL_VIOLATION, "a receiver ends the session with PROTOCOL_VIOLATION on a second SummaryRequest of a document on the session (HY-SESS-087)", "a second SummaryRequest of one document");
@@ -924,7 +671,7 @@ class PeerChecks {
         ReplicaId writer = ReplicaId.random(RANDOM);
         writeInASessionOfItsOwn(document, writer, 41);
         ReplicaId fresh = ReplicaId.random(RANDOM);
-        try (Connection c = Connection.open()) {
+        try (PeerConnection c = PeerConnection.open()) {
             c.send(new SessionMessage.Open(7, document, Right.WRITE, Right.WRITE, fresh, null, null, 0, 16));
             SessionMessage.Open answer = (SessionMessage.Open) c.next(m -> m instanceof SessionMessage.Open o && answersOpen(o, 7, document),
                     "answer to its Open of " + document);
@@ -935,7 +682,8 @@ class PeerChecks {
                         || x instanceof SessionMessage.Delta d && d.channel() == 7, "a SummaryRequest or a delta holding the earlier write");
                 if (m instanceof SessionMessage.SummaryRequest) {
                     if (asked) {
-                        throw new AssertionError("the peer asked twice for the summary of one document (HY-SESS-081)");
+                        throw c.broken("a peer sends no more than one SummaryRequest on a document of a session (HY-SESS-081)",
+                                "one SummaryRequest of channel 7, then deltas of " + document, m);
                     }
                     asked = true;
                     c.send(new SessionMessage.Summary(answer.channel(), new TreeMap<>()));
@@ -943,7 +691,9 @@ class PeerChecks {
                 }
                 SessionMessage.Delta delta = (SessionMessage.Delta) m;
                 if (delta.kind() == SessionMessage.Kind.DIFFERENCE && !asked) {
-                    throw new AssertionError("the peer sent a difference from a summary the suite never stated: " + delta);
+                    throw c.broken("a peer computes a DIFFERENCE from a summary that the receiver stated on the session; one whose"
+                                    + " receiver's Open stated none asks for it with a SummaryRequest or sends a STATE instead (HY-SYNC-031)",
+                            "a SummaryRequest of channel 7 before any DIFFERENCE, or deltas of kind STATE or INTERVAL", delta);
                 }
                 state = DocumentsModel.join(state, delta, c);
                 c.send(new SessionMessage.Ack(answer.channel(), delta.toSeq()));
@@ -955,19 +705,28 @@ class PeerChecks {
     @Requirement("HY-SESS-042")
     void anAckOfEntriesThatDoNotExistEndsTheSession() throws Exception {
         String document = freshDocument();
-        try (Connection c = Connection.open()) {
+        try (PeerConnection c = PeerConnection.open()) {
             SessionMessage.Open answer = openDocument(c, document, ReplicaId.random(RANDOM));
             c.send(new SessionMessage.Ack(answer.channel(), 1_000_000));
             expectSessionError(c, ErrorCode.PROTOCOL_VIOLATION, "a receiver ends the session with PROTOCOL_VIOLATION when an Ack has a seq greater than the last entry of its log of the document (HY-SESS-042)", "an Ack of entry 1,000,000 of a fresh document");
         }
     }
 
+    /**
+     * What a peer does with a frame that it refuses: it processes the frame in the steps of HY-FRAME-019, ends the session
+     * (HY-FRAME-020), which closes the connection, and sends nothing after it (HY-FRAME-024).
+     */
+    private static final String REFUSED_FRAME = "a receiver refuses a frame that does not authenticate, or a message past"
+            + " MAX_MESSAGE_SIZE, as HY-FRAME-019 orders its steps, and then ends the session (HY-FRAME-020), closing the connection"
+            + " within CLOSE_INTERVAL, without sending any frame after it (HY-FRAME-024)";
+
     /** Fails if the peer sent an error or a close of the session on {@code c}: after {@code after} it must send nothing. */
-    static void expectNoAnswer(Connection c, String after) {
+    static void expectNoAnswer(PeerConnection c, String after) {
         for (SessionMessage m : c.received) {
             if (m instanceof SessionMessage.SessionError || m instanceof SessionMessage.Close) {
-                throw new AssertionError("after " + after + " the peer sent " + m + ": a peer that refuses a frame sends nothing after it,"
-                        + " not even with its sending key (HY-FRAME-024)");
+                throw c.broken("a peer that refuses a frame sends no frame after it, not even with its sending key: no error message,"
+                        + " no close message, nothing (HY-FRAME-024)", "nothing after " + after + ", then the close of the connection",
+                        c.received);
             }
         }
     }
@@ -987,7 +746,7 @@ class PeerChecks {
     void aPeerWhoseStateWasEmptyEchoesNothingBack() throws Exception {
         String document = freshDocument();
         ReplicaId me = ReplicaId.random(RANDOM);
-        try (Connection c = Connection.openWriting()) {
+        try (PeerConnection c = PeerConnection.openWriting()) {
             SessionMessage.Open answer = openDocument(c, document, me);
             c.send(new SessionMessage.Delta(answer.channel(), SessionMessage.Kind.STATE, 0, 1, increment(me, 5)));
             c.next(m -> acknowledges(m, 7, 1), "acknowledgement of entry 1");
@@ -1048,7 +807,7 @@ class PeerChecks {
      * order, until it has sent one of each or nothing more within the read timeout.
      */
     private static List<SessionMessage> answersToARefusedDelta() throws IOException, ProtocolException {
-        try (Connection c = Connection.openWriting()) {
+        try (PeerConnection c = PeerConnection.openWriting()) {
             SessionMessage.Open answer = openDocument(c, freshDocument(), ReplicaId.random(RANDOM));
             c.send(new SessionMessage.Delta(answer.channel(), SessionMessage.Kind.INTERVAL, 0, 1, new byte[] {1, 2, 3, 4, 5, 6, 7, 8}));
             List<SessionMessage> answers = new ArrayList<>();
@@ -1083,7 +842,7 @@ class PeerChecks {
         // The writer's state: it saw the entry written elsewhere and removed it. Its store is empty, its context the dot.
         State removal = Mutators.delta(held, new dev.hyphae.model.ReplicaId(writer.toHex()), new Mutation.RemoveKey(Value.of("kwh")));
         dev.hyphae.model.Dot dot = new dev.hyphae.model.Dot(elsewhere, 1);
-        try (Connection r = Connection.open(); Connection w = Connection.openWriting()) {
+        try (PeerConnection r = PeerConnection.open(); PeerConnection w = PeerConnection.openWriting()) {
             SessionMessage.Open read = openDocument(r, document, reader);
             SessionMessage.Open write = openDocument(w, document, writer);
             w.send(new SessionMessage.Delta(write.channel(), SessionMessage.Kind.STATE, 0, 1, PayloadEncoder.encode(removal)));
@@ -1107,25 +866,30 @@ class PeerChecks {
     @Test
     @Requirement({"HY-SESS-048", "HY-SESS-152", "HY-CONF-046", "HY-CONF-047"})
     void aSilentSessionGetsAPingAfterTheKeepaliveInterval() throws Exception {
-        try (Connection c = Connection.open()) {
+        try (PeerConnection c = PeerConnection.open()) {
             int wait = KEEPALIVE_INTERVAL_MILLIS + READ_TIMEOUT_MILLIS;
-            c.socket.setSoTimeout(wait);
+            c.setReadTimeout(wait);
+            String rule = "a peer sends a Ping when it has sent no message on the session for KEEPALIVE_INTERVAL (HY-SESS-048), an"
+                    + " interval that starts with the session, whether or not anything is received (HY-SESS-152); a peer under test runs"
+                    + " with its default, " + KEEPALIVE_INTERVAL_MILLIS + " ms (HY-CONF-046); a Ping later than the bound below counts as"
+                    + " not sent (HY-CONF-047)";
+            String expected = "a Ping within " + wait + " ms (KEEPALIVE_INTERVAL + PEER_ANSWER_TIMEOUT) of the session's start or of"
+                    + " the peer's last message";
             while (true) {
                 byte[] bytes;
                 try {
-                    bytes = c.channel.receive();
+                    bytes = c.receiveRaw();
                 } catch (SocketTimeoutException e) {
-                    throw broken("a peer sends a Ping when it has sent no message on the session for KEEPALIVE_INTERVAL (HY-SESS-048),"
-                                    + " an interval that starts with the session, whether or not anything is received (HY-SESS-152); a peer"
-                                    + " under test runs with its default, " + KEEPALIVE_INTERVAL_MILLIS + " ms (HY-CONF-046); a Ping"
-                                    + " later than the bound below counts as not sent (HY-CONF-047)",
-                            "nothing after the handshake", "a Ping within " + wait + " ms (KEEPALIVE_INTERVAL + PEER_ANSWER_TIMEOUT) of the"
-                                    + " session's start or of the peer's last message", c.received.isEmpty() ? "nothing"
-                                    : c.received + ", then nothing for " + wait + " ms");
+                    throw broken(rule, "nothing after the handshake", expected, c.received.isEmpty() ? "nothing"
+                            : c.received + ", then nothing for " + wait + " ms");
                 } catch (EOFException | java.net.SocketException e) {
-                    throw new AssertionError("the peer closed a session that was silent for less than IDLE_INTERVAL; it sent " + c.received, e);
+                    // The suite sends nothing, but the wait is shorter than IDLE_INTERVAL (HY-SESS-050): no end is due yet.
+                    AssertionError failure = broken(rule, "nothing after the handshake", expected, (c.received.isEmpty() ? "nothing"
+                            : c.received.toString()) + ", then the close of the connection, before IDLE_INTERVAL had passed");
+                    failure.initCause(e);
+                    throw failure;
                 }
-                SessionMessage m = Connection.decodeOrFail(bytes);
+                SessionMessage m = c.decodeOrFail(bytes);
                 c.received.add(m);
                 if (m instanceof SessionMessage.Ping) {
                     return;
@@ -1143,16 +907,18 @@ class PeerChecks {
     void anAnswerStatesItsModeAndNamesNoPrefixItDoesNotHold() throws Exception {
         String document = freshDocument();
         ReplicaId me = ReplicaId.random(RANDOM);
-        try (Connection c = Connection.open()) {
+        try (PeerConnection c = PeerConnection.open()) {
             c.send(new SessionMessage.Open(7, document, Right.WRITE, Right.READ, me, new TreeMap<>(), null, 0, 16));
             SessionMessage.Open answer = (SessionMessage.Open) c.next(m -> m instanceof SessionMessage.Open o && answersOpen(o, 7, document),
                     "answer to an Open that grants the peer read only");
             if (answer.mode() != Right.READ) {
-                throw new AssertionError("the peer answered an Open that grants it read only with mode " + answer.mode() + ", not read (HY-SESS-147)");
+                throw c.broken("a peer that answers an Open whose granted is less than 2 sets the mode of its answer to 1, read"
+                        + " (HY-SESS-147)", "an Open of " + document + " with mode 1 (read)", answer);
             }
             if (answer.heldReplica() != null || answer.heldSeq() != 0) {
-                throw new AssertionError("the peer, which holds nothing of a fresh replica's log, named held_replica " + answer.heldReplica()
-                        + " and held_seq " + answer.heldSeq() + " (HY-SESS-146)");
+                throw c.broken("a peer leaves held_replica absent and sets held_seq to 0 in an Open that names no prefix of the"
+                                + " receiver's log, as when it holds no entry of it (HY-SESS-146); the suite's replica " + me + " is fresh",
+                        "an Open of " + document + " with no held_replica and held_seq 0", answer);
             }
             // The other side of HY-SESS-146: an Open that names the peer's replica id with held_seq 0 names no prefix, and is
             // answered as any other.
@@ -1161,7 +927,8 @@ class PeerChecks {
             SessionMessage reply = c.next(m -> m instanceof SessionMessage.Open o && answersOpen(o, 8, second) || m instanceof SessionMessage.SessionError,
                     "answer to an Open whose held_replica is the peer's and whose held_seq is 0");
             if (reply instanceof SessionMessage.SessionError e) {
-                throw new AssertionError("an Open with held_replica present and held_seq 0 names no prefix (HY-SESS-146); the peer refused it: " + e);
+                throw c.broken("a receiver reads an Open whose held_replica is present and whose held_seq is 0 as naming no prefix"
+                        + " (HY-SESS-146), and answers it as any other Open", "an Open of " + second + " that answers the suite's Open", e);
             }
         }
     }

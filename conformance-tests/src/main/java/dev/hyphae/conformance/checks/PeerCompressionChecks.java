@@ -5,8 +5,6 @@ import dev.hyphae.ProtocolException;
 import dev.hyphae.conformance.Checks;
 import dev.hyphae.conformance.Profile;
 import dev.hyphae.conformance.Sut;
-import dev.hyphae.conformance.checks.PeerChecks.Connection;
-import dev.hyphae.conformance.checks.PeerChecks.DocumentsModel;
 import dev.hyphae.data.ReplicaId;
 import dev.hyphae.handshake.Negotiation;
 import dev.hyphae.handshake.ProtocolVersion;
@@ -20,6 +18,7 @@ import dev.hyphae.session.SessionMessage;
 import dev.hyphae.spec.Requirement;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 
 import java.io.IOException;
 import java.math.BigInteger;
@@ -42,14 +41,15 @@ import static dev.hyphae.conformance.checks.PeerChecks.value;
 /**
  * The Peer profile's checks of the capability deflate (chapter "Compression"): compressed deltas that the peer reads,
  * those that it writes, and none where the capability is not in force. The client they drive is
- * {@link PeerChecks.Connection}.
+ * {@link PeerConnection}.
  */
 @Checks(Profile.PEER)
 class PeerCompressionChecks {
 
     @BeforeEach
-    void claimed() {
+    void claimed(TestInfo check) {
         Sut.requireProfile(Profile.PEER);
+        PeerChecks.judging(check);
     }
 
     /**
@@ -71,7 +71,7 @@ class PeerCompressionChecks {
         String input = "with deflate in force, an Open of " + document + ", a STATE to seq 1 of an increment of 5, compression 2, then an"
                 + " INTERVAL from 1 to 2 of an increment of 7, compression 1, on the same stream; in a later session without compression,"
                 + " an Open of it by a fresh replica";
-        try (Connection c = openDeflating()) {
+        try (PeerConnection c = openDeflating()) {
             SessionMessage.Open answer = openDocument(c, document, me);
             try (DeflateStreams.Sender stream = new DeflateStreams.Sender(java.util.zip.Deflater.DEFAULT_COMPRESSION)) {
                 c.send(new SessionMessage.Delta(answer.channel(), SessionMessage.Kind.STATE, 0, 1, stream.compress(PayloadEncoder.encode(first)), List.of(), false, 2));
@@ -85,7 +85,7 @@ class PeerCompressionChecks {
             }
             c.send(new SessionMessage.Close(0, ErrorCode.NO_ERROR.value(), "done"));
         }
-        try (Connection c = Connection.open()) {
+        try (PeerConnection c = PeerConnection.open()) {
             SessionMessage.Open answer = openDocument(c, document, ReplicaId.random(RANDOM));
             State state = DocumentsModel.empty();
             while (!value(state).equals(BigInteger.valueOf(12))) {
@@ -116,7 +116,7 @@ class PeerCompressionChecks {
                 + " ending with a sync flush whose last four bytes 00 00 FF FF it removes (HY-COMP-004)";
         String input = "in an earlier session, a write of " + READINGS + " counters to " + document + "; in this one, with deflate in"
                 + " force, an Open of it by a fresh replica";
-        try (Connection c = openDeflating(); DeflateStreams.Receiver stream = new DeflateStreams.Receiver()) {
+        try (PeerConnection c = openDeflating(); DeflateStreams.Receiver stream = new DeflateStreams.Receiver()) {
             SessionMessage.Open answer = openDocument(c, document, ReplicaId.random(RANDOM));
             State state = DocumentsModel.empty();
             boolean streaming = false;
@@ -170,7 +170,7 @@ class PeerCompressionChecks {
     void noDeltaIsCompressedOnASessionWithoutDeflate() throws Exception {
         String document = freshDocument();
         State written = writeReadings(document);
-        try (Connection c = Connection.open()) {
+        try (PeerConnection c = PeerConnection.open()) {
             SessionMessage.Open answer = openDocument(c, document, ReplicaId.random(RANDOM));
             State state = DocumentsModel.empty();
             while (!state.store().equals(written.store())) {
@@ -203,7 +203,7 @@ class PeerCompressionChecks {
             written = written.join(Mutators.delta(written, writer, new Mutation.Update(Value.of(String.format("meter-reading-%03d", i)),
                     CrdtType.PNCOUNTER.id(), new Mutation.Increment(i + 1))));
         }
-        try (Connection w = Connection.openWriting()) {
+        try (PeerConnection w = PeerConnection.openWriting()) {
             SessionMessage.Open answer = openDocument(w, document, me);
             w.send(new SessionMessage.Delta(answer.channel(), SessionMessage.Kind.STATE, 0, 1, PayloadEncoder.encode(written)));
             w.next(m -> acknowledges(m, 7, 1), "acknowledgement of entry 1");
@@ -213,8 +213,8 @@ class PeerCompressionChecks {
     }
 
     /** A connection that offers deflate; a peer that does not select it leaves the check unsupported. */
-    static Connection openDeflating() throws IOException, ProtocolException {
-        Connection c = Connection.open(target().suiteKey(), null,
+    static PeerConnection openDeflating() throws IOException, ProtocolException {
+        PeerConnection c = PeerConnection.open(target().suiteKey(), null,
                 new Negotiation.Offer(List.of(ProtocolVersion.V1_0), new TreeSet<>(Set.of(DEFLATE))));
         if (!c.result.capabilities().contains(DEFLATE)) {
             c.close();

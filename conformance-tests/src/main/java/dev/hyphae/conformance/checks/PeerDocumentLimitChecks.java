@@ -6,7 +6,6 @@ import dev.hyphae.conformance.PeerTarget;
 import dev.hyphae.conformance.Profile;
 import dev.hyphae.conformance.Sut;
 import dev.hyphae.conformance.Unsupported;
-import dev.hyphae.conformance.checks.PeerChecks.Connection;
 import dev.hyphae.data.ReplicaId;
 import dev.hyphae.session.SessionLimits;
 import dev.hyphae.session.SessionMessage;
@@ -16,6 +15,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import java.util.ArrayList;
@@ -23,9 +23,11 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
+import static dev.hyphae.conformance.checks.PeerChecks.GRANTS_WRITE;
 import static dev.hyphae.conformance.checks.PeerChecks.RANDOM;
 import static dev.hyphae.conformance.checks.PeerChecks.acknowledges;
 import static dev.hyphae.conformance.checks.PeerChecks.answersOpen;
+import static dev.hyphae.conformance.checks.PeerChecks.broken;
 import static dev.hyphae.conformance.checks.PeerChecks.expectSessionError;
 import static dev.hyphae.conformance.checks.PeerChecks.increment;
 import static dev.hyphae.conformance.checks.PeerChecks.openOf;
@@ -51,8 +53,9 @@ class PeerDocumentLimitChecks {
     private static final int HELD_FOR_OWN_OPENS = SessionLimits.MAX_DOCUMENTS / 2 + 16;
 
     @BeforeEach
-    void claimed() {
+    void claimed(TestInfo check) {
         Sut.requireProfile(Profile.PEER);
+        PeerChecks.judging(check);
     }
 
     /**
@@ -68,7 +71,7 @@ class PeerDocumentLimitChecks {
     @Requirement({"HY-SESS-033", "HY-SESS-028"})
     void anOpenPastMaxDocumentsEndsTheSession() throws Exception {
         ReplicaId me = ReplicaId.random(RANDOM);
-        try (Connection c = Connection.open()) {
+        try (PeerConnection c = PeerConnection.open()) {
             Set<String> onSession = new HashSet<>();
             long channel = 100;
             long nonce = 0x330000;
@@ -101,17 +104,20 @@ class PeerDocumentLimitChecks {
                             || m instanceof SessionMessage.SessionError e && (e.channel() == ch || e.channel() == 0),
                             "answer to the Open of " + document);
                     if (answer instanceof SessionMessage.SessionError e) {
-                        throw new AssertionError("the peer answered the Open of " + document + " with " + e + " when " + onSession.size()
-                                + " documents were on the session, fewer than MAX_DOCUMENTS (" + SessionLimits.MAX_DOCUMENTS
-                                + "): it answers an Open of a document that is not on the session (HY-SESS-028, HY-SESS-033)");
+                        throw c.broken("a peer that grants the suite write on a document (HY-CONF-045) answers its Open of it, when it is"
+                                        + " not on the session, with an Open of the same document (HY-SESS-028), and refuses an Open for the"
+                                        + " document limit only when MAX_DOCUMENTS (" + SessionLimits.MAX_DOCUMENTS + ") documents are on the"
+                                        + " session (HY-SESS-033)", "an Open of " + document + ", with " + onSession.size()
+                                        + " documents on the session", e);
                     }
                     onSession.add(document);
                 }
             }
             if (onSession.size() > SessionLimits.MAX_DOCUMENTS) {
-                throw new AssertionError("the peer opened documents of its own accord while the suite's Opens brought the session to "
-                        + "MAX_DOCUMENTS, " + onSession.size() + " documents in all: a peer sends no Open of a document that is not on the"
-                        + " session when MAX_DOCUMENTS documents are on it (HY-SESS-033)");
+                throw c.broken("a peer sends no Open of a document that is not on the session when MAX_DOCUMENTS ("
+                                + SessionLimits.MAX_DOCUMENTS + ") documents are on it (HY-SESS-033)",
+                        "no Open of the peer's own accord once the suite's Opens and the peer's had brought the session to MAX_DOCUMENTS",
+                        "Opens of the peer's own accord that brought the session to " + onSession.size() + " documents");
             }
             c.send(openOf(channel, notOn(onSession, new String[0]), me));
             expectSessionError(c, ErrorCode.LIMIT_EXCEEDED, "a receiver ends the session with LIMIT_EXCEEDED when it receives an Open of a document not on the session while MAX_DOCUMENTS documents are on it (HY-SESS-033)", "an Open of a document not on the session when MAX_DOCUMENTS ("
@@ -145,11 +151,11 @@ class PeerDocumentLimitChecks {
                 throw new Unsupported("not exercised: the set-up sessions brought only " + held.size() + " of the "
                         + HELD_FOR_OWN_OPENS + " documents that the check needs the peer to hold (HY-SESS-155)");
             }
-            try (Connection c = Connection.open()) {
+            try (PeerConnection c = PeerConnection.open()) {
                 setUp(c, me, held);
             }
         }
-        try (Connection c = Connection.open()) {
+        try (PeerConnection c = PeerConnection.open()) {
             PeerOpens own = new PeerOpens(c, me);
             boolean ended = false;
             for (long nonce = 0x1550100; nonce < 0x1550102 && !ended; nonce++) {
@@ -163,10 +169,12 @@ class PeerDocumentLimitChecks {
             }
             int opened = own.documents.size();
             if (opened > SessionLimits.MAX_DOCUMENTS / 2) {
-                throw new AssertionError("on a session in which the suite opened nothing, the peer, holding at least " + HELD_FOR_OWN_OPENS
-                        + " documents that the suite may read, opened " + opened + " documents of its own accord, more than MAX_DOCUMENTS / 2 ("
-                        + SessionLimits.MAX_DOCUMENTS / 2 + "): a peer opens of its own accord at most half of the documents that a session"
-                        + " holds, so that the neighbour's own Opens find room whatever crosses them (HY-SESS-155)");
+                throw broken("a peer opens of its own accord at most half of the documents that a session holds, MAX_DOCUMENTS / 2 ("
+                                + SessionLimits.MAX_DOCUMENTS / 2 + "), so that the neighbour's own Opens find room whatever crosses them"
+                                + " (HY-SESS-155)", "a session in which the suite opens nothing, with a peer that holds at least "
+                                + HELD_FOR_OWN_OPENS + " documents that the suite may read; " + c.input(),
+                        "at most " + SessionLimits.MAX_DOCUMENTS / 2 + " Opens of the peer's own accord",
+                        "Opens of " + opened + " documents of the peer's own accord");
             }
             if (opened < SessionLimits.MAX_DOCUMENTS / 2) {
                 throw new Unsupported("not exercised: on a session in which the suite opened nothing, the peer, holding at least "
@@ -182,7 +190,7 @@ class PeerDocumentLimitChecks {
      * one delta to each, and those the peer acknowledges it holds. Returns early, with what it has, if the peer ends
      * the session in order.
      */
-    private static void setUp(Connection c, ReplicaId me, Set<String> held) throws Exception {
+    private static void setUp(PeerConnection c, ReplicaId me, Set<String> held) throws Exception {
         PeerOpens own = new PeerOpens(c, me);
         try {
             setUp(c, own, held);
@@ -191,7 +199,7 @@ class PeerDocumentLimitChecks {
         }
     }
 
-    private static void setUp(Connection c, PeerOpens own, Set<String> held) throws Exception {
+    private static void setUp(PeerConnection c, PeerOpens own, Set<String> held) throws Exception {
         ReplicaId me = own.me;
         c.send(new SessionMessage.Ping(0x1550000));
         if (endsSession(c.next(m -> m.equals(new SessionMessage.Pong(0x1550000)) || endsSession(m), "Pong"))) {
@@ -229,8 +237,7 @@ class PeerDocumentLimitChecks {
                     return;
                 }
                 if (answer instanceof SessionMessage.SessionError e) {
-                    throw new AssertionError("the peer answered the Open of " + document + ", which the suite may write, with "
-                            + e + " (HY-SESS-028)");
+                    throw c.broken(GRANTS_WRITE, "an Open of " + document + " with granted 2 (write)", e);
                 }
                 c.send(new SessionMessage.Delta(((SessionMessage.Open) answer).channel(), SessionMessage.Kind.STATE, 0, 1,
                         increment(me, 1)));
@@ -252,7 +259,8 @@ class PeerDocumentLimitChecks {
                     return;
                 }
                 if (m instanceof SessionMessage.SessionError e) {
-                    throw new AssertionError("the peer refused a delta of a document that the suite may write, with " + e + " (HY-CONF-045)");
+                    throw c.broken(GRANTS_WRITE + ", and so accepts the suite's valid deltas of such documents", "acknowledgements of the"
+                            + " STATE 0..1 of one increment sent on each of the suite's channels " + unacknowledged, e);
                 }
                 unacknowledged.removeIf(ch -> acknowledges(m, ch, 1));
             }
@@ -272,7 +280,7 @@ class PeerDocumentLimitChecks {
      * no delta follows (HY-SESS-147), and the documents that they name, each once.
      */
     private static final class PeerOpens {
-        private final Connection c;
+        private final PeerConnection c;
         final ReplicaId me;
         /** The documents that the peer opened of its own accord on the session. */
         final Set<String> documents = new HashSet<>();
@@ -281,7 +289,7 @@ class PeerDocumentLimitChecks {
         private long channel = 1_000_000;
         private int seen;
 
-        PeerOpens(Connection c, ReplicaId me) {
+        PeerOpens(PeerConnection c, ReplicaId me) {
             this.c = c;
             this.me = me;
         }

@@ -12,6 +12,7 @@ import dev.hyphae.session.SessionMessage;
 import dev.hyphae.spec.Requirement;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 
 import java.io.EOFException;
 import java.io.IOException;
@@ -41,8 +42,9 @@ import static dev.hyphae.conformance.checks.PeerChecks.openDocument;
 class PeerEndingChecks {
 
     @BeforeEach
-    void claimed() {
+    void claimed(TestInfo check) {
         Sut.requireProfile(Profile.PEER);
+        PeerChecks.judging(check);
     }
 
     /** A session message that fails verification: the file identifier, then bytes that are no table. */
@@ -74,11 +76,13 @@ class PeerEndingChecks {
     /**
      * Sends {@code message} on a new connection and reads what the peer sends: each message within
      * {@code PEER_ANSWER_TIMEOUT} of the one before it until the session's end, and after the end until the peer closes
-     * the connection or {@code CLOSE_INTERVAL} from the end has passed, whatever it sends meanwhile.
+     * the connection or {@code CLOSE_INTERVAL} from the end has passed, whatever it sends meanwhile. The message is sent
+     * as an attacker's ({@link PeerConnection#sendAsAttacker}): each that a check gives here breaks a rule on purpose, as
+     * the class says.
      */
     static Ending endingAfter(byte[] message) throws IOException, ProtocolException {
-        try (PeerChecks.Connection c = PeerChecks.Connection.open()) {
-            c.channel.send(message);
+        try (PeerConnection c = PeerConnection.open()) {
+            c.sendAsAttacker(message);
             SessionMessage end = null;
             try {
                 while (end == null) {
@@ -92,10 +96,10 @@ class PeerEndingChecks {
                 return new Ending(null, List.of(), false);
             } catch (EOFException | ProtocolException | java.net.SocketException e) {
                 // Closed without an end; a socket that the suite closed itself is not a close by the peer.
-                return new Ending(null, List.of(), !c.socket.isClosed());
+                return new Ending(null, List.of(), !c.closedBySuite());
             }
             int ended = c.received.size();
-            boolean closed = c.readUntilClosed(PeerChecks.Connection.closeDeadline());
+            boolean closed = c.readUntilClosed(PeerConnection.closeDeadline());
             return new Ending(end, List.copyOf(c.received.subList(ended, c.received.size())), closed);
         }
     }
@@ -155,7 +159,7 @@ class PeerEndingChecks {
     void aSessionErrorOnAChannelClosesThatDocumentWhateverItsCode() throws Exception {
         String document = freshDocument();
         ReplicaId me = ReplicaId.random(RANDOM);
-        try (PeerChecks.Connection c = PeerChecks.Connection.open()) {
+        try (PeerConnection c = PeerConnection.open()) {
             SessionMessage.Open answer = openDocument(c, document, me);
             c.send(new SessionMessage.SessionError(answer.channel(), 0, ErrorCode.PROTOCOL_VIOLATION.value(), "a session-scope code on a channel"));
             try {
@@ -208,9 +212,9 @@ class PeerEndingChecks {
     }
 
     private static void expectEndedUnanswered(SessionMessage message, String rule, String input) throws IOException, ProtocolException {
-        try (PeerChecks.Connection c = PeerChecks.Connection.open()) {
+        try (PeerConnection c = PeerConnection.open()) {
             c.send(message);
-            boolean closed = c.readUntilClosed(PeerChecks.Connection.closeDeadline());
+            boolean closed = c.readUntilClosed(PeerConnection.closeDeadline());
             // The peer's own Opens at the session's start, which may come before or after the suite's message, are no answer.
             List<SessionMessage> answers = c.received.stream()
                     .filter(m -> m instanceof SessionMessage.SessionError || m instanceof SessionMessage.Close).toList();

@@ -10,6 +10,7 @@ import dev.hyphae.handshake.TrustStore;
 import dev.hyphae.spec.Requirement;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -21,6 +22,7 @@ import java.util.List;
 import static dev.hyphae.conformance.checks.PeerChecks.CLOSE_INTERVAL_MILLIS;
 import static dev.hyphae.conformance.checks.PeerChecks.RANDOM;
 import static dev.hyphae.conformance.checks.PeerChecks.READ_TIMEOUT_MILLIS;
+import static dev.hyphae.conformance.checks.PeerChecks.broken;
 import static dev.hyphae.conformance.checks.PeerChecks.standardOffer;
 import static dev.hyphae.conformance.checks.PeerChecks.target;
 
@@ -31,8 +33,9 @@ import static dev.hyphae.conformance.checks.PeerChecks.target;
 class PeerFramingChecks {
 
     @BeforeEach
-    void claimed() {
+    void claimed(TestInfo check) {
         Sut.requireProfile(Profile.PEER);
+        PeerChecks.judging(check);
     }
 
     /**
@@ -42,6 +45,9 @@ class PeerFramingChecks {
      * connection, is a frame sent too early. (A frame that a peer sends after a third message that it accepted could not be
      * told apart from one it sent before.)
      */
+    private static final String INPUT = "a handshake as initiator from the suite's trusted key, whose third message does not"
+            + " authenticate: one bit of its tag is flipped";
+
     @Test
     @Requirement({"HY-FRAME-007", "HY-HS-009"})
     void aResponderSendsNoFrameBeforeTheThirdHandshakeMessage() throws Exception {
@@ -59,21 +65,24 @@ class PeerFramingChecks {
             // The first byte decides: one is a frame sent too early, the end of the stream a peer that closed. Every
             // read is bounded by the socket's timeout, this last one by CLOSE_INTERVAL; the suite's writes are three
             // handshake messages into a fresh connection's buffer and cannot block, so no PEER_CONNECTION_LIMIT
-            // watchdog is needed here, unlike on a session (PeerChecks.Connection).
+            // watchdog is needed here, unlike on a session (PeerConnection).
             socket.setSoTimeout(CLOSE_INTERVAL_MILLIS);
             int first;
             try {
                 first = in.read();
             } catch (SocketTimeoutException e) {
-                throw new AssertionError("the peer kept the connection open " + CLOSE_INTERVAL_MILLIS + " ms (CLOSE_INTERVAL) after a third"
-                        + " handshake message that does not authenticate, and sent nothing (HY-HS-009)");
+                throw broken("a peer ends the handshake with HANDSHAKE_FAILED when a handshake message fails to authenticate"
+                                + " (HY-HS-009), and so closes the connection; the suite waits CLOSE_INTERVAL for the close", INPUT,
+                        "the close of the connection within " + CLOSE_INTERVAL_MILLIS + " ms, and no byte",
+                        "nothing, and the connection still open after " + CLOSE_INTERVAL_MILLIS + " ms");
             } catch (java.net.SocketException e) {
                 first = -1; // Reset: the peer closed.
             }
             if (first != -1) {
-                throw new AssertionError("the peer's handshake never completed, yet it sent a byte (" + HexFormat.of().toHexDigits((byte) first)
-                        + ") after its second handshake message: a responder sends no frame before it has read and processed the third"
-                        + " (HY-FRAME-007)");
+                throw broken("a responder sends no frame before the handshake is complete on its side, once it has read and processed"
+                                + " the third handshake message (HY-FRAME-007)", INPUT, "the close of the connection, and no byte",
+                        "the byte " + HexFormat.of().toHexDigits((byte) first) + " after the peer's second handshake message, in a"
+                                + " handshake that never completed");
             }
         }
     }

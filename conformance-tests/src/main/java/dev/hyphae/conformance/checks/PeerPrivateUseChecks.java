@@ -4,8 +4,6 @@ import dev.hyphae.ErrorCode;
 import dev.hyphae.conformance.Checks;
 import dev.hyphae.conformance.Profile;
 import dev.hyphae.conformance.Sut;
-import dev.hyphae.conformance.checks.PeerChecks.Connection;
-import dev.hyphae.conformance.checks.PeerChecks.DocumentsModel;
 import dev.hyphae.data.ReplicaId;
 import dev.hyphae.model.CausalContext;
 import dev.hyphae.model.Dot;
@@ -20,6 +18,7 @@ import dev.hyphae.session.SessionMessage;
 import dev.hyphae.spec.Requirement;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 
 import java.util.List;
 import java.util.Map;
@@ -37,7 +36,7 @@ import static dev.hyphae.conformance.checks.PeerChecks.openDocument;
  * Private Use CRDT type never reaches a neighbour with which no capability defines that type; the peer may close the
  * document on that session instead, and the session's other documents go on. The suite's handshake offers no
  * capability, so none defines a Private Use type in any of its sessions. The client it drives is
- * {@link PeerChecks.Connection}.
+ * {@link PeerConnection}.
  */
 @Checks(Profile.PEER)
 class PeerPrivateUseChecks {
@@ -54,8 +53,9 @@ class PeerPrivateUseChecks {
     private static final long STANDARD = 9;
 
     @BeforeEach
-    void claimed() {
+    void claimed(TestInfo check) {
         Sut.requireProfile(Profile.PEER);
+        PeerChecks.judging(check);
     }
 
     /**
@@ -92,7 +92,7 @@ class PeerPrivateUseChecks {
                 CausalContext.of(List.of(dot))));
         written.put(STANDARD, new State(ORMap.of(Map.of(standardKey, standard)), CausalContext.of(List.of(dot))));
         Map<Long, String> documents = new TreeMap<>();
-        try (Connection w = Connection.openWriting()) {
+        try (PeerConnection w = PeerConnection.openWriting()) {
             for (Map.Entry<Long, State> e : written.entrySet()) {
                 String document = freshDocument();
                 documents.put(e.getKey(), document);
@@ -105,13 +105,14 @@ class PeerPrivateUseChecks {
                                 && c.code() == ErrorCode.UNSUPPORTED_CAPABILITY.value(),
                         "acknowledgement of a write of " + e.getValue().store());
                 if (m instanceof SessionMessage.SessionError error) {
-                    throw new AssertionError("HY-VER-020: the peer refused a payload holding a value of a CRDT type that it does not"
-                            + " know, so what it sends of it cannot be seen: " + e.getValue().store() + ": " + error);
+                    throw w.broken("a receiver accepts a payload that holds a value of a CRDT type that it does not know (HY-VER-020):"
+                            + " without that, what the peer sends of it cannot be seen", "an acknowledgement of channel " + channel
+                            + " with seq 1, for the STATE that holds " + e.getValue().store(), error);
                 }
             }
             w.send(new SessionMessage.Close(0, ErrorCode.NO_ERROR.value(), "done"));
         }
-        try (Connection r = Connection.open()) {
+        try (PeerConnection r = PeerConnection.open()) {
             Map<Long, State> read = new TreeMap<>();
             Map<Long, Long> peerChannels = new TreeMap<>();
             Map<Long, SessionMessage.Close> closes = new TreeMap<>();

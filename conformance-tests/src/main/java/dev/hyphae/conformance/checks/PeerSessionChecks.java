@@ -5,13 +5,13 @@ import dev.hyphae.ProtocolException;
 import dev.hyphae.conformance.Checks;
 import dev.hyphae.conformance.Profile;
 import dev.hyphae.conformance.Sut;
-import dev.hyphae.conformance.checks.PeerChecks.Connection;
 import dev.hyphae.data.ReplicaId;
 import dev.hyphae.handshake.AccessPolicy.Right;
 import dev.hyphae.session.SessionMessage;
 import dev.hyphae.spec.Requirement;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 
 import java.io.IOException;
 import java.util.List;
@@ -29,7 +29,7 @@ import static dev.hyphae.conformance.checks.PeerChecks.writeInASessionOfItsOwn;
 
 /**
  * The Peer profile's checks of chapter "Session" that a peer shows only in what it sends: the channel numbers that it
- * chooses and names, what it does once a document is closed, and what it sends where it may only read. The client they drive is {@link PeerChecks.Connection}.
+ * chooses and names, what it does once a document is closed, and what it sends where it may only read. The client they drive is {@link PeerConnection}.
  */
 @Checks(Profile.PEER)
 class PeerSessionChecks {
@@ -38,8 +38,9 @@ class PeerSessionChecks {
     private static final Set<Long> SUITE_CHANNELS = Set.of(1001L, 1002L, 1003L);
 
     @BeforeEach
-    void claimed() {
+    void claimed(TestInfo check) {
         Sut.requireProfile(Profile.PEER);
+        PeerChecks.judging(check);
     }
 
     /**
@@ -53,23 +54,26 @@ class PeerSessionChecks {
         String closed = freshDocument();
         String other = freshDocument();
         ReplicaId me = ReplicaId.random(RANDOM);
-        try (Connection c = Connection.openWriting()) {
+        try (PeerConnection c = PeerConnection.openWriting()) {
             SessionMessage.Open a = openDocument(c, 2001, closed, me);
             SessionMessage.Open b = openDocument(c, 2002, other, me);
-            String law = "the suite closed " + closed + " with a Close of its channel and LIMIT_EXCEEDED (4), a code of session scope,"
-                    + " then wrote " + other + ": a Close of a document closes that document alone, whatever its code (HY-REG-004)";
+            String law = "a Close of a document closes that document alone, whatever its code (HY-REG-004)";
+            String expected = "an acknowledgement of channel 2002 with seq 1, the session going on";
             c.send(new SessionMessage.Close(a.channel(), ErrorCode.LIMIT_EXCEEDED.value(), "no one payload can carry this state"));
             try {
                 c.send(new SessionMessage.Delta(b.channel(), SessionMessage.Kind.STATE, 0, 1, increment(me, 4)));
             } catch (java.io.IOException closedOnIt) {
-                throw new AssertionError(law + "; the peer closed the connection instead", closedOnIt);
+                AssertionError failure = c.broken(law, expected, "the close of the connection; before, the peer sent " + c.received);
+                failure.initCause(closedOnIt);
+                throw failure;
             }
             SessionMessage m = c.next(x -> acknowledges(x, 2002, 1)
                     || x instanceof SessionMessage.SessionError e && e.channel() == 0
                     || x instanceof SessionMessage.Close close && close.channel() == 0,
-                    "acknowledgement of the write of " + other + " (entry 1); " + law);
+                    "acknowledgement of the write of " + other + " (entry 1), the session going on after the Close of " + closed
+                            + " with LIMIT_EXCEEDED (HY-REG-004)");
             if (!acknowledges(m, 2002, 1)) {
-                throw new AssertionError(law + "; the peer ended the session with " + m + " instead of acknowledging entry 1");
+                throw c.broken(law, expected, m);
             }
         }
     }
@@ -94,7 +98,7 @@ class PeerSessionChecks {
         String first = freshDocument();
         String second = freshDocument();
         ReplicaId me = ReplicaId.random(RANDOM);
-        try (Connection c = Connection.openWriting()) {
+        try (PeerConnection c = PeerConnection.openWriting()) {
             SessionMessage.Open a = openDocument(c, 1001, first, me);
             c.send(new SessionMessage.Delta(a.channel(), SessionMessage.Kind.STATE, 0, 1, increment(me, 1)));
             awaitAcknowledgement(c, 1001, 1);
@@ -124,7 +128,7 @@ class PeerSessionChecks {
      * Other messages may come first, a Delta of the document among them (the suite's own write sent back, HY-SYNC-026,
      * HY-SYNC-027).
      */
-    private static void awaitAcknowledgement(Connection c, long channel, long seq) throws IOException, ProtocolException {
+    private static void awaitAcknowledgement(PeerConnection c, long channel, long seq) throws IOException, ProtocolException {
         c.next(x -> acknowledges(x, channel, seq) || !namesASuiteChannel(c, x),
                 "acknowledgement of entry " + seq + " on channel " + channel);
     }
@@ -143,8 +147,9 @@ class PeerSessionChecks {
                     + s.first().channel(), s.second());
         }
         if (!(s.reopened() instanceof SessionMessage.Open again)) {
-            throw new AssertionError("the peer refused the Open of a document that the suite had closed, which may be opened again"
-                    + " (HY-SESS-031), so no channel of a document opened again could be seen: " + s.reopened());
+            throw broken("a document that was closed on the session may be opened again (HY-SESS-031), and a peer under test grants"
+                            + " the suite write on it (HY-CONF-045): without its answer, no channel of a document opened again can be seen"
+                            + " (HY-SESS-154)", CHANNELS_INPUT, "an Open that answers the Open on channel 1003", s.reopened());
         }
         if (again.channel() == s.first().channel() || again.channel() == s.second().channel()) {
             throw broken("a peer chooses, in an Open of a document that was closed on the session, a channel that it has not chosen"
@@ -192,7 +197,7 @@ class PeerSessionChecks {
      * the session. The channel of an Open of the peer's own, which the suite leaves unanswered here, is also accepted:
      * the peer has no number of the suite's to name for it.
      */
-    private static boolean namesASuiteChannel(Connection c, SessionMessage m) {
+    private static boolean namesASuiteChannel(PeerConnection c, SessionMessage m) {
         return namesASuiteChannel(c.received, m);
     }
 
@@ -222,13 +227,13 @@ class PeerSessionChecks {
     void aPeerGrantedReadOnlySendsNoDelta() throws Exception {
         String document = freshDocument();
         ReplicaId writer = ReplicaId.random(RANDOM);
-        try (Connection r = Connection.open(); Connection w = Connection.openWriting()) {
+        try (PeerConnection r = PeerConnection.open(); PeerConnection w = PeerConnection.openWriting()) {
             r.send(new SessionMessage.Open(7, document, Right.READ, Right.READ, ReplicaId.random(RANDOM), new TreeMap<>(), null, 0, 16));
             SessionMessage.Open answer = (SessionMessage.Open) r.next(m -> m instanceof SessionMessage.Open o && answersOpen(o, 7, document),
                     "answer to an Open that grants the peer read only");
             if (answer.mode() != Right.READ) {
-                throw new AssertionError("the suite's Open of " + document + " granted the peer read only; the peer answered with mode "
-                        + answer.mode() + ", not read (HY-SESS-147)");
+                throw r.broken("a peer that answers an Open whose granted is less than 2 sets the mode of its answer to 1, read"
+                        + " (HY-SESS-147)", "an Open of " + document + " with mode 1 (read)", answer);
             }
             SessionMessage.Open written = openDocument(w, document, writer);
             w.send(new SessionMessage.Delta(written.channel(), SessionMessage.Kind.STATE, 0, 1, increment(writer, 3)));
@@ -237,9 +242,11 @@ class PeerSessionChecks {
             r.next(m -> m.equals(new SessionMessage.Pong(0x7ead)), "Pong after the write was acknowledged");
             for (SessionMessage m : r.received) {
                 if (m instanceof SessionMessage.Delta d && d.channel() == 7) {
-                    throw new AssertionError("the peer, granted read only by the suite's Open, answered with mode " + answer.mode()
-                            + " and then sent " + d + ": a peer sends no Delta to a receiver that did not grant it write (HY-SESS-035),"
-                            + " nor on a document whose Open asked for read (HY-SESS-037)");
+                    throw broken("a peer sends no Delta to a receiver that did not grant it write (HY-SESS-035), nor on a document whose"
+                                    + " Open by it stated mode 1, read (HY-SESS-037, HY-SESS-147)", "from one connection, an Open of " + document
+                                    + " that grants the peer read only; from another, a write of " + document + ", acknowledged; then, on the"
+                                    + " first, a Ping", "no Delta of channel 7 on the first connection before the Pong",
+                            "an answer with mode " + answer.mode() + ", then " + d);
                 }
             }
         }
@@ -264,7 +271,7 @@ class PeerSessionChecks {
         String document = freshDocument();
         ReplicaId me = ReplicaId.random(RANDOM);
         writeInASessionOfItsOwn(document, ReplicaId.random(RANDOM), 2);
-        try (Connection c = Connection.open()) {
+        try (PeerConnection c = PeerConnection.open()) {
             c.send(new SessionMessage.Ping(0x150));
             SessionMessage m = c.next(x -> x instanceof SessionMessage.Open o && o.answers() == 0 && o.document() != null
                     || x.equals(new SessionMessage.Pong(0x150)), "an Open of the peer's own of a document that it holds, or the Pong");
@@ -315,16 +322,17 @@ class PeerSessionChecks {
     @Requirement({"HY-SESS-060", "HY-SESS-053"})
     void aReaderGetsADocumentThatThePeerClosedForItOnceThePeerHoldsIt() throws Exception {
         String document = PeerChecks.freshReaderDocument();
-        try (Connection r = Connection.openAsReader()) {
+        try (PeerConnection r = PeerConnection.openAsReader()) {
             r.send(new SessionMessage.Open(7, document, Right.READ, Right.WRITE, ReplicaId.random(RANDOM), new TreeMap<>(), null, 0, 16));
             SessionMessage answer = r.next(m -> m instanceof SessionMessage.Open o && answersOpen(o, 7, document)
                     || m instanceof SessionMessage.Close c && c.channel() == 7
                     || m instanceof SessionMessage.SessionError e && (e.channel() == 7 || e.channel() == 0),
                     "answer to the reader's Open of " + document + ", which the peer does not hold");
             if (answer instanceof SessionMessage.SessionError e) {
-                throw new AssertionError("the peer refused the reader's Open of " + document + " with " + e + ": a peer under test trusts"
-                        + " the reader's key with read on documents named " + dev.hyphae.conformance.PeerTarget.READER_PREFIX + "*, as the check"
-                        + " theSuitesReaderIsGrantedReadOnlyOnItsPrefix shows (HY-CONF-049)");
+                throw r.broken("a peer under test trusts the suite's reader and grants it read on every document named "
+                                + dev.hyphae.conformance.PeerTarget.READER_PREFIX + "* (HY-CONF-049), as the check"
+                                + " theSuitesReaderIsGrantedReadOnlyOnItsPrefix shows",
+                        "an Open of " + document + ", or a Close of channel 7 (HY-SESS-060)", e);
             }
             String input = "from the suite's reader, which the peer grants read only, an Open on channel 7 of the fresh document " + document
                     + "; once the peer's Close of channel 7 is received, a write of " + document + " by the suite's writer, in a session of"
@@ -373,7 +381,7 @@ class PeerSessionChecks {
         String input = "an Open of " + document + " on channel 7, a STATE 0..1 of an increment, acknowledged, then the same STATE 0..1"
                 + " again on the same channel, and a Ping";
         String expected = "a SessionError with channel 0, seq 0 and code 2 PROTOCOL_VIOLATION, before any Pong, then the close";
-        try (Connection c = Connection.open()) {
+        try (PeerConnection c = PeerConnection.open()) {
             SessionMessage.Open answer = openDocument(c, 7, document, me);
             SessionMessage.Delta state = new SessionMessage.Delta(answer.channel(), SessionMessage.Kind.STATE, 0, 1, increment(me, 5));
             c.send(state);
@@ -405,19 +413,30 @@ class PeerSessionChecks {
     void deltasIgnoredOnAClosedChannelDoNotCountTowardTheWindow() throws Exception {
         String document = freshDocument();
         ReplicaId me = ReplicaId.random(RANDOM);
-        try (Connection c = Connection.openWriting()) {
+        try (PeerConnection c = PeerConnection.openWriting()) {
             SessionMessage.Open answer = openDocument(c, 7, document, me);
+            String rule = "a receiver ignores a Delta on the channel of a document that it closed (HY-SESS-026), and counts it toward"
+                    + " no window (HY-SESS-151)";
+            String expected = "the Pong of 0x151, and no SessionError";
             c.send(new SessionMessage.Close(answer.channel(), ErrorCode.NO_ERROR.value(), "done with the document"));
-            for (int seq = 1; seq <= answer.window() + 1; seq++) {
-                c.send(new SessionMessage.Delta(answer.channel(), seq == 1 ? SessionMessage.Kind.STATE : SessionMessage.Kind.INTERVAL,
-                        seq - 1, seq, increment(me, seq)));
+            try {
+                for (int seq = 1; seq <= answer.window() + 1; seq++) {
+                    c.send(new SessionMessage.Delta(answer.channel(), seq == 1 ? SessionMessage.Kind.STATE : SessionMessage.Kind.INTERVAL,
+                            seq - 1, seq, increment(me, seq)));
+                }
+                c.send(new SessionMessage.Ping(0x151));
+            } catch (IOException closed) {
+                // The peer closed the connection while the suite was still sending: what it sent before the close says why.
+                c.readUntilClosed(PeerConnection.closeDeadline());
+                AssertionError failure = c.broken(rule, expected, "the close of the connection while the suite sent; before, the peer"
+                        + " sent " + c.received);
+                failure.initCause(closed);
+                throw failure;
             }
-            c.send(new SessionMessage.Ping(0x151));
             SessionMessage m = c.next(x -> x.equals(new SessionMessage.Pong(0x151)) || x instanceof SessionMessage.SessionError,
                     "Pong after window + 1 deltas on a closed channel");
             if (m instanceof SessionMessage.SessionError e) {
-                throw new AssertionError("the peer answered " + (answer.window() + 1) + " deltas on the channel of a document that the suite"
-                        + " closed, which it ignores (HY-SESS-026) and counts toward no window (HY-SESS-151), with " + e);
+                throw c.broken(rule, expected, e);
             }
         }
     }

@@ -5,8 +5,6 @@ import dev.hyphae.ProtocolException;
 import dev.hyphae.conformance.Checks;
 import dev.hyphae.conformance.Profile;
 import dev.hyphae.conformance.Sut;
-import dev.hyphae.conformance.checks.PeerChecks.Connection;
-import dev.hyphae.conformance.checks.PeerChecks.DocumentsModel;
 import dev.hyphae.data.ReplicaId;
 import dev.hyphae.model.CrdtType;
 import dev.hyphae.model.Mutation;
@@ -19,6 +17,7 @@ import dev.hyphae.session.SessionMessage;
 import dev.hyphae.spec.Requirement;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 
 import java.io.IOException;
 import java.math.BigInteger;
@@ -37,15 +36,16 @@ import static dev.hyphae.conformance.checks.PeerChecks.value;
 /**
  * The Peer profile's checks of payloads in session form (chapter "Session", the session replica table and the session
  * key table): what the peer reads against the tables of the suite's direction, and what it writes against its own. The
- * client they drive is {@link PeerChecks.Connection}, which keeps the tables of the peer's direction as the peer
+ * client they drive is {@link PeerConnection}, which keeps the tables of the peer's direction as the peer
  * declares them.
  */
 @Checks(Profile.PEER)
 class PeerSessionFormChecks {
 
     @BeforeEach
-    void claimed() {
+    void claimed(TestInfo check) {
         Sut.requireProfile(Profile.PEER);
+        PeerChecks.judging(check);
     }
 
     /**
@@ -59,7 +59,7 @@ class PeerSessionFormChecks {
         String document = freshDocument();
         ReplicaId writer = ReplicaId.random(RANDOM);
         List<ReplicaId> others = List.of(ReplicaId.random(RANDOM), ReplicaId.random(RANDOM), ReplicaId.random(RANDOM));
-        try (Connection w = Connection.open()) {
+        try (PeerConnection w = PeerConnection.open()) {
             SessionMessage.Open answer = openDocument(w, document, writer);
             SessionMessage m = writeThreeReplicas(w, answer.channel(), writer, others, true);
             if (!(m instanceof SessionMessage.Ack)) {
@@ -84,7 +84,7 @@ class PeerSessionFormChecks {
         String document = freshDocument();
         ReplicaId writer = ReplicaId.random(RANDOM);
         List<ReplicaId> others = List.of(ReplicaId.random(RANDOM), ReplicaId.random(RANDOM), ReplicaId.random(RANDOM));
-        try (Connection w = Connection.open(); Connection r = Connection.open()) {
+        try (PeerConnection w = PeerConnection.open(); PeerConnection r = PeerConnection.open()) {
             SessionMessage.Open answer = openDocument(w, document, writer);
             writeThreeReplicas(w, answer.channel(), writer, others, false);
             SessionMessage.Open read = openDocument(r, document, ReplicaId.random(RANDOM));
@@ -103,7 +103,7 @@ class PeerSessionFormChecks {
      * intervals 0..1, 1..2 and 2..3; when {@code sessionForm}, the first and the third in session form, each declaring the
      * replica that it introduces. Returns the Ack of seq 3, or what the peer sent instead (a refusal, or null for nothing).
      */
-    private static SessionMessage writeThreeReplicas(Connection w, long channel, ReplicaId writer, List<ReplicaId> others,
+    private static SessionMessage writeThreeReplicas(PeerConnection w, long channel, ReplicaId writer, List<ReplicaId> others,
             boolean sessionForm) throws IOException, ProtocolException {
         // The suite's table starts with the replica of its Open (HY-SESS-110).
         w.send(sessionForm ? new SessionMessage.Delta(channel, SessionMessage.Kind.INTERVAL, 0, 1,
@@ -127,7 +127,7 @@ class PeerSessionFormChecks {
     void theReplicaOfTheOpenIsEntryZeroOfItsTable() throws Exception {
         String document = freshDocument();
         ReplicaId me = ReplicaId.random(RANDOM);
-        try (Connection c = Connection.open()) {
+        try (PeerConnection c = PeerConnection.open()) {
             SessionMessage.Open answer = openDocument(c, document, me);
             c.send(new SessionMessage.Delta(answer.channel(), SessionMessage.Kind.INTERVAL, 0, 1, increment(me, 2, List.of(me))));
             c.next(m -> acknowledges(m, 7, 1), "acknowledgement of entry 1, in session form against a table of the Open's replica");
@@ -149,10 +149,10 @@ class PeerSessionFormChecks {
         ReplicaId me = ReplicaId.random(RANDOM);
         String input = "an Open of " + document + ", then a Delta 0..1 that declares the key \"kwh\" and whose payload, in session"
                 + " form, names key index 1, then a Delta 1..2 whose payload names key index 0 and declares nothing";
-        try (Connection c = Connection.open()) {
+        try (PeerConnection c = PeerConnection.open()) {
             SessionMessage.Open answer = openDocument(c, document, me);
             // It declares no replica: the suite's Open made its id index 0 (HY-SESS-110).
-            c.channel.send(declaringKwh(answer.channel(), 0, 1, incrementByIndex(me, "volts", List.of("kwh", "volts")), null));
+            c.sendEncoded(declaringKwh(answer.channel(), 0, 1, incrementByIndex(me, "volts", List.of("kwh", "volts")), null));
             SessionMessage first = c.poll(m -> m instanceof SessionMessage.SessionError x && (x.channel() == 7 || x.channel() == 0)
                     || acknowledges(m, 7, 1), "refusal of the delta that names key index 1");
             if (!(first instanceof SessionMessage.SessionError e) || e.channel() != 7 || e.seq() != 1
@@ -182,11 +182,11 @@ class PeerSessionFormChecks {
     void aKeyDeclaredTwiceEndsTheSession() throws Exception {
         String document = freshDocument();
         ReplicaId me = ReplicaId.random(RANDOM);
-        try (Connection c = Connection.open()) {
+        try (PeerConnection c = PeerConnection.open()) {
             SessionMessage.Open answer = openDocument(c, document, me);
-            c.channel.send(declaringKwh(answer.channel(), 0, 1, increment(me, 1), null));
+            c.sendEncoded(declaringKwh(answer.channel(), 0, 1, increment(me, 1), null));
             c.next(m -> acknowledges(m, 7, 1), "acknowledgement of entry 1, which declared the key \"kwh\"");
-            c.channel.send(declaringKwh(answer.channel(), 1, 2, increment(me, 1), null));
+            c.sendEncoded(declaringKwh(answer.channel(), 1, 2, increment(me, 1), null));
             expectSessionError(c, ErrorCode.PROTOCOL_VIOLATION, "a receiver ends the session with PROTOCOL_VIOLATION when a Delta declares a key that the key table of the sender's direction already holds (HY-SESS-096)", "a Delta that declares the key \"kwh\" a second time");
         }
     }
@@ -225,7 +225,7 @@ class PeerSessionFormChecks {
     void declarationsStandOnAChannelThatIsClosed() throws Exception {
         ReplicaId me = ReplicaId.random(RANDOM);
         ReplicaId declared = ReplicaId.random(RANDOM);
-        try (Connection c = Connection.openWriting()) {
+        try (PeerConnection c = PeerConnection.openWriting()) {
             SessionMessage.Open closed = openDocument(c, 7, freshDocument(), me);
             SessionMessage.Open open = openDocument(c, 8, freshDocument(), me);
             c.send(new SessionMessage.Close(closed.channel(), ErrorCode.NO_ERROR.value(), "done"));

@@ -6,8 +6,6 @@ import dev.hyphae.conformance.Checks;
 import dev.hyphae.conformance.Profile;
 import dev.hyphae.conformance.Sut;
 import dev.hyphae.conformance.Unsupported;
-import dev.hyphae.conformance.checks.PeerChecks.Connection;
-import dev.hyphae.conformance.checks.PeerChecks.DocumentsModel;
 import dev.hyphae.data.ReplicaId;
 import dev.hyphae.model.CrdtType;
 import dev.hyphae.model.Mutation;
@@ -19,6 +17,7 @@ import dev.hyphae.session.SessionMessage;
 import dev.hyphae.spec.Requirement;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 
 import java.io.IOException;
 import java.math.BigInteger;
@@ -34,7 +33,7 @@ import static dev.hyphae.conformance.checks.PeerChecks.writeInASessionOfItsOwn;
 
 /**
  * The Peer profile's checks of chapter "Sync" that a peer shows only in what it sends: the positions that its deltas
- * bear, and when it acknowledges. The client they drive is {@link PeerChecks.Connection}.
+ * bear, and when it acknowledges. The client they drive is {@link PeerConnection}.
  */
 @Checks(Profile.PEER)
 class PeerSyncChecks {
@@ -48,8 +47,9 @@ class PeerSyncChecks {
     private static final int ROUNDS = 8;
 
     @BeforeEach
-    void claimed() {
+    void claimed(TestInfo check) {
         Sut.requireProfile(Profile.PEER);
+        PeerChecks.judging(check);
     }
 
     /**
@@ -64,7 +64,7 @@ class PeerSyncChecks {
         String document = freshDocument();
         ReplicaId writer = ReplicaId.random(RANDOM);
         dev.hyphae.model.ReplicaId model = new dev.hyphae.model.ReplicaId(writer.toHex());
-        try (Connection w = Connection.openWriting()) {
+        try (PeerConnection w = PeerConnection.openWriting()) {
             SessionMessage.Open answer = openDocument(w, document, writer);
             State state = DocumentsModel.empty();
             for (int seq = 1; seq <= WRITES; seq++) {
@@ -76,7 +76,7 @@ class PeerSyncChecks {
             w.next(m -> acknowledges(m, 7, WRITES), "acknowledgement of the " + WRITES + " writes");
             w.send(new SessionMessage.Close(0, ErrorCode.NO_ERROR.value(), "done"));
         }
-        try (Connection r = Connection.open()) {
+        try (PeerConnection r = PeerConnection.open()) {
             SessionMessage.Open answer = openDocument(r, document, ReplicaId.random(RANDOM));
             SessionMessage.Delta first = (SessionMessage.Delta) r.next(m -> m instanceof SessionMessage.Delta d && d.channel() == 7,
                     "the first delta of " + document);
@@ -105,7 +105,7 @@ class PeerSyncChecks {
     void theToSeqOfThePeersDeltasOnAChannelGrows() throws Exception {
         String document = freshDocument();
         writeInASessionOfItsOwn(document, ReplicaId.random(RANDOM), 1);
-        try (Connection r = Connection.open()) {
+        try (PeerConnection r = PeerConnection.open()) {
             SessionMessage.Open answer = openDocument(r, document, ReplicaId.random(RANDOM));
             State state = readUntil(r, answer, DocumentsModel.empty(), 1);
             writeInASessionOfItsOwn(document, ReplicaId.random(RANDOM), 2);
@@ -131,7 +131,7 @@ class PeerSyncChecks {
      * Reads the peer's deltas on the reader's channel 7, joining and acknowledging each, until the counter reaches
      * {@code total}; returns the state joined.
      */
-    private static State readUntil(Connection r, SessionMessage.Open answer, State state, long total) throws Exception {
+    private static State readUntil(PeerConnection r, SessionMessage.Open answer, State state, long total) throws Exception {
         while (!value(state).equals(BigInteger.valueOf(total))) {
             SessionMessage m = r.poll(x -> x instanceof SessionMessage.Delta d && d.channel() == 7, "delta of the document");
             if (m == null) {
@@ -224,7 +224,7 @@ class PeerSyncChecks {
         String document = freshDocument();
         ReplicaId me = ReplicaId.random(RANDOM);
         dev.hyphae.model.ReplicaId model = new dev.hyphae.model.ReplicaId(me.toHex());
-        try (Connection c = Connection.open()) {
+        try (PeerConnection c = PeerConnection.open()) {
             SessionMessage.Open answer = openDocument(c, document, me);
             int half = (answer.window() + 1) / 2;
             String input = "on a connection that offers no durable-acks, an Open of the fresh document " + document + ", answered with"
@@ -281,7 +281,7 @@ class PeerSyncChecks {
      * the suite's channel 7 on the way. A refusal of one of the suite's valid deltas, or an error that ends the session,
      * stops the check; so does an acknowledgement past the last delta sent, {@code sent}.
      */
-    private static void untilPong(Connection c, long nonce, long sent, Acknowledged acked) throws IOException, ProtocolException {
+    private static void untilPong(PeerConnection c, long nonce, long sent, Acknowledged acked) throws IOException, ProtocolException {
         c.send(new SessionMessage.Ping(nonce));
         while (true) {
             SessionMessage m = c.next(x -> x.equals(new SessionMessage.Pong(nonce)) || x instanceof SessionMessage.Ack a && a.channel() == 7

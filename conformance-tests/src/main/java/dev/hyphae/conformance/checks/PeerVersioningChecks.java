@@ -5,8 +5,6 @@ import dev.hyphae.ProtocolException;
 import dev.hyphae.conformance.Checks;
 import dev.hyphae.conformance.Profile;
 import dev.hyphae.conformance.Sut;
-import dev.hyphae.conformance.checks.PeerChecks.Connection;
-import dev.hyphae.conformance.checks.PeerChecks.DocumentsModel;
 import dev.hyphae.data.ReplicaId;
 import dev.hyphae.handshake.AccessPolicy.Right;
 import dev.hyphae.model.CausalContext;
@@ -22,6 +20,7 @@ import dev.hyphae.session.SessionMessage;
 import dev.hyphae.spec.Requirement;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 
 import java.io.IOException;
 import java.util.List;
@@ -40,7 +39,7 @@ import static dev.hyphae.conformance.checks.PeerChecks.writeInASessionOfItsOwn;
 /**
  * The Peer profile's checks of chapter "Versioning and extensibility" that a peer shows only on the wire: the types
  * of the messages that it sends, what it does with an error code that it does not know, and a value of a CRDT type
- * that it does not know, which it keeps and passes on. The client they drive is {@link PeerChecks.Connection}.
+ * that it does not know, which it keeps and passes on. The client they drive is {@link PeerConnection}.
  */
 @Checks(Profile.PEER)
 class PeerVersioningChecks {
@@ -54,8 +53,9 @@ class PeerVersioningChecks {
     private static final int UNKNOWN_TYPE = 0x3001;
 
     @BeforeEach
-    void claimed() {
+    void claimed(TestInfo check) {
         Sut.requireProfile(Profile.PEER);
+        PeerChecks.judging(check);
     }
 
     /**
@@ -70,7 +70,7 @@ class PeerVersioningChecks {
     void everyMessageThePeerSendsIsOfATypeTheSessionKnows() throws Exception {
         String document = freshDocument();
         writeInASessionOfItsOwn(document, ReplicaId.random(RANDOM), 2);
-        try (Connection c = Connection.open()) {
+        try (PeerConnection c = PeerConnection.open()) {
             c.send(new SessionMessage.Open(7, document, Right.WRITE, Right.WRITE, ReplicaId.random(RANDOM), null, null, 0, 16));
             SessionMessage.Open answer = (SessionMessage.Open) c.next(m -> m instanceof SessionMessage.Open o && answersOpen(o, 7, document),
                     "answer to its Open of " + document);
@@ -103,7 +103,7 @@ class PeerVersioningChecks {
         String document = freshDocument();
         ReplicaId me = ReplicaId.random(RANDOM);
         writeInASessionOfItsOwn(document, ReplicaId.random(RANDOM), 4);
-        try (Connection c = Connection.open()) {
+        try (PeerConnection c = PeerConnection.open()) {
             SessionMessage.Open answer = openDocument(c, 7, document, me);
             SessionMessage.Delta delta = (SessionMessage.Delta) c.next(m -> m instanceof SessionMessage.Delta d && d.channel() == 7,
                     "a delta of " + document);
@@ -116,33 +116,41 @@ class PeerVersioningChecks {
                     || m instanceof SessionMessage.SessionError || m instanceof SessionMessage.Close close && close.channel() == 0,
                     "answer to a second Open of the document that an error of unknown code on its channel, seq 0, closed");
             if (!(again instanceof SessionMessage.Open)) {
-                throw new AssertionError("an error of unknown code on channel " + answer.channel() + " with seq 0 closes that document only,"
-                        + " which may then be opened again, and is never answered (HY-VER-029, HY-VER-031); the peer sent " + again);
+                throw c.broken("an error of a code that the receiver does not know is acted on by the extent of its fields: on a"
+                                + " channel with seq 0 it closes that document only, which may then be opened again (HY-VER-029,"
+                                + " HY-SESS-142), and it is never answered with an error (HY-VER-031)",
+                        "an Open of " + document + " that answers the suite's Open on channel 8", again);
             }
             c.send(new SessionMessage.SessionError(0, 0, UNKNOWN_CODE, "a code of no registry entry, for the session"));
-            c.expectClosed("an error of unknown code on channel 0, which ends the session (HY-VER-029)");
+            c.expectClosed("an error of unknown code on channel 0", "an error of a code that the receiver does not know, on channel 0,"
+                    + " ends the session (HY-VER-029), and a peer closes the connection within CLOSE_INTERVAL of receiving it (HY-SESS-143)");
             for (SessionMessage m : c.received) {
                 if (m instanceof SessionMessage.SessionError || m instanceof SessionMessage.Close) {
-                    throw new AssertionError("the peer answered an error of unknown code with " + m + " (HY-VER-031)");
+                    throw c.broken("a receiver never answers an error of a code that it does not know with an error or a Close"
+                            + " (HY-VER-031)", "no SessionError and no Close from the peer", m);
                 }
             }
         }
     }
 
     /** The session carries on after {@code after}: the suite's Ping is answered, and nothing before it is an error or a Close. */
-    private static void expectCarriesOn(Connection c, long nonce, String after) throws IOException, ProtocolException {
+    private static void expectCarriesOn(PeerConnection c, long nonce, String after) throws IOException, ProtocolException {
         SessionMessage m;
         try {
             c.send(new SessionMessage.Ping(nonce));
             m = c.next(x -> x.equals(new SessionMessage.Pong(nonce)) || x instanceof SessionMessage.SessionError
                     || x instanceof SessionMessage.Close, "Pong after " + after);
         } catch (AssertionError | IOException e) {
-            throw new AssertionError("after " + after + ", which refuses that delta alone, the session carries on (HY-VER-029); the peer"
-                    + " ended it: " + e.getMessage(), e);
+            AssertionError failure = c.broken("an error of a code that the receiver does not know is acted on by the extent of its"
+                            + " fields: naming a delta, it refuses that delta alone, and the session carries on (HY-VER-029)",
+                    "the Pong of " + Long.toHexString(nonce) + " after " + after, "no Pong: " + String.valueOf(e.getMessage()).replace("\n", "; "));
+            failure.initCause(e);
+            throw failure;
         }
         if (!(m instanceof SessionMessage.Pong)) {
-            throw new AssertionError("after " + after + " the peer sent " + m + ": an error of a code that the receiver does not know is"
-                    + " acted on by its extent (HY-VER-029) and never answered with an error (HY-VER-031)");
+            throw c.broken("an error of a code that the receiver does not know is acted on by the extent of its fields (HY-VER-029) and"
+                    + " never answered with an error (HY-VER-031)", "the Pong of " + Long.toHexString(nonce) + " after " + after
+                    + ", and no SessionError or Close before it", m);
         }
     }
 
@@ -163,7 +171,7 @@ class PeerVersioningChecks {
 
         /** Writes the value in a session of its own, and returns the peer's acknowledgement, its refusal, or null for nothing. */
         SessionMessage write() throws IOException, ProtocolException {
-            try (Connection w = Connection.openWriting()) {
+            try (PeerConnection w = PeerConnection.openWriting()) {
                 SessionMessage.Open answer = openDocument(w, document, ReplicaId.fromHex(dot.replica().hex()));
                 w.send(new SessionMessage.Delta(answer.channel(), SessionMessage.Kind.STATE, 0, 1, PayloadEncoder.encode(state)));
                 SessionMessage m = w.poll(x -> acknowledges(x, 7, 1)
@@ -201,10 +209,11 @@ class PeerVersioningChecks {
         UnknownWrite written = UnknownWrite.fresh();
         SessionMessage m = written.write();
         if (!acknowledges(m, 7, 1)) {
-            throw new AssertionError("the peer did not accept a payload holding a value of a CRDT type that it does not know (HY-VER-020),"
-                    + " so its forwarding cannot be seen: " + m);
+            throw broken("a receiver accepts a payload that holds a value of a CRDT type that it does not know (HY-VER-020): without"
+                            + " that, its forwarding (HY-VER-021, HY-DATA-037, HY-SYNC-080) cannot be seen", written.input(),
+                    "an acknowledgement of channel 7 with seq 1", m);
         }
-        try (Connection r = Connection.open()) {
+        try (PeerConnection r = PeerConnection.open()) {
             SessionMessage.Open read = openDocument(r, written.document(), ReplicaId.random(RANDOM));
             String rule = "a peer stores a value of a CRDT type unknown to it as the opaque versions that it received, and forwards"
                     + " them unchanged: its type id, dots and data byte for byte (HY-VER-021, HY-DATA-037, HY-SYNC-080)";
