@@ -78,14 +78,20 @@ class PeerAccessChecks {
 
     /**
      * An Open of a document whose name holds the suite's prefix without starting with it is refused: the peer grants the
-     * suite's key no right there.
+     * suite's key no right there. The refusal names the document by the suite's channel number and seq 0 (HY-SESS-045).
      */
     @Test
-    @Requirement({"HY-SESS-029", "HY-AUTH-012", "HY-CONF-045"})
+    @Requirement({"HY-SESS-029", "HY-AUTH-012", "HY-CONF-045", "HY-SESS-045"})
     void anOpenOfADocumentOutsideTheGrantIsRefused() throws Exception {
         String document = deniedDocument();
         try (PeerConnection c = PeerConnection.open()) {
             List<SessionMessage> answers = answersToOpens(c, List.of(document), ReplicaId.random(RANDOM));
+            if (answers.get(0) instanceof SessionMessage.SessionError e && e.code() == ErrorCode.ACCESS_DENIED.value()
+                    && (e.channel() != 100 || e.seq() != 0)) {
+                throw broken("a peer sends an error that refuses a document with the receiver's channel number of the document and seq 0"
+                                + " (HY-SESS-045); the suite's Open was on channel 100", "an Open on channel 100 of " + document,
+                        "a SessionError of channel 100, seq 0, ACCESS_DENIED (600)", e);
+            }
             if (!refuses(answers.get(0), 100)) {
                 throw broken("a grant on a prefix applies to exactly the documents whose names start with it (HY-AUTH-012); the peer grants"
                                 + " the suite's key no right outside " + PeerTarget.DOCUMENT_PREFIX + "* (HY-CONF-045), and refuses an Open"

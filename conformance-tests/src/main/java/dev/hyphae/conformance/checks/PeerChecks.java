@@ -486,11 +486,12 @@ class PeerChecks {
     /**
      * A write is acknowledged with the seq that its Delta brought: a state to seq 1, then an interval from 1 to 3, which
      * moves the suite's held position to 3. The suite sends nothing else meanwhile, so the acknowledgement may wait no
-     * longer than ACK_DELAY (the suite waits PEER_ANSWER_TIMEOUT: a bound of 25 ms is not judged on a loaded machine).
+     * longer than ACK_DELAY (the suite waits PEER_ANSWER_TIMEOUT: a bound of 25 ms is not judged on a loaded machine);
+     * and no acknowledgement of the peer goes past the entries that the suite has sent (HY-SESS-041).
      * The suite announces durable-acks, and acknowledges nothing (HY-CONF-048).
      */
     @Test
-    @Requirement({"HY-SYNC-021", "HY-SYNC-022", "HY-SYNC-023"})
+    @Requirement({"HY-SYNC-021", "HY-SYNC-022", "HY-SYNC-023", "HY-SESS-041"})
     void aWriteIsAcknowledgedWithTheSeqItsDeltaBrought() throws Exception {
         String document = freshDocument();
         ReplicaId me = ReplicaId.random(RANDOM);
@@ -511,21 +512,37 @@ class PeerChecks {
     }
 
     /**
-     * Waits for the acknowledgement of the suite's channel 7 up to {@code seq}: one of a smaller seq, or a SessionError
-     * that refuses the delta, fails {@code rule}.
+     * Waits for the acknowledgement of the suite's channel 7 up to {@code seq}, the last entry that the suite has sent: one
+     * of a greater seq fails on HY-SESS-041, one of a smaller seq, or a SessionError that refuses the delta, on
+     * {@code rule}.
      */
     private static void expectAcknowledgedAlone(PeerConnection c, long seq, String rule, String input) throws IOException, ProtocolException {
         SessionMessage m = c.poll(x -> x instanceof SessionMessage.Ack a && a.channel() == 7
                 || x instanceof SessionMessage.Delta d && d.channel() == 7 && d.ack() != 0
                 || x instanceof SessionMessage.SessionError e && (e.channel() == 7 || e.channel() == 0), "acknowledgement of entry " + seq);
+        long acknowledged = m instanceof SessionMessage.Ack a ? a.seq() : m instanceof SessionMessage.Delta d ? d.ack() : 0;
+        if (acknowledged > seq) {
+            throw broken(m instanceof SessionMessage.Ack
+                            ? "a peer sends no Ack whose seq is greater than the number of entries of the receiver's delta log that its"
+                                    + " state holds without a gap (HY-SESS-041): the suite has sent entries 1 to " + seq
+                            : "a peer sets the ack of a Delta to no value that it could not send as the seq of an Ack (HY-SESS-084), which"
+                                    + " is at most the number of entries of the receiver's delta log that its state holds without a gap"
+                                    + " (HY-SESS-041): the suite has sent entries 1 to " + seq,
+                    input, "an Ack of channel 7 with seq " + seq, m);
+        }
         if (!acknowledges(m, 7, seq)) {
             throw broken(rule, input, "an Ack of channel 7 with seq " + seq, m == null ? "nothing within " + READ_TIMEOUT_MILLIS + " ms" : m);
         }
     }
 
-    /** What one session wrote, a later session is given back, in deltas of the document that hold it. */
+    /**
+     * What one session wrote, a later session is given back, in deltas of the document that hold it. The peer's answer
+     * states in its summary, if it states one, no dot beyond the one write (HY-SYNC-017); the suite's Open names no
+     * position, so the peer's first delta is a DIFFERENCE or a STATE, or an INTERVAL from 0 (HY-SYNC-011, HY-SYNC-029),
+     * and each later INTERVAL starts at most at the greatest to_seq sent before it (HY-SYNC-007).
+     */
     @Test
-    @Requirement("HY-SYNC-004")
+    @Requirement({"HY-SYNC-004", "HY-SYNC-017", "HY-SYNC-011", "HY-SYNC-007"})
     void aWriteIsGivenBackToTheNextSession() throws Exception {
         String document = freshDocument();
         ReplicaId me = ReplicaId.random(RANDOM);
@@ -534,6 +551,18 @@ class PeerChecks {
         ReplicaId fresh = ReplicaId.random(RANDOM);
         try (PeerConnection c = PeerConnection.open()) {
             SessionMessage.Open answer = openDocument(c, document, fresh);
+            String input = "in an earlier session, a write of 41 to the counter \"kwh\" of " + document + " by replica " + me
+                    + ", acknowledged; in this one, an Open of it by a fresh replica, with an empty summary and no held position";
+            if (answer.summary() != null) {
+                for (var entry : answer.summary().entrySet()) {
+                    if (entry.getValue() > (entry.getKey().equals(me) ? 1 : 0)) {
+                        throw broken("the summary of an Open contains no dot that the causal context of the sender's state does not"
+                                        + " contain (HY-SYNC-017): the peer's state of " + document + " holds the one dot of " + me, input,
+                                "an Open whose summary counts at most 1 for " + me + " and 0 for any other replica", answer);
+                    }
+                }
+            }
+            long sentTo = -1;   // the greatest to_seq that the peer has sent on the channel; -1 before its first delta
             State state = DocumentsModel.empty();
             while (!value(state).equals(BigInteger.valueOf(41))) {
                 SessionMessage m = c.poll(x -> x instanceof SessionMessage.Delta d && d.channel() == 7, "delta of " + document);
@@ -545,6 +574,18 @@ class PeerChecks {
                             "deltas that bring it to " + value(state) + ", then nothing within " + READ_TIMEOUT_MILLIS + " ms");
                 }
                 SessionMessage.Delta delta = (SessionMessage.Delta) m;
+                if (delta.kind() == SessionMessage.Kind.INTERVAL && sentTo < 0 && delta.fromSeq() != 0) {
+                    throw broken("a peer sends no Delta of kind INTERVAL on a channel before a DIFFERENCE or a STATE, unless the"
+                                    + " receiver's Open named the peer's replica id in held_replica (HY-SYNC-011), or from position 0 when it"
+                                    + " named no prefix of the peer's log (HY-SYNC-029); the suite's Open named none", input,
+                            "a first Delta of kind DIFFERENCE or STATE, or an INTERVAL whose from_seq is 0", delta);
+                }
+                if (delta.kind() == SessionMessage.Kind.INTERVAL && sentTo >= 0 && delta.fromSeq() > sentTo) {
+                    throw broken("a peer sends no Delta of kind INTERVAL whose from_seq is greater than the greatest to_seq that it has"
+                                    + " sent on the channel (HY-SYNC-007)", input, "an INTERVAL whose from_seq is at most " + sentTo,
+                            delta + ", after deltas up to " + sentTo);
+                }
+                sentTo = Math.max(sentTo, delta.toSeq());
                 state = DocumentsModel.join(state, delta, c);
                 c.send(new SessionMessage.Ack(answer.channel(), delta.toSeq()));
             }
@@ -574,15 +615,23 @@ class PeerChecks {
     }
 
     @Test
-    @Requirement({"HY-SESS-022", "HY-SESS-047", "HY-SYNC-025"})
+    @Requirement({"HY-SESS-022", "HY-SESS-047", "HY-SYNC-025", "HY-SESS-045"})
     void aMalformedDeltaIsRefusedAloneAndTheSessionCarriesOn() throws Exception {
         String document = freshDocument();
         ReplicaId me = ReplicaId.random(RANDOM);
         try (PeerConnection c = PeerConnection.open()) {
             SessionMessage.Open answer = openDocument(c, document, me);
             c.send(new SessionMessage.Delta(answer.channel(), SessionMessage.Kind.INTERVAL, 0, 1, new byte[] {1, 2, 3, 4, 5, 6, 7, 8}));
-            SessionMessage refusal = c.next(m -> m instanceof SessionMessage.SessionError x && x.channel() == 7, "refusal of the malformed delta");
+            // Also a refusal of a delta on another channel: one that names the delta there, or with another seq, breaks
+            // HY-SESS-045.
+            SessionMessage refusal = c.next(m -> m instanceof SessionMessage.SessionError x && (x.channel() == 7
+                    || x.code() == ErrorCode.MALFORMED_DELTA.value()), "refusal of the malformed delta");
             SessionMessage.SessionError e = (SessionMessage.SessionError) refusal;
+            if (e.channel() != 0 && e.code() == ErrorCode.MALFORMED_DELTA.value() && (e.channel() != 7 || e.seq() != 1)) {
+                throw c.broken("a peer sends an error that refuses a delta with the receiver's channel number of the document and the"
+                        + " to_seq of that delta (HY-SESS-045): the suite opened " + document + " on channel 7, and the delta's to_seq"
+                        + " is 1", "a SessionError of channel 7, seq 1, code 101", e);
+            }
             if (e.channel() != 7 || e.seq() != 1 || e.code() != ErrorCode.MALFORMED_DELTA.value()) {
                 throw c.broken("a receiver refuses a Delta whose payload fails a check alone, with MALFORMED_DELTA (code 101) in a"
                         + " SessionError that names it (HY-SESS-022)", "a SessionError of channel 7, seq 1, code 101", e);
@@ -631,16 +680,26 @@ class PeerChecks {
     /**
      * A summary that the peer's Open left out is given on request, once; one that its Open stated may not be asked
      * for. Which of the two applies is the peer's choice (HY-SYNC-030 is advisory); the suite meets the peer twice
-     * under one replica id, so that a peer that follows it leaves the summary out the second time.
+     * under one replica id, so that a peer that follows it leaves the summary out the second time. The peer's answer
+     * resumes the suite's replica no further than its one write (HY-SYNC-010).
      */
     @Test
-    @Requirement({"HY-SESS-082", "HY-SESS-087"})
+    @Requirement({"HY-SESS-082", "HY-SESS-087", "HY-SYNC-010"})
     void aSummaryRequestIsAnsweredOnlyWhereTheOpenLeftTheSummaryOut() throws Exception {
         String document = freshDocument();
         ReplicaId me = ReplicaId.random(RANDOM);
         writeInASessionOfItsOwn(document, me, 5);
         try (PeerConnection c = PeerConnection.open()) {
             SessionMessage.Open answer = openDocument(c, document, me);
+            // HY-SYNC-010: the peer's answer resumes the suite's replica, whose log has one entry. An answer names it as
+            // held_replica, or leaves held_replica absent with a held_seq, which then names the receiver's own (HY-SESS-091).
+            boolean namesTheSuite = answer.heldReplica() == null ? answer.heldSeq() != 0 : answer.heldReplica().equals(me);
+            if (namesTheSuite && answer.heldSeq() > 1) {
+                throw c.broken("the held_seq of an Open is not greater than the number of entries of the log of held_replica that the"
+                                + " sender's state holds without a gap (HY-SYNC-010): the suite's replica " + me + " wrote one entry of "
+                                + document + ", in an earlier session", "an Open of " + document + " whose held_seq, where it names " + me
+                                + ", is at most 1", answer);
+            }
             c.send(new SessionMessage.SummaryRequest(answer.channel()));
             if (answer.summary() != null) {
                 expectSessionError(c, ErrorCode.PROTOCOL_VIOLATION, "a receiver ends the session with PROTOCOL_VIOLATION on a SummaryRequest of a document whose Open by the receiver stated a summary (HY-SESS-087)", "a SummaryRequest of a summary that the peer's Open stated");
@@ -662,10 +721,11 @@ class PeerChecks {
     /**
      * A neighbour that holds nothing of the peer's log and states no summary gets the peer's writes all the same:
      * by a difference computed from a summary that the peer asked for, or by the state, never by a difference
-     * from a summary it was not given.
+     * from a summary it was not given: a peer that took the absent summary for an empty one (HY-SESS-080) would send
+     * the difference from it without asking.
      */
     @Test
-    @Requirement({"HY-SYNC-031", "HY-SESS-081"})
+    @Requirement({"HY-SYNC-031", "HY-SESS-081", "HY-SESS-080"})
     void aPeerThatNeedsTheSummaryAsksForItOrSendsTheState() throws Exception {
         String document = freshDocument();
         ReplicaId writer = ReplicaId.random(RANDOM);
@@ -692,7 +752,8 @@ class PeerChecks {
                 SessionMessage.Delta delta = (SessionMessage.Delta) m;
                 if (delta.kind() == SessionMessage.Kind.DIFFERENCE && !asked) {
                     throw c.broken("a peer computes a DIFFERENCE from a summary that the receiver stated on the session; one whose"
-                                    + " receiver's Open stated none asks for it with a SummaryRequest or sends a STATE instead (HY-SYNC-031)",
+                                    + " receiver's Open stated none asks for it with a SummaryRequest or sends a STATE instead (HY-SYNC-031),"
+                                    + " and takes no absent summary for an empty one (HY-SESS-080)",
                             "a SummaryRequest of channel 7 before any DIFFERENCE, or deltas of kind STATE or INTERVAL", delta);
                 }
                 state = DocumentsModel.join(state, delta, c);

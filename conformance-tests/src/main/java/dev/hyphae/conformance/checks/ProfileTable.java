@@ -31,6 +31,7 @@ public final class ProfileTable {
             ClaimChecks.class, HandshakeProperties.class, FramedChannelProperties.class, HandshakeChecks.class, AuthenticationChecks.class,
             OfferRefusalChecks.class,
             HandshakeLayoutChecks.class, PeerChecks.class, PeerFramingChecks.class, PeerSessionChecks.class, PeerSyncChecks.class, PeerVersioningChecks.class, PeerCapabilityChecks.class,
+            PeerFrameChecks.class,
             PeerPrivateUseChecks.class, PeerDocumentLimitChecks.class, PeerEndingChecks.class, PeerAccessChecks.class,
             PeerCompressionChecks.class, PeerSessionFormChecks.class);
 
