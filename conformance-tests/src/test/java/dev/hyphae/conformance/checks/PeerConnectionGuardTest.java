@@ -24,8 +24,8 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The suite keeps nothing on stable storage, so on a connection where it announced {@code durable-acks} it sends no Ack,
@@ -87,25 +87,39 @@ class PeerConnectionGuardTest {
             assertThrows(IllegalStateException.class, () -> c.sendAsAttacker(SessionCodec.encode(m)), m.toString());
             assertThrows(IllegalStateException.class, () -> c.sendAsAttacker(misidentified(m)), m.toString());
         }
+        // Bytes whose message_type cannot be read might be any of the three types: refused too.
+        assertThrows(IllegalStateException.class, () -> c.sendAsAttacker(new byte[] {1, 2}));
         assertThrows(IllegalStateException.class, () -> c.writeAsAttacker(new byte[] {0, 1, 2}));
         assertEquals(0, wire.size(), "the guard refuses before anything reaches the transport");
+    }
+
+    /** Runs {@code send} and asserts that it wrote to the transport: the bytes on {@link #wire} grew. */
+    private void assertWrites(String what, ThrowingSend send) throws Exception {
+        int before = wire.size();
+        send.run();
+        assertTrue(wire.size() > before, what + " reaches the transport");
+    }
+
+    @FunctionalInterface
+    private interface ThrowingSend {
+        void run() throws Exception;
     }
 
     @Test
     void whatClaimsNoDurabilityIsSentWhereTheSuiteAnnouncedDurableAcks() throws Exception {
         PeerConnection c = connection(true);
-        c.send(new SessionMessage.Ping(1));
-        c.sendEncoded(SessionCodec.encode(new SessionMessage.Delta(7, SessionMessage.Kind.INTERVAL, 0, 1, new byte[] {1, 2, 3})));
-        c.sendAsAttacker(misidentified(new SessionMessage.Close(0, ErrorCode.NO_ERROR.value(), "done")));
-        assertNotEquals(0, wire.size());
+        assertWrites("a Ping", () -> c.send(new SessionMessage.Ping(1)));
+        assertWrites("a Delta without an ack", () -> c.sendEncoded(SessionCodec.encode(
+                new SessionMessage.Delta(7, SessionMessage.Kind.INTERVAL, 0, 1, new byte[] {1, 2, 3}))));
+        assertWrites("an invalid Close", () -> c.sendAsAttacker(misidentified(new SessionMessage.Close(0, ErrorCode.NO_ERROR.value(), "done"))));
     }
 
     @Test
     void anAttackerMaySendAnAckWhereTheSuiteAnnouncedNoDurableAcks() throws Exception {
         PeerConnection c = connection(false);
-        c.sendAsAttacker(SessionCodec.encode(ACK));
-        c.send(deltaWithAck());
-        assertNotEquals(0, wire.size());
+        assertWrites("an Ack as attacker", () -> c.sendAsAttacker(SessionCodec.encode(ACK)));
+        assertWrites("a Delta with an ack", () -> c.send(deltaWithAck()));
+        assertWrites("bytes whose type cannot be read, as attacker", () -> c.sendAsAttacker(new byte[] {1, 2}));
     }
 
     @Test
