@@ -260,17 +260,18 @@ final class PeerConnection implements AutoCloseable {
 
     /**
      * The failure of a write that {@code e} ended, on the rule of the running check: a peer that closed the connection
-     * while the suite sent (what it sent before the close, read to the end, says why), or one that stopped reading and
-     * kept it open until the suite's watchdog closed it at {@code PEER_CONNECTION_LIMIT}.
+     * while the suite sent (what it had sent before, as far as the suite read it, may say why), or one that stopped
+     * reading and kept it open until the suite's watchdog closed it at {@code PEER_CONNECTION_LIMIT}.
      */
-    private AssertionError closedWhileSending(IOException e) throws IOException {
+    private AssertionError closedWhileSending(IOException e) {
         AssertionError failure;
         if (closedBySuite()) {
             failure = broken(theChecksRule(), "the peer reading what the suite sends",
                     "no close within PEER_CONNECTION_LIMIT (" + CONNECTION_LIMIT_MILLIS + " ms), after which the suite closed the"
                             + " connection: the peer stopped reading; before, it sent " + sentByThePeer());
         } else {
-            readUntilClosed(closeDeadline());
+            // What the peer sent before the close is what the suite had read: the framed channel reads nothing more once
+            // a write on it has failed.
             failure = broken(theChecksRule(), "the connection open while the suite sends",
                     "the close of the connection while the suite sent; before it the peer sent " + sentByThePeer());
         }

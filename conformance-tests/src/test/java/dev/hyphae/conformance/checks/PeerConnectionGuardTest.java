@@ -41,6 +41,11 @@ class PeerConnectionGuardTest {
 
     /** A client over a handshake run in memory; its frames are written to {@link #wire}. */
     private PeerConnection connection(boolean announcedDurableAcks) throws ProtocolException {
+        return connection(announcedDurableAcks, wire, new Socket());
+    }
+
+    private static PeerConnection connection(boolean announcedDurableAcks, java.io.OutputStream wire, Socket socket)
+            throws ProtocolException {
         KeyPair suite = KeyPair.generate(RANDOM);
         KeyPair peer = KeyPair.generate(RANDOM);
         HyphaeHandshake.Initiator i = new HyphaeHandshake.Initiator(new HyphaeHandshake.Credentials(suite, null,
@@ -53,7 +58,7 @@ class PeerConnectionGuardTest {
         HyphaeHandshake.Result result = i.result();
         FramedChannel channel = new FramedChannel(new ByteArrayInputStream(new byte[0]), wire, result.sender(), result.receiver(),
                 result.sendFrameSize(), result.receiveFrameSize());
-        return PeerConnection.afterHandshake(new Socket(), channel, announcedDurableAcks);
+        return PeerConnection.afterHandshake(socket, channel, announcedDurableAcks);
     }
 
     private static final SessionMessage.Ack ACK = new SessionMessage.Ack(7, 1);
@@ -127,5 +132,29 @@ class PeerConnectionGuardTest {
         PeerConnection c = connection(false);
         assertThrows(IllegalArgumentException.class, () -> c.sendEncoded(misidentified(ACK)));
         assertEquals(0, wire.size());
+    }
+
+    /** A transport whose every write fails, as a socket's does once the connection is closed. */
+    private static final java.io.OutputStream CLOSED = new java.io.OutputStream() {
+        @Override
+        public void write(int b) throws java.io.IOException {
+            throw new java.net.SocketException("Broken pipe");
+        }
+    };
+
+    @Test
+    void aCloseMetWhileTheSuiteSendsFailsOnTheRunningChecksRule() throws Exception {
+        PeerConnection c = connection(false, CLOSED, new Socket());
+        AssertionError failure = assertThrows(AssertionError.class, () -> c.send(new SessionMessage.Ping(1)));
+        assertTrue(failure.getMessage().contains("the close of the connection while the suite sent"), failure.getMessage());
+    }
+
+    @Test
+    void aWriteThatFailsAfterTheSuiteClosedTheSocketFailsAsAPeerThatStoppedReading() throws Exception {
+        Socket socket = new Socket();
+        socket.close();
+        PeerConnection c = connection(false, CLOSED, socket);
+        AssertionError failure = assertThrows(AssertionError.class, () -> c.send(new SessionMessage.Ping(1)));
+        assertTrue(failure.getMessage().contains("the peer stopped reading"), failure.getMessage());
     }
 }
