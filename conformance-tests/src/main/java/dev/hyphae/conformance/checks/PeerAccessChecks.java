@@ -10,6 +10,7 @@ import dev.hyphae.data.ReplicaId;
 import dev.hyphae.handshake.AccessPolicy.Right;
 import dev.hyphae.session.SessionMessage;
 import dev.hyphae.spec.Requirement;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
@@ -40,6 +41,11 @@ class PeerAccessChecks {
     void claimed(TestInfo check) {
         Sut.requireProfile(Profile.PEER);
         PeerChecks.judging(check);
+    }
+
+    @AfterEach
+    void ended() {
+        PeerChecks.judged();
     }
 
     /** A name that holds the suite's prefix but does not start with it: the peer grants the suite's key no right on it. */

@@ -19,6 +19,7 @@ import hyphae.v1.Capability;
 import hyphae.v1.Confirmation;
 import hyphae.v1.HandshakePayload;
 import hyphae.v1.Offer;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
@@ -55,6 +56,11 @@ class PeerCapabilityChecks {
     void claimed(TestInfo check) {
         Sut.requireProfile(Profile.PEER);
         PeerChecks.judging(check);
+    }
+
+    @AfterEach
+    void ended() {
+        PeerChecks.judged();
     }
 
     /**

@@ -26,6 +26,7 @@ import dev.hyphae.session.SessionCodec;
 import dev.hyphae.session.SessionMessage;
 import dev.hyphae.spec.Requirement;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
@@ -91,12 +92,25 @@ class PeerChecks {
         judging(check);
     }
 
+    @AfterEach
+    void ended() {
+        judged();
+    }
+
     /** The requirement ids that the running check cites, for the failures that its helpers meet on the way to its verdict. */
     private static final ThreadLocal<List<String>> JUDGED = ThreadLocal.withInitial(List::of);
 
     /** Notes which check is about to run, on its own thread: every class of the profile calls it before each of its checks. */
     static void judging(TestInfo check) {
         JUDGED.set(check.getTestMethod().map(m -> m.getAnnotation(Requirement.class)).map(r -> List.of(r.value())).orElse(List.of()));
+    }
+
+    /**
+     * Notes that the check that ran has ended, so that a check of a class that does not call {@link #judging} cites no
+     * requirement rather than those of the check before it: every class of the profile calls it after each of its checks.
+     */
+    static void judged() {
+        JUDGED.remove();
     }
 
     /**
@@ -410,6 +424,14 @@ class PeerChecks {
                     sent += fragment.length;
                 }
             } catch (IOException closedWhileSending) {
+                if (c.closedBySuite()) {
+                    // The suite's watchdog closed the socket: the peer stopped reading and never closed.
+                    AssertionError failure = c.broken(REFUSED_FRAME, "the close of the connection within CLOSE_INTERVAL of"
+                            + " fragments beyond MAX_MESSAGE_SIZE", "no close within PEER_CONNECTION_LIMIT: the peer stopped reading"
+                            + " the fragments, and kept the connection open until the suite closed it");
+                    failure.initCause(closedWhileSending);
+                    throw failure;
+                }
                 return;   // the peer closed as soon as the limit was passed
             }
             c.expectClosed("fragments beyond MAX_MESSAGE_SIZE", REFUSED_FRAME);

@@ -16,6 +16,7 @@ import dev.hyphae.model.Value;
 import dev.hyphae.model.encoding.PayloadEncoder;
 import dev.hyphae.session.SessionMessage;
 import dev.hyphae.spec.Requirement;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
@@ -50,6 +51,11 @@ class PeerCompressionChecks {
     void claimed(TestInfo check) {
         Sut.requireProfile(Profile.PEER);
         PeerChecks.judging(check);
+    }
+
+    @AfterEach
+    void ended() {
+        PeerChecks.judged();
     }
 
     /**

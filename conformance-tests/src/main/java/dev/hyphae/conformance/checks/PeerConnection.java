@@ -251,7 +251,32 @@ final class PeerConnection implements AutoCloseable {
      */
     private void transmit(byte[] message, String what) throws IOException, ProtocolException {
         note(what);
-        channel.send(message);
+        try {
+            channel.send(message);
+        } catch (IOException e) {
+            throw closedWhileSending(e);
+        }
+    }
+
+    /**
+     * The failure of a write that {@code e} ended, on the rule of the running check: a peer that closed the connection
+     * while the suite sent (what it had sent before, as far as the suite read it, may say why), or one that stopped
+     * reading and kept it open until the suite's watchdog closed it at {@code PEER_CONNECTION_LIMIT}.
+     */
+    private AssertionError closedWhileSending(IOException e) {
+        AssertionError failure;
+        if (closedBySuite()) {
+            failure = broken(theChecksRule(), "the peer reading what the suite sends",
+                    "no close within PEER_CONNECTION_LIMIT (" + CONNECTION_LIMIT_MILLIS + " ms), after which the suite closed the"
+                            + " connection: the peer stopped reading; before, it sent " + sentByThePeer());
+        } else {
+            // What the peer sent before the close is what the suite had read: the framed channel reads nothing more once
+            // a write on it has failed.
+            failure = broken(theChecksRule(), "the connection open while the suite sends",
+                    "the close of the connection while the suite sent; before it the peer sent " + sentByThePeer());
+        }
+        failure.initCause(e);
+        return failure;
     }
 
     /** The number of the suite's messages that {@link #input} states in full; of more, the first and the last few. */
@@ -420,11 +445,6 @@ final class PeerConnection implements AutoCloseable {
             throw broken(rule, "the close of the connection within CLOSE_INTERVAL (" + CLOSE_INTERVAL_MILLIS + " ms) of " + after,
                     "the connection still open " + CLOSE_INTERVAL_MILLIS + " ms after " + after + "; the peer sent " + sentByThePeer());
         }
-    }
-
-    /** As {@link #expectClosed(String, String)}, the rule being that of the running check. */
-    void expectClosed(String after) throws IOException {
-        expectClosed(after, "a peer that meets " + PeerChecks.theChecksRequirements() + " closes the connection after " + after);
     }
 
     /** The deadline, in {@link System#nanoTime()}, of a close due within {@code CLOSE_INTERVAL} from now. */

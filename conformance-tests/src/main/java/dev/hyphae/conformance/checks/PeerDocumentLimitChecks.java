@@ -11,6 +11,7 @@ import dev.hyphae.session.SessionLimits;
 import dev.hyphae.session.SessionMessage;
 import dev.hyphae.spec.Requirement;
 import dev.hyphae.handshake.AccessPolicy.Right;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -56,6 +57,11 @@ class PeerDocumentLimitChecks {
     void claimed(TestInfo check) {
         Sut.requireProfile(Profile.PEER);
         PeerChecks.judging(check);
+    }
+
+    @AfterEach
+    void ended() {
+        PeerChecks.judged();
     }
 
     /**

@@ -10,6 +10,7 @@ import dev.hyphae.handshake.AccessPolicy.Right;
 import dev.hyphae.session.SessionCodec;
 import dev.hyphae.session.SessionMessage;
 import dev.hyphae.spec.Requirement;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
@@ -45,6 +46,11 @@ class PeerEndingChecks {
     void claimed(TestInfo check) {
         Sut.requireProfile(Profile.PEER);
         PeerChecks.judging(check);
+    }
+
+    @AfterEach
+    void ended() {
+        PeerChecks.judged();
     }
 
     /** A session message that fails verification: the file identifier, then bytes that are no table. */

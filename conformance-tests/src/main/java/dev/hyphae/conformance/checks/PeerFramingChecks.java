@@ -8,6 +8,7 @@ import dev.hyphae.framing.FramedChannel;
 import dev.hyphae.handshake.HyphaeHandshake;
 import dev.hyphae.handshake.TrustStore;
 import dev.hyphae.spec.Requirement;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
@@ -38,6 +39,14 @@ class PeerFramingChecks {
         PeerChecks.judging(check);
     }
 
+    @AfterEach
+    void ended() {
+        PeerChecks.judged();
+    }
+
+    private static final String INPUT = "a handshake as initiator from the suite's trusted key, whose third message does not"
+            + " authenticate: one bit of its tag is flipped";
+
     /**
      * A responder sends no frame before it has read and processed the third handshake message (HY-FRAME-007). The suite
      * plays an attacker on purpose: its third message does not authenticate (one bit of its tag is flipped), so that the
@@ -45,9 +54,6 @@ class PeerFramingChecks {
      * connection, is a frame sent too early. (A frame that a peer sends after a third message that it accepted could not be
      * told apart from one it sent before.)
      */
-    private static final String INPUT = "a handshake as initiator from the suite's trusted key, whose third message does not"
-            + " authenticate: one bit of its tag is flipped";
-
     @Test
     @Requirement({"HY-FRAME-007", "HY-HS-009"})
     void aResponderSendsNoFrameBeforeTheThirdHandshakeMessage() throws Exception {

@@ -24,8 +24,8 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The suite keeps nothing on stable storage, so on a connection where it announced {@code durable-acks} it sends no Ack,
@@ -41,6 +41,11 @@ class PeerConnectionGuardTest {
 
     /** A client over a handshake run in memory; its frames are written to {@link #wire}. */
     private PeerConnection connection(boolean announcedDurableAcks) throws ProtocolException {
+        return connection(announcedDurableAcks, wire, new Socket());
+    }
+
+    private static PeerConnection connection(boolean announcedDurableAcks, java.io.OutputStream wire, Socket socket)
+            throws ProtocolException {
         KeyPair suite = KeyPair.generate(RANDOM);
         KeyPair peer = KeyPair.generate(RANDOM);
         HyphaeHandshake.Initiator i = new HyphaeHandshake.Initiator(new HyphaeHandshake.Credentials(suite, null,
@@ -53,7 +58,7 @@ class PeerConnectionGuardTest {
         HyphaeHandshake.Result result = i.result();
         FramedChannel channel = new FramedChannel(new ByteArrayInputStream(new byte[0]), wire, result.sender(), result.receiver(),
                 result.sendFrameSize(), result.receiveFrameSize());
-        return PeerConnection.afterHandshake(new Socket(), channel, announcedDurableAcks);
+        return PeerConnection.afterHandshake(socket, channel, announcedDurableAcks);
     }
 
     private static final SessionMessage.Ack ACK = new SessionMessage.Ack(7, 1);
@@ -87,25 +92,39 @@ class PeerConnectionGuardTest {
             assertThrows(IllegalStateException.class, () -> c.sendAsAttacker(SessionCodec.encode(m)), m.toString());
             assertThrows(IllegalStateException.class, () -> c.sendAsAttacker(misidentified(m)), m.toString());
         }
+        // Bytes whose message_type cannot be read might be any of the three types: refused too.
+        assertThrows(IllegalStateException.class, () -> c.sendAsAttacker(new byte[] {1, 2}));
         assertThrows(IllegalStateException.class, () -> c.writeAsAttacker(new byte[] {0, 1, 2}));
         assertEquals(0, wire.size(), "the guard refuses before anything reaches the transport");
+    }
+
+    /** Runs {@code send} and asserts that it wrote to the transport: the bytes on {@link #wire} grew. */
+    private void assertWrites(String what, ThrowingSend send) throws Exception {
+        int before = wire.size();
+        send.run();
+        assertTrue(wire.size() > before, what + " reaches the transport");
+    }
+
+    @FunctionalInterface
+    private interface ThrowingSend {
+        void run() throws Exception;
     }
 
     @Test
     void whatClaimsNoDurabilityIsSentWhereTheSuiteAnnouncedDurableAcks() throws Exception {
         PeerConnection c = connection(true);
-        c.send(new SessionMessage.Ping(1));
-        c.sendEncoded(SessionCodec.encode(new SessionMessage.Delta(7, SessionMessage.Kind.INTERVAL, 0, 1, new byte[] {1, 2, 3})));
-        c.sendAsAttacker(misidentified(new SessionMessage.Close(0, ErrorCode.NO_ERROR.value(), "done")));
-        assertNotEquals(0, wire.size());
+        assertWrites("a Ping", () -> c.send(new SessionMessage.Ping(1)));
+        assertWrites("a Delta without an ack", () -> c.sendEncoded(SessionCodec.encode(
+                new SessionMessage.Delta(7, SessionMessage.Kind.INTERVAL, 0, 1, new byte[] {1, 2, 3}))));
+        assertWrites("an invalid Close", () -> c.sendAsAttacker(misidentified(new SessionMessage.Close(0, ErrorCode.NO_ERROR.value(), "done"))));
     }
 
     @Test
     void anAttackerMaySendAnAckWhereTheSuiteAnnouncedNoDurableAcks() throws Exception {
         PeerConnection c = connection(false);
-        c.sendAsAttacker(SessionCodec.encode(ACK));
-        c.send(deltaWithAck());
-        assertNotEquals(0, wire.size());
+        assertWrites("an Ack as attacker", () -> c.sendAsAttacker(SessionCodec.encode(ACK)));
+        assertWrites("a Delta with an ack", () -> c.send(deltaWithAck()));
+        assertWrites("bytes whose type cannot be read, as attacker", () -> c.sendAsAttacker(new byte[] {1, 2}));
     }
 
     @Test
@@ -113,5 +132,29 @@ class PeerConnectionGuardTest {
         PeerConnection c = connection(false);
         assertThrows(IllegalArgumentException.class, () -> c.sendEncoded(misidentified(ACK)));
         assertEquals(0, wire.size());
+    }
+
+    /** A transport whose every write fails, as a socket's does once the connection is closed. */
+    private static final java.io.OutputStream CLOSED = new java.io.OutputStream() {
+        @Override
+        public void write(int b) throws java.io.IOException {
+            throw new java.net.SocketException("Broken pipe");
+        }
+    };
+
+    @Test
+    void aCloseMetWhileTheSuiteSendsFailsOnTheRunningChecksRule() throws Exception {
+        PeerConnection c = connection(false, CLOSED, new Socket());
+        AssertionError failure = assertThrows(AssertionError.class, () -> c.send(new SessionMessage.Ping(1)));
+        assertTrue(failure.getMessage().contains("the close of the connection while the suite sent"), failure.getMessage());
+    }
+
+    @Test
+    void aWriteThatFailsAfterTheSuiteClosedTheSocketFailsAsAPeerThatStoppedReading() throws Exception {
+        Socket socket = new Socket();
+        socket.close();
+        PeerConnection c = connection(false, CLOSED, socket);
+        AssertionError failure = assertThrows(AssertionError.class, () -> c.send(new SessionMessage.Ping(1)));
+        assertTrue(failure.getMessage().contains("the peer stopped reading"), failure.getMessage());
     }
 }
