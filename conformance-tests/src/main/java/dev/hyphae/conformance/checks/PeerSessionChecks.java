@@ -398,7 +398,8 @@ class PeerSessionChecks {
             if (!(m instanceof SessionMessage.SessionError e) || e.code() != ErrorCode.PROTOCOL_VIOLATION.value()) {
                 throw broken(rule, input, expected, m);
             }
-            c.expectClosed("its session error");
+            c.expectClosed("its session error", "a peer closes the connection after a SessionError of session scope that it"
+                    + " sent (HY-SESS-046), within CLOSE_INTERVAL (HY-SESS-143)");
         }
     }
 
