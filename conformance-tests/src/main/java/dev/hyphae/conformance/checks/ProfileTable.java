@@ -32,7 +32,7 @@ public final class ProfileTable {
             OfferRefusalChecks.class,
             HandshakeLayoutChecks.class, PeerChecks.class, PeerFramingChecks.class, PeerSessionChecks.class, PeerSyncChecks.class, PeerVersioningChecks.class, PeerCapabilityChecks.class,
             PeerPrivateUseChecks.class, PeerDocumentLimitChecks.class, PeerEndingChecks.class, PeerAccessChecks.class,
-            PeerCompressionChecks.class, PeerSessionFormChecks.class);
+            PeerCompressionChecks.class, PeerSessionFormChecks.class, PeerMessageFormChecks.class, PeerProtocolViolationChecks.class);
 
     private ProfileTable() {
     }
