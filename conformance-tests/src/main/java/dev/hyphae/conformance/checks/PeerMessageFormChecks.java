@@ -39,9 +39,10 @@ import static dev.hyphae.conformance.checks.PeerChecks.openDocument;
  * "Verification and validity"): each message that breaks one ends the session with {@code MALFORMED_MESSAGE}, and a
  * scalar written out with its default value is read as one left out.
  *
- * <p>Requirements the suite breaks on purpose (HY-CONF-048): every check of this class but the one of HY-SESS-111 sends messages that
- * a receiver must refuse under that section, which HY-SESS-020 forbids a sender; it builds them field by field, since the
- * reference encoder refuses to, and sends them through {@link PeerConnection#sendAsAttacker}. Each check holds a table of
+ * <p>Requirements the suite breaks on purpose (HY-CONF-048): every check of this class but the one of HY-SESS-111 plays an
+ * attacker, and sends messages that a receiver must refuse under that section, which HY-SESS-020 forbids a sender; it
+ * builds them field by field, since the reference encoder refuses to, and sends them through
+ * {@link PeerConnection#sendAsAttacker}. Each check holds a table of
  * cases, each the one defect that its requirement names, on a connection of its own, and each defect in a message that is
  * valid in every other way and comes where a valid one of its type could: a Delta, an Ack, a Summary or an error of a
  * document on the channel of a document that the suite has opened, so that nothing but the defect can end the session.
@@ -94,34 +95,51 @@ class PeerMessageFormChecks {
             byte[] message = k.message().apply(peerChannel);
             c.sendAsAttacker(message);
             int before = c.received.size();
-            SessionMessage end = endOfSession(c);
-            String expected = "a SessionError with channel 0 and code " + code.value() + " " + code;
-            if (!(end instanceof SessionMessage.SessionError e) || e.code() != code.value()) {
+            End end = endOfSession(c);
+            // The code is judged here; the form of the end, a SessionError rather than a Close, is HY-SESS-140's, judged
+            // by a check of its own (PeerEndingChecks), so that a failure here names the rule that the code breaks.
+            String expected = "the end of the session with code " + code.value() + " " + code;
+            if (codeOf(end.message()) != code.value()) {
                 List<SessionMessage> answers = c.received.subList(before, c.received.size());
-                throw broken(rule, k.what() + "; on the wire, " + c.input(), expected,
-                        end == null ? "no SessionError or Close of the session within " + READ_TIMEOUT_MILLIS + " ms, or the close of"
-                                + " the connection without one; the peer sent " + (answers.isEmpty() ? "nothing" : answers.toString())
-                                : end);
+                String after = "; after the suite's message, the peer sent " + (answers.isEmpty() ? "nothing" : answers.toString());
+                throw broken(rule, k.what() + "; on the wire, " + c.input(), expected, end.message() != null ? end.message()
+                        : end.closed() ? "the close of the connection without a SessionError or Close of the session" + after
+                        : "no SessionError or Close of the session within " + READ_TIMEOUT_MILLIS + " ms" + after);
             }
         }
     }
 
+    /** The code of the message that ended the session, a SessionError or a Close of channel 0; -1 when none did. */
+    static int codeOf(SessionMessage end) {
+        return end instanceof SessionMessage.SessionError e ? e.code() : end instanceof SessionMessage.Close c ? c.code() : -1;
+    }
+
     /**
-     * The message with which the peer ends the session, a SessionError or a Close of channel 0, read within
-     * {@code PEER_ANSWER_TIMEOUT} of each message before it; null when the peer sends none in that time, or closes the
-     * connection without one. Documents that the peer opens of its own accord meanwhile are no answer, and are passed over.
+     * The message with which the peer ended the session, a SessionError or a Close of channel 0, or null when it sent none;
+     * then {@code closed} says whether it closed the connection, or sent nothing more within {@code PEER_ANSWER_TIMEOUT}.
      */
-    private static SessionMessage endOfSession(PeerConnection c) throws IOException {
+    private record End(SessionMessage message, boolean closed) {
+    }
+
+    /**
+     * Reads what the peer sends, each message within {@code PEER_ANSWER_TIMEOUT} of the one before it, up to the message
+     * with which it ends the session. Documents that the peer opens of its own accord meanwhile are no answer, and are
+     * passed over.
+     */
+    private static End endOfSession(PeerConnection c) throws IOException {
         try {
             while (true) {
                 SessionMessage m = c.receive();
                 if (m instanceof SessionMessage.SessionError e && e.channel() == 0
                         || m instanceof SessionMessage.Close close && close.channel() == 0) {
-                    return m;
+                    return new End(m, false);
                 }
             }
-        } catch (SocketTimeoutException | EOFException | ProtocolException | java.net.SocketException e) {
-            return null;
+        } catch (SocketTimeoutException e) {
+            return new End(null, false);
+        } catch (EOFException | ProtocolException | java.net.SocketException e) {
+            // A socket that the suite closed itself (its watchdog) is not a close by the peer.
+            return new End(null, !c.closedBySuite());
         }
     }
 
@@ -364,6 +382,10 @@ class PeerMessageFormChecks {
     // ---------------------------------------------------------------------------------------------------------
     // The checks, one requirement each.
 
+    /**
+     * An Open, a Delta and an Ack whose channel is 0, written out since its default is 1. The suite plays an attacker on
+     * purpose: a conforming sender never writes such a channel (HY-SESS-020).
+     */
     @Test
     @Requirement("HY-SESS-007")
     void aChannelOfZeroIsMalformed() throws Exception {
@@ -375,6 +397,10 @@ class PeerMessageFormChecks {
                 onDocument("an Open of a fresh document, then an Ack whose channel is 0, written out", channel -> ack(0, 1))));
     }
 
+    /**
+     * Opens of a document whose name is absent, empty, not UTF-8, or holds a control character of each range. The suite
+     * plays an attacker on purpose: a conforming sender never names a document so (HY-SESS-020).
+     */
     @Test
     @Requirement("HY-SESS-008")
     void aDocumentNameThatIsAbsentEmptyOrNotTextIsMalformed() throws Exception {
@@ -397,6 +423,9 @@ class PeerMessageFormChecks {
         return out;
     }
 
+    /**
+     * Opens whose mode is 0 or 3, or whose granted is 3. The suite plays an attacker on purpose (HY-SESS-020).
+     */
     @Test
     @Requirement("HY-SESS-009")
     void aModeOrAGrantOutOfRangeIsMalformed() throws Exception {
@@ -407,6 +436,10 @@ class PeerMessageFormChecks {
                 first("an Open whose granted is 3", open(o -> o.granted = 3))));
     }
 
+    /**
+     * Opens whose replica is absent, 15 or 17 bytes long or all-zero, and whose held_replica is 15 bytes long or all-zero.
+     * The suite plays an attacker on purpose (HY-SESS-020).
+     */
     @Test
     @Requirement("HY-SESS-010")
     void aReplicaIdThatIsAbsentOfTheWrongLengthOrZeroIsMalformed() throws Exception {
@@ -428,6 +461,9 @@ class PeerMessageFormChecks {
                 }))));
     }
 
+    /**
+     * Opens whose summary breaks one rule of HY-SESS-011 each. The suite plays an attacker on purpose (HY-SESS-020).
+     */
     @Test
     @Requirement("HY-SESS-011")
     void aSummaryOfAnOpenThatBreaksTheRulesOfAVersionVectorIsMalformed() throws Exception {
@@ -437,6 +473,9 @@ class PeerMessageFormChecks {
                 BAD_SUMMARIES.stream().map(s -> first("an Open whose summary is one " + s, open(o -> o.summary = s.vector()))).toList());
     }
 
+    /**
+     * An Open that holds entries of no log. The suite plays an attacker on purpose (HY-SESS-020).
+     */
     @Test
     @Requirement("HY-SESS-012")
     void aHeldSeqOfNoLogIsMalformed() throws Exception {
@@ -445,6 +484,10 @@ class PeerMessageFormChecks {
                 first("an Open whose held_seq is 5, without a held_replica, whose answers is 0", open(o -> o.heldSeq = 5L))));
     }
 
+    /**
+     * Opens whose window is 0, written out since its default is 32, or MAX_WINDOW + 1. The suite plays an attacker on
+     * purpose (HY-SESS-020).
+     */
     @Test
     @Requirement("HY-SESS-013")
     void aWindowOfZeroOrPastMaxWindowIsMalformed() throws Exception {
@@ -455,6 +498,9 @@ class PeerMessageFormChecks {
                 first("an Open whose window is MAX_WINDOW + 1", open(o -> o.window = max + 1))));
     }
 
+    /**
+     * Deltas of kind 0, written out since its default is 1, and 4. The suite plays an attacker on purpose (HY-SESS-020).
+     */
     @Test
     @Requirement("HY-SESS-014")
     void aDeltaOfAnUnknownKindIsMalformed() throws Exception {
@@ -464,6 +510,10 @@ class PeerMessageFormChecks {
                 onDocument("an Open of a fresh document, then a Delta on it of kind 4, from 0 to 1", delta(d -> d.kind = 4))));
     }
 
+    /**
+     * Intervals that hold no entry, and a DIFFERENCE and a STATE that start after entry 0. The suite plays an attacker on
+     * purpose (HY-SESS-020).
+     */
     @Test
     @Requirement("HY-SESS-015")
     void anEmptyIntervalOrADifferenceFromAnEntryIsMalformed() throws Exception {
@@ -490,6 +540,9 @@ class PeerMessageFormChecks {
                 }))));
     }
 
+    /**
+     * Deltas without a payload in either field, or with an empty one. The suite plays an attacker on purpose (HY-SESS-020).
+     */
     @Test
     @Requirement("HY-SESS-016")
     void aDeltaWithoutAPayloadIsMalformed() throws Exception {
@@ -506,6 +559,9 @@ class PeerMessageFormChecks {
                         }))));
     }
 
+    /**
+     * A Delta that carries a payload in both fields. The suite plays an attacker on purpose (HY-SESS-020).
+     */
     @Test
     @Requirement("HY-SESS-075")
     void aDeltaWithAPayloadInBothFormsIsMalformed() throws Exception {
@@ -515,6 +571,9 @@ class PeerMessageFormChecks {
                         + " the same bytes in compact", delta(d -> d.compact = d.payload.clone()))));
     }
 
+    /**
+     * An Ack of seq 0. The suite plays an attacker on purpose (HY-SESS-020).
+     */
     @Test
     @Requirement("HY-SESS-017")
     void anAckOfZeroIsMalformed() throws Exception {
@@ -523,6 +582,9 @@ class PeerMessageFormChecks {
                 onDocument("an Open of a fresh document, then an Ack on it whose seq is 0", channel -> ack(channel, 0))));
     }
 
+    /**
+     * A SummaryRequest and a Summary whose channel is 0. The suite plays an attacker on purpose (HY-SESS-020).
+     */
     @Test
     @Requirement("HY-SESS-085")
     void aSummaryRequestOrASummaryOfChannelZeroIsMalformed() throws Exception {
@@ -537,9 +599,9 @@ class PeerMessageFormChecks {
     }
 
     /**
-     * A Summary that breaks a rule of a summary: malformed, or past the limit of a version vector. The suite has not asked
-     * for the summary either, but HY-SESS-003 has the message checked before the receiver acts on it: the defect, not
-     * HY-SESS-088, decides the code.
+     * A Summary that breaks a rule of a summary: malformed, or past the limit of a version vector. The suite plays an attacker
+     * on purpose (HY-SESS-020). It has not asked for the summary either, but HY-SESS-003 has the message checked before the
+     * receiver acts on it: the defect, not HY-SESS-088, decides the code.
      */
     @Test
     @Requirement("HY-SESS-086")
@@ -567,6 +629,9 @@ class PeerMessageFormChecks {
                 channel -> summary(channel, new Vector(replicas, counters)))));
     }
 
+    /**
+     * A SessionError of channel 0 that names a delta. The suite plays an attacker on purpose (HY-SESS-020).
+     */
     @Test
     @Requirement("HY-SESS-018")
     void aSessionErrorOfTheSessionThatNamesADeltaIsMalformed() throws Exception {
@@ -577,7 +642,10 @@ class PeerMessageFormChecks {
                                 .getBytes(StandardCharsets.UTF_8)))));
     }
 
-    /** The detail of an error or a close is checked even where the message would close only a document. */
+    /**
+     * The detail of an error or a close is checked even where the message would close only a document. The suite plays an
+     * attacker on purpose (HY-SESS-020).
+     */
     @Test
     @Requirement("HY-SESS-019")
     void aDetailThatIsNotUtf8IsMalformed() throws Exception {

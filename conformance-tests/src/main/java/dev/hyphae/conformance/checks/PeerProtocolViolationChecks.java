@@ -38,12 +38,12 @@ import static dev.hyphae.conformance.checks.PeerChecks.writeInASessionOfItsOwn;
  * an Open that the peer never sent, an Open that names the peer's own replica id, and a delta whose payload's root is not
  * a map. Each is one message of the suite, and the peer's answer to it.
  *
- * <p>Requirements the suite breaks on purpose (HY-CONF-048): every check of this class sends a message that a conforming
- * peer never sends where the check sends it, each named in its check: a Summary unasked (HY-SESS-082 has a Summary only
- * answer a request), a message on a channel that the peer did not choose (HY-SESS-024), an Open that answers no Open of
- * the peer's (HY-SESS-090) or that opens a document twice (HY-SESS-031), an Open under another replica's id (HY-SESS-032
- * across sessions: the suite takes the peer's id), and a payload whose root is not an ORMap (HY-DATA-043 has a peer
- * send only documents of the data model).
+ * <p>Requirements the suite breaks on purpose (HY-CONF-048): every check of this class plays an attacker, and sends one
+ * message that a conforming peer never sends where the check sends it, which the rule that the check judges has the
+ * receiver refuse: a Summary that was not asked for, a message on a channel that the peer did not choose (HY-SESS-024),
+ * an Open that answers no Open of the peer's (HY-SESS-090) or that opens a document a second time (HY-SESS-031), an Open
+ * under the peer's own replica id, which is not the suite's, and a delta whose payload's root is not an ORMap, which no
+ * document of this version holds (chapter "Synchronisation", section "Receiving").
  */
 @Checks(Profile.PEER)
 class PeerProtocolViolationChecks {
@@ -57,6 +57,10 @@ class PeerProtocolViolationChecks {
     /** A channel number that no peer chooses before a few billion documents: one that the peer has not chosen. */
     private static final long NEVER_CHOSEN = 4_000_000_000L;
 
+    /**
+     * A Summary of a document whose Open by the suite stated its summary, so that the peer has nothing to ask for. The suite
+     * plays an attacker on purpose: a conforming peer sends a Summary only in answer to a SummaryRequest (HY-SESS-082).
+     */
     @Test
     @Requirement("HY-SESS-088")
     void aSummaryThatWasNeverAskedForEndsTheSession() throws Exception {
@@ -74,7 +78,8 @@ class PeerProtocolViolationChecks {
     /**
      * The peer holds a write of a document that a neighbour with no summary and no position opens: if the peer asks for the
      * summary, the suite answers, and then sends a second Summary. A peer that sends the state instead never asks, and meets
-     * no second Summary: for it, the check above is the whole of HY-SESS-088.
+     * no second Summary: for it, the check above is the whole of HY-SESS-088. The suite plays an attacker on purpose with
+     * its second Summary, which answers no request.
      */
     @Test
     @Requirement("HY-SESS-088")
@@ -100,7 +105,10 @@ class PeerProtocolViolationChecks {
         }
     }
 
-    /** A SummaryRequest, or a Summary, on a channel that the peer never chose ends the session, as an Ack there would. */
+    /**
+     * A SummaryRequest, or a Summary, on a channel that the peer never chose ends the session, as an Ack there would. The
+     * suite plays an attacker on purpose: a conforming peer names the receiver's channel of a document (HY-SESS-024).
+     */
     @Test
     @Requirement("HY-SESS-089")
     void aSummaryRequestOrASummaryOnAChannelNeverOpenedEndsTheSession() throws Exception {
@@ -121,7 +129,8 @@ class PeerProtocolViolationChecks {
 
     /**
      * An Open that answers a channel on which the peer sent no Open, with its document or without, and an answer to the
-     * peer's answer, which opens the document a second time, each end the session.
+     * peer's answer, which opens the document a second time, each end the session. The suite plays an attacker on purpose:
+     * a conforming peer answers only an Open that it received (HY-SESS-090), and opens a document once (HY-SESS-031).
      */
     @Test
     @Requirement("HY-SESS-091")
@@ -164,7 +173,8 @@ class PeerProtocolViolationChecks {
 
     /**
      * The suite learns the peer's replica id from its answer in one session, and opens a document under that id in the next,
-     * first thing: no other rule on replica ids (HY-SESS-032) can end that session.
+     * first thing: no other rule on replica ids (HY-SESS-032) can end that session. The suite plays an attacker on purpose:
+     * it opens a document under a replica id that is not its own.
      */
     @Test
     @Requirement("HY-SESS-058")
@@ -190,8 +200,9 @@ class PeerProtocolViolationChecks {
                             + " replica id before it has sent an Open");
                 }
             }
-            String expected = "a SessionError with channel 0, seq 0 and code 2 PROTOCOL_VIOLATION";
-            if (!(m instanceof SessionMessage.SessionError e) || e.code() != ErrorCode.PROTOCOL_VIOLATION.value()) {
+            // The code is judged here, the form of the end by HY-SESS-140's own check.
+            String expected = "the end of the session with code 2 PROTOCOL_VIOLATION";
+            if (PeerMessageFormChecks.codeOf(m) != ErrorCode.PROTOCOL_VIOLATION.value()) {
                 throw broken(rule, input, expected, m == null ? "nothing of the kind within " + READ_TIMEOUT_MILLIS + " ms; the peer sent "
                         + c.received : m);
             }
@@ -200,7 +211,8 @@ class PeerProtocolViolationChecks {
 
     /**
      * A delta whose payload is a PNCounter, not a document's root map, is refused alone, with MALFORMED_DELTA naming it; the
-     * session and the document carry on, as the acknowledgement of the next interval shows.
+     * session and the document carry on, as the acknowledgement of the next interval shows. The suite plays an attacker on
+     * purpose: no document of this version has a root other than an ORMap.
      */
     @Test
     @Requirement("HY-SYNC-019")
