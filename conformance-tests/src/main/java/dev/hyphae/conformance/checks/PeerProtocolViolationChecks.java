@@ -172,6 +172,91 @@ class PeerProtocolViolationChecks {
     }
 
     /**
+     * An answer is read against the peer's Open that it answers. The peer opens a document of its own on the suite's
+     * session when another session writes it; the suite answers that Open without the document, and its delta on the
+     * document is acknowledged; an answer that names another document ends the session; and an answer to an Open that
+     * the suite has refused, which closed the document, is ignored. The suite plays an attacker on purpose in the last
+     * two: a conforming peer names in an answer the document of the Open it answers, and does not answer an Open that it
+     * refused (HY-SESS-090).
+     */
+    @Test
+    @Requirement("HY-SESS-091")
+    void anAnswerIsReadAgainstThePeersOpenThatItAnswers() throws Exception {
+        String rule = "a receiver reads an Open whose answers is not 0 as naming the document of the receiver's Open whose channel is"
+                + " answers when its document is absent; ends the session with PROTOCOL_VIOLATION (code 2) when the document is present"
+                + " and differs from the document of that Open; and ignores the Open when the receiver has closed that document on"
+                + " the session (HY-SESS-091)";
+        ReplicaId me = ReplicaId.random(RANDOM);
+        try (PeerConnection c = PeerConnection.open()) {
+            java.util.List<SessionMessage.Open> opens = peersOwnOpens(c, 3);
+            SessionMessage.Open own = opens.get(0);
+            c.send(new SessionMessage.Open(7, null, Right.WRITE, Right.WRITE, me, new TreeMap<>(), null, 0, 16, own.channel()));
+            c.send(new SessionMessage.Delta(own.channel(), SessionMessage.Kind.INTERVAL, 0, 1, increment(me, 1)));
+            SessionMessage m = c.next(x -> acknowledges(x, 7, 1) || x instanceof SessionMessage.SessionError,
+                    "acknowledgement of a delta of the document that an answer without its document names");
+            if (!acknowledges(m, 7, 1)) {
+                throw c.broken(rule, "an acknowledgement of entry 1 on channel 7: the answer on channel 7 without a document names "
+                        + own.document() + ", the document of the peer's Open on its channel " + own.channel(), m);
+            }
+            SessionMessage.Open refused = opens.get(1);
+            c.send(new SessionMessage.SessionError(refused.channel(), 0, ErrorCode.ACCESS_DENIED.value(), "no access to this document"));
+            c.send(new SessionMessage.Open(8, null, Right.WRITE, Right.WRITE, me, new TreeMap<>(), null, 0, 16, refused.channel()));
+            c.send(new SessionMessage.Ping(0x91));
+            m = c.next(x -> x.equals(new SessionMessage.Pong(0x91)) || x instanceof SessionMessage.SessionError e
+                    && (e.channel() == 0 || e.channel() == 8) || x instanceof SessionMessage.Open o && o.answers() == 8,
+                    "the Pong of a Ping after an answer to an Open that the suite refused");
+            if (!m.equals(new SessionMessage.Pong(0x91))) {
+                throw c.broken(rule, "the Pong of the suite's Ping, and no answer to, nor refusal of, the suite's Open on channel 8,"
+                        + " which answers an Open that the suite refused (HY-SESS-150: the peer treats the document as closed)", m);
+            }
+            SessionMessage.Open third = opens.get(2);
+            String other = freshDocument();
+            c.send(new SessionMessage.Open(9, other, Right.WRITE, Right.WRITE, me, new TreeMap<>(), null, 0, 16, third.channel()));
+            expectSessionError(c, ErrorCode.PROTOCOL_VIOLATION, rule, c.input() + "; the last, an Open of " + other
+                    + " whose answers is " + third.channel() + ", the peer's channel of its Open of " + third.document());
+        }
+    }
+
+    /**
+     * The peer's Opens of {@code count} documents of its own on {@code c}, not answers, in the order of the documents: the
+     * suite writes fresh documents in a session of its own, and a peer that grants the suite read opens them on the suite's
+     * other sessions. A peer that does not is not judged by the checks that need it.
+     */
+    private static java.util.List<SessionMessage.Open> peersOwnOpens(PeerConnection c, int count) throws Exception {
+        java.util.List<String> documents = new java.util.ArrayList<>();
+        // The Pong says that the session is up before the writes, so that the peer has it to open the documents on.
+        c.send(new SessionMessage.Ping(0x90));
+        c.next(x -> x.equals(new SessionMessage.Pong(0x90)), "the Pong of the suite's first Ping");
+        ReplicaId writer = ReplicaId.random(RANDOM);
+        try (PeerConnection w = PeerConnection.open()) {
+            for (int i = 0; i < count; i++) {
+                String document = freshDocument();
+                documents.add(document);
+                long channel = 7 + i;
+                SessionMessage.Open answer = openDocument(w, channel, document, writer);
+                w.send(new SessionMessage.Delta(answer.channel(), SessionMessage.Kind.STATE, 0, 1, increment(writer, 1)));
+                w.next(m -> acknowledges(m, channel, 1), "acknowledgement of entry 1 of " + document);
+            }
+            w.send(new SessionMessage.Close(0, ErrorCode.NO_ERROR.value(), "done"));
+        }
+        java.util.List<SessionMessage.Open> opens = new java.util.ArrayList<>();
+        for (String document : documents) {
+            SessionMessage.Open own = c.receivedOf(SessionMessage.Open.class).stream()
+                    .filter(o -> o.answers() == 0 && document.equals(o.document())).findFirst().orElse(null);
+            if (own == null) {
+                own = (SessionMessage.Open) c.poll(x -> x instanceof SessionMessage.Open o && o.answers() == 0 && document.equals(o.document()),
+                        "the peer's Open of " + document + ", which another session wrote");
+            }
+            if (own == null) {
+                throw new dev.hyphae.conformance.Unsupported("the peer did not open on the suite's session a document that another"
+                        + " session wrote, within " + READ_TIMEOUT_MILLIS + " ms: an answer to an Open of the peer's cannot be sent");
+            }
+            opens.add(own);
+        }
+        return opens;
+    }
+
+    /**
      * The suite learns the peer's replica id from its answer in one session, and opens a document under that id in the next,
      * first thing: no other rule on replica ids (HY-SESS-032) can end that session. The suite plays an attacker on purpose:
      * it opens a document under a replica id that is not its own.
