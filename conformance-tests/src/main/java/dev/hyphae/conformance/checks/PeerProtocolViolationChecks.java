@@ -106,7 +106,8 @@ class PeerProtocolViolationChecks {
     }
 
     /**
-     * A SummaryRequest, or a Summary, on a channel that the peer never chose ends the session, as an Ack there would. The
+     * A SummaryRequest, or a Summary, on a channel that the peer never chose ends the session, as an Ack there would, and
+     * so does a SummaryRequest on the channel of a document that the peer opened and the suite did not. The
      * suite plays an attacker on purpose: a conforming peer names the receiver's channel of a document (HY-SESS-024).
      */
     @Test
@@ -114,7 +115,8 @@ class PeerProtocolViolationChecks {
     void aSummaryRequestOrASummaryOnAChannelNeverOpenedEndsTheSession() throws Exception {
         String rule = "a receiver applies HY-SESS-025 to a SummaryRequest or a Summary as to an Ack: it ends the session with"
                 + " PROTOCOL_VIOLATION (code 2) when one names a channel number that the receiver has not chosen in an Open of the"
-                + " session (HY-SESS-089)";
+                + " session, or the channel number of a document whose Open the receiver has not yet received from the sender"
+                + " (HY-SESS-089)";
         try (PeerConnection c = PeerConnection.open()) {
             c.send(new SessionMessage.SummaryRequest(NEVER_CHOSEN));
             expectSessionError(c, ErrorCode.PROTOCOL_VIOLATION, rule, "a SummaryRequest on channel " + NEVER_CHOSEN + ", which the"
@@ -124,6 +126,14 @@ class PeerProtocolViolationChecks {
             c.send(new SessionMessage.Summary(NEVER_CHOSEN, new TreeMap<>()));
             expectSessionError(c, ErrorCode.PROTOCOL_VIOLATION, rule, "a Summary, empty, on channel " + NEVER_CHOSEN + ", which the"
                     + " peer never chose");
+        }
+        // The channel that the peer chose in an Open of its own, which the suite has not answered: the peer has not received
+        // the suite's Open of that document (HY-SESS-025).
+        try (PeerConnection c = PeerConnection.open()) {
+            SessionMessage.Open own = peersOwnOpens(c, 1).get(0);
+            c.send(new SessionMessage.SummaryRequest(own.channel()));
+            expectSessionError(c, ErrorCode.PROTOCOL_VIOLATION, rule, c.input() + "; the last, a SummaryRequest on the peer's channel "
+                    + own.channel() + " of " + own.document() + ", whose Open the suite has not answered");
         }
     }
 
