@@ -33,7 +33,7 @@ public final class ProfileTable {
             HandshakeLayoutChecks.class, PeerChecks.class, PeerFramingChecks.class, PeerSessionChecks.class, PeerSyncChecks.class, PeerVersioningChecks.class, PeerCapabilityChecks.class,
             PeerFrameChecks.class,
             PeerPrivateUseChecks.class, PeerDocumentLimitChecks.class, PeerEndingChecks.class, PeerAccessChecks.class,
-            PeerCompressionChecks.class, PeerSessionFormChecks.class);
+            PeerCompressionChecks.class, PeerSessionFormChecks.class, PeerMessageFormChecks.class, PeerProtocolViolationChecks.class);
 
     private ProfileTable() {
     }
