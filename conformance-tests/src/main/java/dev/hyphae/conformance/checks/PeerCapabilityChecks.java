@@ -5,7 +5,6 @@ import com.google.flatbuffers.FlatBufferBuilder;
 import dev.hyphae.conformance.Checks;
 import dev.hyphae.conformance.PeerTarget;
 import dev.hyphae.conformance.Profile;
-import dev.hyphae.conformance.Sut;
 import dev.hyphae.conformance.model.HandshakeContent;
 import dev.hyphae.framing.FramedChannel;
 import dev.hyphae.handshake.HyphaeHandshake;
@@ -19,10 +18,8 @@ import hyphae.v1.Capability;
 import hyphae.v1.Confirmation;
 import hyphae.v1.HandshakePayload;
 import hyphae.v1.Offer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.EOFException;
 import java.io.InputStream;
@@ -42,6 +39,7 @@ import static dev.hyphae.conformance.checks.PeerChecks.target;
  * ({@link PeerConnection}) never writes: these checks drive the handshake at the level of its payloads, with the
  * reference's Noise layer beneath them.
  */
+@ExtendWith(PeerCheckLifecycle.class)
 @Checks(Profile.PEER)
 class PeerCapabilityChecks {
 
@@ -51,17 +49,6 @@ class PeerCapabilityChecks {
 
     /** The parameters that the suite writes into its {@code durable-acks}, which a receiver ignores (HY-SESS-044). */
     private static final byte[] PARAMETERS = {0x01, 0x02, 0x03};
-
-    @BeforeEach
-    void claimed(TestInfo check) {
-        Sut.requireProfile(Profile.PEER);
-        PeerChecks.judging(check);
-    }
-
-    @AfterEach
-    void ended() {
-        PeerChecks.judged();
-    }
 
     /**
      * The suite offers {@code durable-acks} twice: first with empty parameters, as a sender writes them, to learn whether

@@ -6,7 +6,6 @@ import dev.hyphae.conformance.Checks;
 import dev.hyphae.conformance.PeerTarget;
 import dev.hyphae.conformance.Profile;
 import dev.hyphae.conformance.Suite;
-import dev.hyphae.conformance.Sut;
 import dev.hyphae.data.ReplicaId;
 import dev.hyphae.framing.FramingLimits;
 import dev.hyphae.handshake.AccessPolicy.Right;
@@ -26,10 +25,8 @@ import dev.hyphae.session.SessionCodec;
 import dev.hyphae.session.SessionMessage;
 import dev.hyphae.spec.Requirement;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.EOFException;
 import java.io.IOException;
@@ -72,6 +69,7 @@ import java.util.TreeSet;
  * what the suite believes the peer holds is {@link DocumentsModel}. The other chapters' checks have classes of their
  * own, named Peer*Checks.
  */
+@ExtendWith(PeerCheckLifecycle.class)
 @Checks(Profile.PEER)
 class PeerChecks {
 
@@ -86,28 +84,17 @@ class PeerChecks {
     /** The default {@code KEEPALIVE_INTERVAL}, which a peer under test runs with (HY-CONF-046). */
     private static final int KEEPALIVE_INTERVAL_MILLIS = (int) dev.hyphae.session.SessionLimits.KEEPALIVE_INTERVAL.toMillis();
 
-    @BeforeEach
-    void claimed(TestInfo check) {
-        Sut.requireProfile(Profile.PEER);
-        judging(check);
-    }
-
-    @AfterEach
-    void ended() {
-        judged();
-    }
-
     /** The requirement ids that the running check cites, for the failures that its helpers meet on the way to its verdict. */
     private static final ThreadLocal<List<String>> JUDGED = ThreadLocal.withInitial(List::of);
 
-    /** Notes which check is about to run, on its own thread: every class of the profile calls it before each of its checks. */
-    static void judging(TestInfo check) {
-        JUDGED.set(check.getTestMethod().map(m -> m.getAnnotation(Requirement.class)).map(r -> List.of(r.value())).orElse(List.of()));
+    /** Notes the requirement ids of the check about to run, on its own thread ({@link PeerCheckLifecycle}). */
+    static void judging(List<String> requirements) {
+        JUDGED.set(requirements);
     }
 
     /**
-     * Notes that the check that ran has ended, so that a check of a class that does not call {@link #judging} cites no
-     * requirement rather than those of the check before it: every class of the profile calls it after each of its checks.
+     * Notes that the check that ran has ended ({@link PeerCheckLifecycle}), so that nothing run after it cites its
+     * requirements.
      */
     static void judged() {
         JUDGED.remove();

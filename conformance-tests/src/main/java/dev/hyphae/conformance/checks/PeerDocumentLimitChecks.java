@@ -4,20 +4,17 @@ import dev.hyphae.ErrorCode;
 import dev.hyphae.conformance.Checks;
 import dev.hyphae.conformance.PeerTarget;
 import dev.hyphae.conformance.Profile;
-import dev.hyphae.conformance.Sut;
 import dev.hyphae.conformance.Unsupported;
 import dev.hyphae.data.ReplicaId;
 import dev.hyphae.session.SessionLimits;
 import dev.hyphae.session.SessionMessage;
 import dev.hyphae.spec.Requirement;
 import dev.hyphae.handshake.AccessPolicy.Right;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -41,6 +38,7 @@ import static dev.hyphae.conformance.checks.PeerChecks.openOf;
  * so that a peer checked again and again holds no more of them than one run leaves. The check of the peer's own Opens
  * runs last, when the pool is there already and costs it only Opens that the peer answers at once.
  */
+@ExtendWith(PeerCheckLifecycle.class)
 @Checks(Profile.PEER)
 @Order(Integer.MAX_VALUE)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -52,17 +50,6 @@ class PeerDocumentLimitChecks {
     private static final String POOL = PeerTarget.DOCUMENT_PREFIX + "limit-";
     /** How many documents of the pool the check of the peer's own Opens needs the peer to hold: more than half a session. */
     private static final int HELD_FOR_OWN_OPENS = SessionLimits.MAX_DOCUMENTS / 2 + 16;
-
-    @BeforeEach
-    void claimed(TestInfo check) {
-        Sut.requireProfile(Profile.PEER);
-        PeerChecks.judging(check);
-    }
-
-    @AfterEach
-    void ended() {
-        PeerChecks.judged();
-    }
 
     /**
      * The suite opens documents that are not on the session, which the peer answers, until {@code MAX_DOCUMENTS} documents are on the session,

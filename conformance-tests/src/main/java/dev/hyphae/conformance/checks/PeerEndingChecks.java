@@ -4,16 +4,13 @@ import dev.hyphae.ErrorCode;
 import dev.hyphae.ProtocolException;
 import dev.hyphae.conformance.Checks;
 import dev.hyphae.conformance.Profile;
-import dev.hyphae.conformance.Sut;
 import dev.hyphae.data.ReplicaId;
 import dev.hyphae.handshake.AccessPolicy.Right;
 import dev.hyphae.session.SessionCodec;
 import dev.hyphae.session.SessionMessage;
 import dev.hyphae.spec.Requirement;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.EOFException;
 import java.io.IOException;
@@ -39,19 +36,9 @@ import static dev.hyphae.conformance.checks.PeerChecks.openDocument;
  * one; the check of a summary past {@code MAX_REPLICAS} sends a version vector past that limit of the data model's
  * table of limits; the three checks of a SessionError's extent say below which rules they break.
  */
+@ExtendWith(PeerCheckLifecycle.class)
 @Checks(Profile.PEER)
 class PeerEndingChecks {
-
-    @BeforeEach
-    void claimed(TestInfo check) {
-        Sut.requireProfile(Profile.PEER);
-        PeerChecks.judging(check);
-    }
-
-    @AfterEach
-    void ended() {
-        PeerChecks.judged();
-    }
 
     /** A session message that fails verification: the file identifier, then bytes that are no table. */
     private static final byte[] MALFORMED = {0x10, 0x00, 0x00, 0x00, 'H', 'Y', 'S', '1', 0x42, 0x42, 0x42, 0x42};

@@ -5,7 +5,6 @@ import dev.hyphae.ProtocolException;
 import dev.hyphae.conformance.Checks;
 import dev.hyphae.conformance.PeerTarget;
 import dev.hyphae.conformance.Profile;
-import dev.hyphae.conformance.Sut;
 import dev.hyphae.data.ReplicaId;
 import dev.hyphae.framing.FramedChannel;
 import dev.hyphae.handshake.HyphaeHandshake;
@@ -26,10 +25,8 @@ import dev.hyphae.noise.NoiseSuite;
 import dev.hyphae.session.SessionCodec;
 import dev.hyphae.session.SessionMessage;
 import dev.hyphae.spec.Requirement;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -73,19 +70,9 @@ import static dev.hyphae.framing.FramingLimits.REKEY_INTERVAL;
  * reserved flags set, an empty fragment without FIN), does not fail it; one that it cannot read past (a frame that does
  * not authenticate, fragments that do not make a message) fails it on the rule that the frame breaks.
  */
+@ExtendWith(PeerCheckLifecycle.class)
 @Checks(Profile.PEER)
 class PeerFrameChecks {
-
-    @BeforeEach
-    void claimed(TestInfo check) {
-        Sut.requireProfile(Profile.PEER);
-        PeerChecks.judging(check);
-    }
-
-    @AfterEach
-    void ended() {
-        PeerChecks.judged();
-    }
 
     /** Each frame is its Length and exactly that many bytes of Ciphertext, with nothing between two frames. */
     @Test

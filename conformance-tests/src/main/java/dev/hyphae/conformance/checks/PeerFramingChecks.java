@@ -3,15 +3,12 @@ package dev.hyphae.conformance.checks;
 import dev.hyphae.conformance.Checks;
 import dev.hyphae.conformance.PeerTarget;
 import dev.hyphae.conformance.Profile;
-import dev.hyphae.conformance.Sut;
 import dev.hyphae.framing.FramedChannel;
 import dev.hyphae.handshake.HyphaeHandshake;
 import dev.hyphae.handshake.TrustStore;
 import dev.hyphae.spec.Requirement;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -30,19 +27,9 @@ import static dev.hyphae.conformance.checks.PeerChecks.target;
 /**
  * The Peer profile's checks of chapter "Framing" that a peer shows only in what it sends and when: the first frame.
  */
+@ExtendWith(PeerCheckLifecycle.class)
 @Checks(Profile.PEER)
 class PeerFramingChecks {
-
-    @BeforeEach
-    void claimed(TestInfo check) {
-        Sut.requireProfile(Profile.PEER);
-        PeerChecks.judging(check);
-    }
-
-    @AfterEach
-    void ended() {
-        PeerChecks.judged();
-    }
 
     private static final String INPUT = "a handshake as initiator from the suite's trusted key, whose third message does not"
             + " authenticate: one bit of its tag is flipped";

@@ -5,15 +5,12 @@ import dev.hyphae.ErrorCode;
 import dev.hyphae.ProtocolException;
 import dev.hyphae.conformance.Checks;
 import dev.hyphae.conformance.Profile;
-import dev.hyphae.conformance.Sut;
 import dev.hyphae.data.ReplicaId;
 import dev.hyphae.session.SessionCodec;
 import dev.hyphae.session.SessionMessage;
 import dev.hyphae.spec.Requirement;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.EOFException;
 import java.io.IOException;
@@ -48,19 +45,9 @@ import static dev.hyphae.conformance.checks.PeerChecks.openDocument;
  * valid in every other way and comes where a valid one of its type could: a Delta, an Ack, a Summary or an error of a
  * document on the channel of a document that the suite has opened, so that nothing but the defect can end the session.
  */
+@ExtendWith(PeerCheckLifecycle.class)
 @Checks(Profile.PEER)
 class PeerMessageFormChecks {
-
-    @BeforeEach
-    void claimed(TestInfo check) {
-        Sut.requireProfile(Profile.PEER);
-        PeerChecks.judging(check);
-    }
-
-    @AfterEach
-    void ended() {
-        PeerChecks.judged();
-    }
 
     /** The suite's channel of the document that it opens before a case that needs one. */
     private static final long SUITE_CHANNEL = 7;

@@ -3,7 +3,6 @@ package dev.hyphae.conformance.checks;
 import dev.hyphae.ErrorCode;
 import dev.hyphae.conformance.Checks;
 import dev.hyphae.conformance.Profile;
-import dev.hyphae.conformance.Sut;
 import dev.hyphae.data.ReplicaId;
 import dev.hyphae.model.CausalContext;
 import dev.hyphae.model.Dot;
@@ -16,10 +15,8 @@ import dev.hyphae.model.Value;
 import dev.hyphae.model.encoding.PayloadEncoder;
 import dev.hyphae.session.SessionMessage;
 import dev.hyphae.spec.Requirement;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.List;
 import java.util.Map;
@@ -39,6 +36,7 @@ import static dev.hyphae.conformance.checks.PeerChecks.openDocument;
  * capability, so none defines a Private Use type in any of its sessions. The client it drives is
  * {@link PeerConnection}.
  */
+@ExtendWith(PeerCheckLifecycle.class)
 @Checks(Profile.PEER)
 class PeerPrivateUseChecks {
 
@@ -52,17 +50,6 @@ class PeerPrivateUseChecks {
     private static final long ROOT = 7;
     private static final long NESTED = 8;
     private static final long STANDARD = 9;
-
-    @BeforeEach
-    void claimed(TestInfo check) {
-        Sut.requireProfile(Profile.PEER);
-        PeerChecks.judging(check);
-    }
-
-    @AfterEach
-    void ended() {
-        PeerChecks.judged();
-    }
 
     /**
      * What the peer sent a reader of three documents that the suite wrote: one with a value of a Private Use type at its

@@ -4,7 +4,6 @@ import dev.hyphae.ErrorCode;
 import dev.hyphae.ProtocolException;
 import dev.hyphae.conformance.Checks;
 import dev.hyphae.conformance.Profile;
-import dev.hyphae.conformance.Sut;
 import dev.hyphae.data.ReplicaId;
 import dev.hyphae.handshake.AccessPolicy.Right;
 import dev.hyphae.model.CrdtType;
@@ -14,10 +13,8 @@ import dev.hyphae.model.State;
 import dev.hyphae.model.encoding.PayloadEncoder;
 import dev.hyphae.session.SessionMessage;
 import dev.hyphae.spec.Requirement;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.TreeMap;
 
@@ -47,19 +44,9 @@ import static dev.hyphae.conformance.checks.PeerChecks.writeInASessionOfItsOwn;
  * payload's root is not an ORMap, which no document of this version holds (HY-SYNC-019 has the receiver refuse it). Each
  * check's description names the rule.
  */
+@ExtendWith(PeerCheckLifecycle.class)
 @Checks(Profile.PEER)
 class PeerProtocolViolationChecks {
-
-    @BeforeEach
-    void claimed(TestInfo check) {
-        Sut.requireProfile(Profile.PEER);
-        PeerChecks.judging(check);
-    }
-
-    @AfterEach
-    void ended() {
-        PeerChecks.judged();
-    }
 
     /** A channel number that no peer chooses before a few billion documents: one that the peer has not chosen. */
     private static final long NEVER_CHOSEN = 4_000_000_000L;

@@ -4,15 +4,12 @@ import dev.hyphae.ErrorCode;
 import dev.hyphae.ProtocolException;
 import dev.hyphae.conformance.Checks;
 import dev.hyphae.conformance.Profile;
-import dev.hyphae.conformance.Sut;
 import dev.hyphae.data.ReplicaId;
 import dev.hyphae.handshake.AccessPolicy.Right;
 import dev.hyphae.session.SessionMessage;
 import dev.hyphae.spec.Requirement;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
 import java.util.List;
@@ -32,22 +29,12 @@ import static dev.hyphae.conformance.checks.PeerChecks.writeInASessionOfItsOwn;
  * The Peer profile's checks of chapter "Session" that a peer shows only in what it sends: the channel numbers that it
  * chooses and names, what it does once a document is closed, and what it sends where it may only read. The client they drive is {@link PeerConnection}.
  */
+@ExtendWith(PeerCheckLifecycle.class)
 @Checks(Profile.PEER)
 class PeerSessionChecks {
 
     /** The channels that the suite chooses in its Opens of {@link #channelsAreChosenAfreshAndNamedAsTheReceiverChoseThem}. */
     private static final Set<Long> SUITE_CHANNELS = Set.of(1001L, 1002L, 1003L);
-
-    @BeforeEach
-    void claimed(TestInfo check) {
-        Sut.requireProfile(Profile.PEER);
-        PeerChecks.judging(check);
-    }
-
-    @AfterEach
-    void ended() {
-        PeerChecks.judged();
-    }
 
     /**
      * A Close of a document closes that document alone, whatever its code (HY-REG-004). The suite closes one of two

@@ -4,7 +4,6 @@ import dev.hyphae.ErrorCode;
 import dev.hyphae.ProtocolException;
 import dev.hyphae.conformance.Checks;
 import dev.hyphae.conformance.Profile;
-import dev.hyphae.conformance.Sut;
 import dev.hyphae.conformance.Unsupported;
 import dev.hyphae.data.ReplicaId;
 import dev.hyphae.model.CrdtType;
@@ -15,10 +14,8 @@ import dev.hyphae.model.Value;
 import dev.hyphae.model.encoding.PayloadEncoder;
 import dev.hyphae.session.SessionMessage;
 import dev.hyphae.spec.Requirement;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
 import java.math.BigInteger;
@@ -36,6 +33,7 @@ import static dev.hyphae.conformance.checks.PeerChecks.writeInASessionOfItsOwn;
  * The Peer profile's checks of chapter "Sync" that a peer shows only in what it sends: the positions that its deltas
  * bear, and when it acknowledges. The client they drive is {@link PeerConnection}.
  */
+@ExtendWith(PeerCheckLifecycle.class)
 @Checks(Profile.PEER)
 class PeerSyncChecks {
 
@@ -46,17 +44,6 @@ class PeerSyncChecks {
      * unacknowledged below half the window ({@link #halfTheWindowUnacknowledgedIsAcknowledgedBeforeTheNextPingIsAnswered}).
      */
     private static final int ROUNDS = 8;
-
-    @BeforeEach
-    void claimed(TestInfo check) {
-        Sut.requireProfile(Profile.PEER);
-        PeerChecks.judging(check);
-    }
-
-    @AfterEach
-    void ended() {
-        PeerChecks.judged();
-    }
 
     /**
      * The suite writes a fresh document in {@value #WRITES} deltas of successive dots, each of which changes the peer's

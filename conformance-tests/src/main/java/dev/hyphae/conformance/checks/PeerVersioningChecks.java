@@ -4,7 +4,6 @@ import dev.hyphae.ErrorCode;
 import dev.hyphae.ProtocolException;
 import dev.hyphae.conformance.Checks;
 import dev.hyphae.conformance.Profile;
-import dev.hyphae.conformance.Sut;
 import dev.hyphae.data.ReplicaId;
 import dev.hyphae.handshake.AccessPolicy.Right;
 import dev.hyphae.model.CausalContext;
@@ -18,10 +17,8 @@ import dev.hyphae.model.Value;
 import dev.hyphae.model.encoding.PayloadEncoder;
 import dev.hyphae.session.SessionMessage;
 import dev.hyphae.spec.Requirement;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
 import java.util.List;
@@ -42,6 +39,7 @@ import static dev.hyphae.conformance.checks.PeerChecks.writeInASessionOfItsOwn;
  * of the messages that it sends, what it does with an error code that it does not know, and a value of a CRDT type
  * that it does not know, which it keeps and passes on. The client they drive is {@link PeerConnection}.
  */
+@ExtendWith(PeerCheckLifecycle.class)
 @Checks(Profile.PEER)
 class PeerVersioningChecks {
 
@@ -52,17 +50,6 @@ class PeerVersioningChecks {
     private static final int UNKNOWN_CODE = 59_999;
     /** A CRDT type id of the Standard range that version 1 does not assign: a type that no peer of version 1.0 knows. */
     private static final int UNKNOWN_TYPE = 0x3001;
-
-    @BeforeEach
-    void claimed(TestInfo check) {
-        Sut.requireProfile(Profile.PEER);
-        PeerChecks.judging(check);
-    }
-
-    @AfterEach
-    void ended() {
-        PeerChecks.judged();
-    }
 
     /**
      * The peer sends messages of many kinds on one session (an Open, a Delta, a SummaryRequest or not, a Pong, an Ack):
