@@ -1,7 +1,5 @@
 package dev.hyphae.sync;
 
-import dev.hyphae.crdt.CrdtType;
-import dev.hyphae.crdt.GCounter;
 import dev.hyphae.data.Seq;
 import dev.hyphae.data.Value;
 import dev.hyphae.handshake.AccessPolicy.Right;
@@ -121,8 +119,7 @@ class AntiEntropyAcknowledgedBeforeDifferenceTest {
 
     private static void increment(Replica replica) {
         try {
-            replica.write("d", state -> state.store().update(Value.of("x"), CrdtType.GCOUNTER,
-                    (GCounter c) -> c.increment(state.context(), replica.replicaId(), 1)));
+            replica.write("d", Counters.increment(replica, Value.of("x")));
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
